@@ -1,0 +1,52 @@
+"""Unionline: a plugin-based omnichannel contact center for trade unions.
+
+This module is the public API for plugin authors; anything not re-exported here may change.
+"""
+
+from __future__ import annotations
+
+from unionline.access import Actor, Grant
+from unionline.errors import (
+    AuthFailed,
+    Conflict,
+    Forbidden,
+    Invalid,
+    NotFound,
+    NotReady,
+    PermanentFailure,
+    ServiceError,
+    UnsupportedUpdate,
+)
+from unionline.events import Event
+from unionline.hookspecs import hookimpl
+from unionline.jobs import JobContext
+from unionline.runtime import current, enqueue, publish
+from unionline.settings import Settings
+
+__all__ = [
+    "Actor",
+    "AuthFailed",
+    "Conflict",
+    "Event",
+    "Forbidden",
+    "Grant",
+    "Invalid",
+    "JobContext",
+    "NotFound",
+    "NotReady",
+    "PermanentFailure",
+    "ServiceError",
+    "Settings",
+    "UnsupportedUpdate",
+    "current",
+    "enqueue",
+    "hookimpl",
+    "publish",
+]
+
+
+def create_app(*args, **kwargs):  # type: ignore[no-untyped-def]
+    """Build the Litestar app (see :func:`unionline.app.create_app`)."""
+    from unionline.app import create_app as build
+
+    return build(*args, **kwargs)

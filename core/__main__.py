@@ -1,0 +1,3 @@
+from unionline.cli import main
+
+main()

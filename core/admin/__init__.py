@@ -1,0 +1,1 @@
+"""Administration API: installed plugins, the job outbox and its dead letters."""

@@ -1,0 +1,80 @@
+"""The Litestar application: core routes, plugin routes, sessions, realtime bus, lifespan."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator
+from typing import Any
+
+from litestar import Litestar
+from litestar.config.csrf import CSRFConfig
+from litestar.middleware import DefineMiddleware
+from litestar.middleware.session.server_side import ServerSideSessionConfig
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import SwaggerRenderPlugin
+from litestar.stores.registry import StoreRegistry
+
+from unionline import health, runtime, web
+from unionline.observability import configure_logging, prometheus, request_id_middleware
+from unionline.operators.session_store import DatabaseSessionStore
+from unionline.realtime import event_sink, make_channels
+from unionline.settings import Settings
+
+SESSION_COOKIE = "session"
+CSRF_COOKIE = "csrftoken"
+CSRF_HEADER = "x-csrftoken"
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    config: str | None = None,
+    migrate: bool | None = None,
+    execute_jobs: bool = True,
+    extra_plugins: dict[str, object] | None = None,
+) -> Litestar:
+    """Build the app from ``settings`` (or the config file and environment when None)."""
+    if settings is None:
+        settings, host, registry = runtime.load(config, extra_plugins=extra_plugins)
+    else:
+        settings, host, registry = runtime.from_settings(settings, extra_plugins=extra_plugins)
+    configure_logging(settings.log)
+    rt = runtime.build(settings, host, registry)
+    channels = make_channels(settings)
+    rt.events.sinks.append(event_sink(channels))
+    rt.state["channels"] = channels
+    metrics_config, metrics_controller = prometheus()
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Litestar) -> AsyncIterator[None]:
+        async with rt.running(app, migrate=migrate, execute_jobs=execute_jobs):
+            yield
+
+    csrf = CSRFConfig(secret=settings.secret_key, cookie_name=CSRF_COOKIE, header_name=CSRF_HEADER,
+                      cookie_httponly=False, exclude=["/api/auth/login", "/health", "/metrics"])
+    plugin_routes = [handler for _, handler in registry.routes]
+    app = Litestar(
+        route_handlers=[health.live, health.ready, metrics_controller, *plugin_routes],
+        dependencies=web.DEPENDENCIES,
+        exception_handlers=web.EXCEPTION_HANDLERS,
+        lifespan=[lifespan],
+        plugins=[channels],
+        stores=StoreRegistry({"sessions": DatabaseSessionStore()}),
+        middleware=[
+            request_id_middleware,
+            metrics_config.middleware,
+            ServerSideSessionConfig(key=SESSION_COOKIE, store="sessions", httponly=True,
+                                    samesite="lax", max_age=12 * 3600).middleware,
+            DefineMiddleware(web.TokenAwareCSRFMiddleware, config=csrf),
+        ],
+        openapi_config=OpenAPIConfig(
+            title="Unionline",
+            version=host.info["core.system"].version,
+            path="/schema",
+            render_plugins=[SwaggerRenderPlugin()],
+        ),
+        signature_namespace={"Any": Any},
+        debug=False,
+    )
+    app.state.runtime = rt
+    return app

@@ -1,0 +1,260 @@
+"""Every hook a Unionline plugin can implement, grouped by phase.
+
+Hooks evolve only by addition. Registration hooks are called once at startup with a
+``register`` object bound to the plugin (see :mod:`unionline.registry`); decision, pipeline,
+lifecycle and event hooks are called at run time through :mod:`unionline.hooks`, which awaits
+``async def`` implementations and keeps pluggy's call order (last registered first,
+``tryfirst``/``trylast`` honoured).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import pluggy
+
+if TYPE_CHECKING:
+    from litestar import Litestar, Request
+
+    from unionline.access import Actor
+    from unionline.events import Event
+    from unionline.registry import (
+        ChannelsRegistrar,
+        CommandsRegistrar,
+        ConsoleAssetsRegistrar,
+        EventsRegistrar,
+        JobsRegistrar,
+        PermissionsRegistrar,
+        RobotsRegistrar,
+        RoutesRegistrar,
+        SettingsRegistrar,
+        TablesRegistrar,
+    )
+    from unionline.spi import IdentityClaim, OutboundDraft, RoutingRequest
+
+PROJECT = "unionline"
+hookspec = pluggy.HookspecMarker(PROJECT)
+hookimpl = pluggy.HookimplMarker(PROJECT)
+
+
+# ---------------------------------------------------------------------------------------------
+# Registration: called once at startup, in plugin order, each with a `register` bound to it.
+# ---------------------------------------------------------------------------------------------
+
+
+@hookspec
+def register_settings(register: SettingsRegistrar) -> None:
+    """Add a section to the configuration file.
+
+    Call ``register(section, StructType)``; the section is decoded (and validated) together
+    with the core settings, and read back with ``settings.section(section, StructType)``.
+
+    :param register: ``register(section: str, kind: type[msgspec.Struct])``.
+
+    .. versionadded:: 0.1
+    """
+
+
+@hookspec
+def register_tables(register: TablesRegistrar) -> None:
+    """Add a piccolo app: its tables and its migrations folder.
+
+    Enabling the plugin makes ``unionline migrate`` create its tables; disabling it leaves them
+    untouched. Prefix table names with the app name (``hello_greeting``).
+
+    :param register: ``register(app: piccolo.conf.apps.AppConfig)``.
+
+    .. versionadded:: 0.1
+    """
+
+
+@hookspec
+def register_routes(register: RoutesRegistrar) -> None:
+    """Add HTTP or websocket routes: Litestar handlers, controllers or routers.
+
+    :param register: ``register(*handlers)``.
+
+    .. versionadded:: 0.1
+    """
+
+
+@hookspec
+def register_channels(register: ChannelsRegistrar) -> None:
+    """Add a channel type (Telegram, mail, ...) built on the channel SDK.
+
+    :param register: ``register(channel)``; ``channel.name`` must be unique.
+
+    .. versionadded:: 0.1
+    """
+
+
+@hookspec
+def register_robots(register: RobotsRegistrar) -> None:
+    """Add robot actions that automation rules can run.
+
+    :param register: ``register(action)``; ``action.name`` must be unique.
+
+    .. versionadded:: 0.1
+    """
+
+
+@hookspec
+def register_jobs(register: JobsRegistrar) -> None:
+    """Add job types run from the outbox by the job executor.
+
+    A job function is ``async def fn(ctx: JobContext, payload) -> None`` and must be
+    idempotent: it may run more than once (use ``ctx.idempotency_key``). Raise
+    ``unionline.NotReady`` to retry later and ``unionline.PermanentFailure`` to give up.
+
+    :param register: ``register(name, function, *, payload=StructType, max_attempts=None)``.
+
+    .. versionadded:: 0.1
+    """
+
+
+@hookspec
+def register_events(register: EventsRegistrar) -> None:
+    """Add event types (``class Greeted(unionline.Event, tag="hello.greeted")``).
+
+    Registered events can be published, are stored in the event log and reach ``on_event``.
+
+    :param register: ``register(*event_types)``.
+
+    .. versionadded:: 0.1
+    """
+
+
+@hookspec
+def register_permissions(register: PermissionsRegistrar) -> None:
+    """Declare permissions and the built-in roles that hold them.
+
+    :param register: ``register(code, description, roles=("admin",))``.
+
+    .. versionadded:: 0.1
+    """
+
+
+@hookspec
+def register_commands(register: CommandsRegistrar) -> None:
+    """Add ``unionline`` sub-commands.
+
+    :param register: ``register(command: click.Command)``.
+
+    .. versionadded:: 0.1
+    """
+
+
+@hookspec
+def register_console_assets(register: ConsoleAssetsRegistrar) -> None:
+    """Add browser code to the operator console (an ES module and its folder).
+
+    :param register: ``register(directory: pathlib.Path, entry: str = "index.js")``.
+
+    .. versionadded:: 0.1
+    """
+
+
+# ---------------------------------------------------------------------------------------------
+# Decisions: first non-None result wins; core defaults are `trylast`. May be `async def`.
+# ---------------------------------------------------------------------------------------------
+
+
+@hookspec(firstresult=True)
+def resolve_identity(claim: IdentityClaim) -> Any:
+    """Return the id of the member who owns the contact point in ``claim``.
+
+    Stops at first non-None result. The core default (``trylast``) finds the member by the
+    normalized contact point, or creates a provisional member.
+
+    :param claim: channel, contact kind and address, organization and profile hints.
+    :return: the member's ``uuid.UUID``, or None to let the next implementation decide.
+
+    .. versionadded:: 0.1
+    """
+
+
+@hookspec(firstresult=True)
+def route_appeal(request: RoutingRequest) -> Any:
+    """Choose the operator (or pool) an appeal goes to.
+
+    Stops at first non-None result. Strategies are plugins; the core ones are ``trylast``.
+
+    :param request: the appeal, its queue and the eligible operators.
+    :return: a ``RoutingDecision``, or None to let the next strategy decide.
+
+    .. versionadded:: 0.1
+    """
+
+
+@hookspec(firstresult=True)
+def actor_from_request(request: Request[Any, Any, Any]) -> Actor | None:
+    """Return who is making ``request`` (an operator session, an API token, SSO, ...).
+
+    Stops at first non-None result. The core default (``trylast``) reads the session cookie
+    and ``Authorization: Bearer`` API tokens.
+
+    :param request: the incoming HTTP or websocket request.
+    :return: an ``Actor``, or None when this plugin does not recognise the request.
+
+    .. versionadded:: 0.1
+    """
+
+
+# ---------------------------------------------------------------------------------------------
+# Pipeline: every implementation sees (and may replace) the result of the one before.
+# ---------------------------------------------------------------------------------------------
+
+
+@hookspec
+def before_message_send(draft: OutboundDraft) -> OutboundDraft | None:
+    """Inspect or change a message before it is queued for sending to a member.
+
+    Return a changed draft, or None to keep it. Raise ``unionline.Rejected`` to refuse the
+    message (the operator sees the reason). May be ``async def``.
+
+    :param draft: text, attachments, appeal and channel of the outgoing message.
+
+    .. versionadded:: 0.1
+    """
+
+
+# ---------------------------------------------------------------------------------------------
+# Lifecycle
+# ---------------------------------------------------------------------------------------------
+
+
+@hookspec
+def startup(app: Litestar) -> None:
+    """Run when the app starts, after migrations are checked and before requests are served.
+
+    May be ``async def``. An exception stops startup and names the plugin.
+
+    .. versionadded:: 0.1
+    """
+
+
+@hookspec
+def shutdown(app: Litestar) -> None:
+    """Run when the app stops. May be ``async def``; exceptions are logged, not raised.
+
+    .. versionadded:: 0.1
+    """
+
+
+# ---------------------------------------------------------------------------------------------
+# Events
+# ---------------------------------------------------------------------------------------------
+
+
+@hookspec
+def on_event(event: Event) -> None:
+    """React to a domain event after the transaction that published it has committed.
+
+    Called for every event (``isinstance`` to pick yours). Isolated: an exception is logged
+    with the plugin's name and the other plugins still run. May be ``async def``; keep it
+    short and enqueue a job for slow work.
+
+    :param event: a typed event Struct whose ``id`` is its event-log id.
+
+    .. versionadded:: 0.1
+    """

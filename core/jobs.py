@@ -1,0 +1,357 @@
+"""Deferred work: the outbox table is the source of truth; executors only run what it holds.
+
+``enqueue()`` writes a job row in the caller's transaction, so work exists exactly when the
+change that asked for it committed. Executors claim rows with a lease (``FOR UPDATE SKIP
+LOCKED`` on PostgreSQL); a row whose lease expired (its worker crashed) is claimed again. Job
+functions must be idempotent: ``ctx.idempotency_key`` names the job across attempts. Failures
+retry with exponential backoff and jitter; after ``max_attempts`` the job is a dead letter.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import random
+import socket
+import time
+import traceback
+import uuid
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+import msgspec
+
+from unionline.db import current_tx
+from unionline.errors import NotReady, PermanentFailure
+
+if TYPE_CHECKING:
+    from unionline.db import Database
+    from unionline.events import EventBus
+    from unionline.registry import JobType
+    from unionline.settings import JobSettings
+
+log = logging.getLogger("unionline.jobs")
+
+STATUSES = ("pending", "running", "done", "dead")
+
+
+class JobContext(msgspec.Struct, kw_only=True):
+    """What a job function knows about the attempt it is running."""
+
+    job_id: int
+    name: str
+    attempt: int
+    max_attempts: int
+    idempotency_key: str  # the caller's key, or "job:<id>"
+
+
+class JobView(msgspec.Struct, kw_only=True):
+    """A job as admins see it (``unionline jobs``, ``GET /api/jobs``)."""
+
+    id: int
+    name: str
+    status: str
+    attempts: int
+    max_attempts: int
+    run_at: float
+    idempotency_key: str | None
+    last_error: str | None
+    created_at: float
+    finished_at: float | None
+
+
+class Claimed(msgspec.Struct, kw_only=True):
+    id: int
+    name: str
+    payload: str
+    idempotency_key: str | None
+    attempts: int
+    max_attempts: int
+
+
+def backoff_delay(attempt: int, base: float, cap: float, rng: random.Random = random) -> float:  # type: ignore[assignment]
+    """Full-jitter exponential backoff: uniform in [base*2^(n-1)/2, base*2^(n-1)], capped."""
+    ceiling = min(cap, base * 2 ** max(0, attempt - 1))
+    return ceiling / 2 + rng.random() * ceiling / 2
+
+
+class JobQueue:
+    """Enqueue, claim, finish and administer jobs; shared by every executor."""
+
+    def __init__(self, db: Database, jobs: dict[str, JobType], settings: JobSettings) -> None:
+        self.db = db
+        self.types = jobs
+        self.settings = settings
+        self.worker_id = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+        self.events: EventBus | None = None
+        self.listeners: list[Callable[[list[int]], Any]] = []  # told about committed job ids
+
+    # -- enqueue --------------------------------------------------------------------------
+
+    async def enqueue(
+        self,
+        name: str,
+        payload: msgspec.Struct | None = None,
+        *,
+        key: str | None = None,
+        delay: float = 0.0,
+        max_attempts: int | None = None,
+    ) -> int | None:
+        """Add a job in the current transaction; returns its id (None: the key already exists)."""
+        job = self.types.get(name)
+        if job is None:
+            raise KeyError(f"job {name!r} is not registered (register_jobs)")
+        if job.payload is not None and not isinstance(payload, job.payload):
+            raise TypeError(f"job {name!r} takes a {job.payload.__name__} payload")
+        attempts = max_attempts or job.max_attempts or self.settings.max_attempts
+        now = time.time()
+        async with self.db.transaction() as tx:
+            row = await self.db.fetchone(
+                "INSERT INTO system_job (name, payload, idempotency_key, status, attempts,"
+                " max_attempts, run_at, created_at) VALUES ({}, {}, {}, 'pending', 0, {}, {}, {})"
+                " ON CONFLICT (idempotency_key) DO NOTHING RETURNING id",
+                name,
+                msgspec.json.encode(payload).decode(),
+                key,
+                attempts,
+                now + delay,
+                now,
+            )
+            if row is None:
+                return None
+            job_id = int(row["id"])
+            pending = tx.data.setdefault("jobs", [])
+            if not pending:
+                tx.on_commit(lambda: self._committed(pending))
+            pending.append(job_id)
+        return job_id
+
+    async def _committed(self, ids: list[int]) -> None:
+        for listener in self.listeners:
+            result = listener(ids)
+            if asyncio.iscoroutine(result):
+                await result
+
+    # -- claiming and finishing -----------------------------------------------------------
+
+    def _claim_sql(self, where_id: bool) -> str:
+        lock = " FOR UPDATE SKIP LOCKED" if self.db.is_postgres else ""
+        pick = "id = {} AND " if where_id else ""
+        return (
+            "UPDATE system_job SET status = 'running', attempts = attempts + 1,"
+            " locked_until = {}, locked_by = {} WHERE id IN ("
+            f" SELECT id FROM system_job WHERE {pick}("
+            "  (status = 'pending' AND run_at <= {}) OR (status = 'running' AND locked_until < {}))"
+            f" ORDER BY run_at LIMIT {{}}{lock})"
+            " RETURNING id, name, payload, idempotency_key, attempts, max_attempts"
+        )
+
+    async def claim(self, limit: int = 10, job_id: int | None = None) -> list[Claimed]:
+        """Lease up to ``limit`` due jobs (or the one ``job_id``) to this worker."""
+        now = time.time()
+        lease = now + self.settings.lease_seconds
+        args: list[Any] = [lease, self.worker_id]
+        if job_id is not None:
+            args.append(job_id)
+        args += [now, now, limit]
+        async with self.db.transaction():
+            rows = await self.db.fetch(self._claim_sql(job_id is not None), *args)
+        return [msgspec.convert(r, Claimed) for r in rows]
+
+    async def run(self, job: Claimed) -> str:
+        """Run one claimed job and record the outcome: 'done', 'pending' (retry) or 'dead'."""
+        if job.attempts > job.max_attempts:
+            return await self._dead(job, "lease expired after the last attempt (worker crashed?)")
+        kind = self.types.get(job.name)
+        if kind is None:
+            return await self._retry(job, f"job {job.name!r} is not registered here", None)
+        ctx = JobContext(
+            job_id=job.id,
+            name=job.name,
+            attempt=job.attempts,
+            max_attempts=job.max_attempts,
+            idempotency_key=job.idempotency_key or f"job:{job.id}",
+        )
+        try:
+            payload = msgspec.json.decode(job.payload, type=kind.payload) if kind.payload else None
+            await kind.function(ctx, payload)
+        except PermanentFailure as exc:
+            return await self._dead(job, f"{type(exc).__name__}: {exc}")
+        except NotReady as exc:
+            return await self._retry(job, f"NotReady: {exc}", exc.retry_after)
+        except msgspec.ValidationError as exc:
+            return await self._dead(job, f"bad payload: {exc}")
+        except Exception as exc:
+            log.warning("job %s #%s attempt %s failed: %r", job.name, job.id, job.attempts, exc)
+            return await self._retry(job, _describe(exc), None)
+        await self._finish(job, "done", None, None)
+        return "done"
+
+    async def _retry(self, job: Claimed, error: str, retry_after: float | None) -> str:
+        if job.attempts >= job.max_attempts:
+            return await self._dead(job, error)
+        delay = retry_after if retry_after is not None else backoff_delay(
+            job.attempts, self.settings.backoff_base, self.settings.backoff_max
+        )
+        await self._finish(job, "pending", error, time.time() + delay)
+        return "pending"
+
+    async def _dead(self, job: Claimed, error: str) -> str:
+        from unionline.events import JobDead
+
+        async with self.db.transaction():
+            if await self._finish(job, "dead", error, None) and self.events is not None:
+                await self.events.publish(JobDead(job_id=job.id, name=job.name, error=error[:500]))
+        log.error("job %s #%s is a dead letter: %s", job.name, job.id, error.splitlines()[0])
+        return "dead"
+
+    async def _finish(self, job: Claimed, status: str, error: str | None, run_at: float | None) -> bool:
+        now = time.time()
+        rows = await self.db.fetch(
+            "UPDATE system_job SET status = {}, last_error = COALESCE({}, last_error),"
+            " run_at = COALESCE({}, run_at), locked_until = NULL, locked_by = NULL,"
+            " finished_at = {} WHERE id = {} AND locked_by = {} RETURNING id",
+            status,
+            error,
+            run_at,
+            now if status in ("done", "dead") else None,
+            job.id,
+            self.worker_id,
+        )
+        return bool(rows)  # False: our lease expired and another worker owns the job now
+
+    async def next_due(self) -> float | None:
+        """Unix time of the earliest pending job (or expiring lease), None when idle."""
+        row = await self.db.fetchone(
+            "SELECT MIN(CASE WHEN status = 'pending' THEN run_at ELSE locked_until END) AS t"
+            " FROM system_job WHERE status IN ('pending', 'running')"
+        )
+        return float(row["t"]) if row and row["t"] is not None else None
+
+    # -- administration -------------------------------------------------------------------
+
+    async def list(self, status: str | None = None, limit: int = 100, after: int = 0) -> list[JobView]:
+        where = "WHERE id > {}" + (" AND status = {}" if status else "")
+        args: list[Any] = [after] + ([status] if status else []) + [limit]
+        rows = await self.db.fetch(
+            "SELECT id, name, status, attempts, max_attempts, run_at, idempotency_key,"
+            f" last_error, created_at, finished_at FROM system_job {where} ORDER BY id LIMIT {{}}",
+            *args,
+        )
+        return [msgspec.convert(r, JobView) for r in rows]
+
+    async def get(self, job_id: int) -> JobView | None:
+        rows = await self.db.fetch(
+            "SELECT id, name, status, attempts, max_attempts, run_at, idempotency_key,"
+            " last_error, created_at, finished_at FROM system_job WHERE id = {}",
+            job_id,
+        )
+        return msgspec.convert(rows[0], JobView) if rows else None
+
+    async def retry(self, job_id: int) -> bool:
+        """Give a dead letter a fresh set of attempts, due now."""
+        async with self.db.transaction() as tx:
+            rows = await self.db.fetch(
+                "UPDATE system_job SET status = 'pending', attempts = 0, run_at = {},"
+                " finished_at = NULL WHERE id = {} AND status = 'dead' RETURNING id",
+                time.time(),
+                job_id,
+            )
+            if rows:
+                tx.on_commit(lambda: self._committed([job_id]))
+        return bool(rows)
+
+    async def discard(self, job_id: int) -> bool:
+        """Delete a dead letter for good."""
+        rows = await self.db.fetch(
+            "DELETE FROM system_job WHERE id = {} AND status = 'dead' RETURNING id", job_id
+        )
+        return bool(rows)
+
+    async def counts(self) -> dict[str, int]:
+        rows = await self.db.fetch("SELECT status, COUNT(*) AS n FROM system_job GROUP BY status")
+        return {s: 0 for s in STATUSES} | {r["status"]: int(r["n"]) for r in rows}
+
+    async def purge_done(self, older_than: float) -> int:
+        rows = await self.db.fetch(
+            "DELETE FROM system_job WHERE status = 'done' AND finished_at < {} RETURNING id",
+            time.time() - older_than,
+        )
+        return len(rows)
+
+
+def _describe(exc: BaseException) -> str:
+    return "".join(traceback.format_exception_only(type(exc), exc)).strip()[:2000]
+
+
+class InProcessExecutor:
+    """Runs jobs inside the web process: the embedded default, no services needed."""
+
+    def __init__(self, queue: JobQueue) -> None:
+        self.queue = queue
+        self.settings = queue.settings
+        self._wake = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+        self._running: set[asyncio.Task[Any]] = set()
+        self._slots = asyncio.Semaphore(self.settings.concurrency)
+        queue.listeners.append(lambda ids: self._wake.set())
+
+    async def start(self) -> None:
+        self._task = asyncio.create_task(self._loop(), name="unionline-jobs")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+        if self._running:
+            await asyncio.gather(*self._running, return_exceptions=True)
+
+    async def _loop(self) -> None:
+        while True:
+            try:
+                claimed = await self.run_due()
+            except Exception:
+                log.exception("job executor failed to claim; retrying")
+                claimed = 0
+            if claimed:
+                continue
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), self.settings.poll_interval)
+            self._wake.clear()
+
+    async def run_due(self) -> int:
+        """Claim what is due (as many as there are free slots) and start running it."""
+        free = self._slots._value  # noqa: SLF001 - how many can start now
+        if free == 0:
+            await self._slots.acquire()
+            self._slots.release()
+            return 1
+        jobs = await self.queue.claim(limit=free)
+        for job in jobs:
+            await self._slots.acquire()
+            task = asyncio.create_task(self._run(job))
+            self._running.add(task)
+            task.add_done_callback(self._running.discard)
+        return len(jobs)
+
+    async def _run(self, job: Claimed) -> None:
+        try:
+            await self.queue.run(job)
+        except Exception:
+            log.exception("job %s #%s: recording its outcome failed", job.name, job.id)
+        finally:
+            self._slots.release()
+
+    async def drain(self, timeout: float = 30.0) -> None:
+        """Run until no job is due (for tests and the CLI)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if await self.run_due() == 0 and not self._running:
+                due = await self.queue.next_due()
+                if due is None or due > time.time():
+                    return
+            await asyncio.sleep(0.01)
+        raise TimeoutError("jobs still due after drain timeout")

@@ -1,0 +1,1 @@
+"""Operators: staff accounts, role grants over organization subtrees, sessions, API tokens."""

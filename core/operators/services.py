@@ -1,0 +1,174 @@
+"""Operator accounts, password checks, API tokens, and building the Actor for a request."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import time
+import uuid
+from collections.abc import Iterable
+
+import msgspec
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from unionline.access import BUILTIN_ROLES, Actor, Grant, permissions_for
+from unionline.errors import Conflict, Invalid
+from unionline.operators.tables import ApiToken, Operator, RoleGrant, SessionRecord
+from unionline.runtime import current
+
+_hasher = PasswordHasher()
+TOKEN_PREFIX = "ul_"
+# Verifying against this keeps the time of a failed login independent of whether the login exists.
+_DUMMY_HASH = _hasher.hash(secrets.token_hex(8))
+
+
+class OperatorView(msgspec.Struct, kw_only=True):
+    id: uuid.UUID
+    login: str
+    name: str
+    email: str
+    locale: str
+    grants: list[Grant]
+    permissions: list[str]
+
+
+def hash_password(password: str) -> str:
+    if len(password) < 8:
+        raise Invalid("password must be at least 8 characters", field="password")
+    return _hasher.hash(password)
+
+
+def check_password(hashed: str, password: str) -> bool:
+    try:
+        return _hasher.verify(hashed or _DUMMY_HASH, password) and bool(hashed)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+async def create_operator(
+    login: str, password: str, *, name: str = "", email: str = "", grants: Iterable[Grant] = ()
+) -> uuid.UUID:
+    login = login.strip().lower()
+    if not login:
+        raise Invalid("login must not be empty", field="login")
+    for grant in grants:
+        if grant.role not in BUILTIN_ROLES:
+            raise Invalid(f"unknown role {grant.role!r}", field="grants.role")
+    db = current().db
+    async with db.transaction():
+        if await Operator.exists().where(Operator.login == login):
+            raise Conflict(f"operator {login!r} already exists", field="login")
+        operator = Operator(
+            login=login,
+            name=name or login,
+            email=email,
+            password_hash=hash_password(password),
+            password_changed_at=time.time(),
+        )
+        await operator.save()
+        for grant in grants:
+            await RoleGrant(
+                operator=operator.id, role=grant.role, organization_id=grant.organization_id
+            ).save()
+    return operator.id
+
+
+async def authenticate(login: str, password: str) -> uuid.UUID | None:
+    row = await Operator.select(Operator.id, Operator.password_hash, Operator.is_active).where(
+        Operator.login == login.strip().lower()
+    ).first()
+    ok = check_password(row["password_hash"] if row else "", password)
+    if not (row and ok and row["is_active"]):
+        return None
+    return row["id"]
+
+
+async def change_password(operator_id: uuid.UUID, password: str, keep_session: str | None) -> None:
+    """Set a new password and end every other session of the operator."""
+    async with current().db.transaction():
+        await Operator.update(
+            {Operator.password_hash: hash_password(password), Operator.password_changed_at: time.time()}
+        ).where(Operator.id == operator_id)
+        query = SessionRecord.delete().where(SessionRecord.operator_id == operator_id)
+        if keep_session:
+            query = query.where(SessionRecord.key != keep_session)
+        await query
+
+
+def role_permissions() -> dict[str, tuple[str, ...]]:
+    return {code: p.roles for code, p in current().registry.permissions.items()}
+
+
+async def actor_for(
+    operator_id: uuid.UUID, *, session_id: str | None = None, scopes: frozenset[str] | None = None
+) -> Actor | None:
+    row = await Operator.select(Operator.name, Operator.is_active).where(
+        Operator.id == operator_id
+    ).first()
+    if not row or not row["is_active"]:
+        return None
+    grants = tuple(
+        Grant(g["role"], g["organization_id"])
+        for g in await RoleGrant.select(RoleGrant.role, RoleGrant.organization_id).where(
+            RoleGrant.operator == operator_id
+        )
+    )
+    return Actor(
+        operator_id=operator_id,
+        name=row["name"],
+        grants=grants,
+        permissions=permissions_for((g.role for g in grants), role_permissions()),
+        token_scopes=scopes,
+        session_id=session_id,
+    )
+
+
+async def describe(actor: Actor) -> OperatorView:
+    row = await Operator.select().where(Operator.id == actor.operator_id).first()
+    assert row is not None
+    return OperatorView(
+        id=row["id"],
+        login=row["login"],
+        name=row["name"],
+        email=row["email"],
+        locale=row["locale"],
+        grants=list(actor.grants),
+        permissions=sorted(p for p in actor.permissions if actor.can(p)),
+    )
+
+
+# -- API tokens ---------------------------------------------------------------------------
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+async def create_token(operator_id: uuid.UUID, name: str, scopes: Iterable[str] = ()) -> str:
+    """Create an API token; the raw value is returned once and never stored."""
+    raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    await ApiToken(
+        operator=operator_id, name=name, token_hash=_digest(raw), scopes=" ".join(sorted(scopes))
+    ).save()
+    return raw
+
+
+async def actor_for_token(raw: str) -> Actor | None:
+    if not raw.startswith(TOKEN_PREFIX):
+        return None
+    row = await ApiToken.select(ApiToken.id, ApiToken.operator, ApiToken.scopes).where(
+        (ApiToken.token_hash == _digest(raw)) & (ApiToken.revoked == False)  # noqa: E712
+    ).first()
+    if row is None:
+        return None
+    await ApiToken.update({ApiToken.last_used_at: time.time()}).where(ApiToken.id == row["id"])
+    scopes = frozenset(row["scopes"].split()) or None
+    return await actor_for(row["operator"], scopes=scopes)
+
+
+async def revoke_token(operator_id: uuid.UUID, token_id: uuid.UUID) -> bool:
+    rows = await ApiToken.update({ApiToken.revoked: True}).where(
+        (ApiToken.id == token_id) & (ApiToken.operator == operator_id)
+    ).returning(ApiToken.id)
+    return bool(rows)

@@ -1,0 +1,80 @@
+"""Litestar's server-side session store, kept in the database so every process shares it."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from datetime import timedelta
+
+import msgspec
+from litestar.stores.base import Store
+
+from unionline.operators.tables import SessionRecord
+
+
+def _seconds(value: int | timedelta | None) -> float | None:
+    if value is None:
+        return None
+    return value.total_seconds() if isinstance(value, timedelta) else float(value)
+
+
+class DatabaseSessionStore(Store):
+    """Sessions as rows; the operator id is kept beside the data so sessions can be ended."""
+
+    async def set(self, key: str, value: str | bytes, expires_in: int | timedelta | None = None) -> None:
+        data = value.decode() if isinstance(value, bytes) else value
+        operator_id = _operator_of(data)
+        ttl = _seconds(expires_in)
+        expires_at = time.time() + ttl if ttl is not None else None
+        await SessionRecord.insert(
+            SessionRecord(key=key, value=data, operator_id=operator_id, expires_at=expires_at)
+        ).on_conflict(
+            target=SessionRecord.key,
+            action="DO UPDATE",
+            values=[SessionRecord.value, SessionRecord.operator_id, SessionRecord.expires_at],
+        )
+
+    async def get(self, key: str, renew_for: int | timedelta | None = None) -> bytes | None:
+        row = await SessionRecord.select(SessionRecord.value, SessionRecord.expires_at).where(
+            SessionRecord.key == key
+        ).first()
+        if row is None:
+            return None
+        if row["expires_at"] is not None and row["expires_at"] < time.time():
+            await self.delete(key)
+            return None
+        ttl = _seconds(renew_for)
+        if ttl is not None and row["expires_at"] is not None:
+            await SessionRecord.update({SessionRecord.expires_at: time.time() + ttl}).where(
+                SessionRecord.key == key
+            )
+        return row["value"].encode()
+
+    async def delete(self, key: str) -> None:
+        await SessionRecord.delete().where(SessionRecord.key == key)
+
+    async def delete_all(self) -> None:
+        await SessionRecord.delete(force=True)
+
+    async def exists(self, key: str) -> bool:
+        return await self.get(key) is not None
+
+    async def expires_in(self, key: str) -> int | None:
+        row = await SessionRecord.select(SessionRecord.expires_at).where(
+            SessionRecord.key == key
+        ).first()
+        if row is None or row["expires_at"] is None:
+            return None
+        return int(row["expires_at"] - time.time())
+
+
+def _operator_of(data: str) -> uuid.UUID | None:
+    try:
+        value = msgspec.json.decode(data)
+    except msgspec.DecodeError:
+        return None
+    raw = value.get("operator_id") if isinstance(value, dict) else None
+    try:
+        return uuid.UUID(raw) if raw else None
+    except ValueError:
+        return None

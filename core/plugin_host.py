@@ -1,0 +1,168 @@
+"""The plugin manager: core defaults, built-in plugins by name, third parties by entry point.
+
+Named ``plugin_host`` rather than the design's ``plugins.py`` because ``unionline.plugins`` is
+the package of first-party feature plugins (the ``plugins/`` folder).
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.metadata
+import logging
+import os
+import pkgutil
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from types import ModuleType
+
+import pluggy
+
+from unionline import hookspecs
+from unionline.errors import PluginError
+
+log = logging.getLogger("unionline.plugins")
+
+ENTRY_POINT_GROUP = "unionline"
+# Core features are plugins too; they are always enabled and cannot be switched off.
+CORE_PLUGINS: dict[str, str] = {
+    "core.system": "unionline.system.plugin",
+    "core.operators": "unionline.operators.plugin",
+    "core.admin": "unionline.admin.plugin",
+}
+BUILTIN_PACKAGES = ("unionline.plugins", "unionline.channels")
+
+
+@dataclass(frozen=True)
+class PluginSource:
+    """An installed plugin that may be enabled: where its module comes from."""
+
+    name: str
+    module: str
+    origin: str  # "core", "built-in" or "entry point (<distribution>)"
+    version: str
+
+
+@dataclass
+class PluginInfo:
+    name: str
+    version: str
+    origin: str
+    enabled: bool
+    hooks: list[str] = field(default_factory=list)
+
+
+def unionline_version() -> str:
+    try:
+        return importlib.metadata.version("unionline")
+    except importlib.metadata.PackageNotFoundError:
+        return "0+unknown"
+
+
+def builtin_sources() -> list[PluginSource]:
+    """Sub-packages of ``unionline.plugins`` and ``unionline.channels``, by folder name."""
+    version = unionline_version()
+    found = []
+    for package_name in BUILTIN_PACKAGES:
+        try:
+            package = importlib.import_module(package_name)
+        except ImportError:
+            continue
+        for info in pkgutil.iter_modules(package.__path__):
+            if info.ispkg and not info.name.startswith("_"):
+                module = f"{package_name}.{info.name}"
+                found.append(PluginSource(info.name, module, "built-in", version))
+    return found
+
+
+def entry_point_sources() -> list[PluginSource]:
+    found = []
+    for ep in importlib.metadata.entry_points(group=ENTRY_POINT_GROUP):
+        dist = ep.dist
+        version = dist.version if dist else "unknown"
+        origin = f"entry point ({dist.name if dist else 'unknown'})"
+        found.append(PluginSource(ep.name, ep.value, origin, version))
+    return found
+
+
+def installed_sources() -> dict[str, list[PluginSource]]:
+    """Every optional plugin that could be enabled, by name (a name may have several sources)."""
+    by_name: dict[str, list[PluginSource]] = {}
+    for source in [*builtin_sources(), *entry_point_sources()]:
+        by_name.setdefault(source.name, []).append(source)
+    return by_name
+
+
+class PluginHost:
+    """Owns the pluggy manager; loads core, built-in and entry-point plugins strictly."""
+
+    def __init__(self, enabled: Iterable[str], *, extra: dict[str, object] | None = None) -> None:
+        self.pm = pluggy.PluginManager(hookspecs.PROJECT)
+        self.pm.add_hookspecs(hookspecs)
+        self.sources = installed_sources()
+        self.enabled = list(dict.fromkeys(enabled))
+        self.info: dict[str, PluginInfo] = {}
+        for name, module in CORE_PLUGINS.items():
+            self._register(name, self._import(name, module), unionline_version(), "core")
+        for name in self.enabled:
+            self._load(name)
+        for name, plugin in (extra or {}).items():  # objects handed in directly (tests)
+            self._register(name, plugin, "0", "in-process")
+        self.check_pending()
+        if os.environ.get("UNIONLINE_TRACE_HOOKS") == "1":
+            self.pm.trace.root.setwriter(lambda text: log.info("hook trace: %s", text.rstrip()))
+            self.pm.enable_tracing()
+
+    @property
+    def trace(self) -> bool:
+        return os.environ.get("UNIONLINE_TRACE_HOOKS") == "1"
+
+    def _load(self, name: str) -> None:
+        sources = self.sources.get(name)
+        if not sources:
+            known = ", ".join(sorted(self.sources)) or "none"
+            raise PluginError(name, f"is enabled but not installed (installed: {known})")
+        if len(sources) > 1:
+            where = "; ".join(f"{s.module} from {s.origin}" for s in sources)
+            raise PluginError(name, f"two installed plugins share this name: {where}")
+        source = sources[0]
+        self._register(name, self._import(name, source.module), source.version, source.origin)
+
+    @staticmethod
+    def _import(name: str, module: str) -> ModuleType:
+        try:
+            return importlib.import_module(module)
+        except Exception as exc:
+            raise PluginError(name, f"failed to import {module}: {type(exc).__name__}: {exc}") from exc
+
+    def _register(self, name: str, plugin: object, version: str, origin: str) -> None:
+        if name in self.info or self.pm.has_plugin(name):
+            raise PluginError(name, "a plugin with this name is already registered")
+        try:
+            self.pm.register(plugin, name=name)
+        except (ValueError, pluggy.PluginValidationError) as exc:
+            raise PluginError(name, str(exc)) from exc
+        hooks = sorted(h.name for h in self.pm.get_hookcallers(plugin) or [])
+        self.info[name] = PluginInfo(name, version, origin, True, hooks)
+
+    def check_pending(self) -> None:
+        """Fail on hook implementations that match no hookspec (misspelled hook names)."""
+        for hook_name in dir(self.pm.hook):
+            if hook_name.startswith("_"):
+                continue
+            caller = getattr(self.pm.hook, hook_name)
+            if caller.spec is None:
+                impls = caller.get_hookimpls()
+                plugin = impls[0].plugin_name if impls else "?"
+                raise PluginError(plugin, f"implements unknown hook {hook_name!r}")
+
+    def listing(self) -> list[PluginInfo]:
+        """Installed plugins (enabled or not) with versions and implemented hooks."""
+        rows = dict(self.info)
+        for name, sources in sorted(self.sources.items()):
+            if name not in rows:
+                source = sources[0]
+                rows[name] = PluginInfo(name, source.version, source.origin, False, [])
+        return sorted(rows.values(), key=lambda p: (p.origin != "core", p.name))
+
+    def installed_names(self) -> frozenset[str]:
+        return frozenset(self.sources)

@@ -1,0 +1,52 @@
+"""The realtime bus: Litestar's channels plugin, in memory by default and on Redis when set.
+
+The event relay publishes every positioned event batch on the ``events`` channel; websocket
+handlers (console, widgets) subscribe, filter per receiver, and resume from the event log.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import msgspec
+from litestar.channels import ChannelsPlugin
+from litestar.channels.backends.memory import MemoryChannelsBackend
+
+if TYPE_CHECKING:
+    from litestar.channels.backends.base import ChannelsBackend
+
+    from unionline.events import StoredEvent
+    from unionline.settings import Settings
+
+EVENTS_CHANNEL = "events"
+
+
+def make_backend(settings: Settings) -> ChannelsBackend:
+    history = settings.realtime.history
+    if settings.redis_url:
+        from litestar.channels.backends.redis import RedisChannelsStreamBackend
+        from redis.asyncio import Redis
+
+        return RedisChannelsStreamBackend(
+            history=history, redis=Redis.from_url(settings.redis_url), key_prefix="unionline"
+        )
+    return MemoryChannelsBackend(history=history)
+
+
+def make_channels(settings: Settings) -> ChannelsPlugin:
+    return ChannelsPlugin(
+        make_backend(settings),
+        channels=[EVENTS_CHANNEL],
+        arbitrary_channels_allowed=True,
+        subscriber_max_backlog=settings.realtime.subscriber_backlog,
+        subscriber_backlog_strategy="dropleft",
+    )
+
+
+def event_sink(channels: ChannelsPlugin):  # type: ignore[no-untyped-def]
+    """An event-bus sink publishing each positioned batch on the ``events`` channel."""
+
+    async def publish(batch: list[StoredEvent]) -> None:
+        channels.publish(msgspec.json.encode(batch), EVENTS_CHANNEL)
+
+    return publish

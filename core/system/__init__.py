@@ -1,0 +1,1 @@
+"""Core infrastructure tables: the event log and the job outbox."""

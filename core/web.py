@@ -1,0 +1,112 @@
+"""HTTP glue shared by every route: who is asking, and errors as JSON with a code and field."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import msgspec
+from litestar import MediaType, Request, Response
+from litestar.connection import ASGIConnection
+from litestar.di import Provide
+from litestar.exceptions import HTTPException, NotAuthorizedException, ValidationException
+from litestar.middleware.csrf import CSRFMiddleware
+from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
+
+from unionline.access import Actor
+from unionline.errors import ServiceError, Unauthorized
+from unionline.observability import request_id
+from unionline.runtime import current
+
+log = logging.getLogger("unionline.web")
+
+
+class ErrorBody(msgspec.Struct, omit_defaults=True):
+    code: str
+    message: str
+    field: str | None = None
+    extra: dict[str, Any] = msgspec.field(default_factory=dict)
+
+
+class ErrorResponse(msgspec.Struct):
+    error: ErrorBody
+
+
+async def provide_actor(request: ASGIConnection[Any, Any, Any, Any]) -> Actor:
+    """The authenticated actor; 401 when nobody is recognised."""
+    actor = request.scope.get("unionline_actor")  # type: ignore[typeddict-item]
+    if actor is None:
+        actor = await current().hooks.actor_from_request(request)  # type: ignore[arg-type]
+        request.scope["unionline_actor"] = actor  # type: ignore[typeddict-unknown-key]
+    if actor is None:
+        raise Unauthorized("authentication required")
+    return actor
+
+
+DEPENDENCIES = {"actor": Provide(provide_actor)}
+
+
+def _json(status: int, body: ErrorBody) -> Response[Any]:
+    return Response(
+        content=msgspec.to_builtins(ErrorResponse(body)),
+        status_code=status,
+        media_type=MediaType.JSON,
+    )
+
+
+def service_error(_: Request[Any, Any, Any], exc: ServiceError) -> Response[Any]:
+    return _json(exc.status_code, ErrorBody(exc.code, exc.message, exc.field, exc.extra))
+
+
+def validation_error(_: Request[Any, Any, Any], exc: ValidationException) -> Response[Any]:
+    problems = exc.extra if isinstance(exc.extra, list) else []
+    first = problems[0] if problems and isinstance(problems[0], dict) else {}
+    field = first.get("key") or _field_from(str(first.get("message", "")))
+    message = str(first.get("message") or exc.detail)
+    return _json(400, ErrorBody("validation_error", message, field or None,
+                                {"problems": problems} if len(problems) > 1 else {}))
+
+
+def _field_from(message: str) -> str:
+    marker = " - at `$."
+    if marker in message:
+        return message.split(marker, 1)[1].rstrip("`")
+    return ""
+
+
+def http_error(_: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
+    codes = {401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
+             409: "conflict", 413: "too_large", 429: "rate_limited"}
+    code = codes.get(exc.status_code, "http_error")
+    response = _json(exc.status_code, ErrorBody(code, str(exc.detail)))
+    if exc.headers:
+        response.headers.update(exc.headers)
+    return response
+
+
+def internal_error(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    return _json(HTTP_500_INTERNAL_SERVER_ERROR,
+                 ErrorBody("internal_error", f"internal error (request id {request_id.get()})"))
+
+
+EXCEPTION_HANDLERS: dict[Any, Any] = {
+    ServiceError: service_error,
+    ValidationException: validation_error,
+    NotAuthorizedException: http_error,
+    HTTPException: http_error,
+    Exception: internal_error,
+}
+
+
+class TokenAwareCSRFMiddleware(CSRFMiddleware):
+    """CSRF protects cookie sessions; requests carrying an API token and no cookie skip it."""
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] == "http":
+            headers = dict(scope["headers"])
+            bearer = headers.get(b"authorization", b"").lower().startswith(b"bearer ")
+            if bearer and b"cookie" not in headers:
+                await self.app(scope, receive, send)
+                return
+        await super().__call__(scope, receive, send)
