@@ -8,7 +8,7 @@ from typing import Any
 import msgspec
 from litestar import MediaType, Request, Response
 from litestar.connection import ASGIConnection
-from litestar.di import Provide
+from litestar.di import NamedDependency, Provide
 from litestar.exceptions import HTTPException, NotAuthorizedException, ValidationException
 from litestar.middleware.csrf import CSRFMiddleware
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
@@ -44,6 +44,8 @@ async def provide_actor(request: ASGIConnection[Any, Any, Any, Any]) -> Actor:
 
 
 DEPENDENCIES = {"actor": Provide(provide_actor)}
+# Annotate a handler parameter ``actor: CurrentActor`` to require an authenticated actor.
+CurrentActor = NamedDependency[Actor]
 
 
 def _json(status: int, body: ErrorBody) -> Response[Any]:

@@ -5,13 +5,13 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from litestar import Controller, get, post
-from litestar.params import Parameter
+from litestar.params import FromPath, FromQuery, QueryParameter
 
-from unionline.access import Actor
 from unionline.admin.schemas import JobCounts, PluginView
 from unionline.errors import Conflict, NotFound
 from unionline.jobs import JobView
 from unionline.runtime import current
+from unionline.web import CurrentActor
 
 
 class PluginsController(Controller):
@@ -19,7 +19,7 @@ class PluginsController(Controller):
     tags = ["admin"]
 
     @get("/")
-    async def list_plugins(self, actor: Actor) -> list[PluginView]:
+    async def list_plugins(self, actor: CurrentActor) -> list[PluginView]:
         """Installed plugins, enabled or not, with versions and the hooks they implement."""
         actor.require("plugins.read")
         return [PluginView(name=p.name, version=p.version, origin=p.origin, enabled=p.enabled,
@@ -33,29 +33,29 @@ class JobsController(Controller):
     @get("/")
     async def list_jobs(
         self,
-        actor: Actor,
-        status: Literal["pending", "running", "done", "dead"] | None = None,
-        after: Annotated[int, Parameter(ge=0)] = 0,
-        limit: Annotated[int, Parameter(ge=1, le=500)] = 100,
+        actor: CurrentActor,
+        status: FromQuery[Literal["pending", "running", "done", "dead"] | None] = None,
+        after: Annotated[int, QueryParameter(ge=0)] = 0,
+        limit: Annotated[int, QueryParameter(ge=1, le=500)] = 100,
     ) -> list[JobView]:
         """Jobs of the outbox, oldest first; ``status=dead`` lists the dead letters."""
         actor.require("jobs.manage")
         return await current().jobs.list(status, limit=limit, after=after)
 
     @get("/counts")
-    async def counts(self, actor: Actor) -> JobCounts:
+    async def counts(self, actor: CurrentActor) -> JobCounts:
         """How many jobs are in each status."""
         actor.require("jobs.manage")
         return JobCounts(**await current().jobs.counts())
 
     @post("/{job_id:int}/retry", status_code=200)
-    async def retry(self, actor: Actor, job_id: int) -> JobView:
+    async def retry(self, actor: CurrentActor, job_id: FromPath[int]) -> JobView:
         """Give a dead letter a fresh set of attempts."""
         actor.require("jobs.manage")
         return await _after(job_id, await current().jobs.retry(job_id))
 
     @post("/{job_id:int}/discard", status_code=200)
-    async def discard(self, actor: Actor, job_id: int) -> JobView:
+    async def discard(self, actor: CurrentActor, job_id: FromPath[int]) -> JobView:
         """Delete a dead letter for good; answers the job as it was."""
         actor.require("jobs.manage")
         job = await current().jobs.get(job_id)

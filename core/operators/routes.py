@@ -5,13 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Controller, Request, get, post
+from litestar.params import JSONBody
 from litestar.status_codes import HTTP_204_NO_CONTENT
 
-from unionline.access import Actor
 from unionline.errors import Forbidden, Unauthorized
 from unionline.operators import services
 from unionline.operators.schemas import LoginRequest, PasswordChange
 from unionline.operators.tables import Operator
+from unionline.web import CurrentActor
 
 
 class AuthController(Controller):
@@ -19,7 +20,7 @@ class AuthController(Controller):
     tags = ["auth"]
 
     @post("/login", status_code=200)
-    async def login(self, request: Request[Any, Any, Any], data: LoginRequest) -> services.OperatorView:
+    async def login(self, request: Request[Any, Any, Any], data: JSONBody[LoginRequest]) -> services.OperatorView:
         """Start a session (HttpOnly cookie) for an operator's login and password."""
         operator_id = await services.authenticate(data.login, data.password)
         if operator_id is None:
@@ -35,13 +36,13 @@ class AuthController(Controller):
         request.clear_session()
 
     @get("/me")
-    async def me(self, actor: Actor) -> services.OperatorView:
+    async def me(self, actor: CurrentActor) -> services.OperatorView:
         """The signed-in operator with roles and effective permissions."""
         return await services.describe(actor)
 
     @post("/password", status_code=HTTP_204_NO_CONTENT)
-    async def change_password(self, request: Request[Any, Any, Any], actor: Actor,
-                              data: PasswordChange) -> None:
+    async def change_password(self, request: Request[Any, Any, Any], actor: CurrentActor,
+                              data: JSONBody[PasswordChange]) -> None:
         """Change the own password; every other session of this operator ends."""
         row = await Operator.select(Operator.password_hash).where(
             Operator.id == actor.operator_id).first()

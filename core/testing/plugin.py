@@ -1,0 +1,48 @@
+"""pytest plugin (entry point ``pytest11``): fixtures for testing Unionline and its plugins.
+
+* ``unionline_database_url`` – an empty database for this test (SQLite, or PostgreSQL when
+  ``UNIONLINE_TEST_DATABASE_URL`` points at a server).
+* ``unionline_settings`` – Settings for a test app on that database.
+* ``unionline_app`` – a started app (``AppHarness``: ``.client``, ``.admin_headers``,
+  ``.settle()``, ``.create_operator()``); enable plugins with
+  ``@pytest.mark.unionline_plugins("name", ...)``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+
+from unionline.settings import Settings
+from unionline.testing.support import (
+    AppHarness,
+    fresh_database,
+    postgres_server_url,
+    running_app,
+    test_settings,
+)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "unionline_plugins(*names): plugins the test app enables")
+
+
+@pytest.fixture
+def unionline_database_url(tmp_path: Path) -> Iterator[str]:
+    with fresh_database(tmp_path, postgres_server_url()) as url:
+        yield url
+
+
+@pytest.fixture
+def unionline_settings(request: pytest.FixtureRequest, unionline_database_url: str) -> Settings:
+    marker = request.node.get_closest_marker("unionline_plugins")
+    plugins = list(marker.args) if marker else []
+    return test_settings(unionline_database_url, plugins=plugins)
+
+
+@pytest.fixture
+async def unionline_app(unionline_settings: Settings) -> AsyncIterator[AppHarness]:
+    async with running_app(unionline_settings, migrate=True) as harness:
+        yield harness
