@@ -54,15 +54,13 @@ def current_tx() -> Tx | None:
     return _current.get()
 
 
-def make_engine(url: str, *, pool_size: int = 10) -> Engine:
+def make_engine(url: str) -> Engine:
     if url.startswith("sqlite:///"):
         path = url.removeprefix("sqlite:///")
         # Writers queue on SQLite's lock instead of failing at once.
         return SQLiteEngine(path=path, timeout=30)
     if url.startswith(("postgresql://", "postgres://")):
-        engine = PostgresEngine(config={"dsn": url})
-        engine.pool_size = pool_size  # type: ignore[attr-defined]
-        return engine
+        return PostgresEngine(config={"dsn": url})
     raise ConfigError(f"database_url: unsupported URL scheme {urlsplit(url).scheme!r}")
 
 
@@ -71,7 +69,7 @@ class Database:
 
     def __init__(self, url: str, apps: Iterable[AppConfig] = (), *, pool_size: int = 10) -> None:
         self.url = url
-        self.engine = make_engine(url, pool_size=pool_size)
+        self.engine = make_engine(url)
         self.apps = {app.app_name: app for app in apps}
         self.pool_size = pool_size
         self.bind()

@@ -82,6 +82,7 @@ class EventBus:
         self._wake = asyncio.Event()
         self._tasks: list[asyncio.Task[None]] = []
         self._listener: Any = None
+        self._stopping = False
         self.relay_interval = 0.5
 
     # -- publishing -----------------------------------------------------------------------
@@ -130,11 +131,17 @@ class EventBus:
 
     async def stop(self) -> None:
         await self.drain()
-        for task in self._tasks:
-            task.cancel()
-        for task in self._tasks:
+        # Let the relay finish its query instead of cancelling it mid-flight: a cancelled
+        # aiosqlite call would complete on a thread after the loop has gone.
+        self._stopping = True
+        self._wake.set()
+        local, relay = self._tasks or (None, None)
+        if relay is not None:
+            await relay
+        if local is not None:
+            local.cancel()
             with contextlib.suppress(asyncio.CancelledError):
-                await task
+                await local
         if self._listener is not None:
             await self._listener.close()
             self._listener = None
@@ -153,10 +160,12 @@ class EventBus:
                 self._local.task_done()
 
     async def _relay_loop(self) -> None:
-        while True:
+        while not self._stopping:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), self.relay_interval)
             self._wake.clear()
+            if self._stopping:
+                return
             try:
                 while await self.relay_once():
                     pass

@@ -296,21 +296,23 @@ class InProcessExecutor:
         self._task: asyncio.Task[None] | None = None
         self._running: set[asyncio.Task[Any]] = set()
         self._slots = asyncio.Semaphore(self.settings.concurrency)
+        self._stopping = False
         queue.listeners.append(lambda ids: self._wake.set())
 
     async def start(self) -> None:
         self._task = asyncio.create_task(self._loop(), name="unionline-jobs")
 
     async def stop(self) -> None:
+        # Stop between claims rather than cancelling a query in flight.
+        self._stopping = True
+        self._wake.set()
         if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+            await self._task
         if self._running:
             await asyncio.gather(*self._running, return_exceptions=True)
 
     async def _loop(self) -> None:
-        while True:
+        while not self._stopping:
             try:
                 claimed = await self.run_due()
             except Exception:

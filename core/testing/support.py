@@ -128,14 +128,52 @@ class AppHarness:
 
 
 @contextlib.asynccontextmanager
+async def lifespan_task(app: Any) -> AsyncIterator[None]:
+    """Run the app's lifespan in a task of its own.
+
+    Litestar's lifespan holds an anyio cancel scope, which must be left by the task that
+    entered it; pytest-asyncio may set a fixture up and tear it down in different tasks.
+    """
+    import asyncio
+
+    started: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+    stop = asyncio.Event()
+
+    async def hold() -> None:
+        try:
+            async with app.lifespan():
+                started.set_result(None)
+                await stop.wait()
+        except BaseException as exc:
+            if not started.done():
+                started.set_exception(exc)
+            raise
+
+    task = asyncio.create_task(hold())
+    await started
+    try:
+        yield
+    finally:
+        stop.set()
+        await task
+
+
+@contextlib.asynccontextmanager
 async def running_app(settings: Settings, **options: Any) -> AsyncIterator[AppHarness]:
-    """Start an app for ``settings`` and yield a harness with an admin API token."""
-    from litestar.testing import AsyncTestClient
+    """Start an app for ``settings`` and yield a harness with an admin API token.
+
+    The app runs on the test's own event loop (httpx over ASGI), so the test may use the
+    database pool and services directly; Litestar's test client would run it on another loop.
+    """
+    import httpx
 
     from unionline.app import create_app
 
     app = create_app(settings, **options)
-    async with AsyncTestClient(app=app, base_url="http://testserver.local") as client:
+    transport = httpx.ASGITransport(app=app)
+    async with lifespan_task(app), httpx.AsyncClient(
+        transport=transport, base_url="http://testserver.local"
+    ) as client:
         harness = AppHarness(app, client)
         _, harness.admin_token = await harness.create_operator("admin", "admin", None)
         yield harness
