@@ -47,3 +47,47 @@ def permissions_for(roles: Iterable[str], table: dict[str, tuple[str, ...]]) -> 
     """Union of the permissions whose role list names any of ``roles``."""
     held = set(roles)
     return frozenset(code for code, granted in table.items() if held & set(granted))
+
+
+class Scope(msgspec.Struct, frozen=True):
+    """The organizations an actor may act on for one permission (``None``: all of them)."""
+
+    organization_ids: frozenset[uuid.UUID] | None
+
+    @property
+    def everything(self) -> bool:
+        return self.organization_ids is None
+
+    def allows(self, organization_id: uuid.UUID | None) -> bool:
+        if self.organization_ids is None:
+            return True
+        return organization_id is not None and organization_id in self.organization_ids
+
+    def ids(self) -> list[uuid.UUID] | None:
+        """For SQL filters: a list of ids, or None for no filter."""
+        return None if self.organization_ids is None else sorted(self.organization_ids)
+
+
+async def scope_for(actor: Actor, permission: str) -> Scope:
+    """Where ``actor`` holds ``permission``: the union of the subtrees of its grants whose role
+    carries it. The one place organization scoping is decided (REST, websocket, search, export)."""
+    from unionline.organizations.services import subtree_ids
+    from unionline.runtime import current
+
+    if actor.token_scopes is not None and permission not in actor.token_scopes:
+        return Scope(frozenset())
+    perm = current().registry.permissions.get(permission)
+    roles = set(perm.roles) if perm else set()
+    grants = [g for g in actor.grants if g.role in roles]
+    if any(g.organization_id is None for g in grants):
+        return Scope(None)
+    return Scope(await subtree_ids([g.organization_id for g in grants if g.organization_id]))
+
+
+async def require_scope(actor: Actor, permission: str, organization_id: uuid.UUID | None,
+                        *, what: str = "object", field: str = "id") -> None:
+    """Raise NotFound (not Forbidden: existence is not revealed) when out of scope."""
+    from unionline.errors import NotFound
+
+    if not (await scope_for(actor, permission)).allows(organization_id):
+        raise NotFound(f"{what} does not exist", field=field)

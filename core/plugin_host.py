@@ -27,6 +27,7 @@ ENTRY_POINT_GROUP = "unionline"
 CORE_PLUGINS: dict[str, str] = {
     "core.system": "unionline.system.plugin",
     "core.operators": "unionline.operators.plugin",
+    "core.organizations": "unionline.organizations.plugin",
     "core.admin": "unionline.admin.plugin",
 }
 BUILTIN_PACKAGES = ("unionline.plugins", "unionline.channels")

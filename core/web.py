@@ -102,13 +102,15 @@ EXCEPTION_HANDLERS: dict[Any, Any] = {
 
 
 class TokenAwareCSRFMiddleware(CSRFMiddleware):
-    """CSRF protects cookie sessions; requests carrying an API token and no cookie skip it."""
+    """CSRF protects cookie sessions. A request carrying ``Authorization: Bearer`` is
+    authenticated by that token alone (the cookie is ignored), and a cross-site form cannot set
+    that header, so it skips the check."""
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         if scope["type"] == "http":
             headers = dict(scope["headers"])
             bearer = headers.get(b"authorization", b"").lower().startswith(b"bearer ")
-            if bearer and b"cookie" not in headers:
+            if bearer:
                 await self.app(scope, receive, send)
                 return
         await super().__call__(scope, receive, send)

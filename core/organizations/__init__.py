@@ -1,0 +1,1 @@
+"""Organizations: the federation tree (federation → committees → primary organizations)."""
