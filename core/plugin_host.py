@@ -29,8 +29,12 @@ CORE_PLUGINS: dict[str, str] = {
     "core.operators": "unionline.operators.plugin",
     "core.organizations": "unionline.organizations.plugin",
     "core.admin": "unionline.admin.plugin",
+    "core.console": "unionline.console.plugin",
+    "core.members": "unionline.members.plugin",
 }
 BUILTIN_PACKAGES = ("unionline.plugins", "unionline.channels")
+# name=dotted.module pairs of importable, uninstalled plugins (development and tests).
+PLUGIN_PATHS_ENV = "UNIONLINE_PLUGIN_PATHS"
 
 
 @dataclass(frozen=True)
@@ -39,7 +43,7 @@ class PluginSource:
 
     name: str
     module: str
-    origin: str  # "core", "built-in" or "entry point (<distribution>)"
+    origin: str  # "core", "built-in", "entry point (<distribution>)" or "path"
     version: str
 
 
@@ -85,10 +89,28 @@ def entry_point_sources() -> list[PluginSource]:
     return found
 
 
+def path_sources() -> list[PluginSource]:
+    """Development plugins named by ``UNIONLINE_PLUGIN_PATHS``, origin ``path``.
+
+    ``UNIONLINE_PLUGIN_PATHS=jobsink=tests.plugins.jobsink,other=pkg.mod`` makes importable
+    modules installable without packaging them (tests, plugin development). They are still
+    enabled only through the ``plugins`` list, and a name clash is an error like any other.
+    """
+    found = []
+    for item in os.environ.get(PLUGIN_PATHS_ENV, "").split(","):
+        if not item.strip():
+            continue
+        name, sep, module = (part.strip() for part in item.partition("="))
+        if not (sep and name and module):
+            raise PluginError(item.strip(), f"{PLUGIN_PATHS_ENV}: expected name=dotted.module")
+        found.append(PluginSource(name, module, "path", "dev"))
+    return found
+
+
 def installed_sources() -> dict[str, list[PluginSource]]:
     """Every optional plugin that could be enabled, by name (a name may have several sources)."""
     by_name: dict[str, list[PluginSource]] = {}
-    for source in [*builtin_sources(), *entry_point_sources()]:
+    for source in [*builtin_sources(), *entry_point_sources(), *path_sources()]:
         by_name.setdefault(source.name, []).append(source)
     return by_name
 

@@ -1,0 +1,1 @@
+"""Members: the people the union serves, their contact points and identity resolution."""

@@ -1,0 +1,34 @@
+"""Core plugin: member tables, routes, permissions, events, import commands, identity default."""
+
+from __future__ import annotations
+
+from unionline.hookspecs import hookimpl
+from unionline.members.events import MEMBER_EVENTS
+from unionline.members.piccolo_app import APP_CONFIG
+from unionline.registry import EventsRegistrar, PermissionsRegistrar, TablesRegistrar
+
+
+@hookimpl
+def register_tables(register: TablesRegistrar) -> None:
+    register(APP_CONFIG)
+
+
+@hookimpl
+def register_events(register: EventsRegistrar) -> None:
+    register(*MEMBER_EVENTS)
+
+
+@hookimpl
+def register_permissions(register: PermissionsRegistrar) -> None:
+    register(
+        "members.read",
+        "See members and their contact points",
+        ("admin", "supervisor", "operator", "observer"),
+    )
+    register(
+        "members.write",
+        "Create and change members and their contact points",
+        ("admin", "supervisor", "operator"),
+    )
+    register("members.merge", "Merge duplicate members", ("admin", "supervisor"))
+    register("members.import", "Bulk-import organizations and members", ("admin",))
