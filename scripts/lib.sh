@@ -72,6 +72,15 @@ make_venv() {
   printf '%s' "$stamp" > "$dir/.unionline-stamp"
 }
 
+# The test virtualenv (scripts/test, scripts/bench): the project editable with its test extra,
+# plus the example third-party plugin when its folder exists.
+TEST_VENV="$ROOT/.venv-test"
+install_test_venv() {
+  local specs=(-e "$ROOT[test]")
+  [ -f "$ROOT/examples/hello-plugin/pyproject.toml" ] && specs+=(-e "$ROOT/examples/hello-plugin")
+  make_venv "$TEST_VENV" "${specs[@]}"
+}
+
 # Is something answering on 127.0.0.1:PORT? (bash's /dev/tcp; no client tools needed)
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
