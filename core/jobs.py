@@ -10,7 +10,6 @@ retry with exponential backoff and jitter; after ``max_attempts`` the job is a d
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import os
 import random
@@ -22,9 +21,8 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import msgspec
-
-from unionline.db import current_tx
 from unionline.errors import NotReady, PermanentFailure
+from unionline.jobs_inprocess import InProcessExecutor
 
 if TYPE_CHECKING:
     from unionline.db import Database
@@ -33,6 +31,8 @@ if TYPE_CHECKING:
     from unionline.settings import JobSettings
 
 log = logging.getLogger("unionline.jobs")
+
+__all__ = ["Claimed", "InProcessExecutor", "JobContext", "JobQueue", "JobView", "Queued"]
 
 STATUSES = ("pending", "running", "done", "dead")
 
@@ -63,12 +63,27 @@ class JobView(msgspec.Struct, kw_only=True):
 
 
 class Claimed(msgspec.Struct, kw_only=True):
+    """A job leased to this worker; ``retry_at`` is set by :meth:`JobQueue.run` on a retry."""
+
     id: int
     name: str
     payload: str
     idempotency_key: str | None
     attempts: int
     max_attempts: int
+    retry_at: float | None = None
+
+
+class Queued(msgspec.Struct, frozen=True):
+    """A job that became due for a run (told to ``JobQueue.listeners`` after commit).
+
+    ``attempts`` is the row's attempt count at that moment: (id, attempts) names one run of
+    the job, which lets the arq executor dedupe its Redis messages.
+    """
+
+    id: int
+    attempts: int
+    run_at: float
 
 
 def backoff_delay(attempt: int, base: float, cap: float, rng: random.Random = random) -> float:  # type: ignore[assignment]
@@ -86,7 +101,8 @@ class JobQueue:
         self.settings = settings
         self.worker_id = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
         self.events: EventBus | None = None
-        self.listeners: list[Callable[[list[int]], Any]] = []  # told about committed job ids
+        # Told, after commit, about jobs that were enqueued or retried by an admin.
+        self.listeners: list[Callable[[list[Queued]], Any]] = []
 
     # -- enqueue --------------------------------------------------------------------------
 
@@ -125,14 +141,17 @@ class JobQueue:
             pending = tx.data.setdefault("jobs", [])
             if not pending:
                 tx.on_commit(lambda: self._committed(pending))
-            pending.append(job_id)
+            pending.append(Queued(job_id, 0, now + delay))
         return job_id
 
-    async def _committed(self, ids: list[int]) -> None:
+    async def _committed(self, jobs: list[Queued]) -> None:
         for listener in self.listeners:
-            result = listener(ids)
-            if asyncio.iscoroutine(result):
-                await result
+            try:
+                result = listener(jobs)
+                if asyncio.iscoroutine(result):
+                    await result
+            except Exception:  # a listener only accelerates: the rows are already committed
+                log.exception("job listener %r failed", listener)
 
     # -- claiming and finishing -----------------------------------------------------------
 
@@ -149,15 +168,17 @@ class JobQueue:
         )
 
     async def claim(self, limit: int = 10, job_id: int | None = None) -> list[Claimed]:
-        """Lease up to ``limit`` due jobs (or the one ``job_id``) to this worker."""
+        """Lease up to ``limit`` due jobs (or the one ``job_id``) to this worker.
+
+        One statement, so it is atomic without an explicit transaction (one round trip).
+        """
         now = time.time()
         lease = now + self.settings.lease_seconds
         args: list[Any] = [lease, self.worker_id]
         if job_id is not None:
             args.append(job_id)
         args += [now, now, limit]
-        async with self.db.transaction():
-            rows = await self.db.fetch(self._claim_sql(job_id is not None), *args)
+        rows = await self.db.fetch(self._claim_sql(job_id is not None), *args)
         return [msgspec.convert(r, Claimed) for r in rows]
 
     async def run(self, job: Claimed) -> str:
@@ -176,7 +197,11 @@ class JobQueue:
         )
         try:
             payload = msgspec.json.decode(job.payload, type=kind.payload) if kind.payload else None
-            await kind.function(ctx, payload)
+            await self._call(kind, ctx, payload, job)
+        except asyncio.CancelledError:
+            # The worker is stopping: count the attempt and make the job due again at once.
+            await asyncio.shield(self._retry(job, "interrupted: the worker stopped", 0.0))
+            raise
         except PermanentFailure as exc:
             return await self._dead(job, f"{type(exc).__name__}: {exc}")
         except NotReady as exc:
@@ -189,13 +214,37 @@ class JobQueue:
         await self._finish(job, "done", None, None)
         return "done"
 
+    async def _call(self, kind: JobType, ctx: JobContext, payload: Any, job: Claimed) -> None:
+        """Run the job function, renewing the lease while it runs so no one takes it over."""
+        task = asyncio.ensure_future(kind.function(ctx, payload))
+        try:
+            while not (await asyncio.wait((task,), timeout=self.settings.lease_seconds / 3))[0]:
+                if not await self._extend(job):
+                    log.warning("job %s #%s: lease lost while running", job.name, job.id)
+            task.result()
+        finally:
+            task.cancel()  # only has an effect when we are being cancelled ourselves
+
+    async def _extend(self, job: Claimed) -> bool:
+        rows = await self.db.fetch(
+            "UPDATE system_job SET locked_until = {} WHERE id = {} AND locked_by = {}"
+            " AND status = 'running' RETURNING id",
+            time.time() + self.settings.lease_seconds,
+            job.id,
+            self.worker_id,
+        )
+        return bool(rows)
+
     async def _retry(self, job: Claimed, error: str, retry_after: float | None) -> str:
         if job.attempts >= job.max_attempts:
             return await self._dead(job, error)
-        delay = retry_after if retry_after is not None else backoff_delay(
-            job.attempts, self.settings.backoff_base, self.settings.backoff_max
+        delay = (
+            retry_after
+            if retry_after is not None
+            else backoff_delay(job.attempts, self.settings.backoff_base, self.settings.backoff_max)
         )
-        await self._finish(job, "pending", error, time.time() + delay)
+        job.retry_at = time.time() + delay
+        await self._finish(job, "pending", error, job.retry_at)
         return "pending"
 
     async def _dead(self, job: Claimed, error: str) -> str:
@@ -207,7 +256,9 @@ class JobQueue:
         log.error("job %s #%s is a dead letter: %s", job.name, job.id, error.splitlines()[0])
         return "dead"
 
-    async def _finish(self, job: Claimed, status: str, error: str | None, run_at: float | None) -> bool:
+    async def _finish(
+        self, job: Claimed, status: str, error: str | None, run_at: float | None
+    ) -> bool:
         now = time.time()
         rows = await self.db.fetch(
             "UPDATE system_job SET status = {}, last_error = COALESCE({}, last_error),"
@@ -230,9 +281,26 @@ class JobQueue:
         )
         return float(row["t"]) if row and row["t"] is not None else None
 
+    async def overdue(self, grace: float, limit: int = 1000, after: int = 0) -> list[Queued]:
+        """Due jobs nobody seems to be running, by id after ``after``: pending for ``grace``
+        seconds past their time, or leased by a worker whose lease expired (it crashed)."""
+        now = time.time()
+        rows = await self.db.fetch(
+            "SELECT id, attempts FROM system_job WHERE id > {} AND ("
+            " (status = 'pending' AND run_at <= {}) OR (status = 'running' AND locked_until < {}))"
+            " ORDER BY id LIMIT {}",
+            after,
+            now - grace,
+            now,
+            limit,
+        )
+        return [Queued(int(r["id"]), int(r["attempts"]), now) for r in rows]
+
     # -- administration -------------------------------------------------------------------
 
-    async def list(self, status: str | None = None, limit: int = 100, after: int = 0) -> list[JobView]:
+    async def list(
+        self, status: str | None = None, limit: int = 100, after: int = 0
+    ) -> list[JobView]:
         where = "WHERE id > {}" + (" AND status = {}" if status else "")
         args: list[Any] = [after] + ([status] if status else []) + [limit]
         rows = await self.db.fetch(
@@ -260,7 +328,7 @@ class JobQueue:
                 job_id,
             )
             if rows:
-                tx.on_commit(lambda: self._committed([job_id]))
+                tx.on_commit(lambda: self._committed([Queued(job_id, 0, time.time())]))
         return bool(rows)
 
     async def discard(self, job_id: int) -> bool:
@@ -284,76 +352,3 @@ class JobQueue:
 
 def _describe(exc: BaseException) -> str:
     return "".join(traceback.format_exception_only(type(exc), exc)).strip()[:2000]
-
-
-class InProcessExecutor:
-    """Runs jobs inside the web process: the embedded default, no services needed."""
-
-    def __init__(self, queue: JobQueue) -> None:
-        self.queue = queue
-        self.settings = queue.settings
-        self._wake = asyncio.Event()
-        self._task: asyncio.Task[None] | None = None
-        self._running: set[asyncio.Task[Any]] = set()
-        self._slots = asyncio.Semaphore(self.settings.concurrency)
-        self._stopping = False
-        queue.listeners.append(lambda ids: self._wake.set())
-
-    async def start(self) -> None:
-        self._task = asyncio.create_task(self._loop(), name="unionline-jobs")
-
-    async def stop(self) -> None:
-        # Stop between claims rather than cancelling a query in flight.
-        self._stopping = True
-        self._wake.set()
-        if self._task is not None:
-            await self._task
-        if self._running:
-            await asyncio.gather(*self._running, return_exceptions=True)
-
-    async def _loop(self) -> None:
-        while not self._stopping:
-            try:
-                claimed = await self.run_due()
-            except Exception:
-                log.exception("job executor failed to claim; retrying")
-                claimed = 0
-            if claimed:
-                continue
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), self.settings.poll_interval)
-            self._wake.clear()
-
-    async def run_due(self) -> int:
-        """Claim what is due (as many as there are free slots) and start running it."""
-        free = self._slots._value  # noqa: SLF001 - how many can start now
-        if free == 0:
-            await self._slots.acquire()
-            self._slots.release()
-            return 1
-        jobs = await self.queue.claim(limit=free)
-        for job in jobs:
-            await self._slots.acquire()
-            task = asyncio.create_task(self._run(job))
-            self._running.add(task)
-            task.add_done_callback(self._running.discard)
-        return len(jobs)
-
-    async def _run(self, job: Claimed) -> None:
-        try:
-            await self.queue.run(job)
-        except Exception:
-            log.exception("job %s #%s: recording its outcome failed", job.name, job.id)
-        finally:
-            self._slots.release()
-
-    async def drain(self, timeout: float = 30.0) -> None:
-        """Run until no job is due (for tests and the CLI)."""
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if await self.run_due() == 0 and not self._running:
-                due = await self.queue.next_due()
-                if due is None or due > time.time():
-                    return
-            await asyncio.sleep(0.01)
-        raise TimeoutError("jobs still due after drain timeout")

@@ -1,0 +1,155 @@
+"""Helpers for the job tests: a runtime with the ``jobsink`` plugin, worker subprocesses, sink state."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import subprocess
+import sys
+import time
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+import msgspec
+
+from unionline import runtime
+from unionline.jobs import InProcessExecutor
+from unionline.runtime import Runtime
+from unionline.testing import support as testing
+from unionline.testing.support import TEST_SECRET, redis_url
+
+from plugins_for_tests.jobsink import JOB, Apply, create_tables
+
+TESTS_DIR = Path(__file__).resolve().parent.parent
+PLUGIN_PATHS = "jobsink=plugins_for_tests.jobsink"
+# Quick retries and leases so crash recovery happens within a test.
+FAST_JOBS = {"backoff_base": 0.05, "backoff_max": 0.5, "poll_interval": 0.05, "lease_seconds": 1.5}
+
+
+def jobs_redis_url() -> str:
+    """Redis database 13 is the job tests' own: they flush it (the default one is shared)."""
+    parts = urlsplit(redis_url())
+    return urlunsplit(parts._replace(path="/13"))
+
+
+async def flush_redis(url: str) -> None:
+    from redis.asyncio import Redis
+
+    client = Redis.from_url(url)
+    try:
+        await client.flushdb()
+    finally:
+        await client.aclose()
+
+
+@contextlib.asynccontextmanager
+async def jobs_runtime(
+    database_url: str, *, execute_jobs: bool = False, **overrides: Any
+) -> AsyncIterator[Runtime]:
+    """A started runtime with ``jobsink`` enabled, its sink tables created."""
+    jobs = {**FAST_JOBS, **overrides.pop("jobs", {})}
+    # make_settings was called test_settings before (pytest would collect that name).
+    make_settings = getattr(testing, "make_settings", None) or testing.test_settings
+    settings = make_settings(database_url, plugins=["jobsink"], jobs=jobs, **overrides)
+    rt = runtime.build(*runtime.from_settings(settings))
+    async with rt.running(migrate=True, execute_jobs=execute_jobs):
+        await create_tables(rt.db)
+        yield rt
+
+
+async def enqueue_many(
+    rt: Runtime, count: int, payload: Callable[[int], Apply], batch: int = 100
+) -> list[int]:
+    ids: list[int] = []
+    for start in range(0, count, batch):
+        async with rt.db.transaction():
+            for n in range(start, min(count, start + batch)):
+                job_id = await rt.jobs.enqueue(JOB, payload(n), key=f"sink-{n}")
+                assert job_id is not None
+                ids.append(job_id)
+    return ids
+
+
+async def settle(rt: Runtime, timeout: float = 30.0) -> None:
+    """Run jobs in this process until none is pending or running (retries included)."""
+    executor = InProcessExecutor(rt.jobs)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        await executor.drain(timeout=timeout)
+        counts = await rt.jobs.counts()
+        if counts["pending"] == 0 and counts["running"] == 0:
+            return
+        await asyncio.sleep(0.02)
+    raise TimeoutError(f"jobs not settled: {await rt.jobs.counts()}")
+
+
+async def wait_for(check: Callable[[], Any], timeout: float = 60.0, what: str = "") -> Any:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        result = await check()
+        if result:
+            return result
+        await asyncio.sleep(0.05)
+    raise TimeoutError(f"timed out waiting for {what or check}")
+
+
+class Sink(msgspec.Struct):
+    effects: int  # rows in the sink (one per key at most)
+    applied: int  # times an effect was newly applied
+    total: int  # sum of applied values
+    runs: int  # raw executions of the job function
+
+
+async def sink(rt: Runtime) -> Sink:
+    db = rt.db
+    effects = await db.fetchone("SELECT COUNT(*) AS n FROM jobsink_effect")
+    totals = await db.fetchone("SELECT total, applied FROM jobsink_total")
+    runs = await db.fetchone("SELECT COUNT(*) AS n FROM jobsink_run")
+    assert effects and totals and runs
+    return Sink(int(effects["n"]), int(totals["applied"]), int(totals["total"]), int(runs["n"]))
+
+
+async def runs_by_key(rt: Runtime) -> dict[str, list[tuple[int, int]]]:
+    """(attempt, pid) of every execution, by idempotency key."""
+    rows = await rt.db.fetch("SELECT key, attempt, pid FROM jobsink_run")
+    found: dict[str, list[tuple[int, int]]] = {}
+    for row in rows:
+        found.setdefault(row["key"], []).append((int(row["attempt"]), int(row["pid"])))
+    return found
+
+
+def cli_env(database_url: str, redis: str | None = None, **jobs: Any) -> dict[str, str]:
+    """Environment for a ``unionline`` subprocess on this database with ``jobsink`` enabled."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("UNIONLINE_")}
+    env |= {
+        "UNIONLINE_SECRET_KEY": TEST_SECRET,
+        "UNIONLINE_DATABASE_URL": database_url,
+        "UNIONLINE_PLUGINS": "jobsink",
+        "UNIONLINE_PLUGIN_PATHS": PLUGIN_PATHS,
+        "UNIONLINE_LOG__LEVEL": "WARNING",
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(TESTS_DIR), env.get("PYTHONPATH")])),
+    }
+    if redis:
+        env["UNIONLINE_REDIS_URL"] = redis
+    for key, value in {**FAST_JOBS, **jobs}.items():
+        env[f"UNIONLINE_JOBS__{key.upper()}"] = str(value)
+    return env
+
+
+def unionline_cli(*args: str, env: dict[str, str], cwd: Path) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "unionline", *args],
+        env=env,
+        cwd=cwd,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def finish(process: subprocess.Popen[str], timeout: float = 60.0) -> tuple[int, str, str]:
+    out, err = process.communicate(timeout=timeout)
+    return process.returncode, out, err
