@@ -4,13 +4,28 @@ from __future__ import annotations
 
 from unionline.hookspecs import hookimpl
 from unionline.members.events import MEMBER_EVENTS
+from unionline.members.identity import resolve_identity
 from unionline.members.piccolo_app import APP_CONFIG
-from unionline.registry import EventsRegistrar, PermissionsRegistrar, TablesRegistrar
+from unionline.registry import (
+    EventsRegistrar,
+    PermissionsRegistrar,
+    RoutesRegistrar,
+    TablesRegistrar,
+)
+
+__all__ = ["resolve_identity"]  # the core default (trylast), registered with this module
 
 
 @hookimpl
 def register_tables(register: TablesRegistrar) -> None:
     register(APP_CONFIG)
+
+
+@hookimpl
+def register_routes(register: RoutesRegistrar) -> None:
+    from unionline.members.routes import MemberController
+
+    register(MemberController)
 
 
 @hookimpl
