@@ -12,7 +12,7 @@ import logging
 import time
 from typing import TYPE_CHECKING, Any
 
-from unionline.errors import PluginError, UnionlineError
+from unionline.errors import PluginError
 from unionline.registry import REGISTRARS, Registry
 
 if TYPE_CHECKING:
@@ -42,14 +42,16 @@ class Hooks:
             if only is not None and hook_name not in only:
                 continue
             for impl in self._impls(hook_name):
+                started = time.perf_counter()
                 try:
                     impl.function(register=registrar(registry, impl.plugin_name))
-                except UnionlineError:
+                except PluginError:
                     raise
                 except Exception as exc:
                     raise PluginError(
                         impl.plugin_name, f"{hook_name} failed: {type(exc).__name__}: {exc}"
                     ) from exc
+                self._trace(impl, None, started)
         return registry
 
     # -- decisions ------------------------------------------------------------------------
@@ -129,8 +131,11 @@ class Hooks:
         result = impl.function(**args)
         if inspect.isawaitable(result):
             result = await result
-        if self.host.trace:
+        self._trace(impl, result, started)
+        return result
+
+    def _trace(self, impl: HookImpl, result: Any, started: float) -> None:
+        if self.host.trace:  # UNIONLINE_TRACE_HOOKS=1
             elapsed = (time.perf_counter() - started) * 1000
             log.info("hook %s -> %s: %r (%.2f ms)", impl.function.__name__, impl.plugin_name,
                      result, elapsed)
-        return result
