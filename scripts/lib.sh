@@ -86,13 +86,15 @@ port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 postgres_answers() { port_open "${PG_PORT:-5432}"; }
 
+# A subshell: a bare `exec 3<>... 2>/dev/null` would redirect this shell's stderr for good.
 redis_answers() {
-  local reply=""
-  exec 3<>"/dev/tcp/127.0.0.1/${REDIS_PORT:-6379}" 2>/dev/null || return 1
-  printf 'PING\r\n' >&3
-  read -r -t 2 reply <&3 || true
-  exec 3<&- 3>&-
-  [[ "$reply" == +PONG* ]]
+  (
+    exec 3<>"/dev/tcp/127.0.0.1/${REDIS_PORT:-6379}" || exit 1
+    printf 'PING\r\n' >&3
+    reply=""
+    read -r -t 2 reply <&3 || true
+    [[ "$reply" == +PONG* ]]
+  ) 2>/dev/null
 }
 
 # --- PostgreSQL and Redis for the tests (test machines only: local connections are trusted) ---
