@@ -116,7 +116,6 @@ start_postgres() {
   say "starting PostgreSQL $version on 127.0.0.1:$PG_PORT"
   conf="/etc/postgresql/$version/main"
   [ -d "$conf" ] || as_root pg_createcluster "$version" main --port "$PG_PORT" >/dev/null
-  as_root pg_conftool "$version" main set port "$PG_PORT"
   printf '%s\n' 'local all all trust' 'host all all 127.0.0.1/32 trust' 'host all all ::1/128 trust' \
     | as_root tee "$conf/pg_hba.conf" >/dev/null
   as_root install -d -o postgres -g postgres -m 2775 /var/run/postgresql
