@@ -12,8 +12,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 import msgspec
-from unionline.access import Actor, require_scope
-from unionline.errors import Invalid, NotFound
+from unionline.access import Actor, require_scope, scope_for
+from unionline.errors import Forbidden, Invalid, NotFound
 from unionline.members import normalize
 from unionline.members.schemas import ConsentView, ContactIn, ContactView, MemberView
 from unionline.members.tables import ContactPoint, Member
@@ -196,13 +196,15 @@ async def member_row(member_id: uuid.UUID, *, field: str = "id") -> dict[str, An
 async def scoped_row(
     actor: Actor | None, permission: str, member_id: uuid.UUID, *, field: str = "id"
 ) -> dict[str, Any]:
-    """The member's row, or NotFound when missing or outside ``actor``'s scope."""
+    """The member's row; NotFound when missing or unreadable for ``actor``, Forbidden when
+    readable but ``permission`` is not held there."""
     row = await member_row(member_id, field=field)
-    if actor is not None:
-        await require_scope(
-            actor, permission, row["organization_id"], what=f"member {member_id}", field=field
-        )
-    return row
+    if actor is None or (await scope_for(actor, permission)).allows(row["organization_id"]):
+        return row
+    await require_scope(
+        actor, READ, row["organization_id"], what=f"member {member_id}", field=field
+    )
+    raise Forbidden(f"permission {permission!r} is required here", field=field)
 
 
 async def canonical_member(member_id: uuid.UUID) -> uuid.UUID:

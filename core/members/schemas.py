@@ -58,6 +58,7 @@ class MemberUpdate(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     position: Text300 | msgspec.UnsetType = msgspec.UNSET
     consents: dict[Channel, bool] | msgspec.UnsetType = msgspec.UNSET  # merged into the current
     custom_fields: dict[str, Any] | msgspec.UnsetType = msgspec.UNSET  # replaces the current
+    provisional: bool | msgspec.UnsetType = msgspec.UNSET  # false: an operator confirmed who it is
 
 
 class ConsentView(msgspec.Struct, kw_only=True):

@@ -195,6 +195,8 @@ async def _changes(actor: Actor | None, row: dict[str, Any], data: MemberUpdate)
         consents = merge_consents(row["consents"], data.consents)
         if consents != row["consents"]:
             changes[Member.consents] = consents
+    if data.provisional is not msgspec.UNSET and data.provisional != row["provisional"]:
+        changes[Member.provisional] = data.provisional
     if data.custom_fields is not msgspec.UNSET:
         changes[Member.custom_fields] = encode_custom_fields(data.custom_fields)
     changes.update(await _organization_and_card(actor, row, data))
