@@ -1,0 +1,213 @@
+"""One operator's console connection: resume, live stream, authorization, heartbeats."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+import uuid
+from typing import Any
+
+import msgspec
+from litestar import WebSocket
+from litestar.exceptions import WebSocketDisconnect
+
+from unionline.access import Actor, Scope, scope_for
+from unionline.console import protocol as p
+from unionline.console.commands import dispatch
+from unionline.console.hub import Connection, Hub, SignalMessage
+from unionline.errors import ServiceError
+from unionline.events import StoredEvent
+from unionline.runtime import Runtime
+
+log = logging.getLogger("unionline.console")
+HEARTBEAT = 20.0
+IDLE_TIMEOUT = 60.0
+SCOPE_REFRESH = 30.0
+READ_PERMISSION = "appeals.read"
+
+
+class ConsoleSession:
+    def __init__(self, socket: WebSocket[Any, Any, Any], actor: Actor, runtime: Runtime, hub: Hub):
+        self.socket = socket
+        self.actor = actor
+        self.runtime = runtime
+        self.hub = hub
+        self.id = uuid.uuid4().hex
+        capacity = runtime.settings.realtime.subscriber_backlog
+        self.connection = Connection(self.id, capacity, self._overflow)
+        self.last_sent = 0
+        self.scope = Scope(frozenset())
+        self.scope_at = 0.0
+        self.closing: int | None = None
+        self._send_lock = asyncio.Lock()
+
+    # -- lifecycle ------------------------------------------------------------------------
+
+    async def run(self) -> None:
+        hello = await self._hello()
+        if hello is None:
+            return
+        await self._refresh_scope(force=True)
+        await self.hub.add(self.connection)
+        try:
+            # Registered with the hub before reading the log: nothing committed meanwhile is
+            # missed, and anything seen twice is skipped by position.
+            if hello.last_id is None:
+                self.last_sent = await self.runtime.events.last_position()
+            else:
+                self.last_sent = max(0, hello.last_id)
+            await self._send(p.Welcome(p.PROTOCOL_VERSION, str(self.actor.operator_id),
+                                       hello.last_id, HEARTBEAT))
+            await self._fill()
+            await self._send(p.CaughtUp(self.last_sent))
+            await self._serve()
+        finally:
+            self.hub.remove(self.connection)
+
+    async def _hello(self) -> p.Hello | None:
+        try:
+            raw = await asyncio.wait_for(self.socket.receive_text(), IDLE_TIMEOUT)
+            message = p.client_decoder.decode(raw)
+        except (msgspec.DecodeError, msgspec.ValidationError):
+            await self._close(p.CLOSE_PROTOCOL_ERROR, "expected a hello message")
+            return None
+        except (TimeoutError, WebSocketDisconnect):
+            return None
+        if not isinstance(message, p.Hello):
+            await self._close(p.CLOSE_PROTOCOL_ERROR, "expected a hello message")
+            return None
+        return message
+
+    async def _serve(self) -> None:
+        sender = asyncio.create_task(self._pump())
+        heart = asyncio.create_task(self._heartbeat())
+        try:
+            await self._receive()
+        finally:
+            for task in (sender, heart):
+                task.cancel()
+            for task in (sender, heart):
+                with contextlib.suppress(asyncio.CancelledError, Exception):
+                    await task
+
+    # -- receiving ------------------------------------------------------------------------
+
+    async def _receive(self) -> None:
+        while self.closing is None:
+            try:
+                raw = await asyncio.wait_for(self.socket.receive_text(), IDLE_TIMEOUT)
+            except TimeoutError:
+                await self._close(p.CLOSE_IDLE, "idle")
+                return
+            except WebSocketDisconnect:
+                return
+            try:
+                message = p.client_decoder.decode(raw)
+            except (msgspec.DecodeError, msgspec.ValidationError) as exc:
+                await self._send(p.Result("", False, error=p.ErrorBody("protocol_error", str(exc))))
+                continue
+            if isinstance(message, p.Ping):
+                await self._send(p.Pong())
+            elif isinstance(message, p.Command):
+                asyncio.create_task(self._command(message))
+
+    async def _command(self, command: p.Command) -> None:
+        try:
+            data = await dispatch(self, command.name, command.args)
+            await self._send(p.Result(command.ref, True, data=data))
+        except ServiceError as exc:
+            error = p.ErrorBody(exc.code, exc.message, exc.field, exc.extra)
+            await self._send(p.Result(command.ref, False, error=error))
+        except msgspec.ValidationError as exc:
+            error = p.ErrorBody("validation_error", str(exc), _field(str(exc)))
+            await self._send(p.Result(command.ref, False, error=error))
+        except Exception:
+            log.exception("console command %s failed", command.name)
+            error = p.ErrorBody("internal_error", "internal error")
+            await self._send(p.Result(command.ref, False, error=error))
+
+    # -- sending --------------------------------------------------------------------------
+
+    async def _pump(self) -> None:
+        queue = self.connection.queue
+        while True:
+            kind, item = await queue.get()
+            if kind == "events":
+                await self._events(item)
+            elif kind == "signal":
+                await self._signal(item)
+
+    async def _events(self, batch: list[StoredEvent]) -> None:
+        fresh = [e for e in batch if e.position > self.last_sent]
+        if not fresh:
+            return
+        if fresh[0].position > self.last_sent + 1:
+            await self._fill(until=fresh[0].position - 1)
+        for event in fresh:
+            if event.position == self.last_sent + 1:
+                await self._deliver(event)
+
+    async def _fill(self, until: int | None = None) -> None:
+        """Replay from the event log after ``last_sent`` (up to ``until``)."""
+        while until is None or self.last_sent < until:
+            page = await self.runtime.events.read_after(self.last_sent, 500)
+            if until is not None:
+                page = [e for e in page if e.position <= until]
+            if not page:
+                return
+            for event in page:
+                await self._deliver(event)
+
+    async def _deliver(self, event: StoredEvent) -> None:
+        await self._refresh_scope()
+        if self._visible(event.organization_id):
+            await self._send(p.EventFrame(event.position, event.type, event.payload))
+        self.last_sent = event.position
+
+    async def _signal(self, signal: SignalMessage) -> None:
+        await self._refresh_scope()
+        if self._visible(signal.organization_id):
+            await self._send(p.Signal(signal.signal, signal.data))
+
+    def _visible(self, organization_id: uuid.UUID | None) -> bool:
+        if organization_id is None:
+            return self.actor.is_admin
+        return self.scope.allows(organization_id)
+
+    async def _refresh_scope(self, force: bool = False) -> None:
+        now = time.monotonic()
+        if force or now - self.scope_at > SCOPE_REFRESH:
+            self.scope = await scope_for(self.actor, READ_PERMISSION)
+            self.scope_at = now
+
+    async def _send(self, message: msgspec.Struct) -> None:
+        async with self._send_lock:
+            await self.socket.send_bytes(p.encoder.encode(message))
+
+    async def _heartbeat(self) -> None:
+        while True:
+            await asyncio.sleep(HEARTBEAT)
+            await self._send(p.Ping())
+
+    def _overflow(self) -> None:
+        asyncio.get_running_loop().create_task(
+            self._close(p.CLOSE_SLOW_CONSUMER, "slow consumer: reconnect with your last id"))
+
+    async def _close(self, code: int, reason: str) -> None:
+        if self.closing is not None:
+            return
+        self.closing = code
+        with contextlib.suppress(Exception):
+            await self.socket.close(code=code, reason=reason)
+
+    def signal(self, name: str, organization_id: uuid.UUID | None, data: dict[str, Any]) -> None:
+        """Broadcast an ephemeral notice to the other consoles that may see the organization."""
+        self.hub.publish_signal(SignalMessage(signal=name, organization_id=organization_id,
+                                              data=data, origin=self.id))
+
+
+def _field(message: str) -> str | None:
+    marker = " - at `$."
+    return message.split(marker, 1)[1].rstrip("`") if marker in message else None
