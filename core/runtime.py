@@ -86,6 +86,8 @@ class Runtime:
             if self.redis is not None:
                 await self.redis.aclose()
             await self.db.stop()
+            if _current is self:
+                _current = None
 
     async def _check_migrations(self, migrate: bool | None) -> None:
         if migrate is None:
