@@ -85,8 +85,9 @@ async def _org(base: str, admin: str, code: str, parent: str | None = None) -> u
     if parent:
         body["parent_id"] = parent
     async with httpx.AsyncClient(base_url=base) as client:
-        r = await client.post("/api/organizations/", json=body,
-                              headers={"Authorization": f"Bearer {admin}"})
+        r = await client.post(
+            "/api/organizations/", json=body, headers={"Authorization": f"Bearer {admin}"}
+        )
         assert r.status_code == 201, r.text
         return uuid.UUID(r.json()["id"])
 
@@ -157,8 +158,7 @@ async def test_slow_consumer_is_closed_and_can_resume(unionline_database_url: st
     async with serve(app) as base:
         admin = await _token("admin", None, "admin")
         headers = {"Authorization": f"Bearer {admin}"}
-        async with websockets.connect(_ws_url(base), additional_headers=headers,
-                                      max_queue=1) as ws:
+        async with websockets.connect(_ws_url(base), additional_headers=headers, max_queue=1) as ws:
             await ws.send(json.dumps({"type": "hello", "last_id": None}))
             await _frames(ws, "caught_up")
             connection = next(iter(current().state["console_hub"].connections.values()))

@@ -9,7 +9,6 @@ from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
 import msgspec
-
 from unionline.errors import NotFound
 
 if TYPE_CHECKING:
@@ -30,7 +29,8 @@ def command(name: str, args: type[msgspec.Struct]) -> Callable[[Handler], Handle
 async def dispatch(session: ConsoleSession, name: str, raw_args: dict[str, Any]) -> Any:
     entry = COMMANDS.get(name)
     if entry is None:
-        raise NotFound(f"unknown command {name!r}", field="name",
-                       extra={"commands": sorted(COMMANDS)})
+        raise NotFound(
+            f"unknown command {name!r}", field="name", extra={"commands": sorted(COMMANDS)}
+        )
     kind, handler = entry
     return await handler(session, msgspec.convert(raw_args, kind))

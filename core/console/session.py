@@ -12,7 +12,6 @@ from typing import Any
 import msgspec
 from litestar import WebSocket
 from litestar.exceptions import WebSocketDisconnect
-
 from unionline.access import Actor, Scope, scope_for
 from unionline.console import protocol as p
 from unionline.console.commands import dispatch
@@ -58,8 +57,9 @@ class ConsoleSession:
                 self.last_sent = await self.runtime.events.last_position()
             else:
                 self.last_sent = max(0, hello.last_id)
-            await self._send(p.Welcome(p.PROTOCOL_VERSION, str(self.actor.operator_id),
-                                       hello.last_id, HEARTBEAT))
+            await self._send(
+                p.Welcome(p.PROTOCOL_VERSION, str(self.actor.operator_id), hello.last_id, HEARTBEAT)
+            )
             await self._fill()
             await self._send(p.CaughtUp(self.last_sent))
             await self._serve()
@@ -111,7 +111,8 @@ class ConsoleSession:
             if isinstance(message, p.Ping):
                 await self._send(p.Pong())
             elif isinstance(message, p.Command):
-                asyncio.create_task(self._command(message))
+                # In order: a reply followed by "resolve" must not race it.
+                await self._command(message)
 
     async def _command(self, command: p.Command) -> None:
         try:
@@ -193,7 +194,8 @@ class ConsoleSession:
 
     def _overflow(self) -> None:
         asyncio.get_running_loop().create_task(
-            self._close(p.CLOSE_SLOW_CONSUMER, "slow consumer: reconnect with your last id"))
+            self._close(p.CLOSE_SLOW_CONSUMER, "slow consumer: reconnect with your last id")
+        )
 
     async def _close(self, code: int, reason: str) -> None:
         if self.closing is not None:
@@ -204,8 +206,9 @@ class ConsoleSession:
 
     def signal(self, name: str, organization_id: uuid.UUID | None, data: dict[str, Any]) -> None:
         """Broadcast an ephemeral notice to the other consoles that may see the organization."""
-        self.hub.publish_signal(SignalMessage(signal=name, organization_id=organization_id,
-                                              data=data, origin=self.id))
+        self.hub.publish_signal(
+            SignalMessage(signal=name, organization_id=organization_id, data=data, origin=self.id)
+        )
 
 
 def _field(message: str) -> str | None:
