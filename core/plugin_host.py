@@ -29,8 +29,11 @@ CORE_PLUGINS: dict[str, str] = {
     "core.operators": "unionline.operators.plugin",
     "core.organizations": "unionline.organizations.plugin",
     "core.admin": "unionline.admin.plugin",
+    "core.audit": "unionline.audit.plugin",
     "core.console": "unionline.console.plugin",
     "core.members": "unionline.members.plugin",
+    "core.appeals": "unionline.appeals.plugin",
+    "core.channel": "unionline.channel.plugin",
 }
 BUILTIN_PACKAGES = ("unionline.plugins", "unionline.channels")
 # name=dotted.module pairs of importable, uninstalled plugins (development and tests).
@@ -164,7 +167,14 @@ class PluginHost:
             self.pm.register(plugin, name=name)
         except (ValueError, pluggy.PluginValidationError) as exc:
             raise PluginError(name, str(exc)) from exc
-        hooks = sorted(h.name for h in self.pm.get_hookcallers(plugin) or [])
+        callers = self.pm.get_hookcallers(plugin) or []
+        for caller in callers:
+            # unionline.hooks calls implementations itself; a wrapper would be run as a plain one.
+            mine = [i for i in caller.get_hookimpls() if i.plugin is plugin]
+            if any(i.wrapper or i.hookwrapper for i in mine):
+                self.pm.unregister(plugin)
+                raise PluginError(name, f"{caller.name}: hook wrappers are not supported")
+        hooks = sorted(h.name for h in callers)
         self.info[name] = PluginInfo(name, version, origin, True, hooks)
 
     def check_pending(self) -> None:
