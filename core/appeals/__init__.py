@@ -1,0 +1,1 @@
+"""Appeals: what members ask the union, their public numbers, lifecycle, timeline and search."""

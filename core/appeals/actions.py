@@ -1,0 +1,409 @@
+"""What operators (and robots) do to an appeal: reply, note, status, assignment, priority,
+tags and field edits. Each change is a timeline entry and an event, in one transaction.
+
+Closed appeals are read-only except for notes and links (see :func:`writable`).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import msgspec
+from unionline.access import Actor
+from unionline.appeals import clock, fields, guard, lifecycle, store
+from unionline.appeals import timeline as history
+from unionline.appeals.delivery import _queue_delivery
+from unionline.appeals.events import (
+    AppealUpdated,
+    Assigned,
+    MessageOut,
+    NoteAdded,
+    PriorityChanged,
+    TagsChanged,
+    preview,
+)
+from unionline.appeals.schemas import AppealUpdate, AppealView, TimelineEntryView
+from unionline.errors import Conflict, Forbidden, Invalid
+from unionline.runtime import current, publish
+from unionline.spi import OutboundDraft
+
+_ANY = object()  # assignment precondition: whoever holds the appeal now
+
+
+def author(actor: Actor | None) -> uuid.UUID | None:
+    return actor.operator_id if actor else None
+
+
+def writable(row: dict[str, Any]) -> None:
+    if row["merged_into_id"] is not None:
+        raise Conflict(
+            "the appeal was merged into another one",
+            field="id",
+            extra={"merged_into_id": str(row["merged_into_id"])},
+        )
+    if row["status"] == "closed":
+        raise Conflict("the appeal is closed", field="status", extra={"status": "closed"})
+
+
+async def _locked(actor: Actor | None, permission: str, appeal_id: uuid.UUID) -> dict[str, Any]:
+    row = await store.load(appeal_id, lock=True)
+    await guard.authorize(actor, permission, row)
+    return row
+
+
+async def _touch(row: dict[str, Any], **changes: Any) -> dict[str, Any]:
+    updated = await store.update(row["id"], {"updated_at": clock.now(), **changes})
+    assert updated is not None
+    return updated
+
+
+def _text(text: str) -> str:
+    if not isinstance(text, str) or not text.strip():
+        raise Invalid("text must not be empty", field="text")
+    return text
+
+
+# -- messages and notes ---------------------------------------------------------------------
+
+
+async def add_reply(
+    actor: Actor | None, appeal_id: uuid.UUID, text: str, attachments: Sequence[Any] = ()
+) -> TimelineEntryView:
+    """Queue an outbound message to the member on the channel they last wrote from."""
+    text = _text(text)
+    files = msgspec.to_builtins(list(attachments))
+    async with current().db.transaction():
+        row = await _locked(actor, guard.REPLY, appeal_id)
+        writable(row)
+        channel, account = await _reply_route(row)
+        draft = await current().hooks.before_message_send(
+            OutboundDraft(
+                appeal_id=row["id"],
+                channel=channel,
+                text=text,
+                attachments=[str(f.get("id", f)) if isinstance(f, dict) else str(f) for f in files],
+                author_id=author(actor),
+                automatic=actor is None,
+            )
+        )
+        text = _text(draft.text)
+        moment = clock.now()
+        row = await _touch(row, first_responded_at=row["first_responded_at"] or moment)
+        if row["status"] == "new":
+            row, _ = await lifecycle.change(row, "open", author_id=author(actor), reason="reply")
+        entry = await history.add(
+            row,
+            "message_out",
+            author_id=author(actor),
+            body=text,
+            channel=channel,
+            channel_account_id=account,
+            delivery_status="queued",
+            data={"attachments": files},
+        )
+        await publish(
+            MessageOut(
+                organization_id=row["organization_id"],
+                appeal_id=row["id"],
+                appeal=store.summary(row),
+                entry=entry,
+                preview=preview(text),
+            )
+        )
+        await _queue_delivery(entry, row)
+    return entry
+
+
+async def _reply_route(row: dict[str, Any]) -> tuple[str, uuid.UUID | None]:
+    """The channel and account of the member's last message, else the appeal's origin."""
+    last = await current().db.fetchone(
+        "SELECT channel, channel_account_id FROM appeal_timeline WHERE appeal_id = {}"
+        " AND kind = 'message_in' ORDER BY id DESC LIMIT 1",
+        row["id"],
+    )
+    if last is not None and last["channel"]:
+        return last["channel"], store.as_uuid(last["channel_account_id"])
+    return row["channel"], row["channel_account_id"]
+
+
+async def add_note(
+    actor: Actor | None, appeal_id: uuid.UUID, text: str, mentions: Iterable[uuid.UUID] = ()
+) -> TimelineEntryView:
+    """An internal note (never sent to the member); ``mentions`` name operators."""
+    text = _text(text)
+    mentioned = await _operators(list(mentions))
+    async with current().db.transaction():
+        row = await _touch(await _locked(actor, guard.REPLY, appeal_id))
+        entry = await history.add(
+            row,
+            "note",
+            author_id=author(actor),
+            body=text,
+            data={"mentions": [str(m) for m in mentioned]},
+        )
+        await publish(
+            NoteAdded(
+                organization_id=row["organization_id"],
+                appeal_id=row["id"],
+                appeal=store.summary(row),
+                entry=entry,
+                mentions=mentioned,
+                preview=preview(text),
+            )
+        )
+    return entry
+
+
+async def _operators(ids: list[uuid.UUID]) -> list[uuid.UUID]:
+    from unionline.operators.tables import Operator
+
+    unique = list(dict.fromkeys(ids))
+    if not unique:
+        return []
+    found = {r["id"] for r in await Operator.select(Operator.id).where(Operator.id.is_in(unique))}
+    for i, ident in enumerate(unique):
+        if ident not in found:
+            raise Invalid(f"operator {ident} does not exist", field=f"mentions[{i}]")
+    return unique
+
+
+# -- status ---------------------------------------------------------------------------------
+
+
+async def set_status(actor: Actor | None, appeal_id: uuid.UUID, status: str) -> AppealView:
+    """Move the appeal to ``status`` (409 with the allowed ones when it cannot go there)."""
+    if status not in lifecycle.STATUSES:
+        raise Invalid(f"status must be one of {', '.join(lifecycle.STATUSES)}", field="status")
+    async with current().db.transaction():
+        row = await _locked(actor, guard.MANAGE, appeal_id)
+        if row["status"] != status:
+            row, _ = await lifecycle.change(row, status, author_id=author(actor))
+    return store.view(row)
+
+
+# -- assignment -----------------------------------------------------------------------------
+
+
+async def assign(
+    actor: Actor | None, appeal_id: uuid.UUID, operator_id: uuid.UUID | None
+) -> AppealView:
+    """Give the appeal to ``operator_id`` (None: unassign).
+
+    With ``appeals.assign`` (supervisors) any appeal may be (re)assigned. With only
+    ``appeals.manage`` an operator claims an unassigned appeal for themself, or hands on or
+    releases their own; a claim of an appeal someone else holds is a 409.
+    """
+    async with current().db.transaction():
+        row = await _locked(actor, guard.READ, appeal_id)
+        writable(row)
+        if operator_id is not None:
+            await _check_assignee(operator_id, row)
+        if actor is None or await guard.allows(actor, guard.ASSIGN, row["organization_id"]):
+            expect: Any = _ANY
+        else:
+            await guard.authorize(actor, guard.MANAGE, row)
+            if row["assignee_id"] == actor.operator_id:
+                expect = actor.operator_id
+            elif operator_id == actor.operator_id:
+                expect = None
+            else:
+                raise Forbidden(
+                    "only a supervisor assigns appeals to others",
+                    field="operator_id",
+                    extra={"permission": guard.ASSIGN},
+                )
+        if row["assignee_id"] != operator_id:
+            row = await set_assignee(row, operator_id, author(actor), expect=expect)
+    return store.view(row)
+
+
+async def claim(actor: Actor, appeal_id: uuid.UUID) -> AppealView:
+    """Take an unassigned appeal; atomic, so of two concurrent claims one gets a 409."""
+    async with current().db.transaction():
+        row = await _locked(actor, guard.MANAGE, appeal_id)
+        writable(row)
+        if row["assignee_id"] != actor.operator_id:
+            row = await set_assignee(row, actor.operator_id, actor.operator_id, expect=None)
+    return store.view(row)
+
+
+async def release(actor: Actor, appeal_id: uuid.UUID) -> AppealView:
+    """Give up one's own appeal (supervisors may release anyone's)."""
+    async with current().db.transaction():
+        row = await _locked(actor, guard.MANAGE, appeal_id)
+        writable(row)
+        holder = row["assignee_id"]
+        if holder is not None:
+            if holder != actor.operator_id and not await guard.allows(
+                actor, guard.ASSIGN, row["organization_id"]
+            ):
+                raise Forbidden(
+                    "the appeal is assigned to another operator",
+                    field="id",
+                    extra={"permission": guard.ASSIGN},
+                )
+            row = await set_assignee(row, None, actor.operator_id, expect=holder)
+    return store.view(row)
+
+
+async def set_assignee(
+    row: dict[str, Any], operator_id: uuid.UUID | None, author_id: uuid.UUID | None, *, expect: Any
+) -> dict[str, Any]:
+    """``UPDATE … WHERE assignee_id`` is ``expect`` (None: unassigned; ``_ANY``: anyone)."""
+    where, args = "", ()
+    if expect is None:
+        where = " AND assignee_id IS NULL"
+    elif expect is not _ANY:
+        where, args = " AND assignee_id = {}", (expect,)
+    updated = await store.update(
+        row["id"], {"assignee_id": operator_id, "updated_at": clock.now()}, where=where, args=args
+    )
+    if updated is None:
+        holder = (await store.load(row["id"]))["assignee_id"]
+        raise Conflict(
+            "the appeal is assigned to another operator",
+            field="operator_id",
+            extra={"assignee_id": str(holder) if holder else None},
+        )
+    old = row["assignee_id"]
+    entry = await history.add(
+        updated,
+        "assigned",
+        author_id=author_id,
+        data={"old": str(old) if old else None, "new": str(operator_id) if operator_id else None},
+    )
+    await publish(
+        Assigned(
+            organization_id=updated["organization_id"],
+            appeal_id=updated["id"],
+            appeal=store.summary(updated),
+            entry=entry,
+            old_assignee_id=old,
+            assignee_id=operator_id,
+        )
+    )
+    if operator_id is not None and updated["status"] == "new":
+        updated, _ = await lifecycle.change(updated, "open", author_id=author_id, reason="assigned")
+    return updated
+
+
+async def _check_assignee(operator_id: uuid.UUID, row: dict[str, Any]) -> None:
+    from unionline.operators.services import actor_for
+
+    other = await actor_for(operator_id)
+    if other is None:
+        raise Invalid(f"no active operator {operator_id}", field="operator_id")
+    if not await guard.allows(other, guard.REPLY, row["organization_id"]):
+        raise Invalid(
+            "that operator cannot work on appeals of this organization", field="operator_id"
+        )
+
+
+# -- priority, tags, fields -----------------------------------------------------------------
+
+
+async def set_priority(actor: Actor | None, appeal_id: uuid.UUID, priority: str) -> AppealView:
+    priority = fields.priority(priority)
+    async with current().db.transaction():
+        row = await _locked(actor, guard.MANAGE, appeal_id)
+        row = await _priority(row, priority, author(actor))
+    return store.view(row)
+
+
+async def _priority(
+    row: dict[str, Any], priority: str, author_id: uuid.UUID | None
+) -> dict[str, Any]:
+    writable(row)
+    old = row["priority"]
+    if old == priority:
+        return row
+    row = await _touch(row, priority=priority)
+    entry = await history.add(
+        row, "priority_changed", author_id=author_id, data={"old": old, "new": priority}
+    )
+    await publish(
+        PriorityChanged(
+            organization_id=row["organization_id"],
+            appeal_id=row["id"],
+            appeal=store.summary(row),
+            entry=entry,
+            old=old,
+            new=priority,
+        )
+    )
+    return row
+
+
+async def set_tags(actor: Actor | None, appeal_id: uuid.UUID, tags: Iterable[str]) -> AppealView:
+    cleaned = fields.tags(tags)
+    async with current().db.transaction():
+        row = await _locked(actor, guard.MANAGE, appeal_id)
+        row = await _tags(row, cleaned, author(actor))
+    return store.view(row)
+
+
+async def _tags(
+    row: dict[str, Any], tags: list[str], author_id: uuid.UUID | None
+) -> dict[str, Any]:
+    writable(row)
+    old = list(row["tags"])
+    if old == tags:
+        return row
+    row = await _touch(row, tags=tags)
+    await fields.write_tags(row["id"], tags)
+    entry = await history.add(
+        row,
+        "tags_changed",
+        author_id=author_id,
+        data={
+            "old": old,
+            "new": tags,
+            "added": [t for t in tags if t not in old],
+            "removed": [t for t in old if t not in tags],
+        },
+    )
+    await publish(
+        TagsChanged(
+            organization_id=row["organization_id"],
+            appeal_id=row["id"],
+            appeal=store.summary(row),
+            entry=entry,
+            old=old,
+            new=tags,
+        )
+    )
+    return row
+
+
+async def update_appeal(
+    actor: Actor | None, appeal_id: uuid.UUID, data: AppealUpdate
+) -> AppealView:
+    """Change the subject, priority, tags and custom fields given (PATCH semantics)."""
+    subject = fields.subject(data.subject) if data.subject is not None else None
+    custom = fields.custom(data.custom) if data.custom is not None else None
+    tags = fields.tags(data.tags) if data.tags is not None else None
+    async with current().db.transaction():
+        row = await _locked(actor, guard.MANAGE, appeal_id)
+        writable(row)
+        changed = {
+            k: v
+            for k, v in (("subject", subject), ("custom", custom))
+            if v is not None and v != row[k]
+        }
+        if changed:
+            row = await _touch(row, **changed)
+            await publish(
+                AppealUpdated(
+                    organization_id=row["organization_id"],
+                    appeal_id=row["id"],
+                    appeal=store.summary(row),
+                    changed=sorted(changed),
+                )
+            )
+        if data.priority is not None:
+            row = await _priority(row, fields.priority(data.priority), author(actor))
+        if tags is not None:
+            row = await _tags(row, tags, author(actor))
+    return store.view(row)

@@ -1,0 +1,56 @@
+"""Core plugin: appeal tables, settings, permissions, events and routes."""
+
+from __future__ import annotations
+
+from unionline.appeals.config import AppealSettings
+from unionline.appeals.events import APPEAL_EVENTS
+from unionline.appeals.piccolo_app import APP_CONFIG
+from unionline.hookspecs import hookimpl
+from unionline.registry import (
+    EventsRegistrar,
+    PermissionsRegistrar,
+    RoutesRegistrar,
+    SettingsRegistrar,
+    TablesRegistrar,
+)
+
+
+@hookimpl
+def register_settings(register: SettingsRegistrar) -> None:
+    register("appeals", AppealSettings)
+
+
+@hookimpl
+def register_tables(register: TablesRegistrar) -> None:
+    register(APP_CONFIG)
+
+
+@hookimpl
+def register_events(register: EventsRegistrar) -> None:
+    register(*APPEAL_EVENTS)
+
+
+@hookimpl
+def register_routes(register: RoutesRegistrar) -> None:
+    from unionline.appeals.routes import AppealController
+
+    register(AppealController)
+
+
+@hookimpl
+def register_permissions(register: PermissionsRegistrar) -> None:
+    staff = ("admin", "supervisor", "operator")
+    register(
+        "appeals.read",
+        "See appeals, their timelines and search them",
+        ("admin", "supervisor", "operator", "observer"),
+    )
+    register("appeals.reply", "Reply to members and write internal notes", staff)
+    register(
+        "appeals.manage",
+        "Create appeals; change status, priority, tags and fields; "
+        "link; claim, release or hand on one's own appeals",
+        staff,
+    )
+    register("appeals.assign", "Assign and reassign anyone's appeals", ("admin", "supervisor"))
+    register("appeals.merge", "Merge appeals", ("admin", "supervisor"))
