@@ -1,0 +1,93 @@
+"""The channel SDK's calls into the members and appeals domains, in one place.
+
+Imports are deferred: the SDK module loads without those packages, and their services are
+imported only when a message actually moves.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from typing import Any
+
+from unionline.access import Actor
+from unionline.channel.types import ChannelAccount, InboundMessage
+from unionline.spi import IdentityClaim
+
+log = logging.getLogger("unionline.channel")
+
+
+async def resolve_member(claim: IdentityClaim) -> uuid.UUID:
+    from unionline.members.services import resolve_member as resolve
+
+    return await resolve(claim)
+
+
+async def receive(
+    account: ChannelAccount[Any, Any],
+    member_id: uuid.UUID,
+    message: InboundMessage,
+    files: list[dict[str, Any]],
+) -> tuple[uuid.UUID, int]:
+    """Store the message on the member's appeal; returns (appeal id, timeline entry id)."""
+    from unionline.appeals.services import receive_message
+
+    data = dict(message.data)
+    if message.sent_at is not None:
+        data.setdefault("sent_at", message.sent_at)
+    if message.sender.display_name:
+        data.setdefault("sender_name", message.sender.display_name)
+    appeal, entry = await receive_message(
+        organization_id=account.organization_id,
+        member_id=member_id,
+        channel=account.channel,
+        channel_account_id=account.id,
+        text=message.text,
+        external_id=message.external_id,
+        attachments=files,
+        data=data,
+    )
+    return appeal.id, entry.id
+
+
+async def delivery_updated(
+    entry_id: int, status: str, *, error: str | None, external_id: str | None
+) -> None:
+    """Write the status to the timeline entry and publish ``appeal.delivery_updated``."""
+    from unionline.appeals.services import update_delivery
+
+    await update_delivery(entry_id, status, error=error, external_id=external_id)
+
+
+async def check_appeal_visible(actor: Actor, appeal_id: uuid.UUID) -> None:
+    """NotFound unless ``actor`` may read the appeal (``appeals.read`` over its organization)."""
+    from unionline.appeals.services import get_appeal
+
+    await get_appeal(actor, appeal_id)
+
+
+async def contact_address(member_id: uuid.UUID, kind: str) -> str | None:
+    """The member's first usable (not blocked) contact point of ``kind``."""
+    from unionline.members.tables import ContactPoint
+
+    row = (
+        await ContactPoint.select(ContactPoint.address)
+        .where(
+            (ContactPoint.member_id == member_id)
+            & (ContactPoint.kind == kind)
+            & (ContactPoint.blocked == False)  # noqa: E712 - piccolo builds SQL from ==
+        )
+        .order_by(ContactPoint.created_at)
+        .first()
+    )
+    return row["address"] if row else None
+
+
+async def block_contact(kind: str, address: str, reason: str) -> None:
+    """Mark the contact point blocked, so operators see why messages do not arrive."""
+    from unionline.members.contacts import set_contact_blocked
+
+    try:
+        await set_contact_blocked(kind, address, True, reason)
+    except Exception:  # the delivery still fails visibly; never let this resend the message
+        log.exception("could not mark %s %s blocked", kind, address)

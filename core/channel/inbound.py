@@ -1,0 +1,178 @@
+"""The inbound path: verify → decode → one transaction (dedup, identity, appeal, event) → 2xx.
+
+A provider's redelivery (the same ``external_id`` on the same account) hits the unique key of
+``channel_inbound`` and is absorbed: answered 2xx, stored once — also when the copies arrive
+concurrently, since the second insert waits for the first transaction and then does nothing.
+The answer is sent only after the transaction committed, so "acknowledged" means "durable".
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+from collections.abc import Sequence
+from typing import Any
+
+import msgspec
+from litestar import Request, Response
+from unionline.channel import appeals_bridge, attachments
+from unionline.channel.accounts import find_account
+from unionline.channel.registered import get_channel
+from unionline.channel.types import (
+    ChannelAccount,
+    DeliveryReport,
+    InboundMessage,
+    InboundRequest,
+)
+from unionline.errors import NotFound, UnsupportedUpdate
+from unionline.runtime import current
+from unionline.spi import IdentityClaim
+
+log = logging.getLogger("unionline.channel.inbound")
+
+
+class StoredInbound(msgspec.Struct, frozen=True, kw_only=True):
+    """What became of one inbound message."""
+
+    external_id: str
+    duplicate: bool  # already stored by an earlier delivery of the same update
+    inbound_id: uuid.UUID | None = None
+    member_id: uuid.UUID | None = None
+    appeal_id: uuid.UUID | None = None
+    entry_id: int | None = None
+
+
+class IngestResult(msgspec.Struct, frozen=True, kw_only=True):
+    """The outcome of one provider update (handed to ``ChannelType.acknowledge``)."""
+
+    messages: tuple[StoredInbound, ...] = ()
+    reports: int = 0  # delivery reports applied
+    unsupported: str | None = None  # why nothing was stored, for an unsupported update
+
+    @property
+    def stored(self) -> int:
+        return sum(1 for m in self.messages if not m.duplicate)
+
+
+async def to_request(request: Request[Any, Any, Any]) -> InboundRequest:
+    return InboundRequest(
+        method=request.method,
+        path=request.url.path,
+        headers={k.lower(): v for k, v in request.headers.items()},
+        query={k: v for k, v in request.query_params.items()},
+        body=await request.body(),
+    )
+
+
+async def handle_webhook(
+    request: Request[Any, Any, Any], channel: str, account_key: str
+) -> Response[bytes]:
+    """Run a provider's webhook call through the inbound path; a channel's route returns this.
+
+    An unknown or disabled account answers 404, a bad signature 401/403 (``verify``), an
+    unsupported update 200 with nothing stored.
+    """
+    account = await find_account(channel, account_key)
+    if account is None or account.status == "disabled":
+        raise NotFound(f"no {channel} account {account_key!r}", field="account")
+    inbound = await to_request(request)
+    result = await ingest(account, inbound)
+    reply = get_channel(channel).acknowledge(account, inbound, result)
+    return Response(content=reply.body, status_code=reply.status_code, media_type=reply.media_type)
+
+
+async def ingest(account: ChannelAccount[Any, Any], request: InboundRequest) -> IngestResult:
+    """Verify and decode ``request`` with the account's channel, then store what it holds."""
+    channel = get_channel(account.channel)
+    await channel.verify(account, request)
+    try:
+        decoded = list(await channel.decode(account, request))
+    except UnsupportedUpdate as exc:
+        log.info(
+            "%s account %s: unsupported update answered 200: %s", account.channel, account.id, exc
+        )
+        return IngestResult(unsupported=str(exc) or "unsupported update")
+    if not decoded:
+        log.info("%s account %s: update with nothing to store", account.channel, account.id)
+        return IngestResult(unsupported="nothing to store")
+    return await store_inbound(account, decoded)
+
+
+async def store_inbound(
+    account: ChannelAccount[Any, Any], items: Sequence[InboundMessage | DeliveryReport]
+) -> IngestResult:
+    """Store decoded messages and apply delivery reports, all in one transaction.
+
+    Pollers (long polling, IMAP) call this directly and commit their provider offset only after
+    it returns.
+    """
+    from unionline.channel.outbound import report_delivery
+
+    messages = [m for m in items if isinstance(m, InboundMessage)]
+    files = [[await attachments.prepare(a) for a in m.attachments] for m in messages]
+    stored: list[StoredInbound] = []
+    reports = 0
+    async with current().db.transaction():
+        for message, prepared in zip(messages, files, strict=True):
+            stored.append(await _store_one(account, message, prepared))
+        for report in items:
+            if isinstance(report, DeliveryReport):
+                reports += await report_delivery(
+                    account.id, report.external_id, report.status, error=report.error
+                )
+    return IngestResult(messages=tuple(stored), reports=reports)
+
+
+async def _store_one(
+    account: ChannelAccount[Any, Any], message: InboundMessage, prepared: list[attachments.Prepared]
+) -> StoredInbound:
+    inbound_id = uuid.uuid4()
+    db = current().db
+    conversation = message.conversation or message.sender.address
+    row = await db.fetchone(
+        "INSERT INTO channel_inbound (id, account_id, external_id, key, sender_kind,"
+        " sender_address, conversation, received_at) VALUES ({}, {}, {}, {}, {}, {}, {}, {})"
+        " ON CONFLICT (key) DO NOTHING RETURNING id",
+        inbound_id,
+        account.id,
+        message.external_id,
+        f"{account.id}:{message.external_id}",
+        message.sender.kind,
+        message.sender.address,
+        conversation,
+        time.time(),
+    )
+    if row is None:
+        return StoredInbound(external_id=message.external_id, duplicate=True)
+    member_id = await appeals_bridge.resolve_member(
+        IdentityClaim(
+            kind=message.sender.kind,
+            address=message.sender.address,
+            organization_id=account.organization_id,
+            channel=account.channel,
+            display_name=message.sender.display_name,
+            verified=message.sender.verified,
+            profile=message.sender.profile,
+        )
+    )
+    await attachments.insert_inbound(prepared, account)
+    appeal_id, entry_id = await appeals_bridge.receive(
+        account, member_id, message, [attachments.prepared_view(p) for p in prepared]
+    )
+    await attachments.link([p.id for p in prepared], appeal_id, entry_id, account.organization_id)
+    await db.execute(
+        "UPDATE channel_inbound SET member_id = {}, appeal_id = {}, entry_id = {} WHERE id = {}",
+        member_id,
+        appeal_id,
+        entry_id,
+        inbound_id,
+    )
+    return StoredInbound(
+        external_id=message.external_id,
+        duplicate=False,
+        inbound_id=inbound_id,
+        member_id=member_id,
+        appeal_id=appeal_id,
+        entry_id=entry_id,
+    )

@@ -1,0 +1,95 @@
+"""Core plugin: the channel SDK's tables, jobs, events, routes, settings, reference channel."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from unionline.hookspecs import hookimpl
+from unionline.registry import (
+    ChannelsRegistrar,
+    EventsRegistrar,
+    JobsRegistrar,
+    PermissionsRegistrar,
+    RoutesRegistrar,
+    SettingsRegistrar,
+    TablesRegistrar,
+)
+
+
+@hookimpl
+def register_settings(register: SettingsRegistrar) -> None:
+    from unionline.channel.config import ChannelsSettings
+
+    register("channels", ChannelsSettings)
+
+
+@hookimpl
+def register_tables(register: TablesRegistrar) -> None:
+    from unionline.channel.piccolo_app import APP_CONFIG
+
+    register(APP_CONFIG)
+
+
+@hookimpl
+def register_channels(register: ChannelsRegistrar) -> None:
+    from unionline.channel.reference import ReferenceChannel
+
+    register(ReferenceChannel())
+
+
+@hookimpl
+def register_jobs(register: JobsRegistrar) -> None:
+    from unionline.channel.attachments import FETCH_JOB, FetchAttachment, fetch
+    from unionline.channel.outbound import DELIVER_JOB, JOB_ATTEMPTS, DeliverJob, deliver
+
+    register(DELIVER_JOB, deliver, payload=DeliverJob, max_attempts=JOB_ATTEMPTS)
+    register(FETCH_JOB, fetch, payload=FetchAttachment)
+
+
+@hookimpl
+def register_events(register: EventsRegistrar) -> None:
+    from unionline.channel.events import CHANNEL_EVENTS
+
+    register(*CHANNEL_EVENTS)
+
+
+@hookimpl
+def register_permissions(register: PermissionsRegistrar) -> None:
+    register(
+        "channels.read",
+        "See the channel accounts of the granted organizations",
+        ("admin", "supervisor"),
+    )
+    register("channels.manage", "Connect, change and disable channel accounts", ("admin",))
+
+
+@hookimpl
+def register_routes(register: RoutesRegistrar) -> None:
+    from unionline.channel.reference import reference_inbound
+    from unionline.channel.routes import (
+        AttachmentController,
+        ChannelAccountController,
+        list_channel_types,
+    )
+
+    register(ChannelAccountController, AttachmentController, list_channel_types, reference_inbound)
+
+
+@hookimpl
+def startup(app: Any) -> None:
+    from unionline.channel.registered import check_channel
+    from unionline.runtime import current
+
+    registry = current().registry
+    for name, channel in registry.channels.items():
+        check_channel(registry.owners.get(("channel", name), "?"), channel)
+
+
+@hookimpl
+async def on_event(event: Any) -> None:
+    from unionline.events import JobDead
+
+    if isinstance(event, JobDead):
+        from unionline.channel.outbound import on_job_dead
+
+        await on_job_dead(event.job_id, event.name, event.error)

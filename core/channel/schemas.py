@@ -1,0 +1,70 @@
+"""Admin API bodies and views of channel accounts, channel types and attachments."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+import msgspec
+from unionline.channel.types import Capabilities
+
+ChannelName = Annotated[
+    str, msgspec.Meta(min_length=1, max_length=50, pattern=r"^[a-z][a-z0-9_.-]*$")
+]
+Name = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
+PublicKey = Annotated[str, msgspec.Meta(max_length=200)]
+
+
+class AccountCreate(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    organization_id: uuid.UUID
+    channel: ChannelName
+    name: Name
+    public_key: PublicKey = ""
+    config: dict[str, Any] = msgspec.field(default_factory=dict)
+    secrets: dict[str, Any] = msgspec.field(default_factory=dict)
+
+
+class AccountUpdate(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    """Only the fields present change. ``config`` replaces the configuration; ``secrets`` is
+    merged key by key into the stored ones (secrets are never sent back). ``status: "active"``
+    clears a ``needs_reauth`` flag."""
+
+    name: Name | msgspec.UnsetType = msgspec.UNSET
+    public_key: PublicKey | msgspec.UnsetType = msgspec.UNSET
+    config: dict[str, Any] | msgspec.UnsetType = msgspec.UNSET
+    secrets: dict[str, Any] | msgspec.UnsetType = msgspec.UNSET
+    status: Literal["active", "disabled"] | msgspec.UnsetType = msgspec.UNSET
+
+
+class AccountView(msgspec.Struct, kw_only=True):
+    id: uuid.UUID
+    organization_id: uuid.UUID
+    channel: str
+    name: str
+    public_key: str
+    status: str
+    status_reason: str
+    config: dict[str, Any]
+    secrets_set: list[str]  # names of the secrets that have a value; the values are write-only
+    created_at: datetime
+    updated_at: datetime
+
+
+class ChannelTypeView(msgspec.Struct, kw_only=True):
+    name: str
+    title: str
+    contact_kind: str
+    capabilities: Capabilities
+    settings_schema: dict[str, Any]
+    secrets_schema: dict[str, Any]
+
+
+class AttachmentView(msgspec.Struct, kw_only=True):
+    id: uuid.UUID
+    filename: str
+    content_type: str
+    size: int
+    status: str  # stored, pending, rejected
+    error: str
+    url: str

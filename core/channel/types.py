@@ -1,0 +1,221 @@
+"""The channel SDK's types: what a channel receives, decodes, sends, and the base class it extends.
+
+A channel plugin subclasses :class:`ChannelType`, declares its ``settings``/``secrets`` Structs
+and :class:`Capabilities`, implements ``verify``/``decode`` (inbound) and ``send`` (outbound),
+and registers an instance with the ``register_channels`` hook.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, Literal, TypeVar
+
+import msgspec
+from unionline.errors import PermanentFailure
+
+if TYPE_CHECKING:
+    from unionline.channel.inbound import IngestResult
+
+DeliveryStatus = Literal["queued", "sent", "delivered", "read", "failed", "unknown"]
+DELIVERY_STATUSES: tuple[str, ...] = ("queued", "sent", "delivered", "read", "failed", "unknown")
+AccountStatus = Literal["active", "needs_reauth", "disabled"]
+
+
+class Capabilities(msgspec.Struct, frozen=True, kw_only=True):
+    """What a channel can carry; the console and robots adapt to it."""
+
+    text: bool = True
+    files: bool = False
+    buttons: bool = False
+    typing: bool = False
+    read_receipts: bool = False  # the provider reports delivered/read
+    max_text_length: int | None = None  # longer texts are the channel's to split or refuse
+
+
+class RateLimit(msgspec.Struct, frozen=True, kw_only=True):
+    """Outbound sends per account: ``per_second`` on average, bursts up to ``burst``."""
+
+    per_second: float = 20.0
+    burst: int = 20
+
+
+class NoSettings(msgspec.Struct, forbid_unknown_fields=True):
+    """Settings of a channel that has none."""
+
+
+class NoSecrets(msgspec.Struct, forbid_unknown_fields=True):
+    """Secrets of a channel that has none."""
+
+
+C = TypeVar("C", bound=msgspec.Struct)
+S = TypeVar("S", bound=msgspec.Struct)
+
+
+class ChannelAccount(msgspec.Struct, Generic[C, S], frozen=True, kw_only=True):
+    """One bot, community, mailbox or widget of an organization, with decrypted secrets.
+
+    Handed to the channel's methods; never serialized to clients (secrets are write-only).
+    """
+
+    id: uuid.UUID
+    organization_id: uuid.UUID
+    channel: str
+    name: str
+    public_key: str
+    status: AccountStatus
+    config: C
+    secrets: S
+
+
+class Sender(msgspec.Struct, frozen=True, kw_only=True):
+    """Who wrote: a contact point (``kind``, ``address``) plus what the provider tells of them."""
+
+    kind: str  # contact kind: telegram, vk, email, phone, web
+    address: str  # the provider's id for the person (normalized by identity resolution)
+    display_name: str = ""
+    verified: bool = False  # the channel proved the address (a signed widget identity, ...)
+    profile: dict[str, Any] = msgspec.field(default_factory=dict)
+
+
+class Attachment(msgspec.Struct, frozen=True, kw_only=True):
+    """A file on an inbound message: its bytes, or a provider reference fetched later.
+
+    ``remote_ref`` keeps the webhook fast: the SDK stores a pending attachment and a job
+    fetches it through :meth:`ChannelType.fetch_attachment`.
+    """
+
+    filename: str
+    content_type: str = "application/octet-stream"
+    data: bytes | None = None
+    remote_ref: str | None = None
+    size: int | None = None  # as announced by the provider (checked against limits early)
+
+
+class DeliveryReport(msgspec.Struct, frozen=True, kw_only=True):
+    """A provider's news about a message we sent (``decode`` may return these too)."""
+
+    external_id: str  # the id ``send()`` returned in ``SendResult.external_id``
+    status: Literal["delivered", "read", "failed"]
+    error: str = ""
+
+
+class InboundMessage(msgspec.Struct, frozen=True, kw_only=True):
+    """One message a member sent, decoded from a provider's update."""
+
+    external_id: str  # unique per account: the provider's update/message id (dedup key)
+    sender: Sender
+    text: str = ""
+    attachments: tuple[Attachment, ...] = ()
+    conversation: str | None = None  # where replies go (chat/peer id); default sender.address
+    sent_at: float | None = None  # unix time, as the provider says
+    data: dict[str, Any] = msgspec.field(default_factory=dict)  # channel extras for the timeline
+
+
+class OutboundAttachment(msgspec.Struct, frozen=True, kw_only=True):
+    """A stored file to send; read its bytes with ``unionline.channel.read_attachment``."""
+
+    id: uuid.UUID
+    filename: str
+    content_type: str
+    size: int
+    sha256: str
+
+
+class OutboundMessage(msgspec.Struct, frozen=True, kw_only=True):
+    """What ``send()`` delivers. ``id`` names this delivery and is stable across retries, so a
+    provider that accepts an idempotency key (VK ``random_id``) can be given one derived from it."""
+
+    id: uuid.UUID
+    entry_id: int  # the appeal timeline entry (message_out)
+    appeal_id: uuid.UUID
+    organization_id: uuid.UUID
+    member_id: uuid.UUID | None
+    recipient: str  # the conversation/address on this channel
+    text: str
+    attachments: tuple[OutboundAttachment, ...] = ()
+    reply_to: str | None = None  # external id of the member's last message, when known
+    attempt: int = 1
+
+
+class SendResult(msgspec.Struct, frozen=True, kw_only=True):
+    """What the provider answered: its message id (for receipts) and the status reached."""
+
+    external_id: str | None = None
+    status: Literal["sent", "delivered", "read"] = "sent"
+
+
+class InboundRequest(msgspec.Struct, frozen=True, kw_only=True):
+    """An HTTP request from a provider, as ``verify`` and ``decode`` see it."""
+
+    method: str
+    path: str
+    headers: dict[str, str]  # lower-case names
+    query: dict[str, str]
+    body: bytes
+
+    def header(self, name: str, default: str = "") -> str:
+        return self.headers.get(name.lower(), default)
+
+    def json(self, kind: Any = Any) -> Any:
+        """The body decoded as JSON (into ``kind``); ``unionline.Invalid`` when it is not."""
+        from unionline.errors import Invalid
+
+        try:
+            return msgspec.json.decode(self.body, type=kind)
+        except msgspec.DecodeError as exc:
+            raise Invalid(f"bad update: {exc}", field="body") from None
+
+
+class WebhookReply(msgspec.Struct, frozen=True, kw_only=True):
+    """The answer to a provider's webhook call (VK wants a literal ``ok``, Telegram any 200)."""
+
+    status_code: int = 200
+    body: bytes = b'{"ok":true}'
+    media_type: str = "application/json"
+
+
+class ChannelType(Generic[C, S]):
+    """Base of every channel type. Subclass it, then ``register(MyChannel())`` in
+    ``register_channels``.
+
+    Inbound: a route of the channel calls :func:`unionline.channel.handle_webhook`, which runs
+    ``verify`` then ``decode`` and stores the messages (a poller calls ``store_inbound`` with
+    what it decoded). Outbound: the SDK calls ``send`` from the ``channel.deliver`` job.
+    """
+
+    name: ClassVar[str]
+    title: ClassVar[str] = ""
+    contact_kind: ClassVar[str]  # the contact kind of this channel's senders
+    settings: ClassVar[type[msgspec.Struct]] = NoSettings  # per-account configuration
+    secrets: ClassVar[type[msgspec.Struct]] = NoSecrets  # per-account, encrypted at rest
+    capabilities: ClassVar[Capabilities] = Capabilities()
+    rate_limit: ClassVar[RateLimit] = RateLimit()
+
+    async def verify(self, account: ChannelAccount[C, S], request: InboundRequest) -> None:
+        """Check the provider's signature or secret. Raise ``unionline.errors.Unauthorized``
+        (401) or ``Forbidden`` (403) when it is wrong; nothing is stored then."""
+        raise NotImplementedError(f"channel {self.name!r} does not receive webhooks")
+
+    async def decode(
+        self, account: ChannelAccount[C, S], request: InboundRequest
+    ) -> Sequence[InboundMessage | DeliveryReport]:
+        """Turn a verified update into messages (and delivery reports). Raise
+        ``unionline.UnsupportedUpdate`` (or return nothing) for updates the channel does not
+        handle: they are answered 200, logged and not stored."""
+        raise NotImplementedError(f"channel {self.name!r} does not receive webhooks")
+
+    def acknowledge(
+        self, account: ChannelAccount[C, S], request: InboundRequest, result: IngestResult
+    ) -> WebhookReply:
+        """The answer once the update is stored (or was a duplicate, or unsupported)."""
+        return WebhookReply()
+
+    async def send(self, account: ChannelAccount[C, S], message: OutboundMessage) -> SendResult:
+        """Deliver ``message``; report failures by raising errors by intent (see
+        ``unionline.channel.errors``)."""
+        raise PermanentFailure(f"channel {self.name!r} cannot send messages")
+
+    async def fetch_attachment(self, account: ChannelAccount[C, S], ref: str) -> bytes:
+        """Download a file announced as ``Attachment(remote_ref=ref)``."""
+        raise PermanentFailure(f"channel {self.name!r} cannot fetch attachments")

@@ -1,0 +1,356 @@
+"""``ChannelContract``: the conformance suite every channel passes, first-party or not.
+
+Subclass it in a test module (the class name must start with ``Test``), set ``channel`` and
+``plugins``, and implement the adapters: how to build a signed update, a badly signed one and an
+unsupported one, how to read what the provider stand-in received, how to make it fail. The
+inherited tests then check what members and operators rely on::
+
+    class TestReferenceChannel(ChannelContract):
+        channel = "reference"
+
+        def account_secrets(self) -> dict[str, Any]:
+            return {"signing_secret": SECRET}
+        ...
+
+Every test runs on a fresh database (SQLite, or PostgreSQL with
+``UNIONLINE_TEST_DATABASE_URL``); attachments go to the test's temporary directory.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import uuid
+from pathlib import Path
+from typing import Any, ClassVar, Literal
+
+import msgspec
+import pytest
+from unionline.settings import Settings, settings_type
+from unionline.testing.support import AppHarness
+
+FINAL = ("sent", "delivered", "read", "failed", "unknown")
+
+
+class WebhookCall(msgspec.Struct, kw_only=True):
+    """An HTTP call of the provider to our inbound route."""
+
+    path: str
+    body: bytes
+    headers: dict[str, str] = msgspec.field(default_factory=dict)
+    method: str = "POST"
+
+
+class SentRecord(msgspec.Struct, kw_only=True):
+    """What the provider stand-in received from ``send()``."""
+
+    recipient: str
+    text: str
+    external_id: str | None = None
+
+
+class ContractAccount(msgspec.Struct, kw_only=True):
+    id: uuid.UUID
+    organization_id: uuid.UUID
+    public_key: str
+
+
+class ContractEnv:
+    """One test's app, organization and channel account, with helpers the tests share."""
+
+    def __init__(self, harness: AppHarness, account: ContractAccount) -> None:
+        self.harness = harness
+        self.account = account
+
+    @property
+    def db(self) -> Any:
+        return self.harness.runtime.db
+
+    async def post(self, call: WebhookCall) -> Any:
+        return await self.harness.client.request(
+            call.method, call.path, content=call.body, headers=call.headers
+        )
+
+    async def stored(self) -> list[dict[str, Any]]:
+        """Inbound messages stored for the account (the dedup log), oldest first."""
+        return await self.db.fetch(
+            "SELECT external_id, member_id, appeal_id, entry_id FROM channel_inbound"
+            " WHERE account_id = {} ORDER BY received_at",
+            self.account.id,
+        )
+
+    async def messages_in(self) -> list[dict[str, Any]]:
+        """``message_in`` timeline entries of the account (what operators see)."""
+        return await self.db.fetch(
+            "SELECT id, appeal_id, member_id, body FROM appeal_timeline"
+            " WHERE channel_account_id = {} AND kind = 'message_in' ORDER BY id",
+            self.account.id,
+        )
+
+    async def reply(self, appeal_id: uuid.UUID, text: str) -> int:
+        from unionline.appeals.services import add_reply
+
+        entry = await add_reply(None, appeal_id, text)
+        return entry.id
+
+    async def delivery_status(self, entry_id: int) -> str | None:
+        row = await self.db.fetchone(
+            "SELECT delivery_status FROM appeal_timeline WHERE id = {}", entry_id
+        )
+        return row["delivery_status"] if row else None
+
+    async def wait_for_delivery(
+        self, entry_id: int, statuses: tuple[str, ...] = FINAL, timeout: float = 20.0
+    ) -> str | None:
+        """Run jobs until the entry's delivery status is one of ``statuses`` (or time runs out:
+        the caller's assertion then shows the status reached)."""
+        deadline = time.monotonic() + timeout
+        status = await self.delivery_status(entry_id)
+        while status not in statuses and time.monotonic() < deadline:
+            await self.harness.settle()
+            await asyncio.sleep(0.02)
+            status = await self.delivery_status(entry_id)
+        return status
+
+    async def delivery_events(self, entry_id: int) -> list[Any]:
+        await self.harness.settle()
+        events = self.harness.runtime.events
+        found = [
+            events.decode(e)
+            for e in await events.read_after(0, limit=100_000)
+            if e.type == "appeal.delivery_updated"
+        ]
+        return [e for e in found if e is not None and e.entry_id == entry_id]
+
+
+class ChannelContract:
+    """Base class of a channel's conformance tests; see the module docstring."""
+
+    channel: ClassVar[str]
+    plugins: ClassVar[tuple[str, ...]] = ()  # plugins to enable (the channel's own)
+    public_key: ClassVar[str] = ""  # the account's public key ("" for none)
+    settings_sections: ClassVar[dict[str, type[msgspec.Struct]]] = {}  # plugin config types
+    extra_settings: ClassVar[dict[str, Any]] = {}  # e.g. {"telegram": {"api_url": ...}}
+    rejected_statuses: ClassVar[tuple[int, ...]] = (401, 403)
+
+    # -- adapters a channel implements ---------------------------------------------------
+
+    def account_config(self) -> dict[str, Any]:
+        """The account's ``config`` (the channel's settings Struct, as JSON)."""
+        return {}
+
+    def account_secrets(self) -> dict[str, Any]:
+        """The account's ``secrets``."""
+        return {}
+
+    def message_update(
+        self, account: ContractAccount, *, update_id: int, sender: str, text: str, name: str = ""
+    ) -> WebhookCall:
+        """A correctly signed provider update carrying one text message from ``sender`` (a
+        numeric id as a string) with the provider's id ``update_id``."""
+        raise NotImplementedError
+
+    def bad_signature_update(
+        self, account: ContractAccount, *, update_id: int, sender: str, text: str
+    ) -> WebhookCall:
+        """The same update with a wrong signature or secret."""
+        raise NotImplementedError
+
+    def unsupported_update(self, account: ContractAccount, *, update_id: int) -> WebhookCall:
+        """A correctly signed update of a kind the channel does not handle."""
+        raise NotImplementedError
+
+    def status_update(
+        self,
+        account: ContractAccount,
+        *,
+        update_id: int,
+        external_id: str,
+        status: Literal["delivered", "read"],
+    ) -> WebhookCall | None:
+        """A provider receipt for a message we sent; None when the provider has none."""
+        return None
+
+    async def sent_messages(self, env: ContractEnv) -> list[SentRecord]:
+        """What the provider stand-in received, in order."""
+        raise NotImplementedError
+
+    async def fail_next_sends(
+        self, env: ContractEnv, mode: Literal["transient", "permanent"], times: int = 1
+    ) -> None:
+        """Make the stand-in answer the next ``times`` sends with a transient error (rate
+        limit, 5xx) or a permanent one (message refused)."""
+        raise NotImplementedError
+
+    def expected_text(self, text: str) -> str:
+        """How ``text`` arrives at the provider (a channel may add a prefix, escape, ...)."""
+        return text
+
+    async def setup_channel(self, env: ContractEnv) -> None:
+        """Start stand-ins or pollers the channel needs (called once the account exists)."""
+
+    # -- fixtures ------------------------------------------------------------------------
+
+    @pytest.fixture
+    def unionline_settings(self, unionline_settings: Settings, tmp_path: Path) -> Settings:
+        from unionline.channel.config import ChannelsSettings
+
+        data = msgspec.to_builtins(unionline_settings)
+        data["plugins"] = [*data.get("plugins", []), *self.plugins]
+        data["channels"] = {"attachments_dir": str(tmp_path / "attachments")}
+        data.update(self.extra_settings)
+        kind = settings_type({"channels": ChannelsSettings, **self.settings_sections})
+        return msgspec.convert(data, kind)
+
+    @pytest.fixture
+    async def contract(self, unionline_app: AppHarness) -> ContractEnv:
+        h = unionline_app
+        org = await h.client.post(
+            "/api/organizations/",
+            headers=h.admin_headers,
+            json={"name": "Профсоюзная организация", "code": "PPO", "kind": "federation"},
+        )
+        assert org.status_code == 201, org.text
+        created = await h.client.post(
+            "/api/channel-accounts/",
+            headers=h.admin_headers,
+            json={
+                "organization_id": org.json()["id"],
+                "channel": self.channel,
+                "name": f"{self.channel} contract",
+                "public_key": self.public_key,
+                "config": self.account_config(),
+                "secrets": self.account_secrets(),
+            },
+        )
+        assert created.status_code == 201, created.text
+        body = created.json()
+        env = ContractEnv(
+            h,
+            ContractAccount(
+                id=uuid.UUID(body["id"]),
+                organization_id=uuid.UUID(body["organization_id"]),
+                public_key=body["public_key"],
+            ),
+        )
+        await self.setup_channel(env)
+        return env
+
+    async def _inbound(
+        self,
+        env: ContractEnv,
+        update_id: int,
+        sender: str = "100001",
+        text: str = "Здравствуйте! Вопрос об отпуске.",
+    ) -> dict[str, Any]:
+        call = self.message_update(
+            env.account, update_id=update_id, sender=sender, text=text, name="Анна Петрова"
+        )
+        response = await env.post(call)
+        assert 200 <= response.status_code < 300, response.text
+        return (await env.stored())[-1]  # update ids are fresh: the newest row is this one
+
+    # -- inbound ---------------------------------------------------------------------------
+
+    async def test_redelivery_is_stored_once(self, contract: ContractEnv) -> None:
+        call = self.message_update(
+            contract.account, update_id=1001, sender="100001", text="Первое сообщение"
+        )
+        for _ in range(3):
+            response = await contract.post(call)
+            assert 200 <= response.status_code < 300, response.text
+        assert len(await contract.stored()) == 1
+        assert [m["body"] for m in await contract.messages_in()] == ["Первое сообщение"]
+
+    async def test_concurrent_redelivery_is_stored_once(self, contract: ContractEnv) -> None:
+        calls = [
+            self.message_update(
+                contract.account, update_id=2000 + n, sender=f"2000{n}", text=f"сообщение {n}"
+            )
+            for n in range(5)
+        ]
+        responses = await asyncio.gather(*(contract.post(c) for c in calls * 4))
+        assert all(200 <= r.status_code < 300 for r in responses), [r.text for r in responses]
+        assert len(await contract.stored()) == 5
+        bodies = sorted(m["body"] for m in await contract.messages_in())
+        assert bodies == [f"сообщение {n}" for n in range(5)]
+
+    async def test_identity_resolution(self, contract: ContractEnv) -> None:
+        first = await self._inbound(contract, 3001, sender="300001")
+        again = await self._inbound(contract, 3002, sender="300001")
+        other = await self._inbound(contract, 3003, sender="300002")
+        assert first["member_id"] is not None
+        assert first["member_id"] == again["member_id"]
+        assert other["member_id"] != first["member_id"]
+        assert first["appeal_id"] == again["appeal_id"]  # the member's open appeal continues
+
+    async def test_unsupported_update_is_answered_200_and_not_stored(
+        self, contract: ContractEnv
+    ) -> None:
+        response = await contract.post(self.unsupported_update(contract.account, update_id=4001))
+        assert response.status_code == 200, response.text
+        assert await contract.stored() == []
+        assert await contract.messages_in() == []
+
+    async def test_bad_signature_is_refused_and_not_stored(self, contract: ContractEnv) -> None:
+        call = self.bad_signature_update(
+            contract.account, update_id=5001, sender="500001", text="подделка"
+        )
+        response = await contract.post(call)
+        assert response.status_code in self.rejected_statuses, response.text
+        assert await contract.stored() == []
+        assert await contract.messages_in() == []
+        await self._inbound(contract, 5001, sender="500001")  # the real one still gets in
+
+    # -- outbound --------------------------------------------------------------------------
+
+    async def test_reply_reaches_the_provider(self, contract: ContractEnv) -> None:
+        inbound = await self._inbound(contract, 6001, sender="600001")
+        entry_id = await contract.reply(inbound["appeal_id"], "Ответ профкома: да, можно.")
+        assert await contract.wait_for_delivery(entry_id) in ("sent", "delivered", "read")
+        sent = await self.sent_messages(contract)
+        assert [s.text for s in sent] == [self.expected_text("Ответ профкома: да, можно.")]
+        statuses = [e.delivery_status for e in await contract.delivery_events(entry_id)]
+        assert statuses and statuses[0] in ("sent", "delivered", "read")
+
+    async def test_transient_failure_is_retried(self, contract: ContractEnv) -> None:
+        inbound = await self._inbound(contract, 7001, sender="700001")
+        await self.fail_next_sends(contract, "transient", times=2)
+        entry_id = await contract.reply(inbound["appeal_id"], "Повторная попытка")
+        assert await contract.wait_for_delivery(entry_id) == "sent"
+        assert [s.text for s in await self.sent_messages(contract)] == [
+            self.expected_text("Повторная попытка")
+        ]
+
+    async def test_permanent_failure_is_visible(self, contract: ContractEnv) -> None:
+        inbound = await self._inbound(contract, 8001, sender="800001")
+        await self.fail_next_sends(contract, "permanent")
+        entry_id = await contract.reply(inbound["appeal_id"], "Не дойдёт")
+        assert await contract.wait_for_delivery(entry_id) == "failed"
+        events = await contract.delivery_events(entry_id)
+        assert [e.delivery_status for e in events] == ["failed"]
+        assert events[0].error
+        assert await self.sent_messages(contract) == []
+
+    async def test_delivery_status_updates(self, contract: ContractEnv) -> None:
+        inbound = await self._inbound(contract, 9001, sender="900001")
+        entry_id = await contract.reply(inbound["appeal_id"], "Прочитайте, пожалуйста")
+        assert await contract.wait_for_delivery(entry_id) == "sent"
+        external_id = (await self.sent_messages(contract))[-1].external_id
+        assert external_id
+        receipts: list[tuple[Literal["delivered", "read"], str]] = [
+            ("delivered", "delivered"),
+            ("read", "read"),
+            ("delivered", "read"),
+        ]
+        for n, (report, expected) in enumerate(receipts):
+            call = self.status_update(
+                contract.account, update_id=9100 + n, external_id=external_id, status=report
+            )
+            if call is None:
+                pytest.skip(f"channel {self.channel!r} reports no delivery receipts")
+            response = await contract.post(call)
+            assert 200 <= response.status_code < 300, response.text
+            assert await contract.delivery_status(entry_id) == expected
+        events = await contract.delivery_events(entry_id)
+        assert [e.delivery_status for e in events] == ["sent", "delivered", "read"]
