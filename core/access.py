@@ -28,6 +28,8 @@ class Actor(msgspec.Struct, frozen=True, kw_only=True):
     permissions: frozenset[str] = frozenset()  # union over the roles held
     token_scopes: frozenset[str] | None = None  # an API token narrows permissions to these
     session_id: str | None = None
+    token_id: uuid.UUID | None = None  # the API token authenticating the request, if any
+    client_address: str | None = None  # where the request came from (for the audit log)
 
     @property
     def is_admin(self) -> bool:

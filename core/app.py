@@ -9,14 +9,13 @@ from typing import Any
 from litestar import Litestar
 from litestar.config.csrf import CSRFConfig
 from litestar.middleware import DefineMiddleware
-from litestar.middleware.session.server_side import ServerSideSessionConfig
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.stores.registry import StoreRegistry
 
 from unionline import health, runtime, web
 from unionline.observability import configure_logging, prometheus, request_id_middleware
-from unionline.operators.session_store import DatabaseSessionStore
+from unionline.operators.session_store import DatabaseSessionStore, OperatorSessionConfig
 from unionline.realtime import event_sink, make_channels
 from unionline.settings import Settings
 
@@ -63,8 +62,8 @@ def create_app(
         middleware=[
             request_id_middleware,
             metrics_config.middleware,
-            ServerSideSessionConfig(key=SESSION_COOKIE, store="sessions", httponly=True,
-                                    samesite="lax", max_age=12 * 3600).middleware,
+            OperatorSessionConfig(key=SESSION_COOKIE, store="sessions", httponly=True,
+                                  samesite="lax", max_age=12 * 3600).middleware,
             DefineMiddleware(web.TokenAwareCSRFMiddleware, config=csrf),
         ],
         openapi_config=OpenAPIConfig(

@@ -1,4 +1,5 @@
-"""Core plugin: operator tables, auth routes, core permissions, default actor resolution."""
+"""Core plugin: operator tables, auth and management routes, core permissions, the ``[auth]``
+settings section, and the default actor resolution (API token, else session cookie)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,18 @@ from unionline.access import Actor
 from unionline.hookspecs import hookimpl
 from unionline.operators import services
 from unionline.operators.piccolo_app import APP_CONFIG
-from unionline.registry import PermissionsRegistrar, RoutesRegistrar, TablesRegistrar
+from unionline.operators.ratelimit import AuthSettings
+from unionline.registry import (
+    PermissionsRegistrar,
+    RoutesRegistrar,
+    SettingsRegistrar,
+    TablesRegistrar,
+)
+
+
+@hookimpl
+def register_settings(register: SettingsRegistrar) -> None:
+    register("auth", AuthSettings)
 
 
 @hookimpl
@@ -21,22 +33,33 @@ def register_tables(register: TablesRegistrar) -> None:
 
 @hookimpl
 def register_routes(register: RoutesRegistrar) -> None:
+    from unionline.operators.operator_routes import OperatorController, RoleController
     from unionline.operators.routes import AuthController
 
-    register(AuthController)
+    register(AuthController, OperatorController, RoleController)
 
 
 @hookimpl
 def register_permissions(register: PermissionsRegistrar) -> None:
-    register("operators.manage", "Create operators, grant roles, issue API tokens", ("admin",))
+    register(
+        "operators.read",
+        "See operators holding roles in the granted subtrees",
+        ("admin", "supervisor", "operator"),
+    )
+    register(
+        "operators.manage",
+        "Create and change operators, grant roles (no more than one holds), issue API tokens",
+        ("admin", "supervisor"),
+    )
 
 
 @hookimpl(trylast=True)
 async def actor_from_request(request: Request[Any, Any, Any]) -> Actor | None:
     """Default: an ``Authorization: Bearer`` API token, else the session cookie."""
+    address = request.client.host if request.client else None
     auth = request.headers.get("authorization", "")
     if auth[:7].lower() == "bearer ":
-        return await services.actor_for_token(auth[7:].strip())
+        return await services.actor_for_token(auth[7:].strip(), client_address=address)
     session = request.scope.get("session") or {}
     raw = session.get("operator_id") if isinstance(session, dict) else None
     if not raw:
@@ -45,4 +68,6 @@ async def actor_from_request(request: Request[Any, Any, Any]) -> Actor | None:
         operator_id = uuid.UUID(raw)
     except ValueError:
         return None
-    return await services.actor_for(operator_id, session_id=request.cookies.get("session"))
+    return await services.actor_for(
+        operator_id, session_id=request.cookies.get("session"), client_address=address
+    )

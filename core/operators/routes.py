@@ -1,30 +1,53 @@
-"""Login, logout, who am I, password change."""
+"""Login, logout, who am I, own profile and password."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from litestar import Controller, Request, get, post
+from litestar import Controller, Request, get, patch, post
+from litestar.exceptions import TooManyRequestsException
 from litestar.params import JSONBody
 from litestar.status_codes import HTTP_204_NO_CONTENT
 
 from unionline.errors import Forbidden, Unauthorized
-from unionline.operators import services
-from unionline.operators.schemas import LoginRequest, PasswordChange
+from unionline.operators import ratelimit, services
+from unionline.operators.schemas import LoginRequest, PasswordChange, ProfileUpdate
+from unionline.operators.session_store import start_new_session
 from unionline.operators.tables import Operator
 from unionline.web import CurrentActor
+
+SESSION_COOKIE = "session"  # as configured in unionline.app
+
+
+def client_address(request: Request[Any, Any, Any]) -> str | None:
+    return request.client.host if request.client else None
 
 
 class AuthController(Controller):
     path = "/api/auth"
-    tags = ["auth"]
+    tags = ("auth",)
 
     @post("/login", status_code=200)
-    async def login(self, request: Request[Any, Any, Any], data: JSONBody[LoginRequest]) -> services.OperatorView:
-        """Start a session (HttpOnly cookie) for an operator's login and password."""
+    async def login(
+        self, request: Request[Any, Any, Any], data: JSONBody[LoginRequest]
+    ) -> services.OperatorView:
+        """Start a session (HttpOnly, SameSite=Lax cookie) for an operator's login and password.
+
+        Too many failed logins for one login name or from one address answer 429 with
+        ``Retry-After``."""
+        address = client_address(request)
+        try:
+            await ratelimit.check(data.login, address)
+        except ratelimit.TooManyAttempts as exc:
+            raise TooManyRequestsException(
+                exc.message, headers={"Retry-After": str(exc.retry_after)}
+            ) from None
         operator_id = await services.authenticate(data.login, data.password)
         if operator_id is None:
+            await ratelimit.failed(data.login, address)
             raise Unauthorized("wrong login or password")
+        await ratelimit.succeeded(data.login)
+        await start_new_session(request, SESSION_COOKIE)
         request.set_session({"operator_id": str(operator_id)})
         actor = await services.actor_for(operator_id)
         assert actor is not None
@@ -40,13 +63,26 @@ class AuthController(Controller):
         """The signed-in operator with roles and effective permissions."""
         return await services.describe(actor)
 
+    @patch("/me")
+    async def update_me(
+        self, actor: CurrentActor, data: JSONBody[ProfileUpdate]
+    ) -> services.OperatorView:
+        """Change the own display name, language or time zone."""
+        await services.update_profile(actor, data)
+        return await services.describe(actor)
+
     @post("/password", status_code=HTTP_204_NO_CONTENT)
-    async def change_password(self, request: Request[Any, Any, Any], actor: CurrentActor,
-                              data: JSONBody[PasswordChange]) -> None:
+    async def change_password(
+        self, request: Request[Any, Any, Any], actor: CurrentActor, data: JSONBody[PasswordChange]
+    ) -> None:
         """Change the own password; every other session of this operator ends."""
-        row = await Operator.select(Operator.password_hash).where(
-            Operator.id == actor.operator_id).first()
+        row = (
+            await Operator.select(Operator.password_hash)
+            .where(Operator.id == actor.operator_id)
+            .first()
+        )
         if not row or not services.check_password(row["password_hash"], data.current_password):
             raise Forbidden("current password is wrong", field="current_password")
-        await services.change_password(actor.operator_id, data.new_password,
-                                       request.cookies.get("session"))
+        await services.change_password(
+            actor.operator_id, data.new_password, request.cookies.get(SESSION_COOKIE)
+        )

@@ -7,6 +7,7 @@ import secrets
 import time
 import uuid
 from collections.abc import Iterable
+from typing import Any
 
 import msgspec
 from argon2 import PasswordHasher
@@ -14,6 +15,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 
 from unionline.access import BUILTIN_ROLES, Actor, Grant, permissions_for
 from unionline.errors import Conflict, Invalid
+from unionline.operators.schemas import ProfileUpdate
 from unionline.operators.tables import ApiToken, Operator, RoleGrant, SessionRecord
 from unionline.runtime import current
 
@@ -29,6 +31,7 @@ class OperatorView(msgspec.Struct, kw_only=True):
     name: str
     email: str
     locale: str
+    timezone: str
     grants: list[Grant]
     permissions: list[str]
 
@@ -47,11 +50,22 @@ def check_password(hashed: str, password: str) -> bool:
 
 
 async def create_operator(
-    login: str, password: str, *, name: str = "", email: str = "", grants: Iterable[Grant] = ()
+    login: str,
+    password: str,
+    *,
+    name: str = "",
+    email: str = "",
+    grants: Iterable[Grant] = (),
+    locale: str = "ru",
+    timezone: str = "Europe/Moscow",
+    skills: Iterable[str] = (),
+    capacity: int = 10,
 ) -> uuid.UUID:
+    """Create an account (unchecked: callers acting for someone use ``management.create``)."""
     login = login.strip().lower()
     if not login:
         raise Invalid("login must not be empty", field="login")
+    grants = list(grants)
     for grant in grants:
         if grant.role not in BUILTIN_ROLES:
             raise Invalid(f"unknown role {grant.role!r}", field="grants.role")
@@ -65,6 +79,10 @@ async def create_operator(
             email=email,
             password_hash=hash_password(password),
             password_changed_at=time.time(),
+            locale=locale,
+            timezone=timezone,
+            skills=list(skills),
+            capacity=capacity,
         )
         await operator.save()
         for grant in grants:
@@ -75,9 +93,11 @@ async def create_operator(
 
 
 async def authenticate(login: str, password: str) -> uuid.UUID | None:
-    row = await Operator.select(Operator.id, Operator.password_hash, Operator.is_active).where(
-        Operator.login == login.strip().lower()
-    ).first()
+    row = (
+        await Operator.select(Operator.id, Operator.password_hash, Operator.is_active)
+        .where(Operator.login == login.strip().lower())
+        .first()
+    )
     ok = check_password(row["password_hash"] if row else "", password)
     if not (row and ok and row["is_active"]):
         return None
@@ -88,12 +108,20 @@ async def change_password(operator_id: uuid.UUID, password: str, keep_session: s
     """Set a new password and end every other session of the operator."""
     async with current().db.transaction():
         await Operator.update(
-            {Operator.password_hash: hash_password(password), Operator.password_changed_at: time.time()}
+            {
+                Operator.password_hash: hash_password(password),
+                Operator.password_changed_at: time.time(),
+            }
         ).where(Operator.id == operator_id)
-        query = SessionRecord.delete().where(SessionRecord.operator_id == operator_id)
-        if keep_session:
-            query = query.where(SessionRecord.key != keep_session)
-        await query
+        await end_sessions(operator_id, keep=keep_session)
+
+
+async def end_sessions(operator_id: uuid.UUID, *, keep: str | None = None) -> None:
+    """Sign the operator out everywhere (but in session ``keep``)."""
+    query = SessionRecord.delete().where(SessionRecord.operator_id == operator_id)
+    if keep:
+        query = query.where(SessionRecord.key != keep)
+    await query
 
 
 def role_permissions() -> dict[str, tuple[str, ...]]:
@@ -101,11 +129,18 @@ def role_permissions() -> dict[str, tuple[str, ...]]:
 
 
 async def actor_for(
-    operator_id: uuid.UUID, *, session_id: str | None = None, scopes: frozenset[str] | None = None
+    operator_id: uuid.UUID,
+    *,
+    session_id: str | None = None,
+    scopes: frozenset[str] | None = None,
+    token_id: uuid.UUID | None = None,
+    client_address: str | None = None,
 ) -> Actor | None:
-    row = await Operator.select(Operator.name, Operator.is_active).where(
-        Operator.id == operator_id
-    ).first()
+    row = (
+        await Operator.select(Operator.name, Operator.is_active)
+        .where(Operator.id == operator_id)
+        .first()
+    )
     if not row or not row["is_active"]:
         return None
     grants = tuple(
@@ -121,6 +156,8 @@ async def actor_for(
         permissions=permissions_for((g.role for g in grants), role_permissions()),
         token_scopes=scopes,
         session_id=session_id,
+        token_id=token_id,
+        client_address=client_address,
     )
 
 
@@ -133,6 +170,7 @@ async def describe(actor: Actor) -> OperatorView:
         name=row["name"],
         email=row["email"],
         locale=row["locale"],
+        timezone=row["timezone"],
         grants=list(actor.grants),
         permissions=sorted(p for p in actor.permissions if actor.can(p)),
     )
@@ -147,28 +185,69 @@ def _digest(token: str) -> str:
 
 async def create_token(operator_id: uuid.UUID, name: str, scopes: Iterable[str] = ()) -> str:
     """Create an API token; the raw value is returned once and never stored."""
-    raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    await ApiToken(
-        operator=operator_id, name=name, token_hash=_digest(raw), scopes=" ".join(sorted(scopes))
-    ).save()
+    raw, _ = await issue_token(operator_id, name, scopes)
     return raw
 
 
-async def actor_for_token(raw: str) -> Actor | None:
+async def issue_token(
+    operator_id: uuid.UUID, name: str, scopes: Iterable[str] = ()
+) -> tuple[str, uuid.UUID]:
+    """Like :func:`create_token`, also answering the new token's id."""
+    raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token_id = uuid.uuid4()
+    await ApiToken.insert(
+        ApiToken(
+            id=token_id,
+            operator=operator_id,
+            name=name,
+            token_hash=_digest(raw),
+            scopes=" ".join(sorted(set(scopes))),
+        )
+    )
+    return raw, token_id
+
+
+async def actor_for_token(raw: str, *, client_address: str | None = None) -> Actor | None:
     if not raw.startswith(TOKEN_PREFIX):
         return None
-    row = await ApiToken.select(ApiToken.id, ApiToken.operator, ApiToken.scopes).where(
-        (ApiToken.token_hash == _digest(raw)) & (ApiToken.revoked == False)  # noqa: E712
-    ).first()
+    row = (
+        await ApiToken.select(ApiToken.id, ApiToken.operator, ApiToken.scopes)
+        .where(
+            (ApiToken.token_hash == _digest(raw)) & (ApiToken.revoked == False)  # noqa: E712
+        )
+        .first()
+    )
     if row is None:
         return None
     await ApiToken.update({ApiToken.last_used_at: time.time()}).where(ApiToken.id == row["id"])
     scopes = frozenset(row["scopes"].split()) or None
-    return await actor_for(row["operator"], scopes=scopes)
+    return await actor_for(
+        row["operator"], scopes=scopes, token_id=row["id"], client_address=client_address
+    )
 
 
 async def revoke_token(operator_id: uuid.UUID, token_id: uuid.UUID) -> bool:
-    rows = await ApiToken.update({ApiToken.revoked: True}).where(
-        (ApiToken.id == token_id) & (ApiToken.operator == operator_id)
-    ).returning(ApiToken.id)
+    rows = (
+        await ApiToken.update({ApiToken.revoked: True})
+        .where((ApiToken.id == token_id) & (ApiToken.operator == operator_id))
+        .returning(ApiToken.id)
+    )
     return bool(rows)
+
+
+async def update_profile(actor: Actor, data: ProfileUpdate) -> None:
+    import zoneinfo
+
+    changes: dict[Any, Any] = {}
+    if data.name is not None and data.name.strip():
+        changes[Operator.name] = data.name.strip()
+    if data.locale is not None:
+        changes[Operator.locale] = data.locale
+    if data.timezone is not None:
+        try:
+            zoneinfo.ZoneInfo(data.timezone)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            raise Invalid(f"unknown time zone {data.timezone!r}", field="timezone") from None
+        changes[Operator.timezone] = data.timezone
+    if changes:
+        await Operator.update(changes).where(Operator.id == actor.operator_id)

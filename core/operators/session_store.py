@@ -4,9 +4,16 @@ from __future__ import annotations
 
 import time
 import uuid
+from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 import msgspec
+from litestar.connection import ASGIConnection
+from litestar.middleware.session.server_side import (
+    ServerSideSessionBackend,
+    ServerSideSessionConfig,
+)
 from litestar.stores.base import Store
 
 from unionline.operators.tables import SessionRecord
@@ -21,7 +28,9 @@ def _seconds(value: int | timedelta | None) -> float | None:
 class DatabaseSessionStore(Store):
     """Sessions as rows; the operator id is kept beside the data so sessions can be ended."""
 
-    async def set(self, key: str, value: str | bytes, expires_in: int | timedelta | None = None) -> None:
+    async def set(
+        self, key: str, value: str | bytes, expires_in: int | timedelta | None = None
+    ) -> None:
         data = value.decode() if isinstance(value, bytes) else value
         operator_id = _operator_of(data)
         ttl = _seconds(expires_in)
@@ -35,9 +44,11 @@ class DatabaseSessionStore(Store):
         )
 
     async def get(self, key: str, renew_for: int | timedelta | None = None) -> bytes | None:
-        row = await SessionRecord.select(SessionRecord.value, SessionRecord.expires_at).where(
-            SessionRecord.key == key
-        ).first()
+        row = (
+            await SessionRecord.select(SessionRecord.value, SessionRecord.expires_at)
+            .where(SessionRecord.key == key)
+            .first()
+        )
         if row is None:
             return None
         if row["expires_at"] is not None and row["expires_at"] < time.time():
@@ -60,9 +71,11 @@ class DatabaseSessionStore(Store):
         return await self.get(key) is not None
 
     async def expires_in(self, key: str) -> int | None:
-        row = await SessionRecord.select(SessionRecord.expires_at).where(
-            SessionRecord.key == key
-        ).first()
+        row = (
+            await SessionRecord.select(SessionRecord.expires_at)
+            .where(SessionRecord.key == key)
+            .first()
+        )
         if row is None or row["expires_at"] is None:
             return None
         return int(row["expires_at"] - time.time())
@@ -78,3 +91,38 @@ def _operator_of(data: str) -> uuid.UUID | None:
         return uuid.UUID(raw) if raw else None
     except ValueError:
         return None
+
+
+# -- a fresh session id at every login ----------------------------------------------------------
+
+NEW_SESSION = "unionline_new_session"
+
+
+class RotatingSessionBackend(ServerSideSessionBackend):
+    """Litestar's server-side backend, but a request marked by :func:`start_new_session` gets a
+    new session id instead of the one its cookie carried. Logging in under a fresh id defeats
+    session fixation (a planted cookie never becomes an authenticated session)."""
+
+    def get_session_id(self, connection: ASGIConnection[Any, Any, Any, Any]) -> str:
+        scope: Any = connection.scope
+        if scope.get(NEW_SESSION) is True:
+            scope[NEW_SESSION] = self.generate_session_id()
+        if isinstance(scope.get(NEW_SESSION), str):
+            return str(scope[NEW_SESSION])
+        return super().get_session_id(connection)
+
+
+@dataclass
+class OperatorSessionConfig(ServerSideSessionConfig):
+    """Server-side sessions with a new id at every login (see :class:`RotatingSessionBackend`)."""
+
+    _backend_class = RotatingSessionBackend
+
+
+async def start_new_session(request: ASGIConnection[Any, Any, Any, Any], key: str) -> None:
+    """Drop the session the request came with (if any); the response gets a new session id."""
+    old = request.cookies.get(key)
+    if old:
+        await SessionRecord.delete().where(SessionRecord.key == old)
+    scope: Any = request.scope
+    scope[NEW_SESSION] = True

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from piccolo.columns import (
+    JSON,
     UUID,
     Boolean,
     DoublePrecision,
     ForeignKey,
     Integer,
+    Serial,
     Text,
     Timestamptz,
     Varchar,
@@ -27,6 +29,7 @@ class Operator(Table, tablename="operator_operator"):
     locale = Varchar(length=8, default="ru")
     timezone = Varchar(length=64, default="Europe/Moscow")
     capacity = Integer(default=10)  # open appeals at once
+    skills = JSON(default=[])  # list of strings matched against queue skills by routing
     created_at = Timestamptz(default=TimestamptzNow())
     password_changed_at = DoublePrecision(default=0.0)
 
@@ -60,3 +63,14 @@ class ApiToken(Table, tablename="operator_api_token"):
     created_at = Timestamptz(default=TimestamptzNow())
     last_used_at = DoublePrecision(null=True, default=None)
     revoked = Boolean(default=False)
+
+
+class LoginFailure(Table, tablename="operator_login_failure"):
+    """One failed login, counted per login and per client address to throttle guessing.
+
+    Kept in the database (not process memory) so every web process sees the same counts.
+    """
+
+    id = Serial(primary_key=True)
+    key = Varchar(length=300, index=True)  # "login:<login>" or "address:<client address>"
+    at = DoublePrecision(index=True)  # unix time

@@ -1,0 +1,1 @@
+"""Audit log: who read or changed which member's personal data, when and from where."""

@@ -1,0 +1,48 @@
+"""REST API of the audit log (administrators; supervisors within their subtrees)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Annotated
+
+from litestar import Controller, get
+from litestar.params import FromQuery, QueryParameter
+
+from unionline.audit import services
+from unionline.audit.schemas import AuditFilter, AuditPage
+from unionline.web import CurrentActor
+
+Text = Annotated[str | None, QueryParameter(max_length=100)]
+
+
+class AuditController(Controller):
+    path = "/api/audit"
+    tags = ("audit",)
+
+    @get("/")
+    async def list_audit_entries(
+        self,
+        actor: CurrentActor,
+        subject_kind: Text = None,
+        subject_id: Text = None,
+        actor_id: FromQuery[uuid.UUID | None] = None,
+        action: Text = None,
+        organization_id: FromQuery[uuid.UUID | None] = None,
+        since: FromQuery[datetime | None] = None,
+        until: FromQuery[datetime | None] = None,
+        cursor: Annotated[str | None, QueryParameter(max_length=200)] = None,
+        limit: Annotated[int, QueryParameter(ge=1, le=500)] = 100,
+    ) -> AuditPage:
+        """Who read or changed which personal data, newest first (``since`` inclusive,
+        ``until`` exclusive; times need a zone). Requires ``audit.read``."""
+        where = AuditFilter(
+            subject_kind=subject_kind,
+            subject_id=subject_id,
+            actor_id=actor_id,
+            action=action,
+            organization_id=organization_id,
+            since=since,
+            until=until,
+        )
+        return await services.query(actor, where, cursor=cursor, limit=limit)
