@@ -1,0 +1,341 @@
+"""HTTP side of the VK stand-in: ``/method/<name>``, the long poll server, uploads and files."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import secrets
+import time
+from typing import TYPE_CHECKING, Any
+
+from litestar import Litestar, Request, Response, get, route
+from litestar.datastructures import UploadFile
+from litestar.enums import HttpMethod
+from litestar.params import FromPath
+
+from standins.vk import ERRORS, ApiCall, SentMessage, Upload
+
+if TYPE_CHECKING:
+    from standins.vk import StandinCommunity, VkStandin
+
+MAX_TEXT = 4096
+
+
+class VkError(Exception):
+    def __init__(self, code: int, detail: str = "") -> None:
+        super().__init__(code)
+        self.code = code
+        self.message = ERRORS.get(code, "Unknown error") + (f": {detail}" if detail else "")
+
+
+def as_json(body: Any) -> Response[bytes]:
+    return Response(
+        json.dumps(body, ensure_ascii=False).encode(),
+        status_code=200,
+        media_type="application/json",
+    )
+
+
+async def read_params(
+    request: Request[Any, Any, Any],
+) -> tuple[dict[str, str], dict[str, UploadFile]]:
+    params = {k: str(v) for k, v in request.query_params.items()}
+    files: dict[str, UploadFile] = {}
+    if request.method == "POST":
+        form = await request.form()
+        for key, value in form.multi_items():
+            if isinstance(value, UploadFile):
+                files[key] = value
+            else:
+                params[key] = str(value)
+    return params, files
+
+
+def make_app(standin: VkStandin) -> Litestar:
+    @route("/method/{name:str}", http_method=[HttpMethod.GET, HttpMethod.POST])
+    async def method(request: Request[Any, Any, Any], name: FromPath[str]) -> Response[bytes]:
+        params, _ = await read_params(request)
+        try:
+            return as_json({"response": await call(standin, request, name, params)})
+        except VkError as error:
+            request_params = [
+                {"key": k, "value": v} for k, v in params.items() if k != "access_token"
+            ]
+            return as_json(
+                {
+                    "error": {
+                        "error_code": error.code,
+                        "error_msg": error.message,
+                        "request_params": request_params,
+                    }
+                }
+            )
+
+    @route("/lp/{group_id:int}", http_method=[HttpMethod.GET, HttpMethod.POST])
+    async def long_poll(
+        request: Request[Any, Any, Any], group_id: FromPath[int]
+    ) -> Response[bytes]:
+        params, _ = await read_params(request)
+        return as_json(await a_check(standin, group_id, params))
+
+    @route("/upload/{ticket:str}", http_method=[HttpMethod.POST])
+    async def upload(request: Request[Any, Any, Any], ticket: FromPath[str]) -> Response[bytes]:
+        _, files = await read_params(request)
+        return as_json(await receive_upload(standin, ticket, files))
+
+    @get("/files/{name:str}")
+    async def download(name: FromPath[str]) -> Response[bytes]:
+        with standin.lock:
+            content = standin.files.get(name)
+        if content is None:
+            return Response(b"not found", status_code=404)
+        return Response(content, status_code=200, media_type="application/octet-stream")
+
+    return Litestar(
+        [method, long_poll, upload, download], debug=False, openapi_config=None, logging_config=None
+    )
+
+
+def _community(
+    standin: VkStandin, request: Request[Any, Any, Any], params: dict[str, str]
+) -> tuple[str, StandinCommunity]:
+    token = params.get("access_token") or request.headers.get("authorization", "")
+    token = token.removeprefix("Bearer ").strip()
+    with standin.lock:
+        community = standin.communities.get(token)
+    if community is None:
+        raise VkError(5)
+    return token, community
+
+
+async def call(
+    standin: VkStandin, request: Request[Any, Any, Any], name: str, params: dict[str, str]
+) -> Any:
+    token, community = _community(standin, request, params)
+    with standin.lock:
+        community.calls.append(
+            ApiCall(name, {k: v for k, v in params.items() if k != "access_token"}, token)
+        )
+    if not params.get("v"):
+        raise VkError(8)
+    handler = METHODS.get(name)
+    if handler is None:
+        raise VkError(3)
+    if standin.over_rate_limit(token):
+        raise VkError(6)
+    fault = community.take_fault(name)
+    if fault is not None and not fault.hang:
+        raise VkError(fault.error_code)
+    if fault is not None and not fault.performed:
+        await standin.released.wait()
+        raise VkError(10)
+    result = handler(community, params)
+    if fault is not None:
+        await standin.released.wait()  # done, but the answer never comes
+        raise VkError(10)
+    return result
+
+
+def _int(params: dict[str, str], name: str, required: bool = True) -> int:
+    value = params.get(name, "")
+    try:
+        return int(value)
+    except ValueError:
+        if required:
+            raise VkError(100, f"{name} is a required parameter") from None
+        return 0
+
+
+def messages_send(community: StandinCommunity, params: dict[str, str]) -> int:
+    peer_id = _int(params, "peer_id", False) or _int(params, "user_id", False)
+    if not peer_id:
+        raise VkError(100, "peer_id is a required parameter")
+    random_id = _int(params, "random_id")
+    text, attachment = params.get("message", ""), params.get("attachment", "")
+    if not text and not attachment:
+        raise VkError(100, "message is empty or invalid")
+    if len(text) > MAX_TEXT:
+        raise VkError(914)
+    now = time.monotonic()
+    with community.standin.lock:
+        if peer_id in community.denied:
+            raise VkError(community.denied[peer_id])
+        earlier = community.random_ids.get(random_id) if random_id else None
+        if earlier is not None and now - earlier[1] < community.dedup_window:
+            return earlier[0]  # the same random_id: the message is not sent twice
+        message_id = community.next_id()
+        community.random_ids[random_id] = (message_id, now)
+        community.sent.append(
+            SentMessage(message_id, peer_id, random_id, text, attachment, params.get("keyboard"))
+        )
+    if community.echo_replies:
+        community.message_reply(text, peer_id=peer_id, random_id=random_id, message_id=message_id)
+    return message_id
+
+
+def get_long_poll_server(community: StandinCommunity, params: dict[str, str]) -> dict:
+    if _int(params, "group_id") != community.group_id:
+        raise VkError(100, "group_id is invalid")
+    with community.standin.lock:
+        community.lp_failure = None
+        ts = community.first_ts + len(community.events)
+        return {
+            "key": community.lp_key,
+            "server": f"{community.standin.base_url}/lp/{community.group_id}",
+            "ts": str(ts),
+        }
+
+
+def get_by_id(community: StandinCommunity, params: dict[str, str]) -> dict:
+    group = {
+        "id": community.group_id,
+        "name": "Профсоюз (тест)",
+        "screen_name": f"club{community.group_id}",
+        "is_closed": 0,
+        "type": "group",
+    }
+    return {"groups": [group], "profiles": []}
+
+
+def get_confirmation_code(community: StandinCommunity, params: dict[str, str]) -> dict:
+    with community.standin.lock:
+        return {"code": community.callback["code"]}
+
+
+def _upload_server(community: StandinCommunity, kind: str, params: dict[str, str]) -> dict:
+    ticket = secrets.token_hex(8)
+    with community.standin.lock:
+        community.uploads[ticket] = Upload(kind, _int(params, "peer_id", False))
+    url = f"{community.standin.base_url}/upload/{ticket}"
+    if kind == "photo":
+        return {"upload_url": url, "album_id": -3, "group_id": community.group_id}
+    return {"upload_url": url}
+
+
+def docs_upload_server(community: StandinCommunity, params: dict[str, str]) -> dict:
+    return _upload_server(community, "doc", params)
+
+
+def photos_upload_server(community: StandinCommunity, params: dict[str, str]) -> dict:
+    return _upload_server(community, "photo", params)
+
+
+async def receive_upload(standin: VkStandin, ticket: str, files: dict[str, UploadFile]) -> dict:
+    with standin.lock:
+        found = [(c, c.uploads.get(ticket)) for c in standin.communities.values()]
+    community, upload = next(((c, u) for c, u in found if u is not None), (None, None))
+    field = "photo" if upload is not None and upload.kind == "photo" else "file"
+    if community is None or upload is None or field not in files:
+        return {"error": "ERR_UPLOAD_BAD_REQUEST: no file"}
+    upload.file_name = files[field].filename or field
+    upload.content = await files[field].read()
+    if upload.kind == "photo":
+        return {"server": 1, "photo": json.dumps([{"ticket": ticket}]), "hash": ticket[::-1]}
+    return {"file": ticket}
+
+
+def _saved(community: StandinCommunity, ticket: str, kind: str) -> tuple[int, Upload]:
+    with community.standin.lock:
+        upload = community.uploads.pop(ticket, None)
+        if upload is None or upload.kind != kind or not upload.content:
+            raise VkError(100, "file is invalid")
+        media_id = community.next_id()
+        community.saved[f"{kind}{-community.group_id}_{media_id}"] = upload
+    return media_id, upload
+
+
+def docs_save(community: StandinCommunity, params: dict[str, str]) -> dict:
+    media_id, upload = _saved(community, params.get("file", ""), "doc")
+    title = params.get("title") or upload.file_name
+    return {
+        "type": "doc",
+        "doc": {
+            "id": media_id,
+            "owner_id": -community.group_id,
+            "title": title,
+            "size": len(upload.content),
+            "ext": title.rsplit(".", 1)[-1],
+            "date": int(time.time()),
+            "type": 8,
+            "url": "",
+        },
+    }
+
+
+def photos_save(community: StandinCommunity, params: dict[str, str]) -> list[dict]:
+    try:
+        ticket = json.loads(params.get("photo", ""))[0]["ticket"]
+    except (ValueError, LookupError, TypeError):
+        raise VkError(100, "photo is invalid") from None
+    if params.get("hash") != ticket[::-1]:
+        raise VkError(100, "hash is invalid")
+    media_id, _ = _saved(community, ticket, "photo")
+    return [
+        {
+            "id": media_id,
+            "owner_id": -community.group_id,
+            "album_id": -3,
+            "date": int(time.time()),
+            "access_key": secrets.token_hex(9),
+            "sizes": [],
+            "text": "",
+            "has_tags": False,
+        }
+    ]
+
+
+METHODS = {
+    "messages.send": messages_send,
+    "groups.getLongPollServer": get_long_poll_server,
+    "groups.getById": get_by_id,
+    "groups.getCallbackConfirmationCode": get_confirmation_code,
+    "docs.getMessagesUploadServer": docs_upload_server,
+    "docs.save": docs_save,
+    "photos.getMessagesUploadServer": photos_upload_server,
+    "photos.saveMessagesPhoto": photos_save,
+}
+
+
+# -- Bots Long Poll ----------------------------------------------------------------------
+
+
+async def a_check(standin: VkStandin, group_id: int, params: dict[str, str]) -> dict:
+    with standin.lock:
+        community = next((c for c in standin.communities.values() if c.group_id == group_id), None)
+    if community is None or params.get("act") != "a_check":
+        return {"failed": 2}
+    try:
+        ts = int(params.get("ts", ""))
+        wait = min(float(params.get("wait", 25) or 25), 90.0)
+    except ValueError:
+        return {"failed": 1, "ts": str(community.first_ts + len(community.events))}
+    deadline = time.monotonic() + wait
+    while True:
+        community.changed.clear()
+        with standin.lock:
+            answer = _check(community, params.get("key", ""), ts)
+        remaining = deadline - time.monotonic()
+        if answer is not None or remaining <= 0 or standin.released.is_set():
+            if answer is None:
+                return {"ts": str(ts), "updates": []}
+            return answer
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(community.changed.wait(), remaining)
+
+
+def _check(community: StandinCommunity, key: str, ts: int) -> dict | None:
+    current = community.first_ts + len(community.events)
+    if community.lp_failure == 1:
+        community.lp_failure = None
+        return {"failed": 1, "ts": str(current)}
+    if community.lp_failure == 3 and key != community.lp_key:
+        return {"failed": 3}
+    if key != community.lp_key:
+        return {"failed": 2}
+    if ts < community.first_ts:
+        return {"failed": 1, "ts": str(current)}
+    if ts >= current:
+        return None
+    updates = community.events[ts - community.first_ts :]
+    return {"ts": str(current), "updates": updates}
