@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 import msgspec
@@ -63,10 +64,19 @@ def service_error(_: Request[Any, Any, Any], exc: ServiceError) -> Response[Any]
 def validation_error(_: Request[Any, Any, Any], exc: ValidationException) -> Response[Any]:
     problems = exc.extra if isinstance(exc.extra, list) else []
     first = problems[0] if problems and isinstance(problems[0], dict) else {}
-    field = first.get("key") or _field_from(str(first.get("message", "")))
+    field = _missing_field(str(first.get("message", ""))) or first.get("key") or _field_from(
+        str(first.get("message", "")))
     message = str(first.get("message") or exc.detail)
     return _json(400, ErrorBody("validation_error", message, field or None,
                                 {"problems": problems} if len(problems) > 1 else {}))
+
+
+def _missing_field(message: str) -> str:
+    """msgspec names a missing field only in its message; the key Litestar gives is "data"."""
+    match = re.match(r"Object missing required field `([^`]+)`(?: - at `\$\.?([^`]*)`)?", message)
+    if not match:
+        return ""
+    return ".".join(filter(None, [match.group(2), match.group(1)]))
 
 
 def _field_from(message: str) -> str:

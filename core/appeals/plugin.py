@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from unionline.appeals.config import AppealSettings
 from unionline.appeals.events import APPEAL_EVENTS
+from unionline.appeals.member_merge import move_member_history
 from unionline.appeals.piccolo_app import APP_CONFIG
 from unionline.hookspecs import hookimpl
+from unionline.members.merge import register_merge_step
 from unionline.registry import (
     EventsRegistrar,
     PermissionsRegistrar,
@@ -13,6 +15,9 @@ from unionline.registry import (
     SettingsRegistrar,
     TablesRegistrar,
 )
+
+# Appeals and their timelines follow a member into the member they are merged with.
+register_merge_step(move_member_history)
 
 
 @hookimpl

@@ -191,7 +191,7 @@ _CONTENT = "(" + ", ".join(f"'{k}'" for k in history.CONTENT_KINDS) + ")"
 
 
 async def _check_mergeable(source: dict[str, Any], target: dict[str, Any]) -> None:
-    from unionline.members.services import canonical_member
+    from unionline.members.records import canonical_member
 
     if source["merged_into_id"] is not None:
         raise Conflict("the appeal was already merged", field="id")

@@ -39,7 +39,7 @@ from unionline.appeals.schemas import AppealPage, AppealView, TimelineEntryView,
 from unionline.appeals.search import AppealFilter
 from unionline.appeals.sla import add_business_hours
 from unionline.errors import Conflict, Invalid, NotFound
-from unionline.members import services as members
+from unionline.members import records as members
 from unionline.organizations.tables import Organization
 from unionline.runtime import current, publish
 

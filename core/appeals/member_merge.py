@@ -1,0 +1,18 @@
+"""When two members are merged, their appeals and timeline entries follow the target."""
+
+from __future__ import annotations
+
+import uuid
+
+from unionline.runtime import current
+
+
+async def move_member_history(source_id: uuid.UUID, target_id: uuid.UUID) -> None:
+    """A members merge step: runs inside the merge transaction."""
+    db = current().db
+    await db.execute(
+        "UPDATE appeal_appeal SET member_id = {} WHERE member_id = {}", target_id, source_id
+    )
+    await db.execute(
+        "UPDATE appeal_timeline SET member_id = {} WHERE member_id = {}", target_id, source_id
+    )
