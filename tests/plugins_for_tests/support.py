@@ -1,4 +1,4 @@
-"""Helpers for the job tests: a runtime with the ``jobsink`` plugin, worker subprocesses, sink state."""
+"""Job test helpers: a runtime with the ``jobsink`` plugin, worker subprocesses, sink state."""
 
 from __future__ import annotations
 
@@ -139,15 +139,19 @@ def cli_env(database_url: str, redis: str | None = None, **jobs: Any) -> dict[st
     return env
 
 
-def unionline_cli(*args: str, env: dict[str, str], cwd: Path) -> subprocess.Popen[str]:
-    return subprocess.Popen(
-        [sys.executable, "-m", "unionline", *args],
-        env=env,
-        cwd=cwd,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+def unionline_cli(
+    *args: str, env: dict[str, str], cwd: Path, log: Path | None = None
+) -> subprocess.Popen[str]:
+    """Start ``unionline <args>``; a long-running one logs to ``log`` (a pipe could fill up)."""
+    command = [sys.executable, "-m", "unionline", *args]
+    if log is None:
+        return subprocess.Popen(
+            command, env=env, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
+    with log.open("a") as output:  # the child keeps its own copy of the descriptor
+        return subprocess.Popen(
+            command, env=env, cwd=cwd, stdout=output, stderr=subprocess.STDOUT, text=True
+        )
 
 
 def finish(process: subprocess.Popen[str], timeout: float = 60.0) -> tuple[int, str, str]:

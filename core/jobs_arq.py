@@ -1,0 +1,317 @@
+"""arq workers for the job outbox: Redis carries "run job N now", the outbox row stays the truth.
+
+Every arq message names one run of one outbox row (``ul:<job id>:<attempts>``) and the worker
+function only claims that row if it is due, so a lost, duplicated or stale message is harmless:
+
+* the web process pushes messages after the enqueuing transaction commits (:class:`ArqDispatcher`);
+* a worker pushes the next message itself when it schedules a retry (our backoff, not arq's);
+* each worker's sweeper pushes messages for rows that are due but that no message covers (Redis
+  was flushed, a push failed, a worker crashed and its lease expired).
+
+Losing Redis or a worker therefore never loses work: the rows wait in the database. Messages are
+msgpack, not pickle, so whoever can write to Redis cannot run code in the workers. Use one Redis
+database (the ``/N`` of ``redis_url``) per Unionline deployment: the queue name is fixed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+import time
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+import msgspec
+from arq.constants import in_progress_key_prefix, job_key_prefix
+from arq.jobs import serialize_job
+from redis.asyncio import Redis
+from redis.exceptions import RedisError
+
+from unionline.jobs import InProcessExecutor, JobQueue, Queued
+
+if TYPE_CHECKING:
+    from arq.worker import Worker
+
+log = logging.getLogger("unionline.jobs")
+
+FUNCTION = "unionline_run_job"
+QUEUE = "unionline:jobs"
+SWEEP_LOCK = "unionline:jobs:sweeper"
+MESSAGE_TTL_MS = 24 * 3600 * 1000  # like arq: a message not started within a day expires
+SWEEP_PAGE = 1000
+JOB_TIMEOUT = 3600.0  # arq's own limit; leases are renewed while a job runs
+IN_PROGRESS_MS = int((JOB_TIMEOUT + 10) * 1000)  # how long arq marks a message in progress
+SWEEP_PAGES = 10  # at most this many pages per sweep, so one sweep stays short
+
+# Add a message unless one with this id exists: arq's enqueue_job for many messages in one
+# round trip. KEYS: queue, job key prefix, in-progress key prefix. ARGV[1]: an in-progress mark
+# with less time to live than this (ms) is stale: its worker died between picking the message
+# and claiming the row, so the mark is dropped and the message runs again. Then, per message:
+# id, score (ms), time to live (ms), body.
+_PUSH = """
+local stale = tonumber(ARGV[1])
+local pushed = 0
+for i = 2, #ARGV, 4 do
+  local id = ARGV[i]
+  if redis.call('SET', KEYS[2] .. id, ARGV[i + 3], 'PX', ARGV[i + 2], 'NX') then
+    redis.call('ZADD', KEYS[1], ARGV[i + 1], id)
+    pushed = pushed + 1
+  elseif stale > 0 then
+    local ttl = redis.call('PTTL', KEYS[3] .. id)
+    if ttl > 0 and ttl < stale then
+      redis.call('DEL', KEYS[3] .. id)
+      pushed = pushed + 1
+    end
+  end
+end
+return pushed
+"""
+
+
+def message_id(job: Queued) -> str:
+    return f"ul:{job.id}:{job.attempts}"
+
+
+def redis_client(url: str) -> Redis:
+    # Short timeouts: Redis only accelerates, a slow Redis must not stall a request or a worker.
+    return Redis.from_url(url, socket_timeout=5, socket_connect_timeout=5)
+
+
+class Pusher:
+    """Adds arq messages for due outbox rows, skipping those a message already covers."""
+
+    def __init__(self, redis: Redis) -> None:
+        self.redis = redis
+        self.script = redis.register_script(_PUSH)
+
+    async def push(self, jobs: Iterable[Queued], stale_after_ms: int = 0) -> int:
+        """Queue a message per job (deferred to its ``run_at``); returns how many were new.
+
+        With ``stale_after_ms``, a message that exists but has been marked in progress for
+        longer than that is released to run again (the sweeper's view of a dead worker).
+        """
+        now_ms = int(time.time() * 1000)
+        args: list[Any] = [stale_after_ms and IN_PROGRESS_MS - stale_after_ms]
+        for job in jobs:
+            score = max(now_ms, int(job.run_at * 1000))
+            body = serialize_job(FUNCTION, (job.id,), {}, None, now_ms, serializer=_encode)
+            args += [message_id(job), score, score - now_ms + MESSAGE_TTL_MS, body]
+        if len(args) == 1:
+            return 0
+        keys = [QUEUE, job_key_prefix, in_progress_key_prefix]
+        return int(await self.script(keys=keys, args=args))
+
+    async def push_quietly(self, jobs: list[Queued]) -> None:
+        try:
+            await self.push(jobs)
+        except (RedisError, OSError) as exc:
+            log.warning("could not queue %d job(s) in Redis (%s); the sweeper will", len(jobs), exc)
+
+
+def _encode(data: dict[str, Any]) -> bytes:
+    return msgspec.msgpack.encode(data)
+
+
+def _decode(data: bytes) -> dict[str, Any]:
+    return msgspec.msgpack.decode(data)
+
+
+class ArqDispatcher:
+    """Web-process side: tell the arq workers about jobs as soon as their transaction commits."""
+
+    def __init__(self, queue: JobQueue, redis_url: str) -> None:
+        self.queue = queue
+        self.redis_url = redis_url
+        self.redis: Redis | None = None
+        self.pusher: Pusher | None = None
+
+    async def start(self) -> None:
+        self.redis = redis_client(self.redis_url)
+        self.pusher = Pusher(self.redis)
+        self.queue.listeners.append(self._committed)
+
+    async def _committed(self, jobs: list[Queued]) -> None:
+        if self.pusher is not None:
+            await self.pusher.push_quietly(jobs)
+
+    async def stop(self) -> None:
+        with contextlib.suppress(ValueError):
+            self.queue.listeners.remove(self._committed)
+        if self.redis is not None:
+            await self.redis.aclose()
+            self.redis = self.pusher = None
+
+
+class ArqWorker:
+    """Worker side: an arq Worker whose one function runs outbox rows, plus the sweeper."""
+
+    def __init__(self, queue: JobQueue, redis_url: str) -> None:
+        self.queue = queue
+        self.settings = queue.settings
+        self.redis_url = redis_url
+        self.worker: Worker | None = None
+        self.redis: Redis | None = None
+        self.pusher: Pusher | None = None
+
+    async def run_message(self, job_id: int) -> str | None:
+        """Run outbox row ``job_id`` if it is due and queue its retry; None: a stale message."""
+        claimed = await self.queue.claim(limit=1, job_id=job_id)
+        if not claimed:
+            return None
+        job = claimed[0]
+        outcome = await self.queue.run(job)
+        if outcome == "pending" and job.retry_at is not None and self.pusher is not None:
+            await self.pusher.push_quietly([Queued(job.id, job.attempts, job.retry_at)])
+        return outcome
+
+    async def sweep(self) -> int:
+        """Queue messages for due rows no message covers; one worker at a time sweeps."""
+        assert self.redis is not None and self.pusher is not None
+        interval_ms = max(1, int(self.settings.poll_interval * 1000))
+        if not await self.redis.set(SWEEP_LOCK, self.queue.worker_id, nx=True, px=interval_ms):
+            return 0
+        pushed, after = 0, 0
+        for _ in range(SWEEP_PAGES):
+            due = await self.queue.overdue(self.sweep_grace, limit=SWEEP_PAGE, after=after)
+            pushed += await self.pusher.push(due, int(self.sweep_grace * 1000))
+            if len(due) < SWEEP_PAGE:
+                break
+            after = due[-1].id
+        if pushed:
+            log.info("sweeper queued %d job(s) that no Redis message covered", pushed)
+        return pushed
+
+    @property
+    def sweep_grace(self) -> float:
+        # A message pushed at commit is normally picked up in milliseconds; only rows due for
+        # longer than this are checked, which keeps sweeps cheap under a backlog.
+        return 5 * self.settings.poll_interval
+
+    async def _sweep_forever(self) -> None:
+        while True:
+            try:
+                await self.sweep()
+            except Exception as exc:  # Redis or the database away: try again next round
+                log.warning("job sweeper failed: %r", exc)
+            await asyncio.sleep(self.settings.poll_interval)
+
+    def _make_worker(self, pool: Any) -> Worker:
+        from arq.worker import Worker, func
+
+        async def unionline_run_job(ctx: dict[str, Any], job_id: int) -> None:
+            await self.run_message(job_id)
+
+        return Worker(
+            # Retries are ours (backoff, attempts, dead letters in the outbox), never arq's.
+            functions=[func(unionline_run_job, name=FUNCTION, max_tries=1_000_000)],
+            queue_name=QUEUE,
+            redis_pool=pool,
+            handle_signals=False,
+            max_jobs=self.settings.concurrency,
+            job_timeout=JOB_TIMEOUT,
+            keep_result=0,
+            poll_delay=min(0.1, self.settings.poll_interval),  # pick-up latency of new jobs
+            job_serializer=_encode,
+            job_deserializer=_decode,
+            log_results=False,
+        )
+
+    async def run(self, stop: asyncio.Event, *, burst: bool = False) -> None:
+        """Work until ``stop`` is set (or, with ``burst``, until no job is due)."""
+        from arq.connections import RedisSettings, create_pool
+
+        pool = await create_pool(
+            RedisSettings.from_dsn(self.redis_url),
+            job_serializer=_encode,
+            job_deserializer=_decode,
+            default_queue_name=QUEUE,
+        )
+        self.redis, self.pusher = pool, Pusher(pool)
+        self.worker = worker = self._make_worker(pool)
+        main = asyncio.create_task(worker.async_run(), name="unionline-arq-worker")
+        sweeper = asyncio.create_task(self._sweep_forever(), name="unionline-job-sweeper")
+        try:
+            await _wait(stop, main, burst and self._idle)
+        finally:
+            sweeper.cancel()
+            await self._stop_worker(worker, main)
+            self.redis = self.pusher = None
+
+    async def _idle(self) -> bool:
+        assert self.worker is not None
+        if any(not t.done() for t in self.worker.tasks.values()):
+            return False
+        await self.sweep()
+        due = await self.queue.next_due()
+        return due is None or due > time.time()
+
+    async def _stop_worker(self, worker: Worker, main: asyncio.Task[None]) -> None:
+        # Let running jobs finish (up to a lease); close() cancels what is left, and a
+        # cancelled job is recorded as interrupted and becomes due again at once.
+        worker.allow_pick_jobs = False
+        deadline = time.monotonic() + self.settings.lease_seconds
+        while any(not t.done() for t in worker.tasks.values()) and time.monotonic() < deadline:
+            await asyncio.sleep(0.05)
+        worker.handle_sig(signal.SIGTERM)  # cancels what still runs, and the polling loop
+        await asyncio.gather(*worker.tasks.values(), return_exceptions=True)
+        with contextlib.suppress(asyncio.CancelledError, Exception):
+            await main
+        with contextlib.suppress(RedisError, OSError):
+            await worker.pool.delete(worker.health_check_key)
+        await worker.pool.aclose()
+
+
+async def _wait(stop: asyncio.Event, main: asyncio.Task[None], idle: Any) -> None:
+    """Return when ``stop`` is set, ``main`` ended, or ``idle()`` (when given) says so."""
+    while not stop.is_set() and not main.done():
+        if idle and await idle():
+            return
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), 0.2)
+    if main.done() and not main.cancelled() and main.exception() is not None:
+        raise main.exception()  # type: ignore[misc]
+
+
+async def _run_inprocess(queue: JobQueue, stop: asyncio.Event, *, burst: bool) -> None:
+    executor = InProcessExecutor(queue)
+    if burst:
+        drain = asyncio.create_task(executor.drain(timeout=None))
+        stopped = asyncio.create_task(stop.wait())
+        await asyncio.wait((drain, stopped), return_when=asyncio.FIRST_COMPLETED)
+        stopped.cancel()
+        if not drain.done():
+            drain.cancel()
+        await executor.stop()
+        return
+    await executor.start()
+    try:
+        await stop.wait()
+    finally:
+        await executor.stop()
+
+
+async def run_worker(config: str | None, *, burst: bool = False) -> None:
+    """``unionline worker``: arq when ``redis_url`` is set, else the in-process executor."""
+    from unionline import runtime
+    from unionline.observability import configure_logging
+
+    settings, host, registry = runtime.load(config)
+    configure_logging(settings.log)
+    rt = runtime.build(settings, host, registry)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    try:
+        async with rt.running(execute_jobs=False):
+            kind = rt.executor_kind
+            log.info("job worker %s started (%s executor)", rt.jobs.worker_id, kind)
+            if kind == "arq":
+                await ArqWorker(rt.jobs, settings.redis_url or "").run(stop, burst=burst)
+            else:
+                await _run_inprocess(rt.jobs, stop, burst=burst)
+    finally:
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.remove_signal_handler(sig)
