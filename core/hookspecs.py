@@ -209,8 +209,9 @@ def actor_from_request(request: Request[Any, Any, Any]) -> Actor | None:
 def before_message_send(draft: OutboundDraft) -> OutboundDraft | None:
     """Inspect or change a message before it is queued for sending to a member.
 
-    Return a changed draft, or None to keep it. Raise ``unionline.Rejected`` to refuse the
-    message (the operator sees the reason). May be ``async def``.
+    Return a changed draft, or None to keep it. Raise a service error (``unionline.Invalid``,
+    ``unionline.Forbidden``, ...) to refuse the message: nothing is queued and the operator
+    sees its message. May be ``async def``.
 
     :param draft: text, attachments, appeal and channel of the outgoing message.
 
@@ -229,6 +230,8 @@ def startup(app: Litestar) -> None:
 
     May be ``async def``. An exception stops startup and names the plugin.
 
+    :param app: the Litestar application being started (``app.state.runtime`` is the Runtime).
+
     .. versionadded:: 0.1
     """
 
@@ -236,6 +239,8 @@ def startup(app: Litestar) -> None:
 @hookspec
 def shutdown(app: Litestar) -> None:
     """Run when the app stops. May be ``async def``; exceptions are logged, not raised.
+
+    :param app: the Litestar application being stopped.
 
     .. versionadded:: 0.1
     """

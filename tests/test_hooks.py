@@ -18,7 +18,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from litestar import Litestar, Request, get
-from unionline import Actor, hookimpl, plugin_host
+from unionline import Actor, Invalid, hookimpl, plugin_host
 from unionline.errors import PluginError
 from unionline.events import Event
 from unionline.hooks import Hooks
@@ -246,7 +246,7 @@ class Censor:
     @hookimpl
     def before_message_send(self, draft: OutboundDraft) -> None:
         if "пароль" in draft.text:
-            raise ValueError("the message contains a password")
+            raise Invalid("do not send passwords to members", field="text")
 
 
 async def test_before_message_send_chains_drafts() -> None:
@@ -261,8 +261,9 @@ async def test_before_message_send_chains_drafts() -> None:
 
 async def test_before_message_send_rejection_stops_the_pipeline() -> None:
     hooks = hooks_for(signature=Signature(), censor=Censor())
-    with pytest.raises(ValueError, match="password"):
+    with pytest.raises(Invalid, match="do not send passwords") as refused:
         await hooks.before_message_send(draft("ваш пароль: 123"))
+    assert refused.value.field == "text"
     unchanged = draft("без изменений")
     assert (await hooks_for().before_message_send(unchanged)) is unchanged
 
