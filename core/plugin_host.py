@@ -34,6 +34,7 @@ CORE_PLUGINS: dict[str, str] = {
     "core.members": "unionline.members.plugin",
     "core.appeals": "unionline.appeals.plugin",
     "core.channel": "unionline.channel.plugin",
+    "core.privacy": "unionline.privacy.plugin",
 }
 BUILTIN_PACKAGES = ("unionline.plugins", "unionline.channels")
 # name=dotted.module pairs of importable, uninstalled plugins (development and tests).

@@ -136,13 +136,13 @@ def _utc(value: datetime, field: str) -> datetime:
     return value.astimezone(UTC)
 
 
-async def entries_for(subject_kind: str, subject_id: object) -> list[AuditEntryView]:
-    """Every entry about one subject, oldest first (for a member's personal-data export)."""
+async def entries_for(subject_ids: list[object]) -> list[AuditEntryView]:
+    """Every entry about the given subjects, oldest first (for a personal-data export)."""
+    if not subject_ids:
+        return []
     rows = (
         await AuditEntry.select()
-        .where(
-            (AuditEntry.subject_kind == subject_kind) & (AuditEntry.subject_id == str(subject_id))
-        )
+        .where(AuditEntry.subject_id.is_in([str(s) for s in subject_ids]))
         .order_by(AuditEntry.id)
     )
     return [_view(r) for r in rows]
