@@ -230,7 +230,8 @@ STARTER = """\
 # UNIONLINE_<SECTION>__<KEY>, e.g. UNIONLINE_SERVER__PORT=9000; UNIONLINE_PLUGINS=web,telegram.
 # Reference: docs/configuration.md
 
-# Signs sessions and encrypts channel secrets at rest. Keep it secret; changing it logs everyone out.
+# Signs CSRF tokens and encrypts channel secrets at rest. Keep it secret: changing it makes
+# stored channel secrets (bot tokens, mailbox passwords) unreadable.
 secret_key = "{secret_key}"
 
 # SQLite file by default (no services needed). For production:

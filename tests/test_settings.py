@@ -231,3 +231,26 @@ def test_init_does_not_overwrite_without_force(tmp_path: Path) -> None:
 def test_secret_key_has_no_default() -> None:
     with pytest.raises(ConfigError, match="secret_key: required setting is missing"):
         load(None, {})
+
+
+# -- the reference ----------------------------------------------------------------------------
+
+
+def core_keys(kind: type[msgspec.Struct] = Settings, prefix: str = "") -> list[str]:
+    keys = []
+    for field in msgspec.structs.fields(kind):
+        if isinstance(field.type, type) and issubclass(field.type, msgspec.Struct):
+            keys += core_keys(field.type, f"{prefix}{field.name}.")
+        else:
+            keys.append(prefix + field.name)
+    return keys
+
+
+def test_every_core_key_is_in_the_configuration_reference() -> None:
+    doc = (Path(__file__).resolve().parent.parent / "docs" / "configuration.md").read_text(
+        encoding="utf-8"
+    )
+    keys = core_keys()
+    assert "server.port" in keys and "secret_key" in keys
+    missing = [key for key in keys if f"| `{key}` |" not in doc]
+    assert missing == [], f"document these in docs/configuration.md: {missing}"
