@@ -26,7 +26,7 @@ from unionline.runtime import current, publish
 READ = "channels.read"
 MANAGE = "channels.manage"
 _AT = re.compile(r" - at `\$\.?([^`]*)`$")
-_MISSING = re.compile(r"missing required field `([^`]+)`")
+_NAMED = re.compile(r"(?:missing required|contains unknown) field `([^`]+)`")
 
 
 def _now() -> datetime:
@@ -40,8 +40,9 @@ def _validate(kind: type[msgspec.Struct], data: dict[str, Any], field: str) -> m
     except msgspec.ValidationError as exc:
         text = str(exc)
         where = _AT.search(text)
-        missing = _MISSING.search(text)
-        key = missing.group(1) if missing else (where.group(1) if where else "")
+        named = _NAMED.search(text)
+        path = where.group(1) if where else ""
+        key = ".".join(filter(None, [path, named.group(1) if named else ""]))
         message = text[: where.start()] if where else text
         raise Invalid(message, field=f"{field}.{key}" if key else field) from None
 

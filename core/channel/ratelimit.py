@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Callable
 from typing import Any, Protocol
 
 from unionline.channel.types import RateLimit
@@ -40,11 +41,12 @@ class Buckets(Protocol):
 class MemoryBuckets:
     """Buckets of this process only (the embedded default)."""
 
-    def __init__(self) -> None:
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
         self._state: dict[str, tuple[float, float]] = {}
+        self._clock = clock
 
     async def take(self, key: str, limit: RateLimit) -> float:
-        now = time.monotonic()
+        now = self._clock()
         tokens, last = self._state.get(key, (float(limit.burst), now))
         tokens = min(float(limit.burst), tokens + (now - last) * limit.per_second)
         if tokens >= 1:

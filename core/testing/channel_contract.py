@@ -130,7 +130,8 @@ class ChannelContract:
     plugins: ClassVar[tuple[str, ...]] = ()  # plugins to enable (the channel's own)
     public_key: ClassVar[str] = ""  # the account's public key ("" for none)
     settings_sections: ClassVar[dict[str, type[msgspec.Struct]]] = {}  # plugin config types
-    extra_settings: ClassVar[dict[str, Any]] = {}  # e.g. {"telegram": {"api_url": ...}}
+    # Settings on top, a section merged key by key: {"telegram": {"api_url": ...}}
+    extra_settings: ClassVar[dict[str, Any]] = {}
     rejected_statuses: ClassVar[tuple[int, ...]] = (401, 403)
 
     # -- adapters a channel implements ---------------------------------------------------
@@ -193,18 +194,29 @@ class ChannelContract:
 
     @pytest.fixture
     def unionline_settings(self, unionline_settings: Settings, tmp_path: Path) -> Settings:
-        from unionline.channel.config import ChannelsSettings
-
-        data = msgspec.to_builtins(unionline_settings)
-        data["plugins"] = [*data.get("plugins", []), *self.plugins]
-        data["channels"] = {"attachments_dir": str(tmp_path / "attachments")}
-        data.update(self.extra_settings)
-        kind = settings_type({"channels": ChannelsSettings, **self.settings_sections})
-        return msgspec.convert(data, kind)
+        return self.configure(unionline_settings, tmp_path)
 
     @pytest.fixture
     async def contract(self, unionline_app: AppHarness) -> ContractEnv:
-        h = unionline_app
+        return await self.create_env(unionline_app)
+
+    def configure(self, settings: Settings, tmp_path: Path) -> Settings:
+        """The test app's settings: the channel's plugins enabled, attachments under
+        ``tmp_path``, ``extra_settings`` applied."""
+        from unionline.channel.config import ChannelsSettings
+
+        data = msgspec.to_builtins(settings)
+        data["plugins"] = [*data.get("plugins", []), *self.plugins]
+        data["channels"] = {"attachments_dir": str(tmp_path / "attachments")}
+        for key, value in self.extra_settings.items():
+            if isinstance(value, dict) and isinstance(data.get(key), dict):
+                value = {**data[key], **value}  # a section is merged, not replaced
+            data[key] = value
+        kind = settings_type({"channels": ChannelsSettings, **self.settings_sections})
+        return msgspec.convert(data, kind)
+
+    async def create_env(self, h: AppHarness) -> ContractEnv:
+        """An organization and a channel account made through the admin API."""
         org = await h.client.post(
             "/api/organizations/",
             headers=h.admin_headers,
@@ -236,13 +248,14 @@ class ChannelContract:
         await self.setup_channel(env)
         return env
 
-    async def _inbound(
+    async def inbound(
         self,
         env: ContractEnv,
         update_id: int,
         sender: str = "100001",
         text: str = "Здравствуйте! Вопрос об отпуске.",
     ) -> dict[str, Any]:
+        """Post a fresh message update; returns its ``channel_inbound`` row."""
         call = self.message_update(
             env.account, update_id=update_id, sender=sender, text=text, name="Анна Петрова"
         )
@@ -276,9 +289,9 @@ class ChannelContract:
         assert bodies == [f"сообщение {n}" for n in range(5)]
 
     async def test_identity_resolution(self, contract: ContractEnv) -> None:
-        first = await self._inbound(contract, 3001, sender="300001")
-        again = await self._inbound(contract, 3002, sender="300001")
-        other = await self._inbound(contract, 3003, sender="300002")
+        first = await self.inbound(contract, 3001, sender="300001")
+        again = await self.inbound(contract, 3002, sender="300001")
+        other = await self.inbound(contract, 3003, sender="300002")
         assert first["member_id"] is not None
         assert first["member_id"] == again["member_id"]
         assert other["member_id"] != first["member_id"]
@@ -300,12 +313,12 @@ class ChannelContract:
         assert response.status_code in self.rejected_statuses, response.text
         assert await contract.stored() == []
         assert await contract.messages_in() == []
-        await self._inbound(contract, 5001, sender="500001")  # the real one still gets in
+        await self.inbound(contract, 5001, sender="500001")  # the real one still gets in
 
     # -- outbound --------------------------------------------------------------------------
 
     async def test_reply_reaches_the_provider(self, contract: ContractEnv) -> None:
-        inbound = await self._inbound(contract, 6001, sender="600001")
+        inbound = await self.inbound(contract, 6001, sender="600001")
         entry_id = await contract.reply(inbound["appeal_id"], "Ответ профкома: да, можно.")
         assert await contract.wait_for_delivery(entry_id) in ("sent", "delivered", "read")
         sent = await self.sent_messages(contract)
@@ -314,7 +327,7 @@ class ChannelContract:
         assert statuses and statuses[0] in ("sent", "delivered", "read")
 
     async def test_transient_failure_is_retried(self, contract: ContractEnv) -> None:
-        inbound = await self._inbound(contract, 7001, sender="700001")
+        inbound = await self.inbound(contract, 7001, sender="700001")
         await self.fail_next_sends(contract, "transient", times=2)
         entry_id = await contract.reply(inbound["appeal_id"], "Повторная попытка")
         assert await contract.wait_for_delivery(entry_id) == "sent"
@@ -323,7 +336,7 @@ class ChannelContract:
         ]
 
     async def test_permanent_failure_is_visible(self, contract: ContractEnv) -> None:
-        inbound = await self._inbound(contract, 8001, sender="800001")
+        inbound = await self.inbound(contract, 8001, sender="800001")
         await self.fail_next_sends(contract, "permanent")
         entry_id = await contract.reply(inbound["appeal_id"], "Не дойдёт")
         assert await contract.wait_for_delivery(entry_id) == "failed"
@@ -333,7 +346,7 @@ class ChannelContract:
         assert await self.sent_messages(contract) == []
 
     async def test_delivery_status_updates(self, contract: ContractEnv) -> None:
-        inbound = await self._inbound(contract, 9001, sender="900001")
+        inbound = await self.inbound(contract, 9001, sender="900001")
         entry_id = await contract.reply(inbound["appeal_id"], "Прочитайте, пожалуйста")
         assert await contract.wait_for_delivery(entry_id) == "sent"
         external_id = (await self.sent_messages(contract))[-1].external_id

@@ -1,0 +1,126 @@
+"""Attachments: stored by content, limits kept visibly, served only to operators of the appeal."""
+
+from __future__ import annotations
+
+import base64
+import uuid
+from pathlib import Path
+from typing import Any
+
+from channel_support import message, reference_fixtures, signed_call
+from unionline.channel import reference
+from unionline.testing.channel_contract import ContractEnv
+
+unionline_settings, env = reference_fixtures(max_attachment_bytes=1000)
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 40
+
+
+def _file(name: str, kind: str, data: bytes) -> dict[str, Any]:
+    return {"name": name, "type": kind, "data": base64.b64encode(data).decode()}
+
+
+async def _files_of_last_message(env: ContractEnv) -> list[dict[str, Any]]:
+    from unionline.appeals.services import timeline
+
+    inbound = (await env.stored())[-1]
+    page = await timeline(None, inbound["appeal_id"])
+    return next(e for e in page.items if e.id == inbound["entry_id"]).data["attachments"]
+
+
+async def test_inbound_files_are_stored_and_served_by_kind(env: ContractEnv) -> None:
+    h = env.harness
+    files = [
+        _file("фото.png", "image/png", PNG),
+        _file("заявление.pdf", "application/pdf", b"%PDF"),
+    ]
+    response = await env.post(signed_call(env.account, message(1, "21", "см. файлы", files=files)))
+    assert response.status_code == 200, response.text
+    photo, pdf = await _files_of_last_message(env)
+    assert photo["status"] == pdf["status"] == "stored"
+
+    shown = await h.client.get(photo["url"], headers=h.admin_headers)
+    assert shown.status_code == 200 and shown.content == PNG
+    assert shown.headers["content-type"] == "image/png"
+    assert shown.headers["content-disposition"].startswith("inline;")
+    downloaded = await h.client.get(pdf["url"], headers=h.admin_headers)
+    assert downloaded.headers["content-disposition"].startswith("attachment;")
+    assert "%D0%B7%D0%B0%D1%8F%D0%B2" in downloaded.headers["content-disposition"]
+    assert downloaded.headers["x-content-type-options"] == "nosniff"
+
+
+async def test_only_operators_who_see_the_appeal_get_the_file(env: ContractEnv) -> None:
+    h = env.harness
+    files = [_file("паспорт.png", "image/png", PNG)]
+    await env.post(signed_call(env.account, message(1, "22", "", files=files)))
+    [photo] = await _files_of_last_message(env)
+    other = await h.client.post(
+        "/api/organizations/",
+        headers=h.admin_headers,
+        json={"name": "Чужая", "code": "ALIEN", "kind": "federation"},
+    )
+    _, outsider = await h.create_operator("outsider", "operator", uuid.UUID(other.json()["id"]))
+    _, insider = await h.create_operator("insider", "operator", env.account.organization_id)
+    assert (await h.client.get(photo["url"])).status_code == 401
+    denied = await h.client.get(photo["url"], headers={"Authorization": f"Bearer {outsider}"})
+    assert denied.status_code == 404
+    allowed = await h.client.get(photo["url"], headers={"Authorization": f"Bearer {insider}"})
+    assert allowed.status_code == 200
+
+
+async def test_files_over_the_limits_are_kept_as_visible_refusals(env: ContractEnv) -> None:
+    files = [
+        _file("page.html", "text/html", b"<script>alert(1)</script>"),
+        _file("big.png", "image/png", PNG * 100),
+    ]
+    response = await env.post(signed_call(env.account, message(1, "23", "вот", files=files)))
+    assert response.status_code == 200
+    html, big = await _files_of_last_message(env)
+    assert html["status"] == "rejected" and "text/html" in html["error"]
+    assert big["status"] == "rejected" and "larger than 1000" in big["error"]
+    assert [m["body"] for m in await env.messages_in()] == ["вот"]  # the message itself is kept
+
+
+async def test_announced_files_are_fetched_by_a_job(env: ContractEnv) -> None:
+    h = env.harness
+    reference.provider(env.account.id).files["file-7"] = b"%PDF-1.7 remote"
+    files = [
+        {"name": "договор.pdf", "type": "application/pdf", "ref": "file-7", "size": 15},
+        {"name": "старый.pdf", "type": "application/pdf", "ref": "gone"},
+    ]
+    await env.post(signed_call(env.account, message(1, "24", "", files=files)))
+    fetched, gone = await _files_of_last_message(env)
+    assert fetched["status"] == "pending"
+    await h.settle()
+    response = await h.client.get(fetched["url"], headers=h.admin_headers)
+    assert response.status_code == 200 and response.content == b"%PDF-1.7 remote"
+    missing = await h.client.get(gone["url"], headers=h.admin_headers)
+    assert missing.status_code == 409
+    assert "no longer available" in missing.json()["error"]["message"]
+
+
+async def test_same_content_is_stored_once(env: ContractEnv, tmp_path: Path) -> None:
+    for n in (1, 2):
+        files = [_file(f"копия-{n}.png", "image/png", PNG)]
+        await env.post(signed_call(env.account, message(n, "25", "", files=files)))
+    stored = [p for p in (tmp_path / "attachments").rglob("*") if p.is_file()]
+    assert len(stored) == 1
+
+
+async def test_uploads_respect_the_limits(env: ContractEnv) -> None:
+    h = env.harness
+    refused = await h.client.post(
+        "/api/attachments/",
+        headers=h.admin_headers,
+        files={"data": ("x.html", b"<p>", "text/html")},
+    )
+    assert refused.status_code == 422
+    assert refused.json()["error"]["field"] == "file"
+    _, someone = await h.create_operator("someone", "operator", env.account.organization_id)
+    upload = await h.client.post(
+        "/api/attachments/", headers=h.admin_headers, files={"data": ("ok.png", PNG, "image/png")}
+    )
+    url = upload.json()["url"]
+    # Not yet sent with a reply: only the uploader sees it.
+    assert (await h.client.get(url, headers=h.admin_headers)).status_code == 200
+    other = await h.client.get(url, headers={"Authorization": f"Bearer {someone}"})
+    assert other.status_code == 404
