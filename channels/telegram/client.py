@@ -17,6 +17,7 @@ from unionline.channels.telegram.types import Envelope, File, Message, Update, U
 from unionline.errors import NotReady
 
 DEFAULT_BASE_URL = "https://api.telegram.org"
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"  # carries setWebhook's secret_token
 T = TypeVar("T")
 # Errors raised once the request was written: Telegram may have acted on it.
 _AFTER_SEND = (httpx.ReadTimeout, httpx.ReadError, httpx.RemoteProtocolError)

@@ -1,18 +1,25 @@
 """What a failed Bot API call means for the caller, by intent.
 
 429 and 5xx are :class:`~unionline.errors.NotReady` (honour ``retry_after``); 401 is
-:class:`~unionline.errors.AuthFailed`; 403 "blocked by the user" is :class:`BlockedByUser`; a
-send whose answer never came is :class:`DeliveryUnknown` (it may have been delivered, so it is
-not resent); other refusals are permanent.
+:class:`~unionline.errors.AuthFailed`; 403 "blocked by the user" is :class:`BlockedByUser` (a
+``RecipientBlocked``: the SDK marks the contact point); a send whose answer never came is the
+SDK's ``DeliveryUnknown`` (it may have been delivered, so it is not resent); other refusals are
+permanent.
 """
 
 from __future__ import annotations
 
-from unionline.errors import AuthFailed, NotReady, PermanentFailure, UnionlineError
+from unionline.channel.errors import DeliveryUnknown, RecipientBlocked
+from unionline.errors import AuthFailed, NotReady, PermanentFailure
 
-
-class DeliveryUnknown(UnionlineError):
-    """The request reached Telegram but the answer did not reach us: never resend it."""
+__all__ = [
+    "BlockedByUser",
+    "DeliveryUnknown",
+    "RecipientUnavailable",
+    "TelegramRefused",
+    "WebhookActive",
+    "error_for",
+]
 
 
 class TelegramRefused(PermanentFailure):
@@ -24,12 +31,13 @@ class TelegramRefused(PermanentFailure):
         self.description = description
 
 
-class BlockedByUser(TelegramRefused):
+class BlockedByUser(TelegramRefused, RecipientBlocked):
     """403 "bot was blocked by the user": the member's contact point is marked blocked."""
 
 
-class RecipientUnavailable(TelegramRefused):
-    """Another 403: the user is deactivated, or the bot may not write to this chat."""
+class RecipientUnavailable(TelegramRefused, RecipientBlocked):
+    """Another 403: the user is deactivated, or the bot may not write to this chat; the
+    contact point is marked blocked with Telegram's reason, as for a block."""
 
 
 class WebhookActive(TelegramRefused):

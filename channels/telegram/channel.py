@@ -1,0 +1,147 @@
+"""The Telegram channel type: webhook verification, decoding, sending, attachment fetching."""
+
+from __future__ import annotations
+
+import hmac
+import time
+import uuid
+from collections.abc import Sequence
+
+from unionline.channel.attachments import read_attachment
+from unionline.channel.types import (
+    Capabilities,
+    ChannelAccount,
+    ChannelType,
+    DeliveryReport,
+    InboundMessage,
+    InboundRequest,
+    OutboundAttachment,
+    OutboundMessage,
+    RateLimit,
+    SendResult,
+)
+from unionline.channels.telegram.client import SECRET_HEADER, InputFile, TelegramClient
+from unionline.channels.telegram.decode import CONTACT_KIND, decode_update
+from unionline.channels.telegram.settings import BotConfig, BotSecrets, telegram_settings
+from unionline.channels.telegram.tables import SentPart
+from unionline.channels.telegram.text import html_parts
+from unionline.channels.telegram.types import Message, Update
+from unionline.errors import Forbidden, PermanentFailure, Unauthorized
+from unionline.runtime import current
+
+Account = ChannelAccount[BotConfig, BotSecrets]
+PHOTO_TYPES = ("image/jpeg", "image/png")
+MAX_PHOTO_BYTES = 10 * 1024 * 1024  # sendPhoto's limit; bigger images go as documents
+
+
+def client_for(account: Account) -> TelegramClient:
+    settings = telegram_settings()
+    return TelegramClient(
+        account.secrets.bot_token, base_url=settings.api_url, timeout=settings.request_timeout
+    )
+
+
+class TelegramChannel(ChannelType[BotConfig, BotSecrets]):
+    name = "telegram"
+    title = "Telegram"
+    contact_kind = CONTACT_KIND
+    settings = BotConfig
+    secrets = BotSecrets
+    capabilities = Capabilities(text=True, files=True, max_text_length=4096)
+    # Telegram allows a bot about 30 messages a second overall.
+    rate_limit = RateLimit(per_second=25, burst=30)
+
+    async def verify(self, account: Account, request: InboundRequest) -> None:
+        given = request.header(SECRET_HEADER)
+        if not given:
+            raise Unauthorized(f"{SECRET_HEADER} header is missing", field=SECRET_HEADER)
+        expected = account.secrets.webhook_secret
+        # Constant time: how long the comparison takes must not tell how much of a guess was
+        # right.
+        if not expected or not hmac.compare_digest(given.encode(), expected.encode()):
+            raise Forbidden("secret token does not match", field=SECRET_HEADER)
+
+    async def decode(
+        self, account: Account, request: InboundRequest
+    ) -> Sequence[InboundMessage | DeliveryReport]:
+        update = request.json(Update)
+        return await decode_with_side_effects(update)
+
+    async def send(self, account: Account, message: OutboundMessage) -> SendResult:
+        steps = _plan(message)
+        if not steps:
+            raise PermanentFailure("the message has neither text nor files")
+        done = await _sent_parts(message.id)
+        first: int | None = None
+        async with client_for(account) as client:
+            for index, step in enumerate(steps):
+                message_id = done.get(index)
+                if message_id is None:
+                    sent = await _send_step(client, message.recipient, step)
+                    message_id = sent.message_id
+                    await _record_part(message.id, index, message_id)
+                first = first if first is not None else message_id
+        return SendResult(external_id=f"{message.recipient}:{first}")
+
+    async def fetch_attachment(self, account: Account, ref: str) -> bytes:
+        async with client_for(account) as client:
+            file = await client.get_file(ref)
+            if not file.file_path:
+                raise PermanentFailure("Telegram does not let bots download files over 20 MB")
+            return await client.download(file.file_path)
+
+
+async def decode_with_side_effects(update: Update) -> list[InboundMessage]:
+    """Decode ``update``; a member blocking or unblocking the bot marks the contact point."""
+    change = update.my_chat_member
+    if change and (change.get("chat") or {}).get("type") == "private":
+        status = (change.get("new_chat_member") or {}).get("status")
+        user = change.get("from") or {}
+        if status in ("kicked", "member") and user.get("id"):
+            from unionline.members.contacts import set_contact_blocked
+
+            blocked = status == "kicked"
+            reason = "the member blocked the bot in Telegram" if blocked else ""
+            await set_contact_blocked(CONTACT_KIND, str(user["id"]), blocked, reason)
+            return []
+    return decode_update(update)
+
+
+Step = tuple[str, str | OutboundAttachment]  # ("text", html) or ("photo"/"document", file)
+
+
+def _plan(message: OutboundMessage) -> list[Step]:
+    steps: list[Step] = [("text", part) for part in html_parts(message.text)]
+    for attachment in message.attachments:
+        photo = attachment.content_type in PHOTO_TYPES and attachment.size <= MAX_PHOTO_BYTES
+        steps.append(("photo" if photo else "document", attachment))
+    return steps
+
+
+async def _send_step(client: TelegramClient, chat_id: str, step: Step) -> Message:
+    kind, payload = step
+    if isinstance(payload, str):
+        return await client.send_message(chat_id, payload)
+    file = InputFile(payload.filename, await read_attachment(payload), payload.content_type)
+    if kind == "photo":
+        return await client.send_photo(chat_id, file)
+    return await client.send_document(chat_id, file)
+
+
+async def _sent_parts(delivery_id: uuid.UUID) -> dict[int, int]:
+    rows = await SentPart.select(SentPart.key, SentPart.message_id).where(
+        SentPart.delivery_id == delivery_id
+    )
+    return {int(row["key"].rsplit(":", 1)[1]): int(row["message_id"]) for row in rows}
+
+
+async def _record_part(delivery_id: uuid.UUID, index: int, message_id: int) -> None:
+    await current().db.execute(
+        "INSERT INTO telegram_sent_part (id, delivery_id, key, message_id, sent_at)"
+        " VALUES ({}, {}, {}, {}, {}) ON CONFLICT (key) DO NOTHING",
+        uuid.uuid4(),
+        delivery_id,
+        f"{delivery_id}:{index}",
+        message_id,
+        time.time(),
+    )
