@@ -7,6 +7,7 @@ import uuid
 
 import pytest
 from appeals_support import FakeClock, appeal_events, bearer, inbound, make_member, make_org
+
 from unionline.appeals.clock import use_clock
 from unionline.errors import Conflict
 from unionline.testing import AppHarness

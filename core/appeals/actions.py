@@ -11,6 +11,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 import msgspec
+
 from unionline.access import Actor
 from unionline.appeals import clock, fields, guard, lifecycle, store
 from unionline.appeals import timeline as history

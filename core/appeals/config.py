@@ -6,6 +6,7 @@ from datetime import date, time
 from typing import Annotated
 
 import msgspec
+
 from unionline.appeals.sla import Calendar
 
 HHMM = Annotated[str, msgspec.Meta(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")]

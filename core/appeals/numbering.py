@@ -13,6 +13,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import msgspec
+
 from unionline.db import current_tx
 from unionline.runtime import current
 

@@ -9,6 +9,7 @@ from typing import Annotated
 
 from litestar import Controller, get, patch, post
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
+
 from unionline.appeals import services
 from unionline.appeals.schemas import (
     AppealCreate,

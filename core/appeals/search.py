@@ -19,6 +19,7 @@ from typing import Any
 
 import msgspec
 import snowballstemmer
+
 from unionline.appeals import store
 from unionline.appeals.schemas import AppealPage
 from unionline.errors import Invalid

@@ -17,6 +17,7 @@ from datetime import timedelta
 from typing import Any
 
 import msgspec
+
 from unionline.access import Actor, require_scope
 from unionline.appeals import clock, fields, guard, lifecycle, numbering, search, store
 from unionline.appeals import timeline as history
@@ -250,6 +251,7 @@ async def receive_message(
             channel=channel,
             channel_account_id=channel_account_id,
             external_id=external_id,
+            at=moment,
             data={**(data or {}), "attachments": msgspec.to_builtins(list(attachments))},
         )
         await publish(

@@ -14,7 +14,7 @@ from datetime import date, datetime, time, timedelta
 from functools import cached_property
 from zoneinfo import ZoneInfo
 
-MAX_DAYS = 3660  # a calendar with no working day in ten years is a configuration error
+MAX_DAYS = 3660  # ten years without a working day: a configuration error, not a long wait
 
 
 @dataclass(frozen=True)
@@ -48,11 +48,15 @@ class Calendar:
     def periods_from(self, moment: datetime) -> Iterator[tuple[datetime, datetime]]:
         """Working periods that end after ``moment``, clipped to start no earlier than it."""
         day = _aware(moment).astimezone(self.tz).date()
-        for _ in range(MAX_DAYS):
+        idle = 0  # days in a row without working time
+        while idle < MAX_DAYS:
+            idle += 1
             if self.is_workday(day):
                 start, end = self.period(day)
-                if end > moment:
-                    yield max(start, moment), end
+                begin = max(start, moment)
+                if end > begin:  # also skips a period a DST jump turned inside out
+                    idle = 0
+                    yield begin, end
             day += timedelta(days=1)
         raise ValueError("the calendar has no working time within ten years")
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 from typing import Any
 
 from unionline.appeals import clock, store
@@ -58,6 +59,7 @@ async def add(
     channel_account_id: uuid.UUID | None = None,
     external_id: str | None = None,
     delivery_status: str | None = None,
+    at: datetime | None = None,
 ) -> TimelineEntryView:
     """Append an entry to ``appeal``'s timeline (inside the caller's transaction).
 
@@ -76,7 +78,7 @@ async def add(
         channel_account_id,
         external_id,
         delivery_status,
-        clock.now(),
+        at or clock.now(),
     )
     sql = (
         f"INSERT INTO appeal_timeline ({', '.join(_COLUMNS)})"
