@@ -11,12 +11,12 @@ from typing import Any
 import httpx
 import pytest
 import websockets
+
 from unionline import Event, current, hookimpl
 from unionline.access import Grant
 from unionline.console.protocol import CLOSE_SLOW_CONSUMER
 from unionline.operators.services import create_operator, create_token
-from unionline.plugin_host import CORE_PLUGINS
-from unionline.registry import EventsRegistrar, PermissionsRegistrar
+from unionline.registry import EventsRegistrar
 from unionline.settings import Settings
 from unionline.testing.server import serve
 from unionline.testing.support import make_settings
@@ -30,12 +30,6 @@ class TestPlugin:
     @hookimpl
     def register_events(self, register: EventsRegistrar) -> None:
         register(Noticed)
-
-    @hookimpl
-    def register_permissions(self, register: PermissionsRegistrar) -> None:
-        # Until the appeals domain declares it, the console reads with this permission.
-        if "core.appeals" not in CORE_PLUGINS:
-            register("appeals.read", "test", ("admin", "supervisor", "operator", "observer"))
 
 
 async def _publish(org: uuid.UUID | None, *numbers: int) -> None:

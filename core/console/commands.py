@@ -9,6 +9,7 @@ from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
 import msgspec
+
 from unionline.errors import NotFound
 
 if TYPE_CHECKING:

@@ -17,6 +17,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import msgspec
+
 from unionline.events import StoredEvent
 from unionline.realtime import EVENTS_CHANNEL
 

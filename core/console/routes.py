@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import WebSocket, websocket
+
 from unionline.console.hub import hub_of
 from unionline.console.protocol import CLOSE_UNAUTHORIZED
 from unionline.console.session import ConsoleSession

@@ -12,7 +12,9 @@ from typing import Any
 import msgspec
 from litestar import WebSocket
 from litestar.exceptions import WebSocketDisconnect
+
 from unionline.access import Actor, Scope, scope_for
+from unionline.console import appeal_commands  # noqa: F401 - registers the commands
 from unionline.console import protocol as p
 from unionline.console.commands import dispatch
 from unionline.console.hub import Connection, Hub, SignalMessage
