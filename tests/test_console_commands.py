@@ -57,8 +57,9 @@ class Console:
         return await self.until(lambda f: f["type"] == "result" and f["ref"] == ref)
 
 
-def _url(base: str) -> str:
-    return base.replace("http", "ws", 1) + "/ws/console"
+def _connect(base: str, token: str) -> Any:
+    url = base.replace("http", "ws", 1) + "/ws/console"
+    return websockets.connect(url, additional_headers={"Authorization": f"Bearer {token}"})
 
 
 async def test_claim_reply_and_signals(unionline_database_url: str) -> None:
@@ -73,11 +74,10 @@ async def test_claim_reply_and_signals(unionline_database_url: str) -> None:
             None, organization_id=org_a, member_id=member, subject="Отпуск", channel="reference"
         )
         aid = str(appeal.id)
-        connect = websockets.connect
         async with (
-            connect(_url(base), additional_headers={"Authorization": f"Bearer {token_a}"}) as wa,
-            connect(_url(base), additional_headers={"Authorization": f"Bearer {token_b}"}) as wb,
-            connect(_url(base), additional_headers={"Authorization": f"Bearer {token_c}"}) as wc,
+            _connect(base, token_a) as wa,
+            _connect(base, token_b) as wb,
+            _connect(base, token_c) as wc,
         ):
             a, b, c = Console(wa), Console(wb), Console(wc)
             for console in (a, b, c):
