@@ -40,10 +40,11 @@ FUNCTION = "unionline_run_job"
 QUEUE = "unionline:jobs"
 SWEEP_LOCK = "unionline:jobs:sweeper"
 MESSAGE_TTL_MS = 24 * 3600 * 1000  # like arq: a message not started within a day expires
+POLL_DELAY = 0.1  # seconds between arq's polls of the queue: the pick-up latency of a job
 SWEEP_PAGE = 1000
 JOB_TIMEOUT = 3600.0  # arq's own limit; leases are renewed while a job runs
 IN_PROGRESS_MS = int((JOB_TIMEOUT + 10) * 1000)  # how long arq marks a message in progress
-SWEEP_PAGES = 10  # at most this many pages per sweep, so one sweep stays short
+SWEEP_PAGES = 10  # at most this many pages per round, so one round stays short
 
 # Add a message unless one with this id exists: arq's enqueue_job for many messages in one
 # round trip. KEYS: queue, job key prefix, in-progress key prefix. ARGV[1]: an in-progress mark
@@ -154,6 +155,7 @@ class ArqWorker:
         self.worker: Worker | None = None
         self.redis: Redis | None = None
         self.pusher: Pusher | None = None
+        self._cursor = 0  # the sweeper goes on after this job id next round
 
     async def run_message(self, job_id: int) -> str | None:
         """Run outbox row ``job_id`` if it is due and queue its retry; None: a stale message."""
@@ -167,26 +169,36 @@ class ArqWorker:
         return outcome
 
     async def sweep(self) -> int:
-        """Queue messages for due rows no message covers; one worker at a time sweeps."""
+        """Queue messages for due rows no message covers; one worker sweeps at a time.
+
+        A round checks one page of rows after where the last round stopped, and goes on to
+        the next page at once only while most of a page was uncovered (Redis was lost): a
+        backlog that Redis does hold costs one page per round.
+        """
         assert self.redis is not None and self.pusher is not None
-        interval_ms = max(1, int(self.settings.poll_interval * 1000))
-        if not await self.redis.set(SWEEP_LOCK, self.queue.worker_id, nx=True, px=interval_ms):
+        lock_ms = int(self.sweep_interval * 1000)
+        if not await self.redis.set(SWEEP_LOCK, self.queue.worker_id, nx=True, px=lock_ms):
             return 0
-        pushed, after = 0, 0
+        pushed = 0
         for _ in range(SWEEP_PAGES):
-            due = await self.queue.overdue(self.sweep_grace, limit=SWEEP_PAGE, after=after)
-            pushed += await self.pusher.push(due, int(self.sweep_grace * 1000))
-            if len(due) < SWEEP_PAGE:
+            due = await self.queue.overdue(self.sweep_grace, limit=SWEEP_PAGE, after=self._cursor)
+            new = await self.pusher.push(due, int(self.sweep_grace * 1000))
+            pushed += new
+            self._cursor = due[-1].id if len(due) == SWEEP_PAGE else 0
+            if not self._cursor or new < len(due) // 2:
                 break
-            after = due[-1].id
         if pushed:
             log.info("sweeper queued %d job(s) that no Redis message covered", pushed)
         return pushed
 
     @property
+    def sweep_interval(self) -> float:
+        return max(1.0, self.settings.poll_interval)
+
+    @property
     def sweep_grace(self) -> float:
-        # A message pushed at commit is normally picked up in milliseconds; only rows due for
-        # longer than this are checked, which keeps sweeps cheap under a backlog.
+        # A message pushed at commit is normally picked up within a poll; only rows due for
+        # longer than this are checked.
         return 5 * self.settings.poll_interval
 
     async def _sweep_forever(self) -> None:
@@ -195,7 +207,7 @@ class ArqWorker:
                 await self.sweep()
             except Exception as exc:  # Redis or the database away: try again next round
                 log.warning("job sweeper failed: %r", exc)
-            await asyncio.sleep(self.settings.poll_interval)
+            await asyncio.sleep(self.sweep_interval)
 
     def _make_worker(self, pool: Any) -> Worker:
         from arq.worker import Worker, func
@@ -212,7 +224,7 @@ class ArqWorker:
             max_jobs=self.settings.concurrency,
             job_timeout=JOB_TIMEOUT,
             keep_result=0,
-            poll_delay=min(0.1, self.settings.poll_interval),  # pick-up latency of new jobs
+            poll_delay=min(POLL_DELAY, self.settings.poll_interval),
             job_serializer=_encode,
             job_deserializer=_decode,
             log_results=False,
