@@ -18,7 +18,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from litestar import Litestar, Request, get
-from unionline import Actor, Invalid, hookimpl, plugin_host
+from unionline import Actor, Grant, Invalid, hookimpl, plugin_host
 from unionline.errors import PluginError
 from unionline.events import Event
 from unionline.hooks import Hooks
@@ -194,7 +194,10 @@ class HeaderSSO:
         if raw is None:
             return None  # let the core's session and token check decide
         return Actor(
-            operator_id=uuid.UUID(raw), name="sso", permissions=frozenset({"plugins.read"})
+            operator_id=uuid.UUID(raw),
+            name="sso",
+            grants=(Grant("admin", None),),  # federation-wide, as listing plugins requires
+            permissions=frozenset({"plugins.read"}),
         )
 
 
