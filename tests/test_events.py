@@ -9,6 +9,7 @@ import random
 from collections.abc import AsyncIterator
 
 import pytest
+
 from unionline import hookimpl
 from unionline.events import Event, EventBus, StoredEvent
 from unionline.registry import EventsRegistrar

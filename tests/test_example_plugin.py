@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from cli_runner import TEST_SECRET, run_cli
+
 from unionline import runtime
 from unionline.settings import Settings
 from unionline.testing import AppHarness
@@ -45,6 +46,7 @@ def write_config(path: Path, database_url: str, *, plugins: list[str], extra: st
 async def reopened(settings: Settings, token: str, **options: Any) -> AsyncIterator[AppHarness]:
     """An app on a database a previous app already set up (its admin token still valid)."""
     import httpx
+
     from unionline.app import create_app
 
     app = create_app(settings, **options)

@@ -18,6 +18,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from litestar import Litestar, Request, get
+
 from unionline import Actor, Grant, Invalid, hookimpl, plugin_host
 from unionline.errors import PluginError
 from unionline.events import Event

@@ -12,6 +12,7 @@ from pathlib import Path
 import click
 import pytest
 from cli_runner import TEST_SECRET, one_error_line, run_cli
+
 from unionline import hookimpl, plugin_host, runtime
 from unionline.errors import PluginError
 from unionline.events import Event

@@ -13,6 +13,7 @@ import pytest
 from cli_runner import one_error_line, run_cli
 from hypothesis import given
 from hypothesis import strategies as st
+
 from unionline import hookimpl, runtime
 from unionline.errors import ConfigError
 from unionline.registry import SettingsRegistrar

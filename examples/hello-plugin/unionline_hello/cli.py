@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import click
+
 from unionline.cli import booted, config_of, run_async
 
 

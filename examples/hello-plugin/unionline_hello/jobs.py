@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 
 import msgspec
+
 from unionline import JobContext, PermanentFailure
 
 DELIVER = "hello.deliver"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from litestar import Controller, get, post
 from litestar.params import JSONBody
-from unionline.web import CurrentActor
 
+from unionline.web import CurrentActor
 from unionline_hello import services
 from unionline_hello.schemas import GreetingView, NewGreeting
 

@@ -6,7 +6,6 @@ from typing import Any
 
 import unionline
 from unionline import Actor, Invalid
-
 from unionline_hello.events import GreetingCreated
 from unionline_hello.jobs import DELIVER, DeliverPayload
 from unionline_hello.schemas import GreetingView
