@@ -93,3 +93,12 @@ async def require_scope(actor: Actor, permission: str, organization_id: uuid.UUI
 
     if not (await scope_for(actor, permission)).allows(organization_id):
         raise NotFound(f"{what} does not exist", field=field)
+
+
+async def require_everywhere(actor: Actor, permission: str) -> None:
+    """For what belongs to no organization (installed plugins, the job queue): the permission
+    must be held federation-wide; a grant over a subtree is not enough."""
+    actor.require(permission)
+    if not (await scope_for(actor, permission)).everything:
+        raise Forbidden(f"permission {permission!r} is required federation-wide",
+                        extra={"permission": permission})

@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 from litestar import Controller, get, post
 from litestar.params import FromPath, FromQuery, QueryParameter
 
+from unionline.access import require_everywhere
 from unionline.admin.schemas import JobCounts, PluginView
 from unionline.errors import Conflict, NotFound
 from unionline.jobs import JobView
@@ -21,7 +22,7 @@ class PluginsController(Controller):
     @get("/")
     async def list_plugins(self, actor: CurrentActor) -> list[PluginView]:
         """Installed plugins, enabled or not, with versions and the hooks they implement."""
-        actor.require("plugins.read")
+        await require_everywhere(actor, "plugins.read")
         return [PluginView(name=p.name, version=p.version, origin=p.origin, enabled=p.enabled,
                            hooks=p.hooks) for p in current().host.listing()]
 
@@ -39,25 +40,25 @@ class JobsController(Controller):
         limit: Annotated[int, QueryParameter(ge=1, le=500)] = 100,
     ) -> list[JobView]:
         """Jobs of the outbox, oldest first; ``status=dead`` lists the dead letters."""
-        actor.require("jobs.manage")
+        await require_everywhere(actor, "jobs.manage")
         return await current().jobs.list(status, limit=limit, after=after)
 
     @get("/counts")
     async def counts(self, actor: CurrentActor) -> JobCounts:
         """How many jobs are in each status."""
-        actor.require("jobs.manage")
+        await require_everywhere(actor, "jobs.manage")
         return JobCounts(**await current().jobs.counts())
 
     @post("/{job_id:int}/retry", status_code=200)
     async def retry(self, actor: CurrentActor, job_id: FromPath[int]) -> JobView:
         """Give a dead letter a fresh set of attempts."""
-        actor.require("jobs.manage")
+        await require_everywhere(actor, "jobs.manage")
         return await _after(job_id, await current().jobs.retry(job_id))
 
     @post("/{job_id:int}/discard", status_code=200)
     async def discard(self, actor: CurrentActor, job_id: FromPath[int]) -> JobView:
         """Delete a dead letter for good; answers the job as it was."""
-        actor.require("jobs.manage")
+        await require_everywhere(actor, "jobs.manage")
         job = await current().jobs.get(job_id)
         if job is None:
             raise NotFound(f"job {job_id} does not exist", field="job_id")

@@ -1,0 +1,380 @@
+"""Building blocks of the access matrix: two sibling organizations full of data, and minimal
+valid request bodies derived from the OpenAPI schema.
+
+Seeding goes through the public API as a federation-wide administrator, domain by domain, and
+only for the domains the app has (``registry.tables``), so the matrix grows with the app.
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from channel_support import REF, message, signed_call
+
+from unionline.testing import AppHarness
+from unionline.testing.channel_contract import ContractAccount
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"0" * 64
+
+
+@dataclass
+class Side:
+    """The objects of one organization subtree, by the names routes use for them."""
+
+    code: str
+    ids: dict[str, str] = field(default_factory=dict)  # path/field name -> an object's id
+    markers: set[str] = field(default_factory=set)  # every id, code and secret text of the side
+
+    def add(self, name: str, value: Any) -> str:
+        text = str(value)
+        self.ids.setdefault(name, text)
+        self.markers.add(text)
+        return text
+
+
+def ok(response: Any, status: int = 201) -> Any:
+    assert response.status_code == status, (response.request.url, response.text)
+    return response.json()
+
+
+async def seed(h: AppHarness, fed: str, code: str) -> Side:
+    """An organization under ``fed`` with a child, staff, a channel account, members, an appeal
+    with messages and a file, a reply on its way out, and the jobs that creates."""
+    side = Side(code)
+    post, admin = h.client.post, h.admin_headers
+    org = ok(
+        await post(
+            "/api/organizations/",
+            headers=admin,
+            json={"name": f"{code} committee", "code": code, "parent_id": fed, "kind": "committee"},
+        )
+    )
+    side.add("org_id", org["id"])
+    side.markers.add(code)
+    child = ok(
+        await post(
+            "/api/organizations/",
+            headers=admin,
+            json={"name": f"{code} primary", "code": f"{code}1", "parent_id": org["id"]},
+        )
+    )
+    side.add("child_org_id", child["id"])
+    tables = set(h.runtime.registry.tables)
+    if "operators" in tables:
+        await _seed_operators(h, side, child["id"])
+    if "members" in tables:
+        await _seed_members(h, side, child["id"])
+    if "channel" in tables and "appeals" in tables:
+        await _seed_appeals(h, side, child["id"])
+    return side
+
+
+async def _seed_operators(h: AppHarness, side: Side, org_id: str) -> None:
+    staff = ok(
+        await h.client.post(
+            "/api/operators/",
+            headers=h.admin_headers,
+            json={
+                "login": f"{side.code.lower()}-staff",
+                "password": "password-123",
+                "name": f"{side.code}-SECRET-OPERATOR",
+                "grants": [{"role": "operator", "organization_id": org_id}],
+            },
+        )
+    )
+    side.add("operator_id", staff["id"])
+    side.add("grant_id", staff["grants"][0]["id"])
+    token = ok(
+        await h.client.post(
+            f"/api/operators/{staff['id']}/tokens",
+            headers=h.admin_headers,
+            json={"name": "integration", "scopes": ["organizations.read"]},
+        )
+    )
+    side.add("token_id", token["details"]["id"])
+    side.markers.add(token["token"])
+
+
+async def _seed_members(h: AppHarness, side: Side, org_id: str) -> None:
+    member = ok(
+        await h.client.post(
+            "/api/members/",
+            headers=h.admin_headers,
+            json={
+                "organization_id": org_id,
+                "full_name": f"{side.code}-SECRET-NAME Петров",
+                "card_number": f"{side.code}-CARD-1",
+                "contacts": [{"kind": "web", "address": f"ref-{side.code.lower()}-visitor"}],
+            },
+        )
+    )
+    side.add("member_id", member["id"])
+    side.add("contact_id", member["contacts"][0]["id"])
+    side.markers.add(f"{side.code}-CARD-1")
+    # A second member, for routes naming two (merge): both must be the side's own.
+    second = ok(
+        await h.client.post(
+            "/api/members/",
+            headers=h.admin_headers,
+            json={"organization_id": org_id, "full_name": f"{side.code}-SECRET-NAME Сидоров"},
+        )
+    )
+    side.add("member_id#2", second["id"])
+
+
+async def _seed_appeals(h: AppHarness, side: Side, org_id: str) -> None:
+    account = ok(
+        await h.client.post(
+            "/api/channel-accounts/",
+            headers=h.admin_headers,
+            json={
+                "organization_id": org_id,
+                "channel": "reference",
+                "name": f"{side.code} bot",
+                "config": REF.account_config(),
+                "secrets": REF.account_secrets(),
+            },
+        )
+    )
+    side.add("account_id", account["id"])
+    ref = ContractAccount(
+        id=uuid.UUID(account["id"]), organization_id=uuid.UUID(org_id), public_key=""
+    )
+    files = [{"name": "scan.png", "type": "image/png", "data": base64.b64encode(PNG).decode()}]
+    payload = message(
+        1, f"{side.code.lower()}-visitor", f"{side.code}-SECRET-TEXT", "", files=files
+    )
+    call = signed_call(ref, payload)
+    ok(await h.client.post(call.path, content=call.body, headers=call.headers), 200)
+    await h.settle()
+    appeal = ok(
+        await h.client.get(
+            "/api/appeals/", params={"organization_id": org_id}, headers=h.admin_headers
+        ),
+        200,
+    )["items"][0]
+    side.add("appeal_id", appeal["id"])
+    side.markers.add(appeal["number"])
+    second = ok(
+        await h.client.post(
+            "/api/appeals/",
+            headers=h.admin_headers,
+            json={
+                "organization_id": org_id,
+                "member_id": side.ids["member_id#2"],
+                "subject": f"{side.code}-SECRET-SUBJECT",
+            },
+        )
+    )
+    side.add("appeal_id#2", second["id"])
+    side.markers.add(second["number"])
+    jobs_before = {
+        j["id"] for j in ok(await h.client.get("/api/jobs/", headers=h.admin_headers), 200)
+    }
+    ok(
+        await h.client.post(
+            f"/api/appeals/{appeal['id']}/replies",
+            headers=h.admin_headers,
+            json={"text": f"{side.code}-SECRET-REPLY"},
+        )
+    )
+    ok(
+        await h.client.post(
+            f"/api/appeals/{appeal['id']}/notes",
+            headers=h.admin_headers,
+            json={"text": f"{side.code}-SECRET-NOTE"},
+        )
+    )
+    await h.settle()
+    timeline = ok(
+        await h.client.get(f"/api/appeals/{appeal['id']}/timeline", headers=h.admin_headers), 200
+    )["items"]
+    for entry in timeline:
+        for attachment in entry["data"].get("attachments", []):
+            if isinstance(attachment, dict) and "id" in attachment:
+                side.add("attachment_id", attachment["id"])
+    jobs = ok(await h.client.get("/api/jobs/", headers=h.admin_headers), 200)
+    for job in jobs:
+        if job["id"] not in jobs_before:
+            side.ids.setdefault("job_id", str(job["id"]))
+    from unionline.channel.tables import DeliveryRecord
+
+    for row in await DeliveryRecord.select(DeliveryRecord.id).where(
+        DeliveryRecord.appeal_id == uuid.UUID(appeal["id"])
+    ):
+        side.markers.add(str(row["id"]))
+
+
+# -- request bodies from the OpenAPI schema ---------------------------------------------------
+
+# Which kind of object a body field or query parameter names, by its name (and the path for
+# names that mean different things in different places).
+FIELD_KINDS: dict[str, str] = {
+    "organization_id": "org_id",
+    "parent_id": "org_id",
+    "member_id": "member_id",
+    "appeal_id": "appeal_id",
+    "operator_id": "operator_id",
+    "assignee_id": "operator_id",
+    "actor_id": "operator_id",
+    "channel_account_id": "account_id",
+    "account_id": "account_id",
+    "contact_id": "contact_id",
+    "attachment_id": "attachment_id",
+    "grant_id": "grant_id",
+    "token_id": "token_id",
+    "source_id": "member_id",
+}
+CONTEXT_KINDS: dict[tuple[str, str], str] = {
+    ("/api/appeals", "target_id"): "appeal_id",
+    ("/api/members", "target_id"): "member_id",
+}
+
+
+# Values that pass validation where "xxxxxxxx" would not, so the request reaches the checks
+# that matter here (contact points default to the first kind, phone).
+VALUES: dict[str, str] = {"address": "+7 999 123-45-67", "channel": "reference"}
+
+
+class NoStrategy(Exception):
+    """The schema holds something the body builder cannot fill: extend it for the new route."""
+
+
+def kind_of(name: str, path: str) -> str | None:
+    for (prefix, field_name), kind in CONTEXT_KINDS.items():
+        if field_name == name and path.startswith(prefix):
+            return kind
+    return FIELD_KINDS.get(name)
+
+
+class BodyBuilder:
+    """A minimal valid instance of a JSON schema; id fields filled from a side by name.
+
+    ``slots`` collects the dotted paths of the id fields filled, so callers can vary which
+    side each one comes from.
+    """
+
+    def __init__(self, spec: dict[str, Any], path: str) -> None:
+        self.components = spec.get("components", {}).get("schemas", {})
+        self.path = path
+
+    def resolve(self, schema: dict[str, Any]) -> dict[str, Any]:
+        while "$ref" in schema:
+            schema = {
+                **self.components[schema["$ref"].rsplit("/", 1)[1]],
+                **{k: v for k, v in schema.items() if k != "$ref"},
+            }
+        for key in ("oneOf", "anyOf"):
+            if key in schema:
+                options = [self.resolve(o) for o in schema[key] if o.get("type") != "null"]
+                if not options:
+                    return {"type": "null"}
+                rest = {k: v for k, v in schema.items() if k != key}
+                return {**rest, **options[0]}
+        return schema
+
+    def mentions_ids(self, schema: dict[str, Any], depth: int = 0) -> bool:
+        schema = self.resolve(schema)
+        if depth > 5:
+            return False
+        props = schema.get("properties", {})
+        if any(kind_of(n, self.path) for n in props):
+            return True
+        children = [*props.values(), *([schema["items"]] if "items" in schema else [])]
+        return any(self.mentions_ids(c, depth + 1) for c in children)
+
+    def build(
+        self,
+        schema: dict[str, Any],
+        ids: dict[str, str],
+        where: str = "",
+        slots: list[tuple[str, str]] | None = None,
+    ) -> Any:
+        schema = self.resolve(schema)
+        slots = slots if slots is not None else []
+        kind = schema.get("type")
+        if isinstance(kind, list):
+            kind = next((k for k in kind if k != "null"), "null")
+        if "enum" in schema:
+            return next(v for v in schema["enum"] if v is not None)
+        if kind == "object" or "properties" in schema:
+            return self._object(schema, ids, where, slots)
+        if kind == "array":
+            wanted = schema.get("minItems", 0) or (1 if self.mentions_ids(schema["items"]) else 0)
+            return [self.build(schema["items"], ids, f"{where}[{i}]", slots) for i in range(wanted)]
+        if kind == "string":
+            return self._string(schema, ids, where, slots)
+        if kind == "integer":
+            return (
+                max(int(schema.get("minimum", 1)), 1)
+                if "maximum" not in schema
+                else int(schema.get("minimum", 0))
+            )
+        if kind == "number":
+            return float(schema.get("minimum", 1))
+        if kind == "boolean":
+            return False
+        if kind == "null":
+            return None
+        raise NoStrategy(f"{self.path}: no strategy for schema {schema!r} at {where or 'body'}")
+
+    def _object(
+        self, schema: dict[str, Any], ids: dict[str, str], where: str, slots: list[tuple[str, str]]
+    ) -> dict[str, Any]:
+        required = set(schema.get("required", []))
+        out: dict[str, Any] = {}
+        for name, sub in schema.get("properties", {}).items():
+            kind = kind_of(name, self.path)
+            if name not in required and not kind and not self.mentions_ids(sub):
+                continue
+            dotted = f"{where}.{name}" if where else name
+            if kind and self.resolve(sub).get("format") == "uuid":
+                if kind not in ids:
+                    if name in required:
+                        raise NoStrategy(f"{self.path}: nothing seeded for {name} ({kind})")
+                    continue
+                out[name] = ids[kind]
+                slots.append((dotted, kind))
+                continue
+            out[name] = self.build(sub, ids, dotted, slots)
+        return out
+
+    def _string(
+        self, schema: dict[str, Any], ids: dict[str, str], where: str, slots: list[tuple[str, str]]
+    ) -> str:
+        name = where.rsplit(".", 1)[-1]
+        if name in VALUES:
+            return VALUES[name]
+        fmt = schema.get("format")
+        if fmt == "uuid":
+            return str(uuid.uuid4())
+        if fmt == "date-time":
+            return datetime.now(UTC).isoformat()
+        if fmt == "email":
+            return "someone@example.org"
+        if fmt == "binary":
+            return "file"
+        value = "x" * max(int(schema.get("minLength", 1)), 8)
+        value = value[: int(schema.get("maxLength", len(value)))]
+        pattern = schema.get("pattern")
+        if pattern and not re.search(pattern, value):
+            raise NoStrategy(f"{self.path}: no strategy for pattern {pattern!r} at {where}")
+        return value
+
+
+def set_dotted(body: Any, dotted: str, value: str) -> None:
+    """Set ``a.b[0].c`` in a built body."""
+    parts = re.findall(r"[^.\[\]]+|\[\d+\]", dotted)
+    target = body
+    for part in parts[:-1]:
+        target = target[int(part[1:-1])] if part.startswith("[") else target[part]
+    last = parts[-1]
+    if last.startswith("["):
+        target[int(last[1:-1])] = value
+    else:
+        target[last] = value
