@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import time
 import uuid
 
+import pytest
 from channel_support import REF, message, reference_fixtures, signed_call
 from unionline.channel import reference
 from unionline.testing.channel_contract import ContractEnv
@@ -40,6 +42,42 @@ async def test_auth_failure_flags_the_account_and_the_message_waits(env: Contrac
     assert fixed.json()["status"] == "active", fixed.text
     assert await env.wait_for_delivery(entry_id) == "sent"
     assert [s.text for s in reference.provider(env.account.id).sent] == ["[ППО] Ответ"]
+
+
+async def test_retry_after_is_honoured(env: ContractEnv) -> None:
+    from unionline.runtime import current
+
+    inbound = await REF.inbound(env, 1, sender="18")
+    reference.provider(env.account.id).fail_next("rate_limited")
+    entry_id = await env.reply(inbound["appeal_id"], "Подождём")
+    await env.harness.settle()
+    [job] = [j for j in await current().jobs.list() if j.name == "channel.deliver"]
+    assert job.status == "pending"
+    assert job.run_at - time.time() > 20  # the provider asked for 30 s
+    assert await env.delivery_status(entry_id) == "queued"
+    assert reference.provider(env.account.id).sent == []
+
+
+async def test_sends_keep_to_the_accounts_rate_limit(
+    env: ContractEnv, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from unionline.channel.config import channels_settings
+    from unionline.channel.types import RateLimit
+    from unionline.runtime import current
+
+    channel = current().registry.channels["reference"]
+    monkeypatch.setattr(channel, "rate_limit", RateLimit(per_second=0.1, burst=2))
+    monkeypatch.setattr(channels_settings(), "rate_limit_wait", 0.0)
+    entries = []
+    for n in range(4):
+        inbound = await REF.inbound(env, n, sender=f"3{n}")
+        entries.append(await env.reply(inbound["appeal_id"], f"ответ {n}"))
+    await env.harness.settle()
+    assert len(reference.provider(env.account.id).sent) == 2  # the burst; then one per 10 s
+    statuses = [await env.delivery_status(e) for e in entries]
+    assert sorted(statuses) == ["queued", "queued", "sent", "sent"]
+    waiting = [j for j in await current().jobs.list() if j.status == "pending"]
+    assert len(waiting) == 2 and all(j.run_at > time.time() + 1 for j in waiting)
 
 
 async def test_unknown_outcome_is_marked_and_never_resent(env: ContractEnv) -> None:

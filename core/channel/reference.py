@@ -61,7 +61,7 @@ from unionline.errors import (
 
 NAME = "reference"
 SIGNATURE_HEADER = "X-Reference-Signature"
-FailureMode = Literal["transient", "permanent", "auth", "unknown", "blocked"]
+FailureMode = Literal["transient", "rate_limited", "permanent", "auth", "unknown", "blocked"]
 _SENDER_ID = re.compile(r"^[A-Za-z0-9_-]{1,100}$")
 
 
@@ -217,6 +217,8 @@ class ReferenceChannel(ChannelType[ReferenceSettings, ReferenceSecrets]):
         mode = stand_in.failures.popleft() if stand_in.failures else None
         if mode == "transient":
             raise NotReady("reference provider is busy", retry_after=0.01)
+        if mode == "rate_limited":  # like Telegram's 429 with parameters.retry_after
+            raise NotReady("too many requests", retry_after=30)
         if mode == "permanent":
             raise PermanentFailure("reference provider refused the message")
         if mode == "auth":
