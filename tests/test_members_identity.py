@@ -7,6 +7,7 @@ import asyncio
 import uuid
 
 from test_members import make_org
+
 from unionline.members import services
 from unionline.members.tables import ContactPoint, Member
 from unionline.spi import IdentityClaim

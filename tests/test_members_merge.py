@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 
 from test_members import bearer, make_org
+
 from unionline.members import merge, services
 from unionline.members.schemas import MemberUpdate
 from unionline.members.tables import Member

@@ -7,6 +7,7 @@ import contextlib
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+
 from unionline.errors import Invalid
 from unionline.members import normalize
 
@@ -121,3 +122,32 @@ def test_email_domain_lower_local_kept(local: str, domain: str) -> None:
     got_local, got_domain = result.split("@")
     assert got_local == local.strip()
     assert got_domain == got_domain.lower()
+
+
+def _parsed_by_phonenumbers(text: str) -> str | None:
+    import phonenumbers
+
+    try:
+        number = phonenumbers.parse(text, "RU")
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_valid_number(number):
+        return None
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+@given(
+    st.text(alphabet="0123456789 -()+", min_size=7, max_size=22)
+    | st.builds(
+        lambda p, d: p + d,
+        st.sampled_from(["", "+7", "8", "7", "+7 (", "8 ("]),
+        st.text(alphabet="0123456789", min_size=10, max_size=10),
+    )
+)
+def test_quick_russian_path_agrees_with_the_full_parser(text: str) -> None:
+    """The import fast path for Russian spellings gives what phonenumbers gives."""
+    try:
+        ours: str | None = normalize.phone(text)
+    except Invalid:
+        ours = None
+    assert ours == _parsed_by_phonenumbers(text.strip())

@@ -4,6 +4,7 @@ scoped, filtered and cursor-paginated."""
 from __future__ import annotations
 
 from test_members import bearer, make_org
+
 from unionline.members import services
 from unionline.testing import AppHarness
 

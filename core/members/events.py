@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 
 import msgspec
+
 from unionline.events import Event
 
 
@@ -25,4 +26,16 @@ class MemberMerged(Event, tag="member.merged"):
     target_id: uuid.UUID
 
 
-MEMBER_EVENTS: tuple[type[Event], ...] = (MemberCreated, MemberUpdated, MemberMerged)
+class MembersImported(Event, tag="member.imported"):
+    """A bulk import wrote members (one event per import, not per member; admins only)."""
+
+    created: int = 0
+    updated: int = 0
+
+
+MEMBER_EVENTS: tuple[type[Event], ...] = (
+    MemberCreated,
+    MemberUpdated,
+    MemberMerged,
+    MembersImported,
+)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 import phonenumbers
+
 from unionline.errors import Invalid
 
 KINDS = ("phone", "email", "telegram", "vk", "web")
@@ -17,6 +18,8 @@ _MAX_PHONE_INPUT = 40
 _MAX_EMAIL = 254
 _WEB_TOKEN = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 _SPACES = re.compile(r"\s+")
+_RU_FORMATTING = str.maketrans("", "", " -()")
+_RU_SHAPE = re.compile(r"(?:\+7|8|7)?([0-9]{10})")
 
 
 def phone(text: str, *, field: str = "phone", region: str = DEFAULT_REGION) -> str:
@@ -24,6 +27,10 @@ def phone(text: str, *, field: str = "phone", region: str = DEFAULT_REGION) -> s
     raw = text.strip() if isinstance(text, str) else ""
     if not raw or len(raw) > _MAX_PHONE_INPUT:
         raise Invalid("not a phone number", field=field)
+    if region == "RU":
+        quick = _russian_quick(raw)
+        if quick is not None:
+            return quick
     try:
         parsed = phonenumbers.parse(raw, region)
     except phonenumbers.NumberParseException:
@@ -31,6 +38,20 @@ def phone(text: str, *, field: str = "phone", region: str = DEFAULT_REGION) -> s
     if not phonenumbers.is_valid_number(parsed):
         raise Invalid("not a valid phone number", field=field)
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+
+
+def _russian_quick(raw: str) -> str | None:
+    """The usual Russian spellings without the full parser (imports normalize 100,000s).
+
+    Only a valid result is returned; anything else goes through ``phonenumbers.parse``, and a
+    test checks both paths agree.
+    """
+    match = _RU_SHAPE.fullmatch(raw.translate(_RU_FORMATTING))
+    if match is None or match.group(1)[0] not in "3456789":
+        return None
+    national = match.group(1)
+    number = phonenumbers.PhoneNumber(country_code=7, national_number=int(national))
+    return f"+7{national}" if phonenumbers.is_valid_number(number) else None
 
 
 def email(text: str, *, field: str = "email") -> str:

@@ -7,6 +7,7 @@ from unionline.members.events import MEMBER_EVENTS
 from unionline.members.identity import resolve_identity
 from unionline.members.piccolo_app import APP_CONFIG
 from unionline.registry import (
+    CommandsRegistrar,
     EventsRegistrar,
     PermissionsRegistrar,
     RoutesRegistrar,
@@ -23,9 +24,10 @@ def register_tables(register: TablesRegistrar) -> None:
 
 @hookimpl
 def register_routes(register: RoutesRegistrar) -> None:
+    from unionline.members.import_routes import ImportController
     from unionline.members.routes import MemberController
 
-    register(MemberController)
+    register(MemberController, ImportController)
 
 
 @hookimpl
@@ -47,3 +49,10 @@ def register_permissions(register: PermissionsRegistrar) -> None:
     )
     register("members.merge", "Merge duplicate members", ("admin", "supervisor"))
     register("members.import", "Bulk-import organizations and members", ("admin",))
+
+
+@hookimpl
+def register_commands(register: CommandsRegistrar) -> None:
+    from unionline.members.cli import import_group
+
+    register(import_group)

@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import msgspec
+
 from unionline.access import Actor, require_scope, scope_for
 from unionline.errors import Forbidden, Invalid, NotFound
 from unionline.members import normalize

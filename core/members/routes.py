@@ -7,6 +7,7 @@ from typing import Annotated, ClassVar
 
 from litestar import Controller, delete, get, patch, post
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
+
 from unionline.members import contacts, merge, search, services
 from unionline.members.schemas import (
     ContactIn,

@@ -11,6 +11,7 @@ import uuid
 from typing import Any
 
 from piccolo.columns.combination import WhereRaw
+
 from unionline.access import Actor, scope_for
 from unionline.errors import Invalid
 from unionline.members import normalize

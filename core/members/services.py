@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from typing import Any
 
 import msgspec
+
 from unionline.access import Actor, require_scope
 from unionline.errors import Conflict, Invalid, NotFound
 from unionline.members import normalize
