@@ -407,3 +407,119 @@ async def test_filters_and_cursor_pagination(unionline_app: AppHarness, clock: F
     assert bad.status_code == 422 and bad.json()["error"]["field"] == "assignee"
     bad = await h.client.get("/api/appeals/", params={"limit": 0}, headers=bearer(token))
     assert bad.status_code == 400
+
+
+async def test_links_and_merge(unionline_app: AppHarness, clock: FakeClock) -> None:
+    h = unionline_app
+    org = await make_org(h, "PPO")
+    member, stranger = await make_member(org), await make_member(org, "Чужой")
+    _, operator = await h.create_operator("op", "operator", org)
+    source, _ = await inbound(org, member, "Вопрос про премию")
+    await h.client.post(
+        f"/api/appeals/{source.id}/notes", json={"text": "заметка"}, headers=h.admin_headers
+    )
+    target = await _create(h, org, member, subject="Премия")
+    other = await _create(h, org, stranger, subject="Другое")
+    s_url, t_url = f"/api/appeals/{source.id}", f"/api/appeals/{target['id']}"
+
+    linked = await h.client.post(
+        f"{s_url}/links", json={"appeal_id": other["id"]}, headers=bearer(operator)
+    )
+    assert linked.status_code == 200, linked.text
+    assert [(x["number"], x["kind"]) for x in linked.json()["links"]] == [
+        (other["number"], "related")
+    ]
+    again = await h.client.post(
+        f"/api/appeals/{other['id']}/links",
+        json={"appeal_id": str(source.id)},
+        headers=bearer(operator),
+    )
+    assert len(again.json()["links"]) == 1  # already related, either way round
+    itself = await h.client.post(
+        f"{s_url}/links", json={"appeal_id": str(source.id)}, headers=bearer(operator)
+    )
+    assert itself.status_code == 422 and itself.json()["error"]["field"] == "appeal_id"
+
+    denied = await h.client.post(
+        f"{s_url}/merge", json={"target_id": target["id"]}, headers=bearer(operator)
+    )
+    assert denied.status_code == 403  # merging needs a supervisor
+    strangers = await h.client.post(
+        f"{s_url}/merge", json={"target_id": other["id"]}, headers=h.admin_headers
+    )
+    assert strangers.status_code == 409 and strangers.json()["error"]["field"] == "target_id"
+    merged = await h.client.post(
+        f"{s_url}/merge", json={"target_id": target["id"]}, headers=h.admin_headers
+    )
+    assert merged.status_code == 200, merged.text
+    assert merged.json()["id"] == target["id"]
+    gone = (await h.client.get(s_url, headers=h.admin_headers)).json()
+    assert gone["status"] == "closed" and gone["merged_into_id"] == target["id"]
+    assert ("merged_into", "outgoing") in [(x["kind"], x["direction"]) for x in gone["links"]]
+    twice = await h.client.post(
+        f"{s_url}/merge", json={"target_id": target["id"]}, headers=h.admin_headers
+    )
+    assert twice.status_code == 409
+    reply = await h.client.post(f"{s_url}/replies", json={"text": "x"}, headers=h.admin_headers)
+    assert reply.status_code == 409
+    assert reply.json()["error"]["extra"]["merged_into_id"] == target["id"]
+
+    source_kinds = [
+        e["kind"]
+        for e in (await h.client.get(f"{s_url}/timeline", headers=h.admin_headers)).json()["items"]
+    ]
+    assert source_kinds == ["system", "linked", "status_changed", "merged"]
+    target_items = (await h.client.get(f"{t_url}/timeline", headers=h.admin_headers)).json()
+    moved = [(e["kind"], e["body"], e["merged_from_id"]) for e in target_items["items"]]
+    assert moved == [
+        ("message_in", "Вопрос про премию", str(source.id)),
+        ("note", "заметка", str(source.id)),
+        ("system", "", None),
+        ("merged", "", None),
+    ]
+    ids = [e["id"] for e in target_items["items"]]
+    assert ids == sorted(ids)
+    history = (
+        await h.client.get(f"/api/appeals/by-member/{member}/timeline", headers=h.admin_headers)
+    ).json()["items"]
+    assert [e["body"] for e in history if e["kind"] == "message_in"] == ["Вопрос про премию"]
+    into_closed = await h.client.post(
+        f"/api/appeals/{target['id']}/merge",
+        json={"target_id": str(source.id)},
+        headers=h.admin_headers,
+    )
+    assert into_closed.status_code == 409
+
+    names = [type(e).__name__ for e in await appeal_events(h, target["id"])]
+    assert names[-1] == "Merged"
+    merged_event = (await appeal_events(h, target["id"]))[-1]
+    assert (merged_event.source_number, merged_event.moved_entries) == (source.number, 2)
+
+
+async def test_priority_and_tag_events(unionline_app: AppHarness, clock: FakeClock) -> None:
+    h = unionline_app
+    org = await make_org(h, "PPO")
+    appeal = await _create(h, org, await make_member(org), tags=["а"])
+    url = f"/api/appeals/{appeal['id']}"
+    await h.client.patch(
+        url,
+        json={"priority": "urgent", "tags": ["а", "б"], "subject": "Новое"},
+        headers=h.admin_headers,
+    )
+    await h.client.patch(
+        url, json={"priority": "urgent", "tags": ["а", "б"]}, headers=h.admin_headers
+    )  # no change, no events
+    events = await appeal_events(h, appeal["id"])
+    by_type = {type(e).__name__: e for e in events}
+    assert [type(e).__name__ for e in events] == [
+        "AppealCreated",
+        "AppealUpdated",
+        "PriorityChanged",
+        "TagsChanged",
+    ]
+    assert (by_type["PriorityChanged"].old, by_type["PriorityChanged"].new) == ("normal", "urgent")
+    assert by_type["TagsChanged"].new == ["а", "б"] and by_type["TagsChanged"].entry.data[
+        "added"
+    ] == ["б"]
+    assert by_type["AppealUpdated"].changed == ["subject"]
+    assert by_type["TagsChanged"].appeal.subject == "Новое"
