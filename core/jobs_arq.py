@@ -41,6 +41,7 @@ QUEUE = "unionline:jobs"
 SWEEP_LOCK = "unionline:jobs:sweeper"
 MESSAGE_TTL_MS = 24 * 3600 * 1000  # like arq: a message not started within a day expires
 POLL_DELAY = 0.1  # seconds between arq's polls of the queue: the pick-up latency of a job
+REDIS_RETRY = 5.0  # seconds between checks whether Redis is back
 SWEEP_PAGE = 1000
 JOB_TIMEOUT = 3600.0  # arq's own limit; leases are renewed while a job runs
 IN_PROGRESS_MS = int((JOB_TIMEOUT + 10) * 1000)  # how long arq marks a message in progress
@@ -86,6 +87,7 @@ class Pusher:
     def __init__(self, redis: Redis) -> None:
         self.redis = redis
         self.script = redis.register_script(_PUSH)
+        self._warned = -60.0
 
     async def push(self, jobs: Iterable[Queued], stale_after_ms: int = 0) -> int:
         """Queue a message per job (deferred to its ``run_at``); returns how many were new.
@@ -105,10 +107,15 @@ class Pusher:
         return int(await self.script(keys=keys, args=args))
 
     async def push_quietly(self, jobs: list[Queued]) -> None:
+        """Push, or log that Redis is away (once a minute): the rows wait for the sweeper."""
         try:
             await self.push(jobs)
         except (RedisError, OSError) as exc:
-            log.warning("could not queue %d job(s) in Redis (%s); the sweeper will", len(jobs), exc)
+            quiet = time.monotonic() - self._warned < 60
+            self._warned = self._warned if quiet else time.monotonic()
+            (log.debug if quiet else log.warning)(
+                "could not queue %d job(s) in Redis (%s); they wait in the outbox", len(jobs), exc
+            )
 
 
 def _encode(data: dict[str, Any]) -> bytes:
@@ -231,11 +238,27 @@ class ArqWorker:
         )
 
     async def run(self, stop: asyncio.Event, *, burst: bool = False) -> None:
-        """Work until ``stop`` is set (or, with ``burst``, until no job is due)."""
+        """Work until ``stop`` is set (or, with ``burst``, until no job is due).
+
+        While Redis does not answer, jobs are claimed straight from the database (as the
+        in-process executor does) and arq takes over again once Redis is back.
+        """
+        while not stop.is_set():
+            try:
+                await self._run_arq(stop, burst)
+                return
+            except (RedisError, OSError) as exc:
+                log.warning("Redis does not answer (%s); running jobs from the database", exc)
+            if await self._run_from_database(stop, burst):
+                return
+
+    async def _run_arq(self, stop: asyncio.Event, burst: bool) -> None:
         from arq.connections import RedisSettings, create_pool
 
+        redis_settings = RedisSettings.from_dsn(self.redis_url)
+        redis_settings.conn_retries = 1
         pool = await create_pool(
-            RedisSettings.from_dsn(self.redis_url),
+            redis_settings,
             job_serializer=_encode,
             job_deserializer=_decode,
             default_queue_name=QUEUE,
@@ -250,6 +273,25 @@ class ArqWorker:
             sweeper.cancel()
             await self._stop_worker(worker, main)
             self.redis = self.pusher = None
+
+    async def _run_from_database(self, stop: asyncio.Event, burst: bool) -> bool:
+        """Run jobs without Redis. True: finished (stopped, or the burst is done); False:
+        Redis answers again."""
+        if burst:
+            await _run_inprocess(self.queue, stop, burst=True)
+            return True
+        executor = InProcessExecutor(self.queue)
+        await executor.start()
+        try:
+            while not stop.is_set():
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(stop.wait(), REDIS_RETRY)
+                if not stop.is_set() and await _answers(self.redis_url):
+                    log.warning("Redis answers again; arq takes over")
+                    return False
+            return True
+        finally:
+            await executor.stop()
 
     async def _idle(self) -> bool:
         assert self.worker is not None
@@ -273,6 +315,16 @@ class ArqWorker:
         with contextlib.suppress(RedisError, OSError):
             await worker.pool.delete(worker.health_check_key)
         await worker.pool.aclose()
+
+
+async def _answers(url: str) -> bool:
+    client = redis_client(url)
+    try:
+        return bool(await client.ping())
+    except (RedisError, OSError):
+        return False
+    finally:
+        await client.aclose()
 
 
 async def _wait(stop: asyncio.Event, main: asyncio.Task[None], idle: Any) -> None:

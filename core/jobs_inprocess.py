@@ -28,7 +28,10 @@ class InProcessExecutor:
         self._task: asyncio.Task[None] | None = None
         self._running: set[asyncio.Task[Any]] = set()
         self._stopping = False
-        queue.listeners.append(lambda jobs: self._wake.set())
+        queue.listeners.append(self._woken)
+
+    def _woken(self, jobs: object) -> None:
+        self._wake.set()
 
     async def start(self) -> None:
         self._task = asyncio.create_task(self._loop(), name="unionline-jobs")
@@ -37,6 +40,8 @@ class InProcessExecutor:
         # Stop between claims rather than cancelling a query in flight.
         self._stopping = True
         self._wake.set()
+        with contextlib.suppress(ValueError):
+            self.queue.listeners.remove(self._woken)
         if self._task is not None:
             await self._task
         if self._running:

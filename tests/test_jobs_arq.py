@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import socket
 from collections.abc import AsyncIterator
 
 import pytest
@@ -19,6 +20,7 @@ from plugins_for_tests.support import (
     wait_for,
 )
 from redis.asyncio import Redis
+from unionline import jobs_arq
 from unionline.jobs_arq import QUEUE, ArqDispatcher, ArqWorker
 from unionline.runtime import Runtime
 from unionline.testing import require_service
@@ -120,3 +122,68 @@ async def test_stale_and_duplicate_messages_are_harmless(rt: Runtime, redis: Red
         assert await worker.run_message(job_id) is None  # a late duplicate finds nothing due
     assert (await sink(rt)).runs == 1
     assert await redis.zcard(QUEUE) == 0
+
+
+async def test_without_redis_jobs_commit_and_run_from_the_database(
+    unionline_database_url: str,
+) -> None:
+    nowhere = "redis://127.0.0.1:1/0"  # nothing listens there
+    async with jobs_runtime(unionline_database_url, execute_jobs=True, redis_url=nowhere) as rt:
+        assert isinstance(rt.executor, ArqDispatcher)
+        await enqueue_many(rt, 10, lambda n: Apply(value=n))  # commits despite Redis
+        async with arq_worker(rt):
+            await wait_for(lambda: settled(rt), 30, "jobs to run without Redis")
+        state = await sink(rt)
+        assert (state.effects, state.total) == (10, sum(range(10)))
+
+
+async def test_worker_returns_to_arq_when_redis_comes_back(
+    unionline_database_url: str, redis: Redis, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(jobs_arq, "REDIS_RETRY", 0.3)
+    port = free_port()
+    url = f"redis://127.0.0.1:{port}/13"  # a proxy to the real Redis, down at first
+    async with jobs_runtime(unionline_database_url, redis_url=url) as rt:
+        async with arq_worker(rt):
+            await enqueue_many(rt, 5, lambda n: Apply(value=n))
+            await wait_for(lambda: settled(rt), 30, "jobs to run while Redis is away")
+            assert not await redis.exists(f"{QUEUE}:health-check")
+            async with redis_proxy(port):
+                await wait_for(lambda: redis.exists(f"{QUEUE}:health-check"), 30, "arq")
+                async with rt.db.transaction():
+                    for n in range(5, 10):
+                        await rt.jobs.enqueue(JOB, Apply(value=n), key=f"sink-{n}")
+                await wait_for(lambda: settled(rt), 30, "the sweeper and arq to run them")
+        assert (await sink(rt)).total == sum(range(10))
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@contextlib.asynccontextmanager
+async def redis_proxy(port: int) -> AsyncIterator[None]:
+    """Forward 127.0.0.1:<port> to the real Redis (Redis "coming back")."""
+    links: set[asyncio.StreamWriter] = set()
+
+    async def pipe(source: asyncio.StreamReader, sink: asyncio.StreamWriter) -> None:
+        with contextlib.suppress(OSError):
+            while data := await source.read(65536):
+                sink.write(data)
+                await sink.drain()
+        sink.close()
+
+    async def link(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        upstream_reader, upstream_writer = await asyncio.open_connection("127.0.0.1", 6379)
+        links.update((writer, upstream_writer))
+        await asyncio.gather(pipe(reader, upstream_writer), pipe(upstream_reader, writer))
+
+    server = await asyncio.start_server(link, "127.0.0.1", port)
+    try:
+        yield
+    finally:
+        server.close()
+        for writer in links:
+            writer.close()

@@ -77,12 +77,15 @@ async def settle(rt: Runtime, timeout: float = 30.0) -> None:
     """Run jobs in this process until none is pending or running (retries included)."""
     executor = InProcessExecutor(rt.jobs)
     deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        await executor.drain(timeout=timeout)
-        counts = await rt.jobs.counts()
-        if counts["pending"] == 0 and counts["running"] == 0:
-            return
-        await asyncio.sleep(0.02)
+    try:
+        while time.monotonic() < deadline:
+            await executor.drain(timeout=timeout)
+            counts = await rt.jobs.counts()
+            if counts["pending"] == 0 and counts["running"] == 0:
+                return
+            await asyncio.sleep(0.02)
+    finally:
+        await executor.stop()
     raise TimeoutError(f"jobs not settled: {await rt.jobs.counts()}")
 
 
