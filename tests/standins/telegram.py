@@ -57,6 +57,7 @@ MESSAGE_TOO_LONG = Fault(400, "Bad Request: message is too long")
 BAD_GATEWAY = Fault(502, "Bad Gateway")
 HANG_AFTER_SEND = Fault(hang=True, performed=True)
 HANG_BEFORE_SEND = Fault(hang=True, performed=False)
+PASS = Fault()  # answered normally: lets a later injected fault hit the second call
 
 
 @dataclass
@@ -87,6 +88,7 @@ class SentMessage:
 class ApiCall:
     method: str
     params: dict[str, Any]
+    at: float = field(default_factory=time.monotonic)  # when it arrived
 
 
 @dataclass

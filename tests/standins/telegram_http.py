@@ -130,6 +130,8 @@ async def call(
     if handler is None:
         raise ApiError(404, "Not Found")
     fault = bot.take_fault(method)
+    if fault is not None and not fault.hang and not fault.error_code:
+        fault = None  # PASS
     if fault is not None and not fault.hang:
         raise ApiError(fault.error_code, fault.description, fault.retry_after)
     if fault is not None and not fault.performed:

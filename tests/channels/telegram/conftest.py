@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from standins.telegram import TelegramStandin
+
 from unionline.channels.telegram.client import TelegramClient
 
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -12,6 +12,7 @@ from typing import Any, ClassVar, Literal
 
 import pytest
 from standins.telegram import BAD_GATEWAY, SECRET_HEADER, Fault, TelegramStandin
+
 from unionline.channels.telegram.routes import webhook_path
 from unionline.channels.telegram.settings import TelegramSettings
 from unionline.settings import Settings

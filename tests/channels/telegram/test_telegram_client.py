@@ -15,6 +15,7 @@ from standins.telegram import (
     TelegramStandin,
     too_many_requests,
 )
+
 from unionline.channels.telegram.client import InputFile, TelegramClient
 from unionline.channels.telegram.errors import (
     BlockedByUser,

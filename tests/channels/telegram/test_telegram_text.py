@@ -8,6 +8,7 @@ import re
 from hypothesis import given
 from hypothesis import strategies as st
 from standins.telegram_html import parse_html
+
 from unionline.channels.telegram.text import (
     MAX_TEXT,
     escape_html,
