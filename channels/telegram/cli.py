@@ -8,6 +8,7 @@ import signal
 from typing import Any
 
 import click
+
 from unionline.cli import booted, config_of, run_async
 from unionline.errors import ConfigError, NotFound
 

@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 
 import httpx
 import msgspec
+
 from unionline.channels.telegram.errors import DeliveryUnknown, error_for
 from unionline.channels.telegram.types import Envelope, File, Message, Update, User, WebhookInfo
 from unionline.errors import NotReady

@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 import msgspec
+
 from unionline.channel.types import Attachment, InboundMessage, Sender
 from unionline.channels.telegram.types import Contact, Message, PhotoSize, Update
 from unionline.errors import UnsupportedUpdate

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from piccolo.conf.apps import AppConfig
+
 from unionline.channels.telegram.tables import SentPart
 
 APP_CONFIG = AppConfig(

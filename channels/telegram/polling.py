@@ -14,6 +14,7 @@ import uuid
 from typing import Any
 
 import msgspec
+
 from unionline.channel.accounts import load_account, mark_needs_reauth
 from unionline.channel.inbound import store_inbound
 from unionline.channels.telegram.channel import client_for, decode_with_side_effects

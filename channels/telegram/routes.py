@@ -6,6 +6,7 @@ from typing import Any
 
 from litestar import Request, Response, post
 from litestar.params import FromPath
+
 from unionline.channel.inbound import handle_webhook
 
 
