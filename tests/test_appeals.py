@@ -87,8 +87,9 @@ async def test_create_edit_and_field_errors(unionline_app: AppHarness, clock: Fa
     assert error(missing) == (404, "not_found", "id")
     anonymous = await h.client.get(url)
     assert anonymous.status_code == 401
-    second = await _create(h, org, member)
+    second = await _create(h, org, member, subject="Без\x00нуля", tags=["a\x00b"])
     assert second["number"] == "PPO-2026-2"
+    assert (second["subject"], second["tags"]) == ("Безнуля", ["ab"])  # PostgreSQL refuses NUL
 
 
 async def test_status_transitions(unionline_app: AppHarness, clock: FakeClock) -> None:

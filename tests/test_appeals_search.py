@@ -39,7 +39,17 @@ async def test_search_subjects_and_messages(unionline_app: AppHarness, on_postgr
     assert await _numbers("отпуск", status=["waiting"]) == [v]
     assert await _numbers("отпуск", status=["new"]) == []
     assert await _numbers("waiting") == []  # status entries are not searched
-    for odd in ('"', "*", "отпуск*", "NOT OR AND", "-отпуск", "(", "'; DROP TABLE x; --", "??"):
+    for odd in (
+        '"',
+        "*",
+        "отпуск*",
+        "NOT OR AND",
+        "-отпуск",
+        "(",
+        "'; DROP TABLE x; --",
+        "??",
+        "\x00",
+    ):
         await services.list_appeals(None, AppealFilter(q=odd))  # never an error
     if on_postgres:
         assert await _numbers("отп") == []  # PostgreSQL matches whole words

@@ -61,9 +61,9 @@ async def _touch(row: dict[str, Any], **changes: Any) -> dict[str, Any]:
 
 
 def _text(text: str) -> str:
-    if not isinstance(text, str) or not text.strip():
+    if not isinstance(text, str) or not fields.plain(text).strip():
         raise Invalid("text must not be empty", field="text")
-    return text
+    return fields.plain(text)
 
 
 # -- messages and notes ---------------------------------------------------------------------

@@ -17,6 +17,11 @@ MAX_SUBJECT = 500
 MAX_CUSTOM_BYTES = 16_384
 
 
+def plain(value: str) -> str:
+    """Text as PostgreSQL can store it: NUL characters dropped (SQLite would keep them)."""
+    return value.replace("\x00", "")
+
+
 def priority(value: str) -> str:
     if value not in PRIORITIES:
         raise Invalid(f"priority must be one of {', '.join(PRIORITIES)}", field="priority")
@@ -29,7 +34,7 @@ def tags(values: Iterable[str]) -> list[str]:
     for i, raw in enumerate(values):
         if not isinstance(raw, str):
             raise Invalid("a tag must be a string", field=f"tags[{i}]")
-        tag = " ".join(raw.split()).lower()
+        tag = " ".join(plain(raw).split()).lower()
         if not tag or len(tag) > MAX_TAG_LENGTH:
             raise Invalid(f"a tag has 1 to {MAX_TAG_LENGTH} characters", field=f"tags[{i}]")
         if tag not in out:
@@ -51,7 +56,7 @@ def custom(values: dict[str, Any] | None) -> dict[str, Any]:
 
 
 def subject(value: str) -> str:
-    value = " ".join(value.split())
+    value = " ".join(plain(value).split())
     if len(value) > MAX_SUBJECT:
         raise Invalid(f"subject has at most {MAX_SUBJECT} characters", field="subject")
     return value

@@ -146,6 +146,7 @@ async def insert(
     reopened_from: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Insert an appeal with its number, SLA due times, tags and "created" entry; publish."""
+    channel = fields.plain(channel)
     if not channel or len(channel) > 50:
         raise Invalid("channel names the channel of origin (1 to 50 characters)", field="channel")
     code = await _organization_code(organization_id)
@@ -226,6 +227,8 @@ async def receive_message(
     the previous one. A message already stored (same account and ``external_id``) is
     returned as it is, so provider redeliveries are harmless.
     """
+    text = fields.plain(text)
+    external_id = fields.plain(external_id) if external_id is not None else None
     async with current().db.transaction():
         member_id = await members.canonical_member(member_id)
         await _serialize_member(member_id)
