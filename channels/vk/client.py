@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 
 import httpx
 import msgspec
+
 from unionline.channels.vk.errors import error_for
 from unionline.channels.vk.types import (
     API_VERSION,

@@ -8,6 +8,7 @@ allowed messages) are :class:`MessagesNotAllowed`; everything else is permanent.
 
 from __future__ import annotations
 
+from unionline.channel.errors import RecipientBlocked
 from unionline.errors import AuthFailed, NotReady, PermanentFailure
 
 BACKOFF = {6: 1.0, 9: 10.0, 10: 2.0}  # seconds before trying again, by error code
@@ -22,8 +23,9 @@ class VkRefused(PermanentFailure):
         self.error_msg = error_msg
 
 
-class MessagesNotAllowed(VkRefused):
-    """901/902: the member has not allowed the community to write, or forbids it."""
+class MessagesNotAllowed(VkRefused, RecipientBlocked):
+    """901/902: the member has not allowed the community to write, or forbids it; the SDK
+    marks the contact point blocked with this reason, so operators see it."""
 
 
 def error_for(error_code: int, error_msg: str) -> Exception:

@@ -1,0 +1,127 @@
+"""The VK channel type: Callback API verification and answers, decoding, sending, fetching."""
+
+from __future__ import annotations
+
+import hmac
+from collections.abc import Sequence
+from urllib.parse import urlsplit
+
+from unionline.channel.attachments import read_attachment
+from unionline.channel.inbound import IngestResult
+from unionline.channel.types import (
+    Capabilities,
+    ChannelAccount,
+    ChannelType,
+    DeliveryReport,
+    InboundMessage,
+    InboundRequest,
+    OutboundAttachment,
+    OutboundMessage,
+    RateLimit,
+    SendResult,
+    WebhookReply,
+)
+from unionline.channels.telegram.text import split_text
+from unionline.channels.vk.client import InputFile, VkClient, random_id_for
+from unionline.channels.vk.decode import CONTACT_KIND, decode_event
+from unionline.channels.vk.settings import CommunityConfig, CommunitySecrets, vk_settings
+from unionline.channels.vk.types import Event
+from unionline.errors import Forbidden, PermanentFailure, Unauthorized
+
+Account = ChannelAccount[CommunityConfig, CommunitySecrets]
+MAX_TEXT = 4096
+MAX_ATTACHMENTS = 10  # per message
+PHOTO_TYPES = ("image/jpeg", "image/png", "image/gif")
+
+
+def client_for(account: Account) -> VkClient:
+    settings = vk_settings()
+    return VkClient(
+        account.secrets.access_token,
+        group_id=account.config.group_id,
+        base_url=settings.api_url,
+        timeout=settings.request_timeout,
+    )
+
+
+class VkChannel(ChannelType[CommunityConfig, CommunitySecrets]):
+    name = "vk"
+    title = "ВКонтакте"
+    contact_kind = CONTACT_KIND
+    settings = CommunityConfig
+    secrets = CommunitySecrets
+    capabilities = Capabilities(text=True, files=True, max_text_length=MAX_TEXT)
+    # VK allows 20 API calls a second per community token; a file costs three calls, and the
+    # client paces the calls themselves.
+    rate_limit = RateLimit(per_second=15, burst=15)
+
+    async def verify(self, account: Account, request: InboundRequest) -> None:
+        event = request.json(Event)
+        if event.group_id != account.config.group_id:
+            raise Forbidden("the event is for another community", field="group_id")
+        if event.type == "confirmation":  # VK asks for the code before it knows the secret
+            return
+        expected = account.secrets.secret
+        if not event.secret:
+            raise Unauthorized("the event carries no secret", field="secret")
+        if not expected or not hmac.compare_digest(event.secret.encode(), expected.encode()):
+            raise Forbidden("the secret does not match", field="secret")
+
+    async def decode(
+        self, account: Account, request: InboundRequest
+    ) -> Sequence[InboundMessage | DeliveryReport]:
+        return decode_event(request.json(Event))
+
+    def acknowledge(
+        self, account: Account, request: InboundRequest, result: IngestResult
+    ) -> WebhookReply:
+        """The confirmation code for a confirmation request, else the literal ``ok``."""
+        if request.json(Event).type == "confirmation":
+            code = account.secrets.confirmation_code.encode()
+            return WebhookReply(body=code, media_type="text/plain")
+        return WebhookReply(body=b"ok", media_type="text/plain")
+
+    async def send(self, account: Account, message: OutboundMessage) -> SendResult:
+        peer_id = int(message.recipient)
+        async with client_for(account) as client:
+            files = [await _upload(client, peer_id, a) for a in message.attachments]
+            messages = _plan(message.text, files)
+            if not messages:
+                raise PermanentFailure("the message has neither text nor files")
+            ids = [
+                # random_id is fixed per part: a retried delivery cannot double-send a part.
+                await client.send_message(
+                    peer_id, text, random_id=random_id_for(message.id, n), attachment=attached
+                )
+                for n, (text, attached) in enumerate(messages)
+            ]
+        return SendResult(external_id=str(ids[0]))
+
+    async def fetch_attachment(self, account: Account, ref: str) -> bytes:
+        host = (urlsplit(ref).hostname or "").lower()
+        allowed = vk_settings().file_hosts
+        if not any(host == h or host.endswith(f".{h}") for h in allowed):
+            raise PermanentFailure(f"not fetched: {host!r} is not one of VK's file hosts")
+        async with client_for(account) as client:
+            return await client.download(ref)
+
+
+def _plan(text: str, files: list[str]) -> list[tuple[str, list[str]]]:
+    """The messages to send: the text in parts, the files with the last part (ten at most
+    per message, the rest in messages of their own)."""
+    messages: list[tuple[str, list[str]]] = [
+        (part, []) for part in split_text(text, MAX_TEXT, measure=len)
+    ]
+    groups = [files[i : i + MAX_ATTACHMENTS] for i in range(0, len(files), MAX_ATTACHMENTS)]
+    if groups and messages:
+        messages[-1] = (messages[-1][0], groups.pop(0))
+    return messages + [("", group) for group in groups]
+
+
+async def _upload(client: VkClient, peer_id: int, attachment: OutboundAttachment) -> str:
+    file = InputFile(
+        attachment.filename, await read_attachment(attachment), attachment.content_type
+    )
+    if attachment.content_type in PHOTO_TYPES:
+        return await client.upload_photo(peer_id, file)
+    return await client.upload_document(peer_id, file)
