@@ -122,6 +122,8 @@ async def test_api_errors_name_the_field(unionline_app: AppHarness) -> None:
     cases = [
         ({"organization_id": str(fed), "full_name": ""}, 400, "full_name"),
         ({"organization_id": str(fed), "full_name": "X", "status": "boss"}, 400, "status"),
+        ({"organization_id": str(fed), "full_name": "nul\x00"}, 400, "full_name"),
+        ({"organization_id": str(fed), "full_name": "   "}, 422, "full_name"),
         ({"organization_id": str(uuid.uuid4()), "full_name": "X"}, 404, "organization_id"),
         (
             {
@@ -137,6 +139,8 @@ async def test_api_errors_name_the_field(unionline_app: AppHarness) -> None:
         r = await h.client.post("/api/members/", json=body, headers=h.admin_headers)
         assert r.status_code == status, (body, r.text)
         assert r.json()["error"]["field"] == field
+    nul = await h.client.get("/api/members/", params={"q": "a\x00b"}, headers=h.admin_headers)
+    assert nul.status_code == 200
     missing = await h.client.get(f"/api/members/{uuid.uuid4()}", headers=h.admin_headers)
     assert missing.status_code == 404
 

@@ -64,7 +64,7 @@ async def find_or_create(claim: IdentityClaim) -> uuid.UUID:
 
 
 async def _insert_provisional(member_id: uuid.UUID, claim: IdentityClaim) -> None:
-    name = claim.display_name.strip()[:300]
+    name = claim.display_name.replace("\x00", "").strip()[:300]
     stamp = now()
     await Member.insert(
         Member(

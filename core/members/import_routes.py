@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Annotated, ClassVar
+from typing import Annotated
 
 from litestar import Controller, post
 from litestar.datastructures import UploadFile
@@ -28,7 +28,7 @@ Upload = Annotated[ImportUpload, Body(media_type=RequestEncodingType.MULTI_PART)
 
 class ImportController(Controller):
     path = "/api/import"
-    tags: ClassVar[list[str]] = ["import"]
+    tags = ["import"]  # noqa: RUF012 - Litestar reads it as a plain class attribute
 
     @post("/members", status_code=200, request_max_body_size=MAX_UPLOAD)
     async def import_members(

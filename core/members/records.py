@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import uuid
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeAlias
 
 import msgspec
 
@@ -25,7 +25,7 @@ WRITE = "members.write"
 MERGE = "members.merge"
 IMPORT = "members.import"
 MAX_CUSTOM_FIELDS_BYTES = 16_384
-ContactSpec = ContactIn | tuple[str, str]
+ContactSpec: TypeAlias = ContactIn | tuple[str, str]
 
 
 def now() -> datetime:
@@ -99,7 +99,7 @@ def as_contact(spec: ContactSpec) -> ContactIn:
     if isinstance(spec, ContactIn):
         return spec
     # Unvalidated on purpose: normalize.contact() rejects an unknown kind with a field name.
-    return ContactIn(kind=spec[0], address=spec[1])  # type: ignore[arg-type]
+    return ContactIn(kind=spec[0], address=spec[1])
 
 
 async def owner_of(kind: str, address: str) -> uuid.UUID | None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated, ClassVar
+from typing import Annotated
 
 from litestar import Controller, delete, get, patch, post
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
@@ -26,7 +26,7 @@ Limit = Annotated[int, QueryParameter(ge=1, le=search.MAX_LIMIT)]
 
 class MemberController(Controller):
     path = "/api/members"
-    tags: ClassVar[list[str]] = ["members"]
+    tags = ["members"]  # noqa: RUF012 - Litestar reads it as a plain class attribute
 
     @get("/")
     async def list_members(

@@ -11,10 +11,11 @@ import msgspec
 Status = Literal["applicant", "member", "suspended", "left", "not_member"]
 STATUSES: tuple[str, ...] = ("applicant", "member", "suspended", "left", "not_member")
 ContactKind = Literal["phone", "email", "telegram", "vk", "web"]
-Name = Annotated[str, msgspec.Meta(min_length=1, max_length=300)]
-Text300 = Annotated[str, msgspec.Meta(max_length=300)]
-CardNumber = Annotated[str, msgspec.Meta(min_length=1, max_length=50)]
-Address = Annotated[str, msgspec.Meta(min_length=1, max_length=320)]
+NO_NUL = r"^[^\x00]*$"  # PostgreSQL text cannot hold NUL characters
+Name = Annotated[str, msgspec.Meta(min_length=1, max_length=300, pattern=NO_NUL)]
+Text300 = Annotated[str, msgspec.Meta(max_length=300, pattern=NO_NUL)]
+CardNumber = Annotated[str, msgspec.Meta(min_length=1, max_length=50, pattern=NO_NUL)]
+Address = Annotated[str, msgspec.Meta(min_length=1, max_length=320, pattern=NO_NUL)]
 Channel = Annotated[str, msgspec.Meta(min_length=1, max_length=30, pattern=r"^[a-z][a-z0-9_-]*$")]
 MergeField = Literal[
     "full_name",

@@ -93,7 +93,7 @@ async def _scope_filter(actor: Actor | None, organization_id: uuid.UUID | None) 
 
 async def _text_filter(q: str | None) -> Any:
     """Name tokens, or a card number, or a contact point the query normalizes to."""
-    text = (q or "").strip()
+    text = (q or "").replace("\x00", "").strip()
     if not text:
         return None
     clause = Member.card_number == text

@@ -125,6 +125,7 @@ async def create_member(
 
 async def create_member_from(actor: Actor | None, data: MemberCreate) -> MemberView:
     """``create_member`` for an API body; returns the new member's view."""
+    require_name(data.full_name)
     member_id = await create_member(
         actor,
         data.organization_id,
@@ -151,6 +152,11 @@ async def member_with_contacts(member_id: uuid.UUID) -> MemberView:
     """A member's view without permission checks or audit (the caller did both)."""
     row = await member_row(member_id)
     return member_view(row, (await contacts_of([member_id]))[member_id])
+
+
+def require_name(full_name: str) -> None:
+    if not full_name.strip():
+        raise Invalid("a name is required", field="full_name")
 
 
 def ensure_active(row: dict[str, Any], *, field: str = "id") -> None:
@@ -181,6 +187,8 @@ async def update_member(
 
 async def _changes(actor: Actor | None, row: dict[str, Any], data: MemberUpdate) -> dict[Any, Any]:
     changes: dict[Any, Any] = {}
+    if data.full_name is not msgspec.UNSET:
+        require_name(data.full_name)
     plain = {
         Member.full_name: data.full_name,
         Member.status: data.status,

@@ -65,6 +65,7 @@ def sniff_delimiter(first_line: str) -> str:
 
 def _read_csv(data: bytes) -> Table:
     text, encoding = decode(data)
+    text = text.replace("\x00", "")  # PostgreSQL text cannot hold NUL; no roster needs one
     first_line = text.split("\n", 1)[0]
     delimiter = sniff_delimiter(first_line)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
@@ -97,7 +98,7 @@ def _cell(value: Any) -> str:
         return str(int(value))  # a phone or card number typed as a number
     if isinstance(value, datetime | date):
         return value.isoformat()
-    return str(value).strip()
+    return str(value).replace("\x00", "").strip()
 
 
 def _table(rows: list[list[str]], kind: str) -> Table:
