@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 import msgspec
 from unionline.errors import NotReady, PermanentFailure
+from unionline.jobs_coalesce import Coalescer
 from unionline.jobs_inprocess import InProcessExecutor
 
 if TYPE_CHECKING:
@@ -103,6 +104,9 @@ class JobQueue:
         self.events: EventBus | None = None
         # Told, after commit, about jobs that were enqueued or retried by an admin.
         self.listeners: list[Callable[[list[Queued]], Any]] = []
+        # Claims by id and "done" marks made at the same moment share one statement.
+        self._claims = Coalescer(self._claim_batch, None, self._claim_orphaned)
+        self._done = Coalescer(self._done_batch, False)
 
     # -- enqueue --------------------------------------------------------------------------
 
@@ -155,9 +159,9 @@ class JobQueue:
 
     # -- claiming and finishing -----------------------------------------------------------
 
-    def _claim_sql(self, where_id: bool) -> str:
+    def _claim_sql(self, ids: int = 0) -> str:
         lock = " FOR UPDATE SKIP LOCKED" if self.db.is_postgres else ""
-        pick = "id = {} AND " if where_id else ""
+        pick = f"id IN ({', '.join(['{}'] * ids)}) AND " if ids else ""
         return (
             "UPDATE system_job SET status = 'running', attempts = attempts + 1,"
             " locked_until = {}, locked_by = {} WHERE id IN ("
@@ -167,19 +171,38 @@ class JobQueue:
             " RETURNING id, name, payload, idempotency_key, attempts, max_attempts"
         )
 
-    async def claim(self, limit: int = 10, job_id: int | None = None) -> list[Claimed]:
-        """Lease up to ``limit`` due jobs (or the one ``job_id``) to this worker.
-
-        One statement, so it is atomic without an explicit transaction (one round trip).
-        """
+    async def claim(
+        self, limit: int = 10, job_id: int | None = None, *, ids: list[int] | None = None
+    ) -> list[Claimed]:
+        """Lease up to ``limit`` due jobs (or just ``job_id``, or those of ``ids`` that are
+        due) to this worker. One statement: atomic without an explicit transaction."""
+        ids = [job_id] if job_id is not None else list(ids or [])
         now = time.time()
-        lease = now + self.settings.lease_seconds
-        args: list[Any] = [lease, self.worker_id]
-        if job_id is not None:
-            args.append(job_id)
-        args += [now, now, limit]
-        rows = await self.db.fetch(self._claim_sql(job_id is not None), *args)
+        args = [now + self.settings.lease_seconds, self.worker_id, *ids, now, now]
+        args.append(len(ids) or limit)
+        rows = await self.db.fetch(self._claim_sql(len(ids)), *args)
         return [msgspec.convert(r, Claimed) for r in rows]
+
+    async def claim_one(self, job_id: int) -> Claimed | None:
+        """Claim ``job_id`` if it is due, in one statement with others claimed meanwhile."""
+        return await self._claims.submit(job_id)
+
+    async def _claim_batch(self, ids: list[int]) -> dict[int, Claimed | None]:
+        return {job.id: job for job in await self.claim(ids=ids)}
+
+    async def _claim_orphaned(self, job_id: int, job: Claimed | None) -> None:
+        if job is not None:  # claimed for a caller who is gone (its worker is stopping)
+            await self.release(job)
+
+    async def release(self, job: Claimed) -> None:
+        """Hand a claimed job back unrun: due again at once, the attempt not counted."""
+        await self.db.execute(
+            "UPDATE system_job SET status = 'pending', attempts = attempts - 1,"
+            " locked_until = NULL, locked_by = NULL"
+            " WHERE id = {} AND locked_by = {} AND status = 'running'",
+            job.id,
+            self.worker_id,
+        )
 
     async def run(self, job: Claimed) -> str:
         """Run one claimed job and record the outcome: 'done', 'pending' (retry) or 'dead'."""
@@ -211,7 +234,7 @@ class JobQueue:
         except Exception as exc:
             log.warning("job %s #%s attempt %s failed: %r", job.name, job.id, job.attempts, exc)
             return await self._retry(job, _describe(exc), None)
-        await self._finish(job, "done", None, None)
+        await self._done.submit(job.id)
         return "done"
 
     async def _call(self, kind: JobType, ctx: JobContext, payload: Any, job: Claimed) -> None:
@@ -272,6 +295,22 @@ class JobQueue:
             self.worker_id,
         )
         return bool(rows)  # False: our lease expired and another worker owns the job now
+
+    async def quiesce(self) -> None:
+        """Wait for claims and "done" marks in flight (before the database closes)."""
+        await self._claims.wait_idle()
+        await self._done.wait_idle()
+
+    async def _done_batch(self, ids: list[int]) -> dict[int, bool]:
+        rows = await self.db.fetch(
+            "UPDATE system_job SET status = 'done', locked_until = NULL, locked_by = NULL,"
+            f" finished_at = {{}} WHERE locked_by = {{}} AND id IN ({', '.join(['{}'] * len(ids))})"
+            " RETURNING id",
+            time.time(),
+            self.worker_id,
+            *ids,
+        )
+        return {int(row["id"]): True for row in rows}  # missing: the lease was lost
 
     async def next_due(self) -> float | None:
         """Unix time of the earliest pending job (or expiring lease), None when idle."""

@@ -30,6 +30,7 @@ from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
 from unionline.jobs import InProcessExecutor, JobQueue, Queued
+from unionline.jobs_coalesce import Coalescer
 
 if TYPE_CHECKING:
     from arq.worker import Worker
@@ -88,6 +89,7 @@ class Pusher:
         self.redis = redis
         self.script = redis.register_script(_PUSH)
         self._warned = -60.0
+        self._batch: Coalescer[Queued, int] = Coalescer(self._push_batch, 0)
 
     async def push(self, jobs: Iterable[Queued], stale_after_ms: int = 0) -> int:
         """Queue a message per job (deferred to its ``run_at``); returns how many were new.
@@ -107,7 +109,11 @@ class Pusher:
         return int(await self.script(keys=keys, args=args))
 
     async def push_quietly(self, jobs: list[Queued]) -> None:
-        """Push, or log that Redis is away (once a minute): the rows wait for the sweeper."""
+        """Push (together with whatever other tasks push meanwhile), or log that Redis is away
+        (once a minute): the rows wait in the outbox for the sweeper."""
+        await self._batch.submit_many(jobs)
+
+    async def _push_batch(self, jobs: list[Queued]) -> dict[Queued, int]:
         try:
             await self.push(jobs)
         except (RedisError, OSError) as exc:
@@ -116,6 +122,7 @@ class Pusher:
             (log.debug if quiet else log.warning)(
                 "could not queue %d job(s) in Redis (%s); they wait in the outbox", len(jobs), exc
             )
+        return {}
 
 
 def _encode(data: dict[str, Any]) -> bytes:
@@ -166,10 +173,9 @@ class ArqWorker:
 
     async def run_message(self, job_id: int) -> str | None:
         """Run outbox row ``job_id`` if it is due and queue its retry; None: a stale message."""
-        claimed = await self.queue.claim(limit=1, job_id=job_id)
-        if not claimed:
+        job = await self.queue.claim_one(job_id)
+        if job is None:
             return None
-        job = claimed[0]
         outcome = await self.queue.run(job)
         if outcome == "pending" and job.retry_at is not None and self.pusher is not None:
             await self.pusher.push_quietly([Queued(job.id, job.attempts, job.retry_at)])
@@ -312,6 +318,7 @@ class ArqWorker:
         await asyncio.gather(*worker.tasks.values(), return_exceptions=True)
         with contextlib.suppress(asyncio.CancelledError, Exception):
             await main
+        await self.queue.quiesce()
         with contextlib.suppress(RedisError, OSError):
             await worker.pool.delete(worker.health_check_key)
         await worker.pool.aclose()

@@ -46,6 +46,7 @@ class InProcessExecutor:
             await self._task
         if self._running:
             await asyncio.gather(*self._running, return_exceptions=True)
+        await self.queue.quiesce()
 
     async def _loop(self) -> None:
         while not self._stopping:

@@ -189,3 +189,24 @@ async def test_unknown_job_name_and_wrong_payload_are_refused(rt: Runtime) -> No
         await rt.jobs.enqueue("nope.nothing", None)
     with pytest.raises(TypeError, match="Apply payload"):
         await rt.jobs.enqueue(JOB, None)
+
+
+async def test_claims_made_together_share_a_statement_and_never_double_claim(rt: Runtime) -> None:
+    ids = [await enqueue(rt, Apply(value=n), key=f"k{n}") for n in range(5)]
+    got = await asyncio.gather(*(rt.jobs.claim_one(i) for i in [*ids, ids[0]]))
+    claimed = [job.id for job in got if job is not None]
+    assert sorted(claimed) == ids  # the duplicate request for ids[0] got nothing
+    assert got.count(None) == 1
+
+
+async def test_claim_for_a_caller_that_went_away_is_handed_back(rt: Runtime) -> None:
+    job_id = await enqueue(rt, Apply())
+    asking = asyncio.create_task(rt.jobs.claim_one(job_id))
+    await asyncio.sleep(0)  # the request is made ...
+    asking.cancel()  # ... and its worker stops before the answer comes
+    with pytest.raises(asyncio.CancelledError):
+        await asking
+    await rt.jobs.quiesce()
+    job = await rt.jobs.get(job_id)
+    assert job is not None and (job.status, job.attempts) == ("pending", 0)
+    assert [j.id for j in await rt.jobs.claim()] == [job_id]
