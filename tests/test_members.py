@@ -172,3 +172,37 @@ async def test_scoping_hides_other_organizations(unionline_app: AppHarness) -> N
     assert (await h.client.get(f"/api/members/{ours}", headers=observer)).status_code == 200
     denied = await h.client.patch(f"/api/members/{ours}", json={"employer": "x"}, headers=observer)
     assert denied.status_code == 403
+
+
+async def test_reads_and_changes_are_audited(unionline_app: AppHarness) -> None:
+    from unionline.audit.tables import AuditEntry
+
+    h = unionline_app
+    fed = await make_org(h, "FED")
+    headers = await bearer(h, "sup", "supervisor", fed)
+    body = {"organization_id": str(fed), "full_name": "Анна", "card_number": "X-1"}
+    member = (await h.client.post("/api/members/", json=body, headers=headers)).json()
+    url = f"/api/members/{member['id']}"
+    await h.client.get(url, headers=headers)
+    await h.client.patch(url, json={"employer": "Завод"}, headers=headers)
+    other = await services.create_member(None, fed, full_name="Дубль")
+    merged = await h.client.post(
+        "/api/members/merge",
+        json={"source_id": str(other), "target_id": member["id"]},
+        headers=headers,
+    )
+    assert merged.status_code == 200
+    rows = (
+        await AuditEntry.select()
+        .where(AuditEntry.subject_id == member["id"])
+        .order_by(AuditEntry.id)
+    )
+    assert [r["action"] for r in rows] == [
+        "member.create",
+        "member.read",
+        "member.update",
+        "member.merge",
+    ]
+    assert all(r["organization_id"] == fed and r["actor_id"] is not None for r in rows)
+    # Entries name the subject, never its personal data.
+    assert not any("Анна" in str(value) for r in rows for value in r.values())

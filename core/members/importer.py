@@ -303,9 +303,7 @@ def _member_tuple(row: Row, stamp: Any) -> tuple[Any, ...]:
 
 
 async def _audit_import(actor: Actor | None) -> None:
-    """AUDIT CALL SITE: one entry per import (not per member: the entry names no one)."""
-    try:
-        from unionline.audit.services import record
-    except ImportError:
-        return
+    """One audit entry per import (not per member: the entry names no one)."""
+    from unionline.audit.services import record
+
     await record(actor, "member.import", "import", uuid.uuid4(), None)

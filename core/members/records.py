@@ -14,6 +14,7 @@ from typing import Any, TypeAlias
 import msgspec
 
 from unionline.access import Actor, require_scope, scope_for
+from unionline.audit.services import record
 from unionline.errors import Forbidden, Invalid, NotFound
 from unionline.members import normalize
 from unionline.members.schemas import ConsentView, ContactIn, ContactView, MemberView
@@ -219,19 +220,14 @@ async def canonical_member(member_id: uuid.UUID) -> uuid.UUID:
         seen.add(member_id)
 
 
-# -- audit ----------------------------------------------------------------------------------
+# -- audit log ----------------------------------------------------------------------------------
 
 
 async def audit(
     actor: Actor | None, action: str, member_id: uuid.UUID, organization_id: uuid.UUID | None
 ) -> None:
-    """AUDIT CALL SITE: record a read or change of a member's personal data.
+    """Record a read or change of a member's personal data in the audit log.
 
-    Delegates to ``unionline.audit.services.record`` (a no-op when the audit domain is not
-    installed); called inside the change's transaction so both commit or neither does.
+    Called inside the change's transaction, so the change and its entry commit together.
     """
-    try:
-        from unionline.audit.services import record
-    except ImportError:
-        return
     await record(actor, action, "member", member_id, organization_id)
