@@ -1,6 +1,6 @@
 """arq workers for the job outbox: Redis carries "run job N now", the outbox row stays the truth.
 
-Every arq message names one run of one outbox row (``ul:<job id>:<attempts>``) and the worker
+Every arq message names one run of one outbox row (``<queue>:<job id>:<attempts>``); the worker
 function only claims that row if it is due, so a lost, duplicated or stale message is harmless:
 
 * the web process pushes messages after the enqueuing transaction commits (:class:`ArqDispatcher`);
@@ -9,8 +9,8 @@ function only claims that row if it is due, so a lost, duplicated or stale messa
   was flushed, a push failed, a worker crashed and its lease expired).
 
 Losing Redis or a worker therefore never loses work: the rows wait in the database. Messages are
-msgpack, not pickle, so whoever can write to Redis cannot run code in the workers. Use one Redis
-database (the ``/N`` of ``redis_url``) per Unionline deployment: the queue name is fixed.
+msgpack, not pickle, so whoever can write to Redis cannot run code in the workers. Deployments
+sharing one Redis database need different ``jobs.queue`` settings.
 """
 
 from __future__ import annotations
@@ -38,8 +38,6 @@ if TYPE_CHECKING:
 log = logging.getLogger("unionline.jobs")
 
 FUNCTION = "unionline_run_job"
-QUEUE = "unionline:jobs"
-SWEEP_LOCK = "unionline:jobs:sweeper"
 MESSAGE_TTL_MS = 24 * 3600 * 1000  # like arq: a message not started within a day expires
 POLL_DELAY = 0.1  # seconds between arq's polls of the queue: the pick-up latency of a job
 REDIS_RETRY = 5.0  # seconds between checks whether Redis is back
@@ -73,8 +71,9 @@ return pushed
 """
 
 
-def message_id(job: Queued) -> str:
-    return f"ul:{job.id}:{job.attempts}"
+def message_id(queue: str, job: Queued) -> str:
+    """The arq job id of one run of one outbox row (arq keys are global: hence the queue)."""
+    return f"{queue}:{job.id}:{job.attempts}"
 
 
 def redis_client(url: str) -> Redis:
@@ -85,8 +84,9 @@ def redis_client(url: str) -> Redis:
 class Pusher:
     """Adds arq messages for due outbox rows, skipping those a message already covers."""
 
-    def __init__(self, redis: Redis) -> None:
+    def __init__(self, redis: Redis, queue: str) -> None:
         self.redis = redis
+        self.queue = queue  # the arq queue (a sorted set) and the prefix of message ids
         self.script = redis.register_script(_PUSH)
         self._warned = -60.0
         self._batch: Coalescer[Queued, int] = Coalescer(self._push_batch, 0)
@@ -102,10 +102,10 @@ class Pusher:
         for job in jobs:
             score = max(now_ms, int(job.run_at * 1000))
             body = serialize_job(FUNCTION, (job.id,), {}, None, now_ms, serializer=_encode)
-            args += [message_id(job), score, score - now_ms + MESSAGE_TTL_MS, body]
+            args += [message_id(self.queue, job), score, score - now_ms + MESSAGE_TTL_MS, body]
         if len(args) == 1:
             return 0
-        keys = [QUEUE, job_key_prefix, in_progress_key_prefix]
+        keys = [self.queue, job_key_prefix, in_progress_key_prefix]
         return int(await self.script(keys=keys, args=args))
 
     async def push_quietly(self, jobs: list[Queued]) -> None:
@@ -144,7 +144,7 @@ class ArqDispatcher:
 
     async def start(self) -> None:
         self.redis = redis_client(self.redis_url)
-        self.pusher = Pusher(self.redis)
+        self.pusher = Pusher(self.redis, self.queue.settings.queue)
         self.queue.listeners.append(self._committed)
 
     async def _committed(self, jobs: list[Queued]) -> None:
@@ -190,7 +190,8 @@ class ArqWorker:
         """
         assert self.redis is not None and self.pusher is not None
         lock_ms = int(self.sweep_interval * 1000)
-        if not await self.redis.set(SWEEP_LOCK, self.queue.worker_id, nx=True, px=lock_ms):
+        lock = f"{self.settings.queue}:sweeper"
+        if not await self.redis.set(lock, self.queue.worker_id, nx=True, px=lock_ms):
             return 0
         pushed = 0
         for _ in range(SWEEP_PAGES):
@@ -231,7 +232,7 @@ class ArqWorker:
         return Worker(
             # Retries are ours (backoff, attempts, dead letters in the outbox), never arq's.
             functions=[func(unionline_run_job, name=FUNCTION, max_tries=1_000_000)],
-            queue_name=QUEUE,
+            queue_name=self.settings.queue,
             redis_pool=pool,
             handle_signals=False,
             max_jobs=self.settings.concurrency,
@@ -267,9 +268,9 @@ class ArqWorker:
             redis_settings,
             job_serializer=_encode,
             job_deserializer=_decode,
-            default_queue_name=QUEUE,
+            default_queue_name=self.settings.queue,
         )
-        self.redis, self.pusher = pool, Pusher(pool)
+        self.redis, self.pusher = pool, Pusher(pool, self.settings.queue)
         self.worker = worker = self._make_worker(pool)
         main = asyncio.create_task(worker.async_run(), name="unionline-arq-worker")
         sweeper = asyncio.create_task(self._sweep_forever(), name="unionline-job-sweeper")

@@ -49,6 +49,8 @@ class JobSettings(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     poll_interval: float = 1.0
     concurrency: int = 8
     executor: Literal["auto", "inprocess", "arq"] = "auto"  # auto: arq when redis_url is set
+    # Redis key prefix of the arq queue; deployments sharing one Redis database need their own.
+    queue: str = "unionline:jobs"
 
 
 class RealtimeSettings(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):

@@ -6,13 +6,14 @@ import asyncio
 import contextlib
 import socket
 from collections.abc import AsyncIterator
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from plugins_for_tests.jobsink import JOB, Apply
 from plugins_for_tests.support import (
     PLUGIN_PATHS,
     enqueue_many,
-    flush_redis,
+    forget_queue,
     jobs_redis_url,
     jobs_runtime,
     runs_by_key,
@@ -21,7 +22,7 @@ from plugins_for_tests.support import (
 )
 from redis.asyncio import Redis
 from unionline import jobs_arq
-from unionline.jobs_arq import QUEUE, ArqDispatcher, ArqWorker
+from unionline.jobs_arq import ArqDispatcher, ArqWorker
 from unionline.runtime import Runtime
 from unionline.testing import require_service
 
@@ -32,12 +33,9 @@ def jobsink_installed(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture
-async def redis_url() -> AsyncIterator[str]:
+def redis_url() -> str:
     require_service("Redis", "127.0.0.1", 6379)
-    url = jobs_redis_url()
-    await flush_redis(url)
-    yield url
-    await flush_redis(url)
+    return jobs_redis_url()
 
 
 @pytest.fixture
@@ -74,16 +72,17 @@ async def settled(rt: Runtime) -> bool:
 async def test_commit_queues_a_message_and_a_rollback_queues_none(
     rt: Runtime, redis: Redis
 ) -> None:
+    queue = rt.settings.jobs.queue
     with pytest.raises(RuntimeError):
         async with rt.db.transaction():
             await rt.jobs.enqueue(JOB, Apply(), key="rolled-back")
             raise RuntimeError("rollback")
-    assert await redis.zcard(QUEUE) == 0
+    assert await redis.zcard(queue) == 0
     async with rt.db.transaction():
         job_id = await rt.jobs.enqueue(JOB, Apply(), key="committed")
-        assert await redis.zcard(QUEUE) == 0  # not before the commit
-    assert [m.decode() for m in await redis.zrange(QUEUE, 0, -1)] == [f"ul:{job_id}:0"]
-    assert await redis.exists(f"arq:job:ul:{job_id}:0")
+        assert await redis.zcard(queue) == 0  # not before the commit
+    assert [m.decode() for m in await redis.zrange(queue, 0, -1)] == [f"{queue}:{job_id}:0"]
+    assert await redis.exists(f"arq:job:{queue}:{job_id}:0")
 
 
 async def test_arq_worker_retries_through_the_outbox(rt: Runtime) -> None:
@@ -105,8 +104,9 @@ async def test_arq_worker_retries_through_the_outbox(rt: Runtime) -> None:
 
 async def test_work_survives_losing_redis(rt: Runtime, redis: Redis) -> None:
     await enqueue_many(rt, 50, lambda n: Apply(value=n))
-    assert await redis.zcard(QUEUE) == 50
-    await redis.flushdb()  # every message is gone; the outbox rows are not
+    assert await redis.zcard(rt.settings.jobs.queue) == 50
+    await forget_queue(jobs_redis_url(), rt.settings.jobs.queue)  # the messages are gone ...
+    assert await redis.zcard(rt.settings.jobs.queue) == 0  # ... the outbox rows are not
     async with arq_worker(rt):
         await wait_for(lambda: settled(rt), 30, "the sweeper to recover the jobs")
     state = await sink(rt)
@@ -121,7 +121,7 @@ async def test_stale_and_duplicate_messages_are_harmless(rt: Runtime, redis: Red
         await wait_for(lambda: settled(rt), 30, "the job")
         assert await worker.run_message(job_id) is None  # a late duplicate finds nothing due
     assert (await sink(rt)).runs == 1
-    assert await redis.zcard(QUEUE) == 0
+    assert await redis.zcard(rt.settings.jobs.queue) == 0
 
 
 async def test_without_redis_jobs_commit_and_run_from_the_database(
@@ -142,14 +142,16 @@ async def test_worker_returns_to_arq_when_redis_comes_back(
 ) -> None:
     monkeypatch.setattr(jobs_arq, "REDIS_RETRY", 0.3)
     port = free_port()
-    url = f"redis://127.0.0.1:{port}/13"  # a proxy to the real Redis, down at first
+    # A proxy to the test Redis, down at first.
+    url = urlunsplit(urlsplit(jobs_redis_url())._replace(netloc=f"127.0.0.1:{port}"))
     async with jobs_runtime(unionline_database_url, redis_url=url) as rt:
+        health = f"{rt.settings.jobs.queue}:health-check"  # written by a running arq worker
         async with arq_worker(rt):
             await enqueue_many(rt, 5, lambda n: Apply(value=n))
             await wait_for(lambda: settled(rt), 30, "jobs to run while Redis is away")
-            assert not await redis.exists(f"{QUEUE}:health-check")
+            assert not await redis.exists(health)
             async with redis_proxy(port):
-                await wait_for(lambda: redis.exists(f"{QUEUE}:health-check"), 30, "arq")
+                await wait_for(lambda: redis.exists(health), 30, "arq to take over")
                 async with rt.db.transaction():
                     for n in range(5, 10):
                         await rt.jobs.enqueue(JOB, Apply(value=n), key=f"sink-{n}")

@@ -15,7 +15,6 @@ from plugins_for_tests.support import (
     cli_env,
     enqueue_many,
     finish,
-    flush_redis,
     jobs_redis_url,
     jobs_runtime,
     settle,
@@ -62,7 +61,6 @@ async def test_worker_burst_runs_what_is_due_and_exits(
     if executor == "arq":
         require_service("Redis", "127.0.0.1", 6379)
         redis = jobs_redis_url()
-        await flush_redis(redis)
     elif executor == "arq-redis-down":
         redis = "redis://127.0.0.1:1/0"  # the worker falls back to the database
     async with jobs_runtime(
@@ -71,14 +69,15 @@ async def test_worker_burst_runs_what_is_due_and_exits(
         await enqueue_many(rt, 20, lambda n: Apply(value=n))
         status, _, err = finish(
             unionline_cli(
-                "worker", "--burst", env=cli_env(unionline_database_url, redis), cwd=tmp_path
+                "worker",
+                "--burst",
+                env=cli_env(unionline_database_url, redis, queue=rt.settings.jobs.queue),
+                cwd=tmp_path,
             )
         )
         assert status == 0, err
         assert (await rt.jobs.counts())["done"] == 20
         assert (await sink(rt)).total == sum(range(20))
-    if executor == "arq":
-        await flush_redis(redis)  # type: ignore[arg-type]
 
 
 def test_plugin_paths_make_a_module_installable(tmp_path: Path) -> None:

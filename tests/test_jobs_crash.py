@@ -16,7 +16,6 @@ from plugins_for_tests.support import (
     PLUGIN_PATHS,
     cli_env,
     enqueue_many,
-    flush_redis,
     jobs_redis_url,
     jobs_runtime,
     runs_by_key,
@@ -47,13 +46,12 @@ async def test_thousand_flaky_jobs_and_a_killed_worker_apply_each_effect_once(
     if executor == "arq":
         require_service("Redis", "127.0.0.1", 6379)
         redis = jobs_redis_url()
-        await flush_redis(redis)
     # With arq the test process only dispatches (pushes messages); it never runs jobs itself.
     async with jobs_runtime(
         unionline_database_url, execute_jobs=redis is not None, redis_url=redis
     ) as rt:
         await enqueue_many(rt, JOBS, lambda n: Apply(value=n, fail_rate=0.2, sleep=0.01))
-        env = cli_env(unionline_database_url, redis)
+        env = cli_env(unionline_database_url, redis, queue=rt.settings.jobs.queue)
         log = tmp_path / "workers.log"
 
         first = unionline_cli("worker", env=env, cwd=tmp_path, log=log)
@@ -95,5 +93,3 @@ async def test_thousand_flaky_jobs_and_a_killed_worker_apply_each_effect_once(
             job = await rt.jobs.get(job_id)
             assert job is not None and job.idempotency_key is not None
             assert second.pid in {pid for _, pid in runs[job.idempotency_key]}
-        if redis is not None:
-            await flush_redis(redis)

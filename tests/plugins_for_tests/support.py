@@ -8,12 +8,13 @@ import os
 import subprocess
 import sys
 import time
+import uuid
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 import msgspec
+from redis.exceptions import RedisError
 
 from unionline import runtime
 from unionline.jobs import InProcessExecutor
@@ -30,17 +31,19 @@ FAST_JOBS = {"backoff_base": 0.05, "backoff_max": 0.5, "poll_interval": 0.05, "l
 
 
 def jobs_redis_url() -> str:
-    """Redis database 13 is the job tests' own: they flush it (the default one is shared)."""
-    parts = urlsplit(redis_url())
-    return urlunsplit(parts._replace(path="/13"))
+    """The test Redis; every test uses a queue of its own there (``jobs.queue``)."""
+    return redis_url()
 
 
-async def flush_redis(url: str) -> None:
+async def forget_queue(url: str, queue: str) -> None:
+    """Delete every Redis key of ``queue`` (its messages and marks): "Redis lost them"."""
     from redis.asyncio import Redis
 
     client = Redis.from_url(url)
     try:
-        await client.flushdb()
+        keys = [key async for key in client.scan_iter(match=f"*{queue}*", count=1000)]
+        if keys:
+            await client.delete(*keys)
     finally:
         await client.aclose()
 
@@ -50,14 +53,20 @@ async def jobs_runtime(
     database_url: str, *, execute_jobs: bool = False, **overrides: Any
 ) -> AsyncIterator[Runtime]:
     """A started runtime with ``jobsink`` enabled, its sink tables created."""
-    jobs = {**FAST_JOBS, **overrides.pop("jobs", {})}
+    jobs = {**FAST_JOBS, "queue": f"unionline-test:{uuid.uuid4().hex[:12]}"}
+    jobs |= overrides.pop("jobs", {})
     # make_settings was called test_settings before (pytest would collect that name).
     make_settings = getattr(testing, "make_settings", None) or testing.test_settings
     settings = make_settings(database_url, plugins=["jobsink"], jobs=jobs, **overrides)
     rt = runtime.build(*runtime.from_settings(settings))
-    async with rt.running(migrate=True, execute_jobs=execute_jobs):
-        await create_tables(rt.db)
-        yield rt
+    try:
+        async with rt.running(migrate=True, execute_jobs=execute_jobs):
+            await create_tables(rt.db)
+            yield rt
+    finally:
+        if settings.redis_url:
+            with contextlib.suppress(OSError, RedisError):
+                await forget_queue(settings.redis_url, settings.jobs.queue)
 
 
 async def enqueue_many(
