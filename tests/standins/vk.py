@@ -73,6 +73,7 @@ class ApiCall:
     method: str
     params: dict[str, str]
     token: str
+    at: float = field(default_factory=time.monotonic)  # when it arrived
 
 
 @dataclass

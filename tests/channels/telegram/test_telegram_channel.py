@@ -22,7 +22,8 @@ class Adapters(TelegramAdapters):
     telegram_settings: ClassVar[dict[str, Any]] = {"request_timeout": 1.0}
 
 
-unionline_settings, env = telegram_fixtures(Adapters())
+adapters = Adapters()
+unionline_settings, env = telegram_fixtures(adapters)
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 40
 
 
@@ -136,7 +137,7 @@ async def test_what_members_send_reaches_the_timeline(
 async def test_a_429_is_honoured_with_retry_after(
     env: ContractEnv, telegram: TelegramStandin
 ) -> None:
-    inbound = await Adapters().inbound(env, 11, sender="1100")
+    inbound = await adapters.inbound(env, 11, sender="1100")
     telegram.bot.inject("sendMessage", too_many_requests(retry_after=1))
     entry_id = await env.reply(inbound["appeal_id"], "Ответ после паузы")
     assert await env.wait_for_delivery(entry_id) == "sent"
@@ -148,7 +149,7 @@ async def test_a_429_is_honoured_with_retry_after(
 async def test_blocked_by_the_member_fails_visibly_and_marks_the_contact(
     env: ContractEnv, telegram: TelegramStandin
 ) -> None:
-    inbound = await Adapters().inbound(env, 12, sender="1200")
+    inbound = await adapters.inbound(env, 12, sender="1200")
     telegram.bot.block(1200)
     entry_id = await env.reply(inbound["appeal_id"], "Вы нас заблокировали?")
     assert await env.wait_for_delivery(entry_id) == "failed"
@@ -161,7 +162,7 @@ async def test_blocked_by_the_member_fails_visibly_and_marks_the_contact(
 async def test_blocking_and_unblocking_the_bot_marks_the_contact(
     env: ContractEnv, telegram: TelegramStandin
 ) -> None:
-    await Adapters().inbound(env, 13, sender="1300")
+    await adapters.inbound(env, 13, sender="1300")
     chat = {"id": 1300, "first_name": "А", "type": "private"}
     user = {"id": 1300, "is_bot": False, "first_name": "А"}
     bot_user = {"id": telegram.bot.id, "is_bot": True, "first_name": "Бот"}
@@ -183,7 +184,7 @@ async def test_blocking_and_unblocking_the_bot_marks_the_contact(
 async def test_a_send_without_answer_is_unknown_and_not_resent(
     env: ContractEnv, telegram: TelegramStandin
 ) -> None:
-    inbound = await Adapters().inbound(env, 16, sender="1600")
+    inbound = await adapters.inbound(env, 16, sender="1600")
     telegram.bot.inject("sendMessage", HANG_AFTER_SEND)
     entry_id = await env.reply(inbound["appeal_id"], "Дошло?")
     assert await env.wait_for_delivery(entry_id) == "unknown"
@@ -196,7 +197,7 @@ async def test_a_send_without_answer_is_unknown_and_not_resent(
 async def test_a_long_reply_is_split_and_a_retry_sends_only_missing_parts(
     env: ContractEnv, telegram: TelegramStandin
 ) -> None:
-    inbound = await Adapters().inbound(env, 17, sender="1700")
+    inbound = await adapters.inbound(env, 17, sender="1700")
     paragraphs = [f"Пункт {n}: " + "условия <коллективного> договора & " * 60 for n in range(5)]
     text = "\n\n".join(p.strip() for p in paragraphs)
     telegram.bot.inject("sendMessage", PASS)
@@ -213,7 +214,7 @@ async def test_files_go_as_photo_or_document(env: ContractEnv, telegram: Telegra
     from unionline.appeals.services import add_reply
 
     h = env.harness
-    inbound = await Adapters().inbound(env, 18, sender="1800")
+    inbound = await adapters.inbound(env, 18, sender="1800")
     ids = []
     for name, content, kind in (
         ("фото.png", PNG, "image/png"),

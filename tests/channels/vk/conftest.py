@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from standins.vk import VkStandin
+
 from unionline.channels.vk.client import VkClient
 
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -12,6 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from standins.vk import HANG_AFTER_SEND, VkStandin
+
 from unionline.channels.vk.client import InputFile, VkClient, random_id_for
 from unionline.channels.vk.errors import MessagesNotAllowed, VkRefused
 from unionline.channels.vk.types import Event, LongPollAnswer, Message, MessageNew

@@ -1,0 +1,103 @@
+"""Decoding recorded-shape VK events (``fixtures/``) into inbound messages."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+import msgspec
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from unionline.channel.types import InboundRequest
+from unionline.channels.vk.channel import VkChannel
+from unionline.channels.vk.decode import decode_event
+from unionline.channels.vk.types import Event
+from unionline.errors import Invalid, UnsupportedUpdate
+
+Load = Callable[[str], dict]
+
+
+def decoded(payload: Load, name: str) -> list[Any]:
+    return decode_event(msgspec.convert(payload(name), Event))
+
+
+def test_message_new(payload: Load) -> None:
+    [message] = decoded(payload, "message_new")
+    assert message.external_id == payload("message_new")["event_id"]
+    assert (message.sender.kind, message.sender.address) == ("vk", "501234567")
+    assert message.conversation == "501234567"
+    assert message.text.startswith("Здравствуйте!")
+    assert message.data["message_id"] == 1201
+
+
+def test_attachments_are_announced_by_url(payload: Load) -> None:
+    [photo] = decoded(payload, "message_new_photo")
+    [picture] = photo.attachments
+    assert picture.remote_ref == "https://sun9-1.userapi.com/impg/base.jpg"  # the original
+    assert picture.content_type == "image/jpeg"
+    [doc] = decoded(payload, "message_new_doc")
+    assert (doc.attachments[0].filename, doc.attachments[0].content_type) == (
+        "заявление.pdf",
+        "application/pdf",
+    )
+    assert doc.attachments[0].size == 48213
+    [voice] = decoded(payload, "message_new_voice")
+    assert voice.attachments[0].remote_ref.endswith(".ogg")
+
+
+def test_an_edit_is_a_new_message_marked_as_edit(payload: Load) -> None:
+    [edited] = decoded(payload, "message_edit")
+    [original] = decoded(payload, "message_new")
+    assert edited.data["edited"] is True and edited.data["message_id"] == 1201
+    assert edited.external_id != original.external_id
+
+
+def test_the_communitys_own_messages_and_confirmations_store_nothing(payload: Load) -> None:
+    assert decoded(payload, "message_reply") == []
+    assert decoded(payload, "confirmation") == []
+    with pytest.raises(UnsupportedUpdate):
+        decoded(payload, "group_join")
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=10),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=4)
+    ),
+    max_leaves=12,
+)
+events = st.fixed_dictionaries(
+    {
+        "type": st.sampled_from(["message_new", "message_edit", "message_reply", "group_join"]),
+        "object": st.one_of(
+            json_values,
+            st.fixed_dictionaries(
+                {
+                    "message": st.dictionaries(
+                        st.sampled_from(
+                            ["id", "date", "peer_id", "from_id", "text", "attachments", "out"]
+                        ),
+                        json_values,
+                        max_size=7,
+                    )
+                }
+            ),
+        ),
+    },
+    optional={"event_id": st.text(max_size=40), "group_id": st.integers()},
+)
+
+
+@given(st.one_of(events, json_values))
+async def test_any_body_is_decoded_or_refused_by_intent(body: Any) -> None:
+    request = InboundRequest(
+        method="POST", path="/", headers={}, query={}, body=json.dumps(body).encode()
+    )
+    try:
+        messages = await VkChannel().decode(None, request)  # type: ignore[arg-type]
+    except (Invalid, UnsupportedUpdate):
+        return
+    assert all(m.text or m.attachments for m in messages)
