@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 import setuptools
+
 from unionline.plugin_host import builtin_sources
 
 ROOT = Path(__file__).resolve().parent.parent
