@@ -124,9 +124,13 @@ def check_source(
     source: str, module: str, is_package: bool, rule: Callable[[str, str], str | None]
 ) -> list[str]:
     problems = []
+    reported: set[tuple[int, str]] = set()
     for line, imported in imported_modules(source, module, is_package):
+        if (line, imported.rpartition(".")[0]) in reported:
+            continue  # ``from bad import a, b``: ``bad`` is reported once, not each name
         problem = rule(module, imported)
         if problem:
+            reported.add((line, imported))
             problems.append(f"{module}:{line}: {problem}")
     return problems
 
