@@ -1,4 +1,4 @@
-"""Core plugin: the operator console (websocket endpoint and, later, the UI)."""
+"""Core plugin: the operator console (websocket endpoint and the browser UI)."""
 
 from __future__ import annotations
 
@@ -9,5 +9,6 @@ from unionline.registry import RoutesRegistrar
 @hookimpl
 def register_routes(register: RoutesRegistrar) -> None:
     from unionline.console.routes import console_socket
+    from unionline.console.ui_routes import console_routes
 
-    register(console_socket)
+    register(console_socket, *console_routes())

@@ -1,0 +1,102 @@
+// One timeline entry as DOM. Member text is always text (textContent); e-mail HTML (an entry
+// whose data carries "html", sanitized by the server) goes into a sandboxed iframe only.
+
+import { h, sandboxedHtml } from "../js/dom.js";
+import { channelIcon, deliveryMark, timeTag } from "../js/format.js";
+import { t } from "../js/i18n.js";
+import { memberName, operatorName } from "../js/store.js";
+
+export function entryElement(entry) {
+  const render = RENDERERS[entry.kind] || systemEntry;
+  const el = render(entry);
+  el.dataset.entryId = String(entry.id);
+  el.dataset.kind = entry.kind;
+  return el;
+}
+
+const RENDERERS = {
+  message_in: (e) => message(e, "in", e.data.sender_name || memberName(e.member_id) || t("timeline.member")),
+  message_out: (e) => message(e, "out", e.author_id ? operatorName(e.author_id) : t("timeline.system")),
+  note: noteEntry,
+  status_changed: (e) => event(e, t("timeline.status", { old: t(`status.${e.data.old}`), new: t(`status.${e.data.new}`) })),
+  assigned: (e) => event(e, e.data.new ? t("timeline.assigned", { name: operatorName(e.data.new) }) : t("timeline.unassigned")),
+  priority_changed: (e) => event(e, t("timeline.priority", { old: t(`priority.${e.data.old}`), new: t(`priority.${e.data.new}`) })),
+  tags_changed: tagsEntry,
+  linked: (e) => event(e, t("timeline.linked", { number: e.data.other_number || e.data.number || "" })),
+  merged: (e) => event(e, e.body || t("timeline.merged")),
+};
+
+function message(entry, direction, author) {
+  const body = h("div", { class: "bubble-body" });
+  if (typeof entry.data.html === "string" && entry.data.html) {
+    body.append(sandboxedHtml(entry.data.html, t("timeline.mail_html")));
+    if (entry.body) body.append(h("details", { class: "mail-text" }, h("summary", {}, "text/plain"), h("pre", {}, entry.body)));
+  } else {
+    body.append(h("p", { class: "text" }, entry.body));
+  }
+  const files = attachments(entry.data.attachments);
+  return h(
+    "article",
+    { class: `entry message message-${direction}` },
+    h(
+      "header",
+      {},
+      channelIcon(entry.channel),
+      h("span", { class: "author" }, author),
+      timeTag(entry.created_at),
+      direction === "out" && entry.delivery_status ? deliveryMark(entry.delivery_status, entry.data.delivery_error) : null,
+    ),
+    entry.data.subject ? h("p", { class: "mail-subject" }, entry.data.subject) : null,
+    body,
+    files,
+  );
+}
+
+function attachments(list) {
+  if (!Array.isArray(list) || !list.length) return null;
+  return h(
+    "ul",
+    { class: "attachments" },
+    list.map((file) => {
+      const name = file.filename || file.name || t("timeline.attachment");
+      const url = typeof file.url === "string" && file.url.startsWith("/api/attachments/") ? file.url : null;
+      return h("li", {}, url ? h("a", { href: url, target: "_blank", rel: "noopener" }, `↓ ${name}`) : `↓ ${name}`);
+    }),
+  );
+}
+
+/** A note, with @logins of known operators highlighted (still plain text nodes). */
+function noteEntry(entry) {
+  const text = h("p", { class: "text" });
+  for (const part of entry.body.split(/(@[\w.@-]+)/)) {
+    if (part.startsWith("@")) text.append(h("span", { class: "mention" }, part));
+    else if (part) text.append(part);
+  }
+  return h(
+    "article",
+    { class: "entry note" },
+    h("header", {}, h("span", { class: "note-label" }, t("timeline.note")), h("span", { class: "author" }, operatorName(entry.author_id)), timeTag(entry.created_at)),
+    text,
+  );
+}
+
+function tagsEntry(entry) {
+  const parts = [];
+  if (entry.data.added && entry.data.added.length) parts.push(t("timeline.tags_added", { tags: entry.data.added.join(", ") }));
+  if (entry.data.removed && entry.data.removed.length) parts.push(t("timeline.tags_removed", { tags: entry.data.removed.join(", ") }));
+  return event(entry, parts.join("; "));
+}
+
+function event(entry, text) {
+  const by = entry.author_id ? t("timeline.by", { name: operatorName(entry.author_id) }) : "";
+  return h("div", { class: "entry event" }, h("span", {}, text), by ? h("span", { class: "by" }, by) : null, timeTag(entry.created_at));
+}
+
+function systemEntry(entry) {
+  const data = entry.data || {};
+  if (data.action === "created") {
+    const text = t("timeline.created", { number: data.number || "" });
+    return event(entry, data.reopened_from ? `${text} · ${t("timeline.reopened_from", { number: data.reopened_from })}` : text);
+  }
+  return event(entry, entry.body || data.action || entry.kind);
+}

@@ -1,0 +1,200 @@
+// One appeal: header, controls, viewers and typing, the timeline (live), the composer and
+// the member card. While open it tells colleagues "viewing" every 20 s (and at once when a
+// colleague newly opens the same appeal, so both see each other quickly).
+
+import { signal } from "../js/actions.js";
+import { get } from "../js/api.js";
+import { coalesce, h, replace } from "../js/dom.js";
+import { channelIcon, deliveryMark, priorityChip, statusChip, time } from "../js/format.js";
+import { t } from "../js/i18n.js";
+import { active, on, store, upsertAppeal } from "../js/store.js";
+import { controls } from "./controls.js";
+import { entryElement } from "./timeline.js";
+import "./ul-composer.js";
+import "./ul-member-card.js";
+
+const VIEWING_EVERY = 20000;
+
+class UlAppealView extends HTMLElement {
+  connectedCallback() {
+    this.entries = new Map();
+    this.redrawHead = coalesce(() => this.renderHead());
+    this.offs = [
+      on("appeals", () => this.appealChanged()),
+      on("event", (frame) => this.event(frame)),
+      on("viewers", (d) => this.viewers(d)),
+      on("typing", () => this.renderPresence()),
+      on("operators", this.redrawHead),
+    ];
+    this.onLang = () => this.rebuild();
+    window.addEventListener("ul-lang", this.onLang);
+    this.onVisible = () => document.visibilityState === "visible" && this.announce();
+    document.addEventListener("visibilitychange", this.onVisible);
+    this.open(this.getAttribute("appeal-id"));
+  }
+
+  disconnectedCallback() {
+    this.offs.forEach((off) => off());
+    window.removeEventListener("ul-lang", this.onLang);
+    document.removeEventListener("visibilitychange", this.onVisible);
+    this.leave();
+  }
+
+  async open(id) {
+    this.leave();
+    this.appealId = id;
+    this.entries.clear();
+    replace(this, h("p", { class: "muted pad" }, t("appeal.loading")));
+    try {
+      const [appeal, entries] = await Promise.all([get(`/api/appeals/${id}`), this.loadTimeline(id)]);
+      if (id !== this.appealId) return;
+      upsertAppeal(appeal);
+      for (const entry of entries) this.entries.set(entry.id, entry);
+      this.rebuild();
+      this.announce();
+      this.viewingTimer = setInterval(() => this.announce(), VIEWING_EVERY);
+    } catch (error) {
+      if (id === this.appealId) replace(this, h("p", { class: "muted pad" }, error.message || String(error)));
+    }
+  }
+
+  async loadTimeline(id) {
+    const items = [];
+    let cursor = null;
+    do {
+      const page = await get(`/api/appeals/${id}/timeline`, { cursor, limit: 200 });
+      items.push(...page.items);
+      cursor = page.next_cursor;
+    } while (cursor);
+    return items;
+  }
+
+  announce() {
+    if (this.appealId && this.head) signal("viewing", { appeal_id: this.appealId, viewing: true });
+  }
+
+  leave() {
+    clearInterval(this.viewingTimer);
+    if (this.appealId && this.head) signal("viewing", { appeal_id: this.appealId, viewing: false });
+    this.head = null;
+  }
+
+  get appeal() {
+    return store.appeals.get(this.appealId);
+  }
+
+  /** The channel a reply goes to: the member's last message, else where the appeal began. */
+  replyChannel() {
+    const incoming = [...this.entries.values()].filter((e) => e.kind === "message_in" && e.channel);
+    return incoming.length ? incoming[incoming.length - 1].channel : this.appeal.channel;
+  }
+
+  rebuild() {
+    const appeal = this.appeal;
+    if (!appeal) return;
+    this.head = h("header", { class: "appeal-head" });
+    this.presence = h("div", { class: "presence-line", "aria-live": "polite" });
+    this.timeline = h("ol", { class: "timeline", "aria-label": "timeline" });
+    this.composer = h("ul-composer");
+    this.card = h("ul-member-card", { "member-id": appeal.member_id, "appeal-id": appeal.id });
+    replace(
+      this,
+      h(
+        "div",
+        { class: "appeal-layout" },
+        h("section", { class: "appeal-main" }, this.head, this.presence, h("div", { class: "timeline-scroll" }, this.timeline), this.composer),
+        h("aside", { class: "appeal-side" }, this.card),
+      ),
+    );
+    this.renderHead(true);
+    this.renderPresence();
+    this.renderTimeline();
+  }
+
+  renderHead(force = false) {
+    const appeal = this.appeal;
+    if (!this.head || !appeal) return;
+    // Redraw only when this appeal changed: keeps focus in the tag input and the selects.
+    const key = [appeal.updated_at, appeal.assignee_id, appeal.status, appeal.priority, (appeal.tags || []).join("\u0000"), this.replyChannel(), store.operators.size, (store.queues || []).length].join("|");
+    if (!force && key === this.headKey) return;
+    this.headKey = key;
+    replace(
+      this.head,
+      h(
+        "div",
+        { class: "appeal-title" },
+        h("a", { href: "#/", class: "back", dataset: { back: "1" } }, t("appeal.back")),
+        channelIcon(appeal.channel),
+        h("h2", {}, h("span", { class: "appeal-number" }, appeal.number), " ", h("span", { class: "appeal-subject" }, appeal.subject || t("appeal.no_subject"))),
+        statusChip(appeal.status),
+        priorityChip(appeal.priority),
+        appeal.created_at ? h("span", { class: "muted" }, t("appeal.created", { time: time(appeal.created_at) })) : null,
+      ),
+      controls(appeal, store.queues || []),
+    );
+    const channel = this.replyChannel();
+    const caps = store.channels.get(channel);
+    this.composer.setAppeal(appeal, channel, caps && caps.max_text_length);
+  }
+
+  renderPresence() {
+    if (!this.presence) return;
+    const viewing = active(store.viewers, this.appealId);
+    const typing = active(store.typing, this.appealId);
+    replace(
+      this.presence,
+      viewing.length ? h("span", { class: "viewers" }, t("appeal.viewing", { names: viewing.join(", ") })) : null,
+      typing.length ? h("span", { class: "typing" }, t("appeal.typing", { names: typing.join(", ") })) : null,
+    );
+  }
+
+  viewers(detail) {
+    // A colleague just opened this appeal: answer at once so they see us without waiting.
+    if (detail && detail.appealId === this.appealId && detail.fresh && detail.on) this.announce();
+    this.renderPresence();
+  }
+
+  renderTimeline() {
+    const entries = [...this.entries.values()].sort((a, b) => a.id - b.id);
+    replace(this.timeline, entries.length ? entries.map((e) => h("li", {}, entryElement(e))) : h("li", { class: "muted" }, t("timeline.empty")));
+    this.scrollDown();
+  }
+
+  scrollDown() {
+    const box = this.timeline && this.timeline.parentElement;
+    if (box) box.scrollTop = box.scrollHeight;
+  }
+
+  appealChanged() {
+    if (this.head) this.redrawHead();
+  }
+
+  event(frame) {
+    const data = frame.data || {};
+    if (data.appeal_id !== this.appealId || !this.timeline) return;
+    if (data.entry && !this.entries.has(data.entry.id)) {
+      this.entries.set(data.entry.id, data.entry);
+      const box = this.timeline.parentElement;
+      const atBottom = box.scrollHeight - box.scrollTop - box.clientHeight < 80;
+      if (this.entries.size === 1) replace(this.timeline);
+      this.timeline.append(h("li", {}, entryElement(data.entry)));
+      if (atBottom || data.entry.author_id === store.me.id) this.scrollDown();
+      if (data.entry.kind === "message_in") this.redrawHead(); // the reply channel may change
+    } else if (frame.event === "appeal.delivery_updated") {
+      this.delivery(data);
+    } else if (frame.event === "appeal.merged") {
+      this.open(this.appealId);
+    }
+  }
+
+  delivery(data) {
+    const entry = this.entries.get(data.entry_id);
+    if (!entry) return;
+    entry.delivery_status = data.delivery_status;
+    if (data.error) entry.data = { ...entry.data, delivery_error: data.error };
+    const old = this.timeline.querySelector(`[data-entry-id="${data.entry_id}"] .delivery`);
+    if (old) old.replaceWith(deliveryMark(data.delivery_status, data.error));
+  }
+}
+
+customElements.define("ul-appeal-view", UlAppealView);

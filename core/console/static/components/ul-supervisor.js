@@ -1,0 +1,146 @@
+// The supervisor view: load per operator, queue lengths and waiting times. Uses the routing
+// stats API when the app has one; otherwise computes load and waits from /api/appeals.
+// Refreshes on appeal events (at most every 3 s) and every 30 s for the waiting clocks.
+
+import { allPages } from "../js/api.js";
+import { h, replace } from "../js/dom.js";
+import { duration, time } from "../js/format.js";
+import { t } from "../js/i18n.js";
+import { routingStats } from "../js/routing.js";
+import { ACTIVE, can, on, operatorName, store } from "../js/store.js";
+
+const THROTTLE = 3000;
+
+class UlSupervisor extends HTMLElement {
+  connectedCallback() {
+    this.onLang = () => this.render();
+    window.addEventListener("ul-lang", this.onLang);
+    if (!can("appeals.assign")) {
+      replace(this, h("p", { class: "pad muted" }, t("sup.forbidden")));
+      return;
+    }
+    this.offs = [on("event", () => this.soon()), on("presence", () => this.soon())];
+    this.timer = setInterval(() => this.load(), 30000);
+    this.load();
+  }
+
+  disconnectedCallback() {
+    window.removeEventListener("ul-lang", this.onLang);
+    (this.offs || []).forEach((off) => off());
+    clearInterval(this.timer);
+    clearTimeout(this.pending);
+  }
+
+  soon() {
+    if (this.pending) return;
+    this.pending = setTimeout(() => {
+      this.pending = null;
+      this.load();
+    }, THROTTLE);
+  }
+
+  async load() {
+    try {
+      this.stats = (await routingStats()) || (await computed());
+      this.at = new Date().toISOString();
+    } catch (error) {
+      this.error = error.message;
+    }
+    this.render();
+  }
+
+  render() {
+    if (!can("appeals.assign")) return replace(this, h("p", { class: "pad muted" }, t("sup.forbidden")));
+    const s = this.stats;
+    if (!s) return replace(this, h("p", { class: "pad muted" }, this.error || t("list.loading")));
+    replace(
+      this,
+      h(
+        "section",
+        { class: "supervisor pad" },
+        h("h2", {}, t("sup.title")),
+        s.computed ? h("p", { class: "muted" }, t("sup.computed")) : null,
+        this.operatorTable(s.operators),
+        h("h2", {}, t("sup.queues")),
+        this.queueTable(s.queues),
+        h("p", { class: "muted" }, t("sup.updated", { time: time(this.at) })),
+      ),
+    );
+  }
+
+  operatorTable(rows) {
+    return h(
+      "table",
+      { class: "grid operators-load" },
+      h("thead", {}, h("tr", {}, ["sup.operator", "sup.presence", "sup.open", "sup.capacity", "sup.load"].map((k) => h("th", { scope: "col" }, t(k))))),
+      h(
+        "tbody",
+        {},
+        rows.map((r) => {
+          const load = r.capacity ? Math.round((100 * r.open) / r.capacity) : null;
+          return h(
+            "tr",
+            { dataset: { operator: r.id } },
+            h("th", { scope: "row" }, r.name),
+            h("td", {}, r.presence ? h("span", { class: `presence-dot presence-${r.presence}` }, t(`presence.${r.presence}`)) : "—"),
+            h("td", { class: "num" }, String(r.open)),
+            h("td", { class: "num" }, r.capacity == null ? "—" : String(r.capacity)),
+            h("td", {}, load == null ? "—" : h("span", { class: "meter" }, h("meter", { min: 0, max: 100, low: 70, high: 95, optimum: 40, value: Math.min(load, 100) }), ` ${load}%`)),
+          );
+        }),
+      ),
+    );
+  }
+
+  queueTable(rows) {
+    const now = Date.now();
+    return h(
+      "table",
+      { class: "grid queues" },
+      h("thead", {}, h("tr", {}, ["sup.queue", "sup.waiting", "sup.oldest", "sup.avg_wait"].map((k) => h("th", { scope: "col" }, t(k))))),
+      h(
+        "tbody",
+        {},
+        rows.map((q) =>
+          h(
+            "tr",
+            { dataset: { queue: q.id || "" } },
+            h("th", { scope: "row" }, q.name || t("sup.unassigned")),
+            h("td", { class: "num" }, String(q.waiting)),
+            h("td", {}, q.oldest_since ? duration(now - q.oldest_since) : "—"),
+            h("td", {}, q.avg_wait_ms != null ? duration(q.avg_wait_ms) : q.waiting ? duration(q.total_wait_ms / q.waiting) : "—"),
+          ),
+        ),
+      ),
+    );
+  }
+}
+
+/** Without the routing API: open appeals per assignee and the unassigned ones' waits. */
+async function computed() {
+  const appeals = await allPages("/api/appeals/", { status: ACTIVE, limit: 200 }, 10);
+  const open = new Map();
+  const waiting = [];
+  for (const a of appeals) {
+    if (a.assignee_id) open.set(a.assignee_id, (open.get(a.assignee_id) || 0) + 1);
+    else waiting.push(Date.parse(a.last_member_message_at || a.created_at));
+  }
+  const ids = new Set([...store.operators.keys(), ...open.keys()]);
+  const operators = [...ids]
+    .map((id) => {
+      const o = store.operators.get(id);
+      return { id, name: operatorName(id), open: open.get(id) || 0, capacity: o ? o.capacity : null, presence: store.presence.get(id) || null };
+    })
+    .sort((a, b) => b.open - a.open || a.name.localeCompare(b.name));
+  const now = Date.now();
+  const queue = {
+    id: "",
+    name: t("sup.unassigned"),
+    waiting: waiting.length,
+    oldest_since: waiting.length ? Math.min(...waiting) : null,
+    total_wait_ms: waiting.reduce((sum, since) => sum + (now - since), 0),
+  };
+  return { computed: true, operators, queues: [queue] };
+}
+
+customElements.define("ul-supervisor", UlSupervisor);

@@ -1,0 +1,6 @@
+// Entry point of the operator console (ES modules, no build step, no third-party requests).
+
+import { setLang, lang } from "./i18n.js";
+import "../components/ul-app.js";
+
+setLang(lang(), false); // title and <html lang> in the chosen language

@@ -1,0 +1,78 @@
+// Small presentational helpers: channel icons, delivery marks, times, status chips.
+
+import { badge, h } from "./dom.js";
+import { locale, t } from "./i18n.js";
+
+// Letters and symbols present in common fonts (DejaVu, Liberation): no emoji font needed.
+const CHANNEL_ICONS = {
+  telegram: ["TG", "ch-telegram"],
+  vk: ["VK", "ch-vk"],
+  email: ["✉", "ch-email"],
+  mail: ["✉", "ch-email"],
+  phone: ["☎", "ch-phone"],
+  voice: ["☎", "ch-phone"],
+  web: ["◎", "ch-web"],
+  reference: ["R", "ch-reference"],
+  manual: ["✎", "ch-manual"],
+};
+
+export function channelTitle(channel) {
+  const key = `channel.${channel}`;
+  const text = t(key);
+  return text === key ? channel : text;
+}
+
+export function channelIcon(channel) {
+  const [text, cls] = CHANNEL_ICONS[channel] || [(channel || "?").slice(0, 2).toUpperCase(), "ch-other"];
+  const icon = badge(text, `channel ${cls}`, channelTitle(channel));
+  icon.dataset.channel = channel || "";
+  return icon;
+}
+
+const DELIVERY_MARKS = { queued: "…", sent: "✓", delivered: "✓✓", read: "✓✓", failed: "⚠", unknown: "?" };
+
+export function deliveryMark(status, error) {
+  const label = t(`delivery.${status}`);
+  return h(
+    "span",
+    { class: `delivery delivery-${status}`, title: error ? `${label}: ${error}` : label, dataset: { status } },
+    h("span", { class: "delivery-mark", "aria-hidden": "true" }, DELIVERY_MARKS[status] || "?"),
+    h("span", { class: "delivery-label" }, label),
+  );
+}
+
+export function statusChip(status) {
+  return h("span", { class: `chip status-${status}`, dataset: { status } }, t(`status.${status}`));
+}
+
+export function priorityChip(priority) {
+  if (priority === "normal") return null;
+  return h("span", { class: `chip priority-${priority}`, dataset: { priority } }, t(`priority.${priority}`));
+}
+
+export function time(value) {
+  if (!value) return "";
+  const date = new Date(value);
+  const today = new Date();
+  const sameDay = date.toDateString() === today.toDateString();
+  const options = sameDay ? { hour: "2-digit", minute: "2-digit" } : { day: "numeric", month: "short", hour: "2-digit", minute: "2-digit" };
+  return new Intl.DateTimeFormat(locale(), options).format(date);
+}
+
+export function fullTime(value) {
+  return value ? new Intl.DateTimeFormat(locale(), { dateStyle: "medium", timeStyle: "short" }).format(new Date(value)) : "";
+}
+
+/** A duration in ms as "5 мин" / "2 ч" / "3 дн". */
+export function duration(ms) {
+  const minutes = Math.floor(ms / 60000);
+  if (minutes < 1) return t("time.just_now");
+  if (minutes < 60) return t("time.minutes", { n: minutes });
+  const hours = Math.floor(minutes / 60);
+  if (hours < 48) return t("time.hours", { n: hours });
+  return t("time.days", { n: Math.floor(hours / 24) });
+}
+
+export function timeTag(value) {
+  return h("time", { datetime: value || null, title: fullTime(value) }, time(value));
+}

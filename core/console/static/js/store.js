@@ -1,0 +1,168 @@
+// The console's shared state: who is signed in, operators, channels, the appeals seen so far
+// (from REST pages and from events), members, and the ephemeral viewing/typing signals.
+// Components subscribe with on(type, fn); events: "appeals", "members", "event", "signal",
+// "viewers", "typing", "operators", "presence".
+
+import { get } from "./api.js";
+
+export const ACTIVE = ["new", "open", "waiting"];
+export const STATUSES = ["new", "open", "waiting", "resolved", "closed"];
+export const PRIORITIES = ["low", "normal", "high", "urgent"];
+// Mirrors the server's lifecycle (core/appeals/lifecycle.py); the server decides anyway.
+export const TRANSITIONS = {
+  new: ["open", "waiting", "resolved", "closed"],
+  open: ["waiting", "resolved", "closed"],
+  waiting: ["open", "resolved", "closed"],
+  resolved: ["open", "closed"],
+  closed: [],
+};
+const VIEWER_TTL = 50000; // a viewer repeats every 20 s; two misses and they are gone
+const TYPING_TTL = 6000;
+
+const bus = new EventTarget();
+const scheduled = new Set();
+
+export const store = {
+  me: null,
+  permissions: new Set(),
+  operators: new Map(),
+  channels: new Map(),
+  appeals: new Map(),
+  previews: new Map(),
+  members: new Map(),
+  viewers: new Map(), // appeal id -> Map(operator id -> {name, until})
+  typing: new Map(), // appeal id -> Map(operator id -> {name, until})
+  presence: new Map(), // operator id -> online/away/offline (when routing provides it)
+  socket: null,
+};
+
+export function on(type, fn) {
+  const listener = (event) => fn(event.detail);
+  bus.addEventListener(type, listener);
+  return () => bus.removeEventListener(type, listener);
+}
+
+export function emit(type, detail) {
+  bus.dispatchEvent(new CustomEvent(type, { detail }));
+}
+
+/** Emit ``type`` once for a burst of changes (next microtask). */
+function soon(type) {
+  if (scheduled.has(type)) return;
+  scheduled.add(type);
+  queueMicrotask(() => {
+    scheduled.delete(type);
+    emit(type);
+  });
+}
+
+export function can(permission) {
+  return store.permissions.has(permission);
+}
+
+export function reset() {
+  store.me = null;
+  store.permissions = new Set();
+  for (const map of [store.operators, store.appeals, store.previews, store.members, store.viewers, store.typing, store.presence]) {
+    map.clear();
+  }
+}
+
+// -- appeals ---------------------------------------------------------------------------------
+
+/** Keep the newest version of an appeal (REST answers and event summaries interleave). */
+export function upsertAppeal(appeal) {
+  if (!appeal || !appeal.id) return;
+  const known = store.appeals.get(appeal.id);
+  if (known && Date.parse(known.updated_at) > Date.parse(appeal.updated_at)) return;
+  store.appeals.set(appeal.id, { ...known, ...appeal });
+  soon("appeals");
+}
+
+export function applyEvent(frame) {
+  const data = frame.data || {};
+  if (data.appeal) upsertAppeal(data.appeal);
+  if (data.preview && data.appeal_id && (frame.event === "appeal.message_in" || frame.event === "appeal.message_out")) {
+    store.previews.set(data.appeal_id, { text: data.preview, kind: frame.event.slice(7) });
+  }
+  emit("event", frame);
+}
+
+// -- operators and members -------------------------------------------------------------------
+
+export function operatorName(id) {
+  if (!id) return "";
+  const operator = store.operators.get(id);
+  if (operator) return operator.name || operator.login;
+  if (store.me && store.me.id === id) return store.me.name || store.me.login;
+  return id.slice(0, 8);
+}
+
+const memberRequests = new Map();
+
+/** The member (cached); fetched once, "members" fires when it arrives. */
+export function member(id) {
+  if (!id) return null;
+  if (store.members.has(id)) return store.members.get(id);
+  if (!memberRequests.has(id)) {
+    memberRequests.set(
+      id,
+      get(`/api/members/${id}`)
+        .then((found) => {
+          store.members.set(id, found);
+          soon("members");
+          return found;
+        })
+        .catch(() => null)
+        .finally(() => memberRequests.delete(id)),
+    );
+  }
+  return null;
+}
+
+export async function loadMember(id, fresh = false) {
+  if (fresh) store.members.delete(id);
+  const known = member(id);
+  return known || (await memberRequests.get(id)) || store.members.get(id) || null;
+}
+
+export function memberName(id) {
+  const found = member(id);
+  return found ? found.full_name : "";
+}
+
+// -- ephemeral signals -----------------------------------------------------------------------
+
+export function applySignal(frame) {
+  const data = frame.data || {};
+  const me = store.me && store.me.id;
+  if (frame.signal === "viewing" || frame.signal === "typing") {
+    if (!data.appeal_id || data.operator_id === me) return;
+    const table = frame.signal === "viewing" ? store.viewers : store.typing;
+    const ttl = frame.signal === "viewing" ? VIEWER_TTL : TYPING_TTL;
+    const forAppeal = table.get(data.appeal_id) || new Map();
+    const fresh = !forAppeal.has(data.operator_id);
+    if (data.on === false) forAppeal.delete(data.operator_id);
+    else forAppeal.set(data.operator_id, { name: data.name || operatorName(data.operator_id), until: Date.now() + ttl });
+    table.set(data.appeal_id, forAppeal);
+    emit(frame.signal === "viewing" ? "viewers" : "typing", { appealId: data.appeal_id, operatorId: data.operator_id, fresh, on: data.on !== false });
+  } else if (frame.signal === "presence") {
+    if (data.operator_id) store.presence.set(data.operator_id, data.status || data.presence);
+    emit("presence", data);
+  }
+  emit("signal", frame);
+}
+
+/** Names of the colleagues currently viewing / typing in ``appealId`` (expired ones dropped). */
+export function active(table, appealId) {
+  const forAppeal = table.get(appealId);
+  if (!forAppeal) return [];
+  const now = Date.now();
+  for (const [id, entry] of forAppeal) if (entry.until < now) forAppeal.delete(id);
+  return [...forAppeal.values()].map((entry) => entry.name);
+}
+
+setInterval(() => {
+  if (store.viewers.size) emit("viewers", {});
+  if (store.typing.size) emit("typing", {});
+}, 5000);
