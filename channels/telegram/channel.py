@@ -6,6 +6,7 @@ import hmac
 import time
 import uuid
 from collections.abc import Sequence
+from typing import TypeAlias
 
 from unionline.channel.attachments import read_attachment
 from unionline.channel.types import (
@@ -29,7 +30,7 @@ from unionline.channels.telegram.types import Message, Update
 from unionline.errors import Forbidden, PermanentFailure, Unauthorized
 from unionline.runtime import current
 
-Account = ChannelAccount[BotConfig, BotSecrets]
+Account: TypeAlias = ChannelAccount[BotConfig, BotSecrets]
 PHOTO_TYPES = ("image/jpeg", "image/png")
 MAX_PHOTO_BYTES = 10 * 1024 * 1024  # sendPhoto's limit; bigger images go as documents
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hmac
 from collections.abc import Sequence
+from typing import TypeAlias
 from urllib.parse import urlsplit
 
 from unionline.channel.attachments import read_attachment
@@ -28,7 +29,7 @@ from unionline.channels.vk.settings import CommunityConfig, CommunitySecrets, vk
 from unionline.channels.vk.types import Event
 from unionline.errors import Forbidden, PermanentFailure, Unauthorized
 
-Account = ChannelAccount[CommunityConfig, CommunitySecrets]
+Account: TypeAlias = ChannelAccount[CommunityConfig, CommunitySecrets]
 MAX_TEXT = 4096
 MAX_ATTACHMENTS = 10  # per message
 PHOTO_TYPES = ("image/jpeg", "image/png", "image/gif")

@@ -12,7 +12,7 @@ import asyncio
 import hashlib
 import threading
 import time
-from typing import Any, TypeVar
+from typing import Any
 
 import httpx
 import msgspec
@@ -28,7 +28,6 @@ from unionline.channels.vk.types import (
 from unionline.errors import NotReady, PermanentFailure
 
 DEFAULT_BASE_URL = "https://api.vk.com"
-T = TypeVar("T")
 
 
 def random_id_for(message_id: object, part: int = 0) -> int:
@@ -115,7 +114,9 @@ class VkClient:
     # -- methods ---------------------------------------------------------------------------
 
     async def get_group(self) -> Group:
-        answer = await self.call("groups.getById", {"group_id": self.group_id}, dict[str, Any])
+        answer: dict[str, Any] = await self.call(
+            "groups.getById", {"group_id": self.group_id}, dict[str, Any]
+        )
         return msgspec.convert(answer["groups"][0], Group)
 
     async def send_message(
@@ -159,11 +160,11 @@ class VkClient:
 
     async def upload_document(self, peer_id: int, file: InputFile) -> str:
         """Upload a document for a message; returns its ``attachment`` string."""
-        server = await self.call(
+        server: dict[str, Any] = await self.call(
             "docs.getMessagesUploadServer", {"type": "doc", "peer_id": peer_id}, dict[str, Any]
         )
         uploaded = await self._upload(server["upload_url"], "file", file)
-        saved = await self.call(
+        saved: Any = await self.call(
             "docs.save", {"file": uploaded.get("file"), "title": file.file_name}, dict[str, Any]
         )
         doc = saved["doc"]
@@ -171,11 +172,11 @@ class VkClient:
 
     async def upload_photo(self, peer_id: int, file: InputFile) -> str:
         """Upload a photo for a message; returns its ``attachment`` string."""
-        server = await self.call(
+        server: dict[str, Any] = await self.call(
             "photos.getMessagesUploadServer", {"peer_id": peer_id}, dict[str, Any]
         )
         uploaded = await self._upload(server["upload_url"], "photo", file)
-        saved = await self.call(
+        saved: Any = await self.call(
             "photos.saveMessagesPhoto",
             {k: uploaded.get(k) for k in ("photo", "server", "hash")},
             list[dict[str, Any]],
@@ -209,7 +210,7 @@ class VkClient:
 
     # -- the transport ---------------------------------------------------------------------
 
-    async def call(self, method: str, params: dict[str, Any], result_type: type[T] | Any) -> T:
+    async def call(self, method: str, params: dict[str, Any], result_type: Any) -> Any:
         """POST ``method`` form-encoded; decode ``response`` or raise the error by intent."""
         if self.pacer is not None and (delay := self.pacer.reserve()) > 0:
             await asyncio.sleep(delay)
