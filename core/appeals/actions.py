@@ -253,7 +253,8 @@ async def set_assignee(
     row: dict[str, Any], operator_id: uuid.UUID | None, author_id: uuid.UUID | None, *, expect: Any
 ) -> dict[str, Any]:
     """``UPDATE … WHERE assignee_id`` is ``expect`` (None: unassigned; ``_ANY``: anyone)."""
-    where, args = "", ()
+    where = ""
+    args: tuple[Any, ...] = ()
     if expect is None:
         where = " AND assignee_id IS NULL"
     elif expect is not _ANY:
