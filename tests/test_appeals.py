@@ -300,7 +300,7 @@ async def test_scoping_hides_other_organizations(
     mine, _ = await inbound(a, member_a, "Про зарплату")
     theirs, _ = await inbound(b, member_b, "Про зарплату тоже")
     shared, _ = await inbound(b, member_a, "Анна пишет в другую организацию")
-    _, token = await h.create_operator("op-a", "operator", a)
+    op_id, token = await h.create_operator("op-a", "operator", a)
     headers = bearer(token)
 
     listed = (await h.client.get("/api/appeals/", headers=headers)).json()
@@ -347,6 +347,10 @@ async def test_scoping_hides_other_organizations(
         "items"
     ]
     assert [x["id"] for x in appeals] == [str(mine.id)]
+    from unionline.audit.services import entries_for
+
+    reads = [(e.action, e.actor_id) for e in await entries_for([member_a])]
+    assert ("member.timeline_read", op_id) in reads  # message history is personal data
 
 
 async def test_filters_and_cursor_pagination(unionline_app: AppHarness, clock: FakeClock) -> None:
