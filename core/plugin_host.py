@@ -35,6 +35,13 @@ CORE_PLUGINS: dict[str, str] = {
     "core.appeals": "unionline.appeals.plugin",
     "core.channel": "unionline.channel.plugin",
     "core.privacy": "unionline.privacy.plugin",
+    "core.routing": "unionline.routing.plugin",
+    # Routing strategies: defaults (trylast) a plugin's strategy of the same name overrides.
+    "core.routing.least_busy": "unionline.routing.strategies.least_busy",
+    "core.routing.round_robin": "unionline.routing.strategies.round_robin",
+    "core.routing.skills": "unionline.routing.strategies.skills",
+    "core.routing.own_operator": "unionline.routing.strategies.own_operator",
+    "core.routing.pool": "unionline.routing.strategies.pool",
 }
 BUILTIN_PACKAGES = ("unionline.plugins", "unionline.channels")
 # name=dotted.module pairs of importable, uninstalled plugins (development and tests).

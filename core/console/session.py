@@ -15,6 +15,7 @@ from litestar.exceptions import WebSocketDisconnect
 
 from unionline.access import Actor, Scope, scope_for
 from unionline.console import appeal_commands  # noqa: F401 - registers the commands
+from unionline.console import presence_commands  # registers commands; presence notices
 from unionline.console import protocol as p
 from unionline.console.commands import dispatch
 from unionline.console.hub import Connection, Hub, SignalMessage
@@ -52,6 +53,7 @@ class ConsoleSession:
             return
         await self._refresh_scope(force=True)
         await self.hub.add(self.connection)
+        await presence_commands.connected(self)
         try:
             # Registered with the hub before reading the log: nothing committed meanwhile is
             # missed, and anything seen twice is skipped by position.
@@ -67,6 +69,7 @@ class ConsoleSession:
             await self._serve()
         finally:
             self.hub.remove(self.connection)
+            await presence_commands.disconnected(self)
 
     async def _hello(self) -> p.Hello | None:
         try:

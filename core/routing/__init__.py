@@ -1,0 +1,1 @@
+"""Routing: queues, operator presence, and the engine that hands appeals to operators."""

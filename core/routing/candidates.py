@@ -1,0 +1,162 @@
+"""Who may take an appeal now: operators in scope of the queue's organization with
+``appeals.manage``, active, online, below capacity; with their load, for the strategies.
+
+Load counts the operator's active appeals (new, open, waiting) and their pending offers (an
+offer reserves a place). :func:`lock` serializes decisions about one operator across
+processes, so two appeals routed at once cannot both take an operator's last place.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Collection, Iterable
+from typing import Any
+
+from unionline.routing.queues import QueueRow, org_path
+from unionline.runtime import current
+from unionline.spi import RoutingCandidate
+
+MANAGE = "appeals.manage"
+ACTIVE = ("new", "open", "waiting")
+_LOCK_CLASS = 0x726F7574  # "rout": pg advisory lock class, one key per operator
+
+
+def _in(values: list[Any]) -> str:
+    return ", ".join("{}" for _ in values)
+
+
+def manage_roles() -> list[str]:
+    permission = current().registry.permissions.get(MANAGE)
+    return sorted(permission.roles) if permission else []
+
+
+async def online_operators(queue: QueueRow) -> list[dict[str, Any]]:
+    """Active, online operators holding ``appeals.manage`` over the queue's organization."""
+    roles = manage_roles()
+    path = await org_path(queue.organization_id)
+    if not roles or not path:
+        return []
+    rows = await current().db.fetch(
+        "SELECT o.id, o.capacity, o.skills, p.last_assigned_at FROM operator_operator o"
+        " JOIN routing_presence p ON p.operator_id = o.id"
+        " WHERE o.is_active = {} AND p.status = 'online' AND o.id IN ("
+        "  SELECT g.operator FROM operator_role_grant g"
+        f"  WHERE g.role IN ({_in(roles)})"
+        f"  AND (g.organization_id IS NULL OR g.organization_id IN ({_in(path)})))"
+        " ORDER BY o.id",
+        True,
+        *roles,
+        *path,
+    )
+    return [{**r, "id": _uuid(r["id"])} for r in rows]
+
+
+async def loads(operator_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, int]:
+    """Active appeals plus pending offers of each operator."""
+    ids = list(operator_ids)
+    found = {i: 0 for i in ids}
+    if not ids:
+        return found
+    db = current().db
+    appeals = await db.fetch(
+        "SELECT assignee_id AS who, COUNT(*) AS n FROM appeal_appeal"
+        f" WHERE assignee_id IN ({_in(ids)}) AND status IN ({_in(list(ACTIVE))})"
+        " AND merged_into_id IS NULL GROUP BY assignee_id",
+        *ids,
+        *ACTIVE,
+    )
+    offers = await db.fetch(
+        "SELECT operator_id AS who, COUNT(*) AS n FROM routing_offer"
+        f" WHERE operator_id IN ({_in(ids)}) AND state = 'pending' GROUP BY operator_id",
+        *ids,
+    )
+    for row in [*appeals, *offers]:
+        found[_uuid(row["who"])] += int(row["n"])
+    return found
+
+
+async def last_handler(member_id: uuid.UUID, appeal_id: uuid.UUID) -> uuid.UUID | None:
+    """The operator of the member's most recently updated other appeal that had one."""
+    row = await current().db.fetchone(
+        "SELECT assignee_id FROM appeal_appeal WHERE member_id = {} AND id != {}"
+        " AND assignee_id IS NOT NULL ORDER BY updated_at DESC LIMIT 1",
+        member_id,
+        appeal_id,
+    )
+    return _uuid(row["assignee_id"]) if row else None
+
+
+async def eligible(
+    queue: QueueRow, appeal: dict[str, Any], exclude: Collection[uuid.UUID] = ()
+) -> list[RoutingCandidate]:
+    """The candidates for ``appeal`` in ``queue``, below capacity, in a stable order."""
+    operators = [o for o in await online_operators(queue) if o["id"] not in exclude]
+    load = await loads(o["id"] for o in operators)
+    handler = await last_handler(appeal["member_id"], appeal["id"])
+    return [
+        RoutingCandidate(
+            operator_id=o["id"],
+            open_appeals=load[o["id"]],
+            capacity=int(o["capacity"]),
+            skills=tuple(_skills(o["skills"])),
+            last_assigned_at=float(o["last_assigned_at"] or 0.0),
+            handled_member_before=o["id"] == handler,
+        )
+        for o in operators
+        if load[o["id"]] < int(o["capacity"])
+    ]
+
+
+async def lock(operator_id: uuid.UUID) -> None:
+    """Hold the operator until the transaction ends (PostgreSQL; SQLite has one writer)."""
+    db = current().db
+    if db.is_postgres:
+        key = int.from_bytes(operator_id.bytes[:4], "big", signed=True)
+        await db.execute("SELECT pg_advisory_xact_lock({}, {})", _LOCK_CLASS, key)
+
+
+async def has_room(operator_id: uuid.UUID, *, reserved: int = 0) -> bool:
+    """Whether the operator is below capacity right now (call under :func:`lock`);
+    ``reserved`` places held for what they are about to take (their own offer) count free."""
+    row = await current().db.fetchone(
+        "SELECT capacity FROM operator_operator WHERE id = {}", operator_id
+    )
+    if row is None:
+        return False
+    return (await loads([operator_id]))[operator_id] - reserved < int(row["capacity"])
+
+
+async def available(operator_id: uuid.UUID) -> bool:
+    """Online, active and below capacity (call under :func:`lock`)."""
+    row = await current().db.fetchone(
+        "SELECT o.is_active, p.status FROM operator_operator o"
+        " JOIN routing_presence p ON p.operator_id = o.id WHERE o.id = {}",
+        operator_id,
+    )
+    if row is None or not row["is_active"] or row["status"] != "online":
+        return False
+    return await has_room(operator_id)
+
+
+async def anyone_free() -> bool:
+    """Whether any online operator has room at all (a cheap stop for draining)."""
+    rows = await current().db.fetch(
+        "SELECT o.id, o.capacity FROM operator_operator o"
+        " JOIN routing_presence p ON p.operator_id = o.id"
+        " WHERE o.is_active = {} AND p.status = 'online'",
+        True,
+    )
+    if not rows:
+        return False
+    load = await loads(_uuid(r["id"]) for r in rows)
+    return any(load[_uuid(r["id"])] < int(r["capacity"]) for r in rows)
+
+
+def _skills(raw: Any) -> list[str]:
+    value = json.loads(raw) if isinstance(raw, str | bytes) else raw
+    return [str(s) for s in value or []]
+
+
+def _uuid(value: Any) -> uuid.UUID:
+    return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))

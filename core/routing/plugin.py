@@ -1,0 +1,91 @@
+"""Core plugin: routing tables, settings, permissions, events, jobs, routes, the event
+listener that drives the engine."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from unionline.events import Event
+from unionline.hookspecs import hookimpl
+from unionline.registry import (
+    EventsRegistrar,
+    JobsRegistrar,
+    PermissionsRegistrar,
+    RoutesRegistrar,
+    SettingsRegistrar,
+    TablesRegistrar,
+)
+from unionline.routing.config import RoutingSettings
+
+
+@hookimpl
+def register_settings(register: SettingsRegistrar) -> None:
+    register("routing", RoutingSettings)
+
+
+@hookimpl
+def register_tables(register: TablesRegistrar) -> None:
+    from unionline.routing.piccolo_app import APP_CONFIG
+
+    register(APP_CONFIG)
+
+
+@hookimpl
+def register_events(register: EventsRegistrar) -> None:
+    from unionline.routing.events import ROUTING_EVENTS
+
+    register(*ROUTING_EVENTS)
+
+
+@hookimpl
+def register_jobs(register: JobsRegistrar) -> None:
+    from unionline.routing import jobs
+
+    jobs.register(register)
+
+
+@hookimpl
+def register_permissions(register: PermissionsRegistrar) -> None:
+    register(
+        "routing.read",
+        "See queues and the presence of operators",
+        ("admin", "supervisor", "operator", "observer"),
+    )
+    register(
+        "routing.manage",
+        "Create and change queues; set other operators online or away",
+        ("admin", "supervisor"),
+    )
+    register(
+        "routing.monitor",
+        "See live load per operator, queue lengths and waiting times",
+        ("admin", "supervisor", "observer"),
+    )
+
+
+@hookimpl
+def register_routes(register: RoutesRegistrar) -> None:
+    from unionline.routing.routes import PresenceController, QueueController, RoutingController
+
+    register(QueueController, PresenceController, RoutingController)
+
+
+@hookimpl
+async def startup(app: Any) -> None:
+    from unionline.routing.jobs import schedule_sweep
+
+    await schedule_sweep()
+
+
+@hookimpl
+async def shutdown(app: Any) -> None:
+    from unionline.routing import presence
+
+    await presence.stop()
+
+
+@hookimpl
+async def on_event(event: Event) -> None:
+    from unionline.routing.jobs import on_event as react
+
+    await react(event)

@@ -1,0 +1,295 @@
+"""Queues: create, change, delete (scoped by ``routing.manage``), and the lookups the engine
+uses — which queue takes an appeal, and whether a queue is open now."""
+
+from __future__ import annotations
+
+import json
+import time
+import uuid
+import zoneinfo
+from datetime import date, datetime
+from typing import Any
+
+import msgspec
+
+from unionline.access import Actor, scope_for
+from unionline.appeals.config import _hhmm
+from unionline.appeals.sla import Calendar, is_working_time
+from unionline.errors import Conflict, Invalid, NotFound
+from unionline.routing.schemas import QueueCreate, QueueUpdate, QueueView
+from unionline.runtime import current
+
+READ = "routing.read"
+MANAGE = "routing.manage"
+CORE_STRATEGIES = ("least_busy", "round_robin", "skills", "own_operator", "pool")
+
+
+class QueueRow(msgspec.Struct, kw_only=True):
+    """A queue as the engine reads it."""
+
+    id: uuid.UUID
+    organization_id: uuid.UUID
+    name: str
+    topic: str
+    skills: list[str]
+    priority: int
+    strategy: str
+    is_default: bool
+    business_hours: bool
+    timezone: str
+    work_start: str
+    work_end: str
+    workdays: list[int]
+    holidays: list[date]
+    offer_timeout: int
+    overflow_queue_id: uuid.UUID | None
+    overflow_after_minutes: int
+
+    def calendar(self) -> Calendar:
+        return Calendar(
+            timezone=self.timezone or current().settings.timezone,
+            work_start=_hhmm(self.work_start),
+            work_end=_hhmm(self.work_end),
+            workdays=frozenset(self.workdays),
+            holidays=frozenset(self.holidays),
+        )
+
+    def open_at(self, moment: datetime) -> bool:
+        return not self.business_hours or is_working_time(self.calendar(), moment)
+
+
+def to_row(raw: dict[str, Any]) -> QueueRow:
+    data = dict(raw)
+    for name in ("skills", "workdays", "holidays"):
+        if isinstance(data[name], str | bytes):
+            data[name] = json.loads(data[name])
+    for name in ("id", "organization_id", "overflow_queue_id"):
+        if data[name] is not None and not isinstance(data[name], uuid.UUID):
+            data[name] = uuid.UUID(str(data[name]))
+    data["is_default"] = bool(data["is_default"])
+    data["business_hours"] = bool(data["business_hours"])
+    fields = QueueRow.__struct_fields__
+    return msgspec.convert({k: data[k] for k in fields}, QueueRow, strict=False)
+
+
+def view(queue: QueueRow, moment: datetime) -> QueueView:
+    fields = {k: getattr(queue, k) for k in QueueRow.__struct_fields__}
+    return QueueView(**fields, open_now=queue.open_at(moment))
+
+
+async def load(queue_id: uuid.UUID | None) -> QueueRow | None:
+    if queue_id is None:
+        return None
+    row = await current().db.fetchone("SELECT * FROM routing_queue WHERE id = {}", queue_id)
+    return to_row(row) if row else None
+
+
+async def org_path(organization_id: uuid.UUID) -> list[uuid.UUID]:
+    """The organization's ancestors from the root down to itself (empty when it is gone)."""
+    row = await current().db.fetchone(
+        "SELECT path FROM organization_organization WHERE id = {}", organization_id
+    )
+    if row is None:
+        return []
+    return [uuid.UUID(p) for p in row["path"].strip("/").split("/")]
+
+
+async def default_for(organization_id: uuid.UUID) -> QueueRow | None:
+    """The default queue of the organization, else of its nearest ancestor that has one."""
+    path = await org_path(organization_id)
+    for org in reversed(path):
+        row = await current().db.fetchone(
+            "SELECT * FROM routing_queue WHERE organization_id = {} AND is_default = {}"
+            " ORDER BY created_at LIMIT 1",
+            org,
+            True,
+        )
+        if row is not None:
+            return to_row(row)
+    return None
+
+
+async def queue_for(appeal: dict[str, Any]) -> QueueRow | None:
+    """The queue the appeal waits in: its own, else the default one for its organization."""
+    queue = await load(appeal["queue_id"])
+    return queue if queue is not None else await default_for(appeal["organization_id"])
+
+
+# -- administration -----------------------------------------------------------------------
+
+
+async def _scoped(actor: Actor, permission: str, queue_id: uuid.UUID) -> QueueRow:
+    queue = await load(queue_id)
+    if queue is None or not (await scope_for(actor, permission)).allows(queue.organization_id):
+        raise NotFound(f"queue {queue_id} does not exist", field="queue_id")
+    return queue
+
+
+async def get(actor: Actor, queue_id: uuid.UUID) -> QueueView:
+    from unionline.appeals import clock
+
+    return view(await _scoped(actor, READ, queue_id), clock.now())
+
+
+async def list_queues(actor: Actor, organization_id: uuid.UUID | None = None) -> list[QueueView]:
+    from unionline.appeals import clock
+
+    scope = await scope_for(actor, READ)
+    rows = await current().db.fetch("SELECT * FROM routing_queue ORDER BY priority DESC, name, id")
+    queues = [to_row(r) for r in rows]
+    moment = clock.now()
+    return [
+        view(q, moment)
+        for q in queues
+        if scope.allows(q.organization_id)
+        and (organization_id is None or q.organization_id == organization_id)
+    ]
+
+
+async def create(actor: Actor, data: QueueCreate) -> QueueView:
+    scope = await scope_for(actor, MANAGE)
+    if not scope.allows(data.organization_id):
+        raise NotFound(
+            f"organization {data.organization_id} does not exist", field="organization_id"
+        )
+    if not await org_path(data.organization_id):
+        raise NotFound(
+            f"organization {data.organization_id} does not exist", field="organization_id"
+        )
+    values = _normalized(msgspec.to_builtins(data))
+    values["name"] = data.name.strip()
+    queue_id = uuid.uuid4()
+    async with current().db.transaction():
+        await _check(actor, queue_id, values)
+        await _insert(queue_id, values)
+    return await get(actor, queue_id)
+
+
+async def update(actor: Actor, queue_id: uuid.UUID, data: QueueUpdate) -> QueueView:
+    async with current().db.transaction():
+        queue = await _scoped(actor, MANAGE, queue_id)
+        changes = _normalized(msgspec.to_builtins(data))  # UNSET fields are left out
+        if "name" in changes:
+            changes["name"] = changes["name"].strip()
+        values = {**_normalized(msgspec.to_builtins(queue)), **changes}
+        await _check(actor, queue_id, values)
+        if changes:
+            await _update(queue_id, changes)
+    return await get(actor, queue_id)
+
+
+async def delete(actor: Actor, queue_id: uuid.UUID) -> None:
+    db = current().db
+    async with db.transaction():
+        await _scoped(actor, MANAGE, queue_id)
+        waiting = await db.fetchone(
+            "SELECT COUNT(*) AS n FROM appeal_appeal WHERE queue_id = {}"
+            " AND status IN ('new', 'open', 'waiting')",
+            queue_id,
+        )
+        if waiting and int(waiting["n"]):
+            raise Conflict("appeals are still in this queue: move them first", field="queue_id")
+        feeder = await db.fetchone(
+            "SELECT id FROM routing_queue WHERE overflow_queue_id = {} LIMIT 1", queue_id
+        )
+        if feeder is not None:
+            raise Conflict(
+                "another queue overflows into this one",
+                field="queue_id",
+                extra={"queue_id": str(feeder["id"])},
+            )
+        await db.execute("DELETE FROM routing_queue WHERE id = {}", queue_id)
+
+
+async def _check(actor: Actor, queue_id: uuid.UUID, values: dict[str, Any]) -> None:
+    """Validate what a body cannot say alone: names, strategy, time zone, hours, overflow."""
+    strategy = values["strategy"]
+    if strategy not in CORE_STRATEGIES and "." not in strategy:
+        raise Invalid(
+            f"strategy must be one of {', '.join(CORE_STRATEGIES)}, or a plugin's"
+            " namespaced name (plugin.strategy)",
+            field="strategy",
+        )
+    if values["timezone"]:
+        try:
+            zoneinfo.ZoneInfo(values["timezone"])
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            raise Invalid(f"unknown time zone {values['timezone']!r}", field="timezone") from None
+    if _hhmm(values["work_end"]) <= _hhmm(values["work_start"]):
+        raise Invalid("work_end must be later than work_start", field="work_end")
+    db = current().db
+    clash = await db.fetchone(
+        "SELECT id FROM routing_queue WHERE organization_id = {} AND name = {} AND id != {}",
+        values["organization_id"],
+        values["name"],
+        queue_id,
+    )
+    if clash is not None:
+        raise Conflict(f"the organization already has a queue {values['name']!r}", field="name")
+    await _check_overflow(actor, queue_id, values)
+
+
+async def _check_overflow(actor: Actor, queue_id: uuid.UUID, values: dict[str, Any]) -> None:
+    target_id = values["overflow_queue_id"]
+    if target_id is None:
+        return
+    target = await load(target_id)
+    if target is None or not (await scope_for(actor, READ)).allows(target.organization_id):
+        raise NotFound(f"queue {target_id} does not exist", field="overflow_queue_id")
+    if target.organization_id not in (await org_path(values["organization_id"]))[:-1]:
+        raise Invalid(
+            "a queue overflows only into a queue of a parent organization (the federation's)",
+            field="overflow_queue_id",
+        )
+    if values["overflow_after_minutes"] <= 0:
+        raise Invalid("overflow_after_minutes must be positive", field="overflow_after_minutes")
+
+
+_JSON = ("skills", "workdays", "holidays")
+_UUIDS = ("id", "organization_id", "overflow_queue_id")
+
+
+def _normalized(values: dict[str, Any]) -> dict[str, Any]:
+    """Builtins (as ``to_builtins`` gives them) with the id fields back as UUIDs."""
+    return {k: uuid.UUID(v) if k in _UUIDS and isinstance(v, str) else v for k, v in values.items()}
+
+
+def _db(name: str, value: Any) -> Any:
+    return json.dumps(value, default=str) if name in _JSON else value
+
+
+async def _insert(queue_id: uuid.UUID, values: dict[str, Any]) -> None:
+    now = time.time()
+    values = {**values, "id": queue_id, "created_at": now, "updated_at": now}
+    names = list(values)
+    await current().db.execute(
+        f"INSERT INTO routing_queue ({', '.join(names)}) VALUES ({', '.join('{}' for _ in names)})",
+        *(_db(n, values[n]) for n in names),
+    )
+    if values["is_default"]:
+        await _only_default(queue_id, values["organization_id"])
+
+
+async def _update(queue_id: uuid.UUID, changes: dict[str, Any]) -> None:
+    changes = {**changes, "updated_at": time.time()}
+    names = list(changes)
+    db = current().db
+    await db.execute(
+        f"UPDATE routing_queue SET {', '.join(f'{n} = {{}}' for n in names)} WHERE id = {{}}",
+        *(_db(n, changes[n]) for n in names),
+        queue_id,
+    )
+    if changes.get("is_default"):
+        row = await load(queue_id)
+        assert row is not None
+        await _only_default(queue_id, row.organization_id)
+
+
+async def _only_default(queue_id: uuid.UUID, organization_id: uuid.UUID) -> None:
+    """One default queue per organization: the newest default wins."""
+    await current().db.execute(
+        "UPDATE routing_queue SET is_default = {} WHERE organization_id = {} AND id != {}",
+        False,
+        organization_id,
+        queue_id,
+    )

@@ -1,0 +1,149 @@
+"""The supervisor's view: live load per operator, queue lengths and waiting times."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from unionline.access import Actor, scope_for
+from unionline.appeals import clock
+from unionline.routing import candidates, queues
+from unionline.routing.schemas import OperatorLoad, QueueStats, RoutingStats
+from unionline.runtime import current
+
+MONITOR = "routing.monitor"
+DAY = 86400.0
+
+
+async def _orgs(actor: Actor, organization_id: uuid.UUID | None) -> frozenset[uuid.UUID] | None:
+    """Organizations the view covers (None: all of them)."""
+    from unionline.organizations.services import subtree_ids
+
+    actor.require(MONITOR)
+    scope = await scope_for(actor, MONITOR)
+    if organization_id is None:
+        return scope.organization_ids
+    if not scope.allows(organization_id):
+        from unionline.errors import NotFound
+
+        raise NotFound(f"organization {organization_id} does not exist", field="organization_id")
+    wanted = await subtree_ids([organization_id])
+    return wanted if scope.organization_ids is None else wanted & scope.organization_ids
+
+
+async def stats(actor: Actor, organization_id: uuid.UUID | None = None) -> RoutingStats:
+    from unionline.routing.engine import now
+
+    orgs = await _orgs(actor, organization_id)
+    at = now()
+    return RoutingStats(
+        operators=await _operators(orgs),
+        queues=await _queues(orgs, at),
+        unqueued=await _unqueued(orgs),
+        at=at,
+    )
+
+
+def _where(column: str, orgs: frozenset[uuid.UUID] | None) -> tuple[str, list[Any]]:
+    if orgs is None:
+        return "1 = 1", []
+    if not orgs:
+        return "1 = 0", []
+    ids = sorted(orgs)
+    return f"{column} IN ({', '.join('{}' for _ in ids)})", list(ids)
+
+
+async def _operators(orgs: frozenset[uuid.UUID] | None) -> list[OperatorLoad]:
+    roles = candidates.manage_roles()
+    if not roles:
+        return []
+    where, args = _where("g.organization_id", orgs)
+    rows = await current().db.fetch(
+        "SELECT o.id, o.name, o.capacity, p.status FROM operator_operator o"
+        " LEFT JOIN routing_presence p ON p.operator_id = o.id"
+        " WHERE o.is_active = {} AND o.id IN (SELECT g.operator FROM operator_role_grant g"
+        f" WHERE g.role IN ({', '.join('{}' for _ in roles)}) AND {where}) ORDER BY o.name, o.id",
+        True,
+        *roles,
+        *args,
+    )
+    ids = [uuid.UUID(str(r["id"])) for r in rows]
+    load = await candidates.loads(ids)
+    offers = await _pending_offers(ids)
+    out = []
+    for row, ident in zip(rows, ids, strict=True):
+        capacity = int(row["capacity"])
+        out.append(
+            OperatorLoad(
+                operator_id=ident,
+                name=row["name"],
+                status=row["status"] or "offline",
+                open_appeals=load[ident] - offers.get(ident, 0),
+                pending_offers=offers.get(ident, 0),
+                capacity=capacity,
+                load=load[ident] / capacity if capacity > 0 else 1.0,
+            )
+        )
+    return out
+
+
+async def _pending_offers(ids: list[uuid.UUID]) -> dict[uuid.UUID, int]:
+    if not ids:
+        return {}
+    rows = await current().db.fetch(
+        "SELECT operator_id, COUNT(*) AS n FROM routing_offer WHERE state = 'pending'"
+        f" AND operator_id IN ({', '.join('{}' for _ in ids)}) GROUP BY operator_id",
+        *ids,
+    )
+    return {uuid.UUID(str(r["operator_id"])): int(r["n"]) for r in rows}
+
+
+async def _queues(orgs: frozenset[uuid.UUID] | None, at: float) -> list[QueueStats]:
+    db = current().db
+    where, args = _where("organization_id", orgs)
+    rows = await db.fetch(
+        f"SELECT * FROM routing_queue WHERE {where} ORDER BY priority DESC, name, id", *args
+    )
+    out = []
+    for queue in map(queues.to_row, rows):
+        waiting = await db.fetchone(
+            "SELECT COUNT(*) AS n, MIN(e.queued_at) AS oldest FROM routing_queue_entry e"
+            " JOIN appeal_appeal a ON a.id = e.appeal_id WHERE e.queue_id = {}"
+            " AND e.left_at IS NULL AND a.assignee_id IS NULL"
+            " AND a.status IN ('new', 'open', 'waiting')",
+            queue.id,
+        )
+        done = await db.fetchone(
+            "SELECT COUNT(*) AS n, AVG(assigned_at - queued_at) AS wait FROM routing_queue_entry"
+            " WHERE queue_id = {} AND assigned_at IS NOT NULL AND assigned_at >= {}",
+            queue.id,
+            at - DAY,
+        )
+        oldest = waiting["oldest"] if waiting else None
+        out.append(
+            QueueStats(
+                queue_id=queue.id,
+                organization_id=queue.organization_id,
+                name=queue.name,
+                strategy=queue.strategy,
+                open_now=queue.open_at(clock.now()),
+                waiting=int(waiting["n"]) if waiting else 0,
+                oldest_wait_seconds=max(0.0, at - float(oldest)) if oldest is not None else None,
+                average_wait_seconds=float(done["wait"])
+                if done and done["wait"] is not None
+                else None,
+                assigned_last_day=int(done["n"]) if done else 0,
+            )
+        )
+    return out
+
+
+async def _unqueued(orgs: frozenset[uuid.UUID] | None) -> int:
+    where, args = _where("organization_id", orgs)
+    row = await current().db.fetchone(
+        "SELECT COUNT(*) AS n FROM appeal_appeal WHERE assignee_id IS NULL"
+        " AND status IN ('new', 'open', 'waiting') AND merged_into_id IS NULL"
+        f" AND queue_id IS NULL AND {where}",
+        *args,
+    )
+    return int(row["n"]) if row else 0
