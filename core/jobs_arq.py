@@ -229,7 +229,7 @@ class ArqWorker:
         async def unionline_run_job(ctx: dict[str, Any], job_id: int) -> None:
             await self.run_message(job_id)
 
-        return Worker(
+        worker = Worker(
             # Retries are ours (backoff, attempts, dead letters in the outbox), never arq's.
             functions=[func(unionline_run_job, name=FUNCTION, max_tries=1_000_000)],
             queue_name=self.settings.queue,
@@ -243,6 +243,12 @@ class ArqWorker:
             job_deserializer=_decode,
             log_results=False,
         )
+        # arq holds one slot more than max_jobs: with all busy it goes back to polling and
+        # sleeps a poll delay, which caps a worker at max_jobs jobs per poll delay when jobs
+        # take milliseconds (ours wait on the database). With exactly max_jobs slots it waits
+        # for the next free one instead.
+        worker.sem = asyncio.BoundedSemaphore(worker.max_jobs)
+        return worker
 
     async def run(self, stop: asyncio.Event, *, burst: bool = False) -> None:
         """Work until ``stop`` is set (or, with ``burst``, until no job is due).
@@ -309,16 +315,17 @@ class ArqWorker:
         return due is None or due > time.time()
 
     async def _stop_worker(self, worker: Worker, main: asyncio.Task[None]) -> None:
-        # Let running jobs finish (up to a lease); close() cancels what is left, and a
-        # cancelled job is recorded as interrupted and becomes due again at once.
+        # Stop taking messages, let running jobs finish (up to a lease), then cancel what is
+        # left: a cancelled job is recorded as interrupted and becomes due again at once.
         worker.allow_pick_jobs = False
+        main.cancel()
+        with contextlib.suppress(asyncio.CancelledError, Exception):
+            await main
         deadline = time.monotonic() + self.settings.lease_seconds
         while any(not t.done() for t in worker.tasks.values()) and time.monotonic() < deadline:
             await asyncio.sleep(0.05)
-        worker.handle_sig(signal.SIGTERM)  # cancels what still runs, and the polling loop
+        worker.handle_sig(signal.SIGTERM)
         await asyncio.gather(*worker.tasks.values(), return_exceptions=True)
-        with contextlib.suppress(asyncio.CancelledError, Exception):
-            await main
         await self.queue.quiesce()
         with contextlib.suppress(RedisError, OSError):
             await worker.pool.delete(worker.health_check_key)
