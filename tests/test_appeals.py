@@ -528,3 +528,28 @@ async def test_priority_and_tag_events(unionline_app: AppHarness, clock: FakeClo
     ] == ["б"]
     assert by_type["AppealUpdated"].changed == ["subject"]
     assert by_type["TagsChanged"].appeal.subject == "Новое"
+
+
+async def test_timeline_pages(unionline_app: AppHarness, clock: FakeClock) -> None:
+    h = unionline_app
+    org = await make_org(h, "PPO")
+    member = await make_member(org)
+    for i in range(5):
+        appeal, _ = await inbound(org, member, f"Сообщение {i}")
+
+    async def walk(url: str) -> list[str]:
+        bodies, cursor = [], None
+        while True:
+            params = {"limit": 2, **({"cursor": cursor} if cursor else {})}
+            page = (await h.client.get(url, params=params, headers=h.admin_headers)).json()
+            bodies += [e["body"] for e in page["items"] if e["kind"] == "message_in"]
+            if not (cursor := page["next_cursor"]):
+                return bodies
+
+    expected = [f"Сообщение {i}" for i in range(5)]
+    assert await walk(f"/api/appeals/{appeal.id}/timeline") == expected
+    assert await walk(f"/api/appeals/by-member/{member}/timeline") == expected
+    bad = await h.client.get(
+        f"/api/appeals/{appeal.id}/timeline", params={"cursor": "x"}, headers=h.admin_headers
+    )
+    assert bad.status_code == 422 and bad.json()["error"]["field"] == "cursor"
