@@ -32,6 +32,7 @@ PUBLIC_API: tuple[str, ...] = (
     "unionline.web",
     "unionline.access",
     "unionline.spi",
+    "unionline.cli",  # booted/config_of/run_async for plugin commands (docs/writing-plugins.md)
     "unionline.channel.*",
     "unionline.testing.*",
 )

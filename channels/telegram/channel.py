@@ -8,6 +8,7 @@ import uuid
 from collections.abc import Sequence
 from typing import TypeAlias
 
+from unionline import current
 from unionline.channel.attachments import read_attachment
 from unionline.channel.types import (
     Capabilities,
@@ -28,7 +29,6 @@ from unionline.channels.telegram.tables import SentPart
 from unionline.channels.telegram.text import html_parts
 from unionline.channels.telegram.types import Message, Update
 from unionline.errors import Forbidden, PermanentFailure, Unauthorized
-from unionline.runtime import current
 
 Account: TypeAlias = ChannelAccount[BotConfig, BotSecrets]
 PHOTO_TYPES = ("image/jpeg", "image/png")
@@ -99,11 +99,13 @@ async def decode_with_side_effects(update: Update) -> list[InboundMessage]:
         status = (change.get("new_chat_member") or {}).get("status")
         user = change.get("from") or {}
         if status in ("kicked", "member") and user.get("id"):
-            from unionline.members.contacts import set_contact_blocked
+            from unionline.channel import appeals_bridge
 
-            blocked = status == "kicked"
-            reason = "the member blocked the bot in Telegram" if blocked else ""
-            await set_contact_blocked(CONTACT_KIND, str(user["id"]), blocked, reason)
+            if status == "kicked":
+                reason = "the member blocked the bot in Telegram"
+                await appeals_bridge.block_contact(CONTACT_KIND, str(user["id"]), reason)
+            else:
+                await appeals_bridge.unblock_contact(CONTACT_KIND, str(user["id"]))
             return []
     return decode_update(update)
 

@@ -39,6 +39,6 @@ class BotSecrets(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
 
 
 def telegram_settings() -> TelegramSettings:
-    from unionline.runtime import current
+    from unionline import current
 
     return current().settings.section("telegram", TelegramSettings)

@@ -8,6 +8,19 @@ boundary, else between characters) and each part is escaped afterwards, so an es
 
 from __future__ import annotations
 
+from unionline.channel.text import split_text as _split
+from unionline.channel.text import utf16_len
+
+__all__ = [
+    "MAX_CAPTION",
+    "MAX_TEXT",
+    "escape_html",
+    "html_parts",
+    "link",
+    "split_text",
+    "utf16_len",
+]
+
 MAX_TEXT = 4096
 MAX_CAPTION = 1024
 _ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
@@ -24,50 +37,11 @@ def link(url: str, label: str) -> str:
     return f'<a href="{url.translate(_ATTRIBUTE_ESCAPES)}">{escape_html(label)}</a>'
 
 
-def utf16_len(text: str) -> int:
-    return len(text.encode("utf-16-le")) // 2
-
-
-def split_text(text: str, limit: int = MAX_TEXT, *, measure=utf16_len) -> list[str]:
-    """Parts of ``text``, each at most ``limit`` long by ``measure``, cut at the latest
-    paragraph break, else line break, else space, that fits; no part is empty."""
-    parts: list[str] = []
-    rest = text.strip()
-    while rest:
-        if measure(rest) <= limit:
-            parts.append(rest)
-            break
-        head = _fitting_prefix(rest, limit, measure)
-        cut = _boundary(head)
-        part, rest = rest[:cut].rstrip(), rest[cut:].lstrip()
-        if part:
-            parts.append(part)
-    return parts
+def split_text(text: str, limit: int = MAX_TEXT) -> list[str]:
+    """Plain ``text`` in parts within Telegram's limit, counted as Telegram counts."""
+    return _split(text, limit, measure=utf16_len)
 
 
 def html_parts(text: str, limit: int = MAX_TEXT) -> list[str]:
     """Plain ``text`` as escaped HTML messages within Telegram's limit."""
     return [escape_html(part) for part in split_text(text, limit)]
-
-
-def _fitting_prefix(text: str, limit: int, measure) -> str:
-    """The longest prefix within ``limit`` (never splitting a surrogate pair)."""
-    low, high = 1, len(text)
-    while low < high:  # binary search: measure is monotonic in the prefix length
-        middle = (low + high + 1) // 2
-        if measure(text[:middle]) <= limit:
-            low = middle
-        else:
-            high = middle - 1
-    return text[:low]
-
-
-def _boundary(head: str) -> int:
-    """Where to cut ``head``: after its last paragraph break, line break or space, if the
-    part before it is not trivially short; else at its end."""
-    floor = len(head) // 4  # a boundary very early would make many tiny parts
-    for separator in ("\n\n", "\n", " "):
-        position = head.rfind(separator)
-        if position > floor:
-            return position + len(separator)
-    return len(head)

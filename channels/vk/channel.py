@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 
 from unionline.channel.attachments import read_attachment
 from unionline.channel.inbound import IngestResult
+from unionline.channel.text import split_text
 from unionline.channel.types import (
     Capabilities,
     ChannelAccount,
@@ -22,7 +23,6 @@ from unionline.channel.types import (
     SendResult,
     WebhookReply,
 )
-from unionline.channels.telegram.text import split_text
 from unionline.channels.vk.client import InputFile, VkClient, random_id_for
 from unionline.channels.vk.decode import CONTACT_KIND, decode_event
 from unionline.channels.vk.settings import CommunityConfig, CommunitySecrets, vk_settings

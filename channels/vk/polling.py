@@ -17,6 +17,7 @@ from typing import Any
 
 import msgspec
 
+from unionline import current
 from unionline.channel.accounts import load_account, mark_needs_reauth
 from unionline.channel.inbound import store_inbound
 from unionline.channels.vk.channel import client_for
@@ -24,7 +25,6 @@ from unionline.channels.vk.decode import decode_event
 from unionline.channels.vk.settings import vk_settings
 from unionline.channels.vk.types import Event, LongPollServer
 from unionline.errors import AuthFailed, NotReady, ServiceError, UnsupportedUpdate
-from unionline.runtime import current
 
 log = logging.getLogger("unionline.channels.vk.polling")
 RESCAN_SECONDS = 30.0

@@ -41,6 +41,6 @@ class CommunitySecrets(msgspec.Struct, forbid_unknown_fields=True, kw_only=True)
 
 
 def vk_settings() -> VkSettings:
-    from unionline.runtime import current
+    from unionline import current
 
     return current().settings.section("vk", VkSettings)

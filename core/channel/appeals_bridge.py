@@ -91,3 +91,50 @@ async def block_contact(kind: str, address: str, reason: str) -> None:
         await set_contact_blocked(kind, address, True, reason)
     except Exception:  # the delivery still fails visibly; never let this resend the message
         log.exception("could not mark %s %s blocked", kind, address)
+
+
+async def unblock_contact(kind: str, address: str) -> None:
+    """Clear a contact point's blocked mark (the member unblocked us, e.g. Telegram)."""
+    from unionline.members.contacts import set_contact_blocked
+
+    await set_contact_blocked(kind, address, False, "")
+
+
+async def link_verified_phone(claim: IdentityClaim, phone: str) -> uuid.UUID:
+    """The member for ``claim`` whose provider vouched that ``phone`` is the sender's own
+    (Telegram's "share my phone"), joining the two contact points:
+
+    * the phone's member gets the claim's contact point when nobody has it;
+    * a provisional member made from the claim's earlier messages is merged into the phone's
+      member, so the conversation follows;
+    * a phone nobody has is added to the claim's member;
+    * two different non-provisional members are left alone (an operator decides).
+    """
+    from unionline.members import normalize
+    from unionline.members.identity import find_or_create
+    from unionline.members.merge import merge_members
+    from unionline.members.records import canonical_member, insert_contact, owner_of
+    from unionline.members.schemas import MergeRequest
+    from unionline.members.tables import Member
+
+    phone = normalize.phone(phone)
+    address = normalize.contact(claim.kind, claim.address)
+    by_phone, by_claim = await owner_of("phone", phone), await owner_of(claim.kind, address)
+    if by_phone is None:
+        member_id = await canonical_member(by_claim or await find_or_create(claim))
+        await insert_contact(member_id, "phone", phone, verified=True)
+        return member_id
+    target = await canonical_member(by_phone)
+    if by_claim is None:
+        await insert_contact(target, claim.kind, address, verified=True)
+        return target
+    source = await canonical_member(by_claim)
+    row = await Member.select(Member.provisional).where(Member.id == source).first()
+    if source != target and row is not None and row["provisional"]:
+        await merge_members(None, MergeRequest(source_id=source, target_id=target))
+        return target
+    if source != target:
+        log.warning(
+            "%s %s shared the phone of another member; left to an operator", claim.kind, address
+        )
+    return source
