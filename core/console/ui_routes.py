@@ -31,10 +31,18 @@ CSP = (
     "img-src 'self' data: blob:; connect-src 'self'; frame-src 'self' about:; "
     "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 )
-# Refuse to serve hidden files or anything a browser module does not need.
-SERVED_SUFFIXES = frozenset(
-    {".js", ".mjs", ".css", ".json", ".svg", ".png", ".woff2", ".html", ".txt"}
-)
+# What a plugin's console folder may serve, with the type a browser needs (module scripts
+# must be JavaScript); hidden files and anything else answer 404.
+SERVED_SUFFIXES = {
+    ".js": "text/javascript; charset=utf-8",
+    ".mjs": "text/javascript; charset=utf-8",
+    ".css": "text/css; charset=utf-8",
+    ".json": "application/json",
+    ".svg": "image/svg+xml",
+    ".png": "image/png",
+    ".woff2": "font/woff2",
+    ".txt": "text/plain; charset=utf-8",
+}
 
 
 class PluginAsset(msgspec.Struct, kw_only=True):
@@ -47,8 +55,9 @@ async def console_page() -> File:
     """The console's single page (login included); the rest is ES modules under /console/static."""
     return File(
         STATIC / "index.html",
-        media_type="text/html; charset=utf-8",
+        media_type="text/html",
         content_disposition_type="inline",
+        headers={"Content-Security-Policy": CSP, "X-Content-Type-Options": "nosniff"},
     )
 
 
@@ -67,7 +76,13 @@ async def console_plugin_file(plugin: FromPath[str], path: FromPath[str]) -> Fil
     """One file of a plugin's console assets (never outside its registered folder)."""
     for asset in current().registry.console_assets:
         if asset.plugin == plugin:
-            return File(_inside(asset.directory, path), content_disposition_type="inline")
+            target = _inside(asset.directory, path)
+            return File(
+                target,
+                media_type=SERVED_SUFFIXES[target.suffix],
+                content_disposition_type="inline",
+                headers={"X-Content-Type-Options": "nosniff"},
+            )
     raise NotFoundException(f"no console assets for plugin {plugin!r}")
 
 

@@ -5,30 +5,15 @@ phone width, English."""
 from __future__ import annotations
 
 import asyncio
+import re
 from pathlib import Path
-from typing import Any
 
-from conftest import Login, Site
+from channel_support import PREFIX
+from conftest import Login
+from console_support import MEMBER_NAME, Site, fits, open_appeal, wait_for
 from playwright.async_api import expect
 
 PAYLOAD = "<img src=x onerror=alert(1)><script>alert(2)</script>"
-
-
-async def _wait_for(check: Any, what: str, attempts: int = 150) -> Any:
-    """Poll ``check()`` until it returns something truthy (a bounded wait, not a timing assert)."""
-    for _ in range(attempts):
-        value = check()
-        if value:
-            return value
-        await asyncio.sleep(0.1)
-    raise AssertionError(f"gave up waiting for {what}")
-
-
-async def _open_first(page: Any, text: str) -> None:
-    row = page.locator(".appeal-row", has_text=text).first
-    await expect(row).to_be_visible()
-    await row.locator("a").click()
-    await expect(page.locator(".timeline .message-in", has_text=text)).to_be_visible()
 
 
 async def test_live_claim_reply_viewers_and_status(site: Site, login: Login, shots: Path) -> None:
@@ -45,14 +30,14 @@ async def test_live_claim_reply_viewers_and_status(site: Site, login: Login, sho
     await expect(b.locator(".appeal-row", has_text=text)).to_be_visible()
     assert await a.evaluate("window.__sameDocument === true")  # no reload happened
 
-    await _open_first(a, text)
-    await _open_first(b, text)
+    await open_appeal(a, text)
+    await open_appeal(b, text)
     # Each sees the other as a viewer of the same appeal.
     await expect(b.locator(".presence-line .viewers")).to_contain_text(site.a.name)
     await expect(a.locator(".presence-line .viewers")).to_contain_text(site.b.name)
     # The member card shows every contact point and the earlier appeal on another channel.
     card = a.locator("ul-member-card")
-    await expect(card.locator(".member-name")).to_have_text("Соколова Мария Ивановна")
+    await expect(card.locator(".member-name")).to_have_text(MEMBER_NAME)
     await expect(card.locator(".contacts li")).to_have_count(3)
     await expect(card.locator(".member-appeals li")).to_have_count(2)
     await expect(card.locator(".member-appeals")).to_contain_text("Звонок: вопрос о премии")
@@ -70,11 +55,13 @@ async def test_live_claim_reply_viewers_and_status(site: Site, login: Login, sho
     await expect(a.locator(".counter")).to_have_text(f"{len(reply)} / 4096")
     await a.press("textarea.composer-text", "Control+Enter")
     await expect(a.locator(".timeline .message-out", has_text=reply)).to_be_visible()
-    sent = await _wait_for(lambda: [s for s in site.sent() if reply in s], "the reply to be sent")
-    assert sent == [REF_PREFIX + reply]
-    await expect(a.locator(".message-out .delivery").first).to_have_attribute(
-        "data-status", _delivered_or_sent()
-    )
+    sent = await wait_for(lambda: [s for s in site.sent() if reply in s.text], "the reply sent")
+    assert [s.text for s in sent] == [PREFIX + reply]
+    mark = a.locator(".message-out .delivery").first
+    await expect(mark).to_have_attribute("data-status", re.compile("^(sent|delivered|read)$"))
+    # The provider reports it read: A's mark follows live.
+    await site.receipt(sent[0].external_id, "read")
+    await expect(mark).to_have_attribute("data-status", "read")
     await expect(b.locator(".timeline .message-out", has_text=reply)).to_be_visible()
 
     # A sets "waiting": B's header and timeline follow without a reload.
@@ -85,20 +72,11 @@ async def test_live_claim_reply_viewers_and_status(site: Site, login: Login, sho
     assert a.console_errors == [] and b.console_errors == []
 
 
-REF_PREFIX = "[ППО] "  # tests/channel_support.py configures the reference account with it
-
-
-def _delivered_or_sent() -> Any:
-    import re
-
-    return re.compile("^(sent|delivered|read)$")
-
-
 async def test_member_html_is_shown_as_text_and_never_runs(site: Site, login: Login) -> None:
     a = await login(site.a)
     await a.click("[data-list=unassigned]")
     await site.inbound(PAYLOAD)
-    await _open_first(a, "onerror")
+    await open_appeal(a, "onerror")
     bubble = a.locator(".timeline .message-in .text").first
     await expect(bubble).to_have_text(PAYLOAD)
     # Literal text, not elements: no image, no script inside the timeline or the list.
@@ -109,7 +87,7 @@ async def test_member_html_is_shown_as_text_and_never_runs(site: Site, login: Lo
     assert a.console_errors == []
     # The detector itself works: a real alert is seen.
     await a.evaluate("setTimeout(() => alert('probe'), 0)")
-    await _wait_for(lambda: a.dialogs, "the probe dialog")
+    await wait_for(lambda: a.dialogs, "the probe dialog")
     assert a.dialogs == ["probe"]
 
 
@@ -121,7 +99,7 @@ async def test_phone_width(site: Site, login: Login, shots: Path) -> None:
     await page.click("[data-list=unassigned]")
     row = page.locator(".appeal-row").first
     await expect(row).to_be_visible()
-    assert await _fits(page)
+    assert await fits(page)
     await row.locator("a").click()
     # One column: the appeal replaces the list, with a way back.
     await expect(page.locator(".timeline .message-in")).to_be_visible()
@@ -134,18 +112,11 @@ async def test_phone_width(site: Site, login: Login, shots: Path) -> None:
     await expect(
         page.locator(".timeline .message-out", has_text="Ответ с телефона")
     ).to_be_visible()
-    assert await _fits(page)
+    assert await fits(page)
     await page.screenshot(path=shots / "console-phone.png", full_page=True)
     await page.click("a.back")
     await expect(page.locator("ul-appeal-list")).to_be_visible()
     assert page.console_errors == []
-
-
-async def _fits(page: Any) -> bool:
-    """Nothing sticks out sideways (no horizontal scrolling at this width)."""
-    return bool(
-        await page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
-    )
 
 
 async def test_switch_to_english_persists(site: Site, login: Login) -> None:

@@ -11,14 +11,20 @@ import { begin, currentOperator, end } from "../js/session.js";
 import { helpDialog, installShortcuts } from "../js/shortcuts.js";
 import { can, on, store } from "../js/store.js";
 import { langSwitch } from "./lang-switch.js";
-import { presenceSwitch } from "./presence.js";
+import { presenceSwitch, startPresence, stopPresence } from "./presence.js";
 import { listSpec, preload } from "./ul-appeal-list.js";
 import "./ul-appeal-list.js";
 import "./ul-appeal-view.js";
 import "./ul-login.js";
+import "./ul-offers.js";
 import "./ul-supervisor.js";
 
 const LISTS = ["mine", "unassigned", "all"];
+
+/** Supervisors and admins assign; observers with routing.monitor may watch the load too. */
+export function supervises() {
+  return can("appeals.assign") || can("routing.monitor");
+}
 
 class UlApp extends HTMLElement {
   async connectedCallback() {
@@ -55,12 +61,14 @@ class UlApp extends HTMLElement {
     this.stopShortcuts = installShortcuts(this.shortcutHandlers());
     this.offs = [on("appeals", () => this.renderCounts()), on("connection", () => this.renderConnection())];
     this.route();
+    startPresence();
     loadPlugins();
   }
 
   signedOut() {
     if (!this.running) return;
     (this.offs || []).forEach((off) => off());
+    stopPresence();
     end();
     this.showLogin();
   }
@@ -86,6 +94,7 @@ class UlApp extends HTMLElement {
       this,
       this.header,
       h("div", { class: "workspace" }, h("section", { class: "sidebar", "aria-label": t("header.console") }, this.tabs, this.list), this.content),
+      h("ul-offers", { class: "offers" }),
       this.help,
     );
     this.renderChrome();
@@ -103,7 +112,7 @@ class UlApp extends HTMLElement {
         "nav",
         { class: "views" },
         h("a", { href: `#/${this.current || "mine"}`, class: this.view === "supervisor" ? "" : "active" }, t("header.console")),
-        can("appeals.assign") ? h("a", { href: "#/supervisor", class: this.view === "supervisor" ? "active" : "" }, t("header.supervisor")) : null,
+        supervises() ? h("a", { href: "#/supervisor", class: this.view === "supervisor" ? "active" : "" }, t("header.supervisor")) : null,
       ),
       this.connection,
       h("span", { class: "spacer" }),
@@ -224,7 +233,7 @@ class UlApp extends HTMLElement {
       claim: () => this.appealId && perform("claim", { appeal_id: this.appealId }).catch(toastError),
       search: () => this.list.querySelector(".list-search").focus(),
       list: (name) => this.go(name, null),
-      supervisor: () => can("appeals.assign") && (location.hash = "#/supervisor"),
+      supervisor: () => supervises() && (location.hash = "#/supervisor"),
       help: () => this.toggleHelp(),
       escape: (event) => {
         if (this.help.open) return;

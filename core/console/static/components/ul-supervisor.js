@@ -6,16 +6,20 @@ import { allPages } from "../js/api.js";
 import { h, replace } from "../js/dom.js";
 import { duration, time } from "../js/format.js";
 import { t } from "../js/i18n.js";
-import { routingStats } from "../js/routing.js";
+import { presenceOfAll, routingStats } from "../js/routing.js";
 import { ACTIVE, can, on, operatorName, store } from "../js/store.js";
 
 const THROTTLE = 3000;
+
+function allowed() {
+  return can("appeals.assign") || can("routing.monitor");
+}
 
 class UlSupervisor extends HTMLElement {
   connectedCallback() {
     this.onLang = () => this.render();
     window.addEventListener("ul-lang", this.onLang);
-    if (!can("appeals.assign")) {
+    if (!allowed()) {
       replace(this, h("p", { class: "pad muted" }, t("sup.forbidden")));
       return;
     }
@@ -41,7 +45,8 @@ class UlSupervisor extends HTMLElement {
 
   async load() {
     try {
-      this.stats = (await routingStats()) || (await computed());
+      const routed = await routingStats();
+      this.stats = routed ? { ...routed, queues: [...routed.queues, await unqueued()] } : await computed();
       this.at = new Date().toISOString();
     } catch (error) {
       this.error = error.message;
@@ -50,7 +55,7 @@ class UlSupervisor extends HTMLElement {
   }
 
   render() {
-    if (!can("appeals.assign")) return replace(this, h("p", { class: "pad muted" }, t("sup.forbidden")));
+    if (!allowed()) return replace(this, h("p", { class: "pad muted" }, t("sup.forbidden")));
     const s = this.stats;
     if (!s) return replace(this, h("p", { class: "pad muted" }, this.error || t("list.loading")));
     replace(
@@ -72,18 +77,19 @@ class UlSupervisor extends HTMLElement {
     return h(
       "table",
       { class: "grid operators-load" },
-      h("thead", {}, h("tr", {}, ["sup.operator", "sup.presence", "sup.open", "sup.capacity", "sup.load"].map((k) => h("th", { scope: "col" }, t(k))))),
+      h("thead", {}, h("tr", {}, ["sup.operator", "sup.presence", "sup.open", "sup.offers", "sup.capacity", "sup.load"].map((k) => h("th", { scope: "col" }, t(k))))),
       h(
         "tbody",
         {},
         rows.map((r) => {
-          const load = r.capacity ? Math.round((100 * r.open) / r.capacity) : null;
+          const load = r.capacity ? Math.round((100 * (r.open + (r.offers || 0))) / r.capacity) : null;
           return h(
             "tr",
             { dataset: { operator: r.id } },
             h("th", { scope: "row" }, r.name),
             h("td", {}, r.presence ? h("span", { class: `presence-dot presence-${r.presence}` }, t(`presence.${r.presence}`)) : "—"),
-            h("td", { class: "num" }, String(r.open)),
+            h("td", { class: "num", dataset: { open: String(r.open) } }, String(r.open)),
+            h("td", { class: "num" }, r.offers == null ? "—" : String(r.offers)),
             h("td", { class: "num" }, r.capacity == null ? "—" : String(r.capacity)),
             h("td", {}, load == null ? "—" : h("span", { class: "meter" }, h("meter", { min: 0, max: 100, low: 70, high: 95, optimum: 40, value: Math.min(load, 100) }), ` ${load}%`)),
           );
@@ -105,8 +111,8 @@ class UlSupervisor extends HTMLElement {
           h(
             "tr",
             { dataset: { queue: q.id || "" } },
-            h("th", { scope: "row" }, q.name || t("sup.unassigned")),
-            h("td", { class: "num" }, String(q.waiting)),
+            h("th", { scope: "row" }, q.name || t("sup.unassigned"), q.open_now === false ? h("span", { class: "muted" }, ` (${t("sup.closed_now")})`) : null),
+            h("td", { class: "num", dataset: { waiting: String(q.waiting) } }, String(q.waiting)),
             h("td", {}, q.oldest_since ? duration(now - q.oldest_since) : "—"),
             h("td", {}, q.avg_wait_ms != null ? duration(q.avg_wait_ms) : q.waiting ? duration(q.total_wait_ms / q.waiting) : "—"),
           ),
@@ -116,31 +122,40 @@ class UlSupervisor extends HTMLElement {
   }
 }
 
+/** Unassigned active appeals outside any queue (routing's stats count queues only). */
+async function unqueued() {
+  const appeals = await allPages("/api/appeals/", { status: ACTIVE, assignee: "none", limit: 200 }, 10);
+  return waitRow(appeals.filter((a) => !a.queue_id), t("sup.no_queue"));
+}
+
+function waitRow(unassigned, name = t("sup.unassigned")) {
+  const now = Date.now();
+  const since = unassigned.map((a) => Date.parse(a.last_member_message_at || a.created_at));
+  return {
+    id: "",
+    name,
+    waiting: since.length,
+    oldest_since: since.length ? Math.min(...since) : null,
+    total_wait_ms: since.reduce((sum, at) => sum + (now - at), 0),
+  };
+}
+
 /** Without the routing API: open appeals per assignee and the unassigned ones' waits. */
 async function computed() {
   const appeals = await allPages("/api/appeals/", { status: ACTIVE, limit: 200 }, 10);
   const open = new Map();
-  const waiting = [];
   for (const a of appeals) {
     if (a.assignee_id) open.set(a.assignee_id, (open.get(a.assignee_id) || 0) + 1);
-    else waiting.push(Date.parse(a.last_member_message_at || a.created_at));
   }
+  const presence = await presenceOfAll().catch(() => new Map());
   const ids = new Set([...store.operators.keys(), ...open.keys()]);
   const operators = [...ids]
     .map((id) => {
       const o = store.operators.get(id);
-      return { id, name: operatorName(id), open: open.get(id) || 0, capacity: o ? o.capacity : null, presence: store.presence.get(id) || null };
+      return { id, name: operatorName(id), open: open.get(id) || 0, capacity: o ? o.capacity : null, presence: store.presence.get(id) || presence.get(id) || null };
     })
     .sort((a, b) => b.open - a.open || a.name.localeCompare(b.name));
-  const now = Date.now();
-  const queue = {
-    id: "",
-    name: t("sup.unassigned"),
-    waiting: waiting.length,
-    oldest_since: waiting.length ? Math.min(...waiting) : null,
-    total_wait_ms: waiting.reduce((sum, since) => sum + (now - since), 0),
-  };
-  return { computed: true, operators, queues: [queue] };
+  return { computed: true, operators, queues: [waitRow(appeals.filter((a) => !a.assignee_id))] };
 }
 
 customElements.define("ul-supervisor", UlSupervisor);

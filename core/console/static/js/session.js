@@ -4,6 +4,7 @@
 import { allPages, get } from "./api.js";
 import { lang, setLang, storedLang, t } from "./i18n.js";
 import { beep, desktop, toast } from "./notify.js";
+import { forgetRouting, queues } from "./routing.js";
 import { ConsoleSocket, socketUrl } from "./socket.js";
 import { applyEvent, applySignal, emit, reset, store } from "./store.js";
 
@@ -23,8 +24,12 @@ export async function begin(me) {
   store.me = me;
   store.permissions = new Set(me.permissions || []);
   if (!storedLang() && me.locale && me.locale !== lang()) setLang(me.locale, false);
-  await Promise.all([loadOperators(), loadChannels()]);
+  await Promise.all([loadOperators(), loadChannels(), loadQueues()]);
   await connect();
+}
+
+async function loadQueues() {
+  store.queues = await queues().catch(() => []);
 }
 
 export async function loadOperators() {
@@ -71,6 +76,7 @@ export function end() {
   if (store.socket) store.socket.stop();
   store.socket = null;
   ConsoleSocket.forget();
+  forgetRouting();
   reset();
 }
 

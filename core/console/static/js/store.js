@@ -33,6 +33,7 @@ export const store = {
   viewers: new Map(), // appeal id -> Map(operator id -> {name, until})
   typing: new Map(), // appeal id -> Map(operator id -> {name, until})
   presence: new Map(), // operator id -> online/away/offline (when routing provides it)
+  queues: [], // routing queues of the operator's organizations ([] without routing)
   socket: null,
 };
 
@@ -63,6 +64,7 @@ export function can(permission) {
 export function reset() {
   store.me = null;
   store.permissions = new Set();
+  store.queues = [];
   for (const map of [store.operators, store.appeals, store.previews, store.members, store.viewers, store.typing, store.presence]) {
     map.clear();
   }
@@ -100,30 +102,33 @@ export function operatorName(id) {
 
 const memberRequests = new Map();
 
-/** The member (cached); fetched once, "members" fires when it arrives. */
+/** The member if cached; otherwise fetched once in the background ("members" fires). */
 export function member(id) {
   if (!id) return null;
   if (store.members.has(id)) return store.members.get(id);
-  if (!memberRequests.has(id)) {
-    memberRequests.set(
-      id,
-      get(`/api/members/${id}`)
-        .then((found) => {
-          store.members.set(id, found);
-          soon("members");
-          return found;
-        })
-        .catch(() => null)
-        .finally(() => memberRequests.delete(id)),
-    );
-  }
+  if (!memberRequests.has(id)) fetchMember(id);
   return null;
 }
 
+function fetchMember(id) {
+  const request = get(`/api/members/${id}`)
+    .then((found) => {
+      store.members.set(id, found);
+      soon("members");
+      return found;
+    })
+    .catch(() => store.members.get(id) || null)
+    .finally(() => {
+      if (memberRequests.get(id) === request) memberRequests.delete(id);
+    });
+  memberRequests.set(id, request);
+  return request;
+}
+
+/** The member, fetched again when ``fresh`` (the cached copy stays until the answer). */
 export async function loadMember(id, fresh = false) {
-  if (fresh) store.members.delete(id);
-  const known = member(id);
-  return known || (await memberRequests.get(id)) || store.members.get(id) || null;
+  if (!fresh && store.members.has(id)) return store.members.get(id);
+  return memberRequests.get(id) || fetchMember(id);
 }
 
 export function memberName(id) {
