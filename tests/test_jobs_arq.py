@@ -14,10 +14,12 @@ from plugins_for_tests.support import (
     PLUGIN_PATHS,
     enqueue_many,
     forget_queue,
+    job_counts,
     jobs_redis_url,
     jobs_runtime,
     runs_by_key,
     sink,
+    sink_jobs,
     wait_for,
 )
 from redis.asyncio import Redis
@@ -65,7 +67,7 @@ async def arq_worker(rt: Runtime) -> AsyncIterator[ArqWorker]:
 
 
 async def settled(rt: Runtime) -> bool:
-    counts = await rt.jobs.counts()
+    counts = await job_counts(rt)
     return counts["pending"] == 0 and counts["running"] == 0
 
 
@@ -91,7 +93,7 @@ async def test_arq_worker_retries_through_the_outbox(rt: Runtime) -> None:
     slow = await rt.jobs.enqueue(JOB, Apply(value=3, not_ready=0.3), key="not-ready")
     async with arq_worker(rt):
         await wait_for(lambda: settled(rt), 30, "jobs to settle")
-    assert {j.id: j.status for j in await rt.jobs.list()} == {
+    assert {j.id: j.status for j in await sink_jobs(rt)} == {
         flaky: "done",
         dead: "dead",
         slow: "done",
@@ -111,7 +113,7 @@ async def test_work_survives_losing_redis(rt: Runtime, redis: Redis) -> None:
         await wait_for(lambda: settled(rt), 30, "the sweeper to recover the jobs")
     state = await sink(rt)
     assert (state.effects, state.total) == (50, sum(range(50)))
-    assert (await rt.jobs.counts())["done"] == 50
+    assert (await job_counts(rt))["done"] == 50
 
 
 async def test_stale_and_duplicate_messages_are_harmless(rt: Runtime, redis: Redis) -> None:

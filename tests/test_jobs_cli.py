@@ -15,6 +15,7 @@ from plugins_for_tests.support import (
     cli_env,
     enqueue_many,
     finish,
+    job_counts,
     jobs_redis_url,
     jobs_runtime,
     settle,
@@ -45,7 +46,7 @@ async def test_jobs_failed_lists_dead_letters(unionline_database_url: str, tmp_p
         assert len(listed) == 2
         assert listed[0].split()[:4] == [str(dead), "dead", "1/8", JOB]
         assert listed[0].endswith("PermanentFailure: the recipient does not exist")
-        assert listed[1] == "pending=0 running=0 done=1 dead=1"
+        assert "dead=1" in listed[1].split()  # the counts line
 
         out = cli("jobs", "--retry", str(dead), env=env, cwd=tmp_path)
         assert out.strip() == f"job {dead} queued again"
@@ -76,7 +77,7 @@ async def test_worker_burst_runs_what_is_due_and_exits(
             )
         )
         assert status == 0, err
-        assert (await rt.jobs.counts())["done"] == 20
+        assert (await job_counts(rt))["done"] == 20
         assert (await sink(rt)).total == sum(range(20))
 
 
