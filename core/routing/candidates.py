@@ -1,5 +1,5 @@
-"""Who may take an appeal now: operators in scope of the queue's organization with
-``appeals.manage``, active, online, below capacity; with their load, for the strategies.
+"""Who may take an appeal now: the staff of the queue's organization (``appeals.manage``
+granted there), active, online, below capacity; with their load, for the strategies.
 
 Load counts the operator's active appeals (new, open, waiting) and their pending offers (an
 offer reserves a place). :func:`lock` serializes decisions about one operator across
@@ -32,22 +32,27 @@ def manage_roles() -> list[str]:
 
 
 async def online_operators(queue: QueueRow) -> list[dict[str, Any]]:
-    """Active, online operators holding ``appeals.manage`` over the queue's organization."""
+    """Active, online operators who staff the queue's organization.
+
+    Staff are those granted a role with ``appeals.manage`` on that very organization (a
+    federation-wide grant counts for the root): a federation operator does not take a primary
+    organization's appeals until they overflow into a federation queue.
+    """
     roles = manage_roles()
     path = await org_path(queue.organization_id)
     if not roles or not path:
         return []
+    root = " OR g.organization_id IS NULL" if len(path) == 1 else ""
     rows = await current().db.fetch(
         "SELECT o.id, o.capacity, o.skills, p.last_assigned_at FROM operator_operator o"
         " JOIN routing_presence p ON p.operator_id = o.id"
         " WHERE o.is_active = {} AND p.status = 'online' AND o.id IN ("
         "  SELECT g.operator FROM operator_role_grant g"
-        f"  WHERE g.role IN ({_in(roles)})"
-        f"  AND (g.organization_id IS NULL OR g.organization_id IN ({_in(path)})))"
+        f"  WHERE g.role IN ({_in(roles)}) AND (g.organization_id = {{}}{root}))"
         " ORDER BY o.id",
         True,
         *roles,
-        *path,
+        queue.organization_id,
     )
     return [{**r, "id": _uuid(r["id"])} for r in rows]
 

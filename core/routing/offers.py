@@ -17,6 +17,7 @@ from unionline.routing.queues import QueueRow
 from unionline.runtime import current, enqueue, publish
 
 EXPIRE_JOB = "routing.offer_expired"
+DRAIN_JOB = "routing.drain"
 
 
 class OfferRef(msgspec.Struct, frozen=True):
@@ -113,6 +114,8 @@ async def close(offer: dict[str, Any], state: str, now: float) -> bool:
             state=state,
         )
     )
+    if state != "accepted":  # the operator's held place is free again
+        await enqueue(DRAIN_JOB, None, key=f"{DRAIN_JOB}:offer:{offer['id']}")
     return True
 
 

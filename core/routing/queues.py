@@ -15,7 +15,7 @@ import msgspec
 from unionline.access import Actor, scope_for
 from unionline.appeals.config import _hhmm
 from unionline.appeals.sla import Calendar, is_working_time
-from unionline.errors import Conflict, Invalid, NotFound
+from unionline.errors import Conflict, Forbidden, Invalid, NotFound
 from unionline.routing.schemas import QueueCreate, QueueUpdate, QueueView
 from unionline.runtime import current
 
@@ -120,9 +120,25 @@ async def queue_for(appeal: dict[str, Any]) -> QueueRow | None:
 
 async def _scoped(actor: Actor, permission: str, queue_id: uuid.UUID) -> QueueRow:
     queue = await load(queue_id)
-    if queue is None or not (await scope_for(actor, permission)).allows(queue.organization_id):
+    if queue is None:
         raise NotFound(f"queue {queue_id} does not exist", field="queue_id")
+    await _require(actor, permission, queue.organization_id, "queue_id", f"queue {queue_id}")
     return queue
+
+
+async def _require(
+    actor: Actor, permission: str, organization_id: uuid.UUID, field: str, what: str
+) -> None:
+    """403 when the actor sees the organization's queues but may not do this; else 404."""
+    if (await scope_for(actor, permission)).allows(organization_id):
+        return
+    if permission != READ and (await scope_for(actor, READ)).allows(organization_id):
+        raise Forbidden(
+            f"permission {permission!r} is required here",
+            field=field,
+            extra={"permission": permission},
+        )
+    raise NotFound(f"{what} does not exist", field=field)
 
 
 async def get(actor: Actor, queue_id: uuid.UUID) -> QueueView:
@@ -147,15 +163,10 @@ async def list_queues(actor: Actor, organization_id: uuid.UUID | None = None) ->
 
 
 async def create(actor: Actor, data: QueueCreate) -> QueueView:
-    scope = await scope_for(actor, MANAGE)
-    if not scope.allows(data.organization_id):
-        raise NotFound(
-            f"organization {data.organization_id} does not exist", field="organization_id"
-        )
+    what = f"organization {data.organization_id}"
+    await _require(actor, MANAGE, data.organization_id, "organization_id", what)
     if not await org_path(data.organization_id):
-        raise NotFound(
-            f"organization {data.organization_id} does not exist", field="organization_id"
-        )
+        raise NotFound(f"{what} does not exist", field="organization_id")
     values = _normalized(msgspec.to_builtins(data))
     values["name"] = data.name.strip()
     queue_id = uuid.uuid4()
