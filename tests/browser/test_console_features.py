@@ -72,12 +72,17 @@ async def test_shortcuts_and_canned_responses(site: Site, login: Login) -> None:
     assert text.startswith("Здравствуйте, Мария!")
     assert number in text and site.a.name in text and "{{" not in text
 
-    await page.keyboard.press("Escape")  # leave the text field
+    await page.keyboard.press("Escape")  # leaves the text field, the appeal stays open
+    await expect(page.locator("textarea.composer-text")).not_to_be_focused()
     await page.keyboard.press("?")
     await expect(page.locator("dialog.help")).to_be_visible()
     await expect(page.locator("dialog.help")).to_contain_text("Ctrl+Enter")
     await page.keyboard.press("Escape")
     await expect(page.locator("dialog.help")).to_be_hidden()
+    await expect(page.locator("ul-appeal-view")).to_have_count(1)
+    await page.keyboard.press("Escape")  # back to the list
+    await expect(page.locator("ul-appeal-view")).to_have_count(0)
+    await expect(page.locator(".placeholder")).to_have_text("Выберите обращение слева")
     assert page.console_errors == []
 
 
@@ -115,6 +120,7 @@ async def test_transfer_notifies_typing_shows_and_notes_mention(site: Site, logi
     note = b.locator(".timeline .note", has_text="по графику цеха")
     await expect(note).to_be_visible()
     await expect(note.locator(".mention")).to_have_text("@boris")
+    await expect(b.locator(".toast", has_text="Вас упомянули в заметке")).to_be_visible()
     timeline = await site.api("GET", f"/api/appeals/{await _appeal_id(a)}/timeline")
     notes_api = [e for e in timeline["items"] if e["kind"] == "note"]
     assert notes_api[-1]["data"]["mentions"] == [site.b.id]

@@ -237,8 +237,8 @@ class UlApp extends HTMLElement {
       help: () => this.toggleHelp(),
       escape: (event) => {
         if (this.help.open) return;
-        const field = document.activeElement;
-        if (field && field !== document.body && ["INPUT", "TEXTAREA", "SELECT"].includes(field.tagName)) return field.blur();
+        const field = event.target;
+        if (field instanceof HTMLElement && ["INPUT", "TEXTAREA", "SELECT"].includes(field.tagName)) return field.blur();
         if (this.appealId) {
           event.preventDefault();
           this.go(this.current, null);

@@ -7,7 +7,7 @@ import { get } from "../js/api.js";
 import { coalesce, h, replace } from "../js/dom.js";
 import { channelIcon, deliveryMark, priorityChip, statusChip, time } from "../js/format.js";
 import { t } from "../js/i18n.js";
-import { active, on, store, upsertAppeal } from "../js/store.js";
+import { active, can, on, store, upsertAppeal } from "../js/store.js";
 import { controls } from "./controls.js";
 import { entryElement } from "./timeline.js";
 import "./ul-composer.js";
@@ -95,7 +95,8 @@ class UlAppealView extends HTMLElement {
     this.head = h("header", { class: "appeal-head" });
     this.presence = h("div", { class: "presence-line", "aria-live": "polite" });
     this.timeline = h("ol", { class: "timeline", "aria-label": "timeline" });
-    this.composer = h("ul-composer");
+    // Observers read only: no reply box for them.
+    this.composer = can("appeals.reply") ? h("ul-composer") : null;
     this.card = h("ul-member-card", { "member-id": appeal.member_id, "appeal-id": appeal.id });
     replace(
       this,
@@ -130,11 +131,11 @@ class UlAppealView extends HTMLElement {
         priorityChip(appeal.priority),
         appeal.created_at ? h("span", { class: "muted" }, t("appeal.created", { time: time(appeal.created_at) })) : null,
       ),
-      controls(appeal, store.queues || []),
+      can("appeals.manage") ? controls(appeal, store.queues || []) : null,
     );
     const channel = this.replyChannel();
     const caps = store.channels.get(channel);
-    this.composer.setAppeal(appeal, channel, caps && caps.max_text_length);
+    if (this.composer) this.composer.setAppeal(appeal, channel, caps && caps.max_text_length);
   }
 
   renderPresence() {

@@ -204,10 +204,7 @@ class UlComposer extends HTMLElement {
       this.send();
       return;
     }
-    if (!this.choices || this.popup.hidden) {
-      if (event.key === "Escape") this.area.blur();
-      return;
-    }
+    if (!this.choices || this.popup.hidden) return; // Escape: the shell blurs the field
     const moves = { ArrowDown: 1, ArrowUp: -1 };
     if (event.key in moves && this.choices.length) {
       event.preventDefault();
@@ -218,6 +215,7 @@ class UlComposer extends HTMLElement {
       this.choose(this.active);
     } else if (event.key === "Escape") {
       event.preventDefault();
+      event.stopPropagation(); // close the popup only; stay in the field
       this.closePopup();
     }
   }

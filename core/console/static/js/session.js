@@ -81,6 +81,7 @@ export function end() {
 }
 
 function maybeNotify(frame) {
+  if (frame.event === "appeal.note_added") return mentioned(frame.data);
   if (frame.event !== "appeal.assigned") return;
   const data = frame.data;
   const me = store.me && store.me.id;
@@ -92,5 +93,17 @@ function maybeNotify(frame) {
   toast(title);
   desktop(title, data.appeal.subject || "", () => {
     location.hash = `#/mine/${data.appeal_id}`;
+  });
+}
+
+/** A colleague mentioned us in a note. */
+function mentioned(data) {
+  const me = store.me && store.me.id;
+  if (!(data.mentions || []).includes(me) || (data.entry && data.entry.author_id === me)) return;
+  const title = t("notify.mentioned_title", { number: data.appeal.number });
+  beep();
+  toast(title);
+  desktop(title, data.preview || "", () => {
+    location.hash = `#/-/${data.appeal_id}`;
   });
 }
