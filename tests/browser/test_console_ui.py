@@ -125,6 +125,9 @@ async def test_switch_to_english_persists(site: Site, login: Login) -> None:
     await page.click(".topbar [data-lang=en]")
     await expect(page.locator("[data-list=mine]")).to_contain_text("Mine")
     await expect(page.locator("[data-list=unassigned]")).to_contain_text("Unassigned")
+    await expect(page.locator(".list-search")).to_have_attribute(
+        "placeholder", "Search text or number"
+    )
     await expect(page.locator("html")).to_have_attribute("lang", "en")
     await page.reload()
     await expect(page.locator("[data-list=all]")).to_contain_text("All in scope")

@@ -135,7 +135,9 @@ class UlApp extends HTMLElement {
     const state = (store.socket && store.socket.state) || "offline";
     this.connection.className = `connection conn-${state}`;
     this.connection.dataset.state = state;
-    this.connection.textContent = t(`conn.${state === "online" ? "online" : state === "connecting" ? "connecting" : "offline"}`);
+    const label = t(`conn.${state === "online" ? "online" : state === "connecting" ? "connecting" : "offline"}`);
+    this.connection.title = label;
+    replace(this.connection, h("span", { class: "conn-label" }, label));
   }
 
   renderSound() {

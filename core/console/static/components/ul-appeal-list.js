@@ -37,7 +37,10 @@ class UlAppealList extends HTMLElement {
     this.loading = false;
     this.redraw = coalesce(() => this.render());
     this.offs = [on("appeals", this.redraw), on("members", this.redraw), on("viewers", this.redraw), on("operators", this.redraw)];
-    this.onLang = () => this.render();
+    this.onLang = () => {
+      this.build(); // the filter bar's texts too
+      this.render();
+    };
     window.addEventListener("ul-lang", this.onLang);
     this.build();
     this.load(true);
