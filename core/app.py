@@ -13,7 +13,8 @@ from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.stores.registry import StoreRegistry
 
-from unionline import health, runtime, web
+from unionline import health, openapi, runtime, web
+from unionline.inputs import refuse_nul
 from unionline.observability import configure_logging, prometheus, request_id_middleware
 from unionline.operators.session_store import DatabaseSessionStore, OperatorSessionConfig
 from unionline.realtime import event_sink, make_channels
@@ -57,7 +58,8 @@ def create_app(
         dependencies=web.DEPENDENCIES,
         exception_handlers=web.EXCEPTION_HANDLERS,
         lifespan=[lifespan],
-        plugins=[channels],
+        plugins=[channels, openapi.StrictStructSchemaPlugin()],
+        before_request=refuse_nul,
         stores=StoreRegistry({"sessions": DatabaseSessionStore()}),
         middleware=[
             request_id_middleware,
@@ -75,5 +77,6 @@ def create_app(
         signature_namespace={"Any": Any},
         debug=False,
     )
+    openapi.document_errors(app)
     app.state.runtime = rt
     return app

@@ -71,6 +71,8 @@ async def seed(h: AppHarness, fed: str, code: str) -> Side:
         await _seed_members(h, side, child["id"])
     if "channel" in tables and "appeals" in tables:
         await _seed_appeals(h, side, child["id"])
+    if "routing" in tables and "appeal_id" in side.ids:
+        await _seed_routing(h, side, child["id"])
     return side
 
 
@@ -208,6 +210,36 @@ async def _seed_appeals(h: AppHarness, side: Side, org_id: str) -> None:
         DeliveryRecord.appeal_id == uuid.UUID(appeal["id"])
     ):
         side.markers.add(str(row["id"]))
+
+
+async def _seed_routing(h: AppHarness, side: Side, org_id: str) -> None:
+    queue = ok(
+        await h.client.post(
+            "/api/routing/queues/",
+            headers=h.admin_headers,
+            json={"organization_id": org_id, "name": f"{side.code} queue", "offer_timeout": 600},
+        )
+    )
+    side.add("queue_id", queue["id"])
+    # Offers are made by the routing engine to operators with an open console; the matrix has
+    # none, so one pending offer is written the way the engine writes it.
+    import time
+
+    from unionline.routing.tables import Offer
+
+    offer_id = uuid.uuid4()
+    await Offer.insert(
+        Offer(
+            id=offer_id,
+            appeal_id=uuid.UUID(side.ids["appeal_id"]),
+            operator_id=uuid.UUID(side.ids["operator_id"]),
+            queue_id=uuid.UUID(queue["id"]),
+            state="pending",
+            offered_at=time.time(),
+            expires_at=time.time() + 600,
+        )
+    )
+    side.add("offer_id", offer_id)
 
 
 # -- request bodies from the OpenAPI schema ---------------------------------------------------

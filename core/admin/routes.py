@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from litestar import Controller, get, post
-from litestar.params import FromPath, FromQuery, QueryParameter
+from litestar.params import FromQuery, Parameter, QueryParameter
 
 from unionline.access import require_everywhere
 from unionline.admin.schemas import JobCounts, PluginView
@@ -13,6 +13,10 @@ from unionline.errors import Conflict, NotFound
 from unionline.jobs import JobView
 from unionline.runtime import current
 from unionline.web import CurrentActor
+
+
+MAX_ID = 2**53  # ids stay far below; JSON numbers above 2**53 lose precision, the driver overflows
+JobId = Annotated[int, Parameter(ge=1, le=MAX_ID)]
 
 
 class PluginsController(Controller):
@@ -36,7 +40,7 @@ class JobsController(Controller):
         self,
         actor: CurrentActor,
         status: FromQuery[Literal["pending", "running", "done", "dead"] | None] = None,
-        after: Annotated[int, QueryParameter(ge=0)] = 0,
+        after: Annotated[int, QueryParameter(ge=0, le=MAX_ID)] = 0,
         limit: Annotated[int, QueryParameter(ge=1, le=500)] = 100,
     ) -> list[JobView]:
         """Jobs of the outbox, oldest first; ``status=dead`` lists the dead letters."""
@@ -50,13 +54,13 @@ class JobsController(Controller):
         return JobCounts(**await current().jobs.counts())
 
     @post("/{job_id:int}/retry", status_code=200)
-    async def retry(self, actor: CurrentActor, job_id: FromPath[int]) -> JobView:
+    async def retry(self, actor: CurrentActor, job_id: JobId) -> JobView:
         """Give a dead letter a fresh set of attempts."""
         await require_everywhere(actor, "jobs.manage")
         return await _after(job_id, await current().jobs.retry(job_id))
 
     @post("/{job_id:int}/discard", status_code=200)
-    async def discard(self, actor: CurrentActor, job_id: FromPath[int]) -> JobView:
+    async def discard(self, actor: CurrentActor, job_id: JobId) -> JobView:
         """Delete a dead letter for good; answers the job as it was."""
         await require_everywhere(actor, "jobs.manage")
         job = await current().jobs.get(job_id)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
 from typing import Annotated
 
 from litestar import Controller, get
@@ -14,6 +13,8 @@ from unionline.audit.schemas import AuditFilter, AuditPage
 from unionline.web import CurrentActor
 
 Text = Annotated[str | None, QueryParameter(max_length=100)]
+# RFC 3339 with a zone (2026-01-31T10:00:00+03:00); parsed here so a bare number is refused.
+Moment = Annotated[str | None, QueryParameter(format="date-time", max_length=64)]
 
 
 class AuditController(Controller):
@@ -29,20 +30,20 @@ class AuditController(Controller):
         actor_id: FromQuery[uuid.UUID | None] = None,
         action: Text = None,
         organization_id: FromQuery[uuid.UUID | None] = None,
-        since: FromQuery[datetime | None] = None,
-        until: FromQuery[datetime | None] = None,
+        since: Moment = None,
+        until: Moment = None,
         cursor: Annotated[str | None, QueryParameter(max_length=200)] = None,
         limit: Annotated[int, QueryParameter(ge=1, le=500)] = 100,
     ) -> AuditPage:
         """Who read or changed which personal data, newest first (``since`` inclusive,
         ``until`` exclusive; times need a zone). Requires ``audit.read``."""
         where = AuditFilter(
+            since=services.moment(since, "since"),
+            until=services.moment(until, "until"),
             subject_kind=subject_kind,
             subject_id=subject_id,
             actor_id=actor_id,
             action=action,
             organization_id=organization_id,
-            since=since,
-            until=until,
         )
         return await services.query(actor, where, cursor=cursor, limit=limit)

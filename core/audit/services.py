@@ -83,7 +83,7 @@ def decode_cursor(cursor: str) -> int:
         kind, last_id = msgspec.json.decode(
             base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)), type=tuple[str, int]
         )
-        if kind != "audit":
+        if kind != "audit" or not 0 < last_id < 2**63:
             raise ValueError(kind)
         return last_id
     except (ValueError, binascii.Error, msgspec.DecodeError):
@@ -128,6 +128,19 @@ def _conditions(where: AuditFilter) -> list[Any]:
     if where.until is not None:
         found.append(AuditEntry.at < _utc(where.until, "until"))
     return found
+
+
+def moment(value: str | None, field: str) -> datetime | None:
+    """A query parameter's time: RFC 3339 with a zone, else Invalid naming ``field``."""
+    if value is None:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        raise Invalid(
+            f"{field} must be a time like 2026-01-31T10:00:00+03:00", field=field
+        ) from None
+    return _utc(parsed, field)
 
 
 def _utc(value: datetime, field: str) -> datetime:

@@ -6,6 +6,7 @@ from typing import Any
 
 from litestar import Controller, Request, get, patch, post
 from litestar.exceptions import TooManyRequestsException
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import JSONBody
 from litestar.status_codes import HTTP_204_NO_CONTENT
 
@@ -14,7 +15,7 @@ from unionline.operators import ratelimit, services
 from unionline.operators.schemas import LoginRequest, PasswordChange, ProfileUpdate
 from unionline.operators.session_store import start_new_session
 from unionline.operators.tables import Operator
-from unionline.web import CurrentActor
+from unionline.web import CurrentActor, ErrorResponse
 
 SESSION_COOKIE = "session"  # as configured in unionline.app
 
@@ -27,7 +28,17 @@ class AuthController(Controller):
     path = "/api/auth"
     tags = ("auth",)
 
-    @post("/login", status_code=200)
+    @post(
+        "/login",
+        status_code=200,
+        responses={
+            429: ResponseSpec(
+                ErrorResponse,
+                description="Too many failed logins; ``Retry-After`` says how many seconds to wait.",
+                generate_examples=False,
+            )
+        },
+    )
     async def login(
         self, request: Request[Any, Any, Any], data: JSONBody[LoginRequest]
     ) -> services.OperatorView:

@@ -1,0 +1,171 @@
+"""schemathesis over the OpenAPI schema as a federation-wide administrator: no 5xx, and every
+response (status, content type, headers, body) conforms to the schema.
+
+The database is seeded once for the module; half of the generated path parameters are then
+replaced by ids of real objects, so the operations also run on things that exist rather than
+only answering 404. Generated requests may change those objects (archive, erase, merge): the
+point is that nothing a client sends makes the server fail or answer off-schema.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import msgspec
+import pytest
+import schemathesis
+from access_matrix_support import Side, kind_of, ok, seed
+from channel_support import REF
+from hypothesis import HealthCheck, settings
+from schemathesis.config import PositiveDataAcceptanceConfig
+from schemathesis.python.asgi import shutdown_lifespans
+from schemathesis.specs.openapi.checks import allow_header_conformance, negative_data_rejection
+
+from unionline.app import create_app
+from unionline.settings import Settings
+from unionline.testing.support import (
+    TEST_SECRET,
+    fresh_database,
+    postgres_server_url,
+    running_app,
+)
+
+
+class Seeded(msgspec.Struct):
+    settings: Any
+    token: str
+    side: Any
+
+
+def app_settings(url: str, tmp: Path) -> Settings:
+    base = msgspec.convert(
+        {
+            "secret_key": TEST_SECRET,
+            "database_url": url,
+            "log": {"level": "CRITICAL"},
+            "jobs": {"backoff_base": 0.05, "backoff_max": 0.5, "poll_interval": 0.05},
+        },
+        Settings,
+    )
+    return REF.configure(base, tmp)
+
+
+async def seed_database(settings: Settings) -> tuple[str, Side]:
+    async with running_app(settings, migrate=True) as h:
+        fed = ok(
+            await h.client.post(
+                "/api/organizations/",
+                headers=h.admin_headers,
+                json={"name": "Federation", "code": "FED", "kind": "federation"},
+            )
+        )["id"]
+        side = await seed(h, fed, "ALPHA")
+        await h.settle()
+        return h.admin_token, side
+
+
+@pytest.fixture(scope="module")
+def seeded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Seeded]:
+    tmp = tmp_path_factory.mktemp("api-schema")
+    with fresh_database(tmp, postgres_server_url()) as url:
+        settings_ = app_settings(url, tmp)
+        token, side = asyncio.run(seed_database(settings_))
+        yield Seeded(settings_, token, side)
+
+
+def schema_of_the_app() -> dict[str, Any]:
+    """The OpenAPI document, from an app that is built but never started."""
+    with tempfile.TemporaryDirectory() as tmp:
+        return create_app(
+            app_settings(f"sqlite:///{tmp}/unused.sqlite3", Path(tmp))
+        ).openapi_schema.to_schema()
+
+
+schema = schemathesis.openapi.from_dict(schema_of_the_app())
+# A schema-valid request may still be refused for what it means: 404 (no such object), 409 (the
+# object's state), 422 (a time zone that does not exist, a phone number that is none, merging
+# an appeal into itself). A 400, though, means the schema promised more than is accepted.
+schema.config.checks.positive_data_acceptance = PositiveDataAcceptanceConfig(
+    expected_statuses=["2xx", "401", "403", "404", "409", "422", "429"]
+)
+POOL: dict[str, str] = {}  # kind of object -> a seeded object's id, filled by the fixture
+
+
+@schema.hook
+def map_path_parameters(context: Any, path_parameters: dict[str, Any]) -> dict[str, Any]:
+    # Every other generated value becomes a real object's id (decided by the value itself, so
+    # Hypothesis can still shrink and replay).
+    if not path_parameters:
+        return path_parameters
+    mapped = dict(path_parameters)
+    path = context.operation.path if context.operation else ""
+    for name, value in path_parameters.items():
+        kind = kind_of(name, path) or name
+        if kind in POOL and hash(str(value)) % 2 == 0:
+            mapped[name] = int(POOL[kind]) if isinstance(value, int) else POOL[kind]
+    return mapped
+
+
+# Operations whose gaps are in other parts of the core, reported to their owners: skipped, with
+# the reason in the report, until fixed.
+KNOWN_GAPS = {
+    "POST /api/attachments": "the multipart body documents `file` as optional; a body without"
+    " it answers 400 'Unsupported type: <class dict>' (channel SDK route)",
+}
+
+
+@pytest.fixture(scope="module")
+def app(seeded: Seeded) -> Iterator[Any]:
+    POOL.update(seeded.side.ids)
+    yield create_app(seeded.settings)
+    shutdown_lifespans()  # schemathesis runs the app's lifespan in its own thread until then
+    POOL.clear()
+
+
+@schema.parametrize()
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[
+        HealthCheck.too_slow,
+        HealthCheck.filter_too_much,
+        HealthCheck.function_scoped_fixture,
+    ],
+)
+def test_api_conforms_to_its_schema(case: Any, app: Any, seeded: Seeded) -> None:
+    if case.operation.label in KNOWN_GAPS:
+        pytest.skip(KNOWN_GAPS[case.operation.label])
+    case.call_and_validate(
+        app=app,
+        headers={"Authorization": f"Bearer {seeded.token}"},
+        excluded_checks=[
+            # Litestar 2 answers OPTIONS with the methods of the first handler registered on a
+            # path only (litestar-org/litestar#4169, fixed in Litestar 3).
+            allow_header_conformance,
+            # Litestar decodes leniently (msgspec strict=False: 0 is false, a number is a
+            # time), which this check reports as invalid data accepted; what it would catch
+            # beyond that (unknown fields) the schema now states and msgspec refuses.
+            negative_data_rejection,
+        ],
+    )
+
+
+async def test_nul_characters_are_refused_on_both_engines(unionline_app: Any) -> None:
+    """PostgreSQL text cannot hold NUL: the API refuses it up front, naming the field."""
+    h = unionline_app
+    body = {"name": "Федерация\u0000", "code": "FED", "kind": "federation"}
+    response = await h.client.post("/api/organizations/", json=body, headers=h.admin_headers)
+    assert response.status_code == 422
+    assert response.json()["error"]["field"] == "name"
+    nested = await h.client.post(
+        "/api/operators/",
+        headers=h.admin_headers,
+        json={"login": "x", "password": "password-123", "skills": ["ok", "bad\u0000"]},
+    )
+    assert nested.json()["error"]["field"] == "skills[1]"
+    query = await h.client.get("/api/operators/", params={"q": "a\u0000"}, headers=h.admin_headers)
+    assert query.status_code == 422 and query.json()["error"]["field"] == "q"
