@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 import msgspec
 from unionline.errors import NotReady, PermanentFailure
-from unionline.jobs_coalesce import Coalescer
+from unionline.jobs_batch import Bookkeeping
 from unionline.jobs_inprocess import InProcessExecutor
 
 if TYPE_CHECKING:
@@ -105,8 +105,7 @@ class JobQueue:
         # Told, after commit, about jobs that were enqueued or retried by an admin.
         self.listeners: list[Callable[[list[Queued]], Any]] = []
         # Claims by id and "done" marks made at the same moment share one statement.
-        self._claims = Coalescer(self._claim_batch, None, self._claim_orphaned)
-        self._done = Coalescer(self._done_batch, False)
+        self.book = Bookkeeping(self)
 
     # -- enqueue --------------------------------------------------------------------------
 
@@ -159,7 +158,7 @@ class JobQueue:
 
     # -- claiming and finishing -----------------------------------------------------------
 
-    def _claim_sql(self, ids: int = 0) -> str:
+    def claim_sql(self, ids: int = 0) -> str:
         lock = " FOR UPDATE SKIP LOCKED" if self.db.is_postgres else ""
         pick = f"id IN ({', '.join(['{}'] * ids)}) AND " if ids else ""
         return (
@@ -167,12 +166,12 @@ class JobQueue:
             " locked_until = {}, locked_by = {} WHERE id IN ("
             f" SELECT id FROM system_job WHERE {pick}("
             "  (status = 'pending' AND run_at <= {}) OR (status = 'running' AND locked_until < {}))"
-            f" ORDER BY run_at LIMIT {{}}{lock}){self._unsynced}"
+            f" ORDER BY run_at LIMIT {{}}{lock}){self.unsynced}"
             " RETURNING id, name, payload, idempotency_key, attempts, max_attempts"
         )
 
     @property
-    def _unsynced(self) -> str:
+    def unsynced(self) -> str:
         """On PostgreSQL, let a bookkeeping statement commit without waiting for the disk.
 
         A database crash can then forget the last moments of claims and outcomes, which only
@@ -190,29 +189,30 @@ class JobQueue:
         """Lease up to ``limit`` due jobs (or just ``job_id``, or those of ``ids`` that are
         due) to this worker. One statement: atomic without an explicit transaction."""
         ids = [job_id] if job_id is not None else list(ids or [])
-        now = time.time()
-        args = [now + self.settings.lease_seconds, self.worker_id, *ids, now, now]
-        args.append(len(ids) or limit)
-        rows = await self.db.fetch(self._claim_sql(len(ids)), *args)
+        rows = await self.db.fetch(self.claim_sql(len(ids)), *self.claim_args(ids, limit))
         return [msgspec.convert(r, Claimed) for r in rows]
+
+    def claim_args(self, ids: list[int], limit: int) -> list[Any]:
+        now = time.time()
+        return [
+            now + self.settings.lease_seconds,
+            self.worker_id,
+            *ids,
+            now,
+            now,
+            len(ids) or limit,
+        ]
 
     async def claim_one(self, job_id: int) -> Claimed | None:
         """Claim ``job_id`` if it is due, in one statement with others claimed meanwhile."""
-        return await self._claims.submit(job_id)
-
-    async def _claim_batch(self, ids: list[int]) -> dict[int, Claimed | None]:
-        return {job.id: job for job in await self.claim(ids=ids)}
-
-    async def _claim_orphaned(self, job_id: int, job: Claimed | None) -> None:
-        if job is not None:  # claimed for a caller who is gone (its worker is stopping)
-            await self.release(job)
+        return await self.book.claim(job_id)
 
     async def release(self, job: Claimed) -> None:
         """Hand a claimed job back unrun: due again at once, the attempt not counted."""
         await self.db.execute(
             "UPDATE system_job SET status = 'pending', attempts = attempts - 1,"
             " locked_until = NULL, locked_by = NULL"
-            f" WHERE id = {{}} AND locked_by = {{}} AND status = 'running'{self._unsynced}",
+            f" WHERE id = {{}} AND locked_by = {{}} AND status = 'running'{self.unsynced}",
             job.id,
             self.worker_id,
         )
@@ -247,7 +247,7 @@ class JobQueue:
         except Exception as exc:
             log.warning("job %s #%s attempt %s failed: %r", job.name, job.id, job.attempts, exc)
             return await self._retry(job, _describe(exc), None)
-        await self._done.submit(job.id)
+        await self.book.done(job.id)
         return "done"
 
     async def _call(self, kind: JobType, ctx: JobContext, payload: Any, job: Claimed) -> None:
@@ -264,7 +264,7 @@ class JobQueue:
     async def _extend(self, job: Claimed) -> bool:
         rows = await self.db.fetch(
             "UPDATE system_job SET locked_until = {} WHERE id = {} AND locked_by = {}"
-            f" AND status = 'running'{self._unsynced} RETURNING id",
+            f" AND status = 'running'{self.unsynced} RETURNING id",
             time.time() + self.settings.lease_seconds,
             job.id,
             self.worker_id,
@@ -300,7 +300,7 @@ class JobQueue:
             "UPDATE system_job SET status = {}, last_error = COALESCE({}, last_error),"
             " run_at = COALESCE({}, run_at), locked_until = NULL, locked_by = NULL,"
             " finished_at = {} WHERE id = {} AND locked_by = {}"
-            f"{self._unsynced} RETURNING id",
+            f"{self.unsynced} RETURNING id",
             status,
             error,
             run_at,
@@ -312,19 +312,7 @@ class JobQueue:
 
     async def quiesce(self) -> None:
         """Wait for claims and "done" marks in flight (before the database closes)."""
-        await self._claims.wait_idle()
-        await self._done.wait_idle()
-
-    async def _done_batch(self, ids: list[int]) -> dict[int, bool]:
-        rows = await self.db.fetch(
-            "UPDATE system_job SET status = 'done', locked_until = NULL, locked_by = NULL,"
-            f" finished_at = {{}} WHERE locked_by = {{}} AND id IN ({', '.join(['{}'] * len(ids))})"
-            f"{self._unsynced} RETURNING id",
-            time.time(),
-            self.worker_id,
-            *ids,
-        )
-        return {int(row["id"]): True for row in rows}  # missing: the lease was lost
+        await self.book.wait_idle()
 
     async def next_due(self) -> float | None:
         """Unix time of the earliest pending job (or expiring lease), None when idle."""

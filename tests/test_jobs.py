@@ -218,3 +218,19 @@ async def test_claim_for_a_caller_that_went_away_is_handed_back(rt: Runtime) -> 
     job = await rt.jobs.get(job_id)
     assert job is not None and (job.status, job.attempts) == ("pending", 0)
     assert [j.id for j in await rt.jobs.claim()] == [job_id]
+
+
+async def test_claims_and_done_marks_made_together_all_land(rt: Runtime) -> None:
+    ids = [await enqueue(rt, Apply(value=n), key=f"k{n}") for n in range(4)]
+    running = [await rt.jobs.claim_one(i) for i in ids[:2]]
+    # Submitted at the same moment: one statement (on PostgreSQL, both kinds at once).
+    book = rt.jobs.book
+    results = await asyncio.gather(
+        book.done(ids[0]), book.done(ids[1]), book.claim(ids[2]), book.claim(ids[3])
+    )
+    assert results[:2] == [True, True]
+    assert [job.id for job in results[2:]] == ids[2:]  # type: ignore[union-attr]
+    assert running[0] is not None and running[1] is not None
+    statuses = {j.id: j.status for j in await sink_jobs(rt)}
+    assert statuses == dict(zip(ids, ["done", "done", "running", "running"], strict=True))
+    assert await book.done(ids[0]) is False  # no longer ours to finish
