@@ -21,6 +21,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import msgspec
+from unionline.db import current_tx
 from unionline.errors import NotReady, PermanentFailure
 from unionline.jobs_batch import Bookkeeping
 from unionline.jobs_inprocess import InProcessExecutor
@@ -87,6 +88,13 @@ class Queued(msgspec.Struct, frozen=True):
     run_at: float
 
 
+_INSERT = (
+    "INSERT INTO system_job (name, payload, idempotency_key, status, attempts,"
+    " max_attempts, run_at, created_at) VALUES ({}, {}, {}, 'pending', 0, {}, {}, {})"
+    " ON CONFLICT (idempotency_key) DO NOTHING RETURNING id"
+)
+
+
 def backoff_delay(attempt: int, base: float, cap: float, rng: random.Random = random) -> float:  # type: ignore[assignment]
     """Full-jitter exponential backoff: uniform in [base*2^(n-1)/2, base*2^(n-1)], capped."""
     ceiling = min(cap, base * 2 ** max(0, attempt - 1))
@@ -118,7 +126,8 @@ class JobQueue:
         delay: float = 0.0,
         max_attempts: int | None = None,
     ) -> int | None:
-        """Add a job in the current transaction; returns its id (None: the key already exists)."""
+        """Add a job in the current transaction (or on its own); returns its id, or None when
+        a job with this idempotency ``key`` already exists."""
         job = self.types.get(name)
         if job is None:
             raise KeyError(f"job {name!r} is not registered (register_jobs)")
@@ -126,26 +135,21 @@ class JobQueue:
             raise TypeError(f"job {name!r} takes a {job.payload.__name__} payload")
         attempts = max_attempts or job.max_attempts or self.settings.max_attempts
         now = time.time()
-        async with self.db.transaction() as tx:
-            row = await self.db.fetchone(
-                "INSERT INTO system_job (name, payload, idempotency_key, status, attempts,"
-                " max_attempts, run_at, created_at) VALUES ({}, {}, {}, 'pending', 0, {}, {}, {})"
-                " ON CONFLICT (idempotency_key) DO NOTHING RETURNING id",
-                name,
-                msgspec.json.encode(payload).decode(),
-                key,
-                attempts,
-                now + delay,
-                now,
-            )
-            if row is None:
-                return None
-            job_id = int(row["id"])
-            pending = tx.data.setdefault("jobs", [])
-            if not pending:
-                tx.on_commit(lambda: self._committed(pending))
-            pending.append(Queued(job_id, 0, now + delay))
-        return job_id
+        args = (name, msgspec.json.encode(payload).decode(), key, attempts, now + delay, now)
+        tx = current_tx()
+        if tx is None:  # one statement commits on its own: no BEGIN and COMMIT round trips
+            row = await self.db.fetchone(_INSERT, *args)
+            if row is not None:
+                await self._committed([Queued(int(row["id"]), 0, now + delay)])
+            return None if row is None else int(row["id"])
+        row = await self.db.fetchone(_INSERT, *args)
+        if row is None:
+            return None
+        pending = tx.data.setdefault("jobs", [])
+        if not pending:
+            tx.on_commit(lambda: self._committed(pending))
+        pending.append(Queued(int(row["id"]), 0, now + delay))
+        return int(row["id"])
 
     async def _committed(self, jobs: list[Queued]) -> None:
         for listener in self.listeners:
