@@ -248,3 +248,17 @@ async def test_plugin_console_assets_are_loaded(browser_settings: Settings, tmp_
                 )
             finally:
                 await browser.close()
+
+
+async def test_a_burst_of_messages_arrives_complete_and_in_order(site: Site, login: Login) -> None:
+    page = await login(site.a)
+    await page.click("[data-list=unassigned]")
+    await site.inbound("Сообщение 0")
+    await open_appeal(page, "Сообщение 0")
+    for n in range(1, 25):
+        await site.inbound(f"Сообщение {n}")
+    bubbles = page.locator(".timeline .message-in .text")
+    await expect(bubbles).to_have_count(25)
+    assert await bubbles.all_text_contents() == [f"Сообщение {n}" for n in range(25)]
+    ids = await console_module(page, "store", "m.store.socket.lastId")
+    assert ids == await page.evaluate("Number(sessionStorage.getItem('ul.lastEventId'))")

@@ -9,6 +9,7 @@ const LAST_ID_KEY = "ul.lastEventId";
 const IMMEDIATE = new Set([4008, 4009]);
 const MAX_DELAY = 30000;
 const COMMAND_TIMEOUT = 20000;
+const decoder = new TextDecoder();
 
 export class ConsoleSocket extends EventTarget {
   constructor(url, locale) {
@@ -56,15 +57,17 @@ export class ConsoleSocket extends EventTarget {
     clearTimeout(this.timer);
     this.setState("connecting");
     const ws = new WebSocket(this.url);
+    // The server sends binary frames; as ArrayBuffers they decode synchronously, so frames are
+    // handled strictly in arrival order (Blob.text() would make that asynchronous).
+    ws.binaryType = "arraybuffer";
     this.ws = ws;
     ws.onopen = () => ws.send(JSON.stringify({ type: "hello", last_id: this.lastId, locale: this.locale }));
     ws.onmessage = (message) => this.receive(message.data);
     ws.onclose = (event) => this.closed(ws, event.code);
   }
 
-  async receive(raw) {
-    const text = typeof raw === "string" ? raw : await raw.text();
-    const frame = JSON.parse(text);
+  receive(raw) {
+    const frame = JSON.parse(typeof raw === "string" ? raw : decoder.decode(raw));
     switch (frame.type) {
       case "welcome":
         this.attempt = 0;
