@@ -360,9 +360,12 @@ async def _run_inprocess(queue: JobQueue, stop: asyncio.Event, *, burst: bool) -
         stopped = asyncio.create_task(stop.wait())
         await asyncio.wait((drain, stopped), return_when=asyncio.FIRST_COMPLETED)
         stopped.cancel()
-        if not drain.done():
-            drain.cancel()
-        await executor.stop()
+        drain.cancel()  # stopped by a signal (a finished drain is not affected)
+        try:
+            with contextlib.suppress(asyncio.CancelledError):
+                await drain  # raises what made the drain fail
+        finally:
+            await executor.stop()
         return
     await executor.start()
     try:
