@@ -2,9 +2,11 @@
 
 ``enqueue()`` writes a job row in the caller's transaction, so work exists exactly when the
 change that asked for it committed. Executors claim rows with a lease (``FOR UPDATE SKIP
-LOCKED`` on PostgreSQL); a row whose lease expired (its worker crashed) is claimed again. Job
-functions must be idempotent: ``ctx.idempotency_key`` names the job across attempts. Failures
-retry with exponential backoff and jitter; after ``max_attempts`` the job is a dead letter.
+LOCKED`` on PostgreSQL), renewed while the job runs; a row whose lease expired (its worker
+crashed) is claimed again. Job functions must be idempotent: ``ctx.idempotency_key`` names the
+job across attempts. Failures retry with exponential backoff and jitter; after ``max_attempts``
+the job is a dead letter. Executors: :mod:`unionline.jobs_inprocess` and
+:mod:`unionline.jobs_arq`.
 """
 
 from __future__ import annotations
