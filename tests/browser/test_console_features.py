@@ -262,3 +262,51 @@ async def test_a_burst_of_messages_arrives_complete_and_in_order(site: Site, log
     assert await bubbles.all_text_contents() == [f"Сообщение {n}" for n in range(25)]
     ids = await console_module(page, "store", "m.store.socket.lastId")
     assert ids == await page.evaluate("Number(sessionStorage.getItem('ul.lastEventId'))")
+
+
+async def test_priority_and_tags_change_live(site: Site, login: Login) -> None:
+    a = await login(site.a)
+    b = await login(site.b)
+    await a.click("[data-list=unassigned]")
+    await b.click("[data-list=unassigned]")
+    await site.inbound("Срочно: завтра сокращение в цехе")
+    await open_appeal(a, "сокращение в цехе")
+    await open_appeal(b, "сокращение в цехе")
+    await a.click("button.claim")
+
+    await a.select_option("select[name=priority]", "urgent")
+    await expect(b.locator(".appeal-head [data-priority]")).to_have_text("Срочный")
+    await expect(b.locator(".timeline .event", has_text="Обычный → Срочный")).to_be_visible()
+
+    await a.fill("input.tag-input", "сокращение")
+    await a.press("input.tag-input", "Enter")
+    await a.fill("input.tag-input", "юрист")
+    await a.press("input.tag-input", "Enter")
+    await expect(b.locator(".appeal-head .tag")).to_have_text(["сокращение×", "юрист×"])
+    await a.click(".tag-remove[aria-label='Убрать метку сокращение']")
+    await expect(b.locator(".appeal-head .tag")).to_have_text(["юрист×"])
+    await expect(b.locator(".timeline .event", has_text="Метки убраны: сокращение")).to_be_visible()
+    assert a.console_errors == [] and b.console_errors == []
+
+
+async def test_supervisor_view_without_the_routing_api(site: Site, login: Login) -> None:
+    """An app without routing: load and waits are computed from the appeal list."""
+    b = await login(site.b)
+    await b.route("**/api/routing/**", lambda route: route.fulfill(status=404, body="{}"))
+    await site.inbound("Обращение без маршрутизации")
+    await b.click(".topbar a[href='#/supervisor']")
+    await expect(b.locator(".supervisor")).to_contain_text("Посчитано по списку обращений")
+    await expect(b.locator(f"tr[data-operator='{site.a.id}'] [data-open]")).to_have_text("0")
+    await expect(b.locator("table.queues [data-waiting]")).to_have_text("2")
+    await site.api(
+        "POST",
+        f"/api/appeals/{(await _first_unassigned(site))}/assign",
+        json={"operator_id": site.a.id},
+    )
+    await expect(b.locator(f"tr[data-operator='{site.a.id}'] [data-open]")).to_have_text("1")
+    await expect(b.locator("table.queues [data-waiting]")).to_have_text("1")
+
+
+async def _first_unassigned(site: Site) -> str:
+    page = await site.api("GET", "/api/appeals/", params={"assignee": "none"})
+    return str(page["items"][0]["id"])

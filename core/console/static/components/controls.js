@@ -78,7 +78,8 @@ function tags(appeal, closed) {
       if (event.key !== "Enter") return;
       event.preventDefault();
       const tag = input.value.trim();
-      if (tag && !current.includes(tag)) run("set_tags", { appeal_id: id, tags: [...current, tag] });
+      const now = latestTags(appeal);
+      if (tag && !now.includes(tag)) setTags(id, [...now, tag]);
       input.value = "";
     },
   });
@@ -90,11 +91,25 @@ function tags(appeal, closed) {
         "span",
         { class: "tag" },
         tag,
-        closed ? null : h("button", { type: "button", class: "tag-remove", "aria-label": t("appeal.tag_remove", { tag }), onclick: () => run("set_tags", { appeal_id: id, tags: current.filter((x) => x !== tag) }) }, "×"),
+        closed ? null : h("button", { type: "button", class: "tag-remove", "aria-label": t("appeal.tag_remove", { tag }), onclick: () => setTags(id, latestTags(appeal).filter((x) => x !== tag)) }, "×"),
       ),
     ),
     input,
   );
+}
+
+// Tag edits in flight: a second edit builds on the first even before its event is back.
+const pendingTags = new Map();
+
+function latestTags(appeal) {
+  return pendingTags.get(appeal.id) || (store.appeals.get(appeal.id) || appeal).tags || [];
+}
+
+function setTags(id, tags) {
+  pendingTags.set(id, tags);
+  run("set_tags", { appeal_id: id, tags }).finally(() => {
+    if (pendingTags.get(id) === tags) pendingTags.delete(id);
+  });
 }
 
 function transfer(appeal, queues) {

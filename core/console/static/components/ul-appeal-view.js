@@ -119,6 +119,7 @@ class UlAppealView extends HTMLElement {
     const key = [appeal.updated_at, appeal.assignee_id, appeal.status, appeal.priority, (appeal.tags || []).join("\u0000"), this.replyChannel(), store.operators.size, (store.queues || []).length].join("|");
     if (!force && key === this.headKey) return;
     this.headKey = key;
+    const kept = this.keepInputs();
     replace(
       this.head,
       h(
@@ -133,9 +134,27 @@ class UlAppealView extends HTMLElement {
       ),
       can("appeals.manage") ? controls(appeal, store.queues || []) : null,
     );
+    kept();
     const channel = this.replyChannel();
     const caps = store.channels.get(channel);
     if (this.composer) this.composer.setAppeal(appeal, channel, caps && caps.max_text_length);
+  }
+
+  /** What the operator is typing or choosing in the head survives a redraw by an event. */
+  keepInputs() {
+    const saved = [...this.head.querySelectorAll("input[name=tag], select[name=transfer]")].map((el) => ({
+      name: el.name,
+      value: el.value,
+      focused: document.activeElement === el,
+    }));
+    return () => {
+      for (const { name, value, focused } of saved) {
+        const el = this.head.querySelector(`[name=${name}]`);
+        if (!el) continue;
+        el.value = value;
+        if (focused) el.focus();
+      }
+    };
   }
 
   renderPresence() {
