@@ -10,7 +10,7 @@ from pathlib import Path
 
 from channel_support import PREFIX
 from conftest import Login
-from console_support import MEMBER_NAME, Site, fits, open_appeal, wait_for
+from console_support import MEMBER_NAME, PASSWORD, Site, fits, open_appeal, wait_for
 from playwright.async_api import expect
 
 PAYLOAD = "<img src=x onerror=alert(1)><script>alert(2)</script>"
@@ -141,3 +141,23 @@ async def test_switch_to_english_persists(site: Site, login: Login) -> None:
         }"""
     )
     assert missing == []
+
+
+async def test_sign_out_and_in_as_someone_else(site: Site, login: Login) -> None:
+    page = await login(site.a)
+    await expect(page.locator(".topbar .me")).to_have_text(site.a.name)
+    async with page.expect_response("**/api/auth/logout") as answer:
+        await page.click("button.logout")
+    assert (await answer.value).status == 204  # the CSRF header was echoed
+    await expect(page.locator("form.login-form")).to_be_visible()
+    assert await page.evaluate("sessionStorage.getItem('ul.lastEventId')") is None
+    await page.fill("#login-name", site.b.login)
+    await page.fill("#login-password", "wrong-password")
+    await page.click("form.login-form button[type=submit]")
+    await expect(page.locator(".login-error")).to_have_text("Неверный логин или пароль")
+    await page.fill("#login-password", PASSWORD)
+    await page.click("form.login-form button[type=submit]")
+    await expect(page.locator(".topbar .me")).to_have_text(site.b.name)
+    await expect(page.locator(".connection")).to_have_attribute("data-state", "online")
+    await expect(page.locator(".topbar a[href='#/supervisor']")).to_be_visible()
+    assert page.console_errors == []

@@ -6,6 +6,7 @@ import { get } from "../js/api.js";
 import { coalesce, h, replace } from "../js/dom.js";
 import { channelIcon, priorityChip, statusChip, timeTag } from "../js/format.js";
 import { t } from "../js/i18n.js";
+import { toastError } from "../js/notify.js";
 import { ACTIVE, STATUSES, active, memberName, on, operatorName, store, upsertAppeal } from "../js/store.js";
 
 /** What each list asks the server and how a live appeal is matched against it. */
@@ -120,8 +121,8 @@ class UlAppealList extends HTMLElement {
       page.items.forEach(upsertAppeal);
       if (!spec) this.found = [...(first ? [] : this.found || []), ...page.items.map((a) => a.id)];
       this.cursor = page.next_cursor;
-    } catch {
-      /* the toast comes from the caller's error handler; keep what we have */
+    } catch (error) {
+      if (error.status !== 401) toastError(error); // 401: the shell shows the sign-in form
     } finally {
       this.loading = false;
       this.render();
