@@ -252,7 +252,7 @@ async def rounds(
 def run(quick: bool) -> list[tuple[str, float, float, str]]:
     from unionline.testing.support import fresh_database, redis_url
 
-    count, repeats = (1000, 1) if quick else (3000, 3)
+    count, repeats = (500, 3) if quick else (3000, 3)
     server = os.environ.get("UNIONLINE_TEST_DATABASE_URL") or DEFAULT_POSTGRES
     with tempfile.TemporaryDirectory() as tmp, fresh_database(Path(tmp), server) as database_url:
         ours, raw = asyncio.run(rounds(count, repeats, database_url, redis_url()))
