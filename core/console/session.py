@@ -14,11 +14,13 @@ from litestar import WebSocket
 from litestar.exceptions import WebSocketDisconnect
 
 from unionline.access import Actor, Scope, scope_for
-from unionline.console import appeal_commands  # noqa: F401 - registers the commands
-from unionline.console import presence_commands  # registers commands; presence notices
+from unionline.console import (
+    appeal_commands,  # noqa: F401 - registers the commands
+    presence_commands,  # registers commands; presence notices
+)
 from unionline.console import protocol as p
 from unionline.console.commands import dispatch
-from unionline.console.hub import Connection, Hub, SignalMessage
+from unionline.console.hub import Connection, Hub, Live, SignalMessage
 from unionline.errors import ServiceError
 from unionline.events import StoredEvent
 from unionline.runtime import Runtime
@@ -141,19 +143,17 @@ class ConsoleSession:
         while True:
             kind, item = await queue.get()
             if kind == "events":
-                await self._events(item)
+                await self._live(item)
             elif kind == "signal":
                 await self._signal(item)
 
-    async def _events(self, batch: list[StoredEvent]) -> None:
-        fresh = [e for e in batch if e.position > self.last_sent]
-        if not fresh:
-            return
-        if fresh[0].position > self.last_sent + 1:
-            await self._fill(until=fresh[0].position - 1)
-        for event in fresh:
-            if event.position == self.last_sent + 1:
-                await self._deliver(event)
+    async def _live(self, events: list[Live]) -> None:
+        """Events from the hub: in order, without gaps, already filtered for this operator
+        and encoded; what the replay already sent is skipped by position."""
+        for event in events:
+            if event.position > self.last_sent:
+                await self._send_frame(event.frame)
+                self.last_sent = event.position
 
     async def _fill(self, until: int | None = None) -> None:
         """Replay from the event log after ``last_sent`` (up to ``until``)."""
@@ -187,15 +187,24 @@ class ConsoleSession:
         if force or now - self.scope_at > SCOPE_REFRESH:
             self.scope = await scope_for(self.actor, READ_PERMISSION)
             self.scope_at = now
+            # The hub filters live events and signals with these.
+            if (self.connection.scope, self.connection.admin) != (self.scope, self.actor.is_admin):
+                self.connection.scope = self.scope
+                self.connection.admin = self.actor.is_admin
+                self.hub.changed()
 
     async def _send(self, message: msgspec.Struct) -> None:
+        await self._send_frame(p.encoder.encode(message))
+
+    async def _send_frame(self, frame: bytes) -> None:
         async with self._send_lock:
-            await self.socket.send_bytes(p.encoder.encode(message))
+            await self.socket.send_bytes(frame)
 
     async def _heartbeat(self) -> None:
         while True:
             await asyncio.sleep(HEARTBEAT)
             await self._send(p.Ping())
+            await self._refresh_scope()  # every HEARTBEAT < SCOPE_REFRESH seconds
 
     def _overflow(self) -> None:
         asyncio.get_running_loop().create_task(
