@@ -1,5 +1,5 @@
 """Core plugin: routing tables, settings, permissions, events, jobs, routes, the event
-listener that drives the engine."""
+listener that drives the engine, and the ``unionline demo`` command."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from typing import Any
 from unionline.events import Event
 from unionline.hookspecs import hookimpl
 from unionline.registry import (
+    CommandsRegistrar,
     EventsRegistrar,
     JobsRegistrar,
     PermissionsRegistrar,
@@ -68,6 +69,13 @@ def register_routes(register: RoutesRegistrar) -> None:
     from unionline.routing.routes import PresenceController, QueueController, RoutingController
 
     register(QueueController, PresenceController, RoutingController)
+
+
+@hookimpl
+def register_commands(register: CommandsRegistrar) -> None:
+    from unionline.demo import demo
+
+    register(demo)  # ``unionline demo``: routing is what it shows off
 
 
 @hookimpl
