@@ -246,3 +246,33 @@ async def test_presence_api_scoping(unionline_database_url: str) -> None:
         assert r.status_code == 400 and "status" in r.text
         r = await h.client.get("/api/routing/presence/me", headers=await token(clara))
         assert r.json()["status"] == "offline"
+
+
+async def test_console_transfer_to_a_queue_and_answering_an_offer(
+    grace_settings: Settings,
+) -> None:
+    async with _site(grace_settings) as site:
+        a = await org(site.h, "AAA")
+        await queue(site.h, a, "Общая")
+        lawyers = await queue(
+            site.h, a, "Юристы", is_default=False, offer_timeout=120, strategy="round_robin"
+        )
+        anna, boris = await operator("anna", a), await operator("boris", a)
+        async with contextlib.AsyncExitStack() as stack:
+            console_a = await site.console(stack, await token(anna))
+            m = await member(a)
+            x = await appeal(a, m)
+            await settle(site.h)
+            assert await assignee(x) == anna
+            console_b = await site.console(stack, await token(boris))
+            moved = await console_a.command("transfer", appeal_id=str(x), queue_id=str(lawyers))
+            assert moved["ok"] and moved["data"]["queue_id"] == str(lawyers)
+            offered = await console_b.until(
+                lambda f: f["type"] == "event" and f["event"] == "routing.offered"
+            )  # anna handed it on: boris is offered it first
+            assert offered["data"]["operator_id"] == str(boris)
+            wrong = await console_a.command("accept_offer", offer_id=offered["data"]["offer_id"])
+            assert not wrong["ok"] and wrong["error"]["code"] == "not_found"
+            taken = await console_b.command("accept_offer", offer_id=offered["data"]["offer_id"])
+            assert taken["ok"] and taken["data"]["assignee_id"] == str(boris)
+            assert await assignee(x) == boris
