@@ -13,8 +13,7 @@ from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.stores.registry import StoreRegistry
 
-from unionline import health, openapi, runtime, web
-from unionline.inputs import refuse_nul
+from unionline import health, inputs, openapi, runtime, web
 from unionline.observability import configure_logging, prometheus, request_id_middleware
 from unionline.operators.session_store import DatabaseSessionStore, OperatorSessionConfig
 from unionline.realtime import event_sink, make_channels
@@ -56,10 +55,9 @@ def create_app(
     app = Litestar(
         route_handlers=[health.live, health.ready, metrics_controller, *plugin_routes],
         dependencies=web.DEPENDENCIES,
-        exception_handlers=web.EXCEPTION_HANDLERS,
+        exception_handlers={**web.EXCEPTION_HANDLERS, **inputs.EXCEPTION_HANDLERS},
         lifespan=[lifespan],
         plugins=[channels, openapi.StrictStructSchemaPlugin()],
-        before_request=refuse_nul,
         stores=StoreRegistry({"sessions": DatabaseSessionStore()}),
         middleware=[
             request_id_middleware,

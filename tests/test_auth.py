@@ -6,6 +6,7 @@ import contextlib
 from collections.abc import AsyncIterator
 
 import httpx
+
 from unionline.app import create_app
 from unionline.settings import Settings
 from unionline.testing import AppHarness

@@ -12,7 +12,8 @@ from unionline.audit import services
 from unionline.audit.schemas import AuditFilter, AuditPage
 from unionline.web import CurrentActor
 
-Text = Annotated[str | None, QueryParameter(max_length=100)]
+# PostgreSQL text cannot hold NUL; refused here on both engines.
+Text = Annotated[str | None, QueryParameter(max_length=100, pattern=r"^[^\x00]*$")]
 # RFC 3339 with a zone (2026-01-31T10:00:00+03:00); parsed here so a bare number is refused.
 Moment = Annotated[str | None, QueryParameter(format="date-time", max_length=64)]
 

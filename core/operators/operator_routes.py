@@ -12,6 +12,7 @@ from litestar.status_codes import HTTP_204_NO_CONTENT
 from unionline.access import BUILTIN_ROLES
 from unionline.operators import management, tokens
 from unionline.operators.schemas import (
+    NO_NUL,
     GrantRequest,
     GrantView,
     OperatorCreate,
@@ -40,7 +41,7 @@ class OperatorController(Controller):
     async def list_operators(
         self,
         actor: CurrentActor,
-        q: Annotated[str | None, QueryParameter(max_length=150)] = None,
+        q: Annotated[str | None, QueryParameter(max_length=150, pattern=NO_NUL)] = None,
         active: FromQuery[bool | None] = None,
         role: FromQuery[Role | None] = None,
         cursor: Annotated[str | None, QueryParameter(max_length=400)] = None,

@@ -34,7 +34,7 @@ class AuthController(Controller):
         responses={
             429: ResponseSpec(
                 ErrorResponse,
-                description="Too many failed logins; ``Retry-After`` says how many seconds to wait.",
+                description="Too many failed logins; ``Retry-After`` says how long to wait (s).",
                 generate_examples=False,
             )
         },

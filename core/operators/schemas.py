@@ -8,9 +8,12 @@ from typing import Annotated, Literal
 
 import msgspec
 
+# PostgreSQL text cannot hold the NUL character: stated here, so it is refused on both engines.
+NO_NUL = r"^[^\x00]*$"
+
 
 class LoginRequest(msgspec.Struct, forbid_unknown_fields=True):
-    login: Annotated[str, msgspec.Meta(min_length=1, max_length=150)]
+    login: Annotated[str, msgspec.Meta(min_length=1, max_length=150, pattern=NO_NUL)]
     password: Annotated[str, msgspec.Meta(min_length=1, max_length=1000)]
 
 
@@ -23,11 +26,11 @@ class PasswordChange(msgspec.Struct, forbid_unknown_fields=True):
 
 Login = Annotated[str, msgspec.Meta(min_length=1, max_length=150, pattern=r"^[A-Za-z0-9_.@-]+$")]
 Password = Annotated[str, msgspec.Meta(min_length=8, max_length=1000)]
-PersonName = Annotated[str, msgspec.Meta(max_length=200)]
-Email = Annotated[str, msgspec.Meta(max_length=254)]
+PersonName = Annotated[str, msgspec.Meta(max_length=200, pattern=NO_NUL)]
+Email = Annotated[str, msgspec.Meta(max_length=254, pattern=NO_NUL)]
 Locale = Literal["ru", "en"]
-TimeZone = Annotated[str, msgspec.Meta(min_length=1, max_length=64)]
-Skill = Annotated[str, msgspec.Meta(min_length=1, max_length=100)]
+TimeZone = Annotated[str, msgspec.Meta(min_length=1, max_length=64, pattern=NO_NUL)]
+Skill = Annotated[str, msgspec.Meta(min_length=1, max_length=100, pattern=NO_NUL)]
 Skills = Annotated[list[Skill], msgspec.Meta(max_length=100)]
 Capacity = Annotated[int, msgspec.Meta(ge=0, le=1000)]
 Role = Literal["admin", "supervisor", "operator", "observer"]
@@ -110,10 +113,10 @@ class PermissionView(msgspec.Struct, kw_only=True):
 
 
 class TokenCreate(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
-    name: Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
+    name: Annotated[str, msgspec.Meta(min_length=1, max_length=200, pattern=NO_NUL)]
     # Permission codes the token may use (a subset of its operator's); at least one.
     scopes: Annotated[
-        list[Annotated[str, msgspec.Meta(min_length=1, max_length=100)]],
+        list[Annotated[str, msgspec.Meta(min_length=1, max_length=100, pattern=NO_NUL)]],
         msgspec.Meta(min_length=1, max_length=200),
     ]
 
