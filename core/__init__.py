@@ -5,6 +5,9 @@ This module is the public API for plugin authors; anything not re-exported here 
 
 from __future__ import annotations
 
+import uuid
+from typing import Any
+
 from unionline.access import Actor, Grant
 from unionline.errors import (
     AuthFailed,
@@ -42,6 +45,7 @@ __all__ = [
     "enqueue",
     "hookimpl",
     "publish",
+    "record_audit",
 ]
 
 
@@ -50,3 +54,22 @@ def create_app(*args, **kwargs):  # type: ignore[no-untyped-def]
     from unionline.app import create_app as build
 
     return build(*args, **kwargs)
+
+
+async def record_audit(
+    actor: Actor | None,
+    action: str,
+    subject_kind: str,
+    subject_id: object,
+    organization_id: uuid.UUID | None,
+    *,
+    request: Any = None,
+) -> None:
+    """Record a read or change of personal data in the audit log (never the data itself), e.g.
+    ``await record_audit(actor, "member.read", "member", member_id, organization_id)``.
+
+    See :func:`unionline.audit.services.record` and docs/api.md (Audit log).
+    """
+    from unionline.audit.services import record
+
+    await record(actor, action, subject_kind, subject_id, organization_id, request=request)

@@ -149,3 +149,15 @@ async def test_token_requests_name_the_token(unionline_app: AppHarness) -> None:
     [entry] = await entries(h, h.admin_headers)
     assert entry["token_id"] == str(via_token.token_id)
     assert entry["client_address"] == "198.51.100.1"
+
+
+async def test_plugins_record_through_the_public_api(unionline_app: AppHarness) -> None:
+    """A plugin holding personal data audits with ``unionline.record_audit``."""
+    import unionline
+
+    h = unionline_app
+    fed = await org(h, "FED")
+    op_id, _ = await h.create_operator("docflow", "operator", fed)
+    await unionline.record_audit(await actor(op_id), "document.read", "document", "D-17", fed)
+    [entry] = await entries(h, h.admin_headers, action="document.read")
+    assert entry["subject_kind"] == "document" and entry["subject_id"] == "D-17"
