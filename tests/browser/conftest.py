@@ -28,6 +28,16 @@ from unionline.testing.support import make_settings
 Login = Callable[..., Awaitable[Any]]
 
 
+@pytest.fixture(autouse=True)
+def patient_expectations() -> None:
+    """The machine may be busy: give live updates the same patience as page actions."""
+    try:
+        from playwright.async_api import expect
+    except ImportError:  # the tests that need it skip (or fail under CI=true) on their own
+        return
+    expect.set_options(timeout=UI_TIMEOUT_MS)
+
+
 @pytest.fixture
 def browser_settings(unionline_database_url: str, tmp_path: Path) -> Settings:
     return REF.configure(make_settings(unionline_database_url), tmp_path)

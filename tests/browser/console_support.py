@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import shutil
 import uuid
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
@@ -47,7 +46,7 @@ UI_TIMEOUT_MS = 15_000
 def require_browser() -> None:
     """Skip without Chromium or Playwright on a developer machine; fail under ``CI=true``."""
     problem = None
-    if not (Path(CHROMIUM).is_file() or shutil.which("chromium")):
+    if not Path(CHROMIUM).is_file():
         problem = f"{CHROMIUM} is missing (apt-get install chromium)"
     else:
         try:
