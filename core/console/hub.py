@@ -175,9 +175,9 @@ class Hub:
             for connection in self._audience(event.organization_id):
                 per_socket.setdefault(connection.id, []).append(live)
         for conn_id, items in per_socket.items():
-            connection = self.connections.get(conn_id)
-            if connection is not None:
-                connection.offer("events", items)
+            target = self.connections.get(conn_id)
+            if target is not None:
+                target.offer("events", items)
 
     def _signal(self, signal: SignalMessage) -> None:
         for connection in self._audience(signal.organization_id):

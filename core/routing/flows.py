@@ -157,7 +157,7 @@ async def overflow(entry_id: int, at: float) -> tuple[str, float]:
         entry = await db.fetchone("SELECT * FROM routing_queue_entry WHERE id = {}", entry_id)
         if entry is None or entry["left_at"] is not None:
             return "stale", 0.0
-        row = await store.load(store.as_uuid(entry["appeal_id"]), lock=True)  # type: ignore[arg-type]
+        row = await store.load(store.as_uuid(entry["appeal_id"]), lock=True)
         queue = await queues.load(store.as_uuid(entry["queue_id"]))
         if not engine.routable(row) or queue is None or row["queue_id"] != queue.id:
             return "stale", 0.0
@@ -190,7 +190,7 @@ async def expired_offers(at: float) -> list[uuid.UUID]:
     rows = await current().db.fetch(
         "SELECT id FROM routing_offer WHERE state = 'pending' AND expires_at <= {}", at
     )
-    return [store.as_uuid(r["id"]) for r in rows]  # type: ignore[misc]
+    return [store.as_uuid(r["id"]) for r in rows]
 
 
 async def operator_left(operator_id: uuid.UUID, at: float) -> int:

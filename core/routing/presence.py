@@ -221,7 +221,7 @@ def _keeper() -> Keeper:
     keeper = state.get("routing_keeper")
     if keeper is None:
         keeper = state["routing_keeper"] = Keeper()
-    return keeper  # type: ignore[no-any-return]
+    return keeper
 
 
 async def stop() -> None:
