@@ -206,8 +206,10 @@ async def drain(*, at: float | None = None, limit: int | None = None) -> dict[st
 
     limit = limit or routing_settings().drain_batch
     outcomes: dict[str, int] = {}
-    for appeal_id in await waiting(limit):
-        if not await candidates.anyone_free():
+    if not await candidates.anyone_free():
+        return outcomes
+    for n, appeal_id in enumerate(await waiting(limit)):
+        if n and not await candidates.anyone_free():
             break
         outcome = await route(appeal_id, at=at)
         outcomes[outcome] = outcomes.get(outcome, 0) + 1
