@@ -10,7 +10,7 @@ from unionline.testing.support import (
     AppHarness,
     fresh_database,
     require_service,
-    test_settings,
+    make_settings,
 )
 
-__all__ = ["AppHarness", "fresh_database", "require_service", "test_settings"]
+__all__ = ["AppHarness", "fresh_database", "require_service", "make_settings"]

@@ -21,7 +21,7 @@ from unionline.testing.support import (
     fresh_database,
     postgres_server_url,
     running_app,
-    test_settings,
+    make_settings,
 )
 
 
@@ -39,7 +39,7 @@ def unionline_database_url(tmp_path: Path) -> Iterator[str]:
 def unionline_settings(request: pytest.FixtureRequest, unionline_database_url: str) -> Settings:
     marker = request.node.get_closest_marker("unionline_plugins")
     plugins = list(marker.args) if marker else []
-    return test_settings(unionline_database_url, plugins=plugins)
+    return make_settings(unionline_database_url, plugins=plugins)
 
 
 @pytest.fixture

@@ -78,7 +78,7 @@ def fresh_database(tmp_path: Path, server_url: str | None = None) -> Iterator[st
         asyncio.run(admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
-def test_settings(database_url: str, **overrides: Any) -> Settings:
+def make_settings(database_url: str, **overrides: Any) -> Settings:
     """Settings for a test app: the given database, quick retries, no Redis unless asked."""
     data: dict[str, Any] = {
         "secret_key": TEST_SECRET,
