@@ -35,6 +35,7 @@ class Job(msgspec.Struct):
 
 class Report(msgspec.Struct):
     latencies: list[float]
+    received_at: list[float]  # when each of ``latencies`` was measured
     per_tick: dict[int, int]
     ended: list[str]
 
@@ -46,6 +47,7 @@ _tick = msgspec.json.Decoder(_Tick)
 class Recorder:
     def __init__(self) -> None:
         self.latencies: list[float] = []
+        self.received_at: list[float] = []
         self.per_tick: Counter[int] = Counter()
         self.on = False
         self.ended: list[str] = []
@@ -65,6 +67,7 @@ async def console(url: str, token: str, rec: Recorder, ready: asyncio.Event) -> 
                     if rec.on:
                         tick = _tick.decode(frame.data)
                         rec.latencies.append(now - tick.occurred_at)
+                        rec.received_at.append(now)
                         rec.per_tick[tick.n] += 1
                 elif frame.type == "caught_up":
                     ready.set()
@@ -102,7 +105,7 @@ async def main(out: str) -> None:
     for task in tasks:
         task.cancel()
     await asyncio.gather(*tasks, return_exceptions=True)
-    report = Report(rec.latencies, dict(rec.per_tick), rec.ended)
+    report = Report(rec.latencies, rec.received_at, dict(rec.per_tick), rec.ended)
     with open(out, "wb") as f:
         f.write(msgspec.msgpack.encode(report))
     print("done", flush=True)

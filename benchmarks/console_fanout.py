@@ -76,17 +76,14 @@ def child_env(database_url: str, redis_url: str) -> dict[str, str]:
 
 @contextlib.asynccontextmanager
 async def app_process(env: dict[str, str], workdir: Path) -> AsyncIterator[tuple[str, int]]:
-    """A uvicorn app process; yields (base URL, pid)."""
+    """An app process (``unionline run``); yields (base URL, pid)."""
     import httpx
 
     from unionline.testing.server import free_port
 
     port = free_port()
-    command = [
-        sys.executable, "-m", "uvicorn", "unionline.asgi:app", "--host", "127.0.0.1",
-        "--port", str(port), "--ws", "websockets-sansio", "--lifespan", "on",
-        "--log-level", "warning", "--backlog", "4096",
-    ]  # fmt: skip
+    # The shipped command (uvicorn underneath), so its websocket settings are measured too.
+    command = [sys.executable, "-m", "unionline", "run", "--host", "127.0.0.1", "--port", str(port)]
     log = (workdir / f"app-{port}.log").open("wb")
     process = subprocess.Popen(command, env=env, cwd=workdir, stdout=log, stderr=log)
     base = f"http://127.0.0.1:{port}"
@@ -306,6 +303,16 @@ async def measure(
         finally:
             clients.close()
     latencies = [x for r in reports for x in r.latencies]
+    by_second: dict[int, list[float]] = {}
+    for report in reports:
+        for at, latency in zip(report.received_at, report.latencies, strict=True):
+            by_second.setdefault(int(at), []).append(latency)
+    worst = sorted((percentile(v, 0.99), s) for s, v in by_second.items() if len(v) > 1)[-3:]
+    start = min(by_second, default=0)
+    print(
+        "# console_fanout: worst seconds (p99 ms @ second of the run): "
+        + ", ".join(f"{p * 1000:.0f} @ {s - start}" for p, s in reversed(worst))
+    )
     per_tick: Counter[int] = Counter()
     for report in reports:
         per_tick.update(report.per_tick)

@@ -114,6 +114,9 @@ def run(ctx: click.Context, host: str | None, port: int | None, workers: int | N
         workers=workers or settings.server.workers,
         log_level=settings.log.level.lower(),
         ws="websockets-sansio",
+        # No permessage-deflate: compression state costs about 50 KiB per console socket
+        # (half its memory) and CPU on every small event frame.
+        ws_per_message_deflate=False,
         lifespan="on",
     )
 

@@ -146,16 +146,17 @@ async def available(operator_id: uuid.UUID) -> bool:
 
 async def anyone_free() -> bool:
     """Whether any online operator has room at all (a cheap stop for draining)."""
-    rows = await current().db.fetch(
-        "SELECT o.id, o.capacity FROM operator_operator o"
-        " JOIN routing_presence p ON p.operator_id = o.id"
-        " WHERE o.is_active = {} AND p.status = 'online'",
+    row = await current().db.fetchone(
+        "SELECT o.id FROM operator_operator o JOIN routing_presence p ON p.operator_id = o.id"
+        " WHERE o.is_active = {} AND p.status = 'online' AND o.capacity > ("
+        "  SELECT COUNT(*) FROM appeal_appeal a WHERE a.assignee_id = o.id"
+        f"  AND a.status IN ({_in(list(ACTIVE))}) AND a.merged_into_id IS NULL) + ("
+        "  SELECT COUNT(*) FROM routing_offer f WHERE f.operator_id = o.id"
+        "  AND f.state = 'pending') LIMIT 1",
         True,
+        *ACTIVE,
     )
-    if not rows:
-        return False
-    load = await loads(_uuid(r["id"]) for r in rows)
-    return any(load[_uuid(r["id"])] < int(r["capacity"]) for r in rows)
+    return row is not None
 
 
 def _skills(raw: Any) -> list[str]:

@@ -14,6 +14,7 @@ import contextlib
 import logging
 import os
 import socket
+import time
 import uuid
 from typing import Any
 
@@ -92,14 +93,23 @@ async def apply(
 async def _changed(operator_id: uuid.UUID, old: str, new: str, at: float) -> None:
     from unionline.db import current_tx
 
-    key = f"{operator_id}:{at}"
     if new == "online":  # room appeared: waiting appeals may go to them
-        await enqueue(DRAIN_JOB, None, key=f"{DRAIN_JOB}:presence:{key}")
+        await _drain_soon()
     elif old == "online":  # their pending offers go to someone else
-        await enqueue(LEFT_JOB, OperatorRef(operator_id), key=f"{LEFT_JOB}:{key}")
+        key = f"{LEFT_JOB}:{operator_id}:{at}"
+        await enqueue(LEFT_JOB, OperatorRef(operator_id), key=key)
     tx = current_tx()
     if tx is not None:
         tx.on_commit(lambda: announce(operator_id, new))
+
+
+async def _drain_soon() -> None:
+    """One drain at the end of the current second for everyone who came online in it: a
+    morning's logins (or a restart's reconnects) cost one drain a second, not one each."""
+    slot = int(time.time()) + 1
+    await enqueue(
+        DRAIN_JOB, None, key=f"{DRAIN_JOB}:online:{slot}", delay=max(0.0, slot - time.time())
+    )
 
 
 async def announce(operator_id: uuid.UUID, status: str) -> None:
