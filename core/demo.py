@@ -294,7 +294,13 @@ async def _serve(
     app = create_app(config=config)
     server = uvicorn.Server(
         uvicorn.Config(
-            app, host=host, port=port, ws="websockets-sansio", lifespan="on", log_level="warning"
+            app,
+            host=host,
+            port=port,
+            ws="websockets-sansio",
+            ws_per_message_deflate=False,  # as ``unionline run``
+            lifespan="on",
+            log_level="warning",
         )
     )
     serving = asyncio.create_task(server.serve())
