@@ -9,6 +9,7 @@ import msgspec
 
 from unionline.appeals import actions, services
 from unionline.console.commands import command
+from unionline.routing import services as routing
 
 if TYPE_CHECKING:
     from unionline.console.session import ConsoleSession
@@ -69,7 +70,8 @@ def _out(value: Any) -> Any:
 
 @command("claim", AppealRef)
 async def claim(session: ConsoleSession, args: AppealRef) -> Any:
-    return _out(await actions.claim(session.actor, args.appeal_id))
+    """Take an unassigned appeal within one's capacity (the same check as the REST claim)."""
+    return _out(await routing.claim(session.actor, args.appeal_id))
 
 
 @command("release", AppealRef)
@@ -100,20 +102,7 @@ async def transfer(session: ConsoleSession, args: TransferArgs) -> Any:
 
 
 async def _to_queue(session: ConsoleSession, appeal_id: uuid.UUID, queue_id: Any) -> Any:
-    transfer_to_queue = getattr(_routing(), "transfer_to_queue", None)
-    if transfer_to_queue is None:
-        from unionline.errors import Invalid
-
-        raise Invalid("queues are not available", field="queue_id")
-    return await transfer_to_queue(session.actor, appeal_id, queue_id)
-
-
-def _routing() -> Any:
-    try:
-        from unionline.routing import services as routing
-    except ImportError:
-        return None
-    return routing
+    return await routing.transfer_to_queue(session.actor, appeal_id, queue_id)
 
 
 @command("set_status", StatusArgs)
