@@ -7,7 +7,7 @@ import json
 import time
 import uuid
 import zoneinfo
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 import msgspec
@@ -16,7 +16,7 @@ from unionline.access import Actor, scope_for
 from unionline.appeals.config import _hhmm
 from unionline.appeals.sla import Calendar, is_working_time
 from unionline.errors import Conflict, Forbidden, Invalid, NotFound
-from unionline.routing.schemas import QueueCreate, QueueUpdate, QueueView
+from unionline.routing.schemas import QueueCreate, QueueFields, QueueUpdate, QueueView
 from unionline.runtime import current
 
 READ = "routing.read"
@@ -24,26 +24,8 @@ MANAGE = "routing.manage"
 CORE_STRATEGIES = ("least_busy", "round_robin", "skills", "own_operator", "pool")
 
 
-class QueueRow(msgspec.Struct, kw_only=True):
+class QueueRow(QueueFields, kw_only=True):
     """A queue as the engine reads it."""
-
-    id: uuid.UUID
-    organization_id: uuid.UUID
-    name: str
-    topic: str
-    skills: list[str]
-    priority: int
-    strategy: str
-    is_default: bool
-    business_hours: bool
-    timezone: str
-    work_start: str
-    work_end: str
-    workdays: list[int]
-    holidays: list[date]
-    offer_timeout: int
-    overflow_queue_id: uuid.UUID | None
-    overflow_after_minutes: int
 
     def calendar(self) -> Calendar:
         return Calendar(
@@ -73,7 +55,7 @@ def to_row(raw: dict[str, Any]) -> QueueRow:
 
 
 def view(queue: QueueRow, moment: datetime) -> QueueView:
-    fields = {k: getattr(queue, k) for k in QueueRow.__struct_fields__}
+    fields = {k: getattr(queue, k) for k in QueueFields.__struct_fields__}
     return QueueView(**fields, open_now=queue.open_at(moment))
 
 

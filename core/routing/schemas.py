@@ -70,7 +70,9 @@ class QueueUpdate(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     overflow_after_minutes: Minutes | msgspec.UnsetType = msgspec.UNSET
 
 
-class QueueView(msgspec.Struct, kw_only=True):
+class QueueFields(msgspec.Struct, kw_only=True):
+    """A queue's stored fields (the engine's row and the API view share them)."""
+
     id: uuid.UUID
     organization_id: uuid.UUID
     name: str
@@ -88,6 +90,9 @@ class QueueView(msgspec.Struct, kw_only=True):
     offer_timeout: int
     overflow_queue_id: uuid.UUID | None
     overflow_after_minutes: int
+
+
+class QueueView(QueueFields, kw_only=True):
     open_now: bool
 
 
