@@ -1,7 +1,8 @@
 """Map the top-level folders onto the ``unionline`` import package.
 
-``core/`` becomes ``unionline``, ``plugins/`` ``unionline.plugins`` and ``channels/``
-``unionline.channels``. The package list is computed from the tree, so a new plugin folder is
+``core/`` becomes ``unionline``, ``plugins/`` ``unionline.plugins``, ``channels/``
+``unionline.channels`` and ``widgets/`` (browser code, shipped as package data)
+``unionline.widgets``. The package list is computed from the tree, so a new plugin folder is
 shipped without anyone remembering to list it (CI imports every module from the built wheel).
 """
 
@@ -9,7 +10,12 @@ from pathlib import Path
 
 from setuptools import setup
 
-ROOTS = {"unionline": "core", "unionline.plugins": "plugins", "unionline.channels": "channels"}
+ROOTS = {
+    "unionline": "core",
+    "unionline.plugins": "plugins",
+    "unionline.channels": "channels",
+    "unionline.widgets": "widgets",
+}
 
 
 def find_packages() -> list[str]:

@@ -2,8 +2,8 @@
 
 Run by ``scripts/wheel-check`` with ``python -I`` from an empty directory inside a virtualenv that
 holds only the built wheel, so every module must come from the wheel. Also compares the installed
-modules with the source tree (``core/``, ``plugins/``, ``channels/``), so a module the wheel left
-out is reported by name even if nothing imports it.
+modules with the source tree (``core/``, ``plugins/``, ``channels/``, ``widgets/``), so a module
+the wheel left out is reported by name even if nothing imports it.
 
 Usage: import_all.py SOURCE_ROOT [--skip PACKAGE ...]
 """
@@ -20,7 +20,12 @@ import traceback
 from pathlib import Path
 from types import ModuleType
 
-ROOTS = {"unionline": "core", "unionline.plugins": "plugins", "unionline.channels": "channels"}
+ROOTS = {
+    "unionline": "core",
+    "unionline.plugins": "plugins",
+    "unionline.channels": "channels",
+    "unionline.widgets": "widgets",
+}
 # Importing a __main__ module runs the CLI; it is checked for presence only.
 NOT_IMPORTED = ("__main__",)
 

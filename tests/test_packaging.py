@@ -17,7 +17,12 @@ import setuptools
 from unionline.plugin_host import builtin_sources
 
 ROOT = Path(__file__).resolve().parent.parent
-ROOTS = {"unionline": "core", "unionline.plugins": "plugins", "unionline.channels": "channels"}
+ROOTS = {
+    "unionline": "core",
+    "unionline.plugins": "plugins",
+    "unionline.channels": "channels",
+    "unionline.widgets": "widgets",
+}
 
 
 def setup_arguments(monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
@@ -30,7 +35,7 @@ def setup_arguments(monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
 
 
 def package_folders() -> dict[str, Path]:
-    """Every folder with an __init__.py under core/, plugins/, channels/, by import name."""
+    """Every folder with an __init__.py under the mapped folders, by import name."""
     found = {}
     for name, folder in ROOTS.items():
         base = ROOT / folder
@@ -50,7 +55,7 @@ def plugin_folders(folder: str) -> list[str]:
     )
 
 
-def test_setup_maps_the_three_folders(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_setup_maps_the_four_folders(monkeypatch: pytest.MonkeyPatch) -> None:
     assert setup_arguments(monkeypatch)["package_dir"] == ROOTS
 
 
