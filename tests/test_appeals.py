@@ -553,3 +553,44 @@ async def test_timeline_pages(unionline_app: AppHarness, clock: FakeClock) -> No
         f"/api/appeals/{appeal.id}/timeline", params={"cursor": "x"}, headers=h.admin_headers
     )
     assert bad.status_code == 422 and bad.json()["error"]["field"] == "cursor"
+
+
+async def test_channel_account_must_be_in_scope_and_of_the_channel(
+    unionline_app: AppHarness, clock: FakeClock
+) -> None:
+    """An appeal opened by hand replies through the account it names: only one the caller may
+    manage, of the appeal's channel type; someone else's looks exactly like a missing one."""
+    from unionline.channel.tables import ChannelAccountRecord
+
+    h = unionline_app
+    mine, theirs = await make_org(h, "MINE"), await make_org(h, "THEIRS")
+    member = await make_member(mine)
+    accounts = {}
+    for org in (mine, theirs):
+        row = ChannelAccountRecord(organization_id=org, channel="telegram", name="bot")
+        await row.save()
+        accounts[org] = row.id
+    _, token = await h.create_operator("op-mine", "operator", mine)
+    headers = bearer(token)
+
+    def body(account: uuid.UUID, channel: str = "telegram") -> dict:
+        return {
+            "organization_id": str(mine),
+            "member_id": str(member),
+            "subject": "Звонок",
+            "channel": channel,
+            "channel_account_id": str(account),
+        }
+
+    foreign = await h.client.post("/api/appeals/", json=body(accounts[theirs]), headers=headers)
+    absent = await h.client.post("/api/appeals/", json=body(uuid.uuid4()), headers=headers)
+    for r in (foreign, absent):
+        assert r.status_code == 404, r.text
+        assert r.json()["error"]["field"] == "channel_account_id"
+    assert foreign.json()["error"]["message"].endswith("does not exist")
+    wrong = await h.client.post("/api/appeals/", json=body(accounts[mine], "vk"), headers=headers)
+    assert (wrong.status_code, wrong.json()["error"]["field"]) == (422, "channel_account_id")
+    ok = await h.client.post("/api/appeals/", json=body(accounts[mine]), headers=headers)
+    assert ok.status_code == 201, ok.text
+    listed = (await h.client.get("/api/appeals/", headers=h.admin_headers)).json()
+    assert [a["number"] for a in listed["items"]] == ["MINE-2026-1"]  # nothing partial stored

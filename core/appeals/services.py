@@ -88,6 +88,8 @@ async def create_appeal(
     await guard.authorize_org(actor, guard.MANAGE, organization_id)
     async with current().db.transaction():
         member_id = await _member(actor, member_id)
+        if channel_account_id is not None:
+            await _channel_account(actor, channel_account_id, channel)
         row = await insert(
             organization_id=organization_id,
             member_id=member_id,
@@ -116,6 +118,27 @@ async def _member(actor: Actor | None, member_id: uuid.UUID) -> uuid.UUID:
             field="member_id",
         )
     return member_id
+
+
+async def _channel_account(actor: Actor | None, account_id: uuid.UUID, channel: str) -> None:
+    """The channel account replies will go out through: it must exist, be of ``channel``'s type
+    and belong to an organization ``actor`` may manage appeals of (otherwise 404, as if absent)."""
+    row = await current().db.fetchone(
+        "SELECT organization_id, channel FROM channel_account WHERE id = {}", account_id
+    )
+    missing = NotFound(f"channel account {account_id} does not exist", field="channel_account_id")
+    if row is None:
+        raise missing
+    organization_id = store.as_uuid(row["organization_id"])
+    if actor is not None and not (
+        organization_id and await guard.allows(actor, guard.MANAGE, organization_id)
+    ):
+        raise missing
+    if row["channel"] != channel:
+        raise Invalid(
+            f"channel account {account_id} is a {row['channel']!r} account, not {channel!r}",
+            field="channel_account_id",
+        )
 
 
 async def _organization_code(organization_id: uuid.UUID) -> str:
