@@ -6,6 +6,7 @@ handlers (console, widgets) subscribe, filter per receiver, and resume from the 
 
 from __future__ import annotations
 
+import logging
 from typing import TYPE_CHECKING
 
 import msgspec
@@ -19,6 +20,9 @@ if TYPE_CHECKING:
     from unionline.settings import Settings
 
 EVENTS_CHANNEL = "events"
+
+
+log = logging.getLogger(__name__)
 
 
 def make_backend(settings: Settings) -> ChannelsBackend:
@@ -47,6 +51,12 @@ def event_sink(channels: ChannelsPlugin):  # type: ignore[no-untyped-def]
     """An event-bus sink publishing each positioned batch on the ``events`` channel."""
 
     async def publish(batch: list[StoredEvent]) -> None:
-        channels.publish(msgspec.json.encode(batch), EVENTS_CHANNEL)
+        try:
+            channels.publish(msgspec.json.encode(batch), EVENTS_CHANNEL)
+        except RuntimeError:
+            # The bus starts after the runtime (Litestar runs on_startup after the lifespan) and
+            # stops before it. Nobody can be subscribed yet/any more, and a subscriber that sees
+            # the next batch fills the gap from the event log, so nothing is lost.
+            log.debug("realtime bus not running; %d event(s) left to the log", len(batch))
 
     return publish

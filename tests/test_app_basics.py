@@ -45,6 +45,28 @@ async def test_session_login_then_me(unionline_app: AppHarness) -> None:
 
 
 async def test_bad_body_names_the_field(unionline_app: AppHarness) -> None:
-    response = await unionline_app.client.post("/api/auth/login", json={"login": "x", "password": 5})
+    response = await unionline_app.client.post(
+        "/api/auth/login", json={"login": "x", "password": 5}
+    )
     assert response.status_code == 400
     assert response.json()["error"]["field"] == "password"
+
+
+async def test_events_relayed_while_the_bus_is_down_are_left_to_the_log(
+    unionline_settings, caplog
+) -> None:
+    """Litestar starts the realtime bus after the runtime and stops it before: a batch relayed in
+    that window is not an error (subscribers fill gaps from the event log) and logs none."""
+    import logging
+
+    import msgspec
+
+    from unionline.events import StoredEvent
+    from unionline.realtime import event_sink, make_channels
+
+    sink = event_sink(make_channels(unionline_settings))
+    batch = [StoredEvent(1, 1, "appeal.created", None, msgspec.Raw(b"{}"))]
+    with caplog.at_level(logging.DEBUG, logger="unionline.realtime"):
+        await sink(batch)
+    assert [r.levelname for r in caplog.records] == ["DEBUG"]
+    assert "left to the log" in caplog.records[0].getMessage()
