@@ -33,7 +33,9 @@ def run_async(coro: Coroutine[Any, Any, Any]) -> Any:
 
 
 @contextlib.asynccontextmanager
-async def booted(config: str | None, *, migrate: bool | None = None) -> AsyncIterator[runtime.Runtime]:
+async def booted(
+    config: str | None, *, migrate: bool | None = None
+) -> AsyncIterator[runtime.Runtime]:
     """Load settings and plugins and start the database (no web server, no job executor)."""
     settings, host, registry = runtime.load(config)
     rt = runtime.build(settings, host, registry)
@@ -47,22 +49,33 @@ class UnionlineCLI(click.Group):
     def _plugin_commands(self, ctx: click.Context) -> dict[str, click.Command]:
         if "plugin_commands" not in ctx.meta:
             ctx.meta["plugin_commands"] = {}
-            with contextlib.suppress(ConfigError, PluginError):
+            try:
                 config = (ctx.params or {}).get("config")
                 _, _, registry = runtime.load(config)
                 ctx.meta["plugin_commands"] = {n: c for n, (_, c) in registry.commands.items()}
+            except (ConfigError, PluginError) as exc:
+                ctx.meta["plugin_commands_error"] = str(exc)
         return ctx.meta["plugin_commands"]
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted({*super().list_commands(ctx), *self._plugin_commands(ctx)})
 
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
-        return super().get_command(ctx, name) or self._plugin_commands(ctx).get(name)
+        found = super().get_command(ctx, name) or self._plugin_commands(ctx).get(name)
+        if found is None and "plugin_commands_error" in ctx.meta and not ctx.resilient_parsing:
+            # Not a core command, and the plugins could not be loaded: say why, rather than
+            # "no such command" for a plugin's command hidden by a broken config.
+            fail(ctx.meta["plugin_commands_error"])
+        return found
 
 
 @click.group(cls=UnionlineCLI)
-@click.option("--config", envvar="UNIONLINE_CONFIG", type=click.Path(dir_okay=False),
-              help="Config file (default: ./unionline.toml).")
+@click.option(
+    "--config",
+    envvar="UNIONLINE_CONFIG",
+    type=click.Path(dir_okay=False),
+    help="Config file (default: ./unionline.toml).",
+)
 @click.pass_context
 def main(ctx: click.Context, config: str | None) -> None:
     """Unionline: an omnichannel contact center for trade unions."""
@@ -92,7 +105,9 @@ def init(path: str, force: bool) -> None:
 @click.option("--workers", default=None, type=int)
 @click.option("--migrate", is_flag=True, help="Apply pending migrations first (PostgreSQL).")
 @click.pass_context
-def run(ctx: click.Context, host: str | None, port: int | None, workers: int | None, migrate: bool) -> None:
+def run(
+    ctx: click.Context, host: str | None, port: int | None, workers: int | None, migrate: bool
+) -> None:
     """Serve the web app, console and API with uvicorn."""
     import uvicorn
 
@@ -149,7 +164,9 @@ def migrate(ctx: click.Context) -> None:
     applied = run_async(go())
     for name in applied:
         click.echo(f"applied {name}")
-    click.echo(f"{len(applied)} migration(s) applied" if applied else "no migrations need to be run")
+    click.echo(
+        f"{len(applied)} migration(s) applied" if applied else "no migrations need to be run"
+    )
 
 
 @main.command()
@@ -181,8 +198,14 @@ def plugins(ctx: click.Context, as_json: bool) -> None:
 @click.option("--discard", "discard_id", type=int, help="Delete the dead letter with this id.")
 @click.option("--limit", default=100, show_default=True)
 @click.pass_context
-def jobs(ctx: click.Context, failed: bool, status: str | None, retry_id: int | None,
-         discard_id: int | None, limit: int) -> None:
+def jobs(
+    ctx: click.Context,
+    failed: bool,
+    status: str | None,
+    retry_id: int | None,
+    discard_id: int | None,
+    limit: int,
+) -> None:
     """List jobs of the outbox; retry or discard dead letters."""
 
     async def go() -> None:
@@ -198,8 +221,10 @@ def jobs(ctx: click.Context, failed: bool, status: str | None, retry_id: int | N
             rows = await rt.jobs.list("dead" if failed else status, limit=limit)
             for job in rows:
                 error = (job.last_error or "").splitlines()[0][:100] if job.last_error else ""
-                click.echo(f"{job.id:>8} {job.status:<8} {job.attempts}/{job.max_attempts} "
-                           f"{job.name:<30} {error}")
+                click.echo(
+                    f"{job.id:>8} {job.status:<8} {job.attempts}/{job.max_attempts} "
+                    f"{job.name:<30} {error}"
+                )
             counts = await rt.jobs.counts()
             click.echo(" ".join(f"{k}={v}" for k, v in counts.items()))
 
@@ -220,10 +245,16 @@ def worker(ctx: click.Context, burst: bool) -> None:
 @click.option("--login", prompt=True)
 @click.option("--name", default="")
 @click.option("--email", default="")
-@click.option("--password", envvar="UNIONLINE_ADMIN_PASSWORD", default=None,
-              help="Read from UNIONLINE_ADMIN_PASSWORD, else asked for.")
+@click.option(
+    "--password",
+    envvar="UNIONLINE_ADMIN_PASSWORD",
+    default=None,
+    help="Read from UNIONLINE_ADMIN_PASSWORD, else asked for.",
+)
 @click.pass_context
-def createadmin(ctx: click.Context, login: str, name: str, email: str, password: str | None) -> None:
+def createadmin(
+    ctx: click.Context, login: str, name: str, email: str, password: str | None
+) -> None:
     """Create a federation-wide administrator."""
     from unionline.access import Grant
     from unionline.operators.services import create_operator
@@ -235,8 +266,9 @@ def createadmin(ctx: click.Context, login: str, name: str, email: str, password:
 
     async def go() -> None:
         async with booted(config_of(ctx)):
-            await create_operator(login, password or "", name=name, email=email,
-                                  grants=[Grant("admin", None)])
+            await create_operator(
+                login, password or "", name=name, email=email, grants=[Grant("admin", None)]
+            )
 
     run_async(go())
     click.echo(f"administrator {login.strip().lower()} created")
@@ -253,7 +285,10 @@ def command(fn: Callable[..., Any]) -> Callable[..., Any]:
 @click.pass_context
 def makemigrations(ctx: click.Context, app_name: str, description: str) -> None:
     """Write a new auto migration for an enabled app's tables (for plugin authors)."""
-    from piccolo.apps.migrations.commands.new import _create_new_migration, _create_migrations_folder
+    from piccolo.apps.migrations.commands.new import (
+        _create_migrations_folder,
+        _create_new_migration,
+    )
 
     async def go() -> str:
         settings, host, registry = runtime.load(config_of(ctx))
