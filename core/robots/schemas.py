@@ -164,11 +164,11 @@ class BusinessHours(_Config, kw_only=True, tag="business_hours"):
 
 
 class AllOf(_Config, kw_only=True, tag="all"):
-    conditions: Annotated[list[Condition], msgspec.Meta(max_length=50)]
+    conditions: Annotated[list[Condition], msgspec.Meta(min_length=1, max_length=50)]
 
 
 class AnyOf(_Config, kw_only=True, tag="any"):
-    conditions: Annotated[list[Condition], msgspec.Meta(max_length=50)]
+    conditions: Annotated[list[Condition], msgspec.Meta(min_length=1, max_length=50)]
 
 
 class NotOf(_Config, kw_only=True, tag="not"):
