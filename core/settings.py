@@ -13,7 +13,7 @@ import secrets
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Literal, TypeVar
+from typing import Annotated, Any, Literal, TypeVar
 
 import msgspec
 
@@ -51,6 +51,7 @@ class JobSettings(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     executor: Literal["auto", "inprocess", "arq"] = "auto"  # auto: arq when redis_url is set
     # Redis key prefix of the arq queue; deployments sharing one Redis database need their own.
     queue: str = "unionline:jobs"
+    keep_done_days: Annotated[float, msgspec.Meta(gt=0)] = 7.0  # finished jobs purged after this
 
 
 class RealtimeSettings(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):

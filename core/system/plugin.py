@@ -1,9 +1,11 @@
-"""Core plugin: the event log and job outbox tables, and the core event types."""
+"""Core plugin: the event log and job outbox tables, the core event types, housekeeping."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from unionline.hookspecs import hookimpl
-from unionline.registry import EventsRegistrar, TablesRegistrar
+from unionline.registry import EventsRegistrar, JobsRegistrar, TablesRegistrar
 from unionline.system.piccolo_app import APP_CONFIG
 
 
@@ -17,3 +19,17 @@ def register_events(register: EventsRegistrar) -> None:
     from unionline.events import CORE_EVENTS
 
     register(*CORE_EVENTS)
+
+
+@hookimpl
+def register_jobs(register: JobsRegistrar) -> None:
+    from unionline.system import housekeeping
+
+    housekeeping.register(register)
+
+
+@hookimpl
+async def startup(app: Any) -> None:
+    from unionline.system.housekeeping import schedule_purge
+
+    await schedule_purge()

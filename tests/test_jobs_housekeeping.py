@@ -1,0 +1,44 @@
+"""Finished jobs do not pile up: a daily housekeeping job deletes the old ones, keeps the recent
+ones and the dead letters, and schedules the next day's run (one per day, whoever asks)."""
+
+from __future__ import annotations
+
+import time
+
+from unionline.system.housekeeping import DAY, PURGE_JOB, purge_job, schedule_purge
+from unionline.testing import AppHarness
+
+
+async def _jobs(h: AppHarness) -> list[dict]:
+    return await h.runtime.db.fetch(
+        "SELECT name, status, idempotency_key, run_at FROM system_job ORDER BY id"
+    )
+
+
+async def test_the_daily_purge_keeps_recent_and_dead_jobs(unionline_app: AppHarness) -> None:
+    h = unionline_app
+    db = h.runtime.db
+    await h.settle()
+    scheduled = [j for j in await _jobs(h) if j["name"] == PURGE_JOB]
+    tomorrow = int(time.time() // DAY) + 1
+    assert [j["idempotency_key"] for j in scheduled] == [f"{PURGE_JOB}:{tomorrow}"]
+    await schedule_purge()  # a second process starting asks again: still one
+    assert len([j for j in await _jobs(h) if j["name"] == PURGE_JOB]) == 1
+
+    old, recent = time.time() - 8 * DAY, time.time() - 6 * DAY
+    insert = (
+        "INSERT INTO system_job (name, payload, idempotency_key, status, attempts, max_attempts,"
+        " run_at, created_at, finished_at) VALUES ({}, 'null', {}, {}, 1, 8, {}, {}, {})"
+    )
+    for key, status, finished in (
+        ("old-done", "done", old),
+        ("recent-done", "done", recent),
+        ("old-dead", "dead", old),
+    ):
+        await db.execute(insert, "x.test", key, status, finished, finished, finished)
+
+    await purge_job(None, None)  # type: ignore[arg-type]
+    keys = {j["idempotency_key"] for j in await _jobs(h)}
+    assert "old-done" not in keys
+    assert {"recent-done", "old-dead"} <= keys
+    assert f"{PURGE_JOB}:{tomorrow}" in keys  # the next run is still scheduled
