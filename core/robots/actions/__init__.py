@@ -14,6 +14,8 @@ from unionline.robots.actions.appeal import (
 )
 from unionline.robots.actions.flow import Stop, Wait
 from unionline.robots.actions.member import SendMessage
+from unionline.robots.actions.notify import NotifyOperators
+from unionline.robots.actions.webhook import CallWebhook
 from unionline.robots.sdk import RobotAction
 
 CORE_ACTIONS: tuple[RobotAction, ...] = (
@@ -25,6 +27,8 @@ CORE_ACTIONS: tuple[RobotAction, ...] = (
     SetPriority(),
     AddTags(),
     RemoveTags(),
+    NotifyOperators(),
+    CallWebhook(),
     Wait(),
     Stop(),
 )

@@ -1,0 +1,32 @@
+"""Core plugin of the core actions: their settings sections, event and e-mail job.
+
+The actions themselves (:data:`unionline.robots.actions.CORE_ACTIONS`) are registered by the
+robots engine's plugin with ``register_robots``, like any plugin's.
+"""
+
+from __future__ import annotations
+
+from unionline.hookspecs import hookimpl
+from unionline.registry import EventsRegistrar, JobsRegistrar, SettingsRegistrar
+
+
+@hookimpl
+def register_settings(register: SettingsRegistrar) -> None:
+    from unionline.robots.actions.settings import NotificationSettings, WebhookSettings
+
+    register("notifications", NotificationSettings)
+    register("webhooks", WebhookSettings)
+
+
+@hookimpl
+def register_events(register: EventsRegistrar) -> None:
+    from unionline.robots.actions.notify import OperatorsNotified
+
+    register(OperatorsNotified)
+
+
+@hookimpl
+def register_jobs(register: JobsRegistrar) -> None:
+    from unionline.robots.actions.notify import MAIL_JOB, MailJob, send_mail
+
+    register(MAIL_JOB, send_mail, payload=MailJob, max_attempts=8)
