@@ -240,6 +240,8 @@ async def receive_message(
     attachments: Sequence[Any] = (),
     data: dict[str, Any] | None = None,
     subject: str | None = None,
+    continue_appeal: uuid.UUID | None = None,
+    new_appeal: bool = False,
 ) -> tuple[AppealView, TimelineEntryView]:
     """Store a member's message on the right appeal (the inbound path after identity
     resolution); returns the appeal and the new ``message_in`` entry.
@@ -249,6 +251,11 @@ async def receive_message(
     ``[appeals] reopen_window_days``; otherwise starts a new appeal, linked ``reopened_from``
     the previous one. A message already stored (same account and ``external_id``) is
     returned as it is, so provider redeliveries are harmless.
+
+    Channels that thread conversations themselves (e-mail) choose instead:
+    ``continue_appeal`` is the appeal the message answers — used only when it is this
+    member's appeal in this organization (merges followed), with the same reopen rules;
+    ``new_appeal`` starts a new appeal when ``continue_appeal`` is not given or not used.
     """
     text = fields.plain(text)
     external_id = fields.plain(external_id) if external_id is not None else None
@@ -264,6 +271,8 @@ async def receive_message(
             channel,
             channel_account_id,
             subject or fields.subject_from_text(text),
+            continue_appeal=continue_appeal,
+            new_appeal=new_appeal,
         )
         moment = clock.now()
         row = await store.update(
@@ -307,9 +316,27 @@ async def _appeal_for_message(
     channel: str,
     channel_account_id: uuid.UUID | None,
     subject: str,
+    *,
+    continue_appeal: uuid.UUID | None = None,
+    new_appeal: bool = False,
 ) -> dict[str, Any]:
-    previous = await _latest(organization_id, member_id, channel, channel_account_id)
+    previous = await _chosen(organization_id, member_id, continue_appeal)
+    if previous is None and not new_appeal:
+        previous = await _latest(organization_id, member_id, channel, channel_account_id)
     previous = await _follow_merges(previous)
+    if previous is None and new_appeal:
+        return await insert(
+            organization_id=organization_id,
+            member_id=member_id,
+            subject=fields.subject(subject),
+            channel=channel,
+            channel_account_id=channel_account_id,
+            priority="normal",
+            tags=[],
+            custom={},
+            queue_id=None,
+            author_id=None,
+        )
     if previous is not None and previous["status"] in lifecycle.ACTIVE:
         if previous["status"] == "waiting":
             previous, _ = await lifecycle.change(
@@ -334,6 +361,24 @@ async def _appeal_for_message(
         author_id=None,
         reopened_from=previous,
     )
+
+
+async def _chosen(
+    organization_id: uuid.UUID, member_id: uuid.UUID, appeal_id: uuid.UUID | None
+) -> dict[str, Any] | None:
+    """The appeal a channel says the message answers, when it is this member's own."""
+    if appeal_id is None:
+        return None
+    lock = " FOR UPDATE" if current().db.is_postgres else ""
+    row = await current().db.fetchone(
+        f"SELECT * FROM appeal_appeal WHERE id = {{}}{lock}", appeal_id
+    )
+    row = await _follow_merges(store.normalize(row) if row else None)
+    if row is None or row["organization_id"] != organization_id:
+        return None
+    if await members.canonical_member(row["member_id"]) != member_id:
+        return None
+    return row
 
 
 async def _latest(

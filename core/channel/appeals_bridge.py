@@ -10,6 +10,7 @@ import logging
 import uuid
 from typing import Any
 
+import msgspec
 from unionline.access import Actor
 from unionline.channel.types import ChannelAccount, InboundMessage
 from unionline.spi import IdentityClaim
@@ -46,8 +47,63 @@ async def receive(
         external_id=message.external_id,
         attachments=files,
         data=data,
+        subject=message.subject,
+        continue_appeal=message.continue_appeal,
+        new_appeal=message.new_appeal,
     )
     return appeal.id, entry.id
+
+
+class AppealBrief(msgspec.Struct, frozen=True, kw_only=True):
+    """What a channel needs of an appeal to address a message: its number and subject."""
+
+    id: uuid.UUID
+    number: str
+    subject: str
+    status: str
+    organization_id: uuid.UUID
+    member_id: uuid.UUID
+
+
+async def appeal_brief(appeal_id: uuid.UUID) -> AppealBrief | None:
+    """The appeal's number, subject and status (None when it does not exist)."""
+    return await _brief("id = {}", appeal_id)
+
+
+async def appeal_by_number(organization_id: uuid.UUID, number: str) -> AppealBrief | None:
+    """The appeal of ``organization_id`` numbered ``number`` (``PPO-2026-42``), if any."""
+    return await _brief("organization_id = {} AND number = {}", organization_id, number)
+
+
+async def _brief(where: str, *args: Any) -> AppealBrief | None:
+    from unionline.appeals import store
+    from unionline.runtime import current
+
+    row = await current().db.fetchone(
+        "SELECT id, number, subject, status, organization_id, member_id FROM appeal_appeal"
+        f" WHERE {where}",
+        *args,
+    )
+    if row is None:
+        return None
+    row = store.normalize(row)
+    return AppealBrief(
+        id=row["id"],
+        number=row["number"],
+        subject=row["subject"],
+        status=row["status"],
+        organization_id=row["organization_id"],
+        member_id=row["member_id"],
+    )
+
+
+async def automatic_reply(appeal_id: uuid.UUID, text: str) -> int:
+    """Queue a message to the member written by the system (an acknowledgement), in the
+    caller's transaction; returns its timeline entry id."""
+    from unionline.appeals.services import add_reply
+
+    entry = await add_reply(None, appeal_id, text)
+    return entry.id
 
 
 async def delivery_updated(

@@ -110,6 +110,12 @@ class InboundMessage(msgspec.Struct, frozen=True, kw_only=True):
     conversation: str | None = None  # where replies go (chat/peer id); default sender.address
     sent_at: float | None = None  # unix time, as the provider says
     data: dict[str, Any] = msgspec.field(default_factory=dict)  # channel extras for the timeline
+    # Channels that thread conversations themselves (e-mail): the subject of a new appeal,
+    # the appeal this message answers (used only when it is the sender's own), and whether
+    # to start a new appeal rather than continue the sender's active one.
+    subject: str | None = None
+    continue_appeal: uuid.UUID | None = None
+    new_appeal: bool = False
 
 
 class OutboundAttachment(msgspec.Struct, frozen=True, kw_only=True):

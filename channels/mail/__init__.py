@@ -1,0 +1,52 @@
+"""Mail channel plugin (enable it as ``mail``): one mailbox per channel account.
+
+Mail comes in by IMAP (``imap``), by ``unionline smtpd`` (``smtpd``) or by an MTA posting raw
+messages over HTTP (``routes``); every path hands the bytes to :func:`ingest.ingest_raw`.
+Replies go out over SMTP (``outbound``). Modules: ``parse`` (MIME to text and sanitized HTML),
+``threads`` (which appeal a mail continues), ``loops`` (RFC 3834 auto-responses), ``bounces``
+(DSNs), ``ack`` (automatic acknowledgements). This module holds only hook implementations.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from unionline.hookspecs import hookimpl
+
+if TYPE_CHECKING:
+    from unionline.registry import (
+        ChannelsRegistrar,
+        RoutesRegistrar,
+        SettingsRegistrar,
+        TablesRegistrar,
+    )
+
+__all__ = ["register_channels", "register_routes", "register_settings", "register_tables"]
+
+
+@hookimpl
+def register_settings(register: SettingsRegistrar) -> None:
+    from unionline.channels.mail.settings import MailSettings
+
+    register("mail", MailSettings)
+
+
+@hookimpl
+def register_tables(register: TablesRegistrar) -> None:
+    from unionline.channels.mail.piccolo_app import APP_CONFIG
+
+    register(APP_CONFIG)
+
+
+@hookimpl
+def register_channels(register: ChannelsRegistrar) -> None:
+    from unionline.channels.mail.channel import MailChannel
+
+    register(MailChannel())
+
+
+@hookimpl
+def register_routes(register: RoutesRegistrar) -> None:
+    from unionline.channels.mail.routes import mail_inbound
+
+    register(mail_inbound)

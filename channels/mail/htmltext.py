@@ -1,0 +1,108 @@
+"""E-mail HTML: sanitized for the console's sandboxed frame (nh3), and converted to text.
+
+Remote images are dropped (they would tell the sender when and where an operator read the
+mail); images the mail carries inline (``cid:``) are embedded as ``data:`` URLs when small.
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+from html.parser import HTMLParser
+from typing import Any, Protocol
+
+import nh3
+
+MAX_EMBEDDED = 512 * 1024  # inline images up to this size are shown in the HTML
+_CID = re.compile(r"""(src\s*=\s*["']?)cid:([^"'\s>]+)""", re.IGNORECASE)
+_BLOCKS = {
+    "p", "div", "br", "tr", "li", "ul", "ol", "table", "h1", "h2", "h3", "h4", "h5", "h6",
+    "blockquote", "pre", "hr", "section", "article", "header", "footer",
+}  # fmt: skip
+_SKIP = {"script", "style", "head", "title", "noscript", "template"}
+
+
+class InlineImage(Protocol):
+    content_type: str
+    data: bytes
+
+
+def sanitize(html: str, inline: dict[str, Any] | None = None) -> str:
+    """HTML safe to show in a sandboxed frame: no scripts, handlers, forms or remote images."""
+    html = html.replace("\x00", "")
+    if inline:
+        html = _CID.sub(lambda m: m.group(1) + _data_url(inline, m.group(2)), html)
+    return nh3.clean(
+        html,
+        attribute_filter=_keep_attribute,
+        url_schemes={"http", "https", "mailto", "tel", "data"},
+        link_rel="noopener noreferrer nofollow",
+    )
+
+
+def _data_url(inline: dict[str, Any], content_id: str) -> str:
+    image = inline.get(content_id)
+    if image is None or len(image.data) > MAX_EMBEDDED:
+        return "cid:" + content_id
+    encoded = base64.b64encode(image.data).decode()
+    return f"data:{image.content_type};base64,{encoded}"
+
+
+def _keep_attribute(tag: str, attribute: str, value: str) -> str | None:
+    if attribute in ("src", "srcset", "background"):
+        if tag == "img" and attribute == "src" and value.startswith("data:image/"):
+            return value
+        return None  # remote images and anything else that loads by itself
+    if attribute == "href" and value.lower().startswith("data:"):
+        return None
+    return value
+
+
+def to_text(html: str) -> str:
+    """The readable text of an HTML body (line breaks at blocks, links kept as text)."""
+    parser = _TextParser()
+    try:
+        parser.feed(html)
+        parser.close()
+    except Exception:  # HTMLParser is lenient; keep what it read
+        pass
+    text = "".join(parser.out)
+    text = re.sub(r"[ \t\u00a0]+", " ", text)
+    text = re.sub(r" *\n *", "\n", text)
+    return re.sub(r"\n{3,}", "\n\n", text).strip()
+
+
+class _TextParser(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.out: list[str] = []
+        self.skip = 0
+        self.quote = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _SKIP:
+            self.skip += 1
+        elif tag == "blockquote":
+            self.quote += 1
+            self.out.append("\n")
+        elif tag in _BLOCKS:
+            self.out.append("\n")
+        elif tag == "td":
+            self.out.append(" ")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _SKIP:
+            self.skip = max(0, self.skip - 1)
+        elif tag == "blockquote":
+            self.quote = max(0, self.quote - 1)
+            self.out.append("\n")
+        elif tag in _BLOCKS:
+            self.out.append("\n")
+
+    def handle_data(self, data: str) -> None:
+        if self.skip:
+            return
+        if self.quote:
+            lines = data.split("\n")
+            data = "\n".join(("> " * self.quote + line) if line.strip() else line for line in lines)
+        self.out.append(data)

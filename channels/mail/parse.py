@@ -1,0 +1,381 @@
+"""Raw e-mail to what operators read: addresses, subject, text, sanitized HTML, attachments.
+
+Parsing uses the standard library (``email.policy.default``). Bodies are decoded with their
+declared charset; a body the label does not fit (8-bit bytes labelled us-ascii, an unknown or
+wrong charset) is recovered with charset-normalizer. ``parse`` never raises: whatever it could
+not read is named in ``ParsedMail.error`` and the raw bytes are kept by the caller.
+"""
+
+from __future__ import annotations
+
+import email
+import email.header
+import email.policy
+import email.utils
+import hashlib
+import re
+from dataclasses import dataclass, field
+from email.message import EmailMessage, Message
+
+import charset_normalizer
+
+from unionline.channels.mail import htmltext as mailhtml
+from unionline.channels.mail import trim
+
+MAX_ID = 190  # longer Message-IDs are stored as a hash (the dedup key must fit its column)
+_ID = re.compile(r"<([^<>\s]+)>")
+_ADDRESS = re.compile(r"^[^@\s<>()\[\],;:\"\\]+@[^@\s<>()\[\],;:\"\\]+\.[^@\s<>()\[\],;:\"\\]+$")
+
+
+@dataclass
+class ParsedAttachment:
+    filename: str
+    content_type: str
+    data: bytes
+    inline: bool = False
+    content_id: str = ""
+
+
+@dataclass
+class ParsedMail:
+    """One message as Unionline understands it; ``message`` is the stdlib parse (None when the
+    bytes could not be parsed at all)."""
+
+    message_id: str  # without <>; a stable hash id when the mail has none
+    has_message_id: bool = True
+    from_address: str = ""
+    from_name: str = ""
+    reply_to: str = ""
+    sender: str = ""  # the Sender: header's address
+    to: list[str] = field(default_factory=list)
+    cc: list[str] = field(default_factory=list)
+    delivered_to: list[str] = field(default_factory=list)
+    subject: str = ""
+    date: float | None = None
+    in_reply_to: list[str] = field(default_factory=list)
+    references: list[str] = field(default_factory=list)
+    text: str = ""  # the whole text body (from text/plain, else converted from HTML)
+    display_text: str = ""  # quoted history and signature trimmed
+    html: str = ""  # sanitized HTML ("" when the mail has none)
+    attachments: list[ParsedAttachment] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    message: EmailMessage | None = None
+
+    @property
+    def error(self) -> str | None:
+        return "; ".join(self.errors) if self.errors else None
+
+    def header(self, name: str) -> str:
+        """A header's decoded value ("" when absent or unreadable)."""
+        return header_text(self.message, name) if self.message is not None else ""
+
+
+def parse(raw: bytes) -> ParsedMail:
+    """Parse ``raw``; never raises."""
+    try:
+        message = email.message_from_bytes(raw, policy=email.policy.default)
+    except Exception as exc:  # the stdlib parser is lenient; this is a last resort
+        return ParsedMail(message_id=hash_id(raw, None), errors=[f"unparseable: {exc!r}"[:300]])
+    assert isinstance(message, EmailMessage)
+    parsed = ParsedMail(message_id="", message=message)
+    _headers(parsed, message, raw)
+    try:
+        _bodies(parsed, message)
+    except Exception as exc:  # a MIME structure the walk could not follow
+        parsed.errors.append(f"body: {exc!r}"[:300])
+    if not parsed.from_address:
+        parsed.errors.append("no sender address")
+    return parsed
+
+
+# -- headers ----------------------------------------------------------------------------------
+
+
+def header_text(message: Message, name: str) -> str:
+    """The decoded header (encoded words and all); raw text when the header is malformed."""
+    try:
+        value = message.get(name)
+    except Exception:
+        value = None
+        raw = _raw_header(message, name)
+        if raw is not None:
+            value = _decode_words(raw)
+    if value is None:
+        return ""
+    try:
+        text = str(value)
+    except Exception:
+        text = _decode_words(_raw_header(message, name) or "")
+    return " ".join(text.replace("\x00", "").split())
+
+
+def _raw_header(message: Message, name: str) -> str | None:
+    for key, value in message.raw_items():
+        if key.lower() == name.lower():
+            return value if isinstance(value, str) else str(value)
+    return None
+
+
+def _decode_words(value: str) -> str:
+    try:
+        return str(email.header.make_header(email.header.decode_header(value)))
+    except Exception:
+        return value
+
+
+def _headers(parsed: ParsedMail, message: EmailMessage, raw: bytes) -> None:
+    ids = message_ids(header_text(message, "Message-ID"))
+    parsed.has_message_id = bool(ids)
+    parsed.message_id = clamp_id(ids[0]) if ids else hash_id(raw, message)
+    parsed.from_name, parsed.from_address = first_address(message, "From")
+    parsed.reply_to = first_address(message, "Reply-To")[1]
+    parsed.sender = first_address(message, "Sender")[1]
+    if not parsed.from_address:
+        parsed.from_address = parsed.sender or parsed.reply_to
+    parsed.to = addresses(message, "To")
+    parsed.cc = addresses(message, "Cc")
+    parsed.delivered_to = [
+        a
+        for name in ("Delivered-To", "X-Original-To", "Envelope-To")
+        for a in addresses(message, name)
+    ]
+    parsed.subject = header_text(message, "Subject")
+    parsed.in_reply_to = [clamp_id(i) for i in message_ids(header_text(message, "In-Reply-To"))]
+    parsed.references = [clamp_id(i) for i in message_ids(header_text(message, "References"))]
+    parsed.date = _date(header_text(message, "Date"))
+
+
+def message_ids(value: str) -> list[str]:
+    """The ``<id>``s in a header value, without brackets (a bare id when there are none)."""
+    found = _ID.findall(value)
+    if not found and value.strip() and " " not in value.strip() and "@" in value:
+        found = [value.strip().strip("<>")]
+    return found
+
+
+def clamp_id(message_id: str) -> str:
+    """A Message-ID as stored: at most ``MAX_ID`` characters (a hash of longer ones)."""
+    message_id = message_id.replace("\x00", "").strip()
+    if len(message_id) <= MAX_ID and message_id.isprintable():
+        return message_id
+    return (
+        "long-" + hashlib.sha256(message_id.encode("utf-8", "replace")).hexdigest() + "@unionline"
+    )
+
+
+def hash_id(raw: bytes, message: Message | None) -> str:
+    """A stable id for mail without a Message-ID: the same message fetched by IMAP or received
+    over SMTP (with different Received: lines) gets the same one."""
+    digest = hashlib.sha256()
+    if message is not None:
+        for name in ("From", "To", "Cc", "Date", "Subject"):
+            digest.update(
+                name.encode()
+                + b":"
+                + (_raw_header(message, name) or "").encode("utf-8", "replace")
+                + b"\n"
+            )
+        _head, sep, body = raw.partition(b"\r\n\r\n")
+        if not sep:
+            _head, sep, body = raw.partition(b"\n\n")
+        digest.update(body.replace(b"\r\n", b"\n") if sep else raw)
+    else:
+        digest.update(raw)
+    return f"nomsgid-{digest.hexdigest()[:40]}@unionline"
+
+
+def first_address(message: Message, name: str) -> tuple[str, str]:
+    """(display name, address) of the header's first mailbox; ("", "") when there is none."""
+    pairs = _pairs(message, name)
+    return pairs[0] if pairs else ("", "")
+
+
+def addresses(message: Message, name: str) -> list[str]:
+    return [address for _, address in _pairs(message, name)]
+
+
+def _pairs(message: Message, name: str) -> list[tuple[str, str]]:
+    try:
+        values = message.get_all(name) or []
+        texts = [str(v) for v in values]
+    except Exception:
+        raw = _raw_header(message, name)
+        texts = [_decode_words(raw)] if raw else []
+    out = []
+    for display, address in email.utils.getaddresses(texts):
+        address = address.strip().strip("<>").replace("\x00", "")
+        if is_address(address):
+            local, _, domain = address.rpartition("@")
+            out.append((" ".join(display.split())[:200], f"{local}@{domain.lower()}"))
+    return out
+
+
+def is_address(address: str) -> bool:
+    return len(address) <= 320 and bool(_ADDRESS.match(address)) and address.isprintable()
+
+
+def _date(value: str) -> float | None:
+    try:
+        moment = email.utils.parsedate_to_datetime(value)
+    except Exception:
+        return None
+    if moment is None:
+        return None
+    try:
+        return moment.timestamp() if moment.tzinfo else None
+    except (OverflowError, ValueError, OSError):
+        return None
+
+
+# -- bodies -----------------------------------------------------------------------------------
+
+
+def _bodies(parsed: ParsedMail, message: EmailMessage) -> None:
+    plain: str | None = None
+    html: str | None = None
+    for part in message.walk():
+        if part.is_multipart():
+            continue
+        kind = part.get_content_type()
+        disposition = (part.get_content_disposition() or "").lower()
+        filename = _filename(part)
+        if kind in ("text/plain", "text/html") and disposition != "attachment" and not filename:
+            text = decode_part(part, parsed.errors)
+            if kind == "text/plain" and plain is None:
+                plain = text
+            elif kind == "text/html" and html is None:
+                html = text
+            continue
+        if part is message and kind.startswith("text/"):
+            continue
+        _attachment(parsed, part, kind, disposition, filename)
+    if html:
+        parsed.html = mailhtml.sanitize(html, _inline_images(parsed))
+    if plain is not None and plain.strip():
+        parsed.text = _normalize_text(plain)
+    elif html:
+        parsed.text = _normalize_text(mailhtml.to_text(html))
+    parsed.display_text = trim.for_display(parsed.text)
+
+
+def _normalize_text(text: str) -> str:
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
+    return "\n".join(line.rstrip() for line in text.split("\n")).strip("\n")
+
+
+def _filename(part: Message) -> str:
+    try:
+        name = part.get_filename() or ""
+    except Exception:
+        name = ""
+    if "=?" in name:
+        name = _decode_words(name)
+    return name.replace("\x00", "").strip()
+
+
+def _attachment(parsed: ParsedMail, part: Message, kind: str, disposition: str, name: str) -> None:
+    try:
+        if kind == "message/rfc822" or kind.startswith("message/"):
+            data = _embedded_bytes(part)
+        else:
+            data = part.get_payload(decode=True) or b""
+    except Exception as exc:
+        parsed.errors.append(f"attachment: {exc!r}"[:300])
+        return
+    if not name:
+        name = _default_name(part, kind)
+    content_id = (header_text(part, "Content-ID") or "").strip().strip("<>")
+    parsed.attachments.append(
+        ParsedAttachment(
+            filename=name,
+            content_type=kind,
+            data=data,
+            inline=disposition == "inline" or (bool(content_id) and disposition != "attachment"),
+            content_id=content_id,
+        )
+    )
+
+
+def _embedded_bytes(part: Message) -> bytes:
+    payload = part.get_payload()
+    if isinstance(payload, list) and payload:
+        inner = payload[0]
+        try:
+            return bytes(inner.as_bytes(policy=email.policy.SMTP))
+        except Exception:
+            return str(inner).encode("utf-8", "replace")
+    return part.get_payload(decode=True) or b""
+
+
+def _default_name(part: Message, kind: str) -> str:
+    if kind == "message/rfc822":
+        payload = part.get_payload()
+        inner = payload[0] if isinstance(payload, list) and payload else None
+        subject = header_text(inner, "Subject") if inner is not None else ""
+        safe = re.sub(r"[\\/:*?\"<>|]+", " ", subject).strip()[:100]
+        return f"{safe or 'message'}.eml"
+    extension = {
+        "image/png": ".png",
+        "image/jpeg": ".jpg",
+        "image/gif": ".gif",
+        "text/calendar": ".ics",
+        "message/delivery-status": ".txt",
+    }.get(kind, ".bin")
+    return f"attachment{extension}"
+
+
+def _inline_images(parsed: ParsedMail) -> dict[str, ParsedAttachment]:
+    return {
+        a.content_id: a
+        for a in parsed.attachments
+        if a.content_id and a.content_type.startswith("image/")
+    }
+
+
+def decode_part(part: Message, errors: list[str] | None = None) -> str:
+    """A text part's payload as text: declared charset, else (or when it does not fit) the
+    charset the bytes look like."""
+    try:
+        payload = part.get_payload(decode=True)
+    except Exception:
+        payload = None
+    if payload is None:
+        raw = part.get_payload()
+        return raw if isinstance(raw, str) else ""
+    declared = _charset(part)
+    return decode_bytes(payload, declared)
+
+
+def _charset(part: Message) -> str | None:
+    try:
+        charset = part.get_content_charset()
+    except Exception:
+        return None
+    return charset.strip().lower() if charset else None
+
+
+def decode_bytes(payload: bytes, declared: str | None) -> str:
+    if declared in (None, "us-ascii", "ascii", "ansi_x3.4-1968", "unknown-8bit", "x-unknown"):
+        if payload.isascii():
+            return payload.decode("ascii")
+        declared = None  # mislabelled: 8-bit bytes in a "us-ascii" body
+    if declared is not None:
+        try:
+            return payload.decode(_codec(declared))
+        except (LookupError, UnicodeDecodeError):
+            pass
+    try:
+        return payload.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    best = charset_normalizer.from_bytes(payload).best()
+    if best is not None:
+        return str(best)
+    return payload.decode("windows-1251", errors="replace")
+
+
+def _codec(charset: str) -> str:
+    # Aliases mail clients use that Python does not know.
+    return {"utf8": "utf-8", "x-user-defined": "windows-1252", "cp-850": "cp850"}.get(
+        charset, charset
+    )

@@ -1,0 +1,105 @@
+"""Quoted history and signatures, trimmed from what operators read first (the whole text and
+the raw message are kept).
+
+Recognized: ``>``-quoted blocks at the end, the attribution lines clients put above a quote
+(Gmail "On … wrote:", "… пишет:", Yandex/Mail.ru "… написал(а):"), Outlook's
+"-----Original Message-----" / "От: … Отправлено: …" headers, Apple Mail "Begin forwarded
+message" is *not* trimmed (a forward is the content), and the "-- " signature separator.
+"""
+
+from __future__ import annotations
+
+import re
+
+_ATTRIBUTION = re.compile(
+    r"^(?:"
+    r"on .{3,200}wrote:?"  # Gmail, Thunderbird, Apple Mail (en)
+    r"|.{3,200}(?:пишет|писал|написал|написала|написал\(а\)):?"  # ru clients, Yandex
+    r"|\d{1,2}[./]\d{1,2}[./]\d{2,4}.{0,120}:"  # "05.03.2026 10:00, Иван <…>:"
+    r"|le .{3,200}a écrit ?:"
+    r"|am .{3,200}schrieb .{0,200}:?"
+    r")\s*$",
+    re.IGNORECASE,
+)
+_OUTLOOK = re.compile(
+    r"^\s*(?:-{2,}\s*(?:original message|исходное сообщение|пересылаемое сообщение удалено)\s*-{2,}"
+    r"|_{10,})\s*$",
+    re.IGNORECASE,
+)
+_OUTLOOK_FROM = re.compile(r"^\s*\*?(?:from|от|de|von)\s*:\*?\s+\S", re.IGNORECASE)
+_OUTLOOK_NEXT = re.compile(
+    r"^\s*\*?(?:sent|date|отправлено|дата|to|кому|subject|тема)\s*:", re.IGNORECASE
+)
+_FORWARD = re.compile(
+    r"^\s*(?:-{2,}\s*(?:forwarded message|пересылаемое сообщение|переадресованное сообщение)"
+    r"|begin forwarded message|начало переадресованного сообщения)",
+    re.IGNORECASE,
+)
+_SIGNATURE = re.compile(r"^(?:-- ?|--|—)$")
+_MOBILE = re.compile(
+    r"^(?:sent from my \w+.*|отправлено (?:с|из) .{2,60}|get outlook for \w+.*)$", re.IGNORECASE
+)
+
+
+def for_display(text: str) -> str:
+    """``text`` without the quoted history and signature at its end ("" stays "")."""
+    lines = text.split("\n")
+    cut = _history_start(lines)
+    kept = lines[:cut]
+    kept = _drop_signature(kept)
+    result = "\n".join(kept).strip("\n")
+    return result if result.strip() else text.strip("\n")
+
+
+def _history_start(lines: list[str]) -> int:
+    """Index of the first line of the quoted history (len(lines) when there is none)."""
+    for i, line in enumerate(lines):
+        stripped = line.strip()
+        if _FORWARD.match(stripped):
+            return len(lines)  # a forward: what follows is the point of the mail
+        if _OUTLOOK.match(stripped):
+            return i
+        if _OUTLOOK_FROM.match(stripped) and _followed_by_headers(lines, i):
+            return i
+        if _attribution_at(lines, i):
+            return i
+        if stripped.startswith(">") and _rest_is_quote(lines, i):
+            return i
+    return len(lines)
+
+
+def _attribution_at(lines: list[str], i: int) -> bool:
+    """An attribution line (maybe wrapped over two lines) followed by a quote."""
+    for width in (1, 2):
+        joined = " ".join(line.strip() for line in lines[i : i + width])
+        if _ATTRIBUTION.match(joined):
+            rest = [line for line in lines[i + width :] if line.strip()]
+            if rest and rest[0].lstrip().startswith(">"):
+                return True
+            if width == 1 and rest and _rest_is_quote(lines, i + 1):
+                return True
+    return False
+
+
+def _followed_by_headers(lines: list[str], i: int) -> bool:
+    following = [line for line in lines[i + 1 : i + 6] if line.strip()]
+    return sum(1 for line in following[:4] if _OUTLOOK_NEXT.match(line)) >= 2
+
+
+def _rest_is_quote(lines: list[str], i: int) -> bool:
+    """From ``i`` on, the lines are quoted (or blank), bar a short tail (a signature)."""
+    rest = [line for line in lines[i:] if line.strip()]
+    if not rest:
+        return False
+    quoted = sum(1 for line in rest if line.lstrip().startswith(">"))
+    return quoted >= max(1, len(rest) - 6) and quoted * 2 >= len(rest)
+
+
+def _drop_signature(lines: list[str]) -> list[str]:
+    for i in range(len(lines) - 1, -1, -1):
+        stripped = lines[i].strip()
+        if _SIGNATURE.match(lines[i].rstrip()) and len(lines) - i <= 12 and i > 0:
+            return lines[:i]
+        if _MOBILE.match(stripped) and i > 0 and all(not line.strip() for line in lines[i + 1 :]):
+            return lines[:i]
+    return lines

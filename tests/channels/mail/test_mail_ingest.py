@@ -1,0 +1,45 @@
+"""ingest_raw: every inbound path's entry point — durable, idempotent, never crashing on bytes."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from mail_support import create_mailbox, mailbox_config, member_mail, timeline
+
+from unionline.channels.mail.ingest import ingest_raw
+
+pytestmark = pytest.mark.unionline_plugins("mail")
+
+
+async def test_mail_becomes_an_appeal_and_redelivery_is_stored_once(unionline_app):
+    h = unionline_app
+    account_id, _ = await create_mailbox(h, mailbox_config(2525))
+    raw = member_mail(message_id="<first@example.test>")
+    first = await ingest_raw(account_id, raw, source="test")
+    again = await ingest_raw(account_id, raw, source="imap", source_ref="INBOX:1:7")
+    assert first.stored and not first.duplicate and first.appeal_id is not None
+    assert first.message_id == "first@example.test"
+    assert again.duplicate and not again.stored
+    entries = [e for e in await timeline(h, first.appeal_id) if e["kind"] == "message_in"]
+    assert [e["body"] for e in entries] == ["Здравствуйте! Можно ли перенести отпуск?"]
+    rows = await h.runtime.db.fetch("SELECT raw, error FROM mail_message")
+    assert len(rows) == 1 and bytes(rows[0]["raw"]) == raw and rows[0]["error"] == ""
+
+
+async def test_garbage_is_kept_raw_with_an_error(unionline_app):
+    h = unionline_app
+    account_id, _ = await create_mailbox(h, mailbox_config(2525))
+    outcome = await ingest_raw(account_id, b"\x00\xff not a mail at all", source="test")
+    assert outcome.stored and outcome.error and outcome.appeal_id is None
+    again = await ingest_raw(account_id, b"\x00\xff not a mail at all", source="test")
+    assert again.duplicate
+    rows = await h.runtime.db.fetch("SELECT raw, error FROM mail_message")
+    assert len(rows) == 1 and rows[0]["error"]
+
+
+async def test_unknown_account_is_not_found(unionline_app):
+    from unionline.errors import NotFound
+
+    with pytest.raises(NotFound):
+        await ingest_raw(uuid.uuid4(), member_mail(), source="test")
