@@ -1,0 +1,134 @@
+"""A member sends the site form: the appeal, its number, the member, and every refusal."""
+
+from __future__ import annotations
+
+import pytest
+from webform_support import ORIGIN, Federation, created
+
+pytestmark = pytest.mark.unionline_plugins("webform")
+
+
+async def test_the_form_definition_speaks_russian_by_default_and_english_on_request(
+    site: Federation,
+) -> None:
+    ru = await site.client.get(
+        f"/channels/webform/{site.public_key}/form", headers={"Origin": ORIGIN}
+    )
+    assert ru.status_code == 200, ru.text
+    assert ru.headers["access-control-allow-origin"] == ORIGIN
+    form = ru.json()
+    labels = {f["name"]: f["label"] for f in form["fields"]}
+    assert labels["phone"] == "Телефон" and labels["text"] == "Текст обращения"
+    assert [
+        o["label"] for o in next(f for f in form["fields"] if f["name"] == "topic")["options"]
+    ] == [
+        "Оплата труда",
+        "Отпуск",
+    ]
+    assert form["consent"]["policy_url"] == "https://union.example/privacy"
+    assert form["render_token"] and form["honeypot"]
+    en = (await site.client.get(f"/channels/webform/{site.public_key}/form?lang=en")).json()
+    assert {f["name"]: f["label"] for f in en["fields"]}["phone"] == "Phone"
+    topics = next(f for f in en["fields"] if f["name"] == "topic")["options"]
+    assert [o["label"] for o in topics] == ["Pay", "Отпуск"]  # no English name: the Russian one
+
+
+async def test_a_submission_becomes_an_appeal_with_its_number(site: Federation) -> None:
+    answer = await created(await site.submit())
+    assert answer["appeal_number"].startswith("FED-")
+    assert answer["message"] == f"Ваше обращение № {answer['appeal_number']} принято"
+    [appeal] = await site.appeals()
+    assert appeal["number"] == answer["appeal_number"]
+    assert appeal["channel"] == "webform" and appeal["subject"] == "Оплата труда"
+    timeline = await site.api(f"/api/appeals/{appeal['id']}/timeline")
+    [message] = [e for e in timeline["items"] if e["kind"] == "message_in"]
+    assert message["body"] == "Не выплатили премию за квартал."
+    assert message["data"]["form"]["phone"] == "+79123456789"
+    assert message["data"]["form"]["consent"]["given"] is True
+
+
+async def test_each_submission_is_its_own_appeal(site: Federation) -> None:
+    first = await created(await site.submit())
+    second = await created(await site.submit(text="И ещё вопрос об отпуске", topic="leave"))
+    assert first["appeal_number"] != second["appeal_number"]
+    assert len(await site.appeals()) == 2
+
+
+async def test_the_same_submission_id_twice_is_one_appeal(site: Federation) -> None:
+    values = site.values()
+    url = f"/channels/webform/{site.public_key}/submissions"
+    first = await created(await site.client.post(url, json=values, headers={"Origin": ORIGIN}))
+    again = await created(await site.client.post(url, json=values, headers={"Origin": ORIGIN}))
+    assert again["appeal_number"] == first["appeal_number"] and again["duplicate"] is True
+    assert len(await site.appeals()) == 1
+
+
+async def test_english_success_text(site: Federation) -> None:
+    answer = await created(await site.submit(lang="en"))
+    assert answer["message"] == f"Your appeal No. {answer['appeal_number']} has been received"
+
+
+@pytest.mark.parametrize(
+    ("fields", "field"),
+    [
+        ({"name": ""}, "name"),
+        ({"text": "   "}, "text"),
+        ({"phone": "12345"}, "phone"),
+        ({"phone": None, "email": "not-an-address"}, "email"),
+        ({"phone": None, "email": None}, "phone"),
+        ({"topic": "weather"}, "topic"),
+        ({"consent": False}, "consent"),
+        ({"name": "Иван\x00"}, "name"),
+        ({"text": "x" * 5001}, "text"),
+        ({"submission_id": "short"}, "submission_id"),
+    ],
+)
+async def test_bad_input_names_the_field_and_stores_nothing(
+    site: Federation, fields: dict[str, object], field: str
+) -> None:
+    answer = await site.submit(**fields)
+    assert answer.status_code == 422, answer.text
+    error = answer.json()["error"]
+    assert error["field"] == field
+    assert answer.headers["access-control-allow-origin"] == ORIGIN  # the widget can read it
+    assert await site.appeals() == []
+
+
+async def test_every_bad_field_is_named_in_the_members_language(site: Federation) -> None:
+    answer = await site.submit(name="", phone="12", consent=False, lang="en")
+    error = answer.json()["error"]
+    assert error["field"] == "name"
+    assert set(error["extra"]["fields"]) == {"name", "phone", "consent"}
+    assert error["extra"]["fields"]["name"] == "Please fill in this field"
+    russian = (await site.submit(name="")).json()["error"]
+    assert russian["message"] == "Заполните это поле"
+
+
+async def test_consent_is_not_asked_when_the_form_does_not_show_it(site: Federation) -> None:
+    await site.configure(
+        fields={"name": {}, "phone": {"required": True}, "text": {"required": True}}
+    )
+    answer = await created(await site.submit(consent=None, topic=None))
+    assert answer["appeal_number"]
+
+
+async def test_unknown_or_disabled_form_is_404(site: Federation) -> None:
+    assert (await site.client.get("/channels/webform/no-such-form/form")).status_code == 404
+    disabled = await site.client.post(
+        f"/api/channel-accounts/{site.account_id}/disable", headers=site.h.admin_headers
+    )
+    assert disabled.status_code in (200, 201), disabled.text
+    assert (await site.submit()).status_code == 404
+
+
+async def test_malformed_bodies_are_4xx(site: Federation) -> None:
+    url = f"/channels/webform/{site.public_key}/submissions"
+    for body, kind in (
+        (b"{not json", "application/json"),
+        (b"[1, 2]", "application/json"),
+        (b"x", "text/plain"),
+    ):
+        answer = await site.client.post(url, content=body, headers={"Content-Type": kind})
+        assert answer.status_code == 422, answer.text
+        assert answer.json()["error"]["field"] == "body"
+    assert await site.appeals() == []
