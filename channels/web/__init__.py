@@ -1,0 +1,68 @@
+"""Web channel plugin (enable it as ``web``): the chat widget a union embeds on its site.
+
+One channel account is one widget (``config``: allowed origins, texts, hours; ``secrets``: the
+widget secret that signs member ids). Visitors talk over ``/widget/{key}/ws`` (resumable by
+message number), upload files to ``/widget/{key}/files`` and load ``/widget/chat.js``.
+Modules: ``channel`` (the channel type), ``tokens`` (visitor tokens, signed member ids),
+``conversation`` (visitors and their messages), ``live`` (per-process fan-out to sockets),
+``socket`` (one visitor connection), ``routes``. This module holds only hook implementations.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import TYPE_CHECKING, Any
+
+from unionline.hookspecs import hookimpl
+
+if TYPE_CHECKING:
+    from unionline.registry import (
+        ChannelsRegistrar,
+        EventsRegistrar,
+        RoutesRegistrar,
+        TablesRegistrar,
+    )
+    from unionline.spi import IdentityClaim
+
+
+@hookimpl
+def register_tables(register: TablesRegistrar) -> None:
+    from unionline.channels.web.piccolo_app import APP_CONFIG
+
+    register(APP_CONFIG)
+
+
+@hookimpl
+def register_channels(register: ChannelsRegistrar) -> None:
+    from unionline.channels.web.channel import WebChannel
+
+    register(WebChannel())
+
+
+@hookimpl
+def register_events(register: EventsRegistrar) -> None:
+    from unionline.channels.web.events import ConversationChanged
+
+    register(ConversationChanged)
+
+
+@hookimpl
+def register_routes(register: RoutesRegistrar) -> None:
+    from unionline.channels.web import routes
+
+    register(*routes.ROUTES)
+
+
+@hookimpl
+async def resolve_identity(claim: IdentityClaim) -> uuid.UUID | None:
+    """A visitor the union's site vouched for (signed member id) is that member."""
+    from unionline.channels.web.conversation import verified_member_of
+
+    return await verified_member_of(claim)
+
+
+@hookimpl
+async def shutdown(app: Any) -> None:
+    from unionline.channels.web.live import stop_hub
+
+    await stop_hub()

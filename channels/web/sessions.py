@@ -1,0 +1,81 @@
+"""Opening a visitor's session: which visitor a browser is, and whether it may see a
+conversation.
+
+A browser presents the token it kept (if any) and, on a union site where a member is logged
+in, the member's id signed with the widget secret. The rules keep one person's conversation
+from another person on a shared computer:
+
+* same token, same identity (both anonymous, or the same member): the visitor continues;
+* a verified member's token without that member's signature (logged out, or someone else
+  logged in): a new visitor, and the widget clears what it showed (``reset``);
+* an anonymous token with a member signature: a new visitor for that member (what an
+  anonymous visitor wrote stays with them);
+* a signature that does not match: refused, never treated as verified.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated, Any, Literal
+
+import msgspec
+
+from unionline import current
+from unionline.channel.identity import known_member
+from unionline.channels.web import conversation, tokens
+from unionline.errors import Forbidden, Invalid, NotFound
+
+
+class Hello(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    """The widget's first frame."""
+
+    type: Literal["hello"]
+    token: Annotated[str, msgspec.Meta(max_length=200)] | None = None
+    after: Annotated[int, msgspec.Meta(ge=0)] = 0  # the last message number it has shown
+    lang: Literal["ru", "en"] = "ru"
+    member_id: Annotated[str, msgspec.Meta(max_length=100)] | None = None
+    signature: Annotated[str, msgspec.Meta(max_length=200)] | None = None
+
+
+class Opened(msgspec.Struct, kw_only=True):
+    visitor: conversation.VisitorRow
+    token: str
+    reset: bool  # the browser's earlier conversation is not this visitor's: clear it
+
+
+async def signed_member(account: Any, hello: Hello) -> uuid.UUID | None:
+    """The member the union's site vouches for, or None for an anonymous visitor."""
+    if hello.member_id is None and hello.signature is None:
+        return None
+    secret = account.secrets.widget_secret
+    if not (
+        hello.member_id
+        and hello.signature
+        and tokens.member_signature_ok(secret, hello.member_id, hello.signature)
+    ):
+        raise Forbidden("the member signature does not match", field="signature")
+    try:
+        member_id = uuid.UUID(hello.member_id)
+    except ValueError:
+        raise Invalid("member_id must be the member's id in Unionline", field="member_id") from None
+    found = await known_member(member_id)
+    if found is None:
+        raise NotFound("no such member", field="member_id")
+    return found
+
+
+async def open_session(account: Any, hello: Hello) -> Opened:
+    member = await signed_member(account, hello)
+    secret_key = current().settings.secret_key
+    visitor = tokens.visitor_of(secret_key, account.id, hello.token) if hello.token else None
+    if visitor is not None:
+        row = await conversation.get_visitor(account.id, visitor)
+        if row is None and member is None:
+            row = await conversation.ensure_visitor(account.id, visitor)
+        if row is not None and row.member_id == member and row.verified == (member is not None):
+            await conversation.touch(row.key)
+            return Opened(visitor=row, token=hello.token or "", reset=False)
+    fresh = tokens.new_visitor_id()
+    row = await conversation.ensure_visitor(account.id, fresh, member)
+    token = tokens.visitor_token(secret_key, account.id, fresh)
+    return Opened(visitor=row, token=token, reset=bool(hello.token))
