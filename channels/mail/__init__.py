@@ -9,7 +9,7 @@ Replies go out over SMTP (``outbound``). Modules: ``parse`` (MIME to text and sa
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from unionline.hookspecs import hookimpl
 
@@ -21,7 +21,13 @@ if TYPE_CHECKING:
         TablesRegistrar,
     )
 
-__all__ = ["register_channels", "register_routes", "register_settings", "register_tables"]
+__all__ = [
+    "register_channels",
+    "register_routes",
+    "register_settings",
+    "register_tables",
+    "shutdown",
+]
 
 
 @hookimpl
@@ -50,3 +56,10 @@ def register_routes(register: RoutesRegistrar) -> None:
     from unionline.channels.mail.routes import mail_inbound
 
     register(mail_inbound)
+
+
+@hookimpl
+async def shutdown(app: Any) -> None:
+    from unionline.channels.mail.outbound import close_all
+
+    await close_all()

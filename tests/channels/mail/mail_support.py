@@ -187,3 +187,66 @@ async def run_jobs(h: Any, rounds: int = 30) -> None:
     for _ in range(rounds):
         await h.settle()
         await asyncio.sleep(0.02)
+
+
+def dsn(
+    original_message_id: str,
+    action: str = "failed",
+    *,
+    recipient: str = "anna@example.test",
+    to: str = MAILBOX,
+    status: str = "5.1.1",
+    diagnostic: str = "smtp; 550 5.1.1 <anna@example.test>: Recipient address rejected",
+) -> bytes:
+    """An RFC 3464 delivery status notification, as Postfix writes one."""
+    boundary = "dsn-boundary-42"
+    return (
+        "From: MAILER-DAEMON@mx.example.test (Mail Delivery System)\r\n"
+        f"To: {to}\r\n"
+        "Subject: Undelivered Mail Returned to Sender\r\n"
+        f"Message-ID: <dsn-{uuid.uuid4().hex}@mx.example.test>\r\n"
+        "Date: Thu, 05 Mar 2026 11:00:00 +0300\r\n"
+        "Auto-Submitted: auto-replied\r\n"
+        "MIME-Version: 1.0\r\n"
+        f'Content-Type: multipart/report; report-type=delivery-status; boundary="{boundary}"\r\n'
+        "\r\n"
+        f"--{boundary}\r\n"
+        "Content-Type: text/plain; charset=us-ascii\r\n\r\n"
+        "This is the mail system at host mx.example.test.\r\n\r\n"
+        f"--{boundary}\r\n"
+        "Content-Type: message/delivery-status\r\n\r\n"
+        "Reporting-MTA: dns; mx.example.test\r\n\r\n"
+        f"Final-Recipient: rfc822; {recipient}\r\n"
+        f"Original-Recipient: rfc822; {recipient}\r\n"
+        f"Action: {action}\r\n"
+        f"Status: {status if action == 'failed' else '2.0.0'}\r\n"
+        f"Diagnostic-Code: {diagnostic if action == 'failed' else 'smtp; 250 2.0.0 Ok'}\r\n\r\n"
+        f"--{boundary}\r\n"
+        "Content-Type: text/rfc822-headers\r\n\r\n"
+        f"From: profkom@union.example\r\nTo: {recipient}\r\n"
+        f"Message-ID: <{original_message_id}>\r\n"
+        "Subject: Re: Question\r\n\r\n"
+        f"--{boundary}--\r\n"
+    ).encode()
+
+
+def mdn(original_message_id: str, *, sender: str = "anna@example.test", to: str = MAILBOX) -> bytes:
+    """An RFC 8098 read receipt ("displayed"), as Thunderbird sends one."""
+    boundary = "mdn-boundary-7"
+    return (
+        f"From: {sender}\r\nTo: {to}\r\n"
+        "Subject: Read: Re: Question\r\n"
+        f"Message-ID: <mdn-{uuid.uuid4().hex}@example.test>\r\n"
+        "Date: Thu, 05 Mar 2026 12:00:00 +0300\r\n"
+        "MIME-Version: 1.0\r\n"
+        "Content-Type: multipart/report; report-type=disposition-notification;"
+        f' boundary="{boundary}"\r\n\r\n'
+        f"--{boundary}\r\nContent-Type: text/plain; charset=UTF-8\r\n\r\n"
+        "This is a Return Receipt for the mail that you sent.\r\n\r\n"
+        f"--{boundary}\r\nContent-Type: message/disposition-notification\r\n\r\n"
+        "Reporting-UA: example.test; Thunderbird\r\n"
+        f"Final-Recipient: rfc822;{sender}\r\n"
+        f"Original-Message-ID: <{original_message_id}>\r\n"
+        "Disposition: manual-action/MDN-sent-manually; displayed\r\n\r\n"
+        f"--{boundary}--\r\n"
+    ).encode()

@@ -1,0 +1,352 @@
+"""Sending replies over SMTP (aiosmtplib): one reused connection per mailbox, STARTTLS or TLS,
+our own Message-ID recorded before sending, In-Reply-To/References and the appeal number in the
+subject, optional DKIM signing (dkimpy).
+
+The message is built once per delivery and stored (``mail_message``, direction ``out``); a
+retry sends the very same bytes — same Message-ID, Date and DKIM signature. SMTP answers map to
+the SDK's errors by intent: 4xx → ``NotReady`` (retried), 5xx → ``PermanentFailure`` (failed
+visibly), 535 → ``AuthFailed``, a connection lost after DATA → ``DeliveryUnknown`` (never resent).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import email.policy
+import email.utils
+import logging
+import secrets
+import time
+import uuid
+from dataclasses import dataclass, field
+from email.message import EmailMessage
+from typing import Any
+
+import aiosmtplib
+
+from unionline import AuthFailed, NotReady, PermanentFailure, current
+from unionline.channel import (
+    DeliveryUnknown,
+    OutboundMessage,
+    SendResult,
+    appeals_bridge,
+    read_attachment,
+)
+from unionline.channels.mail import ack, threads
+from unionline.channels.mail.loops import OWN_ID_PREFIX
+from unionline.channels.mail.settings import mail_settings
+
+log = logging.getLogger("unionline.channels.mail")
+IDLE_SECONDS = 50.0  # a connection unused this long is reopened (servers drop idle ones)
+MAX_REFERENCES = 20
+SMTP_POLICY = email.policy.SMTP.clone(max_line_length=998)
+
+
+async def send(account: Any, message: OutboundMessage) -> SendResult:
+    """Deliver ``message`` from ``account``'s mailbox; see the module docstring."""
+    config = account.config
+    if not config.smtp_host:
+        raise PermanentFailure("the mailbox has no SMTP server (smtp_host) to send from")
+    if not message.recipient:
+        raise PermanentFailure("the member has no e-mail address")
+    row = await _prepared(account, message)
+    sender = row["envelope_from"]
+    await deliver(account, sender, [message.recipient], row["raw"])
+    return SendResult(external_id=row["message_id"])
+
+
+# -- building the message ----------------------------------------------------------------------
+
+
+async def _prepared(account: Any, message: OutboundMessage) -> dict[str, Any]:
+    """The stored outbound mail of this delivery, built and recorded on the first attempt."""
+    db = current().db
+    found = await db.fetchone(
+        "SELECT message_id, token, raw, kind FROM mail_message WHERE delivery_id = {}", message.id
+    )
+    if found is None:
+        await _record(account, message)
+        found = await db.fetchone(
+            "SELECT message_id, token, raw, kind FROM mail_message WHERE delivery_id = {}",
+            message.id,
+        )
+    assert found is not None
+    automatic = found["kind"] == "auto_reply"
+    return {
+        "message_id": found["message_id"],
+        "raw": bytes(found["raw"]),
+        "envelope_from": "" if automatic else envelope_sender(account.config, found["token"]),
+    }
+
+
+def message_id_for(config: Any, delivery_id: uuid.UUID) -> str:
+    return f"{OWN_ID_PREFIX}{delivery_id.hex}@{config.domain}"
+
+
+def envelope_sender(config: Any, token: str | None) -> str:
+    """MAIL FROM: the VERP bounce address when the union has a reply domain."""
+    if config.reply_domain and token:
+        return f"bounce+{token}@{config.reply_domain}"
+    return config.address
+
+
+async def _record(account: Any, message: OutboundMessage) -> None:
+    config = account.config
+    automatic = await ack.is_automatic(message.entry_id)
+    token = secrets.token_hex(10)
+    brief = await appeals_bridge.appeal_brief(message.appeal_id)
+    answered = await _answered(account.id, message.reply_to)
+    built = await build(account, message, token, brief, answered, automatic=automatic)
+    raw = built.as_bytes(policy=SMTP_POLICY)
+    raw = sign(config, account.secrets, raw)
+    await current().db.execute(
+        "INSERT INTO mail_message (id, account_id, key, message_id, direction, kind, appeal_id,"
+        " entry_id, delivery_id, token, from_address, to_addresses, subject, thread_subject,"
+        ' in_reply_to, "references", source, size, raw, created_at) VALUES ({}, {}, {}, {},'
+        " {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {})"
+        " ON CONFLICT (key) DO NOTHING",
+        uuid.uuid4(),
+        account.id,
+        f"{account.id}:{message_id_for(config, message.id)}",
+        message_id_for(config, message.id),
+        "out",
+        "auto_reply" if automatic else "reply",
+        message.appeal_id,
+        message.entry_id,
+        message.id,
+        token,
+        config.address,
+        message.recipient,
+        str(built["Subject"]),
+        threads.normalize_subject(str(built["Subject"])),
+        message.reply_to or "",
+        " ".join(_references(answered, message.reply_to)),
+        "out",
+        len(raw),
+        raw,
+        time.time(),
+    )
+
+
+async def _answered(account_id: uuid.UUID, reply_to: str | None) -> dict[str, Any] | None:
+    """The member's mail this reply answers (its subject and references), when stored."""
+    if not reply_to:
+        return None
+    return await current().db.fetchone(
+        'SELECT message_id, subject, "references" FROM mail_message WHERE key = {}',
+        f"{account_id}:{reply_to}",
+    )
+
+
+def _references(answered: dict[str, Any] | None, reply_to: str | None) -> list[str]:
+    chain = (answered or {}).get("references", "").split() if answered else []
+    if reply_to:
+        chain.append(reply_to)
+    return list(dict.fromkeys(chain))[-MAX_REFERENCES:]
+
+
+def subject_for(brief: Any, answered: dict[str, Any] | None) -> str:
+    """``Re: <subject> [PPO-2026-42]``: the member's subject (or the appeal's) with the number."""
+    base = (answered or {}).get("subject") or (brief.subject if brief else "")
+    topic = " ".join(threads.NUMBER.sub(" ", base).split())
+    topic = threads._PREFIX.sub("", topic).strip() or (brief.subject if brief else "")
+    number = f" [{brief.number}]" if brief else ""
+    prefix = "Re: " if answered else ""
+    return f"{prefix}{topic}{number}".strip()
+
+
+async def build(
+    account: Any,
+    message: OutboundMessage,
+    token: str,
+    brief: Any,
+    answered: dict[str, Any] | None,
+    *,
+    automatic: bool,
+) -> EmailMessage:
+    config = account.config
+    mail = EmailMessage()
+    mail["From"] = email.utils.formataddr((config.display_name, config.address))
+    mail["To"] = message.recipient
+    mail["Subject"] = subject_for(brief, answered)
+    mail["Date"] = email.utils.formatdate(localtime=True)
+    mail["Message-ID"] = f"<{message_id_for(config, message.id)}>"
+    if message.reply_to:
+        mail["In-Reply-To"] = f"<{message.reply_to}>"
+        mail["References"] = " ".join(f"<{i}>" for i in _references(answered, message.reply_to))
+    if config.reply_domain:
+        mail["Reply-To"] = email.utils.formataddr(
+            (config.display_name, f"reply+{token}@{config.reply_domain}")
+        )
+    if automatic:
+        mail["Auto-Submitted"] = "auto-replied"
+        mail["X-Auto-Response-Suppress"] = "All"
+        mail["Precedence"] = "auto_reply"
+    mail.set_content(message.text or "")
+    for attachment in message.attachments:
+        data = await read_attachment(attachment)
+        main, _, sub = attachment.content_type.partition("/")
+        mail.add_attachment(
+            data,
+            maintype=main or "application",
+            subtype=sub or "octet-stream",
+            filename=attachment.filename,
+        )
+    return mail
+
+
+def sign(config: Any, secret: Any, raw: bytes) -> bytes:
+    """Prepend a DKIM-Signature when the mailbox has a selector, a domain and a key."""
+    if not (config.dkim_selector and secret.dkim_private_key):
+        return raw
+    import dkim
+
+    domain = (config.dkim_domain or config.domain).encode()
+    key = secret.dkim_private_key.encode()
+    algorithm = b"ed25519-sha256" if b"-----BEGIN" not in key else b"rsa-sha256"
+    headers = [b"from", b"to", b"subject", b"date", b"message-id", b"in-reply-to", b"references"]
+    signature = dkim.sign(
+        raw,
+        config.dkim_selector.encode(),
+        domain,
+        key,
+        include_headers=headers,
+        signature_algorithm=algorithm,
+    )
+    return signature + raw
+
+
+# -- SMTP --------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Connection:
+    client: aiosmtplib.SMTP
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    used_at: float = 0.0
+
+
+def _pool() -> dict[tuple[Any, ...], _Connection]:
+    state = current().state
+    return state.setdefault("mail.smtp", {})
+
+
+def _pool_key(account: Any) -> tuple[Any, ...]:
+    c = account.config
+    return (account.id, c.smtp_host, c.smtp_port, c.smtp_security, c.smtp_username)
+
+
+async def deliver(account: Any, sender: str, recipients: list[str], raw: bytes) -> None:
+    """Send ``raw`` over the mailbox's (reused) SMTP connection."""
+    key = _pool_key(account)
+    pool = _pool()
+    connection = pool.get(key)
+    if connection is None:
+        connection = pool[key] = _Connection(_client(account))
+    async with connection.lock:
+        fresh = await _ensure_connected(account, connection)
+        try:
+            await _transaction(connection.client, sender, recipients, raw)
+        except _Stale:
+            if fresh:
+                raise NotReady("the SMTP server closed the connection") from None
+            await _reconnect(account, connection)
+            await _transaction(connection.client, sender, recipients, raw)
+        connection.used_at = time.monotonic()
+
+
+class _Stale(Exception):
+    """The reused connection was dropped before anything was sent: reconnect and try again."""
+
+
+def _client(account: Any) -> aiosmtplib.SMTP:
+    c = account.config
+    return aiosmtplib.SMTP(
+        hostname=c.smtp_host,
+        port=c.smtp_port,
+        use_tls=c.smtp_security == "ssl",
+        start_tls=True if c.smtp_security == "starttls" else False,
+        timeout=mail_settings().smtp_timeout,
+    )
+
+
+async def _ensure_connected(account: Any, connection: _Connection) -> bool:
+    """Connect (and log in) unless a recent connection is open; True when it is new."""
+    idle = time.monotonic() - connection.used_at
+    if connection.client.is_connected and idle < IDLE_SECONDS:
+        return False
+    await _reconnect(account, connection)
+    return True
+
+
+async def _reconnect(account: Any, connection: _Connection) -> None:
+    with contextlib.suppress(Exception):
+        connection.client.close()
+    connection.client = _client(account)
+    try:
+        await connection.client.connect()
+        if account.config.smtp_username:
+            await connection.client.login(
+                account.config.smtp_username, account.secrets.smtp_password
+            )
+    except aiosmtplib.SMTPAuthenticationError as exc:
+        raise AuthFailed(f"SMTP login refused: {exc.code} {exc.message}") from exc
+    except aiosmtplib.SMTPResponseException as exc:
+        raise _by_code(exc.code, f"SMTP server refused the connection: {exc.message}") from exc
+    except (aiosmtplib.SMTPException, OSError, asyncio.TimeoutError) as exc:
+        raise NotReady(f"cannot reach the SMTP server: {exc}") from exc
+    connection.used_at = time.monotonic()
+
+
+def _by_code(code: int, text: str) -> Exception:
+    if 400 <= code < 500:
+        return NotReady(f"{code} {text}", retry_after=60 if code == 421 else None)
+    return PermanentFailure(f"{code} {text}")
+
+
+async def _transaction(
+    client: aiosmtplib.SMTP, sender: str, recipients: list[str], raw: bytes
+) -> None:
+    """MAIL, RCPT, DATA — an error before DATA completed never leaves a copy at the server."""
+    options = ["SMTPUTF8"] if _needs_utf8(sender, recipients) else []
+    try:
+        await client.mail(sender, options=options, encoding="utf-8" if options else "ascii")
+        refused = []
+        for recipient in recipients:
+            try:
+                await client.rcpt(recipient, encoding="utf-8" if options else "ascii")
+            except aiosmtplib.SMTPRecipientRefused as exc:
+                refused.append(exc)
+        if len(refused) == len(recipients):
+            with contextlib.suppress(Exception):
+                await client.rset()
+            first = refused[0]
+            raise _by_code(first.code, f"recipient {first.recipient} refused: {first.message}")
+    except aiosmtplib.SMTPServerDisconnected as exc:
+        raise _Stale() from exc
+    except aiosmtplib.SMTPResponseException as exc:
+        with contextlib.suppress(Exception):
+            await client.rset()
+        raise _by_code(exc.code, exc.message) from exc
+    except (aiosmtplib.SMTPException, OSError, asyncio.TimeoutError) as exc:
+        raise NotReady(f"SMTP error before sending: {exc}") from exc
+    try:
+        await client.data(raw)
+    except aiosmtplib.SMTPResponseException as exc:  # the server answered: it did not take it
+        raise _by_code(exc.code, exc.message) from exc
+    except (aiosmtplib.SMTPException, OSError, asyncio.TimeoutError) as exc:
+        with contextlib.suppress(Exception):
+            client.close()
+        raise DeliveryUnknown(f"no answer from the SMTP server after sending: {exc}") from exc
+
+
+def _needs_utf8(sender: str, recipients: list[str]) -> bool:
+    return not all(a.isascii() for a in [sender, *recipients])
+
+
+async def close_all() -> None:
+    """Close the pooled SMTP connections (shutdown)."""
+    pool = current().state.pop("mail.smtp", {})
+    for connection in pool.values():
+        with contextlib.suppress(Exception):
+            await connection.client.quit()
