@@ -265,7 +265,7 @@ def _client(account: Any) -> aiosmtplib.SMTP:
         hostname=c.smtp_host,
         port=c.smtp_port,
         use_tls=c.smtp_security == "ssl",
-        start_tls=True if c.smtp_security == "starttls" else False,
+        start_tls=c.smtp_security == "starttls",
         timeout=mail_settings().smtp_timeout,
     )
 
@@ -293,7 +293,7 @@ async def _reconnect(account: Any, connection: _Connection) -> None:
         raise AuthFailed(f"SMTP login refused: {exc.code} {exc.message}") from exc
     except aiosmtplib.SMTPResponseException as exc:
         raise _by_code(exc.code, f"SMTP server refused the connection: {exc.message}") from exc
-    except (aiosmtplib.SMTPException, OSError, asyncio.TimeoutError) as exc:
+    except (TimeoutError, aiosmtplib.SMTPException, OSError) as exc:
         raise NotReady(f"cannot reach the SMTP server: {exc}") from exc
     connection.used_at = time.monotonic()
 
@@ -328,13 +328,13 @@ async def _transaction(
         with contextlib.suppress(Exception):
             await client.rset()
         raise _by_code(exc.code, exc.message) from exc
-    except (aiosmtplib.SMTPException, OSError, asyncio.TimeoutError) as exc:
+    except (TimeoutError, aiosmtplib.SMTPException, OSError) as exc:
         raise NotReady(f"SMTP error before sending: {exc}") from exc
     try:
         await client.data(raw)
     except aiosmtplib.SMTPResponseException as exc:  # the server answered: it did not take it
         raise _by_code(exc.code, exc.message) from exc
-    except (aiosmtplib.SMTPException, OSError, asyncio.TimeoutError) as exc:
+    except (TimeoutError, aiosmtplib.SMTPException, OSError) as exc:
         with contextlib.suppress(Exception):
             client.close()
         raise DeliveryUnknown(f"no answer from the SMTP server after sending: {exc}") from exc

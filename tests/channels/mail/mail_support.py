@@ -56,7 +56,7 @@ class SmtpSink:
 
     async def handle_EHLO(
         self, server: Any, session: Any, envelope: Any, hostname: str, responses: list[str]
-    ) -> list[str]:  # noqa: E501
+    ) -> list[str]:
         with self.lock:
             self.sessions += 1
         session.host_name = hostname
