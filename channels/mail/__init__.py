@@ -9,6 +9,7 @@ Replies go out over SMTP (``outbound``). Modules: ``parse`` (MIME to text and sa
 
 from __future__ import annotations
 
+import asyncio
 from typing import TYPE_CHECKING, Any
 
 from unionline.hookspecs import hookimpl
@@ -16,6 +17,7 @@ from unionline.hookspecs import hookimpl
 if TYPE_CHECKING:
     from unionline.registry import (
         ChannelsRegistrar,
+        CommandsRegistrar,
         RoutesRegistrar,
         SettingsRegistrar,
         TablesRegistrar,
@@ -23,11 +25,16 @@ if TYPE_CHECKING:
 
 __all__ = [
     "register_channels",
+    "register_commands",
     "register_routes",
     "register_settings",
     "register_tables",
     "shutdown",
+    "startup",
 ]
+
+# The app's IMAP pollers ([mail] run_pollers), by app: their stop switch and task.
+_pollers: dict[int, tuple[asyncio.Event, asyncio.Task[None]]] = {}
 
 
 @hookimpl
@@ -59,7 +66,29 @@ def register_routes(register: RoutesRegistrar) -> None:
 
 
 @hookimpl
+def register_commands(register: CommandsRegistrar) -> None:
+    from unionline.channels.mail.cli import mail, smtpd
+
+    register(mail)
+    register(smtpd)
+
+
+@hookimpl
+async def startup(app: Any) -> None:
+    from unionline.channels.mail.imap import run_pollers
+    from unionline.channels.mail.settings import mail_settings
+
+    if mail_settings().run_pollers:
+        stop = asyncio.Event()
+        _pollers[id(app)] = (stop, asyncio.create_task(run_pollers(stop)))
+
+
+@hookimpl
 async def shutdown(app: Any) -> None:
     from unionline.channels.mail.outbound import close_all
 
+    running = _pollers.pop(id(app), None)
+    if running is not None:  # IDLE is ended and the connections logged out
+        running[0].set()
+        await running[1]
     await close_all()
