@@ -18,6 +18,7 @@ from unionline.errors import (
     NotReady,
     PermanentFailure,
     ServiceError,
+    Unauthorized,
     UnsupportedUpdate,
 )
 from unionline.events import Event
@@ -40,6 +41,7 @@ __all__ = [
     "PermanentFailure",
     "ServiceError",
     "Settings",
+    "Unauthorized",
     "UnsupportedUpdate",
     "current",
     "enqueue",

@@ -73,11 +73,15 @@ make_venv() {
 }
 
 # The test virtualenv (scripts/test, scripts/bench): the project editable with its test extra,
-# plus the example third-party plugin when its folder exists.
+# plus the example third-party packages whose folders exist. Installed is not enabled: their
+# plugins (hello, smsgw) run only where a test or a configuration names them.
 TEST_VENV="$ROOT/.venv-test"
+EXAMPLE_PACKAGES=(hello-plugin sms-gateway-channel)
 install_test_venv() {
-  local specs=(-e "$ROOT[test]")
-  [ -f "$ROOT/examples/hello-plugin/pyproject.toml" ] && specs+=(-e "$ROOT/examples/hello-plugin")
+  local specs=(-e "$ROOT[test]") example
+  for example in "${EXAMPLE_PACKAGES[@]}"; do
+    [ -f "$ROOT/examples/$example/pyproject.toml" ] && specs+=(-e "$ROOT/examples/$example")
+  done
   make_venv "$TEST_VENV" "${specs[@]}"
 }
 

@@ -1,4 +1,5 @@
-"""Test support shipped with Unionline for plugin authors (a pytest plugin, ``unionline.testing.plugin``).
+"""Test support shipped with Unionline for plugin authors (the pytest plugin is
+``unionline.testing.plugin``; ``serve`` runs an ASGI app, e.g. a provider stand-in, on loopback).
 
 Fixtures give an app on SQLite, or on PostgreSQL when ``UNIONLINE_TEST_DATABASE_URL`` names a
 server; a client signed in as an administrator; and helpers to wait for events and jobs.
@@ -6,11 +7,12 @@ server; a client signed in as an administrator; and helpers to wait for events a
 
 from __future__ import annotations
 
+from unionline.testing.server import free_port, serve
 from unionline.testing.support import (
     AppHarness,
     fresh_database,
-    require_service,
     make_settings,
+    require_service,
 )
 
-__all__ = ["AppHarness", "fresh_database", "require_service", "make_settings"]
+__all__ = ["AppHarness", "free_port", "fresh_database", "make_settings", "require_service", "serve"]
