@@ -36,6 +36,7 @@ def sanitize(html: str, inline: dict[str, Any] | None = None) -> str:
         html,
         attribute_filter=_keep_attribute,
         url_schemes={"http", "https", "mailto", "tel", "data"},
+        clean_content_tags={"script", "style", "title", "noscript", "template"},
         link_rel="noopener noreferrer nofollow",
     )
 

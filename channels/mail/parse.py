@@ -233,9 +233,7 @@ def _date(value: str) -> float | None:
 def _bodies(parsed: ParsedMail, message: EmailMessage) -> None:
     plain: str | None = None
     html: str | None = None
-    for part in message.walk():
-        if part.is_multipart():
-            continue
+    for part in leaves(message):
         kind = part.get_content_type()
         disposition = (part.get_content_disposition() or "").lower()
         filename = _filename(part)
@@ -256,6 +254,15 @@ def _bodies(parsed: ParsedMail, message: EmailMessage) -> None:
     elif html:
         parsed.text = _normalize_text(mailhtml.to_text(html))
     parsed.display_text = trim.for_display(parsed.text)
+
+
+def leaves(part: Message, depth: int = 0) -> list[Message]:
+    """The leaf parts of a message in order; an attached message (message/rfc822) is one leaf,
+    not opened (a forwarded mail is an attachment, its text is not the member's)."""
+    payload = part.get_payload()
+    if part.get_content_maintype() == "multipart" and isinstance(payload, list) and depth < 50:
+        return [leaf for sub in payload for leaf in leaves(sub, depth + 1)]
+    return [part]
 
 
 def _normalize_text(text: str) -> str:
@@ -298,13 +305,16 @@ def _attachment(parsed: ParsedMail, part: Message, kind: str, disposition: str, 
 
 def _embedded_bytes(part: Message) -> bytes:
     payload = part.get_payload()
-    if isinstance(payload, list) and payload:
-        inner = payload[0]
-        try:
-            return bytes(inner.as_bytes(policy=email.policy.SMTP))
-        except Exception:
-            return str(inner).encode("utf-8", "replace")
+    if isinstance(payload, list):
+        return b"\r\n".join(_as_bytes(inner) for inner in payload)
     return part.get_payload(decode=True) or b""
+
+
+def _as_bytes(inner: Message) -> bytes:
+    try:
+        return bytes(inner.as_bytes(policy=email.policy.SMTP))
+    except Exception:
+        return str(inner).encode("utf-8", "replace")
 
 
 def _default_name(part: Message, kind: str) -> str:
@@ -314,12 +324,18 @@ def _default_name(part: Message, kind: str) -> str:
         subject = header_text(inner, "Subject") if inner is not None else ""
         safe = re.sub(r"[\\/:*?\"<>|]+", " ", subject).strip()[:100]
         return f"{safe or 'message'}.eml"
+    if kind in ("message/delivery-status", "message/disposition-notification"):
+        return "delivery-status.txt"
+    if kind == "text/rfc822-headers":
+        return "headers.txt"
     extension = {
         "image/png": ".png",
         "image/jpeg": ".jpg",
         "image/gif": ".gif",
         "text/calendar": ".ics",
         "message/delivery-status": ".txt",
+        "text/rfc822-headers": ".txt",
+        "message/disposition-notification": ".txt",
     }.get(kind, ".bin")
     return f"attachment{extension}"
 

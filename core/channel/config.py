@@ -19,6 +19,7 @@ DEFAULT_TYPES = [
     "application/vnd.openxmlformats-officedocument.*",
     "application/vnd.oasis.opendocument.*",
     "application/octet-stream",
+    "message/rfc822",  # a mail forwarded as an attachment (downloaded, never shown inline)
 ]
 
 
