@@ -14,7 +14,8 @@ import contextlib
 import logging
 import time
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
+from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any
 
 import msgspec
@@ -37,6 +38,22 @@ class Event(msgspec.Struct, kw_only=True, tag_field="type"):
     id: int = 0  # event-log id, set by publish()
     organization_id: uuid.UUID | None = None  # who may see it; None: admins only
     occurred_at: float = msgspec.field(default_factory=time.time)
+    # What made it happen when not a person's request: "robot:<rule id>" for a robot's
+    # action (set by publish() inside ``caused_by``), so rules can ignore robots' changes.
+    cause: str | None = None
+
+
+_cause: ContextVar[str | None] = ContextVar("unionline_event_cause", default=None)
+
+
+@contextlib.contextmanager
+def caused_by(cause: str) -> Iterator[None]:
+    """Mark every event published inside the block with ``cause`` (unless it names one)."""
+    token = _cause.set(cause)
+    try:
+        yield
+    finally:
+        _cause.reset(token)
 
 
 def event_type_name(kind: type[Event]) -> str:
@@ -97,6 +114,8 @@ class EventBus:
                 return await self.publish(event)
         tx = current_tx()
         assert tx is not None
+        if event.cause is None:
+            event.cause = _cause.get()
         row = await self.db.fetchone(
             "INSERT INTO system_event (type, organization_id, payload, created_at) "
             "VALUES ({}, {}, {}, CURRENT_TIMESTAMP) RETURNING id",

@@ -36,6 +36,7 @@ CORE_PLUGINS: dict[str, str] = {
     "core.channel": "unionline.channel.plugin",
     "core.privacy": "unionline.privacy.plugin",
     "core.routing": "unionline.routing.plugin",
+    "core.robots": "unionline.robots.plugin",
     "core.robot_actions": "unionline.robots.actions.plugin",
     # Routing strategies: defaults (trylast) a plugin's strategy of the same name overrides.
     "core.routing.least_busy": "unionline.routing.strategies.least_busy",

@@ -1,0 +1,197 @@
+"""Robots' jobs: firing a rule, resuming after a wait, and the sweep of timers and schedules.
+
+The sweep looks, for each enabled timer or schedule rule, at the due times between the last
+moment it checked (``robot_rule.checked_until``, or when the rule was armed) and now. Each due
+(rule, appeal, time) becomes a queued row in the rules log and a ``robots.fire`` job in one
+transaction, keyed so that it exists once: a timer that came due while nothing ran fires once
+when the sweep runs again after the restart, and never twice.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+from unionline.appeals import store
+from unionline.appeals.lifecycle import ACTIVE
+from unionline.jobs import JobContext
+from unionline.registry import JobsRegistrar
+from unionline.robots import engine, rules
+from unionline.robots.config import robots_settings
+from unionline.robots.engine import Fire, Resume
+from unionline.robots.schedule import latest_slot
+from unionline.robots.schemas import ScheduleTrigger, TimerTrigger
+from unionline.runtime import current, enqueue
+
+log = logging.getLogger("unionline.robots")
+SWEEP_JOB = "robots.sweep"
+
+# Each timer field as SQL over ``appeal_appeal a``; the extra condition ends the timer once
+# what it waits for has happened (the first response was given, the appeal was resolved).
+TIMER_FIELDS: dict[str, tuple[str, str]] = {
+    "created_at": ("a.created_at", ""),
+    "first_response_due": ("a.first_response_due", " AND a.first_responded_at IS NULL"),
+    "resolution_due": ("a.resolution_due", " AND a.resolved_at IS NULL"),
+    "last_member_message_at": ("a.last_member_message_at", ""),
+    "status_since": (
+        "COALESCE((SELECT MAX(t.created_at) FROM appeal_timeline t WHERE t.appeal_id = a.id"
+        " AND t.kind = 'status_changed'), a.created_at)",
+        "",
+    ),
+    "last_operator_message_at": (
+        "(SELECT MAX(t.created_at) FROM appeal_timeline t WHERE t.appeal_id = a.id"
+        " AND t.kind = 'message_out')",
+        "",
+    ),
+}
+IN_SUBTREE = (
+    " JOIN organization_organization g ON g.id = a.organization_id"
+    " WHERE g.path LIKE '%/' || {} || '/%' AND a.merged_into_id IS NULL"
+)
+
+
+async def fire_job(ctx: JobContext, payload: Fire) -> None:
+    await engine.fire(payload, last_attempt=ctx.attempt >= ctx.max_attempts)
+
+
+async def resume_job(ctx: JobContext, payload: Resume) -> None:
+    await engine.resume(payload, last_attempt=ctx.attempt >= ctx.max_attempts)
+
+
+async def sweep_job(ctx: JobContext, payload: None) -> None:
+    try:
+        await sweep()
+    finally:
+        await schedule_sweep()
+
+
+def register(register: JobsRegistrar) -> None:
+    register(engine.FIRE_JOB, fire_job, payload=Fire)
+    register(engine.RESUME_JOB, resume_job, payload=Resume)
+    register(SWEEP_JOB, sweep_job)
+
+
+async def schedule_sweep() -> None:
+    """Enqueue the next sweep; keyed by its time slot, so every process agrees on one."""
+    interval = robots_settings().sweep_seconds
+    slot = int(time.time() // interval) + 1
+    delay = max(0.0, slot * interval - time.time())
+    await enqueue(SWEEP_JOB, None, key=f"{SWEEP_JOB}:{slot}", delay=delay)
+
+
+# -- the sweep ------------------------------------------------------------------------------
+
+
+async def sweep(at: float | None = None) -> int:
+    """Queue every timer and schedule firing due by ``at``; returns how many were queued."""
+    at = engine.now() if at is None else at
+    rows = await current().db.fetch(
+        "SELECT id FROM robot_rule WHERE enabled = {} AND trigger_kind IN ('timer', 'schedule')"
+        " ORDER BY created_at",
+        True,
+    )
+    queued = 0
+    for row in rows:
+        try:
+            queued += await sweep_rule(rules.as_uuid(row["id"]), at)  # type: ignore[arg-type]
+        except Exception:
+            log.exception("robots sweep: rule %s failed", row["id"])
+    return queued
+
+
+async def sweep_rule(rule_id: uuid.UUID, at: float) -> int:
+    db = current().db
+    async with db.transaction():
+        lock = " FOR UPDATE" if db.is_postgres else ""
+        rule = await db.fetchone(f"SELECT * FROM robot_rule WHERE id = {{}}{lock}", rule_id)
+        if rule is None or not rule["enabled"]:
+            return 0
+        since = max(float(rule["armed_at"]), float(rule["checked_until"]))
+        if at <= since:
+            return 0
+        trigger = rules.definition(rule).trigger
+        if isinstance(trigger, TimerTrigger):
+            queued, checked = await _timers(rule, trigger, since, at)
+        elif isinstance(trigger, ScheduleTrigger):
+            queued, checked = await _schedule(rule, trigger, since, at), at
+        else:
+            return 0
+        await db.execute("UPDATE robot_rule SET checked_until = {} WHERE id = {}", checked, rule_id)
+    return queued
+
+
+async def _timers(
+    rule: dict[str, Any], trigger: TimerTrigger, since: float, at: float
+) -> tuple[int, float]:
+    """Queue the appeals whose ``field + offset`` falls in ``[since, at]``."""
+    expr, extra = TIMER_FIELDS[trigger.field]
+    offset = trigger.offset_minutes * 60
+    statuses = trigger.statuses or list(ACTIVE)
+    batch = robots_settings().schedule_batch
+    rows = await current().db.fetch(
+        f"SELECT a.id, a.organization_id, {expr} AS v FROM appeal_appeal a{IN_SUBTREE}"
+        f" AND a.status IN ({', '.join('{}' for _ in statuses)})"
+        f" AND {expr} >= {{}} AND {expr} <= {{}}{extra} ORDER BY v LIMIT {{}}",
+        str(rule["organization_id"]),
+        *statuses,
+        _moment(since - offset),
+        _moment(at - offset),
+        batch,
+    )
+    queued = 0
+    checked = at
+    for row in rows:
+        value = store.as_time(row["v"])
+        assert value is not None
+        due = value.timestamp() + offset
+        appeal_id = store.as_uuid(row["id"])
+        fire = Fire(
+            rule_id=rules.as_uuid(rule["id"]),  # type: ignore[arg-type]
+            trigger=f"timer:{appeal_id}:{due:.6f}",
+            appeal_id=appeal_id,
+        )
+        queued += await engine.queue_firing(
+            fire.rule_id, store.as_uuid(row["organization_id"]), fire
+        )
+        checked = due
+    if len(rows) < batch:
+        checked = at  # everything due in the window was seen
+    return queued, checked
+
+
+async def _schedule(rule: dict[str, Any], trigger: ScheduleTrigger, since: float, at: float) -> int:
+    settings = robots_settings()
+    floor = max(since, at - settings.schedule_catch_up_minutes * 60)
+    slot = latest_slot(trigger, floor, at, current().settings.timezone)
+    if slot is None:
+        return 0
+    rule_id = rules.as_uuid(rule["id"])
+    org = rules.as_uuid(rule["organization_id"])
+    assert rule_id is not None and org is not None
+    if not trigger.appeal_statuses:
+        fire = Fire(rule_id=rule_id, trigger=f"schedule:{int(slot)}")
+        return int(await engine.queue_firing(rule_id, org, fire))
+    statuses = trigger.appeal_statuses
+    rows = await current().db.fetch(
+        f"SELECT a.id, a.organization_id FROM appeal_appeal a{IN_SUBTREE}"
+        f" AND a.status IN ({', '.join('{}' for _ in statuses)})"
+        " ORDER BY a.created_at, a.id LIMIT {}",
+        str(org),
+        *statuses,
+        settings.schedule_batch,
+    )
+    queued = 0
+    for row in rows:
+        appeal_id = store.as_uuid(row["id"])
+        fire = Fire(
+            rule_id=rule_id, trigger=f"schedule:{int(slot)}:{appeal_id}", appeal_id=appeal_id
+        )
+        queued += await engine.queue_firing(rule_id, store.as_uuid(row["organization_id"]), fire)
+    return queued
+
+
+def _moment(at: float) -> datetime:
+    return datetime.fromtimestamp(at, UTC)
