@@ -250,3 +250,34 @@ def mdn(original_message_id: str, *, sender: str = "anna@example.test", to: str 
         "Disposition: manual-action/MDN-sent-manually; displayed\r\n\r\n"
         f"--{boundary}--\r\n"
     ).encode()
+
+
+async def wait_delivery(h: Any, entry_id: int, timeout: float = 20.0) -> str | None:
+    """Run jobs until the outbound entry left ``queued`` (or time runs out)."""
+    import asyncio
+    import time
+
+    deadline = time.monotonic() + timeout
+    while True:
+        row = await h.runtime.db.fetchone(
+            "SELECT delivery_status FROM appeal_timeline WHERE id = {}", entry_id
+        )
+        status = row["delivery_status"] if row else None
+        if status not in (None, "queued") or time.monotonic() > deadline:
+            return status
+        await h.settle()
+        await asyncio.sleep(0.02)
+
+
+def reply_to(received: Received, text: str, *, subject: str | None = None, **kw: Any) -> bytes:
+    """The member's answer to a mail we sent, as a mail client builds it."""
+    sent = received.message
+    our_id = str(sent["Message-ID"])
+    return member_mail(
+        subject if subject is not None else f"Re: {sent['Subject']}",
+        text + "\n\n> " + received.text.replace("\n", "\n> "),
+        to=str(sent.get("Reply-To") or sent["From"]),
+        in_reply_to=our_id,
+        references=f"{sent.get('References', '')} {our_id}".strip(),
+        **kw,
+    )

@@ -1,0 +1,207 @@
+"""Replies over SMTP against a real aiosmtpd server on loopback: headers, threading back into the
+same appeal, acknowledgements (RFC 3834), DKIM, connection reuse, 4xx/5xx, bounces."""
+
+from __future__ import annotations
+
+import base64
+import uuid
+from collections.abc import Iterator
+
+import dkim
+import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from mail_support import (
+    MAILBOX,
+    RunningSink,
+    create_mailbox,
+    dsn,
+    mailbox_config,
+    member_mail,
+    reply_to,
+    smtp_sink,
+    timeline,
+    wait_delivery,
+)
+
+from unionline.channels.mail.ingest import ingest_raw
+
+pytestmark = pytest.mark.unionline_plugins("mail")
+REPLY_DOMAIN = "reply.union.example"
+
+
+@pytest.fixture
+def sink() -> Iterator[RunningSink]:
+    yield from smtp_sink()
+
+
+async def operator_reply(h, appeal_id: uuid.UUID, text: str) -> int:
+    response = await h.client.post(
+        f"/api/appeals/{appeal_id}/replies", headers=h.admin_headers, json={"text": text}
+    )
+    assert response.status_code == 201, response.text
+    return int(response.json()["id"])
+
+
+async def number_of(h, appeal_id: uuid.UUID) -> str:
+    row = await h.runtime.db.fetchone("SELECT number FROM appeal_appeal WHERE id = {}", appeal_id)
+    return row["number"]
+
+
+async def test_member_reply_to_an_operator_mail_lands_in_the_same_appeal(unionline_app, sink):
+    h = unionline_app
+    account_id, _ = await create_mailbox(h, mailbox_config(sink.port, reply_domain=REPLY_DOMAIN))
+    first = await ingest_raw(account_id, member_mail(message_id="<q1@example.test>"), source="test")
+    number = await number_of(h, first.appeal_id)
+
+    entry_id = await operator_reply(h, first.appeal_id, "Да, можно. Напишите заявление.")
+    assert await wait_delivery(h, entry_id) == "sent"
+    [sent] = sink.received
+    mail = sent.message
+    assert mail["Subject"] == f"Re: Вопрос об отпуске [{number}]"
+    assert mail["In-Reply-To"] == "<q1@example.test>"
+    assert "<q1@example.test>" in mail["References"]
+    assert str(mail["Message-ID"]).startswith("<ul-") and mail["Message-ID"].endswith(
+        "@union.example>"
+    )
+    token = str(mail["Reply-To"]).split("reply+", 1)[1].split("@", 1)[0]
+    assert mail["Reply-To"].addresses[0].addr_spec == f"reply+{token}@{REPLY_DOMAIN}"
+    assert sent.mail_from == f"bounce+{token}@{REPLY_DOMAIN}"  # VERP
+    assert sent.rcpt_tos == ["anna@example.test"] and "Auto-Submitted" not in mail
+    assert sent.text == "Да, можно. Напишите заявление."
+    row = await h.runtime.db.fetchone(
+        "SELECT external_id FROM appeal_timeline WHERE id = {}", entry_id
+    )
+    assert row["external_id"] == str(mail["Message-ID"]).strip("<>")
+
+    answer = await ingest_raw(account_id, reply_to(sent, "Спасибо, напишу."), source="test")
+    assert answer.appeal_id == first.appeal_id
+    bodies = [e["body"] for e in await timeline(h, first.appeal_id) if e["kind"] == "message_in"]
+    assert bodies[-1] == "Спасибо, напишу."  # the quoted history is trimmed for display
+
+    # A client that drops the number and the references still hits the reply token.
+    bare = member_mail("Re: Вопрос об отпуске", "Ещё вопрос по тому же.", to=mail["Reply-To"])
+    assert (await ingest_raw(account_id, bare, source="test")).appeal_id == first.appeal_id
+
+    # A new topic written as a reply (subject changed, no number) starts a new appeal.
+    topic = reply_to(sent, "А как вступить в профсоюз сына?", subject="Вступление в профсоюз")
+    other = await ingest_raw(account_id, topic, source="test")
+    assert other.appeal_id not in (None, first.appeal_id)
+
+
+async def test_replies_of_two_members_to_one_mail_never_merge(unionline_app, sink):
+    h = unionline_app
+    account_id, _ = await create_mailbox(h, mailbox_config(sink.port))
+    first = await ingest_raw(account_id, member_mail(), source="test")
+    assert await wait_delivery(h, await operator_reply(h, first.appeal_id, "Ответ")) == "sent"
+    [sent] = sink.received
+    # Anna forwarded our answer to a colleague, who replies to it, number and all.
+    colleague = reply_to(sent, "И у меня тот же вопрос.", sender="Олег <oleg@example.test>")
+    other = await ingest_raw(account_id, colleague, source="test")
+    assert other.appeal_id not in (None, first.appeal_id)
+
+
+async def test_acknowledgement_once_a_day_and_never_to_an_auto_reply(unionline_app, sink):
+    h = unionline_app
+    account_id, _ = await create_mailbox(h, mailbox_config(sink.port, auto_ack=True))
+    first = await ingest_raw(account_id, member_mail(), source="test")
+    assert first.acknowledged
+    number = await number_of(h, first.appeal_id)
+    [ack_entry] = [e for e in await timeline(h, first.appeal_id) if e["kind"] == "message_out"]
+    assert await wait_delivery(h, ack_entry["id"]) == "sent"
+    [ack] = sink.received
+    assert ack.mail_from == "<>"  # RFC 3834: no bounces or replies to an automatic reply
+    assert ack.message["Auto-Submitted"] == "auto-replied"
+    assert number in ack.message["Subject"] and number in ack.text
+    assert "зарегистрировано" in ack.text
+
+    second = await ingest_raw(
+        account_id, member_mail("Другая тема", "Ещё одно обращение"), source="test"
+    )
+    assert second.appeal_id != first.appeal_id and not second.acknowledged  # once a day
+
+    out_of_office = member_mail(
+        "Автоматический ответ: Ответ",
+        "Я в отпуске до понедельника.",
+        sender="Олег <oleg@example.test>",
+        headers={"Auto-Submitted": "auto-replied"},
+    )
+    auto = await ingest_raw(account_id, out_of_office, source="test")
+    assert auto.kind == "auto" and auto.appeal_id is not None and not auto.acknowledged
+    await wait_delivery(h, ack_entry["id"])
+    outs = await h.runtime.db.fetch("SELECT id FROM appeal_timeline WHERE kind = 'message_out'")
+    assert len(outs) == 1
+
+
+async def test_a_bounce_marks_the_original_message_failed(unionline_app, sink):
+    h = unionline_app
+    account_id, _ = await create_mailbox(h, mailbox_config(sink.port, reply_domain=REPLY_DOMAIN))
+    first = await ingest_raw(account_id, member_mail(), source="test")
+    entry_id = await operator_reply(h, first.appeal_id, "Ответ профкома")
+    assert await wait_delivery(h, entry_id) == "sent"
+    [sent] = sink.received
+    bounce = dsn(str(sent.message["Message-ID"]).strip("<>"), to=sent.mail_from)
+    outcome = await ingest_raw(account_id, bounce, source="test")
+    assert outcome.kind == "bounce" and outcome.appeal_id == first.appeal_id
+    row = await h.runtime.db.fetchone(
+        "SELECT delivery_status, data FROM appeal_timeline WHERE id = {}", entry_id
+    )
+    assert row["delivery_status"] == "failed"
+    assert "5.1.1" in str(row["data"])
+    ins = [e for e in await timeline(h, first.appeal_id) if e["kind"] == "message_in"]
+    assert len(ins) == 1  # the bounce is no message of the member
+
+
+async def test_dkim_signature_verifies(unionline_app, sink):
+    h = unionline_app
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    private = key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.TraditionalOpenSSL,
+        serialization.NoEncryption(),
+    ).decode()
+    public = key.public_key().public_bytes(
+        serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
+    config = mailbox_config(sink.port, dkim_selector="ul2026", dkim_domain="union.example")
+    account_id, _ = await create_mailbox(h, config, {"dkim_private_key": private})
+    first = await ingest_raw(account_id, member_mail(), source="test")
+    assert await wait_delivery(h, await operator_reply(h, first.appeal_id, "Подпись")) == "sent"
+    [sent] = sink.received
+    assert sent.message["DKIM-Signature"]
+
+    def dns(name: bytes, timeout: int = 5) -> bytes:
+        assert name == b"ul2026._domainkey.union.example."
+        return b"v=DKIM1; k=rsa; p=" + base64.b64encode(public)
+
+    assert dkim.verify(sent.content, dnsfunc=dns)
+    assert not dkim.verify(sent.content.replace(b"\xd1\x8c", b"\xd1\x8f"), dnsfunc=dns)
+
+
+async def test_connection_is_reused_and_4xx_retried_5xx_failed(unionline_app, sink):
+    h = unionline_app
+    account_id, _ = await create_mailbox(h, mailbox_config(sink.port))
+    first = await ingest_raw(account_id, member_mail(), source="test")
+    for text in ("Первый ответ", "Второй ответ"):
+        assert await wait_delivery(h, await operator_reply(h, first.appeal_id, text)) == "sent"
+    assert sink.sink.sessions == 1  # one SMTP session carried both
+
+    sink.sink.fail_next("transient")
+    entry_id = await operator_reply(h, first.appeal_id, "После 451")
+    assert await wait_delivery(h, entry_id) == "sent"
+    assert [r.text for r in sink.received][-1] == "После 451"
+
+    sink.sink.fail_next("permanent")
+    entry_id = await operator_reply(h, first.appeal_id, "Не дойдёт")
+    assert await wait_delivery(h, entry_id) == "failed"
+    row = await h.runtime.db.fetchone("SELECT data FROM appeal_timeline WHERE id = {}", entry_id)
+    assert "550" in str(row["data"])
+    assert len(sink.received) == 3
+
+
+async def test_mailbox_without_smtp_fails_visibly(unionline_app):
+    h = unionline_app
+    account_id, _ = await create_mailbox(h, {"address": MAILBOX})
+    first = await ingest_raw(account_id, member_mail(), source="test")
+    entry_id = await operator_reply(h, first.appeal_id, "Некуда отправить")
+    assert await wait_delivery(h, entry_id) == "failed"
