@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from pluggy import HookImpl
 
     from unionline.access import Actor
+    from unionline.appeals.schemas import AppealSummary
     from unionline.events import Event
     from unionline.plugin_host import PluginHost
     from unionline.spi import IdentityClaim, OutboundDraft, RoutingDecision, RoutingRequest
@@ -64,6 +65,9 @@ class Hooks:
 
     async def actor_from_request(self, request: Request[Any, Any, Any]) -> Actor | None:
         return await self._first("actor_from_request", request=request)
+
+    async def claim_member_reply(self, appeal: AppealSummary, text: str) -> dict[str, Any] | None:
+        return await self._first("claim_member_reply", appeal=appeal, text=text)
 
     # -- pipeline -------------------------------------------------------------------------
 

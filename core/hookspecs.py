@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from litestar import Litestar, Request
 
     from unionline.access import Actor
+    from unionline.appeals.schemas import AppealSummary
     from unionline.events import Event
     from unionline.registry import (
         ChannelsRegistrar,
@@ -195,6 +196,25 @@ def actor_from_request(request: Request[Any, Any, Any]) -> Actor | None:
 
     :param request: the incoming HTTP or websocket request.
     :return: an ``Actor``, or None when this plugin does not recognise the request.
+
+    .. versionadded:: 0.1
+    """
+
+
+@hookspec(firstresult=True)
+def claim_member_reply(appeal: AppealSummary, text: str) -> dict[str, Any] | None:
+    """Claim a member's message to a resolved appeal as an answer the appeal awaits.
+
+    Stops at first non-None result. Called inside the transaction that stores the message,
+    when it would otherwise reopen the member's resolved appeal (or start a new one). Return a
+    dict (empty is fine) to claim it: the message is stored on ``appeal``'s timeline with the
+    dict merged into the entry's ``data``, and the appeal stays resolved. What the message
+    means (a satisfaction rating, a confirmation) may be written in the same transaction: it
+    commits together with the message. Return None to leave it to the usual rules.
+
+    :param appeal: the member's resolved appeal the message would reopen.
+    :param text: the message's text, as stored.
+    :return: data for the stored entry, or None when the message is not yours.
 
     .. versionadded:: 0.1
     """

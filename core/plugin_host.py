@@ -38,6 +38,7 @@ CORE_PLUGINS: dict[str, str] = {
     "core.routing": "unionline.routing.plugin",
     "core.robots": "unionline.robots.plugin",
     "core.robot_actions": "unionline.robots.actions.plugin",
+    "core.satisfaction": "unionline.satisfaction.plugin",
     # Routing strategies: defaults (trylast) a plugin's strategy of the same name overrides.
     "core.routing.least_busy": "unionline.routing.strategies.least_busy",
     "core.routing.round_robin": "unionline.routing.strategies.round_robin",

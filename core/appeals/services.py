@@ -265,12 +265,13 @@ async def receive_message(
         existing = await history.find_external(channel_account_id, "message_in", external_id)
         if existing is not None:
             return store.view(await store.load(existing.appeal_id)), existing
-        row = await _appeal_for_message(
+        row, claimed = await _appeal_for_message(
             organization_id,
             member_id,
             channel,
             channel_account_id,
             subject or fields.subject_from_text(text),
+            text=text,
             continue_appeal=continue_appeal,
             new_appeal=new_appeal,
         )
@@ -287,7 +288,11 @@ async def receive_message(
             channel_account_id=channel_account_id,
             external_id=external_id,
             at=moment,
-            data={**(data or {}), "attachments": msgspec.to_builtins(list(attachments))},
+            data={
+                **(data or {}),
+                **claimed,
+                "attachments": msgspec.to_builtins(list(attachments)),
+            },
         )
         await publish(
             MessageIn(
@@ -317,9 +322,12 @@ async def _appeal_for_message(
     channel_account_id: uuid.UUID | None,
     subject: str,
     *,
+    text: str = "",
     continue_appeal: uuid.UUID | None = None,
     new_appeal: bool = False,
-) -> dict[str, Any]:
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The appeal a member's message goes to, and the data a plugin that claimed the
+    message as an awaited answer (``claim_member_reply``) adds to its entry."""
     previous = await _chosen(organization_id, member_id, continue_appeal)
     if previous is None and not new_appeal:
         previous = await _latest(organization_id, member_id, channel, channel_account_id)
@@ -336,18 +344,26 @@ async def _appeal_for_message(
             custom={},
             queue_id=None,
             author_id=None,
-        )
+        ), {}
     if previous is not None and previous["status"] in lifecycle.ACTIVE:
         if previous["status"] == "waiting":
             previous, _ = await lifecycle.change(
                 previous, "open", author_id=None, reason="member_reply"
             )
-        return previous
+        return previous, {}
+    if previous is not None and previous["status"] == "resolved":
+        # A plugin may take the message as an answer the appeal awaits (a rating): it is
+        # stored on the resolved appeal, which stays resolved.
+        claimed = await current().hooks.claim_member_reply(
+            appeal=store.summary(previous), text=text
+        )
+        if claimed is not None:
+            return previous, dict(claimed)
     if previous is not None and _within_reopen_window(previous):
         previous, _ = await lifecycle.change(
             previous, "open", author_id=None, reason="member_reply"
         )
-        return previous
+        return previous, {}
     return await insert(
         organization_id=organization_id,
         member_id=member_id,
@@ -360,7 +376,7 @@ async def _appeal_for_message(
         queue_id=previous["queue_id"] if previous else None,
         author_id=None,
         reopened_from=previous,
-    )
+    ), {}
 
 
 async def _chosen(

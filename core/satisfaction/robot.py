@@ -1,0 +1,72 @@
+"""``satisfaction.survey``: ask the member to rate the answer, on the channel they wrote from.
+
+Registered by this package's plugin with ``register_robots``, like any plugin's action. Run it
+from a rule on ``appeal.status_changed`` with the condition "status is resolved" (the ready
+template ``satisfaction_survey`` in :mod:`unionline.robots.templates` does exactly that).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, ClassVar
+
+import msgspec
+
+from unionline.robots.actions.base import appeal_row, dry, outcome, refused
+from unionline.robots.actions.member import send
+from unionline.robots.actions.text import LocalizedText, render, values_for
+from unionline.robots.sdk import ActionOutcome, RobotAction, RobotContext
+from unionline.runtime import current
+
+QUESTION_RU = (
+    "Оцените, пожалуйста, ответ по обращению {appeal.number} от 1 до 5 "
+    "(5 — отлично): просто пришлите цифру."
+)
+QUESTION_EN = "Please rate our answer to appeal {appeal.number} from 1 to 5 (5 is excellent)."
+
+
+class SurveyParams(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    question: LocalizedText = msgspec.field(
+        default_factory=lambda: LocalizedText(ru=QUESTION_RU, en=QUESTION_EN)
+    )
+    # A rating counts for this long after the question; later it is an ordinary message.
+    expires_hours: Annotated[float, msgspec.Meta(gt=0, le=24 * 30)] = 72
+
+
+class Survey(RobotAction[SurveyParams]):
+    name = "satisfaction.survey"
+    params = SurveyParams
+    title: ClassVar[dict[str, str]] = {
+        "ru": "Опрос удовлетворённости (оценка 1–5)",
+        "en": "Satisfaction survey (rating 1–5)",
+    }
+
+    async def run(self, ctx: RobotContext, params: SurveyParams) -> ActionOutcome:
+        from unionline.satisfaction import services
+
+        row = await appeal_row(ctx)
+        if row["status"] != "resolved":
+            return outcome(
+                ctx,
+                f"обращение {row['number']} не решено: опрос не отправлен",
+                f"appeal {row['number']} is not resolved: no survey",
+            )
+        text = render(params.question.pick(ctx.locale), await values_for(row, ctx.variables))
+        if ctx.dry_run:
+            return dry(ctx, f"опрос: {text}", f"survey: {text}", text=text)
+        async with current().db.transaction(), refused():
+            survey = await services.survey_of(row["id"], lock=True)
+            if survey is not None and survey["member_rating"] is not None:
+                return outcome(
+                    ctx,
+                    f"уже оценено: {survey['member_rating']}",
+                    f"already rated: {survey['member_rating']}",
+                )
+            entry_id = await send(ctx, text)
+            if survey is None or survey["question_key"] != ctx.idempotency_key:
+                await services.mark_asked(
+                    await appeal_row(ctx, lock=True),
+                    key=ctx.idempotency_key,
+                    entry_id=entry_id,
+                    hours=params.expires_hours,
+                )
+        return outcome(ctx, f"опрос: {text}", f"survey: {text}", entry_id=entry_id)
