@@ -88,12 +88,17 @@ def _followed_by_headers(lines: list[str], i: int) -> bool:
 
 
 def _rest_is_quote(lines: list[str], i: int) -> bool:
-    """From ``i`` on, the lines are quoted (or blank), bar a short tail (a signature)."""
-    rest = [line for line in lines[i:] if line.strip()]
-    if not rest:
+    """From ``i`` on, only quoted lines (and blanks, and a signature after them): a quote with
+    the member's own words below or between its lines (bottom-posting) is not history."""
+    rest = [line.strip() for line in lines[i:] if line.strip()]
+    if not rest or not rest[0].startswith(">"):
         return False
-    quoted = sum(1 for line in rest if line.lstrip().startswith(">"))
-    return quoted >= max(1, len(rest) - 6) and quoted * 2 >= len(rest)
+    for n, line in enumerate(rest):
+        if not line.startswith(">"):
+            return _SIGNATURE.match(line) is not None and not any(
+                r.startswith(">") for r in rest[n:]
+            )
+    return True
 
 
 def _drop_signature(lines: list[str]) -> list[str]:

@@ -1,0 +1,128 @@
+"""Parsing edge cases beyond the corpus, and the property that no bytes crash ingestion."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from mail_support import create_mailbox, mailbox_config, member_mail
+
+from unionline.channels.mail import loops, threads, trim
+from unionline.channels.mail.ingest import ingest_raw
+from unionline.channels.mail.parse import decode_bytes, parse
+
+HEADERS = [
+    b"From: a@b.example\r\n",
+    b"From: =?koi8-r?B?7sHUwczY0Q==?= <n@x.example>\r\n",
+    b"Subject: =?utf-8?q?=D0=9F=D1=80?=\r\n",
+    b"Subject: =?bogus-charset?B?AAAA?=\r\n",
+    b"Message-ID: <x@y>\r\n",
+    b"Message-ID: <>\r\n",
+    b"Content-Type: multipart/mixed; boundary=zz\r\n",
+    b"Content-Type: text/plain; charset=x-unknown\r\n",
+    b"Content-Type: message/rfc822\r\n",
+    b"Content-Transfer-Encoding: base64\r\n",
+    b"Content-Transfer-Encoding: quoted-printable\r\n",
+    b"Content-Disposition: attachment; filename*=utf-8''%D0%\r\n",
+    b"In-Reply-To: <a@b> <c@d>\r\n",
+    b"\r\n",
+    b"--zz\r\n",
+    b"--zz--\r\n",
+]
+mail_like = st.lists(st.one_of(st.sampled_from(HEADERS), st.binary(max_size=60)), max_size=25).map(
+    b"".join
+)
+
+
+@given(raw=st.one_of(st.binary(max_size=600), mail_like))
+@settings(max_examples=300, deadline=None)
+def test_parse_never_raises(raw: bytes):
+    mail = parse(raw)
+    assert mail.message_id
+    assert "\x00" not in mail.display_text and "\x00" not in mail.subject
+    assert mail.error or mail.from_address
+
+
+@pytest.mark.unionline_plugins("mail")
+async def test_arbitrary_bytes_never_crash_ingestion_and_are_kept(unionline_app):
+    h = unionline_app
+    account_id, _ = await create_mailbox(h, mailbox_config(2525))
+    seen: list[bytes] = []
+
+    @given(raw=st.one_of(st.binary(max_size=400), mail_like))
+    @settings(
+        max_examples=60,
+        deadline=None,
+        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    )
+    def check(raw: bytes) -> None:
+        seen.append(raw)
+
+    check()  # hypothesis draws the inputs; ingestion runs on the test's event loop below
+    stored = set()
+    for raw in seen:
+        outcome = await ingest_raw(account_id, raw, source="test")
+        assert outcome.stored or outcome.duplicate
+        stored.add(outcome.message_id)
+    rows = await h.runtime.db.fetch("SELECT message_id, raw, error, appeal_id FROM mail_message")
+    assert {r["message_id"] for r in rows} == stored  # nothing dropped
+    for row in rows:
+        assert row["raw"] is not None
+        assert row["appeal_id"] is not None or row["error"]  # not on an appeal: flagged
+
+
+def test_mislabelled_charsets_are_recovered():
+    text = "Профсоюзная организация защищает права работников предприятия"
+    assert decode_bytes(text.encode("utf-8"), "us-ascii") == text
+    assert decode_bytes(text.encode("cp1251"), None) == text
+    assert decode_bytes(text.encode("koi8-r"), "x-no-such-charset") == text
+    assert decode_bytes(text.encode("utf-8"), "windows-1251") != ""  # labelled wrongly: no crash
+
+
+def test_subject_topic_and_number():
+    assert threads.normalize_subject("RE: Fwd: Отв: Отпуск [PPO-2026-7]") == "отпуск"
+    assert threads.normalize_subject("Re[2]: AW: Отпуск") == "отпуск"
+    assert threads.appeal_number("Re: Отпуск [ppo-2026-7]") == "PPO-2026-7"
+    assert threads.appeal_number("Отпуск 2026-7") is None
+    assert threads.token_of("reply+abcdef0123@reply.example", "reply.example") == "abcdef0123"
+    assert threads.token_of("reply+abcdef0123@elsewhere.example", "reply.example") is None
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"Auto-Submitted": "auto-replied"},
+        {"Auto-Submitted": "auto-generated"},
+        {"Precedence": "bulk"},
+        {"Precedence": "junk"},
+        {"Precedence": "list"},
+        {"X-Autoreply": "yes"},
+        {"X-Loop": "profkom@union.example"},
+        {"List-Unsubscribe": "<mailto:unsub@list.example>"},
+        {"Return-Path": "<>"},
+    ],
+)
+def test_auto_responses_are_recognized(headers: dict[str, str]):
+    assert loops.auto_reason(parse(member_mail(headers=headers)))
+
+
+def test_people_are_not_auto_responses():
+    assert loops.auto_reason(parse(member_mail(headers={"Auto-Submitted": "no"}))) == ""
+    assert loops.auto_reason(parse(member_mail(headers={"Precedence": "normal"}))) == ""
+    ours = parse(member_mail(message_id="<ul-0123abcd@union.example>"))
+    assert loops.auto_reason(ours, ("union.example",)) == "our own Message-ID"
+    assert (
+        loops.auto_reason(parse(member_mail(message_id="<x1@union.example>")), ("union.example",))
+        == ""
+    )
+
+
+def test_trimming_keeps_what_the_member_wrote():
+    text = "Ответ выше.\n\nOn Thu, Mar 5, 2026 at 10:00 AM Profkom <p@u.example> wrote:\n> старое\n> письмо"
+    assert trim.for_display(text) == "Ответ выше."
+    inline = "Мой ответ\n> цитата\nещё мой ответ\n> цитата\nи ещё"
+    assert trim.for_display(inline) == inline  # interleaved answers stay whole
+    only_quote = "> только цитата\n> и всё"
+    assert trim.for_display(only_quote) == only_quote  # never trimmed to nothing
+    signed = "Текст\n\n-- \nИван\nтел. 123"
+    assert trim.for_display(signed) == "Текст"
