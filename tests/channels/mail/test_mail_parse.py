@@ -118,7 +118,10 @@ def test_people_are_not_auto_responses():
 
 
 def test_trimming_keeps_what_the_member_wrote():
-    text = "Ответ выше.\n\nOn Thu, Mar 5, 2026 at 10:00 AM Profkom <p@u.example> wrote:\n> старое\n> письмо"
+    text = (
+        "Ответ выше.\n\nOn Thu, Mar 5, 2026 at 10:00 AM Profkom <p@u.example> wrote:\n"
+        "> старое\n> письмо"
+    )
     assert trim.for_display(text) == "Ответ выше."
     inline = "Мой ответ\n> цитата\nещё мой ответ\n> цитата\nи ещё"
     assert trim.for_display(inline) == inline  # interleaved answers stay whole
