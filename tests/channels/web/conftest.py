@@ -4,32 +4,16 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
 
 import httpx
 import pytest
-from web_support import ORIGIN, WIDGET_KEY, WIDGET_SECRET, WebAdapters
+from web_support import WIDGET_KEY, WIDGET_SECRET, WebAdapters, WidgetSite, widget_config
 
 from unionline.settings import Settings
 from unionline.testing.server import serve
 from unionline.testing.support import make_settings
-
-
-@dataclass
-class WidgetSite:
-    base: str
-    client: httpx.AsyncClient
-    admin: dict[str, str]
-    organization_id: str
-    account_id: uuid.UUID
-    member_id: str
-
-    async def api(self, method: str, path: str, **kwargs: Any) -> Any:
-        response = await self.client.request(method, path, headers=self.admin, **kwargs)
-        assert 200 <= response.status_code < 300, response.text
-        return response.json() if response.content else None
 
 
 @pytest.fixture
@@ -42,10 +26,6 @@ class _Configured(WebAdapters):
 
     __test__ = False
     extra_settings: ClassVar[dict[str, Any]] = {"channels": {"max_attachment_bytes": 4096}}
-
-
-def widget_config(**extra: Any) -> dict[str, Any]:
-    return {"allowed_origins": [ORIGIN], "max_upload_bytes": 2048, **extra}
 
 
 @pytest.fixture

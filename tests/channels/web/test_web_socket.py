@@ -8,7 +8,7 @@ import json
 import uuid
 
 import websockets
-from conftest import WidgetSite
+from web_support import WidgetSite
 from widget_client import identity, visitor, ws_url
 
 from unionline import current

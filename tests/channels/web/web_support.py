@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import json
 import uuid
+from dataclasses import dataclass
 from typing import Any, ClassVar, Literal
 
+import httpx
 import pytest
 
 from unionline.channels.web import conversation, tokens
@@ -131,3 +133,22 @@ class WebAdapters(ChannelContract):
             return await original(*args, **kwargs)
 
         self._monkeypatch.setattr(conversation, "append", failing)
+
+
+@dataclass
+class WidgetSite:
+    base: str
+    client: httpx.AsyncClient
+    admin: dict[str, str]
+    organization_id: str
+    account_id: uuid.UUID
+    member_id: str
+
+    async def api(self, method: str, path: str, **kwargs: Any) -> Any:
+        response = await self.client.request(method, path, headers=self.admin, **kwargs)
+        assert 200 <= response.status_code < 300, response.text
+        return response.json() if response.content else None
+
+
+def widget_config(**extra: Any) -> dict[str, Any]:
+    return {"allowed_origins": [ORIGIN], "max_upload_bytes": 2048, **extra}
