@@ -74,8 +74,13 @@ def register(register: JobsRegistrar) -> None:
     register(SWEEP_JOB, sweep_job)
 
 
-async def schedule_sweep() -> None:
-    """Enqueue the next sweep; keyed by its time slot, so every process agrees on one."""
+async def schedule_sweep(*, now: bool = False) -> None:
+    """Enqueue the next sweep, keyed by its time slot so every process agrees on one; with
+    ``now`` (at startup) one more at once, so what came due while nothing ran fires without
+    waiting a period (sweeping twice is harmless)."""
+    if now:
+        await enqueue(SWEEP_JOB, None)
+        return
     interval = robots_settings().sweep_seconds
     slot = int(time.time() // interval) + 1
     delay = max(0.0, slot * interval - time.time())

@@ -85,7 +85,7 @@ def register_routes(register: RoutesRegistrar) -> None:
 async def startup(app: Any) -> None:
     from unionline.robots.jobs import schedule_sweep
 
-    await schedule_sweep()
+    await schedule_sweep(now=True)
 
 
 @hookimpl
