@@ -29,6 +29,7 @@ from unionline.testing.server import free_port, serve
 from unionline.testing.support import make_settings
 
 SECRET = "webform-browser-secret-0123456789"
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "donor-day" / "index.html"
 TEXT = "Прошу разъяснить порядок оплаты сверхурочной работы."
 
 
@@ -91,7 +92,7 @@ async def seed(client: httpx.AsyncClient, page_origin: str) -> dict[str, str]:
             "organization_id": org.json()["id"],
             "channel": "webform",
             "name": "Форма на сайте",
-            "public_key": "donor-day",
+            "public_key": "donor-day-form",
             "config": {
                 "fields": {
                     "name": {"required": True},
@@ -124,7 +125,7 @@ async def form_site(unionline_database_url: str, tmp_path: Path) -> AsyncIterato
             httpx.AsyncClient(base_url=app_base, timeout=30) as client,
         ):
             admin = await seed(client, page_base)
-            tag = f'<script src="{app_base}/widget/form.js" data-form-key="donor-day"'
+            tag = f'<script src="{app_base}/widget/form.js" data-form-key="donor-day-form"'
             for name, lang in (("index.html", "ru"), ("en.html", "en")):
                 (pages / name).write_text(
                     f'<!doctype html><html lang="{lang}"><meta charset="utf-8">'
@@ -132,6 +133,8 @@ async def form_site(unionline_database_url: str, tmp_path: Path) -> AsyncIterato
                     f'<p>Задайте вопрос профкому.</p>{tag} data-lang="{lang}" async></script>',
                     encoding="utf-8",
                 )
+            example = EXAMPLE.read_text(encoding="utf-8").replace("http://127.0.0.1:8000", app_base)
+            (pages / "donor-day.html").write_text(example, encoding="utf-8")
             yield FormSite(app_base, page_base, client, admin)
 
 
@@ -243,3 +246,26 @@ async def test_the_form_speaks_english_and_names_missing_fields_before_sending(
     ).to_be_visible()
     appeals = (await form_site.api("/api/appeals/"))["items"]
     assert appeals == []
+
+
+async def test_the_example_page_embeds_the_form_in_its_place(
+    form_site: FormSite, page: Any, shots: Path
+) -> None:
+    """examples/donor-day: the form renders inside ``#form``, untouched by the page's styles."""
+    from playwright.async_api import expect
+
+    await page.goto(f"{form_site.page_base}/donor-day.html")
+    place = page.locator("#form")
+    text = place.get_by_label("Текст обращения")
+    await expect(text).to_be_visible()
+    size = await text.evaluate("el => getComputedStyle(el).fontSize")
+    assert size != "22px"  # the page's `textarea { font-size: 22px !important }` stays outside
+    await place.get_by_label("Ваше имя").fill("Олег Новиков")
+    await place.get_by_label("Телефон").fill("+7 999 123-45-67")
+    await place.get_by_label("Тема обращения").select_option(label="Оплата труда")
+    await text.fill("Сколько дней отдыха положено донору?")
+    await place.get_by_role("checkbox").check()
+    await place.get_by_role("button", name="Отправить").click()
+    await expect(place.locator(".done p")).to_contain_text("Ваше обращение № ZAVOD-")
+    await page.screenshot(path=shots / "widget-form-donor-day.png", full_page=True)
+    assert page.errors == []
