@@ -62,6 +62,17 @@ async def resolve_identity(claim: IdentityClaim) -> uuid.UUID | None:
 
 
 @hookimpl
+async def on_event(event: Any) -> None:
+    """A member's erasure reaches the words they wrote and read in the widget."""
+    if getattr(type(event), "__struct_config__", None) is None:
+        return
+    if type(event).__struct_config__.tag == "privacy.member_erased":
+        from unionline.channels.web.conversation import erase_members
+
+        await erase_members(list(event.member_ids))
+
+
+@hookimpl
 async def shutdown(app: Any) -> None:
     from unionline.channels.web.live import stop_hub
 

@@ -252,3 +252,44 @@ async def has_file(key: str, file_id: str) -> bool:
         f'%"{file_id}"%',
     )
     return any(f.get("id") == file_id for r in rows for f in json.loads(r["attachments"]))
+
+
+# -- erasure ------------------------------------------------------------------------------
+
+ERASED = "[удалено]"
+
+
+async def erase_members(member_ids: list[uuid.UUID]) -> int:
+    """After a member's erasure (``privacy.member_erased``): their widget conversations keep
+    the order but lose the words and files, and their visitors forget who they were."""
+    if not member_ids:
+        return 0
+    db = current().db
+    marks = ", ".join("{}" for _ in member_ids)
+    # The erasure blanks the inbound log's addresses, but keeps which appeals were the member's.
+    keys = {
+        r["visitor_key"]
+        for r in await db.fetch(
+            "SELECT DISTINCT m.visitor_key FROM web_message m JOIN channel_inbound i"
+            f" ON i.appeal_id = m.appeal_id WHERE i.member_id IN ({marks})",
+            *member_ids,
+        )
+    }
+    keys |= {
+        r["key"]
+        for r in await db.fetch(
+            f"SELECT key FROM web_visitor WHERE member_id IN ({marks})", *member_ids
+        )
+    }
+    async with db.transaction():
+        for key in keys:
+            await db.execute(
+                "UPDATE web_message SET text = {}, attachments = '[]' WHERE visitor_key = {}",
+                ERASED,
+                key,
+            )
+            await db.execute("DELETE FROM web_upload WHERE visitor_key = {}", key)
+            await db.execute(
+                "UPDATE web_visitor SET member_id = NULL, verified = {} WHERE key = {}", False, key
+            )
+    return len(keys)

@@ -8,7 +8,7 @@ import json
 import uuid
 
 import websockets
-from web_support import WidgetSite
+from web_support import WidgetSite, widget_config
 from widget_client import identity, visitor, ws_url
 
 from unionline import current
@@ -184,3 +184,32 @@ async def test_signed_member_identity(site: WidgetSite) -> None:
         except websockets.ConnectionClosed as closed:
             assert closed.rcvd is not None and closed.rcvd.code == 4003
     assert len(await current().db.fetch("SELECT id FROM web_visitor")) == before
+
+
+async def test_off_hours_the_widget_offers_the_form(site: WidgetSite) -> None:
+    config = widget_config(hours=[{"days": [], "start": "09:00", "end": "18:00"}], form_url="#form")
+    await site.api("PATCH", f"/api/channel-accounts/{site.account_id}", json={"config": config})
+    async with visitor(site.base) as v:
+        welcome = await v.hello(lang="en")
+        assert welcome["open"] is False
+        assert welcome["off_hours_message"].startswith("We are offline")
+        assert welcome["form_url"] == "#form"
+        await v.say("o1", "Напишу всё равно")  # messages are still taken, for the morning
+
+
+async def test_erasing_the_member_erases_the_conversation(site: WidgetSite) -> None:
+    async with visitor(site.base) as v:
+        token = (await v.hello())["token"]
+        await v.say("e1", "Мой диагноз: …")
+    inbound = await current().db.fetchone(
+        "SELECT member_id FROM channel_inbound WHERE account_id = {}", site.account_id
+    )
+    assert inbound is not None
+    await site.api("POST", f"/api/privacy/members/{inbound['member_id']}/erase")
+    async with visitor(site.base) as v:
+        await _eventually(
+            lambda: current().db.fetchone("SELECT text FROM web_message WHERE client_id = 'e1'"),
+            {"text": "[удалено]"},
+        )
+        await v.hello(token=token, after=0)
+        assert [f["text"] for f in v.history if f["type"] == "message"] == ["[удалено]"]
