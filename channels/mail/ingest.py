@@ -95,16 +95,26 @@ async def _ingest(
     auto = loops.auto_reason(parsed, own)
     report = bounces.classify(parsed, account)
     record = _record(account, parsed, raw, source, source_ref, auto)
-    if report is not None:
-        return await bounces.apply(account, parsed, report, record)
-    if parsed.message is None or not parsed.from_address:
+    if parsed.message is None or (report is None and not parsed.from_address):
         return await _keep_raw(parsed, record, kind="unreadable")
     try:
+        if report is not None:
+            return await bounces.apply(account, parsed, report, record)
         return await _store(account, parsed, record, auto)
-    except ServiceError as exc:  # the members or appeals domain refused what the mail says
-        log.warning("mail %s kept raw: %s", parsed.message_id, exc)
-        parsed.errors.append(f"not stored on an appeal: {exc}")
+    except NotReady:
+        raise
+    except Exception as exc:
+        if temporary(exc):
+            raise
+        # The members or appeals domain refused what the mail says, or a bug: the mail is
+        # still kept, raw, with the reason — never dropped.
+        if isinstance(exc, ServiceError):
+            log.warning("mail %s kept raw: %s", parsed.message_id, exc)
+        else:
+            log.exception("mail %s kept raw after an error", parsed.message_id)
+        parsed.errors.append(f"not stored on an appeal: {exc!r}"[:500])
         record["error"] = (parsed.error or "")[:2000]
+        record["appeal_id"] = None
         return await _keep_raw(parsed, record, kind="unreadable")
 
 

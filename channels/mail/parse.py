@@ -244,8 +244,6 @@ def _bodies(parsed: ParsedMail, message: EmailMessage) -> None:
             elif kind == "text/html" and html is None:
                 html = text
             continue
-        if part is message and kind.startswith("text/"):
-            continue
         _attachment(parsed, part, kind, disposition, filename)
     if html:
         parsed.html = mailhtml.sanitize(html, _inline_images(parsed))

@@ -43,3 +43,31 @@ async def test_unknown_account_is_not_found(unionline_app):
 
     with pytest.raises(NotFound):
         await ingest_raw(uuid.uuid4(), member_mail(), source="test")
+
+
+async def test_mail_the_appeals_domain_refuses_is_kept_raw_with_the_reason(unionline_app):
+    h = unionline_app
+    account_id, org_id = await create_mailbox(h, mailbox_config(2525))
+    archived = await h.client.post(f"/api/organizations/{org_id}/archive", headers=h.admin_headers)
+    assert archived.status_code == 200, archived.text
+    outcome = await ingest_raw(account_id, member_mail(), source="smtp")
+    assert outcome.stored and outcome.appeal_id is None and "organization" in (outcome.error or "")
+    rows = await h.runtime.db.fetch("SELECT error, appeal_id FROM mail_message")
+    assert len(rows) == 1 and "organization" in rows[0]["error"] and rows[0]["appeal_id"] is None
+    assert (await ingest_raw(account_id, member_mail(), source="smtp")).stored  # a new mail
+
+
+async def test_http_inbound_route(unionline_app):
+    h = unionline_app
+    account_id, _ = await create_mailbox(h, mailbox_config(2525), {"inbound_token": "t" * 24})
+    url = "/channels/mail/profkom@union.example/inbound"
+    raw = member_mail(message_id="<http-1@example.test>")
+    missing = await h.client.post(url, content=raw)
+    wrong = await h.client.post(url, content=raw, headers={"Authorization": "Bearer nope"})
+    assert (missing.status_code, wrong.status_code) == (401, 403)
+    ok = await h.client.post(url, content=raw, headers={"Authorization": "Bearer " + "t" * 24})
+    again = await h.client.post(url, content=raw, headers={"Authorization": "Bearer " + "t" * 24})
+    assert ok.status_code == again.status_code == 200
+    assert (ok.json()["stored"], again.json()["stored"]) == (True, False)
+    unknown = await h.client.post("/channels/mail/nobody@x.example/inbound", content=raw)
+    assert unknown.status_code == 404
