@@ -59,7 +59,7 @@ async def test_mail_the_appeals_domain_refuses_is_kept_raw_with_the_reason(union
 
 async def test_http_inbound_route(unionline_app):
     h = unionline_app
-    account_id, _ = await create_mailbox(h, mailbox_config(2525), {"inbound_token": "t" * 24})
+    await create_mailbox(h, mailbox_config(2525), {"inbound_token": "t" * 24})
     url = "/channels/mail/profkom@union.example/inbound"
     raw = member_mail(message_id="<http-1@example.test>")
     missing = await h.client.post(url, content=raw)
