@@ -61,6 +61,15 @@ class Survey(RobotAction[SurveyParams]):
                     f"уже оценено: {survey['member_rating']}",
                     f"already rated: {survey['member_rating']}",
                 )
+            if (
+                survey is not None
+                and survey["question_key"] != ctx.idempotency_key
+                and survey["asked_at"] is not None
+                and survey["asked_at"] >= row["resolved_at"]
+            ):
+                # Another firing (an earlier status event handled after the resolve) asked
+                # already: one question per resolution.
+                return outcome(ctx, "опрос уже отправлен", "survey already sent")
             entry_id = await send(ctx, text)
             if survey is None or survey["question_key"] != ctx.idempotency_key:
                 await services.mark_asked(

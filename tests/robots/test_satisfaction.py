@@ -7,10 +7,12 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+import msgspec
 import pytest
 from actions_support import context, fixtures, member_writes, sent_texts, timeline
 from appeals_support import bearer, make_org
 
+from unionline.robots import templates
 from unionline.satisfaction.rating import parse
 
 unionline_settings, env = fixtures()
@@ -30,8 +32,6 @@ async def survey(env: Any, appeal_id: Any, **options: Any) -> Any:
 
 
 async def run_survey(ctx: Any, params: dict | None = None) -> Any:
-    import msgspec
-
     from unionline.satisfaction.robot import Survey
 
     action = Survey()
@@ -57,6 +57,9 @@ async def staff(env: Any) -> tuple[uuid.UUID, str, str]:
 async def test_member_rates_five_and_it_is_reported(env) -> None:
     h = env.harness
     olga, olga_token, boss_token = await staff(env)
+    rule = msgspec.to_builtins(templates.rule("satisfaction_survey", env.account.organization_id))
+    r = await h.client.post("/api/robots/rules", headers=bearer(boss_token), json=rule)
+    assert r.status_code == 201, r.text
     row = await member_writes(env, "Как оформить материальную помощь?")
     appeal_id = row["appeal_id"]
     r = await h.client.post(
@@ -65,8 +68,7 @@ async def test_member_rates_five_and_it_is_reported(env) -> None:
         json={"operator_id": str(olga)},
     )
     assert r.status_code == 200, r.text
-    await resolve(env, appeal_id, olga_token)
-    await survey(env, appeal_id)
+    await resolve(env, appeal_id, olga_token)  # the rule asks the member
     await h.settle()
     [question] = sent_texts(env)
     assert "Оцените, пожалуйста, ответ по обращению PPO-" in question and "от 1 до 5" in question
@@ -123,6 +125,7 @@ async def test_survey_is_sent_once_and_only_for_resolved_appeals(env) -> None:
     ctx = context(env, appeal_id)
     await run_survey(ctx)
     await run_survey(ctx)  # retried step
+    await run_survey(context(env, appeal_id))  # another firing for the same resolution
     preview = await survey(env, appeal_id, dry_run=True)
     await h.settle()
     assert len(sent_texts(env)) == 1 and preview.data["dry_run"] is True

@@ -94,7 +94,8 @@ def _key_sql() -> str:
 async def marked_entry(appeal_id: uuid.UUID, key: str) -> dict[str, Any] | None:
     """The timeline entry an earlier run of this step wrote, if any."""
     return await current().db.fetchone(
-        f"SELECT id, kind FROM appeal_timeline WHERE appeal_id = {{}} AND {_key_sql()} = {{}}",
+        "SELECT id, kind FROM appeal_timeline WHERE appeal_id = {} AND kind IN"
+        f" ('note', 'message_out') AND {_key_sql()} = {{}}",
         appeal_id,
         key,
     )

@@ -1,4 +1,5 @@
-"""Core plugin of the core actions: their settings sections, event and e-mail job.
+"""Core plugin of the core actions: their settings sections, event, e-mail job, and the API
+of the ready rule templates.
 
 The actions themselves (:data:`unionline.robots.actions.CORE_ACTIONS`) are registered by the
 robots engine's plugin with ``register_robots``, like any plugin's.
@@ -7,7 +8,7 @@ robots engine's plugin with ``register_robots``, like any plugin's.
 from __future__ import annotations
 
 from unionline.hookspecs import hookimpl
-from unionline.registry import EventsRegistrar, JobsRegistrar, SettingsRegistrar
+from unionline.registry import EventsRegistrar, JobsRegistrar, RoutesRegistrar, SettingsRegistrar
 
 
 @hookimpl
@@ -30,3 +31,10 @@ def register_jobs(register: JobsRegistrar) -> None:
     from unionline.robots.actions.notify import MAIL_JOB, MailJob, send_mail
 
     register(MAIL_JOB, send_mail, payload=MailJob, max_attempts=8)
+
+
+@hookimpl
+def register_routes(register: RoutesRegistrar) -> None:
+    from unionline.robots.templates import RuleTemplatesController
+
+    register(RuleTemplatesController)
