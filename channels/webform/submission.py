@@ -319,8 +319,9 @@ def _message(account: Account, clean: Clean) -> InboundMessage:
     form: dict[str, Any] = {
         k: v for k, v in (("name", clean.name), ("phone", clean.phone), ("email", clean.email)) if v
     }
+    topic = _topic_name(account, clean)
     if clean.topic is not None:
-        form["topic"] = {"id": clean.topic.value, "label": clean.topic.label}
+        form["topic"] = {"id": clean.topic.value, "label": topic}
     if clean.organization is not None:
         form["organization"] = {"id": clean.organization.value, "name": clean.organization.label}
     if "consent" in account.config.fields:
@@ -331,8 +332,8 @@ def _message(account: Account, clean: Clean) -> InboundMessage:
             "at": time.time(),
         }
     data: dict[str, Any] = {"form": form, "lang": clean.lang}
-    if clean.topic is not None:
-        data["subject"] = clean.topic.label
+    if topic is not None:
+        data["subject"] = topic  # the console shows it above the message
     files = ()
     if clean.file is not None:
         files = (
@@ -353,9 +354,16 @@ def _message(account: Account, clean: Clean) -> InboundMessage:
         text=clean.text,
         attachments=files,
         data=data,
-        subject=clean.topic.label if clean.topic is not None else None,
+        subject=topic,
         new_appeal=True,
     )
+
+
+def _topic_name(account: Account, clean: Clean) -> str | None:
+    """The chosen topic's Russian name, whatever the member's language: operators read it."""
+    if clean.topic is None:
+        return None
+    return next((t.ru for t in account.config.topics if t.id == clean.topic.value), None)
 
 
 async def _number(appeal_id: uuid.UUID) -> str:

@@ -63,9 +63,11 @@ async def test_the_same_submission_id_twice_is_one_appeal(site: Federation) -> N
     assert len(await site.appeals()) == 1
 
 
-async def test_english_success_text(site: Federation) -> None:
+async def test_english_success_text_and_a_russian_subject_for_operators(site: Federation) -> None:
     answer = await created(await site.submit(lang="en"))
     assert answer["message"] == f"Your appeal No. {answer['appeal_number']} has been received"
+    [appeal] = await site.appeals()
+    assert appeal["subject"] == "Оплата труда"
 
 
 BAD_INPUT: list[tuple[dict[str, object], str]] = [
