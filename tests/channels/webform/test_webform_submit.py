@@ -131,3 +131,36 @@ async def test_malformed_bodies_are_4xx(site: Federation) -> None:
         assert answer.status_code == 422, answer.text
         assert answer.json()["error"]["field"] == "body"
     assert await site.appeals() == []
+
+
+NASTY_BODIES: list[tuple[bytes, str]] = [
+    (b"", "application/json"),
+    (b"null", "application/json"),
+    (b'{"name": {"nested": 1}}', "application/json"),
+    (b'{"consent": 1}', "application/json"),
+    (b'{"text": ["a", "b"]}', "application/json"),
+    ('{"\u0000": "x"}'.encode(), "application/json"),
+    (b"\xff\xfe\x00garbage", "application/json"),
+    (b"--x\r\nContent-Disposition: form-data\r\n\r\nno name\r\n--x--\r\n", "multipart/form-data"),
+    (b"anything", "multipart/form-data; boundary=x"),
+    (b"name=%FF%FE&text=%00", "application/x-www-form-urlencoded"),
+    (b"submission_id=abcdefgh1&render_token=1.2.3", "application/x-www-form-urlencoded"),
+]
+
+
+async def test_no_input_makes_the_server_fail(site: Federation) -> None:
+    url = f"/channels/webform/{site.public_key}/submissions"
+    for body, kind in NASTY_BODIES:
+        answer = await site.client.post(url, content=body, headers={"Content-Type": kind})
+        assert 400 <= answer.status_code < 500, (body, answer.status_code, answer.text)
+        assert answer.json()["error"]["code"]
+    for fields in (
+        {"submission_id": "x" * 65},
+        {"phone": "+" + "9" * 39, "email": "a@b" * 100},
+        {"name": "😀" * 400, "text": "\U0010ffff" * 10},
+        {"topic": "pay\x00"},
+        {"lang": "de", "name": ""},
+    ):
+        answer = await site.submit(**fields)
+        assert 400 <= answer.status_code < 500, (fields, answer.status_code, answer.text)
+    assert await site.appeals() == []
