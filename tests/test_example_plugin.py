@@ -24,6 +24,7 @@ HELLO_HOOKS = {
     "register_events",
     "register_jobs",
     "register_permissions",
+    "register_robots",
     "register_routes",
     "register_settings",
     "register_tables",

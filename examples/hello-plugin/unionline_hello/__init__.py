@@ -1,7 +1,7 @@
 """unionline-hello: an example third-party Unionline plugin.
 
 This module holds only hook implementations; each one hands over to a module of the package
-(settings, tables, routes, jobs, events, cli). Unionline finds it through the entry point
+(settings, tables, routes, jobs, events, robots, cli). Unionline finds it through the entry point
 ``hello = "unionline_hello"`` in the group ``unionline`` (see pyproject.toml).
 """
 
@@ -17,6 +17,7 @@ if TYPE_CHECKING:
         EventsRegistrar,
         JobsRegistrar,
         PermissionsRegistrar,
+        RobotsRegistrar,
         RoutesRegistrar,
         SettingsRegistrar,
         TablesRegistrar,
@@ -58,6 +59,13 @@ def register_jobs(register: JobsRegistrar) -> None:
     from unionline_hello.jobs import DELIVER, DeliverPayload, deliver
 
     register(DELIVER, deliver, payload=DeliverPayload, max_attempts=5)
+
+
+@hookimpl
+def register_robots(register: RobotsRegistrar) -> None:
+    from unionline_hello.robots import Greet
+
+    register(Greet())
 
 
 @hookimpl

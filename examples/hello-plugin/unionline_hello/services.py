@@ -31,10 +31,22 @@ async def create_greeting(actor: Actor, name: str) -> GreetingView:
     name = name.strip()
     if not name:
         raise Invalid("name must not be blank", field="name")
-    runtime = unionline.current()
-    word = runtime.settings.section("hello", HelloSettings).greeting
-    async with runtime.db.transaction():
-        greeting = Greeting(name=name, text=f"{word}, {name}!", created_by=actor.operator_id)
+    return await store_greeting(name, created_by=actor.operator_id)
+
+
+def greeting_text(name: str) -> str:
+    word = unionline.current().settings.section("hello", HelloSettings).greeting
+    return f"{word}, {name}!"
+
+
+async def store_greeting(
+    name: str, *, created_by: Any = None, robot_key: str | None = None
+) -> GreetingView:
+    """The row, its event and its job in one transaction (operators and the robot action)."""
+    async with unionline.current().db.transaction():
+        greeting = Greeting(
+            name=name, text=greeting_text(name), created_by=created_by, robot_key=robot_key
+        )
         await greeting.save()
         await unionline.publish(GreetingCreated(greeting_id=greeting.id, name=name))
         # The key makes a second enqueue for the same greeting a no-op.

@@ -17,3 +17,5 @@ class Greeting(Table, tablename="hello_greeting"):
     delivered = Boolean(default=False)  # set by the hello.deliver job
     delivered_at = DoublePrecision(null=True, default=None)
     events_seen = Integer(default=0)  # GreetingCreated events the listener counted
+    # The robot step that made it (``hello.greet``): a retried step finds it and adds none.
+    robot_key = Varchar(length=200, null=True, default=None)  # unique index: see migrations
