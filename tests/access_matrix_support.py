@@ -73,6 +73,8 @@ async def seed(h: AppHarness, fed: str, code: str) -> Side:
         await _seed_appeals(h, side, child["id"])
     if "routing" in tables and "appeal_id" in side.ids:
         await _seed_routing(h, side, child["id"])
+    if "robots" in tables:
+        await _seed_robots(h, side, child["id"])
     return side
 
 
@@ -240,6 +242,29 @@ async def _seed_routing(h: AppHarness, side: Side, org_id: str) -> None:
         )
     )
     side.add("offer_id", offer_id)
+
+
+async def _seed_robots(h: AppHarness, side: Side, org_id: str) -> None:
+    """A disabled rule (it must not act while the matrix runs) with its own name."""
+    actions = sorted(h.runtime.registry.robots)
+    if not actions:
+        return
+    action = "flow.stop" if "flow.stop" in actions else actions[0]
+    rule = ok(
+        await h.client.post(
+            "/api/robots/rules",
+            headers=h.admin_headers,
+            json={
+                "organization_id": org_id,
+                "name": f"{side.code}-SECRET-RULE",
+                "enabled": False,
+                "trigger": {"kind": "event", "event_type": "appeal.created"},
+                "actions": [{"action": action}],
+            },
+        )
+    )
+    side.add("rule_id", rule["id"])
+    side.markers.add(f"{side.code}-SECRET-RULE")
 
 
 # -- request bodies from the OpenAPI schema ---------------------------------------------------

@@ -112,6 +112,7 @@ def execution_view(row: dict[str, Any], rule_name: str) -> ExecutionView:
         rule_name=rule_name,
         organization_id=as_uuid(row["organization_id"]),  # type: ignore[arg-type]
         appeal_id=as_uuid(row["appeal_id"]),
+        appeal_number=row.get("appeal_number"),
         trigger=row["trigger"],
         event_type=row["event_type"],
         status=row["status"],

@@ -288,6 +288,7 @@ class ExecutionView(msgspec.Struct, kw_only=True):
     rule_name: str
     organization_id: uuid.UUID
     appeal_id: uuid.UUID | None
+    appeal_number: str | None = None
     trigger: str  # what fired it: "event:<id>", "timer:...", "schedule:..."
     event_type: str | None
     status: ExecutionStatus

@@ -260,8 +260,9 @@ async def _page(
     if matched_only:
         where += " AND e.status NOT IN ('not_matched', 'queued')"
     rows = await current().db.fetch(
-        "SELECT e.*, r.name AS rule_name FROM robot_execution e"
-        f" LEFT JOIN robot_rule r ON r.id = e.rule_id WHERE {where}"
+        "SELECT e.*, r.name AS rule_name, a.number AS appeal_number FROM robot_execution e"
+        " LEFT JOIN robot_rule r ON r.id = e.rule_id"
+        f" LEFT JOIN appeal_appeal a ON a.id = e.appeal_id WHERE {where}"
         " ORDER BY e.created_at DESC, e.id LIMIT {} OFFSET {}",
         *args,
         limit + 1,

@@ -18,6 +18,7 @@ import "./ul-appeal-view.js";
 import "./ul-login.js";
 import "./ul-offers.js";
 import "./ul-supervisor.js";
+import { seesRobots } from "./ul-robots.js";
 
 const LISTS = ["mine", "unassigned", "all"];
 
@@ -111,8 +112,9 @@ class UlApp extends HTMLElement {
       h(
         "nav",
         { class: "views" },
-        h("a", { href: `#/${this.current || "mine"}`, class: this.view === "supervisor" ? "" : "active" }, t("header.console")),
+        h("a", { href: `#/${this.current || "mine"}`, class: ["supervisor", "robots"].includes(this.view) ? "" : "active" }, t("header.console")),
         supervises() ? h("a", { href: "#/supervisor", class: this.view === "supervisor" ? "active" : "" }, t("header.supervisor")) : null,
+        seesRobots() ? h("a", { href: "#/robots", class: this.view === "robots" ? "active" : "" }, t("header.robots")) : null,
       ),
       this.connection,
       h("span", { class: "spacer" }),
@@ -182,6 +184,7 @@ class UlApp extends HTMLElement {
     if (!this.running) return;
     const [first, second] = location.hash.replace(/^#\/?/, "").split("/");
     if (first === "supervisor") return this.show("supervisor");
+    if (first === "robots") return this.show("robots");
     let list = first || this.current || "mine";
     if (list === "-") list = this.current || "mine";
     if (!LISTS.includes(list) && list !== "search" && !list.startsWith("status-")) list = "mine";
@@ -192,10 +195,10 @@ class UlApp extends HTMLElement {
   show(view, list, appealId) {
     const changedView = view !== this.view;
     this.view = view;
-    if (view === "supervisor") {
+    if (view === "supervisor" || view === "robots") {
       document.body.classList.add("view-supervisor");
       document.body.classList.remove("has-appeal");
-      replace(this.content, h("ul-supervisor"));
+      replace(this.content, h(view === "robots" ? "ul-robots" : "ul-supervisor"));
       this.appealId = null;
     } else {
       document.body.classList.remove("view-supervisor");

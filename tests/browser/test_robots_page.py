@@ -1,0 +1,113 @@
+"""The robots page in a real Chromium: a supervisor creates a rule from the form (a parameter
+error shows next to its field), dry-runs it, and reads the log after the rule fired."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Any, ClassVar, Literal
+
+import msgspec
+import pytest
+from console_support import Site, running_site, wait_for
+
+from unionline.hookspecs import hookimpl
+from unionline.registry import RobotsRegistrar
+from unionline.robots.sdk import ActionOutcome, RobotAction, RobotContext
+from unionline.settings import Settings
+
+
+class MarkParams(msgspec.Struct, forbid_unknown_fields=True):
+    priority: Literal["low", "normal", "high", "urgent"]
+    note: str
+
+
+class Mark(RobotAction[MarkParams]):
+    """Sets the appeal's priority and says why (a string and an enum: two generated inputs)."""
+
+    name = "browser.mark"
+    params = MarkParams
+    title: ClassVar[dict[str, str]] = {"ru": "Пометить обращение", "en": "Mark the appeal"}
+
+    async def run(self, ctx: RobotContext, params: MarkParams) -> ActionOutcome:
+        from unionline.appeals.actions import set_priority
+
+        if ctx.dry_run:
+            return ActionOutcome(summary=f"приоритет станет {params.priority}: {params.note}")
+        assert ctx.appeal_id is not None
+        await set_priority(None, ctx.appeal_id, params.priority)
+        return ActionOutcome(summary=f"приоритет {params.priority}: {params.note}")
+
+
+class Actions:
+    @hookimpl
+    def register_robots(self, register: RobotsRegistrar) -> None:
+        register(Mark())
+
+
+@pytest.fixture
+async def site(browser_settings: Settings) -> AsyncIterator[Site]:
+    async with running_site(browser_settings, extra_plugins={"browser.robots": Actions()}) as s:
+        yield s
+
+
+async def test_a_supervisor_creates_dry_runs_and_watches_a_rule(
+    site: Site, login: Any, shots: Any
+) -> None:
+    from playwright.async_api import expect
+
+    page = await login(site.b)
+    await page.click("nav.views a[href='#/robots']")
+    await expect(page.locator("ul-robots h2")).to_have_text("Роботы: правила автоматизации")
+    await page.click("button.new-rule")
+
+    form = page.locator("form.rule-form")
+    await form.locator("[name=name]").fill("Срочные из чата")
+    await form.locator("[name=event_type]").select_option("appeal.created")
+    step = form.locator("li.step").first
+    await step.locator("select.action-name").select_option("browser.mark")
+    await step.locator("[data-param=priority]").select_option("high")
+    await form.locator("button.save").click()  # the note is required and still empty
+    error = step.locator("[data-field='actions[0].params.note'] .field-error")
+    await expect(error).to_contain_text("note")
+    await page.screenshot(path=shots / "robots-form-error.png", full_page=True)
+    await step.locator("[data-param=note]").fill("новое обращение из чата")
+    await form.locator("button.save").click()
+
+    rule = page.locator("li.rule", has_text="Срочные из чата")
+    await expect(rule).to_be_visible()
+    await expect(rule.locator("input.rule-enabled")).to_be_checked()
+
+    # The seeded phone appeal is the organization's last appeal.created: the rule would mark it.
+    await rule.locator("button.dry-run").click()
+    panel = page.locator(".robots-panel")
+    await expect(panel.locator("h3")).to_contain_text("подошло 1 из 1")
+    await expect(panel.locator("li.dry-item.matched")).to_contain_text(
+        "приоритет станет high: новое обращение из чата"
+    )
+
+    await page.screenshot(path=shots / "robots-dry-run.png", full_page=True)
+    await site.inbound("Здравствуйте, вопрос по отпуску")
+
+    async def fired() -> bool:
+        await rule.locator("button.log").click()
+        return await panel.locator("tr.execution[data-status=done]").count() > 0
+
+    for _ in range(100):
+        if await fired():
+            break
+    row = panel.locator("tr.execution[data-status=done]").first
+    await expect(row).to_contain_text("выполнено")
+    await expect(row).to_contain_text("приоритет high: новое обращение из чата")
+    await page.screenshot(path=shots / "robots-log.png", full_page=True)
+    appeals = await site.api(
+        "GET", "/api/appeals/", params={"organization_id": site.organization_id}
+    )
+    chat = await wait_for(
+        lambda: [a for a in appeals["items"] if a["channel"] == "reference"], "the chat appeal"
+    )
+    assert chat[0]["priority"] == "high"
+
+    # English on request.
+    await page.click(".lang-switch button:has-text('EN')")
+    await expect(page.locator("ul-robots h2")).to_have_text("Robots: automation rules")
+    assert page.console_errors == [] and page.dialogs == []
