@@ -89,7 +89,7 @@ async def field_views(
     config = account.config
     views = []
     for name in config.shown():
-        rule = config.fields[name]  # type: ignore[index]
+        rule = config.fields[name]
         views.append(
             FieldView(
                 name=name,

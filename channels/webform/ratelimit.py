@@ -1,6 +1,6 @@
 """Submissions per form and client address per clock hour, counted in the database.
 
-One atomic upsert per attempt (``INSERT ... ON CONFLICT DO UPDATE ... RETURNING count``), so the
+One atomic upsert per attempt (``INSERT ... ON CONFLICT DO UPDATE ... RETURNING hits``), so the
 limit holds across any number of web processes on either engine. The address is stored only as
 a keyed hash. Rows of past hours are deleted as new hours start.
 """
@@ -33,21 +33,21 @@ async def count_attempt(
     db = current().db
     async with db.transaction():
         row = await db.fetchone(
-            "INSERT INTO webform_rate (id, key, account_id, window_start, count)"
+            "INSERT INTO webform_rate (id, key, account_id, window_start, hits)"
             " VALUES ({}, {}, {}, {}, 1)"
-            " ON CONFLICT (key) DO UPDATE SET count = webform_rate.count + 1 RETURNING count",
+            " ON CONFLICT (key) DO UPDATE SET hits = webform_rate.hits + 1 RETURNING hits",
             uuid.uuid4(),
             f"{account_id}:{client_hash(address)}:{start}",
             account_id,
             start,
         )
-        if row is not None and int(row["count"]) == 1:  # the first attempt of a new hour
+        if row is not None and int(row["hits"]) == 1:  # the first attempt of a new hour
             await db.execute(
                 "DELETE FROM webform_rate WHERE account_id = {} AND window_start < {}",
                 account_id,
                 start,
             )
-    if row is not None and int(row["count"]) > limit:
+    if row is not None and int(row["hits"]) > limit:
         retry_after = max(1, int(start + WINDOW - now))
         raise TooManyRequestsException(
             f"too many submissions from this address; try again in {retry_after} s",

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeAlias
 
 from litestar import Request, Response, get, post, route
 from litestar.datastructures import CacheControlHeader
@@ -31,7 +31,7 @@ from unionline.channels.webform.texts import lang_of
 from unionline.errors import Forbidden, NotFound, ServiceError
 from unionline.web import http_error, service_error
 
-Account = ChannelAccount[FormConfig, FormSecrets]
+Account: TypeAlias = ChannelAccount[FormConfig, FormSecrets]
 # Whole request bodies, file included; the file's own limit (413 naming "file") is lower.
 MAX_BODY = 64 * 1024 * 1024
 WIDGET_CACHE = CacheControlHeader(public=True, max_age=300)
@@ -65,7 +65,7 @@ def cors_headers(request: Request[Any, Any, Any], account: Account) -> dict[str,
 def _answer(request: Request[Any, Any, Any], exc: Exception, cors: dict[str, str]) -> Response[Any]:
     response = (
         service_error(request, exc) if isinstance(exc, ServiceError) else http_error(request, exc)
-    )  # type: ignore[arg-type]
+    )
     response.headers.update(cors)
     return response
 

@@ -14,7 +14,7 @@ import re
 import time
 import unicodedata
 import uuid
-from typing import Any
+from typing import Any, TypeAlias
 
 import msgspec
 from litestar import Request
@@ -34,7 +34,7 @@ from unionline.channels.webform.texts import LABELS, lang_of, pick, text
 from unionline.errors import Conflict, Invalid, ServiceError
 
 log = logging.getLogger("unionline.channels.webform")
-Account = ChannelAccount[FormConfig, FormSecrets]
+Account: TypeAlias = ChannelAccount[FormConfig, FormSecrets]
 SUBMISSION_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 MAX_VALUE = 50_000  # any single value; longer ones are not from this form
 
@@ -151,7 +151,7 @@ class _Problems:
         if self.found:
             first = next(iter(self.found))
             labels = {
-                f: pick(self.config.fields[f].label, self.lang, LABELS[self.lang][f])  # type: ignore[index]
+                f: pick(self.config.fields[f].label, self.lang, LABELS[self.lang][f])
                 for f in self.found
                 if f in self.config.fields
             }
@@ -197,7 +197,7 @@ async def check(account: Account, values: dict[str, str], upload: Upload | None)
             values.get("text", ""), config.max_text_length, "text", problems, lines=True
         )
     for name in ("name", "phone", "email", "text", "topic", "organization"):
-        rule = shown.get(name)  # type: ignore[call-overload]
+        rule = shown.get(name)
         if rule is not None and rule.required and not values.get(name, "").strip():
             problems.add(name, "required")
     _contacts(clean, problems)
@@ -334,7 +334,7 @@ def _message(account: Account, clean: Clean) -> InboundMessage:
     data: dict[str, Any] = {"form": form, "lang": clean.lang}
     if topic is not None:
         data["subject"] = topic  # the console shows it above the message
-    files = ()
+    files: tuple[Attachment, ...] = ()
     if clean.file is not None:
         files = (
             Attachment(

@@ -25,4 +25,4 @@ class RateWindow(Table, tablename="webform_rate"):
     key = Varchar(length=200, unique=True)  # "<account id>:<client hash>:<window start>"
     account_id = UUID(index=True)
     window_start = BigInt(index=True)  # unix time of the hour's start
-    count = Integer(default=0)
+    hits = Integer(default=0)  # submissions counted in this window

@@ -7,7 +7,7 @@ from piccolo.columns.column_types import Varchar
 from piccolo.columns.defaults.uuid import UUID4
 from piccolo.columns.indexes import IndexMethod
 
-ID = "2026-11-28T04:14:48:091353"
+ID = "2026-11-28T04:33:43:964423"
 VERSION = "1.38.0"
 DESCRIPTION = "Webform submissions and per-address rate windows"
 
@@ -29,27 +29,6 @@ async def forwards():
         tablename="webform_submission",
         schema=None,
         columns=None,
-    )
-
-    manager.add_column(
-        table_class_name="RateWindow",
-        tablename="webform_rate",
-        column_name="count",
-        db_column_name="count",
-        column_class_name="Integer",
-        column_class=Integer,
-        params={
-            "default": 0,
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
     )
 
     manager.add_column(
@@ -129,6 +108,27 @@ async def forwards():
             "primary_key": False,
             "unique": False,
             "index": True,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="RateWindow",
+        tablename="webform_rate",
+        column_name="hits",
+        db_column_name="hits",
+        column_class_name="Integer",
+        column_class=Integer,
+        params={
+            "default": 0,
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
             "index_method": IndexMethod.btree,
             "choices": None,
             "db_column_name": None,
