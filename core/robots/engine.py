@@ -69,7 +69,7 @@ async def on_event(event: Event) -> None:
         if robot_made and not rules.listens_to_robots(row):
             continue
         fire = Fire(
-            rule_id=rules.as_uuid(row["id"]),  # type: ignore[arg-type]
+            rule_id=rules.as_uuid(row["id"]),
             trigger=f"event:{event.id}",
             event_id=event.id,
             appeal_id=getattr(event, "appeal_id", None),
@@ -120,7 +120,7 @@ async def fire(payload: Fire, *, last_attempt: bool = True) -> str:
 def _org(event: Event | None, rule: dict[str, Any]) -> uuid.UUID:
     if event is not None and event.organization_id is not None:
         return event.organization_id
-    return rules.as_uuid(rule["organization_id"])  # type: ignore[return-value]
+    return rules.as_uuid(rule["organization_id"])
 
 
 async def start(
@@ -196,10 +196,10 @@ async def _block(
     await publish(
         RuleBlocked(
             organization_id=appeal["organization_id"],
-            cause=robot_cause(rules.as_uuid(rule["id"])),  # type: ignore[arg-type]
-            rule_id=rules.as_uuid(rule["id"]),  # type: ignore[arg-type]
+            cause=robot_cause(rules.as_uuid(rule["id"])),
+            rule_id=rules.as_uuid(rule["id"]),
             rule_name=rule["name"],
-            execution_id=rules.as_uuid(row["id"]),  # type: ignore[arg-type]
+            execution_id=rules.as_uuid(row["id"]),
             appeal_id=appeal["id"],
             limit=limit,
         )
@@ -238,7 +238,7 @@ async def run_steps(
             execution_id = rules.as_uuid(row["id"])
             await enqueue(
                 RESUME_JOB,
-                Resume(execution_id=execution_id, step=n + 1),  # type: ignore[arg-type]
+                Resume(execution_id=execution_id, step=n + 1),
                 key=f"{RESUME_JOB}:{execution_id}:{n + 1}",
                 delay=delay,
             )
@@ -304,9 +304,9 @@ def context(
     dry_run: bool,
 ) -> RobotContext:
     return RobotContext(
-        rule_id=rules.as_uuid(rule["id"]),  # type: ignore[arg-type]
-        organization_id=rules.as_uuid(rule["organization_id"]),  # type: ignore[arg-type]
-        execution_id=rules.as_uuid(row["id"]) if row else uuid.uuid4(),  # type: ignore[arg-type]
+        rule_id=rules.as_uuid(rule["id"]),
+        organization_id=rules.as_uuid(rule["organization_id"]),
+        execution_id=rules.as_uuid(row["id"]) if row else uuid.uuid4(),
         step=n,
         appeal_id=appeal["id"] if appeal else None,
         member_id=appeal["member_id"] if appeal else None,
@@ -359,10 +359,10 @@ async def _record(
                         if appeal
                         else rules.as_uuid(row["organization_id"])
                     ),
-                    cause=robot_cause(rules.as_uuid(rule["id"])),  # type: ignore[arg-type]
-                    rule_id=rules.as_uuid(rule["id"]),  # type: ignore[arg-type]
+                    cause=robot_cause(rules.as_uuid(rule["id"])),
+                    rule_id=rules.as_uuid(rule["id"]),
                     rule_name=rule["name"],
-                    execution_id=rules.as_uuid(row["id"]),  # type: ignore[arg-type]
+                    execution_id=rules.as_uuid(row["id"]),
                     appeal_id=appeal["id"] if appeal else None,
                     status=status,
                     summaries=[r.summary for r in records],
@@ -383,7 +383,7 @@ async def resume(payload: Resume, *, last_attempt: bool = True) -> str:
         row = await db.fetchone("SELECT * FROM robot_execution WHERE id = {}", payload.execution_id)
         if row is None or row["status"] != "running" or int(row["next_step"]) != payload.step:
             return "stale"  # resumed already (or the execution is gone)
-    rule = await rules.load(rules.as_uuid(row["rule_id"]))  # type: ignore[arg-type]
+    rule = await rules.load(rules.as_uuid(row["rule_id"]))
     if rule is None or not rule["enabled"]:
         await finish(row["id"], "stopped", "the rule was disabled or deleted while it waited")
         return "stopped"

@@ -101,7 +101,7 @@ async def sweep(at: float | None = None) -> int:
     queued = 0
     for row in rows:
         try:
-            queued += await sweep_rule(rules.as_uuid(row["id"]), at)  # type: ignore[arg-type]
+            queued += await sweep_rule(rules.as_uuid(row["id"]), at)
         except Exception:
             log.exception("robots sweep: rule %s failed", row["id"])
     return queued
@@ -154,7 +154,7 @@ async def _timers(
         due = value.timestamp() + offset
         appeal_id = store.as_uuid(row["id"])
         fire = Fire(
-            rule_id=rules.as_uuid(rule["id"]),  # type: ignore[arg-type]
+            rule_id=rules.as_uuid(rule["id"]),
             trigger=f"timer:{appeal_id}:{due:.6f}",
             appeal_id=appeal_id,
         )

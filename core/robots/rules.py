@@ -50,16 +50,16 @@ def encode_definition(rule: RuleDefinition) -> str:
 def view(row: dict[str, Any]) -> RuleView:
     rule = definition(row)
     return RuleView(
-        id=as_uuid(row["id"]),  # type: ignore[arg-type]
-        organization_id=as_uuid(row["organization_id"]),  # type: ignore[arg-type]
+        id=as_uuid(row["id"]),
+        organization_id=as_uuid(row["organization_id"]),
         name=row["name"],
         description=row["description"] or "",
         enabled=bool(row["enabled"]),
         trigger=rule.trigger,
         conditions=rule.conditions,
         actions=rule.actions,
-        created_at=moment(row["created_at"]),  # type: ignore[arg-type]
-        updated_at=moment(row["updated_at"]),  # type: ignore[arg-type]
+        created_at=moment(row["created_at"]),
+        updated_at=moment(row["updated_at"]),
         created_by=as_uuid(row["created_by"]),
         last_fired_at=moment(row["last_fired_at"]),
         last_blocked_at=moment(row["last_blocked_at"]),
@@ -107,10 +107,10 @@ def listens_to_robots(row: dict[str, Any]) -> bool:
 def execution_view(row: dict[str, Any], rule_name: str) -> ExecutionView:
     steps = msgspec.convert(_json(row["steps"]) or [], list[StepRecord])
     return ExecutionView(
-        id=as_uuid(row["id"]),  # type: ignore[arg-type]
-        rule_id=as_uuid(row["rule_id"]),  # type: ignore[arg-type]
+        id=as_uuid(row["id"]),
+        rule_id=as_uuid(row["rule_id"]),
         rule_name=rule_name,
-        organization_id=as_uuid(row["organization_id"]),  # type: ignore[arg-type]
+        organization_id=as_uuid(row["organization_id"]),
         appeal_id=as_uuid(row["appeal_id"]),
         appeal_number=row.get("appeal_number"),
         trigger=row["trigger"],
@@ -118,6 +118,6 @@ def execution_view(row: dict[str, Any], rule_name: str) -> ExecutionView:
         status=row["status"],
         reason=row["reason"] or "",
         steps=steps,
-        created_at=moment(row["created_at"]),  # type: ignore[arg-type]
+        created_at=moment(row["created_at"]),
         finished_at=moment(row["finished_at"]),
     )

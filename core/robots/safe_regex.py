@@ -72,7 +72,7 @@ def search(pattern: str, text: str, ignore_case: bool = False) -> bool:
 class _Builder:
     def __init__(self, flags: int) -> None:
         self.flags = flags
-        self.ops: list[list[Any] | tuple[Any, ...]] = []
+        self.ops: list[Any] = []
 
     def add(self, op: list[Any] | tuple[Any, ...]) -> int:
         if len(self.ops) >= MAX_PROGRAM:

@@ -106,7 +106,7 @@ async def _scoped(actor: Actor, permission: str, rule_id: uuid.UUID) -> dict[str
     ):
         raise NotFound(f"rule {rule_id} does not exist", field="rule_id")
     if permission != READ:
-        await _require(actor, permission, rules.as_uuid(row["organization_id"]), "rule_id")  # type: ignore[arg-type]
+        await _require(actor, permission, rules.as_uuid(row["organization_id"]), "rule_id")
     return row
 
 
