@@ -7,8 +7,16 @@ robots engine's plugin with ``register_robots``, like any plugin's.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from unionline.hookspecs import hookimpl
-from unionline.registry import EventsRegistrar, JobsRegistrar, RoutesRegistrar, SettingsRegistrar
+from unionline.registry import (
+    ConsoleAssetsRegistrar,
+    EventsRegistrar,
+    JobsRegistrar,
+    RoutesRegistrar,
+    SettingsRegistrar,
+)
 
 
 @hookimpl
@@ -38,3 +46,8 @@ def register_routes(register: RoutesRegistrar) -> None:
     from unionline.robots.templates import RuleTemplatesController
 
     register(RuleTemplatesController)
+
+
+@hookimpl
+def register_console_assets(register: ConsoleAssetsRegistrar) -> None:
+    register(Path(__file__).parent / "static")  # the operators.notify toast

@@ -8,6 +8,7 @@ import { duration, time } from "../js/format.js";
 import { t } from "../js/i18n.js";
 import { presenceOfAll, routingStats } from "../js/routing.js";
 import { ACTIVE, can, on, operatorName, store } from "../js/store.js";
+import "./ul-satisfaction.js";
 
 const THROTTLE = 3000;
 
@@ -69,6 +70,7 @@ class UlSupervisor extends HTMLElement {
         h("h2", {}, t("sup.queues")),
         this.queueTable(s.queues),
         h("p", { class: "muted" }, t("sup.updated", { time: time(this.at) })),
+        can("satisfaction.read") ? h("ul-satisfaction-report") : null,
       ),
     );
   }

@@ -1,0 +1,29 @@
+// Strings of the satisfaction report (supervisor view), merged into the console's dictionaries.
+
+import { DICTIONARIES } from "./i18n.js";
+
+Object.assign(DICTIONARIES.ru, {
+  "sat.title": "Удовлетворённость по операторам",
+  "sat.period": "Период",
+  "sat.days": "{n} дн.",
+  "sat.operator": "Оператор",
+  "sat.asked": "Опросов",
+  "sat.member": "Оценка членов профсоюза",
+  "sat.supervisor": "Оценка руководителя",
+  "sat.count": "{avg} ({n})",
+  "sat.none": "Оценок за период нет",
+  "sat.unassigned": "Без оператора",
+});
+
+Object.assign(DICTIONARIES.en, {
+  "sat.title": "Satisfaction per operator",
+  "sat.period": "Period",
+  "sat.days": "{n} d",
+  "sat.operator": "Operator",
+  "sat.asked": "Surveys",
+  "sat.member": "Members' rating",
+  "sat.supervisor": "Supervisor's rating",
+  "sat.count": "{avg} ({n})",
+  "sat.none": "No ratings in the period",
+  "sat.unassigned": "No operator",
+});
