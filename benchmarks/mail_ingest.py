@@ -89,7 +89,8 @@ async def ingest(raws: list[bytes]) -> float:
         tempfile.TemporaryDirectory() as tmp,
         fresh_database(Path(tmp), postgres_server_url()) as url,
     ):
-        settings = _settings(make_settings(url, plugins=["mail"]), Path(tmp) / "files")
+        base = make_settings(url, plugins=["mail"], jobs={"poll_interval": 1.0})
+        settings = _settings(base, Path(tmp) / "files")
         async with running_app(settings, migrate=True) as h:
             org = await h.client.post(
                 "/api/organizations/",
