@@ -17,6 +17,8 @@ class RobotsSettings(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     schedule_batch: Annotated[int, msgspec.Meta(ge=1, le=100_000)] = 1000
     # After downtime, missed schedule slots older than this are skipped (the latest fires).
     schedule_catch_up_minutes: Annotated[int, msgspec.Meta(ge=1, le=525_600)] = 1440
+    # Finished entries of the rules log older than this are deleted by the sweep.
+    log_retention_days: Annotated[float, msgspec.Meta(ge=1, le=36_500)] = 90
 
 
 def robots_settings() -> RobotsSettings:

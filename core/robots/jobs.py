@@ -28,6 +28,9 @@ from unionline.runtime import current, enqueue
 
 log = logging.getLogger("unionline.robots")
 SWEEP_JOB = "robots.sweep"
+# Timers are swept up to this many seconds ago: an appeal's time is stamped before its
+# transaction commits, so a sweep must not pass a moment a slow commit may still fill in.
+COMMIT_LAG = 10.0
 
 # Each timer field as SQL over ``appeal_appeal a``; the extra condition ends the timer once
 # what it waits for has happened (the first response was given, the appeal was resolved).
@@ -104,7 +107,19 @@ async def sweep(at: float | None = None) -> int:
             queued += await sweep_rule(rules.as_uuid(row["id"]), at)
         except Exception:
             log.exception("robots sweep: rule %s failed", row["id"])
+    await purge_log(at)
     return queued
+
+
+async def purge_log(at: float) -> None:
+    """Forget finished executions past ``log_retention_days``. Timers stay fired: the sweep
+    never looks before a rule's ``checked_until`` again, whatever the log still holds."""
+    days = robots_settings().log_retention_days
+    await current().db.execute(
+        "DELETE FROM robot_execution WHERE created_at < {}"
+        " AND status NOT IN ('queued', 'running', 'waiting')",
+        at - days * 86400,
+    )
 
 
 async def sweep_rule(rule_id: uuid.UUID, at: float) -> int:
@@ -119,7 +134,9 @@ async def sweep_rule(rule_id: uuid.UUID, at: float) -> int:
             return 0
         trigger = rules.definition(rule).trigger
         if isinstance(trigger, TimerTrigger):
-            queued, checked = await _timers(rule, trigger, since, at)
+            if at - COMMIT_LAG <= since:
+                return 0
+            queued, checked = await _timers(rule, trigger, since, at - COMMIT_LAG)
         elif isinstance(trigger, ScheduleTrigger):
             queued, checked = await _schedule(rule, trigger, since, at), at
         else:

@@ -212,9 +212,19 @@ async def set_enabled(actor: Actor, rule_id: uuid.UUID, enabled: bool) -> RuleVi
 
 
 async def delete_rule(actor: Actor, rule_id: uuid.UUID) -> None:
-    """Delete the rule; its rules log stays (executions name the rule by id)."""
+    """Delete the rule; its rules log stays (executions name the rule by id), and what it had
+    queued or left waiting is stopped."""
     await _scoped(actor, MANAGE, rule_id)
-    await current().db.execute("DELETE FROM robot_rule WHERE id = {}", rule_id)
+    db = current().db
+    async with db.transaction():
+        await db.execute("DELETE FROM robot_rule WHERE id = {}", rule_id)
+        await db.execute(
+            "UPDATE robot_execution SET status = 'stopped', reason = {}, finished_at = {}"
+            " WHERE rule_id = {} AND status IN ('queued', 'waiting')",
+            "the rule was deleted",
+            engine.now(),
+            rule_id,
+        )
 
 
 # -- actions --------------------------------------------------------------------------------

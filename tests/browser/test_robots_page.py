@@ -107,6 +107,15 @@ async def test_a_supervisor_creates_dry_runs_and_watches_a_rule(
     )
     assert chat[0]["priority"] == "high"
 
+    # A ready template fills the form (here its name and its first action).
+    templates = await site.api("GET", "/api/robots/templates")
+    first = templates[0]
+    await page.locator("select.from-template").select_option(first["key"])
+    await expect(page.locator("form.rule-form [name=name]")).to_have_value(first["title"]["ru"])
+    await expect(page.locator("form.rule-form li.step select.action-name").first).to_have_value(
+        first["definition"]["actions"][0]["action"]
+    )
+
     # English on request.
     await page.click(".lang-switch button:has-text('EN')")
     await expect(page.locator("ul-robots h2")).to_have_text("Robots: automation rules")

@@ -25,6 +25,7 @@ from unionline.testing import AppHarness
 from unionline.testing.support import running_app
 
 CREATED = {"kind": "event", "event_type": "appeal.created"}
+NOTE_ACTION = {"action": "test.note", "params": {"text": "заметка"}}
 
 
 @pytest.fixture
@@ -220,3 +221,45 @@ async def test_disabled_rules_do_not_fire(h: AppHarness) -> None:
     await h.settle()
     assert await timeline_kinds(appeal, "note") == []
     assert [r["body"] for r in await timeline_kinds(second, "note")] == ["нет"]
+
+
+async def test_deleting_a_rule_stops_what_it_left_waiting(h: AppHarness) -> None:
+    org = await make_org(h, "X")
+    rule = await create_rule(
+        h,
+        org,
+        trigger=CREATED,
+        actions=[
+            {"action": "test.wait", "params": {"seconds": 3600}},
+            {"action": "test.note", "params": {"text": "через час"}},
+        ],
+    )
+    appeal = await make_appeal(org)
+    await h.settle()
+    [row] = await executions(rule["id"])
+    assert row["status"] == "waiting"
+    r = await h.client.delete(f"/api/robots/rules/{rule['id']}", headers=h.admin_headers)
+    assert r.status_code == 204
+    [row] = await executions(rule["id"])
+    assert row["status"] == "stopped" and row["reason"] == "the rule was deleted"
+    resumed = await engine.resume(engine.Resume(execution_id=row["id"], step=1))
+    assert resumed == "stale"
+    assert await timeline_kinds(appeal, "note") == []
+
+
+async def test_old_finished_log_entries_are_purged(h: AppHarness) -> None:
+    from unionline.robots import jobs
+
+    org = await make_org(h, "O")
+    rule = await create_rule(h, org, trigger=CREATED, actions=[NOTE_ACTION])
+    await make_appeal(org)
+    await make_appeal(org)
+    await h.settle()
+    first, second = await executions(rule["id"])
+    await h.runtime.db.execute(
+        "UPDATE robot_execution SET created_at = {} WHERE id = {}",
+        time.time() - 91 * 86400,
+        first["id"],
+    )
+    await jobs.purge_log(time.time())
+    assert [r["id"] for r in await executions(rule["id"])] == [second["id"]]

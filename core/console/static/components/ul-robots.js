@@ -69,7 +69,8 @@ class UlRobots extends HTMLElement {
         get("/api/robots/event-types"),
         get("/api/organizations/"),
       ]);
-      Object.assign(this, { rules, actions, eventTypes, organizations, error: null });
+      const templates = await get("/api/robots/templates").catch(() => []);
+      Object.assign(this, { rules, actions, eventTypes, organizations, templates, error: null });
     } catch (error) {
       this.error = error.message;
     }
@@ -88,6 +89,22 @@ class UlRobots extends HTMLElement {
         { class: "robots-head" },
         h("h2", {}, t("robots.title")),
         this.manages ? h("button", { type: "button", class: "primary new-rule", onclick: () => this.edit(null) }, t("robots.new")) : null,
+        this.manages && (this.templates || []).length
+          ? h(
+              "select",
+              {
+                class: "from-template",
+                "aria-label": t("robots.from_template"),
+                onchange: (e) => {
+                  const chosen = this.templates.find((x) => x.key === e.target.value);
+                  e.target.value = "";
+                  if (chosen) this.edit(null, chosen);
+                },
+              },
+              h("option", { value: "" }, t("robots.from_template")),
+              this.templates.map((x) => h("option", { value: x.key }, x.title[lang()] || x.title.ru)),
+            )
+          : null,
         h("button", { type: "button", class: "all-log", onclick: () => this.showLog(null) }, t("robots.log_all")),
       ),
       h("div", { class: "robots-body" }, this.ruleList(), this.panel),
@@ -229,11 +246,14 @@ class UlRobots extends HTMLElement {
 
   // -- the form --------------------------------------------------------------------------------
 
-  edit(rule) {
+  edit(rule, template) {
     this.editing = rule;
     const organizations = this.organizations || [];
-    const trigger = rule ? rule.trigger : { kind: "event", event_type: "appeal.created" };
-    this.steps = rule ? rule.actions.map((a) => ({ ...a })) : [];
+    const source = rule || (template && template.definition);
+    const trigger = source ? source.trigger : { kind: "event", event_type: "appeal.created" };
+    this.steps = source ? source.actions.map((a) => ({ ...a })) : [];
+    const name = rule ? rule.name : template ? template.title[lang()] || template.title.ru : "";
+    const description = rule ? rule.description : template ? template.description[lang()] || template.description.ru : "";
     this.form = h("form", { class: "rule-form", novalidate: true, onsubmit: (e) => this.save(e) });
     const field = (name, label, control) => h("label", { class: "field", dataset: { field: name } }, h("span", {}, label), control, h("span", { class: "field-error", role: "alert" }));
     this.inputs = {
@@ -242,14 +262,14 @@ class UlRobots extends HTMLElement {
         { name: "organization_id", disabled: Boolean(rule) },
         organizations.map((o) => h("option", { value: o.id, selected: rule ? o.id === rule.organization_id : false }, `${"  ".repeat(o.depth)}${o.name}`)),
       ),
-      name: h("input", { name: "name", value: rule ? rule.name : "", required: true }),
-      description: h("input", { name: "description", value: rule ? rule.description : "" }),
+      name: h("input", { name: "name", value: name, required: true }),
+      description: h("input", { name: "description", value: description }),
       kind: h(
         "select",
         { name: "trigger_kind", onchange: () => this.renderTrigger({ kind: this.inputs.kind.value }) },
         ["event", "schedule", "timer"].map((k) => h("option", { value: k, selected: trigger.kind === k }, t(`robots.trigger.${k}`))),
       ),
-      conditions: h("textarea", { name: "conditions", rows: 5, placeholder: t("robots.conditions_hint"), value: rule && rule.conditions ? JSON.stringify(rule.conditions, null, 2) : "" }),
+      conditions: h("textarea", { name: "conditions", rows: 5, placeholder: t("robots.conditions_hint"), value: source && source.conditions ? JSON.stringify(source.conditions, null, 2) : "" }),
     };
     this.triggerBox = h("div", { class: "trigger-box" });
     this.stepsBox = h("ol", { class: "steps-editor" });
