@@ -95,3 +95,45 @@ async def test_acknowledgement_skips_appeals_operators_log_by_hand(env) -> None:
     assert r.status_code == 201, r.text
     await h.settle()
     assert sent_texts(env) == []
+
+
+async def test_timer_templates_remind_close_and_escalate(env) -> None:
+    from appeals_support import FakeClock
+
+    from unionline.appeals import clock
+    from unionline.appeals.actions import set_status
+    from unionline.robots import jobs
+
+    h = env.harness
+    fake = FakeClock()
+    with clock.use_clock(fake):
+        for key in ("waiting_reminder", "close_resolved", "sla_escalation"):
+            await save(env, key)
+        boss, _ = await h.create_operator("boss", "supervisor", env.account.organization_id)
+        waiting = (await member_writes(env, "Нужна справка о стаже", sender="1"))["appeal_id"]
+        resolved = (await member_writes(env, "Спасибо, вопрос снят", sender="2"))["appeal_id"]
+        late = (await member_writes(env, "Когда будет ответ?", sender="3"))["appeal_id"]
+        await set_status(None, uuid.UUID(str(waiting)), "waiting")
+        await set_status(None, uuid.UUID(str(resolved)), "resolved")
+        fake.advance(days=2)
+        await jobs.sweep()
+        await h.settle()
+        assert sent_texts(env) == []  # nothing is due yet
+        fake.advance(days=6)  # past 3 days waiting, 7 days resolved, 40 business hours
+        await jobs.sweep()
+        await h.settle()
+
+    async def appeal(ident: Any) -> dict[str, Any]:
+        return await env.db.fetchone("SELECT * FROM appeal_appeal WHERE id = {}", ident)
+
+    [reminder] = sent_texts(env)
+    assert "Напоминаем: по обращению" in reminder and (await appeal(waiting))["number"] in reminder
+    assert (await appeal(resolved))["status"] == "closed"
+    overdue = await appeal(late)
+    assert overdue["priority"] == "urgent" and "просрочено" in str(overdue["tags"])
+    notices = [
+        h.runtime.events.decode(e)
+        for e in await h.runtime.events.read_after(0, limit=10_000)
+        if e.type == "robots.operators_notified"
+    ]
+    assert any(n.appeal_id == uuid.UUID(str(late)) and boss in n.operator_ids for n in notices)
