@@ -309,7 +309,7 @@ def context(
         execution_id=rules.as_uuid(row["id"]) if row else uuid.uuid4(),
         step=n,
         appeal_id=appeal["id"] if appeal else None,
-        member_id=appeal["member_id"] if appeal else None,
+        member_id=appeal["member_id"] if appeal else getattr(event, "member_id", None),
         event_type=event_type_name(type(event)) if event is not None else None,
         event=msgspec.to_builtins(event) if event is not None else {},
         dry_run=dry_run,

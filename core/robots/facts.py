@@ -24,10 +24,11 @@ async def gather(
     event: Event | None,
     now: datetime,
 ) -> Facts:
-    if appeal is None:
+    if appeal is None:  # a schedule, or an event about no appeal (a member's, a plugin's)
         return Facts(
             organization_id=organization_id,
             organization_path=tuple(await ancestors(organization_id)),
+            member=await member_fields(getattr(event, "member_id", None)),
             in_business_hours=await _working(None, now),
         )
     return Facts(

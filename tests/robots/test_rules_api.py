@@ -224,3 +224,25 @@ async def test_log_of_all_rules(h: AppHarness) -> None:
         "number"
     ]
     assert page["items"][0]["appeal_number"] == number
+
+
+async def test_member_events_see_the_members_fields(h: AppHarness) -> None:
+    """A rule on an event about a member (no appeal) checks the member's own fields."""
+    org = await make_org(h, "MB")
+    await make_appeal(org)  # creates the member: a member.created event
+    await h.settle()
+
+    async def matched(value: str) -> int:
+        body = {
+            "organization_id": str(org),
+            "trigger": {"kind": "event", "event_type": "member.created"},
+            "conditions": {"kind": "member", "field": "status", "value": value},
+            "actions": [{"action": "test.wait", "params": {"seconds": 1}}],
+        }
+        r = await h.client.post("/api/robots/dry-run", json=body, headers=h.admin_headers)
+        assert r.status_code == 200, r.text
+        assert r.json()["considered"] == 1
+        return r.json()["matched"]
+
+    assert await matched("applicant") == 1
+    assert await matched("member") == 0
