@@ -137,3 +137,23 @@ async def test_timer_templates_remind_close_and_escalate(env) -> None:
         if e.type == "robots.operators_notified"
     ]
     assert any(n.appeal_id == uuid.UUID(str(late)) and boss in n.operator_ids for n in notices)
+
+
+async def test_off_hours_reply_only_outside_working_hours(env) -> None:
+    from datetime import UTC, datetime
+
+    from appeals_support import FakeClock
+
+    from unionline.appeals import clock
+
+    h = env.harness
+    await save(env, "off_hours")
+    with clock.use_clock(FakeClock(datetime(2026, 3, 4, 8, 0, tzinfo=UTC))):  # Wed 11:00 MSK
+        await member_writes(env, "Вопрос в рабочее время", sender="1")
+        await h.settle()
+    assert sent_texts(env) == []
+    with clock.use_clock(FakeClock(datetime(2026, 3, 7, 8, 0, tzinfo=UTC))):  # Saturday
+        await member_writes(env, "Вопрос в субботу", sender="2")
+        await h.settle()
+    [reply] = sent_texts(env)
+    assert reply.startswith("[ППО] Сейчас нерабочее время. Ваше обращение PPO-")
