@@ -70,9 +70,19 @@ def _text(text: str) -> str:
 
 
 async def add_reply(
-    actor: Actor | None, appeal_id: uuid.UUID, text: str, attachments: Sequence[Any] = ()
+    actor: Actor | None,
+    appeal_id: uuid.UUID,
+    text: str,
+    attachments: Sequence[Any] = (),
+    *,
+    acknowledgement: bool = False,
 ) -> TimelineEntryView:
-    """Queue an outbound message to the member on the channel they last wrote from."""
+    """Queue an outbound message to the member on the channel they last wrote from.
+
+    ``acknowledgement`` marks a channel's automatic "we received it" message: it is sent and
+    shown like any reply but is no response — the SLA's first response and the appeal's
+    status stay as they were.
+    """
     text = _text(text)
     files = msgspec.to_builtins(list(attachments))
     async with current().db.transaction():
@@ -91,8 +101,11 @@ async def add_reply(
         )
         text = _text(draft.text)
         moment = clock.now()
-        row = await _touch(row, first_responded_at=row["first_responded_at"] or moment)
-        if row["status"] == "new":
+        if acknowledgement:
+            row = await _touch(row)
+        else:
+            row = await _touch(row, first_responded_at=row["first_responded_at"] or moment)
+        if row["status"] == "new" and not acknowledgement:
             row, _ = await lifecycle.change(row, "open", author_id=author(actor), reason="reply")
         entry = await history.add(
             row,

@@ -98,11 +98,11 @@ async def _brief(where: str, *args: Any) -> AppealBrief | None:
 
 
 async def automatic_reply(appeal_id: uuid.UUID, text: str) -> int:
-    """Queue a message to the member written by the system (an acknowledgement), in the
-    caller's transaction; returns its timeline entry id."""
+    """Queue an automatic acknowledgement to the member, in the caller's transaction (it is
+    no response: SLA and status stay as they were); returns its timeline entry id."""
     from unionline.appeals.services import add_reply
 
-    entry = await add_reply(None, appeal_id, text)
+    entry = await add_reply(None, appeal_id, text, acknowledgement=True)
     return entry.id
 
 

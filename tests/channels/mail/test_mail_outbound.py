@@ -114,6 +114,10 @@ async def test_acknowledgement_once_a_day_and_never_to_an_auto_reply(unionline_a
     assert ack.message["Auto-Submitted"] == "auto-replied"
     assert number in ack.message["Subject"] and number in ack.text
     assert "зарегистрировано" in ack.text
+    appeal = await h.runtime.db.fetchone(
+        "SELECT status, first_responded_at FROM appeal_appeal WHERE id = {}", first.appeal_id
+    )
+    assert appeal["status"] == "new" and appeal["first_responded_at"] is None  # no response
 
     second = await ingest_raw(
         account_id, member_mail("Другая тема", "Ещё одно обращение"), source="test"
@@ -197,6 +201,23 @@ async def test_connection_is_reused_and_4xx_retried_5xx_failed(unionline_app, si
     row = await h.runtime.db.fetchone("SELECT data FROM appeal_timeline WHERE id = {}", entry_id)
     assert "550" in str(row["data"])
     assert len(sink.received) == 3
+
+
+async def test_acknowledgement_in_english_or_the_mailbox_text(unionline_app, sink):
+    h = unionline_app
+    account_id, _ = await create_mailbox(
+        h, mailbox_config(sink.port, auto_ack=True, ack_language="en")
+    )
+    first = await ingest_raw(account_id, member_mail(), source="test")
+    [entry] = [e for e in await timeline(h, first.appeal_id) if e["kind"] == "message_out"]
+    number = await number_of(h, first.appeal_id)
+    assert f"registered it under the number {number}" in entry["body"]
+    config = mailbox_config(sink.port, auto_ack=True, ack_text="Принято: {number}.")
+    config["address"] = "ppo2@union.example"
+    other_id, _ = await create_mailbox(h, config, code="PPO2")
+    second = await ingest_raw(other_id, member_mail(to="ppo2@union.example"), source="test")
+    [entry] = [e for e in await timeline(h, second.appeal_id) if e["kind"] == "message_out"]
+    assert entry["body"] == f"Принято: {await number_of(h, second.appeal_id)}."
 
 
 async def test_mailbox_without_smtp_fails_visibly(unionline_app):
