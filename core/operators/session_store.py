@@ -111,6 +111,21 @@ class RotatingSessionBackend(ServerSideSessionBackend):
             return str(scope[NEW_SESSION])
         return super().get_session_id(connection)
 
+    async def store_in_message(
+        self, scope_session: Any, message: Any, connection: ASGIConnection[Any, Any, Any, Any]
+    ) -> None:
+        # A request that came without a session and leaves without one (a provider's webhook,
+        # an API token call, a health check) gets no session row and no cookie: otherwise every
+        # webhook would write a row on its hot path and the table would grow with each update.
+        scope: Any = connection.scope
+        if (
+            scope_session == {}
+            and not scope.get(NEW_SESSION)
+            and not connection.cookies.get(self.config.key)
+        ):
+            return
+        await super().store_in_message(scope_session, message, connection)
+
 
 @dataclass
 class OperatorSessionConfig(ServerSideSessionConfig):
