@@ -27,11 +27,17 @@ async def test_report_in_the_supervisor_view(site: Site, login: Any, shots: Any)
     await site.api("POST", f"/api/appeals/{appeal}/status", json={"status": "resolved"})
     await wait_for(lambda: any("от 1 до 5" in s.text for s in site.sent()), "the survey question")
     await site.inbound("5")
-    await site.api(
-        "PUT", f"/api/satisfaction/appeals/{appeal}/supervisor-rating", json={"rating": 4}
-    )
 
+    # The supervisor opens the appeal: the member's 5 is beside the card; they add their 4.
     page = await login(site.b)
+    await page.evaluate(f"location.hash = '#/all/{appeal}'")
+    rating = page.locator("ul-appeal-rating")
+    await expect(rating.locator(".member-rating")).to_have_text("Член профсоюза: 5 из 5")
+    await rating.locator("select[name=rating]").select_option("4")
+    await rating.locator("button[type=submit]").click()
+    await expect(rating.locator(".supervisor-rating")).to_have_text("Руководитель: 4 из 5")
+    await page.screenshot(path=shots / "appeal-rating.png", full_page=True)
+
     await page.click(".topbar a[href='#/supervisor']")
     row = page.locator("ul-satisfaction-report tr", has_text=site.a.name)
     await expect(row.locator("td[data-member]")).to_have_text("5.0 (1)")

@@ -12,6 +12,7 @@ import { controls } from "./controls.js";
 import { entryElement } from "./timeline.js";
 import "./ul-composer.js";
 import "./ul-member-card.js";
+import "./ul-satisfaction.js";
 
 const VIEWING_EVERY = 20000;
 
@@ -104,7 +105,7 @@ class UlAppealView extends HTMLElement {
         "div",
         { class: "appeal-layout" },
         h("section", { class: "appeal-main" }, this.head, this.presence, h("div", { class: "timeline-scroll" }, this.timeline), this.composer),
-        h("aside", { class: "appeal-side" }, this.card),
+        h("aside", { class: "appeal-side" }, this.card, can("satisfaction.read") ? h("ul-appeal-rating", { "appeal-id": appeal.id }) : null),
       ),
     );
     this.renderHead(true);

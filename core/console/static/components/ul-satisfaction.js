@@ -1,11 +1,13 @@
-// The satisfaction report in the supervisor view: per operator, the members' 1–5 ratings and
+// Satisfaction in the console. The report in the supervisor view: per operator, the members' 1–5 ratings and
 // the supervisor's own, averaged over appeals resolved in the chosen period
 // (GET /api/satisfaction/report). Shown to holders of satisfaction.read.
 
 import * as api from "../js/api.js";
 import { h, replace } from "../js/dom.js";
 import { t } from "../js/i18n.js";
+import { toast, toastError } from "../js/notify.js";
 import "../js/satisfaction-i18n.js";
+import { can, on, store } from "../js/store.js";
 
 const PERIODS = [7, 30, 90];
 const FRESH_MS = 30000;
@@ -76,3 +78,73 @@ class UlSatisfactionReport extends HTMLElement {
 }
 
 customElements.define("ul-satisfaction-report", UlSatisfactionReport);
+
+// The ratings of one appeal, beside the member card: the member's (or that it is awaited) and
+// the supervisor's, which a holder of satisfaction.rate gives once the appeal is resolved.
+class UlAppealRating extends HTMLElement {
+  connectedCallback() {
+    this.appealId = this.getAttribute("appeal-id");
+    this.offs = [
+      on("event", (frame) => {
+        const data = frame.data || {};
+        if (data.appeal_id !== this.appealId) return;
+        if (frame.event === "satisfaction.rated") this.load();
+        else if (frame.event === "appeal.status_changed") this.render();
+      }),
+    ];
+    this.load();
+  }
+
+  disconnectedCallback() {
+    (this.offs || []).forEach((off) => off());
+  }
+
+  async load() {
+    try {
+      this.view = await api.get(`/api/satisfaction/appeals/${this.appealId}`);
+    } catch {
+      this.view = null;
+    }
+    if (this.isConnected) this.render();
+  }
+
+  render() {
+    const v = this.view;
+    if (!v) return replace(this);
+    const appeal = store.appeals.get(this.appealId);
+    const finished = appeal && (appeal.status === "resolved" || appeal.status === "closed");
+    const member = v.member_rating != null ? t("sat.by_member", { n: v.member_rating }) : t(v.awaiting ? "sat.awaiting" : "sat.not_asked");
+    replace(
+      this,
+      h(
+        "section",
+        { class: "appeal-rating pad" },
+        h("h3", {}, t("sat.appeal")),
+        h("p", { class: "member-rating" }, member),
+        v.supervisor_rating != null ? h("p", { class: "supervisor-rating" }, t("sat.by_supervisor", { n: v.supervisor_rating })) : null,
+        finished && can("satisfaction.rate") ? this.form(v) : null,
+      ),
+    );
+  }
+
+  form(v) {
+    const select = h(
+      "select",
+      { name: "rating", "aria-label": t("sat.rate") },
+      [1, 2, 3, 4, 5].map((n) => h("option", { value: String(n), selected: n === (v.supervisor_rating || 5) }, String(n))),
+    );
+    const submit = async (event) => {
+      event.preventDefault();
+      try {
+        this.view = await api.request("PUT", `/api/satisfaction/appeals/${this.appealId}/supervisor-rating`, { body: { rating: Number(select.value) } });
+        toast(t("sat.saved"));
+      } catch (error) {
+        toastError(error);
+      }
+      this.render();
+    };
+    return h("form", { class: "rate-form", onsubmit: submit }, h("label", {}, t("sat.rate"), " ", select), " ", h("button", { type: "submit" }, t("sat.save")));
+  }
+}
+
+customElements.define("ul-appeal-rating", UlAppealRating);

@@ -27,3 +27,25 @@ Object.assign(DICTIONARIES.en, {
   "sat.none": "No ratings in the period",
   "sat.unassigned": "No operator",
 });
+
+Object.assign(DICTIONARIES.ru, {
+  "sat.appeal": "Оценка ответа",
+  "sat.by_member": "Член профсоюза: {n} из 5",
+  "sat.awaiting": "Ждём оценку члена профсоюза",
+  "sat.not_asked": "Член профсоюза не оценивал",
+  "sat.by_supervisor": "Руководитель: {n} из 5",
+  "sat.rate": "Ваша оценка",
+  "sat.save": "Оценить",
+  "sat.saved": "Оценка сохранена",
+});
+
+Object.assign(DICTIONARIES.en, {
+  "sat.appeal": "Rating of the answer",
+  "sat.by_member": "Member: {n} of 5",
+  "sat.awaiting": "Waiting for the member's rating",
+  "sat.not_asked": "Not rated by the member",
+  "sat.by_supervisor": "Supervisor: {n} of 5",
+  "sat.rate": "Your rating",
+  "sat.save": "Rate",
+  "sat.saved": "Rating saved",
+});
