@@ -229,7 +229,11 @@ async def create_mailbox_account(
     org = await h.client.post(
         "/api/organizations/",
         headers=h.admin_headers,
-        json={"name": "Первичная профсоюзная организация", "code": "PPO", "kind": "federation"},
+        json={
+            "name": "Первичная профсоюзная организация",
+            "code": f"PPO{uuid.uuid4().hex[:6].upper()}",
+            "kind": "federation",
+        },
     )
     assert org.status_code == 201, org.text
     values: dict[str, Any] = {"address": "profkom@union.example"}
