@@ -3,6 +3,9 @@ a rule using it, saved through the robots API, runs when its trigger fires."""
 
 from __future__ import annotations
 
+import uuid
+
+import msgspec
 import pytest
 
 from unionline.testing import AppHarness
@@ -18,8 +21,6 @@ async def org_and_member(h: AppHarness) -> tuple[str, str]:
     )
     assert r.status_code == 201, r.text
     org = r.json()["id"]
-    import uuid
-
     member = await create_member(None, uuid.UUID(org), full_name="Анна Иванова")
     return org, str(member)
 
@@ -77,8 +78,6 @@ async def test_a_rule_with_the_plugins_action_runs(unionline_app: AppHarness) ->
 async def test_the_action_greets_once_per_step_and_not_on_a_dry_run(
     unionline_app: AppHarness,
 ) -> None:
-    import uuid
-
     from unionline.robots.sdk import RobotContext
     from unionline_hello.robots import Greet, GreetParams
 
@@ -86,10 +85,7 @@ async def test_the_action_greets_once_per_step_and_not_on_a_dry_run(
         rule_id=uuid.uuid4(), organization_id=uuid.uuid4(), execution_id=uuid.uuid4(), step=0
     )
     action = Greet()
-    preview = await action.run(
-        RobotContext(**{**{f: getattr(ctx, f) for f in ctx.__struct_fields__}, "dry_run": True}),
-        GreetParams(name="Анна"),
-    )
+    preview = await action.run(msgspec.structs.replace(ctx, dry_run=True), GreetParams(name="Анна"))
     assert preview.summary == "приветствие «Привет, Анна!» (проверка)"
     await action.run(ctx, GreetParams(name="Анна"))
     await action.run(ctx, GreetParams(name="Анна"))  # the job system retried the step
