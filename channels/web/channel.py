@@ -29,6 +29,7 @@ from unionline.channel import (
     Sender,
     SendResult,
 )
+from unionline.channel.ratelimit import buckets
 from unionline.channels.web import conversation, tokens, uploads
 from unionline.channels.web.settings import WidgetSecrets, WidgetSettings
 from unionline.errors import (
@@ -36,6 +37,7 @@ from unionline.errors import (
     Invalid,
     NotFound,
     PermanentFailure,
+    ServiceError,
     Unauthorized,
     UnsupportedUpdate,
 )
@@ -43,6 +45,16 @@ from unionline.errors import (
 NAME = "web"
 Account = ChannelAccount[WidgetSettings, WidgetSecrets]
 ClientId = Annotated[str, msgspec.Meta(pattern=r"^[A-Za-z0-9_-]{1,100}$")]
+
+
+# A visitor may write 10 messages at once, then one every 2 seconds (shared through Redis
+# when it is configured); more is refused with 429 and the widget shows it as not sent.
+VISITOR_MESSAGES = RateLimit(per_second=0.5, burst=10)
+
+
+class TooFast(ServiceError):
+    status_code = 429
+    code = "rate_limited"
 
 
 class Envelope(msgspec.Struct):
@@ -120,6 +132,11 @@ class WebChannel(ChannelType[WidgetSettings, WidgetSecrets]):
         if kind != "message":
             raise UnsupportedUpdate(f"web widget frame of type {kind!r}")
         frame = request.json(MessageFrame)
+        wait = await buckets().take(f"web-visitor:{key}", VISITOR_MESSAGES)
+        if wait:
+            raise TooFast(
+                f"too many messages: wait {wait:.0f} s", field="id", extra={"retry_after": wait}
+            )
         files = await uploads.take(key, frame.files)
         if not frame.text.strip() and not files:
             raise Invalid("write a message or attach a file", field="text")

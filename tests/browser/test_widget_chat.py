@@ -15,7 +15,6 @@ from typing import Any
 import msgspec
 import pytest
 from channel_support import REF
-from conftest import Login
 from console_support import Site, open_appeal
 from playwright.async_api import expect
 
@@ -61,7 +60,7 @@ def union_site(app_base: str) -> Iterator[str]:
         server.server_close()
 
 
-async def _widget(site: Site, origin: str) -> None:
+async def _widget(site: Site, origin: str, **config: Any) -> None:
     await site.api(
         "POST",
         "/api/channel-accounts/",
@@ -70,7 +69,7 @@ async def _widget(site: Site, origin: str) -> None:
             "channel": "web",
             "name": "Чат на сайте",
             "public_key": "donor-day",
-            "config": {"allowed_origins": [origin], "form_url": "#form"},
+            "config": {"allowed_origins": [origin], "form_url": "#form", **config},
             "secrets": {"widget_secret": SECRET},
         },
     )
@@ -87,7 +86,7 @@ async def _visitor_page(browser: Any, url: str, requests: list[str]) -> Any:
 
 
 async def test_visitor_and_operator_talk_through_the_widget(
-    site: Site, browser: Any, login: Login, shots: Path
+    site: Site, browser: Any, login: Any, shots: Path
 ) -> None:
     with union_site(site.base) as page_origin:
         await _widget(site, page_origin)
@@ -141,6 +140,15 @@ async def test_visitor_and_operator_talk_through_the_widget(
         assert await operator.locator(".timeline img[src=x]").count() == 0
         assert await panel.locator("img").count() == 0
 
+        # A file through the attach button reaches the appeal.
+        await visitor.locator("#unionline-chat input[type=file]").set_input_files(
+            {"name": "справка.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4 test"}
+        )
+        await expect(panel.locator("li[data-seq] .files")).to_contain_text("справка.pdf")
+        await expect(
+            operator.locator(".timeline .message-in", has_text="справка.pdf")
+        ).to_be_visible()
+
         # Esc closes the chat and gives the focus back to the launcher.
         await visitor.press("#ul-text", "Escape")
         await expect(panel).to_be_hidden()
@@ -162,3 +170,16 @@ async def test_a_site_the_widget_does_not_allow_cannot_connect(site: Site, brows
         await expect(panel.locator(".state")).to_have_text("Чат недоступен на этом сайте.")
         await expect(visitor.locator("#ul-text")).to_be_disabled()
     assert await current().db.fetch("SELECT id FROM web_visitor") == []
+
+
+async def test_off_hours_the_chat_points_to_the_form(site: Site, browser: Any) -> None:
+    with union_site(site.base) as page_origin:
+        closed = [{"days": [], "start": "09:00", "end": "18:00"}]  # never staffed
+        await _widget(site, page_origin, hours=closed)
+        visitor = await _visitor_page(browser, f"{page_origin}/", [])
+        await visitor.locator("#unionline-chat .launcher").click()
+        banner = visitor.locator("#unionline-chat .banner")
+        await expect(banner).to_contain_text("Сейчас мы не на связи")
+        await banner.locator("a.form-link").click()
+        await expect(visitor.locator("#unionline-chat .panel")).to_be_hidden()
+        await expect(visitor.locator("#form")).to_be_focused()

@@ -34,6 +34,8 @@
       uploading: "Загружаем файл…", file: "Файл", log: "Переписка",
       tooBig: (n) => `Файл больше ${Math.floor(n / 1024 / 1024) || 1} МБ — выберите поменьше.`,
       newMessage: "Новое сообщение",
+      tooFast: "Слишком часто — подождите немного.",
+      fileRefused: "Файл не принят: он слишком большой или такого типа чат не принимает.",
     },
     en: {
       open: "Open the union chat", close: "Close chat", launcher: "Chat",
@@ -45,6 +47,8 @@
       uploading: "Uploading the file…", file: "File", log: "Conversation",
       tooBig: (n) => `The file is over ${Math.floor(n / 1024 / 1024) || 1} MB; choose a smaller one.`,
       newMessage: "New message",
+      tooFast: "Too many messages; wait a little.",
+      fileRefused: "The file was not accepted: it is too big or of a type the chat does not take.",
     },
   }[LANG];
 
@@ -90,6 +94,7 @@
       background: #fff; border-radius: 8px; width: 40px; height: 40px; cursor: pointer; padding: 0; }
     .send { border: 0; background: #b3261e; color: #fff; border-radius: 8px; height: 40px; padding: 0 14px; cursor: pointer; font-weight: 600; }
     .sr { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
+    .retry { margin-left: 6px; border: 1px solid #b3261e; background: #fff; color: #b3261e; border-radius: 6px; font-size: 12px; cursor: pointer; }
     .notice { padding: 4px 14px; font-size: 13px; color: #8a1c14; }
     .notice:empty { display: none; }
   `;
@@ -339,7 +344,7 @@
         if (frame.on) typingTimer = setTimeout(() => { typing.hidden = true; }, 8000);
         break;
       case "error":
-        if (frame.client_id && pending.has(frame.client_id)) failed(frame.client_id, frame.message);
+        if (frame.client_id && pending.has(frame.client_id)) failed(frame.client_id, frame.code === "rate_limited" ? TEXT.tooFast : frame.message);
         else if (frame.field === "signature" || frame.field === "member_id") notice.textContent = frame.message;
         break;
       default:
@@ -363,7 +368,15 @@
     const item = pending.get(clientId);
     if (!item) return;
     pending.delete(clientId);
-    item.li.querySelector(".meta").textContent = `${TEXT.failed}: ${message}`;
+    const meta = item.li.querySelector(".meta");
+    meta.textContent = `${TEXT.failed}: ${message} `;
+    const again = el("button", { type: "button", class: "retry" }, TEXT.retry);
+    again.addEventListener("click", () => {
+      item.li.remove();
+      submit(item.text, item.fileRefs);
+      input.focus();
+    });
+    meta.append(again);
     item.li.dataset.failed = "";
     delete item.li.dataset.pending;
   }
@@ -374,7 +387,7 @@
     li.dataset.pending = "";
     log.append(li);
     log.scrollTop = log.scrollHeight;
-    pending.set(id, { text, files: files.map((f) => f.id), li });
+    pending.set(id, { text, files: files.map((f) => f.id), fileRefs: files, li });
     transmit({ type: "message", id, text, files: files.map((f) => f.id), page: location.href.slice(0, 500) });
     connect();
   }
@@ -390,7 +403,7 @@
     try {
       const response = await fetch(`${BASE}/widget/${encodeURIComponent(KEY)}/files`, { method: "POST", body, credentials: "omit" });
       const data = await response.json();
-      if (!response.ok) { notice.textContent = (data.error && data.error.message) || TEXT.failed; return; }
+      if (!response.ok) { notice.textContent = response.status === 422 ? TEXT.fileRefused : (response.status === 429 ? TEXT.tooFast : TEXT.failed); return; }
       notice.textContent = "";
       submit(input.value.trim(), [data]);
       input.value = "";

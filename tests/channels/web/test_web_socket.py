@@ -213,3 +213,15 @@ async def test_erasing_the_member_erases_the_conversation(site: WidgetSite) -> N
         )
         await v.hello(token=token, after=0)
         assert [f["text"] for f in v.history if f["type"] == "message"] == ["[удалено]"]
+
+
+async def test_a_flood_of_messages_is_refused_after_the_burst(site: WidgetSite) -> None:
+    async with visitor(site.base) as v:
+        await v.hello()
+        for n in range(10):
+            await v.say(f"b{n}", f"сообщение {n}")
+        await v.ws.send(json.dumps({"type": "message", "id": "b10", "text": "ещё"}))
+        error, _ = await v.until("error", client_id="b10")
+        assert error["code"] == "rate_limited"
+    rows = await current().db.fetch("SELECT id FROM web_message WHERE direction = 'in'")
+    assert len(rows) == 10
