@@ -240,7 +240,7 @@ def inbound_message(parsed: ParsedMail, thread: threads.Thread, auto: str) -> In
 
 
 def _appeal_subject(parsed: ParsedMail) -> str:
-    subject = " ".join(threads.NUMBER.sub(" ", parsed.subject).split())
+    subject = " ".join(threads.NUMBER.sub(" ", parsed.subject).split())  # "Re:" kept: it says so
     if not subject:
         subject = (parsed.display_text.strip().split("\n", 1)[0] or "(без темы)").strip()
     return subject[:200]

@@ -148,8 +148,7 @@ def _references(answered: dict[str, Any] | None, reply_to: str | None) -> list[s
 def subject_for(brief: Any, answered: dict[str, Any] | None) -> str:
     """``Re: <subject> [PPO-2026-42]``: the member's subject (or the appeal's) with the number."""
     base = (answered or {}).get("subject") or (brief.subject if brief else "")
-    topic = " ".join(threads.NUMBER.sub(" ", base).split())
-    topic = threads._PREFIX.sub("", topic).strip() or (brief.subject if brief else "")
+    topic = threads.topic(base) or (brief.subject if brief else "")
     number = f" [{brief.number}]" if brief else ""
     prefix = "Re: " if answered else ""
     return f"{prefix}{topic}{number}".strip()

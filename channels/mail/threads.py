@@ -37,14 +37,19 @@ class Thread:
     reason: str  # number, token, reference, subject, new, changed-subject
 
 
-def normalize_subject(subject: str) -> str:
-    """The topic of a subject: without Re:/Fwd:/Отв: prefixes, the appeal number, extra space."""
-    text = NUMBER.sub(" ", subject or "")
+def topic(subject: str) -> str:
+    """A subject without Re:/Fwd:/Отв: prefixes, the appeal number and extra space."""
+    text = " ".join(NUMBER.sub(" ", subject or "").split())
     previous = None
     while previous != text:
         previous = text
         text = _PREFIX.sub("", text).strip()
-    return " ".join(text.split()).casefold()[:500]
+    return text
+
+
+def normalize_subject(subject: str) -> str:
+    """The topic as threading compares it (case-insensitive)."""
+    return topic(subject).casefold()[:500]
 
 
 def appeal_number(subject: str) -> str | None:
