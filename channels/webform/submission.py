@@ -267,7 +267,6 @@ async def accept(
     lang = lang_of(values.get("lang"))
     if values.get(definition.HONEYPOT, "").strip():
         await ratelimit.count_attempt(account.id, client, settings.submissions_per_hour)
-        current().state["webform.honeypot"] = current().state.get("webform.honeypot", 0) + 1
         log.warning(
             "webform %s: honeypot field filled; answered as accepted, nothing stored", account.id
         )

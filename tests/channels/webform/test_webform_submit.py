@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 from webform_support import ORIGIN, Federation, created
 
@@ -60,6 +62,17 @@ async def test_the_same_submission_id_twice_is_one_appeal(site: Federation) -> N
     first = await created(await site.client.post(url, json=values, headers={"Origin": ORIGIN}))
     again = await created(await site.client.post(url, json=values, headers={"Origin": ORIGIN}))
     assert again["appeal_number"] == first["appeal_number"] and again["duplicate"] is True
+    assert len(await site.appeals()) == 1
+
+
+async def test_a_double_click_sent_at_once_is_one_appeal(site: Federation) -> None:
+    values = site.values()
+    url = f"/channels/webform/{site.public_key}/submissions"
+    answers = await asyncio.gather(
+        *(site.client.post(url, json=values, headers={"Origin": ORIGIN}) for _ in range(4))
+    )
+    numbers = {(await created(a))["appeal_number"] for a in answers}
+    assert len(numbers) == 1
     assert len(await site.appeals()) == 1
 
 
