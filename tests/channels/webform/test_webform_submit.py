@@ -177,3 +177,11 @@ async def test_no_input_makes_the_server_fail(site: Federation) -> None:
         answer = await site.submit(**fields)
         assert 400 <= answer.status_code < 500, (fields, answer.status_code, answer.text)
     assert await site.appeals() == []
+
+
+async def test_the_public_endpoints_are_in_the_api_schema(site: Federation) -> None:
+    schema = await site.client.get("/schema/openapi.json")
+    assert schema.status_code == 200, schema.text
+    paths = schema.json()["paths"]
+    assert "post" in paths["/channels/webform/{form_key}/submissions"]
+    assert "get" in paths["/channels/webform/{form_key}/form"]
