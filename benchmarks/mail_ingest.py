@@ -76,47 +76,37 @@ def our_parse(raws: list[bytes]) -> float:
     return len(raws) / (time.perf_counter() - start)
 
 
-async def ingest(raws: list[bytes]) -> float:
+async def ingest(raws: list[bytes], url: str, files: Path) -> float:
+    import uuid
+
     from unionline.channels.mail.ingest import ingest_raw
-    from unionline.testing.support import (
-        fresh_database,
-        make_settings,
-        postgres_server_url,
-        running_app,
-    )
+    from unionline.testing.support import make_settings, running_app
 
-    with (
-        tempfile.TemporaryDirectory() as tmp,
-        fresh_database(Path(tmp), postgres_server_url()) as url,
-    ):
-        base = make_settings(url, plugins=["mail"], jobs={"poll_interval": 1.0})
-        settings = _settings(base, Path(tmp) / "files")
-        async with running_app(settings, migrate=True) as h:
-            org = await h.client.post(
-                "/api/organizations/",
-                headers=h.admin_headers,
-                json={"name": "Профсоюз", "code": "PPO", "kind": "federation"},
-            )
-            account = await h.client.post(
-                "/api/channel-accounts/",
-                headers=h.admin_headers,
-                json={"organization_id": org.json()["id"], "channel": "mail", "name": "Профком",
-                      "config": {"address": "profkom@union.example"}},
-            )  # fmt: skip
-            if account.status_code != 201:
-                raise RuntimeError(f"seeding failed: {account.status_code} {account.text}")
-            import uuid
-
-            account_id = uuid.UUID(account.json()["id"])
-            start = time.perf_counter()
-            stored = 0
-            for raw in raws:
-                outcome = await ingest_raw(account_id, raw, source="test")
-                stored += outcome.stored
-            rate = len(raws) / (time.perf_counter() - start)
-            if stored != len(raws):
-                raise RuntimeError(f"{len(raws) - stored} messages were not stored")
-            return rate
+    base = make_settings(url, plugins=["mail"], jobs={"poll_interval": 1.0})
+    async with running_app(_settings(base, files), migrate=True) as h:
+        org = await h.client.post(
+            "/api/organizations/",
+            headers=h.admin_headers,
+            json={"name": "Профсоюз", "code": "PPO", "kind": "federation"},
+        )
+        account = await h.client.post(
+            "/api/channel-accounts/",
+            headers=h.admin_headers,
+            json={"organization_id": org.json()["id"], "channel": "mail", "name": "Профком",
+                  "config": {"address": "profkom@union.example"}},
+        )  # fmt: skip
+        if account.status_code != 201:
+            raise RuntimeError(f"seeding failed: {account.status_code} {account.text}")
+        account_id = uuid.UUID(account.json()["id"])
+        start = time.perf_counter()
+        stored = 0
+        for raw in raws:
+            outcome = await ingest_raw(account_id, raw, source="test")
+            stored += outcome.stored
+        rate = len(raws) / (time.perf_counter() - start)
+    if stored != len(raws):
+        raise RuntimeError(f"{len(raws) - stored} messages were not stored")
+    return rate
 
 
 def _settings(base: object, files: Path) -> object:
@@ -139,7 +129,14 @@ def run(quick: bool) -> list[tuple[str, float, float, str]]:
     raws = messages(n)
     baseline = stdlib_parse(raws)
     parsed = our_parse(raws)
-    ingested = asyncio.run(ingest(raws))
+    from unionline.testing.support import fresh_database, postgres_server_url
+
+    # The database is made (and dropped) outside the event loop: fresh_database runs its own.
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        fresh_database(Path(tmp), postgres_server_url()) as url,
+    ):
+        ingested = asyncio.run(ingest(raws, url, Path(tmp) / "files"))
     return [(PARSE, parsed, baseline, "msg/s"), (INGEST, ingested, baseline, "msg/s")]
 
 
