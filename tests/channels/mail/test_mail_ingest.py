@@ -59,7 +59,7 @@ async def test_mail_the_appeals_domain_refuses_is_kept_raw_with_the_reason(union
 
 async def test_http_inbound_route(unionline_app):
     h = unionline_app
-    await create_mailbox(h, mailbox_config(2525), {"inbound_token": "t" * 24})
+    account_id, _ = await create_mailbox(h, mailbox_config(2525), {"inbound_token": "t" * 24})
     url = "/channels/mail/profkom@union.example/inbound"
     raw = member_mail(message_id="<http-1@example.test>")
     missing = await h.client.post(url, content=raw)
@@ -71,3 +71,13 @@ async def test_http_inbound_route(unionline_app):
     assert (ok.json()["stored"], again.json()["stored"]) == (True, False)
     unknown = await h.client.post("/channels/mail/nobody@x.example/inbound", content=raw)
     assert unknown.status_code == 404
+    huge = member_mail(text="x" * 2048)
+    await h.client.patch(
+        f"/api/channel-accounts/{account_id}",
+        headers=h.admin_headers,
+        json={"config": {**mailbox_config(2525), "max_message_bytes": 1024}},
+    )
+    refused = await h.client.post(
+        url, content=huge, headers={"Authorization": "Bearer " + "t" * 24}
+    )
+    assert refused.status_code == 422 and refused.json()["error"]["field"] == "body"
