@@ -18,7 +18,6 @@ from litestar.params import FromPath
 from unionline.channel import find_account
 from unionline.errors import Forbidden, Invalid, NotFound, Unauthorized
 
-
 # Above the largest max_message_bytes an administrator would set; the account's own limit is
 # checked once the account is known.
 BODY_LIMIT = 64 * 1024 * 1024
