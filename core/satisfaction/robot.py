@@ -54,6 +54,15 @@ class Survey(RobotAction[SurveyParams]):
         if ctx.dry_run:
             return dry(ctx, f"опрос: {text}", f"survey: {text}", text=text)
         async with current().db.transaction(), refused():
+            # The appeal's row lock first: two firings for one resolution (two status events
+            # handled at once) then ask one after the other, and the second sees the first.
+            row = await appeal_row(ctx, lock=True)
+            if row["status"] != "resolved":  # reopened in the meantime
+                return outcome(
+                    ctx,
+                    f"обращение {row['number']} не решено: опрос не отправлен",
+                    f"appeal {row['number']} is not resolved: no survey",
+                )
             survey = await services.survey_of(row["id"], lock=True)
             if survey is not None and survey["member_rating"] is not None:
                 return outcome(
@@ -73,7 +82,7 @@ class Survey(RobotAction[SurveyParams]):
             entry_id = await send(ctx, text)
             if survey is None or survey["question_key"] != ctx.idempotency_key:
                 await services.mark_asked(
-                    await appeal_row(ctx, lock=True),
+                    row,
                     key=ctx.idempotency_key,
                     entry_id=entry_id,
                     hours=params.expires_hours,

@@ -93,6 +93,17 @@ async def test_member_rates_five_and_it_is_reported(env) -> None:
     assert line["operator_name"] == "Ольга Смирнова"
     assert (line["member_ratings"], line["member_average"]) == (1, 5.0)
     assert (line["supervisor_ratings"], line["supervisor_average"]) == (1, 4.0)
+    org = env.account.organization_id
+    for query, count in (
+        ({"since": "2020-01-01T00:00:00+03:00"}, 1),
+        ({"since": "2999-01-01T00:00:00+03:00"}, 0),
+        ({"until": "2020-01-01T00:00:00Z"}, 0),
+        ({"organization_id": str(org)}, 1),
+        ({"organization_id": str(await make_org(h, "SIB"))}, 0),
+    ):
+        r = await h.client.get("/api/satisfaction/report", headers=h.admin_headers, params=query)
+        assert r.status_code == 200, r.text
+        assert len(r.json()["operators"]) == count, query
     assert answer is not None
 
 
