@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from re import _constants as C  # type: ignore[attr-defined]
 from re import _parser  # type: ignore[attr-defined]
@@ -40,6 +40,10 @@ class UnsafePattern(ValueError):
 class Program:
     ops: tuple[tuple[Any, ...], ...]
     flags: int
+    # Remembered steps of the lazy VM (see ``_run``): closures and character transitions.
+    memo: tuple[dict[Any, frozenset[int]], dict[Any, frozenset[int]]] = field(
+        default_factory=lambda: ({}, {}), compare=False, repr=False
+    )
 
     def search(self, text: str) -> bool:
         return _run(self, text[:MAX_TEXT])
@@ -211,61 +215,87 @@ def _class(items: list[Any]) -> Pred:
     )
 
 
-# -- running --------------------------------------------------------------------------------
+# -- running ---------------------------------------------------------------------------------
+#
+# A Pike VM made lazy: the set of NFA states at a position, with the kind of character before
+# and after it (what anchors look at), determines what follows, so each step is remembered and
+# a text is mostly a walk over two dictionaries. The memo is bounded: past ``MAX_MEMO`` entries
+# it starts again, which only costs time.
+
+MAX_MEMO = 20_000
+START, END, NEWLINE, FINAL_NEWLINE, WORD, OTHER = range(6)
+_MATCH = frozenset({-1})  # the closure reached the match instruction
 
 
-def _holds(kind: Any, text: str, i: int, flags: int) -> bool:
+def _kind_before(text: str, i: int) -> int:
+    if i == 0:
+        return START
+    c = text[i - 1]
+    return NEWLINE if c == "\n" else WORD if _word(c) else OTHER
+
+
+def _kind_after(text: str, i: int) -> int:
+    n = len(text)
+    if i == n:
+        return END
+    c = text[i]
+    if c == "\n":
+        return FINAL_NEWLINE if i == n - 1 else NEWLINE
+    return WORD if _word(c) else OTHER
+
+
+def _holds(kind: Any, before: int, after: int, flags: int) -> bool:
     name = str(kind)
     multiline = bool(flags & re.MULTILINE)
-    n = len(text)
     if name == "AT_BEGINNING":
-        return i == 0 or (multiline and text[i - 1] == "\n")
+        return before == START or (multiline and before == NEWLINE)
     if name == "AT_BEGINNING_STRING":
-        return i == 0
+        return before == START
     if name == "AT_END":
-        if multiline:
-            return i == n or text[i] == "\n"
-        return i == n or (i == n - 1 and text[i] == "\n")
+        ends = (END, FINAL_NEWLINE, NEWLINE) if multiline else (END, FINAL_NEWLINE)
+        return after in ends
     if name == "AT_END_STRING":
-        return i == n
-    before = i > 0 and _word(text[i - 1])
-    after = i < n and _word(text[i])
+        return after == END
     if name == "AT_BOUNDARY":
-        return before != after
+        return (before == WORD) != (after == WORD)
     if name == "AT_NON_BOUNDARY":
-        return before == after
+        return (before == WORD) == (after == WORD)
     raise UnsafePattern(f"{name.lower()} is not supported")  # pragma: no cover
 
 
 def _run(program: Program, text: str) -> bool:
-    ops = program.ops
-    flags = program.flags
-    current: list[int] = []  # instructions reached by consuming the previous character
+    ops, flags = program.ops, program.flags
+    closures, steps = program.memo
+    if len(closures) + len(steps) > MAX_MEMO:
+        closures.clear()
+        steps.clear()
+    current: frozenset[int] = frozenset()  # instructions reached by the previous character
     for i in range(len(text) + 1):
-        seen: set[int] = set()
-        ready: list[int] = []
-        for pc in (*current, 0):  # the threads carried over, and a new one starting here
-            if _add(ops, text, i, flags, pc, ready, seen):
-                return True
+        key = (current, _kind_before(text, i), _kind_after(text, i))
+        ready = closures.get(key)
+        if ready is None:
+            ready = closures[key] = _closure(ops, flags, current, key[1], key[2])
+        if ready is _MATCH:
+            return True
         if i == len(text):
             return False
         c = text[i]
-        current = [pc + 1 for pc in ready if ops[pc][1](c)]
+        step = (ready, c)
+        following = steps.get(step)
+        if following is None:
+            following = steps[step] = frozenset(pc + 1 for pc in ready if ops[pc][1](c))
+        current = following
     return False  # pragma: no cover
 
 
-def _add(
-    ops: tuple[tuple[Any, ...], ...],
-    text: str,
-    i: int,
-    flags: int,
-    pc: int,
-    out: list[int],
-    seen: set[int],
-) -> bool:
-    """Follow jumps, splits and assertions from ``pc`` at position ``i``; collect the
-    character-consuming instructions into ``out``. True when the match instruction is reached."""
-    stack = [pc]
+def _closure(
+    ops: tuple[tuple[Any, ...], ...], flags: int, current: frozenset[int], before: int, after: int
+) -> frozenset[int]:
+    """Follow jumps, splits and assertions from the carried-over threads and a new one
+    starting here; the character-consuming instructions reached, or ``_MATCH``."""
+    seen: set[int] = set()
+    out: set[int] = set()
+    stack = [0, *current]
     while stack:
         pc = stack.pop()
         if pc in seen:
@@ -274,14 +304,14 @@ def _add(
         op = ops[pc]
         kind = op[0]
         if kind == "match":
-            return True
+            return _MATCH
         if kind == "char":
-            out.append(pc)
+            out.add(pc)
         elif kind == "jmp":
             stack.append(op[1])
         elif kind == "split":
             stack.append(op[2])
             stack.append(op[1])
-        elif kind == "assert" and _holds(op[1], text, i, flags):
+        elif kind == "assert" and _holds(op[1], before, after, flags):
             stack.append(pc + 1)
-    return False
+    return frozenset(out)
