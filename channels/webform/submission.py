@@ -274,8 +274,11 @@ async def accept(
     clean = await check(account, values, upload)
     db = current().db
     async with db.transaction():
-        await ratelimit.count_attempt(account.id, client, settings.submissions_per_hour)
-        appeal_id, duplicate = await _store(account, clean)
+        appeal_id = await _stored(account, clean.submission_id)
+        duplicate = appeal_id is not None  # a retry is answered even when the hour is spent
+        if appeal_id is None:
+            await ratelimit.count_attempt(account.id, client, settings.submissions_per_hour)
+            appeal_id, duplicate = await _store(account, clean)
         number = await _number(appeal_id)
     return Accepted(
         appeal_number=number, message=_success(account, lang, number), duplicate=duplicate
@@ -299,18 +302,25 @@ async def _store(account: Account, clean: Clean) -> tuple[uuid.UUID, bool]:
         )
     result = await store_inbound(target, [_message(account, clean)])
     stored = result.messages[0]
-    key = f"{account.id}:{clean.submission_id}"
-    if stored.duplicate or stored.appeal_id is None:
-        row = await Submission.select(Submission.appeal_id).where(Submission.key == key).first()
-        if row is None:
+    if stored.duplicate or stored.appeal_id is None:  # the same submission, sent at once
+        appeal_id = await _stored(account, clean.submission_id)
+        if appeal_id is None:
             raise Conflict("this submission is being stored; send it again", field="submission_id")
-        return row["appeal_id"], True
+        return appeal_id, True
+    key = f"{account.id}:{clean.submission_id}"
     await Submission.insert(
         Submission(
             key=key, account_id=account.id, appeal_id=stored.appeal_id, created_at=time.time()
         )
     )
     return stored.appeal_id, False
+
+
+async def _stored(account: Account, submission_id: str) -> uuid.UUID | None:
+    """The appeal an earlier delivery of this submission became, if any."""
+    key = f"{account.id}:{submission_id}"
+    row = await Submission.select(Submission.appeal_id).where(Submission.key == key).first()
+    return row["appeal_id"] if row else None
 
 
 def _message(account: Account, clean: Clean) -> InboundMessage:
