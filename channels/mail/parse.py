@@ -195,16 +195,20 @@ def addresses(message: Message, name: str) -> list[str]:
 
 
 def _pairs(message: Message, name: str) -> list[tuple[str, str]]:
-    try:
-        values = message.get_all(name) or []
-        texts = [str(v) for v in values]
-    except Exception:
-        raw = _raw_header(message, name)
-        texts = [_decode_words(raw)] if raw else []
+    # The raw values, parsed as address lists and only then the names decoded: cheaper than
+    # the header registry, and a decoded name with a comma cannot split an address.
+    wanted = name.lower()
+    texts = [
+        str(value).replace("\r", "").replace("\n", "")
+        for key, value in message.raw_items()
+        if key.lower() == wanted
+    ]
     out = []
     for display, address in email.utils.getaddresses(texts):
         address = address.strip().strip("<>").replace("\x00", "")
         if is_address(address):
+            if "=?" in display:
+                display = _decode_words(display)
             local, _, domain = address.rpartition("@")
             out.append((" ".join(display.split())[:200], f"{local}@{domain.lower()}"))
     return out
@@ -234,11 +238,9 @@ def _bodies(parsed: ParsedMail, message: EmailMessage) -> None:
     plain: str | None = None
     html: str | None = None
     for part in leaves(message):
-        kind = part.get_content_type()
-        disposition = (part.get_content_disposition() or "").lower()
-        filename = _filename(part)
+        kind, disposition, filename, charset = _describe(part)
         if kind in ("text/plain", "text/html") and disposition != "attachment" and not filename:
-            text = decode_part(part, parsed.errors)
+            text = decode_part(part, parsed.errors, charset)
             if kind == "text/plain" and plain is None:
                 plain = text
             elif kind == "text/html" and html is None:
@@ -258,7 +260,7 @@ def leaves(part: Message, depth: int = 0) -> list[Message]:
     """The leaf parts of a message in order; an attached message (message/rfc822) is one leaf,
     not opened (a forwarded mail is an attachment, its text is not the member's)."""
     payload = part.get_payload()
-    if part.get_content_maintype() == "multipart" and isinstance(payload, list) and depth < 50:
+    if isinstance(payload, list) and depth < 50 and part.get_content_maintype() == "multipart":
         return [leaf for sub in payload for leaf in leaves(sub, depth + 1)]
     return [part]
 
@@ -266,6 +268,33 @@ def leaves(part: Message, depth: int = 0) -> list[Message]:
 def _normalize_text(text: str) -> str:
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
     return "\n".join(line.rstrip() for line in text.split("\n")).strip("\n")
+
+
+def _describe(part: Message) -> tuple[str, str, str, str | None]:
+    """(content type, disposition, file name, charset) of a part, each header parsed once."""
+    try:
+        content_type = part.get("Content-Type")
+        disposition_header = part.get("Content-Disposition")
+        kind = content_type.content_type if content_type is not None else part.get_default_type()
+        params = dict(content_type.params) if content_type is not None else {}
+        disposition = ""
+        name = ""
+        if disposition_header is not None:
+            disposition = (disposition_header.content_disposition or "").lower()
+            name = disposition_header.params.get("filename") or ""
+        name = name or params.get("name") or ""
+        charset = params.get("charset")
+    except Exception:  # a header the registry cannot read: the slower, lenient accessors
+        kind = part.get_content_type()
+        disposition = (part.get_content_disposition() or "").lower()
+        name = _filename(part)
+        charset = _charset(part)
+    if not isinstance(name, str):
+        name = _filename(part)
+    if "=?" in name:
+        name = _decode_words(name)
+    charset = charset.strip().lower() if isinstance(charset, str) and charset.strip() else None
+    return kind.lower(), disposition, name.replace("\x00", "").strip(), charset
 
 
 def _filename(part: Message) -> str:
@@ -346,7 +375,7 @@ def _inline_images(parsed: ParsedMail) -> dict[str, ParsedAttachment]:
     }
 
 
-def decode_part(part: Message, errors: list[str] | None = None) -> str:
+def decode_part(part: Message, errors: list[str] | None = None, declared: str | None = None) -> str:
     """A text part's payload as text: declared charset, else (or when it does not fit) the
     charset the bytes look like."""
     try:
@@ -356,8 +385,7 @@ def decode_part(part: Message, errors: list[str] | None = None) -> str:
     if payload is None:
         raw = part.get_payload()
         return raw if isinstance(raw, str) else ""
-    declared = _charset(part)
-    return decode_bytes(payload, declared)
+    return decode_bytes(payload, declared if declared is not None else _charset(part))
 
 
 def _charset(part: Message) -> str | None:
