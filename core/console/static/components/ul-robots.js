@@ -173,15 +173,24 @@ class UlRobots extends HTMLElement {
 
   // -- the log and dry runs --------------------------------------------------------------------
 
+  /** Take the side panel; what an earlier click still loads must not overwrite it. */
+  claimPanel() {
+    this.panelOwner = (this.panelOwner || 0) + 1;
+    return this.panelOwner;
+  }
+
   async showLog(rule) {
     this.logShown = true;
+    const mine = this.claimPanel();
     const path = rule ? `/api/robots/rules/${rule.id}/log` : "/api/robots/log";
     let page;
     try {
       page = await get(path);
     } catch (error) {
-      return replace(this.panel, h("p", { class: "error" }, error.message));
+      page = { error };
     }
+    if (mine !== this.panelOwner) return;
+    if (page.error) return replace(this.panel, h("p", { class: "error" }, page.error.message));
     const heading = rule ? `${t("robots.log")}: ${rule.name}` : t("robots.log_all");
     if (!page.items.length) return replace(this.panel, h("h3", {}, heading), h("p", { class: "muted log-empty" }, t("robots.log_empty")));
     replace(
@@ -211,6 +220,7 @@ class UlRobots extends HTMLElement {
   }
 
   async dryRun(rule, definition) {
+    const mine = rule ? this.claimPanel() : this.panelOwner;
     let result;
     try {
       result = rule
@@ -220,6 +230,7 @@ class UlRobots extends HTMLElement {
       if (!rule && this.form) return this.showError(error);
       return toast(error.message, "error");
     }
+    if (mine !== this.panelOwner) return;
     const target = rule ? this.panel : this.form.querySelector(".dry-run-result");
     replace(
       target,
@@ -247,6 +258,7 @@ class UlRobots extends HTMLElement {
   // -- the form --------------------------------------------------------------------------------
 
   edit(rule, template) {
+    this.claimPanel();
     this.editing = rule;
     const organizations = this.organizations || [];
     const source = rule || (template && template.definition);
