@@ -53,7 +53,8 @@ def form_settings(url: str, tmp_path: Path) -> Settings:
 
     data = msgspec.to_builtins(make_settings(url, plugins=["webform"]))
     data["channels"] = {"attachments_dir": str(tmp_path / "attachments")}
-    data["webform"] = {"min_fill_seconds": 1}
+    # Two seconds: a quick fill meets "too_fast" and the widget waits and sends again by itself.
+    data["webform"] = {"min_fill_seconds": 2}
     kind = settings_type({"channels": ChannelsSettings, "webform": WebformSettings})
     return msgspec.convert(data, kind)
 

@@ -256,8 +256,10 @@
     this.definition.fields.forEach(function (field) {
       if (errors[field.name] && self.showError(field.name, errors[field.name]) && !first) first = field.name;
     });
+    // A name that is not a field of the form (submission_id, body) is the widget's fault, not
+    // the member's: they get the general message in their language.
     var unplaced = Object.keys(errors).filter(function (name) { return !self.control(name); });
-    this.setStatus(unplaced.length ? errors[unplaced[0]] : this.words.fix, true);
+    this.setStatus(unplaced.length ? this.words.failed : this.words.fix, true);
     if (first) this.control(first).focus();
     else this.status.focus();
   };
@@ -331,7 +333,7 @@
     var fields = (error.extra && error.extra.fields) || {};
     if (!Object.keys(fields).length && error.field) fields[error.field] = error.message;
     if (Object.keys(fields).length) return this.showErrors(fields);
-    this.setStatus(error.message || this.words.failed, true);
+    this.setStatus(this.words.failed, true);
   };
 
   UnionlineForm.prototype.done = function (body) {
