@@ -27,9 +27,7 @@ async def test_missing_or_forged_render_token_is_refused(site: Federation) -> No
         assert answer.status_code == 403, answer.text
         assert answer.json()["error"]["field"] == "render_token"
     assert await site.appeals() == []
-
-
-async def test_a_token_of_another_form_or_secret_is_refused(site: Federation) -> None:
+    # A genuine token of another form, or one signed with another secret.
     other_form = tokens.issue(SECRET, "00000000-0000-0000-0000-000000000000", now=0)
     other_secret = tokens.issue("another-secret-0123456789", site.account_id)
     for token in (other_form, other_secret):
@@ -46,11 +44,7 @@ async def test_too_fast_and_expired_tokens_have_their_own_codes(site: Federation
     assert old.status_code == 422
     assert old.json()["error"]["code"] == "token_expired"
     assert await site.appeals() == []
-
-
-async def test_a_rendered_form_token_is_accepted_once_the_member_took_their_time(
-    site: Federation,
-) -> None:
+    # A token the server just handed out.
     form = await site.client.get(f"/channels/webform/{site.public_key}/form")
     token = form.json()["render_token"]
     stamp, nonce, signature = token.split(".")
@@ -91,7 +85,7 @@ async def test_the_limit_counts_honeypot_hits_too(site: Federation) -> None:
     assert (await site.submit()).status_code == 429
 
 
-async def test_a_page_of_another_origin_is_refused_without_cors_headers(site: Federation) -> None:
+async def test_other_origins_are_refused_and_get_no_cors_headers(site: Federation) -> None:
     evil = {"Origin": "https://evil.example"}
     form = await site.client.get(f"/channels/webform/{site.public_key}/form", headers=evil)
     assert form.status_code == 403
@@ -99,9 +93,7 @@ async def test_a_page_of_another_origin_is_refused_without_cors_headers(site: Fe
     answer = await site.submit(headers=evil)
     assert answer.status_code == 403 and answer.json()["error"]["field"] == "origin"
     assert await site.appeals() == []
-
-
-async def test_preflight_is_answered_for_allowed_origins_only(site: Federation) -> None:
+    # The preflight of a JSON send is answered for allowed origins only.
     url = f"/channels/webform/{site.public_key}/submissions"
     ok = await site.client.options(
         url, headers={"Origin": ORIGIN, "Access-Control-Request-Method": "POST"}
