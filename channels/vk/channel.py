@@ -21,10 +21,12 @@ from unionline.channel.types import (
     OutboundMessage,
     RateLimit,
     SendResult,
+    SentElsewhere,
     WebhookReply,
 )
 from unionline.channels.vk.client import InputFile, VkClient, random_id_for
 from unionline.channels.vk.decode import CONTACT_KIND, decode_event
+from unionline.channels.vk.sent import remember, without_our_own
 from unionline.channels.vk.settings import CommunityConfig, CommunitySecrets, vk_settings
 from unionline.channels.vk.types import Event
 from unionline.errors import Forbidden, PermanentFailure, Unauthorized
@@ -70,8 +72,11 @@ class VkChannel(ChannelType[CommunityConfig, CommunitySecrets]):
 
     async def decode(
         self, account: Account, request: InboundRequest
-    ) -> Sequence[InboundMessage | DeliveryReport]:
-        return decode_event(request.json(Event))
+    ) -> Sequence[InboundMessage | DeliveryReport | SentElsewhere]:
+        items = decode_event(request.json(Event))
+        if any(isinstance(item, SentElsewhere) for item in items):
+            return await without_our_own(account.id, items)
+        return items
 
     def acknowledge(
         self, account: Account, request: InboundRequest, result: IngestResult
@@ -89,13 +94,16 @@ class VkChannel(ChannelType[CommunityConfig, CommunitySecrets]):
             messages = _plan(message.text, files)
             if not messages:
                 raise PermanentFailure("the message has neither text nor files")
-            ids = [
+            ids = []
+            for n, (text, attached) in enumerate(messages):
                 # random_id is fixed per part: a retried delivery cannot double-send a part.
-                await client.send_message(
-                    peer_id, text, random_id=random_id_for(message.id, n), attachment=attached
+                random_id = random_id_for(message.id, n)
+                await remember(account.id, random_id)  # before VK can echo it back
+                ids.append(
+                    await client.send_message(
+                        peer_id, text, random_id=random_id, attachment=attached
+                    )
                 )
-                for n, (text, attached) in enumerate(messages)
-            ]
         return SendResult(external_id=str(ids[0]))
 
     async def fetch_attachment(self, account: Account, ref: str) -> bytes:

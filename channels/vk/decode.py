@@ -2,9 +2,9 @@
 documents and voice messages. The dedup key is the event's ``event_id``, the same in every
 redelivery of the Callback API (``X-Retry-Counter``) and in Bots Long Poll.
 
-``message_reply`` is the community writing to a member: our own sends come back this way
-(recognised by their ``random_id``), as do replies typed in VK's own interface; neither is a
-member's message, so nothing is stored.
+``message_reply`` is the community writing to a member: it decodes to ``SentElsewhere``, shown
+on the member's appeal as an outgoing message. Our own sends come back this way too; the
+channel drops those by their ``random_id`` (see :mod:`.sent`) before storing.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from typing import Any
 
 import msgspec
 
-from unionline.channel.types import Attachment, InboundMessage, Sender
+from unionline.channel.types import Attachment, InboundMessage, Sender, SentElsewhere
 from unionline.channels.vk.types import Attachment as VkAttachment
 from unionline.channels.vk.types import Event, Message, MessageNew
 from unionline.errors import Invalid, UnsupportedUpdate
@@ -24,14 +24,16 @@ CONTACT_KIND = "vk"
 log = logging.getLogger("unionline.channels.vk")
 
 
-def decode_event(event: Event) -> list[InboundMessage]:
-    """The member's message in ``event`` (none for a confirmation or the community's own)."""
+def decode_event(event: Event) -> list[InboundMessage] | list[SentElsewhere]:
+    """The member's message in ``event``, or the community's own (none for a confirmation)."""
     try:
         if event.type == "message_new":
             message, edited = msgspec.convert(event.object, MessageNew).message, False
         elif event.type == "message_edit":
             message, edited = msgspec.convert(event.object, Message), True
-        elif event.type in ("message_reply", "confirmation"):
+        elif event.type == "message_reply":
+            return _sent_elsewhere(event, msgspec.convert(event.object, Message))
+        elif event.type == "confirmation":
             return []
         else:
             raise UnsupportedUpdate(f"VK event {event.type!r}")
@@ -68,6 +70,29 @@ def _inbound(event: Event, message: Message, edited: bool) -> InboundMessage:
         sent_at=float(message.update_time or message.date),
         data=data,
     )
+
+
+def _sent_elsewhere(event: Event, message: Message) -> list[SentElsewhere]:
+    if not 0 < message.peer_id < 2_000_000_000:  # a group chat, not a conversation with a member
+        return []
+    attachments, skipped = _attachments(message.attachments)
+    names = [a.filename for a in attachments] + skipped
+    text = message.text or ("[" + ", ".join(names) + "]" if names else "")
+    if not text:
+        return []
+    return [
+        SentElsewhere(
+            external_id=event.event_id or f"{event.type}:{message.peer_id}:{message.id}",
+            recipient=Sender(kind=CONTACT_KIND, address=str(message.peer_id)),
+            text=text,
+            sent_at=float(message.date),
+            data={
+                "message_id": message.id,
+                "random_id": message.random_id,
+                "admin_author_id": message.admin_author_id,
+            },
+        )
+    ]
 
 
 def _attachments(items: list[VkAttachment]) -> tuple[list[Attachment], list[str]]:

@@ -6,11 +6,11 @@ from pathlib import Path
 
 from piccolo.conf.apps import AppConfig
 
-from unionline.channels.vk.tables import PollState
+from unionline.channels.vk.tables import PollState, SentMessage
 
 APP_CONFIG = AppConfig(
     app_name="vk",
     migrations_folder_path=str(Path(__file__).parent / "migrations"),
-    table_classes=[PollState],
+    table_classes=[PollState, SentMessage],
     migration_dependencies=[],
 )

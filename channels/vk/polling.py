@@ -22,6 +22,7 @@ from unionline.channel.accounts import load_account, mark_needs_reauth
 from unionline.channel.inbound import store_inbound
 from unionline.channels.vk.channel import client_for
 from unionline.channels.vk.decode import decode_event
+from unionline.channels.vk.sent import without_our_own
 from unionline.channels.vk.settings import vk_settings
 from unionline.channels.vk.types import Event, LongPollServer
 from unionline.errors import AuthFailed, NotReady, ServiceError, UnsupportedUpdate
@@ -76,7 +77,7 @@ class LongPoller:
 
     async def _store(self, account: Any, event: Event) -> None:
         try:
-            items = decode_event(event)
+            items = await without_our_own(account.id, decode_event(event))
         except UnsupportedUpdate as exc:
             log.info("vk account %s: unsupported event skipped: %s", account.id, exc)
             return

@@ -70,6 +70,7 @@ class Message(msgspec.Struct, kw_only=True):
     attachments: list[Attachment] = []
     update_time: int | None = None
     payload: str | None = None
+    admin_author_id: int | None = None  # message_reply: the admin who typed it in VK
 
 
 class MessageNew(msgspec.Struct, kw_only=True):

@@ -1,10 +1,11 @@
 """The appeals API that channels, routing, robots and the console call.
 
 Stable entry points (keep their signatures): :func:`create_appeal`, :func:`receive_message`,
-:func:`get_appeal`, :func:`list_appeals`, :func:`timeline`, :func:`member_timeline`, and,
-re-exported from :mod:`.actions` and :mod:`.relations`, ``add_reply``, ``add_note``,
-``set_status``, ``assign``, ``claim``, ``release``, ``set_priority``, ``set_tags``,
-``update_appeal``, ``link``, ``merge``; :mod:`.delivery` has ``update_delivery``.
+:func:`record_sent_elsewhere`, :func:`get_appeal`, :func:`list_appeals`, :func:`timeline`,
+:func:`member_timeline`, and, re-exported from :mod:`.actions` and :mod:`.relations`,
+``add_reply``, ``add_note``, ``set_status``, ``assign``, ``claim``, ``release``,
+``set_priority``, ``set_tags``, ``update_appeal``, ``link``, ``merge``; :mod:`.delivery` has
+``update_delivery``.
 ``actor=None`` means the system itself (channels, robots): no permission checks.
 Every write joins the caller's transaction when there is one.
 """
@@ -34,7 +35,7 @@ from unionline.appeals.actions import (
 )
 from unionline.appeals.config import appeal_settings
 from unionline.appeals.delivery import update_delivery
-from unionline.appeals.events import AppealCreated, MessageIn, preview
+from unionline.appeals.events import AppealCreated, MessageIn, MessageOut, preview
 from unionline.appeals.relations import add_link, link, links_of, merge
 from unionline.appeals.schemas import AppealPage, AppealView, TimelineEntryView, TimelinePage
 from unionline.appeals.search import AppealFilter
@@ -57,6 +58,7 @@ __all__ = [
     "member_timeline",
     "merge",
     "receive_message",
+    "record_sent_elsewhere",
     "release",
     "set_priority",
     "set_status",
@@ -296,6 +298,56 @@ async def receive_message(
         )
         await publish(
             MessageIn(
+                organization_id=row["organization_id"],
+                appeal_id=row["id"],
+                appeal=store.summary(row),
+                entry=entry,
+                preview=preview(text),
+            )
+        )
+    return store.view(row), entry
+
+
+async def record_sent_elsewhere(
+    *,
+    organization_id: uuid.UUID,
+    member_id: uuid.UUID,
+    channel: str,
+    channel_account_id: uuid.UUID,
+    text: str,
+    external_id: str,
+    data: dict[str, Any] | None = None,
+) -> tuple[AppealView, TimelineEntryView] | None:
+    """Show a message the channel account sent to the member outside Unionline (a community
+    admin answering in VK's own interface) on the member's appeal there, as an outgoing
+    message already ``sent``. The appeal is the member's active one on this account, else
+    their latest; with none, nothing is stored (None). It is no operator's reply: status,
+    assignee and SLA stay as they are. A message already stored is returned as it is.
+    """
+    text = fields.plain(text)
+    async with current().db.transaction():
+        member_id = await members.canonical_member(member_id)
+        await _serialize_member(member_id)
+        existing = await history.find_external(channel_account_id, "message_out", external_id)
+        if existing is not None:
+            return store.view(await store.load(existing.appeal_id)), existing
+        row = await _latest(organization_id, member_id, channel, channel_account_id)
+        if row is None:
+            return None
+        row = await store.update(row["id"], {"updated_at": clock.now()})
+        assert row is not None
+        entry = await history.add(
+            row,
+            "message_out",
+            body=text,
+            channel=channel,
+            channel_account_id=channel_account_id,
+            external_id=external_id,
+            delivery_status="sent",
+            data={**(data or {}), "sent_elsewhere": True},
+        )
+        await publish(
+            MessageOut(
                 organization_id=row["organization_id"],
                 appeal_id=row["id"],
                 appeal=store.summary(row),

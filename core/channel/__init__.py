@@ -38,6 +38,7 @@ from unionline.channel.types import (
     RateLimit,
     Sender,
     SendResult,
+    SentElsewhere,
     WebhookReply,
 )
 
@@ -65,6 +66,7 @@ __all__ = [
     "RecipientBlocked",
     "SendResult",
     "Sender",
+    "SentElsewhere",
     "StoredInbound",
     "WebhookReply",
     "find_account",

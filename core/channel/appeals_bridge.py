@@ -12,7 +12,8 @@ from typing import Any
 
 import msgspec
 from unionline.access import Actor
-from unionline.channel.types import ChannelAccount, InboundMessage
+from unionline.channel.types import ChannelAccount, InboundMessage, SentElsewhere
+from unionline.errors import Invalid
 from unionline.spi import IdentityClaim
 
 log = logging.getLogger("unionline.channel")
@@ -104,6 +105,39 @@ async def automatic_reply(appeal_id: uuid.UUID, text: str) -> int:
 
     entry = await add_reply(None, appeal_id, text, acknowledgement=True)
     return entry.id
+
+
+async def record_sent_elsewhere(
+    account: ChannelAccount[Any, Any], member_id: uuid.UUID, echo: SentElsewhere
+) -> tuple[uuid.UUID, int] | None:
+    """Show ``echo`` on the member's appeal as an outgoing message; None without an appeal."""
+    from unionline.appeals.services import record_sent_elsewhere as record
+
+    data = dict(echo.data)
+    if echo.sent_at is not None:
+        data.setdefault("sent_at", echo.sent_at)
+    stored = await record(
+        organization_id=account.organization_id,
+        member_id=member_id,
+        channel=account.channel,
+        channel_account_id=account.id,
+        text=echo.text,
+        external_id=echo.external_id,
+        data=data,
+    )
+    return (stored[0].id, stored[1].id) if stored else None
+
+
+async def known_member(kind: str, address: str) -> uuid.UUID | None:
+    """The member who has the contact point, without creating one."""
+    from unionline.members import normalize
+    from unionline.members.records import canonical_member, owner_of
+
+    try:
+        owner = await owner_of(kind, normalize.contact(kind, address))
+    except Invalid:
+        return None
+    return await canonical_member(owner) if owner else None
 
 
 async def delivery_updated(

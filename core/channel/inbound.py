@@ -24,6 +24,7 @@ from unionline.channel.types import (
     DeliveryReport,
     InboundMessage,
     InboundRequest,
+    SentElsewhere,
 )
 from unionline.errors import NotFound, UnsupportedUpdate
 from unionline.runtime import current
@@ -48,6 +49,7 @@ class IngestResult(msgspec.Struct, frozen=True, kw_only=True):
 
     messages: tuple[StoredInbound, ...] = ()
     reports: int = 0  # delivery reports applied
+    echoes: int = 0  # messages sent outside Unionline, newly shown on appeals
     unsupported: str | None = None  # why nothing was stored, for an unsupported update
 
     @property
@@ -100,9 +102,10 @@ async def ingest(account: ChannelAccount[Any, Any], request: InboundRequest) -> 
 
 
 async def store_inbound(
-    account: ChannelAccount[Any, Any], items: Sequence[InboundMessage | DeliveryReport]
+    account: ChannelAccount[Any, Any],
+    items: Sequence[InboundMessage | DeliveryReport | SentElsewhere],
 ) -> IngestResult:
-    """Store decoded messages and apply delivery reports, all in one transaction.
+    """Store decoded messages and echoes and apply delivery reports, all in one transaction.
 
     Pollers (long polling, IMAP) call this directly and commit their provider offset only after
     it returns.
@@ -112,38 +115,75 @@ async def store_inbound(
     messages = [m for m in items if isinstance(m, InboundMessage)]
     files = [[await attachments.prepare(a) for a in m.attachments] for m in messages]
     stored: list[StoredInbound] = []
-    reports = 0
+    reports = echoes = 0
     async with current().db.transaction():
         for message, prepared in zip(messages, files, strict=True):
             stored.append(await _store_one(account, message, prepared))
-        for report in items:
-            if isinstance(report, DeliveryReport):
+        for item in items:
+            if isinstance(item, DeliveryReport):
                 reports += await report_delivery(
-                    account.id, report.external_id, report.status, error=report.error
+                    account.id, item.external_id, item.status, error=item.error
                 )
-    return IngestResult(messages=tuple(stored), reports=reports)
+            elif isinstance(item, SentElsewhere):
+                echoes += await _store_echo(account, item)
+    return IngestResult(messages=tuple(stored), reports=reports, echoes=echoes)
 
 
-async def _store_one(
-    account: ChannelAccount[Any, Any], message: InboundMessage, prepared: list[attachments.Prepared]
-) -> StoredInbound:
+async def _dedup_row(
+    account: ChannelAccount[Any, Any], external_id: str, kind: str, address: str, conversation: str
+) -> uuid.UUID | None:
+    """The new ``channel_inbound`` row's id; None when this update was stored before."""
     inbound_id = uuid.uuid4()
-    db = current().db
-    conversation = message.conversation or message.sender.address
-    row = await db.fetchone(
+    row = await current().db.fetchone(
         "INSERT INTO channel_inbound (id, account_id, external_id, key, sender_kind,"
         " sender_address, conversation, received_at) VALUES ({}, {}, {}, {}, {}, {}, {}, {})"
         " ON CONFLICT (key) DO NOTHING RETURNING id",
         inbound_id,
         account.id,
-        message.external_id,
-        f"{account.id}:{message.external_id}",
-        message.sender.kind,
-        message.sender.address,
+        external_id,
+        f"{account.id}:{external_id}",
+        kind,
+        address,
         conversation,
         time.time(),
     )
-    if row is None:
+    return inbound_id if row is not None else None
+
+
+async def _store_echo(account: ChannelAccount[Any, Any], echo: SentElsewhere) -> int:
+    """A message sent outside Unionline, on the member's appeal; 1 when newly shown."""
+    to = echo.recipient
+    inbound_id = await _dedup_row(account, echo.external_id, to.kind, to.address, to.address)
+    if inbound_id is None:
+        return 0
+    member_id = await appeals_bridge.known_member(to.kind, to.address)
+    shown = (
+        await appeals_bridge.record_sent_elsewhere(account, member_id, echo) if member_id else None
+    )
+    if shown is None:
+        log.info("%s account %s: %s sent elsewhere to %s, who has no appeal here; not shown",
+                 account.channel, account.id, echo.external_id, to.address)  # fmt: skip
+        return 0
+    await current().db.execute(
+        "UPDATE channel_inbound SET member_id = {}, appeal_id = {}, entry_id = {} WHERE id = {}",
+        member_id,
+        shown[0],
+        shown[1],
+        inbound_id,
+    )
+    return 1
+
+
+async def _store_one(
+    account: ChannelAccount[Any, Any], message: InboundMessage, prepared: list[attachments.Prepared]
+) -> StoredInbound:
+    db = current().db
+    conversation = message.conversation or message.sender.address
+    sender = message.sender
+    inbound_id = await _dedup_row(
+        account, message.external_id, sender.kind, sender.address, conversation
+    )
+    if inbound_id is None:
         return StoredInbound(external_id=message.external_id, duplicate=True)
     member_id = await appeals_bridge.resolve_member(
         IdentityClaim(

@@ -118,6 +118,19 @@ class InboundMessage(msgspec.Struct, frozen=True, kw_only=True):
     new_appeal: bool = False
 
 
+class SentElsewhere(msgspec.Struct, frozen=True, kw_only=True):
+    """A message the account sent to a member outside Unionline (an admin answering in the
+    provider's own interface), as the provider echoes it: ``decode`` may return these so the
+    operators see it on the member's appeal as an outgoing message. Echoes of Unionline's own
+    sends must not be returned (recognise them, e.g. by the idempotency key the send used)."""
+
+    external_id: str  # unique per account, in the same space as InboundMessage.external_id
+    recipient: Sender  # the member it was sent to (their contact point on this channel)
+    text: str
+    sent_at: float | None = None
+    data: dict[str, Any] = msgspec.field(default_factory=dict)
+
+
 class OutboundAttachment(msgspec.Struct, frozen=True, kw_only=True):
     """A stored file to send; read its bytes with ``unionline.channel.read_attachment``."""
 
@@ -205,8 +218,9 @@ class ChannelType(Generic[C, S]):
 
     async def decode(
         self, account: ChannelAccount[C, S], request: InboundRequest
-    ) -> Sequence[InboundMessage | DeliveryReport]:
-        """Turn a verified update into messages (and delivery reports). Raise
+    ) -> Sequence[InboundMessage | DeliveryReport | SentElsewhere]:
+        """Turn a verified update into messages (delivery reports, echoes of messages sent
+        outside Unionline). Raise
         ``unionline.UnsupportedUpdate`` (or return nothing) for updates the channel does not
         handle: they are answered 200, logged and not stored."""
         raise NotImplementedError(f"channel {self.name!r} does not receive webhooks")

@@ -142,17 +142,40 @@ async def test_a_retried_send_yields_one_message(env: ContractEnv, vk: VkStandin
     assert vk.community.sent_texts() == ["Ответ, который VK получил дважды"]
 
 
-async def test_our_own_sends_come_back_as_message_reply_and_are_not_stored(
+async def test_replies_sent_in_vk_show_as_outgoing_and_our_own_echoes_do_not(
     env: ContractEnv, vk: VkStandin
 ) -> None:
+    from unionline.appeals.services import timeline
+
     connect(env, vk)
     inbound = await adapters.inbound(env, 22, sender="2200")
     entry_id = await env.reply(inbound["appeal_id"], "Ответ оператора")
-    assert await env.wait_for_delivery(entry_id) == "sent"
+    assert await env.wait_for_delivery(entry_id) == "sent"  # VK echoes it as message_reply
     vk.community.message_reply("Ответ из интерфейса ВКонтакте", peer_id=2200)
-    report = await vk.community.deliver_callback(env.harness.client)
-    assert [a.body for a in report.attempts] == ["ok", "ok"]
+    vk.community.message_reply("Сообщение в беседу", peer_id=2_000_000_001)
+    # every event twice: VK redelivers when an answer is late
+    report = await vk.community.deliver_callback(env.harness.client, duplicates=1.0)
+    assert {a.body for a in report.attempts} == {"ok"} and len(report.attempts) > 3
+    outgoing = [
+        (e.body, e.delivery_status, e.author_id, bool(e.data.get("sent_elsewhere")))
+        for e in (await timeline(None, inbound["appeal_id"])).items
+        if e.kind == "message_out"
+    ]
+    assert outgoing == [
+        ("Ответ оператора", "sent", None, False),
+        ("Ответ из интерфейса ВКонтакте", "sent", None, True),
+    ]
     assert [m["body"] for m in await env.messages_in()] == ["Здравствуйте! Вопрос об отпуске."]
+
+
+async def test_a_reply_sent_in_vk_to_someone_without_an_appeal_is_not_stored(
+    env: ContractEnv, vk: VkStandin
+) -> None:
+    connect(env, vk)
+    vk.community.message_reply("Приглашение на собрание", peer_id=9900)
+    report = await vk.community.deliver_callback(env.harness.client)
+    assert [a.body for a in report.attempts] == ["ok"]
+    assert await env.messages_in() == []
 
 
 async def test_a_member_who_forbids_messages_fails_visibly(env: ContractEnv, vk: VkStandin) -> None:
