@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     )
 
 __all__ = [
+    "on_event",
     "register_channels",
     "register_commands",
     "register_routes",
@@ -92,3 +93,13 @@ async def shutdown(app: Any) -> None:
         running[0].set()
         await running[1]
     await close_all()
+
+
+@hookimpl
+async def on_event(event: Any) -> None:
+    """A member's erasure reaches the mail kept of them (raw messages, subjects, addresses)."""
+    config = getattr(type(event), "__struct_config__", None)
+    if config is not None and config.tag == "privacy.member_erased":
+        from unionline.channels.mail.privacy import erase_members
+
+        await erase_members(list(event.member_ids))

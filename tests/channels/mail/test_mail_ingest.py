@@ -81,3 +81,24 @@ async def test_http_inbound_route(unionline_app):
         url, content=huge, headers={"Authorization": "Bearer " + "t" * 24}
     )
     assert refused.status_code == 422 and refused.json()["error"]["field"] == "body"
+
+
+async def test_erasing_a_member_clears_their_mail_but_not_the_dedup(unionline_app):
+    h = unionline_app
+    account_id, _ = await create_mailbox(h, mailbox_config(2525, auto_ack=True))
+    raw = member_mail(message_id="<private@example.test>")
+    first = await ingest_raw(account_id, raw, source="test")
+    row = await h.runtime.db.fetchone(
+        "SELECT member_id FROM appeal_appeal WHERE id = {}", first.appeal_id
+    )
+    erased = await h.client.post(
+        f"/api/privacy/members/{row['member_id']}/erase", headers=h.admin_headers
+    )
+    assert erased.status_code == 200, erased.text
+    await h.settle()
+    rows = await h.runtime.db.fetch(
+        "SELECT raw, subject, from_address FROM mail_message WHERE direction = 'in'"
+    )
+    assert [(r["raw"], r["subject"], r["from_address"]) for r in rows] == [(None, "[удалено]", "")]
+    assert await h.runtime.db.fetch("SELECT key FROM mail_ack") == []
+    assert (await ingest_raw(account_id, raw, source="imap")).duplicate  # not resurrected
