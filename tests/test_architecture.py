@@ -34,6 +34,7 @@ PUBLIC_API: tuple[str, ...] = (
     "unionline.spi",
     "unionline.cli",  # booted/config_of/run_async for plugin commands (docs/writing-plugins.md)
     "unionline.channel.*",
+    "unionline.robots.sdk",  # RobotAction and friends (docs/robots.md)
     "unionline.testing.*",
 )
 
