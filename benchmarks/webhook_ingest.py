@@ -199,9 +199,20 @@ class Load:
         return self.pool.pop() if self.pool else Connection(self.host, self.port, self.path)
 
     async def send(self, sender: int) -> None:
+        body = update(next(self.ids), sender)
         conn = self.connection()
+        reused = conn.writer is not None
         try:
-            status = await conn.post(update(next(self.ids), sender))
+            try:
+                status = await conn.post(body)
+            except (asyncio.IncompleteReadError, ConnectionError):
+                if not reused:
+                    raise
+                # The server closed an idle keep-alive connection: send again on a new one
+                # (a redelivered update is stored once, as when Telegram retries).
+                conn.close()
+                conn = Connection(self.host, self.port, self.path)
+                status = await conn.post(body)
         except BaseException:
             conn.close()
             raise
