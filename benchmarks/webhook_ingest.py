@@ -393,7 +393,7 @@ def pgbench(
         if beside.returncode != 0:
             raise RuntimeError(f"pgbench (relay) failed: {errors[-2000:]}")
     if done.returncode != 0 or "number of failed transactions: 0 " not in done.stdout:
-        raise RuntimeError(f"pgbench failed: {done.stderr[-2000:]} {done.stdout[-1000:]}")
+        raise RuntimeError(f"pgbench failed ({done.returncode}): {done.stderr[-2000:]}")
     return done.stdout
 
 
