@@ -15,14 +15,13 @@ import msgspec
 from unionline.errors import Invalid
 from unionline.robots import safe_regex
 from unionline.robots.schemas import (
-    AllOf,
-    AnyOf,
     BusinessHours,
     ChannelIs,
     Condition,
     ConditionResult,
+    Leaf,
     MemberIs,
-    NotOf,
+    Middle,
     OrganizationIs,
     PriorityIs,
     QueueIs,
@@ -30,6 +29,8 @@ from unionline.robots.schemas import (
     TagsAre,
     TextMatches,
 )
+
+Node = Condition | Middle  # any node of the tree, at any depth
 
 PRIORITY_ORDER = {"low": 0, "normal": 1, "high": 2, "urgent": 3}
 
@@ -50,20 +51,25 @@ class Facts(msgspec.Struct, kw_only=True):
     in_business_hours: bool = False
 
 
-def evaluate(condition: Condition | None, facts: Facts) -> bool:
+def kind(node: Node) -> str:
+    return str(node.__struct_config__.tag)
+
+
+def evaluate(condition: Node | None, facts: Facts) -> bool:
     """Whether ``condition`` holds for ``facts`` (no condition always holds)."""
     if condition is None:
         return True
-    if isinstance(condition, AllOf):
-        return all(evaluate(c, facts) for c in condition.conditions)
-    if isinstance(condition, AnyOf):
-        return any(evaluate(c, facts) for c in condition.conditions)
-    if isinstance(condition, NotOf):
-        return not evaluate(condition.condition, facts)
-    return _leaf(condition, facts)
+    group = kind(condition)
+    if group == "all":
+        return all(evaluate(c, facts) for c in condition.conditions)  # type: ignore[union-attr]
+    if group == "any":
+        return any(evaluate(c, facts) for c in condition.conditions)  # type: ignore[union-attr]
+    if group == "not":
+        return not evaluate(condition.condition, facts)  # type: ignore[union-attr]
+    return _leaf(condition, facts)  # type: ignore[arg-type]
 
 
-def _leaf(condition: Condition, facts: Facts) -> bool:
+def _leaf(condition: Leaf, facts: Facts) -> bool:
     if isinstance(condition, ChannelIs):
         return _member_of(facts.channel in condition.values, condition.op)
     if isinstance(condition, OrganizationIs):
@@ -148,28 +154,31 @@ def _text(condition: TextMatches, facts: Facts) -> bool:
 # -- explaining and checking ----------------------------------------------------------------
 
 
-def walk(condition: Condition | None, path: str = "conditions") -> Iterator[tuple[str, Condition]]:
+GROUPS = ("all", "any", "not")
+
+
+def walk(condition: Node | None, path: str = "conditions") -> Iterator[tuple[str, Node]]:
     """Every node of the tree with its path (``conditions.conditions[1].condition``)."""
     if condition is None:
         return
     yield path, condition
-    if isinstance(condition, AllOf | AnyOf):
-        for n, child in enumerate(condition.conditions):
+    if kind(condition) in ("all", "any"):
+        for n, child in enumerate(condition.conditions):  # type: ignore[union-attr]
             yield from walk(child, f"{path}.conditions[{n}]")
-    elif isinstance(condition, NotOf):
-        yield from walk(condition.condition, f"{path}.condition")
+    elif kind(condition) == "not":
+        yield from walk(condition.condition, f"{path}.condition")  # type: ignore[union-attr]
 
 
-def leaf_results(condition: Condition | None, facts: Facts) -> list[ConditionResult]:
+def leaf_results(condition: Node | None, facts: Facts) -> list[ConditionResult]:
     """Each leaf condition with whether it held on its own (for the dry run)."""
     return [
-        ConditionResult(path=path, kind=node.__struct_config__.tag, passed=_leaf(node, facts))
+        ConditionResult(path=path, kind=kind(node), passed=_leaf(node, facts))  # type: ignore[arg-type]
         for path, node in walk(condition)
-        if not isinstance(node, AllOf | AnyOf | NotOf)
+        if kind(node) not in GROUPS
     ]
 
 
-def check(condition: Condition | None, prefix: str = "conditions") -> None:
+def check(condition: Node | None, prefix: str = "conditions") -> None:
     """Raise Invalid (422 naming the field) for a pattern outside the safe subset."""
     for path, node in walk(condition, prefix):
         if isinstance(node, TextMatches) and node.op.endswith("matches"):

@@ -163,23 +163,8 @@ class BusinessHours(_Config, kw_only=True, tag="business_hours"):
     op: Literal["within", "outside"] = "within"
 
 
-class AllOf(_Config, kw_only=True, tag="all"):
-    conditions: Annotated[list[Condition], msgspec.Meta(min_length=1, max_length=50)]
-
-
-class AnyOf(_Config, kw_only=True, tag="any"):
-    conditions: Annotated[list[Condition], msgspec.Meta(min_length=1, max_length=50)]
-
-
-class NotOf(_Config, kw_only=True, tag="not"):
-    condition: Condition
-
-
-Condition = (
-    AllOf
-    | AnyOf
-    | NotOf
-    | ChannelIs
+Leaf = (
+    ChannelIs
     | OrganizationIs
     | QueueIs
     | StatusIs
@@ -189,6 +174,43 @@ Condition = (
     | TextMatches
     | BusinessHours
 )
+
+# The tree is kept small on purpose: groups (``all``/``any``) nest two deep and ``not`` wraps a
+# leaf or a group, which says everything rules need (De Morgan turns any deeper ``not`` into
+# these) and keeps the API schema finite (a recursive one makes OpenAPI tools generate forever).
+
+
+class NotLeaf(_Config, kw_only=True, tag="not"):
+    condition: Leaf
+
+
+Inner = Leaf | NotLeaf
+
+
+class AllOfLeaves(_Config, kw_only=True, tag="all"):
+    conditions: Annotated[list[Inner], msgspec.Meta(min_length=1, max_length=50)]
+
+
+class AnyOfLeaves(_Config, kw_only=True, tag="any"):
+    conditions: Annotated[list[Inner], msgspec.Meta(min_length=1, max_length=50)]
+
+
+Middle = Leaf | NotLeaf | AllOfLeaves | AnyOfLeaves
+
+
+class AllOf(_Config, kw_only=True, tag="all"):
+    conditions: Annotated[list[Middle], msgspec.Meta(min_length=1, max_length=50)]
+
+
+class AnyOf(_Config, kw_only=True, tag="any"):
+    conditions: Annotated[list[Middle], msgspec.Meta(min_length=1, max_length=50)]
+
+
+class NotOf(_Config, kw_only=True, tag="not"):
+    condition: Middle
+
+
+Condition = AllOf | AnyOf | NotOf | Leaf
 LEAF_KINDS = (
     "channel",
     "organization",

@@ -15,11 +15,14 @@ from unionline.robots import safe_regex
 from unionline.robots.conditions import Facts, check, evaluate, leaf_results
 from unionline.robots.schemas import (
     AllOf,
+    AllOfLeaves,
     AnyOf,
+    AnyOfLeaves,
     BusinessHours,
     ChannelIs,
     Condition,
     MemberIs,
+    NotLeaf,
     NotOf,
     OrganizationIs,
     PriorityIs,
@@ -162,14 +165,19 @@ leaves = st.one_of(
     ),
     st.builds(BusinessHours, op=st.sampled_from(["within", "outside"])),
 )
-conditions = st.recursive(
+not_leaves = st.builds(NotLeaf, condition=leaves)
+inner = st.one_of(leaves, not_leaves)
+middle = st.one_of(
     leaves,
-    lambda children: st.one_of(
-        st.builds(AllOf, conditions=st.lists(children, min_size=1, max_size=4)),
-        st.builds(AnyOf, conditions=st.lists(children, min_size=1, max_size=4)),
-        st.builds(NotOf, condition=children),
-    ),
-    max_leaves=12,
+    not_leaves,
+    st.builds(AllOfLeaves, conditions=st.lists(inner, min_size=1, max_size=4)),
+    st.builds(AnyOfLeaves, conditions=st.lists(inner, min_size=1, max_size=4)),
+)
+conditions = st.one_of(
+    leaves,
+    st.builds(AllOf, conditions=st.lists(middle, min_size=1, max_size=4)),
+    st.builds(AnyOf, conditions=st.lists(middle, min_size=1, max_size=4)),
+    st.builds(NotOf, condition=middle),
 )
 
 
@@ -202,6 +210,23 @@ def test_conditions_survive_json(condition: Condition) -> None:
     """What the API stores and reads back is the same tree."""
     encoded = msgspec.json.encode(condition)
     assert msgspec.json.decode(encoded, type=Condition) == condition
+
+
+def test_groups_nest_two_deep() -> None:
+    """Deeper trees are refused by the type (the API answers 400 naming the place)."""
+    deep = {
+        "kind": "all",
+        "conditions": [
+            {
+                "kind": "any",
+                "conditions": [
+                    {"kind": "all", "conditions": [{"kind": "status", "values": ["new"]}]}
+                ],
+            }
+        ],
+    }
+    with pytest.raises(msgspec.ValidationError, match=r"conditions\[0\]\.conditions\[0\]"):
+        msgspec.convert(deep, Condition)
 
 
 @given(conditions, facts())
