@@ -34,10 +34,17 @@ def run_async(coro: Coroutine[Any, Any, Any]) -> Any:
 
 @contextlib.asynccontextmanager
 async def booted(
-    config: str | None, *, migrate: bool | None = None
+    config: str | None, *, migrate: bool | None = None, log: bool = False
 ) -> AsyncIterator[runtime.Runtime]:
-    """Load settings and plugins and start the database (no web server, no job executor)."""
+    """Load settings and plugins and start the database (no web server, no job executor).
+
+    ``log=True`` is for long-running commands (pollers, servers): they log to stderr as the web
+    app does (``[log]`` settings), so their warnings are seen."""
     settings, host, registry = runtime.load(config)
+    if log:
+        from unionline.observability import configure_logging
+
+        configure_logging(settings.log)
     rt = runtime.build(settings, host, registry)
     async with rt.running(migrate=migrate, execute_jobs=False):
         yield rt

@@ -74,6 +74,15 @@ class Model:
     merged_into: uuid.UUID | None = None
 
 
+async def make_account(org: uuid.UUID) -> uuid.UUID:
+    """A Telegram bot of ``org`` (hand-opened appeals must name an existing account)."""
+    from unionline.channel.tables import ChannelAccountRecord
+
+    row = ChannelAccountRecord(organization_id=org, channel="telegram", name="bot")
+    await row.save()
+    return row.id
+
+
 APP: AppThread | None = None
 CLOCK = FakeClock(START)
 CODES = itertools.count(1)
@@ -92,7 +101,7 @@ class AppealLifecycle(RuleBasedStateMachine):
         self.codes = [f"M{next(CODES)}" for _ in range(2)]
         self.orgs = [APP.run(make_org(harness, code)) for code in self.codes]
         self.members = [APP.run(make_member(org)) for org in self.orgs]
-        self.accounts = [uuid.uuid4(), uuid.uuid4()]
+        self.accounts = [APP.run(make_account(org)) for org in self.orgs]
         self.model: dict[uuid.UUID, Model] = {}
         self.order: list[uuid.UUID] = []  # creation order
 

@@ -4,18 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import signal
-from typing import Any
 
 import click
 
 from unionline.cli import booted, config_of, run_async
-
-
-def _log_to_stderr(settings: Any) -> None:
-    """A long-running command logs like the web app (``[log]``): warnings must be seen."""
-    from unionline.observability import configure_logging
-
-    configure_logging(settings.log)
 
 
 def _stop_on_signals() -> asyncio.Event:
@@ -38,8 +30,7 @@ def poll(ctx: click.Context) -> None:
     from unionline.channels.mail.imap import run_pollers
 
     async def go() -> None:
-        async with booted(config_of(ctx)) as rt:
-            _log_to_stderr(rt.settings)
+        async with booted(config_of(ctx), log=True):
             stop = _stop_on_signals()
             click.echo("taking mail by IMAP; stop with Ctrl+C")
             await run_pollers(stop)
@@ -60,8 +51,7 @@ def smtpd(ctx: click.Context, host: str | None, port: int | None, lmtp: bool | N
     from unionline.channels.mail.smtpd import serve
 
     async def go() -> None:
-        async with booted(config_of(ctx)) as rt:
-            _log_to_stderr(rt.settings)
+        async with booted(config_of(ctx), log=True):
             settings = mail_settings()
             stop = _stop_on_signals()
             use_lmtp = settings.smtpd_lmtp if lmtp is None else lmtp

@@ -29,12 +29,12 @@ from typing import Any, TypeVar
 
 import msgspec
 
+from unionline import current
 from unionline.channel.accounts import load_account, mark_needs_reauth
 from unionline.channels.mail.imap_lease import Lease
 from unionline.channels.mail.imap_session import ImapSession
 from unionline.channels.mail.settings import MailboxConfig
 from unionline.errors import AuthFailed, NotReady
-from unionline.runtime import current
 
 log = logging.getLogger("unionline.channels.mail.imap")
 T = TypeVar("T")
@@ -107,6 +107,27 @@ def chunks(uids: list[int], sizes: dict[int, int]) -> list[list[int]]:
     if current_chunk:
         out.append(current_chunk)
     return out
+
+
+def oversize_stand_in(header: bytes, size: int, limit: int) -> bytes:
+    """What is stored of a mail over ``max_message_bytes``: its own headers (so sender,
+    subject, Message-ID and threading hold) and a note that the mail stays in the mailbox."""
+    import email.parser
+    import email.policy
+
+    message = email.parser.BytesParser(policy=email.policy.SMTP).parsebytes(
+        header, headersonly=True
+    )
+    for name in ("Content-Type", "Content-Transfer-Encoding", "Content-Disposition"):
+        del message[name]
+    note = (
+        f"Письмо слишком большое ({size} байт, предел почтового ящика {limit} байт), поэтому"
+        " целиком не загружено; оно осталось в почтовом ящике.\n"
+        f"The mail is too big ({size} bytes, the mailbox limit is {limit} bytes) to be taken"
+        " whole; it stays in the mailbox.\n"
+    )
+    message.set_content(note)  # text/plain; charset="utf-8"
+    return message.as_bytes()
 
 
 # -- one mailbox ---------------------------------------------------------------------------
@@ -223,8 +244,13 @@ class MailboxPoller:
         if not uids:
             return last_uid
         sizes = await self._call(session.sizes, uids)
+        limit = account.config.max_message_bytes
         for chunk in chunks(uids, sizes):
-            raws = await self._call(session.fetch, chunk)
+            whole = [uid for uid in chunk if sizes.get(uid, 0) <= limit]
+            raws = await self._call(session.fetch, whole) if whole else {}
+            if too_big := [uid for uid in chunk if uid not in whole]:
+                heads = await self._call(session.headers, too_big)
+                raws |= {uid: oversize_stand_in(h, sizes[uid], limit) for uid, h in heads.items()}
             for uid in chunk:
                 if self.stopping.is_set():
                     return last_uid

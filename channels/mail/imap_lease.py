@@ -17,7 +17,7 @@ import os
 import uuid
 from typing import Any
 
-from unionline.runtime import current
+from unionline import current
 
 LOCK_CLASS = 0x6D61696C  # "mail": advisory lock class of the IMAP pollers
 

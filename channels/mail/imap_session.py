@@ -28,7 +28,9 @@ log = logging.getLogger("unionline.channels.mail.imap")
 IDLE_RENEW_SECONDS = 24 * 60
 NOOP_SECONDS = 10 * 60  # polling without IDLE: keep the connection from an autologout
 TICK = 1.0  # how often a wait looks whether the poller is stopping
-TAKEN = b"$Unionline"  # keyword set by imap_after_processing = "flag"
+# imap_after_processing = "flag": read (for people) and this keyword (to search for).
+TAKEN = b"$Unionline"
+SEEN = rb"\Seen"
 
 
 class ImapSession:
@@ -99,6 +101,13 @@ class ImapSession:
         fetched = self._c().fetch(uids, ["BODY.PEEK[]"])
         return {uid: data[b"BODY[]"] for uid, data in fetched.items() if b"BODY[]" in data}
 
+    def headers(self, uids: list[int]) -> dict[int, bytes]:
+        """Just the header sections (of mail too big to take whole)."""
+        fetched = self._c().fetch(uids, ["BODY.PEEK[HEADER]"])
+        return {
+            uid: data[b"BODY[HEADER]"] for uid, data in fetched.items() if b"BODY[HEADER]" in data
+        }
+
     def after_processing(self, uids: Iterable[int]) -> None:
         """Flag or move mail that is stored (best effort: a failure is logged, not retried)."""
         how = self.config.imap_after_processing
@@ -115,9 +124,9 @@ class ImapSession:
 
     def _flag(self, uids: list[int]) -> None:
         try:
-            self._c().add_flags(uids, [TAKEN], silent=True)
-        except IMAPClientError:  # a server without keywords: the system flag instead
-            self._c().add_flags(uids, [rb"\Flagged"], silent=True)
+            self._c().add_flags(uids, [SEEN, TAKEN], silent=True)
+        except IMAPClientError:  # a server without keywords
+            self._c().add_flags(uids, [SEEN], silent=True)
 
     def _move(self, uids: list[int], target: str | None) -> None:
         client = self._c()

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import email
+import email.policy
 import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -170,8 +172,7 @@ async def test_processed_mail_is_flagged(unionline_app: AppHarness, mailbox: Mai
     async with polling(account) as poller:
         await count(account, 1)
         await idle(poller)
-    assert TAKEN in mailbox.flags()[uid]
-    assert rb"\Seen" not in mailbox.flags()[uid]
+    assert {TAKEN, rb"\Seen"} <= set(mailbox.flags()[uid])  # read, for the people who look
 
 
 async def test_processed_mail_is_moved(unionline_app: AppHarness, mailbox: Mailbox) -> None:
@@ -210,3 +211,17 @@ async def test_one_poller_per_mailbox(unionline_app: AppHarness, mailbox: Mailbo
             mailbox.deliver(letter("Один раз"))
             await count(account, 1)
     assert len(await stored_mail(account)) == 1
+
+
+async def test_mail_over_the_mailbox_limit_leaves_a_note_and_stays(
+    unionline_app: AppHarness, mailbox: Mailbox
+) -> None:
+    (uid,) = mailbox.deliver(letter("Скан паспорта", body="Очень большое вложение. " * 200))
+    account = await create_mailbox_account(unionline_app, mailbox=mailbox, max_message_bytes=2048)
+    async with polling(account) as poller:
+        (row,) = await count(account, 1)
+        await idle(poller)
+    assert row["subject"] == "Скан паспорта" and row["appeal_id"] is not None
+    note = email.message_from_bytes(row["raw"], policy=email.policy.default).get_content()
+    assert "Письмо слишком большое" in note and "предел почтового ящика 2048 байт" in note
+    assert mailbox.subjects("INBOX") == ["Скан паспорта"]  # the whole mail is still there
