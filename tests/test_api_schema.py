@@ -21,7 +21,11 @@ import schemathesis
 from access_matrix_support import Side, kind_of, ok, seed
 from channel_support import REF
 from hypothesis import HealthCheck, settings
-from schemathesis.config import PositiveDataAcceptanceConfig
+from schemathesis.config import (
+    OperationConfig,
+    OperationsConfig,
+    PositiveDataAcceptanceConfig,
+)
 from schemathesis.python.asgi import shutdown_lifespans
 from schemathesis.specs.openapi.checks import allow_header_conformance, negative_data_rejection
 
@@ -91,6 +95,17 @@ schema = schemathesis.openapi.from_dict(schema_of_the_app())
 # an appeal into itself). A 400, though, means the schema promised more than is accepted.
 schema.config.checks.positive_data_acceptance = PositiveDataAcceptanceConfig(
     expected_statuses=["2xx", "401", "403", "404", "409", "422", "429"]
+)
+# The coverage phase enumerates boundary cases over the whole body schema; a robot rule's body
+# nests condition groups (two levels, up to 50 items, a dozen condition kinds each), which makes
+# it thousands of requests per operation (minutes each). The robots operations (rules, dry runs)
+# get the fuzzing phase only; the condition grammar has its own hypothesis tests (tests/robots/test_conditions.py).
+schema.config.operations = OperationsConfig(
+    operations=[
+        OperationConfig.from_dict(
+            {"include-path-regex": "^/api/robots/", "phases": {"coverage": {"enabled": False}}}
+        )
+    ]
 )
 POOL: dict[str, str] = {}  # kind of object -> a seeded object's id, filled by the fixture
 
