@@ -99,7 +99,8 @@ schema.config.checks.positive_data_acceptance = PositiveDataAcceptanceConfig(
 # The coverage phase enumerates boundary cases over the whole body schema; a robot rule's body
 # nests condition groups (two levels, up to 50 items, a dozen condition kinds each), which makes
 # it thousands of requests per operation (minutes each). The robots operations (rules, dry runs)
-# get the fuzzing phase only; the condition grammar has its own hypothesis tests (tests/robots/test_conditions.py).
+# get the fuzzing phase only; the condition grammar has its own hypothesis tests
+# (tests/robots/test_conditions.py).
 schema.config.operations = OperationsConfig(
     operations=[
         OperationConfig.from_dict(
