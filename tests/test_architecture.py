@@ -35,6 +35,7 @@ PUBLIC_API: tuple[str, ...] = (
     "unionline.cli",  # booted/config_of/run_async for plugin commands (docs/writing-plugins.md)
     "unionline.channel.*",
     "unionline.robots.sdk",  # RobotAction and friends (docs/robots.md)
+    "unionline.privacy.sections",  # a plugin's personal data in exports and erasures
     "unionline.testing.*",
 )
 

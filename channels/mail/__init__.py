@@ -24,7 +24,6 @@ if TYPE_CHECKING:
     )
 
 __all__ = [
-    "on_event",
     "register_channels",
     "register_commands",
     "register_routes",
@@ -77,8 +76,11 @@ def register_commands(register: CommandsRegistrar) -> None:
 @hookimpl
 async def startup(app: Any) -> None:
     from unionline.channels.mail.imap import run_pollers
+    from unionline.channels.mail.privacy import MailSection
     from unionline.channels.mail.settings import mail_settings
+    from unionline.privacy.sections import add_section
 
+    add_section(MailSection())  # a member's export and erasure cover their mail
     if mail_settings().run_pollers:
         stop = asyncio.Event()
         _pollers[id(app)] = (stop, asyncio.create_task(run_pollers(stop)))
@@ -93,13 +95,3 @@ async def shutdown(app: Any) -> None:
         running[0].set()
         await running[1]
     await close_all()
-
-
-@hookimpl
-async def on_event(event: Any) -> None:
-    """A member's erasure reaches the mail kept of them (raw messages, subjects, addresses)."""
-    config = getattr(type(event), "__struct_config__", None)
-    if config is not None and config.tag == "privacy.member_erased":
-        from unionline.channels.mail.privacy import erase_members
-
-        await erase_members(list(event.member_ids))

@@ -26,7 +26,7 @@ from unionline.privacy.schemas import (
     AttachmentExport,
     MemberExport,
 )
-from unionline.privacy.sections import sections
+from unionline.privacy.sections import section_files, sections
 
 
 async def export(actor: Actor, member_id: uuid.UUID, *, request: Any = None) -> MemberExport:
@@ -68,7 +68,7 @@ async def _document(actor: Actor, found: Holdings, complete: bool) -> MemberExpo
         appeals=appeals,
         attachments=await _attachments(found.appeal_ids),
         access_log=await _access_log(actor, found),
-        extra={s.name: await s.export(found.member_ids) for s in sections()},
+        extra={s.name: await s.export(found.member_ids, found.appeal_ids) for s in sections()},
     )
 
 
@@ -104,7 +104,8 @@ async def _access_log(actor: Actor, found: Holdings) -> list[Any]:
 
 
 async def export_zip(actor: Actor, member_id: uuid.UUID, *, request: Any = None) -> bytes:
-    """``member.json`` plus every stored file under ``attachments/<id>/<filename>``."""
+    """``member.json`` plus every stored file under ``attachments/<id>/<filename>`` and the
+    sections' files under ``<section>/<path>`` (the mail channel: ``mail/<id>.eml``)."""
     document = await export(actor, member_id, request=request)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -115,4 +116,9 @@ async def export_zip(actor: Actor, member_id: uuid.UUID, *, request: Any = None)
                     archive.writestr(item.file, await storage().get(item.sha256))
                 except NotFound:
                     continue  # listed in member.json; the bytes are gone
+        member_ids = [document.member.id, *(m.id for m in document.merged_members)]
+        appeal_ids = [a.appeal.id for a in document.appeals]
+        for section in sections():
+            for path, data in await section_files(section, member_ids, appeal_ids):
+                archive.writestr(f"{section.name}/{path}", data)
     return buffer.getvalue()

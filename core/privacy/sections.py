@@ -2,7 +2,9 @@
 
 A section exports and erases what one part of the system holds about a member. The core
 contributes none here (its own data is built in); a feature holding personal data adds a section
-with :func:`add_section` at startup, and can also react to the ``privacy.member_erased`` event.
+with :func:`add_section` in its ``startup`` hook (public API for plugins: the mail channel keeps
+raw e-mail this way). A section may also have ``files(member_ids)``: ``(path, bytes)`` pairs the
+ZIP export adds under ``<name>/`` beside ``member.json`` (the JSON part should name them).
 """
 
 from __future__ import annotations
@@ -18,8 +20,10 @@ _KEY = "privacy.sections"
 class PersonalDataSection(Protocol):
     name: str
 
-    async def export(self, member_ids: list[uuid.UUID]) -> Any:
-        """What this section holds about the member (and duplicates merged into it), as JSON."""
+    async def export(self, member_ids: list[uuid.UUID], appeal_ids: list[uuid.UUID]) -> Any:
+        """What this section holds about the member (and duplicates merged into it), as JSON.
+        ``appeal_ids`` are their appeals the exporting administrator may see: data tied to
+        other appeals stays out (the export then says ``complete: false``)."""
         ...
 
     async def erase(self, member_ids: list[uuid.UUID]) -> None:
@@ -27,7 +31,17 @@ class PersonalDataSection(Protocol):
         ...
 
 
+async def section_files(
+    section: PersonalDataSection, member_ids: list[uuid.UUID], appeal_ids: list[uuid.UUID]
+) -> list[tuple[str, bytes]]:
+    """The section's files for the ZIP export (none when it has no ``files`` method, which
+    takes the same arguments as ``export``)."""
+    files = getattr(section, "files", None)
+    return list(await files(member_ids, appeal_ids)) if files is not None else []
+
+
 def add_section(section: PersonalDataSection) -> None:
+    """Add ``section`` to exports and erasures of this runtime (once per name)."""
     sections = current().state.setdefault(_KEY, {})
     if section.name in sections:
         raise ValueError(f"personal-data section {section.name!r} is already added")

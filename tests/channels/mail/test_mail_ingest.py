@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import io
 import uuid
+import zipfile
 
 import pytest
 from mail_support import create_mailbox, mailbox_config, member_mail, timeline
@@ -95,10 +97,38 @@ async def test_erasing_a_member_clears_their_mail_but_not_the_dedup(unionline_ap
         f"/api/privacy/members/{row['member_id']}/erase", headers=h.admin_headers
     )
     assert erased.status_code == 200, erased.text
-    await h.settle()
+    # cleared inside the erasure's transaction: no waiting for jobs
     rows = await h.runtime.db.fetch(
         "SELECT raw, subject, from_address FROM mail_message WHERE direction = 'in'"
     )
     assert [(r["raw"], r["subject"], r["from_address"]) for r in rows] == [(None, "[удалено]", "")]
     assert await h.runtime.db.fetch("SELECT key FROM mail_ack") == []
     assert (await ingest_raw(account_id, raw, source="imap")).duplicate  # not resurrected
+
+
+async def test_a_members_export_carries_their_mail_raw(unionline_app):
+    """The right of access: the member's export lists their mail and the ZIP holds each message
+    byte for byte; another member's mail stays out."""
+    h = unionline_app
+    account_id, _ = await create_mailbox(h, mailbox_config(2525))
+    raw = member_mail("Справка о доходах", message_id="<mine@example.test>")
+    mine = await ingest_raw(account_id, raw, source="test")
+    await ingest_raw(
+        account_id, member_mail("Чужое", sender="Пётр <petr@example.test>"), source="test"
+    )
+    row = await h.runtime.db.fetchone(
+        "SELECT member_id FROM appeal_appeal WHERE id = {}", mine.appeal_id
+    )
+    url = f"/api/privacy/members/{row['member_id']}/export"
+    document = (await h.client.get(url, headers=h.admin_headers)).json()
+    (mail,) = document["extra"]["mail"]
+    assert (mail["message_id"], mail["subject"], mail["direction"]) == (
+        "mine@example.test",
+        "Справка о доходах",
+        "in",
+    )
+    assert mail["from_address"] == "anna@example.test" and mail["appeal_id"] == str(mine.appeal_id)
+    archive = (await h.client.get(url + ".zip", headers=h.admin_headers)).content
+    with zipfile.ZipFile(io.BytesIO(archive)) as z:
+        assert [n for n in z.namelist() if n.startswith("mail/")] == [mail["file"]]
+        assert z.read(mail["file"]) == raw
