@@ -128,10 +128,7 @@ def map_path_parameters(context: Any, path_parameters: dict[str, Any]) -> dict[s
 
 # Operations whose gaps are in other parts of the core, reported to their owners: skipped, with
 # the reason in the report, until fixed.
-KNOWN_GAPS = {
-    "POST /api/attachments": "the multipart body documents `file` as optional; a body without"
-    " it answers 400 'Unsupported type: <class dict>' (channel SDK route)",
-}
+KNOWN_GAPS: dict[str, str] = {}
 
 
 @pytest.fixture(scope="module")

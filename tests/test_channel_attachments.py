@@ -111,16 +111,24 @@ async def test_uploads_respect_the_limits(env: ContractEnv) -> None:
     refused = await h.client.post(
         "/api/attachments/",
         headers=h.admin_headers,
-        files={"data": ("x.html", b"<p>", "text/html")},
+        files={"file": ("x.html", b"<p>", "text/html")},
     )
     assert refused.status_code == 422
     assert refused.json()["error"]["field"] == "file"
     _, someone = await h.create_operator("someone", "operator", env.account.organization_id)
     upload = await h.client.post(
-        "/api/attachments/", headers=h.admin_headers, files={"data": ("ok.png", PNG, "image/png")}
+        "/api/attachments/", headers=h.admin_headers, files={"file": ("ok.png", PNG, "image/png")}
     )
     url = upload.json()["url"]
     # Not yet sent with a reply: only the uploader sees it.
     assert (await h.client.get(url, headers=h.admin_headers)).status_code == 200
     other = await h.client.get(url, headers={"Authorization": f"Bearer {someone}"})
     assert other.status_code == 404
+
+
+async def test_an_upload_without_a_file_part_names_the_field(env: ContractEnv) -> None:
+    h = env.harness
+    for parts in ({"note": (None, "no file")}, {"a": (None, "1"), "b": (None, "2")}):
+        empty = await h.client.post("/api/attachments/", headers=h.admin_headers, files=parts)
+        assert empty.status_code == 400, empty.text
+        assert empty.json()["error"]["field"] == "file", empty.text

@@ -138,7 +138,7 @@ async def test_reply_goes_to_the_conversation_with_attachments(env: ContractEnv)
     upload = await h.client.post(
         "/api/attachments/",
         headers=h.admin_headers,
-        files={"data": ("справка.pdf", b"%PDF-1.4 x", "application/pdf")},
+        files={"file": ("справка.pdf", b"%PDF-1.4 x", "application/pdf")},
     )
     assert upload.status_code == 201, upload.text
     entry = await add_reply(

@@ -7,6 +7,7 @@ Inbound webhook routes are not here: each channel registers its own and hands th
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from typing import Annotated, Any
 from urllib.parse import quote
 
@@ -15,6 +16,7 @@ from litestar import Controller, Response, get, patch, post
 from litestar.datastructures import UploadFile
 from litestar.enums import RequestEncodingType
 from litestar.params import Body, FromPath, FromQuery, JSONBody
+
 from unionline.channel import accounts, attachments
 from unionline.channel.registered import channel_types
 from unionline.channel.schemas import (
@@ -88,6 +90,13 @@ async def list_channel_types(actor: CurrentActor) -> list[ChannelTypeView]:
     ]
 
 
+@dataclass
+class UploadForm:
+    """The multipart body of an upload: one file part named ``file``."""
+
+    file: UploadFile
+
+
 class AttachmentController(Controller):
     path = "/api/attachments"
     tags = ("attachments",)
@@ -96,11 +105,12 @@ class AttachmentController(Controller):
     async def upload_attachment(
         self,
         actor: CurrentActor,
-        data: Annotated[UploadFile, Body(media_type=RequestEncodingType.MULTI_PART)],
+        data: Annotated[UploadForm, Body(media_type=RequestEncodingType.MULTI_PART)],
     ) -> AttachmentView:
-        """Upload a file for a reply (multipart field ``data``); pass its id in the reply."""
-        content = await data.read()
-        return await attachments.upload(actor, data.filename, data.content_type, content)
+        """Upload a file for a reply (the multipart part ``file``); pass its id in the reply."""
+        upload = data.file
+        content = await upload.read()
+        return await attachments.upload(actor, upload.filename, upload.content_type, content)
 
     @get("/{attachment_id:uuid}")
     async def download_attachment(

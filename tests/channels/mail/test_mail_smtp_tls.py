@@ -89,7 +89,7 @@ async def test_reply_over_tls_with_attachment(unionline_app, tls_sink):
     upload = await h.client.post(
         "/api/attachments/",
         headers=h.admin_headers,
-        files={"data": ("Справка о членстве.pdf", b"%PDF-1.4 test", "application/pdf")},
+        files={"file": ("Справка о членстве.pdf", b"%PDF-1.4 test", "application/pdf")},
     )
     assert upload.status_code == 201, upload.text
     reply = await h.client.post(

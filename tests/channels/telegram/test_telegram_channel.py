@@ -221,7 +221,7 @@ async def test_files_go_as_photo_or_document(env: ContractEnv, telegram: Telegra
         ("устав.pdf", b"%PDF-1.4 x", "application/pdf"),
     ):
         upload = await h.client.post(
-            "/api/attachments/", headers=h.admin_headers, files={"data": (name, content, kind)}
+            "/api/attachments/", headers=h.admin_headers, files={"file": (name, content, kind)}
         )
         assert upload.status_code == 201, upload.text
         ids.append({"id": upload.json()["id"]})

@@ -225,7 +225,7 @@ async def test_long_replies_and_files(env: ContractEnv, vk: VkStandin) -> None:
         ("устав.pdf", b"%PDF-1.4 x", "application/pdf"),
     ):
         upload = await h.client.post(
-            "/api/attachments/", headers=h.admin_headers, files={"data": (name, content, kind)}
+            "/api/attachments/", headers=h.admin_headers, files={"file": (name, content, kind)}
         )
         ids.append({"id": upload.json()["id"]})
     text = "\n".join(f"Строка {n}: положение о премировании работников" for n in range(200))
