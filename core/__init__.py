@@ -48,6 +48,7 @@ __all__ = [
     "hookimpl",
     "publish",
     "record_audit",
+    "signal_appeal",
 ]
 
 
@@ -75,3 +76,17 @@ async def record_audit(
     from unionline.audit.services import record
 
     await record(actor, action, subject_kind, subject_id, organization_id, request=request)
+
+
+async def signal_appeal(appeal_id: uuid.UUID, signal: str, data: dict[str, Any]) -> bool:
+    """Tell the consoles that may see the appeal something passing, e.g. that the member is
+    typing: ``await signal_appeal(appeal_id, "member_typing", {"on": True})``. Not stored, not
+    replayed; consoles get ``{"type": "signal", "signal": …, "data": {…, "appeal_id"}}``. The
+    console's own names (``typing``, ``viewing``, ``presence``) are refused. False when there is
+    no such appeal.
+
+    See :func:`unionline.console.signals.signal_appeal` and docs/console-protocol.md.
+    """
+    from unionline.console.signals import signal_appeal as send
+
+    return await send(appeal_id, signal, data)

@@ -5,7 +5,8 @@ widget secret that signs member ids). Visitors talk over ``/widget/{key}/ws`` (r
 message number), upload files to ``/widget/{key}/files`` and load ``/widget/chat.js``.
 Modules: ``channel`` (the channel type), ``tokens`` (visitor tokens, signed member ids),
 ``conversation`` (visitors and their messages), ``live`` (per-process fan-out to sockets),
-``socket`` (one visitor connection), ``routes``. This module holds only hook implementations.
+``socket`` (one visitor connection), ``routes``, ``cleanup`` (the daily sweep of uploads never
+sent). This module holds only hook implementations.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ if TYPE_CHECKING:
     from unionline.registry import (
         ChannelsRegistrar,
         EventsRegistrar,
+        JobsRegistrar,
         RoutesRegistrar,
         TablesRegistrar,
     )
@@ -44,6 +46,21 @@ def register_events(register: EventsRegistrar) -> None:
     from unionline.channels.web.events import ConversationChanged
 
     register(ConversationChanged)
+
+
+@hookimpl
+def register_jobs(register: JobsRegistrar) -> None:
+    from unionline.channels.web.cleanup import SWEEP_JOB, sweep_job
+
+    register(SWEEP_JOB, sweep_job)
+
+
+@hookimpl
+async def startup(app: Any) -> None:
+    """The daily sweep of uploads never sent is scheduled (once per day, whoever asks)."""
+    from unionline.channels.web.cleanup import schedule_sweep
+
+    await schedule_sweep()
 
 
 @hookimpl

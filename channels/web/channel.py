@@ -16,7 +16,6 @@ from typing import Annotated, Literal
 
 import msgspec
 
-from unionline import current
 from unionline.channel import (
     Capabilities,
     ChannelAccount,
@@ -31,6 +30,7 @@ from unionline.channel import (
 )
 from unionline.channel.ratelimit import buckets
 from unionline.channels.web import conversation, tokens, uploads
+from unionline.channels.web.sessions import live_visitor
 from unionline.channels.web.settings import WidgetSecrets, WidgetSettings
 from unionline.errors import (
     Forbidden,
@@ -91,8 +91,8 @@ def bearer(request: InboundRequest) -> str:
     return token.strip() if scheme.lower() == "bearer" else ""
 
 
-def visitor_of(account: Account, request: InboundRequest) -> str | None:
-    return tokens.visitor_of(current().settings.secret_key, account.id, bearer(request))
+async def visitor_of(account: Account, request: InboundRequest) -> str | None:
+    return await live_visitor(account, bearer(request))
 
 
 class WebChannel(ChannelType[WidgetSettings, WidgetSecrets]):
@@ -114,13 +114,16 @@ class WebChannel(ChannelType[WidgetSettings, WidgetSecrets]):
             )
         if not bearer(request):
             raise Unauthorized("the visitor token is missing", field="Authorization")
-        if visitor_of(account, request) is None:
-            raise Forbidden("the visitor token is not valid for this widget", field="Authorization")
+        if await visitor_of(account, request) is None:
+            raise Forbidden(
+                "the visitor token is not valid for this widget, or has expired",
+                field="Authorization",
+            )
 
     async def decode(
         self, account: Account, request: InboundRequest
     ) -> Sequence[InboundMessage | DeliveryReport]:
-        visitor = visitor_of(account, request)
+        visitor = await visitor_of(account, request)
         assert visitor is not None  # verify() ran
         key = conversation.visitor_key(account.id, visitor)
         kind = request.json(Envelope).type

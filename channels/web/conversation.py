@@ -91,10 +91,24 @@ async def ensure_visitor(
     return found
 
 
-async def touch(key: str) -> None:
-    await current().db.execute(
-        "UPDATE web_visitor SET seen_at = {} WHERE key = {}", time.time(), key
-    )
+REFRESH = 3600.0  # a visitor's last use is written at most once an hour
+
+
+async def keep_alive(key: str, lifetime: float) -> bool:
+    """Whether the visitor was seen within ``lifetime`` seconds; if so, it is seen now.
+
+    A visitor without a row yet (its token was issued, its row comes with its first message)
+    is alive."""
+    row = await current().db.fetchone("SELECT seen_at FROM web_visitor WHERE key = {}", key)
+    if row is None:
+        return True
+    now = time.time()
+    idle = now - float(row["seen_at"] or 0.0)
+    if idle > lifetime:
+        return False
+    if idle > REFRESH:
+        await current().db.execute("UPDATE web_visitor SET seen_at = {} WHERE key = {}", now, key)
+    return True
 
 
 # -- messages -----------------------------------------------------------------------------
@@ -191,6 +205,16 @@ async def visitors_of_appeal(appeal_id: uuid.UUID) -> list[str]:
         "SELECT DISTINCT visitor_key FROM web_message WHERE appeal_id = {}", appeal_id
     )
     return [r["visitor_key"] for r in rows]
+
+
+async def latest_appeal(key: str) -> uuid.UUID | None:
+    """The appeal the visitor wrote to last (what an operator answering them has open)."""
+    row = await current().db.fetchone(
+        "SELECT appeal_id FROM web_message WHERE visitor_key = {} AND direction = 'in'"
+        " AND appeal_id IS NOT NULL ORDER BY seq DESC LIMIT 1",
+        key,
+    )
+    return uuid.UUID(str(row["appeal_id"])) if row else None
 
 
 def frame_of(row: dict[str, Any]) -> dict[str, Any]:

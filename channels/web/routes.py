@@ -24,14 +24,14 @@ import msgspec
 from litestar import Request, Response, WebSocket, get, post, websocket
 from litestar.params import FromPath, FromQuery
 
-from unionline import current
 from unionline.channel import find_account
 from unionline.channel.inbound import to_request
 from unionline.channel.storage import storage
 from unionline.channel.tables import AttachmentRecord
-from unionline.channels.web import conversation, tokens, uploads
+from unionline.channels.web import conversation, uploads
 from unionline.channels.web.channel import NAME, origin_allowed
 from unionline.channels.web.intake import take_in
+from unionline.channels.web.sessions import live_visitor
 from unionline.channels.web.visitor_socket import serve_visitor
 from unionline.errors import Forbidden, Invalid, NotFound, ServiceError, Unauthorized
 from unionline.web import service_error
@@ -89,12 +89,14 @@ async def _answer(request: Request[Any, Any, Any], origin: str, work: Any) -> Re
         return _cors(response, origin) if exc.field != "Origin" else response
 
 
-def _visitor_key(account: Any, token: str) -> str:
+async def _visitor_key(account: Any, token: str) -> str:
     if not token:
         raise Unauthorized("the visitor token is missing", field="token")
-    visitor = tokens.visitor_of(current().settings.secret_key, account.id, token)
+    visitor = await live_visitor(account, token)
     if visitor is None:
-        raise Forbidden("the visitor token is not valid for this widget", field="token")
+        raise Forbidden(
+            "the visitor token is not valid for this widget, or has expired", field="token"
+        )
     return conversation.visitor_key(account.id, visitor)
 
 
@@ -113,7 +115,7 @@ async def widget_upload(request: Request[Any, Any, Any], key: FromPath[str]) -> 
     async def work() -> Response[Any]:
         account = await _widget(key, origin)
         form = await request.form()
-        visitor_key = _visitor_key(account, str(form.get("token") or ""))
+        visitor_key = await _visitor_key(account, str(form.get("token") or ""))
         file = form.get("file")
         if file is None or isinstance(file, str):
             raise Invalid("attach the file as the multipart field 'file'", field="file")
@@ -137,7 +139,7 @@ async def widget_download(
     account = await find_account(NAME, key)
     if account is None or account.status != "active":
         raise NotFound(f"no widget {key!r}", field="key")
-    visitor_key = _visitor_key(account, token)
+    visitor_key = await _visitor_key(account, token)
     if not await conversation.has_file(visitor_key, str(file_id)):
         raise NotFound("no such file in this conversation", field="file_id")
     row = await AttachmentRecord.select().where(AttachmentRecord.id == file_id).first()

@@ -11,19 +11,36 @@ from another person on a shared computer:
 * an anonymous token with a member signature: a new visitor for that member (what an
   anonymous visitor wrote stays with them);
 * a signature that does not match: refused, never treated as verified.
+
+A token lives ``visitor_token_days`` after its last use (each use starts the count again); an
+expired one, or one signed under a rotated widget secret, opens a new visitor like a browser
+without a token. New visitors are limited per client address (``new_visitors_per_hour``).
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import uuid
 from typing import Annotated, Any, Literal
 
 import msgspec
 
 from unionline import current
+from unionline.channel import RateLimit
 from unionline.channel.identity import known_member
+from unionline.channel.ratelimit import buckets
 from unionline.channels.web import conversation, tokens
-from unionline.errors import Forbidden, Invalid, NotFound
+from unionline.errors import Forbidden, Invalid, NotFound, ServiceError
+
+DAY = 86400.0
+
+
+class TooManyVisitors(ServiceError):
+    """Too many new visitors from one address: the socket closes with 4029 (its 429)."""
+
+    status_code = 429
+    code = "rate_limited"
 
 
 class Hello(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
@@ -64,18 +81,49 @@ async def signed_member(account: Any, hello: Hello) -> uuid.UUID | None:
     return found
 
 
-async def open_session(account: Any, hello: Hello) -> Opened:
+async def live_visitor(account: Any, token: str) -> str | None:
+    """The visitor a token names when it is genuine, signed under the widget's current secret
+    and used within ``visitor_token_days``; using it starts that count again."""
+    visitor = tokens.visitor_of(
+        current().settings.secret_key, account.secrets.widget_secret, account.id, token
+    )
+    if visitor is None:
+        return None
+    lifetime = account.config.visitor_token_days * DAY
+    alive = await conversation.keep_alive(conversation.visitor_key(account.id, visitor), lifetime)
+    return visitor if alive else None
+
+
+async def admit_new_visitor(account: Any, address: str) -> None:
+    """Take one of the address's new visitors for this widget, or refuse with ``retry_after``.
+
+    The bucket is keyed by a keyed hash of the address: the address itself is not stored."""
+    per_hour = account.config.new_visitors_per_hour
+    limit = RateLimit(per_second=per_hour / 3600.0, burst=per_hour)
+    digest = hmac.new(current().settings.secret_key.encode(), address.encode(), hashlib.sha256)
+    wait = await buckets().take(f"web-new-visitor:{account.id}:{digest.hexdigest()[:32]}", limit)
+    if wait:
+        seconds = int(wait) + 1
+        raise TooManyVisitors(
+            f"too many new chats from this address: try again in {seconds} s",
+            field="token",
+            extra={"retry_after": seconds},
+        )
+
+
+async def open_session(account: Any, hello: Hello, address: str = "") -> Opened:
     member = await signed_member(account, hello)
-    secret_key = current().settings.secret_key
-    visitor = tokens.visitor_of(secret_key, account.id, hello.token) if hello.token else None
+    visitor = await live_visitor(account, hello.token) if hello.token else None
     if visitor is not None:
         row = await conversation.get_visitor(account.id, visitor)
         if row is None and member is None:
             row = await conversation.ensure_visitor(account.id, visitor)
         if row is not None and row.member_id == member and row.verified == (member is not None):
-            await conversation.touch(row.key)
             return Opened(visitor=row, token=hello.token or "", reset=False)
+    await admit_new_visitor(account, address)
     fresh = tokens.new_visitor_id()
     row = await conversation.ensure_visitor(account.id, fresh, member)
-    token = tokens.visitor_token(secret_key, account.id, fresh)
+    token = tokens.visitor_token(
+        current().settings.secret_key, account.secrets.widget_secret, account.id, fresh
+    )
     return Opened(visitor=row, token=token, reset=bool(hello.token))

@@ -79,6 +79,12 @@ class WidgetSettings(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     # Files a visitor may attach (also bounded by the [channels] limits).
     max_upload_bytes: Annotated[int, msgspec.Meta(ge=0)] = 10 * 1024 * 1024
     upload_types: list[str] = msgspec.field(default_factory=lambda: list(DEFAULT_UPLOAD_TYPES))
+    # A visitor token unused for this many days is refused (each use starts the count again);
+    # the browser then starts as a new visitor. Rotating ``widget_secret`` refuses them all.
+    visitor_token_days: Annotated[int, msgspec.Meta(ge=1, le=3650)] = 180
+    # New visitors one client address may start per hour (a burst of this many, refilled
+    # evenly over the hour); returning visitors are not counted.
+    new_visitors_per_hour: Annotated[int, msgspec.Meta(ge=1, le=100_000)] = 60
 
     def __post_init__(self) -> None:
         try:

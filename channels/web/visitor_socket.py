@@ -3,7 +3,8 @@
 Frames are JSON text (documented in docs/channels/web.md). The widget says which message
 number it has shown last (``after``); the server first registers the socket with the hub, then
 replays the conversation after that number, then streams — so nothing committed meanwhile is
-missed, and anything seen twice is skipped by number.
+missed, and anything seen twice is skipped by number. The visitor's ``typing`` frames become
+``member_typing`` signals to the consoles that may see the visitor's appeal.
 """
 
 from __future__ import annotations
@@ -11,12 +12,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from typing import Any
+import time
+from typing import Any, Literal
 
 import msgspec
 from litestar import WebSocket
 from litestar.exceptions import WebSocketDisconnect
 
+from unionline import signal_appeal
 from unionline.channel import InboundRequest, find_account
 from unionline.channels.web import conversation, live
 from unionline.channels.web.channel import NAME, origin_allowed
@@ -31,16 +34,26 @@ CLOSE_PROTOCOL_ERROR = 4000
 CLOSE_REFUSED = 4003  # page origin not allowed, or identity signature refused
 CLOSE_UNKNOWN_WIDGET = 4004
 CLOSE_IDLE = 4009
+CLOSE_TOO_MANY = 4029  # too many new visitors from this address: the websocket's 429
 IDLE_TIMEOUT = 90.0  # the widget pings every 25 s
 POLL = 30.0  # look at the conversation even without a bus notice
+TYPING_EVERY = 3.0  # a visitor who keeps typing is signalled at most this often
 
 
 class _Type(msgspec.Struct):
     type: str
 
 
+class Typing(msgspec.Struct, forbid_unknown_fields=True):
+    """The visitor is (no longer) typing; the widget sends it throttled."""
+
+    type: Literal["typing"]
+    on: bool = True
+
+
 _type = msgspec.json.Decoder(_Type)
 _hello = msgspec.json.Decoder(Hello)
+_typing = msgspec.json.Decoder(Typing)
 _encode = msgspec.json.Encoder().encode
 
 
@@ -53,16 +66,19 @@ class VisitorSocket:
         self.last_sent = 0
         self.queue: asyncio.Queue[tuple[str, Any]] = asyncio.Queue(maxsize=1000)
         self._lock = asyncio.Lock()
+        self._typing_since = 0.0  # when the last "on" went to the consoles; 0: not typing
 
     async def run(self) -> None:
         hello = await self._hello()
         if hello is None:
             return
+        client = self.socket.client
         try:
-            self.session = await open_session(self.account, hello)
+            self.session = await open_session(self.account, hello, client.host if client else "")
         except ServiceError as exc:
             await self._error(exc)
-            await self._close(CLOSE_REFUSED, exc.message[:120])
+            code = CLOSE_TOO_MANY if exc.status_code == 429 else CLOSE_REFUSED
+            await self._close(code, exc.message[:120])
             return
         key = self.session.visitor.key
         hub = live.hub()
@@ -110,6 +126,9 @@ class VisitorSocket:
         try:
             await self._receive()
         finally:
+            if self._typing_since:
+                with contextlib.suppress(Exception):
+                    await self._member_typing(False)
             for task in tasks:
                 task.cancel()
             for task in tasks:
@@ -132,6 +151,8 @@ class VisitorSocket:
                 continue
             if kind == "ping":
                 await self._send({"type": "pong"})
+            elif kind == "typing":
+                await self._typing(raw)
             else:
                 await self._inbound(raw.encode())
 
@@ -164,6 +185,25 @@ class VisitorSocket:
         for ack in acks:
             await self._send(msgspec.to_builtins(ack))
         await self._fill()
+
+    async def _typing(self, raw: str) -> None:
+        try:
+            on = _typing.decode(raw).on
+        except (msgspec.DecodeError, msgspec.ValidationError) as exc:
+            await self._send({"type": "error", "code": "protocol_error", "message": str(exc)})
+            return
+        if on == bool(self._typing_since) and (
+            not on or time.monotonic() - self._typing_since < TYPING_EVERY
+        ):
+            return  # nothing new for the consoles
+        await self._member_typing(on)
+
+    async def _member_typing(self, on: bool) -> None:
+        """Tell the consoles of the visitor's latest appeal (none before a first message)."""
+        assert self.session is not None
+        appeal_id = await conversation.latest_appeal(self.session.visitor.key)
+        sent = appeal_id is not None and await signal_appeal(appeal_id, "member_typing", {"on": on})
+        self._typing_since = time.monotonic() if on and sent else 0.0
 
     # -- sending --------------------------------------------------------------------------
 
@@ -207,6 +247,8 @@ class VisitorSocket:
         frame: dict[str, Any] = {"type": "error", "code": exc.code, "message": exc.message}
         if exc.field:
             frame["field"] = exc.field
+        if exc.extra and "retry_after" in exc.extra:
+            frame["retry_after"] = exc.extra["retry_after"]
         if client_id:
             frame["client_id"] = client_id
         await self._send(frame)

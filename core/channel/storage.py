@@ -76,6 +76,11 @@ class LocalDiskStorage:
     async def exists(self, sha256: str) -> bool:
         return await asyncio.to_thread(self.path_for(sha256).is_file)
 
+    async def delete(self, sha256: str) -> None:
+        """Remove the bytes (optional for storages: a sweep that finds no ``delete`` keeps
+        them). The caller has checked that nothing refers to them."""
+        await asyncio.to_thread(self.path_for(sha256).unlink, missing_ok=True)
+
 
 def storage() -> AttachmentStorage:
     """The storage of this process: the one installed with ``use_storage``, else local disk."""

@@ -1,7 +1,8 @@
 """The chat widget in a real browser, on the example union page (examples/donor-day) served
 from another origin than the app: a visitor and an operator talk both ways, the operator's
-typing shows, a reload keeps the conversation, a script payload stays text, a page of a site
-the widget does not allow cannot connect, and the widget asks nothing of any third party."""
+typing shows in the widget and the visitor's in the console, a reload keeps the conversation,
+a script payload stays text, a page of a site the widget does not allow cannot connect, and
+the widget asks nothing of any third party."""
 
 from __future__ import annotations
 
@@ -123,6 +124,13 @@ async def test_visitor_and_operator_talk_through_the_widget(
         await visitor.screenshot(path=shots / "widget-chat.png")
         mark = operator.locator(".message-out .delivery").first
         await expect(mark).to_have_attribute("data-status", "read")  # the visitor's receipt
+
+        # The visitor types: the console shows it on the appeal, and stops when they stop.
+        member_typing = operator.locator(".member-typing")
+        await visitor.fill("#ul-text", "Спасибо, а если")
+        await expect(member_typing).to_have_text("Участник печатает…")
+        await visitor.fill("#ul-text", "")
+        await expect(member_typing).to_be_hidden()
 
         # After a reload the visitor still sees the conversation.
         await visitor.reload()

@@ -22,6 +22,8 @@
   const SIGNATURE = script.dataset.memberSignature || null;
   const STORE = `unionline.chat.${KEY}.token`;
   const PING_MS = 25000;
+  const TYPING_EVERY_MS = 3000; // a visitor who keeps typing tells the server this often
+  const TYPING_IDLE_MS = 4000; // and says "stopped" after this long without a key
 
   const TEXT = {
     ru: {
@@ -35,6 +37,7 @@
       tooBig: (n) => `Файл больше ${Math.floor(n / 1024 / 1024) || 1} МБ — выберите поменьше.`,
       newMessage: "Новое сообщение",
       tooFast: "Слишком часто — подождите немного.",
+      tooMany: "Слишком много новых чатов с вашего адреса. Подключимся позже сами.",
       fileRefused: "Файл не принят: он слишком большой или такого типа чат не принимает.",
     },
     en: {
@@ -48,6 +51,7 @@
       tooBig: (n) => `The file is over ${Math.floor(n / 1024 / 1024) || 1} MB; choose a smaller one.`,
       newMessage: "New message",
       tooFast: "Too many messages; wait a little.",
+      tooMany: "Too many new chats from your address. We will connect again later.",
       fileRefused: "The file was not accepted: it is too big or of a type the chat does not take.",
     },
   }[LANG];
@@ -159,6 +163,9 @@
   let refused = false;
   let pinger = null;
   let typingTimer = null;
+  let typingSent = 0; // when the last "typing: on" went out; 0: not typing
+  let typingIdle = null;
+  let waitSeconds = 0; // the server asked to come back later (new visitors per address)
   let unread = 0;
   const pending = new Map(); // client id -> {text, files, li}
   const shown = new Map(); // seq -> li
@@ -176,7 +183,7 @@
 
   function setState(name) {
     panel.dataset.state = name;
-    const words = { connecting: TEXT.connecting, offline: TEXT.offline, refused: TEXT.refused };
+    const words = { connecting: TEXT.connecting, offline: TEXT.offline, refused: TEXT.refused, later: TEXT.tooMany };
     state.hidden = !(name in words);
     state.textContent = words[name] || "";
     input.disabled = send.disabled = attach.disabled = name === "refused";
@@ -314,6 +321,11 @@
         setState("refused");
         return;
       }
+      if (event.code === 4029) { // too many new visitors from this address: come back later
+        setState("later");
+        setTimeout(connect, Math.max(1, waitSeconds) * 1000);
+        return;
+      }
       setState("offline");
       retry = Math.min(retry + 1, 6);
       setTimeout(connect, Math.min(30000, 500 * 2 ** retry) * (0.5 + Math.random() / 2));
@@ -346,6 +358,7 @@
       case "error":
         if (frame.client_id && pending.has(frame.client_id)) failed(frame.client_id, frame.code === "rate_limited" ? TEXT.tooFast : frame.message);
         else if (frame.field === "signature" || frame.field === "member_id") notice.textContent = frame.message;
+        else if (frame.code === "rate_limited" && frame.retry_after) waitSeconds = frame.retry_after;
         break;
       default:
         break;
@@ -358,6 +371,21 @@
       return true;
     }
     return false;
+  }
+
+  function typingNow() {
+    const now = Date.now();
+    if (!typingSent || now - typingSent > TYPING_EVERY_MS) {
+      if (transmit({ type: "typing", on: true })) typingSent = now;
+    }
+    clearTimeout(typingIdle);
+    typingIdle = setTimeout(stopTyping, TYPING_IDLE_MS);
+  }
+
+  function stopTyping() {
+    clearTimeout(typingIdle);
+    if (typingSent) transmit({ type: "typing", on: false });
+    typingSent = 0;
   }
 
   function receipt(id, status) {
@@ -382,6 +410,7 @@
   }
 
   function submit(text, files) {
+    stopTyping();
     const id = randomId();
     const li = bubble("in", text, files, TEXT.sending);
     li.dataset.pending = "";
@@ -445,6 +474,7 @@
       form.requestSubmit();
     }
   });
+  input.addEventListener("input", () => { if (input.value.trim()) typingNow(); else stopTyping(); });
   attach.addEventListener("click", () => file.click());
   file.addEventListener("change", () => {
     if (file.files && file.files[0]) upload(file.files[0]);

@@ -32,8 +32,13 @@ WIDGET_KEY = "donor-day"
 WIDGET_SECRET = "widget-secret-0123456789-abcdef"
 
 
-def token_for(account_id: uuid.UUID, visitor: str, secret_key: str = TEST_SECRET) -> str:
-    return tokens.visitor_token(secret_key, account_id, visitor)
+def token_for(
+    account_id: uuid.UUID,
+    visitor: str,
+    secret_key: str = TEST_SECRET,
+    widget_secret: str = WIDGET_SECRET,
+) -> str:
+    return tokens.visitor_token(secret_key, widget_secret, account_id, visitor)
 
 
 def frame_call(

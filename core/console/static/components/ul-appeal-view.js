@@ -7,7 +7,7 @@ import { get } from "../js/api.js";
 import { coalesce, h, replace } from "../js/dom.js";
 import { channelIcon, deliveryMark, priorityChip, statusChip, time } from "../js/format.js";
 import { t } from "../js/i18n.js";
-import { active, can, on, store, upsertAppeal } from "../js/store.js";
+import { active, can, memberTyping, on, store, upsertAppeal } from "../js/store.js";
 import { controls } from "./controls.js";
 import { entryElement } from "./timeline.js";
 import "./ul-composer.js";
@@ -166,6 +166,7 @@ class UlAppealView extends HTMLElement {
       this.presence,
       viewing.length ? h("span", { class: "viewers" }, t("appeal.viewing", { names: viewing.join(", ") })) : null,
       typing.length ? h("span", { class: "typing" }, t("appeal.typing", { names: typing.join(", ") })) : null,
+      memberTyping(this.appealId) ? h("span", { class: "typing member-typing" }, t("appeal.member_typing")) : null,
     );
   }
 

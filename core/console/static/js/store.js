@@ -32,6 +32,7 @@ export const store = {
   members: new Map(),
   viewers: new Map(), // appeal id -> Map(operator id -> {name, until})
   typing: new Map(), // appeal id -> Map(operator id -> {name, until})
+  memberTyping: new Map(), // appeal id -> until: the member types in a channel that says so (web chat)
   presence: new Map(), // operator id -> online/away/offline (when routing provides it)
   queues: [], // routing queues of the operator's organizations ([] without routing)
   socket: null,
@@ -65,7 +66,7 @@ export function reset() {
   store.me = null;
   store.permissions = new Set();
   store.queues = [];
-  for (const map of [store.operators, store.appeals, store.previews, store.members, store.viewers, store.typing, store.presence]) {
+  for (const map of [store.operators, store.appeals, store.previews, store.members, store.viewers, store.typing, store.memberTyping, store.presence]) {
     map.clear();
   }
 }
@@ -151,6 +152,11 @@ export function applySignal(frame) {
     else forAppeal.set(data.operator_id, { name: data.name || operatorName(data.operator_id), until: Date.now() + ttl });
     table.set(data.appeal_id, forAppeal);
     emit(frame.signal === "viewing" ? "viewers" : "typing", { appealId: data.appeal_id, operatorId: data.operator_id, fresh, on: data.on !== false });
+  } else if (frame.signal === "member_typing") {
+    if (!data.appeal_id) return;
+    if (data.on === false) store.memberTyping.delete(data.appeal_id);
+    else store.memberTyping.set(data.appeal_id, Date.now() + TYPING_TTL);
+    emit("typing", { appealId: data.appeal_id, member: true, on: data.on !== false });
   } else if (frame.signal === "presence") {
     if (data.operator_id) store.presence.set(data.operator_id, data.status || data.presence);
     emit("presence", data);
@@ -167,7 +173,16 @@ export function active(table, appealId) {
   return [...forAppeal.values()].map((entry) => entry.name);
 }
 
+/** Whether the member of ``appealId`` is typing (the signal expires unless repeated). */
+export function memberTyping(appealId) {
+  const until = store.memberTyping.get(appealId);
+  if (until === undefined) return false;
+  if (until >= Date.now()) return true;
+  store.memberTyping.delete(appealId);
+  return false;
+}
+
 setInterval(() => {
   if (store.viewers.size) emit("viewers", {});
-  if (store.typing.size) emit("typing", {});
+  if (store.typing.size || store.memberTyping.size) emit("typing", {});
 }, 5000);
