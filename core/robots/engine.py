@@ -23,7 +23,7 @@ from unionline.events import Event, caused_by, event_type_name
 from unionline.robots import facts, rules
 from unionline.robots.conditions import evaluate
 from unionline.robots.config import robots_settings
-from unionline.robots.events import RuleBlocked, RuleExecuted
+from unionline.robots.events import RobotNoted, RuleBlocked, RuleExecuted
 from unionline.robots.schemas import RuleDefinition, StepRecord
 from unionline.robots.sdk import ActionOutcome, RobotContext
 from unionline.runtime import current, enqueue, publish
@@ -192,7 +192,8 @@ async def _block(
         f"Робот «{rule['name']}» остановлен защитой от зацикливания: "
         f"не более {limit} срабатываний на обращение в час"
     )
-    await timeline.add(locked, "system", body=body, data={"robot": _mark(rule, row, None)})
+    entry = await timeline.add(locked, "system", body=body, data={"robot": _mark(rule, row, None)})
+    await _noted(rule, row, appeal, entry)
     await publish(
         RuleBlocked(
             organization_id=appeal["organization_id"],
@@ -316,6 +317,22 @@ def context(
     )
 
 
+async def _noted(
+    rule: dict[str, Any], row: dict[str, Any], appeal: dict[str, Any], entry: Any
+) -> None:
+    """Publish a robot's timeline entry (consoles append it live, like a note)."""
+    await publish(
+        RobotNoted(
+            organization_id=appeal["organization_id"],
+            cause=robot_cause(rules.as_uuid(rule["id"])),
+            appeal_id=appeal["id"],
+            rule_id=rules.as_uuid(rule["id"]),
+            execution_id=rules.as_uuid(row["id"]),
+            entry=entry,
+        )
+    )
+
+
 def _mark(rule: dict[str, Any], row: dict[str, Any], step: StepRecord | None) -> dict[str, Any]:
     mark = {"rule_id": str(rule["id"]), "rule_name": rule["name"], "execution_id": str(row["id"])}
     if step is not None:
@@ -350,7 +367,10 @@ async def _record(
         if appeal is not None:
             locked = await store.load(appeal["id"], lock=True)
             body = f"Робот «{rule['name']}»: {step.summary}"
-            await timeline.add(locked, "system", body=body, data={"robot": _mark(rule, row, step)})
+            mark = {"robot": _mark(rule, row, step)}
+            await _noted(
+                rule, row, appeal, await timeline.add(locked, "system", body=body, data=mark)
+            )
         if status != "running":
             await publish(
                 RuleExecuted(

@@ -1,9 +1,11 @@
-"""Robot events: a rule fired (with what each step did) or the loop guard stopped it."""
+"""Robot events: a rule fired (with what each step did), the loop guard stopped it, and each
+entry a robot wrote on an appeal's timeline (so consoles show it as it happens)."""
 
 from __future__ import annotations
 
 import uuid
 
+from unionline.appeals.schemas import TimelineEntryView
 from unionline.events import Event
 
 
@@ -28,4 +30,13 @@ class RuleBlocked(Event, tag="robots.rule_blocked"):
     limit: int
 
 
-ROBOT_EVENTS: tuple[type[Event], ...] = (RuleExecuted, RuleBlocked)
+class RobotNoted(Event, tag="robots.noted"):
+    """A robot wrote ``entry`` on the appeal's timeline: a step's outcome or the loop guard."""
+
+    appeal_id: uuid.UUID
+    rule_id: uuid.UUID
+    execution_id: uuid.UUID
+    entry: TimelineEntryView
+
+
+ROBOT_EVENTS: tuple[type[Event], ...] = (RuleExecuted, RuleBlocked, RobotNoted)

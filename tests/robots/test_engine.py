@@ -9,6 +9,7 @@ import uuid
 from collections.abc import AsyncIterator
 from typing import Any
 
+import msgspec
 import pytest
 from robots_support import (
     PLUGINS,
@@ -64,6 +65,12 @@ async def test_event_rule_runs_its_actions_once_and_records_them(h: AppHarness) 
     assert robot_entries == [
         "Робот «Правило»: заметка «первая»",
         "Робот «Правило»: заметка «вторая»",
+    ]
+    # Each reaches the consoles as it is written (the console appends an event's `entry`).
+    noted = await h.runtime.db.fetch("SELECT payload FROM system_event WHERE type = 'robots.noted'")
+    published = [msgspec.json.decode(r["payload"]) for r in noted]
+    assert [(p["appeal_id"], p["entry"]["body"]) for p in published] == [
+        (str(appeal), body) for body in robot_entries
     ]
 
     log = (
