@@ -48,7 +48,7 @@ class TelegramChannel(ChannelType[BotConfig, BotSecrets]):
     contact_kind = CONTACT_KIND
     settings = BotConfig
     secrets = BotSecrets
-    capabilities = Capabilities(text=True, files=True, max_text_length=4096)
+    capabilities = Capabilities(text=True, files=True, typing=True, max_text_length=4096)
     # Telegram allows a bot about 30 messages a second overall.
     rate_limit = RateLimit(per_second=25, burst=30)
 
@@ -83,6 +83,12 @@ class TelegramChannel(ChannelType[BotConfig, BotSecrets]):
                     await _record_part(message.id, index, message_id)
                 first = first if first is not None else message_id
         return SendResult(external_id=f"{message.recipient}:{first}")
+
+    async def typing(self, account: Account, recipient: str) -> None:
+        """``sendChatAction typing``: "typing…" for 5 s (the SDK repeats it every ~4 s while
+        the operator types). Not paced by the send rate limit: see docs/channels/telegram.md."""
+        async with client_for(account) as client:
+            await client.send_chat_action(recipient, "typing")
 
     async def fetch_attachment(self, account: Account, ref: str) -> bytes:
         async with client_for(account) as client:

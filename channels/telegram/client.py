@@ -161,6 +161,12 @@ class TelegramClient:
             "sendPhoto", "photo", chat_id, photo, caption, parse_mode, reply_markup
         )
 
+    async def send_chat_action(self, chat_id: int | str, action: str = "typing") -> bool:
+        """Show ``action`` ("typing", "upload_document", ...) in the chat for 5 seconds or until
+        the bot's next message. Nothing reaches the member as a message, so a lost answer is
+        ``NotReady``, not ``DeliveryUnknown``."""
+        return await self.call("sendChatAction", {"chat_id": chat_id, "action": action}, bool)
+
     async def get_file(self, file_id: str) -> File:
         return await self.call("getFile", {"file_id": file_id}, File)
 

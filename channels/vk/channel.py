@@ -53,7 +53,7 @@ class VkChannel(ChannelType[CommunityConfig, CommunitySecrets]):
     contact_kind = CONTACT_KIND
     settings = CommunityConfig
     secrets = CommunitySecrets
-    capabilities = Capabilities(text=True, files=True, max_text_length=MAX_TEXT)
+    capabilities = Capabilities(text=True, files=True, typing=True, max_text_length=MAX_TEXT)
     # VK allows 20 API calls a second per community token; a file costs three calls, and the
     # client paces the calls themselves.
     rate_limit = RateLimit(per_second=15, burst=15)
@@ -105,6 +105,12 @@ class VkChannel(ChannelType[CommunityConfig, CommunitySecrets]):
                     )
                 )
         return SendResult(external_id=str(ids[0]))
+
+    async def typing(self, account: Account, recipient: str) -> None:
+        """``messages.setActivity type=typing``, in a free slot of the client's pacer only (a
+        typing notice never delays a message; see docs/channels/vk.md)."""
+        async with client_for(account) as client:
+            await client.set_activity(int(recipient), "typing")
 
     async def fetch_attachment(self, account: Account, ref: str) -> bytes:
         host = (urlsplit(ref).hostname or "").lower()

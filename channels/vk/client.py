@@ -55,6 +55,15 @@ class RequestPacer:
             self.next_free = at + self.interval
             return at - now
 
+    def try_reserve(self) -> bool:
+        """Reserve a slot only when one is free now (calls that are not worth a wait)."""
+        with self.lock:
+            now = time.monotonic()
+            if self.next_free > now:
+                return False
+            self.next_free = now + self.interval
+            return True
+
 
 _pacers: dict[str, RequestPacer] = {}
 _pacers_lock = threading.Lock()
@@ -139,6 +148,17 @@ class VkClient:
         }
         return await self.call("messages.send", params, int)
 
+    async def set_activity(self, peer_id: int, activity: str = "typing") -> bool:
+        """Show the community "typing…" (``activity``) in the conversation for about 10 s.
+
+        Only in a free slot of the pacer: a typing notice must not make a message wait, so
+        when the pace is taken it is skipped and False returned (nothing sent)."""
+        if self.pacer is not None and not self.pacer.try_reserve():
+            return False
+        params = {"peer_id": peer_id, "type": activity, "group_id": self.group_id}
+        await self.call("messages.setActivity", params, int, paced=False)
+        return True
+
     async def get_long_poll_server(self) -> LongPollServer:
         return await self.call(
             "groups.getLongPollServer", {"group_id": self.group_id}, LongPollServer
@@ -210,9 +230,12 @@ class VkClient:
 
     # -- the transport ---------------------------------------------------------------------
 
-    async def call(self, method: str, params: dict[str, Any], result_type: Any) -> Any:
-        """POST ``method`` form-encoded; decode ``response`` or raise the error by intent."""
-        if self.pacer is not None and (delay := self.pacer.reserve()) > 0:
+    async def call(
+        self, method: str, params: dict[str, Any], result_type: Any, *, paced: bool = True
+    ) -> Any:
+        """POST ``method`` form-encoded; decode ``response`` or raise the error by intent.
+        ``paced=False``: the caller has reserved the call's slot itself."""
+        if paced and self.pacer is not None and (delay := self.pacer.reserve()) > 0:
             await asyncio.sleep(delay)
         data = {k: str(v) for k, v in params.items() if v is not None}
         data.update(access_token=self.token, v=API_VERSION)

@@ -88,7 +88,7 @@ async def add_reply(
     async with current().db.transaction():
         row = await _locked(actor, guard.REPLY, appeal_id)
         writable(row)
-        channel, account = await _reply_route(row)
+        channel, account = await reply_route(row)
         draft = await current().hooks.before_message_send(
             OutboundDraft(
                 appeal_id=row["id"],
@@ -130,7 +130,7 @@ async def add_reply(
     return entry
 
 
-async def _reply_route(row: dict[str, Any]) -> tuple[str, uuid.UUID | None]:
+async def reply_route(row: dict[str, Any]) -> tuple[str, uuid.UUID | None]:
     """The channel and account of the member's last message, else the appeal's origin."""
     last = await current().db.fetchone(
         "SELECT channel, channel_account_id FROM appeal_timeline WHERE appeal_id = {}"

@@ -98,6 +98,24 @@ async def _brief(where: str, *args: Any) -> AppealBrief | None:
     )
 
 
+async def reply_target(appeal_id: uuid.UUID) -> tuple[uuid.UUID | None, uuid.UUID | None]:
+    """The account a reply to the appeal would go out on (the member's last message's, else
+    the appeal's own) and the appeal's member; (None, None) when the appeal does not exist."""
+    from unionline.appeals import store
+    from unionline.appeals.actions import reply_route
+    from unionline.runtime import current
+
+    row = await current().db.fetchone(
+        "SELECT id, channel, channel_account_id, member_id FROM appeal_appeal WHERE id = {}",
+        appeal_id,
+    )
+    if row is None:
+        return None, None
+    row = store.normalize(row)
+    _, account_id = await reply_route(row)
+    return account_id, row["member_id"]
+
+
 async def automatic_reply(appeal_id: uuid.UUID, text: str) -> int:
     """Queue an automatic acknowledgement to the member, in the caller's transaction (it is
     no response: SLA and status stay as they were); returns its timeline entry id."""

@@ -96,7 +96,7 @@ async def queue_delivery(
     async with current().db.transaction():
         files = await attachments.for_outbound(list(attachment_ids), appeal_id)
         await attachments.link([f.id for f in files], appeal_id, entry_id, organization_id)
-        recipient, reply_to = await _recipient(account_id, appeal_id, member_id)
+        recipient, reply_to = await reply_recipient(account_id, appeal_id, member_id)
         delivery_id = uuid.uuid4()
         message = OutboundMessage(
             id=delivery_id,
@@ -127,11 +127,13 @@ async def queue_delivery(
     return delivery_id
 
 
-async def _recipient(
+async def reply_recipient(
     account_id: uuid.UUID, appeal_id: uuid.UUID, member_id: uuid.UUID | None
 ) -> tuple[str, str | None]:
     """Where the reply goes: the conversation the member last wrote from on this account
-    (in this appeal, else in any), else the member's contact point of the channel's kind."""
+    (in this appeal, else in any), else the member's contact point of the channel's kind.
+    Returns it with the member's last message id in this appeal (for ``reply_to``).
+    Typing notices (:mod:`.typing_notice`) go to the same place."""
     db = current().db
     for column, value in (("appeal_id", appeal_id), ("member_id", member_id)):
         if value is None:

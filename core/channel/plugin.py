@@ -93,3 +93,10 @@ async def on_event(event: Any) -> None:
         from unionline.channel.outbound import on_job_dead
 
         await on_job_dead(event.job_id, event.name, event.error)
+
+
+@hookimpl
+async def shutdown(app: Any) -> None:
+    from unionline.channel.typing_notice import stop
+
+    await stop()

@@ -1,8 +1,8 @@
 """The channel SDK's types: what a channel receives, decodes, sends, and the base class it extends.
 
 A channel plugin subclasses :class:`ChannelType`, declares its ``settings``/``secrets`` Structs
-and :class:`Capabilities`, implements ``verify``/``decode`` (inbound) and ``send`` (outbound),
-and registers an instance with the ``register_channels`` hook.
+and :class:`Capabilities`, implements ``verify``/``decode`` (inbound) and ``send`` (outbound)
+(optionally ``typing``), and registers an instance with the ``register_channels`` hook.
 """
 
 from __future__ import annotations
@@ -239,3 +239,11 @@ class ChannelType(Generic[C, S]):
     async def fetch_attachment(self, account: ChannelAccount[C, S], ref: str) -> bytes:
         """Download a file announced as ``Attachment(remote_ref=ref)``."""
         raise PermanentFailure(f"channel {self.name!r} cannot fetch attachments")
+
+    async def typing(self, account: ChannelAccount[C, S], recipient: str) -> None:
+        """Show the member "typing…" in the conversation ``recipient`` (what
+        ``OutboundMessage.recipient`` would be). Optional, for a channel that declares
+        ``capabilities.typing``: the SDK calls it when an operator types a reply, at most every
+        few seconds per appeal, in the background under a timeout. Best effort: what it raises
+        is logged at debug and dropped. The default does nothing (and is never called)."""
+        return None

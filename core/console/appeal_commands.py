@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import msgspec
 
 from unionline.appeals import actions, services
+from unionline.channel.typing_notice import show_typing
 from unionline.console.commands import command
 from unionline.routing import services as routing
 
@@ -122,9 +123,13 @@ async def set_tags(session: ConsoleSession, args: TagsArgs) -> Any:
 
 @command("typing", TypingArgs)
 async def typing(session: ConsoleSession, args: TypingArgs) -> Any:
-    """Tell the other consoles (and the member's widget) that this operator is typing."""
+    """Tell the other consoles (and the member's widget) that this operator is typing; while
+    ``typing`` is on, the member's messenger shows "typing…" too (throttled, in the background:
+    the command never waits for the provider)."""
     appeal = await services.get_appeal(session.actor, args.appeal_id)
     session.signal("typing", appeal.organization_id, _who(session, args.appeal_id, args.typing))
+    if args.typing:
+        show_typing(appeal.id)
     return None
 
 

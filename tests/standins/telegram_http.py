@@ -364,6 +364,31 @@ async def send_photo(bot: StandinBot, params: dict, files: dict) -> Response[byt
     return await _send_file(bot, params, files, "photo")
 
 
+CHAT_ACTIONS = frozenset(
+    (
+        "typing",
+        "upload_photo",
+        "record_video",
+        "upload_video",
+        "record_voice",
+        "upload_voice",
+        "upload_document",
+        "choose_sticker",
+        "find_location",
+        "record_video_note",
+        "upload_video_note",
+    )
+)
+
+
+async def send_chat_action(bot: StandinBot, params: dict, files: dict) -> Response[bytes]:
+    """Answers ``true``, as Telegram does; the call itself is in ``bot.calls``."""
+    _chat_id(bot, params)  # a chat that blocked the bot answers 403, as on Telegram
+    if str(params.get("action", "") or "") not in CHAT_ACTIONS:
+        raise ApiError(400, "Bad Request: wrong parameter action in request")
+    return answer(True)
+
+
 async def get_file(bot: StandinBot, params: dict, files: dict) -> Response[bytes]:
     with bot.standin.lock:
         stored = bot.files.get(str(params.get("file_id", "")))
@@ -389,4 +414,5 @@ METHODS = {
     "senddocument": send_document,
     "sendphoto": send_photo,
     "getfile": get_file,
+    "sendchataction": send_chat_action,
 }

@@ -174,6 +174,24 @@ def messages_send(community: StandinCommunity, params: dict[str, str]) -> int:
     return message_id
 
 
+ACTIVITIES = frozenset(("typing", "audiomessage", "photo", "video", "file"))
+
+
+def messages_set_activity(community: StandinCommunity, params: dict[str, str]) -> int:
+    """Answers ``1``, as VK does; the call itself is in ``community.calls``."""
+    peer_id = _int(params, "peer_id", False) or _int(params, "user_id", False)
+    if not peer_id:
+        raise VkError(100, "peer_id is a required parameter")
+    if params.get("type", "") not in ACTIVITIES:
+        raise VkError(100, "type is invalid")
+    if "group_id" in params and _int(params, "group_id") != community.group_id:
+        raise VkError(100, "group_id is invalid")
+    with community.standin.lock:
+        if peer_id in community.denied:
+            raise VkError(community.denied[peer_id])
+    return 1
+
+
 def get_long_poll_server(community: StandinCommunity, params: dict[str, str]) -> dict:
     if _int(params, "group_id") != community.group_id:
         raise VkError(100, "group_id is invalid")
@@ -287,6 +305,7 @@ def photos_save(community: StandinCommunity, params: dict[str, str]) -> list[dic
 
 METHODS = {
     "messages.send": messages_send,
+    "messages.setActivity": messages_set_activity,
     "groups.getLongPollServer": get_long_poll_server,
     "groups.getById": get_by_id,
     "groups.getCallbackConfirmationCode": get_confirmation_code,
