@@ -2,9 +2,9 @@
 // whose data carries "html", sanitized by the server) goes into a sandboxed iframe only.
 
 import { h, sandboxedHtml } from "../js/dom.js";
-import { channelIcon, deliveryMark, timeTag } from "../js/format.js";
+import { channelIcon, deliveryMark, fileSize, timeTag } from "../js/format.js";
 import { t } from "../js/i18n.js";
-import { memberName, operatorName } from "../js/store.js";
+import { memberName, operatorName, store } from "../js/store.js";
 
 export function entryElement(entry) {
   const render = RENDERERS[entry.kind] || systemEntry;
@@ -52,17 +52,30 @@ function message(entry, direction, author) {
   );
 }
 
+// A reply's entry names its files by id only (the console's reply command sends ids); this
+// page's own uploads are known by name, others show as "Вложение" — still a download link.
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 function attachments(list) {
   if (!Array.isArray(list) || !list.length) return null;
   return h(
     "ul",
     { class: "attachments" },
-    list.map((file) => {
-      const name = file.filename || file.name || t("timeline.attachment");
-      const url = typeof file.url === "string" && file.url.startsWith("/api/attachments/") ? file.url : null;
-      return h("li", {}, url ? h("a", { href: url, target: "_blank", rel: "noopener" }, `↓ ${name}`) : `↓ ${name}`);
+    list.map((entry) => {
+      const file = typeof entry === "string" ? { id: entry } : entry || {};
+      const known = store.uploads.get(String(file.id)) || {};
+      const name = file.filename || file.name || known.filename || t("timeline.attachment");
+      const size = file.size ?? known.size;
+      const label = `↓ ${name}${typeof size === "number" ? ` (${fileSize(size)})` : ""}`;
+      const url = downloadUrl(file);
+      return h("li", {}, url ? h("a", { href: url, target: "_blank", rel: "noopener" }, label) : label);
     }),
   );
+}
+
+function downloadUrl(file) {
+  if (typeof file.url === "string" && file.url.startsWith("/api/attachments/")) return file.url;
+  return UUID.test(String(file.id)) ? `/api/attachments/${file.id}` : null;
 }
 
 /** A note, with @logins of known operators highlighted (still plain text nodes). */

@@ -1,7 +1,8 @@
 // The reply box and the internal-note box of an appeal.
 // Reply: a counter against the reply channel's max_text_length, canned responses typed with
-// "/", a "typing" signal to colleagues. Note: @mentions of operators (sent as their ids).
-// Ctrl+Enter (⌘+Enter) sends. Drafts are kept per appeal while the page is open.
+// "/", a "typing" signal to colleagues, files (reply-files.js) when the reply channel carries
+// them. Note: @mentions of operators (sent as their ids). Ctrl+Enter (⌘+Enter) sends. Drafts
+// (text and files) are kept per appeal while the page is open.
 
 import { perform, signal } from "../js/actions.js";
 import { matching, fill } from "../js/canned.js";
@@ -9,6 +10,7 @@ import { h, replace } from "../js/dom.js";
 import { t } from "../js/i18n.js";
 import { toastError } from "../js/notify.js";
 import { memberName, store } from "../js/store.js";
+import { attach, attachButton, drawChips, filesOf, forget, uploading } from "./reply-files.js";
 
 const drafts = new Map(); // `${appealId}:${mode}` -> text
 const TYPING_EVERY = 3000;
@@ -19,11 +21,14 @@ class UlComposer extends HTMLElement {
     this.mode = this.mode || "reply";
     this.onLang = () => this.build();
     window.addEventListener("ul-lang", this.onLang);
+    this.onFiles = (event) => this.appeal && event.detail === this.appeal.id && this.drawFiles();
+    window.addEventListener("ul-reply-files", this.onFiles);
     this.build();
   }
 
   disconnectedCallback() {
     window.removeEventListener("ul-lang", this.onLang);
+    window.removeEventListener("ul-reply-files", this.onFiles);
     this.stopTyping();
   }
 
@@ -54,7 +59,11 @@ class UlComposer extends HTMLElement {
     this.popup = h("ul", { class: "popup", role: "listbox", hidden: true });
     this.counter = h("span", { class: "counter", "aria-live": "polite" });
     this.warning = h("span", { class: "over-limit", role: "alert" });
+    this.hint = h("span", { class: "composer-hint", "aria-live": "polite" });
     this.button = h("button", { type: "button", class: "primary send", onclick: () => this.send() });
+    const files = this.mode === "reply" ? attachButton((chosen) => attach(this.appeal.id, chosen)) : null;
+    this.attachControl = files && files.button;
+    this.chips = this.mode === "reply" ? h("ul", { class: "file-chips", "aria-label": t("composer.files") }) : null;
     const tabs = h(
       "div",
       { class: "composer-tabs", role: "tablist" },
@@ -62,9 +71,35 @@ class UlComposer extends HTMLElement {
         h("button", { type: "button", role: "tab", class: mode === this.mode ? "active" : "", "aria-selected": String(mode === this.mode), dataset: { mode }, onclick: () => this.focusMode(mode) }, t(`composer.${mode}`)),
       ),
     );
-    const form = h("div", { class: `composer mode-${this.mode}` }, tabs, h("div", { class: "composer-field" }, this.popup, this.area), h("div", { class: "composer-footer" }, this.counter, this.warning, this.button));
+    const footer = h("div", { class: "composer-footer" }, files && [files.button, files.input], this.counter, this.warning, this.hint, this.button);
+    const form = h("div", { class: `composer mode-${this.mode}` }, tabs, h("div", { class: "composer-field" }, this.popup, this.area), this.chips, footer);
     replace(this, form);
+    this.drawFiles();
+  }
+
+  drawFiles() {
+    if (this.chips) drawChips(this.chips, this.appeal.id);
     this.update();
+  }
+
+  /** Files of the reply draft (none for a note). */
+  files() {
+    return this.mode === "reply" && this.appeal ? filesOf(this.appeal.id) : [];
+  }
+
+  /** The reply channel says it carries files (``capabilities.files``). */
+  filesAllowed() {
+    const caps = store.channels.get(this.channel);
+    return Boolean(caps && caps.files);
+  }
+
+  /** Why a reply with files cannot go yet ("" when nothing stands in the way). */
+  filesHint(text) {
+    const files = this.files();
+    if (!files.length) return "";
+    if (!this.filesAllowed()) return t("composer.files_unsupported");
+    if (uploading(this.appeal.id)) return t("composer.files_uploading");
+    return text.trim() ? "" : t("composer.files_need_text");
   }
 
   draftKey() {
@@ -94,7 +129,14 @@ class UlComposer extends HTMLElement {
     this.area.disabled = this.readOnly();
     this.area.placeholder = this.readOnly() ? t("appeal.closed_readonly") : t(`composer.${this.mode}_placeholder`);
     this.button.textContent = this.mode === "reply" ? t("composer.send") : t("composer.save_note");
-    this.button.disabled = !text.trim() || this.readOnly() || this.sending;
+    const hint = this.filesHint(text);
+    this.hint.textContent = hint;
+    if (this.attachControl) {
+      this.attachControl.hidden = !this.filesAllowed();
+      this.attachControl.disabled = this.readOnly();
+    }
+    // The server takes no reply without text (files ride along with one).
+    this.button.disabled = !text.trim() || this.readOnly() || this.sending || Boolean(hint);
   }
 
   changed() {
@@ -231,14 +273,17 @@ class UlComposer extends HTMLElement {
 
   async send() {
     const text = this.area.value.trim();
-    if (!text || this.sending || this.readOnly()) return;
+    if (!text || this.sending || this.readOnly() || this.filesHint(text)) return;
     this.sending = true;
     this.update();
     const appealId = this.appeal.id;
     try {
       if (this.mode === "reply") {
         this.stopTyping();
-        await perform("reply", { appeal_id: appealId, text });
+        const files = this.files();
+        const attachments = files.map((file) => file.id);
+        await perform("reply", attachments.length ? { appeal_id: appealId, text, attachments } : { appeal_id: appealId, text });
+        forget(appealId, files);
       } else {
         await perform("note", { appeal_id: appealId, text, mentions: this.mentions(text) });
       }

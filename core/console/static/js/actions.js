@@ -7,7 +7,8 @@ import { store, upsertAppeal } from "./store.js";
 const REST = {
   claim: (a) => post(`/api/appeals/${a.appeal_id}/claim`),
   release: (a) => post(`/api/appeals/${a.appeal_id}/release`),
-  reply: (a) => post(`/api/appeals/${a.appeal_id}/replies`, { text: a.text }),
+  // REST takes attachments as objects; only their ids matter to the server.
+  reply: (a) => post(`/api/appeals/${a.appeal_id}/replies`, { text: a.text, attachments: (a.attachments || []).map((id) => ({ id })) }),
   note: (a) => post(`/api/appeals/${a.appeal_id}/notes`, { text: a.text, mentions: a.mentions || [] }),
   transfer: (a) => post(`/api/appeals/${a.appeal_id}/assign`, { operator_id: a.operator_id }),
   set_status: (a) => post(`/api/appeals/${a.appeal_id}/status`, { status: a.status }),

@@ -37,18 +37,26 @@ function withQuery(path, query) {
 export async function request(method, path, { body, query } = {}) {
   const headers = { Accept: "application/json" };
   if (body !== undefined) headers["Content-Type"] = "application/json";
+  return exchange(method, withQuery(path, query), headers, body === undefined ? undefined : JSON.stringify(body));
+}
+
+/** Upload one file for a reply (the multipart part "file"); resolves with its AttachmentView.
+ * A file the server refuses (type or size) rejects with an ApiError of status 422. */
+export function upload(file) {
+  const form = new FormData();
+  form.append("file", file, file.name);
+  // No Content-Type of our own: the browser writes it with the multipart boundary.
+  return exchange("POST", "/api/attachments", { Accept: "application/json" }, form);
+}
+
+async function exchange(method, url, headers, body) {
   if (!SAFE.has(method)) {
     const token = cookie("csrftoken");
     if (token) headers["x-csrftoken"] = token;
   }
   let response;
   try {
-    response = await fetch(withQuery(path, query), {
-      method,
-      headers,
-      credentials: "same-origin",
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
+    response = await fetch(url, { method, headers, credentials: "same-origin", body });
   } catch {
     throw new ApiError(0, null);
   }

@@ -76,3 +76,14 @@ export function duration(ms) {
 export function timeTag(value) {
   return h("time", { datetime: value || null, title: fullTime(value) }, time(value));
 }
+
+/** A file size as "820 Б" / "12,5 КБ" / "3,1 МБ" in the console's language. */
+export function fileSize(bytes) {
+  const units = [
+    [1024 * 1024, "size.mb"],
+    [1024, "size.kb"],
+  ];
+  const [base, key] = units.find(([limit]) => bytes >= limit) || [1, "size.b"];
+  const n = new Intl.NumberFormat(locale(), { maximumFractionDigits: base === 1 ? 0 : 1 }).format(bytes / base);
+  return t(key, { n });
+}

@@ -111,6 +111,14 @@ const ru = {
   "composer.templates": "Шаблоны ответов",
   "composer.mentions": "Упомянуть",
   "composer.no_match": "Ничего не найдено",
+  "composer.attach": "Прикрепить файл",
+  "composer.files": "Прикреплённые файлы",
+  "composer.uploading": "загрузка…",
+  "composer.file_remove": "Убрать файл {name}",
+  "composer.file_refused": "Файл «{name}» не принят: {message}",
+  "composer.files_need_text": "Напишите текст: файлы уходят вместе с ответом",
+  "composer.files_uploading": "Дождитесь загрузки файлов",
+  "composer.files_unsupported": "Этот канал не передаёт файлы: уберите их, чтобы ответить",
   "member.title": "Участник",
   "member.contacts": "Контакты",
   "member.previous": "Обращения участника",
@@ -172,6 +180,9 @@ const ru = {
   "time.minutes": "{n} мин",
   "time.hours": "{n} ч",
   "time.days": "{n} дн",
+  "size.b": "{n} Б",
+  "size.kb": "{n} КБ",
+  "size.mb": "{n} МБ",
 };
 
 const en = {
@@ -281,6 +292,14 @@ const en = {
   "composer.templates": "Reply templates",
   "composer.mentions": "Mention",
   "composer.no_match": "Nothing found",
+  "composer.attach": "Attach file",
+  "composer.files": "Attached files",
+  "composer.uploading": "uploading…",
+  "composer.file_remove": "Remove file {name}",
+  "composer.file_refused": "File “{name}” was not accepted: {message}",
+  "composer.files_need_text": "Write a text: files go with a reply",
+  "composer.files_uploading": "Wait for the files to upload",
+  "composer.files_unsupported": "This channel cannot carry files: remove them to reply",
   "member.title": "Member",
   "member.contacts": "Contact points",
   "member.previous": "The member's appeals",
@@ -342,6 +361,9 @@ const en = {
   "time.minutes": "{n} min",
   "time.hours": "{n} h",
   "time.days": "{n} d",
+  "size.b": "{n} B",
+  "size.kb": "{n} KB",
+  "size.mb": "{n} MB",
 };
 
 export const DICTIONARIES = { ru, en };

@@ -34,6 +34,7 @@ export const store = {
   typing: new Map(), // appeal id -> Map(operator id -> {name, until})
   memberTyping: new Map(), // appeal id -> until: the member types in a channel that says so (web chat)
   presence: new Map(), // operator id -> online/away/offline (when routing provides it)
+  uploads: new Map(), // attachment id -> {filename, size}: files uploaded from this page (a reply keeps only ids)
   queues: [], // routing queues of the operator's organizations ([] without routing)
   socket: null,
 };
