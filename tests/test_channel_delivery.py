@@ -148,6 +148,14 @@ async def test_reply_goes_to_the_conversation_with_attachments(env: ContractEnv)
     [sent] = reference.provider(env.account.id).sent
     assert sent.recipient == "ref-group-5"
     assert sent.files == [("справка.pdf", b"%PDF-1.4 x")]
+    # The timeline names the file for every operator (not just the id the uploader knew).
+    [file] = entry.data["attachments"]
+    assert (file["filename"], file["content_type"], file["size"]) == (
+        "справка.pdf",
+        "application/pdf",
+        10,
+    )
+    assert file["url"] == f"/api/attachments/{upload.json()['id']}"
 
 
 async def test_reply_without_inbound_uses_the_members_contact_point(env: ContractEnv) -> None:

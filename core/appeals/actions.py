@@ -15,7 +15,7 @@ import msgspec
 from unionline.access import Actor
 from unionline.appeals import clock, fields, guard, lifecycle, store
 from unionline.appeals import timeline as history
-from unionline.appeals.delivery import _queue_delivery
+from unionline.appeals.delivery import _describe_files, _queue_delivery
 from unionline.appeals.events import (
     AppealUpdated,
     Assigned,
@@ -115,7 +115,7 @@ async def add_reply(
             channel=channel,
             channel_account_id=account,
             delivery_status="queued",
-            data={"attachments": files},
+            data={"attachments": await _describe_files(files)},
         )
         await publish(
             MessageOut(

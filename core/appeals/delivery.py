@@ -32,6 +32,13 @@ async def _queue_delivery(entry: TimelineEntryView, appeal: dict[str, Any]) -> N
     await queue_entry(entry, appeal)
 
 
+async def _describe_files(files: list[Any]) -> list[Any]:
+    """CHANNEL SDK HOOK POINT: a reply's uploaded files described for its timeline entry."""
+    from unionline.channel.attachments import describe
+
+    return await describe(files)
+
+
 async def update_delivery(
     entry_id: int, status: str, *, external_id: str | None = None, error: str | None = None
 ) -> TimelineEntryView:

@@ -248,6 +248,35 @@ async def _settle(attachment_id: uuid.UUID, changes: dict[Any, Any]) -> None:
     await Row.update(changes).where((Row.id == attachment_id) & (Row.status == "pending"))
 
 
+async def describe(files: Sequence[Any]) -> list[Any]:
+    """A reply's files as its timeline entry shows them (name, type, size, url), from the ids
+    or ``{"id": ...}`` objects a client sent; an unknown id stays as sent (the delivery refuses
+    it, naming the field)."""
+    ids: list[uuid.UUID] = []
+    for item in files:
+        try:
+            ids.append(uuid.UUID(str(item.get("id") if isinstance(item, dict) else item)))
+        except ValueError:
+            ids.append(uuid.UUID(int=0))
+    rows = {r["id"]: r for r in await Row.select().where(Row.id.is_in(ids))} if ids else {}
+    described: list[Any] = []
+    for item, attachment_id in zip(files, ids, strict=True):
+        row = rows.get(attachment_id)
+        if row is None:
+            described.append(item)
+            continue
+        described.append(
+            {
+                "id": str(row["id"]),
+                "filename": row["filename"],
+                "content_type": row["content_type"],
+                "size": int(row["size"] or 0),
+                "url": f"/api/attachments/{row['id']}",
+            }
+        )
+    return described
+
+
 def prepared_view(item: Prepared) -> dict[str, Any]:
     """How an inbound file is described on its timeline entry (``data["attachments"]``)."""
     return {
