@@ -4,11 +4,8 @@ reach colleagues who may see the appeal and nobody else."""
 from __future__ import annotations
 
 import asyncio
-import json
 import uuid
 from typing import Any
-
-import websockets
 
 from unionline import current
 from unionline.access import Grant
@@ -16,6 +13,7 @@ from unionline.app import create_app
 from unionline.appeals.services import create_appeal
 from unionline.members.services import create_member
 from unionline.operators.services import create_operator, create_token
+from unionline.testing.console import ConsoleClient, connect_console
 from unionline.testing.server import serve
 from unionline.testing.support import make_settings
 
@@ -25,41 +23,16 @@ async def _token(login: str, role: str, org: uuid.UUID | None) -> tuple[uuid.UUI
     return operator, await create_token(operator, "test")
 
 
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
 async def _org(code: str) -> uuid.UUID:
     from unionline.organizations.tables import Organization
 
     org_id = uuid.uuid4()
     await Organization.insert(Organization(id=org_id, path=f"/{org_id}/", name=code, code=code))
     return org_id
-
-
-class Console:
-    def __init__(self, ws: Any) -> None:
-        self.ws = ws
-        self.frames: list[dict[str, Any]] = []
-        self.n = 0
-
-    async def hello(self) -> None:
-        await self.ws.send(json.dumps({"type": "hello", "last_id": None}))
-        await self.until(lambda f: f["type"] == "caught_up")
-
-    async def until(self, match: Any, timeout: float = 10) -> dict[str, Any]:
-        while True:
-            frame = json.loads(await asyncio.wait_for(self.ws.recv(), timeout))
-            self.frames.append(frame)
-            if match(frame):
-                return frame
-
-    async def command(self, name: str, **args: Any) -> dict[str, Any]:
-        self.n += 1
-        ref = f"c{self.n}"
-        await self.ws.send(json.dumps({"type": "command", "ref": ref, "name": name, "args": args}))
-        return await self.until(lambda f: f["type"] == "result" and f["ref"] == ref)
-
-
-def _connect(base: str, token: str) -> Any:
-    url = base.replace("http", "ws", 1) + "/ws/console"
-    return websockets.connect(url, additional_headers={"Authorization": f"Bearer {token}"})
 
 
 async def test_claim_reply_and_signals(unionline_database_url: str) -> None:
@@ -75,11 +48,11 @@ async def test_claim_reply_and_signals(unionline_database_url: str) -> None:
         )
         aid = str(appeal.id)
         async with (
-            _connect(base, token_a) as wa,
-            _connect(base, token_b) as wb,
-            _connect(base, token_c) as wc,
+            connect_console(base, bearer(token_a)) as wa,
+            connect_console(base, bearer(token_b)) as wb,
+            connect_console(base, bearer(token_c)) as wc,
         ):
-            a, b, c = Console(wa), Console(wb), Console(wc)
+            a, b, c = ConsoleClient(wa), ConsoleClient(wb), ConsoleClient(wc)
             for console in (a, b, c):
                 await console.hello()
 

@@ -6,14 +6,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import uuid
 from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
 import pytest
-import websockets
 from routing_support import (
     appeal,
     assignee,
@@ -32,26 +30,9 @@ from unionline.operators.services import create_operator, create_token
 from unionline.routing import jobs, presence
 from unionline.runtime import current
 from unionline.settings import Settings
+from unionline.testing.console import ConsoleClient, connect_console, console_client
 from unionline.testing.server import serve
 from unionline.testing.support import AppHarness, running_app
-
-
-class Console:
-    def __init__(self, ws: Any) -> None:
-        self.ws = ws
-        self.n = 0
-
-    async def until(self, match: Any, timeout: float = 10) -> dict[str, Any]:
-        while True:
-            frame = json.loads(await asyncio.wait_for(self.ws.recv(), timeout))
-            if match(frame):
-                return frame
-
-    async def command(self, name: str, **args: Any) -> dict[str, Any]:
-        self.n += 1
-        ref = f"c{self.n}"
-        await self.ws.send(json.dumps({"type": "command", "ref": ref, "name": name, "args": args}))
-        return await self.until(lambda f: f["type"] == "result" and f["ref"] == ref)
 
 
 class Site:
@@ -62,15 +43,10 @@ class Site:
         self.h = harness
 
     def connect(self, headers: dict[str, str]) -> Any:
-        url = self.base.replace("http", "ws", 1) + "/ws/console"
-        return websockets.connect(url, additional_headers=headers)
+        return connect_console(self.base, headers)
 
-    async def console(self, stack: Any, headers: dict[str, str]) -> Console:
-        ws = await stack.enter_async_context(self.connect(headers))
-        await ws.send(json.dumps({"type": "hello", "last_id": None}))
-        console = Console(ws)
-        await console.until(lambda f: f["type"] == "caught_up")
-        return console
+    async def console(self, stack: Any, headers: dict[str, str]) -> ConsoleClient:
+        return await stack.enter_async_context(console_client(self.base, headers))
 
 
 @pytest.fixture

@@ -3,41 +3,18 @@ HTTP (the console is a websocket) with a channel account, and an operator's cons
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
-import json
 import uuid
-from collections.abc import AsyncIterator, Callable
-from typing import Any
+from collections.abc import AsyncIterator
 
 import httpx
-import websockets
 
 from unionline.app import create_app
 from unionline.settings import Settings
 from unionline.testing.channel_contract import ChannelContract, ContractEnv
+from unionline.testing.console import ConsoleClient, console_client
 from unionline.testing.server import serve
 from unionline.testing.support import AppHarness
-
-
-class Console:
-    """One operator's console connection: ``command()`` sends a command, returns its result."""
-
-    def __init__(self, ws: Any) -> None:
-        self.ws = ws
-        self.n = 0
-
-    async def until(self, match: Callable[[dict[str, Any]], bool]) -> dict[str, Any]:
-        while True:
-            frame = json.loads(await asyncio.wait_for(self.ws.recv(), 10))
-            if match(frame):
-                return frame
-
-    async def command(self, name: str, **args: Any) -> dict[str, Any]:
-        self.n += 1
-        ref = f"c{self.n}"
-        await self.ws.send(json.dumps({"type": "command", "ref": ref, "name": name, "args": args}))
-        return await self.until(lambda f: f["type"] == "result" and f["ref"] == ref)
 
 
 @contextlib.asynccontextmanager
@@ -53,15 +30,11 @@ async def served(adapters: ChannelContract, settings: Settings) -> AsyncIterator
 @contextlib.asynccontextmanager
 async def console(
     env: ContractEnv, login: str, organization_id: uuid.UUID
-) -> AsyncIterator[Console]:
+) -> AsyncIterator[ConsoleClient]:
     """A console of a new operator granted ``operator`` in ``organization_id``."""
     _, token = await env.harness.create_operator(login, "operator", organization_id)
-    url = str(env.harness.client.base_url).replace("http", "ws", 1).rstrip("/") + "/ws/console"
     headers = {"Authorization": f"Bearer {token}"}
-    async with websockets.connect(url, additional_headers=headers) as ws:
-        session = Console(ws)
-        await ws.send(json.dumps({"type": "hello", "last_id": None}))
-        await session.until(lambda f: f["type"] == "caught_up")
+    async with console_client(str(env.harness.client.base_url), headers) as session:
         yield session
 
 
