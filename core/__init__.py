@@ -24,7 +24,7 @@ from unionline.errors import (
 from unionline.events import Event
 from unionline.hookspecs import hookimpl
 from unionline.jobs import JobContext
-from unionline.runtime import current, enqueue, publish
+from unionline.runtime import current, enqueue, enqueue_daily, publish
 from unionline.settings import Settings
 
 __all__ = [
@@ -45,6 +45,7 @@ __all__ = [
     "UnsupportedUpdate",
     "current",
     "enqueue",
+    "enqueue_daily",
     "hookimpl",
     "publish",
     "record_audit",

@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import time
 from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -54,8 +55,9 @@ class Runtime:
         return chosen
 
     @contextlib.asynccontextmanager
-    async def running(self, app: Litestar | None = None, *, migrate: bool | None = None,
-                      execute_jobs: bool = True) -> AsyncIterator[Runtime]:
+    async def running(
+        self, app: Litestar | None = None, *, migrate: bool | None = None, execute_jobs: bool = True
+    ) -> AsyncIterator[Runtime]:
         """Start the database, relay and executor; stop them on exit.
 
         ``migrate=None`` applies pending migrations on SQLite and refuses to start on
@@ -129,6 +131,18 @@ async def enqueue(name: str, payload: msgspec.Struct | None = None, **options: A
     return await current().jobs.enqueue(name, payload, **options)
 
 
+DAY = 86400.0
+
+
+async def enqueue_daily(name: str, *, at: float | None = None) -> int | None:
+    """Enqueue job ``name`` (no payload) at the start of the next UTC day after ``at`` (now).
+    The job is keyed by that day, so any number of processes asking get one run a day; a daily
+    job calls this again when it ends to stay scheduled."""
+    now = time.time() if at is None else at
+    day = int(now // DAY) + 1
+    return await enqueue(name, None, key=f"{name}:{day}", delay=max(0.0, day * DAY - now))
+
+
 def load(
     config: str | os.PathLike[str] | None = None,
     env: Mapping[str, str] | None = None,
@@ -146,7 +160,9 @@ def _finish(raw: RawConfig, host: PluginHost) -> tuple[Settings, PluginHost, Reg
     registry = hooks.register_all(Registry(), only=("register_settings",))
     disabled = host.installed_names() - set(host.info)
     settings = decode_settings(raw, registry.settings, ignore=frozenset(disabled))
-    hooks.register_all(registry, only=tuple(k for k in _register_hooks() if k != "register_settings"))
+    hooks.register_all(
+        registry, only=tuple(k for k in _register_hooks() if k != "register_settings")
+    )
     return settings, host, registry
 
 

@@ -11,7 +11,7 @@ import logging
 import time
 from typing import Any
 
-from unionline import JobContext, current, enqueue
+from unionline import JobContext, current, enqueue_daily
 from unionline.channel.storage import storage
 
 log = logging.getLogger("unionline.channels.web")
@@ -69,6 +69,4 @@ async def sweep_job(ctx: JobContext, payload: None) -> None:
 
 async def schedule_sweep(at: float | None = None) -> None:
     """Enqueue the next sweep at the start of the next UTC day (one per day, whoever asks)."""
-    now = time.time() if at is None else at
-    day = int(now // DAY) + 1
-    await enqueue(SWEEP_JOB, None, key=f"{SWEEP_JOB}:{day}", delay=max(0.0, day * DAY - now))
+    await enqueue_daily(SWEEP_JOB, at=at)

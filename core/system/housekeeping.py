@@ -8,16 +8,14 @@ is itself a job, keyed by its day, so any number of processes schedule exactly o
 from __future__ import annotations
 
 import logging
-import time
 
 from unionline.jobs import JobContext
 from unionline.registry import JobsRegistrar
-from unionline.runtime import current, enqueue
+from unionline.runtime import DAY, current, enqueue_daily
 
 log = logging.getLogger(__name__)
 
 PURGE_JOB = "system.purge_jobs"
-DAY = 86400.0
 
 
 async def purge_job(ctx: JobContext, payload: None) -> None:
@@ -32,9 +30,7 @@ async def purge_job(ctx: JobContext, payload: None) -> None:
 
 async def schedule_purge(at: float | None = None) -> None:
     """Enqueue the next purge at the start of the next UTC day (one per day, whoever asks)."""
-    now = time.time() if at is None else at
-    day = int(now // DAY) + 1
-    await enqueue(PURGE_JOB, None, key=f"{PURGE_JOB}:{day}", delay=max(0.0, day * DAY - now))
+    await enqueue_daily(PURGE_JOB, at=at)
 
 
 def register(register: JobsRegistrar) -> None:
