@@ -15,6 +15,7 @@ from plugins_for_tests.support import (
     cli_env,
     enqueue_many,
     finish,
+    finished,
     job_counts,
     jobs_redis_url,
     jobs_runtime,
@@ -35,6 +36,13 @@ def cli(*args: str, env: dict[str, str], cwd: Path) -> str:
     return out
 
 
+async def cli_beside(*args: str, env: dict[str, str], cwd: Path) -> str:
+    """:func:`cli` while this test's own runtime is open (its event loop keeps running)."""
+    status, out, err = await finished(unionline_cli(*args, env=env, cwd=cwd))
+    assert status == 0, err
+    return out
+
+
 async def test_jobs_failed_lists_dead_letters(unionline_database_url: str, tmp_path: Path) -> None:
     async with jobs_runtime(unionline_database_url) as rt:
         dead = await rt.jobs.enqueue(JOB, Apply(permanent=True), key="bounced")
@@ -42,13 +50,13 @@ async def test_jobs_failed_lists_dead_letters(unionline_database_url: str, tmp_p
         await settle(rt)
         env = cli_env(unionline_database_url)
 
-        listed = cli("jobs", "--failed", env=env, cwd=tmp_path).splitlines()
+        listed = (await cli_beside("jobs", "--failed", env=env, cwd=tmp_path)).splitlines()
         assert len(listed) == 2
         assert listed[0].split()[:4] == [str(dead), "dead", "1/8", JOB]
         assert listed[0].endswith("PermanentFailure: the recipient does not exist")
         assert "dead=1" in listed[1].split()  # the counts line
 
-        out = cli("jobs", "--retry", str(dead), env=env, cwd=tmp_path)
+        out = await cli_beside("jobs", "--retry", str(dead), env=env, cwd=tmp_path)
         assert out.strip() == f"job {dead} queued again"
         job = await rt.jobs.get(dead)  # type: ignore[arg-type]
         assert job is not None and job.status == "pending"
@@ -68,7 +76,7 @@ async def test_worker_burst_runs_what_is_due_and_exits(
         unionline_database_url, execute_jobs=redis is not None, redis_url=redis
     ) as rt:
         await enqueue_many(rt, 20, lambda n: Apply(value=n))
-        status, _, err = finish(
+        status, _, err = await finished(
             unionline_cli(
                 "worker",
                 "--burst",

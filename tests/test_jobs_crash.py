@@ -23,6 +23,7 @@ from plugins_for_tests.support import (
     sink,
     unionline_cli,
     wait_for,
+    waited,
 )
 
 JOBS = 1000
@@ -64,7 +65,7 @@ async def test_thousand_flaky_jobs_and_a_killed_worker_apply_each_effect_once(
             await wait_for(well_under_way, 90, "the first worker to get going")
         finally:
             first.send_signal(signal.SIGKILL)
-            first.wait(30)
+            await waited(first, 30)
         orphans = await running_ids(rt)  # leased to a process that no longer exists
         assert orphans, "the worker was killed with no job in hand"
         assert (await sink(rt)).effects < JOBS
@@ -82,7 +83,7 @@ async def test_thousand_flaky_jobs_and_a_killed_worker_apply_each_effect_once(
                 pytest.fail(f"not finished: {counts}\n{log.read_text()[-3000:]}")
         finally:
             second.send_signal(signal.SIGTERM)
-            status = second.wait(60)
+            status = await waited(second, 60)
         assert status == 0, log.read_text()[-3000:]
 
         state = await sink(rt)

@@ -181,3 +181,15 @@ def unionline_cli(
 def finish(process: subprocess.Popen[str], timeout: float = 60.0) -> tuple[int, str, str]:
     out, err = process.communicate(timeout=timeout)
     return process.returncode, out, err
+
+
+async def finished(process: subprocess.Popen[str], timeout: float = 60.0) -> tuple[int, str, str]:
+    """:func:`finish` for a test whose own runtime is open: waiting on a thread keeps this
+    event loop running, so its event relay never sits on PostgreSQL's relay lock (taken in a
+    transaction) while the child's shutdown waits for that lock."""
+    return await asyncio.to_thread(finish, process, timeout)
+
+
+async def waited(process: subprocess.Popen[str], timeout: float) -> int:
+    """``process.wait`` without blocking the event loop (see :func:`finished`)."""
+    return await asyncio.to_thread(process.wait, timeout)
