@@ -13,10 +13,18 @@ import msgspec
 from channel_support import message, reference_fixtures, signed_call
 
 from unionline.channel.tables import AttachmentRecord, InboundRecord
+from unionline.runtime import current
+from unionline.system.tables import EventRecord
 from unionline.testing.channel_contract import ContractEnv
 
 unionline_settings, env = reference_fixtures()
 PNG = b"\x89PNG\r\n\x1a\n" + b"scan of a passport" * 10
+
+
+async def event_log(appeal_id: str) -> list[dict[str, Any]]:
+    """The stored events naming the appeal."""
+    rows = await EventRecord.select(EventRecord.type, EventRecord.payload)
+    return [r for r in rows if appeal_id in r["payload"]]
 
 
 def bearer(token: str) -> dict[str, str]:
@@ -136,6 +144,7 @@ async def test_erasure_keeps_numbers_and_statistics_only(env: ContractEnv, tmp_p
     member_id, appeal = seed["member_id"], seed["appeal"]
     files = [p for p in (tmp_path / "attachments").rglob("*") if p.is_file()]
     assert files, "the attachment is stored on disk before the erasure"
+    assert "увольняют" in str(await event_log(appeal["id"]))
 
     response = await h.client.post(
         f"/api/privacy/members/{member_id}/erase", headers=h.admin_headers
@@ -161,6 +170,17 @@ async def test_erasure_keeps_numbers_and_statistics_only(env: ContractEnv, tmp_p
     assert {e["kind"] for e in timeline} >= {"message_in", "message_out", "note"}
     found = await h.client.get("/api/appeals/", params={"q": "увольняют"}, headers=h.admin_headers)
     assert found.status_code == 200 and found.json()["items"] == []
+    # The event log keeps the appeal's events (consoles resume by position, robots decode them)
+    # with their text gone.
+    events = await event_log(appeal["id"])
+    assert {"appeal.message_in", "appeal.message_out", "appeal.note_added"} <= {
+        e["type"] for e in events
+    }
+    for secret in ("увольняют", "4510", "приказ", "председатель", "паспорт", "Петров"):
+        assert secret not in str(events)
+    registered = current().registry.events
+    for e in events:
+        msgspec.json.decode(e["payload"], type=registered[e["type"]])
     inbound_rows = await InboundRecord.select().where(
         InboundRecord.member_id == uuid.UUID(member_id)
     )

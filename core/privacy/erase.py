@@ -2,8 +2,9 @@
 
 What stays: the member row as a tombstone (id, organization, status, dates), appeal numbers,
 statuses, tags, SLA times and lifecycle entries (statistics), and the audit log, which never
-held personal data. Everything runs in one transaction; ``privacy.member_erased`` is published
-with it so plugins can erase what they hold.
+held personal data. The event log keeps its events about the member, their text scrubbed
+(:mod:`unionline.privacy.event_log`). Everything runs in one transaction;
+``privacy.member_erased`` is published with it so plugins can erase what they hold.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from unionline.channel.storage import storage
 from unionline.channel.tables import AttachmentRecord, DeliveryRecord, InboundRecord
 from unionline.events import Event
 from unionline.members.tables import ContactPoint, Member
+from unionline.privacy.event_log import erase_event_text
 from unionline.privacy.lookup import Holdings, holdings
 from unionline.privacy.schemas import ErasureReport
 from unionline.privacy.sections import sections
@@ -48,6 +50,7 @@ async def erase(actor: Actor, member_id: uuid.UUID, *, request: Any = None) -> E
         await _anonymize_members(ids, at)
         messages = await _erase_appeals(found)
         unlinked, files = await _erase_attachments(found.appeal_ids)
+        await erase_event_text([*found.appeal_ids, *ids], TOMBSTONE)
         for section in sections():
             await section.erase(ids)
         org = found.member["organization_id"]
