@@ -132,3 +132,69 @@ async def test_an_upload_without_a_file_part_names_the_field(env: ContractEnv) -
         empty = await h.client.post("/api/attachments/", headers=h.admin_headers, files=parts)
         assert empty.status_code == 400, empty.text
         assert empty.json()["error"]["field"] == "file", empty.text
+
+
+# -- the daily sweep of uploads no reply took ----------------------------------------------------
+
+DAY = 86400.0
+
+
+async def _upload(env: ContractEnv, name: str, data: bytes) -> dict[str, Any]:
+    h = env.harness
+    made = await h.client.post(
+        "/api/attachments/", headers=h.admin_headers, files={"file": (name, data, "image/png")}
+    )
+    assert made.status_code == 201, made.text
+    return made.json()
+
+
+async def test_uploads_no_reply_took_are_swept_after_a_day(env: ContractEnv) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from unionline.appeals.services import add_reply
+    from unionline.channel.cleanup import sweep_uploads
+    from unionline.channel.storage import storage
+    from unionline.channel.tables import AttachmentRecord
+
+    h = env.harness
+    shared = PNG + b"shared"  # the same bytes arrive from a member too
+    await env.post(
+        signed_call(env.account, message(1, "26", "", files=[_file("m.png", "image/png", shared)]))
+    )
+    [inbound] = await env.stored()
+    left = await _upload(env, "забытый.png", PNG + b"left")
+    sent = await _upload(env, "отправленный.png", PNG + b"sent")
+    twin = await _upload(env, "копия.png", shared)
+    fresh = await _upload(env, "свежий.png", PNG + b"fresh")
+    await add_reply(None, inbound["appeal_id"], "Во вложении", attachments=[{"id": sent["id"]}])
+    old = datetime.now(UTC) - timedelta(days=2)
+    for made in (left, sent, twin):
+        await AttachmentRecord.update({AttachmentRecord.created_at: old}).where(
+            AttachmentRecord.id == uuid.UUID(made["id"])
+        )
+    sha = {
+        str(r["id"]): r["sha256"]
+        for r in await AttachmentRecord.select(AttachmentRecord.id, AttachmentRecord.sha256)
+    }
+
+    assert await sweep_uploads() == 2  # the forgotten one and the twin; not the sent, not fresh
+    for gone in (left, twin):
+        assert (await h.client.get(gone["url"], headers=h.admin_headers)).status_code == 404
+    assert not await storage().exists(sha[left["id"]])
+    assert await storage().exists(sha[twin["id"]])  # the member's file still uses the bytes
+    for kept in (sent, fresh):
+        assert (await h.client.get(kept["url"], headers=h.admin_headers)).status_code == 200
+    assert await sweep_uploads() == 0
+
+
+async def test_the_upload_sweep_is_a_daily_job(env: ContractEnv) -> None:
+    import time
+
+    from unionline.channel.cleanup import SWEEP_JOB
+    from unionline.runtime import current
+
+    rows = await current().db.fetch(
+        "SELECT idempotency_key FROM system_job WHERE name = {} AND status = 'pending'", SWEEP_JOB
+    )
+    day = int(time.time() // DAY) + 1
+    assert [r["idempotency_key"] for r in rows] == [f"{SWEEP_JOB}:{day}"]

@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import logging
 import time
-from typing import Any
 
 from unionline import JobContext, current, enqueue_daily
-from unionline.channel.storage import storage
+from unionline.channel.storage import release
 
 log = logging.getLogger("unionline.channels.web")
 
@@ -37,25 +36,15 @@ async def sweep_uploads(now: float | None = None) -> int:
         )
         if sent is None:
             await db.execute("DELETE FROM web_upload WHERE id = {}", row["id"])
-            await _drop_bytes(row["sha256"])
+            await release(row["sha256"])
             swept += 1
     return swept
 
 
-async def _drop_bytes(sha256: str) -> None:
-    """Delete the bytes when no upload and no stored attachment has the same content (storage
-    is by content) and the storage can delete at all."""
-    delete: Any = getattr(storage(), "delete", None)
-    if delete is None:
-        return
-    db = current().db
-    for sql in (
-        "SELECT id FROM web_upload WHERE sha256 = {}",
-        "SELECT id FROM channel_attachment WHERE sha256 = {}",
-    ):
-        if await db.fetchone(sql, sha256) is not None:
-            return
-    await delete(sha256)
+async def holds(sha256: str) -> bool:
+    """Whether an upload still waiting for its message uses these bytes (for ``release``)."""
+    found = await current().db.fetchone("SELECT id FROM web_upload WHERE sha256 = {}", sha256)
+    return found is not None
 
 
 async def sweep_job(ctx: JobContext, payload: None) -> None:

@@ -40,10 +40,12 @@ def register_channels(register: ChannelsRegistrar) -> None:
 @hookimpl
 def register_jobs(register: JobsRegistrar) -> None:
     from unionline.channel.attachments import FETCH_JOB, FetchAttachment, fetch
+    from unionline.channel.cleanup import SWEEP_JOB, sweep_job
     from unionline.channel.outbound import DELIVER_JOB, JOB_ATTEMPTS, DeliverJob, deliver
 
     register(DELIVER_JOB, deliver, payload=DeliverJob, max_attempts=JOB_ATTEMPTS)
     register(FETCH_JOB, fetch, payload=FetchAttachment)
+    register(SWEEP_JOB, sweep_job)
 
 
 @hookimpl
@@ -76,13 +78,16 @@ def register_routes(register: RoutesRegistrar) -> None:
 
 
 @hookimpl
-def startup(app: Any) -> None:
+async def startup(app: Any) -> None:
+    """Channels are checked; the daily sweep of unsent uploads is scheduled."""
+    from unionline.channel.cleanup import schedule_sweep
     from unionline.channel.registered import check_channel
     from unionline.runtime import current
 
     registry = current().registry
     for name, channel in registry.channels.items():
         check_channel(registry.owners.get(("channel", name), "?"), channel)
+    await schedule_sweep()
 
 
 @hookimpl

@@ -10,8 +10,9 @@ import asyncio
 import hashlib
 import os
 import tempfile
+from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from unionline.errors import NotFound
 
@@ -98,3 +99,35 @@ def use_storage(chosen: AttachmentStorage) -> None:
     from unionline.runtime import current
 
     current().state["channel.storage"] = chosen
+
+
+Holder = Callable[[str], Awaitable[bool]]  # "do you still use the bytes with this SHA-256?"
+
+
+def add_holder(holds: Holder) -> None:
+    """Tell :func:`release` about references a plugin keeps outside ``channel_attachment`` (the
+    web widget's uploads, say). Call it from the plugin's ``startup`` hook."""
+    from unionline.runtime import current
+
+    holders: list[Holder] = current().state.setdefault("channel.storage_holders", [])
+    if holds not in holders:
+        holders.append(holds)
+
+
+async def release(sha256: str) -> bool:
+    """Delete the bytes when no attachment and no registered holder uses them any more, and the
+    storage can delete at all (``delete`` is optional); answer whether they were deleted. Call
+    it after the transaction that dropped your reference has committed."""
+    from unionline.runtime import current
+
+    rt = current()
+    remove: Any = getattr(storage(), "delete", None)
+    if remove is None:
+        return False
+    if await rt.db.fetchone("SELECT id FROM channel_attachment WHERE sha256 = {}", sha256):
+        return False
+    for holds in rt.state.get("channel.storage_holders", []):
+        if await holds(sha256):
+            return False
+    await remove(sha256)
+    return True

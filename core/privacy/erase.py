@@ -11,14 +11,13 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 from unionline.access import Actor
 from unionline.appeals.tables import Appeal, TimelineEntry
 from unionline.appeals.timeline import CONTENT_KINDS
 from unionline.audit.services import record
-from unionline.channel.storage import storage
+from unionline.channel.storage import release
 from unionline.channel.tables import AttachmentRecord, DeliveryRecord, InboundRecord
 from unionline.events import Event
 from unionline.members.tables import ContactPoint, Member
@@ -127,14 +126,13 @@ async def _erase_appeals(found: Holdings) -> int:
 
 
 async def _erase_attachments(appeal_ids: list[uuid.UUID]) -> tuple[int, list[str]]:
-    """Unlink the appeals' attachments from their files; answer the files nobody else uses."""
+    """Unlink the appeals' attachments from their files; answer how many and the files' SHAs."""
     if not appeal_ids:
         return 0, []
     mine = AttachmentRecord.appeal_id.is_in(appeal_ids)
     rows = await AttachmentRecord.select(AttachmentRecord.sha256).where(
         mine & AttachmentRecord.sha256.is_not_null()
     )
-    shas = sorted({r["sha256"] for r in rows})
     await AttachmentRecord.update(
         {
             AttachmentRecord.filename: "erased",
@@ -144,30 +142,13 @@ async def _erase_attachments(appeal_ids: list[uuid.UUID]) -> tuple[int, list[str
             AttachmentRecord.error: "erased with the member's personal data",
         }
     ).where(mine)
-    # Files are stored once by content: keep those another attachment still uses.
-    still_used = {
-        r["sha256"]
-        for r in await AttachmentRecord.select(AttachmentRecord.sha256).where(
-            AttachmentRecord.sha256.is_in(shas or ["-"])
-        )
-    }
-    return len(rows), [s for s in shas if s not in still_used]
+    return len(rows), sorted({r["sha256"] for r in rows})
 
 
 async def _delete_files(shas: list[str]) -> int:
-    """After commit, remove files no attachment uses any more. A storage offers ``delete``;
-    the local-disk default is handled through its file paths."""
-    store = storage()
-    remove = getattr(store, "delete", None)
-    path_for = getattr(store, "path_for", None)
+    """After commit, remove the files nothing uses any more: files are stored once by content,
+    so another attachment or a plugin's upload may share one (``release`` checks)."""
     deleted = 0
     for sha in shas:
-        if remove is not None:
-            await remove(sha)
-            deleted += 1
-        elif path_for is not None:
-            path = Path(path_for(sha))
-            if path.exists():
-                path.unlink()
-                deleted += 1
+        deleted += await release(sha)
     return deleted

@@ -52,8 +52,9 @@ function message(entry, direction, author) {
   );
 }
 
-// A reply's entry names its files by id only (the console's reply command sends ids); this
-// page's own uploads are known by name, others show as "Вложение" — still a download link.
+// A reply's entry describes its files (name, type, size, url). An entry written before it did
+// names them by id only: this page's own uploads are known by name, others show as "Вложение"
+// — still a download link.
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function attachments(list) {
