@@ -259,6 +259,69 @@ async def test_going_offline_stops_routing_to_the_operator(unionline_app: AppHar
     assert await assignee(x) is None
 
 
+async def test_going_offline_hands_back_unanswered_appeals_where_the_queue_asks(
+    unionline_app: AppHarness,
+) -> None:
+    from unionline.appeals.services import add_reply, timeline
+
+    h = unionline_app
+    a = await org(h, "AAA")
+    handing = await queue(h, a, "Горячая линия", requeue_when_offline=True)
+    keeping = await queue(h, a, "Юристы", is_default=False)
+    anna = await operator("anna", a)
+    connection = await online(anna)
+    m = await member(a)
+    unanswered, answered, elsewhere = (
+        await appeal(a, m, queue_id=handing),
+        await appeal(a, m, queue_id=handing),
+        await appeal(a, m, queue_id=keeping),
+    )
+    await settle(h)
+    assert [await assignee(x) for x in (unanswered, answered, elsewhere)] == [anna] * 3
+    await add_reply(await actor_for(anna), answered, "Здравствуйте, смотрю документы")
+    boris = await operator("boris", a)
+    await online(boris)
+
+    await offline(anna, connection)  # no grace period in these settings
+    await settle(h)
+    assert await assignee(unanswered) == boris
+    assert await assignee(answered) == anna  # the member already talks with her
+    assert await assignee(elsewhere) == anna  # that queue keeps appeals with their operator
+    entries = (await timeline(None, unanswered)).items
+    assert any(
+        e.kind == "assigned" and e.data.get("reason") == "offline" and e.data["new"] is None
+        for e in entries
+    )
+
+
+async def test_an_away_operator_keeps_their_appeals_and_coming_back_stops_the_hand_back(
+    unionline_app: AppHarness,
+) -> None:
+    from unionline.routing import presence
+
+    h = unionline_app
+    a = await org(h, "AAA")
+    await queue(h, a, requeue_when_offline=True)
+    anna = await operator("anna", a)
+    connection = await online(anna)
+    x = await appeal(a, await member(a))
+    await settle(h)
+    boris = await operator("boris", a)
+    await online(boris)
+    async with current().db.transaction():
+        await presence.apply(anna, presence._now(), chosen="away")
+    await settle(h)
+    assert await assignee(x) == anna  # away is still at work: only new appeals stop
+    second_tab = await online(anna)  # still there when the first tab closes
+    await offline(anna, connection)
+    await settle(h)
+    assert await flows.hand_back(anna) == 0
+    assert await assignee(x) == anna
+    await offline(anna, second_tab)  # now she is gone
+    await settle(h)
+    assert await assignee(x) == boris
+
+
 async def test_the_sweep_routes_what_a_lost_listener_missed(unionline_app: AppHarness) -> None:
     """A crash between commit and enqueue: the routing job never existed."""
     h = unionline_app

@@ -263,9 +263,15 @@ async def release(actor: Actor, appeal_id: uuid.UUID) -> AppealView:
 
 
 async def set_assignee(
-    row: dict[str, Any], operator_id: uuid.UUID | None, author_id: uuid.UUID | None, *, expect: Any
+    row: dict[str, Any],
+    operator_id: uuid.UUID | None,
+    author_id: uuid.UUID | None,
+    *,
+    expect: Any,
+    reason: str | None = None,
 ) -> dict[str, Any]:
-    """``UPDATE … WHERE assignee_id`` is ``expect`` (None: unassigned; ``_ANY``: anyone)."""
+    """``UPDATE … WHERE assignee_id`` is ``expect`` (None: unassigned; ``_ANY``: anyone);
+    ``reason`` (routing's ``offline``, say) is kept on the timeline entry."""
     where = ""
     args: tuple[Any, ...] = ()
     if expect is None:
@@ -287,7 +293,11 @@ async def set_assignee(
         updated,
         "assigned",
         author_id=author_id,
-        data={"old": str(old) if old else None, "new": str(operator_id) if operator_id else None},
+        data={
+            "old": str(old) if old else None,
+            "new": str(operator_id) if operator_id else None,
+            **({"reason": reason} if reason else {}),
+        },
     )
     await publish(
         Assigned(

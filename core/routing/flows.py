@@ -194,7 +194,8 @@ async def expired_offers(at: float) -> list[uuid.UUID]:
 
 
 async def operator_left(operator_id: uuid.UUID, at: float) -> int:
-    """The operator is no longer online: their pending offers go to someone else."""
+    """The operator is no longer online: their pending offers go to someone else; gone offline,
+    they also hand back what :func:`hand_back` covers. Answers how many appeals moved."""
     moved = 0
     for offer in await offers.of_operator(operator_id):
         async with current().db.transaction():
@@ -202,7 +203,41 @@ async def operator_left(operator_id: uuid.UUID, at: float) -> int:
             if await offers.close(offer, "cancelled", at):
                 await engine.route_locked(row, at)
                 moved += 1
-    return moved
+    return moved + await hand_back(operator_id)
+
+
+async def hand_back(operator_id: uuid.UUID) -> int:
+    """An offline operator's appeals not yet answered, in queues with ``requeue_when_offline``,
+    are unassigned (reason ``offline``) and so routed to someone else first. Nothing moves once
+    the operator is back."""
+    db = current().db
+    rows = await db.fetch(
+        "SELECT a.id FROM appeal_appeal a JOIN routing_queue q ON q.id = a.queue_id"
+        " WHERE a.assignee_id = {} AND a.status IN ('new', 'open')"
+        " AND a.first_responded_at IS NULL AND a.merged_into_id IS NULL"
+        " AND q.requeue_when_offline = {} ORDER BY a.created_at",
+        operator_id,
+        True,
+    )
+    handed = 0
+    for found in rows:
+        async with db.transaction():
+            row = await store.load(store.as_uuid(found["id"]), lock=True)
+            if row["assignee_id"] != operator_id or row["first_responded_at"] is not None:
+                continue  # answered or moved meanwhile
+            await candidates.lock(operator_id)  # lock order: the appeal, then the operator
+            if not await _offline(operator_id):
+                return handed
+            await actions.set_assignee(row, None, None, expect=operator_id, reason="offline")
+            handed += 1
+    return handed
+
+
+async def _offline(operator_id: uuid.UUID) -> bool:
+    row = await current().db.fetchone(
+        "SELECT status FROM routing_presence WHERE operator_id = {}", operator_id
+    )
+    return row is None or row["status"] == "offline"
 
 
 async def settle(appeal_id: uuid.UUID, at: float) -> None:

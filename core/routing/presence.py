@@ -95,7 +95,9 @@ async def _changed(operator_id: uuid.UUID, old: str, new: str, at: float) -> Non
 
     if new == "online":  # room appeared: waiting appeals may go to them
         await _drain_soon()
-    elif old == "online":  # their pending offers go to someone else
+    elif old == "online" or new == "offline":
+        # Their pending offers go to someone else; gone offline, the unanswered appeals of
+        # queues that ask for it too (flows.operator_left).
         key = f"{LEFT_JOB}:{operator_id}:{at}"
         await enqueue(LEFT_JOB, OperatorRef(operator_id), key=key)
     tx = current_tx()

@@ -50,6 +50,7 @@ def to_row(raw: dict[str, Any]) -> QueueRow:
             data[name] = uuid.UUID(str(data[name]))
     data["is_default"] = bool(data["is_default"])
     data["business_hours"] = bool(data["business_hours"])
+    data["requeue_when_offline"] = bool(data["requeue_when_offline"])
     fields = QueueRow.__struct_fields__
     return msgspec.convert({k: data[k] for k in fields}, QueueRow, strict=False)
 

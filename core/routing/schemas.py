@@ -44,6 +44,7 @@ class QueueCreate(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     offer_timeout: OfferTimeout = 0
     overflow_queue_id: uuid.UUID | None = None
     overflow_after_minutes: Minutes = 0
+    requeue_when_offline: bool = False  # unanswered appeals go to someone else when one leaves
 
 
 class QueueUpdate(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
@@ -68,6 +69,7 @@ class QueueUpdate(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     offer_timeout: OfferTimeout | msgspec.UnsetType = msgspec.UNSET
     overflow_queue_id: uuid.UUID | msgspec.UnsetType | None = msgspec.UNSET
     overflow_after_minutes: Minutes | msgspec.UnsetType = msgspec.UNSET
+    requeue_when_offline: bool | msgspec.UnsetType = msgspec.UNSET
 
 
 class QueueFields(msgspec.Struct, kw_only=True):
@@ -90,6 +92,7 @@ class QueueFields(msgspec.Struct, kw_only=True):
     offer_timeout: int
     overflow_queue_id: uuid.UUID | None
     overflow_after_minutes: int
+    requeue_when_offline: bool
 
 
 class QueueView(QueueFields, kw_only=True):

@@ -41,6 +41,8 @@ class Queue(Table, tablename="routing_queue"):
     offer_timeout = Integer(default=0)  # seconds an offer waits for acceptance; 0: assign at once
     overflow_queue_id = UUID(null=True, default=None)
     overflow_after_minutes = Integer(default=0)  # 0: never overflow
+    # An operator going offline hands back their appeals of this queue not yet answered.
+    requeue_when_offline = Boolean(default=False)
     created_at = DoublePrecision(default=0.0)
     updated_at = DoublePrecision(default=0.0)
 

@@ -19,7 +19,7 @@ const RENDERERS = {
   message_out: (e) => message(e, "out", e.author_id ? operatorName(e.author_id) : t("timeline.system")),
   note: noteEntry,
   status_changed: (e) => event(e, t("timeline.status", { old: t(`status.${e.data.old}`), new: t(`status.${e.data.new}`) })),
-  assigned: (e) => event(e, e.data.new ? t("timeline.assigned", { name: operatorName(e.data.new) }) : t("timeline.unassigned")),
+  assigned: (e) => event(e, e.data.new ? t("timeline.assigned", { name: operatorName(e.data.new) }) : t(e.data.reason === "offline" ? "timeline.unassigned_offline" : "timeline.unassigned")),
   priority_changed: (e) => event(e, t("timeline.priority", { old: t(`priority.${e.data.old}`), new: t(`priority.${e.data.new}`) })),
   tags_changed: tagsEntry,
   linked: (e) => event(e, t("timeline.linked", { number: e.data.other_number || e.data.number || "" })),
