@@ -189,6 +189,12 @@ class ChannelContract:
         """How ``text`` arrives at the provider (a channel may add a prefix, escape, ...)."""
         return text
 
+    async def typing_notices(self, env: ContractEnv) -> list[str] | None:
+        """The conversations (``OutboundMessage.recipient``) the stand-in was shown "typing…"
+        in, in order. A channel whose ``typing`` hook the SDK calls must implement it; None
+        (the default) means it was not."""
+        return None
+
     async def setup_channel(self, env: ContractEnv) -> None:
         """Start stand-ins or pollers the channel needs (called once the account exists)."""
 
@@ -346,6 +352,25 @@ class ChannelContract:
         assert [e.delivery_status for e in events] == ["failed"]
         assert events[0].error
         assert await self.sent_messages(contract) == []
+
+    async def test_operator_typing_reaches_the_members_conversation(
+        self, contract: ContractEnv
+    ) -> None:
+        from unionline.channel.registered import get_channel
+        from unionline.channel.typing_notice import drain, show_typing, shows_typing
+
+        if not shows_typing(get_channel(self.channel)):
+            pytest.skip(f"channel {self.channel!r} shows no typing through the SDK hook")
+        inbound = await self.inbound(contract, 9501, sender="950001")
+        assert show_typing(inbound["appeal_id"]) is True
+        assert show_typing(inbound["appeal_id"]) is False  # throttled: one per window
+        await drain()
+        shown = await self.typing_notices(contract)
+        assert shown is not None, "the channel shows typing: implement typing_notices()"
+        entry_id = await contract.reply(inbound["appeal_id"], "Сейчас отвечу")
+        assert await contract.wait_for_delivery(entry_id) == "sent"
+        # Typing shows where the reply goes, once.
+        assert shown == [(await self.sent_messages(contract))[-1].recipient]
 
     async def test_delivery_status_updates(self, contract: ContractEnv) -> None:
         inbound = await self.inbound(contract, 9001, sender="900001")

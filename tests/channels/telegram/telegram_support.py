@@ -121,6 +121,13 @@ class TelegramAdapters(ChannelContract):
             for m in self.standin.bot.sent
         ]
 
+    async def typing_notices(self, env: ContractEnv) -> list[str]:
+        return [
+            str(c.params.get("chat_id"))
+            for c in self.standin.bot.calls_of("sendChatAction")
+            if c.params.get("action") == "typing"
+        ]
+
     async def fail_next_sends(
         self, env: ContractEnv, mode: Literal["transient", "permanent"], times: int = 1
     ) -> None:

@@ -125,6 +125,13 @@ class VkAdapters(ChannelContract):
             for m in self.standin.community.sent
         ]
 
+    async def typing_notices(self, env: ContractEnv) -> list[str]:
+        return [
+            str(c.params.get("peer_id"))
+            for c in self.standin.community.calls_of("messages.setActivity")
+            if c.params.get("type") == "typing"
+        ]
+
     async def fail_next_sends(
         self, env: ContractEnv, mode: Literal["transient", "permanent"], times: int = 1
     ) -> None:
