@@ -57,12 +57,9 @@ def register_jobs(register: JobsRegistrar) -> None:
 
 @hookimpl
 async def startup(app: Any) -> None:
-    """The daily sweep of uploads never sent is scheduled (once per day, whoever asks); the
-    uploads' bytes are kept while one waits (``release`` asks)."""
-    from unionline.channel.storage import add_holder
-    from unionline.channels.web.cleanup import holds, schedule_sweep
+    """The daily sweep of uploads never sent is scheduled (once per day, whoever asks)."""
+    from unionline.channels.web.cleanup import schedule_sweep
 
-    add_holder(holds)
     await schedule_sweep()
 
 

@@ -41,12 +41,6 @@ async def sweep_uploads(now: float | None = None) -> int:
     return swept
 
 
-async def holds(sha256: str) -> bool:
-    """Whether an upload still waiting for its message uses these bytes (for ``release``)."""
-    found = await current().db.fetchone("SELECT id FROM web_upload WHERE sha256 = {}", sha256)
-    return found is not None
-
-
 async def sweep_job(ctx: JobContext, payload: None) -> None:
     try:
         swept = await sweep_uploads()

@@ -10,7 +10,6 @@ import asyncio
 import hashlib
 import os
 import tempfile
-from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -101,33 +100,37 @@ def use_storage(chosen: AttachmentStorage) -> None:
     current().state["channel.storage"] = chosen
 
 
-Holder = Callable[[str], Awaitable[bool]]  # "do you still use the bytes with this SHA-256?"
+REFERENCE_COLUMN = "sha256"  # a table column of this name refers to stored bytes
 
 
-def add_holder(holds: Holder) -> None:
-    """Tell :func:`release` about references a plugin keeps outside ``channel_attachment`` (the
-    web widget's uploads, say). Call it from the plugin's ``startup`` hook."""
+def referencing_tables(db: Any = None) -> list[str]:
+    """Every enabled table with a ``sha256`` column: the attachments, and whatever a plugin keeps
+    of stored bytes (the web widget's pending uploads). Known in every process — web, worker,
+    command — since it comes from the registered tables, not from a startup hook. ``db``: the
+    runtime's database (default: this process's)."""
     from unionline.runtime import current
 
-    holders: list[Holder] = current().state.setdefault("channel.storage_holders", [])
-    if holds not in holders:
-        holders.append(holds)
+    return sorted(
+        table._meta.tablename
+        for app in (db or current().db).apps.values()
+        for table in app.table_classes
+        if any(c._meta.db_column_name == REFERENCE_COLUMN for c in table._meta.columns)
+    )
 
 
 async def release(sha256: str) -> bool:
-    """Delete the bytes when no attachment and no registered holder uses them any more, and the
+    """Delete the bytes when no row of :func:`referencing_tables` names them any more and the
     storage can delete at all (``delete`` is optional); answer whether they were deleted. Call
     it after the transaction that dropped your reference has committed."""
     from unionline.runtime import current
 
-    rt = current()
     remove: Any = getattr(storage(), "delete", None)
     if remove is None:
         return False
-    if await rt.db.fetchone("SELECT id FROM channel_attachment WHERE sha256 = {}", sha256):
-        return False
-    for holds in rt.state.get("channel.storage_holders", []):
-        if await holds(sha256):
+    db = current().db
+    for table in referencing_tables():
+        sql = f"SELECT 1 AS held FROM {table} WHERE {REFERENCE_COLUMN} = {{}} LIMIT 1"
+        if await db.fetchone(sql, sha256):
             return False
     await remove(sha256)
     return True

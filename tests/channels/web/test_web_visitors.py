@@ -17,7 +17,7 @@ from web_support import ORIGIN, WIDGET_SECRET, WidgetSite, widget_config
 from widget_client import upload, visitor, ws_url
 
 from unionline import current
-from unionline.channel.storage import storage
+from unionline.channel.storage import release, storage
 from unionline.channels.web.cleanup import SWEEP_JOB, sweep_uploads
 
 DAY = 86400.0
@@ -161,6 +161,24 @@ async def test_uploads_never_sent_are_swept_after_a_day(site: WidgetSite) -> Non
         await v.hello(token=token)
         [mine] = [f for f in v.history if f["type"] == "message"]
         assert [f["filename"] for f in mine["files"]] == ["sent.png"]
+
+
+async def test_pending_uploads_hold_their_bytes_in_every_process(site: WidgetSite) -> None:
+    """A worker runs no startup hooks: what holds stored bytes comes from the tables."""
+    from unionline import runtime
+    from unionline.channel.storage import referencing_tables
+
+    worker = runtime.build(*runtime.from_settings(current().settings))  # never started
+    for tables in (referencing_tables(), referencing_tables(worker.db)):
+        assert {"channel_attachment", "web_upload"} <= set(tables)
+    async with visitor(site.base) as v:
+        token = (await v.hello())["token"]
+    pending = (await upload(site.base, token, "ждёт.png", "image/png", PNG + b"w")).json()
+    [row] = await current().db.fetch(
+        "SELECT sha256 FROM web_upload WHERE id = {}", uuid.UUID(pending["id"])
+    )
+    assert await release(row["sha256"]) is False  # the visitor may still send it
+    assert await storage().exists(row["sha256"])
 
 
 async def test_the_sweep_is_a_daily_job(site: WidgetSite) -> None:
