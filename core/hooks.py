@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from unionline.appeals.schemas import AppealSummary
     from unionline.events import Event
     from unionline.plugin_host import PluginHost
+    from unionline.runtime import Runtime
     from unionline.spi import IdentityClaim, OutboundDraft, RoutingDecision, RoutingRequest
 
 log = logging.getLogger("unionline.hooks")
@@ -79,6 +80,13 @@ class Hooks:
         return draft
 
     # -- lifecycle ------------------------------------------------------------------------
+
+    async def runtime_started(self, runtime: Runtime) -> None:
+        for impl in self._impls("runtime_started"):
+            try:
+                await self._call(impl, runtime=runtime)
+            except Exception as exc:
+                raise PluginError(impl.plugin_name, f"runtime_started failed: {exc!r}") from exc
 
     async def startup(self, app: Litestar) -> None:
         for impl in self._impls("startup"):

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
         SettingsRegistrar,
         TablesRegistrar,
     )
+    from unionline.runtime import Runtime
     from unionline.spi import IdentityClaim, OutboundDraft, RoutingRequest
 
 PROJECT = "unionline"
@@ -242,6 +243,22 @@ def before_message_send(draft: OutboundDraft) -> OutboundDraft | None:
 # ---------------------------------------------------------------------------------------------
 # Lifecycle
 # ---------------------------------------------------------------------------------------------
+
+
+@hookspec
+def runtime_started(runtime: Runtime) -> None:
+    """Run in every process when its runtime starts: the web app, ``unionline worker`` and each
+    command that boots the runtime — after the database and the event relay have started,
+    before the job executor runs jobs and before ``startup``.
+
+    For process-wide pieces that jobs need too: an attachment storage (``use_storage``), a
+    personal-data section (``add_section``). May be ``async def``. An exception stops the
+    process and names the plugin.
+
+    :param runtime: the Runtime being started (settings, database, registry, state).
+
+    .. versionadded:: 0.1
+    """
 
 
 @hookspec

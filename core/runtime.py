@@ -74,6 +74,7 @@ class Runtime:
 
                 self.redis = Redis.from_url(self.settings.redis_url)
             await self.events.start()
+            await self.hooks.runtime_started(self)
             if execute_jobs:
                 await self._start_executor()
             if app is not None:

@@ -19,7 +19,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from litestar import Litestar, Request, get
 
-from unionline import Actor, Grant, Invalid, hookimpl, plugin_host
+from unionline import Actor, Grant, Invalid, hookimpl, plugin_host, runtime
 from unionline.errors import PluginError
 from unionline.events import Event
 from unionline.hooks import Hooks
@@ -340,6 +340,54 @@ async def test_lifecycle_hooks_run_with_the_app(unionline_settings: Settings) ->
     ):
         assert calls == ["life.startup"]
     assert calls == ["life.startup", "life.shutdown"]  # a failing shutdown does not raise
+
+
+class ProcessWide:
+    """Installs something every process needs (a storage, a privacy section)."""
+
+    def __init__(self, calls: list[str], *, fail: bool = False) -> None:
+        self.calls, self.fail, self.runtime = calls, fail, None
+
+    @hookimpl
+    def runtime_started(self, runtime: Any) -> None:
+        self.calls.append("runtime_started")
+        if self.fail:
+            raise RuntimeError("no S3 credentials")
+        self.runtime = runtime
+        runtime.state["s3.storage"] = "installed"
+
+    @hookimpl
+    def startup(self, app: Litestar) -> None:
+        self.calls.append("startup")
+
+
+async def test_runtime_started_runs_in_the_app_before_startup(unionline_settings: Settings) -> None:
+    calls: list[str] = []
+    plugin = ProcessWide(calls)
+    async with running_app(unionline_settings, migrate=True, extra_plugins={"s3": plugin}) as app:
+        assert calls == ["runtime_started", "startup"]
+        assert plugin.runtime is app.runtime and app.runtime.state["s3.storage"] == "installed"
+
+
+async def test_runtime_started_runs_in_a_worker_without_an_app(
+    unionline_settings: Settings,
+) -> None:
+    """A worker or a command starts the runtime alone: no app, no ``startup``."""
+    calls: list[str] = []
+    plugin = ProcessWide(calls)
+    rt = runtime.build(*runtime.from_settings(unionline_settings, extra_plugins={"s3": plugin}))
+    async with rt.running(migrate=True, execute_jobs=False):
+        assert calls == ["runtime_started"]
+        assert rt.state["s3.storage"] == "installed"
+
+
+async def test_a_runtime_started_error_names_the_plugin() -> None:
+    hooks = hooks_for(s3=ProcessWide([], fail=True))
+    with pytest.raises(PluginError) as error:
+        await hooks.runtime_started(mock.Mock())
+    assert str(error.value) == (
+        "plugin 's3': runtime_started failed: RuntimeError('no S3 credentials')"
+    )
 
 
 # -- events -------------------------------------------------------------------------------

@@ -74,13 +74,19 @@ def register_commands(register: CommandsRegistrar) -> None:
 
 
 @hookimpl
-async def startup(app: Any) -> None:
-    from unionline.channels.mail.imap import run_pollers
+def runtime_started(runtime: Any) -> None:
+    """A member's export and erasure cover their mail, in whatever process runs them."""
     from unionline.channels.mail.privacy import MailSection
-    from unionline.channels.mail.settings import mail_settings
     from unionline.privacy.sections import add_section
 
-    add_section(MailSection())  # a member's export and erasure cover their mail
+    add_section(MailSection())
+
+
+@hookimpl
+async def startup(app: Any) -> None:
+    from unionline.channels.mail.imap import run_pollers
+    from unionline.channels.mail.settings import mail_settings
+
     if mail_settings().run_pollers:
         stop = asyncio.Event()
         _pollers[id(app)] = (stop, asyncio.create_task(run_pollers(stop)))

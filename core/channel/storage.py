@@ -94,7 +94,8 @@ def storage() -> AttachmentStorage:
 
 
 def use_storage(chosen: AttachmentStorage) -> None:
-    """Install another storage (call it from a plugin's ``startup`` hook)."""
+    """Install another storage (call it from a plugin's ``runtime_started`` hook, which runs in
+    every process: the jobs of a worker read and write attachments too)."""
     from unionline.runtime import current
 
     current().state["channel.storage"] = chosen
