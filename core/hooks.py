@@ -82,18 +82,18 @@ class Hooks:
     # -- lifecycle ------------------------------------------------------------------------
 
     async def runtime_started(self, runtime: Runtime) -> None:
-        for impl in self._impls("runtime_started"):
-            try:
-                await self._call(impl, runtime=runtime)
-            except Exception as exc:
-                raise PluginError(impl.plugin_name, f"runtime_started failed: {exc!r}") from exc
+        await self._start("runtime_started", runtime=runtime)
 
     async def startup(self, app: Litestar) -> None:
-        for impl in self._impls("startup"):
+        await self._start("startup", app=app)
+
+    async def _start(self, hook_name: str, **kwargs: Any) -> None:
+        """Each implementation in order; the first failure stops it, naming the plugin."""
+        for impl in self._impls(hook_name):
             try:
-                await self._call(impl, app=app)
+                await self._call(impl, **kwargs)
             except Exception as exc:
-                raise PluginError(impl.plugin_name, f"startup failed: {exc!r}") from exc
+                raise PluginError(impl.plugin_name, f"{hook_name} failed: {exc!r}") from exc
 
     async def shutdown(self, app: Litestar) -> None:
         for impl in self._impls("shutdown"):

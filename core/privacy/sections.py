@@ -3,8 +3,9 @@
 A section exports and erases what one part of the system holds about a member. The core
 contributes none here (its own data is built in); a feature holding personal data adds a section
 with :func:`add_section` in its ``runtime_started`` hook, which runs in every process (public API
-for plugins: the mail channel keeps raw e-mail this way). A section may also have ``files(member_ids)``: ``(path, bytes)`` pairs the
-ZIP export adds under ``<name>/`` beside ``member.json`` (the JSON part should name them).
+for plugins: the mail channel keeps raw e-mail this way). A section may also have
+``files(member_ids)``: ``(path, bytes)`` pairs the ZIP export adds under ``<name>/`` beside
+``member.json`` (the JSON part should name them).
 """
 
 from __future__ import annotations

@@ -13,7 +13,7 @@ from unionline.access import Actor
 from unionline.appeals import actions, guard, store
 from unionline.appeals.schemas import AppealView
 from unionline.errors import Conflict, Forbidden, Invalid, NotFound
-from unionline.routing import candidates, engine, offers, queues, waits
+from unionline.routing import candidates, engine, offers, presence, queues, waits
 from unionline.runtime import current
 
 
@@ -226,18 +226,12 @@ async def hand_back(operator_id: uuid.UUID) -> int:
             if row["assignee_id"] != operator_id or row["first_responded_at"] is not None:
                 continue  # answered or moved meanwhile
             await candidates.lock(operator_id)  # lock order: the appeal, then the operator
-            if not await _offline(operator_id):
-                return handed
+            known = await presence.row_of(operator_id)
+            if known is not None and known["status"] != "offline":
+                return handed  # back again
             await actions.set_assignee(row, None, None, expect=operator_id, reason="offline")
             handed += 1
     return handed
-
-
-async def _offline(operator_id: uuid.UUID) -> bool:
-    row = await current().db.fetchone(
-        "SELECT status FROM routing_presence WHERE operator_id = {}", operator_id
-    )
-    return row is None or row["status"] == "offline"
 
 
 async def settle(appeal_id: uuid.UUID, at: float) -> None:
