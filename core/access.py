@@ -42,7 +42,9 @@ class Actor(msgspec.Struct, frozen=True, kw_only=True):
 
     def require(self, permission: str) -> None:
         if not self.can(permission):
-            raise Forbidden(f"permission {permission!r} is required", extra={"permission": permission})
+            raise Forbidden(
+                f"permission {permission!r} is required", extra={"permission": permission}
+            )
 
 
 def permissions_for(roles: Iterable[str], table: dict[str, tuple[str, ...]]) -> frozenset[str]:
@@ -86,8 +88,14 @@ async def scope_for(actor: Actor, permission: str) -> Scope:
     return Scope(await subtree_ids([g.organization_id for g in grants if g.organization_id]))
 
 
-async def require_scope(actor: Actor, permission: str, organization_id: uuid.UUID | None,
-                        *, what: str = "object", field: str = "id") -> None:
+async def require_scope(
+    actor: Actor,
+    permission: str,
+    organization_id: uuid.UUID | None,
+    *,
+    what: str = "object",
+    field: str = "id",
+) -> None:
     """Raise NotFound (not Forbidden: existence is not revealed) when out of scope."""
     from unionline.errors import NotFound
 
@@ -100,5 +108,7 @@ async def require_everywhere(actor: Actor, permission: str) -> None:
     must be held federation-wide; a grant over a subtree is not enough."""
     actor.require(permission)
     if not (await scope_for(actor, permission)).everything:
-        raise Forbidden(f"permission {permission!r} is required federation-wide",
-                        extra={"permission": permission})
+        raise Forbidden(
+            f"permission {permission!r} is required federation-wide",
+            extra={"permission": permission},
+        )

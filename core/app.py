@@ -49,8 +49,13 @@ def create_app(
         async with rt.running(app, migrate=migrate, execute_jobs=execute_jobs):
             yield
 
-    csrf = CSRFConfig(secret=settings.secret_key, cookie_name=CSRF_COOKIE, header_name=CSRF_HEADER,
-                      cookie_httponly=False, exclude=["/api/auth/login", "/health", "/metrics"])
+    csrf = CSRFConfig(
+        secret=settings.secret_key,
+        cookie_name=CSRF_COOKIE,
+        header_name=CSRF_HEADER,
+        cookie_httponly=False,
+        exclude=["/api/auth/login", "/health", "/metrics"],
+    )
     plugin_routes = [handler for _, handler in registry.routes]
     app = Litestar(
         route_handlers=[health.live, health.ready, metrics_controller, *plugin_routes],
@@ -62,8 +67,13 @@ def create_app(
         middleware=[
             request_id_middleware,
             metrics_config.middleware,
-            OperatorSessionConfig(key=SESSION_COOKIE, store="sessions", httponly=True,
-                                  samesite="lax", max_age=12 * 3600).middleware,
+            OperatorSessionConfig(
+                key=SESSION_COOKIE,
+                store="sessions",
+                httponly=True,
+                samesite="lax",
+                max_age=12 * 3600,
+            ).middleware,
             DefineMiddleware(web.TokenAwareCSRFMiddleware, config=csrf),
         ],
         openapi_config=OpenAPIConfig(

@@ -149,5 +149,10 @@ class Hooks:
     def _trace(self, impl: HookImpl, result: Any, started: float) -> None:
         if self.host.trace:  # UNIONLINE_TRACE_HOOKS=1
             elapsed = (time.perf_counter() - started) * 1000
-            log.info("hook %s -> %s: %r (%.2f ms)", impl.function.__name__, impl.plugin_name,
-                     result, elapsed)
+            log.info(
+                "hook %s -> %s: %r (%.2f ms)",
+                impl.function.__name__,
+                impl.plugin_name,
+                result,
+                elapsed,
+            )

@@ -23,6 +23,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import msgspec
+
 from unionline.db import current_tx
 from unionline.errors import NotReady, PermanentFailure
 from unionline.jobs_batch import Bookkeeping

@@ -80,8 +80,9 @@ def request_id_middleware(app: ASGIApp) -> ASGIApp:
 
 
 def prometheus() -> tuple[PrometheusConfig, type[PrometheusController]]:
-    config = PrometheusConfig(app_name="unionline", prefix="unionline", group_path=True,
-                              exclude=["/metrics", "/health"])
+    config = PrometheusConfig(
+        app_name="unionline", prefix="unionline", group_path=True, exclude=["/metrics", "/health"]
+    )
 
     class Metrics(PrometheusController):
         path = "/metrics"

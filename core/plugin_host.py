@@ -169,7 +169,9 @@ class PluginHost:
         try:
             return importlib.import_module(module)
         except Exception as exc:
-            raise PluginError(name, f"failed to import {module}: {type(exc).__name__}: {exc}") from exc
+            raise PluginError(
+                name, f"failed to import {module}: {type(exc).__name__}: {exc}"
+            ) from exc
 
     def _register(self, name: str, plugin: object, version: str, origin: str) -> None:
         if name in self.info or self.pm.has_plugin(name):

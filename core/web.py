@@ -64,11 +64,21 @@ def service_error(_: Request[Any, Any, Any], exc: ServiceError) -> Response[Any]
 def validation_error(_: Request[Any, Any, Any], exc: ValidationException) -> Response[Any]:
     problems = exc.extra if isinstance(exc.extra, list) else []
     first = problems[0] if problems and isinstance(problems[0], dict) else {}
-    field = _missing_field(str(first.get("message", ""))) or first.get("key") or _field_from(
-        str(first.get("message", "")))
+    field = (
+        _missing_field(str(first.get("message", "")))
+        or first.get("key")
+        or _field_from(str(first.get("message", "")))
+    )
     message = str(first.get("message") or exc.detail)
-    return _json(400, ErrorBody("validation_error", message, field or None,
-                                {"problems": problems} if len(problems) > 1 else {}))
+    return _json(
+        400,
+        ErrorBody(
+            "validation_error",
+            message,
+            field or None,
+            {"problems": problems} if len(problems) > 1 else {},
+        ),
+    )
 
 
 def _missing_field(message: str) -> str:
@@ -87,8 +97,15 @@ def _field_from(message: str) -> str:
 
 
 def http_error(_: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
-    codes = {401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
-             409: "conflict", 413: "too_large", 429: "rate_limited"}
+    codes = {
+        401: "unauthorized",
+        403: "forbidden",
+        404: "not_found",
+        405: "method_not_allowed",
+        409: "conflict",
+        413: "too_large",
+        429: "rate_limited",
+    }
     code = codes.get(exc.status_code, "http_error")
     response = _json(exc.status_code, ErrorBody(code, str(exc.detail)))
     if exc.headers:
@@ -98,8 +115,10 @@ def http_error(_: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
 
 def internal_error(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
-    return _json(HTTP_500_INTERNAL_SERVER_ERROR,
-                 ErrorBody("internal_error", f"internal error (request id {request_id.get()})"))
+    return _json(
+        HTTP_500_INTERNAL_SERVER_ERROR,
+        ErrorBody("internal_error", f"internal error (request id {request_id.get()})"),
+    )
 
 
 EXCEPTION_HANDLERS: dict[Any, Any] = {

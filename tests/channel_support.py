@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, ClassVar, Literal
 
 import pytest
+
 from unionline.channel import reference
 from unionline.testing.channel_contract import (
     ChannelContract,

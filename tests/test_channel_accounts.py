@@ -7,6 +7,7 @@ import uuid
 import httpx
 import pytest
 from channel_support import SECRET, message, reference_fixtures, signed_call
+
 from unionline.channel import crypto, load_account
 from unionline.errors import ConfigError
 from unionline.testing.channel_contract import ContractAccount, ContractEnv

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from channel_support import message, reference_fixtures, signed_call
+
 from unionline.channel import reference
 from unionline.testing.channel_contract import ContractEnv
 

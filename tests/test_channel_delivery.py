@@ -7,6 +7,7 @@ import uuid
 
 import pytest
 from channel_support import REF, message, reference_fixtures, signed_call
+
 from unionline.channel import reference
 from unionline.testing.channel_contract import ContractEnv
 

@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 
 from hypothesis import given
 from hypothesis import strategies as st
+
 from unionline.channel.ratelimit import MemoryBuckets, RedisBuckets, acquire
 from unionline.channel.types import RateLimit
 from unionline.testing import require_service

@@ -11,10 +11,6 @@ from collections.abc import AsyncIterator
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-
-from unionline.jobs import JobQueue, Queued, backoff_delay
-from unionline.runtime import Runtime
-
 from plugins_for_tests.jobsink import JOB, Apply
 from plugins_for_tests.support import (
     PLUGIN_PATHS,
@@ -25,6 +21,9 @@ from plugins_for_tests.support import (
     sink,
     sink_jobs,
 )
+
+from unionline.jobs import JobQueue, Queued, backoff_delay
+from unionline.runtime import Runtime
 
 
 @pytest.fixture(autouse=True)

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import pytest
-
-from unionline.testing import AppHarness
-
 from plugins_for_tests.jobsink import JOB, Apply, create_tables
 from plugins_for_tests.support import PLUGIN_PATHS, settle, sink
+
+from unionline.testing import AppHarness
 
 pytestmark = pytest.mark.unionline_plugins("jobsink")
 

@@ -23,6 +23,7 @@ from plugins_for_tests.support import (
     wait_for,
 )
 from redis.asyncio import Redis
+
 from unionline import jobs_arq
 from unionline.jobs_arq import ArqDispatcher, ArqWorker
 from unionline.runtime import Runtime

@@ -6,9 +6,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
-from unionline.testing import require_service
-
 from plugins_for_tests.jobsink import JOB, Apply
 from plugins_for_tests.support import (
     PLUGIN_PATHS,
@@ -23,6 +20,8 @@ from plugins_for_tests.support import (
     sink,
     unionline_cli,
 )
+
+from unionline.testing import require_service
 
 
 @pytest.fixture(autouse=True)

@@ -7,10 +7,6 @@ import signal
 from pathlib import Path
 
 import pytest
-
-from unionline.runtime import Runtime
-from unionline.testing import require_service
-
 from plugins_for_tests.jobsink import Apply
 from plugins_for_tests.support import (
     PLUGIN_PATHS,
@@ -25,6 +21,9 @@ from plugins_for_tests.support import (
     wait_for,
     waited,
 )
+
+from unionline.runtime import Runtime
+from unionline.testing import require_service
 
 JOBS = 1000
 

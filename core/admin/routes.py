@@ -14,26 +14,29 @@ from unionline.jobs import JobView
 from unionline.runtime import current
 from unionline.web import CurrentActor
 
-
 MAX_ID = 2**53  # ids stay far below; JSON numbers above 2**53 lose precision, the driver overflows
 JobId = Annotated[int, Parameter(ge=1, le=MAX_ID)]
 
 
 class PluginsController(Controller):
     path = "/api/plugins"
-    tags = ["admin"]
+    tags = ("admin",)
 
     @get("/")
     async def list_plugins(self, actor: CurrentActor) -> list[PluginView]:
         """Installed plugins, enabled or not, with versions and the hooks they implement."""
         await require_everywhere(actor, "plugins.read")
-        return [PluginView(name=p.name, version=p.version, origin=p.origin, enabled=p.enabled,
-                           hooks=p.hooks) for p in current().host.listing()]
+        return [
+            PluginView(
+                name=p.name, version=p.version, origin=p.origin, enabled=p.enabled, hooks=p.hooks
+            )
+            for p in current().host.listing()
+        ]
 
 
 class JobsController(Controller):
     path = "/api/jobs"
-    tags = ["admin"]
+    tags = ("admin",)
 
     @get("/")
     async def list_jobs(

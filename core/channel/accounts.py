@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import msgspec
+
 from unionline.access import Actor, require_scope, scope_for
 from unionline.channel import crypto
 from unionline.channel.events import ChannelAccountChanged, ChannelAccountNeedsReauth

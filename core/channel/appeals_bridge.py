@@ -11,6 +11,7 @@ import uuid
 from typing import Any
 
 import msgspec
+
 from unionline.access import Actor
 from unionline.channel.types import ChannelAccount, InboundMessage, SentElsewhere
 from unionline.errors import Invalid

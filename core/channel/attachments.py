@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import msgspec
+
 from unionline.access import Actor, scope_for
 from unionline.channel.config import channels_settings
 from unionline.channel.schemas import AttachmentView

@@ -13,6 +13,7 @@ import functools
 from cryptography.fernet import Fernet, InvalidToken
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
 from unionline.errors import ConfigError
 
 _INFO = b"unionline channel account secrets v1"

@@ -16,6 +16,7 @@ from typing import Any
 
 import msgspec
 from litestar import Request, Response
+
 from unionline.channel import appeals_bridge, attachments
 from unionline.channel.accounts import find_account
 from unionline.channel.registered import get_channel

@@ -22,6 +22,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import msgspec
+
 from unionline.channel import appeals_bridge, attachments
 from unionline.channel.accounts import mark_needs_reauth, to_account
 from unionline.channel.config import channels_settings

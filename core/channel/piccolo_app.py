@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from piccolo.conf.apps import AppConfig
+
 from unionline.channel.tables import (
     AttachmentRecord,
     ChannelAccountRecord,

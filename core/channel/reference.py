@@ -33,6 +33,7 @@ from typing import Annotated, Any, Literal
 import msgspec
 from litestar import Request, Response, post
 from litestar.params import FromPath
+
 from unionline.channel.attachments import read_attachment
 from unionline.channel.errors import DeliveryUnknown, RecipientBlocked
 from unionline.channel.inbound import handle_webhook

@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Annotated, Any, Literal
 
 import msgspec
+
 from unionline.channel.types import Capabilities
 
 ChannelName = Annotated[

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, Literal, TypeVar
 
 import msgspec
+
 from unionline.errors import PermanentFailure
 
 if TYPE_CHECKING:

@@ -19,7 +19,7 @@ from unionline.web import CurrentActor
 
 class OrganizationController(Controller):
     path = "/api/organizations"
-    tags = ["organizations"]
+    tags = ("organizations",)
 
     @get("/")
     async def list_organizations(
@@ -36,7 +36,9 @@ class OrganizationController(Controller):
         return await services.create(actor, data)
 
     @get("/{org_id:uuid}")
-    async def get_organization(self, actor: CurrentActor, org_id: FromPath[uuid.UUID]) -> OrganizationView:
+    async def get_organization(
+        self, actor: CurrentActor, org_id: FromPath[uuid.UUID]
+    ) -> OrganizationView:
         return await services.get(actor, org_id)
 
     @patch("/{org_id:uuid}")

@@ -75,7 +75,9 @@ async def create(actor: Actor, data: OrganizationCreate) -> OrganizationView:
     scope = await scope_for(actor, MANAGE)
     if data.parent_id is None:
         if scope.organization_ids is not None:
-            raise Forbidden("only a federation-wide administrator creates a root", field="parent_id")
+            raise Forbidden(
+                "only a federation-wide administrator creates a root", field="parent_id"
+            )
         parent_path = "/"
     else:
         if not scope.allows(data.parent_id):
@@ -88,8 +90,14 @@ async def create(actor: Actor, data: OrganizationCreate) -> OrganizationView:
         code = await _check_code(data.code)
         org_id = uuid.uuid4()
         await Organization.insert(
-            Organization(id=org_id, parent_id=data.parent_id, path=f"{parent_path}{org_id}/",
-                         name=data.name.strip(), code=code, kind=data.kind)
+            Organization(
+                id=org_id,
+                parent_id=data.parent_id,
+                path=f"{parent_path}{org_id}/",
+                name=data.name.strip(),
+                code=code,
+                kind=data.kind,
+            )
         )
     return view(await _row(org_id))
 
@@ -117,17 +125,21 @@ async def move(actor: Actor, org_id: uuid.UUID, new_parent_id: uuid.UUID) -> Org
         row, parent = await _row(org_id), await _row(new_parent_id)
         old_path: str = row["path"]
         if parent["path"].startswith(old_path):
-            raise Invalid("cannot move an organization under itself or its descendants",
-                          field="parent_id")
+            raise Invalid(
+                "cannot move an organization under itself or its descendants", field="parent_id"
+            )
         new_path = f"{parent['path']}{org_id}/"
         db = current().db
         await db.execute(
             "UPDATE organization_organization SET path = CAST({} AS VARCHAR) || SUBSTR(path, {})"
             " WHERE path LIKE {}",
-            new_path, len(old_path) + 1, _like_prefix(old_path),
+            new_path,
+            len(old_path) + 1,
+            _like_prefix(old_path),
         )
         await Organization.update({Organization.parent_id: new_parent_id}).where(
-            Organization.id == org_id)
+            Organization.id == org_id
+        )
     return view(await _row(org_id))
 
 
@@ -162,7 +174,8 @@ async def subtree_ids(org_ids: list[uuid.UUID]) -> frozenset[uuid.UUID]:
     found: set[uuid.UUID] = set()
     for row in rows:
         ids = await Organization.select(Organization.id).where(
-            Organization.path.like(_like_prefix(row["path"])))
+            Organization.path.like(_like_prefix(row["path"]))
+        )
         found.update(r["id"] for r in ids)
     return frozenset(found)
 
@@ -180,6 +193,9 @@ class OrgRef(msgspec.Struct, frozen=True):
 
 
 async def by_code(code: str) -> OrgRef | None:
-    row = await Organization.select(Organization.id, Organization.code, Organization.name).where(
-        Organization.code == code.upper()).first()
+    row = (
+        await Organization.select(Organization.id, Organization.code, Organization.name)
+        .where(Organization.code == code.upper())
+        .first()
+    )
     return OrgRef(row["id"], row["code"], row["name"]) if row else None

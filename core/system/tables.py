@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from piccolo.columns import BigInt, BigSerial, DoublePrecision, Integer, Text, Timestamptz, Varchar
 from piccolo.columns import UUID as UUIDColumn
+from piccolo.columns import BigInt, BigSerial, DoublePrecision, Integer, Text, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 

@@ -19,9 +19,9 @@ from unionline.settings import Settings
 from unionline.testing.support import (
     AppHarness,
     fresh_database,
+    make_settings,
     postgres_server_url,
     running_app,
-    make_settings,
 )
 
 

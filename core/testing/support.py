@@ -116,9 +116,13 @@ class AppHarness:
                 await executor.drain()
         await self.runtime.events.drain()
 
-    async def create_operator(self, login: str, role: str = "operator",
-                              organization_id: uuid.UUID | None = None,
-                              password: str = "password-123") -> tuple[uuid.UUID, str]:
+    async def create_operator(
+        self,
+        login: str,
+        role: str = "operator",
+        organization_id: uuid.UUID | None = None,
+        password: str = "password-123",
+    ) -> tuple[uuid.UUID, str]:
         """Create an operator with one role grant; returns its id and an API token."""
         from unionline.access import Grant
         from unionline.operators.services import create_operator, create_token
@@ -171,9 +175,10 @@ async def running_app(settings: Settings, **options: Any) -> AsyncIterator[AppHa
 
     app = create_app(settings, **options)
     transport = httpx.ASGITransport(app=app)
-    async with lifespan_task(app), httpx.AsyncClient(
-        transport=transport, base_url="http://testserver.local"
-    ) as client:
+    async with (
+        lifespan_task(app),
+        httpx.AsyncClient(transport=transport, base_url="http://testserver.local") as client,
+    ):
         harness = AppHarness(app, client)
         _, harness.admin_token = await harness.create_operator("admin", "admin", None)
         yield harness

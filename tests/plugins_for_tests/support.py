@@ -16,13 +16,12 @@ from typing import Any
 import msgspec
 from redis.exceptions import RedisError
 
+from plugins_for_tests.jobsink import JOB, Apply, create_tables
 from unionline import runtime
 from unionline.jobs import STATUSES, InProcessExecutor, JobView
 from unionline.runtime import Runtime
 from unionline.testing import support as testing
 from unionline.testing.support import TEST_SECRET, redis_url
-
-from plugins_for_tests.jobsink import JOB, Apply, create_tables
 
 TESTS_DIR = Path(__file__).resolve().parent.parent
 PLUGIN_PATHS = "jobsink=plugins_for_tests.jobsink"

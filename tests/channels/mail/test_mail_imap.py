@@ -216,7 +216,7 @@ async def test_one_poller_per_mailbox(unionline_app: AppHarness, mailbox: Mailbo
 async def test_mail_over_the_mailbox_limit_leaves_a_note_and_stays(
     unionline_app: AppHarness, mailbox: Mailbox
 ) -> None:
-    (uid,) = mailbox.deliver(letter("Скан паспорта", body="Очень большое вложение. " * 200))
+    (_uid,) = mailbox.deliver(letter("Скан паспорта", body="Очень большое вложение. " * 200))
     account = await create_mailbox_account(unionline_app, mailbox=mailbox, max_message_bytes=2048)
     async with polling(account) as poller:
         (row,) = await count(account, 1)
