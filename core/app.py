@@ -54,6 +54,7 @@ def create_app(
         cookie_name=CSRF_COOKIE,
         header_name=CSRF_HEADER,
         cookie_httponly=False,
+        cookie_secure=settings.server.cookies_secure,
         exclude=["/api/auth/login", "/health", "/metrics"],
     )
     plugin_routes = [handler for _, handler in registry.routes]
@@ -72,6 +73,7 @@ def create_app(
                 store="sessions",
                 httponly=True,
                 samesite="lax",
+                secure=settings.server.cookies_secure,
                 max_age=12 * 3600,
             ).middleware,
             DefineMiddleware(web.TokenAwareCSRFMiddleware, config=csrf),

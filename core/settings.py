@@ -39,6 +39,15 @@ class ServerSettings(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     port: int = 8000
     workers: int = 1
     public_url: str = ""  # how members' browsers and providers reach us, e.g. https://union.example
+    # Cookies (session, CSRF) carry ``Secure``, so browsers send them over HTTPS only.
+    # Unset: on when public_url is https. Set false only for plain-HTTP test setups.
+    secure_cookies: bool | None = None
+
+    @property
+    def cookies_secure(self) -> bool:
+        if self.secure_cookies is not None:
+            return self.secure_cookies
+        return self.public_url.strip().lower().startswith("https://")
 
 
 class JobSettings(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):

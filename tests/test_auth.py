@@ -6,11 +6,13 @@ import contextlib
 from collections.abc import AsyncIterator
 
 import httpx
+import msgspec
+import pytest
 
 from unionline.app import create_app
-from unionline.settings import Settings
+from unionline.settings import ServerSettings, Settings
 from unionline.testing import AppHarness
-from unionline.testing.support import lifespan_task
+from unionline.testing.support import lifespan_task, running_app
 
 PASSWORD = "correct-horse-battery"
 
@@ -40,6 +42,37 @@ async def test_session_cookie_is_httponly_and_lax(unionline_app: AppHarness) -> 
         assert cookie.startswith("session=")
         assert "httponly" in cookie
         assert "samesite=lax" in cookie
+
+
+@pytest.mark.parametrize(
+    ("server", "secure"),
+    [
+        (ServerSettings(public_url="https://union.example"), True),
+        (ServerSettings(public_url="http://127.0.0.1:8000"), False),
+    ],
+)
+async def test_cookies_are_secure_when_served_over_https(
+    unionline_settings: Settings, server: ServerSettings, secure: bool
+) -> None:
+    settings = msgspec.structs.replace(unionline_settings, server=server)
+    async with running_app(settings, migrate=True) as h:
+        await h.create_operator("petrova", "operator", password=PASSWORD)
+        async with browser(h) as client:
+            response = await login(client, "petrova")
+            assert response.status_code == 200, response.text
+            session = response.headers["set-cookie"].lower()
+            csrf_cookie = (await client.get("/api/auth/me")).headers["set-cookie"].lower()
+    assert csrf_cookie.startswith("csrftoken=")
+    assert ("; secure" in session) is secure
+    assert ("; secure" in csrf_cookie) is secure
+
+
+def test_secure_cookies_setting_overrides_the_public_url() -> None:
+    assert ServerSettings(public_url="HTTPS://union.example").cookies_secure
+    assert not ServerSettings().cookies_secure
+    https = "https://union.example"
+    assert not ServerSettings(public_url=https, secure_cookies=False).cookies_secure
+    assert ServerSettings(public_url="http://union.example", secure_cookies=True).cookies_secure
 
 
 async def test_cookie_post_needs_the_csrf_header(unionline_app: AppHarness) -> None:
