@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import sys
 import uuid
 from contextvars import ContextVar
 from typing import TYPE_CHECKING
+from urllib.parse import parse_qsl
 
 from litestar.plugins.prometheus import PrometheusConfig, PrometheusController
 
@@ -39,6 +41,35 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(data, ensure_ascii=False)
 
 
+_PARAMETER_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.\[\]-]{0,63}")
+# uvicorn's loggers that write a request's path with its query string into the line.
+ACCESS_LOGGERS = ("uvicorn.access", "uvicorn.error")
+
+
+class QueryRedactingFilter(logging.Filter):
+    """Keep a query's parameter names in access logs but never their values: searches carry
+    members' names and phones (``q``), and cursors encode the name they stopped at."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple) and any(_has_query(a) for a in record.args):
+            record.args = tuple(redact_query(a) if _has_query(a) else a for a in record.args)
+        return True
+
+
+def _has_query(value: object) -> bool:
+    return isinstance(value, str) and value.startswith("/") and "?" in value
+
+
+def redact_query(path: str) -> str:
+    """``/api/members/?q=Иван&limit=5`` → ``/api/members/?q=…&limit=…``."""
+    base, _, query = path.partition("?")
+    names = [
+        name if _PARAMETER_NAME.fullmatch(name) else "…"
+        for name, _ in parse_qsl(query, keep_blank_values=True)
+    ]
+    return f"{base}?{'&'.join(f'{name}=…' for name in names)}" if names else f"{base}?…"
+
+
 def configure_logging(settings: LogSettings) -> None:
     handler = logging.StreamHandler(sys.stderr)
     handler.addFilter(RequestIdFilter())
@@ -52,6 +83,10 @@ def configure_logging(settings: LogSettings) -> None:
     root.handlers = [handler]
     root.setLevel(settings.level.upper())
     root.propagate = False
+    for name in ACCESS_LOGGERS:
+        server_log = logging.getLogger(name)
+        if not any(isinstance(f, QueryRedactingFilter) for f in server_log.filters):
+            server_log.addFilter(QueryRedactingFilter())
 
 
 def request_id_middleware(app: ASGIApp) -> ASGIApp:
