@@ -6,7 +6,7 @@ This module is the public API for plugin authors; anything not re-exported here 
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from unionline.access import Actor, Grant
 from unionline.errors import (
@@ -26,6 +26,9 @@ from unionline.hookspecs import hookimpl
 from unionline.jobs import JobContext
 from unionline.runtime import current, enqueue, enqueue_daily, publish
 from unionline.settings import Settings
+
+if TYPE_CHECKING:
+    from litestar import Litestar
 
 __all__ = [
     "Actor",
@@ -53,7 +56,7 @@ __all__ = [
 ]
 
 
-def create_app(*args, **kwargs):  # type: ignore[no-untyped-def]
+def create_app(*args: Any, **kwargs: Any) -> Litestar:
     """Build the Litestar app (see :func:`unionline.app.create_app`)."""
     from unionline.app import create_app as build
 

@@ -35,7 +35,9 @@ class ErrorResponse(msgspec.Struct):
 
 async def provide_actor(request: ASGIConnection[Any, Any, Any, Any]) -> Actor:
     """The authenticated actor; 401 when nobody is recognised."""
-    actor = request.scope.get("unionline_actor")  # type: ignore[typeddict-item]
+    # The scope is a TypedDict without our key: what is cached there is checked, not assumed.
+    cached = request.scope.get("unionline_actor")
+    actor = cached if isinstance(cached, Actor) else None
     if actor is None:
         actor = await current().hooks.actor_from_request(request)  # type: ignore[arg-type]
         request.scope["unionline_actor"] = actor  # type: ignore[typeddict-unknown-key]
