@@ -9,8 +9,6 @@ from typing import Any
 from litestar import Litestar
 from litestar.config.csrf import CSRFConfig
 from litestar.middleware import DefineMiddleware
-from litestar.openapi import OpenAPIConfig
-from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.stores.registry import StoreRegistry
 
 from unionline import health, inputs, openapi, runtime, web
@@ -78,12 +76,7 @@ def create_app(
             ).middleware,
             DefineMiddleware(web.TokenAwareCSRFMiddleware, config=csrf),
         ],
-        openapi_config=OpenAPIConfig(
-            title="Unionline",
-            version=host.info["core.system"].version,
-            path="/schema",
-            render_plugins=[SwaggerRenderPlugin()],
-        ),
+        openapi_config=openapi.schema_config(host.info["core.system"].version),
         signature_namespace={"Any": Any},
         debug=False,
     )
