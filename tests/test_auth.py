@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import hashlib
 from collections.abc import AsyncIterator
 
 import httpx
@@ -10,6 +11,7 @@ import msgspec
 import pytest
 
 from unionline.app import create_app
+from unionline.operators.tables import SessionRecord
 from unionline.settings import ServerSettings, Settings
 from unionline.testing import AppHarness
 from unionline.testing.support import lifespan_task, running_app
@@ -144,6 +146,20 @@ async def test_login_gets_a_fresh_session_id(unionline_app: AppHarness) -> None:
         assert victim.cookies["session"] != planted
         # The planted id is gone altogether: the attacker is signed out, not signed in as her.
         assert (await attacker.get("/api/auth/me")).status_code == 401
+
+
+async def test_the_database_keeps_only_a_hash_of_the_session_id(
+    unionline_app: AppHarness,
+) -> None:
+    """A copy of the sessions table (a backup, a read-only SQL account) signs nobody in."""
+    await unionline_app.create_operator("petrova", "operator", password=PASSWORD)
+    async with browser(unionline_app) as client:
+        await login(client, "petrova")
+        session_id = client.cookies["session"]
+        stored = repr(await SessionRecord.raw("SELECT * FROM operator_session"))
+        assert session_id not in stored
+        assert hashlib.sha256(session_id.encode()).hexdigest() in stored
+        assert (await client.get("/api/auth/me")).status_code == 200
 
 
 async def test_logout_ends_the_session(unionline_app: AppHarness) -> None:

@@ -16,6 +16,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from unionline.access import BUILTIN_ROLES, Actor, Grant, permissions_for
 from unionline.errors import Conflict, Invalid
 from unionline.operators.schemas import ProfileUpdate
+from unionline.operators.session_store import session_hash
 from unionline.operators.tables import ApiToken, Operator, RoleGrant, SessionRecord
 from unionline.runtime import current
 
@@ -120,7 +121,7 @@ async def end_sessions(operator_id: uuid.UUID, *, keep: str | None = None) -> No
     """Sign the operator out everywhere (but in session ``keep``)."""
     query = SessionRecord.delete().where(SessionRecord.operator_id == operator_id)
     if keep:
-        query = query.where(SessionRecord.key != keep)
+        query = query.where(SessionRecord.key_hash != session_hash(keep))
     await query
 
 

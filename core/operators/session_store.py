@@ -1,7 +1,12 @@
-"""Litestar's server-side session store, kept in the database so every process shares it."""
+"""Litestar's server-side session store, kept in the database so every process shares it.
+
+Rows are keyed by the SHA-256 of the session id, as API tokens are: the id in the cookie is a
+bearer secret, and a copy of the table (a backup, a read-only SQL account) must not sign anyone in.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import time
 import uuid
 from dataclasses import dataclass
@@ -25,6 +30,11 @@ def _seconds(value: int | timedelta | None) -> float | None:
     return value.total_seconds() if isinstance(value, timedelta) else float(value)
 
 
+def session_hash(session_id: str) -> str:
+    """What the table keeps of a session id (hex SHA-256; the id itself is 32 random bytes)."""
+    return hashlib.sha256(session_id.encode()).hexdigest()
+
+
 class DatabaseSessionStore(Store):
     """Sessions as rows; the operator id is kept beside the data so sessions can be ended."""
 
@@ -35,10 +45,11 @@ class DatabaseSessionStore(Store):
         operator_id = _operator_of(data)
         ttl = _seconds(expires_in)
         expires_at = time.time() + ttl if ttl is not None else None
-        await SessionRecord.insert(
-            SessionRecord(key=key, value=data, operator_id=operator_id, expires_at=expires_at)
-        ).on_conflict(
-            target=SessionRecord.key,
+        record = SessionRecord(
+            key_hash=session_hash(key), value=data, operator_id=operator_id, expires_at=expires_at
+        )
+        await SessionRecord.insert(record).on_conflict(
+            target=SessionRecord.key_hash,
             action="DO UPDATE",
             values=[SessionRecord.value, SessionRecord.operator_id, SessionRecord.expires_at],
         )
@@ -46,7 +57,7 @@ class DatabaseSessionStore(Store):
     async def get(self, key: str, renew_for: int | timedelta | None = None) -> bytes | None:
         row = (
             await SessionRecord.select(SessionRecord.value, SessionRecord.expires_at)
-            .where(SessionRecord.key == key)
+            .where(SessionRecord.key_hash == session_hash(key))
             .first()
         )
         if row is None:
@@ -57,12 +68,12 @@ class DatabaseSessionStore(Store):
         ttl = _seconds(renew_for)
         if ttl is not None and row["expires_at"] is not None:
             await SessionRecord.update({SessionRecord.expires_at: time.time() + ttl}).where(
-                SessionRecord.key == key
+                SessionRecord.key_hash == session_hash(key)
             )
         return row["value"].encode()
 
     async def delete(self, key: str) -> None:
-        await SessionRecord.delete().where(SessionRecord.key == key)
+        await SessionRecord.delete().where(SessionRecord.key_hash == session_hash(key))
 
     async def delete_all(self) -> None:
         await SessionRecord.delete(force=True)
@@ -73,7 +84,7 @@ class DatabaseSessionStore(Store):
     async def expires_in(self, key: str) -> int | None:
         row = (
             await SessionRecord.select(SessionRecord.expires_at)
-            .where(SessionRecord.key == key)
+            .where(SessionRecord.key_hash == session_hash(key))
             .first()
         )
         if row is None or row["expires_at"] is None:
@@ -138,6 +149,6 @@ async def start_new_session(request: ASGIConnection[Any, Any, Any, Any], key: st
     """Drop the session the request came with (if any); the response gets a new session id."""
     old = request.cookies.get(key)
     if old:
-        await SessionRecord.delete().where(SessionRecord.key == old)
+        await SessionRecord.delete().where(SessionRecord.key_hash == session_hash(old))
     scope: Any = request.scope
     scope[NEW_SESSION] = True

@@ -44,9 +44,12 @@ class RoleGrant(Table, tablename="operator_role_grant"):
 
 
 class SessionRecord(Table, tablename="operator_session"):
-    """Server-side session storage (the Litestar session store lives here)."""
+    """Server-side session storage (the Litestar session store lives here).
 
-    key = Varchar(length=128, primary_key=True)
+    Only the SHA-256 of the session id is kept (``session_store.session_hash``), as for API tokens.
+    """
+
+    key_hash = Varchar(length=128, primary_key=True)  # 64 hex characters
     value = Text()
     operator_id = UUID(null=True, default=None, index=True)
     expires_at = DoublePrecision(null=True, default=None)
