@@ -269,6 +269,15 @@ class JobQueue:
             task.cancel()  # only has an effect when we are being cancelled ourselves
 
     async def _extend(self, job: Claimed) -> bool:
+        try:
+            return await self._renew(job)
+        except Exception as exc:
+            # A missed heartbeat (database briefly away) is not the job's failure: the lease
+            # lasts three heartbeats, and the next one may well get through.
+            log.warning("job %s #%s: could not renew its lease: %r", job.name, job.id, exc)
+            return True
+
+    async def _renew(self, job: Claimed) -> bool:
         rows = await self.db.fetch(
             "UPDATE system_job SET locked_until = {} WHERE id = {} AND locked_by = {}"
             f" AND status = 'running'{self.unsynced} RETURNING id",

@@ -54,7 +54,9 @@ class JobSettings(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     max_attempts: int = 8
     backoff_base: float = 2.0  # seconds before the second attempt; doubles each time
     backoff_max: float = 3600.0
-    lease_seconds: float = 300.0  # a claim older than this is taken up again (crashed worker)
+    # A claim not renewed for this long is taken up again (its worker crashed). A running job
+    # renews it every lease_seconds / 3, so the lease bounds how long a dead worker's jobs wait.
+    lease_seconds: Annotated[float, msgspec.Meta(gt=0)] = 30.0
     poll_interval: float = 1.0
     concurrency: int = 8
     executor: Literal["auto", "inprocess", "arq"] = "auto"  # auto: arq when redis_url is set

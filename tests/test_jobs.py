@@ -7,6 +7,7 @@ import asyncio
 import random
 import time
 from collections.abc import AsyncIterator
+from types import SimpleNamespace
 
 import pytest
 from hypothesis import given
@@ -22,8 +23,10 @@ from plugins_for_tests.support import (
     sink_jobs,
 )
 
-from unionline.jobs import JobQueue, Queued, backoff_delay
+from unionline import jobs as jobs_module
+from unionline.jobs import Claimed, JobQueue, Queued, backoff_delay
 from unionline.runtime import Runtime
+from unionline.settings import JobSettings
 
 
 @pytest.fixture(autouse=True)
@@ -174,6 +177,40 @@ async def test_long_job_keeps_its_lease_while_it_runs(unionline_database_url: st
             assert await other.claim(job_id=job_id) == []
             await asyncio.sleep(0.1)
         assert running.result() == "done"
+        assert (await sink(rt)).runs == 1
+
+
+async def test_by_default_a_dead_workers_job_is_free_again_within_half_a_minute(
+    rt: Runtime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    defaults = JobSettings()
+    job_id = await enqueue(rt, Apply(value=5))
+    crashed = JobQueue(rt.db, rt.jobs.types, defaults)
+    await claim_one(crashed, job_id)  # ... and its worker is killed (no heartbeat any more)
+    survivor = JobQueue(rt.db, rt.jobs.types, defaults)
+    assert await survivor.claim(job_id=job_id) == []
+    later = time.time() + 31
+    monkeypatch.setattr(jobs_module, "time", SimpleNamespace(time=lambda: later))
+    taken = await claim_one(survivor, job_id)
+    assert taken.attempts == 2
+
+
+async def test_a_missed_heartbeat_does_not_fail_the_running_job(
+    unionline_database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async with jobs_runtime(unionline_database_url, jobs={"lease_seconds": 0.6}) as rt:
+        job_id = await enqueue(rt, Apply(sleep=1.0))
+        renew = rt.jobs._renew
+        failures = [OSError("database away")]
+
+        async def flaky(job: Claimed) -> bool:
+            if failures:
+                raise failures.pop()
+            return await renew(job)
+
+        monkeypatch.setattr(rt.jobs, "_renew", flaky)
+        assert await rt.jobs.run(await claim_one(rt.jobs, job_id)) == "done"
+        assert not failures
         assert (await sink(rt)).runs == 1
 
 
