@@ -90,3 +90,33 @@ async def test_operators_list_and_revoke_their_own_tokens(unionline_app: AppHarn
     gone = await h.client.delete(f"/api/operators/{op_id}/tokens/{own_id}", headers=bearer(token))
     assert gone.status_code == 204
     assert (await h.client.get("/api/auth/me", headers=bearer(token))).status_code == 401
+
+
+async def test_a_password_reset_revokes_the_operators_tokens(unionline_app: AppHarness) -> None:
+    """A reset means the old credentials may have leaked: tokens issued under them stop too."""
+    h = unionline_app
+    op_id, token = await h.create_operator("op", "operator", None)
+    _, other = await h.create_operator("other", "operator", None)
+    reset = await h.client.post(
+        f"/api/operators/{op_id}/password",
+        headers=h.admin_headers,
+        json={"new_password": "new-password-42"},
+    )
+    assert reset.status_code == 204, reset.text
+    assert (await h.client.get("/api/auth/me", headers=bearer(token))).status_code == 401
+    listed = await h.client.get(f"/api/operators/{op_id}/tokens", headers=h.admin_headers)
+    assert [t["revoked"] for t in listed.json()] == [True]
+    # Only that operator's tokens.
+    assert (await h.client.get("/api/auth/me", headers=bearer(other))).status_code == 200
+
+
+async def test_changing_the_own_password_revokes_the_own_tokens(unionline_app: AppHarness) -> None:
+    h = unionline_app
+    _, token = await h.create_operator("op", "operator", None, password="old-password-1")
+    changed = await h.client.post(
+        "/api/auth/password",
+        headers=bearer(token),
+        json={"current_password": "old-password-1", "new_password": "new-password-42"},
+    )
+    assert changed.status_code == 204, changed.text
+    assert (await h.client.get("/api/auth/me", headers=bearer(token))).status_code == 401

@@ -248,7 +248,8 @@ async def set_active(actor: Actor, operator_id: uuid.UUID, active: bool) -> Oper
 
 
 async def reset_password(actor: Actor, operator_id: uuid.UUID, password: str) -> None:
-    """Set another operator's password; every session of theirs ends."""
+    """Set another operator's password; every session of theirs ends, every API token of theirs
+    is revoked."""
     if operator_id == actor.operator_id:
         raise Conflict("change your own password with /api/auth/password", field="operator_id")
     await managed(actor, operator_id)
@@ -260,6 +261,7 @@ async def reset_password(actor: Actor, operator_id: uuid.UUID, password: str) ->
             }
         ).where(Operator.id == operator_id)
         await services.end_sessions(operator_id)
+        await services.revoke_tokens(operator_id)
 
 
 async def grant(actor: Actor, operator_id: uuid.UUID, data: GrantRequest) -> GrantView:

@@ -87,7 +87,8 @@ class OperatorController(Controller):
     async def reset_password(
         self, actor: CurrentActor, operator_id: OperatorId, data: JSONBody[PasswordReset]
     ) -> None:
-        """Set another operator's password; all of their sessions end."""
+        """Set another operator's password; all of their sessions end and all of their API
+        tokens are revoked."""
         await management.reset_password(actor, operator_id, data.new_password)
 
     @post("/{operator_id:uuid}/grants")

@@ -86,7 +86,8 @@ class AuthController(Controller):
     async def change_password(
         self, request: Request[Any, Any, Any], actor: CurrentActor, data: JSONBody[PasswordChange]
     ) -> None:
-        """Change the own password; every other session of this operator ends."""
+        """Change the own password; every other session of this operator ends and every API
+        token of this operator is revoked."""
         row = (
             await Operator.select(Operator.password_hash)
             .where(Operator.id == actor.operator_id)

@@ -106,7 +106,7 @@ async def authenticate(login: str, password: str) -> uuid.UUID | None:
 
 
 async def change_password(operator_id: uuid.UUID, password: str, keep_session: str | None) -> None:
-    """Set a new password and end every other session of the operator."""
+    """Set a new password, end every other session of the operator and revoke its API tokens."""
     async with current().db.transaction():
         await Operator.update(
             {
@@ -115,6 +115,7 @@ async def change_password(operator_id: uuid.UUID, password: str, keep_session: s
             }
         ).where(Operator.id == operator_id)
         await end_sessions(operator_id, keep=keep_session)
+        await revoke_tokens(operator_id)
 
 
 async def end_sessions(operator_id: uuid.UUID, *, keep: str | None = None) -> None:
@@ -123,6 +124,14 @@ async def end_sessions(operator_id: uuid.UUID, *, keep: str | None = None) -> No
     if keep:
         query = query.where(SessionRecord.key_hash != session_hash(keep))
     await query
+
+
+async def revoke_tokens(operator_id: uuid.UUID) -> None:
+    """Revoke every API token of the operator. A new password means the old credentials may
+    have leaked, and a token issued under them is as much a credential as a session."""
+    await ApiToken.update({ApiToken.revoked: True}).where(
+        (ApiToken.operator == operator_id) & (ApiToken.revoked == False)  # noqa: E712
+    )
 
 
 def role_permissions() -> dict[str, tuple[str, ...]]:
