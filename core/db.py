@@ -12,12 +12,16 @@ import contextlib
 import inspect
 import logging
 import os
+import socket
+import sqlite3
 import sys
+import warnings
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from contextvars import ContextVar
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
+import asyncpg
 from piccolo.apps.migrations.commands.base import BaseMigrationManager
 from piccolo.apps.migrations.commands.forwards import ForwardsMigrationManager
 from piccolo.apps.migrations.tables import Migration
@@ -28,7 +32,7 @@ from piccolo.engine.sqlite import SQLiteEngine, TransactionType
 from piccolo.querystring import QueryString
 
 from unionline import piccolo_conf
-from unionline.errors import ConfigError
+from unionline.errors import ConfigError, DatabaseUnavailable
 
 os.environ["PICCOLO_CONF"] = "unionline.piccolo_conf"
 log = logging.getLogger("unionline.db")
@@ -60,7 +64,11 @@ def make_engine(url: str) -> Engine:
         # Writers queue on SQLite's lock instead of failing at once.
         return SQLiteEngine(path=path, timeout=30)
     if url.startswith(("postgresql://", "postgres://")):
-        return PostgresEngine(config={"dsn": url})
+        # piccolo connects once here to check the server version and only warns when it
+        # cannot; Database.start reports an unreachable server in one line instead.
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return PostgresEngine(config={"dsn": url})
     raise ConfigError(f"database_url: unsupported URL scheme {urlsplit(url).scheme!r}")
 
 
@@ -90,11 +98,18 @@ class Database:
                 table._meta.db = self.engine
 
     async def start(self) -> None:
-        if self.is_postgres:
-            assert isinstance(self.engine, PostgresEngine)
-            await self.engine.start_connection_pool(min_size=1, max_size=self.pool_size)
-        else:
-            await self.execute("PRAGMA journal_mode=WAL")
+        """Open the pool (PostgreSQL) or the file (SQLite); DatabaseUnavailable when the
+        server cannot be reached, so commands say so in one line instead of a traceback."""
+        try:
+            if isinstance(self.engine, PostgresEngine):
+                await self.engine.start_connection_pool(min_size=1, max_size=self.pool_size)
+            else:
+                await self.execute("PRAGMA journal_mode=WAL")
+        except (OSError, sqlite3.OperationalError, asyncpg.PostgresError) as exc:
+            where, reason = masked_url(self.url), describe_error(exc)
+            if database_unavailable(exc):
+                reason = f"unreachable ({reason}); is the server running?"
+            raise DatabaseUnavailable(f"database {where}: {reason}") from exc
 
     async def stop(self) -> None:
         if self.is_postgres:
@@ -128,9 +143,12 @@ class Database:
         tx = Tx()
         token = _current.set(tx)
         try:
-            options = {} if self.is_postgres else {"transaction_type": TransactionType.immediate}
-            async with self.engine.transaction(**options):
-                yield tx
+            if isinstance(self.engine, PostgresEngine):
+                async with _postgres_transaction(self.engine):
+                    yield tx
+            else:
+                async with self.engine.transaction(transaction_type=TransactionType.immediate):
+                    yield tx
         finally:
             _current.reset(token)
         for callback in tx.after_commit:
@@ -175,9 +193,107 @@ class Database:
         return applied
 
 
+@contextlib.asynccontextmanager
+async def _postgres_transaction(engine: PostgresEngine) -> AsyncIterator[None]:
+    """piccolo's transaction, minus its one way of dying for good.
+
+    When the server goes away, piccolo's ``__aexit__`` raises inside ``rollback()`` (or
+    ``commit()``) before it resets ``engine.current_transaction``; the task's context then keeps
+    the dead transaction and every later query of that task runs on it and fails ("connection
+    has been released back to the pool") — a long-lived loop (the event relay) never recovers.
+    Here a transaction that could not begin or end is forgotten and its connection discarded.
+    """
+    transaction = engine.transaction()
+    try:
+        async with transaction:
+            yield
+    except BaseException as exc:
+        if _left_behind(engine, transaction):
+            log.warning("database transaction abandoned: %s", describe_error(exc))
+            await _discard(engine, transaction)
+        raise
+
+
+def _left_behind(engine: PostgresEngine, transaction: Any) -> bool:
+    """Whether piccolo failed to clean ``transaction`` up (its own exit did not finish)."""
+    if transaction._parent is not None:
+        return False
+    if engine.current_transaction.get() is transaction:
+        return True  # began, but commit/rollback/release raised: the context still holds it
+    # Connection taken but BEGIN failed: piccolo never set the context nor released it.
+    return hasattr(transaction, "connection") and not hasattr(transaction, "context")
+
+
+async def _discard(engine: PostgresEngine, transaction: Any) -> None:
+    if engine.current_transaction.get() is transaction:
+        engine.current_transaction.reset(transaction.context)
+    connection = transaction.connection
+    # A broken connection is never reused: close it (asyncpg's pool replaces it on demand).
+    with contextlib.suppress(Exception):
+        connection.terminate()
+    if engine.pool is not None:
+        with contextlib.suppress(Exception):
+            await engine.pool.release(connection)
+
+
+# Errors that mean "the database is not reachable right now" rather than "this is a bug".
+_UNAVAILABLE_MESSAGES = ("connection is closed", "released back to the pool", "pool is closing")
+
+
+def database_unavailable(exc: BaseException) -> bool:
+    """Whether ``exc`` (or what caused it) says the database server cannot be reached now:
+    refused or reset connections, a server shutting down or starting up, a pool being closed.
+    Callers answer 503 / retry later instead of reporting a bug."""
+    import asyncpg
+
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, (asyncpg.PostgresConnectionError, ConnectionError, socket.gaierror)):
+            return True
+        if isinstance(current, asyncpg.exceptions.OperatorInterventionError) and not isinstance(
+            current, asyncpg.exceptions.QueryCanceledError
+        ):
+            return True  # shutting down, crashed, starting up
+        if isinstance(current, asyncpg.InterfaceError) and any(
+            m in str(current) for m in _UNAVAILABLE_MESSAGES
+        ):
+            return True
+        current = current.__cause__ or current.__context__
+    return False
+
+
+def describe_error(exc: BaseException) -> str:
+    """One line: the exception's type and first line of its message."""
+    text = str(exc).strip().splitlines()
+    return f"{type(exc).__name__}: {text[0]}" if text else type(exc).__name__
+
+
+def masked_url(url: str) -> str:
+    """``url`` with its password replaced by ``***`` (safe to print and log)."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    user = parts.username or ""
+    host = parts.hostname or ""
+    if ":" in host:
+        host = f"[{host}]"
+    netloc = f"{user}:***@{host}" + (f":{parts.port}" if parts.port else "")
+    return urlunsplit(parts._replace(netloc=netloc))
+
+
+_APP_MODULES: dict[str, str] = {}  # app name -> the module defining its APP_CONFIG
+
+
 def _module_of(app: AppConfig) -> str | None:
+    # Scanning sys.modules costs ~25 ms (getattr wakes lazy module attributes): once per app.
+    known = _APP_MODULES.get(app.app_name)
+    if known and getattr(sys.modules.get(known), "APP_CONFIG", None) is app:
+        return known
     for name, module in list(sys.modules.items()):
         if getattr(module, "APP_CONFIG", None) is app:
+            _APP_MODULES[app.app_name] = name
             return name
     return None
 

@@ -6,6 +6,7 @@ the package of first-party feature plugins (the ``plugins/`` folder).
 
 from __future__ import annotations
 
+import functools
 import importlib
 import importlib.metadata
 import logging
@@ -70,6 +71,7 @@ class PluginInfo:
     hooks: list[str] = field(default_factory=list)
 
 
+@functools.cache  # the installed version cannot change while the process runs
 def unionline_version() -> str:
     try:
         return importlib.metadata.version("unionline")

@@ -84,6 +84,9 @@ class Settings(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     plugins: list[str] = msgspec.field(default_factory=list)
     language: Literal["ru", "en"] = "ru"
     timezone: str = "Europe/Moscow"
+    # Argon2id cost of operators' passwords. "fast-insecure" is for test suites only (see
+    # docs/testing.md): it makes stolen hashes cheap to crack.
+    password_hashing: Literal["standard", "fast-insecure"] = "standard"
     server: ServerSettings = msgspec.field(default_factory=ServerSettings)
     jobs: JobSettings = msgspec.field(default_factory=JobSettings)
     realtime: RealtimeSettings = msgspec.field(default_factory=RealtimeSettings)

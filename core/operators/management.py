@@ -30,6 +30,7 @@ from unionline.operators.schemas import (
 )
 from unionline.operators.tables import Operator, RoleGrant
 from unionline.organizations.tables import Organization
+from unionline.realtime import access_changed
 from unionline.runtime import current
 
 
@@ -244,6 +245,7 @@ async def set_active(actor: Actor, operator_id: uuid.UUID, active: bool) -> Oper
         await Operator.update({Operator.is_active: active}).where(Operator.id == operator_id)
         if not active:
             await services.end_sessions(operator_id)
+    access_changed(operator_id, "activated" if active else "deactivated")
     return await get_as(auth, operator_id)
 
 
@@ -253,15 +255,17 @@ async def reset_password(actor: Actor, operator_id: uuid.UUID, password: str) ->
     if operator_id == actor.operator_id:
         raise Conflict("change your own password with /api/auth/password", field="operator_id")
     await managed(actor, operator_id)
+    hashed = await services.hash_password(password)  # before the transaction: no lock held
     async with current().db.transaction():
         await Operator.update(
             {
-                Operator.password_hash: services.hash_password(password),
+                Operator.password_hash: hashed,
                 Operator.password_changed_at: time.time(),
             }
         ).where(Operator.id == operator_id)
         await services.end_sessions(operator_id)
         await services.revoke_tokens(operator_id)
+    access_changed(operator_id, "password reset")
 
 
 async def grant(actor: Actor, operator_id: uuid.UUID, data: GrantRequest) -> GrantView:
@@ -289,6 +293,7 @@ async def grant(actor: Actor, operator_id: uuid.UUID, data: GrantRequest) -> Gra
                 organization_id=data.organization_id,
             )
         )
+    access_changed(operator_id, "role granted")
     return GrantView(id=grant_id, role=data.role, organization_id=data.organization_id)
 
 
@@ -302,3 +307,4 @@ async def revoke(actor: Actor, operator_id: uuid.UUID, grant_id: uuid.UUID) -> N
     if not auth.may_assign(found["role"], found["organization_id"]):
         raise Forbidden(f"you may not revoke the role {found['role']!r} here", field="grant_id")
     await RoleGrant.delete().where(RoleGrant.id == grant_id)
+    access_changed(operator_id, "role revoked")

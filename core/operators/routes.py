@@ -15,6 +15,7 @@ from unionline.operators import ratelimit, services
 from unionline.operators.schemas import LoginRequest, PasswordChange, ProfileUpdate
 from unionline.operators.session_store import start_new_session
 from unionline.operators.tables import Operator
+from unionline.realtime import access_changed, session_ended
 from unionline.web import CurrentActor, ErrorResponse
 
 SESSION_COOKIE = "session"  # as configured in unionline.app
@@ -44,7 +45,8 @@ class AuthController(Controller):
     ) -> services.OperatorView:
         """Start a session (HttpOnly, SameSite=Lax cookie) for an operator's login and password.
 
-        Too many failed logins for one login name or from one address answer 429 with
+        Too many failed logins of this login name from this address (or, with softer limits, of
+        this login name from anywhere, or from this address for any login) answer 429 with
         ``Retry-After``."""
         address = client_address(request)
         try:
@@ -57,7 +59,7 @@ class AuthController(Controller):
         if operator_id is None:
             await ratelimit.failed(data.login, address)
             raise Unauthorized("wrong login or password")
-        await ratelimit.succeeded(data.login)
+        await ratelimit.succeeded(data.login, address)
         await start_new_session(request, SESSION_COOKIE)
         request.set_session({"operator_id": str(operator_id)})
         actor = await services.actor_for(operator_id)
@@ -66,8 +68,9 @@ class AuthController(Controller):
 
     @post("/logout", status_code=HTTP_204_NO_CONTENT)
     async def logout(self, request: Request[Any, Any, Any]) -> None:
-        """End the current session."""
+        """End the current session (its open console sockets close too)."""
         request.clear_session()
+        session_ended(request.cookies.get(SESSION_COOKIE))
 
     @get("/me")
     async def me(self, actor: CurrentActor) -> services.OperatorView:
@@ -93,8 +96,11 @@ class AuthController(Controller):
             .where(Operator.id == actor.operator_id)
             .first()
         )
-        if not row or not services.check_password(row["password_hash"], data.current_password):
+        if not row or not await services.check_password(
+            row["password_hash"], data.current_password
+        ):
             raise Forbidden("current password is wrong", field="current_password")
         await services.change_password(
             actor.operator_id, data.new_password, request.cookies.get(SESSION_COOKIE)
         )
+        access_changed(actor.operator_id, "password changed")

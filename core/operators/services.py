@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import functools
 import hashlib
 import secrets
 import time
@@ -20,10 +22,27 @@ from unionline.operators.session_store import session_hash
 from unionline.operators.tables import ApiToken, Operator, RoleGrant, SessionRecord
 from unionline.runtime import current
 
-_hasher = PasswordHasher()
+# Argon2id with argon2-cffi's defaults (RFC 9106 low-memory: t=3, m=64 MiB, p=4) is what ships.
+# "fast-insecure" exists for test suites only (settings.password_hashing), where thousands of
+# operators are created; it is never a default.
+_HASHERS = {
+    "standard": PasswordHasher(),
+    "fast-insecure": PasswordHasher(time_cost=1, memory_cost=64, parallelism=1),
+}
 TOKEN_PREFIX = "ul_"
-# Verifying against this keeps the time of a failed login independent of whether the login exists.
-_DUMMY_HASH = _hasher.hash(secrets.token_hex(8))
+
+
+def _hasher() -> PasswordHasher:
+    try:
+        return _HASHERS[current().settings.password_hashing]
+    except RuntimeError:  # no runtime (a script): the standard parameters
+        return _HASHERS["standard"]
+
+
+@functools.cache
+def _dummy_hash(hasher: PasswordHasher) -> str:
+    """Verifying against this keeps a failed login as slow whether or not the login exists."""
+    return hasher.hash(secrets.token_hex(8))
 
 
 class OperatorView(msgspec.Struct, kw_only=True):
@@ -37,15 +56,20 @@ class OperatorView(msgspec.Struct, kw_only=True):
     permissions: list[str]
 
 
-def hash_password(password: str) -> str:
+async def hash_password(password: str) -> str:
+    """Argon2 costs tens of milliseconds of CPU by design: it runs in a thread, not the loop."""
     if len(password) < 8:
         raise Invalid("password must be at least 8 characters", field="password")
-    return _hasher.hash(password)
+    return await asyncio.to_thread(_hasher().hash, password)
 
 
-def check_password(hashed: str, password: str) -> bool:
+async def check_password(hashed: str, password: str) -> bool:
+    return await asyncio.to_thread(_verify, _hasher(), hashed, password)
+
+
+def _verify(hasher: PasswordHasher, hashed: str, password: str) -> bool:
     try:
-        return _hasher.verify(hashed or _DUMMY_HASH, password) and bool(hashed)
+        return hasher.verify(hashed or _dummy_hash(hasher), password) and bool(hashed)
     except (VerificationError, InvalidHashError):
         return False
 
@@ -70,6 +94,7 @@ async def create_operator(
     for grant in grants:
         if grant.role not in BUILTIN_ROLES:
             raise Invalid(f"unknown role {grant.role!r}", field="grants.role")
+    hashed = await hash_password(password)  # before the transaction: no lock held meanwhile
     db = current().db
     async with db.transaction():
         if await Operator.exists().where(Operator.login == login):
@@ -78,7 +103,7 @@ async def create_operator(
             login=login,
             name=name or login,
             email=email,
-            password_hash=hash_password(password),
+            password_hash=hashed,
             password_changed_at=time.time(),
             locale=locale,
             timezone=timezone,
@@ -99,7 +124,7 @@ async def authenticate(login: str, password: str) -> uuid.UUID | None:
         .where(Operator.login == login.strip().lower())
         .first()
     )
-    ok = check_password(row["password_hash"] if row else "", password)
+    ok = await check_password(row["password_hash"] if row else "", password)
     if not (row and ok and row["is_active"]):
         return None
     return row["id"]
@@ -107,10 +132,11 @@ async def authenticate(login: str, password: str) -> uuid.UUID | None:
 
 async def change_password(operator_id: uuid.UUID, password: str, keep_session: str | None) -> None:
     """Set a new password, end every other session of the operator and revoke its API tokens."""
+    hashed = await hash_password(password)  # before the transaction: no lock held meanwhile
     async with current().db.transaction():
         await Operator.update(
             {
-                Operator.password_hash: hash_password(password),
+                Operator.password_hash: hashed,
                 Operator.password_changed_at: time.time(),
             }
         ).where(Operator.id == operator_id)
