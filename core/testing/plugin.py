@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from unionline import runtime
 from unionline.settings import Settings
 from unionline.testing.support import (
     AppHarness,
@@ -23,10 +24,19 @@ from unionline.testing.support import (
     postgres_server_url,
     running_app,
 )
+from unionline.testing.templates import restore_template
 
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "unionline_plugins(*names): plugins the test app enables")
+    # Every app a test starts with migrations gets its empty database from a migrated template.
+    if restore_template not in runtime.BEFORE_MIGRATING:
+        runtime.BEFORE_MIGRATING.append(restore_template)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if restore_template in runtime.BEFORE_MIGRATING:
+        runtime.BEFORE_MIGRATING.remove(restore_template)
 
 
 @pytest.fixture

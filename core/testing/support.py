@@ -14,7 +14,6 @@ from urllib.parse import urlsplit, urlunsplit
 import msgspec
 
 from unionline.settings import Settings
-from unionline.testing.templates import restore_template
 
 TEST_SECRET = "test-secret-key-not-for-production-0123456789"
 
@@ -166,23 +165,19 @@ async def lifespan_task(app: Any) -> AsyncIterator[None]:
 
 
 @contextlib.asynccontextmanager
-async def running_app(
-    settings: Settings, *, template: bool = True, **options: Any
-) -> AsyncIterator[AppHarness]:
+async def running_app(settings: Settings, **options: Any) -> AsyncIterator[AppHarness]:
     """Start an app for ``settings`` and yield a harness with an admin API token.
 
     The app runs on the test's own event loop (httpx over ASGI), so the test may use the
     database pool and services directly; Litestar's test client would run it on another loop.
-    An empty database the app would migrate is filled from the migrated template of the same
-    apps instead (:mod:`unionline.testing.templates`); ``template=False`` migrates for real.
+    Under pytest, an empty database the app would migrate is filled from the migrated template
+    of the same apps instead (:mod:`unionline.testing.templates`).
     """
     import httpx
 
     from unionline.app import create_app
 
     app = create_app(settings, **options)
-    if template and _would_migrate(app, options.get("migrate")):
-        await restore_template(app.state.runtime.db)
     # Litestar is an ASGI app; its typed scope and event unions are narrower than the plain
     # mappings httpx's ASGI signature names, which mypy cannot match up.
     transport = httpx.ASGITransport(app=app)  # type: ignore[arg-type]
@@ -193,8 +188,3 @@ async def running_app(
         harness = AppHarness(app, client)
         _, harness.admin_token = await harness.create_operator("admin", "admin", None)
         yield harness
-
-
-def _would_migrate(app: Any, migrate: bool | None) -> bool:
-    """The app applies pending migrations at start (the rule of ``Runtime.running``)."""
-    return migrate is True or (migrate is None and not app.state.runtime.db.is_postgres)

@@ -45,7 +45,8 @@ def template_key(db: Database) -> str:
 
 
 async def restore_template(db: Database) -> bool:
-    """Fill ``db`` (not started, and empty) from its template; False when it already has tables.
+    """Fill ``db`` (not started, and empty) from its template; False when it already has tables
+    (or, on PostgreSQL, cannot be reached: starting it will say why).
 
     Rebinds piccolo's tables to ``db`` afterwards (building a template binds them elsewhere).
     """
@@ -119,7 +120,10 @@ async def _restore_postgres(db: Database) -> bool:
     import asyncpg
 
     server, name = _split(db.url)
-    target = await asyncpg.connect(db.url)
+    try:
+        target = await asyncpg.connect(db.url)
+    except (OSError, asyncpg.PostgresError):
+        return False  # no server or no database: the runtime's own start reports it
     try:
         has_tables = await target.fetchval(
             "SELECT count(*) FROM pg_tables WHERE schemaname = current_schema()"
