@@ -11,10 +11,11 @@ import msgspec
 import pytest
 
 from unionline.app import create_app
+from unionline.operators.ratelimit import AuthSettings
 from unionline.operators.tables import SessionRecord
-from unionline.settings import ServerSettings, Settings
+from unionline.settings import ServerSettings, Settings, settings_type
 from unionline.testing import AppHarness
-from unionline.testing.support import lifespan_task, running_app
+from unionline.testing.support import lifespan_task, make_settings, running_app
 
 PASSWORD = "correct-horse-battery"
 
@@ -174,19 +175,40 @@ async def test_logout_ends_the_session(unionline_app: AppHarness) -> None:
         assert (await client.get("/api/auth/me")).status_code == 401
 
 
-async def test_failed_logins_are_throttled_per_login(unionline_app: AppHarness) -> None:
+async def test_failed_logins_are_throttled_per_login_and_address(
+    unionline_app: AppHarness,
+) -> None:
     await unionline_app.create_operator("petrova", "operator", password=PASSWORD)
-    async with browser(unionline_app) as client:
+    async with browser(unionline_app, "192.0.2.7") as guesser:
         for _ in range(5):
-            assert (await login(client, "petrova", "wrong-password")).status_code == 401
-        blocked = await login(client, "Petrova", PASSWORD)  # even the right password waits
+            assert (await login(guesser, "petrova", "wrong-password")).status_code == 401
+        blocked = await login(guesser, "Petrova", PASSWORD)  # even the right password waits
         assert blocked.status_code == 429
         assert blocked.json()["error"]["code"] == "rate_limited"
         assert 1 <= int(blocked.headers["retry-after"]) <= 900
-    # Another login from the same address is not affected.
-    await unionline_app.create_operator("ivanov", "operator", password=PASSWORD)
-    async with browser(unionline_app) as client:
-        assert (await login(client, "ivanov")).status_code == 200
+        # Another login from the same address is not affected.
+        await unionline_app.create_operator("ivanov", "operator", password=PASSWORD)
+        assert (await login(guesser, "ivanov")).status_code == 200
+    # Nor is the real user, signing in from elsewhere: a guesser cannot lock her out.
+    async with browser(unionline_app, "198.51.100.20") as her_office:
+        assert (await login(her_office, "petrova")).status_code == 200
+
+
+async def test_guessing_from_many_addresses_meets_the_softer_per_login_limit(
+    unionline_database_url: str,
+) -> None:
+    data = msgspec.to_builtins(make_settings(unionline_database_url))
+    data["auth"] = {"pair_failures": 3, "login_failures": 6}
+    settings = msgspec.convert(data, settings_type({"auth": AuthSettings}))
+    async with running_app(settings, migrate=True) as h:
+        await h.create_operator("petrova", "operator", password=PASSWORD)
+        for i in range(6):  # one failure each from six addresses: under the per-address limits
+            async with browser(h, f"203.0.113.{i}") as guesser:
+                assert (await login(guesser, "petrova", "wrong-password")).status_code == 401
+        async with browser(h, "198.51.100.20") as her_office:
+            blocked = await login(her_office, "petrova")
+            assert blocked.status_code == 429
+            assert 1 <= int(blocked.headers["retry-after"]) <= 900
 
 
 async def test_success_resets_the_login_count(unionline_app: AppHarness) -> None:
@@ -221,7 +243,7 @@ async def test_throttling_is_kept_in_the_database(
         for _ in range(5):
             await login(client, "petrova", "wrong-password")
     second = create_app(unionline_settings)
-    transport = httpx.ASGITransport(app=second, client=("10.9.9.9", 1))
+    transport = httpx.ASGITransport(app=second, client=("10.0.0.1", 1))
     async with (
         lifespan_task(second),
         httpx.AsyncClient(transport=transport, base_url="http://testserver.local") as other,

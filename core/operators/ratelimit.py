@@ -1,9 +1,17 @@
-"""Login throttling: failed logins are counted in the database per login and per client address.
+"""Login throttling: failed logins are counted in the database, keyed three ways.
 
-Counting in the database (not in process memory) makes the limit hold across every web process.
-A login or an address with too many failures inside the window answers 429 with ``Retry-After``
-until the oldest counted failure ages out. A successful login clears the failures of that login
-(but not of the address, so one valid account cannot be used to reset an address's count).
+* one login name from one client address (``pair``): the tight limit, which stops guessing from
+  one place without touching the real user, who signs in from somewhere else;
+* one login name from anywhere (``login``): a much softer limit against guessing spread over
+  many addresses. Reaching it locks the real user out too, so it is set far above what a person
+  mistypes;
+* one client address, whatever the login (``address``): against trying many logins.
+
+Counting in the database (not in process memory) makes the limits hold across every web process.
+An attempt over any limit answers 429 with ``Retry-After`` until the oldest counted failure of
+that key ages out of the window. A successful login clears only its (login, address) count: the
+others age out, so one valid account cannot be used to reset an address's count and the real
+user signing in does not hand a distributed guesser a fresh allowance.
 """
 
 from __future__ import annotations
@@ -21,7 +29,8 @@ from unionline.runtime import current
 class AuthSettings(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     """The ``[auth]`` section of the config file."""
 
-    login_failures: int = 5  # failed logins of one login name per window
+    pair_failures: int = 5  # failed logins of one login name from one address per window
+    login_failures: int = 50  # failed logins of one login name from all addresses per window
     address_failures: int = 20  # failed logins from one client address per window
     failure_window: float = 900.0  # seconds
 
@@ -45,17 +54,26 @@ def settings() -> AuthSettings:
         return AuthSettings()
 
 
+def _login(login: str) -> str:
+    return login.strip().lower()
+
+
 def keys(login: str, address: str | None) -> list[tuple[str, int]]:
     """The counters one attempt touches, with their limits."""
     conf = settings()
-    found = [(f"login:{login.strip().lower()}"[:300], conf.login_failures)]
+    found = [(f"login:{_login(login)}"[:300], conf.login_failures)]
     if address:
+        found.append((_pair_key(login, address), conf.pair_failures))
         found.append((f"address:{address}"[:300], conf.address_failures))
     return found
 
 
+def _pair_key(login: str, address: str) -> str:
+    return f"pair:{address} {_login(login)}"[:300]
+
+
 async def check(login: str, address: str | None) -> None:
-    """Raise :class:`TooManyAttempts` when the login or the address is over its limit."""
+    """Raise :class:`TooManyAttempts` when any counter of this attempt is at its limit."""
     window = settings().failure_window
     now = time.time()
     wait = 0.0
@@ -84,6 +102,6 @@ async def failed(login: str, address: str | None) -> None:
         await LoginFailure.delete().where(LoginFailure.at < now - window)
 
 
-async def succeeded(login: str) -> None:
-    key, _ = keys(login, None)[0]
-    await LoginFailure.delete().where(LoginFailure.key == key)
+async def succeeded(login: str, address: str | None) -> None:
+    if address:
+        await LoginFailure.delete().where(LoginFailure.key == _pair_key(login, address))

@@ -69,11 +69,12 @@ class ApiToken(Table, tablename="operator_api_token"):
 
 
 class LoginFailure(Table, tablename="operator_login_failure"):
-    """One failed login, counted per login and per client address to throttle guessing.
+    """One failed login, counted per login, per (login, address) and per address (see ratelimit).
 
     Kept in the database (not process memory) so every web process sees the same counts.
     """
 
     id = Serial(primary_key=True)
-    key = Varchar(length=300, index=True)  # "login:<login>" or "address:<client address>"
+    # "login:<login>", "pair:<client address> <login>" or "address:<client address>"
+    key = Varchar(length=300, index=True)
     at = DoublePrecision(index=True)  # unix time
