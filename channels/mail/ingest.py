@@ -15,6 +15,7 @@ import logging
 import sqlite3
 import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Literal
 
 import msgspec
@@ -118,11 +119,14 @@ async def _ingest(
         return await _keep_raw(parsed, record, kind="unreadable")
 
 
+# Parsing is CPU work on what a stranger sent (charset detection, HTML sanitizing, trimming):
+# it runs off the event loop, so one message never stalls other requests, on two threads of
+# its own, so a flood of mail cannot take the threads other work uses either.
+_PARSERS = ThreadPoolExecutor(max_workers=2, thread_name_prefix="unionline-mail-parse")
+
+
 async def _parse(raw: bytes) -> ParsedMail:
-    # Big mail is parsed off the event loop: an SMTP session must not stall the others.
-    if len(raw) > 256 * 1024:
-        return await asyncio.to_thread(parse, raw)
-    return parse(raw)
+    return await asyncio.get_running_loop().run_in_executor(_PARSERS, parse, raw)
 
 
 async def _known(key: str) -> bool:

@@ -132,3 +132,24 @@ async def test_a_members_export_carries_their_mail_raw(unionline_app):
     with zipfile.ZipFile(io.BytesIO(archive)) as z:
         assert [n for n in z.namelist() if n.startswith("mail/")] == [mail["file"]]
         assert z.read(mail["file"]) == raw
+
+
+async def test_parsing_runs_off_the_event_loop(unionline_app, monkeypatch: pytest.MonkeyPatch):
+    """Issue #12: one e-mail parsed on the event loop stalled every other request (14–40 s)."""
+    import threading
+
+    from unionline.channels.mail import ingest
+
+    h = unionline_app
+    account_id, _ = await create_mailbox(h, mailbox_config(2525))
+    threads: list[threading.Thread] = []
+    real_parse = ingest.parse
+
+    def parse(raw: bytes) -> ingest.ParsedMail:
+        threads.append(threading.current_thread())
+        return real_parse(raw)
+
+    monkeypatch.setattr(ingest, "parse", parse)
+    outcome = await ingest_raw(account_id, member_mail(), source="smtp")
+    assert outcome.stored and outcome.appeal_id is not None
+    assert threads and threads[0] is not threading.current_thread()

@@ -1,0 +1,153 @@
+"""Trimming quoted history is linear in the member's text, and says what it said before.
+
+Speed itself is measured by ``benchmarks/adversarial_input.py``; here the work is counted
+deterministically (calls into C functions while trimming, and the length of text handed to the
+patterns that can backtrack), so a quadratic shape fails whatever the machine.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from trim_reference import for_display as reference
+
+from unionline.channels.mail import trim
+
+# The inputs of issue #12: 14 s and 40 s before, the event loop blocked all along.
+ISSUE_ADDRESSES = "1234 <" + "a@" * 16_000
+ISSUE_QUOTES = ">\n" * 20_000 + "и мой ответ"
+
+PIECES = [
+    "> цитата",
+    ">",
+    "",
+    "  ",
+    "-- ",
+    "--",
+    "—",
+    "On Thu, Mar 5, 2026 at 10:00 AM Profkom <p@u.example> wrote:",
+    "Иван Петров пишет:",
+    "05.03.2026 10:00, Иван <i@u.example>:",
+    "чт, 5 мар. 2026 г. в 12:40, Профком <p@u.example>:",
+    "x 2026 y <a@b@c>:",
+    "Профком <@a@b>:",
+    "Le 5 mars 2026, Ivan a écrit :",
+    "Am 5. März 2026 schrieb Ivan:",
+    "-----Original Message-----",
+    "From: Профком <p@u.example>",
+    "Sent: Thursday",
+    "Кому: член профсоюза",
+    "Тема: отпуск",
+    "---------- Forwarded message ---------",
+    "Sent from my iPhone",
+    "Отправлено с iPhone",
+    "Текст члена профсоюза",
+    "1234 <" + "a@" * 40,
+    "2026",
+    "<a@b>:",
+]
+line = st.one_of(
+    st.sampled_from(PIECES),
+    st.lists(st.sampled_from(PIECES), min_size=1, max_size=3).map(" ".join),
+    st.text(alphabet=st.sampled_from("> -<@:2026aoн\t"), max_size=30),
+)
+mail_text = st.lists(line, max_size=20).map("\n".join)
+
+
+@given(text=mail_text)
+@settings(max_examples=500, deadline=None)
+def test_trimming_says_what_the_quadratic_version_said(text: str):
+    assert trim.for_display(text) == reference(text)
+
+
+@given(text=st.one_of(mail_text, st.text(max_size=300)))
+@settings(max_examples=300, deadline=None)
+def test_trimming_keeps_the_start_of_the_text(text: str):
+    shown = trim.for_display(text)
+    assert text.strip("\n").startswith(shown)
+    assert bool(shown.strip()) == bool(text.strip())
+
+
+def test_the_issue_inputs_are_kept_whole():
+    assert trim.for_display(ISSUE_ADDRESSES) == ISSUE_ADDRESSES
+    # A quote with the member's words below it is not history: nothing is cut.
+    assert trim.for_display(ISSUE_QUOTES) == ISSUE_QUOTES.strip("\n")
+
+
+def c_calls(call: Callable[[], object]) -> int:
+    """How many C functions (string methods, pattern matches…) ``call`` makes: a count of
+    the work done that does not depend on the machine's speed."""
+    count = 0
+
+    def profile(_frame: object, event: str, _arg: object) -> None:
+        nonlocal count
+        if event == "c_call":
+            count += 1
+
+    sys.setprofile(profile)
+    try:
+        call()
+    finally:
+        sys.setprofile(None)
+    return count
+
+
+@pytest.mark.parametrize(
+    "shape",
+    [
+        lambda n: ">\n" * n + "и мой ответ",  # every quote line looked at all the others
+        lambda n: "Иван пишет:\nтекст\n" * n,  # every attribution line too
+        lambda n: "> цитата\nOn Mon, Ivan wrote:\n" * n + "ответ",
+        lambda n: "Sent from my iPhone\n\n" * n,
+        lambda n: "-- \n" * n,
+        lambda n: "обычный текст письма\n" * n,
+    ],
+)
+def test_work_grows_linearly_with_the_lines(shape: Callable[[int], str]):
+    small = c_calls(lambda: trim.for_display(shape(500)))
+    large = c_calls(lambda: trim.for_display(shape(2000)))
+    assert large <= 4.5 * small  # linear: ×4 (quadratic was ×16)
+
+
+def test_backtracking_patterns_see_at_most_one_short_line(monkeypatch: pytest.MonkeyPatch):
+    """``_ATTRIBUTION`` and the year search backtrack within their window; they only ever get
+    a line of at most ``MAX_ATTRIBUTION`` characters (the whole line took 14 s before)."""
+    seen: list[int] = []
+
+    class Spy:
+        def __init__(self, pattern: object) -> None:
+            self.pattern = pattern
+
+        def match(self, text: str, *args: int) -> object:
+            seen.append(len(text))
+            return self.pattern.match(text, *args)  # type: ignore[attr-defined]
+
+    monkeypatch.setattr(trim, "_ATTRIBUTION", Spy(trim._ATTRIBUTION))
+    long_lines = (ISSUE_ADDRESSES + "\n> цитата\n") * 3 + "ответ"
+    assert trim.for_display(long_lines) == long_lines
+    short = "Иван пишет:\n> цитата\nответ\n" * 3
+    assert trim.for_display(short) == short.strip("\n")
+    assert seen and max(seen) <= trim.MAX_ATTRIBUTION
+
+
+def test_an_address_line_needs_a_year_close_before_the_address():
+    assert trim.is_attribution("чт, 5 мар. 2026 г. в 12:40, Профком <p@u.example>:")
+    assert trim.is_attribution("2026 <p@u.example> :")
+    assert trim.is_attribution("x 2026 " + "y" * 79 + "<p@u.example>:")  # 80 between
+    assert not trim.is_attribution("x 2026 " + "y" * 80 + "<p@u.example>:")
+    assert not trim.is_attribution("y" * 161 + "2026 <p@u.example>:")  # year too far in
+    assert not trim.is_attribution("Профком <p@u.example>:")  # no year
+    assert not trim.is_attribution("2026 <p@u.example> wrote")  # not the end of the line
+    for far in (79, 80):  # the same verdicts as the single pattern of before
+        above = "x 2026 " + "y" * far + "<p@u.example>:\n> цитата"
+        assert trim.for_display("ответ\n" + above) == reference("ответ\n" + above)
+
+
+def test_trimming_a_text_over_the_bound_shows_it_whole():
+    text = "ответ\n" + "> цитата\n" * (trim.MAX_TEXT // 9)
+    assert len(text) > trim.MAX_TEXT and trim.for_display(text) == text.strip("\n")
+    assert trim.for_display(text[: trim.MAX_TEXT - 10]) == "ответ"
