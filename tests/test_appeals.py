@@ -140,6 +140,49 @@ async def test_status_transitions(unionline_app: AppHarness, clock: FakeClock) -
     assert events[-1].appeal.number == "PPO-2026-1" and events[-1].appeal.status == "closed"
 
 
+async def test_other_organizations_operators_answer_like_unknown_ids(
+    unionline_app: AppHarness, clock: FakeClock
+) -> None:
+    """Neither assigning nor mentioning tells whether an id is an operator of another
+    organization; a note mentions only operators who can see the appeal."""
+    h = unionline_app
+    org = await make_org(h, "PPO")
+    other_org = await make_org(h, "OTHER")
+    colleague, _ = await h.create_operator("op-a", "observer", org)
+    _, sup_token = await h.create_operator("sup", "supervisor", org)
+    stranger, _ = await h.create_operator("op-x", "operator", other_org)
+    ghost = uuid.uuid4()
+    appeal = await _create(h, org, await make_member(org))
+    url = f"/api/appeals/{appeal['id']}"
+
+    async def refusal(path: str, body: dict, who: uuid.UUID) -> dict:
+        r = await h.client.post(f"{url}/{path}", json=body, headers=bearer(sup_token))
+        assert r.status_code == 422, r.text
+        error = r.json()["error"]
+        error["message"] = error["message"].replace(str(who), "<id>")
+        return error
+
+    def assigning(who: uuid.UUID) -> dict:
+        return {"operator_id": str(who)}
+
+    def mentioning(who: uuid.UUID) -> dict:
+        return {"text": "Проверить", "mentions": [str(colleague), str(who)]}
+
+    assert await refusal("assign", assigning(stranger), stranger) == await refusal(
+        "assign", assigning(ghost), ghost
+    )
+    assert await refusal("notes", mentioning(stranger), stranger) == await refusal(
+        "notes", mentioning(ghost), ghost
+    )
+    assert (await refusal("notes", mentioning(stranger), stranger))["field"] == "mentions[1]"
+    # An observer can see the appeal, so may be mentioned (though not assigned).
+    note = await h.client.post(
+        f"{url}/notes", json=mentioning(colleague), headers=bearer(sup_token)
+    )
+    assert note.status_code == 201, note.text
+    assert note.json()["data"]["mentions"] == [str(colleague)]
+
+
 async def test_claim_release_assign(unionline_app: AppHarness, clock: FakeClock) -> None:
     h = unionline_app
     org = await make_org(h, "PPO")

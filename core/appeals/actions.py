@@ -145,11 +145,13 @@ async def reply_route(row: dict[str, Any]) -> tuple[str, uuid.UUID | None]:
 async def add_note(
     actor: Actor | None, appeal_id: uuid.UUID, text: str, mentions: Iterable[uuid.UUID] = ()
 ) -> TimelineEntryView:
-    """An internal note (never sent to the member); ``mentions`` name operators."""
+    """An internal note (never sent to the member); ``mentions`` name operators who may read
+    the appeal (anyone else is refused like an unknown id, so nothing is learnt about them)."""
     text = _text(text)
-    mentioned = await _operators(list(mentions))
     async with current().db.transaction():
-        row = await _touch(await _locked(actor, guard.REPLY, appeal_id))
+        row = await _locked(actor, guard.REPLY, appeal_id)
+        mentioned = await _mentionable(list(mentions), row["organization_id"])
+        row = await _touch(row)
         entry = await history.add(
             row,
             "note",
@@ -170,17 +172,24 @@ async def add_note(
     return entry
 
 
-async def _operators(ids: list[uuid.UUID]) -> list[uuid.UUID]:
-    from unionline.operators.tables import Operator
-
-    unique = list(dict.fromkeys(ids))
-    if not unique:
-        return []
-    found = {r["id"] for r in await Operator.select(Operator.id).where(Operator.id.is_in(unique))}
-    for i, ident in enumerate(unique):
-        if ident not in found:
-            raise Invalid(f"operator {ident} does not exist", field=f"mentions[{i}]")
+async def _mentionable(ids: list[uuid.UUID], organization_id: uuid.UUID) -> list[uuid.UUID]:
+    unique: list[uuid.UUID] = []
+    for i, ident in enumerate(ids):
+        if ident in unique:
+            continue
+        if not await _works_here(ident, guard.READ, organization_id):
+            raise Invalid(f"operator {ident} cannot see this appeal", field=f"mentions[{i}]")
+        unique.append(ident)
     return unique
+
+
+async def _works_here(operator_id: uuid.UUID, permission: str, organization_id: uuid.UUID) -> bool:
+    """The operator exists, is active and holds ``permission`` over the organization. One
+    answer for all three, so callers refuse a stranger and an unknown id alike."""
+    from unionline.operators.services import actor_for
+
+    other = await actor_for(operator_id)
+    return other is not None and await guard.allows(other, permission, organization_id)
 
 
 # -- status ---------------------------------------------------------------------------------
@@ -315,14 +324,12 @@ async def set_assignee(
 
 
 async def _check_assignee(operator_id: uuid.UUID, row: dict[str, Any]) -> None:
-    from unionline.operators.services import actor_for
-
-    other = await actor_for(operator_id)
-    if other is None:
-        raise Invalid(f"no active operator {operator_id}", field="operator_id")
-    if not await guard.allows(other, guard.REPLY, row["organization_id"]):
+    # Unknown, inactive and of another organization answer alike: assigning must not tell
+    # whether an id belongs to an operator somewhere else in the federation.
+    if not await _works_here(operator_id, guard.REPLY, row["organization_id"]):
         raise Invalid(
-            "that operator cannot work on appeals of this organization", field="operator_id"
+            f"operator {operator_id} cannot work on appeals of this organization",
+            field="operator_id",
         )
 
 
