@@ -9,7 +9,7 @@ import os
 import sys
 from collections.abc import AsyncIterator, Callable, Coroutine
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 
@@ -20,7 +20,7 @@ from unionline.settings import DEFAULT_CONFIG, starter_config
 EXIT_CONFIG = 2
 
 
-def fail(message: str) -> None:
+def fail(message: str) -> NoReturn:
     click.echo(f"unionline: {message}", err=True)
     sys.exit(EXIT_CONFIG)
 

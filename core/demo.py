@@ -16,12 +16,15 @@ import random
 import secrets
 import time
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 import msgspec
 
 from unionline.access import Grant
+
+if TYPE_CHECKING:
+    from unionline.organizations.schemas import Kind
 
 FEDERATION = ("DEMO", "Федерация профсоюзов (демо)")
 PRIMARIES = (
@@ -127,7 +130,7 @@ async def _operator(
 
 
 async def _organization(
-    actor: Any, code: str, name: str, parent: uuid.UUID | None, kind: str
+    actor: Any, code: str, name: str, parent: uuid.UUID | None, kind: Kind
 ) -> uuid.UUID:
     from unionline.organizations import services
     from unionline.organizations.schemas import OrganizationCreate

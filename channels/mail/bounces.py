@@ -20,7 +20,7 @@ from typing import Any, Literal
 from unionline import current
 from unionline.channel import report_delivery
 from unionline.channels.mail import threads
-from unionline.channels.mail.parse import ParsedMail, header_text, message_ids
+from unionline.channels.mail.parse import ParsedMail, header_text, message_ids, payload_bytes
 
 log = logging.getLogger("unionline.channels.mail")
 
@@ -89,12 +89,11 @@ def _returned_ids(message: Message) -> list[str]:
         kind = part.get_content_type()
         if kind == "message/rfc822":
             inner = part.get_payload()
-            if isinstance(inner, list) and inner:
+            if isinstance(inner, list) and inner and isinstance(inner[0], Message):
                 ids += message_ids(header_text(inner[0], "Message-ID"))
         elif kind == "text/rfc822-headers":
             try:
-                text = part.get_payload(decode=True) or b""
-                headers = email.message_from_bytes(text)
+                headers = email.message_from_bytes(payload_bytes(part))
                 ids += message_ids(header_text(headers, "Message-ID"))
             except Exception:
                 continue

@@ -25,7 +25,7 @@ import time
 import uuid
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import msgspec
 
@@ -35,6 +35,9 @@ from unionline.channels.mail.imap_lease import Lease
 from unionline.channels.mail.imap_session import ImapSession
 from unionline.channels.mail.settings import MailboxConfig
 from unionline.errors import AuthFailed, NotReady
+
+if TYPE_CHECKING:
+    from piccolo.columns import Column
 
 log = logging.getLogger("unionline.channels.mail.imap")
 T = TypeVar("T")
@@ -71,7 +74,7 @@ async def save_cursor(account_id: uuid.UUID, folder: str, uidvalidity: int, last
     from unionline.channels.mail.tables import MailCursor
 
     key = _cursor_key(account_id, folder)
-    values = {
+    values: dict[Column | str, Any] = {
         MailCursor.uidvalidity: uidvalidity,
         MailCursor.last_uid: last_uid,
         MailCursor.updated_at: time.time(),

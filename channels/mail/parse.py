@@ -15,7 +15,9 @@ import email.utils
 import hashlib
 import re
 from dataclasses import dataclass, field
+from email.headerregistry import ContentDispositionHeader, ContentTypeHeader
 from email.message import EmailMessage, Message
+from typing import Any
 
 import charset_normalizer
 
@@ -261,7 +263,9 @@ def leaves(part: Message, depth: int = 0) -> list[Message]:
     not opened (a forwarded mail is an attachment, its text is not the member's)."""
     payload = part.get_payload()
     if isinstance(payload, list) and depth < 50 and part.get_content_maintype() == "multipart":
-        return [leaf for sub in payload for leaf in leaves(sub, depth + 1)]
+        return [
+            leaf for sub in payload if isinstance(sub, Message) for leaf in leaves(sub, depth + 1)
+        ]
     return [part]
 
 
@@ -275,8 +279,12 @@ def _describe(part: Message) -> tuple[str, str, str, str | None]:
     try:
         content_type = part.get("Content-Type")
         disposition_header = part.get("Content-Disposition")
+        if not isinstance(content_type, ContentTypeHeader | None) or not isinstance(
+            disposition_header, ContentDispositionHeader | None
+        ):  # not parsed by email.policy.default's header registry
+            raise TypeError("plain header values")
         kind = content_type.content_type if content_type is not None else part.get_default_type()
-        params = dict(content_type.params) if content_type is not None else {}
+        params: dict[str, Any] = dict(content_type.params) if content_type is not None else {}
         disposition = ""
         name = ""
         if disposition_header is not None:
@@ -312,7 +320,7 @@ def _attachment(parsed: ParsedMail, part: Message, kind: str, disposition: str, 
         if kind == "message/rfc822" or kind.startswith("message/"):
             data = _embedded_bytes(part)
         else:
-            data = part.get_payload(decode=True) or b""
+            data = payload_bytes(part)
     except Exception as exc:
         parsed.errors.append(f"attachment: {exc!r}"[:300])
         return
@@ -334,21 +342,29 @@ def _embedded_bytes(part: Message) -> bytes:
     payload = part.get_payload()
     if isinstance(payload, list):
         return b"\r\n".join(_as_bytes(inner) for inner in payload)
-    return part.get_payload(decode=True) or b""
+    return payload_bytes(part)
 
 
-def _as_bytes(inner: Message) -> bytes:
-    try:
-        return bytes(inner.as_bytes(policy=email.policy.SMTP))
-    except Exception:
-        return str(inner).encode("utf-8", "replace")
+def payload_bytes(part: Message) -> bytes:
+    """A single part's body with its transfer encoding undone (b"" for a multipart)."""
+    data = part.get_payload(decode=True)
+    return data if isinstance(data, bytes) else b""
+
+
+def _as_bytes(inner: Message | str) -> bytes:
+    if isinstance(inner, Message):
+        try:
+            return bytes(inner.as_bytes(policy=email.policy.SMTP))
+        except Exception:
+            pass
+    return str(inner).encode("utf-8", "replace")
 
 
 def _default_name(part: Message, kind: str) -> str:
     if kind == "message/rfc822":
         payload = part.get_payload()
         inner = payload[0] if isinstance(payload, list) and payload else None
-        subject = header_text(inner, "Subject") if inner is not None else ""
+        subject = header_text(inner, "Subject") if isinstance(inner, Message) else ""
         safe = re.sub(r"[\\/:*?\"<>|]+", " ", subject).strip()[:100]
         return f"{safe or 'message'}.eml"
     if kind in ("message/delivery-status", "message/disposition-notification"):
@@ -382,7 +398,7 @@ def decode_part(part: Message, errors: list[str] | None = None, declared: str | 
         payload = part.get_payload(decode=True)
     except Exception:
         payload = None
-    if payload is None:
+    if not isinstance(payload, bytes):  # None: not a single part
         raw = part.get_payload()
         return raw if isinstance(raw, str) else ""
     return decode_bytes(payload, declared if declared is not None else _charset(part))

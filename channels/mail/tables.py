@@ -45,7 +45,10 @@ class MailMessage(Table, tablename="mail_message"):
     source = Varchar(length=10, default="")  # imap, smtp, lmtp, http, test, out
     source_ref = Varchar(length=300, null=True, default=None)
     size = BigInt(default=0)
-    raw = Bytea(null=True, default=None)
+    # The message as received. The column's name hides piccolo's ``Table.raw()`` on this class
+    # only (mail code runs SQL through ``current().db``); renaming the attribute would make
+    # piccolo's auto-migrations rename a column that keeps its name, so the name stays.
+    raw = Bytea(null=True, default=None)  # type: ignore[assignment]
     created_at = DoublePrecision(default=0.0)
 
 

@@ -17,6 +17,7 @@ from typing import Any
 import httpx
 import msgspec
 
+from unionline.channel.errors import SentUnreadable
 from unionline.channels.vk.errors import error_for
 from unionline.channels.vk.types import (
     API_VERSION,
@@ -146,7 +147,7 @@ class VkClient:
             "keyboard": msgspec.json.encode(keyboard).decode() if keyboard else None,
             "dont_parse_links": 1,
         }
-        return await self.call("messages.send", params, int)
+        return await self.call("messages.send", params, int, sends=True)
 
     async def set_activity(self, peer_id: int, activity: str = "typing") -> bool:
         """Show the community "typing…" (``activity``) in the conversation for about 10 s.
@@ -169,7 +170,7 @@ class VkClient:
     ) -> LongPollAnswer:
         """One Bots Long Poll request; ``failed`` in the answer says what to renew."""
         url = server.server if "://" in server.server else f"https://{server.server}"
-        params = {"act": "a_check", "key": server.key, "ts": ts, "wait": wait}
+        params: dict[str, str | int] = {"act": "a_check", "key": server.key, "ts": ts, "wait": wait}
         try:
             answer = await self.http.get(url, params=params, timeout=wait + 10)
         except httpx.TransportError as exc:
@@ -231,10 +232,17 @@ class VkClient:
     # -- the transport ---------------------------------------------------------------------
 
     async def call(
-        self, method: str, params: dict[str, Any], result_type: Any, *, paced: bool = True
+        self,
+        method: str,
+        params: dict[str, Any],
+        result_type: Any,
+        *,
+        paced: bool = True,
+        sends: bool = False,
     ) -> Any:
         """POST ``method`` form-encoded; decode ``response`` or raise the error by intent.
-        ``paced=False``: the caller has reserved the call's slot itself."""
+        ``paced=False``: the caller has reserved the call's slot itself. ``sends``: a response
+        that does not decode still confirms the send (``SentUnreadable``, never resent)."""
         if paced and self.pacer is not None and (delay := self.pacer.reserve()) > 0:
             await asyncio.sleep(delay)
         data = {k: str(v) for k, v in params.items() if v is not None}
@@ -248,7 +256,29 @@ class VkClient:
         envelope = _decode(answer.content, Envelope, method)
         if envelope.error is not None:
             raise error_for(envelope.error.error_code, envelope.error.error_msg)
-        return msgspec.json.decode(envelope.response, type=result_type)
+        try:
+            return msgspec.json.decode(envelope.response, type=result_type)
+        except msgspec.ValidationError as exc:
+            if not sends or bytes(envelope.response).strip() == b"null":
+                raise NotReady(f"VK {method}: unexpected answer ({exc})") from exc
+            raise SentUnreadable(
+                f"VK {method}: sent, but the answer did not decode ({exc})",
+                external_id=_message_id(envelope.response),
+            ) from exc
+
+
+def _message_id(response: msgspec.Raw) -> str | None:
+    """The message id in a reshaped ``messages.send`` answer ({"message_id": …} or a list of
+    them, as with ``peer_ids``), if there is one."""
+    try:
+        found = msgspec.json.decode(response)
+    except msgspec.DecodeError:
+        return None
+    if isinstance(found, list) and found:
+        found = found[0]
+    if isinstance(found, dict):
+        found = found.get("message_id", found.get("conversation_message_id"))
+    return str(found) if isinstance(found, int) and not isinstance(found, bool) else None
 
 
 def _decode(content: bytes, kind: Any, what: str) -> Any:

@@ -11,7 +11,7 @@ import msgspec
 from unionline.channel.config import channels_settings
 from unionline.channel.types import ChannelAccount
 from unionline.channels.webform import organizations, tokens
-from unionline.channels.webform.settings import FormConfig, FormSecrets, webform_settings
+from unionline.channels.webform.settings import FormConfig, FormSecrets, Lang, webform_settings
 from unionline.channels.webform.texts import LABELS, TEXTS, pick, text
 
 HONEYPOT = "website"  # hidden from people; a bot that fills it is answered as if accepted
@@ -84,7 +84,7 @@ async def options(
 
 
 async def field_views(
-    account: ChannelAccount[FormConfig, FormSecrets], lang: str
+    account: ChannelAccount[FormConfig, FormSecrets], lang: Lang
 ) -> list[FieldView]:
     config = account.config
     views = []
@@ -104,7 +104,7 @@ async def field_views(
     return views
 
 
-async def render(account: ChannelAccount[FormConfig, FormSecrets], lang: str) -> FormView:
+async def render(account: ChannelAccount[FormConfig, FormSecrets], lang: Lang) -> FormView:
     config = account.config
     consent = None
     if "consent" in config.fields:

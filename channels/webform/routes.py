@@ -62,7 +62,9 @@ def cors_headers(request: Request[Any, Any, Any], account: Account) -> dict[str,
     raise Forbidden(f"this form may not be used on {origin}", field="origin")
 
 
-def _answer(request: Request[Any, Any, Any], exc: Exception, cors: dict[str, str]) -> Response[Any]:
+def _answer(
+    request: Request[Any, Any, Any], exc: ServiceError | HTTPException, cors: dict[str, str]
+) -> Response[Any]:
     response = (
         service_error(request, exc) if isinstance(exc, ServiceError) else http_error(request, exc)
     )

@@ -16,7 +16,7 @@ import msgspec
 
 Lang = Literal["ru", "en"]
 FieldName = Literal["name", "phone", "email", "organization", "topic", "text", "file", "consent"]
-FIELD_ORDER: tuple[str, ...] = (
+FIELD_ORDER: tuple[FieldName, ...] = (
     "name",
     "phone",
     "email",
@@ -114,7 +114,7 @@ class FormConfig(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
         ):
             raise ValueError("privacy_policy_url: must be an http(s) address")
 
-    def shown(self) -> list[str]:
+    def shown(self) -> list[FieldName]:
         """The shown fields in the form's order."""
         return [name for name in FIELD_ORDER if name in self.fields]
 

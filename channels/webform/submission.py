@@ -28,7 +28,13 @@ from unionline.channel.contacts import normalize_contact
 from unionline.channel.inbound import store_inbound
 from unionline.channel.types import Attachment, ChannelAccount, InboundMessage, Sender
 from unionline.channels.webform import definition, ratelimit, tokens
-from unionline.channels.webform.settings import FormConfig, FormSecrets, webform_settings
+from unionline.channels.webform.settings import (
+    FieldName,
+    FormConfig,
+    FormSecrets,
+    Lang,
+    webform_settings,
+)
 from unionline.channels.webform.tables import Submission
 from unionline.channels.webform.texts import LABELS, lang_of, pick, text
 from unionline.errors import Conflict, Invalid, ServiceError
@@ -62,7 +68,7 @@ class Clean(msgspec.Struct, kw_only=True):
     """A submission that passed every check."""
 
     submission_id: str
-    lang: str
+    lang: Lang
     name: str = ""
     phone: str = ""
     email: str = ""
@@ -139,7 +145,7 @@ def _megabytes(size: int) -> str:
 
 
 class _Problems:
-    def __init__(self, lang: str, config: FormConfig) -> None:
+    def __init__(self, lang: Lang, config: FormConfig) -> None:
         self.lang = lang
         self.config = config
         self.found: dict[str, str] = {}
@@ -196,7 +202,8 @@ async def check(account: Account, values: dict[str, str], upload: Upload | None)
         clean.text = _plain(
             values.get("text", ""), config.max_text_length, "text", problems, lines=True
         )
-    for name in ("name", "phone", "email", "text", "topic", "organization"):
+    checked: tuple[FieldName, ...] = ("name", "phone", "email", "text", "topic", "organization")
+    for name in checked:
         rule = shown.get(name)
         if rule is not None and rule.required and not values.get(name, "").strip():
             problems.add(name, "required")
@@ -285,7 +292,7 @@ async def accept(
     )
 
 
-def _success(account: Account, lang: str, number: str | None) -> str:
+def _success(account: Account, lang: Lang, number: str | None) -> str:
     template = pick(
         account.config.success_text, lang, text(lang, "success_text", number="{number}")
     )

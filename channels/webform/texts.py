@@ -6,7 +6,10 @@ language; everything else comes from here.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
+
+from unionline.channels.webform.settings import Lang
 
 LABELS: dict[str, dict[str, str]] = {
     "ru": {
@@ -73,14 +76,14 @@ TEXTS: dict[str, dict[str, str]] = {
 }
 
 
-def lang_of(value: Any) -> str:
-    return value if value in ("ru", "en") else "ru"
+def lang_of(value: Any) -> Lang:
+    return "en" if value == "en" else "ru"
 
 
 def text(lang: str, key: str, **values: Any) -> str:
     return TEXTS[lang_of(lang)][key].format(**values)
 
 
-def pick(overrides: dict[str, str], lang: str, default: str) -> str:
+def pick(overrides: Mapping[Lang, str], lang: Lang, default: str) -> str:
     """The config's text for ``lang``, else the built-in ``default`` (already in ``lang``)."""
     return overrides.get(lang) or default

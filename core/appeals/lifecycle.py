@@ -14,12 +14,12 @@ from typing import Any
 
 from unionline.appeals import clock, store, timeline
 from unionline.appeals.events import StatusChanged
-from unionline.appeals.schemas import TimelineEntryView
+from unionline.appeals.schemas import Status, TimelineEntryView
 from unionline.errors import Conflict
 from unionline.runtime import publish
 
-STATUSES = ("new", "open", "waiting", "resolved", "closed")
-ACTIVE = ("new", "open", "waiting")  # a member's message attaches to these
+STATUSES: tuple[Status, ...] = ("new", "open", "waiting", "resolved", "closed")
+ACTIVE: tuple[Status, ...] = ("new", "open", "waiting")  # a member's message attaches to these
 TRANSITIONS: dict[str, tuple[str, ...]] = {
     "new": ("open", "waiting", "resolved", "closed"),
     "open": ("waiting", "resolved", "closed"),

@@ -157,10 +157,11 @@ async def merge(actor: Actor | None, source_id: uuid.UUID, target_id: uuid.UUID)
                 reason="merged",
                 extra={"merged_into": target["number"]},
             )
-        source = await store.update(
+        updated = await store.update(
             source_id, {"merged_into_id": target_id, "updated_at": clock.now()}
         )
-        assert source is not None
+        assert updated is not None  # no ``where``: the locked row is always updated
+        source = updated
         await add_link(author_id, source, target, "merged_into", record=False)
         await history.add(
             source,

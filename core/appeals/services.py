@@ -278,10 +278,11 @@ async def receive_message(
             new_appeal=new_appeal,
         )
         moment = clock.now()
-        row = await store.update(
+        updated = await store.update(
             row["id"], {"last_member_message_at": moment, "updated_at": moment}
         )
-        assert row is not None
+        assert updated is not None  # no ``where``: the locked row is always updated
+        row = updated
         entry = await history.add(
             row,
             "message_in",

@@ -47,6 +47,15 @@ def as_uuid(value: Any) -> uuid.UUID | None:
     return uuid.UUID(str(value))
 
 
+def uuid_of(value: Any) -> uuid.UUID:
+    """The value of a NOT NULL uuid column (a key): NULL here means the query did not select
+    the column it relies on, so it fails at the row rather than passing ``None`` on."""
+    found = as_uuid(value)
+    if found is None:
+        raise TypeError("a NOT NULL uuid column read as NULL")
+    return found
+
+
 def as_time(value: Any) -> datetime | None:
     if value is None:
         return None

@@ -115,7 +115,7 @@ async def insert_inbound(prepared: Sequence[Prepared], account: ChannelAccount[A
 
 
 async def link(
-    ids: Iterable[uuid.UUID], appeal_id: uuid.UUID, entry_id: uuid.UUID, organization_id: uuid.UUID
+    ids: Iterable[uuid.UUID], appeal_id: uuid.UUID, entry_id: int, organization_id: uuid.UUID
 ) -> None:
     ids = list(ids)
     if ids:

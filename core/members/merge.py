@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 from unionline.access import Actor
@@ -25,14 +25,21 @@ from unionline.members.records import (
     organization_path,
     scoped_row,
 )
-from unionline.members.schemas import MemberView, MergeRequest
+from unionline.members.schemas import MemberView, MergeField, MergeRequest, Side
 from unionline.members.services import ensure_active, member_with_contacts
 from unionline.members.tables import ContactPoint, Member
 from unionline.runtime import current, publish
 
 MergeStep = Callable[[uuid.UUID, uuid.UUID], Awaitable[None]]
 MERGE_STEPS: list[MergeStep] = []
-_PLAIN = ("full_name", "organization_id", "status", "card_number", "employer", "position")
+_PLAIN: tuple[MergeField, ...] = (
+    "full_name",
+    "organization_id",
+    "status",
+    "card_number",
+    "employer",
+    "position",
+)
 
 
 def register_merge_step(step: MergeStep) -> MergeStep:
@@ -94,7 +101,7 @@ async def _lock_pair(
 
 
 def merged_fields(
-    source: dict[str, Any], target: dict[str, Any], choices: dict[str, str]
+    source: dict[str, Any], target: dict[str, Any], choices: Mapping[MergeField, Side]
 ) -> dict[str, Any]:
     """Target column values after the merge, only those that change.
 
@@ -118,8 +125,8 @@ def merged_fields(
 def _merge_json(
     source: dict[str, Any],
     target: dict[str, Any],
-    name: str,
-    choices: dict[str, str],
+    name: MergeField,
+    choices: Mapping[MergeField, Side],
     combine: Callable[[dict[str, Any], dict[str, Any]], dict[str, Any]],
 ) -> str:
     src, tgt = json.loads(source[name] or "{}"), json.loads(target[name] or "{}")

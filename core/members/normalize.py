@@ -11,8 +11,9 @@ import re
 import phonenumbers
 
 from unionline.errors import Invalid
+from unionline.members.schemas import ContactKind
 
-KINDS = ("phone", "email", "telegram", "vk", "web")
+KINDS: tuple[ContactKind, ...] = ("phone", "email", "telegram", "vk", "web")
 DEFAULT_REGION = "RU"
 _MAX_PHONE_INPUT = 40
 _MAX_EMAIL = 254
@@ -91,7 +92,19 @@ def contact(kind: str, address: str, *, field: str = "address") -> str:
         return numeric_id(address, field=field)
     if kind == "web":
         return web_token(address, field=field)
-    raise Invalid(f"unknown contact kind {kind!r}; one of {', '.join(KINDS)}", field="kind")
+    raise unknown_kind(kind)
+
+
+def contact_kind(kind: str) -> ContactKind:
+    """``kind`` as one of :data:`KINDS`; Invalid naming the field otherwise."""
+    for known in KINDS:
+        if kind == known:
+            return known
+    raise unknown_kind(kind)
+
+
+def unknown_kind(kind: str) -> Invalid:
+    return Invalid(f"unknown contact kind {kind!r}; one of {', '.join(KINDS)}", field="kind")
 
 
 def contact_key(kind: str, address: str) -> str:

@@ -99,8 +99,8 @@ def merge_consents(current_json: str, changes: dict[str, bool]) -> str:
 def as_contact(spec: ContactSpec) -> ContactIn:
     if isinstance(spec, ContactIn):
         return spec
-    # Unvalidated on purpose: normalize.contact() rejects an unknown kind with a field name.
-    return ContactIn(kind=spec[0], address=spec[1])
+    # The kind is checked here (Invalid naming the field); the address is normalized later.
+    return ContactIn(kind=normalize.contact_kind(spec[0]), address=spec[1])
 
 
 async def owner_of(kind: str, address: str) -> uuid.UUID | None:

@@ -11,6 +11,7 @@ import uuid
 from typing import Any
 
 from piccolo.columns.combination import WhereRaw
+from piccolo.custom_types import Combinable
 
 from unionline.access import Actor, scope_for
 from unionline.errors import Invalid
@@ -96,11 +97,11 @@ async def _text_filter(q: str | None) -> Any:
     text = (q or "").replace("\x00", "").strip()
     if not text:
         return None
-    clause = Member.card_number == text
+    clause: Combinable = Member.card_number == text
     tokens = [_LIKE_SPECIAL.sub("", t) for t in normalize.search_key(text).split(" ")]
     tokens = [t for t in tokens if t]
     if tokens:
-        name_clause = Member.search_name.like(f"%{tokens[0]}%")
+        name_clause: Combinable = Member.search_name.like(f"%{tokens[0]}%")
         for token in tokens[1:]:
             name_clause &= Member.search_name.like(f"%{token}%")
         clause |= name_clause

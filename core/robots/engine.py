@@ -69,7 +69,7 @@ async def on_event(event: Event) -> None:
         if robot_made and not rules.listens_to_robots(row):
             continue
         fire = Fire(
-            rule_id=rules.as_uuid(row["id"]),
+            rule_id=rules.uuid_of(row["id"]),
             trigger=f"event:{event.id}",
             event_id=event.id,
             appeal_id=getattr(event, "appeal_id", None),
@@ -120,7 +120,7 @@ async def fire(payload: Fire, *, last_attempt: bool = True) -> str:
 def _org(event: Event | None, rule: dict[str, Any]) -> uuid.UUID:
     if event is not None and event.organization_id is not None:
         return event.organization_id
-    return rules.as_uuid(rule["organization_id"])
+    return rules.uuid_of(rule["organization_id"])
 
 
 async def start(
@@ -176,7 +176,7 @@ async def _over_limit(rule_id: uuid.UUID, appeal_id: uuid.UUID, at: float) -> bo
         appeal_id,
         at - 3600,
     )
-    return bool(row) and int(row["n"]) >= robots_settings().loop_limit
+    return row is not None and int(row["n"]) >= robots_settings().loop_limit
 
 
 async def _block(
@@ -197,10 +197,10 @@ async def _block(
     await publish(
         RuleBlocked(
             organization_id=appeal["organization_id"],
-            cause=robot_cause(rules.as_uuid(rule["id"])),
-            rule_id=rules.as_uuid(rule["id"]),
+            cause=robot_cause(rules.uuid_of(rule["id"])),
+            rule_id=rules.uuid_of(rule["id"]),
             rule_name=rule["name"],
-            execution_id=rules.as_uuid(row["id"]),
+            execution_id=rules.uuid_of(row["id"]),
             appeal_id=appeal["id"],
             limit=limit,
         )
@@ -236,7 +236,7 @@ async def run_steps(
         await _record(rule, row, appeal, records, n + 1, status, "" if ok else outcome.summary)
         if status == "waiting":
             delay = float(outcome.wait_seconds or 0)
-            execution_id = rules.as_uuid(row["id"])
+            execution_id = rules.uuid_of(row["id"])
             await enqueue(
                 RESUME_JOB,
                 Resume(execution_id=execution_id, step=n + 1),
@@ -305,9 +305,9 @@ def context(
     dry_run: bool,
 ) -> RobotContext:
     return RobotContext(
-        rule_id=rules.as_uuid(rule["id"]),
-        organization_id=rules.as_uuid(rule["organization_id"]),
-        execution_id=rules.as_uuid(row["id"]) if row else uuid.uuid4(),
+        rule_id=rules.uuid_of(rule["id"]),
+        organization_id=rules.uuid_of(rule["organization_id"]),
+        execution_id=rules.uuid_of(row["id"]) if row else uuid.uuid4(),
         step=n,
         appeal_id=appeal["id"] if appeal else None,
         member_id=appeal["member_id"] if appeal else getattr(event, "member_id", None),
@@ -324,10 +324,10 @@ async def _noted(
     await publish(
         RobotNoted(
             organization_id=appeal["organization_id"],
-            cause=robot_cause(rules.as_uuid(rule["id"])),
+            cause=robot_cause(rules.uuid_of(rule["id"])),
             appeal_id=appeal["id"],
-            rule_id=rules.as_uuid(rule["id"]),
-            execution_id=rules.as_uuid(row["id"]),
+            rule_id=rules.uuid_of(rule["id"]),
+            execution_id=rules.uuid_of(row["id"]),
             entry=entry,
         )
     )
@@ -377,12 +377,12 @@ async def _record(
                     organization_id=(
                         appeal["organization_id"]
                         if appeal
-                        else rules.as_uuid(row["organization_id"])
+                        else rules.uuid_of(row["organization_id"])
                     ),
-                    cause=robot_cause(rules.as_uuid(rule["id"])),
-                    rule_id=rules.as_uuid(rule["id"]),
+                    cause=robot_cause(rules.uuid_of(rule["id"])),
+                    rule_id=rules.uuid_of(rule["id"]),
                     rule_name=rule["name"],
-                    execution_id=rules.as_uuid(row["id"]),
+                    execution_id=rules.uuid_of(row["id"]),
                     appeal_id=appeal["id"] if appeal else None,
                     status=status,
                     summaries=[r.summary for r in records],
@@ -403,7 +403,7 @@ async def resume(payload: Resume, *, last_attempt: bool = True) -> str:
         row = await db.fetchone("SELECT * FROM robot_execution WHERE id = {}", payload.execution_id)
         if row is None or row["status"] != "running" or int(row["next_step"]) != payload.step:
             return "stale"  # resumed already (or the execution is gone)
-    rule = await rules.load(rules.as_uuid(row["rule_id"]))
+    rule = await rules.load(rules.uuid_of(row["rule_id"]))
     if rule is None or not rule["enabled"]:
         await finish(row["id"], "stopped", "the rule was disabled or deleted while it waited")
         return "stopped"

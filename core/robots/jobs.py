@@ -104,7 +104,7 @@ async def sweep(at: float | None = None) -> int:
     queued = 0
     for row in rows:
         try:
-            queued += await sweep_rule(rules.as_uuid(row["id"]), at)
+            queued += await sweep_rule(rules.uuid_of(row["id"]), at)
         except Exception:
             log.exception("robots sweep: rule %s failed", row["id"])
     await purge_log(at)
@@ -171,12 +171,12 @@ async def _timers(
         due = value.timestamp() + offset
         appeal_id = store.as_uuid(row["id"])
         fire = Fire(
-            rule_id=rules.as_uuid(rule["id"]),
+            rule_id=rules.uuid_of(rule["id"]),
             trigger=f"timer:{appeal_id}:{due:.6f}",
             appeal_id=appeal_id,
         )
         queued += await engine.queue_firing(
-            fire.rule_id, store.as_uuid(row["organization_id"]), fire
+            fire.rule_id, store.uuid_of(row["organization_id"]), fire
         )
         checked = due
     if len(rows) < batch:
@@ -190,9 +190,8 @@ async def _schedule(rule: dict[str, Any], trigger: ScheduleTrigger, since: float
     slot = latest_slot(trigger, floor, at, current().settings.timezone)
     if slot is None:
         return 0
-    rule_id = rules.as_uuid(rule["id"])
-    org = rules.as_uuid(rule["organization_id"])
-    assert rule_id is not None and org is not None
+    rule_id = rules.uuid_of(rule["id"])
+    org = rules.uuid_of(rule["organization_id"])
     if not trigger.appeal_statuses:
         fire = Fire(rule_id=rule_id, trigger=f"schedule:{int(slot)}")
         return int(await engine.queue_firing(rule_id, org, fire))
@@ -211,7 +210,7 @@ async def _schedule(rule: dict[str, Any], trigger: ScheduleTrigger, since: float
         fire = Fire(
             rule_id=rule_id, trigger=f"schedule:{int(slot)}:{appeal_id}", appeal_id=appeal_id
         )
-        queued += await engine.queue_firing(rule_id, store.as_uuid(row["organization_id"]), fire)
+        queued += await engine.queue_firing(rule_id, store.uuid_of(row["organization_id"]), fire)
     return queued
 
 

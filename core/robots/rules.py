@@ -9,6 +9,7 @@ from typing import Any
 
 import msgspec
 
+from unionline.appeals.store import as_uuid, uuid_of
 from unionline.robots.config import robots_settings
 from unionline.robots.schemas import (
     EventTrigger,
@@ -20,14 +21,13 @@ from unionline.robots.schemas import (
 from unionline.runtime import current
 
 
-def as_uuid(value: Any) -> uuid.UUID | None:
-    if value is None or isinstance(value, uuid.UUID):
-        return value
-    return uuid.UUID(str(value))
-
-
 def moment(value: float | None) -> datetime | None:
     return None if value is None else datetime.fromtimestamp(float(value), UTC)
+
+
+def stamp(value: float) -> datetime:
+    """A NOT NULL time column (unix seconds) as a datetime."""
+    return datetime.fromtimestamp(float(value), UTC)
 
 
 def _json(value: Any) -> Any:
@@ -50,16 +50,16 @@ def encode_definition(rule: RuleDefinition) -> str:
 def view(row: dict[str, Any]) -> RuleView:
     rule = definition(row)
     return RuleView(
-        id=as_uuid(row["id"]),
-        organization_id=as_uuid(row["organization_id"]),
+        id=uuid_of(row["id"]),
+        organization_id=uuid_of(row["organization_id"]),
         name=row["name"],
         description=row["description"] or "",
         enabled=bool(row["enabled"]),
         trigger=rule.trigger,
         conditions=rule.conditions,
         actions=rule.actions,
-        created_at=moment(row["created_at"]),
-        updated_at=moment(row["updated_at"]),
+        created_at=stamp(row["created_at"]),
+        updated_at=stamp(row["updated_at"]),
         created_by=as_uuid(row["created_by"]),
         last_fired_at=moment(row["last_fired_at"]),
         last_blocked_at=moment(row["last_blocked_at"]),
@@ -107,10 +107,10 @@ def listens_to_robots(row: dict[str, Any]) -> bool:
 def execution_view(row: dict[str, Any], rule_name: str) -> ExecutionView:
     steps = msgspec.convert(_json(row["steps"]) or [], list[StepRecord])
     return ExecutionView(
-        id=as_uuid(row["id"]),
-        rule_id=as_uuid(row["rule_id"]),
+        id=uuid_of(row["id"]),
+        rule_id=uuid_of(row["rule_id"]),
         rule_name=rule_name,
-        organization_id=as_uuid(row["organization_id"]),
+        organization_id=uuid_of(row["organization_id"]),
         appeal_id=as_uuid(row["appeal_id"]),
         appeal_number=row.get("appeal_number"),
         trigger=row["trigger"],
@@ -118,6 +118,6 @@ def execution_view(row: dict[str, Any], rule_name: str) -> ExecutionView:
         status=row["status"],
         reason=row["reason"] or "",
         steps=steps,
-        created_at=moment(row["created_at"]),
+        created_at=stamp(row["created_at"]),
         finished_at=moment(row["finished_at"]),
     )

@@ -102,11 +102,11 @@ async def _require(actor: Actor, permission: str, organization_id: uuid.UUID, fi
 async def _scoped(actor: Actor, permission: str, rule_id: uuid.UUID) -> dict[str, Any]:
     row = await rules.load(rule_id)
     if row is None or not (await scope_for(actor, READ)).allows(
-        rules.as_uuid(row["organization_id"])
+        rules.uuid_of(row["organization_id"])
     ):
         raise NotFound(f"rule {rule_id} does not exist", field="rule_id")
     if permission != READ:
-        await _require(actor, permission, rules.as_uuid(row["organization_id"]), "rule_id")
+        await _require(actor, permission, rules.uuid_of(row["organization_id"]), "rule_id")
     return row
 
 
@@ -318,7 +318,7 @@ async def appeal_log(
         "SELECT organization_id FROM appeal_appeal WHERE id = {}", appeal_id
     )
     if row is None or not (await scope_for(actor, READ)).allows(
-        rules.as_uuid(row["organization_id"])
+        rules.uuid_of(row["organization_id"])
     ):
         raise NotFound(f"appeal {appeal_id} does not exist", field="appeal_id")
     return await _page("e.appeal_id = {}", [appeal_id], cursor, limit, True)

@@ -197,7 +197,7 @@ async def waiting(limit: int, after: int = 0) -> list[uuid.UUID]:
         limit,
         after,
     )
-    return [store.as_uuid(r["id"]) for r in rows]
+    return [store.uuid_of(r["id"]) for r in rows]
 
 
 async def drain(*, at: float | None = None, limit: int | None = None) -> dict[str, int]:

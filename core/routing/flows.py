@@ -157,7 +157,7 @@ async def overflow(entry_id: int, at: float) -> tuple[str, float]:
         entry = await db.fetchone("SELECT * FROM routing_queue_entry WHERE id = {}", entry_id)
         if entry is None or entry["left_at"] is not None:
             return "stale", 0.0
-        row = await store.load(store.as_uuid(entry["appeal_id"]), lock=True)
+        row = await store.load(store.uuid_of(entry["appeal_id"]), lock=True)
         queue = await queues.load(store.as_uuid(entry["queue_id"]))
         if not engine.routable(row) or queue is None or row["queue_id"] != queue.id:
             return "stale", 0.0
@@ -190,7 +190,7 @@ async def expired_offers(at: float) -> list[uuid.UUID]:
     rows = await current().db.fetch(
         "SELECT id FROM routing_offer WHERE state = 'pending' AND expires_at <= {}", at
     )
-    return [store.as_uuid(r["id"]) for r in rows]
+    return [store.uuid_of(r["id"]) for r in rows]
 
 
 async def operator_left(operator_id: uuid.UUID, at: float) -> int:
@@ -222,7 +222,7 @@ async def hand_back(operator_id: uuid.UUID) -> int:
     handed = 0
     for found in rows:
         async with db.transaction():
-            row = await store.load(store.as_uuid(found["id"]), lock=True)
+            row = await store.load(store.uuid_of(found["id"]), lock=True)
             if row["assignee_id"] != operator_id or row["first_responded_at"] is not None:
                 continue  # answered or moved meanwhile
             await candidates.lock(operator_id)  # lock order: the appeal, then the operator

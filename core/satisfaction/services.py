@@ -216,7 +216,8 @@ async def report(
     if organization_id is not None:
         wanted = await subtree_ids([organization_id])
         ids = sorted(wanted if ids is None else wanted & set(ids))
-    where, args = ["1 = 1"], []
+    where: list[str] = ["1 = 1"]
+    args: list[Any] = []  # organization ids, then times
     if ids is not None:
         if not ids:
             return SatisfactionReport(
