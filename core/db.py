@@ -225,8 +225,9 @@ def _left_behind(engine: PostgresEngine, transaction: Any) -> bool:
 
 
 async def _discard(engine: PostgresEngine, transaction: Any) -> None:
-    if engine.current_transaction.get() is transaction:
-        engine.current_transaction.reset(transaction.context)
+    held = engine.current_transaction.get()
+    if held is not None and held is transaction:
+        engine.current_transaction.reset(held.context)
     connection = transaction.connection
     # A broken connection is never reused: close it (asyncpg's pool replaces it on demand).
     with contextlib.suppress(Exception):

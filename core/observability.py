@@ -8,7 +8,7 @@ import re
 import sys
 import uuid
 from contextvars import ContextVar
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeGuard
 from urllib.parse import parse_qsl
 
 from litestar.plugins.prometheus import PrometheusConfig, PrometheusController
@@ -56,7 +56,7 @@ class QueryRedactingFilter(logging.Filter):
         return True
 
 
-def _has_query(value: object) -> bool:
+def _has_query(value: object) -> TypeGuard[str]:
     return isinstance(value, str) and value.startswith("/") and "?" in value
 
 
