@@ -1,15 +1,18 @@
 """Shared fixtures: the ``unionline.testing`` plugin is loaded through its pytest11 entry point.
 
-Run on PostgreSQL by setting ``UNIONLINE_TEST_DATABASE_URL`` (``.ci/run`` runs the suite on
-both engines).
+Run on PostgreSQL by setting ``UNIONLINE_TEST_DATABASE_URL`` (``scripts/test`` runs the suite on
+both engines; see docs/testing.md for what runs where).
 """
 
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, settings
+
+from unionline.testing.support import postgres_server_url
 
 settings.register_profile(
     "ci", max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow]
@@ -17,7 +20,32 @@ settings.register_profile(
 settings.register_profile("dev", max_examples=20, deadline=None)
 settings.load_profile("ci" if os.environ.get("CI") else "dev")
 
+BROWSER_TESTS = Path(__file__).parent / "browser"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "browser: drives Chromium; runs on the first engine only unless every_engine"
+    )
+    config.addinivalue_line(
+        "markers", "every_engine: a browser test that proves engine behaviour: runs on both"
+    )
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if BROWSER_TESTS in Path(item.path).parents:
+            item.add_marker(pytest.mark.browser)
+        _name_the_operation(item)
+
+
+def _name_the_operation(item: pytest.Item) -> None:
+    """schemathesis (4.x on pytest 9) gives every operation the test function's node id; put the
+    operation back in it, so durations, failures and pytest-xdist's scheduling tell them apart."""
+    if item.parent is not None and not item.nodeid.endswith(item.name):
+        item._id = item.parent.id.child(item.name)  # pytest's structured id; pinned pytest
+
 
 @pytest.fixture
 def on_postgres() -> bool:
-    return bool(os.environ.get("UNIONLINE_TEST_DATABASE_URL"))
+    return bool(postgres_server_url())

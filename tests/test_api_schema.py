@@ -38,6 +38,10 @@ from unionline.testing.support import (
     running_app,
 )
 
+# Its own databases (one seeded per module), so the auto-marker cannot see them; one worker
+# runs the module, so the seeded database is made once.
+pytestmark = [pytest.mark.database, pytest.mark.xdist_group("api-schema")]
+
 
 class Seeded(msgspec.Struct):
     settings: Any
@@ -108,6 +112,8 @@ schema.config.operations = OperationsConfig(
         )
     ]
 )
+# The second engine runs the same operations with fewer examples: what it adds is the engine.
+EXAMPLES = 10 if postgres_server_url() else 25
 POOL: dict[str, str] = {}  # kind of object -> a seeded object's id, filled by the fixture
 
 
@@ -141,7 +147,7 @@ def app(seeded: Seeded) -> Iterator[Any]:
 
 @schema.parametrize()
 @settings(
-    max_examples=25,
+    max_examples=EXAMPLES,
     deadline=None,
     suppress_health_check=[
         HealthCheck.too_slow,

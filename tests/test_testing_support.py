@@ -8,12 +8,16 @@ import asyncio
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from unionline.db import Database
 from unionline.operators import services
 from unionline.runtime import build, from_settings
 from unionline.settings import Settings
 from unionline.testing.support import fresh_database, make_settings, postgres_server_url
 from unionline.testing.templates import restore_template
+
+pytestmark = pytest.mark.database  # makes its own databases on the engine under test
 
 SCHEMA = {
     "sqlite": "SELECT type, name, sql AS detail FROM sqlite_master "

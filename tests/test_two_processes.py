@@ -28,6 +28,10 @@ from unionline.testing import require_service
 from unionline.testing.server import free_port
 from unionline.testing.support import TEST_SECRET, fresh_database, make_settings
 
+# Always on PostgreSQL with Redis (whatever the engine of the run): run once, and on one
+# worker, since these processes share a Redis database.
+pytestmark = pytest.mark.xdist_group("two-processes")
+
 DEFAULT_PG = "postgresql://postgres@127.0.0.1:5432/test"
 REDIS_DB = 13  # a database of its own: the realtime streams of these processes only
 
@@ -187,3 +191,48 @@ async def test_an_event_raised_in_one_process_reaches_a_console_on_the_other(
             )
         events = [f for f in replay if f["type"] == "event"]
         assert events and events[0]["id"] == last_id + 1
+
+
+async def test_withdrawing_access_in_one_process_closes_sockets_on_the_other(
+    shared_database: str, tmp_path: Path
+) -> None:
+    """Deactivation and sign-out answered by A close anna's consoles held open on B (#12)."""
+    from unionline.console.protocol import CLOSE_REVOKED
+
+    seed = await _prepare(shared_database)
+    admin = {"Authorization": f"Bearer {seed['admin']}"}
+    async with (
+        app_process(shared_database, tmp_path) as a,
+        app_process(shared_database, tmp_path) as b,
+        httpx.AsyncClient(base_url=a, headers=admin) as api_a,
+        httpx.AsyncClient(base_url=a) as browser_a,
+    ):
+        r = await browser_a.post(
+            "/api/auth/login", json={"login": "anna", "password": "password-123"}
+        )
+        assert r.status_code == 200, r.text
+        await browser_a.get("/api/auth/me")  # the CSRF cookie
+        url = b.replace("http", "ws", 1) + "/ws/console"
+        by_cookie = {"Cookie": f"session={browser_a.cookies['session']}"}
+        by_token = {"Authorization": f"Bearer {seed['anna_token']}"}
+        async with (
+            websockets.connect(url, additional_headers=by_cookie) as signed_in,
+            websockets.connect(url, additional_headers=by_token) as integration,
+        ):
+            for ws in (signed_in, integration):
+                await ws.send(json.dumps({"type": "hello", "last_id": None}))
+                await _frames(ws, lambda f: f["type"] == "caught_up")
+            csrf = {"x-csrftoken": browser_a.cookies["csrftoken"]}
+            assert (await browser_a.post("/api/auth/logout", headers=csrf)).status_code == 204
+            assert await _close_code(signed_in) == CLOSE_REVOKED
+            r = await api_a.post(f"/api/operators/{seed['anna']}/deactivate")
+            assert r.status_code == 200, r.text
+            assert await _close_code(integration) == CLOSE_REVOKED
+
+
+async def _close_code(ws: Any) -> int:
+    with pytest.raises(websockets.ConnectionClosed) as closed:
+        while True:
+            await asyncio.wait_for(ws.recv(), 20)
+    assert closed.value.rcvd is not None
+    return closed.value.rcvd.code

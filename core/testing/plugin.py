@@ -6,6 +6,9 @@
 * ``unionline_app`` – a started app (``AppHarness``: ``.client``, ``.admin_headers``,
   ``.settle()``, ``.create_operator()``); enable plugins with
   ``@pytest.mark.unionline_plugins("name", ...)``.
+
+Tests using these fixtures are marked ``database`` (run them on every engine); an app started
+with migrations gets its empty database from a migrated template (``unionline.testing.templates``).
 """
 
 from __future__ import annotations
@@ -26,9 +29,18 @@ from unionline.testing.support import (
 )
 from unionline.testing.templates import restore_template
 
+# A test whose fixtures reach one of these touches the database under test: it runs on every
+# engine. The others prove the same thing on any engine and run once (docs/testing.md).
+DATABASE_FIXTURES = frozenset({"unionline_database_url"})
+
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "unionline_plugins(*names): plugins the test app enables")
+    config.addinivalue_line(
+        "markers",
+        "database: touches the database under test, so it runs on every engine (set "
+        "automatically from the fixtures; mark a module that makes its own databases)",
+    )
     # Every app a test starts with migrations gets its empty database from a migrated template.
     if restore_template not in runtime.BEFORE_MIGRATING:
         runtime.BEFORE_MIGRATING.append(restore_template)
@@ -37,6 +49,12 @@ def pytest_configure(config: pytest.Config) -> None:
 def pytest_unconfigure(config: pytest.Config) -> None:
     if restore_template in runtime.BEFORE_MIGRATING:
         runtime.BEFORE_MIGRATING.remove(restore_template)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if DATABASE_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.database)
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import pytest_asyncio
 from channel_support import REF
 from console_support import (
     CHROMIUM,
@@ -21,11 +22,13 @@ from console_support import (
     require_browser,
     running_site,
 )
+from pytest_asyncio import is_async_test
 
 from unionline.settings import Settings
 from unionline.testing.support import make_settings
 
 Login = Callable[..., Awaitable[Any]]
+HERE = Path(__file__).parent
 
 
 @pytest.fixture(autouse=True)
@@ -43,14 +46,17 @@ def browser_settings(unionline_database_url: str, tmp_path: Path) -> Settings:
     return REF.configure(make_settings(unionline_database_url), tmp_path)
 
 
-@pytest.fixture
-async def site(browser_settings: Settings) -> AsyncIterator[Site]:
-    async with running_site(browser_settings) as seeded:
-        yield seeded
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Browser tests run on the session's event loop, where the one shared Chromium lives."""
+    session_loop = pytest.mark.asyncio(loop_scope="session")
+    for item in items:
+        if HERE in Path(item.path).parents and is_async_test(item):
+            item.add_marker(session_loop, append=False)
 
 
-@pytest.fixture
-async def browser(site: Site) -> AsyncIterator[Any]:
+@pytest_asyncio.fixture(scope="session", loop_scope="session")
+async def chromium() -> AsyncIterator[Any]:
+    """One Chromium for the session (per pytest-xdist worker); tests get contexts of their own."""
     require_browser()
     from playwright.async_api import async_playwright
 
@@ -60,6 +66,44 @@ async def browser(site: Site) -> AsyncIterator[Any]:
             yield launched
         finally:
             await launched.close()
+
+
+class TestBrowser:
+    """The shared Chromium as a test sees it: what the test opens is closed after it."""
+
+    __test__ = False  # not a test class, whatever pytest's name pattern says
+
+    def __init__(self, launched: Any) -> None:
+        self._launched = launched
+        self._contexts: list[Any] = []
+
+    async def new_context(self, **options: Any) -> Any:
+        context = await self._launched.new_context(**options)
+        self._contexts.append(context)
+        return context
+
+    async def new_page(self, **options: Any) -> Any:
+        return await (await self.new_context(**options)).new_page()
+
+    async def close(self) -> None:
+        for context in self._contexts:
+            await context.close()
+        self._contexts.clear()
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def site(browser_settings: Settings) -> AsyncIterator[Site]:
+    async with running_site(browser_settings) as seeded:
+        yield seeded
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def browser(chromium: Any, site: Site) -> AsyncIterator[TestBrowser]:
+    opened = TestBrowser(chromium)
+    try:
+        yield opened
+    finally:
+        await opened.close()
 
 
 @pytest.fixture

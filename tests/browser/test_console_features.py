@@ -10,8 +10,6 @@ from typing import Any
 
 from conftest import Login
 from console_support import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
     PASSWORD,
     Site,
     console_module,
@@ -220,7 +218,9 @@ class AssetsPlugin:
         register(self.folder, "index.js")
 
 
-async def test_plugin_console_assets_are_loaded(browser_settings: Settings, tmp_path: Path) -> None:
+async def test_plugin_console_assets_are_loaded(
+    browser_settings: Settings, tmp_path: Path, chromium: Any
+) -> None:
     folder = tmp_path / "plugin-ui"
     folder.mkdir()
     (folder / "index.js").write_text(
@@ -233,21 +233,16 @@ async def test_plugin_console_assets_are_loaded(browser_settings: Settings, tmp_
     (folder / "part.js").write_text("export const greeting = 'plugin';\n", encoding="utf-8")
     plugins = {"test.ui": AssetsPlugin(folder)}
     async with running_site(browser_settings, extra_plugins=plugins) as site:
-        from playwright.async_api import async_playwright
-
-        async with async_playwright() as p:
-            browser = await p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            try:
-                page = await browser.new_page()
-                await page.goto(f"{site.base}/console")
-                await page.fill("#login-name", site.a.login)
-                await page.fill("#login-password", PASSWORD)
-                await page.click("form.login-form button[type=submit]")
-                await expect(page.locator("body")).to_have_attribute(
-                    "data-plugin-ready", "plugin Мои"
-                )
-            finally:
-                await browser.close()
+        context = await chromium.new_context()
+        try:
+            page = await context.new_page()
+            await page.goto(f"{site.base}/console")
+            await page.fill("#login-name", site.a.login)
+            await page.fill("#login-password", PASSWORD)
+            await page.click("form.login-form button[type=submit]")
+            await expect(page.locator("body")).to_have_attribute("data-plugin-ready", "plugin Мои")
+        finally:
+            await context.close()
 
 
 async def test_a_burst_of_messages_arrives_complete_and_in_order(site: Site, login: Login) -> None:

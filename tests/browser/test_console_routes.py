@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import pytest_asyncio
 
 from unionline import hookimpl
 from unionline.registry import ConsoleAssetsRegistrar
@@ -47,7 +48,7 @@ def assets(tmp_path: Path) -> Path:
     return folder
 
 
-@pytest.fixture
+@pytest_asyncio.fixture(loop_scope="session")
 async def client(unionline_settings: Any, assets: Path) -> Any:
     plugins = {"test.console_assets": AssetsPlugin(assets)}
     async with running_app(unionline_settings, migrate=True, extra_plugins=plugins) as h:

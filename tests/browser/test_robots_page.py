@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 from typing import Any, ClassVar, Literal
 
 import msgspec
-import pytest
+import pytest_asyncio
 from console_support import Site, running_site, wait_for
 
 from unionline.hookspecs import hookimpl
@@ -44,7 +44,7 @@ class Actions:
         register(Mark())
 
 
-@pytest.fixture
+@pytest_asyncio.fixture(loop_scope="session")
 async def site(browser_settings: Settings) -> AsyncIterator[Site]:
     async with running_site(browser_settings, extra_plugins={"browser.robots": Actions()}) as s:
         yield s

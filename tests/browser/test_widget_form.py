@@ -18,8 +18,8 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-import pytest
-from console_support import CHROMIUM, CHROMIUM_ARGS, require_browser
+import pytest_asyncio
+from console_support import require_browser
 
 from unionline.app import create_app
 from unionline.channel.config import ChannelsSettings
@@ -114,7 +114,7 @@ async def seed(client: httpx.AsyncClient, page_origin: str) -> dict[str, str]:
     return admin
 
 
-@pytest.fixture
+@pytest_asyncio.fixture(loop_scope="session")
 async def form_site(unionline_database_url: str, tmp_path: Path) -> AsyncIterator[FormSite]:
     require_browser()
     pages = tmp_path / "site"
@@ -139,23 +139,19 @@ async def form_site(unionline_database_url: str, tmp_path: Path) -> AsyncIterato
             yield FormSite(app_base, page_base, client, admin)
 
 
-@pytest.fixture
-async def page(form_site: FormSite) -> AsyncIterator[Any]:
-    from playwright.async_api import async_playwright
-
-    async with async_playwright() as p:
-        browser = await p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            context = await browser.new_context(locale="ru-RU")
-            context.set_default_timeout(15_000)
-            opened = await context.new_page()
-            opened.errors = []
-            opened.on("pageerror", lambda e: opened.errors.append(str(e)))
-            opened.requests = []
-            opened.on("request", lambda r: opened.requests.append(r.url))
-            yield opened
-        finally:
-            await browser.close()
+@pytest_asyncio.fixture(loop_scope="session")
+async def page(form_site: FormSite, chromium: Any) -> AsyncIterator[Any]:
+    context = await chromium.new_context(locale="ru-RU")
+    try:
+        context.set_default_timeout(15_000)
+        opened = await context.new_page()
+        opened.errors = []
+        opened.on("pageerror", lambda e: opened.errors.append(str(e)))
+        opened.requests = []
+        opened.on("request", lambda r: opened.requests.append(r.url))
+        yield opened
+    finally:
+        await context.close()
 
 
 async def focused_name(page: Any) -> str:
