@@ -2,11 +2,15 @@
 
 The event relay publishes every positioned event batch on the ``events`` channel; websocket
 handlers (console, widgets) subscribe, filter per receiver, and resume from the event log.
+What an operator may do changing (deactivated, signed out, a token revoked, a grant changed) is
+announced on the ``access`` channel, so every process re-checks that operator's open sockets.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
+import uuid
 from typing import TYPE_CHECKING
 
 import msgspec
@@ -20,6 +24,7 @@ if TYPE_CHECKING:
     from unionline.settings import Settings
 
 EVENTS_CHANNEL = "events"
+ACCESS_CHANNEL = "access"
 
 
 log = logging.getLogger(__name__)
@@ -60,3 +65,65 @@ def event_sink(channels: ChannelsPlugin) -> Sink:
             log.debug("realtime bus not running; %d event(s) left to the log", len(batch))
 
     return publish
+
+
+# -- access changes -------------------------------------------------------------------------
+
+
+class AccessChanged(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True):
+    """What an operator may do changed; every process re-checks the connections concerned.
+
+    The message only says "look again": each connection re-reads its operator, session and
+    token from the database, so a message delivered twice or late (Redis' stream backend
+    redelivers recent entries to a process that starts listening) closes nothing wrongly.
+    """
+
+    operator_id: uuid.UUID | None = None  # its connections re-read their actor
+    session: str | None = None  # digest of a session that ended: its connections close
+    reason: str = ""  # for the logs
+
+
+def session_digest(session_id: str) -> str:
+    """How an ended session is named on the bus: never the session id itself."""
+    return hashlib.sha256(session_id.encode()).hexdigest()
+
+
+def access_changed(operator_id: uuid.UUID, reason: str) -> None:
+    """Announce that ``operator_id`` was deactivated, lost sessions or tokens, or had grants
+    changed: their open connections, in every process, re-check what they may do at once.
+
+    Inside a transaction the announcement waits for the commit (before it, a re-check would
+    read the old rows); outside one it goes now."""
+    _announce(AccessChanged(operator_id=operator_id, reason=reason))
+
+
+def session_ended(session_id: str | None, reason: str = "logout") -> None:
+    """Announce that the session ``session_id`` ended (sign-out): connections opened with it
+    close without asking the database, which may still hold the session row a moment longer."""
+    if session_id:
+        _announce(AccessChanged(session=session_digest(session_id), reason=reason))
+
+
+def _announce(message: AccessChanged) -> None:
+    from unionline.db import current_tx
+
+    tx = current_tx()
+    if tx is not None:
+        tx.on_commit(lambda: _publish(message))
+    else:
+        _publish(message)
+
+
+def _publish(message: AccessChanged) -> None:
+    from unionline.runtime import current
+
+    channels = current().state.get("channels")
+    if channels is None:
+        # A process without the web app (a command, a worker) has no bus: open sockets notice
+        # the change at their next command or periodic re-check (docs/console-protocol.md).
+        log.info("no realtime bus here: access change of %s left to the re-checks", message)
+        return
+    try:
+        channels.publish(msgspec.json.encode(message), ACCESS_CHANNEL)
+    except RuntimeError:
+        log.debug("realtime bus not running; access change left to the re-checks")

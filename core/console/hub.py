@@ -7,6 +7,10 @@ relays, or lost) is filled from the event log once for the whole process rather 
 per socket. Each event's frame is encoded once; each socket is offered only the events its
 operator may see. A connection whose queue is full is a slow consumer: it is closed (code
 4008) and resumes from its last event id on reconnect.
+
+The hub also listens on the ``access`` channel: when an operator's rights change anywhere, the
+sockets of that operator in this process are told to re-check them (and a sign-out closes the
+sockets of that session), without waiting behind the events queued for them.
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ import msgspec
 from unionline.access import Scope
 from unionline.console import protocol as p
 from unionline.events import StoredEvent
-from unionline.realtime import EVENTS_CHANNEL
+from unionline.realtime import ACCESS_CHANNEL, EVENTS_CHANNEL, AccessChanged
 
 if TYPE_CHECKING:
     from litestar.channels import ChannelsPlugin
@@ -45,6 +49,7 @@ class SignalMessage(msgspec.Struct, kw_only=True):
 
 
 _signal = msgspec.json.Decoder(SignalMessage)
+_access = msgspec.json.Decoder(AccessChanged)
 
 
 class Live(msgspec.Struct, frozen=True):
@@ -64,6 +69,10 @@ class Connection:
         self.overflowed = False
         self.scope = Scope(frozenset())  # kept current by the session
         self.admin = False
+        # Whose socket it is, for access changes (set by the session).
+        self.operator_id: uuid.UUID | None = None
+        self.session: str | None = None  # digest of the sign-in session, if any
+        self.on_access_changed: Callable[[AccessChanged], None] = lambda change: None
 
     def visible(self, organization_id: uuid.UUID | None) -> bool:
         if organization_id is None:
@@ -117,7 +126,11 @@ class Hub:
         self.channels.publish(msgspec.json.encode(message), SIGNALS_CHANNEL)
 
     async def _run(self) -> None:
-        async with self.channels.start_subscription([EVENTS_CHANNEL, SIGNALS_CHANNEL]) as sub:
+        async with (
+            self.channels.start_subscription([ACCESS_CHANNEL]) as access,
+            access.run_in_background(self._access, join=False),
+            self.channels.start_subscription([EVENTS_CHANNEL, SIGNALS_CHANNEL]) as sub,
+        ):
             # Subscribed first, then the log's end: anything positioned later arrives on the bus.
             self.position = await self._last_position()
             self._pending.clear()
@@ -127,6 +140,21 @@ class Hub:
                     await self._dispatch(raw)
                 except Exception:
                     log.exception("console hub could not dispatch a bus message")
+
+    async def _access(self, raw: bytes) -> None:
+        # Apart from the events: a revocation must not wait behind a long replay or fill.
+        try:
+            self.access_changed(_access.decode(raw))
+        except Exception:
+            log.exception("console hub could not dispatch an access change")
+
+    def access_changed(self, change: AccessChanged) -> None:
+        """Tell the sockets concerned by ``change`` to re-check (or close)."""
+        for connection in list(self.connections.values()):
+            if (
+                change.operator_id is not None and connection.operator_id == change.operator_id
+            ) or (change.session is not None and connection.session == change.session):
+                connection.on_access_changed(change)
 
     async def _last_position(self) -> int:
         from unionline.runtime import current

@@ -11,6 +11,8 @@ PROTOCOL_VERSION = 1
 # Close codes (4000–4999 are the application's own).
 CLOSE_PROTOCOL_ERROR = 4000
 CLOSE_UNAUTHORIZED = 4001
+CLOSE_FORBIDDEN_ORIGIN = 4003  # opened from a page of another site
+CLOSE_REVOKED = 4401  # signed out, deactivated, token revoked or password reset: sign in again
 CLOSE_SLOW_CONSUMER = 4008  # the send queue overflowed: reconnect with your last id
 CLOSE_IDLE = 4009  # no message from the client within the idle timeout
 

@@ -22,8 +22,10 @@ from unionline.console import (
 from unionline.console import protocol as p
 from unionline.console.commands import dispatch
 from unionline.console.hub import Connection, Hub, Live, SignalMessage
+from unionline.console.revocation import reread
 from unionline.errors import ServiceError
 from unionline.events import StoredEvent
+from unionline.realtime import AccessChanged, session_digest
 from unionline.runtime import Runtime
 
 log = logging.getLogger("unionline.console")
@@ -35,6 +37,10 @@ SCOPE_REFRESH = 30.0
 # a scope is still never older than SCOPE_REFRESH.
 SCOPE_SHARED = 10.0
 TICK = 10.0  # heartbeat loop period: a scope is re-read when older than one tick
+# The actor is re-read before every command and at once when the bus announces an access
+# change; this is the safety net for a change no bus announced (SQL by hand, a command run
+# without the app's bus).
+ACTOR_REFRESH = 60.0
 READ_PERMISSION = "appeals.read"
 
 
@@ -47,6 +53,12 @@ class ConsoleSession:
         self.id = uuid.uuid4().hex
         capacity = runtime.settings.realtime.subscriber_backlog
         self.connection = Connection(self.id, capacity, self._overflow)
+        self.connection.operator_id = actor.operator_id
+        if actor.session_id is not None and actor.token_id is None:
+            self.connection.session = session_digest(actor.session_id)
+        self.connection.on_access_changed = self._access_changed
+        self.actor_at = time.monotonic()
+        self._rechecks: set[asyncio.Task[None]] = set()
         self.last_sent = 0
         self.scope = Scope(frozenset())
         self.scope_at = 0.0
@@ -123,8 +135,9 @@ class ConsoleSession:
                 continue
             if isinstance(message, p.Ping):
                 await self._send(p.Pong())
-            elif isinstance(message, p.Command):
-                # In order: a reply followed by "resolve" must not race it.
+            # In order: a reply followed by "resolve" must not race it. Each command is
+            # authorized as the operator stands now, not as they stood at connect time.
+            elif isinstance(message, p.Command) and await self.recheck("command"):
                 await self._command(message)
 
     async def _command(self, command: p.Command) -> None:
@@ -141,6 +154,41 @@ class ConsoleSession:
             log.exception("console command %s failed", command.name)
             error = p.ErrorBody("internal_error", "internal error")
             await self._send(p.Result(command.ref, False, error=error))
+
+    # -- credentials ----------------------------------------------------------------------
+
+    async def recheck(self, why: str) -> bool:
+        """Re-read the actor (see :mod:`unionline.console.revocation`): close the socket with
+        4401 when its credentials no longer hold, re-scope it when its grants changed. True
+        when the socket may go on."""
+        if self.closing is not None:
+            return False
+        actor = await reread(self.socket, self.actor)
+        self.actor_at = time.monotonic()
+        if actor is None:
+            log.info("console of %s closed: access withdrawn (%s)", self.actor.operator_id, why)
+            await self._close(p.CLOSE_REVOKED, "access withdrawn: sign in again")
+            return False
+        regranted = (actor.grants, actor.permissions) != (self.actor.grants, self.actor.permissions)
+        self.actor = actor
+        if regranted:  # what it may see changes now, not at the next scope refresh
+            await self._refresh_scope(force=True)
+        return True
+
+    def _access_changed(self, change: AccessChanged) -> None:
+        """The bus says this operator's access changed (or this socket's session ended)."""
+        if change.session is not None and change.session == self.connection.session:
+            task = asyncio.create_task(self._close(p.CLOSE_REVOKED, "signed out"))
+        else:
+            task = asyncio.create_task(self._recheck_quietly(change.reason or "access changed"))
+        self._rechecks.add(task)
+        task.add_done_callback(self._rechecks.discard)
+
+    async def _recheck_quietly(self, why: str) -> None:
+        try:
+            await self.recheck(why)
+        except Exception:
+            log.exception("console could not re-check its operator's access")
 
     # -- sending --------------------------------------------------------------------------
 
@@ -163,7 +211,7 @@ class ConsoleSession:
 
     async def _fill(self, until: int | None = None) -> None:
         """Replay from the event log after ``last_sent`` (up to ``until``)."""
-        while until is None or self.last_sent < until:
+        while (until is None or self.last_sent < until) and self.closing is None:
             page = await self.runtime.events.read_after(self.last_sent, 500)
             if until is not None:
                 page = [e for e in page if e.position <= until]
@@ -214,7 +262,8 @@ class ConsoleSession:
 
     async def _send_frame(self, frame: bytes) -> None:
         async with self._send_lock:
-            await self.socket.send_bytes(frame)
+            if self.closing is None:  # nothing more reaches a socket being closed
+                await self.socket.send_bytes(frame)
 
     async def _heartbeat(self) -> None:
         # A random start spreads sockets opened together, so they do not all ping (and
@@ -225,6 +274,8 @@ class ConsoleSession:
             if time.monotonic() - pinged >= HEARTBEAT:
                 await self._send(p.Ping())
                 pinged = time.monotonic()
+            if time.monotonic() - self.actor_at >= ACTOR_REFRESH:
+                await self._recheck_quietly("periodic")
             await self._refresh_scope()
             await asyncio.sleep(TICK)
 
@@ -237,6 +288,7 @@ class ConsoleSession:
         if self.closing is not None:
             return
         self.closing = code
+        self.hub.remove(self.connection)  # offered nothing more from now on
         with contextlib.suppress(Exception):
             await self.socket.close(code=code, reason=reason)
 

@@ -18,6 +18,7 @@ from unionline.operators import services
 from unionline.operators.management import managed
 from unionline.operators.schemas import TokenCreate, TokenCreated, TokenView
 from unionline.operators.tables import ApiToken
+from unionline.realtime import access_changed
 from unionline.runtime import current
 
 
@@ -70,3 +71,4 @@ async def revoke(actor: Actor, operator_id: uuid.UUID, token_id: uuid.UUID) -> N
     await _own_or_managed(actor, operator_id)
     if not await services.revoke_token(operator_id, token_id):
         raise NotFound(f"token {token_id} does not exist", field="token_id")
+    access_changed(operator_id, "token revoked")

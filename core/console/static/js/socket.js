@@ -3,10 +3,13 @@
 //
 // The last event id lives in memory and in sessionStorage, so a reload of the tab resumes too.
 // Close codes 4008 (slow consumer) and 4009 (idle) reconnect at once; anything else backs off
-// exponentially (0.5 s, 1 s, 2 s, … up to 30 s, with jitter). 4001 means "sign in again".
+// exponentially (0.5 s, 1 s, 2 s, … up to 30 s, with jitter). 4001 (not signed in) and 4401
+// (signed out, deactivated or password reset while connected) mean "sign in again": the console
+// shows the login page and does not reconnect.
 
 const LAST_ID_KEY = "ul.lastEventId";
 const IMMEDIATE = new Set([4008, 4009]);
+const SIGN_IN_AGAIN = new Set([4001, 4401]);
 const MAX_DELAY = 30000;
 const COMMAND_TIMEOUT = 20000;
 const decoder = new TextDecoder();
@@ -108,7 +111,7 @@ export class ConsoleSocket extends EventTarget {
     }
     this.pending.clear();
     if (this.stopped) return;
-    if (code === 4001) {
+    if (SIGN_IN_AGAIN.has(code)) {
       this.setState("offline");
       window.dispatchEvent(new CustomEvent("ul-unauthorized"));
       return;
