@@ -52,12 +52,14 @@ ensure_python() {
   PY="$(find_python)" || die "need Python >= 3.11 with the venv module (set PYTHON=/path/to/python3.11)"
 }
 
-# make_venv DIR SPEC...: create DIR (if needed) and pip install SPEC... into it.
+# make_venv DIR SPEC...: create DIR (if needed) and pip install SPEC... into it, at the versions
+# of constraints.txt (the ones CI proved; scripts/lock refreshes it).
 # Skipped when a previous install used the same specs and packaging files (stamp in DIR).
+CONSTRAINTS="$ROOT/constraints.txt"
 make_venv() {
   local dir="$1"; shift
   local stamp
-  stamp="$(cat "$ROOT/pyproject.toml" "$ROOT/setup.py" "$ROOT"/examples/*/pyproject.toml 2>/dev/null | cksum) $*"
+  stamp="$(cat "$ROOT/pyproject.toml" "$ROOT/setup.py" "$CONSTRAINTS" "$ROOT"/examples/*/pyproject.toml 2>/dev/null | cksum) $*"
   if [ ! -x "$dir/bin/python" ]; then
     ensure_python
     say "creating $dir with $PY"
@@ -68,7 +70,7 @@ make_venv() {
   fi
   say "installing into $dir: $*"
   "$dir/bin/python" -m pip install -q --disable-pip-version-check --upgrade pip
-  "$dir/bin/python" -m pip install -q --disable-pip-version-check "$@"
+  "$dir/bin/python" -m pip install -q --disable-pip-version-check -c "$CONSTRAINTS" "$@"
   printf '%s' "$stamp" > "$dir/.unionline-stamp"
 }
 
