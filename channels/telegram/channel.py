@@ -10,6 +10,7 @@ from typing import TypeAlias
 
 from unionline import current
 from unionline.channel.attachments import read_attachment
+from unionline.channel.errors import SentUnreadable
 from unionline.channel.types import (
     Capabilities,
     ChannelAccount,
@@ -78,8 +79,7 @@ class TelegramChannel(ChannelType[BotConfig, BotSecrets]):
             for index, step in enumerate(steps):
                 message_id = done.get(index)
                 if message_id is None:
-                    sent = await _send_step(client, message.recipient, step)
-                    message_id = sent.message_id
+                    message_id = await _send_part(client, message.recipient, step, first)
                     await _record_part(message.id, index, message_id)
                 first = first if first is not None else message_id
         return SendResult(external_id=f"{message.recipient}:{first}")
@@ -125,6 +125,20 @@ def _plan(message: OutboundMessage) -> list[Step]:
         photo = attachment.content_type in PHOTO_TYPES and attachment.size <= MAX_PHOTO_BYTES
         steps.append(("photo" if photo else "document", attachment))
     return steps
+
+
+async def _send_part(client: TelegramClient, chat_id: str, step: Step, first: int | None) -> int:
+    """Send one part; its message id. A part Telegram confirmed whose answer did not decode is
+    not resent: with its id it counts as sent, without one the delivery stops there, ``sent``
+    (the parts after it are not sent rather than the member getting this one twice)."""
+    try:
+        return (await _send_step(client, chat_id, step)).message_id
+    except SentUnreadable as exc:
+        if exc.external_id is not None:
+            return int(exc.external_id)
+        raise SentUnreadable(
+            str(exc), external_id=f"{chat_id}:{first}" if first is not None else None
+        ) from exc
 
 
 async def _send_step(client: TelegramClient, chat_id: str, step: Step) -> Message:

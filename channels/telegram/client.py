@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 import httpx
 import msgspec
 
+from unionline.channel.errors import SentUnreadable
 from unionline.channels.telegram.errors import DeliveryUnknown, error_for
 from unionline.channels.telegram.types import Envelope, File, Message, Update, User, WebhookInfo
 from unionline.errors import NotReady
@@ -260,4 +261,24 @@ def _result(method: str, answer: httpx.Response, result_type: Any, sends: bool) 
         raise error_for(
             envelope.error_code or answer.status_code, envelope.description, retry_after
         )
-    return msgspec.json.decode(envelope.result, type=result_type)
+    try:
+        return msgspec.json.decode(envelope.result, type=result_type)
+    except msgspec.ValidationError as exc:
+        if not sends:
+            raise NotReady(f"Telegram {method}: unexpected answer ({exc})") from exc
+        # ok: true — the message is out. Never resent: its id if that much still reads.
+        raise SentUnreadable(
+            f"Telegram {method}: sent, but the answer did not decode ({exc})",
+            external_id=_message_id(envelope.result),
+        ) from exc
+
+
+class _SentId(msgspec.Struct):
+    message_id: int
+
+
+def _message_id(result: msgspec.Raw) -> str | None:
+    try:
+        return str(msgspec.json.decode(result, type=_SentId).message_id)
+    except (msgspec.DecodeError, msgspec.ValidationError):
+        return None

@@ -8,6 +8,7 @@ from typing import TypeAlias
 from urllib.parse import urlsplit
 
 from unionline.channel.attachments import read_attachment
+from unionline.channel.errors import SentUnreadable
 from unionline.channel.inbound import IngestResult
 from unionline.channel.text import split_text
 from unionline.channel.types import (
@@ -99,11 +100,17 @@ class VkChannel(ChannelType[CommunityConfig, CommunitySecrets]):
                 # random_id is fixed per part: a retried delivery cannot double-send a part.
                 random_id = random_id_for(message.id, n)
                 await remember(account.id, random_id)  # before VK can echo it back
-                ids.append(
-                    await client.send_message(
-                        peer_id, text, random_id=random_id, attachment=attached
+                try:
+                    ids.append(
+                        await client.send_message(
+                            peer_id, text, random_id=random_id, attachment=attached
+                        )
                     )
-                )
+                except SentUnreadable as exc:  # confirmed: never resent, the rest still go
+                    if exc.external_id is None:
+                        first = str(ids[0]) if ids else None
+                        raise SentUnreadable(str(exc), external_id=first) from exc
+                    ids.append(int(exc.external_id))
         return SendResult(external_id=str(ids[0]))
 
     async def typing(self, account: Account, recipient: str) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from unionline.channel.accounts import find_account, load_account, mark_needs_reauth
 from unionline.channel.attachments import read_attachment
-from unionline.channel.errors import DeliveryUnknown, RecipientBlocked
+from unionline.channel.errors import DeliveryUnknown, RecipientBlocked, SentUnreadable
 from unionline.channel.events import ChannelAccountChanged, ChannelAccountNeedsReauth
 from unionline.channel.inbound import (
     IngestResult,
@@ -67,6 +67,7 @@ __all__ = [
     "SendResult",
     "Sender",
     "SentElsewhere",
+    "SentUnreadable",
     "StoredInbound",
     "WebhookReply",
     "find_account",

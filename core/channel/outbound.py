@@ -8,7 +8,10 @@ channel's ``send()``. What ``send()`` raises decides what happens next:
 * ``AuthFailed``: the account is flagged ``needs_reauth`` (admins get an event) and the message
   waits for new credentials;
 * ``PermanentFailure`` / ``RecipientBlocked``: failed visibly (a blocked contact point is marked);
-* ``DeliveryUnknown``: status ``unknown``, never resent.
+* ``DeliveryUnknown``: status ``unknown``, never resent;
+* ``SentUnreadable`` (the provider confirmed, its answer did not decode): status ``sent``, never
+  resent; a ``msgspec`` decoding error escaping ``send()`` (an answer came back unreadable):
+  status ``unknown``, never resent.
 
 Every status change is written to the timeline entry and published as ``appeal.delivery_updated``.
 """
@@ -26,7 +29,7 @@ import msgspec
 from unionline.channel import appeals_bridge, attachments
 from unionline.channel.accounts import mark_needs_reauth, to_account
 from unionline.channel.config import channels_settings
-from unionline.channel.errors import DeliveryUnknown, RecipientBlocked
+from unionline.channel.errors import DeliveryUnknown, RecipientBlocked, SentUnreadable
 from unionline.channel.ratelimit import acquire, buckets
 from unionline.channel.registered import get_channel
 from unionline.channel.tables import ChannelAccountRecord, DeliveryRecord
@@ -203,6 +206,12 @@ async def _send(
         result = await channel.send(account, message)
     except DeliveryUnknown as exc:
         await settle(row, "unknown", error=str(exc) or "no answer after sending")
+    except SentUnreadable as exc:
+        await settle(row, "sent", external_id=exc.external_id, error=str(exc))
+    except (msgspec.DecodeError, msgspec.ValidationError) as exc:
+        # An answer came back and could not be read: the message may well be out. Resending
+        # it blindly is what sent members four copies when a provider changed a shape.
+        await settle(row, "unknown", error=f"the provider's answer could not be read: {exc}")
     except RecipientBlocked as exc:
         await appeals_bridge.block_contact(channel.contact_kind, message.recipient, str(exc))
         await settle(row, "failed", error=f"blocked by the member: {exc}")
