@@ -150,6 +150,7 @@ async def test_sign_out_and_in_as_someone_else(site: Site, login: Login) -> None
         await page.click("button.logout")
     assert (await answer.value).status == 204  # the CSRF header was echoed
     await expect(page.locator("form.login-form")).to_be_visible()
+    await expect(page.locator(".login-notice")).to_have_count(0)  # one's own sign-out is no news
     assert await page.evaluate("sessionStorage.getItem('ul.lastEventId')") is None
     await page.fill("#login-name", site.b.login)
     await page.fill("#login-password", "wrong-password")
@@ -160,4 +161,17 @@ async def test_sign_out_and_in_as_someone_else(site: Site, login: Login) -> None
     await expect(page.locator(".topbar .me")).to_have_text(site.b.name)
     await expect(page.locator(".connection")).to_have_attribute("data-state", "online")
     await expect(page.locator(".topbar a[href='#/supervisor']")).to_be_visible()
+    assert page.console_errors == []
+
+
+async def test_deactivation_shows_the_sign_in_page_at_once(site: Site, login: Login) -> None:
+    """The open console's socket is closed with 4401: the sign-in page says the session ended,
+    without waiting for a request of the console's own to be refused."""
+    page = await login(site.a)
+    refused: list[str] = []
+    page.on("response", lambda r: refused.append(r.url) if r.status == 401 else None)
+    await site.api("POST", f"/api/operators/{site.a.id}/deactivate")
+    await expect(page.locator("form.login-form")).to_be_visible()
+    await expect(page.locator(".login-notice")).to_have_text("Сеанс завершён. Войдите снова")
+    assert refused == []  # the socket's close did it, not a refused REST call
     assert page.console_errors == []

@@ -31,7 +31,7 @@ class UlApp extends HTMLElement {
   async connectedCallback() {
     this.addEventListener("ul-signed-in", (e) => this.start(e.detail));
     this.addEventListener("ul-list", (e) => this.go(e.detail, null));
-    window.addEventListener("ul-unauthorized", () => this.signedOut());
+    window.addEventListener("ul-unauthorized", (e) => this.signedOut(e.detail));
     window.addEventListener("hashchange", () => this.route());
     window.addEventListener("ul-lang", () => this.languageChanged());
     const me = await currentOperator();
@@ -45,11 +45,12 @@ class UlApp extends HTMLElement {
     if (this.view === "console" && !this.appealId) this.openAppeal(null);
   }
 
-  showLogin() {
+  /** ``notice``: an i18n key said above the form (why the operator was signed out). */
+  showLogin(notice = null) {
     this.stopShortcuts && this.stopShortcuts();
     this.running = false;
     document.body.classList.remove("signed-in");
-    replace(this, h("ul-login"));
+    replace(this, h("ul-login", { dataset: notice ? { notice } : null }));
   }
 
   async start(me) {
@@ -66,15 +67,17 @@ class UlApp extends HTMLElement {
     loadPlugins();
   }
 
-  signedOut() {
+  /** ``detail.ended``: the server ended this session while the console was open (4401). */
+  signedOut(detail) {
     if (!this.running) return;
     (this.offs || []).forEach((off) => off());
     stopPresence();
     end();
-    this.showLogin();
+    this.showLogin(detail && detail.ended ? "login.ended" : null);
   }
 
   async logout() {
+    if (store.socket) store.socket.stop(); // our own sign-out: its 4401 would be no news
     try {
       await post("/api/auth/logout");
     } catch {

@@ -25,6 +25,7 @@ class UlLogin extends HTMLElement {
       { class: "login-form", onsubmit: (event) => this.submit(event, login, password, error) },
       h("h1", {}, "Unionline"),
       h("p", { class: "login-subtitle" }, t("login.title")),
+      this.dataset.notice ? h("p", { class: "login-notice", role: "status" }, t(this.dataset.notice)) : null,
       h("label", { for: "login-name" }, t("login.login")),
       login,
       h("label", { for: "login-password" }, t("login.password")),

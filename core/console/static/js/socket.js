@@ -113,7 +113,7 @@ export class ConsoleSocket extends EventTarget {
     if (this.stopped) return;
     if (SIGN_IN_AGAIN.has(code)) {
       this.setState("offline");
-      window.dispatchEvent(new CustomEvent("ul-unauthorized"));
+      window.dispatchEvent(new CustomEvent("ul-unauthorized", { detail: { ended: code === 4401 } }));
       return;
     }
     this.setState("offline");
