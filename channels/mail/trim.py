@@ -112,17 +112,32 @@ class _Lines:
 def _history_start(lines: _Lines) -> int:
     """Index of the first line of the quoted history (len(lines) when there is none)."""
     for i, stripped in enumerate(lines.stripped):
-        if _FORWARD.match(stripped):
+        if _header_like(stripped) and _FORWARD.match(stripped):
             return len(lines.raw)  # a forward: what follows is the point of the mail
-        if _OUTLOOK.match(stripped):
+        if _header_like(stripped) and _OUTLOOK.match(stripped):
             return i
-        if _OUTLOOK_FROM.match(stripped) and _followed_by_headers(lines.raw, i):
+        if (
+            _header_like(stripped)
+            and _OUTLOOK_FROM.match(stripped)
+            and _followed_by_headers(lines.raw, i)
+        ):
             return i
         if _attribution_at(lines, i):
             return i
         if stripped.startswith(">") and lines.rest_is_quote(i):
             return i
     return len(lines.raw)
+
+
+def _header_like(line: str) -> bool:
+    """Cheap test first (most lines are neither): the first characters the forward, Outlook
+    and "From:" patterns can start with."""
+    return line[:1].casefold() in _HEADER_STARTS
+
+
+_HEADER_STARTS = set("-_*bнfоdv")
+# Every attribution pattern needs one of these (after casefolding), or a leading digit.
+_ATTRIBUTION_WORDS = ("wrote", "пиш", "писал", "écrit", "schrieb", "@")
 
 
 def _attribution_at(lines: _Lines, i: int) -> bool:
@@ -140,6 +155,10 @@ def is_attribution(line: str) -> bool:
     """Whether ``line`` reads like "On <date>, <who> wrote:" in one of the known languages."""
     if len(line) > MAX_ATTRIBUTION:
         return False
+    if not line[:1].isdigit():
+        folded = line.casefold()
+        if not any(word in folded for word in _ATTRIBUTION_WORDS):
+            return False  # cheap test first: most lines above a quote are quotes themselves
     if _ATTRIBUTION.match(line):
         return True
     address = _ADDRESS_AT_END.search(line)

@@ -1,0 +1,239 @@
+"""Member-facing parsers on the worst inputs known for them, per KB, against ordinary input.
+
+Anyone can mail the union, write to its bot or fill in its form, so what reads their text must
+take time linear in it: issue #12 had a 32 KB mail take 14 s and block the event loop. Each row
+is one parser: the **value** is the time per KB of its slowest known adversarial input, the
+**baseline** the time per KB of ordinary input of the same size through the same parser, both
+in this run. Target: ratio <= 3. A second row per parser shows the worst input's time per KB
+at four times the size against its own at 1x: near 1 when linear, 4 when quadratic (target
+<= 2).
+
+* **mail trimming** — ``trim.for_display``: ``"1234 <" + "a@" * n`` (14 s for 32 KB before),
+  ``">"`` lines with the member's answer below (40 s for 20,000 lines), attributions above
+  quotes, long digit runs before an address, signature and mobile lines.
+* **mail HTML to text** / **mail HTML sanitizing** — ``htmltext.to_text`` and ``sanitize``:
+  malformed markup (``"</" * n``, ``"<!" * n``, ``"<" * n``, unclosed comments and
+  attributes) and ``&``-dense text.
+* **mail parse** — ``parse.parse`` of a whole message with each adversarial body above.
+* **subject topic** — ``threads.topic``: ``"Re: " * n``, brackets and spaces around numbers.
+* **Telegram update** / **VK event** — msgspec decoding plus ``decode_update``/``decode_event``
+  of a message whose text is all escapes or all entities.
+* **web form field** — the form's field cleaning (``_plain``) on control characters and
+  whitespace runs.
+* **robot text condition** — a supervisor's pattern run by ``safe_regex`` on text made to make
+  it backtrack (``(a+)+b`` on ``a``\\*n).
+
+Size 64 KB (16 KB with ``--quick``). Standalone: ``python -m benchmarks.adversarial_input``.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Callable
+from typing import ClassVar
+
+TARGET = "<= 3"
+GROWTH_TARGET = "<= 2"  # linear stays near 1; quadratic is 4
+ORDINARY_LINE = "Здравствуйте, у нас на участке задерживают зарплату уже второй месяц.\n"
+
+
+def per_kb(call: Callable[[str], object], text: str, rounds: int) -> float:
+    """Milliseconds per KB of ``text`` (UTF-8), the best of ``rounds``."""
+    best = float("inf")
+    for _ in range(rounds):
+        started = time.perf_counter()
+        call(text)
+        best = min(best, time.perf_counter() - started)
+    return best * 1000 / (len(text.encode()) / 1024)
+
+
+def _sized(piece: str, size: int) -> str:
+    """``piece`` repeated to about ``size`` bytes of UTF-8."""
+    return piece * max(1, size // len(piece.encode()))
+
+
+def mail_texts(size: int) -> tuple[str, dict[str, str]]:
+    worst = {
+        "addresses": "1234 <" + "a@" * (size // 2),
+        "quote lines": ">\n" * (size // 2) + "и мой ответ",
+        "attribution above quote": _sized("On Mon, Ivan wrote:\n> цитата\nответ\n", size),
+        "digits before address": _sized("1" * 170 + " <" + "a" * 800 + "@b>:\n> q\n", size),
+        "signatures": _sized("-- \n\n", size),
+        "mobile lines": _sized("Sent from my iPhone\n\n", size),
+        "long line": "слово " * (size // 12),
+    }
+    return _sized(ORDINARY_LINE, size), worst
+
+
+def html_texts(size: int) -> tuple[str, dict[str, str]]:
+    worst = {
+        "end tags": "</" * (size // 2),
+        "bang": "<!" * (size // 2),
+        "less-than": "<" * size,
+        "unclosed comment": "<!--" + "a" * size,
+        "unclosed attribute": '<a b="' + "a" * size,
+        "ampersands": "&x" * (size // 2),
+        "entities": "&amp;" * (size // 5),
+    }
+    return _sized(f"<p>{ORDINARY_LINE.strip()}</p>\n", size), worst
+
+
+def subjects(size: int) -> tuple[str, dict[str, str]]:
+    worst = {
+        "prefixes": "Re: " * (size // 4),
+        "prefix spaces": "re" + " " * size + "x",
+        "brackets": "[ " * (size // 2),
+        "numbers": _sized("[ППО-2026-1 ", size),
+    }
+    return _sized("Отпуск и зарплата ", size), worst
+
+
+def _mail(body: str, kind: str = "plain") -> bytes:
+    head = (
+        "From: Иван <ivan@example.test>\r\nTo: union@example.test\r\nSubject: x\r\n"
+        f"Message-ID: <b@example.test>\r\nContent-Type: text/{kind}; charset=utf-8\r\n"
+        "Content-Transfer-Encoding: 8bit\r\n\r\n"
+    )
+    return (head + body).encode()
+
+
+def rows(size: int, rounds: int) -> list[tuple[str, Callable[[str], object], str, dict[str, str]]]:
+    from unionline.channels.mail import htmltext, threads, trim
+    from unionline.channels.mail.parse import parse
+
+    text, text_worst = mail_texts(size)
+    html, html_worst = html_texts(size)
+    subject, subject_worst = subjects(size)
+    both = {**text_worst, **{f"html {k}": v for k, v in html_worst.items()}}
+
+    def parse_any(body: str) -> object:
+        return parse(_mail(body, "html" if body[:1] in "<&" else "plain"))
+
+    return [
+        ("mail trimming", trim.for_display, text, text_worst),
+        ("mail HTML to text", htmltext.to_text, html, html_worst),
+        ("mail HTML sanitizing", htmltext.sanitize, html, html_worst),
+        ("mail parse", parse_any, text, both),
+        ("subject topic", threads.topic, subject, subject_worst),
+        *_chat_rows(size),
+        _form_row(size),
+        _robot_row(size),
+    ]
+
+
+def _chat_rows(size: int) -> list[tuple[str, Callable[[str], object], str, dict[str, str]]]:
+    import msgspec
+
+    from unionline.channels.telegram.decode import decode_update
+    from unionline.channels.telegram.types import Update
+    from unionline.channels.vk.decode import decode_event
+    from unionline.channels.vk.types import Event
+
+    def telegram(text: str) -> object:
+        entities = [{"type": "bold", "offset": i, "length": 1} for i in range(0, len(text), 2)]
+        if not text.startswith("E"):
+            entities = []
+        update = {
+            "update_id": 1,
+            "message": {
+                "message_id": 1,
+                "date": 1,
+                "chat": {"id": 5, "type": "private"},
+                "from": {"id": 5, "is_bot": False, "first_name": "Иван"},
+                "text": text,
+                "entities": entities,
+            },
+        }
+        raw = msgspec.json.encode(update)
+        return decode_update(msgspec.json.decode(raw, type=Update))
+
+    def vk(text: str) -> object:
+        event = {
+            "type": "message_new",
+            "event_id": "e1",
+            "group_id": 1,
+            "object": {
+                "message": {
+                    "id": 1,
+                    "date": 1,
+                    "peer_id": 5,
+                    "from_id": 5,
+                    "text": text,
+                    "conversation_message_id": 1,
+                }
+            },
+        }
+        return decode_event(msgspec.json.decode(msgspec.json.encode(event), type=Event))
+
+    ordinary = _sized(ORDINARY_LINE, size)
+    worst = {
+        "escapes": '\x01"\\\u2028' * (size // 8),
+        "entities": "E" + "жж" * (size // 8),
+        "astral": "😀" * (size // 4),
+    }
+    return [("Telegram update", telegram, ordinary, worst), ("VK event", vk, ordinary, worst)]
+
+
+def _form_row(size: int) -> tuple[str, Callable[[str], object], str, dict[str, str]]:
+    from unionline.channels.webform.submission import _plain, _Problems
+
+    class Config:
+        fields: ClassVar[dict[str, object]] = {}
+
+    def clean(text: str) -> object:
+        return _plain(text, 10**9, "text", _Problems("ru", Config()), lines=True)  # type: ignore[arg-type]
+
+    worst = {
+        "spaces": " " * size + "x",
+        "line breaks": "\r\n" * (size // 2),
+        "control characters": "\x01" * size,
+        "tabs": "\t \n" * (size // 3),
+    }
+    return ("web form field", clean, _sized(ORDINARY_LINE, size), worst)
+
+
+def _robot_row(size: int) -> tuple[str, Callable[[str], object], str, dict[str, str]]:
+    from unionline.robots import safe_regex
+
+    program = safe_regex.compile(r"(a+)+b|зарплат\w*", True)
+    limit = safe_regex.MAX_TEXT  # the matcher reads at most this much of any text
+    worst = {"backtracking": "a" * limit, "near misses": "зарпла " * (limit // 7)}
+    ordinary = _sized(ORDINARY_LINE.replace("зарплат", "жалован"), limit * 2)[:limit]
+    return ("robot text condition", program.search, ordinary, worst)
+
+
+def measure(size: int, rounds: int) -> list[tuple[str, float, float, float, str]]:
+    """Per parser: (name, worst ms/KB, ordinary ms/KB, the worst input's ms/KB at 4x the
+    size, the worst input's name)."""
+    out = []
+    larger = {name: worst for name, _call, _ordinary, worst in rows(4 * size, rounds)}
+    for name, call, ordinary, worst in rows(size, rounds):
+        base = per_kb(call, ordinary, rounds)
+        timed = {label: per_kb(call, text, rounds) for label, text in worst.items()}
+        label = max(timed, key=lambda k: timed[k])
+        grown = per_kb(call, larger[name][label], rounds)
+        out.append((name, timed[label], base, grown, label))
+    return out
+
+
+ORDINARY = "{}: worst input per KB (vs ordinary input)"
+GROWTH = "{}: worst input per KB at 4x the size (vs 1x)"
+TARGETS: dict[str, str] = {}
+
+
+def run(quick: bool) -> list[tuple[str, float, float, str]]:
+    size, rounds = (16 * 1024, 2) if quick else (64 * 1024, 3)
+    print(f"adversarial_input: inputs of {size // 1024} KB (and {4 * size // 1024} KB)")
+    results = []
+    for name, worst, base, grown, label in measure(size, rounds):
+        TARGETS[ORDINARY.format(name)] = TARGET
+        TARGETS[GROWTH.format(name)] = GROWTH_TARGET
+        results.append((ORDINARY.format(name), worst, base, f"ms per KB; worst: {label}"))
+        results.append((GROWTH.format(name), grown, worst, f"ms per KB; {label}"))
+    return results
+
+
+if __name__ == "__main__":
+    for figure, value, baseline, unit in run("--quick" in sys.argv):
+        print(f"{figure}: {value:.4f} vs {baseline:.4f} {unit} (x{value / baseline:.2f})")
