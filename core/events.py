@@ -149,7 +149,9 @@ class EventBus:
             await self._listen()
 
     async def stop(self) -> None:
-        await self.drain()
+        await self._local.join()
+        if self.sinks:  # see _relay_loop
+            await self.relay_once()
         # Let the relay finish its query instead of cancelling it mid-flight: a cancelled
         # aiosqlite call would complete on a thread after the loop has gone.
         self._stopping = True
@@ -185,6 +187,12 @@ class EventBus:
             self._wake.clear()
             if self._stopping:
                 return
+            if not self.sinks:
+                # Only a process with sinks (a web app: its realtime bus) relays. A worker or
+                # command that numbered a batch would hand it to nobody: consoles would notice
+                # the gap only when a later batch came through a web process — the last batch
+                # of a burst, never.
+                continue
             try:
                 while await self.relay_once():
                     pass

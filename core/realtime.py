@@ -8,14 +8,17 @@ announced on the ``access`` channel, so every process re-checks that operator's 
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import logging
 import uuid
-from typing import TYPE_CHECKING
+from collections.abc import AsyncGenerator, Iterable
+from typing import TYPE_CHECKING, Any
 
 import msgspec
 from litestar.channels import ChannelsPlugin
 from litestar.channels.backends.memory import MemoryChannelsBackend
+from litestar.channels.backends.redis import RedisChannelsStreamBackend
 
 if TYPE_CHECKING:
     from litestar.channels.backends.base import ChannelsBackend
@@ -30,16 +33,53 @@ ACCESS_CHANNEL = "access"
 log = logging.getLogger(__name__)
 
 
+RETRY_SECONDS = 1.0  # pause before reading the bus again after a Redis error
+
+
 def make_backend(settings: Settings) -> ChannelsBackend:
     history = settings.realtime.history
     if settings.redis_url:
-        from litestar.channels.backends.redis import RedisChannelsStreamBackend
         from redis.asyncio import Redis
 
-        return RedisChannelsStreamBackend(
+        return StreamBackend(
             history=history, redis=Redis.from_url(settings.redis_url), key_prefix="unionline"
         )
     return MemoryChannelsBackend(history=history)
+
+
+class StreamBackend(RedisChannelsStreamBackend):
+    """Litestar's Redis streams backend, made to outlive a Redis error.
+
+    The channels plugin publishes and reads in one task each per process, and an exception
+    ends that task for good: the process's bus falls silent while its relay goes on numbering
+    events. Here a failed publish is logged and dropped (subscribers fill the gap from the
+    event log when the next batch comes), and reading resumes after a pause from where it
+    stopped.
+    """
+
+    async def publish(self, data: bytes, channels: Iterable[str]) -> None:
+        try:
+            await super().publish(data, channels)
+        except Exception as exc:
+            log.warning("realtime bus: publish failed (%r); subscribers fill it from the log", exc)
+
+    async def stream_events(self) -> AsyncGenerator[tuple[str, Any], None]:
+        last_ids: dict[str, bytes] = {}  # per stream, the last entry delivered
+        while True:
+            keys = [self._make_key(c) for c in await self._get_subscribed_channels()]
+            try:
+                found = await self._redis.xread(
+                    {key: last_ids.get(key, 0) for key in keys},
+                    block=self._stream_sleep_no_subscriptions,
+                )
+            except Exception as exc:
+                log.warning("realtime bus: reading failed (%r); retrying", exc)
+                await asyncio.sleep(RETRY_SECONDS)
+                continue
+            for key, entries in found or ():
+                for entry_id, fields in entries:
+                    last_ids[key.decode()] = entry_id
+                    yield fields[b"channel"].decode(), fields[b"data"]
 
 
 def make_channels(settings: Settings) -> ChannelsPlugin:
