@@ -287,3 +287,31 @@ async def test_the_console_socket_refuses_foreign_origins(
             else:
                 assert await closed_with(console) == CLOSE_FORBIDDEN_ORIGIN
                 assert console.frames == []
+
+
+# -- the hub routes access changes -------------------------------------------------------------
+
+
+def test_the_hub_tells_only_the_sockets_concerned() -> None:
+    from unionline.console.hub import Connection, Hub
+    from unionline.realtime import AccessChanged, session_digest
+
+    hub = Hub(channels=None)  # type: ignore[arg-type]
+    anna, boris = uuid.uuid4(), uuid.uuid4()
+    told: list[str] = []
+    for name, operator, session in [
+        ("anna-laptop", anna, "s-laptop"),
+        ("anna-phone", anna, "s-phone"),
+        ("anna-token", anna, None),
+        ("boris", boris, "s-boris"),
+    ]:
+        connection = Connection(name, 10, lambda: None)
+        connection.operator_id = operator
+        connection.session = session_digest(session) if session else None
+        connection.on_access_changed = lambda change, name=name: told.append(name)
+        hub.connections[name] = connection
+    hub.access_changed(AccessChanged(operator_id=anna, reason="deactivated"))
+    assert sorted(told) == ["anna-laptop", "anna-phone", "anna-token"]
+    told.clear()
+    hub.access_changed(AccessChanged(session=session_digest("s-phone"), reason="logout"))
+    assert told == ["anna-phone"]

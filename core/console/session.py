@@ -75,6 +75,10 @@ class ConsoleSession:
         await self.hub.add(self.connection)
         await presence_commands.connected(self)
         try:
+            # Listening for access changes first, then re-read: a withdrawal made while the
+            # socket waited for its hello is not missed.
+            if not await self.recheck("connected"):
+                return
             # Registered with the hub before reading the log: nothing committed meanwhile is
             # missed, and anything seen twice is skipped by position.
             if hello.last_id is None:
@@ -135,13 +139,15 @@ class ConsoleSession:
                 continue
             if isinstance(message, p.Ping):
                 await self._send(p.Pong())
-            # In order: a reply followed by "resolve" must not race it. Each command is
-            # authorized as the operator stands now, not as they stood at connect time.
-            elif isinstance(message, p.Command) and await self.recheck("command"):
+            elif isinstance(message, p.Command):
+                # In order: a reply followed by "resolve" must not race it.
                 await self._command(message)
 
     async def _command(self, command: p.Command) -> None:
         try:
+            # Authorized as the operator stands now, not as they stood at connect time.
+            if not await self.recheck("command"):
+                return
             data = await dispatch(self, command.name, command.args)
             await self._send(p.Result(command.ref, True, data=data))
         except ServiceError as exc:
