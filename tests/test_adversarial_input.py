@@ -1,0 +1,91 @@
+"""Every member-facing parser takes adversarial text without crashing and with the answer it
+owes (issue #12 item 3). How long they take is measured in ``benchmarks/adversarial_input.py``,
+never here."""
+
+from __future__ import annotations
+
+import msgspec
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from benchmarks.adversarial_input import html_texts, mail_texts, subjects
+from unionline.channels.mail import htmltext, threads, trim
+from unionline.channels.telegram.decode import decode_update
+from unionline.channels.telegram.types import Update
+from unionline.channels.vk.decode import decode_event
+from unionline.channels.vk.types import Event
+from unionline.robots import safe_regex
+
+NASTY = "<>&;:@[]()\\\"'/-_ \t\r\n\x00\x01\u2028😀> Re: Fwd: 2026 пишет wrote a"
+nasty_text = st.one_of(
+    st.text(alphabet=st.sampled_from(NASTY), max_size=300),
+    st.builds(
+        lambda piece, n: piece * n,
+        st.text(alphabet=st.sampled_from(NASTY), min_size=1, max_size=4),
+        st.integers(1, 200),
+    ),
+)
+
+
+def test_the_benchmarks_worst_inputs_are_parsed():
+    _ordinary, texts = mail_texts(4096)
+    for text in texts.values():
+        assert text.strip("\n").startswith(trim.for_display(text))
+    _ordinary, pages = html_texts(4096)
+    for page in pages.values():
+        assert isinstance(htmltext.to_text(page), str)
+        assert isinstance(htmltext.sanitize(page), str)
+    _ordinary, titles = subjects(4096)
+    for title in titles.values():
+        assert not threads.topic(title).lower().startswith("re:")
+
+
+@given(subject=nasty_text)
+@settings(deadline=None)
+def test_subject_topics_lose_their_prefixes(subject: str):
+    topic = threads.topic(subject)
+    assert topic == topic.strip() and threads.topic(topic) == topic
+
+
+@given(text=nasty_text)
+@settings(deadline=None)
+def test_telegram_and_vk_messages_keep_their_text(text: str):
+    text = "слово " + text  # an empty message is refused by design (nothing to show)
+    update = {
+        "update_id": 1,
+        "message": {
+            "message_id": 1,
+            "date": 1,
+            "chat": {"id": 5, "type": "private"},
+            "from": {"id": 5, "is_bot": False, "first_name": "И"},
+            "text": text,
+        },
+    }
+    decoded = decode_update(msgspec.json.decode(msgspec.json.encode(update), type=Update))
+    assert all(isinstance(m.text, str) for m in decoded)
+    event = {
+        "type": "message_new",
+        "event_id": "e",
+        "group_id": 1,
+        "object": {"message": {"id": 1, "date": 1, "peer_id": 5, "from_id": 5, "text": text}},
+    }
+    vk = decode_event(msgspec.json.decode(msgspec.json.encode(event), type=Event))
+    assert all(isinstance(getattr(m, "text", ""), str) for m in vk)
+
+
+@given(text=nasty_text)
+@settings(deadline=None)
+def test_robot_patterns_answer_as_re_does_on_member_text(text: str):
+    import re
+
+    for pattern in (r"(a+)+b", r"пишет|wrote", r"\d{4}\s*<", r"^re:"):
+        assert safe_regex.search(pattern, text) == bool(
+            re.search(pattern, text[: safe_regex.MAX_TEXT])
+        )
+
+
+@given(html=nasty_text)
+@settings(deadline=None)
+def test_mail_html_of_any_shape_becomes_text(html: str):
+    assert isinstance(htmltext.to_text(html), str)
+    assert "<script" not in htmltext.sanitize(html).lower()
