@@ -637,3 +637,13 @@ async def test_channel_account_must_be_in_scope_and_of_the_channel(
     assert ok.status_code == 201, ok.text
     listed = (await h.client.get("/api/appeals/", headers=h.admin_headers)).json()
     assert [a["number"] for a in listed["items"]] == ["MINE-2026-1"]  # nothing partial stored
+
+
+def test_uuid_of_reads_a_key_column_and_refuses_null() -> None:
+    from unionline.appeals.store import uuid_of
+
+    key = uuid.uuid4()
+    assert uuid_of(key) is key
+    assert uuid_of(str(key)) == key  # SQLite hands uuids back as text
+    with pytest.raises(TypeError):
+        uuid_of(None)

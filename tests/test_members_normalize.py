@@ -66,6 +66,27 @@ def test_invalid_addresses_name_the_field(kind: str, address: str) -> None:
     assert caught.value.field == ("kind" if kind == "fax" else "contacts[0].address")
 
 
+@given(st.one_of(st.sampled_from(normalize.KINDS), st.text(max_size=20)))
+def test_contact_kind_is_one_of_the_kinds_or_invalid_naming_the_field(text: str) -> None:
+    if text in normalize.KINDS:
+        assert normalize.contact_kind(text) == text
+        return
+    with pytest.raises(Invalid) as caught:
+        normalize.contact_kind(text)
+    assert caught.value.field == "kind"
+
+
+def test_a_kind_address_pair_with_an_unknown_kind_is_refused_as_normalize_refuses_it() -> None:
+    from unionline.members.records import as_contact
+
+    with pytest.raises(Invalid) as paired:
+        as_contact(("fax", "123"))
+    with pytest.raises(Invalid) as direct:
+        normalize.contact("fax", "123", field="contacts[0].address")
+    assert (paired.value.field, str(paired.value)) == (direct.value.field, str(direct.value))
+    assert as_contact(("email", "a@b.ru")).kind == "email"
+
+
 def test_search_key_folds_case_and_yo() -> None:
     assert normalize.search_key("  Артём   ИВАНОВ ") == "артем иванов"
     assert normalize.search_key("Ёлкин") == normalize.search_key("елкин")
