@@ -12,6 +12,7 @@ from litestar.middleware import DefineMiddleware
 from litestar.stores.registry import StoreRegistry
 
 from unionline import health, inputs, openapi, runtime, web
+from unionline.admission import Admission
 from unionline.observability import configure_logging, prometheus, request_id_middleware
 from unionline.operators.session_store import DatabaseSessionStore, OperatorSessionConfig
 from unionline.realtime import event_sink, make_channels
@@ -41,6 +42,7 @@ def create_app(
     rt.events.sinks.append(event_sink(channels))
     rt.state["channels"] = channels
     metrics_config, metrics_controller = prometheus()
+    admission = Admission(settings.server.max_concurrent_requests)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
@@ -65,6 +67,7 @@ def create_app(
         stores=StoreRegistry({"sessions": DatabaseSessionStore()}),
         middleware=[
             request_id_middleware,
+            admission.middleware,  # before sessions: a refused request costs no query
             metrics_config.middleware,
             OperatorSessionConfig(
                 key=SESSION_COOKIE,
@@ -82,4 +85,5 @@ def create_app(
     )
     openapi.document_errors(app)
     app.state.runtime = rt
+    app.state.admission = admission
     return app

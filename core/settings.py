@@ -42,6 +42,9 @@ class ServerSettings(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     # Cookies (session, CSRF) carry ``Secure``, so browsers send them over HTTPS only.
     # Unset: on when public_url is https. Set false only for plain-HTTP test setups.
     secure_cookies: bool | None = None
+    # HTTP requests one process serves at once; past it, 503 with Retry-After at once (health
+    # checks exempt, websockets not counted). 0: no bound. See unionline.admission.
+    max_concurrent_requests: Annotated[int, msgspec.Meta(ge=0)] = 64
 
     @property
     def cookies_secure(self) -> bool:
