@@ -59,7 +59,7 @@ async def test_a_saturated_process_refuses_at_once_and_recovers(
     while slow.entered < 2:
         await asyncio.sleep(0.01)
 
-    refused = await client.get("/api/test/slow")
+    refused = await asyncio.wait_for(client.get("/api/test/slow"), 10)  # not queued
     assert refused.status_code == 503
     assert refused.headers["retry-after"] == "1"
     assert refused.json()["error"]["code"] == "overloaded"
