@@ -23,6 +23,10 @@ class MigrationsPending(UnionlineError):
     """The database schema is behind the enabled apps; run ``unionline migrate``."""
 
 
+class DatabaseUnavailable(UnionlineError):
+    """The database cannot be reached at startup; the message names its URL (password masked)."""
+
+
 # -- jobs and channels: what to do with a failed attempt -----------------------------------
 
 
