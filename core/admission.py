@@ -17,7 +17,14 @@ import msgspec
 from unionline.web import ErrorBody, ErrorResponse
 
 if TYPE_CHECKING:
-    from litestar.types import ASGIApp, Receive, Scope, Send
+    from litestar.types import (
+        ASGIApp,
+        HTTPResponseBodyEvent,
+        HTTPResponseStartEvent,
+        Receive,
+        Scope,
+        Send,
+    )
 
 RETRY_AFTER_SECONDS = 1
 EXEMPT_PREFIXES = ("/health/",)
@@ -63,5 +70,11 @@ async def _refuse(send: Send) -> None:
         (b"content-length", str(len(_BUSY)).encode()),
         (b"retry-after", str(RETRY_AFTER_SECONDS).encode()),
     ]
-    await send({"type": "http.response.start", "status": 503, "headers": headers})
-    await send({"type": "http.response.body", "body": _BUSY})
+    start: HTTPResponseStartEvent = {
+        "type": "http.response.start",
+        "status": 503,
+        "headers": headers,
+    }
+    body: HTTPResponseBodyEvent = {"type": "http.response.body", "body": _BUSY, "more_body": False}
+    await send(start)
+    await send(body)

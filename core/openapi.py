@@ -29,6 +29,7 @@ ERROR_STATUSES = {
     404: "No such object, or it lies outside the caller's organizations.",
     409: "The request conflicts with the object's state (taken code, invalid transition, ...).",
     422: "A value is well-formed but not acceptable (``field`` names it).",
+    503: "The server is busy (admission control): retry after ``Retry-After`` seconds.",
 }
 
 
