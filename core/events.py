@@ -190,8 +190,8 @@ class EventBus:
             if not self.sinks:
                 # Only a process with sinks (a web app: its realtime bus) relays. A worker or
                 # command that numbered a batch would hand it to nobody: consoles would notice
-                # the gap only when a later batch came through a web process — the last batch
-                # of a burst, never.
+                # the gap only when a later batch came through a web process, and the end of a
+                # burst not before the next thing a web process did.
                 continue
             try:
                 while await self.relay_once():
