@@ -14,7 +14,13 @@ from typing import Any, NoReturn
 import click
 
 from unionline import runtime
-from unionline.errors import ConfigError, MigrationsPending, PluginError, ServiceError
+from unionline.errors import (
+    ConfigError,
+    DatabaseUnavailable,
+    MigrationsPending,
+    PluginError,
+    ServiceError,
+)
 from unionline.settings import DEFAULT_CONFIG, starter_config
 
 EXIT_CONFIG = 2
@@ -28,7 +34,7 @@ def fail(message: str) -> NoReturn:
 def run_async(coro: Coroutine[Any, Any, Any]) -> Any:
     try:
         return asyncio.run(coro)
-    except (ConfigError, PluginError, MigrationsPending, ServiceError) as exc:
+    except (ConfigError, PluginError, MigrationsPending, ServiceError, DatabaseUnavailable) as exc:
         fail(str(exc))
 
 
@@ -121,6 +127,11 @@ def run(
     config = config_of(ctx)
     try:
         settings, _, _ = runtime.load(config)
+        workers = workers or settings.server.workers
+        if workers > 1 and settings.is_sqlite:
+            # Each worker would run its own relay and jobs on one SQLite file, and a console
+            # would hear only the events of the worker it is connected to.
+            fail(f"{workers} workers need PostgreSQL (database_url); SQLite serves one process")
         if migrate:
             run_async(_migrate(config))
         elif not settings.is_sqlite:
@@ -133,7 +144,7 @@ def run(
         "unionline.asgi:app",
         host=host or settings.server.host,
         port=port or settings.server.port,
-        workers=workers or settings.server.workers,
+        workers=workers,
         log_level=settings.log.level.lower(),
         ws="websockets-sansio",
         # No permessage-deflate: compression state costs about 50 KiB per console socket

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 import msgspec
 
-from unionline.db import current_tx
+from unionline.db import current_tx, database_unavailable, describe_error
 
 if TYPE_CHECKING:
     from unionline.db import Database
@@ -101,6 +101,9 @@ class EventBus:
         self._listener: Any = None
         self._stopping = False
         self.relay_interval = 0.5
+        # Readiness fails when events wait and the relay has not completed a pass for this long.
+        self.stall_after = 30.0
+        self.last_relayed = time.monotonic()
 
     # -- publishing -----------------------------------------------------------------------
 
@@ -196,8 +199,13 @@ class EventBus:
             try:
                 while await self.relay_once():
                     pass
-            except Exception:
-                log.exception("event relay failed; retrying")
+                await self._keep_listening()
+            except Exception as exc:
+                if database_unavailable(exc):  # a restart or outage: one line, not a traceback
+                    log.warning("event relay: database unavailable (%s); retrying",
+                                describe_error(exc))  # fmt: skip
+                else:
+                    log.exception("event relay failed; retrying")
                 await asyncio.sleep(self.relay_interval)
 
     async def _listen(self) -> None:
@@ -205,6 +213,32 @@ class EventBus:
 
         self._listener = await asyncpg.connect(self.db.url)
         await self._listener.add_listener(NOTIFY_CHANNEL, lambda *_: self._wake.set())
+
+    async def _keep_listening(self) -> None:
+        """Reconnect the LISTEN connection after the server restarted (until then the relay
+        still runs every ``relay_interval``, only without the instant wake-up)."""
+        if not self.db.is_postgres or self.listening:
+            return
+        self._listener = None
+        await self._listen()
+        self._wake.set()  # a notification may have been missed while it was down
+
+    @property
+    def listening(self) -> bool:
+        """Whether commits in any process wake this relay at once (PostgreSQL LISTEN)."""
+        return self._listener is not None and not self._listener.is_closed()
+
+    def stalled(self, now: float | None = None) -> bool:
+        """Whether this process's relay has not completed a pass for ``stall_after`` seconds."""
+        return (now or time.monotonic()) - self.last_relayed > self.stall_after
+
+    async def waiting(self) -> int:
+        """Committed events not yet positioned (at most 1000 counted)."""
+        row = await self.db.fetchone(
+            "SELECT COUNT(*) AS n FROM (SELECT 1 FROM system_event"
+            " WHERE position IS NULL LIMIT 1000) AS w"
+        )
+        return int(row["n"]) if row else 0
 
     async def relay_once(self, batch: int = 500) -> list[StoredEvent]:
         """Give committed, unpositioned events their positions (in id order) and emit them."""
@@ -221,6 +255,7 @@ class EventBus:
                 " system_event.organization_id, system_event.payload",
                 batch,
             )
+        self.last_relayed = time.monotonic()
         stored = sorted((_stored(r) for r in rows), key=lambda e: e.position)
         if stored:
             for sink in self.sinks:

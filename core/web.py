@@ -12,9 +12,10 @@ from litestar.connection import ASGIConnection
 from litestar.di import NamedDependency, Provide
 from litestar.exceptions import HTTPException, NotAuthorizedException, ValidationException
 from litestar.middleware.csrf import CSRFMiddleware
-from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
+from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR, HTTP_503_SERVICE_UNAVAILABLE
 
 from unionline.access import Actor
+from unionline.db import database_unavailable, describe_error
 from unionline.errors import ServiceError, Unauthorized
 from unionline.observability import request_id
 from unionline.runtime import current
@@ -116,11 +117,31 @@ def http_error(_: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
 
 
 def internal_error(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    if database_unavailable(exc):
+        return database_unavailable_error(request, exc)
     log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
     return _json(
         HTTP_500_INTERNAL_SERVER_ERROR,
         ErrorBody("internal_error", f"internal error (request id {request_id.get()})"),
     )
+
+
+# Seconds a client (a provider redelivering a webhook) is asked to wait during an outage.
+OUTAGE_RETRY_AFTER = 5
+
+
+def database_unavailable_error(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    """The database is down or restarting: 503 and one log line, not a 500 with a traceback.
+    Webhook providers redeliver either way; a 503 says "try again", not "we have a bug"."""
+    log.warning(
+        "database unavailable on %s %s: %s", request.method, request.url.path, describe_error(exc)
+    )
+    response = _json(
+        HTTP_503_SERVICE_UNAVAILABLE,
+        ErrorBody("unavailable", "the database is unavailable; try again shortly"),
+    )
+    response.headers["Retry-After"] = str(OUTAGE_RETRY_AFTER)
+    return response
 
 
 EXCEPTION_HANDLERS: dict[Any, Any] = {
