@@ -4,6 +4,7 @@ not advance, commands started without a database say so in one line (password ma
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from pathlib import Path
@@ -169,3 +170,38 @@ def test_run_refuses_several_workers_on_sqlite(tmp_path: Path, args: list[str], 
     config(tmp_path, f"sqlite:///{tmp_path / 'u.sqlite3'}", extra)
     line = one_error_line(run_cli("run", "--port", str(free_port()), *args, cwd=tmp_path))
     assert "workers need PostgreSQL" in line
+
+
+# -- channel pollers -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("module", "listing"),
+    [
+        ("unionline.channels.telegram.polling", "polling_accounts"),
+        ("unionline.channels.vk.polling", "longpoll_accounts"),
+    ],
+)
+async def test_poller_supervisors_outlive_a_failed_account_listing(
+    monkeypatch: pytest.MonkeyPatch, module: str, listing: str
+) -> None:
+    """The supervisor lists accounts every RESCAN_SECONDS; a listing that fails while the
+    database restarts used to end it (and cancel every poller) for good."""
+    import importlib
+
+    polling = importlib.import_module(module)
+    stop = asyncio.Event()
+    calls = 0
+
+    async def flaky() -> list[object]:
+        nonlocal calls
+        calls += 1
+        if calls == 1:
+            raise ConnectionRefusedError(111, "Connect call failed")
+        stop.set()  # listed again after the failure: the supervisor lives on
+        return []
+
+    monkeypatch.setattr(polling, listing, flaky)
+    monkeypatch.setattr(polling, "RESCAN_SECONDS", 0.01)
+    await asyncio.wait_for(polling.run_pollers(stop), 30)
+    assert calls == 2

@@ -159,7 +159,12 @@ async def run_pollers(stop: asyncio.Event) -> None:
     tasks: dict[uuid.UUID, asyncio.Task[None]] = {}
     try:
         while not stop.is_set():
-            for account_id in await longpoll_accounts():
+            try:
+                wanted = await longpoll_accounts()
+            except Exception as exc:  # the database away (a restart): keep what runs, list later
+                log.warning("vk: listing accounts failed: %s: %s", type(exc).__name__, exc)
+                wanted = list(tasks)
+            for account_id in wanted:
                 task = tasks.get(account_id)
                 if task is None or task.done():
                     tasks[account_id] = asyncio.create_task(LongPoller(account_id).run(stop))
