@@ -36,6 +36,8 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if BROWSER_TESTS in Path(item.path).parents:
             item.add_marker(pytest.mark.browser)
+        if "on_postgres" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.database)  # it asks which engine: run it on each
         _name_the_operation(item)
 
 
