@@ -10,7 +10,9 @@ point is that nothing a client sends makes the server fail or answer off-schema.
 from __future__ import annotations
 
 import asyncio
+import json
 import tempfile
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -173,19 +175,100 @@ def test_api_conforms_to_its_schema(case: Any, app: Any, seeded: Seeded) -> None
     )
 
 
+def nul_cases(document: dict[str, Any]) -> list[tuple[str, str, dict[str, Any], str]]:
+    """(method, path, body, field): a JSON body holding a NUL in one text field, for every text
+    field of every request body of the API (each field of a Struct once per operation, so the
+    nested condition groups of robot rules do not multiply it)."""
+    components = document["components"]["schemas"]
+    cases = []
+    for path, operations in document["paths"].items():
+        for method, operation in operations.items():
+            content = operation.get("requestBody", {}).get("content", {})
+            if "application/json" in content:
+                seen: set[str] = set()
+                for body, field in _nul_bodies(
+                    content["application/json"]["schema"], components, "", seen
+                ):
+                    cases.append((method.upper(), path, body, field))
+    return cases
+
+
+def _nul_bodies(
+    schema: dict[str, Any], components: dict[str, Any], field: str, seen: set[str]
+) -> Iterator[tuple[Any, str]]:
+    """(value, field) for each text field reachable from ``schema``: ``value`` holds NUL there
+    and nothing else but the tags that select a union's member."""
+    name = schema.get("$ref", "").rsplit("/", 1)[-1]
+    schema = components.get(name, schema) if name else schema
+    for alternative in schema.get("oneOf", []) + schema.get("anyOf", []):
+        yield from _nul_bodies(alternative, components, field, seen)
+    kind = schema.get("type")
+    if kind == "string" and "const" not in schema:
+        yield "\u0000", field
+    elif kind == "array" and "items" in schema:
+        for value, inner in _nul_bodies(schema["items"], components, f"{field}[0]", seen):
+            yield [value], inner
+    elif kind == "object":
+        properties = schema.get("properties", {})
+        tags = {k: v["const"] for k, v in properties.items() if "const" in v}
+        for key, sub in properties.items():
+            where = f"{name or field}.{key}"
+            if where in seen or "const" in sub:
+                continue
+            seen.add(where)
+            for value, inner in _nul_bodies(sub, components, f"{field}.{key}".lstrip("."), seen):
+                yield {**tags, key: value}, inner
+
+
 async def test_nul_characters_are_refused_on_both_engines(unionline_app: Any) -> None:
-    """PostgreSQL text cannot hold NUL: operator fields refuse it on both engines, naming the
-    field, and a value the database still refuses answers 422, not 500."""
+    """PostgreSQL text cannot hold NUL: every text field of every request body (read from the
+    OpenAPI schema) and every text query parameter refuses it on both engines as a 400 naming
+    the field, never a 500."""
     h = unionline_app
+    document = h.app.openapi_schema.to_schema()
+    cases = nul_cases(document)
+    assert len(cases) > 100  # the walk reached the bodies
+    missed = []
+    for method, path, body, field in cases:
+        url = concrete(path, document["paths"][path][method.lower()])
+        answer = await h.client.request(method, url, json=body, headers=h.admin_headers)
+        got = answer.json().get("error", {}).get("field") if answer.status_code < 500 else None
+        if answer.status_code not in (400, 422) or got != field:
+            missed.append((method, path, field, answer.status_code, got))
+    assert missed == []
     nested = await h.client.post(
         "/api/operators/",
         headers=h.admin_headers,
         json={"login": "x", "password": "password-123", "skills": ["ok", "bad\u0000"]},
     )
     assert nested.status_code == 400 and nested.json()["error"]["field"] == "skills[1]"
-    query = await h.client.get("/api/operators/", params={"q": "a\u0000"}, headers=h.admin_headers)
-    assert query.status_code == 400
-    audit = await h.client.get(
-        "/api/audit/", params={"subject_id": "\u0000"}, headers=h.admin_headers
-    )
-    assert audit.status_code == 400
+    for path, operations in document["paths"].items():
+        for name in _text_query_parameters(operations.get("get", {})):
+            url = concrete(path, operations["get"])
+            answer = await h.client.get(url, params={name: "a\u0000"}, headers=h.admin_headers)
+            assert (answer.status_code, _field(answer)) == (400, name), (path, name)
+
+
+def concrete(path: str, operation: dict[str, Any]) -> str:
+    """``path`` with a value of its type for each parameter (any will do: the input is refused
+    before anything is looked up)."""
+    for p in operation.get("parameters", []):
+        if p["in"] == "path":
+            value = "1" if p["schema"].get("type") == "integer" else str(uuid.uuid4())
+            path = path.replace("{" + p["name"] + "}", value)
+    return path
+
+
+def _text_query_parameters(operation: dict[str, Any]) -> list[str]:
+    return [
+        p["name"]
+        for p in operation.get("parameters", [])
+        if p["in"] == "query"
+        and "string" in json.dumps(p["schema"])
+        and "format" not in json.dumps(p["schema"])
+        and "enum" not in json.dumps(p["schema"])
+    ]
+
+
+def _field(answer: Any) -> str | None:
+    return answer.json().get("error", {}).get("field")

@@ -15,6 +15,7 @@ from unionline import current
 from unionline.channel import InboundRequest, IngestResult, ingest
 from unionline.channels.web import conversation, uploads
 from unionline.channels.web.channel import MessageFrame
+from unionline.text import without_nul
 
 
 class Ack(msgspec.Struct, kw_only=True):
@@ -43,7 +44,7 @@ async def take_in(account: Any, request: InboundRequest) -> tuple[IngestResult, 
                     key,
                     direction="in",
                     dedup=dedup,
-                    text=frame.text,
+                    text=without_nul(frame.text),  # as the SDK stored it
                     files=await uploads.refs(key, frame.files),
                     client_id=client_id,
                     appeal_id=stored.appeal_id,

@@ -28,10 +28,13 @@ from unionline.appeals.schemas import (
     TimelinePage,
 )
 from unionline.appeals.search import AppealFilter
+from unionline.text import NO_NUL, TextQuery
 from unionline.web import CurrentActor
 
 Limit = Annotated[int, QueryParameter(ge=1, le=200, description="page size")]
-Cursor = Annotated[str | None, QueryParameter(description="next_cursor of the previous page")]
+Cursor = Annotated[
+    str | None, QueryParameter(description="next_cursor of the previous page", pattern=NO_NUL)
+]
 AppealId = FromPath[uuid.UUID]
 
 
@@ -45,19 +48,22 @@ class AppealController(Controller):
         actor: CurrentActor,
         status: FromQuery[list[Status] | None] = None,
         assignee: Annotated[
-            str | None, QueryParameter(description="'me', 'none' or an operator id")
+            str | None, QueryParameter(description="'me', 'none' or an operator id", pattern=NO_NUL)
         ] = None,
         organization_id: Annotated[
             uuid.UUID | None, QueryParameter(description="this organization and its subtree")
         ] = None,
         member_id: FromQuery[uuid.UUID | None] = None,
-        channel: FromQuery[str | None] = None,
-        tag: FromQuery[str | None] = None,
+        channel: TextQuery = None,
+        tag: TextQuery = None,
         priority: FromQuery[Priority | None] = None,
         queue_id: FromQuery[uuid.UUID | None] = None,
         q: Annotated[
             str | None,
-            QueryParameter(description="full text over subjects and messages, or an exact number"),
+            QueryParameter(
+                description="full text over subjects and messages, or an exact number",
+                pattern=NO_NUL,
+            ),
         ] = None,
         cursor: Cursor = None,
         limit: Limit = 50,

@@ -8,6 +8,8 @@ from typing import Annotated, Any, Literal
 
 import msgspec
 
+from unionline import text
+
 Status = Literal["new", "open", "waiting", "resolved", "closed"]
 Priority = Literal["low", "normal", "high", "urgent"]
 LinkKind = Literal["related", "reopened_from", "merged_into"]
@@ -25,10 +27,10 @@ EntryKind = Literal[
 ]
 DeliveryStatus = Literal["queued", "sent", "delivered", "read", "failed", "unknown"]
 
-Subject = Annotated[str, msgspec.Meta(max_length=500)]
-Tag = Annotated[str, msgspec.Meta(min_length=1, max_length=100)]
+Subject = Annotated[text.Text, msgspec.Meta(max_length=500)]
+Tag = Annotated[text.Text, msgspec.Meta(min_length=1, max_length=100)]
 Tags = Annotated[list[Tag], msgspec.Meta(max_length=50)]
-Text = Annotated[str, msgspec.Meta(min_length=1, max_length=100_000)]
+Text = Annotated[text.Text, msgspec.Meta(min_length=1, max_length=100_000)]
 ChannelName = Annotated[
     str, msgspec.Meta(min_length=1, max_length=50, pattern=r"^[a-z][a-z0-9_.-]*$")
 ]

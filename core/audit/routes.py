@@ -10,10 +10,10 @@ from litestar.params import FromQuery, QueryParameter
 
 from unionline.audit import services
 from unionline.audit.schemas import AuditFilter, AuditPage
+from unionline.text import NO_NUL
 from unionline.web import CurrentActor
 
-# PostgreSQL text cannot hold NUL; refused here on both engines.
-Text = Annotated[str | None, QueryParameter(max_length=100, pattern=r"^[^\x00]*$")]
+Text = Annotated[str | None, QueryParameter(max_length=100, pattern=NO_NUL)]
 # RFC 3339 with a zone (2026-01-31T10:00:00+03:00); parsed here so a bare number is refused.
 Moment = Annotated[str | None, QueryParameter(format="date-time", max_length=64)]
 
@@ -33,7 +33,7 @@ class AuditController(Controller):
         organization_id: FromQuery[uuid.UUID | None] = None,
         since: Moment = None,
         until: Moment = None,
-        cursor: Annotated[str | None, QueryParameter(max_length=200)] = None,
+        cursor: Annotated[str | None, QueryParameter(max_length=200, pattern=NO_NUL)] = None,
         limit: Annotated[int, QueryParameter(ge=1, le=500)] = 100,
     ) -> AuditPage:
         """Who read or changed which personal data, newest first (``since`` inclusive,

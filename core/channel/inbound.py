@@ -30,6 +30,7 @@ from unionline.channel.types import (
 from unionline.errors import NotFound, UnsupportedUpdate
 from unionline.runtime import current
 from unionline.spi import IdentityClaim
+from unionline.text import without_nul
 
 log = logging.getLogger("unionline.channel.inbound")
 
@@ -113,6 +114,9 @@ async def store_inbound(
     """
     from unionline.channel.outbound import report_delivery
 
+    # A member's message is never refused for a NUL (PostgreSQL text cannot hold one, and a
+    # refusal would lose the message or make the provider retry it forever): it is dropped.
+    items = [without_nul(item) for item in items]
     messages = [m for m in items if isinstance(m, InboundMessage)]
     files = [[await attachments.prepare(a) for a in m.attachments] for m in messages]
     stored: list[StoredInbound] = []

@@ -26,6 +26,7 @@ from unionline.channel.schemas import (
     AttachmentView,
     ChannelTypeView,
 )
+from unionline.text import TextQuery
 from unionline.web import CurrentActor
 
 UPLOAD_BODY_LIMIT = 64 * 1024 * 1024  # the [channels] size limit applies on top of this
@@ -40,7 +41,7 @@ class ChannelAccountController(Controller):
         self,
         actor: CurrentActor,
         organization_id: FromQuery[uuid.UUID | None] = None,
-        channel: FromQuery[str | None] = None,
+        channel: TextQuery = None,
     ) -> list[AccountView]:
         """Channel accounts of the organizations the caller may see."""
         return await accounts.list_accounts(actor, organization_id=organization_id, channel=channel)

@@ -9,12 +9,13 @@ from typing import Annotated, Any, Literal
 import msgspec
 
 from unionline.channel.types import Capabilities
+from unionline.text import Text
 
 ChannelName = Annotated[
     str, msgspec.Meta(min_length=1, max_length=50, pattern=r"^[a-z][a-z0-9_.-]*$")
 ]
-Name = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
-PublicKey = Annotated[str, msgspec.Meta(max_length=200)]
+Name = Annotated[Text, msgspec.Meta(min_length=1, max_length=200)]
+PublicKey = Annotated[Text, msgspec.Meta(max_length=200)]
 
 
 class AccountCreate(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import msgspec
 
+from unionline import text
 from unionline.appeals import actions, services
 from unionline.channel.typing_notice import show_typing
 from unionline.console.commands import command
@@ -15,7 +16,7 @@ from unionline.routing import services as routing
 if TYPE_CHECKING:
     from unionline.console.session import ConsoleSession
 
-Text = Annotated[str, msgspec.Meta(min_length=1, max_length=20000)]
+Text = Annotated[text.Text, msgspec.Meta(min_length=1, max_length=20000)]
 
 
 class AppealRef(msgspec.Struct, forbid_unknown_fields=True):
@@ -25,7 +26,7 @@ class AppealRef(msgspec.Struct, forbid_unknown_fields=True):
 class ReplyArgs(msgspec.Struct, forbid_unknown_fields=True):
     appeal_id: uuid.UUID
     text: Text
-    attachments: list[str] = msgspec.field(default_factory=list)
+    attachments: list[text.Text] = msgspec.field(default_factory=list)
 
 
 class NoteArgs(msgspec.Struct, forbid_unknown_fields=True):
@@ -42,17 +43,17 @@ class TransferArgs(msgspec.Struct, forbid_unknown_fields=True):
 
 class StatusArgs(msgspec.Struct, forbid_unknown_fields=True):
     appeal_id: uuid.UUID
-    status: str
+    status: text.Text
 
 
 class PriorityArgs(msgspec.Struct, forbid_unknown_fields=True):
     appeal_id: uuid.UUID
-    priority: str
+    priority: text.Text
 
 
 class TagsArgs(msgspec.Struct, forbid_unknown_fields=True):
     appeal_id: uuid.UUID
-    tags: list[str]
+    tags: list[text.Text]
 
 
 class TypingArgs(msgspec.Struct, forbid_unknown_fields=True):

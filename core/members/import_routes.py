@@ -13,6 +13,7 @@ from litestar.params import Body, FromQuery
 from unionline.members.import_orgs import import_organizations
 from unionline.members.import_schema import ImportReport
 from unionline.members.importer import import_members
+from unionline.text import TextQuery
 from unionline.web import CurrentActor
 
 MAX_UPLOAD = 64 * 1024 * 1024
@@ -37,7 +38,7 @@ class ImportController(Controller):
         data: Upload,
         dry_run: FromQuery[bool] = False,
         skip_invalid: FromQuery[bool] = False,
-        org: FromQuery[str | None] = None,
+        org: TextQuery = None,
     ) -> ImportReport:
         """Import members from the uploaded file (``multipart/form-data``, field ``file``).
 

@@ -19,6 +19,7 @@ from unionline.members.schemas import (
     MergeRequest,
     Status,
 )
+from unionline.text import TextQuery
 from unionline.web import CurrentActor
 
 Limit = Annotated[int, QueryParameter(ge=1, le=search.MAX_LIMIT)]
@@ -32,10 +33,10 @@ class MemberController(Controller):
     async def list_members(
         self,
         actor: CurrentActor,
-        q: FromQuery[str | None] = None,
+        q: TextQuery = None,
         organization_id: FromQuery[uuid.UUID | None] = None,
         status: FromQuery[Status | None] = None,
-        cursor: FromQuery[str | None] = None,
+        cursor: TextQuery = None,
         limit: Limit = 50,
     ) -> MemberPage:
         """Search by name, phone (any common spelling), e-mail or card number; ordered by name.

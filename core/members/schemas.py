@@ -8,14 +8,15 @@ from typing import Annotated, Any, Literal
 
 import msgspec
 
+from unionline.text import Text
+
 Status = Literal["applicant", "member", "suspended", "left", "not_member"]
 STATUSES: tuple[str, ...] = ("applicant", "member", "suspended", "left", "not_member")
 ContactKind = Literal["phone", "email", "telegram", "vk", "web"]
-NO_NUL = r"^[^\x00]*$"  # PostgreSQL text cannot hold NUL characters
-Name = Annotated[str, msgspec.Meta(min_length=1, max_length=300, pattern=NO_NUL)]
-Text300 = Annotated[str, msgspec.Meta(max_length=300, pattern=NO_NUL)]
-CardNumber = Annotated[str, msgspec.Meta(min_length=1, max_length=50, pattern=NO_NUL)]
-Address = Annotated[str, msgspec.Meta(min_length=1, max_length=320, pattern=NO_NUL)]
+Name = Annotated[Text, msgspec.Meta(min_length=1, max_length=300)]
+Text300 = Annotated[Text, msgspec.Meta(max_length=300)]
+CardNumber = Annotated[Text, msgspec.Meta(min_length=1, max_length=50)]
+Address = Annotated[Text, msgspec.Meta(min_length=1, max_length=320)]
 Channel = Annotated[str, msgspec.Meta(min_length=1, max_length=30, pattern=r"^[a-z][a-z0-9_-]*$")]
 MergeField = Literal[
     "full_name",

@@ -12,7 +12,6 @@ from litestar.status_codes import HTTP_204_NO_CONTENT
 from unionline.access import BUILTIN_ROLES
 from unionline.operators import management, tokens
 from unionline.operators.schemas import (
-    NO_NUL,
     GrantRequest,
     GrantView,
     OperatorCreate,
@@ -28,6 +27,7 @@ from unionline.operators.schemas import (
     TokenView,
 )
 from unionline.runtime import current
+from unionline.text import NO_NUL
 from unionline.web import CurrentActor
 
 OperatorId = FromPath[uuid.UUID]
@@ -44,7 +44,7 @@ class OperatorController(Controller):
         q: Annotated[str | None, QueryParameter(max_length=150, pattern=NO_NUL)] = None,
         active: FromQuery[bool | None] = None,
         role: FromQuery[Role | None] = None,
-        cursor: Annotated[str | None, QueryParameter(max_length=400)] = None,
+        cursor: Annotated[str | None, QueryParameter(max_length=400, pattern=NO_NUL)] = None,
         limit: Annotated[int, QueryParameter(ge=1, le=500)] = 100,
     ) -> OperatorPage:
         """Operators holding a role inside the caller's organizations, by login."""

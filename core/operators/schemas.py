@@ -8,29 +8,28 @@ from typing import Annotated, Literal
 
 import msgspec
 
-# PostgreSQL text cannot hold the NUL character: stated here, so it is refused on both engines.
-NO_NUL = r"^[^\x00]*$"
+from unionline.text import Text
 
 
 class LoginRequest(msgspec.Struct, forbid_unknown_fields=True):
-    login: Annotated[str, msgspec.Meta(min_length=1, max_length=150, pattern=NO_NUL)]
-    password: Annotated[str, msgspec.Meta(min_length=1, max_length=1000)]
+    login: Annotated[Text, msgspec.Meta(min_length=1, max_length=150)]
+    password: Annotated[Text, msgspec.Meta(min_length=1, max_length=1000)]
 
 
 class PasswordChange(msgspec.Struct, forbid_unknown_fields=True):
-    current_password: Annotated[str, msgspec.Meta(max_length=1000)]
-    new_password: Annotated[str, msgspec.Meta(min_length=8, max_length=1000)]
+    current_password: Annotated[Text, msgspec.Meta(max_length=1000)]
+    new_password: Annotated[Text, msgspec.Meta(min_length=8, max_length=1000)]
 
 
 # -- operator management ----------------------------------------------------------------------
 
 Login = Annotated[str, msgspec.Meta(min_length=1, max_length=150, pattern=r"^[A-Za-z0-9_.@-]+$")]
-Password = Annotated[str, msgspec.Meta(min_length=8, max_length=1000)]
-PersonName = Annotated[str, msgspec.Meta(max_length=200, pattern=NO_NUL)]
-Email = Annotated[str, msgspec.Meta(max_length=254, pattern=NO_NUL)]
+Password = Annotated[Text, msgspec.Meta(min_length=8, max_length=1000)]
+PersonName = Annotated[Text, msgspec.Meta(max_length=200)]
+Email = Annotated[Text, msgspec.Meta(max_length=254)]
 Locale = Literal["ru", "en"]
-TimeZone = Annotated[str, msgspec.Meta(min_length=1, max_length=64, pattern=NO_NUL)]
-Skill = Annotated[str, msgspec.Meta(min_length=1, max_length=100, pattern=NO_NUL)]
+TimeZone = Annotated[Text, msgspec.Meta(min_length=1, max_length=64)]
+Skill = Annotated[Text, msgspec.Meta(min_length=1, max_length=100)]
 Skills = Annotated[list[Skill], msgspec.Meta(max_length=100)]
 Capacity = Annotated[int, msgspec.Meta(ge=0, le=1000)]
 Role = Literal["admin", "supervisor", "operator", "observer"]
@@ -113,10 +112,10 @@ class PermissionView(msgspec.Struct, kw_only=True):
 
 
 class TokenCreate(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
-    name: Annotated[str, msgspec.Meta(min_length=1, max_length=200, pattern=NO_NUL)]
+    name: Annotated[Text, msgspec.Meta(min_length=1, max_length=200)]
     # Permission codes the token may use (a subset of its operator's); at least one.
     scopes: Annotated[
-        list[Annotated[str, msgspec.Meta(min_length=1, max_length=100, pattern=NO_NUL)]],
+        list[Annotated[Text, msgspec.Meta(min_length=1, max_length=100)]],
         msgspec.Meta(min_length=1, max_length=200),
     ]
 

@@ -8,10 +8,12 @@ from typing import Annotated, Literal
 
 import msgspec
 
+from unionline.text import Text
+
 Code = Annotated[
     str, msgspec.Meta(min_length=1, max_length=20, pattern=r"^[A-Za-zА-Яа-яЁё0-9_-]+$")
 ]
-Name = Annotated[str, msgspec.Meta(min_length=1, max_length=300)]
+Name = Annotated[Text, msgspec.Meta(min_length=1, max_length=300)]
 Kind = Literal["federation", "committee", "primary"]
 
 

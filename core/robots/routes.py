@@ -19,6 +19,7 @@ from unionline.robots.schemas import (
     RuleUpdate,
     RuleView,
 )
+from unionline.text import TextQuery
 from unionline.web import CurrentActor
 
 
@@ -89,7 +90,7 @@ class RobotController(Controller):
         self,
         actor: CurrentActor,
         rule_id: FromPath[uuid.UUID],
-        cursor: FromQuery[str | None] = None,
+        cursor: TextQuery = None,
         limit: FromQuery[int] = 50,
         all: FromQuery[bool] = False,
     ) -> ExecutionPage:
@@ -101,7 +102,7 @@ class RobotController(Controller):
         self,
         actor: CurrentActor,
         organization_id: FromQuery[uuid.UUID | None] = None,
-        cursor: FromQuery[str | None] = None,
+        cursor: TextQuery = None,
         limit: FromQuery[int] = 50,
         all: FromQuery[bool] = False,
     ) -> ExecutionPage:
@@ -113,7 +114,7 @@ class RobotController(Controller):
         self,
         actor: CurrentActor,
         appeal_id: FromPath[uuid.UUID],
-        cursor: FromQuery[str | None] = None,
+        cursor: TextQuery = None,
         limit: FromQuery[int] = 50,
     ) -> ExecutionPage:
         """What rules did to one appeal, newest first."""

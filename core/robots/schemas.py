@@ -21,15 +21,16 @@ from typing import Annotated, Any, Literal
 import msgspec
 
 from unionline.appeals.schemas import Priority, Status
+from unionline.text import Text
 
-Name = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
-Description = Annotated[str, msgspec.Meta(max_length=2000)]
+Name = Annotated[Text, msgspec.Meta(min_length=1, max_length=200)]
+Description = Annotated[Text, msgspec.Meta(max_length=2000)]
 DottedName = Annotated[
     str, msgspec.Meta(min_length=1, max_length=100, pattern=r"^[a-z][a-z0-9_.-]*$")
 ]
-ShortText = Annotated[str, msgspec.Meta(min_length=1, max_length=100)]
-Pattern = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
-TimeZone = Annotated[str, msgspec.Meta(max_length=64)]
+ShortText = Annotated[Text, msgspec.Meta(min_length=1, max_length=100)]
+Pattern = Annotated[Text, msgspec.Meta(min_length=1, max_length=200)]
+TimeZone = Annotated[Text, msgspec.Meta(max_length=64)]
 
 
 class _Config(msgspec.Struct, forbid_unknown_fields=True, kw_only=True, tag_field="kind"):
@@ -55,7 +56,7 @@ class ScheduleTrigger(_Config, kw_only=True, tag="schedule"):
     organization in those statuses; without, once per slot with no appeal."""
 
     every_minutes: Annotated[int, msgspec.Meta(ge=1, le=525_600)] | None = None
-    cron: Annotated[str, msgspec.Meta(max_length=100)] | None = None
+    cron: Annotated[Text, msgspec.Meta(max_length=100)] | None = None
     timezone: TimeZone = ""
     appeal_statuses: list[Status] = msgspec.field(default_factory=list)
 
@@ -138,9 +139,9 @@ class MemberIs(_Config, kw_only=True, tag="member"):
 
     field: MemberField
     op: Literal["equals", "not_equals", "contains", "in", "not_in", "is_empty", "is_set"] = "equals"
-    value: Annotated[str, msgspec.Meta(max_length=500)] = ""
+    value: Annotated[Text, msgspec.Meta(max_length=500)] = ""
     values: Annotated[
-        list[Annotated[str, msgspec.Meta(max_length=500)]], msgspec.Meta(max_length=100)
+        list[Annotated[Text, msgspec.Meta(max_length=500)]], msgspec.Meta(max_length=100)
     ] = msgspec.field(default_factory=list)
 
 

@@ -9,13 +9,14 @@ from typing import Annotated, Literal
 import msgspec
 
 from unionline.events import Event
+from unionline.text import Text
 
 Rating = Annotated[int, msgspec.Meta(ge=1, le=5)]
 
 
 class SupervisorRating(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     rating: Rating
-    comment: Annotated[str, msgspec.Meta(max_length=2000, pattern=r"^[^\x00]*$")] = ""
+    comment: Annotated[Text, msgspec.Meta(max_length=2000)] = ""
 
 
 class SurveyView(msgspec.Struct, kw_only=True):

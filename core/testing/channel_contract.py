@@ -305,6 +305,15 @@ class ChannelContract:
         assert other["member_id"] != first["member_id"]
         assert first["appeal_id"] == again["appeal_id"]  # the member's open appeal continues
 
+    async def test_nul_in_member_text_is_dropped_not_refused(self, contract: ContractEnv) -> None:
+        # PostgreSQL text cannot hold NUL; a member's message is kept without it, never lost.
+        call = self.message_update(
+            contract.account, update_id=3501, sender="350001", text="Вопрос\x00 об отпуске"
+        )
+        response = await contract.post(call)
+        assert 200 <= response.status_code < 300, response.text
+        assert [m["body"] for m in await contract.messages_in()] == ["Вопрос об отпуске"]
+
     async def test_unsupported_update_is_answered_200_and_not_stored(
         self, contract: ContractEnv
     ) -> None:

@@ -28,7 +28,9 @@ from unionline.runtime import current
 
 Status = Literal["new", "open", "waiting", "resolved", "closed"]
 Priority = Literal["low", "normal", "high", "urgent"]
-Tag = Annotated[str, msgspec.Meta(min_length=1, max_length=100, pattern=r"\S")]
+# Not blank and without NUL: msgspec takes one pattern per type, so this one also does what
+# unionline.text.Text does.
+Tag = Annotated[str, msgspec.Meta(min_length=1, max_length=100, pattern=r"^\s*[^\s\x00][^\x00]*$")]
 Tags = Annotated[list[Tag], msgspec.Meta(min_length=1, max_length=20)]
 
 

@@ -16,6 +16,8 @@ from typing import Annotated, Any
 
 import msgspec
 
+from unionline.text import Text
+
 log = logging.getLogger("unionline.robots.actions")
 
 VARIABLES: dict[str, str] = {
@@ -31,7 +33,7 @@ VARIABLES: dict[str, str] = {
 _PLACEHOLDER = re.compile(r"\{\{|\}\}|\{([^{}]*)\}")
 _STRAY = re.compile(r"(?<!\{)\{(?!\{)|(?<!\})\}(?!\})")
 
-MessageText = Annotated[str, msgspec.Meta(min_length=1, max_length=4000)]
+MessageText = Annotated[Text, msgspec.Meta(min_length=1, max_length=4000)]
 
 
 def names_in(template: str) -> list[str]:
@@ -70,7 +72,7 @@ class LocalizedText(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     """A message in Russian and, optionally, English; the member's locale picks one."""
 
     ru: MessageText
-    en: Annotated[str, msgspec.Meta(max_length=4000)] = ""
+    en: Annotated[Text, msgspec.Meta(max_length=4000)] = ""
 
     def __post_init__(self) -> None:
         check(self.ru, "ru")

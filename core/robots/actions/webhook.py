@@ -31,10 +31,11 @@ from unionline.errors import NotReady, PermanentFailure
 from unionline.robots.actions.base import appeal_row, dry, outcome, say
 from unionline.robots.actions.settings import webhook_settings
 from unionline.robots.sdk import ActionOutcome, RobotAction, RobotContext
+from unionline.text import Text
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 _NAT64 = ipaddress.ip_network("64:ff9b::/96")
-Url = Annotated[str, msgspec.Meta(min_length=8, max_length=2000)]
+Url = Annotated[Text, msgspec.Meta(min_length=8, max_length=2000)]
 SecretName = Annotated[
     str, msgspec.Meta(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9_.-]+$")
 ]
