@@ -36,6 +36,7 @@ PUBLIC_API: tuple[str, ...] = (
     "unionline.channel.*",
     "unionline.robots.sdk",  # RobotAction and friends (docs/robots.md)
     "unionline.privacy.sections",  # a plugin's personal data in exports and erasures
+    "unionline.text",  # Text, TextQuery, without_nul: input text without NUL (docs/api.md)
     "unionline.testing.*",
 )
 
