@@ -69,8 +69,14 @@ make_venv() {
     return 0
   fi
   say "installing into $dir: $*"
-  "$dir/bin/python" -m pip install -q --disable-pip-version-check --upgrade pip
-  "$dir/bin/python" -m pip install -q --disable-pip-version-check -c "$CONSTRAINTS" "$@"
+  # pip and setuptools are chatty (build warnings): their output is shown only if pip fails.
+  local log="$dir/install.log"
+  if ! { "$dir/bin/python" -m pip install -q --disable-pip-version-check --upgrade pip \
+      && "$dir/bin/python" -m pip install -q --disable-pip-version-check -c "$CONSTRAINTS" "$@"; } \
+      >"$log" 2>&1; then
+    cat "$log" >&2
+    die "installing into $dir failed"
+  fi
   printf '%s' "$stamp" > "$dir/.unionline-stamp"
 }
 

@@ -7,16 +7,16 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import msgspec
 
-from unionline import text
 from unionline.appeals import actions, services
 from unionline.channel.typing_notice import show_typing
 from unionline.console.commands import command
 from unionline.routing import services as routing
+from unionline.text import Text as NoNulText
 
 if TYPE_CHECKING:
     from unionline.console.session import ConsoleSession
 
-Text = Annotated[text.Text, msgspec.Meta(min_length=1, max_length=20000)]
+Text = Annotated[NoNulText, msgspec.Meta(min_length=1, max_length=20000)]
 
 
 class AppealRef(msgspec.Struct, forbid_unknown_fields=True):
@@ -26,7 +26,7 @@ class AppealRef(msgspec.Struct, forbid_unknown_fields=True):
 class ReplyArgs(msgspec.Struct, forbid_unknown_fields=True):
     appeal_id: uuid.UUID
     text: Text
-    attachments: list[text.Text] = msgspec.field(default_factory=list)
+    attachments: list[NoNulText] = msgspec.field(default_factory=list)
 
 
 class NoteArgs(msgspec.Struct, forbid_unknown_fields=True):
@@ -43,17 +43,17 @@ class TransferArgs(msgspec.Struct, forbid_unknown_fields=True):
 
 class StatusArgs(msgspec.Struct, forbid_unknown_fields=True):
     appeal_id: uuid.UUID
-    status: text.Text
+    status: NoNulText
 
 
 class PriorityArgs(msgspec.Struct, forbid_unknown_fields=True):
     appeal_id: uuid.UUID
-    priority: text.Text
+    priority: NoNulText
 
 
 class TagsArgs(msgspec.Struct, forbid_unknown_fields=True):
     appeal_id: uuid.UUID
-    tags: list[text.Text]
+    tags: list[NoNulText]
 
 
 class TypingArgs(msgspec.Struct, forbid_unknown_fields=True):
