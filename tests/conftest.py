@@ -24,6 +24,7 @@ BROWSER_TESTS = Path(__file__).parent / "browser"
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "slow: takes many seconds; scheduled first")
     config.addinivalue_line(
         "markers", "browser: drives Chromium; runs on the first engine only unless every_engine"
     )
@@ -39,6 +40,16 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         if "on_postgres" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.database)  # it asks which engine: run it on each
         _name_the_operation(item)
+    # The long ones first: under pytest-xdist a two-minute test handed out last keeps one core
+    # busy while the other has nothing left to do.
+    items.sort(key=lambda item: 0 if _long(item) else 1)
+
+
+def _long(item: pytest.Item) -> bool:
+    """Marked slow, or one of the tests pinned together on one worker (xdist_group)."""
+    return item.get_closest_marker("slow") is not None or (
+        item.get_closest_marker("xdist_group") is not None
+    )
 
 
 def _name_the_operation(item: pytest.Item) -> None:

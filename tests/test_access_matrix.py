@@ -214,6 +214,7 @@ async def snapshot(h: AppHarness, b: Side) -> dict[str, list[str]]:
     return rows
 
 
+@pytest.mark.slow
 async def test_no_role_reaches_another_organization(unionline_app: AppHarness) -> None:
     h = unionline_app
     fed = ok(

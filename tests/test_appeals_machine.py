@@ -284,6 +284,7 @@ def unionline_settings(unionline_database_url: str) -> Settings:
     return msgspec.convert(data, settings_type({"appeals": AppealSettings}))
 
 
+@pytest.mark.slow
 def test_appeal_lifecycle_state_machine(unionline_settings: Settings) -> None:
     global APP
     APP = AppThread(unionline_settings)

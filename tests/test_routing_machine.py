@@ -283,6 +283,7 @@ def unionline_settings(unionline_database_url: str) -> Settings:
     return routing_settings(unionline_database_url)
 
 
+@pytest.mark.slow
 def test_routing_state_machine(unionline_settings: Settings) -> None:
     global APP
     APP = AppThread(unionline_settings)

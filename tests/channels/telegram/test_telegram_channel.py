@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 import httpx
+import pytest
 from standins.telegram import (
     BAD_GATEWAY,
     HANG_AFTER_SEND,
@@ -52,6 +53,7 @@ async def timeline_data(env: ContractEnv) -> list[dict[str, Any]]:
 # -- inbound ---------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 async def test_1000_updates_with_duplicates_and_concurrent_redelivery_are_stored_once(
     env: ContractEnv, telegram: TelegramStandin
 ) -> None:
