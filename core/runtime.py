@@ -30,10 +30,10 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("unionline")
 _current: Runtime | None = None
-# Awaited with the database, not yet started, before a runtime that applies migrations starts.
-# unionline.testing puts its template restore here: an empty test database is filled from a
-# migrated copy instead of running every migration again (see unionline.testing.templates).
-BEFORE_MIGRATING: list[Callable[[Database], Awaitable[object]]] = []
+# Awaited with the database (not yet started) and whether migrations will be applied, before a
+# runtime starts. unionline.testing prepares test databases here: an empty one that will be
+# migrated is filled from a migrated copy instead (see unionline.testing.templates).
+BEFORE_STARTING: list[Callable[[Database, bool], Awaitable[object]]] = []
 
 
 @dataclass
@@ -71,9 +71,8 @@ class Runtime:
         _current = self
         if migrate is None:
             migrate = not self.db.is_postgres
-        if migrate:
-            for prepare in BEFORE_MIGRATING:
-                await prepare(self.db)
+        for prepare in BEFORE_STARTING:
+            await prepare(self.db, migrate)
         self.db.bind()
         await self.db.start()
         try:

@@ -27,7 +27,7 @@ from unionline.testing.support import (
     postgres_server_url,
     running_app,
 )
-from unionline.testing.templates import restore_template
+from unionline.testing.templates import prepare_database
 
 # A test whose fixtures reach one of these touches the database under test: it runs on every
 # engine. The others prove the same thing on any engine and run once (docs/testing.md).
@@ -42,13 +42,13 @@ def pytest_configure(config: pytest.Config) -> None:
         "automatically from the fixtures; mark a module that makes its own databases)",
     )
     # Every app a test starts with migrations gets its empty database from a migrated template.
-    if restore_template not in runtime.BEFORE_MIGRATING:
-        runtime.BEFORE_MIGRATING.append(restore_template)
+    if prepare_database not in runtime.BEFORE_STARTING:
+        runtime.BEFORE_STARTING.append(prepare_database)
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
-    if restore_template in runtime.BEFORE_MIGRATING:
-        runtime.BEFORE_MIGRATING.remove(restore_template)
+    if prepare_database in runtime.BEFORE_STARTING:
+        runtime.BEFORE_STARTING.remove(prepare_database)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -59,7 +59,8 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 @pytest.fixture
 def unionline_database_url(tmp_path: Path) -> Iterator[str]:
-    with fresh_database(tmp_path, postgres_server_url()) as url:
+    # Created when first started (from the template when migrating): one copy, not two.
+    with fresh_database(tmp_path, postgres_server_url(), lazy=True) as url:
         yield url
 
 

@@ -50,32 +50,47 @@ def _with_database(url: str, name: str) -> str:
 
 
 @contextlib.contextmanager
-def fresh_database(tmp_path: Path, server_url: str | None = None) -> Iterator[str]:
+def fresh_database(
+    tmp_path: Path, server_url: str | None = None, *, lazy: bool = False
+) -> Iterator[str]:
     """A new, empty database: a SQLite file under ``tmp_path``, or a PostgreSQL database
-    created on ``server_url`` for this test and dropped afterwards."""
+    created on ``server_url`` for this test and dropped afterwards.
+
+    ``lazy``: on PostgreSQL the database is created when a runtime first starts on it (from
+    the migrated template when it migrates: creating it empty first would copy twice); use it
+    only where a runtime is the first to connect.
+    """
     if not server_url:
         yield f"sqlite:///{tmp_path / 'unionline.sqlite3'}"
         return
     import asyncio
 
-    import asyncpg
+    from unionline.testing import templates
 
     parts = urlsplit(server_url)
     require_service("PostgreSQL", parts.hostname or "127.0.0.1", parts.port or 5432)
     name = f"ul_t_{uuid.uuid4().hex[:12]}"
-
-    async def admin(sql: str) -> None:
-        conn = await asyncpg.connect(server_url)
-        try:
-            await conn.execute(sql)
-        finally:
-            await conn.close()
-
-    asyncio.run(admin(f'CREATE DATABASE "{name}"'))
+    if lazy:
+        templates.NOT_CREATED.add(name)
+    else:
+        asyncio.run(_admin(server_url, f'CREATE DATABASE "{name}"'))
     try:
         yield _with_database(server_url, name)
     finally:
-        asyncio.run(admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        if name in templates.NOT_CREATED:
+            templates.NOT_CREATED.discard(name)  # never started: nothing was created
+        else:
+            asyncio.run(_admin(server_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+async def _admin(server_url: str, sql: str) -> None:
+    import asyncpg
+
+    conn = await asyncpg.connect(server_url)
+    try:
+        await conn.execute(sql)
+    finally:
+        await conn.close()
 
 
 def make_settings(database_url: str, **overrides: Any) -> Settings:

@@ -30,6 +30,22 @@ from unionline.db import Database
 
 TEMPLATE_PREFIX = "ul_tpl_"
 _BUILD_LOCK = 0x756C_7470  # PostgreSQL advisory lock id: "ultp"
+# PostgreSQL databases handed out (``fresh_database(lazy=True)``) but not created yet.
+NOT_CREATED: set[str] = set()
+
+
+async def prepare_database(db: Database, migrate: bool) -> None:
+    """Before a runtime starts (``unionline.runtime.BEFORE_STARTING``): a database it will
+    migrate is filled from the template; a lazily handed-out one is created first."""
+    import asyncpg
+
+    try:
+        if migrate:
+            await restore_template(db)
+        elif db.is_postgres and _split(db.url)[1] in NOT_CREATED:
+            await _create_lazy(db, template=None)
+    except (OSError, asyncpg.PostgresError):
+        return  # the server is away: starting the runtime says so in its own words
 
 
 def template_key(db: Database) -> str:
@@ -120,6 +136,9 @@ async def _restore_postgres(db: Database) -> bool:
     import asyncpg
 
     server, name = _split(db.url)
+    if name in NOT_CREATED:
+        await _create_lazy(db, template=await _postgres_template(db))
+        return True
     try:
         target = await asyncpg.connect(db.url)
     except (OSError, asyncpg.PostgresError):
@@ -132,15 +151,42 @@ async def _restore_postgres(db: Database) -> bool:
         await target.close()
     if has_tables:
         return False
-    template = TEMPLATE_PREFIX + template_key(db)
+    template = await _postgres_template(db)
     admin = await asyncpg.connect(server)
     try:
-        await _ensure_postgres_template(admin, db, template)
         await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         await _create_from(admin, name, template)
     finally:
         await admin.close()
     return True
+
+
+async def _postgres_template(db: Database) -> str:
+    """The name of ``db``'s template database, built first if there is none yet."""
+    import asyncpg
+
+    template = TEMPLATE_PREFIX + template_key(db)
+    admin = await asyncpg.connect(_split(db.url)[0])
+    try:
+        await _ensure_postgres_template(admin, db, template)
+    finally:
+        await admin.close()
+    return template
+
+
+async def _create_lazy(db: Database, template: str | None) -> None:
+    import asyncpg
+
+    server, name = _split(db.url)
+    admin = await asyncpg.connect(server)
+    try:
+        if template is None:
+            await admin.execute(f'CREATE DATABASE "{name}"')
+        else:
+            await _create_from(admin, name, template)
+    finally:
+        await admin.close()
+    NOT_CREATED.discard(name)
 
 
 async def _ensure_postgres_template(admin: Any, db: Database, template: str) -> None:
