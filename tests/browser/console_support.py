@@ -212,13 +212,23 @@ async def wait_for(check: Callable[[], Any], what: str, attempts: int = 150) -> 
 
 
 async def open_appeal(page: Any, text: str) -> None:
-    """Click the list row showing ``text`` and wait for the member's message in the timeline."""
+    """Click the list row showing ``text`` and wait for the member's message in the timeline.
+
+    A live update may redraw the list between finding the row and the click landing (the click
+    then hits a row that is gone): the click is repeated, a bounded number of times."""
     from playwright.async_api import expect
 
-    row = page.locator(".appeal-row", has_text=text).first
-    await expect(row).to_be_visible()
-    await row.locator("a").click()
-    await expect(page.locator(".timeline .message-in", has_text=text).first).to_be_visible()
+    message = page.locator(".timeline .message-in", has_text=text).first
+    for attempt in range(5):
+        row = page.locator(".appeal-row", has_text=text).first
+        await expect(row).to_be_visible()
+        await row.locator("a").click()
+        try:
+            await expect(message).to_be_visible(timeout=UI_TIMEOUT_MS // 3)
+            return
+        except AssertionError:
+            if attempt == 4:
+                raise
 
 
 async def fits(page: Any) -> bool:
