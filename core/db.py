@@ -261,6 +261,10 @@ def database_unavailable(exc: BaseException) -> bool:
             m in str(current) for m in _UNAVAILABLE_MESSAGES
         ):
             return True
+        if isinstance(current, asyncpg.InternalClientError) and "cannot switch to state" in str(
+            current
+        ):
+            return True  # asyncpg's protocol state left mid-operation by a server that went away
         current = current.__cause__ or current.__context__
     return False
 

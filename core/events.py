@@ -104,6 +104,10 @@ class EventBus:
         # Readiness fails when events wait and the relay has not completed a pass for this long.
         self.stall_after = 30.0
         self.last_relayed = time.monotonic()
+        # After a pass that failed, the positions above this may have been committed without
+        # this process knowing (the server took the commit, the reply was lost): re-emitted by
+        # the next pass that succeeds. Sinks take an event twice gracefully (by position).
+        self._uncertain_after: int | None = None
 
     # -- publishing -----------------------------------------------------------------------
 
@@ -241,10 +245,48 @@ class EventBus:
         return int(row["n"]) if row else 0
 
     async def relay_once(self, batch: int = 500) -> list[StoredEvent]:
-        """Give committed, unpositioned events their positions (in id order) and emit them."""
+        """Give committed, unpositioned events their positions (in id order) and emit them.
+
+        A pass whose transaction fails may still have committed (a lost reply): the next pass
+        that succeeds emits what lies between the last position known before the failure and
+        its own, so no sink misses a batch."""
+        started: list[int] = []
+        try:
+            stored = await self._position(batch, started)
+        except BaseException:
+            if started and self._uncertain_after is None:
+                self._uncertain_after = started[0]
+            raise
+        self.last_relayed = time.monotonic()
+        if self._uncertain_after is not None:
+            stored = await self._maybe_missed(self._uncertain_after, started[0]) + stored
+            self._uncertain_after = None
+        if stored:
+            for sink in self.sinks:
+                try:
+                    await sink(stored)
+                except Exception:
+                    log.exception("event sink %r failed", sink)
+        return stored
+
+    async def _maybe_missed(self, after: int, upto: int) -> list[StoredEvent]:
+        rows = await self.db.fetch(
+            "SELECT id, position, type, organization_id, payload FROM system_event"
+            " WHERE position > {} AND position <= {} ORDER BY position",
+            after,
+            upto,
+        )
+        return [_stored(r) for r in rows]
+
+    async def _position(self, batch: int, started: list[int]) -> list[StoredEvent]:
+        """One positioning transaction; ``started`` gets the highest position before it."""
         async with self.db.transaction():
             if self.db.is_postgres:
                 await self.db.execute("SELECT pg_advisory_xact_lock({})", RELAY_LOCK)
+            before = await self.db.fetchone(
+                "SELECT COALESCE(MAX(position), 0) AS p FROM system_event"
+            )
+            started.append(int(before["p"]) if before else 0)
             rows = await self.db.fetch(
                 "UPDATE system_event SET position = n.pos FROM ("
                 " SELECT id, (SELECT COALESCE(MAX(position), 0) FROM system_event)"
@@ -255,15 +297,7 @@ class EventBus:
                 " system_event.organization_id, system_event.payload",
                 batch,
             )
-        self.last_relayed = time.monotonic()
-        stored = sorted((_stored(r) for r in rows), key=lambda e: e.position)
-        if stored:
-            for sink in self.sinks:
-                try:
-                    await sink(stored)
-                except Exception:
-                    log.exception("event sink %r failed", sink)
-        return stored
+        return sorted((_stored(r) for r in rows), key=lambda e: e.position)
 
     # -- reading --------------------------------------------------------------------------
 

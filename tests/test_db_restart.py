@@ -111,13 +111,13 @@ async def restart_with_relay_inside_its_transaction(cluster: Cluster, rt: Runtim
     holder.terminate()
 
 
-async def wait_until(check: Callable[[], Awaitable[bool]], what: str) -> None:
+async def wait_until(check: Callable[[], Awaitable[bool]], what: str, state: object = None) -> None:
     try:
         async with asyncio.timeout(60):
             while not await check():
                 await asyncio.sleep(0.1)
     except TimeoutError:
-        raise AssertionError(f"not reached within a minute: {what}") from None
+        raise AssertionError(f"not reached within a minute: {what} ({state})") from None
 
 
 async def test_relay_and_jobs_resume_after_fast_and_immediate_restarts(cluster: Cluster) -> None:
@@ -156,12 +156,19 @@ async def restarts_under_load(cluster: Cluster) -> None:
             describe_error(e) for e in load.errors if not database_unavailable(e)
         }
 
+        state: dict[str, object] = {}
+
         async def all_positioned_and_delivered() -> bool:
             rows = await rt.db.fetch("SELECT id, position FROM system_event")
             stored = {int(r["id"]): r["position"] for r in rows}
+            state["unpositioned"] = sorted(i for i, p in stored.items() if p is None)[:10]
+            state["undelivered"] = sorted(set(stored) - set(delivered))[:10]
+            state["differ"] = sorted(i for i in delivered if delivered[i] != stored.get(i))[:10]
             return None not in stored.values() and delivered == stored
 
-        await wait_until(all_positioned_and_delivered, "every event positioned and delivered")
+        await wait_until(
+            all_positioned_and_delivered, "every event positioned and delivered", state
+        )
         positions = sorted(delivered.values())
         assert positions == list(range(1, len(positions) + 1))  # dense, each once
         rows = await rt.db.fetch("SELECT payload FROM system_event WHERE type = 'test.tick'")

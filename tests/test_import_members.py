@@ -16,6 +16,7 @@ from unionline.members.import_orgs import import_organizations
 from unionline.members.importer import import_members
 from unionline.members.tables import ContactPoint, Member
 from unionline.testing import AppHarness
+from unionline.testing.support import fresh_database, postgres_server_url
 
 
 async def federation(h: AppHarness) -> uuid.UUID:
@@ -221,10 +222,19 @@ async def test_100k_rows_dry_run_reports_exactly_the_invalid_rows(
     assert await Member.count() == 0
 
 
-def test_cli_import(tmp_path: Path, unionline_database_url: str) -> None:
-    from cli_runner import TEST_SECRET, run_cli
+@pytest.mark.database
+def test_cli_import(tmp_path: Path) -> None:
+    from cli_runner import TEST_SECRET
 
-    env = {"UNIONLINE_SECRET_KEY": TEST_SECRET, "UNIONLINE_DATABASE_URL": unionline_database_url}
+    # The command is the first to connect: the database must exist already (not the lazy one
+    # of the unionline_database_url fixture, which a runtime in this process creates).
+    with fresh_database(tmp_path, postgres_server_url()) as url:
+        _cli_import(tmp_path, {"UNIONLINE_SECRET_KEY": TEST_SECRET, "UNIONLINE_DATABASE_URL": url})
+
+
+def _cli_import(tmp_path: Path, env: dict[str, str]) -> None:
+    from cli_runner import run_cli
+
     orgs = tmp_path / "orgs.csv"
     orgs.write_bytes(csv_bytes(["code;name;parent_code", "FED;Федерация;", "PPO1;ППО;FED"]))
     members = tmp_path / "members.csv"
