@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from unionline.hookspecs import hookimpl
-from unionline.jobs_arq import POLL_DELAY
+from unionline.jobs.arq import POLL_DELAY
 
 FIGURE = "arq executor job throughput"
 TARGETS = {FIGURE: ">= 0.5"}
@@ -62,7 +62,7 @@ def register_jobs(register: Any) -> None:
 OURS_CHILD = """
 import asyncio
 from unionline import runtime
-from unionline.jobs_arq import ArqWorker
+from unionline.jobs.arq import ArqWorker
 
 async def main():
     settings, host, registry = runtime.load(None)

@@ -9,7 +9,8 @@ the standard library parsing the same messages alone.
   identity resolution, the appeal continued or opened, attachments stored, the raw message
   kept, one commit each (SQLite in a temporary directory; PostgreSQL when
   ``UNIONLINE_TEST_DATABASE_URL`` is set). Each message gets a unique Message-ID and one of
-  ``SENDERS`` senders. **Baseline**: the stdlib parsing above.
+  ``SENDERS`` senders. **Baseline**: the stdlib parsing of the same messages, timed in
+  chunks alternating with the ingest's (the machine's drift then falls on both alike).
 
 N is 10,000 (1,000 with ``--quick``). Standalone: ``python -m benchmarks.mail_ingest [--quick]``.
 """
@@ -30,8 +31,9 @@ FIXTURES = Path(__file__).resolve().parent.parent / "tests" / "channels" / "mail
 PARSE = "mail parse, messages/s (vs stdlib parsing)"
 INGEST = "mail ingest, messages/s (vs stdlib parsing)"
 # Throughput ratios value/baseline: our parse does charset recovery, sanitizing and trimming on
-# top of the stdlib's parse; ingest adds a committed transaction per message.
-TARGETS = {PARSE: ">= 0.3", INGEST: ">= 0.05"}
+# top of the stdlib's parse; ingest adds a committed transaction per message (and the work its
+# events start: routing, robots, the relay). 0.15 on SQLite needs its long-lived connections.
+TARGETS = {PARSE: ">= 0.3", INGEST: ">= 0.15"}
 SENDERS = 500
 _MESSAGE_ID = re.compile(rb"(?im)^message-id:[^\r\n]*\r?\n")
 _FROM = re.compile(rb"(?im)^from:[^\r\n]*\r?\n")
@@ -83,7 +85,9 @@ def parse_rates(raws: list[bytes], chunk: int = 50) -> tuple[float, float]:
     return len(raws) / ours, len(raws) / stdlib
 
 
-async def ingest(raws: list[bytes], url: str, files: Path) -> float:
+async def ingest(raws: list[bytes], url: str, files: Path, chunk: int = 50) -> tuple[float, float]:
+    """(ingest, stdlib parse) in messages/s: ``chunk`` messages ingested, then the same parsed
+    by the stdlib, in turn. The app's background work (relay, jobs) goes on through both."""
     import uuid
 
     from unionline.channels.mail.ingest import ingest_raw
@@ -105,15 +109,21 @@ async def ingest(raws: list[bytes], url: str, files: Path) -> float:
         if account.status_code != 201:
             raise RuntimeError(f"seeding failed: {account.status_code} {account.text}")
         account_id = uuid.UUID(account.json()["id"])
-        start = time.perf_counter()
-        stored = 0
-        for raw in raws:
-            outcome = await ingest_raw(account_id, raw, source="test")
-            stored += outcome.stored
-        rate = len(raws) / (time.perf_counter() - start)
+        stored, ours, stdlib = 0, 0.0, 0.0
+        for i in range(0, len(raws), chunk):
+            part = raws[i : i + chunk]
+            start = time.perf_counter()
+            for raw in part:
+                outcome = await ingest_raw(account_id, raw, source="test")
+                stored += outcome.stored
+            middle = time.perf_counter()
+            for raw in part:
+                stdlib_parse_one(raw)
+            stdlib += time.perf_counter() - middle
+            ours += middle - start
     if stored != len(raws):
         raise RuntimeError(f"{len(raws) - stored} messages were not stored")
-    return rate
+    return len(raws) / ours, len(raws) / stdlib
 
 
 def _settings(base: object, files: Path) -> object:
@@ -142,8 +152,8 @@ def run(quick: bool) -> list[tuple[str, float, float, str]]:
         tempfile.TemporaryDirectory() as tmp,
         fresh_database(Path(tmp), postgres_server_url()) as url,
     ):
-        ingested = asyncio.run(ingest(raws, url, Path(tmp) / "files"))
-    return [(PARSE, parsed, baseline, "msg/s"), (INGEST, ingested, baseline, "msg/s")]
+        ingested, stdlib = asyncio.run(ingest(raws, url, Path(tmp) / "files"))
+    return [(PARSE, parsed, baseline, "msg/s"), (INGEST, ingested, stdlib, "msg/s")]
 
 
 if __name__ == "__main__":

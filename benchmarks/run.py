@@ -2,7 +2,8 @@
 
 A benchmark module is any module of this package (other than ``run`` and ``_private`` ones) with
 ``run(quick: bool) -> list[tuple[name, value, baseline, unit]]``; the baseline is measured in the
-same run. Optional ``TARGETS = {name: "<= 1.5"}`` states a bound on ``value / baseline``.
+same run. Optional ``TARGETS = {name: "<= 1.5"}`` states a bound on ``value / baseline``
+(``"<= 1.5 + 10"``: on ``value`` against 1.5 x ``baseline`` + 10).
 
 Usage: ``python -m benchmarks.run [--quick] [--only MODULE ...]`` (also ``./scripts/bench``).
 Exit status 1 when a target is missed or a benchmark fails.
@@ -52,17 +53,22 @@ class Row:
     def verdict(self) -> str:
         if self.error:
             return "ERROR"
-        if not self.target or self.ratio is None:
+        if not self.target or self.value is None or not self.baseline:
             return ""
-        return "ok" if meets(self.ratio, self.target) else "MISSED"
+        return "ok" if meets(self.value, self.baseline, self.target) else "MISSED"
 
 
-def meets(ratio: float, target: str) -> bool:
-    """``target`` is "<op> <number>", e.g. "<= 1.5"; compared with the ratio value/baseline."""
-    op, _, number = target.strip().partition(" ")
+def meets(value: float, baseline: float, target: str) -> bool:
+    """``target`` is "<op> <factor>", e.g. "<= 1.5": the ratio value/baseline against the
+    factor; or "<op> <factor> + <allowance>", e.g. "<= 1.5 + 10": value against factor x
+    baseline + allowance (in the figure's unit)."""
+    op, _, bound = target.strip().partition(" ")
     if op not in COMPARISONS:
         raise ValueError(f"target {target!r}: expected one of {', '.join(COMPARISONS)}")
-    return COMPARISONS[op](ratio, float(number))
+    factor, _, allowance = bound.partition("+")
+    if not allowance.strip():
+        return COMPARISONS[op](value / baseline, float(factor))
+    return COMPARISONS[op](value, float(factor) * baseline + float(allowance))
 
 
 def discover() -> list[str]:

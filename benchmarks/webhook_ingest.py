@@ -1,5 +1,6 @@
-"""Webhook ingest on PostgreSQL: Telegram updates through a real app server vs. pgbench running
-the same SQL (targets: throughput >= 0.3x; p99 < 100 ms at 100 messages/s).
+"""Webhook ingest: Telegram updates through a real app server on PostgreSQL vs. pgbench running
+the same SQL (targets: throughput >= 0.3x; p99 < 100 ms at 100 messages/s), and the same app on
+the embedded SQLite file beside it, in the same run.
 
 An app process (``unionline run``: uvicorn, one worker, in-process jobs, the Telegram channel)
 receives Telegram updates on its webhook. Each update is verified and decoded, then stored in
@@ -20,8 +21,14 @@ created, routed), so the measured messages are members writing into their open a
   process, runs beside it as one more pgbench client at the message rate.
 * **latency** — an open-loop load of 100 messages/s for ``LATENCY_SECONDS``: each request is
   sent at its scheduled time whatever the earlier ones do, and timed from that schedule to
-  the 200 answer (the commit). p99 over all. **Baseline**: pgbench's p99 for the same script
-  at ``--rate=100`` (its per-transaction log; latency from the scheduled start too).
+  the 200 answer (the commit); an update the app refuses with 503 when overloaded is sent
+  again a second later, as Telegram would, and timed to its 200 (the refusals are counted).
+  p99 over all. **Baseline**: pgbench's p99 for the same script at ``--rate=100`` (its
+  per-transaction log; latency from the scheduled start too).
+* **on SQLite** — the same app, load and rounds on a SQLite file (the embedded default: one
+  process, the file's long-lived connections of ``unionline.db_sqlite``). **Baseline**: the
+  app's own throughput and p99 on PostgreSQL measured just before; no target (the rows show
+  what the embedded engine costs against the server one).
 
 Needs PostgreSQL (``UNIONLINE_TEST_DATABASE_URL``, else ``postgresql://postgres@127.0.0.1:5432/test``;
 a scratch database is created and dropped) and ``pgbench`` (Debian: package ``postgresql``;
@@ -33,6 +40,7 @@ a scratch database is created and dropped) and ``pgbench`` (Debian: package ``po
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import glob
 import json
 import os
@@ -50,6 +58,8 @@ from urllib.parse import urlsplit
 THROUGHPUT = "webhook ingest, messages/s"
 P99 = "webhook ingest p99 at 100 msg/s, ms"
 P99_TARGET = "webhook ingest p99 vs 100 ms target"
+SQLITE_THROUGHPUT = "webhook ingest on SQLite, messages/s (vs the app on PostgreSQL)"
+SQLITE_P99 = "webhook ingest on SQLite, p99 at 100 msg/s, ms (vs PostgreSQL)"
 TARGETS = {THROUGHPUT: ">= 0.3", P99_TARGET: "< 1"}
 CONCURRENCY = 16
 SENDERS = 400
@@ -167,6 +177,7 @@ class Connection:
         self.host, self.port, self.path = host, port, path
         self.reader: asyncio.StreamReader | None = None
         self.writer: asyncio.StreamWriter | None = None
+        self.retry_after = 0  # seconds the last answer's Retry-After named (0: none)
 
     async def post(self, body: bytes) -> int:
         if self.writer is None:
@@ -180,6 +191,8 @@ class Connection:
         status = int(headers.split(b" ", 2)[1])
         length = re.search(rb"(?i)\r\ncontent-length: *(\d+)", headers)
         await self.reader.readexactly(int(length.group(1)) if length else 0)
+        delay = re.search(rb"(?i)\r\nretry-after: *(\d+)", headers)
+        self.retry_after = int(delay.group(1)) if delay else 0
         return status
 
     def close(self) -> None:
@@ -194,12 +207,26 @@ class Load:
         self.path = f"/channels/telegram/{account_id}/webhook"
         self.ids = iter(range(1, 10**12))
         self.pool: list[Connection] = []
+        self.refused = 0
 
     def connection(self) -> Connection:
         return self.pool.pop() if self.pool else Connection(self.host, self.port, self.path)
 
     async def send(self, sender: int) -> None:
+        """Post one update until it is answered 200. A 503 (the app is overloaded and says so
+        at once) is sent again after the Retry-After it names; ``refused`` counts them."""
         body = update(next(self.ids), sender)
+        while (answer := await self.answer(body))[0] == 503:
+            self.refused += 1
+            await asyncio.sleep(answer[1])
+        if answer[0] != 200:
+            raise RuntimeError(f"the webhook answered {answer[0]}")
+
+    async def post(self, body: bytes) -> int:
+        return (await self.answer(body))[0]
+
+    async def answer(self, body: bytes) -> tuple[int, int]:
+        """Post ``body``; the status and the seconds its Retry-After names (0: none)."""
         conn = self.connection()
         reused = conn.writer is not None
         try:
@@ -217,8 +244,7 @@ class Load:
             conn.close()
             raise
         self.pool.append(conn)
-        if status != 200:
-            raise RuntimeError(f"the webhook answered {status}")
+        return status, conn.retry_after
 
     def close(self) -> None:
         """Drop the idle connections (the server closes them after a few idle seconds)."""
@@ -257,6 +283,23 @@ class Load:
         return latencies
 
 
+class SqliteFile:
+    """The SQLite file the app writes, read beside it (``fetchval`` as asyncpg's, for
+    :func:`wait_routed`); WAL lets this reader in while the app writes."""
+
+    def __init__(self, url: str) -> None:
+        self.path = url.removeprefix("sqlite:///")
+
+    async def fetchval(self, sql: str) -> Any:
+        return await asyncio.to_thread(self._fetchval, sql)
+
+    def _fetchval(self, sql: str) -> Any:
+        import sqlite3
+
+        with contextlib.closing(sqlite3.connect(self.path, timeout=30)) as conn:
+            return conn.execute(sql).fetchone()[0]
+
+
 async def wait_routed(conn: Any, timeout: float = 300) -> None:
     """Until no route job is pending or running (every message routed)."""
     deadline = time.monotonic() + timeout
@@ -293,45 +336,78 @@ async def measure(url: str, ids: dict[str, str], workdir: Path, quick: bool) -> 
     drift then favours neither."""
     import asyncpg
 
-    from benchmarks.console_fanout import app_process
-
-    seconds, latency_seconds = (8, 10) if quick else (20, 25)
-    found: dict[str, Any] = {"app": [], "pgbench": []}
     conn = await asyncpg.connect(url)
     try:
-        async with app_process(app_env(url), workdir) as (base, pid):
-            load = Load(base, ids["acct"])
-            senders = list(range(1, SENDERS + 1))
-            for start in range(0, SENDERS, CONCURRENCY):  # warm-up: every member writes once
-                await asyncio.gather(*(load.send(s) for s in senders[start : start + CONCURRENCY]))
-            await load.closed_loop(2, CONCURRENCY)
+        return await drive(url, ids, workdir, quick, conn)
+    finally:
+        await conn.close()
+
+
+async def drive(
+    url: str, ids: dict[str, str], workdir: Path, quick: bool, conn: Any
+) -> dict[str, Any]:
+    """Warm up, ``ROUNDS`` closed-loop rounds and the open loop against an app process on
+    ``url``; ``conn`` reads the database (asyncpg, or :class:`SqliteFile`: then no pgbench)."""
+    postgres = not isinstance(conn, SqliteFile)
+    seconds, latency_seconds = (8, 10) if quick else (20, 25)
+    found: dict[str, Any] = {"app": [], "pgbench": []}
+    try:
+        return await _drive(url, ids, workdir, conn, postgres, (seconds, latency_seconds), found)
+    except RuntimeError:
+        for log in workdir.glob("app-*.log"):  # why the app answered as it did
+            tail = log.read_text(encoding="utf-8", errors="replace").splitlines()[-20:]
+            print(f"# webhook_ingest: {log.name} ends:", *tail, sep="\n# ", flush=True)
+        raise
+
+
+async def _drive(
+    url: str,
+    ids: dict[str, str],
+    workdir: Path,
+    conn: Any,
+    postgres: bool,
+    durations: tuple[int, int],
+    found: dict[str, Any],
+) -> dict[str, Any]:
+    from benchmarks.console_fanout import app_process
+
+    seconds, latency_seconds = durations
+    async with app_process(app_env(url), workdir) as (base, pid):
+        load = Load(base, ids["acct"])
+        senders = list(range(1, SENDERS + 1))
+        for start in range(0, SENDERS, CONCURRENCY):  # warm-up: every member writes once
+            await asyncio.gather(*(load.send(s) for s in senders[start : start + CONCURRENCY]))
+        await load.closed_loop(2, CONCURRENCY)
+        await wait_routed(conn)
+        for _ in range(ROUNDS):
+            before = await db_counters(conn) if postgres else {}
+            cpu = cpu_seconds(pid)
+            started = time.perf_counter()
+            messages = await load.closed_loop(seconds, CONCURRENCY)
             await wait_routed(conn)
-            for _ in range(ROUNDS):
-                before, cpu = await db_counters(conn), cpu_seconds(pid)
-                started = time.perf_counter()
-                messages = await load.closed_loop(seconds, CONCURRENCY)
-                await wait_routed(conn)
-                rate = messages / (time.perf_counter() - started)
-                load.close()
-                cpu = (cpu_seconds(pid) - cpu) * 1000 / messages
-                found["work"] = per_message(before, await db_counters(conn), messages)
-                found["work"] += f", {cpu:.1f} ms of the app process's CPU"
-                found["app"].append(rate)
+            rate = messages / (time.perf_counter() - started)
+            load.close()
+            cpu = (cpu_seconds(pid) - cpu) * 1000 / messages
+            work = per_message(before, await db_counters(conn), messages) + ", " if postgres else ""
+            found["work"] = work + f"{cpu:.1f} ms of the app process's CPU"
+            found["app"].append(rate)
+            if postgres:
                 found["pgbench"].append(await asyncio.to_thread(
                     pgbench_tps, url, ids, workdir, seconds, relay_rate=rate
                 ))  # fmt: skip
-            latencies = await load.open_loop(RATE, latency_seconds)
-            await wait_routed(conn)
-            load.close()
+        load.refused = 0
+        latencies = await load.open_loop(RATE, latency_seconds)
+        found["refused"] = load.refused
+        await wait_routed(conn)
+        load.close()
+        if postgres:
             found["pgbench_p99"] = await asyncio.to_thread(
                 pgbench_p99, url, ids, workdir, latency_seconds
             )
             found["pgbench_work"] = await pg_work(url, ids, workdir)
-        appeals = await conn.fetchval("SELECT count(*) FROM appeal_appeal")
-        if appeals != SENDERS:
-            raise RuntimeError(f"expected {SENDERS} appeals (one per member), found {appeals}")
-    finally:
-        await conn.close()
+    appeals = await conn.fetchval("SELECT count(*) FROM appeal_appeal")
+    if appeals != SENDERS:
+        raise RuntimeError(f"expected {SENDERS} appeals (one per member), found {appeals}")
     found["p99"], found["p50"] = quantile(latencies, 0.99), quantile(latencies, 0.50)
     return found
 
@@ -446,12 +522,16 @@ def run(quick: bool) -> list[tuple[str, float, float, str]]:
 
     server = os.environ.get("UNIONLINE_TEST_DATABASE_URL") or DEFAULT_PG
     seconds, latency_seconds = (8, 10) if quick else (20, 25)
-    print(f"# webhook_ingest: PostgreSQL, concurrency {CONCURRENCY}, {SENDERS} members; "
-          f"{ROUNDS} x {seconds} s closed loop each, {latency_seconds} s at {RATE}/s",
+    print(f"# webhook_ingest: PostgreSQL, then SQLite; concurrency {CONCURRENCY}, {SENDERS} "
+          f"members; {ROUNDS} x {seconds} s closed loop each, {latency_seconds} s at {RATE}/s",
           flush=True)  # fmt: skip
     with tempfile.TemporaryDirectory() as tmp, fresh_database(Path(tmp), server) as url:
         ids = asyncio.run(seed(url))
         got = asyncio.run(measure(url, ids, Path(tmp), quick))
+    print("# webhook_ingest: PostgreSQL measured; now SQLite", flush=True)
+    with tempfile.TemporaryDirectory() as tmp, fresh_database(Path(tmp)) as url:
+        ids = asyncio.run(seed(url))
+        lite = asyncio.run(drive(url, ids, Path(tmp), quick, SqliteFile(url)))
     app, tps = max(got["app"]), max(got["pgbench"])
     rounds = ", ".join(
         f"{a:.0f} vs {b:.0f}" for a, b in zip(got["app"], got["pgbench"], strict=True)
@@ -459,13 +539,22 @@ def run(quick: bool) -> list[tuple[str, float, float, str]]:
     print(f"# webhook_ingest: messages/s app vs pgbench by round: {rounds}", flush=True)
     print(f"# webhook_ingest: app {got['work']}; pgbench {got['pgbench_work']}",
           flush=True)  # fmt: skip
-    print(f"# webhook_ingest: app p50 {got['p50']:.1f} ms at {RATE}/s", flush=True)
+    print(f"# webhook_ingest: app p50 {got['p50']:.1f} ms at {RATE}/s; answered 503 (overloaded, "
+          f"sent again 1 s later) {got['refused']} times", flush=True)  # fmt: skip
+    lite_rounds = ", ".join(f"{a:.0f}" for a in lite["app"])
+    print(f"# webhook_ingest: SQLite messages/s by round: {lite_rounds}; {lite['work']}; "
+          f"p50 {lite['p50']:.1f} ms at {RATE}/s; 503 {lite['refused']} times",
+          flush=True)  # fmt: skip
     return [
         (THROUGHPUT, app, tps,
          f"messages/s until answered and routed; baseline: pgbench of the same SQL, {CONCURRENCY} clients"),
         (P99, got["p99"], got["pgbench_p99"],
          f"ms from schedule to 200; baseline: pgbench p99 at --rate={RATE}"),
         (P99_TARGET, got["p99"], 100.0, "ms; baseline: the 100 ms target"),
+        (SQLITE_THROUGHPUT, max(lite["app"]), app,
+         "messages/s until answered and routed, SQLite file; baseline: the app on PostgreSQL above"),
+        (SQLITE_P99, lite["p99"], got["p99"],
+         f"ms from schedule to 200 at {RATE}/s, SQLite; baseline: the app's p99 on PostgreSQL"),
     ]  # fmt: skip
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable
 
 import msgspec
 
@@ -72,12 +72,27 @@ class Scope(msgspec.Struct, frozen=True):
         return None if self.organization_ids is None else sorted(self.organization_ids)
 
 
+# How grants over organizations widen to their subtrees: a port of this module that the
+# organizations package (a layer above) fills in from its ``runtime_started`` hook.
+SubtreeIds = Callable[[list[uuid.UUID]], Awaitable[frozenset[uuid.UUID]]]
+_SUBTREES = "access.subtree_ids"
+
+
+def use_subtree_ids(subtree_ids: SubtreeIds) -> None:
+    """Install the organization tree's ``subtree_ids`` for this runtime (every process)."""
+    from unionline.runtime import current
+
+    current().state[_SUBTREES] = subtree_ids
+
+
 async def scope_for(actor: Actor, permission: str) -> Scope:
     """Where ``actor`` holds ``permission``: the union of the subtrees of its grants whose role
     carries it. The one place organization scoping is decided (REST, websocket, search, export)."""
-    from unionline.organizations.services import subtree_ids
     from unionline.runtime import current
 
+    subtree_ids: SubtreeIds | None = current().state.get(_SUBTREES)
+    if subtree_ids is None:
+        raise RuntimeError("no organization tree installed (core.organizations' runtime_started)")
     if actor.token_scopes is not None and permission not in actor.token_scopes:
         return Scope(frozenset())
     perm = current().registry.permissions.get(permission)

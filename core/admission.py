@@ -6,10 +6,19 @@ cannot serve and keeps its latency, rather than letting every request wait secon
 queue outlive the outage. Health checks are never refused (a load balancer must see the
 process alive), and websockets are not counted: a console socket is open for hours but costs
 nothing while idle.
+
+``Retry-After`` grows with the overload and is spread at random: a fixed ``1`` brings every
+refused client back in the same second, refused again (a retry storm that keeps the process
+saturated however short the outage). With ``k`` bounds' worth of requests refused in the last
+second, each refusal names a delay drawn from 1..k+1 seconds (at most ``MAX_RETRY_AFTER``), so
+the retries arrive spread over about as many seconds as the excess needs.
 """
 
 from __future__ import annotations
 
+import random
+import time
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import msgspec
@@ -26,7 +35,8 @@ if TYPE_CHECKING:
         Send,
     )
 
-RETRY_AFTER_SECONDS = 1
+RETRY_AFTER_SECONDS = 1  # the delay named while the overload is under one bound a second
+MAX_RETRY_AFTER = 30
 EXEMPT_PREFIXES = ("/health/",)
 _BUSY = msgspec.json.encode(
     ErrorResponse(ErrorBody(code="overloaded", message="The server is busy; retry shortly."))
@@ -36,10 +46,29 @@ _BUSY = msgspec.json.encode(
 class Admission:
     """Counts the requests in flight; ``limit`` 0 admits everything."""
 
-    def __init__(self, limit: int) -> None:
+    def __init__(
+        self,
+        limit: int,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        draw: Callable[[int, int], int] = random.randint,
+    ) -> None:
         self.limit = limit
         self.active = 0
         self.refused = 0
+        self.clock = clock
+        self.draw = draw  # randint(a, b): the delay within the spread
+        self._second = 0.0  # start of the one-second window the refusals are counted in
+        self._refused_in_second = 0
+
+    def retry_after(self) -> int:
+        """The delay to name in one refusal: spread over more seconds the more is refused."""
+        now = self.clock()
+        if now - self._second >= 1.0:
+            self._second, self._refused_in_second = now, 0
+        self._refused_in_second += 1
+        spread = RETRY_AFTER_SECONDS + self._refused_in_second // max(self.limit, 1)
+        return self.draw(RETRY_AFTER_SECONDS, min(spread, MAX_RETRY_AFTER))
 
     def middleware(self, app: ASGIApp) -> ASGIApp:
         async def admit(scope: Scope, receive: Receive, send: Send) -> None:
@@ -48,7 +77,7 @@ class Admission:
                 return
             if self.active >= self.limit:
                 self.refused += 1
-                await _refuse(send)
+                await _refuse(send, self.retry_after())
                 return
             self.active += 1
             try:
@@ -64,11 +93,11 @@ class Admission:
         return not scope["path"].startswith(EXEMPT_PREFIXES)
 
 
-async def _refuse(send: Send) -> None:
+async def _refuse(send: Send, retry_after: int) -> None:
     headers = [
         (b"content-type", b"application/json"),
         (b"content-length", str(len(_BUSY)).encode()),
-        (b"retry-after", str(RETRY_AFTER_SECONDS).encode()),
+        (b"retry-after", str(retry_after).encode()),
     ]
     start: HTTPResponseStartEvent = {
         "type": "http.response.start",

@@ -1,10 +1,10 @@
-"""The ``unionline`` command line: init, run, worker, migrate, plugins, jobs, createadmin."""
+"""The ``unionline`` command line: init, run, worker, migrate, plugins, jobs, makemigrations;
+plugins add theirs (``register_commands``: createadmin, import, demo, ...)."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import getpass
 import os
 import sys
 from collections.abc import AsyncIterator, Callable, Coroutine
@@ -66,7 +66,7 @@ class UnionlineCLI(click.Group):
                 config = (ctx.params or {}).get("config")
                 _, _, registry = runtime.load(config)
                 ctx.meta["plugin_commands"] = {n: c for n, (_, c) in registry.commands.items()}
-            except (ConfigError, PluginError) as exc:
+            except (ConfigError, PluginError, DatabaseUnavailable) as exc:
                 ctx.meta["plugin_commands_error"] = str(exc)
         return ctx.meta["plugin_commands"]
 
@@ -136,7 +136,7 @@ def run(
             run_async(_migrate(config))
         elif not settings.is_sqlite:
             run_async(_require_migrated(config))
-    except (ConfigError, PluginError) as exc:
+    except (ConfigError, PluginError, DatabaseUnavailable) as exc:
         fail(str(exc))
     if config:
         os.environ["UNIONLINE_CONFIG"] = str(Path(config).resolve())
@@ -196,7 +196,7 @@ def plugins(ctx: click.Context, as_json: bool) -> None:
 
     try:
         _, host, _ = runtime.load(config_of(ctx))
-    except (ConfigError, PluginError) as exc:
+    except (ConfigError, PluginError, DatabaseUnavailable) as exc:
         fail(str(exc))
     rows = host.listing()
     if as_json:
@@ -254,42 +254,9 @@ def jobs(
 @click.pass_context
 def worker(ctx: click.Context, burst: bool) -> None:
     """Run jobs from the outbox: arq workers when redis_url is set, else in this process."""
-    from unionline.jobs_arq import run_worker
+    from unionline.jobs.arq import run_worker
 
     run_async(run_worker(config_of(ctx), burst=burst))
-
-
-@main.command()
-@click.option("--login", prompt=True)
-@click.option("--name", default="")
-@click.option("--email", default="")
-@click.option(
-    "--password",
-    envvar="UNIONLINE_ADMIN_PASSWORD",
-    default=None,
-    help="Read from UNIONLINE_ADMIN_PASSWORD, else asked for.",
-)
-@click.pass_context
-def createadmin(
-    ctx: click.Context, login: str, name: str, email: str, password: str | None
-) -> None:
-    """Create a federation-wide administrator."""
-    from unionline.access import Grant
-    from unionline.operators.services import create_operator
-
-    if password is None:
-        password = getpass.getpass("Password: ")
-        if password != getpass.getpass("Again: "):
-            fail("passwords differ")
-
-    async def go() -> None:
-        async with booted(config_of(ctx)):
-            await create_operator(
-                login, password or "", name=name, email=email, grants=[Grant("admin", None)]
-            )
-
-    run_async(go())
-    click.echo(f"administrator {login.strip().lower()} created")
 
 
 def command(fn: Callable[..., Any]) -> Callable[..., Any]:

@@ -1,9 +1,10 @@
 """Storage: the piccolo engine chosen by settings, transactions with after-commit callbacks,
 and the per-app migrations of the enabled plugins.
 
-SQLite (a file, WAL mode) is the embedded default; ``database_url = "postgresql://..."``
-selects PostgreSQL with a connection pool. Use :meth:`Database.transaction` for every write:
-events and jobs published inside it are dispatched only after it commits.
+SQLite (a file, WAL mode, long-lived connections: :mod:`unionline.db_sqlite`) is the embedded
+default; ``database_url = "postgresql://..."`` selects PostgreSQL with a connection pool. Use
+:meth:`Database.transaction` for every write: events and jobs published inside it are dispatched
+only after it commits.
 """
 
 from __future__ import annotations
@@ -28,11 +29,13 @@ from piccolo.apps.migrations.tables import Migration
 from piccolo.conf.apps import AppConfig
 from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine
-from piccolo.engine.sqlite import SQLiteEngine, TransactionType
+from piccolo.engine.sqlite import TransactionType
 from piccolo.querystring import QueryString
 
 from unionline import piccolo_conf
+from unionline.db_sqlite import PooledSQLiteEngine
 from unionline.errors import ConfigError, DatabaseUnavailable
+from unionline.rows import S, decode_row, decode_rows
 
 os.environ["PICCOLO_CONF"] = "unionline.piccolo_conf"
 log = logging.getLogger("unionline.db")
@@ -60,9 +63,7 @@ def current_tx() -> Tx | None:
 
 def make_engine(url: str) -> Engine:
     if url.startswith("sqlite:///"):
-        path = url.removeprefix("sqlite:///")
-        # Writers queue on SQLite's lock instead of failing at once.
-        return SQLiteEngine(path=path, timeout=30)
+        return PooledSQLiteEngine(path=url.removeprefix("sqlite:///"))
     if url.startswith(("postgresql://", "postgres://")):
         # piccolo connects once here to check the server version and only warns when it
         # cannot; Database.start reports an unreachable server in one line instead.
@@ -70,6 +71,15 @@ def make_engine(url: str) -> Engine:
             warnings.simplefilter("ignore")
             return PostgresEngine(config={"dsn": url})
     raise ConfigError(f"database_url: unsupported URL scheme {urlsplit(url).scheme!r}")
+
+
+async def keep_session(connection: asyncpg.Connection) -> None:
+    """Give a pool connection back without asyncpg's reset query (``pg_advisory_unlock_all();
+    CLOSE ALL; UNLISTEN *; RESET ALL``), which costs a round trip on every release — one per
+    autocommit statement, doubling them. No code leaves session state on a pool connection:
+    settings are ``SET LOCAL`` or ``set_config(…, true)``, advisory locks are ``_xact_`` ones,
+    cursors live in transactions, and LISTEN has a connection of its own (``events``). asyncpg
+    still rolls back a transaction left open and drops listeners before calling this."""
 
 
 class Database:
@@ -98,13 +108,16 @@ class Database:
                 table._meta.db = self.engine
 
     async def start(self) -> None:
-        """Open the pool (PostgreSQL) or the file (SQLite); DatabaseUnavailable when the
-        server cannot be reached, so commands say so in one line instead of a traceback."""
+        """Open the pool (PostgreSQL) or the file's writer connection (SQLite, in WAL mode);
+        DatabaseUnavailable when the server cannot be reached, so commands say so in one line
+        instead of a traceback."""
         try:
             if isinstance(self.engine, PostgresEngine):
-                await self.engine.start_connection_pool(min_size=1, max_size=self.pool_size)
-            else:
-                await self.execute("PRAGMA journal_mode=WAL")
+                await self.engine.start_connection_pool(
+                    min_size=1, max_size=self.pool_size, reset=keep_session
+                )
+            elif isinstance(self.engine, PooledSQLiteEngine):
+                await self.engine.open()
         except (OSError, sqlite3.OperationalError, asyncpg.PostgresError) as exc:
             where, reason = masked_url(self.url), describe_error(exc)
             if database_unavailable(exc):
@@ -112,9 +125,11 @@ class Database:
             raise DatabaseUnavailable(f"database {where}: {reason}") from exc
 
     async def stop(self) -> None:
-        if self.is_postgres:
-            assert isinstance(self.engine, PostgresEngine)
+        """Close the pool or the SQLite connections (their threads and file handles)."""
+        if isinstance(self.engine, PostgresEngine):
             await self.engine.close_connection_pool()
+        elif isinstance(self.engine, PooledSQLiteEngine):
+            await self.engine.close()
 
     # -- queries --------------------------------------------------------------------------
 
@@ -125,6 +140,16 @@ class Database:
     async def fetchone(self, sql: str, *args: Any) -> dict[str, Any] | None:
         rows = await self.fetch(sql, *args)
         return rows[0] if rows else None
+
+    async def fetch_as(self, row_type: type[S], sql: str, *args: Any) -> list[S]:
+        """``fetch`` with each row decoded into ``row_type``, a msgspec Struct, the same way on
+        both engines (UUIDs, JSON text, timestamps in UTC: :mod:`unionline.rows`)."""
+        return decode_rows(row_type, await self.fetch(sql, *args))
+
+    async def fetch_one_as(self, row_type: type[S], sql: str, *args: Any) -> S | None:
+        """The first row of ``sql`` as a ``row_type`` (None when there is none)."""
+        found = await self.fetchone(sql, *args)
+        return None if found is None else decode_row(row_type, found)
 
     async def execute(self, sql: str, *args: Any) -> None:
         await self.engine.run_querystring(QueryString(sql, *args))

@@ -5,7 +5,9 @@ supervisor each, a federation operator and an administrator, members, queues (ea
 organization's overflows into the federation's after 10 minutes) and a reference-channel
 account per organization; prints the logins with fresh passwords; then serves the app and
 plays members writing through the reference channel — signed webhook calls, exactly what a
-provider sends — every few seconds, so appeals arrive in the console as you watch.
+provider sends — every few seconds, so appeals arrive in the console as you watch. Most
+messages come from people writing for the first time (each a new appeal, from a new provisional
+member); the others from the seeded members, into their open appeals.
 ``--seed-only`` seeds and prints, then exits.
 """
 
@@ -22,6 +24,8 @@ import click
 import msgspec
 
 from unionline.access import Grant
+from unionline.hookspecs import hookimpl
+from unionline.registry import CommandsRegistrar
 
 if TYPE_CHECKING:
     from unionline.organizations.schemas import Kind
@@ -45,6 +49,11 @@ QUESTIONS = (
     "Задерживают зарплату второй месяц.",
 )
 OVERFLOW_MINUTES = 10
+NEW_WRITERS = (  # (first names, surnames) of one grammatical gender
+    (("Алексей", "Виктор", "Роман", "Юрий"), ("Кравцов", "Никитин", "Гусев", "Жуков")),
+    (("Ирина", "Татьяна", "Светлана", "Галина"), ("Белова", "Фролова", "Данилова", "Титова")),
+)
+NEW_WRITER_SHARE = 0.6  # of the simulated messages, from someone writing for the first time
 
 
 class DemoLogin(msgspec.Struct):
@@ -238,6 +247,16 @@ async def signing_secrets(site: DemoSite) -> dict[str, str]:
     return found
 
 
+def writer(site: DemoSite, share: float = NEW_WRITER_SHARE) -> DemoMember:
+    """Who writes next: mostly someone new (a new appeal), else a seeded member."""
+    if random.random() >= share:
+        return random.choice(site.members)
+    firsts, lasts = random.choice(NEW_WRITERS)
+    name = f"{random.choice(lasts)} {random.choice(firsts)}"
+    account = random.choice(site.members).account
+    return DemoMember(sender=f"new-{secrets.token_hex(6)}", name=name, account=account)
+
+
 async def simulate(
     url: str, site: DemoSite, keys: dict[str, str], interval: float, count: int | None = None
 ) -> int:
@@ -250,7 +269,7 @@ async def simulate(
     sent = 0
     async with httpx.AsyncClient(base_url=url, timeout=30) as client:
         while count is None or sent < count:
-            member = random.choice(site.members)
+            member = writer(site)
             text = random.choice(QUESTIONS)
             status = await write_once(client, member, text, keys[member.account])
             sent += 1
@@ -316,3 +335,8 @@ async def _serve(
     finally:
         members.cancel()
         await asyncio.gather(members, return_exceptions=True)
+
+
+@hookimpl
+def register_commands(register: CommandsRegistrar) -> None:
+    register(demo)  # core plugin ``core.demo``: it serves the whole app, so it sits above it

@@ -16,15 +16,24 @@ from unionline.errors import PluginError
 from unionline.registry import REGISTRARS, Registry
 
 if TYPE_CHECKING:
+    import uuid
+    from datetime import datetime
+
     from litestar import Litestar, Request
     from pluggy import HookImpl
 
     from unionline.access import Actor
-    from unionline.appeals.schemas import AppealSummary
     from unionline.events import Event
     from unionline.plugin_host import PluginHost
     from unionline.runtime import Runtime
-    from unionline.spi import IdentityClaim, OutboundDraft, RoutingDecision, RoutingRequest
+    from unionline.spi import (
+        AppealSummary,
+        IdentityClaim,
+        OutboundDraft,
+        RoutingDecision,
+        RoutingHold,
+        RoutingRequest,
+    )
 
 log = logging.getLogger("unionline.hooks")
 
@@ -69,6 +78,19 @@ class Hooks:
 
     async def claim_member_reply(self, appeal: AppealSummary, text: str) -> dict[str, Any] | None:
         return await self._first("claim_member_reply", appeal=appeal, text=text)
+
+    async def routing_holds(
+        self, operator_ids: list[uuid.UUID], at: datetime
+    ) -> dict[uuid.UUID, RoutingHold]:
+        """Every plugin's holds on ``operator_ids`` at ``at``, merged (the first one named wins)."""
+        held: dict[uuid.UUID, RoutingHold] = {}
+        if not operator_ids:
+            return held
+        for impl in self._impls("routing_holds"):
+            found = await self._call(impl, operator_ids=list(operator_ids), at=at)
+            for operator_id, hold in (found or {}).items():
+                held.setdefault(operator_id, hold)
+        return held
 
     # -- pipeline -------------------------------------------------------------------------
 

@@ -14,10 +14,12 @@ from typing import TYPE_CHECKING, Any
 import pluggy
 
 if TYPE_CHECKING:
+    import uuid
+    from datetime import datetime
+
     from litestar import Litestar, Request
 
     from unionline.access import Actor
-    from unionline.appeals.schemas import AppealSummary
     from unionline.events import Event
     from unionline.registry import (
         ChannelsRegistrar,
@@ -32,7 +34,13 @@ if TYPE_CHECKING:
         TablesRegistrar,
     )
     from unionline.runtime import Runtime
-    from unionline.spi import IdentityClaim, OutboundDraft, RoutingRequest
+    from unionline.spi import (
+        AppealSummary,
+        IdentityClaim,
+        OutboundDraft,
+        RoutingHold,
+        RoutingRequest,
+    )
 
 PROJECT = "unionline"
 hookspec = pluggy.HookspecMarker(PROJECT)
@@ -148,9 +156,17 @@ def register_commands(register: CommandsRegistrar) -> None:
 
 @hookspec
 def register_console_assets(register: ConsoleAssetsRegistrar) -> None:
-    """Add browser code to the operator console (an ES module and its folder).
+    """Add browser code to the operator console (an ES module and its folder), its pages and
+    its settings forms.
 
-    :param register: ``register(directory: pathlib.Path, entry: str = "index.js")``.
+    ``register(directory, entry)`` serves the folder and imports ``entry`` after sign-in (None:
+    nothing up front); ``register.page(ConsolePage(...))`` adds a page under «Администрирование»
+    or in the main bar, whose module (in the folder) is imported when it is opened;
+    ``register.settings(SettingsForm(...))`` adds a settings form generated from a msgspec
+    Struct, read back with ``unionline.read_settings``.
+
+    :param register: ``register(directory: pathlib.Path, entry: str | None = "index.js")``,
+        ``register.page(page: ConsolePage)``, ``register.settings(form: SettingsForm)``.
 
     .. versionadded:: 0.1
     """
@@ -221,6 +237,28 @@ def claim_member_reply(appeal: AppealSummary, text: str) -> dict[str, Any] | Non
     """
 
 
+@hookspec
+def routing_holds(
+    operator_ids: list[uuid.UUID], at: datetime
+) -> dict[uuid.UUID, RoutingHold] | None:
+    """Say which of ``operator_ids`` routing must hold back at ``at``, though they are online.
+
+    Every implementation is called and the holds are merged: an operator held by any plugin
+    gets no new appeals or offers (a workday finished or on a break, an approved absence).
+    Called by the routing engine when it reads the candidates for an appeal and again under the
+    operator's lock before it assigns or offers, so keep it to one indexed query. When a hold
+    starts or ends, call ``unionline.routing_hold_changed(operator_id)`` in the transaction that
+    changes it: routing then re-routes the operator's pending offers, or routes waiting appeals
+    to them.
+
+    :param operator_ids: online operators routing is about to consider.
+    :param at: the moment (aware, UTC) routing decides for.
+    :return: operator id -> ``unionline.RoutingHold`` for those held back, or None for none.
+
+    .. versionadded:: 0.2
+    """
+
+
 # ---------------------------------------------------------------------------------------------
 # Pipeline: every implementation sees (and may replace) the result of the one before.
 # ---------------------------------------------------------------------------------------------
@@ -252,8 +290,8 @@ def runtime_started(runtime: Runtime) -> None:
     before the job executor runs jobs and before ``startup``.
 
     For process-wide pieces that jobs need too: an attachment storage (``use_storage``), a
-    personal-data section (``add_section``). May be ``async def``. An exception stops the
-    process and names the plugin.
+    personal-data section (``unionline.add_personal_data_section``). May be ``async def``. An
+    exception stops the process and names the plugin.
 
     :param runtime: the Runtime being started (settings, database, registry, state).
 

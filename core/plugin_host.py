@@ -12,7 +12,7 @@ import importlib.metadata
 import logging
 import os
 import pkgutil
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from types import ModuleType
 
@@ -20,6 +20,7 @@ import pluggy
 
 from unionline import hookspecs
 from unionline.errors import PluginError
+from unionline.settings import RawConfig
 
 log = logging.getLogger("unionline.plugins")
 
@@ -29,7 +30,10 @@ CORE_PLUGINS: dict[str, str] = {
     "core.system": "unionline.system.plugin",
     "core.operators": "unionline.operators.plugin",
     "core.organizations": "unionline.organizations.plugin",
+    "core.calendar": "unionline.calendar.plugin",
     "core.admin": "unionline.admin.plugin",
+    "core.plugin_settings": "unionline.plugin_settings.plugin",
+    "core.plugin_choices": "unionline.plugin_choices.plugin",
     "core.audit": "unionline.audit.plugin",
     "core.console": "unionline.console.plugin",
     "core.members": "unionline.members.plugin",
@@ -39,7 +43,9 @@ CORE_PLUGINS: dict[str, str] = {
     "core.routing": "unionline.routing.plugin",
     "core.robots": "unionline.robots.plugin",
     "core.robot_actions": "unionline.robots.actions.plugin",
-    "core.satisfaction": "unionline.satisfaction.plugin",
+    "core.workspace": "unionline.workspace.plugin",
+    "core.canned": "unionline.canned.plugin",
+    "core.demo": "unionline.demo",  # the `unionline demo` command (app layer: serves the app)
     # Routing strategies: defaults (trylast) a plugin's strategy of the same name overrides.
     "core.routing.least_busy": "unionline.routing.strategies.least_busy",
     "core.routing.round_robin": "unionline.routing.strategies.round_robin",
@@ -69,6 +75,50 @@ class PluginInfo:
     origin: str
     enabled: bool
     hooks: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """Which optional plugins this process enables, and why.
+
+    The config file (``plugins``) says what is on by default and ``plugins_allowed`` what the
+    console may switch (None: every installed plugin); a stored choice of an administrator
+    switches an allowed, installed plugin on or off. Choices that cannot apply are ignored,
+    with the reason, rather than stopping the process.
+    """
+
+    enabled: list[str]
+    decided_by: dict[str, str]  # name -> "config" or "console", for every optional plugin decided
+    ignored: dict[str, str]  # stored choice -> why it was not applied
+
+
+def resolve(
+    configured: Iterable[str],
+    stored: Mapping[str, bool],
+    installed: Iterable[str],
+    allowed: Iterable[str] | None = None,
+) -> Resolution:
+    """Apply stored choices over the config file's list (see :class:`Resolution`)."""
+    configured = list(dict.fromkeys(configured))
+    installed_set = set(installed)
+    switchable = installed_set if allowed is None else installed_set & set(allowed)
+    decided_by = dict.fromkeys(configured, "config")
+    ignored: dict[str, str] = {}
+    on = {name: True for name in configured}
+    for name, enabled in sorted(stored.items()):
+        if name in CORE_PLUGINS:
+            ignored[name] = "a core plugin is always on"
+        elif name not in installed_set:
+            ignored[name] = "not installed"
+        elif name not in switchable:
+            ignored[name] = "not in plugins_allowed"
+        else:
+            on[name] = enabled
+            decided_by[name] = "console"
+    enabled_list = [n for n in configured if on[n]] + sorted(
+        n for n, value in on.items() if value and n not in configured
+    )
+    return Resolution(enabled_list, decided_by, ignored)
 
 
 @functools.cache  # the installed version cannot change while the process runs
@@ -134,11 +184,26 @@ def installed_sources() -> dict[str, list[PluginSource]]:
 class PluginHost:
     """Owns the pluggy manager; loads core, built-in and entry-point plugins strictly."""
 
-    def __init__(self, enabled: Iterable[str], *, extra: dict[str, object] | None = None) -> None:
+    def __init__(
+        self,
+        enabled: Iterable[str],
+        *,
+        extra: dict[str, object] | None = None,
+        stored: Mapping[str, bool] | None = None,
+        allowed: Iterable[str] | None = None,
+    ) -> None:
+        """Load the core, then ``enabled`` (the config file's list) as ``stored`` choices of
+        the console change it within ``allowed`` (:func:`resolve`)."""
         self.pm = pluggy.PluginManager(hookspecs.PROJECT)
         self.pm.add_hookspecs(hookspecs)
         self.sources = installed_sources()
-        self.enabled = list(dict.fromkeys(enabled))
+        self.configured = list(dict.fromkeys(enabled))
+        self.allowed = None if allowed is None else sorted(set(allowed))
+        self.resolution = resolve(self.configured, stored or {}, self.sources, self.allowed)
+        for name, why in self.resolution.ignored.items():
+            log.warning("stored choice for plugin %r ignored: %s", name, why)
+        self.enabled = self.resolution.enabled
+        self.raw_config: RawConfig | None = None  # what the runtime read (for trial loads)
         self.info: dict[str, PluginInfo] = {}
         for name, module in CORE_PLUGINS.items():
             self._register(name, self._import(name, module), unionline_version(), "core")
@@ -164,7 +229,22 @@ class PluginHost:
             where = "; ".join(f"{s.module} from {s.origin}" for s in sources)
             raise PluginError(name, f"two installed plugins share this name: {where}")
         source = sources[0]
-        self._register(name, self._import(name, source.module), source.version, source.origin)
+        try:
+            self._register(name, self._import(name, source.module), source.version, source.origin)
+        except PluginError as exc:
+            if self.resolution.decided_by.get(name) != "console":
+                raise
+            raise PluginError(
+                name,
+                f"{str(exc).split(': ', 1)[-1]} (switched on in the console; start once with"
+                " UNIONLINE_PLUGINS_ALLOWED= set empty to ignore the console's choices, then"
+                " switch it off there)",
+            ) from exc
+
+    def switchable(self, name: str) -> bool:
+        """Whether the console may switch optional plugin ``name`` (installed and allowed)."""
+        installed = name in self.sources and name not in CORE_PLUGINS
+        return installed and (self.allowed is None or name in self.allowed)
 
     @staticmethod
     def _import(name: str, module: str) -> ModuleType:

@@ -6,13 +6,15 @@ bad or duplicate registration fails startup with an error naming the plugin at f
 
 from __future__ import annotations
 
+import dataclasses
 import re
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import msgspec
+import msgspec.inspect
 
 from unionline.errors import PluginError
 
@@ -22,6 +24,24 @@ if TYPE_CHECKING:
 
     from unionline.events import Event
     from unionline.jobs import JobContext
+
+# The public part (docs/plugin-api.md): what the ``register_*`` hooks are handed, and the
+# descriptions of console pages and settings forms they pass to it.
+__all__ = [
+    "ChannelsRegistrar",
+    "CommandsRegistrar",
+    "ConsoleAssetsRegistrar",
+    "ConsolePage",
+    "EventsRegistrar",
+    "FieldLabel",
+    "JobsRegistrar",
+    "PermissionsRegistrar",
+    "RobotsRegistrar",
+    "RoutesRegistrar",
+    "SettingsForm",
+    "SettingsRegistrar",
+    "TablesRegistrar",
+]
 
 _NAME = re.compile(r"^[a-z][a-z0-9_.-]*$")
 
@@ -47,7 +67,80 @@ class Permission:
 class ConsoleAsset:
     plugin: str
     directory: Path
-    entry: str
+    entry: str | None  # imported after sign-in; None: the folder only serves pages' modules
+
+
+PAGE_SECTIONS = ("admin", "work")
+_ELEMENT = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)+$")
+
+
+@dataclass(frozen=True, kw_only=True)
+class ConsolePage:
+    """A page of the console, registered with ``register.page(...)`` in
+    ``register_console_assets`` (docs/writing-plugins.md, "Console pages and settings").
+
+    The console lists it to operators holding ``permission`` in any organization, at
+    ``#/admin/<id>`` (section ``admin``: under «Администрирование») or ``#/work/<id>``
+    (section ``work``: an entry of the main navigation), and when it is opened imports
+    ``module`` from the plugin's console folder and mounts ``<element>``.
+    """
+
+    id: str  # lower-case letters, digits, _ . -; unique across plugins
+    section: Literal["admin", "work"]
+    title_ru: str
+    title_en: str
+    permission: str  # a registered permission code
+    element: str  # the custom element's tag (with a hyphen), defined by ``module``
+    module: str  # an ES module, relative to the folder passed to ``register(directory)``
+    order: int = 100  # position in its section, lowest first
+    # Shown only to those holding ``permission`` over the whole federation (a page about what
+    # belongs to no organization: plugins, settings); else a grant over any subtree will do.
+    federation_wide: bool = False
+    plugin: str = ""  # filled in by the registrar
+
+
+@dataclass(frozen=True)
+class FieldLabel:
+    """How a settings field is shown: its label and help text, Russian first."""
+
+    ru: str
+    en: str = ""
+    help_ru: str = ""
+    help_en: str = ""
+    # A choice field's values as people read them: value -> (Russian, English).
+    choices: Mapping[str, tuple[str, str]] = field(default_factory=dict)
+
+    def schema_of(self, prop: dict[str, Any]) -> dict[str, Any]:
+        """``prop`` (the field's JSON schema) with the choices' words under ``x-choices``."""
+        if not self.choices:
+            return prop
+        words = {value: {"ru": ru, "en": en or ru} for value, (ru, en) in self.choices.items()}
+        return {**prop, "x-choices": words}
+
+
+@dataclass(frozen=True, kw_only=True)
+class SettingsForm:
+    """Settings an administrator edits in the console, registered with
+    ``register.settings(...)`` in ``register_console_assets``; read back with
+    ``await unionline.read_settings(kind)``.
+
+    ``kind`` validates what is saved (a 422 names the field). Labels come from ``labels``, else
+    from the field's ``msgspec.Meta(title=..., description=...)`` (Russian), else its name.
+    ``secrets`` are string fields shown write-only and kept encrypted; changing a field of
+    ``restart`` takes effect after a restart, and the console says so.
+    """
+
+    kind: type[msgspec.Struct]
+    title_ru: str
+    title_en: str
+    id: str = ""  # default: the plugin's name
+    help_ru: str = ""
+    help_en: str = ""
+    labels: Mapping[str, FieldLabel] = field(default_factory=dict)
+    secrets: frozenset[str] = frozenset()
+    restart: frozenset[str] = frozenset()
+    order: int = 100
+    plugin: str = ""  # filled in by the registrar
 
 
 @dataclass
@@ -64,6 +157,8 @@ class Registry:
     permissions: dict[str, Permission] = field(default_factory=dict)
     commands: dict[str, tuple[str, click.Command]] = field(default_factory=dict)
     console_assets: list[ConsoleAsset] = field(default_factory=list)
+    console_pages: dict[str, ConsolePage] = field(default_factory=dict)
+    settings_forms: dict[str, SettingsForm] = field(default_factory=dict)
     owners: dict[tuple[str, str], str] = field(default_factory=dict)  # (kind, key) -> plugin
 
     def claim(self, kind: str, key: str, plugin: str) -> None:
@@ -219,15 +314,96 @@ class CommandsRegistrar(Registrar):
 
 
 class ConsoleAssetsRegistrar(Registrar):
+    """``register(directory, entry)`` serves a folder to the console; ``register.page(...)``
+    adds a console page whose module lies in that folder; ``register.settings(...)`` adds a
+    settings form to the admin area."""
+
     kind = "console_assets"
 
-    def __call__(self, directory: Path, entry: str = "index.js") -> None:
-        """Serve ``directory`` to the console; it loads ``entry`` as an ES module."""
+    def __call__(self, directory: Path, entry: str | None = "index.js") -> None:
+        """Serve ``directory`` to the console; after sign-in it imports ``entry`` as an ES
+        module (``None``: nothing is imported up front, the folder serves pages' modules)."""
         directory = Path(directory)
-        if not (directory / entry).is_file():
+        if entry is not None and not (directory / entry).is_file():
             raise self.fail(f"{directory / entry} does not exist")
+        if entry is None and not directory.is_dir():
+            raise self.fail(f"{directory} is not a folder")
         self.registry.claim("console assets", self.plugin, self.plugin)
         self.registry.console_assets.append(ConsoleAsset(self.plugin, directory, entry))
+
+    def page(self, page: ConsolePage) -> None:
+        """Add a console page; call ``register(directory, ...)`` first."""
+        if not isinstance(page, ConsolePage):
+            raise self.fail(f"{page!r} is not a unionline.registry.ConsolePage")
+        self.name(page.id, "page id")
+        if page.section not in PAGE_SECTIONS:
+            raise self.fail(f"page {page.id!r}: section must be one of {PAGE_SECTIONS}")
+        if not (page.title_ru.strip() and page.title_en.strip()):
+            raise self.fail(f"page {page.id!r}: title_ru and title_en are required")
+        if page.permission not in self.registry.permissions:
+            raise self.fail(f"page {page.id!r}: unknown permission {page.permission!r}")
+        if not _ELEMENT.match(page.element):
+            raise self.fail(f"page {page.id!r}: {page.element!r} is not a custom element name")
+        folder = self._folder()
+        if folder is None:
+            raise self.fail(f"page {page.id!r}: register(directory) the console folder first")
+        module = (folder / page.module).resolve()
+        inside = module.is_relative_to(folder.resolve()) and module.is_file()
+        if not inside or module.suffix not in (".js", ".mjs"):
+            raise self.fail(f"page {page.id!r}: {page.module!r} is not an ES module of {folder}")
+        self.registry.claim("console page", page.id, self.plugin)
+        self.registry.console_pages[page.id] = dataclasses.replace(page, plugin=self.plugin)
+
+    def settings(self, form: SettingsForm) -> None:
+        """Add a settings form to the admin area (its values: ``unionline.read_settings``)."""
+        if not isinstance(form, SettingsForm):
+            raise self.fail(f"{form!r} is not a unionline.registry.SettingsForm")
+        kind = form.kind
+        if not (isinstance(kind, type) and issubclass(kind, msgspec.Struct)):
+            raise self.fail(f"settings form: {kind!r} is not a msgspec.Struct")
+        form_id = self.name(form.id or self.plugin, "settings form id")
+        info = msgspec.inspect.type_info(kind)
+        assert isinstance(info, msgspec.inspect.StructType)
+        fields = {f.name: f.type for f in info.fields}
+        for what, names in (
+            ("labels", form.labels),
+            ("secrets", form.secrets),
+            ("restart", form.restart),
+        ):
+            unknown = sorted(set(names) - set(fields))
+            if unknown:
+                raise self.fail(f"settings form {form_id!r}: {what} names no field: {unknown}")
+        for name in form.secrets:
+            if not _is_text(fields[name]):
+                raise self.fail(f"settings form {form_id!r}: secret {name!r} must be a str")
+        if not (form.title_ru.strip() and form.title_en.strip()):
+            raise self.fail(f"settings form {form_id!r}: title_ru and title_en are required")
+        self.registry.claim("settings form", form_id, self.plugin)
+        self.registry.claim("settings kind", f"{kind.__module__}.{kind.__qualname__}", self.plugin)
+        self.registry.settings_forms[form_id] = dataclasses.replace(
+            form,
+            id=form_id,
+            labels=dict(form.labels),
+            secrets=frozenset(form.secrets),
+            restart=frozenset(form.restart),
+            plugin=self.plugin,
+        )
+
+    def _folder(self) -> Path | None:
+        for asset in self.registry.console_assets:
+            if asset.plugin == self.plugin:
+                return asset.directory
+        return None
+
+
+def _is_text(info: Any) -> bool:
+    """A ``str`` (or ``str | None``) field, whatever its constraints."""
+    mi = msgspec.inspect
+    while isinstance(info, mi.Metadata):
+        info = info.type
+    if isinstance(info, mi.UnionType):
+        return all(isinstance(t, mi.StrType | mi.NoneType) for t in info.types)
+    return isinstance(info, mi.StrType)
 
 
 REGISTRARS: dict[str, type[Registrar]] = {

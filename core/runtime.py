@@ -9,13 +9,13 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
-import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import msgspec
 
+from unionline import startup_choices
 from unionline.db import Database
 from unionline.errors import MigrationsPending
 from unionline.events import Event, EventBus
@@ -23,7 +23,13 @@ from unionline.hooks import Hooks
 from unionline.jobs import InProcessExecutor, JobQueue
 from unionline.plugin_host import PluginHost
 from unionline.registry import Registry
-from unionline.settings import RawConfig, Settings, decode_settings, read_config
+from unionline.settings import (
+    DEFAULT_DATABASE_URL,
+    RawConfig,
+    Settings,
+    decode_settings,
+    read_config,
+)
 
 if TYPE_CHECKING:
     from litestar import Litestar
@@ -50,6 +56,9 @@ class Runtime:
     executor: Any = None  # InProcessExecutor, or None when arq workers run the jobs
     redis: Any = None
     state: dict[str, Any] = field(default_factory=dict)  # per-process caches of core domains
+    # Awaited first when the runtime stops, newest first, while the database is still open
+    # (what a plugin started in runtime_started: a heartbeat, a row to delete).
+    stopping: list[Callable[[], Awaitable[object]]] = field(default_factory=list)
 
     @property
     def executor_kind(self) -> str:
@@ -91,6 +100,7 @@ class Runtime:
         finally:
             if app is not None:
                 await self.hooks.shutdown(app)
+            await self._run_stopping()
             if self.executor is not None:
                 await self.executor.stop()
             await self.events.stop()
@@ -99,6 +109,14 @@ class Runtime:
             await self.db.stop()
             if _current is self:
                 _current = None
+
+    async def _run_stopping(self) -> None:
+        while self.stopping:
+            stop = self.stopping.pop()
+            try:
+                await stop()
+            except Exception:  # one failing cleanup must not keep the others from running
+                log.exception("error while stopping the runtime")
 
     async def _check_migrations(self, migrate: bool) -> None:
         pending = await self.db.pending_migrations()
@@ -113,7 +131,7 @@ class Runtime:
 
     async def _start_executor(self) -> None:
         if self.executor_kind == "arq":
-            from unionline.jobs_arq import ArqDispatcher
+            from unionline.jobs.arq import ArqDispatcher
 
             self.executor = ArqDispatcher(self.jobs, self.settings.redis_url or "")
         else:
@@ -138,18 +156,6 @@ async def enqueue(name: str, payload: msgspec.Struct | None = None, **options: A
     return await current().jobs.enqueue(name, payload, **options)
 
 
-DAY = 86400.0
-
-
-async def enqueue_daily(name: str, *, at: float | None = None) -> int | None:
-    """Enqueue job ``name`` (no payload) at the start of the next UTC day after ``at`` (now).
-    The job is keyed by that day, so any number of processes asking get one run a day; a daily
-    job calls this again when it ends to stay scheduled."""
-    now = time.time() if at is None else at
-    day = int(now // DAY) + 1
-    return await enqueue(name, None, key=f"{name}:{day}", delay=max(0.0, day * DAY - now))
-
-
 def load(
     config: str | os.PathLike[str] | None = None,
     env: Mapping[str, str] | None = None,
@@ -158,8 +164,26 @@ def load(
 ) -> tuple[Settings, PluginHost, Registry]:
     """Read the config, load the enabled plugins and collect what they register."""
     raw = read_config(config, env)
-    host = PluginHost(raw.plugins, extra=extra_plugins)
-    return _finish(raw, host)
+    return _finish(raw, _host(raw, extra_plugins))
+
+
+def _host(raw: RawConfig, extra: dict[str, object] | None) -> PluginHost:
+    """The config file's plugins, then the console's stored choices (read from the database
+    before anything is bound: every process takes the list as it is at its start)."""
+    url = raw.data.get("database_url", DEFAULT_DATABASE_URL)
+    stored = startup_choices.read(url) if isinstance(url, str) else {}
+    host = PluginHost(raw.plugins, extra=extra, stored=stored, allowed=raw.plugins_allowed)
+    host.raw_config = raw
+    return host
+
+
+def trial(raw: RawConfig, stored: Mapping[str, bool], allowed: list[str] | None) -> PluginHost:
+    """Load the plugins as a process starting now with ``stored`` choices would, without
+    binding anything: PluginError or ConfigError says what would stop it (the console checks
+    a plugin switched on before saving the choice)."""
+    host = PluginHost(raw.plugins, stored=stored, allowed=allowed)
+    _finish(raw, host)
+    return host
 
 
 def _finish(raw: RawConfig, host: PluginHost) -> tuple[Settings, PluginHost, Registry]:
@@ -184,8 +208,7 @@ def from_settings(
 ) -> tuple[Settings, PluginHost, Registry]:
     """Like :func:`load`, for Settings built in code (tests, embedding)."""
     raw = RawConfig(data=msgspec.to_builtins(settings), sources={}, path=None)
-    host = PluginHost(settings.plugins, extra=extra_plugins)
-    return _finish(raw, host)
+    return _finish(raw, _host(raw, extra_plugins))
 
 
 def build(settings: Settings, host: PluginHost, registry: Registry) -> Runtime:

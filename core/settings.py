@@ -20,6 +20,7 @@ import msgspec
 from unionline.errors import ConfigError
 
 DEFAULT_CONFIG = "unionline.toml"
+DEFAULT_DATABASE_URL = "sqlite:///unionline.sqlite3"
 ENV_PREFIX = "UNIONLINE_"
 # Variables that steer loading itself rather than naming a setting.
 RESERVED_ENV = {
@@ -82,9 +83,12 @@ class Settings(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     """Core settings. Plugin sections are added as extra fields by :func:`settings_type`."""
 
     secret_key: str
-    database_url: str = "sqlite:///unionline.sqlite3"
+    database_url: str = DEFAULT_DATABASE_URL
     redis_url: str | None = None
     plugins: list[str] = msgspec.field(default_factory=list)
+    # Optional plugins an administrator may switch on or off in the console (stored choices,
+    # applied at each process's start); None: every installed one, []: none (the file decides).
+    plugins_allowed: list[str] | None = None
     language: Literal["ru", "en"] = "ru"
     timezone: str = "Europe/Moscow"
     # Argon2id cost of operators' passwords. "fast-insecure" is for test suites only (see
@@ -124,13 +128,26 @@ class RawConfig(msgspec.Struct):
             raise ConfigError(f"{self.source_of('plugins')}: plugins: expected a list of names")
         return value
 
+    @property
+    def plugins_allowed(self) -> list[str] | None:
+        value = self.data.get("plugins_allowed")
+        if value is not None and (
+            not isinstance(value, list) or not all(isinstance(v, str) for v in value)
+        ):
+            where = self.source_of("plugins_allowed")
+            raise ConfigError(f"{where}: plugins_allowed: expected a list of names")
+        return value
+
     def source_of(self, key: str) -> str:
         parts = key.split(".")
         for end in range(len(parts), 0, -1):
             found = self.sources.get(".".join(parts[:end]))
             if found:
                 return found
-        return str(self.path) if self.path else "defaults"
+        if self.path:
+            return str(self.path)
+        # No file was read: say where one was looked for, so the fix is obvious.
+        return f"no config file ({Path.cwd() / DEFAULT_CONFIG} does not exist)"
 
 
 def config_path(explicit: str | os.PathLike[str] | None, env: Mapping[str, str]) -> Path | None:
@@ -192,7 +209,7 @@ def _env_value(path: list[str], value: str) -> Any:
             return tomllib.loads(f"v = {value}")["v"]
         except tomllib.TOMLDecodeError:
             return value
-    if path == ["plugins"]:
+    if path in (["plugins"], ["plugins_allowed"]):
         return [p.strip() for p in value.split(",") if p.strip()]
     return value
 
@@ -236,7 +253,12 @@ def _explain(exc: msgspec.ValidationError, raw: RawConfig) -> str:
         return f"{raw.source_of(key)}: {key}: unknown setting"
     if missing:
         key = ".".join(filter(None, [where, missing.group(1)]))
-        hint = " (run `unionline init` to write a config with one)" if key == "secret_key" else ""
+        hint = (
+            " (run `unionline init` to write a config with one here, or name an existing one"
+            " with --config FILE or UNIONLINE_CONFIG)"
+            if key == "secret_key"
+            else ""
+        )
         return f"{raw.source_of(key)}: {key}: required setting is missing{hint}"
     return f"{raw.source_of(where)}: {where or 'config'}: {reason[0].lower()}{reason[1:]}"
 
@@ -261,8 +283,18 @@ database_url = "sqlite:///unionline.sqlite3"
 # Set to use arq workers (`unionline worker`) and Redis pub/sub between web processes.
 # redis_url = "redis://127.0.0.1:6379/0"
 
-# Optional plugins to enable, by name (`unionline plugins` lists what is installed).
-plugins = []
+# Optional plugins to enable, by name (`unionline plugins` lists what is installed), e.g.
+# the channels "web", "webform", "telegram", "vk", "mail", "phone" (cloud PBX or the built-in
+# SIP agent), "sms". "satisfaction": the members' 1–5 ratings of resolved appeals, asked by a
+# robot rule (docs/satisfaction.md). "meetings": video calls on Jitsi Meet, BigBlueButton or a
+# fixed link, set up under [meetings] or in the console (docs/meetings.md). "campaigns":
+# mailings to members under a consent register, with one-click unsubscribe
+# (docs/campaigns.md). "tasks", "knowledge" (the knowledge base), "docflow" (documents and
+# approval routes), "timekeeping" (the workday, absences, the T-13 sheet), "reports".
+plugins = ["satisfaction"]
+# An administrator may switch installed plugins on or off in the console (Администрирование →
+# Плагины); the choice applies at each process's next start. Limit what the console may switch:
+# plugins_allowed = ["telegram", "vk", "mail"]      # [] : only this file decides
 
 language = "ru"            # console and widgets default language: ru or en
 timezone = "Europe/Moscow"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 from typing import Any
 
 import msgspec
@@ -47,6 +48,17 @@ class RoutingDecision(msgspec.Struct, kw_only=True, frozen=True):
     reason: str = ""
 
 
+class RoutingHold(msgspec.Struct, kw_only=True, frozen=True):
+    """Why an online operator gets no appeals for now (a ``routing_holds`` answer).
+
+    ``reason`` is namespaced (``timekeeping.break``). ``gone`` counts the operator as gone for
+    the day: their unanswered appeals in queues with ``requeue_when_offline`` are handed back,
+    as when they go offline."""
+
+    reason: str
+    gone: bool = False
+
+
 class OutboundDraft(msgspec.Struct, kw_only=True):
     appeal_id: uuid.UUID
     channel: str
@@ -54,3 +66,27 @@ class OutboundDraft(msgspec.Struct, kw_only=True):
     attachments: list[str] = msgspec.field(default_factory=list)
     author_id: uuid.UUID | None = None
     automatic: bool = False
+
+
+class AppealSummary(msgspec.Struct, kw_only=True):
+    """What an event carries about its appeal: enough to draw a list row. Handed to
+    ``claim_member_reply`` too, so it lives here rather than in the appeals package (the hook
+    contract names no domain module). ``status`` is one of
+    ``unionline.appeals.statuses.STATUSES``, ``priority`` one of ``PRIORITIES`` there."""
+
+    id: uuid.UUID
+    number: str
+    organization_id: uuid.UUID
+    member_id: uuid.UUID
+    subject: str
+    channel: str
+    queue_id: uuid.UUID | None
+    assignee_id: uuid.UUID | None
+    priority: str
+    status: str
+    tags: list[str]
+    first_response_due: datetime | None
+    resolution_due: datetime | None
+    updated_at: datetime
+    # Answered already: the first-response deadline no longer applies (the console's SLA).
+    first_responded_at: datetime | None = None

@@ -8,11 +8,15 @@ refuses NUL as a 400 naming the field on both engines; a field narrows it with i
     Subject = Annotated[Text, msgspec.Meta(max_length=500)]
 
 Member text arriving through a channel is never refused (a member's message must not be lost
-because of an invisible character): the channel SDK passes it through :func:`without_nul`.
+because of an invisible character or a broken byte): the channel SDK passes it through
+:func:`storable`, the one sanitizer of text on its way to the database — NUL dropped, and lone
+surrogates (bytes a decoder kept as ``surrogateescape``, half a UTF-16 pair), which neither
+engine can encode, repaired.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Any, TypeVar, cast
 
 import msgspec
@@ -27,16 +31,42 @@ Text = Annotated[str, msgspec.Meta(pattern=NO_NUL)]
 """A string without NUL characters; layer lengths on it with another ``msgspec.Meta``."""
 
 
-def without_nul(value: T) -> T:
-    """``value`` with NUL characters removed from every string in it: dict keys and values,
-    list and tuple items, the fields of a (frozen) Struct, recursively. Bytes and other values
-    are kept as they are."""
+_SURROGATE = re.compile("[\ud800-\udfff]")
+# What surrogateescape made of 8-bit bytes — unless it is the second half of a UTF-16 pair.
+_ESCAPED_BYTES = re.compile("[\ud800-\udbff][\udc00-\udfff]|([\udc80-\udcff]+)")
+
+
+def storable(value: T) -> T:
+    """``value`` as text both database engines store, every string in it: NUL removed, bytes
+    kept as surrogate escapes decoded as UTF-8 (else U+FFFD), a UTF-16 surrogate pair joined
+    and a lone surrogate replaced by U+FFFD. Dict keys and values, list and tuple items, the
+    fields of a (frozen) Struct, recursively; bytes and other values are kept as they are."""
     return cast("T", _clean(value))
+
+
+def without_nul(value: T) -> T:
+    """The name :func:`storable` had when NUL was all it removed; it does the same."""
+    return storable(value)
+
+
+def storable_text(text: str) -> str:
+    """One string as :func:`storable` leaves it."""
+    text = text.replace(NUL, "")
+    if _SURROGATE.search(text) is None:
+        return text
+    text = _ESCAPED_BYTES.sub(_escaped_as_utf8, text)
+    return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
+
+
+def _escaped_as_utf8(found: re.Match[str]) -> str:
+    if found.group(1) is None:
+        return found.group()  # a pair: joined below
+    return found.group(1).encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
 def _clean(value: Any) -> Any:
     if isinstance(value, str):
-        return value.replace(NUL, "")
+        return storable_text(value)
     if isinstance(value, msgspec.Struct):
         changes = {f: _clean(getattr(value, f)) for f in value.__struct_fields__}
         return msgspec.structs.replace(value, **changes)

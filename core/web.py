@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+from datetime import UTC, datetime
 from typing import Any
 
 import msgspec
@@ -16,11 +17,13 @@ from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR, HTTP_503_SERVI
 
 from unionline.access import Actor
 from unionline.db import database_unavailable, describe_error
-from unionline.errors import ServiceError, Unauthorized
+from unionline.errors import Invalid, ServiceError, Unauthorized
 from unionline.observability import request_id
 from unionline.runtime import current
 
 log = logging.getLogger("unionline.web")
+
+__all__ = ["CurrentActor", "http_error", "query_time", "service_error"]
 
 
 class ErrorBody(msgspec.Struct, omit_defaults=True):
@@ -58,6 +61,21 @@ def _json(status: int, body: ErrorBody) -> Response[Any]:
         status_code=status,
         media_type=MediaType.JSON,
     )
+
+
+def query_time(value: str | None, field: str) -> datetime | None:
+    """A query parameter's time, in UTC: RFC 3339 with a zone (``2026-01-31T10:00:00+03:00``),
+    else :class:`~unionline.errors.Invalid` naming ``field``; None when not given."""
+    if value is None:
+        return None
+    example = "2026-01-31T10:00:00+03:00"
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        raise Invalid(f"{field} must be a time like {example}", field=field) from None
+    if parsed.tzinfo is None:
+        raise Invalid(f"{field} needs a time zone (e.g. {example})", field=field)
+    return parsed.astimezone(UTC)
 
 
 def service_error(_: Request[Any, Any, Any], exc: ServiceError) -> Response[Any]:

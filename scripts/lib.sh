@@ -69,15 +69,34 @@ make_venv() {
     return 0
   fi
   say "installing into $dir: $*"
-  # pip and setuptools are chatty (build warnings): their output is shown only if pip fails.
+  # pip and setuptools are chatty (hundreds of build warnings): everything goes to install.log,
+  # the terminal gets one progress line per package and the log only if pip fails.
   local log="$dir/install.log"
-  if ! { "$dir/bin/python" -m pip install -q --disable-pip-version-check --upgrade pip \
-      && "$dir/bin/python" -m pip install -q --disable-pip-version-check -c "$CONSTRAINTS" "$@"; } \
-      >"$log" 2>&1; then
+  : >"$log"
+  if ! { "$dir/bin/python" -m pip install -q --disable-pip-version-check --upgrade pip >>"$log" 2>&1 \
+      && "$dir/bin/python" -m pip install --disable-pip-version-check --progress-bar off \
+        -c "$CONSTRAINTS" "$@" 2>&1 | tee -a "$log" | pip_progress \
+      && [ "${PIPESTATUS[0]}" -eq 0 ]; }; then
     cat "$log" >&2
-    die "installing into $dir failed"
+    die "installing into $dir failed (the output above is also in $log)"
   fi
   printf '%s' "$stamp" > "$dir/.unionline-stamp"
+}
+
+# pip_progress: pip's output on stdin -> "  [12] Collecting litestar" lines, then a summary.
+pip_progress() {
+  local line n=0 name
+  while IFS= read -r line; do
+    case "$line" in
+      Collecting\ *|Obtaining\ *)
+        n=$((n + 1)); name="${line#* }"; name="${name%% *}"
+        printf '  [%3d] %s\n' "$n" "$name" >&2 ;;
+      "Installing collected packages:"*)
+        printf '  installing…\n' >&2 ;;
+      "Successfully installed"*)
+        printf '  done: %s\n' "$(printf '%s' "$line" | wc -w | awk '{print $1 - 2}') packages installed" >&2 ;;
+    esac
+  done
 }
 
 # The test virtualenv (scripts/test, scripts/bench): the project editable with its test extra,
@@ -91,6 +110,21 @@ install_test_venv() {
     [ -f "$ROOT/examples/$example/pyproject.toml" ] && specs+=(-e "$ROOT/examples/$example")
   done
   make_venv "$TEST_VENV" "${specs[@]}"
+}
+
+# Browser-side tools of the tests (tests/browser/package.json: axe-core for the accessibility
+# gate), installed from the npm registry at the versions of package-lock.json (`npm ci`) into
+# tests/browser/node_modules; skipped when that lock file was installed already.
+BROWSER_TOOLS="$ROOT/tests/browser"
+install_browser_tools() {
+  local stamp
+  stamp="$(cksum <"$BROWSER_TOOLS/package-lock.json")"
+  [ "$(cat "$BROWSER_TOOLS/node_modules/.unionline-stamp" 2>/dev/null)" = "$stamp" ] && return 0
+  command -v npm >/dev/null || die "npm is missing (apt-get install npm)"
+  say "npm ci in tests/browser (axe-core)"
+  (cd "$BROWSER_TOOLS" && npm ci --no-audit --no-fund --loglevel=error) >&2 \
+    || die "installing the browser test tools failed"
+  printf '%s' "$stamp" >"$BROWSER_TOOLS/node_modules/.unionline-stamp"
 }
 
 # Is something answering on 127.0.0.1:PORT? (bash's /dev/tcp; no client tools needed)

@@ -75,7 +75,90 @@ async def seed(h: AppHarness, fed: str, code: str) -> Side:
         await _seed_routing(h, side, child["id"])
     if "robots" in tables:
         await _seed_robots(h, side, child["id"])
+    if "calendar" in tables:
+        await _seed_calendar(h, side, child["id"])
+    if "canned" in tables:
+        await _seed_canned(h, side, child["id"])
+    if "workspace" in tables:
+        await _seed_workspace(h, side, child["id"])
+    if "reports" in tables:
+        await _seed_reports(h, side, child["id"])
+    if "meetings" in tables and "appeal_id" in side.ids:
+        await _seed_meetings(h, side)
+    if "timekeeping" in tables and "operator_id" in side.ids:
+        await _seed_timekeeping(h, side)
     return side
+
+
+async def _seed_timekeeping(h: AppHarness, side: Side) -> None:
+    """The side's operator's finished workday, a correction of it and an absence."""
+    from datetime import timedelta
+
+    from unionline.plugins.timekeeping import workday
+
+    operator_id = uuid.UUID(side.ids["operator_id"])
+    await workday.perform(operator_id, "start")
+    day = await workday.perform(operator_id, "finish")
+    side.add("workday_id", day.id)
+    now = datetime.now(UTC)
+    correction = ok(
+        await h.client.post(
+            f"/api/timekeeping/workdays/{day.id}/corrections",
+            headers=h.admin_headers,
+            json={
+                "started_at": (now - timedelta(hours=2)).isoformat(),
+                "ended_at": (now - timedelta(seconds=1)).isoformat(),
+                "reason": f"{side.code}-SECRET-REASON",
+            },
+        )
+    )
+    side.add("correction_id", correction["id"])
+    absence = ok(
+        await h.client.post(
+            "/api/timekeeping/absences",
+            headers=h.admin_headers,
+            json={
+                "code": "ОТ",
+                "first": "2031-07-01",
+                "last": "2031-07-14",
+                "operator_id": str(operator_id),
+                "note": f"{side.code}-SECRET-ABSENCE",
+            },
+        )
+    )
+    side.add("absence_id", absence["id"])
+    side.markers.update({f"{side.code}-SECRET-REASON", f"{side.code}-SECRET-ABSENCE"})
+
+
+async def _seed_meetings(h: AppHarness, side: Side) -> None:
+    """A video call on the side's appeal (its member's link sent on the appeal's channel)."""
+    meeting = ok(
+        await h.client.post(
+            "/api/meetings/instant",
+            headers=h.admin_headers,
+            json={"appeal_id": side.ids["appeal_id"], "title": f"{side.code}-SECRET-MEETING"},
+        )
+    )
+    side.add("meeting_id", meeting["id"])
+    side.markers.add(f"{side.code}-SECRET-MEETING")
+
+
+async def _seed_reports(h: AppHarness, side: Side, org_id: str) -> None:
+    """A scheduled report of the side's organization, written as the plugin writes one."""
+    schedule_id = uuid.uuid4()
+    await h.runtime.db.execute(
+        "INSERT INTO reports_schedule (id, organization_id, name, rrule, period, format,"
+        " recipients, active, created_at) VALUES ({}, {}, {}, {}, 'week', 'xlsx', {}, {}, {})",
+        schedule_id,
+        uuid.UUID(org_id),
+        f"{side.code}-SECRET-SCHEDULE",
+        "FREQ=WEEKLY;BYDAY=MO;BYHOUR=9",
+        f'["{side.ids.get("operator_id", uuid.uuid4())}"]',
+        True,
+        datetime.now(UTC),
+    )
+    side.add("schedule_id", schedule_id)
+    side.markers.add(f"{side.code}-SECRET-SCHEDULE")
 
 
 async def _seed_operators(h: AppHarness, side: Side, org_id: str) -> None:
@@ -206,6 +289,10 @@ async def _seed_appeals(h: AppHarness, side: Side, org_id: str) -> None:
     for job in jobs:
         if job["id"] not in jobs_before:
             side.ids.setdefault("job_id", str(job["id"]))
+    # Settings forms belong to no organization (federation-wide grants only): one name a side.
+    side.ids.setdefault("form_id", f"form-{side.code.lower()}")
+    # So do plugins switched on or off (/api/plugins/{name}/enabled): a name a side.
+    side.ids.setdefault("name", f"plugin-{side.code.lower()}")
     from unionline.channel.tables import DeliveryRecord
 
     for row in await DeliveryRecord.select(DeliveryRecord.id).where(
@@ -267,6 +354,46 @@ async def _seed_robots(h: AppHarness, side: Side, org_id: str) -> None:
     side.markers.add(f"{side.code}-SECRET-RULE")
 
 
+async def _seed_calendar(h: AppHarness, side: Side, org_id: str) -> None:
+    """A day off of the organization's own, with a note of its own."""
+    day = ok(
+        await h.client.post(
+            f"/api/calendar/{org_id}/overrides",
+            headers=h.admin_headers,
+            json={"day": "2026-03-12", "kind": "day_off", "note": f"{side.code}-SECRET-DAY"},
+        )
+    )
+    side.add("override_id", day["id"])
+    side.markers.add(f"{side.code}-SECRET-DAY")
+
+
+async def _seed_canned(h: AppHarness, side: Side, org_id: str) -> None:
+    """A shared canned reply of the organization, with a text of its own."""
+    reply = ok(
+        await h.client.post(
+            "/api/canned-replies/",
+            headers=h.admin_headers,
+            json={"organization_id": org_id, "key": "secret", "text": f"{side.code}-SECRET-REPLY"},
+        )
+    )
+    side.add("reply_id", reply["id"])
+    side.markers.add(f"{side.code}-SECRET-REPLY")
+
+
+async def _seed_workspace(h: AppHarness, side: Side, org_id: str) -> None:
+    """A saved appeal-list filter naming the organization (the administrator's: filters are
+    one's own, so nobody else may read or delete it)."""
+    saved = ok(
+        await h.client.post(
+            "/api/saved-filters/",
+            headers=h.admin_headers,
+            json={"name": f"{side.code}-SECRET-FILTER", "query": {"organization_id": org_id}},
+        )
+    )
+    side.add("filter_id", saved["id"])
+    side.markers.add(f"{side.code}-SECRET-FILTER")
+
+
 # -- request bodies from the OpenAPI schema ---------------------------------------------------
 
 # Which kind of object a body field or query parameter names, by its name (and the path for
@@ -286,6 +413,7 @@ FIELD_KINDS: dict[str, str] = {
     "grant_id": "grant_id",
     "token_id": "token_id",
     "source_id": "member_id",
+    "meeting_id": "meeting_id",
 }
 CONTEXT_KINDS: dict[tuple[str, str], str] = {
     ("/api/appeals", "target_id"): "appeal_id",
@@ -295,7 +423,11 @@ CONTEXT_KINDS: dict[tuple[str, str], str] = {
 
 # Values that pass validation where "xxxxxxxx" would not, so the request reaches the checks
 # that matter here (contact points default to the first kind, phone).
-VALUES: dict[str, str] = {"address": "+7 999 123-45-67", "channel": "reference"}
+VALUES: dict[str, str] = {
+    "address": "+7 999 123-45-67",
+    "channel": "reference",
+    "rrule": "FREQ=WEEKLY;BYDAY=MO;BYHOUR=9",  # a scheduled report's recurrence
+}
 
 
 class NoStrategy(Exception):
@@ -412,6 +544,8 @@ class BodyBuilder:
             return str(uuid.uuid4())
         if fmt == "date-time":
             return datetime.now(UTC).isoformat()
+        if fmt == "date":
+            return "2026-03-10"
         if fmt == "email":
             return "someone@example.org"
         if fmt == "binary":

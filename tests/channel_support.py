@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from typing import Any, ClassVar, Literal
 
 import pytest
@@ -85,6 +86,44 @@ class ReferenceAdapters(ChannelContract):
                 "status": status,
             },
         )
+
+    def forward_update(
+        self,
+        account: ContractAccount,
+        *,
+        update_id: int,
+        sender: str,
+        text: str,
+        origin_name: str,
+        origin_id: str,
+    ) -> WebhookCall | None:
+        origin = {"kind": "user", "name": origin_name, "id": origin_id}
+        return signed_call(account, message(update_id, sender, text, forward_from=origin))
+
+    def location_update(
+        self,
+        account: ContractAccount,
+        *,
+        update_id: int,
+        sender: str,
+        latitude: float,
+        longitude: float,
+    ) -> WebhookCall | None:
+        point = {"lat": latitude, "lon": longitude}
+        return signed_call(account, message(update_id, sender, "", location=point))
+
+    def edit_update(
+        self, account: ContractAccount, *, update_id: int, sender: str, original: int, text: str
+    ) -> WebhookCall | None:
+        return signed_call(account, message(update_id, sender, text, edit_of=str(original)))
+
+    def undecodable_update(
+        self, account: ContractAccount, *, update_id: int, sender: str
+    ) -> WebhookCall | None:
+        name = base64.b64encode("Анна".encode() + b"\xff\xfe").decode()
+        payload = message(update_id, sender, "Вопрос о взносах")
+        payload["from"] = {"id": sender, "name_bytes": name, "charset": "utf-8"}
+        return signed_call(account, payload)
 
     async def sent_messages(self, env: ContractEnv) -> list[SentRecord]:
         return [

@@ -21,6 +21,9 @@ settings.register_profile("dev", max_examples=20, deadline=None)
 settings.load_profile("ci" if os.environ.get("CI") else "dev")
 
 BROWSER_TESTS = Path(__file__).parent / "browser"
+# Channel plugins (ours and the example third party's) talk to their providers through the core's
+# intake and outbox, which the core's own tests prove on both engines: their tests run once.
+ONCE = (BROWSER_TESTS, Path(__file__).parent / "channels", Path(__file__).parents[1] / "examples")
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -29,14 +32,22 @@ def pytest_configure(config: pytest.Config) -> None:
         "markers", "browser: drives Chromium; runs on the first engine only unless every_engine"
     )
     config.addinivalue_line(
-        "markers", "every_engine: a browser test that proves engine behaviour: runs on both"
+        "markers",
+        "first_engine: a browser or channel test: on the first engine only unless every_engine",
+    )
+    config.addinivalue_line(
+        "markers",
+        "every_engine: a browser or channel test that proves engine behaviour: runs on both",
     )
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
-        if BROWSER_TESTS in Path(item.path).parents:
+        parents = Path(item.path).parents
+        if BROWSER_TESTS in parents:
             item.add_marker(pytest.mark.browser)
+        if any(folder in parents for folder in ONCE):
+            item.add_marker(pytest.mark.first_engine)
         if "on_postgres" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.database)  # it asks which engine: run it on each
         _name_the_operation(item)

@@ -13,7 +13,7 @@ import pytest
 from litestar import get
 
 from unionline import hookimpl
-from unionline.admission import Admission
+from unionline.admission import MAX_RETRY_AFTER, Admission
 from unionline.registry import RoutesRegistrar
 from unionline.settings import Settings
 from unionline.testing import AppHarness
@@ -72,6 +72,20 @@ async def test_a_saturated_process_refuses_at_once_and_recovers(
     assert [r.status_code for r in await asyncio.gather(*in_flight)] == [200, 200]
     assert (await client.get("/api/test/slow")).status_code == 200  # served again
     assert app.app.state.admission.refused == 1
+
+
+def test_retry_after_spreads_the_retries_as_the_overload_grows() -> None:
+    now = [100.0]
+    admission = Admission(limit=10, clock=lambda: now[0], draw=lambda a, b: b)  # the widest
+    first_second = [admission.retry_after() for _ in range(95)]
+    assert first_second[:9] == [1] * 9  # under one bound's worth refused: back in a second
+    assert first_second[9] == 2 and first_second[-1] == 10  # 95 refused: spread over 10 s
+    assert max(admission.retry_after() for _ in range(1000)) == MAX_RETRY_AFTER
+    now[0] += 1.0  # a new second: the count starts again
+    assert admission.retry_after() == 1
+    spread = Admission(limit=10)  # the real draw: uniform within the spread, never below 1
+    delays = [spread.retry_after() for _ in range(200)]
+    assert min(delays) == 1 and 10 < max(delays) <= 21
 
 
 async def test_open_websockets_are_not_counted() -> None:

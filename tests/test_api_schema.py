@@ -32,7 +32,7 @@ from schemathesis.python.asgi import shutdown_lifespans
 from schemathesis.specs.openapi.checks import allow_header_conformance, negative_data_rejection
 
 from unionline.app import create_app
-from unionline.settings import Settings
+from unionline.settings import Settings, settings_type
 from unionline.testing.support import (
     TEST_SECRET,
     fresh_database,
@@ -56,12 +56,19 @@ def app_settings(url: str, tmp: Path) -> Settings:
         {
             "secret_key": TEST_SECRET,
             "database_url": url,
+            "plugins": ["satisfaction", "reports", "meetings"],  # feature plugins' operations too
             "log": {"level": "CRITICAL"},
             "jobs": {"backoff_base": 0.05, "backoff_max": 0.5, "poll_interval": 0.05},
         },
         Settings,
     )
-    return REF.configure(base, tmp)
+    from unionline.channel.config import ChannelsSettings
+    from unionline.plugins.meetings.settings import MeetingsSettings
+
+    configured = msgspec.to_builtins(REF.configure(base, tmp))
+    configured["meetings"] = {"jitsi_app_id": "unionline", "jitsi_app_secret": "s" * 32}
+    sections = {"channels": ChannelsSettings, **REF.settings_sections, "meetings": MeetingsSettings}
+    return msgspec.convert(configured, settings_type(sections))
 
 
 async def seed_database(settings: Settings) -> tuple[str, Side]:

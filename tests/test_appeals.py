@@ -645,11 +645,37 @@ async def test_channel_account_must_be_in_scope_and_of_the_channel(
     assert [a["number"] for a in listed["items"]] == ["MINE-2026-1"]  # nothing partial stored
 
 
-def test_uuid_of_reads_a_key_column_and_refuses_null() -> None:
-    from unionline.appeals.store import uuid_of
+def test_an_appeal_row_reads_text_keys_and_refuses_a_null_one() -> None:
+    from unionline.appeals.store import decode
 
     key = uuid.uuid4()
-    assert uuid_of(key) is key
-    assert uuid_of(str(key)) == key  # SQLite hands uuids back as text
-    with pytest.raises(TypeError):
-        uuid_of(None)
+    raw = {
+        "id": str(key),  # SQLite hands uuids back as text where a column type is lost
+        "number": "PPO-2026-1",
+        "organization_id": str(uuid.uuid4()),
+        "year": 2026,
+        "seq": 1,
+        "member_id": str(uuid.uuid4()),
+        "subject": "",
+        "channel": "manual",
+        "channel_account_id": None,
+        "queue_id": None,
+        "assignee_id": None,
+        "priority": "normal",
+        "status": "new",
+        "tags": "[]",
+        "custom": "{}",
+        "first_response_due": None,
+        "resolution_due": None,
+        "first_responded_at": None,
+        "resolved_at": None,
+        "closed_at": None,
+        "created_at": "2026-01-02 10:00:00+00:00",
+        "updated_at": "2026-01-02 10:00:00+00:00",
+        "last_member_message_at": None,
+        "merged_into_id": None,
+    }
+    row = decode(raw)
+    assert row.id == key and row.tags == [] and row.custom == {}
+    with pytest.raises(TypeError):  # a key column read as NULL: the query is wrong
+        decode({**raw, "id": None})

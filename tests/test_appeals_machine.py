@@ -30,7 +30,7 @@ from hypothesis.stateful import Bundle, RuleBasedStateMachine, invariant, rule
 from unionline.appeals import services
 from unionline.appeals.clock import use_clock
 from unionline.appeals.config import AppealSettings
-from unionline.appeals.lifecycle import ACTIVE, STATUSES, TRANSITIONS
+from unionline.appeals.statuses import ACTIVE, STATUSES, TRANSITIONS
 from unionline.errors import Conflict, Invalid
 from unionline.runtime import current
 from unionline.settings import Settings, settings_type

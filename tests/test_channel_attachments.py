@@ -97,6 +97,12 @@ async def test_announced_files_are_fetched_by_a_job(env: ContractEnv) -> None:
     missing = await h.client.get(gone["url"], headers=h.admin_headers)
     assert missing.status_code == 409
     assert "no longer available" in missing.json()["error"]["message"]
+    # The message shows the outcome (it said "pending"), and consoles were told to redraw it.
+    stored, rejected = await _files_of_last_message(env)
+    assert (stored["status"], stored["size"]) == ("stored", 15)
+    assert rejected["status"] == "rejected" and "no longer available" in rejected["error"]
+    updates = await env.events_of("appeal.message_updated")
+    assert [e.change for e in updates] == ["updated", "updated"]
 
 
 async def test_same_content_is_stored_once(env: ContractEnv, tmp_path: Path) -> None:
@@ -191,11 +197,11 @@ async def test_uploads_no_reply_took_are_swept_after_a_day(env: ContractEnv) -> 
 async def test_the_upload_sweep_is_a_daily_job(env: ContractEnv) -> None:
     import time
 
-    from unionline.channel.cleanup import SWEEP_JOB
+    from unionline.channel.cleanup import SWEEP
     from unionline.runtime import current
 
     rows = await current().db.fetch(
-        "SELECT idempotency_key FROM system_job WHERE name = {} AND status = 'pending'", SWEEP_JOB
+        "SELECT idempotency_key FROM system_job WHERE name = {} AND status = 'pending'", SWEEP.name
     )
     day = int(time.time() // DAY) + 1
-    assert [r["idempotency_key"] for r in rows] == [f"{SWEEP_JOB}:{day}"]
+    assert [r["idempotency_key"] for r in rows] == [f"{SWEEP.name}:{day}"]

@@ -180,32 +180,36 @@ def test_run_refuses_several_workers_on_sqlite(tmp_path: Path, args: list[str], 
 
 
 @pytest.mark.parametrize(
-    ("module", "listing"),
+    "poller",
     [
-        ("unionline.channels.telegram.polling", "polling_accounts"),
-        ("unionline.channels.vk.polling", "longpoll_accounts"),
+        "unionline.channels.telegram.polling:TelegramPoller",
+        "unionline.channels.vk.polling:LongPoller",
+        "unionline.channels.mail.imap:MailboxPoller",
     ],
 )
 async def test_poller_supervisors_outlive_a_failed_account_listing(
-    monkeypatch: pytest.MonkeyPatch, module: str, listing: str
+    monkeypatch: pytest.MonkeyPatch, poller: str
 ) -> None:
-    """The supervisor lists accounts every RESCAN_SECONDS; a listing that fails while the
+    """The supervisor lists accounts every ``rescan_seconds``; a listing that fails while the
     database restarts used to end it (and cancel every poller) for good."""
     import importlib
 
-    polling = importlib.import_module(module)
+    from unionline.channel import polling
+
+    module, name = poller.split(":")
+    kind = getattr(importlib.import_module(module), name)
     stop = asyncio.Event()
     calls = 0
 
-    async def flaky() -> list[object]:
+    async def flaky(listed: object) -> dict[object, str]:
         nonlocal calls
         calls += 1
         if calls == 1:
             raise ConnectionRefusedError(111, "Connect call failed")
         stop.set()  # listed again after the failure: the supervisor lives on
-        return []
+        return {}
 
-    monkeypatch.setattr(polling, listing, flaky)
-    monkeypatch.setattr(polling, "RESCAN_SECONDS", 0.01)
-    await asyncio.wait_for(polling.run_pollers(stop), 30)
+    monkeypatch.setattr(polling, "polled_accounts", flaky)
+    monkeypatch.setattr(kind, "rescan_seconds", 0.01)
+    await asyncio.wait_for(polling.run_pollers(kind, stop), 30)
     assert calls == 2

@@ -64,3 +64,18 @@ async def test_the_demo_federation_routes_its_members_messages(unionline_app: Ap
     assert len(again.members) == 9
     count = await current().db.fetchone("SELECT COUNT(*) AS n FROM organization_organization")
     assert count is not None and int(count["n"]) == 4
+
+
+async def test_the_simulation_keeps_opening_new_appeals(unionline_app: AppHarness) -> None:
+    """Most simulated messages come from someone writing for the first time: each makes a new
+    appeal (a console that watches sees new rows, not only new messages in old ones)."""
+    h = unionline_app
+    site = await demo.seed()
+    keys = await demo.signing_secrets(site)
+    writers = [demo.writer(site, share=1.0) for _ in range(4)]
+    assert len({w.sender for w in writers}) == 4 and all(" " in w.name for w in writers)
+    for n, who in enumerate(writers):
+        assert await demo.write_once(h.client, who, f"Вопрос {n}", keys[who.account]) == 200
+    await settle(h)
+    found = await current().db.fetchone("SELECT COUNT(*) AS n FROM appeal_appeal")
+    assert found is not None and int(found["n"]) == 4

@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
+from datetime import UTC, datetime
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -38,7 +39,13 @@ from unionline.registry import (
     TablesRegistrar,
 )
 from unionline.settings import Settings
-from unionline.spi import IdentityClaim, OutboundDraft, RoutingDecision, RoutingRequest
+from unionline.spi import (
+    IdentityClaim,
+    OutboundDraft,
+    RoutingDecision,
+    RoutingHold,
+    RoutingRequest,
+)
 from unionline.testing.support import running_app
 
 ORG = uuid.UUID(int=1)
@@ -184,6 +191,27 @@ async def test_decision_is_none_when_every_plugin_abstains() -> None:
     assert await hooks.route_appeal(ROUTING) is None
     assert calls == ["b", "a"]
     assert await hooks.resolve_identity(CLAIM) is None  # nobody implements it here
+
+
+async def test_routing_holds_are_merged_from_every_plugin() -> None:
+    """routing_holds is no first-result hook: every plugin's holds count, the first named wins."""
+    calls: list[str] = []
+    one, two = uuid.uuid4(), uuid.uuid4()
+    brk, absent = RoutingHold(reason="a.break"), RoutingHold(reason="b.absent", gone=True)
+    hooks = hooks_for(
+        a=plugin(routing_holds=recorder("a", calls, result={one: brk}, hook="routing_holds")),
+        b=plugin(
+            routing_holds=recorder(
+                "b", calls, result={one: absent, two: absent}, is_async=True, hook="routing_holds"
+            )
+        ),
+        c=plugin(routing_holds=recorder("c", calls, result=None, hook="routing_holds")),
+    )
+    at = datetime.now(UTC)
+    assert await hooks.routing_holds([one, two], at) == {one: absent, two: absent}
+    assert calls == ["c", "b", "a"]
+    assert await hooks.routing_holds([], at) == {}  # nobody is asked about nobody
+    assert calls == ["c", "b", "a"]
 
 
 class HeaderSSO:

@@ -23,8 +23,8 @@ from plugins_for_tests.support import (
     sink_jobs,
 )
 
-from unionline import jobs as jobs_module
 from unionline.jobs import Claimed, JobQueue, Queued, backoff_delay
+from unionline.jobs import outbox as jobs_module
 from unionline.runtime import Runtime
 from unionline.settings import JobSettings
 

@@ -24,8 +24,8 @@ from plugins_for_tests.support import (
 )
 from redis.asyncio import Redis
 
-from unionline import jobs_arq
-from unionline.jobs_arq import ArqDispatcher, ArqWorker
+from unionline.jobs import arq as jobs_arq
+from unionline.jobs.arq import ArqDispatcher, ArqWorker
 from unionline.runtime import Runtime
 from unionline.testing import require_service
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import time
 
-from unionline.system.housekeeping import DAY, PURGE_JOB, purge_job, schedule_purge
+from unionline.jobs.periodic import DAY
+from unionline.system.housekeeping import PURGE
 from unionline.testing import AppHarness
 
 
@@ -19,11 +20,11 @@ async def test_the_daily_purge_keeps_recent_and_dead_jobs(unionline_app: AppHarn
     h = unionline_app
     db = h.runtime.db
     await h.settle()
-    scheduled = [j for j in await _jobs(h) if j["name"] == PURGE_JOB]
+    scheduled = [j for j in await _jobs(h) if j["name"] == PURGE.name]
     tomorrow = int(time.time() // DAY) + 1
-    assert [j["idempotency_key"] for j in scheduled] == [f"{PURGE_JOB}:{tomorrow}"]
-    await schedule_purge()  # a second process starting asks again: still one
-    assert len([j for j in await _jobs(h) if j["name"] == PURGE_JOB]) == 1
+    assert [j["idempotency_key"] for j in scheduled] == [f"{PURGE.name}:{tomorrow}"]
+    await PURGE.schedule()  # a second process starting asks again: still one
+    assert len([j for j in await _jobs(h) if j["name"] == PURGE.name]) == 1
 
     old, recent = time.time() - 8 * DAY, time.time() - 6 * DAY
     insert = (
@@ -37,8 +38,8 @@ async def test_the_daily_purge_keeps_recent_and_dead_jobs(unionline_app: AppHarn
     ):
         await db.execute(insert, "x.test", key, status, finished, finished, finished)
 
-    await purge_job(None, None)  # type: ignore[arg-type]
+    await PURGE.run(None, None)
     keys = {j["idempotency_key"] for j in await _jobs(h)}
     assert "old-done" not in keys
     assert {"recent-done", "old-dead"} <= keys
-    assert f"{PURGE_JOB}:{tomorrow}" in keys  # the next run is still scheduled
+    assert f"{PURGE.name}:{tomorrow}" in keys  # the next run is still scheduled

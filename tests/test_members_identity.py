@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import uuid
 
+import msgspec
 from test_members import make_org
 
 from unionline.members import services
@@ -86,3 +87,40 @@ async def test_a_plugin_may_decide_first(unionline_app: AppHarness) -> None:
         assert await services.resolve_member(claim(org, "telegram", "77")) != chosen
     finally:
         pm.unregister(plugin)
+
+
+async def test_a_nameless_provisional_member_takes_the_first_name_given(
+    unionline_app: AppHarness,
+) -> None:
+    """A web chat visitor writes first without a name, then introduces themselves: the
+    provisional member takes that name (one member.updated), and keeps it afterwards."""
+    h = unionline_app
+    org = await make_org(h, "FED")
+    member_id = await services.resolve_member(claim(org, "web", "visitor-1"))
+    assert (await services.get_member(None, member_id)).full_name == ""
+    assert await services.resolve_member(claim(org, "web", "visitor-1", " Ольга ")) == member_id
+    assert await services.resolve_member(claim(org, "web", "visitor-1", "Другое имя")) == member_id
+    assert (await services.get_member(None, member_id)).full_name == "Ольга"
+    await h.settle()
+    updated = [e for e in await h.runtime.events.read_after(0) if e.type == "member.updated"]
+    assert [msgspec.json.decode(e.payload)["fields"] for e in updated] == [["full_name"]]
+    known = await services.create_member(
+        None, org, full_name="Известный", contacts=[("email", "known@example.org")]
+    )
+    await services.resolve_member(claim(org, "email", "known@example.org", "Чужое имя"))
+    assert (await services.get_member(None, known)).full_name == "Известный"
+
+
+async def test_a_channel_names_a_nameless_member_later(unionline_app: AppHarness) -> None:
+    """``unionline.channel.name_contact``: a name the provider told after the first message
+    (VK's users.get did not answer in time) names a provisional member without one — only
+    the member holding that contact point, and only once."""
+    from unionline.channel import name_contact
+
+    h = unionline_app
+    org = await make_org(h, "FED")
+    member_id = await services.resolve_member(claim(org, "vk", "4500"))
+    assert await name_contact("vk", "4500", " Иван Петров ") is True
+    assert await name_contact("vk", "4500", "Другое имя") is False
+    assert await name_contact("vk", "9999", "Никто") is False  # no such contact point
+    assert (await services.get_member(None, member_id)).full_name == "Иван Петров"

@@ -27,7 +27,7 @@ from unionline.operators.services import create_operator, create_token
 from unionline.testing.console import console_client
 from unionline.testing.server import serve
 from unionline.testing.support import make_settings
-from unionline.text import Text, without_nul
+from unionline.text import Text, storable, storable_text, without_nul
 
 Short = Annotated[Text, msgspec.Meta(max_length=5)]
 nested = st.recursive(
@@ -92,6 +92,32 @@ def test_without_nul_cleans_a_members_message_but_not_its_bytes() -> None:
     assert cleaned.sender == Sender(kind="web", address="ab", display_name="Анна", profile={"x": 1})
     assert cleaned.attachments[0].filename == "f.png"
     assert cleaned.attachments[0].data == b"\x00\x01"
+
+
+@given(st.text(alphabet=st.characters(exclude_categories=())))  # surrogates included
+def test_storable_text_is_encodable_and_changes_only_what_is_not(value: str) -> None:
+    cleaned = storable_text(value)
+    cleaned.encode("utf-8")  # what both engines do with it: never raises
+    assert "\x00" not in cleaned
+    if not any("\ud800" <= c <= "\udfff" for c in value):
+        assert cleaned == value.replace("\x00", "")
+
+
+@given(st.binary())
+def test_bytes_kept_as_surrogate_escapes_read_as_utf8(data: bytes) -> None:
+    escaped = data.decode("utf-8", "surrogateescape")
+    assert storable_text(escaped) == data.decode("utf-8", "replace").replace("\x00", "")
+
+
+def test_storable_repairs_what_a_decoder_or_a_client_left() -> None:
+    raw_name = "Иван".encode().decode("ascii", "surrogateescape")  # an unencoded 8-bit header
+    assert storable_text(raw_name + " <\udcff>") == "Иван <\ufffd>"
+    assert storable_text("\ud83d\udc80 и \ud83d") == "💀 и \ufffd"  # a pair joined, a half replaced
+    message = InboundMessage(
+        external_id="x", sender=Sender(kind="email", address="a@b", display_name=raw_name)
+    )
+    assert storable(message).sender.display_name == "Иван"
+    assert without_nul(message) == storable(message)
 
 
 async def test_a_value_the_database_refuses_is_answered_without_its_words() -> None:

@@ -66,7 +66,7 @@ async def _site(settings: Settings) -> AsyncIterator[Site]:
 
 async def _status(operator_id: uuid.UUID) -> str:
     row = await presence.row_of(operator_id)
-    return row["status"] if row else "offline"
+    return row.status if row else "offline"
 
 
 async def test_a_console_socket_makes_its_operator_online_until_it_closes(
@@ -187,7 +187,9 @@ async def test_sockets_of_a_dead_process_expire(unionline_database_url: str) -> 
         anna = await operator("anna", a)
         await presence.connected(anna, "socket-of-a-process-that-died")
         assert await _status(anna) == "online"
-        at = (await presence.row_of(anna))["changed_at"]  # type: ignore[index]
+        row = await presence.row_of(anna)
+        assert row is not None
+        at = row.changed_at
         assert (await jobs.sweep(at + 30))["stale_presence"] == 0
         assert (await jobs.sweep(at + 61))["stale_presence"] == 1
         assert await _status(anna) == "offline"

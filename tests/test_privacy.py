@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import msgspec
+import pytest
 from channel_support import message, reference_fixtures, signed_call
 
 from unionline.channel.tables import AttachmentRecord, InboundRecord
@@ -206,3 +207,26 @@ async def test_erasure_keeps_numbers_and_statistics_only(env: ContractEnv, tmp_p
     await inbound(env, 2, "Здравствуйте")
     appeals = (await h.client.get("/api/appeals/", headers=h.admin_headers)).json()["items"]
     assert {a["member_id"] for a in appeals} - {member_id}
+
+
+async def test_a_section_added_again_takes_its_own_place_only(env: ContractEnv) -> None:
+    from unionline.privacy.sections import add_personal_data_section, sections
+
+    class Notes:
+        name = "test.notes"
+
+        async def export(self, member_ids: list[uuid.UUID], appeal_ids: list[uuid.UUID]) -> Any:
+            return []
+
+        async def erase(self, member_ids: list[uuid.UUID]) -> None:
+            return None
+
+    class Other(Notes):
+        pass
+
+    first, again = Notes(), Notes()
+    add_personal_data_section(first)
+    add_personal_data_section(again)  # the runtime started again: the plugin adds it anew
+    assert [s for s in sections() if s.name == "test.notes"] == [again]
+    with pytest.raises(ValueError, match="already added"):  # another kind: a name in use
+        add_personal_data_section(Other())

@@ -31,7 +31,7 @@ from unionline.runtime import current
 from unionline.testing import AppHarness
 
 
-async def _offer(appeal_id: uuid.UUID) -> dict:
+async def _offer(appeal_id: uuid.UUID) -> offers.OfferRow:
     offer = await offers.pending(appeal_id)
     assert offer is not None
     return offer
@@ -59,31 +59,31 @@ async def test_offers_move_on_when_declined_or_expired_and_end_when_accepted(
     x = await appeal(a, m)
     await settle(h)
     first = await _offer(x)
-    assert await assignee(x) is None and first["operator_id"] in ops
-    second_op = next(op for op in ops if op != first["operator_id"])
+    assert await assignee(x) is None and first.operator_id in ops
+    second_op = next(op for op in ops if op != first.operator_id)
     # The first operator declines: the other one gets it at once.
     r = await h.client.post(
-        f"/api/routing/offers/{first['id']}/decline", headers=await token(first["operator_id"])
+        f"/api/routing/offers/{first.id}/decline", headers=await token(first.operator_id)
     )
     assert r.status_code == 200 and r.json()["state"] == "declined"
     second = await _offer(x)
-    assert second["operator_id"] == second_op
+    assert second.operator_id == second_op
     # Nobody answers: when it expires a new round starts with the first operator again.
-    assert (await jobs.sweep(second["expires_at"] - 1))["expired_offers"] == 0
-    assert (await jobs.sweep(second["expires_at"] + 1))["expired_offers"] == 1
+    assert (await jobs.sweep(second.expires_at - 1))["expired_offers"] == 0
+    assert (await jobs.sweep(second.expires_at + 1))["expired_offers"] == 1
     third = await _offer(x)
-    assert third["operator_id"] == first["operator_id"] and third["round"] == 2
+    assert third.operator_id == first.operator_id and third.round == 2
     # Someone else's offer cannot be accepted; one's own can.
     r = await h.client.post(
-        f"/api/routing/offers/{third['id']}/accept", headers=await token(second_op)
+        f"/api/routing/offers/{third.id}/accept", headers=await token(second_op)
     )
     assert r.status_code == 404 and r.json()["error"]["field"] == "offer_id"
     r = await h.client.post(
-        f"/api/routing/offers/{third['id']}/accept", headers=await token(third["operator_id"])
+        f"/api/routing/offers/{third.id}/accept", headers=await token(third.operator_id)
     )
-    assert r.status_code == 200 and r.json()["assignee_id"] == str(third["operator_id"])
+    assert r.status_code == 200 and r.json()["assignee_id"] == str(third.operator_id)
     r = await h.client.post(
-        f"/api/routing/offers/{third['id']}/accept", headers=await token(third["operator_id"])
+        f"/api/routing/offers/{third.id}/accept", headers=await token(third.operator_id)
     )
     assert r.status_code == 409 and r.json()["error"]["extra"]["state"] == "accepted"
     await settle(h)
@@ -108,13 +108,13 @@ async def test_a_pending_offer_holds_a_place_and_a_claim_by_someone_else_cancels
     assert len(offered) == 1  # anna's one place is held by the offer (jobs race for which)
     (x,) = offered
     (y,) = set(pair) - {x}
-    assert (await _offer(x))["operator_id"] == anna
+    assert (await _offer(x)).operator_id == anna
     r = await h.client.post(f"/api/routing/appeals/{x}/claim", headers=await token(boris))
     assert r.status_code == 200
     await settle(h)
     assert await offers.pending(x) is None
     assert [e["state"] for e in await _events("routing.offer_closed")] == ["cancelled"]
-    assert (await _offer(y))["operator_id"] == anna  # the place is free again
+    assert (await _offer(y)).operator_id == anna  # the place is free again
 
 
 async def test_an_operator_going_offline_hands_their_offers_on(unionline_app: AppHarness) -> None:
@@ -126,11 +126,11 @@ async def test_an_operator_going_offline_hands_their_offers_on(unionline_app: Ap
     m = await member(a)
     x = await appeal(a, m)
     await settle(h)
-    assert (await _offer(x))["operator_id"] == anna
+    assert (await _offer(x)).operator_id == anna
     await online(boris)
     await presence.disconnected(anna, connection)
     await settle(h)
-    assert (await _offer(x))["operator_id"] == boris
+    assert (await _offer(x)).operator_id == boris
 
 
 async def test_a_primary_queue_overflows_to_the_federation_after_n_minutes(

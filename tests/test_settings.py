@@ -214,9 +214,10 @@ def test_init_writes_a_commented_starter_with_a_fresh_secret(tmp_path: Path) -> 
 
     settings = load(first / "unionline.toml")  # loads cleanly, as written
     assert settings.secret_key == keys[0]
+    assert settings.plugins == ["satisfaction"]  # the optional plugins enabled from the start
     listed = run_cli("plugins", cwd=first)  # and the CLI starts on it
     assert listed.returncode == 0, listed.stderr
-    assert "core.system" in listed.stdout
+    assert "core.system" in listed.stdout and "satisfaction" in listed.stdout
 
 
 def test_init_does_not_overwrite_without_force(tmp_path: Path) -> None:
@@ -227,6 +228,15 @@ def test_init_does_not_overwrite_without_force(tmp_path: Path) -> None:
     assert (tmp_path / "unionline.toml").read_text(encoding="utf-8") == before
     assert run_cli("init", "--force", cwd=tmp_path).returncode == 0
     assert (tmp_path / "unionline.toml").read_text(encoding="utf-8") != before
+
+
+@pytest.mark.parametrize("command", ["demo", "migrate"])
+def test_without_a_config_file_the_command_says_which_file_it_needs(
+    tmp_path: Path, command: str
+) -> None:
+    line = one_error_line(run_cli(command, cwd=tmp_path))
+    assert f"no config file ({tmp_path / 'unionline.toml'} does not exist)" in line
+    assert "unionline init" in line and "--config FILE" in line and "UNIONLINE_CONFIG" in line
 
 
 def test_secret_key_has_no_default() -> None:

@@ -9,10 +9,9 @@ Replies go out over SMTP (``outbound``). Modules: ``parse`` (MIME to text and sa
 
 from __future__ import annotations
 
-import asyncio
 from typing import TYPE_CHECKING, Any
 
-from unionline.hookspecs import hookimpl
+from unionline import hookimpl
 
 if TYPE_CHECKING:
     from unionline.registry import (
@@ -24,6 +23,7 @@ if TYPE_CHECKING:
     )
 
 __all__ = [
+    "claim_member_reply",
     "register_channels",
     "register_commands",
     "register_routes",
@@ -32,9 +32,6 @@ __all__ = [
     "shutdown",
     "startup",
 ]
-
-# The app's IMAP pollers ([mail] run_pollers), by app: their stop switch and task.
-_pollers: dict[int, tuple[asyncio.Event, asyncio.Task[None]]] = {}
 
 
 @hookimpl
@@ -74,30 +71,37 @@ def register_commands(register: CommandsRegistrar) -> None:
 
 
 @hookimpl
+def claim_member_reply(appeal: Any, text: str) -> dict[str, Any] | None:
+    """An automatic mail (an out-of-office reply) stays on a resolved appeal, never reopens it."""
+    from unionline.channels.mail.ingest import automatic_claim
+
+    return automatic_claim()
+
+
+@hookimpl
 def runtime_started(runtime: Any) -> None:
     """A member's export and erasure cover their mail, in whatever process runs them."""
+    from unionline import add_personal_data_section
     from unionline.channels.mail.privacy import MailSection
-    from unionline.privacy.sections import add_section
 
-    add_section(MailSection())
+    add_personal_data_section(MailSection())
 
 
 @hookimpl
 async def startup(app: Any) -> None:
-    from unionline.channels.mail.imap import run_pollers
+    from unionline.channel import start_pollers
+    from unionline.channels.mail.imap import MailboxPoller
     from unionline.channels.mail.settings import mail_settings
 
     if mail_settings().run_pollers:
-        stop = asyncio.Event()
-        _pollers[id(app)] = (stop, asyncio.create_task(run_pollers(stop)))
+        start_pollers(app, MailboxPoller)
 
 
 @hookimpl
 async def shutdown(app: Any) -> None:
+    from unionline.channel import stop_pollers
+    from unionline.channels.mail.imap import MailboxPoller
     from unionline.channels.mail.outbound import close_all
 
-    running = _pollers.pop(id(app), None)
-    if running is not None:  # IDLE is ended and the connections logged out
-        running[0].set()
-        await running[1]
+    await stop_pollers(app, MailboxPoller)  # IDLE is ended and the connections logged out
     await close_all()

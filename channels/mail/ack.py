@@ -14,7 +14,7 @@ import uuid
 from typing import Any
 
 from unionline import current
-from unionline.channel import appeals_bridge
+from unionline.channel import appeal_brief, automatic_reply
 from unionline.channels.mail.parse import ParsedMail
 from unionline.channels.mail.settings import mail_settings
 
@@ -49,12 +49,10 @@ async def maybe_acknowledge(account: Any, parsed: ParsedMail, appeal_id: uuid.UU
         return False
     if not await claim_daily_slot(account.id, parsed.from_address):
         return False
-    brief = await appeals_bridge.appeal_brief(appeal_id)
+    brief = await appeal_brief(appeal_id)
     if brief is None:
         return False
-    entry_id = await appeals_bridge.automatic_reply(
-        appeal_id, ack_text(account.config, brief.number)
-    )
+    entry_id = await automatic_reply(appeal_id, ack_text(account.config, brief.number))
     await mark_automatic(entry_id)
     return True
 

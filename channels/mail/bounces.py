@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from email.message import Message
 from typing import Any, Literal
 
+import msgspec
+
 from unionline import current
 from unionline.channel import report_delivery
 from unionline.channels.mail import threads
@@ -147,31 +149,38 @@ async def apply(account: Any, parsed: ParsedMail, report: Report, record: dict[s
     async with current().db.transaction():
         original = await _original(account, report)
         if original is not None:
-            record["appeal_id"] = original["appeal_id"]
+            record["appeal_id"] = original.appeal_id
         if not await insert_record(record):
             return IngestOutcome(stored=False, duplicate=True, message_id=parsed.message_id)
         if original is not None and report.status is not None:
             await report_delivery(
-                account.id, original["message_id"], report.status, error=report.error
+                account.id, original.message_id, report.status, error=report.error
             )
     if original is None:
         log.info("mail %s: a %s of no message we know", parsed.message_id, report.kind)
-    appeal = original["appeal_id"] if original is not None else None
     return IngestOutcome(
         stored=True,
         duplicate=False,
         message_id=parsed.message_id,
-        appeal_id=_uuid(appeal),
+        appeal_id=original.appeal_id if original is not None else None,
         kind=report.kind,
         auto=record["auto"],
         error=parsed.error,
     )
 
 
-async def _original(account: Any, report: Report) -> dict[str, Any] | None:
+class _Original(msgspec.Struct):
+    """The outgoing message a report is about, and its appeal."""
+
+    message_id: str
+    appeal_id: uuid.UUID | None
+
+
+async def _original(account: Any, report: Report) -> _Original | None:
     db = current().db
     if report.token:
-        row = await db.fetchone(
+        row = await db.fetch_one_as(
+            _Original,
             "SELECT message_id, appeal_id FROM mail_message WHERE token = {} AND account_id = {}",
             report.token,
             account.id,
@@ -179,16 +188,11 @@ async def _original(account: Any, report: Report) -> dict[str, Any] | None:
         if row is not None:
             return row
     for message_id in report.original_ids:
-        row = await db.fetchone(
+        row = await db.fetch_one_as(
+            _Original,
             "SELECT message_id, appeal_id FROM mail_message WHERE key = {} AND direction = 'out'",
             f"{account.id}:{message_id}",
         )
         if row is not None:
             return row
     return None
-
-
-def _uuid(value: Any) -> uuid.UUID | None:
-    if value is None or isinstance(value, uuid.UUID):
-        return value
-    return uuid.UUID(str(value))

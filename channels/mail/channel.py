@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from typing import TypeAlias
 
-from unionline.channel.types import (
+from unionline.channel import (
     Capabilities,
     ChannelAccount,
     ChannelType,
+    CheckResult,
     OutboundMessage,
     RateLimit,
     SendResult,
 )
+from unionline.channels.mail.labels import LABELS
 from unionline.channels.mail.settings import MailboxConfig, MailboxSecrets
 
 Account: TypeAlias = ChannelAccount[MailboxConfig, MailboxSecrets]
@@ -24,10 +26,16 @@ class MailChannel(ChannelType[MailboxConfig, MailboxSecrets]):
     contact_kind = CONTACT_KIND
     settings = MailboxConfig
     secrets = MailboxSecrets
+    labels = LABELS
     # Read receipts: DSNs say "delivered", MDNs "displayed" (when the member's client sends them).
     capabilities = Capabilities(text=True, files=True, read_receipts=True)
     # Mail providers limit submissions per minute; a few a second keeps well within them.
     rate_limit = RateLimit(per_second=5, burst=20)
+
+    async def check(self, account: Account) -> CheckResult:
+        from unionline.channels.mail.setup import check
+
+        return await check(account)
 
     async def send(self, account: Account, message: OutboundMessage) -> SendResult:
         from unionline.channels.mail.outbound import send

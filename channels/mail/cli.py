@@ -7,7 +7,7 @@ import signal
 
 import click
 
-from unionline.cli import booted, config_of, run_async
+from unionline import booted, config_of, run_async
 
 
 def _stop_on_signals() -> asyncio.Event:
@@ -27,13 +27,13 @@ def mail() -> None:
 @click.pass_context
 def poll(ctx: click.Context) -> None:
     """Take the mail of every IMAP mailbox (IDLE or polling) until interrupted."""
-    from unionline.channels.mail.imap import run_pollers
+    from unionline.channel import run_pollers
+    from unionline.channels.mail.imap import MailboxPoller
 
     async def go() -> None:
         async with booted(config_of(ctx), log=True):
-            stop = _stop_on_signals()
             click.echo("taking mail by IMAP; stop with Ctrl+C")
-            await run_pollers(stop)
+            await run_pollers(MailboxPoller)  # until SIGINT or SIGTERM
 
     run_async(go())
 

@@ -4,7 +4,8 @@ Remote images are dropped (they would tell the sender when and where an operator
 mail); images the mail carries inline (``cid:``) are embedded as ``data:`` URLs when small.
 
 The HTML is the sender's: only its first ``MAX_INPUT`` characters are read (the raw message
-keeps the rest), and the text conversion reads nh3's well-formed output, never the sender's
+keeps the rest), within the bounds of ``htmlbounds`` (nh3 is quadratic past them), and the
+text conversion reads nh3's well-formed output, never the sender's
 markup itself — the standard library's ``HTMLParser`` is quadratic on malformed input such as
 ``"</" * 50_000`` (3.7 s for 100 KB).
 """
@@ -17,6 +18,8 @@ from html.parser import HTMLParser
 from typing import Any, Protocol
 
 import nh3
+
+from unionline.channels.mail.htmlbounds import Bounded, bound
 
 MAX_EMBEDDED = 512 * 1024  # inline images up to this size are shown in the HTML
 MAX_INPUT = 1024 * 1024  # characters of a mail's HTML that are sanitized or converted
@@ -33,9 +36,9 @@ class InlineImage(Protocol):
     data: bytes
 
 
-def sanitize(html: str, inline: dict[str, Any] | None = None) -> str:
+def sanitize(html: str | Bounded, inline: dict[str, Any] | None = None) -> str:
     """HTML safe to show in a sandboxed frame: no scripts, handlers, forms or remote images."""
-    html = html[:MAX_INPUT].replace("\x00", "")
+    html = _input(html)
     if inline:
         html = _CID.sub(lambda m: m.group(1) + _data_url(inline, m.group(2)), html)
     return nh3.clean(
@@ -55,6 +58,15 @@ def _data_url(inline: dict[str, Any], content_id: str) -> str:
     return f"data:{image.content_type};base64,{encoded}"
 
 
+def embedded(html: str, image: InlineImage) -> bool:
+    """Whether the sanitized ``html`` shows ``image`` (its ``cid:`` reference was embedded and
+    survived sanitizing)."""
+    if len(image.data) > MAX_EMBEDDED:
+        return False
+    head = base64.b64encode(image.data[:48]).decode()  # 48 bytes: a prefix of the whole's code
+    return f"data:{image.content_type};base64,{head}" in html
+
+
 def _keep_attribute(tag: str, attribute: str, value: str) -> str | None:
     if attribute in ("src", "srcset", "background"):
         if tag == "img" and attribute == "src" and value.startswith("data:image/"):
@@ -65,7 +77,14 @@ def _keep_attribute(tag: str, attribute: str, value: str) -> str | None:
     return value
 
 
-def to_text(html: str) -> str:
+def _input(html: str | Bounded) -> str:
+    """What nh3 reads of a body: its first ``MAX_INPUT`` characters, within ``htmlbounds``."""
+    if isinstance(html, str):
+        html = bound(html[:MAX_INPUT])
+    return html.html[:MAX_INPUT].replace("\x00", "")
+
+
+def to_text(html: str | Bounded) -> str:
     """The readable text of an HTML body (line breaks at blocks, links kept as text)."""
     parser = _TextParser()
     try:
@@ -79,11 +98,11 @@ def to_text(html: str) -> str:
     return re.sub(r"\n{3,}", "\n\n", text).strip()
 
 
-def _well_formed(html: str) -> str:
+def _well_formed(html: str | Bounded) -> str:
     """``html`` as nh3 writes it: only the tags the text conversion looks at, no attributes, no
     comments; every other ``<`` and ``&`` escaped — input ``HTMLParser`` reads in one pass."""
     return nh3.clean(
-        html[:MAX_INPUT].replace("\x00", ""),
+        _input(html),
         tags=_BLOCKS | {"td", "span"},
         attributes={},
         clean_content_tags=_SKIP - {"head"},

@@ -8,7 +8,8 @@ between re-fetches at most the message in hand, and ingest stores it only once (
 Message-ID). When the server announces a new ``UIDVALIDITY`` (the folder was re-created), the
 old UIDs mean nothing: the whole folder is read again and ingest's dedup absorbs what it has.
 
-Each mailbox has one poller, holding a lease (:mod:`.imap_lease`) so that one process polls it.
+Each mailbox has one poller (:class:`MailboxPoller`, run by the channel SDK's ``run_pollers``),
+holding a lease (:mod:`.imap_lease`) so that one process polls it.
 The IMAP conversation (IMAPClient, blocking) runs in the poller's own thread; storing runs on
 the event loop. New mail is noticed by IDLE, or by polling every ``imap_poll_seconds`` when the
 server has no IDLE or ``imap_idle`` is off.
@@ -17,7 +18,6 @@ server has no IDLE or ``imap_idle`` is off.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import functools
 import logging
 import threading
@@ -25,16 +25,13 @@ import time
 import uuid
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
-import msgspec
-
-from unionline import current
-from unionline.channel.accounts import load_account, mark_needs_reauth
+from unionline import NotReady, current
+from unionline.channel import Poller, load_account
 from unionline.channels.mail.imap_lease import Lease
 from unionline.channels.mail.imap_session import ImapSession
 from unionline.channels.mail.settings import MailboxConfig
-from unionline.errors import AuthFailed, NotReady
 
 if TYPE_CHECKING:
     from piccolo.columns import Column
@@ -42,13 +39,10 @@ if TYPE_CHECKING:
 log = logging.getLogger("unionline.channels.mail.imap")
 T = TypeVar("T")
 
-RESCAN_SECONDS = 30.0  # how soon new, changed or disabled accounts are noticed
 LEASE_RETRY_SECONDS = 30.0  # another process polls the mailbox: look again this often
-BACKOFF_MAX = 300.0
 CHUNK_BYTES = 8 * 1024 * 1024  # fetched per round trip, at most
 CHUNK_MESSAGES = 25
 MAX_ATTEMPTS = 5  # a message ingest keeps failing on (not NotReady) is skipped after this
-STOP_GRACE = 5.0
 
 
 # -- the cursor ----------------------------------------------------------------------------
@@ -136,25 +130,33 @@ def oversize_stand_in(header: bytes, size: int, limit: int) -> bytes:
 # -- one mailbox ---------------------------------------------------------------------------
 
 
-class MailboxPoller:
-    """Polls one mailbox account until stopped, its account changes state, or login fails.
+class MailboxPoller(Poller):
+    """Polls one mailbox account; a round is one IMAP connection, kept until it fails or the
+    poller stops.
 
     ``state`` is ``starting``, ``waiting_lease``, ``connecting``, ``fetching``, ``idle`` (waiting
     for news, by IDLE or until the next poll), ``backoff`` or ``stopped``.
     """
 
+    channel: ClassVar[str] = "mail"
+    backoff_max: ClassVar[float] = 300.0
+    stop_grace: ClassVar[float] = 5.0  # to end IDLE and log out
+
     def __init__(self, account_id: uuid.UUID) -> None:
-        self.account_id = account_id
-        self.state = "starting"
-        self.failures = 0
-        self.stopping = asyncio.Event()
+        super().__init__(account_id)
         self._halt = threading.Event()  # the thread's view of ``stopping``
         self._thread = ThreadPoolExecutor(1, thread_name_prefix=f"imap-{str(account_id)[:8]}")
         self._session: ImapSession | None = None
         self._attempts: dict[int, int] = {}
+        self._lease = Lease(account_id)
+        self._taken = 0  # mails stored by the round in hand
+
+    @classmethod
+    def polls(cls, config: MailboxConfig) -> bool:
+        return bool(config.imap_host)
 
     def stop(self) -> None:
-        self.stopping.set()
+        super().stop()
         self._halt.set()
 
     def abort(self) -> None:
@@ -162,54 +164,29 @@ class MailboxPoller:
         if self._session is not None:
             self._session.abort()
 
+    async def prepare(self) -> bool:
+        while not self.stopping.is_set() and not await self._lease.acquire():
+            self.state = "waiting_lease"
+            await self.pause(LEASE_RETRY_SECONDS)
+        return not self.stopping.is_set()
+
+    async def keeps_polling(self, account: Any) -> bool:
+        return await super().keeps_polling(account) and await self._lease.alive()
+
+    async def finish(self) -> None:
+        await self._lease.release()
+        self._thread.shutdown(wait=False)
+
     async def _call(self, fn: Callable[..., T], *args: Any) -> T:
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._thread, functools.partial(fn, *args))
 
-    async def _pause(self, seconds: float) -> None:
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self.stopping.wait(), seconds)
-
-    async def run(self) -> None:
-        lease = Lease(self.account_id)
-        try:
-            while not self.stopping.is_set() and not await lease.acquire():
-                self.state = "waiting_lease"
-                await self._pause(LEASE_RETRY_SECONDS)
-            while not self.stopping.is_set() and await lease.alive():
-                account = await load_account(self.account_id)
-                if account.status != "active" or not account.config.imap_host:
-                    return
-                if not await self._run_session(account):
-                    return
-        finally:
-            self.state = "stopped"
-            await lease.release()
-            self._thread.shutdown(wait=False)
-
-    async def _run_session(self, account: Any) -> bool:
-        """One connection, kept until it fails or we stop; False: do not try again."""
-        try:
-            await self._session_loop(account)
-            self.failures = 0
-        except AuthFailed as exc:
-            log.warning("mail account %s: %s", self.account_id, exc)
-            await mark_needs_reauth(self.account_id, str(exc))
-            return False
-        except Exception as exc:  # connection lost, server error, database not ready ...
-            self.failures += 1
-            retry_after = exc.retry_after if isinstance(exc, NotReady) else None
-            delay = retry_after or min(BACKOFF_MAX, 2.0 ** min(self.failures, 10))
-            log.warning(
-                "mail account %s: IMAP polling failed (%s: %s); again in %.0f s",
-                self.account_id,
-                type(exc).__name__,
-                exc,
-                delay,
-            )
-            self.state = "backoff"
-            await self._pause(delay)
-        return True
+    async def poll_once(self) -> int:
+        """One IMAP connection: take what is new, then wait for news, until stopped; how many
+        mails it stored."""
+        self._taken = 0
+        await self._session_loop(await load_account(self.account_id))
+        return self._taken
 
     async def _session_loop(self, account: Any) -> None:
         config: MailboxConfig = account.config
@@ -259,6 +236,7 @@ class MailboxPoller:
                     return last_uid
                 raw = raws.get(uid)  # None: expunged since the search; nothing to take
                 if raw is not None and await self._store(account, session, uid, raw):
+                    self._taken += 1
                     await self._call(session.after_processing, [uid])
                 last_uid = uid
                 await save_cursor(account.id, session.folder, session.uidvalidity, uid)
@@ -290,67 +268,3 @@ class MailboxPoller:
                 "mail account %s: %s stored with an error: %s", account.id, ref, outcome.error
             )
         return True
-
-
-# -- every mailbox -------------------------------------------------------------------------
-
-
-async def imap_accounts() -> dict[uuid.UUID, str]:
-    """Active mail accounts with ``imap_host`` set → a fingerprint of their settings."""
-    from unionline.channel.tables import ChannelAccountRecord as Record
-
-    rows = await Record.select(Record.id, Record.config, Record.secrets, Record.updated_at).where(
-        (Record.channel == "mail") & (Record.status == "active")
-    )
-    found: dict[uuid.UUID, str] = {}
-    for row in rows:
-        try:
-            config = msgspec.json.decode(row["config"] or "{}", type=MailboxConfig)
-        except (msgspec.ValidationError, msgspec.DecodeError) as exc:
-            log.warning("mail account %s: config unreadable, not polled: %s", row["id"], exc)
-            continue
-        if config.imap_host:
-            found[row["id"]] = f"{row['updated_at']}|{row['config']}|{row['secrets']}"
-    return found
-
-
-async def _stop_poller(poller: MailboxPoller, task: asyncio.Task[None]) -> None:
-    poller.stop()
-    done, _ = await asyncio.wait([task], timeout=STOP_GRACE)
-    if not done:  # a blocking read the halt flag cannot reach
-        poller.abort()
-        task.cancel()
-    with contextlib.suppress(BaseException):
-        await task
-
-
-async def run_pollers(
-    stop: asyncio.Event, *, on_start: Callable[[MailboxPoller], None] | None = None
-) -> None:
-    """Poll every IMAP mailbox until ``stop``; accounts added, changed or disabled later are
-    picked up within ``RESCAN_SECONDS``. ``on_start`` sees each poller started (tests)."""
-    running: dict[uuid.UUID, tuple[str, MailboxPoller, asyncio.Task[None]]] = {}
-    try:
-        while not stop.is_set():
-            try:
-                wanted = await imap_accounts()
-            except Exception:
-                log.exception("mail: listing IMAP accounts failed")
-                wanted = {k: v[0] for k, v in running.items()}
-            for account_id in [a for a in running if a not in wanted]:
-                _, poller, task = running.pop(account_id)
-                await _stop_poller(poller, task)
-            for account_id, fingerprint in wanted.items():
-                held = running.get(account_id)
-                if held and held[0] == fingerprint and not held[2].done():
-                    continue
-                if held:  # changed settings, or it ended by itself (lease lost): anew
-                    await _stop_poller(held[1], held[2])
-                poller = MailboxPoller(account_id)
-                running[account_id] = (fingerprint, poller, asyncio.create_task(poller.run()))
-                if on_start is not None:
-                    on_start(poller)
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stop.wait(), RESCAN_SECONDS)
-    finally:
-        await asyncio.gather(*(_stop_poller(p, t) for _, p, t in running.values()))

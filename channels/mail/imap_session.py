@@ -19,8 +19,8 @@ from collections.abc import Iterable
 from imapclient import IMAPClient
 from imapclient.exceptions import IMAPClientError, LoginError
 
+from unionline import AuthFailed, NotReady
 from unionline.channels.mail.settings import MailboxConfig
-from unionline.errors import AuthFailed, NotReady
 
 log = logging.getLogger("unionline.channels.mail.imap")
 

@@ -16,15 +16,22 @@ import sqlite3
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
+from contextvars import ContextVar
 from typing import Any, Literal
 
 import msgspec
 
-from unionline import NotReady, current
-from unionline.channel import Attachment, InboundMessage, Sender, load_account, store_inbound
+from unionline import NotReady, ServiceError, current, storable
+from unionline.channel import (
+    Attachment,
+    InboundMessage,
+    Sender,
+    appeal_brief,
+    load_account,
+    store_inbound,
+)
 from unionline.channels.mail import ack, bounces, loops, threads
 from unionline.channels.mail.parse import ParsedMail, parse
-from unionline.errors import ServiceError
 
 log = logging.getLogger("unionline.channels.mail")
 
@@ -179,7 +186,9 @@ def source_ref_of(ref: str | None) -> str | None:
 
 
 async def insert_record(record: dict[str, Any]) -> bool:
-    """Insert a ``mail_message`` row; False when the key was taken meanwhile."""
+    """Insert a ``mail_message`` row (its texts through ``unionline.storable``, as the SDK's
+    are); False when the key was taken meanwhile."""
+    record = storable(record)
     columns = ", ".join(f'"{c}"' if c == "references" else c for c in record)
     marks = ", ".join("{}" for _ in record)
     row = await current().db.fetchone(
@@ -218,7 +227,8 @@ def inbound_message(parsed: ParsedMail, thread: threads.Thread, auto: str) -> In
         "cc": parsed.cc[:50],
         "thread": thread.reason,
     }
-    if len(parsed.html) <= MAX_HTML and parsed.html:
+    shows_html = bool(parsed.html) and len(parsed.html) <= MAX_HTML
+    if shows_html:
         data["html"] = parsed.html
     if parsed.display_text != parsed.text:
         data["full_text"] = parsed.text
@@ -233,6 +243,7 @@ def inbound_message(parsed: ParsedMail, thread: threads.Thread, auto: str) -> In
         attachments=tuple(
             Attachment(filename=a.filename, content_type=a.content_type, data=a.data)
             for a in parsed.attachments
+            if not (a.embedded and shows_html)  # an inline image shown in the HTML: not again
         ),
         conversation=parsed.reply_to or parsed.from_address,
         sent_at=parsed.date,
@@ -240,6 +251,7 @@ def inbound_message(parsed: ParsedMail, thread: threads.Thread, auto: str) -> In
         subject=_appeal_subject(parsed),
         continue_appeal=thread.continue_appeal,
         new_appeal=thread.continue_appeal is None,
+        warnings=tuple(parsed.warnings),
     )
 
 
@@ -255,7 +267,13 @@ async def _store(
 ) -> IngestOutcome:
     async with current().db.transaction():
         thread = await threads.decide(account, parsed)
-        result = await store_inbound(account, [inbound_message(parsed, thread, auto)])
+        if auto and await _closed(thread.continue_appeal):
+            return await _keep_on_closed(parsed, record, thread.continue_appeal, auto)
+        held = _AUTOMATIC.set(auto)
+        try:
+            result = await store_inbound(account, [inbound_message(parsed, thread, auto)])
+        finally:
+            _AUTOMATIC.reset(held)
         stored = result.messages[0]
         if stored.duplicate:
             return _duplicate(parsed)
@@ -275,5 +293,43 @@ async def _store(
         kind="auto" if auto else "message",
         auto=auto,
         acknowledged=acknowledged,
+        error=parsed.error,
+    )
+
+
+# Automatic mail never reopens an appeal. The reason an automatic mail is stored for, while
+# this task stores it: the plugin's ``claim_member_reply`` then takes it onto a resolved appeal,
+# which stays resolved.
+_AUTOMATIC: ContextVar[str] = ContextVar("unionline_mail_automatic", default="")
+
+
+def automatic_claim() -> dict[str, Any] | None:
+    """The entry data of an automatic mail reaching a resolved appeal (None for a person's)."""
+    reason = _AUTOMATIC.get()
+    return {"auto": reason, "kept_resolved": True} if reason else None
+
+
+async def _closed(appeal_id: uuid.UUID | None) -> bool:
+    brief = await appeal_brief(appeal_id) if appeal_id is not None else None
+    return brief is not None and brief.status == "closed"
+
+
+async def _keep_on_closed(
+    parsed: ParsedMail, record: dict[str, Any], appeal_id: uuid.UUID | None, auto: str
+) -> IngestOutcome:
+    """An automatic answer to a closed appeal: kept with that appeal's mail, never on its
+    timeline — a closed appeal takes no messages, and a new appeal for an out-of-office reply
+    would be noise."""
+    record["appeal_id"] = appeal_id
+    if not await insert_record(record):
+        return _duplicate(parsed)
+    log.info("mail %s: automatic answer to closed appeal %s kept", parsed.message_id, appeal_id)
+    return IngestOutcome(
+        stored=True,
+        duplicate=False,
+        message_id=parsed.message_id,
+        appeal_id=appeal_id,
+        kind="auto",
+        auto=auto,
         error=parsed.error,
     )

@@ -2,14 +2,16 @@
 
 Auto-responses (out-of-office replies, list and bulk mail, bounces, our own mail coming back)
 still join their appeal — an operator may want to read them — but never trigger an automatic
-acknowledgement. Our automatic replies go out with ``MAIL FROM:<>`` and
-``Auto-Submitted: auto-replied`` so that well-behaved responders do not answer them either.
+acknowledgement, and never reopen a resolved or closed appeal (``ingest``). Our automatic
+replies go out with ``MAIL FROM:<>`` and ``Auto-Submitted: auto-replied`` so that
+well-behaved responders do not answer them either.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
+from unionline.channels.mail import threads
 from unionline.channels.mail.parse import ParsedMail
 
 _BULK = ("bulk", "list", "junk", "auto_reply")
@@ -75,6 +77,11 @@ def _own_message_id(parsed: ParsedMail, own: tuple[str, ...]) -> str:
     return "our own Message-ID" if ours else ""
 
 
+def _auto_subject(parsed: ParsedMail, _: tuple[str, ...]) -> str:
+    # Responders that set no header still say so in the subject («Автоматический ответ: …»).
+    return "auto-reply subject" if threads.AUTO_SUBJECT.match(parsed.subject) else ""
+
+
 def _content_type(parsed: ParsedMail, _: tuple[str, ...]) -> str:
     if parsed.message is None:
         return ""
@@ -93,4 +100,5 @@ _CHECKS: tuple[Callable[[ParsedMail, tuple[str, ...]], str], ...] = (
     _null_return_path,
     _own_message_id,
     _content_type,
+    _auto_subject,
 )

@@ -29,7 +29,7 @@ from unionline.channel import (
     DeliveryUnknown,
     OutboundMessage,
     SendResult,
-    appeals_bridge,
+    appeal_brief,
     read_attachment,
 )
 from unionline.channels.mail import ack, threads
@@ -65,7 +65,8 @@ async def _prepared(account: Any, message: OutboundMessage) -> dict[str, Any]:
         "SELECT message_id, token, raw, kind FROM mail_message WHERE delivery_id = {}", message.id
     )
     if found is None:
-        await _record(account, message)
+        found = await _record(account, message)
+    if found is None:  # another run recorded it first
         found = await db.fetchone(
             "SELECT message_id, token, raw, kind FROM mail_message WHERE delivery_id = {}",
             message.id,
@@ -90,29 +91,31 @@ def envelope_sender(config: Any, token: str | None) -> str:
     return config.address
 
 
-async def _record(account: Any, message: OutboundMessage) -> None:
+async def _record(account: Any, message: OutboundMessage) -> dict[str, Any] | None:
+    """Build, sign and store the mail; the stored row (None when another run stored it)."""
     config = account.config
-    automatic = await ack.is_automatic(message.entry_id)
+    broadcast = message.broadcast
+    automatic = not broadcast and await ack.is_automatic(message.entry_id)
     token = secrets.token_hex(10)
-    brief = await appeals_bridge.appeal_brief(message.appeal_id)
+    brief = None if broadcast else await appeal_brief(message.appeal_id)
     answered = await _answered(account.id, message.reply_to)
     built = await build(account, message, token, brief, answered, automatic=automatic)
     raw = built.as_bytes(policy=SMTP_POLICY)
-    raw = sign(config, account.secrets, raw)
-    await current().db.execute(
+    raw = sign(config, account.secrets, raw, extra=[name for name, _ in message.headers])
+    return await current().db.fetchone(
         "INSERT INTO mail_message (id, account_id, key, message_id, direction, kind, appeal_id,"
         " entry_id, delivery_id, token, from_address, to_addresses, subject, thread_subject,"
         ' in_reply_to, "references", source, size, raw, created_at) VALUES ({}, {}, {}, {},'
         " {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {})"
-        " ON CONFLICT (key) DO NOTHING",
+        " ON CONFLICT (key) DO NOTHING RETURNING message_id, token, raw, kind",
         uuid.uuid4(),
         account.id,
         f"{account.id}:{message_id_for(config, message.id)}",
         message_id_for(config, message.id),
         "out",
-        "auto_reply" if automatic else "reply",
-        message.appeal_id,
-        message.entry_id,
+        "broadcast" if broadcast else "auto_reply" if automatic else "reply",
+        None if broadcast else message.appeal_id,  # a reply to a broadcast opens a new appeal
+        None if broadcast else message.entry_id,
         message.id,
         token,
         config.address,
@@ -167,7 +170,7 @@ async def build(
     mail = EmailMessage()
     mail["From"] = email.utils.formataddr((config.display_name, config.address))
     mail["To"] = message.recipient
-    mail["Subject"] = subject_for(brief, answered)
+    mail["Subject"] = message.subject if message.broadcast else subject_for(brief, answered)
     mail["Date"] = email.utils.formatdate(localtime=True)
     mail["Message-ID"] = f"<{message_id_for(config, message.id)}>"
     if message.reply_to:
@@ -181,7 +184,11 @@ async def build(
         mail["Auto-Submitted"] = "auto-replied"
         mail["X-Auto-Response-Suppress"] = "All"
         mail["Precedence"] = "auto_reply"
+    for name, value in message.headers:
+        mail[name] = value
     mail.set_content(message.text or "")
+    if message.html:
+        mail.add_alternative(message.html, subtype="html")
     for attachment in message.attachments:
         data = await read_attachment(attachment)
         main, _, sub = attachment.content_type.partition("/")
@@ -194,8 +201,9 @@ async def build(
     return mail
 
 
-def sign(config: Any, secret: Any, raw: bytes) -> bytes:
-    """Prepend a DKIM-Signature when the mailbox has a selector, a domain and a key."""
+def sign(config: Any, secret: Any, raw: bytes, extra: list[str] | None = None) -> bytes:
+    """Prepend a DKIM-Signature when the mailbox has a selector, a domain and a key; ``extra``
+    headers of a broadcast (List-Unsubscribe, List-Unsubscribe-Post) are signed too."""
     if not (config.dkim_selector and secret.dkim_private_key):
         return raw
     import dkim
@@ -204,6 +212,7 @@ def sign(config: Any, secret: Any, raw: bytes) -> bytes:
     key = secret.dkim_private_key.encode()
     algorithm = b"ed25519-sha256" if b"-----BEGIN" not in key else b"rsa-sha256"
     headers = [b"from", b"to", b"subject", b"date", b"message-id", b"in-reply-to", b"references"]
+    headers += [name.lower().encode() for name in extra or ()]
     signature = dkim.sign(
         raw,
         config.dkim_selector.encode(),

@@ -1,9 +1,11 @@
 """Raw e-mail to what operators read: addresses, subject, text, sanitized HTML, attachments.
 
-Parsing uses the standard library (``email.policy.default``). Bodies are decoded with their
-declared charset; a body the label does not fit (8-bit bytes labelled us-ascii, an unknown or
-wrong charset) is recovered with charset-normalizer. ``parse`` never raises: whatever it could
-not read is named in ``ParsedMail.error`` and the raw bytes are kept by the caller.
+Parsing uses the standard library (``email.policy.default``); header values are read by
+``headers`` (8-bit bytes without a charset included). Bodies are decoded with their declared
+charset; a body the label does not fit (8-bit bytes labelled us-ascii, an unknown or wrong
+charset) is recovered with charset-normalizer. ``parse`` never raises: whatever it could not
+read is named in ``ParsedMail.error``, what was wrong with the message as sent in
+``ParsedMail.warnings`` (``defects``), and the raw bytes are kept by the caller.
 """
 
 from __future__ import annotations
@@ -21,12 +23,18 @@ from typing import Any
 
 import charset_normalizer
 
+from unionline.channels.mail import defects, headers, trim
 from unionline.channels.mail import htmltext as mailhtml
-from unionline.channels.mail import trim
+from unionline.channels.mail.headers import header_text, raw_header
+from unionline.channels.mail.htmlbounds import bound
 
 MAX_ID = 190  # longer Message-IDs are stored as a hash (the dedup key must fit its column)
+# The standard library spends about a millisecond on each MIME part: a message of thousands
+# of tiny parts is read up to its MAX_PARTS-th boundary line (the raw message keeps the rest).
+MAX_PARTS = 100
+MAX_BOUNDARIES = 50  # distinct boundaries looked for (parts nest at most 50 deep anyway)
+_BOUNDARY = re.compile(rb"""boundary\s*=\s*(?:"([^"\r\n]{1,200})"|([^\s;"]{1,200}))""", re.I)
 _ID = re.compile(r"<([^<>\s]+)>")
-_ADDRESS = re.compile(r"^[^@\s<>()\[\],;:\"\\]+@[^@\s<>()\[\],;:\"\\]+\.[^@\s<>()\[\],;:\"\\]+$")
 
 
 @dataclass
@@ -36,6 +44,7 @@ class ParsedAttachment:
     data: bytes
     inline: bool = False
     content_id: str = ""
+    embedded: bool = False  # shown inside the HTML (a ``cid:`` image): not listed again
 
 
 @dataclass
@@ -61,6 +70,10 @@ class ParsedMail:
     html: str = ""  # sanitized HTML ("" when the mail has none)
     attachments: list[ParsedAttachment] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # for the operator, in Russian (defects)
+    header_codec: str = "utf-8"  # how 8-bit header bytes that are not UTF-8 were read
+    salvaged: list[str] = field(default_factory=list)  # address headers read past a defect
+    from_source: str = "From"  # the header from_address was read from
     message: EmailMessage | None = None
 
     @property
@@ -69,17 +82,18 @@ class ParsedMail:
 
     def header(self, name: str) -> str:
         """A header's decoded value ("" when absent or unreadable)."""
-        return header_text(self.message, name) if self.message is not None else ""
+        return header_text(self.message, name, self.header_codec) if self.message else ""
 
 
 def parse(raw: bytes) -> ParsedMail:
     """Parse ``raw``; never raises."""
+    readable, note = within_parts(raw)
     try:
-        message = email.message_from_bytes(raw, policy=email.policy.default)
+        message = email.message_from_bytes(readable, policy=email.policy.default)
     except Exception as exc:  # the stdlib parser is lenient; this is a last resort
         return ParsedMail(message_id=hash_id(raw, None), errors=[f"unparseable: {exc!r}"[:300]])
     assert isinstance(message, EmailMessage)
-    parsed = ParsedMail(message_id="", message=message)
+    parsed = ParsedMail(message_id="", message=message, errors=[note] if note else [])
     _headers(parsed, message, raw)
     try:
         _bodies(parsed, message)
@@ -87,64 +101,81 @@ def parse(raw: bytes) -> ParsedMail:
         parsed.errors.append(f"body: {exc!r}"[:300])
     if not parsed.from_address:
         parsed.errors.append("no sender address")
+    parsed.warnings = defects.warnings(parsed)
     return parsed
+
+
+def within_parts(raw: bytes) -> tuple[bytes, str]:
+    """``raw`` cut before its ``MAX_PARTS + 1``-th MIME boundary line, and a note saying so
+    ("" when it has no more)."""
+    if raw.count(b"\n--") <= MAX_PARTS:
+        return raw, ""
+    boundaries = {(m.group(1) or m.group(2)).strip() for m in _BOUNDARY.finditer(raw)}
+    if not boundaries:
+        return raw, ""
+    chosen = sorted(boundaries)[:MAX_BOUNDARIES]
+    line = re.compile(b"\n--(?:" + b"|".join(re.escape(b) for b in chosen) + b")")
+    for count, found in enumerate(line.finditer(raw), 1):
+        if count > MAX_PARTS:
+            total = count + sum(1 for _ in line.finditer(raw, found.end()))
+            note = (
+                f"only the first {MAX_PARTS} of {total} MIME boundary lines were read"
+                " (the rest is in the raw message)"
+            )
+            return raw[: found.start() + 1], note
+    return raw, ""
 
 
 # -- headers ----------------------------------------------------------------------------------
 
 
-def header_text(message: Message, name: str) -> str:
-    """The decoded header (encoded words and all); raw text when the header is malformed."""
-    try:
-        value = message.get(name)
-    except Exception:
-        value = None
-        raw = _raw_header(message, name)
-        if raw is not None:
-            value = _decode_words(raw)
-    if value is None:
-        return ""
-    try:
-        text = str(value)
-    except Exception:
-        text = _decode_words(_raw_header(message, name) or "")
-    return " ".join(text.replace("\x00", "").split())
-
-
-def _raw_header(message: Message, name: str) -> str | None:
-    for key, value in message.raw_items():
-        if key.lower() == name.lower():
-            return value if isinstance(value, str) else str(value)
-    return None
-
-
-def _decode_words(value: str) -> str:
-    try:
-        return str(email.header.make_header(email.header.decode_header(value)))
-    except Exception:
-        return value
-
-
 def _headers(parsed: ParsedMail, message: EmailMessage, raw: bytes) -> None:
-    ids = message_ids(header_text(message, "Message-ID"))
+    codec = parsed.header_codec = headers.header_codec(message, _declared_charset(message))
+    ids = message_ids(header_text(message, "Message-ID", codec))
     parsed.has_message_id = bool(ids)
     parsed.message_id = clamp_id(ids[0]) if ids else hash_id(raw, message)
-    parsed.from_name, parsed.from_address = first_address(message, "From")
-    parsed.reply_to = first_address(message, "Reply-To")[1]
-    parsed.sender = first_address(message, "Sender")[1]
+    parsed.from_name, parsed.from_address = _first(parsed, message, "From")
+    parsed.reply_to = _first(parsed, message, "Reply-To")[1]
+    parsed.sender = _first(parsed, message, "Sender")[1]
     if not parsed.from_address:
         parsed.from_address = parsed.sender or parsed.reply_to
-    parsed.to = addresses(message, "To")
-    parsed.cc = addresses(message, "Cc")
+        parsed.from_source = "Sender" if parsed.sender else "Reply-To" if parsed.reply_to else ""
+    parsed.to = _addresses(parsed, message, "To")
+    parsed.cc = _addresses(parsed, message, "Cc")
     parsed.delivered_to = [
         a
         for name in ("Delivered-To", "X-Original-To", "Envelope-To")
-        for a in addresses(message, name)
+        for a in _addresses(parsed, message, name)
     ]
-    parsed.subject = header_text(message, "Subject")
-    parsed.in_reply_to = [clamp_id(i) for i in message_ids(header_text(message, "In-Reply-To"))]
-    parsed.references = [clamp_id(i) for i in message_ids(header_text(message, "References"))]
-    parsed.date = _date(header_text(message, "Date"))
+    parsed.subject = header_text(message, "Subject", codec)
+    parsed.in_reply_to = [clamp_id(i) for i in message_ids(parsed.header("In-Reply-To"))]
+    parsed.references = [clamp_id(i) for i in message_ids(parsed.header("References"))]
+    parsed.date = _date(parsed.header("Date"))
+
+
+def _declared_charset(message: Message) -> str | None:
+    """The charset the message's first text part declares (a hint for unlabelled headers)."""
+    for part in message.walk():
+        if part.get_content_maintype() == "text":
+            return _charset(part)
+    return None
+
+
+def _first(parsed: ParsedMail, message: Message, name: str) -> tuple[str, str]:
+    """(display name, address) of the header's first mailbox; ("", "") when there is none."""
+    pairs = _pairs(parsed, message, name)
+    return pairs[0] if pairs else ("", "")
+
+
+def _addresses(parsed: ParsedMail, message: Message, name: str) -> list[str]:
+    return [address for _, address in _pairs(parsed, message, name)]
+
+
+def _pairs(parsed: ParsedMail, message: Message, name: str) -> list[tuple[str, str]]:
+    pairs, salvaged = headers.address_pairs(message, name, parsed.header_codec)
+    if salvaged:
+        parsed.salvaged.append(name)
+    return pairs
 
 
 def message_ids(value: str) -> list[str]:
@@ -174,7 +205,7 @@ def hash_id(raw: bytes, message: Message | None) -> str:
             digest.update(
                 name.encode()
                 + b":"
-                + (_raw_header(message, name) or "").encode("utf-8", "replace")
+                + (raw_header(message, name) or "").encode("utf-8", "replace")
                 + b"\n"
             )
         _head, sep, body = raw.partition(b"\r\n\r\n")
@@ -184,40 +215,6 @@ def hash_id(raw: bytes, message: Message | None) -> str:
     else:
         digest.update(raw)
     return f"nomsgid-{digest.hexdigest()[:40]}@unionline"
-
-
-def first_address(message: Message, name: str) -> tuple[str, str]:
-    """(display name, address) of the header's first mailbox; ("", "") when there is none."""
-    pairs = _pairs(message, name)
-    return pairs[0] if pairs else ("", "")
-
-
-def addresses(message: Message, name: str) -> list[str]:
-    return [address for _, address in _pairs(message, name)]
-
-
-def _pairs(message: Message, name: str) -> list[tuple[str, str]]:
-    # The raw values, parsed as address lists and only then the names decoded: cheaper than
-    # the header registry, and a decoded name with a comma cannot split an address.
-    wanted = name.lower()
-    texts = [
-        str(value).replace("\r", "").replace("\n", "")
-        for key, value in message.raw_items()
-        if key.lower() == wanted
-    ]
-    out = []
-    for display, address in email.utils.getaddresses(texts):
-        address = address.strip().strip("<>").replace("\x00", "")
-        if is_address(address):
-            if "=?" in display:
-                display = _decode_words(display)
-            local, _, domain = address.rpartition("@")
-            out.append((" ".join(display.split())[:200], f"{local}@{domain.lower()}"))
-    return out
-
-
-def is_address(address: str) -> bool:
-    return len(address) <= 320 and bool(_ADDRESS.match(address)) and address.isprintable()
 
 
 def _date(value: str) -> float | None:
@@ -241,6 +238,8 @@ def _bodies(parsed: ParsedMail, message: EmailMessage) -> None:
     html: str | None = None
     for part in leaves(message):
         kind, disposition, filename, charset = _describe(part)
+        if "\ufffd" in filename:  # 8-bit bytes in a file name, read as UTF-8 by the registry
+            filename = headers.file_name(part, parsed.header_codec) or filename
         if kind in ("text/plain", "text/html") and disposition != "attachment" and not filename:
             text = decode_part(part, parsed.errors, charset)
             if kind == "text/plain" and plain is None:
@@ -249,12 +248,17 @@ def _bodies(parsed: ParsedMail, message: EmailMessage) -> None:
                 html = text
             continue
         _attachment(parsed, part, kind, disposition, filename)
-    if html:
-        parsed.html = mailhtml.sanitize(html, _inline_images(parsed))
+    bounded = bound(html[: mailhtml.MAX_INPUT]) if html else None
+    if bounded is not None:
+        parsed.errors.extend(bounded.notes)  # what the HTML view leaves out (htmlbounds)
+        inline = _inline_images(parsed)
+        parsed.html = mailhtml.sanitize(bounded, inline)
+        for image in inline.values():
+            image.embedded = mailhtml.embedded(parsed.html, image)
     if plain is not None and plain.strip():
         parsed.text = _normalize_text(plain)
-    elif html:
-        parsed.text = _normalize_text(mailhtml.to_text(html))
+    elif bounded is not None:
+        parsed.text = _normalize_text(mailhtml.to_text(bounded))
     parsed.display_text = trim.for_display(parsed.text)
 
 
@@ -300,7 +304,7 @@ def _describe(part: Message) -> tuple[str, str, str, str | None]:
     if not isinstance(name, str):
         name = _filename(part)
     if "=?" in name:
-        name = _decode_words(name)
+        name = headers.decode_words(name)
     charset = charset.strip().lower() if isinstance(charset, str) and charset.strip() else None
     return kind.lower(), disposition, name.replace("\x00", "").strip(), charset
 
@@ -311,7 +315,7 @@ def _filename(part: Message) -> str:
     except Exception:
         name = ""
     if "=?" in name:
-        name = _decode_words(name)
+        name = headers.decode_words(name)
     return name.replace("\x00", "").strip()
 
 

@@ -15,8 +15,8 @@ from typing import Any
 from litestar import Request, Response, post
 from litestar.params import FromPath
 
+from unionline import Forbidden, Invalid, NotFound, Unauthorized
 from unionline.channel import find_account
-from unionline.errors import Forbidden, Invalid, NotFound, Unauthorized
 
 # Above the largest max_message_bytes an administrator would set; the account's own limit is
 # checked once the account is known.

@@ -26,8 +26,8 @@ import msgspec
 from aiosmtpd.lmtp import LMTP
 from aiosmtpd.smtp import SMTP, Envelope, Session
 
+from unionline import NotReady
 from unionline.channels.mail.settings import MailboxConfig
-from unionline.errors import NotReady
 
 log = logging.getLogger("unionline.channels.mail.smtpd")
 
@@ -50,19 +50,13 @@ class Directory:
         self._loaded = 0.0
 
     async def _load(self) -> None:
-        from unionline.channel.tables import ChannelAccountRecord as Record
+        from unionline.channel import channel_accounts
 
-        rows = await Record.select(Record.id, Record.config).where(
-            (Record.channel == "mail") & (Record.status == "active")
-        )
         targets: dict[str, Target] = {}
-        for row in rows:
-            try:
-                config = msgspec.json.decode(row["config"] or "{}", type=MailboxConfig)
-            except (msgspec.ValidationError, msgspec.DecodeError):
-                continue
+        for account in await channel_accounts("mail"):  # active ones; undecodable ones left out
+            config: MailboxConfig = account.config
             for address in config.smtp_recipients:
-                targets.setdefault(address.lower(), Target(row["id"], config.max_message_bytes))
+                targets.setdefault(address.lower(), Target(account.id, config.max_message_bytes))
         self._targets, self._loaded = targets, time.monotonic()
 
     async def lookup(self, address: str) -> Target | None:

@@ -3,8 +3,11 @@
 1. The appeal number in the subject (``[PPO-2026-42]``) names the appeal.
 2. Else a reply token in a recipient address (``reply+<token>@<reply domain>``) or a
    Message-ID we sent or received in ``In-Reply-To``/``References`` names the message
-   answered — and its appeal, unless the subject was changed to another topic.
-3. Else a fresh mail continues the sender's latest mail to this mailbox with the same subject.
+   answered — and its appeal, whatever the subject says: clients prefix and translate it
+   (``RE[2]:``, ``AW:``, ``Отв:``, «Автоматический ответ:», «Нет на месте:»), and a reply is
+   a reply.
+3. Else a fresh mail continues the sender's latest mail to this mailbox with the same subject
+   (prefixes stripped).
 4. Otherwise it starts a new appeal.
 
 An appeal found this way is used only when it is the sender's own (the appeals domain checks
@@ -18,33 +21,56 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
+import msgspec
+
 from unionline import current
-from unionline.channel import appeals_bridge
+from unionline.channel import appeal_by_number
 from unionline.channels.mail.parse import ParsedMail
+from unionline.rows import IdRow
 
 NUMBER = re.compile(r"\[\s*([A-Za-z0-9][A-Za-z0-9_.-]{0,30}-\d{4}-\d{1,9})\s*\]")
-_PREFIX = re.compile(
-    r"^\s*(?:(?:re|fw|fwd|aw|wg|sv|vs|antw|tr|rif|odp|ynt|отв|ответ|пересл|переслано|fw_)"
-    r"\s*(?:\[\d+\]|\(\d+\))?\s*[:：]\s*)+",
+# Reply and forward prefixes of mail clients in many languages, and the subject lines
+# out-of-office responders put before the original subject.
+PREFIXES = (
+    "re", "fw", "fwd", "aw", "wg", "sv", "vs", "antw", "tr", "rif", "odp", "ynt", "fw_",
+    "отв", "ответ", "пересл", "переслано",
+)  # fmt: skip
+AUTO_PREFIXES = (
+    "автоматический ответ", "автоответ", "нет на месте", "вне офиса",
+    "automatic reply", "auto-reply", "autoreply", "auto reply", "out of office",
+    "out of office autoreply", "abwesenheitsnotiz", "automatische antwort",
+    "réponse automatique",
+)  # fmt: skip
+
+
+def _either(words: tuple[str, ...]) -> str:
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+# Up to 64 prefixes per ``match``, from where the last one ended: one repeated group over a
+# whole run grew superlinear in Python's engine on ``"Re: " * n`` (issue #12's linearity).
+_PREFIXES = re.compile(
+    rf"(?:\s*(?:{_either(PREFIXES + AUTO_PREFIXES)})\s*(?:\[\d+\]|\(\d+\))?\s*[:：]\s*)"
+    r"{1,64}",
     re.IGNORECASE,
 )
+AUTO_SUBJECT = re.compile(rf"^\s*(?:{_either(AUTO_PREFIXES)})\s*[:：]", re.IGNORECASE)
 TOKEN = re.compile(r"^(?:reply|bounce)\+([A-Za-z0-9_-]{8,40})@(.+)$")
 
 
 @dataclass(frozen=True)
 class Thread:
     continue_appeal: uuid.UUID | None
-    reason: str  # number, token, reference, subject, new, changed-subject
+    reason: str  # number, token, reference, subject, new
 
 
 def topic(subject: str) -> str:
     """A subject without Re:/Fwd:/Отв: prefixes, the appeal number and extra space."""
     text = " ".join(NUMBER.sub(" ", subject or "").split())
-    previous = None
-    while previous != text:
-        previous = text
-        text = _PREFIX.sub("", text).strip()
-    return text
+    end = 0
+    while found := _PREFIXES.match(text, end):
+        end = found.end()
+    return text[end:].strip()
 
 
 def normalize_subject(subject: str) -> str:
@@ -67,20 +93,19 @@ def token_of(address: str, reply_domain: str | None) -> str | None:
 async def decide(account: Any, parsed: ParsedMail) -> Thread:
     number = appeal_number(parsed.subject)
     if number:
-        brief = await appeals_bridge.appeal_by_number(account.organization_id, number)
+        brief = await appeal_by_number(account.organization_id, number)
         if brief is not None:
             return Thread(brief.id, "number")
-    topic = normalize_subject(parsed.subject)
     answered = await _answered(account, parsed)
     if answered is not None:
-        appeal_id, subject, how = answered
-        if subject and topic and subject != topic:
-            return Thread(None, "changed-subject")
+        appeal_id, how = answered
         if appeal_id is not None:
             return Thread(appeal_id, how)
         return Thread(None, "new")  # an answer to mail of no appeal (a newsletter)
-    earlier = await current().db.fetchone(
-        "SELECT appeal_id FROM mail_message WHERE account_id = {} AND direction = 'in'"
+    topic = normalize_subject(parsed.subject)
+    earlier = await current().db.fetch_one_as(
+        IdRow,
+        "SELECT appeal_id AS id FROM mail_message WHERE account_id = {} AND direction = 'in'"
         " AND from_address = {} AND thread_subject = {} AND appeal_id IS NOT NULL"
         " ORDER BY created_at DESC LIMIT 1",
         account.id,
@@ -88,35 +113,36 @@ async def decide(account: Any, parsed: ParsedMail) -> Thread:
         topic,
     )
     if earlier is not None:
-        return Thread(_uuid(earlier["appeal_id"]), "subject")
+        return Thread(earlier.id, "subject")
     return Thread(None, "new")
 
 
-async def _answered(account: Any, parsed: ParsedMail) -> tuple[uuid.UUID | None, str, str] | None:
-    """(appeal, its topic, how found) of the message this one answers, when we know it."""
+async def _answered(account: Any, parsed: ParsedMail) -> tuple[uuid.UUID | None, str] | None:
+    """(appeal, how found) of the message this one answers, when we know it."""
     db = current().db
     for address in [*parsed.to, *parsed.cc, *parsed.delivered_to]:
         token = token_of(address, account.config.reply_domain)
         if token:
-            row = await db.fetchone(
-                "SELECT appeal_id, thread_subject FROM mail_message WHERE token = {}"
-                " AND account_id = {}",
+            row = await db.fetch_one_as(
+                _Answered,
+                "SELECT appeal_id FROM mail_message WHERE token = {} AND account_id = {}",
                 token,
                 account.id,
             )
             if row is not None:
-                return _uuid(row["appeal_id"]), row["thread_subject"], "token"
+                return row.appeal_id, "token"
     for message_id in [*parsed.in_reply_to, *reversed(parsed.references)]:
-        row = await db.fetchone(
-            "SELECT appeal_id, thread_subject FROM mail_message WHERE key = {}",
+        row = await db.fetch_one_as(
+            _Answered,
+            "SELECT appeal_id FROM mail_message WHERE key = {}",
             f"{account.id}:{message_id}",
         )
         if row is not None:
-            return _uuid(row["appeal_id"]), row["thread_subject"], "reference"
+            return row.appeal_id, "reference"
     return None
 
 
-def _uuid(value: Any) -> uuid.UUID | None:
-    if value is None or isinstance(value, uuid.UUID):
-        return value
-    return uuid.UUID(str(value))
+class _Answered(msgspec.Struct):
+    """The message a mail answers: its appeal (None: mail of no appeal)."""
+
+    appeal_id: uuid.UUID | None

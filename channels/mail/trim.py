@@ -6,15 +6,19 @@ Recognized: ``>``-quoted blocks at the end, the attribution lines clients put ab
 "-----Original Message-----" / "От: … Отправлено: …" headers, Apple Mail "Begin forwarded
 message" is *not* trimmed (a forward is the content), and the "-- " signature separator.
 
-The text is the member's, so trimming is linear in its length: every line is looked at a
-bounded number of times (what lies below a line is summed up once, from the end), and no
-pattern here backtracks over more than a bounded window of one line.
+The text is the member's, so trimming costs about the same per kilobyte whatever its shape
+(``benchmarks/adversarial_input.py``) and runs no Python code once per line: the quoted block
+at the end is found by a few searches from the end of the text, and only the lines holding
+an anchor a header or an attribution needs (":", "wrote", "пиш"…, found with ``str.find`` in
+the lowercased text) are read one by one — at most ``MAX_CANDIDATES`` of them. No pattern
+here backtracks over more than a bounded window of one line.
 """
 
 from __future__ import annotations
 
+import heapq
 import re
-from dataclasses import dataclass
+from collections.abc import Iterator
 
 # Trimming is for reading: a longer text is shown whole (nobody reads a megabyte of mail from
 # the top, and the whole text is kept anyway).
@@ -22,6 +26,10 @@ MAX_TEXT = 1024 * 1024
 # An attribution is one short line (or two, when a client wrapped it); longer is never one,
 # and the patterns below are only run on this much.
 MAX_ATTRIBUTION = 1024
+# Lines that hold a header's or an attribution's word but turn out to be neither: past this
+# many before the history is found, the text is shown whole (a member's mail has a handful;
+# a text made of such lines is made to cost time).
+MAX_CANDIDATES = 100
 
 _ATTRIBUTION = re.compile(
     r"^(?:"
@@ -60,73 +68,130 @@ _MOBILE = re.compile(
 )
 _SIGNATURE_LINES = 12  # a "-- " further up than this is not the signature's
 
+# Every line the patterns above can match holds one of these (in the lowercased text): the
+# forward and Outlook headers a "message"/"сообщени…" or a rule, "From:"-like headers and the
+# attributions with a date or an address a ":", the others their verb. Each is looked for
+# with ``str.find``, which skips through text without them.
+_ANCHORS = (":", "wrote", "пиш", "писал", "schrieb", "message", "сообщени", "__________")
+# ``re.IGNORECASE`` matches these to letters of the anchors; lowercasing does not.
+_FOLD = str.maketrans("\u0131\u017f\u1c80\u1c81\u1c82\u1c83\u1c84\u1c85", "isвдостт")
+_UNFOLDED = "\u0131\u017f\u1c80\u1c81\u1c82\u1c83\u1c84\u1c85"
+
+# Searches over whole lines ("blank" and "quoted" as the stripped line reads; `\s` is what
+# ``str.strip`` strips, and never crosses a line here).
+_LAST_QUOTED = re.compile(r"(?s:.*)\n[^\S\n]*>")  # the last quoted line but the first
+_QUOTED = re.compile(r"[^\S\n]*>")
+_QUOTE_TO_END = re.compile(r"(?:[^\S\n]*\n)*+[^\S\n]*(?:\Z|(?:--|—)[^\S\n]*(?:\n|\Z))")
+_LAST_OWN_LINE = re.compile(r"(?s:.*)\n[^\S\n]*[^\s>]")  # the last line not blank nor quoted
+_OWN_FIRST_LINE = re.compile(r"[^\S\n]*[^\s>]")
+_BLANK_LINES = re.compile(r"(?:[^\S\n]*\n)*")
+_NEXT_QUOTED = re.compile(r"(?:[^\S\n]*\n)*[^\S\n]*>")
+
 
 def for_display(text: str) -> str:
     """``text`` without the quoted history and signature at its end ("" stays "")."""
     if len(text) > MAX_TEXT:
         return text.strip("\n")
-    lines = text.split("\n")
-    cut = _history_start(_Lines.of(lines))
-    kept = _drop_signature(lines[:cut])
-    result = "\n".join(kept).strip("\n")
+    cut = _history_start(text)
+    head = text if cut is None else text[: max(cut - 1, 0)]
+    result = _drop_signature(head).strip("\n")
     return result if result.strip() else text.strip("\n")
 
 
-@dataclass
-class _Lines:
-    """The lines and, for each position, what lies below it — computed once from the end."""
+def _history_start(text: str) -> int | None:
+    """Offset of the first line of the quoted history (None when there is none)."""
+    quote = _quote_start(text)
+    low = _lowered(text)
+    if low is None:
+        return quote
+    seen = -1  # start of the last line looked at
+    for count, start in enumerate(_candidate_lines(low)):
+        previous = text.rfind("\n", 0, start - 1) + 1 if start else -1
+        before_quote = quote is None or previous < quote
+        if previous > seen and before_quote and _attribution_at(text, previous, (2,)):
+            return previous  # an attribution wrapped onto the line of the word
+        if quote is not None and start >= quote:
+            break
+        if count >= MAX_CANDIDATES:
+            return None
+        seen = start
+        verdict = _verdict(text, start)
+        if verdict is not None:
+            return None if verdict == "forward" else start
+    return quote
 
-    raw: list[str]
-    stripped: list[str]
-    next_quoted: list[bool]  # the first non-blank line from here on starts with ">"
-    quote_to_end: list[bool]  # from here on: quoted lines, then at most a signature and no quote
 
-    @classmethod
-    def of(cls, raw: list[str]) -> _Lines:
-        stripped = [line.strip() for line in raw]
-        n = len(raw)
-        next_quoted = [False] * (n + 1)
-        quote_to_end = [True] * (n + 1)
-        no_quote_below = True
-        for i in range(n - 1, -1, -1):
-            line = stripped[i]
-            if not line:
-                next_quoted[i], quote_to_end[i] = next_quoted[i + 1], quote_to_end[i + 1]
-                continue
-            quoted = line.startswith(">")
-            next_quoted[i] = quoted
-            if quoted:
-                quote_to_end[i] = quote_to_end[i + 1]
+def _lowered(text: str) -> str | None:
+    """``text`` lowercased letter for letter (same offsets), with the letters
+    ``re.IGNORECASE`` equates to the candidate words' folded to them."""
+    low = text.lower()
+    if len(low) != len(text):  # only "İ" lowercases to two characters
+        low = text.replace("\u0130", "i").lower()
+        if len(low) != len(text):
+            return None
+    if low.isascii() or not any(letter in low for letter in _UNFOLDED):
+        return low
+    return low.translate(_FOLD)
+
+
+def _candidate_lines(low: str) -> Iterator[int]:
+    """Starts of the lines holding an anchor, in order."""
+    pending = [(low.find(anchor), anchor) for anchor in _ANCHORS]
+    pending = [item for item in pending if item[0] >= 0]
+    heapq.heapify(pending)
+    while pending:
+        at = pending[0][0]
+        yield low.rfind("\n", 0, at) + 1
+        end = low.find("\n", at)
+        if end < 0:
+            return
+        while pending and pending[0][0] < end:  # the line's other anchors: look past it
+            anchor = pending[0][1]
+            found = low.find(anchor, end + 1)
+            if found < 0:
+                heapq.heappop(pending)
             else:
-                quote_to_end[i] = _SIGNATURE.match(line) is not None and no_quote_below
-            no_quote_below = no_quote_below and not quoted
-        return cls(raw, stripped, next_quoted, quote_to_end)
-
-    def rest_is_quote(self, i: int) -> bool:
-        """From ``i`` on, only quoted lines (and blanks, and a signature after them): a quote
-        with the member's own words below or between its lines (bottom-posting) is not
-        history."""
-        return self.next_quoted[i] and self.quote_to_end[i]
+                heapq.heapreplace(pending, (found, anchor))
 
 
-def _history_start(lines: _Lines) -> int:
-    """Index of the first line of the quoted history (len(lines) when there is none)."""
-    for i, stripped in enumerate(lines.stripped):
-        if _header_like(stripped) and _FORWARD.match(stripped):
-            return len(lines.raw)  # a forward: what follows is the point of the mail
-        if _header_like(stripped) and _OUTLOOK.match(stripped):
-            return i
-        if (
-            _header_like(stripped)
-            and _OUTLOOK_FROM.match(stripped)
-            and _followed_by_headers(lines.raw, i)
-        ):
-            return i
-        if _attribution_at(lines, i):
-            return i
-        if stripped.startswith(">") and lines.rest_is_quote(i):
-            return i
-    return len(lines.raw)
+def _verdict(text: str, start: int) -> str | None:
+    """What the line at ``start`` is: "forward", "history" or None (neither)."""
+    end = _line_end(text, start)
+    stripped = text[start:end].strip()
+    if _header_like(stripped):
+        if _FORWARD.match(stripped):
+            return "forward"  # what follows is the point of the mail
+        if _OUTLOOK.match(stripped):
+            return "history"
+        if _OUTLOOK_FROM.match(stripped) and _followed_by_headers(text, end):
+            return "history"
+    return "history" if _attribution_at(text, start, (1, 2)) else None
+
+
+def _line_end(text: str, start: int) -> int:
+    end = text.find("\n", start)
+    return len(text) if end < 0 else end
+
+
+def _quote_start(text: str) -> int | None:
+    """Offset of the quoted block that ends the text: only quoted lines (and blanks, and a
+    signature after them) from there on — a quote with the member's own words below or
+    between its lines (bottom-posting) is not history."""
+    if ">" not in text:
+        return None
+    found = _LAST_QUOTED.match(text) or _QUOTED.match(text)
+    if found is None:
+        return None
+    quoted = found.end() - 1  # the ">" of the last quoted line
+    end = text.find("\n", quoted)
+    if end >= 0 and _QUOTE_TO_END.match(text, end + 1) is None:
+        return None
+    line = text.rfind("\n", 0, quoted) + 1
+    own = _LAST_OWN_LINE.match(text, 0, line) or _OWN_FIRST_LINE.match(text, 0, line)
+    after = _line_end(text, own.end()) + 1 if own is not None else 0
+    first = _BLANK_LINES.match(text, after)  # always matches (blank lines may be none)
+    assert first is not None
+    return first.end()  # the block's first quoted line
 
 
 def _header_like(line: str) -> bool:
@@ -137,16 +202,25 @@ def _header_like(line: str) -> bool:
 
 _HEADER_STARTS = set("-_*bнfоdv")
 # Every attribution pattern needs one of these (after casefolding), or a leading digit.
-_ATTRIBUTION_WORDS = ("wrote", "пиш", "писал", "écrit", "schrieb", "@")
+_ATTRIBUTION_WORDS = re.compile("wrote|пиш|писал|écrit|schrieb|@")
 
 
-def _attribution_at(lines: _Lines, i: int) -> bool:
-    """An attribution line (maybe wrapped over two lines) followed by a quote."""
-    for width in (1, 2):
-        end = i + width
-        if end > len(lines.raw) or not lines.next_quoted[end]:
+def _attribution_at(text: str, start: int, widths: tuple[int, ...]) -> bool:
+    """An attribution line (maybe wrapped over two lines) at ``start``, followed by a quote."""
+    first_end = _line_end(text, start)
+    for width in widths:
+        if width == 1:
+            end = first_end
+        elif first_end == len(text):
+            continue  # no second line
+        else:
+            end = _line_end(text, first_end + 1)
+        if end == len(text) or _NEXT_QUOTED.match(text, end + 1) is None:
             continue  # cheap test first: only a line above a quote can be its attribution
-        if is_attribution(" ".join(lines.stripped[i:end])):
+        line = text[start:first_end].strip()
+        if width == 2:
+            line += " " + text[first_end + 1 : end].strip()
+        if is_attribution(line):
             return True
     return False
 
@@ -155,10 +229,8 @@ def is_attribution(line: str) -> bool:
     """Whether ``line`` reads like "On <date>, <who> wrote:" in one of the known languages."""
     if len(line) > MAX_ATTRIBUTION:
         return False
-    if not line[:1].isdigit():
-        folded = line.casefold()
-        if not any(word in folded for word in _ATTRIBUTION_WORDS):
-            return False  # cheap test first: most lines above a quote are quotes themselves
+    if not line[:1].isdigit() and _ATTRIBUTION_WORDS.search(line.casefold()) is None:
+        return False  # cheap test first: most lines above a quote are quotes themselves
     if _ATTRIBUTION.match(line):
         return True
     address = _ADDRESS_AT_END.search(line)
@@ -169,21 +241,36 @@ def is_attribution(line: str) -> bool:
     return first <= last and _YEAR.search(line, first, last + 4) is not None
 
 
-def _followed_by_headers(lines: list[str], i: int) -> bool:
-    following = [line for line in lines[i + 1 : i + 6] if line.strip()]
+def _followed_by_headers(text: str, end: int) -> bool:
+    """Two of the next (at most four non-blank among five) lines read "Sent:", "To:"…"""
+    following = []
+    for _ in range(5):
+        if end >= len(text):
+            break
+        start, end = end + 1, _line_end(text, end + 1)
+        if text[start:end].strip():
+            following.append(text[start:end])
     return sum(1 for line in following[:4] if _OUTLOOK_NEXT.match(line)) >= 2
 
 
-def _drop_signature(lines: list[str]) -> list[str]:
-    blank_below = True  # every line below ``i`` is blank
-    for i in range(len(lines) - 1, 0, -1):
-        near_end = len(lines) - i <= _SIGNATURE_LINES
-        if not near_end and not blank_below:
-            break  # neither a signature separator nor a closing mobile line can come now
-        if near_end and _SIGNATURE.match(lines[i].rstrip()):
-            return lines[:i]
-        stripped = lines[i].strip()
-        if blank_below and _MOBILE.match(stripped):
-            return lines[:i]
-        blank_below = blank_below and not stripped
-    return lines
+def _drop_signature(head: str) -> str:
+    """``head`` without a "-- " signature in its last lines or a closing "Sent from my …"."""
+    # The lines a signature separator may start (never the first): the last twelve.
+    cuttable = head.rsplit("\n", _SIGNATURE_LINES)[1:]
+    ends = []  # where each of them starts, bottom first
+    at = len(head)
+    for line in reversed(cuttable):
+        at -= len(line)
+        ends.append((at, line))
+        at -= 1
+    filled = head.rstrip()
+    last_words = filled.rfind("\n")  # the "\n" before the last line that is not blank
+    mobile = -1
+    if last_words >= 0 and _MOBILE.match(filled[last_words + 1 :].strip()):
+        mobile = last_words + 1
+    for start, line in ends:
+        if start <= mobile:
+            break
+        if _SIGNATURE.match(line.rstrip()):
+            return head[: start - 1]
+    return head[: mobile - 1] if mobile > 0 else head

@@ -9,11 +9,10 @@ This module holds only hook implementations.
 
 from __future__ import annotations
 
-import asyncio
 from typing import TYPE_CHECKING, Any
 
+from unionline import hookimpl
 from unionline.channels.telegram.identity import resolve_identity
-from unionline.hookspecs import hookimpl
 
 if TYPE_CHECKING:
     from unionline.registry import (
@@ -34,8 +33,6 @@ __all__ = [
     "shutdown",
     "startup",
 ]
-
-_pollers: dict[int, tuple[asyncio.Event, asyncio.Task[None]]] = {}
 
 
 @hookimpl
@@ -75,18 +72,17 @@ def register_commands(register: CommandsRegistrar) -> None:
 
 @hookimpl
 async def startup(app: Any) -> None:
-    from unionline.channels.telegram.polling import run_pollers
+    from unionline.channel import start_pollers
+    from unionline.channels.telegram.polling import TelegramPoller
     from unionline.channels.telegram.settings import telegram_settings
 
     if telegram_settings().run_pollers:
-        stop = asyncio.Event()
-        _pollers[id(app)] = (stop, asyncio.create_task(run_pollers(stop)))
+        start_pollers(app, TelegramPoller)
 
 
 @hookimpl
 async def shutdown(app: Any) -> None:
-    running = _pollers.pop(id(app), None)
-    if running is not None:
-        stop, task = running
-        stop.set()
-        await task
+    from unionline.channel import stop_pollers
+    from unionline.channels.telegram.polling import TelegramPoller
+
+    await stop_pollers(app, TelegramPoller)

@@ -6,15 +6,14 @@ import hmac
 import time
 import uuid
 from collections.abc import Sequence
-from typing import TypeAlias
+from typing import TYPE_CHECKING, TypeAlias
 
-from unionline import current
-from unionline.channel.attachments import read_attachment
-from unionline.channel.errors import SentUnreadable
-from unionline.channel.types import (
+from unionline import Forbidden, PermanentFailure, Unauthorized, current
+from unionline.channel import (
     Capabilities,
     ChannelAccount,
     ChannelType,
+    CheckResult,
     DeliveryReport,
     InboundMessage,
     InboundRequest,
@@ -22,14 +21,22 @@ from unionline.channel.types import (
     OutboundMessage,
     RateLimit,
     SendResult,
+    SentUnreadable,
+    SetupInfo,
+    WebhookReply,
+    read_attachment,
 )
+from unionline.channels.telegram import setup as tg_setup
 from unionline.channels.telegram.client import SECRET_HEADER, InputFile, TelegramClient
-from unionline.channels.telegram.decode import CONTACT_KIND, decode_update
+from unionline.channels.telegram.decode import CONTACT_KIND
 from unionline.channels.telegram.settings import BotConfig, BotSecrets, telegram_settings
 from unionline.channels.telegram.tables import SentPart
 from unionline.channels.telegram.text import html_parts
 from unionline.channels.telegram.types import Message, Update
-from unionline.errors import Forbidden, PermanentFailure, Unauthorized
+from unionline.channels.telegram.updates import decode_with_side_effects, webhook_answer
+
+if TYPE_CHECKING:
+    from unionline.channel import IngestResult
 
 Account: TypeAlias = ChannelAccount[BotConfig, BotSecrets]
 PHOTO_TYPES = ("image/jpeg", "image/png")
@@ -52,6 +59,16 @@ class TelegramChannel(ChannelType[BotConfig, BotSecrets]):
     capabilities = Capabilities(text=True, files=True, typing=True, max_text_length=4096)
     # Telegram allows a bot about 30 messages a second overall.
     rate_limit = RateLimit(per_second=25, burst=30)
+    labels = tg_setup.LABELS
+
+    async def check(self, account: Account) -> CheckResult:
+        return await tg_setup.check(account)
+
+    def setup(self, account: Account, base_url: str) -> SetupInfo:
+        return tg_setup.setup(account, base_url)
+
+    async def connect(self, account: Account, base_url: str) -> CheckResult:
+        return await tg_setup.connect(account, base_url)
 
     async def verify(self, account: Account, request: InboundRequest) -> None:
         given = request.header(SECRET_HEADER)
@@ -67,7 +84,12 @@ class TelegramChannel(ChannelType[BotConfig, BotSecrets]):
         self, account: Account, request: InboundRequest
     ) -> Sequence[InboundMessage | DeliveryReport]:
         update = request.json(Update)
-        return await decode_with_side_effects(update)
+        return await decode_with_side_effects(update, account.config)
+
+    def acknowledge(
+        self, account: Account, request: InboundRequest, result: IngestResult
+    ) -> WebhookReply:
+        return webhook_answer(request)
 
     async def send(self, account: Account, message: OutboundMessage) -> SendResult:
         steps = _plan(message)
@@ -96,24 +118,6 @@ class TelegramChannel(ChannelType[BotConfig, BotSecrets]):
             if not file.file_path:
                 raise PermanentFailure("Telegram does not let bots download files over 20 MB")
             return await client.download(file.file_path)
-
-
-async def decode_with_side_effects(update: Update) -> list[InboundMessage]:
-    """Decode ``update``; a member blocking or unblocking the bot marks the contact point."""
-    change = update.my_chat_member
-    if change and (change.get("chat") or {}).get("type") == "private":
-        status = (change.get("new_chat_member") or {}).get("status")
-        user = change.get("from") or {}
-        if status in ("kicked", "member") and user.get("id"):
-            from unionline.channel import appeals_bridge
-
-            if status == "kicked":
-                reason = "the member blocked the bot in Telegram"
-                await appeals_bridge.block_contact(CONTACT_KIND, str(user["id"]), reason)
-            else:
-                await appeals_bridge.unblock_contact(CONTACT_KIND, str(user["id"]))
-            return []
-    return decode_update(update)
 
 
 Step = tuple[str, str | OutboundAttachment]  # ("text", html) or ("photo"/"document", file)

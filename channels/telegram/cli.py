@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
 import secrets
-import signal
 from typing import Any
 
 import click
 
-from unionline.cli import booted, config_of, run_async
-from unionline.errors import ConfigError, NotFound
+from unionline import ConfigError, NotFound, booted, config_of, run_async
 
 ALLOWED_UPDATES = ["message", "edited_message", "my_chat_member"]
 
@@ -21,18 +18,14 @@ def telegram() -> None:
 
 
 async def _accounts(key: str | None, mode: str | None = None) -> list[Any]:
-    from unionline.channel.accounts import find_account, load_account
-    from unionline.channel.tables import ChannelAccountRecord as Record
+    from unionline.channel import channel_accounts, find_account
 
     if key:
         account = await find_account("telegram", key)
         if account is None:
             raise NotFound(f"no telegram account {key!r}", field="account")
         return [account]
-    rows = await Record.select(Record.id).where(
-        (Record.channel == "telegram") & (Record.status != "disabled")
-    )
-    accounts = [await load_account(row["id"]) for row in rows]
+    accounts = await channel_accounts("telegram", statuses=("active", "needs_reauth"))
     return [a for a in accounts if mode is None or a.config.mode == mode]
 
 
@@ -40,8 +33,7 @@ async def _ensure_secret(account: Any) -> str:
     """The account's webhook secret; a new one is made and stored when it has none."""
     if account.secrets.webhook_secret:
         return str(account.secrets.webhook_secret)
-    from unionline.channel.accounts import update_account
-    from unionline.channel.schemas import AccountUpdate
+    from unionline.channel import AccountUpdate, update_account
 
     secret = secrets.token_urlsafe(48)
     await update_account(None, account.id, AccountUpdate(secrets={"webhook_secret": secret}))
@@ -113,15 +105,12 @@ def webhook_info(ctx: click.Context, key: str | None) -> None:
 @click.pass_context
 def poll(ctx: click.Context) -> None:
     """Long-poll every bot in polling mode until interrupted (for installs without a public URL)."""
-    from unionline.channels.telegram.polling import run_pollers
+    from unionline.channel import run_pollers
+    from unionline.channels.telegram.polling import TelegramPoller
 
     async def go() -> None:
         async with booted(config_of(ctx)):
-            stop = asyncio.Event()
-            loop = asyncio.get_running_loop()
-            for sig in (signal.SIGINT, signal.SIGTERM):
-                loop.add_signal_handler(sig, stop.set)
             click.echo("polling Telegram; stop with Ctrl+C")
-            await run_pollers(stop)
+            await run_pollers(TelegramPoller)  # until SIGINT or SIGTERM
 
     run_async(go())

@@ -13,10 +13,10 @@ from typing import Any, TypeVar
 import httpx
 import msgspec
 
-from unionline.channel.errors import SentUnreadable
+from unionline import NotReady
+from unionline.channel import SentUnreadable
 from unionline.channels.telegram.errors import DeliveryUnknown, error_for
 from unionline.channels.telegram.types import Envelope, File, Message, Update, User, WebhookInfo
-from unionline.errors import NotReady
 
 DEFAULT_BASE_URL = "https://api.telegram.org"
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"  # carries setWebhook's secret_token
@@ -167,6 +167,17 @@ class TelegramClient:
         the bot's next message. Nothing reaches the member as a message, so a lost answer is
         ``NotReady``, not ``DeliveryUnknown``."""
         return await self.call("sendChatAction", {"chat_id": chat_id, "action": action}, bool)
+
+    async def answer_callback_query(
+        self, callback_query_id: str, *, text: str | None = None, show_alert: bool = False
+    ) -> bool:
+        """Stop the spinner on the button the member pressed (optionally with a notice)."""
+        params = {
+            "callback_query_id": callback_query_id,
+            "text": text,
+            "show_alert": show_alert or None,
+        }
+        return await self.call("answerCallbackQuery", params, bool)
 
     async def get_file(self, file_id: str) -> File:
         return await self.call("getFile", {"file_id": file_id}, File)

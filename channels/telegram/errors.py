@@ -9,8 +9,8 @@ permanent.
 
 from __future__ import annotations
 
-from unionline.channel.errors import DeliveryUnknown, RecipientBlocked
-from unionline.errors import AuthFailed, NotReady, PermanentFailure
+from unionline import AuthFailed, NotReady, PermanentFailure
+from unionline.channel import DeliveryUnknown, RecipientBlocked
 
 __all__ = [
     "BlockedByUser",

@@ -12,9 +12,7 @@ from __future__ import annotations
 
 import uuid
 
-from unionline.errors import Invalid
-from unionline.hookspecs import hookimpl
-from unionline.spi import IdentityClaim
+from unionline import IdentityClaim, Invalid, hookimpl
 
 
 @hookimpl
@@ -22,7 +20,7 @@ async def resolve_identity(claim: IdentityClaim) -> uuid.UUID | None:
     phone = claim.profile.get("shared_phone") if claim.kind == "telegram" else None
     if not phone:
         return None
-    from unionline.channel.appeals_bridge import link_verified_phone
+    from unionline.channel import link_verified_phone
 
     try:
         return await link_verified_phone(claim, str(phone))

@@ -28,6 +28,9 @@ class BotConfig(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     # webhook: Telegram POSTs to /channels/telegram/<account>/webhook (needs a public HTTPS URL;
     # see ``unionline telegram set-webhook``); polling: we ask with getUpdates.
     mode: Literal["webhook", "polling"] = "webhook"
+    # Messages in groups and supergroups with the bot become appeals of the members who wrote
+    # them (only of members who already wrote to the bot privately; answered in private).
+    accept_groups: bool = False
 
 
 class BotSecrets(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):

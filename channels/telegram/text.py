@@ -8,8 +8,8 @@ boundary, else between characters) and each part is escaped afterwards, so an es
 
 from __future__ import annotations
 
-from unionline.channel.text import split_text as _split
-from unionline.channel.text import utf16_len
+from unionline.channel import split_text as _split
+from unionline.channel import utf16_len
 
 __all__ = [
     "MAX_CAPTION",

@@ -1,4 +1,9 @@
-"""Bot API objects we read, as msgspec Structs (unknown fields are ignored, as the API grows)."""
+"""Bot API objects we read, as msgspec Structs (unknown fields are ignored, as the API grows).
+
+Shapes follow https://core.telegram.org/bots/api (Bot API 7+, with the pre-7.0 forward fields
+still read). Unions whose ``type`` grows with the API (``MessageOrigin``) are one flat Struct
+with every optional field, so a new kind decodes instead of failing the whole update.
+"""
 
 from __future__ import annotations
 
@@ -19,14 +24,25 @@ class User(msgspec.Struct, kw_only=True):
     def full_name(self) -> str:
         return " ".join(part for part in (self.first_name, self.last_name) if part)
 
+    @property
+    def shown_name(self) -> str:
+        return self.full_name or (f"@{self.username}" if self.username else "")
+
 
 class Chat(msgspec.Struct, kw_only=True):
     id: int
-    type: str = "private"
+    type: str = "private"  # private, group, supergroup, channel
     title: str | None = None
     username: str | None = None
     first_name: str | None = None
     last_name: str | None = None
+
+    @property
+    def shown_name(self) -> str:
+        if self.title:
+            return self.title
+        name = " ".join(part for part in (self.first_name, self.last_name) if part)
+        return name or (f"@{self.username}" if self.username else "")
 
 
 class MessageEntity(msgspec.Struct, kw_only=True, omit_defaults=True):
@@ -47,11 +63,16 @@ class PhotoSize(msgspec.Struct, kw_only=True):
 
 
 class Document(msgspec.Struct, kw_only=True):
+    """A general file, and the fields audio, video and animations share with it."""
+
     file_id: str
     file_unique_id: str
     file_name: str | None = None
     mime_type: str | None = None
     file_size: int | None = None
+    duration: int | None = None  # audio, video, animation
+    performer: str | None = None  # audio
+    title: str | None = None  # audio
 
 
 class Voice(msgspec.Struct, kw_only=True):
@@ -62,30 +83,179 @@ class Voice(msgspec.Struct, kw_only=True):
     file_size: int | None = None
 
 
+class VideoNote(msgspec.Struct, kw_only=True):
+    """A round video message: always MPEG-4, no name or MIME type given."""
+
+    file_id: str
+    file_unique_id: str
+    length: int = 0  # the video's width and height (a square)
+    duration: int = 0
+    file_size: int | None = None
+
+
+class Sticker(msgspec.Struct, kw_only=True):
+    file_id: str
+    file_unique_id: str
+    type: str = "regular"  # regular, mask, custom_emoji
+    width: int = 0
+    height: int = 0
+    is_animated: bool = False  # .TGS (Lottie): no picture a browser shows
+    is_video: bool = False  # .WEBM
+    thumbnail: PhotoSize | None = None  # .WEBP or .JPG
+    emoji: str | None = None
+    set_name: str | None = None
+    file_size: int | None = None
+
+
+class Location(msgspec.Struct, kw_only=True):
+    latitude: float
+    longitude: float
+    horizontal_accuracy: float | None = None
+    live_period: int | None = None  # a live location: edits follow while it moves
+
+
+class Venue(msgspec.Struct, kw_only=True):
+    location: Location
+    title: str = ""
+    address: str = ""
+
+
 class Contact(msgspec.Struct, kw_only=True):
     phone_number: str
     first_name: str = ""
     last_name: str | None = None
     user_id: int | None = None  # set when the contact is a Telegram user
+    vcard: str | None = None
 
 
-class Message(msgspec.Struct, kw_only=True):
+class PollOption(msgspec.Struct, kw_only=True):
+    text: str
+    voter_count: int = 0
+
+
+class Poll(msgspec.Struct, kw_only=True):
+    id: str
+    question: str
+    options: list[PollOption] = []
+    is_anonymous: bool = True
+    type: str = "regular"  # regular or quiz
+    allows_multiple_answers: bool = False
+    is_closed: bool = False
+
+
+class Dice(msgspec.Struct, kw_only=True):
+    emoji: str = "🎲"
+    value: int = 0
+
+
+class Game(msgspec.Struct, kw_only=True):
+    title: str = ""
+
+
+class MessageOrigin(msgspec.Struct, kw_only=True):
+    """Who first sent a forwarded message: ``type`` user (``sender_user``), hidden_user
+    (``sender_user_name``), chat (``sender_chat``) or channel (``chat``, ``message_id``)."""
+
+    type: str
+    date: int = 0
+    sender_user: User | None = None
+    sender_user_name: str | None = None
+    sender_chat: Chat | None = None
+    chat: Chat | None = None
+    message_id: int | None = None
+    author_signature: str | None = None
+
+
+class TextQuote(msgspec.Struct, kw_only=True):
+    """The part of the replied-to message the member quoted."""
+
+    text: str
+    is_manual: bool = False
+
+
+class InlineKeyboardButton(msgspec.Struct, kw_only=True):
+    text: str = ""
+    callback_data: str | None = None
+
+
+class InlineKeyboardMarkup(msgspec.Struct, kw_only=True):
+    inline_keyboard: list[list[InlineKeyboardButton]] = []
+
+
+class WebAppData(msgspec.Struct, kw_only=True):
+    data: str = ""
+    button_text: str = ""
+
+
+class Media(msgspec.Struct, kw_only=True):
+    """What a message and an external reply (a quoted message of another chat) both carry."""
+
+    animation: Document | None = None  # ``document`` is set too, for older clients
+    audio: Document | None = None
+    document: Document | None = None
+    photo: list[PhotoSize] = []
+    sticker: Sticker | None = None
+    story: dict[str, Any] | None = None
+    video: Document | None = None
+    video_note: VideoNote | None = None
+    voice: Voice | None = None
+    contact: Contact | None = None
+    dice: Dice | None = None
+    game: Game | None = None
+    poll: Poll | None = None
+    venue: Venue | None = None  # ``location`` is set too, for older clients
+    location: Location | None = None
+    invoice: dict[str, Any] | None = None
+    giveaway: dict[str, Any] | None = None
+    paid_media: dict[str, Any] | None = None
+
+
+class ExternalReplyInfo(Media, kw_only=True):
+    """A replied-to message from another chat (or a forum topic)."""
+
+    origin: MessageOrigin
+    chat: Chat | None = None
+    message_id: int | None = None
+
+
+class Message(Media, kw_only=True):
     message_id: int
     date: int
     chat: Chat
     from_: User | None = msgspec.field(default=None, name="from")
+    sender_chat: Chat | None = None
     text: str | None = None
     entities: list[MessageEntity] = []
     caption: str | None = None
     caption_entities: list[MessageEntity] = []
-    photo: list[PhotoSize] = []
-    document: Document | None = None
-    voice: Voice | None = None
-    audio: Document | None = None
-    video: Document | None = None
-    contact: Contact | None = None
     edit_date: int | None = None
     media_group_id: str | None = None
+    forward_origin: MessageOrigin | None = None
+    # Before Bot API 7.0 (December 2023) forwards were told by these fields.
+    forward_from: User | None = None
+    forward_from_chat: Chat | None = None
+    forward_from_message_id: int | None = None
+    forward_signature: str | None = None
+    forward_sender_name: str | None = None
+    forward_date: int | None = None
+    reply_to_message: Message | None = None
+    external_reply: ExternalReplyInfo | None = None
+    quote: TextQuote | None = None
+    reply_markup: InlineKeyboardMarkup | None = None
+    web_app_data: WebAppData | None = None
+
+
+class CallbackQuery(msgspec.Struct, kw_only=True):
+    """A press of an inline keyboard button. ``message`` is absent for buttons of inline-mode
+    messages, and has ``date`` 0 when it is too old for the bot to see (inaccessible)."""
+
+    id: str
+    from_: User = msgspec.field(name="from")
+    message: Message | None = None
+    inline_message_id: str | None = None
+    chat_instance: str = ""
+    data: str | None = None
+    game_short_name: str | None = None
 
 
 class Update(msgspec.Struct, kw_only=True):
@@ -96,7 +266,7 @@ class Update(msgspec.Struct, kw_only=True):
     edited_message: Message | None = None
     channel_post: dict[str, Any] | None = None
     edited_channel_post: dict[str, Any] | None = None
-    callback_query: dict[str, Any] | None = None
+    callback_query: CallbackQuery | None = None
     my_chat_member: dict[str, Any] | None = None
     chat_member: dict[str, Any] | None = None
     message_reaction: dict[str, Any] | None = None

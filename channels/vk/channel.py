@@ -7,30 +7,36 @@ from collections.abc import Sequence
 from typing import TypeAlias
 from urllib.parse import urlsplit
 
-from unionline.channel.attachments import read_attachment
-from unionline.channel.errors import SentUnreadable
-from unionline.channel.inbound import IngestResult
-from unionline.channel.text import split_text
-from unionline.channel.types import (
+from unionline import Forbidden, PermanentFailure, Unauthorized
+from unionline.channel import (
     Capabilities,
     ChannelAccount,
     ChannelType,
+    CheckResult,
     DeliveryReport,
     InboundMessage,
     InboundRequest,
+    IngestResult,
     OutboundAttachment,
     OutboundMessage,
     RateLimit,
     SendResult,
     SentElsewhere,
+    SentUnreadable,
+    SetupInfo,
     WebhookReply,
+    read_attachment,
+    split_text,
 )
+from unionline.channels.vk import permissions
+from unionline.channels.vk import setup as vk_setup
 from unionline.channels.vk.client import InputFile, VkClient, random_id_for
-from unionline.channels.vk.decode import CONTACT_KIND, decode_event
-from unionline.channels.vk.sent import remember, without_our_own
+from unionline.channels.vk.decode import CONTACT_KIND
+from unionline.channels.vk.errors import MessagesDenied
+from unionline.channels.vk.inbound import decode_one, names_of
+from unionline.channels.vk.sent import remember
 from unionline.channels.vk.settings import CommunityConfig, CommunitySecrets, vk_settings
 from unionline.channels.vk.types import Event
-from unionline.errors import Forbidden, PermanentFailure, Unauthorized
 
 Account: TypeAlias = ChannelAccount[CommunityConfig, CommunitySecrets]
 MAX_TEXT = 4096
@@ -58,6 +64,13 @@ class VkChannel(ChannelType[CommunityConfig, CommunitySecrets]):
     # VK allows 20 API calls a second per community token; a file costs three calls, and the
     # client paces the calls themselves.
     rate_limit = RateLimit(per_second=15, burst=15)
+    labels = vk_setup.LABELS
+
+    async def check(self, account: Account) -> CheckResult:
+        return await vk_setup.check(account)
+
+    def setup(self, account: Account, base_url: str) -> SetupInfo:
+        return vk_setup.setup(account, base_url)
 
     async def verify(self, account: Account, request: InboundRequest) -> None:
         event = request.json(Event)
@@ -74,10 +87,8 @@ class VkChannel(ChannelType[CommunityConfig, CommunitySecrets]):
     async def decode(
         self, account: Account, request: InboundRequest
     ) -> Sequence[InboundMessage | DeliveryReport | SentElsewhere]:
-        items = decode_event(request.json(Event))
-        if any(isinstance(item, SentElsewhere) for item in items):
-            return await without_our_own(account.id, items)
-        return items
+        event = request.json(Event)
+        return await decode_one(account, event, await names_of(account, [event]))
 
     def acknowledge(
         self, account: Account, request: InboundRequest, result: IngestResult
@@ -90,6 +101,8 @@ class VkChannel(ChannelType[CommunityConfig, CommunitySecrets]):
 
     async def send(self, account: Account, message: OutboundMessage) -> SendResult:
         peer_id = int(message.recipient)
+        if await permissions.denied(account.id, peer_id):
+            raise MessagesDenied(permissions.reason(account.name))
         async with client_for(account) as client:
             files = [await _upload(client, peer_id, a) for a in message.attachments]
             messages = _plan(message.text, files)

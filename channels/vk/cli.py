@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import asyncio
-import signal
-
 import click
 
-from unionline.cli import booted, config_of, run_async
+from unionline import booted, config_of, run_async
 
 
 @click.group()
@@ -19,15 +16,12 @@ def vk() -> None:
 @click.pass_context
 def poll(ctx: click.Context) -> None:
     """Long-poll every community in "longpoll" mode until interrupted."""
-    from unionline.channels.vk.polling import run_pollers
+    from unionline.channel import run_pollers
+    from unionline.channels.vk.polling import LongPoller
 
     async def go() -> None:
         async with booted(config_of(ctx)):
-            stop = asyncio.Event()
-            loop = asyncio.get_running_loop()
-            for sig in (signal.SIGINT, signal.SIGTERM):
-                loop.add_signal_handler(sig, stop.set)
             click.echo("polling VK; stop with Ctrl+C")
-            await run_pollers(stop)
+            await run_pollers(LongPoller)  # until SIGINT or SIGTERM
 
     run_async(go())

@@ -17,7 +17,8 @@ from typing import Any
 import httpx
 import msgspec
 
-from unionline.channel.errors import SentUnreadable
+from unionline import NotReady, PermanentFailure
+from unionline.channel import SentUnreadable
 from unionline.channels.vk.errors import error_for
 from unionline.channels.vk.types import (
     API_VERSION,
@@ -25,10 +26,12 @@ from unionline.channels.vk.types import (
     Group,
     LongPollAnswer,
     LongPollServer,
+    User,
 )
-from unionline.errors import NotReady, PermanentFailure
 
 DEFAULT_BASE_URL = "https://api.vk.com"
+MAX_USER_IDS = 1000  # ids per users.get call (VK's limit)
+MAX_GROUP_IDS = 500  # ids per groups.getById call (VK's limit)
 
 
 def random_id_for(message_id: object, part: int = 0) -> int:
@@ -128,6 +131,18 @@ class VkClient:
             "groups.getById", {"group_id": self.group_id}, dict[str, Any]
         )
         return msgspec.convert(answer["groups"][0], Group)
+
+    async def get_users(self, user_ids: list[int]) -> list[User]:
+        """``users.get`` for up to :data:`MAX_USER_IDS` people: their names (ids VK does not
+        know are left out of the answer; a deleted or banned profile has ``deactivated``)."""
+        params = {"user_ids": ",".join(map(str, user_ids[:MAX_USER_IDS]))}
+        return await self.call("users.get", params, list[User])
+
+    async def get_groups(self, group_ids: list[int]) -> list[Group]:
+        """``groups.getById`` for up to :data:`MAX_GROUP_IDS` communities (positive ids)."""
+        params = {"group_ids": ",".join(map(str, group_ids[:MAX_GROUP_IDS]))}
+        answer: dict[str, Any] = await self.call("groups.getById", params, dict[str, Any])
+        return msgspec.convert(answer.get("groups") or [], list[Group])
 
     async def send_message(
         self,

@@ -1,39 +1,49 @@
-"""VK events → ``InboundMessage``: ``message_new`` and ``message_edit`` with text, photos,
-documents and voice messages. The dedup key is the event's ``event_id``, the same in every
-redelivery of the Callback API (``X-Retry-Counter``) and in Bots Long Poll.
+"""VK events → ``InboundMessage``: ``message_new`` with its text, files, shared point, forwards
+and the message it replies to (:mod:`.content`), and ``message_edit`` as a revision of it.
+
+Keys. A member's message is stored under ``<peer_id>:<conversation_message_id>``
+(:func:`~.content.message_key`): the same in every redelivery of its ``message_new``
+(Callback API retries with ``X-Retry-Counter``, Bots Long Poll), and the key a later
+``message_edit`` names in ``edit_of``. An edit is stored under its own ``event_id`` (VK sends the
+same one in every redelivery), so each revision is kept once.
 
 ``message_reply`` is the community writing to a member: it decodes to ``SentElsewhere``, shown
 on the member's appeal as an outgoing message. Our own sends come back this way too; the
 channel drops those by their ``random_id`` (see :mod:`.sent`) before storing.
+``message_allow``/``message_deny`` change nothing stored (see :mod:`.permissions`).
 """
 
 from __future__ import annotations
 
 import logging
-import mimetypes
 from typing import Any
 
 import msgspec
 
-from unionline.channel.types import Attachment, InboundMessage, Sender, SentElsewhere
-from unionline.channels.vk.types import Attachment as VkAttachment
-from unionline.channels.vk.types import Event, Message, MessageNew
-from unionline.errors import Invalid, UnsupportedUpdate
+from unionline import Invalid, UnsupportedUpdate
+from unionline.channel import InboundMessage, Sender, SentElsewhere
+from unionline.channels.vk import content
+from unionline.channels.vk.types import Event, Message, MessageAllow, MessageDeny, MessageNew
 
 CONTACT_KIND = "vk"
+MESSAGE_EVENTS = ("message_new", "message_edit")
+CROPPED = (
+    "ВКонтакте прислал сообщение не целиком: часть пересланных сообщений может не показываться"
+)
 log = logging.getLogger("unionline.channels.vk")
 
 
-def decode_event(event: Event) -> list[InboundMessage] | list[SentElsewhere]:
-    """The member's message in ``event``, or the community's own (none for a confirmation)."""
+def decode_event(
+    event: Event, names: content.Names | None = None
+) -> list[InboundMessage] | list[SentElsewhere]:
+    """The member's message in ``event`` (authors named from ``names``), or the community's
+    own; none for a confirmation or a change of the member's messaging permission."""
     try:
-        if event.type == "message_new":
-            message, edited = msgspec.convert(event.object, MessageNew).message, False
-        elif event.type == "message_edit":
-            message, edited = msgspec.convert(event.object, Message), True
+        if event.type in MESSAGE_EVENTS:
+            message = member_message(event)
         elif event.type == "message_reply":
             return _sent_elsewhere(event, msgspec.convert(event.object, Message))
-        elif event.type == "confirmation":
+        elif event.type in ("confirmation", "message_allow", "message_deny"):
             return []
         else:
             raise UnsupportedUpdate(f"VK event {event.type!r}")
@@ -41,43 +51,115 @@ def decode_event(event: Event) -> list[InboundMessage] | list[SentElsewhere]:
         raise Invalid(f"bad VK {event.type}: {exc}", field="object") from None
     if message.from_id <= 0 or message.out:
         raise UnsupportedUpdate(f"VK {event.type} not written by a person")
-    return [_inbound(event, message, edited)]
+    return [_inbound(event, message, names or {})]
 
 
-def _inbound(event: Event, message: Message, edited: bool) -> InboundMessage:
-    attachments, skipped = _attachments(message.attachments)
+def member_message(event: Event) -> Message:
+    """The message of a ``message_new`` or ``message_edit`` event."""
+    if event.type == "message_new":
+        return msgspec.convert(event.object, MessageNew).message
+    return msgspec.convert(event.object, Message)
+
+
+def permission_change(event: Event) -> tuple[int, bool] | None:
+    """(member's id, allowed) for ``message_allow``/``message_deny``; None for other events."""
+    try:
+        if event.type == "message_allow":
+            return msgspec.convert(event.object, MessageAllow).user_id, True
+        if event.type == "message_deny":
+            return msgspec.convert(event.object, MessageDeny).user_id, False
+    except msgspec.ValidationError as exc:
+        raise Invalid(f"bad VK {event.type}: {exc}", field="object") from None
+    return None
+
+
+def owner_ids(event: Event) -> set[int]:
+    """The VK ids whose names the event's message shows (its sender among them)."""
+    if event.type not in MESSAGE_EVENTS:
+        return set()
+    try:
+        message = member_message(event)
+    except msgspec.ValidationError:
+        return set()  # decode_event says why
+    inner = message.fwd_messages + ([message.reply_message] if message.reply_message else [])
+    return {message.from_id} | content.owner_ids(inner, message.attachments)
+
+
+def _inbound(event: Event, message: Message, names: content.Names) -> InboundMessage:
+    walk = content.Walk(names)
+    if message.is_cropped:
+        walk.warnings.append(CROPPED)
+    lines = [content.describe(a, walk) for a in message.attachments]
+    forwarded = content.forwards(message.fwd_messages, walk, message.peer_id)
+    reply = message.reply_message
+    reply_to = content.quoted(reply, walk, message.peer_id) if reply is not None else None
+    location = content.location(message.geo)
+    key = content.message_key(message.peer_id, message.conversation_message_id, message.id)
+    edited = event.type == "message_edit"
+    text = _text(message, lines, bool(location), bool(forwarded or reply_to))
+    if not text and not walk.files:
+        raise UnsupportedUpdate(f"VK {event.type} without content")
+    return InboundMessage(
+        external_id=_external_id(event, message, key, edited),
+        sender=Sender(
+            kind=CONTACT_KIND,
+            address=str(message.from_id),
+            display_name=names.get(message.from_id, ""),
+        ),
+        text=text,
+        attachments=tuple(walk.files),
+        conversation=str(message.peer_id),
+        sent_at=float(message.update_time or message.date),
+        data=_data(message, walk),
+        forwarded=forwarded,
+        reply_to=reply_to,
+        location=location,
+        edit_of=key if edited and key else None,
+        warnings=tuple(walk.warnings),
+    )
+
+
+def _text(message: Message, lines: list[str], located: bool, quotes: bool) -> str:
+    """The member's words, then a line in brackets for what has no field or file of its own
+    (a video, a wall post, a link, a voice message's transcript, a sticker); a message of only
+    a point or forwards gets a short label, so no message is blank in lists and search."""
+    shown = [f"[{line}]" for line in lines if not _file_only(line)]
+    parts = [message.text, *shown] if message.text else shown
+    if not parts:
+        if located:
+            parts = ["[Геопозиция]"]
+        elif quotes:
+            parts = ["[Пересланные сообщения]" if message.fwd_messages else "[Ответ на сообщение]"]
+    return "\n".join(parts)
+
+
+def _file_only(line: str) -> bool:
+    """Photos and documents are shown as their files; the line would repeat them."""
+    return line == "Фото" or line.startswith("Документ «")
+
+
+def _external_id(event: Event, message: Message, key: str, edited: bool) -> str:
+    if edited:
+        return event.event_id or f"edit:{key}:{message.update_time or message.date}"
+    return key or event.event_id
+
+
+def _data(message: Message, walk: content.Walk) -> dict[str, Any]:
     data: dict[str, Any] = {
         "message_id": message.id,
         "conversation_message_id": message.conversation_message_id,
     }
-    if edited:
-        data["edited"] = True
-    if skipped:
-        data["unsupported_attachments"] = skipped  # the operator sees the member sent more
-    if not message.text and not attachments:
-        if not skipped:
-            raise UnsupportedUpdate(f"VK {event.type} without content")
-        text = "[" + ", ".join(skipped) + "]"
-    else:
-        text = message.text
-    external_id = event.event_id or f"{event.type}:{message.peer_id}:{message.id}"
-    return InboundMessage(
-        external_id=external_id,
-        sender=Sender(kind=CONTACT_KIND, address=str(message.from_id)),
-        text=text,
-        attachments=tuple(attachments),
-        conversation=str(message.peer_id),
-        sent_at=float(message.update_time or message.date),
-        data=data,
-    )
+    if walk.skipped:
+        data["unsupported_attachments"] = walk.skipped  # shown in the text by their kind
+    return data
 
 
 def _sent_elsewhere(event: Event, message: Message) -> list[SentElsewhere]:
     if not 0 < message.peer_id < 2_000_000_000:  # a group chat, not a conversation with a member
         return []
-    attachments, skipped = _attachments(message.attachments)
-    names = [a.filename for a in attachments] + skipped
-    text = message.text or ("[" + ", ".join(names) + "]" if names else "")
+    walk = content.Walk({})
+    lines = [content.describe(a, walk) for a in message.attachments]
+    text = message.text or ("[" + ", ".join(lines) + "]" if lines else "")
     if not text:
         return []
     return [
@@ -93,39 +175,3 @@ def _sent_elsewhere(event: Event, message: Message) -> list[SentElsewhere]:
             },
         )
     ]
-
-
-def _attachments(items: list[VkAttachment]) -> tuple[list[Attachment], list[str]]:
-    found: list[Attachment] = []
-    skipped: list[str] = []
-    for item in items:
-        if item.photo is not None and (size := item.photo.largest()) is not None:
-            name = f"photo{item.photo.owner_id}_{item.photo.id}.jpg"
-            found.append(Attachment(filename=name, content_type="image/jpeg", remote_ref=size.url))
-        elif item.doc is not None and item.doc.url:
-            doc = item.doc
-            name = (
-                doc.title
-                if doc.ext and doc.title.endswith(f".{doc.ext}")
-                else (
-                    f"{doc.title or 'document'}.{doc.ext}" if doc.ext else doc.title or "document"
-                )
-            )
-            kind = mimetypes.guess_type(name)[0] or "application/octet-stream"
-            found.append(
-                Attachment(
-                    filename=name, content_type=kind, remote_ref=doc.url, size=doc.size or None
-                )
-            )
-        elif item.audio_message is not None and item.audio_message.link_ogg:
-            voice = item.audio_message
-            found.append(
-                Attachment(
-                    filename=f"voice{voice.owner_id}_{voice.id}.ogg",
-                    content_type="audio/ogg",
-                    remote_ref=voice.link_ogg,
-                )
-            )
-        else:
-            skipped.append(item.type)
-    return found, skipped

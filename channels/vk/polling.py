@@ -8,38 +8,36 @@ same ts) and ``3`` (information lost: new key and ts) are handled as VK document
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
 import time
 import uuid
-from typing import Any
+from typing import Any, ClassVar
 
 import msgspec
 
-from unionline import current
-from unionline.channel.accounts import load_account, mark_needs_reauth
-from unionline.channel.inbound import store_inbound
+from unionline import ServiceError, UnsupportedUpdate, current
+from unionline.channel import Poller, load_account, store_inbound
 from unionline.channels.vk.channel import client_for
-from unionline.channels.vk.decode import decode_event
-from unionline.channels.vk.sent import without_our_own
-from unionline.channels.vk.settings import vk_settings
+from unionline.channels.vk.inbound import decode_one, names_of
+from unionline.channels.vk.settings import CommunityConfig, vk_settings
 from unionline.channels.vk.types import Event, LongPollServer
-from unionline.errors import AuthFailed, NotReady, ServiceError, UnsupportedUpdate
 
 log = logging.getLogger("unionline.channels.vk.polling")
-RESCAN_SECONDS = 30.0
-BACKOFF_MAX = 60.0
 
 
-class LongPoller:
+class LongPoller(Poller):
     """Polls one community; ``server`` holds the key, ``ts`` where to continue."""
 
+    channel: ClassVar[str] = "vk"
+
     def __init__(self, account_id: uuid.UUID, *, wait: int | None = None) -> None:
-        self.account_id = account_id
+        super().__init__(account_id)
         self.wait = vk_settings().poll_wait if wait is None else wait
         self.server: LongPollServer | None = None
-        self.failures = 0
+
+    @classmethod
+    def polls(cls, config: CommunityConfig) -> bool:
+        return config.mode == "longpoll"
 
     async def poll_once(self) -> int:
         """One a_check round; returns how many events it handled."""
@@ -53,8 +51,9 @@ class LongPoller:
         if answer.failed is not None:
             await self._renew(answer.failed, answer.ts)
             return 0
+        names = await names_of(account, answer.updates)  # one users.get for the batch
         for event in answer.updates:
-            await self._store(account, event)
+            await self._store(account, event, names)
         if answer.ts is not None:
             self.server = msgspec.structs.replace(self.server, ts=str(answer.ts))
             await save_ts(self.account_id, str(answer.ts))
@@ -75,9 +74,9 @@ class LongPoller:
             self.server = None
             await clear_ts(self.account_id)
 
-    async def _store(self, account: Any, event: Event) -> None:
+    async def _store(self, account: Any, event: Event, names: dict[int, str]) -> None:
         try:
-            items = await without_our_own(account.id, decode_event(event))
+            items = await decode_one(account, event, names)
         except UnsupportedUpdate as exc:
             log.info("vk account %s: unsupported event skipped: %s", account.id, exc)
             return
@@ -86,30 +85,6 @@ class LongPoller:
             return
         if items:
             await store_inbound(account, items)
-
-    async def run(self, stop: asyncio.Event) -> None:
-        """Poll until ``stop`` is set, the account leaves long poll mode, or its token fails."""
-        while not stop.is_set():
-            account = await load_account(self.account_id)
-            if account.status != "active" or account.config.mode != "longpoll":
-                return
-            try:
-                await self.poll_once()
-                self.failures = 0
-            except AuthFailed as exc:
-                await mark_needs_reauth(self.account_id, str(exc))
-                return
-            except NotReady as exc:
-                await self._pause(stop, exc.retry_after)
-            except Exception:
-                log.exception("vk account %s: long poll failed", self.account_id)
-                await self._pause(stop, None)
-
-    async def _pause(self, stop: asyncio.Event, retry_after: float | None) -> None:
-        self.failures += 1
-        delay = retry_after if retry_after is not None else min(BACKOFF_MAX, 2.0**self.failures)
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(stop.wait(), delay)
 
 
 # -- the saved ts ------------------------------------------------------------------------------
@@ -138,39 +113,3 @@ async def save_ts(account_id: uuid.UUID, ts: str) -> None:
 
 async def clear_ts(account_id: uuid.UUID) -> None:
     await current().db.execute("DELETE FROM vk_poll_state WHERE account_id = {}", account_id)
-
-
-# -- running every long poll community ---------------------------------------------------------
-
-
-async def longpoll_accounts() -> list[uuid.UUID]:
-    """Active VK accounts whose config asks for Bots Long Poll."""
-    from unionline.channel.tables import ChannelAccountRecord as Record
-
-    rows = await Record.select(Record.id, Record.config).where(
-        (Record.channel == "vk") & (Record.status == "active")
-    )
-    decoded = [(r["id"], msgspec.json.decode(r["config"] or "{}")) for r in rows]
-    return [account_id for account_id, config in decoded if config.get("mode") == "longpoll"]
-
-
-async def run_pollers(stop: asyncio.Event) -> None:
-    """Long-poll every long poll community until ``stop``; new ones are picked up."""
-    tasks: dict[uuid.UUID, asyncio.Task[None]] = {}
-    try:
-        while not stop.is_set():
-            try:
-                wanted = await longpoll_accounts()
-            except Exception as exc:  # the database away (a restart): keep what runs, list later
-                log.warning("vk: listing accounts failed: %s: %s", type(exc).__name__, exc)
-                wanted = list(tasks)
-            for account_id in wanted:
-                task = tasks.get(account_id)
-                if task is None or task.done():
-                    tasks[account_id] = asyncio.create_task(LongPoller(account_id).run(stop))
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stop.wait(), RESCAN_SECONDS)
-    finally:
-        for task in tasks.values():  # an a_check may wait poll_wait seconds: do not wait
-            task.cancel()
-        await asyncio.gather(*tasks.values(), return_exceptions=True)

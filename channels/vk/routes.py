@@ -7,7 +7,7 @@ from typing import Any
 from litestar import Request, Response, post
 from litestar.params import FromPath
 
-from unionline.channel.inbound import handle_webhook
+from unionline.channel import handle_webhook
 
 
 def callback_path(account_key: str) -> str:

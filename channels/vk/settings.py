@@ -20,6 +20,12 @@ class VkSettings(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     poll_wait: Annotated[int, msgspec.Meta(ge=0, le=90)] = 25  # seconds an a_check waits
     request_timeout: Annotated[float, msgspec.Meta(gt=0)] = 30.0
     file_hosts: list[str] = msgspec.field(default_factory=lambda: list(FILE_HOSTS))
+    # Names of members and of quoted authors (users.get / groups.getById) are asked again
+    # after this many seconds; an event waits at most names_timeout for them, and a member
+    # stored without a name is asked for again names_retry seconds later.
+    names_ttl: Annotated[float, msgspec.Meta(gt=0)] = 86400.0
+    names_timeout: Annotated[float, msgspec.Meta(gt=0)] = 5.0
+    names_retry: Annotated[float, msgspec.Meta(ge=0)] = 60.0
 
 
 class CommunityConfig(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):

@@ -14,9 +14,10 @@ from __future__ import annotations
 import uuid
 from typing import TYPE_CHECKING, Any
 
-from unionline.hookspecs import hookimpl
+from unionline import hookimpl
 
 if TYPE_CHECKING:
+    from unionline import IdentityClaim
     from unionline.registry import (
         ChannelsRegistrar,
         EventsRegistrar,
@@ -24,7 +25,6 @@ if TYPE_CHECKING:
         RoutesRegistrar,
         TablesRegistrar,
     )
-    from unionline.spi import IdentityClaim
 
 
 @hookimpl
@@ -50,17 +50,17 @@ def register_events(register: EventsRegistrar) -> None:
 
 @hookimpl
 def register_jobs(register: JobsRegistrar) -> None:
-    from unionline.channels.web.cleanup import SWEEP_JOB, sweep_job
+    from unionline.channels.web.cleanup import SWEEP
 
-    register(SWEEP_JOB, sweep_job)
+    SWEEP.register(register)
 
 
 @hookimpl
 async def startup(app: Any) -> None:
     """The daily sweep of uploads never sent is scheduled (once per day, whoever asks)."""
-    from unionline.channels.web.cleanup import schedule_sweep
+    from unionline.channels.web.cleanup import SWEEP
 
-    await schedule_sweep()
+    await SWEEP.schedule()
 
 
 @hookimpl

@@ -16,6 +16,15 @@ from typing import Annotated, Literal
 
 import msgspec
 
+from unionline import (
+    Forbidden,
+    Invalid,
+    NotFound,
+    PermanentFailure,
+    ServiceError,
+    Unauthorized,
+    UnsupportedUpdate,
+)
 from unionline.channel import (
     Capabilities,
     ChannelAccount,
@@ -27,20 +36,11 @@ from unionline.channel import (
     RateLimit,
     Sender,
     SendResult,
+    take_token,
 )
-from unionline.channel.ratelimit import buckets
 from unionline.channels.web import conversation, tokens, uploads
 from unionline.channels.web.sessions import live_visitor
 from unionline.channels.web.settings import WidgetSecrets, WidgetSettings
-from unionline.errors import (
-    Forbidden,
-    Invalid,
-    NotFound,
-    PermanentFailure,
-    ServiceError,
-    Unauthorized,
-    UnsupportedUpdate,
-)
 
 NAME = "web"
 Account = ChannelAccount[WidgetSettings, WidgetSecrets]
@@ -135,7 +135,7 @@ class WebChannel(ChannelType[WidgetSettings, WidgetSecrets]):
         if kind != "message":
             raise UnsupportedUpdate(f"web widget frame of type {kind!r}")
         frame = request.json(MessageFrame)
-        wait = await buckets().take(f"web-visitor:{key}", VISITOR_MESSAGES)
+        wait = await take_token(f"web-visitor:{key}", VISITOR_MESSAGES)
         if wait:
             raise TooFast(
                 f"too many messages: wait {wait:.0f} s", field="id", extra={"retry_after": wait}

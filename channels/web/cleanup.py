@@ -1,8 +1,7 @@
 """The daily sweep of uploads nobody sent: a visitor's file not named by any message of theirs
 a day after it was uploaded is deleted (its row, and its bytes unless something else uses them).
 
-The sweep is a job keyed by its UTC day, so any number of processes schedule exactly one a day
-(the pattern of the core's job purge).
+The sweep is a daily ``unionline.PeriodicJob``: one run a day, however many processes schedule it.
 """
 
 from __future__ import annotations
@@ -10,12 +9,11 @@ from __future__ import annotations
 import logging
 import time
 
-from unionline import JobContext, current, enqueue_daily
-from unionline.channel.storage import release
+from unionline import PeriodicJob, current
+from unionline.channel import release_stored
 
 log = logging.getLogger("unionline.channels.web")
 
-SWEEP_JOB = "web.sweep_uploads"
 DAY = 86400.0
 KEEP = DAY  # an upload waits this long for the message that sends it
 
@@ -36,20 +34,15 @@ async def sweep_uploads(now: float | None = None) -> int:
         )
         if sent is None:
             await db.execute("DELETE FROM web_upload WHERE id = {}", row["id"])
-            await release(row["sha256"])
+            await release_stored(row["sha256"])
             swept += 1
     return swept
 
 
-async def sweep_job(ctx: JobContext, payload: None) -> None:
-    try:
-        swept = await sweep_uploads()
-        if swept:
-            log.info("deleted %d widget upload(s) never sent with a message", swept)
-    finally:
-        await schedule_sweep()
+async def _sweep() -> None:
+    swept = await sweep_uploads()
+    if swept:
+        log.info("deleted %d widget upload(s) never sent with a message", swept)
 
 
-async def schedule_sweep(at: float | None = None) -> None:
-    """Enqueue the next sweep at the start of the next UTC day (one per day, whoever asks)."""
-    await enqueue_daily(SWEEP_JOB, at=at)
+SWEEP = PeriodicJob("web.sweep_uploads", _sweep)

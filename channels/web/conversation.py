@@ -19,13 +19,12 @@ from zoneinfo import ZoneInfo
 
 import msgspec
 
-from unionline import current, publish
+from unionline import IdentityClaim, NotFound, current, publish
 from unionline.channel import ChannelAccount
 from unionline.channels.web import tokens
 from unionline.channels.web.events import ConversationChanged
 from unionline.channels.web.settings import WidgetSettings
-from unionline.errors import NotFound
-from unionline.spi import IdentityClaim
+from unionline.rows import IdRow
 
 HISTORY_PAGE = 200
 
@@ -209,12 +208,13 @@ async def visitors_of_appeal(appeal_id: uuid.UUID) -> list[str]:
 
 async def latest_appeal(key: str) -> uuid.UUID | None:
     """The appeal the visitor wrote to last (what an operator answering them has open)."""
-    row = await current().db.fetchone(
-        "SELECT appeal_id FROM web_message WHERE visitor_key = {} AND direction = 'in'"
+    row = await current().db.fetch_one_as(
+        IdRow,
+        "SELECT appeal_id AS id FROM web_message WHERE visitor_key = {} AND direction = 'in'"
         " AND appeal_id IS NOT NULL ORDER BY seq DESC LIMIT 1",
         key,
     )
-    return uuid.UUID(str(row["appeal_id"])) if row else None
+    return row.id if row else None
 
 
 def frame_of(row: dict[str, Any]) -> dict[str, Any]:
@@ -242,7 +242,7 @@ async def verified_member_of(claim: IdentityClaim) -> uuid.UUID | None:
     member = claim.profile.get("member_id")
     if not member:
         return None
-    from unionline.channel.identity import link_verified_member
+    from unionline.channel import link_verified_member
 
     return await link_verified_member(claim, uuid.UUID(str(member)))
 
@@ -269,13 +269,18 @@ def visitor_address(visitor: str) -> str:
 
 async def has_file(key: str, file_id: str) -> bool:
     """Whether an operator's message to this visitor carried the file ``file_id``."""
-    rows = await current().db.fetch(
+    rows = await current().db.fetch_as(
+        _Files,
         "SELECT attachments FROM web_message WHERE visitor_key = {} AND direction = 'out'"
         " AND attachments LIKE {}",
         key,
         f'%"{file_id}"%',
     )
-    return any(f.get("id") == file_id for r in rows for f in json.loads(r["attachments"]))
+    return any(f.get("id") == file_id for r in rows for f in r.attachments)
+
+
+class _Files(msgspec.Struct):
+    attachments: list[dict[str, Any]]
 
 
 # -- erasure ------------------------------------------------------------------------------

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from unionline.events import Event
+from unionline import Event
 
 
 class ConversationChanged(Event, tag="web.conversation_changed"):

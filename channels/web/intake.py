@@ -11,11 +11,10 @@ from typing import Any
 
 import msgspec
 
-from unionline import current
+from unionline import current, without_nul
 from unionline.channel import InboundRequest, IngestResult, ingest
 from unionline.channels.web import conversation, uploads
 from unionline.channels.web.channel import MessageFrame
-from unionline.text import without_nul
 
 
 class Ack(msgspec.Struct, kw_only=True):

@@ -24,16 +24,13 @@ import msgspec
 from litestar import Request, Response, WebSocket, get, post, websocket
 from litestar.params import FromPath, FromQuery
 
-from unionline.channel import find_account
-from unionline.channel.inbound import to_request
-from unionline.channel.storage import storage
-from unionline.channel.tables import AttachmentRecord
+from unionline import Forbidden, Invalid, NotFound, ServiceError, Unauthorized
+from unionline.channel import find_account, stored_attachment, to_request
 from unionline.channels.web import conversation, uploads
 from unionline.channels.web.channel import NAME, origin_allowed
 from unionline.channels.web.intake import take_in
 from unionline.channels.web.sessions import live_visitor
 from unionline.channels.web.visitor_socket import serve_visitor
-from unionline.errors import Forbidden, Invalid, NotFound, ServiceError, Unauthorized
 from unionline.web import service_error
 
 UPLOAD_BODY_LIMIT = 64 * 1024 * 1024  # the widget's own limit applies on top of this
@@ -142,14 +139,15 @@ async def widget_download(
     visitor_key = await _visitor_key(account, token)
     if not await conversation.has_file(visitor_key, str(file_id)):
         raise NotFound("no such file in this conversation", field="file_id")
-    row = await AttachmentRecord.select().where(AttachmentRecord.id == file_id).first()
-    if row is None or row["status"] != "stored":
+    stored = await stored_attachment(file_id)
+    if stored is None:
         raise NotFound("no such file in this conversation", field="file_id")
-    name = row["filename"]
+    view, content = stored
+    name = view.filename
     fallback = name.encode("ascii", "replace").decode().replace("?", "_")
     return Response(
-        content=await storage().get(row["sha256"]),
-        media_type=row["content_type"],
+        content=content,
+        media_type=view.content_type,
         headers={
             "Content-Disposition": f'attachment; filename="{fallback}"; '
             f"filename*=UTF-8''{quote(name)}",

@@ -26,12 +26,9 @@ from typing import Annotated, Any, Literal
 
 import msgspec
 
-from unionline import current
-from unionline.channel import RateLimit
-from unionline.channel.identity import known_member
-from unionline.channel.ratelimit import buckets
+from unionline import Forbidden, Invalid, NotFound, ServiceError, current
+from unionline.channel import RateLimit, known_member, take_token
 from unionline.channels.web import conversation, tokens
-from unionline.errors import Forbidden, Invalid, NotFound, ServiceError
 
 DAY = 86400.0
 
@@ -101,7 +98,7 @@ async def admit_new_visitor(account: Any, address: str) -> None:
     per_hour = account.config.new_visitors_per_hour
     limit = RateLimit(per_second=per_hour / 3600.0, burst=per_hour)
     digest = hmac.new(current().settings.secret_key.encode(), address.encode(), hashlib.sha256)
-    wait = await buckets().take(f"web-new-visitor:{account.id}:{digest.hexdigest()[:32]}", limit)
+    wait = await take_token(f"web-new-visitor:{account.id}:{digest.hexdigest()[:32]}", limit)
     if wait:
         seconds = int(wait) + 1
         raise TooManyVisitors(

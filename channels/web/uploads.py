@@ -8,14 +8,17 @@ import time
 import uuid
 from collections.abc import Sequence
 
-from unionline import current
-from unionline.channel import Attachment
-from unionline.channel.attachments import clean_name, clean_type, refusal
-from unionline.channel.config import channels_settings
-from unionline.channel.storage import storage
+from unionline import Invalid, current
+from unionline.channel import (
+    Attachment,
+    channels_settings,
+    clean_name,
+    clean_type,
+    refusal,
+    storage,
+)
 from unionline.channels.web.conversation import FileRef
 from unionline.channels.web.settings import WidgetSettings
-from unionline.errors import Invalid
 
 
 def limit_bytes(config: WidgetSettings) -> int:

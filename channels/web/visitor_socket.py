@@ -19,14 +19,13 @@ import msgspec
 from litestar import WebSocket
 from litestar.exceptions import WebSocketDisconnect
 
-from unionline import signal_appeal
+from unionline import ServiceError, signal_appeal
 from unionline.channel import InboundRequest, find_account
 from unionline.channels.web import conversation, live
 from unionline.channels.web.channel import NAME, origin_allowed
 from unionline.channels.web.intake import take_in
 from unionline.channels.web.sessions import Hello, Opened, open_session
 from unionline.channels.web.uploads import limit_bytes
-from unionline.errors import ServiceError
 
 log = logging.getLogger("unionline.channels.web")
 

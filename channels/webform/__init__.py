@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from unionline import hookimpl
 from unionline.channels.webform.identity import resolve_identity
-from unionline.hookspecs import hookimpl
 
 if TYPE_CHECKING:
     from unionline.registry import (

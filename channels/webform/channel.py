@@ -9,15 +9,9 @@ the phone or e-mail the member left (shown on the message and the member card).
 
 from __future__ import annotations
 
-from unionline.channel.types import (
-    Capabilities,
-    ChannelAccount,
-    ChannelType,
-    OutboundMessage,
-    SendResult,
-)
+from unionline import PermanentFailure
+from unionline.channel import Capabilities, ChannelAccount, ChannelType, OutboundMessage, SendResult
 from unionline.channels.webform.settings import FormConfig, FormSecrets
-from unionline.errors import PermanentFailure
 
 NAME = "webform"
 NO_REPLIES = (

@@ -8,8 +8,7 @@ from typing import Any
 
 import msgspec
 
-from unionline.channel.config import channels_settings
-from unionline.channel.types import ChannelAccount
+from unionline.channel import ChannelAccount, channels_settings
 from unionline.channels.webform import organizations, tokens
 from unionline.channels.webform.settings import FormConfig, FormSecrets, Lang, webform_settings
 from unionline.channels.webform.texts import LABELS, TEXTS, pick, text

@@ -29,14 +29,17 @@ async def choices(root_id: uuid.UUID, ids: Sequence[uuid.UUID]) -> list[Choice]:
     if root is None:
         return []
     marks = ", ".join("{}" for _ in ids)
-    rows = await db.fetch(
+    rows = await db.fetch_as(
+        _Organization,
         "SELECT id, name, path FROM organization_organization"
         f" WHERE id IN ({marks}) AND archived_at IS NULL",
         *ids,
     )
-    found = {
-        uuid.UUID(str(row["id"])): str(row["name"])
-        for row in rows
-        if str(row["path"]).startswith(str(root["path"]))
-    }
+    found = {row.id: row.name for row in rows if row.path.startswith(str(root["path"]))}
     return [Choice(id=i, name=found[i]) for i in ids if i in found]
+
+
+class _Organization(msgspec.Struct):
+    id: uuid.UUID
+    name: str
+    path: str

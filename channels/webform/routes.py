@@ -21,14 +21,12 @@ from litestar.exceptions import HTTPException
 from litestar.params import FromPath
 from litestar.response import File
 
-from unionline import current
-from unionline.channel.accounts import find_account
-from unionline.channel.types import ChannelAccount
+from unionline import Forbidden, NotFound, ServiceError, current
+from unionline.channel import ChannelAccount, find_account
 from unionline.channels.webform import definition, submission
 from unionline.channels.webform.channel import NAME
 from unionline.channels.webform.settings import FormConfig, FormSecrets
 from unionline.channels.webform.texts import lang_of
-from unionline.errors import Forbidden, NotFound, ServiceError
 from unionline.web import http_error, service_error
 
 Account: TypeAlias = ChannelAccount[FormConfig, FormSecrets]

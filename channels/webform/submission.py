@@ -20,13 +20,18 @@ import msgspec
 from litestar import Request
 from litestar.datastructures import UploadFile
 
-from unionline import current
-from unionline.channel.appeals_bridge import appeal_brief
-from unionline.channel.attachments import clean_type
-from unionline.channel.config import channels_settings
-from unionline.channel.contacts import normalize_contact
-from unionline.channel.inbound import store_inbound
-from unionline.channel.types import Attachment, ChannelAccount, InboundMessage, Sender
+from unionline import Conflict, Invalid, ServiceError, current
+from unionline.channel import (
+    Attachment,
+    ChannelAccount,
+    InboundMessage,
+    Sender,
+    appeal_brief,
+    channels_settings,
+    clean_type,
+    normalize_contact,
+    store_inbound,
+)
 from unionline.channels.webform import definition, ratelimit, tokens
 from unionline.channels.webform.settings import (
     FieldName,
@@ -37,7 +42,6 @@ from unionline.channels.webform.settings import (
 )
 from unionline.channels.webform.tables import Submission
 from unionline.channels.webform.texts import LABELS, lang_of, pick, text
-from unionline.errors import Conflict, Invalid, ServiceError
 
 log = logging.getLogger("unionline.channels.webform")
 Account: TypeAlias = ChannelAccount[FormConfig, FormSecrets]

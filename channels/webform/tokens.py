@@ -14,7 +14,7 @@ import hmac
 import secrets
 import time
 
-from unionline.errors import Forbidden, Invalid
+from unionline import Forbidden, Invalid
 
 FIELD = "render_token"
 

@@ -8,9 +8,11 @@ from litestar import Controller, get, post
 from litestar.params import FromQuery, Parameter, QueryParameter
 
 from unionline.access import require_everywhere
-from unionline.admin.schemas import JobCounts, PluginView
+from unionline.admin.overview import organization_counts, plugin_adds
+from unionline.admin.schemas import JobCounts, OrganizationCounts, PluginAdds, PluginView
 from unionline.errors import Conflict, NotFound
 from unionline.jobs import JobView
+from unionline.plugin_choices.services import views as plugin_switches
 from unionline.runtime import current
 from unionline.web import CurrentActor
 
@@ -24,14 +26,35 @@ class PluginsController(Controller):
 
     @get("/")
     async def list_plugins(self, actor: CurrentActor) -> list[PluginView]:
-        """Installed plugins, enabled or not, with versions and the hooks they implement."""
+        """Installed plugins, enabled or not, with versions, the hooks they implement, what
+        each enabled one adds (routes, console pages, settings forms, jobs, tables, ...) and
+        its switch (running now, at the next start, whether the console may switch it)."""
         await require_everywhere(actor, "plugins.read")
+        registry = current().registry
+        switches = await plugin_switches(actor)
         return [
             PluginView(
-                name=p.name, version=p.version, origin=p.origin, enabled=p.enabled, hooks=p.hooks
+                name=p.name,
+                version=p.version,
+                origin=p.origin,
+                enabled=p.enabled,
+                hooks=p.hooks,
+                adds=plugin_adds(registry, p.name) if p.enabled else PluginAdds(),
+                switch=switches.get(p.name),
             )
             for p in current().host.listing()
         ]
+
+
+class OrganizationCountsController(Controller):
+    path = "/api/admin/organization-counts"
+    tags = ("admin",)
+
+    @get("/")
+    async def organization_counts(self, actor: CurrentActor) -> list[OrganizationCounts]:
+        """Members, appeals (all and active) and operators of each organization the caller
+        manages (``organizations.manage``), each organization on its own (not its subtree)."""
+        return await organization_counts(actor)
 
 
 class JobsController(Controller):

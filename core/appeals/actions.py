@@ -13,9 +13,8 @@ from typing import Any
 import msgspec
 
 from unionline.access import Actor
-from unionline.appeals import clock, fields, guard, lifecycle, store
+from unionline.appeals import clock, fields, guard, lifecycle, ports, store
 from unionline.appeals import timeline as history
-from unionline.appeals.delivery import _describe_files, _queue_delivery
 from unionline.appeals.events import (
     AppealUpdated,
     Assigned,
@@ -26,6 +25,8 @@ from unionline.appeals.events import (
     preview,
 )
 from unionline.appeals.schemas import AppealUpdate, AppealView, TimelineEntryView
+from unionline.appeals.statuses import STATUSES
+from unionline.appeals.store import AppealRow
 from unionline.errors import Conflict, Forbidden, Invalid
 from unionline.runtime import current, publish
 from unionline.spi import OutboundDraft
@@ -37,25 +38,25 @@ def author(actor: Actor | None) -> uuid.UUID | None:
     return actor.operator_id if actor else None
 
 
-def writable(row: dict[str, Any]) -> None:
-    if row["merged_into_id"] is not None:
+def writable(row: AppealRow) -> None:
+    if row.merged_into_id is not None:
         raise Conflict(
             "the appeal was merged into another one",
             field="id",
-            extra={"merged_into_id": str(row["merged_into_id"])},
+            extra={"merged_into_id": str(row.merged_into_id)},
         )
-    if row["status"] == "closed":
+    if row.status == "closed":
         raise Conflict("the appeal is closed", field="status", extra={"status": "closed"})
 
 
-async def _locked(actor: Actor | None, permission: str, appeal_id: uuid.UUID) -> dict[str, Any]:
+async def _locked(actor: Actor | None, permission: str, appeal_id: uuid.UUID) -> AppealRow:
     row = await store.load(appeal_id, lock=True)
     await guard.authorize(actor, permission, row)
     return row
 
 
-async def _touch(row: dict[str, Any], **changes: Any) -> dict[str, Any]:
-    updated = await store.update(row["id"], {"updated_at": clock.now(), **changes})
+async def _touch(row: AppealRow, **changes: Any) -> AppealRow:
+    updated = await store.update(row.id, {"updated_at": clock.now(), **changes})
     assert updated is not None
     return updated
 
@@ -81,7 +82,8 @@ async def add_reply(
 
     ``acknowledgement`` marks a channel's automatic "we received it" message: it is sent and
     shown like any reply but is no response — the SLA's first response and the appeal's
-    status stay as they were.
+    status stay as they were. So is any message no person wrote (``actor`` None: a robot's
+    rule, a plugin's notice): the first response is an operator's, as the SLA promises.
     """
     text = _text(text)
     files = msgspec.to_builtins(list(attachments))
@@ -91,7 +93,7 @@ async def add_reply(
         channel, account = await reply_route(row)
         draft = await current().hooks.before_message_send(
             OutboundDraft(
-                appeal_id=row["id"],
+                appeal_id=row.id,
                 channel=channel,
                 text=text,
                 attachments=[str(f.get("id", f)) if isinstance(f, dict) else str(f) for f in files],
@@ -101,11 +103,12 @@ async def add_reply(
         )
         text = _text(draft.text)
         moment = clock.now()
-        if acknowledgement:
-            row = await _touch(row)
+        response = actor is not None and not acknowledgement
+        if response:
+            row = await _touch(row, first_responded_at=row.first_responded_at or moment)
         else:
-            row = await _touch(row, first_responded_at=row["first_responded_at"] or moment)
-        if row["status"] == "new" and not acknowledgement:
+            row = await _touch(row)
+        if row.status == "new" and response:
             row, _ = await lifecycle.change(row, "open", author_id=author(actor), reason="reply")
         entry = await history.add(
             row,
@@ -115,31 +118,37 @@ async def add_reply(
             channel=channel,
             channel_account_id=account,
             delivery_status="queued",
-            data={"attachments": await _describe_files(files)},
+            data={"attachments": await ports.delivery().describe_files(files)},
         )
         await publish(
             MessageOut(
-                organization_id=row["organization_id"],
-                appeal_id=row["id"],
+                organization_id=row.organization_id,
+                appeal_id=row.id,
                 appeal=store.summary(row),
                 entry=entry,
                 preview=preview(text),
             )
         )
-        await _queue_delivery(entry, row)
+        await ports.delivery().queue(entry, row.organization_id)
     return entry
 
 
-async def reply_route(row: dict[str, Any]) -> tuple[str, uuid.UUID | None]:
+class _Route(msgspec.Struct):
+    channel: str
+    channel_account_id: uuid.UUID | None
+
+
+async def reply_route(row: AppealRow) -> tuple[str, uuid.UUID | None]:
     """The channel and account of the member's last message, else the appeal's origin."""
-    last = await current().db.fetchone(
+    last = await current().db.fetch_one_as(
+        _Route,
         "SELECT channel, channel_account_id FROM appeal_timeline WHERE appeal_id = {}"
         " AND kind = 'message_in' ORDER BY id DESC LIMIT 1",
-        row["id"],
+        row.id,
     )
-    if last is not None and last["channel"]:
-        return last["channel"], store.as_uuid(last["channel_account_id"])
-    return row["channel"], row["channel_account_id"]
+    if last is not None and last.channel:
+        return last.channel, last.channel_account_id
+    return row.channel, row.channel_account_id
 
 
 async def add_note(
@@ -150,7 +159,7 @@ async def add_note(
     text = _text(text)
     async with current().db.transaction():
         row = await _locked(actor, guard.REPLY, appeal_id)
-        mentioned = await _mentionable(list(mentions), row["organization_id"])
+        mentioned = await _mentionable(list(mentions), row.organization_id)
         row = await _touch(row)
         entry = await history.add(
             row,
@@ -161,8 +170,8 @@ async def add_note(
         )
         await publish(
             NoteAdded(
-                organization_id=row["organization_id"],
-                appeal_id=row["id"],
+                organization_id=row.organization_id,
+                appeal_id=row.id,
                 appeal=store.summary(row),
                 entry=entry,
                 mentions=mentioned,
@@ -197,11 +206,11 @@ async def _works_here(operator_id: uuid.UUID, permission: str, organization_id: 
 
 async def set_status(actor: Actor | None, appeal_id: uuid.UUID, status: str) -> AppealView:
     """Move the appeal to ``status`` (409 with the allowed ones when it cannot go there)."""
-    if status not in lifecycle.STATUSES:
-        raise Invalid(f"status must be one of {', '.join(lifecycle.STATUSES)}", field="status")
+    if status not in STATUSES:
+        raise Invalid(f"status must be one of {', '.join(STATUSES)}", field="status")
     async with current().db.transaction():
         row = await _locked(actor, guard.MANAGE, appeal_id)
-        if row["status"] != status:
+        if row.status != status:
             row, _ = await lifecycle.change(row, status, author_id=author(actor))
     return store.view(row)
 
@@ -223,11 +232,11 @@ async def assign(
         writable(row)
         if operator_id is not None:
             await _check_assignee(operator_id, row)
-        if actor is None or await guard.allows(actor, guard.ASSIGN, row["organization_id"]):
+        if actor is None or await guard.allows(actor, guard.ASSIGN, row.organization_id):
             expect: Any = _ANY
         else:
             await guard.authorize(actor, guard.MANAGE, row)
-            if row["assignee_id"] == actor.operator_id:
+            if row.assignee_id == actor.operator_id:
                 expect = actor.operator_id
             elif operator_id == actor.operator_id:
                 expect = None
@@ -237,7 +246,7 @@ async def assign(
                     field="operator_id",
                     extra={"permission": guard.ASSIGN},
                 )
-        if row["assignee_id"] != operator_id:
+        if row.assignee_id != operator_id:
             row = await set_assignee(row, operator_id, author(actor), expect=expect)
     return store.view(row)
 
@@ -247,7 +256,7 @@ async def claim(actor: Actor, appeal_id: uuid.UUID) -> AppealView:
     async with current().db.transaction():
         row = await _locked(actor, guard.MANAGE, appeal_id)
         writable(row)
-        if row["assignee_id"] != actor.operator_id:
+        if row.assignee_id != actor.operator_id:
             row = await set_assignee(row, actor.operator_id, actor.operator_id, expect=None)
     return store.view(row)
 
@@ -257,10 +266,10 @@ async def release(actor: Actor, appeal_id: uuid.UUID) -> AppealView:
     async with current().db.transaction():
         row = await _locked(actor, guard.MANAGE, appeal_id)
         writable(row)
-        holder = row["assignee_id"]
+        holder = row.assignee_id
         if holder is not None:
             if holder != actor.operator_id and not await guard.allows(
-                actor, guard.ASSIGN, row["organization_id"]
+                actor, guard.ASSIGN, row.organization_id
             ):
                 raise Forbidden(
                     "the appeal is assigned to another operator",
@@ -272,13 +281,13 @@ async def release(actor: Actor, appeal_id: uuid.UUID) -> AppealView:
 
 
 async def set_assignee(
-    row: dict[str, Any],
+    row: AppealRow,
     operator_id: uuid.UUID | None,
     author_id: uuid.UUID | None,
     *,
     expect: Any,
     reason: str | None = None,
-) -> dict[str, Any]:
+) -> AppealRow:
     """``UPDATE … WHERE assignee_id`` is ``expect`` (None: unassigned; ``_ANY``: anyone);
     ``reason`` (routing's ``offline``, say) is kept on the timeline entry."""
     where = ""
@@ -288,16 +297,16 @@ async def set_assignee(
     elif expect is not _ANY:
         where, args = " AND assignee_id = {}", (expect,)
     updated = await store.update(
-        row["id"], {"assignee_id": operator_id, "updated_at": clock.now()}, where=where, args=args
+        row.id, {"assignee_id": operator_id, "updated_at": clock.now()}, where=where, args=args
     )
     if updated is None:
-        holder = (await store.load(row["id"]))["assignee_id"]
+        holder = (await store.load(row.id)).assignee_id
         raise Conflict(
             "the appeal is assigned to another operator",
             field="operator_id",
             extra={"assignee_id": str(holder) if holder else None},
         )
-    old = row["assignee_id"]
+    old = row.assignee_id
     entry = await history.add(
         updated,
         "assigned",
@@ -310,23 +319,23 @@ async def set_assignee(
     )
     await publish(
         Assigned(
-            organization_id=updated["organization_id"],
-            appeal_id=updated["id"],
+            organization_id=updated.organization_id,
+            appeal_id=updated.id,
             appeal=store.summary(updated),
             entry=entry,
             old_assignee_id=old,
             assignee_id=operator_id,
         )
     )
-    if operator_id is not None and updated["status"] == "new":
+    if operator_id is not None and updated.status == "new":
         updated, _ = await lifecycle.change(updated, "open", author_id=author_id, reason="assigned")
     return updated
 
 
-async def _check_assignee(operator_id: uuid.UUID, row: dict[str, Any]) -> None:
+async def _check_assignee(operator_id: uuid.UUID, row: AppealRow) -> None:
     # Unknown, inactive and of another organization answer alike: assigning must not tell
     # whether an id belongs to an operator somewhere else in the federation.
-    if not await _works_here(operator_id, guard.REPLY, row["organization_id"]):
+    if not await _works_here(operator_id, guard.REPLY, row.organization_id):
         raise Invalid(
             f"operator {operator_id} cannot work on appeals of this organization",
             field="operator_id",
@@ -344,11 +353,9 @@ async def set_priority(actor: Actor | None, appeal_id: uuid.UUID, priority: str)
     return store.view(row)
 
 
-async def _priority(
-    row: dict[str, Any], priority: str, author_id: uuid.UUID | None
-) -> dict[str, Any]:
+async def _priority(row: AppealRow, priority: str, author_id: uuid.UUID | None) -> AppealRow:
     writable(row)
-    old = row["priority"]
+    old = row.priority
     if old == priority:
         return row
     row = await _touch(row, priority=priority)
@@ -357,8 +364,8 @@ async def _priority(
     )
     await publish(
         PriorityChanged(
-            organization_id=row["organization_id"],
-            appeal_id=row["id"],
+            organization_id=row.organization_id,
+            appeal_id=row.id,
             appeal=store.summary(row),
             entry=entry,
             old=old,
@@ -376,15 +383,27 @@ async def set_tags(actor: Actor | None, appeal_id: uuid.UUID, tags: Iterable[str
     return store.view(row)
 
 
-async def _tags(
-    row: dict[str, Any], tags: list[str], author_id: uuid.UUID | None
-) -> dict[str, Any]:
+async def change_tags(
+    actor: Actor | None, appeal_id: uuid.UUID, add: Iterable[str], remove: Iterable[str]
+) -> AppealView:
+    """Add and remove tags against the appeal's tags as they are inside the transaction (two
+    operators tagging at once both keep their tags, unlike a read-then-``set_tags``)."""
+    added, removed = fields.tags(add), set(fields.tags(remove))
+    async with current().db.transaction():
+        row = await _locked(actor, guard.MANAGE, appeal_id)
+        kept = [t for t in row.tags if t not in removed]
+        wanted = fields.tags([*kept, *(t for t in added if t not in removed)])
+        row = await _tags(row, wanted, author(actor))
+    return store.view(row)
+
+
+async def _tags(row: AppealRow, tags: list[str], author_id: uuid.UUID | None) -> AppealRow:
     writable(row)
-    old = list(row["tags"])
+    old = list(row.tags)
     if old == tags:
         return row
     row = await _touch(row, tags=tags)
-    await fields.write_tags(row["id"], tags)
+    await fields.write_tags(row.id, tags)
     entry = await history.add(
         row,
         "tags_changed",
@@ -398,8 +417,8 @@ async def _tags(
     )
     await publish(
         TagsChanged(
-            organization_id=row["organization_id"],
-            appeal_id=row["id"],
+            organization_id=row.organization_id,
+            appeal_id=row.id,
             appeal=store.summary(row),
             entry=entry,
             old=old,
@@ -422,14 +441,14 @@ async def update_appeal(
         changed = {
             k: v
             for k, v in (("subject", subject), ("custom", custom))
-            if v is not None and v != row[k]
+            if v is not None and v != getattr(row, k)
         }
         if changed:
             row = await _touch(row, **changed)
             await publish(
                 AppealUpdated(
-                    organization_id=row["organization_id"],
-                    appeal_id=row["id"],
+                    organization_id=row.organization_id,
+                    appeal_id=row.id,
                     appeal=store.summary(row),
                     changed=sorted(changed),
                 )

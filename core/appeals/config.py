@@ -1,4 +1,5 @@
-"""The ``[appeals]`` settings section: reopen window, SLA targets and the business calendar."""
+"""The ``[appeals]`` settings section: reopen window, SLA targets and the SLA's business hours
+(joined with the production calendar by :mod:`unionline.calendar`)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from typing import Annotated
 import msgspec
 
 from unionline.appeals.sla import Calendar
+from unionline.calendar import BusinessHours
 
 HHMM = Annotated[str, msgspec.Meta(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")]
 
@@ -31,7 +33,18 @@ class AppealSettings(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
         if not self.workdays:
             raise ValueError("workdays must name at least one ISO weekday (1 = Monday)")
 
+    def business_hours(self) -> BusinessHours:
+        """The SLA's business hours, which the calendar service joins with the production
+        calendar and the organization's overrides (``sla.sla_calendar``)."""
+        return BusinessHours(
+            work_start=_hhmm(self.work_start),
+            work_end=_hhmm(self.work_end),
+            workdays=frozenset(self.workdays),
+            holidays=frozenset(self.holidays),
+        )
+
     def calendar(self, timezone: str) -> Calendar:
+        """These hours alone, without the production calendar or any organization's days."""
         return Calendar(
             timezone=timezone,
             work_start=_hhmm(self.work_start),

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import uuid
 
-from unionline.appeals.schemas import AppealSummary, TimelineEntryView
+from unionline.appeals.schemas import TimelineEntryView
 from unionline.events import Event
+from unionline.spi import AppealSummary
 
 
 class AppealEvent(Event, kw_only=True):
@@ -33,6 +34,15 @@ class MessageIn(AppealEvent, tag="appeal.message_in"):
 
 class MessageOut(AppealEvent, tag="appeal.message_out"):
     entry: TimelineEntryView
+    preview: str
+
+
+class MessageUpdated(AppealEvent, tag="appeal.message_updated"):
+    """A member's message changed in place: an edit became its new revision (``revised``) or
+    another part of an album joined it (``part_added``). ``entry`` is the entry as it is now."""
+
+    entry: TimelineEntryView
+    change: str  # "revised" or "part_added"
     preview: str
 
 
@@ -85,6 +95,7 @@ class DeliveryUpdated(AppealEvent, tag="appeal.delivery_updated"):
     entry_id: int
     delivery_status: str
     error: str | None = None
+    note: str | None = None  # what the provider told of the send (an SMS's cost)
 
 
 APPEAL_EVENTS: tuple[type[Event], ...] = (
@@ -92,6 +103,7 @@ APPEAL_EVENTS: tuple[type[Event], ...] = (
     AppealUpdated,
     MessageIn,
     MessageOut,
+    MessageUpdated,
     NoteAdded,
     StatusChanged,
     Assigned,

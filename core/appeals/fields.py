@@ -7,10 +7,10 @@ import uuid
 from collections.abc import Iterable
 from typing import Any
 
+from unionline.appeals.statuses import PRIORITIES
 from unionline.errors import Invalid
 from unionline.runtime import current
 
-PRIORITIES = ("low", "normal", "high", "urgent")
 MAX_TAGS = 50
 MAX_TAG_LENGTH = 100
 MAX_SUBJECT = 500

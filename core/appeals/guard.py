@@ -8,9 +8,9 @@ but not change answers 403.
 from __future__ import annotations
 
 import uuid
-from typing import Any
 
 from unionline.access import Actor, scope_for
+from unionline.appeals.store import AppealRow
 from unionline.errors import Forbidden, NotFound
 
 READ = "appeals.read"
@@ -25,12 +25,12 @@ async def allows(actor: Actor, permission: str, organization_id: uuid.UUID) -> b
 
 
 async def authorize(
-    actor: Actor | None, permission: str, row: dict[str, Any], *, field: str = "id"
+    actor: Actor | None, permission: str, row: AppealRow, *, field: str = "id"
 ) -> None:
     """Raise unless ``actor`` holds ``permission`` over the appeal; None is the system."""
     if actor is None:
         return
-    org = row["organization_id"]
+    org = row.organization_id
     if await allows(actor, permission, org):
         return
     if permission != READ and await allows(actor, READ, org):
@@ -39,7 +39,7 @@ async def authorize(
             field=field,
             extra={"permission": permission},
         )
-    raise NotFound(f"appeal {row['id']} does not exist", field=field)
+    raise NotFound(f"appeal {row.id} does not exist", field=field)
 
 
 async def authorize_org(

@@ -14,19 +14,11 @@ from typing import Any
 
 from unionline.appeals import clock, store, timeline
 from unionline.appeals.events import StatusChanged
-from unionline.appeals.schemas import Status, TimelineEntryView
+from unionline.appeals.schemas import TimelineEntryView
+from unionline.appeals.statuses import TRANSITIONS
+from unionline.appeals.store import AppealRow
 from unionline.errors import Conflict
 from unionline.runtime import publish
-
-STATUSES: tuple[Status, ...] = ("new", "open", "waiting", "resolved", "closed")
-ACTIVE: tuple[Status, ...] = ("new", "open", "waiting")  # a member's message attaches to these
-TRANSITIONS: dict[str, tuple[str, ...]] = {
-    "new": ("open", "waiting", "resolved", "closed"),
-    "open": ("waiting", "resolved", "closed"),
-    "waiting": ("open", "resolved", "closed"),
-    "resolved": ("open", "closed"),  # resolved → open is a reopen
-    "closed": (),
-}
 
 
 def allowed(status: str) -> tuple[str, ...]:
@@ -57,24 +49,24 @@ def stamps(old: str, new: str) -> dict[str, Any]:
 
 
 async def change(
-    row: dict[str, Any],
+    row: AppealRow,
     new: str,
     *,
     author_id: uuid.UUID | None,
     reason: str = "operator",
     extra: dict[str, Any] | None = None,
-) -> tuple[dict[str, Any], TimelineEntryView]:
+) -> tuple[AppealRow, TimelineEntryView]:
     """Move ``row`` to ``new`` (checked), record it and publish it. Inside a transaction."""
-    old = row["status"]
+    old = row.status
     check(old, new)
-    updated = await store.update(row["id"], stamps(old, new))
+    updated = await store.update(row.id, stamps(old, new))
     assert updated is not None
     data = {"old": old, "new": new, "reason": reason, **(extra or {})}
     entry = await timeline.add(updated, "status_changed", author_id=author_id, data=data)
     await publish(
         StatusChanged(
-            organization_id=updated["organization_id"],
-            appeal_id=updated["id"],
+            organization_id=updated.organization_id,
+            appeal_id=updated.id,
             appeal=store.summary(updated),
             entry=entry,
             old=old,

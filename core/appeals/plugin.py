@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from unionline.appeals.config import AppealSettings
 from unionline.appeals.events import APPEAL_EVENTS
-from unionline.appeals.member_merge import move_member_history
+from unionline.appeals.member_merge import count_member_appeals, move_member_history
 from unionline.appeals.piccolo_app import APP_CONFIG
 from unionline.hookspecs import hookimpl
-from unionline.members.merge import register_merge_step
+from unionline.members.merge import register_merge_count, register_merge_step
 from unionline.registry import (
     EventsRegistrar,
     PermissionsRegistrar,
@@ -18,6 +18,7 @@ from unionline.registry import (
 
 # Appeals and their timelines follow a member into the member they are merged with.
 register_merge_step(move_member_history)
+register_merge_count("appeals", count_member_appeals)
 
 
 @hookimpl
@@ -37,9 +38,10 @@ def register_events(register: EventsRegistrar) -> None:
 
 @hookimpl
 def register_routes(register: RoutesRegistrar) -> None:
+    from unionline.appeals.bulk import bulk_action
     from unionline.appeals.routes import AppealController
 
-    register(AppealController)
+    register(AppealController, bulk_action)
 
 
 @hookimpl

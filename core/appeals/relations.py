@@ -9,19 +9,33 @@ with the source: the target's own status history is untouched.
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 from typing import Any
+
+import msgspec
 
 from unionline.access import Actor
 from unionline.appeals import clock, guard, lifecycle, store
 from unionline.appeals import timeline as history
 from unionline.appeals.events import Linked, Merged
-from unionline.appeals.schemas import AppealView, LinkView, TimelineEntryView
+from unionline.appeals.schemas import AppealView, LinkKind, LinkView, TimelineEntryView
+from unionline.appeals.store import AppealRow
 from unionline.errors import Conflict, Invalid
 from unionline.runtime import current, publish
 
 
+class _LinkRow(msgspec.Struct):
+    appeal_id: uuid.UUID
+    other_id: uuid.UUID
+    kind: LinkKind
+    created_at: datetime
+    a_number: str
+    o_number: str
+
+
 async def links_of(appeal_id: uuid.UUID) -> list[LinkView]:
-    rows = await current().db.fetch(
+    rows = await current().db.fetch_as(
+        _LinkRow,
         "SELECT l.appeal_id, l.other_id, l.kind, l.created_at, a.number AS a_number,"
         " o.number AS o_number FROM appeal_link l"
         " JOIN appeal_appeal a ON a.id = l.appeal_id JOIN appeal_appeal o ON o.id = l.other_id"
@@ -30,16 +44,15 @@ async def links_of(appeal_id: uuid.UUID) -> list[LinkView]:
         appeal_id,
     )
     links = []
-    for raw in rows:
-        row = store.normalize(raw)
-        outgoing = row["appeal_id"] == appeal_id
+    for row in rows:
+        outgoing = row.appeal_id == appeal_id
         links.append(
             LinkView(
-                appeal_id=row["other_id"] if outgoing else row["appeal_id"],
-                number=row["o_number"] if outgoing else row["a_number"],
-                kind=row["kind"],
+                appeal_id=row.other_id if outgoing else row.appeal_id,
+                number=row.o_number if outgoing else row.a_number,
+                kind=row.kind,
                 direction="outgoing" if outgoing else "incoming",
-                created_at=row["created_at"],
+                created_at=row.created_at,
             )
         )
     return links
@@ -60,19 +73,19 @@ async def _linked(a: uuid.UUID, b: uuid.UUID, kind: str) -> bool:
 
 async def add_link(
     author_id: uuid.UUID | None,
-    row: dict[str, Any],
-    other: dict[str, Any],
+    row: AppealRow,
+    other: AppealRow,
     kind: str,
     *,
     record: bool = True,
-) -> tuple[dict[str, Any], TimelineEntryView | None]:
+) -> tuple[AppealRow, TimelineEntryView | None]:
     """Store ``row → other``; with ``record``, a ``linked`` entry and event on both sides."""
     await current().db.execute(
         "INSERT INTO appeal_link (id, appeal_id, other_id, kind, author_id, created_at)"
         " VALUES ({}, {}, {}, {}, {}, {})",
         uuid.uuid4(),
-        row["id"],
-        other["id"],
+        row.id,
+        other.id,
         kind,
         author_id,
         clock.now(),
@@ -81,7 +94,7 @@ async def add_link(
         return row, None
     entry: TimelineEntryView | None = None
     for this, that, direction in ((row, other, "outgoing"), (other, row, "incoming")):
-        touched = await store.update(this["id"], {"updated_at": clock.now()})
+        touched = await store.update(this.id, {"updated_at": clock.now()})
         assert touched is not None
         added = await history.add(
             touched,
@@ -90,18 +103,18 @@ async def add_link(
             data={
                 "kind": kind,
                 "direction": direction,
-                "other_id": str(that["id"]),
-                "other_number": that["number"],
+                "other_id": str(that.id),
+                "other_number": that.number,
             },
         )
         await publish(
             Linked(
-                organization_id=touched["organization_id"],
-                appeal_id=touched["id"],
+                organization_id=touched.organization_id,
+                appeal_id=touched.id,
                 appeal=store.summary(touched),
                 entry=added,
-                other_id=that["id"],
-                other_number=that["number"],
+                other_id=that.id,
+                other_number=that.number,
                 kind=kind,
             )
         )
@@ -112,7 +125,7 @@ async def add_link(
 
 async def _pair(
     actor: Actor | None, permission: str, first: uuid.UUID, second: uuid.UUID, second_field: str
-) -> tuple[dict[str, Any], dict[str, Any]]:
+) -> tuple[AppealRow, AppealRow]:
     """Both rows, locked in id order (no deadlock between two merges of the same pair)."""
     if first == second:
         raise Invalid("an appeal cannot be linked or merged with itself", field=second_field)
@@ -149,13 +162,13 @@ async def merge(actor: Actor | None, source_id: uuid.UUID, target_id: uuid.UUID)
             source_id,
         )
         target = await _absorb(target, source)
-        if source["status"] != "closed":
+        if source.status != "closed":
             source, _ = await lifecycle.change(
                 source,
                 "closed",
                 author_id=author_id,
                 reason="merged",
-                extra={"merged_into": target["number"]},
+                extra={"merged_into": target.number},
             )
         updated = await store.update(
             source_id, {"merged_into_id": target_id, "updated_at": clock.now()}
@@ -167,21 +180,21 @@ async def merge(actor: Actor | None, source_id: uuid.UUID, target_id: uuid.UUID)
             source,
             "merged",
             author_id=author_id,
-            data={"into_id": str(target_id), "into_number": target["number"], "moved": len(moved)},
+            data={"into_id": str(target_id), "into_number": target.number, "moved": len(moved)},
         )
         await history.add(
             target,
             "merged",
             author_id=author_id,
-            data={"from_id": str(source_id), "from_number": source["number"], "moved": len(moved)},
+            data={"from_id": str(source_id), "from_number": source.number, "moved": len(moved)},
         )
         await publish(
             Merged(
-                organization_id=target["organization_id"],
+                organization_id=target.organization_id,
                 appeal_id=target_id,
                 appeal=store.summary(target),
                 source_id=source_id,
-                source_number=source["number"],
+                source_number=source.number,
                 moved_entries=len(moved),
             )
         )
@@ -191,35 +204,35 @@ async def merge(actor: Actor | None, source_id: uuid.UUID, target_id: uuid.UUID)
 _CONTENT = "(" + ", ".join(f"'{k}'" for k in history.CONTENT_KINDS) + ")"
 
 
-async def _check_mergeable(source: dict[str, Any], target: dict[str, Any]) -> None:
+async def _check_mergeable(source: AppealRow, target: AppealRow) -> None:
     from unionline.members.records import canonical_member
 
-    if source["merged_into_id"] is not None:
+    if source.merged_into_id is not None:
         raise Conflict("the appeal was already merged", field="id")
-    if target["merged_into_id"] is not None or target["status"] == "closed":
+    if target.merged_into_id is not None or target.status == "closed":
         raise Conflict(
             "cannot merge into a closed appeal",
             field="target_id",
-            extra={"status": target["status"]},
+            extra={"status": target.status},
         )
-    if await canonical_member(source["member_id"]) != await canonical_member(target["member_id"]):
+    if await canonical_member(source.member_id) != await canonical_member(target.member_id):
         raise Conflict(
             "appeals of different members cannot be merged (merge the members first)",
             field="target_id",
         )
 
 
-async def _absorb(target: dict[str, Any], source: dict[str, Any]) -> dict[str, Any]:
+async def _absorb(target: AppealRow, source: AppealRow) -> AppealRow:
     """The target takes the source's tags and its latest member message time."""
     from unionline.appeals.fields import write_tags
 
-    tags = list(dict.fromkeys([*target["tags"], *source["tags"]]))
+    tags = list(dict.fromkeys([*target.tags, *source.tags]))
     changes: dict[str, Any] = {"updated_at": clock.now(), "tags": tags}
-    times = [t for t in (target["last_member_message_at"], source["last_member_message_at"]) if t]
+    times = [t for t in (target.last_member_message_at, source.last_member_message_at) if t]
     if times:
         changes["last_member_message_at"] = max(times)
-    updated = await store.update(target["id"], changes)
+    updated = await store.update(target.id, changes)
     assert updated is not None
-    if tags != target["tags"]:
-        await write_tags(target["id"], tags)
+    if tags != target.tags:
+        await write_tags(target.id, tags)
     return updated

@@ -20,14 +20,13 @@ from unionline.appeals.schemas import (
     LinkCreate,
     MergeRequest,
     NoteCreate,
-    Priority,
     ReplyCreate,
-    Status,
     StatusChange,
     TimelineEntryView,
     TimelinePage,
 )
 from unionline.appeals.search import AppealFilter
+from unionline.appeals.statuses import Priority, Status
 from unionline.text import NO_NUL, TextQuery
 from unionline.web import CurrentActor
 

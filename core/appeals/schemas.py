@@ -9,9 +9,9 @@ from typing import Annotated, Any, Literal
 import msgspec
 
 from unionline import text
+from unionline.appeals.delivery_statuses import DeliveryStatus
+from unionline.appeals.statuses import Priority, Status
 
-Status = Literal["new", "open", "waiting", "resolved", "closed"]
-Priority = Literal["low", "normal", "high", "urgent"]
 LinkKind = Literal["related", "reopened_from", "merged_into"]
 EntryKind = Literal[
     "message_in",
@@ -25,7 +25,6 @@ EntryKind = Literal[
     "merged",
     "system",
 ]
-DeliveryStatus = Literal["queued", "sent", "delivered", "read", "failed", "unknown"]
 
 Subject = Annotated[text.Text, msgspec.Meta(max_length=500)]
 Tag = Annotated[text.Text, msgspec.Meta(min_length=1, max_length=100)]
@@ -73,25 +72,6 @@ class AppealView(msgspec.Struct, kw_only=True):
     last_member_message_at: datetime | None
     merged_into_id: uuid.UUID | None
     links: list[LinkView] | None = None  # filled for one appeal; None in lists (not loaded)
-
-
-class AppealSummary(msgspec.Struct, kw_only=True):
-    """What an event carries about its appeal: enough to draw a list row."""
-
-    id: uuid.UUID
-    number: str
-    organization_id: uuid.UUID
-    member_id: uuid.UUID
-    subject: str
-    channel: str
-    queue_id: uuid.UUID | None
-    assignee_id: uuid.UUID | None
-    priority: Priority
-    status: Status
-    tags: list[str]
-    first_response_due: datetime | None
-    resolution_due: datetime | None
-    updated_at: datetime
 
 
 class TimelineEntryView(msgspec.Struct, kw_only=True):

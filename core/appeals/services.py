@@ -39,10 +39,13 @@ from unionline.appeals.events import AppealCreated, MessageIn, MessageOut, previ
 from unionline.appeals.relations import add_link, link, links_of, merge
 from unionline.appeals.schemas import AppealPage, AppealView, TimelineEntryView, TimelinePage
 from unionline.appeals.search import AppealFilter
-from unionline.appeals.sla import add_business_hours
+from unionline.appeals.sla import add_business_hours, sla_calendar
+from unionline.appeals.statuses import ACTIVE
+from unionline.appeals.store import AppealRow
 from unionline.errors import Conflict, Invalid, NotFound
 from unionline.members import records as members
 from unionline.organizations.tables import Organization
+from unionline.rows import db_value
 from unionline.runtime import current, publish
 
 __all__ = [
@@ -115,30 +118,35 @@ async def _member(actor: Actor | None, member_id: uuid.UUID) -> uuid.UUID:
         await require_scope(
             actor,
             members.READ,
-            row["organization_id"],
+            row.organization_id,
             what=f"member {member_id}",
             field="member_id",
         )
     return member_id
 
 
+class _Account(msgspec.Struct):
+    organization_id: uuid.UUID | None
+    channel: str
+
+
 async def _channel_account(actor: Actor | None, account_id: uuid.UUID, channel: str) -> None:
     """The channel account replies will go out through: it must exist, be of ``channel``'s type
     and belong to an organization ``actor`` may manage appeals of (otherwise 404, as if absent)."""
-    row = await current().db.fetchone(
-        "SELECT organization_id, channel FROM channel_account WHERE id = {}", account_id
+    row = await current().db.fetch_one_as(
+        _Account, "SELECT organization_id, channel FROM channel_account WHERE id = {}", account_id
     )
     missing = NotFound(f"channel account {account_id} does not exist", field="channel_account_id")
     if row is None:
         raise missing
-    organization_id = store.as_uuid(row["organization_id"])
+    organization_id = row.organization_id
     if actor is not None and not (
         organization_id and await guard.allows(actor, guard.MANAGE, organization_id)
     ):
         raise missing
-    if row["channel"] != channel:
+    if row.channel != channel:
         raise Invalid(
-            f"channel account {account_id} is a {row['channel']!r} account, not {channel!r}",
+            f"channel account {account_id} is a {row.channel!r} account, not {channel!r}",
             field="channel_account_id",
         )
 
@@ -168,8 +176,8 @@ async def insert(
     custom: dict[str, Any],
     queue_id: uuid.UUID | None,
     author_id: uuid.UUID | None,
-    reopened_from: dict[str, Any] | None = None,
-) -> dict[str, Any]:
+    reopened_from: AppealRow | None = None,
+) -> AppealRow:
     """Insert an appeal with its number, SLA due times, tags and "created" entry; publish."""
     channel = fields.plain(channel)
     if not channel or len(channel) > 50:
@@ -178,7 +186,7 @@ async def insert(
     moment = clock.now()
     number = await numbering.allocate(organization_id, code, moment)
     settings = appeal_settings()
-    calendar = settings.calendar(current().settings.timezone)
+    calendar = await sla_calendar(organization_id)
     values: dict[str, Any] = {
         "id": uuid.uuid4(),
         "number": number.text,
@@ -199,24 +207,24 @@ async def insert(
         "created_at": moment,
         "updated_at": moment,
     }
-    row = await current().db.fetchone(
+    row = await current().db.fetch_one_as(
+        AppealRow,
         f"INSERT INTO appeal_appeal ({', '.join(values)})"
         f" VALUES ({search.placeholders(list(values))}) RETURNING *",
-        *map(store.db_value, values.values()),
+        *map(db_value, values.values()),
     )
     assert row is not None
-    row = store.normalize(row)
-    await fields.write_tags(row["id"], tags)
-    data = {"action": "created", "status": "new", "number": row["number"], "channel": channel}
+    await fields.write_tags(row.id, tags)
+    data = {"action": "created", "status": "new", "number": row.number, "channel": channel}
     if reopened_from is not None:
-        data["reopened_from"] = reopened_from["number"]
+        data["reopened_from"] = reopened_from.number
     await history.add(row, "system", author_id=author_id, data=data)
     await publish(
         AppealCreated(
             organization_id=organization_id,
-            appeal_id=row["id"],
+            appeal_id=row.id,
             appeal=store.summary(row),
-            reopened_from_id=reopened_from["id"] if reopened_from else None,
+            reopened_from_id=reopened_from.id if reopened_from else None,
         )
     )
     if reopened_from is not None:
@@ -279,7 +287,7 @@ async def receive_message(
         )
         moment = clock.now()
         updated = await store.update(
-            row["id"], {"last_member_message_at": moment, "updated_at": moment}
+            row.id, {"last_member_message_at": moment, "updated_at": moment}
         )
         assert updated is not None  # no ``where``: the locked row is always updated
         row = updated
@@ -299,8 +307,8 @@ async def receive_message(
         )
         await publish(
             MessageIn(
-                organization_id=row["organization_id"],
-                appeal_id=row["id"],
+                organization_id=row.organization_id,
+                appeal_id=row.id,
                 appeal=store.summary(row),
                 entry=entry,
                 preview=preview(text),
@@ -335,7 +343,7 @@ async def record_sent_elsewhere(
         row = await _latest(organization_id, member_id, channel, channel_account_id)
         if row is None:
             return None
-        row = await store.update(row["id"], {"updated_at": clock.now()})
+        row = await store.update(row.id, {"updated_at": clock.now()})
         assert row is not None
         entry = await history.add(
             row,
@@ -349,8 +357,8 @@ async def record_sent_elsewhere(
         )
         await publish(
             MessageOut(
-                organization_id=row["organization_id"],
-                appeal_id=row["id"],
+                organization_id=row.organization_id,
+                appeal_id=row.id,
                 appeal=store.summary(row),
                 entry=entry,
                 preview=preview(text),
@@ -378,7 +386,7 @@ async def _appeal_for_message(
     text: str = "",
     continue_appeal: uuid.UUID | None = None,
     new_appeal: bool = False,
-) -> tuple[dict[str, Any], dict[str, Any]]:
+) -> tuple[AppealRow, dict[str, Any]]:
     """The appeal a member's message goes to, and the data a plugin that claimed the
     message as an awaited answer (``claim_member_reply``) adds to its entry."""
     previous = await _chosen(organization_id, member_id, continue_appeal)
@@ -398,13 +406,13 @@ async def _appeal_for_message(
             queue_id=None,
             author_id=None,
         ), {}
-    if previous is not None and previous["status"] in lifecycle.ACTIVE:
-        if previous["status"] == "waiting":
+    if previous is not None and previous.status in ACTIVE:
+        if previous.status == "waiting":
             previous, _ = await lifecycle.change(
                 previous, "open", author_id=None, reason="member_reply"
             )
         return previous, {}
-    if previous is not None and previous["status"] == "resolved":
+    if previous is not None and previous.status == "resolved":
         # A plugin may take the message as an answer the appeal awaits (a rating): it is
         # stored on the resolved appeal, which stays resolved.
         claimed = await current().hooks.claim_member_reply(
@@ -426,7 +434,7 @@ async def _appeal_for_message(
         priority="normal",
         tags=[],
         custom={},
-        queue_id=previous["queue_id"] if previous else None,
+        queue_id=previous.queue_id if previous else None,
         author_id=None,
         reopened_from=previous,
     ), {}
@@ -434,18 +442,14 @@ async def _appeal_for_message(
 
 async def _chosen(
     organization_id: uuid.UUID, member_id: uuid.UUID, appeal_id: uuid.UUID | None
-) -> dict[str, Any] | None:
+) -> AppealRow | None:
     """The appeal a channel says the message answers, when it is this member's own."""
     if appeal_id is None:
         return None
-    lock = " FOR UPDATE" if current().db.is_postgres else ""
-    row = await current().db.fetchone(
-        f"SELECT * FROM appeal_appeal WHERE id = {{}}{lock}", appeal_id
-    )
-    row = await _follow_merges(store.normalize(row) if row else None)
-    if row is None or row["organization_id"] != organization_id:
+    row = await _follow_merges(await store.find(appeal_id, lock=True))
+    if row is None or row.organization_id != organization_id:
         return None
-    if await members.canonical_member(row["member_id"]) != member_id:
+    if await members.canonical_member(row.member_id) != member_id:
         return None
     return row
 
@@ -455,7 +459,7 @@ async def _latest(
     member_id: uuid.UUID,
     channel: str,
     channel_account_id: uuid.UUID | None,
-) -> dict[str, Any] | None:
+) -> AppealRow | None:
     """The member's active appeal on this channel account, else their latest one there."""
     account = "channel_account_id = {}" if channel_account_id else "channel_account_id IS NULL"
     args = [organization_id, member_id, channel] + (
@@ -463,29 +467,29 @@ async def _latest(
     )
     db = current().db
     lock = " FOR UPDATE" if db.is_postgres else ""
-    row = await db.fetchone(
+    return await db.fetch_one_as(
+        AppealRow,
         "SELECT * FROM appeal_appeal WHERE organization_id = {} AND member_id = {}"
         f" AND channel = {{}} AND {account}"
         " ORDER BY CASE WHEN status IN ('new', 'open', 'waiting') THEN 0 ELSE 1 END,"
         f" created_at DESC, id DESC LIMIT 1{lock}",
         *args,
     )
-    return store.normalize(row) if row else None
 
 
-async def _follow_merges(row: dict[str, Any] | None) -> dict[str, Any] | None:
+async def _follow_merges(row: AppealRow | None) -> AppealRow | None:
     seen: set[uuid.UUID] = set()
-    while row is not None and row["merged_into_id"] and row["id"] not in seen:
-        seen.add(row["id"])
-        row = await store.load(row["merged_into_id"], lock=True)
+    while row is not None and row.merged_into_id and row.id not in seen:
+        seen.add(row.id)
+        row = await store.load(row.merged_into_id, lock=True)
     return row
 
 
-def _within_reopen_window(row: dict[str, Any]) -> bool:
-    if row["status"] != "resolved" or row["resolved_at"] is None:
+def _within_reopen_window(row: AppealRow) -> bool:
+    if row.status != "resolved" or row.resolved_at is None:
         return False
     window = timedelta(days=appeal_settings().reopen_window_days)
-    return clock.now() - row["resolved_at"] <= window
+    return clock.now() - row.resolved_at <= window
 
 
 # -- reading ------------------------------------------------------------------------------
@@ -495,7 +499,7 @@ async def get_appeal(actor: Actor | None, appeal_id: uuid.UUID) -> AppealView:
     """One appeal with its links."""
     row = await store.load(appeal_id)
     await guard.authorize(actor, guard.READ, row)
-    return store.view(row, links=await links_of(row["id"]))
+    return store.view(row, links=await links_of(row.id))
 
 
 get = get_appeal
@@ -510,16 +514,16 @@ async def list_appeals(
 ) -> AppealPage:
     """Appeals in the actor's scope matching ``where``, newest first (cursor pagination)."""
     where = where or AppealFilter()
-    conditions = search.Where()
     me = actor.operator_id if actor else uuid.UUID(int=0)
-    search.add_filters(conditions, where, me)
     org_ids = await guard.read_scope(actor)
     if where.organization_id is not None:
+        # Looked up first rather than as a subquery: the planner needs the organizations as
+        # constants (benchmarks/README.md, "Search").
         from unionline.organizations.services import subtree_ids
 
         wanted = await subtree_ids([where.organization_id])
         org_ids = sorted(wanted if org_ids is None else wanted & set(org_ids))
-    return await search.page(conditions, org_ids, cursor=cursor, limit=_limit(limit))
+    return await search.page(where, me, org_ids, cursor=cursor, limit=_limit(limit))
 
 
 def _limit(limit: int) -> int:
@@ -534,8 +538,8 @@ async def timeline(
     """The appeal's timeline in order (audited: it holds the member's messages)."""
     row = await store.load(appeal_id)
     await guard.authorize(actor, guard.READ, row)
-    await _audit(actor, "appeal.timeline_read", "appeal", row["id"], row["organization_id"])
-    return await history.page("appeal_id = {}", (row["id"],), cursor=cursor, limit=_limit(limit))
+    await _audit(actor, "appeal.timeline_read", "appeal", row.id, row.organization_id)
+    return await history.page("appeal_id = {}", (row.id,), cursor=cursor, limit=_limit(limit))
 
 
 async def member_timeline(
@@ -544,7 +548,7 @@ async def member_timeline(
     """Everything on every appeal of a member that ``actor`` may read, in order."""
     member = await members.member_row(member_id, field="member_id")
     org_ids = await guard.read_scope(actor)
-    await _audit(actor, "member.timeline_read", "member", member_id, member["organization_id"])
+    await _audit(actor, "member.timeline_read", "member", member_id, member.organization_id)
     if org_ids is not None and not org_ids:
         return TimelinePage(items=[], next_cursor=None)
     where, args = "member_id = {}", [member_id]

@@ -6,9 +6,11 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from unionline.appeals import clock, store
+from unionline.appeals import clock
 from unionline.appeals.schemas import TimelineEntryView, TimelinePage
+from unionline.appeals.store import AppealRow
 from unionline.errors import Invalid
+from unionline.rows import db_value
 from unionline.runtime import current
 
 KINDS = (
@@ -25,7 +27,6 @@ KINDS = (
 )
 CONTENT_KINDS = ("message_in", "message_out", "note")  # what a merge moves; what search reads
 LIFECYCLE_KINDS = tuple(k for k in KINDS if k not in CONTENT_KINDS)
-DELIVERY_STATUSES = ("queued", "sent", "delivered", "read", "failed", "unknown")
 _COLUMNS = (
     "appeal_id",
     "member_id",
@@ -41,15 +42,8 @@ _COLUMNS = (
 )
 
 
-def entry_view(row: dict[str, Any]) -> TimelineEntryView:
-    row = store.normalize(row)
-    fields = {name: row[name] for name in TimelineEntryView.__struct_fields__}
-    fields["id"] = int(fields["id"])
-    return TimelineEntryView(**fields)
-
-
 async def add(
-    appeal: dict[str, Any],
+    appeal: AppealRow,
     kind: str,
     *,
     author_id: uuid.UUID | None = None,
@@ -68,8 +62,8 @@ async def add(
     """
     assert kind in KINDS, kind
     values = (
-        appeal["id"],
-        appeal["member_id"],
+        appeal.id,
+        appeal.member_id,
         kind,
         author_id,
         body,
@@ -84,9 +78,9 @@ async def add(
         f"INSERT INTO appeal_timeline ({', '.join(_COLUMNS)})"
         f" VALUES ({', '.join('{}' for _ in _COLUMNS)}) RETURNING *"
     )
-    row = await current().db.fetchone(sql, *map(store.db_value, values))
-    assert row is not None
-    return entry_view(row)
+    entry = await current().db.fetch_one_as(TimelineEntryView, sql, *map(db_value, values))
+    assert entry is not None
+    return entry
 
 
 async def find_external(
@@ -94,23 +88,26 @@ async def find_external(
 ) -> TimelineEntryView | None:
     if channel_account_id is None or external_id is None:
         return None
-    row = await current().db.fetchone(
+    return await current().db.fetch_one_as(
+        TimelineEntryView,
         "SELECT * FROM appeal_timeline WHERE channel_account_id = {} AND kind = {}"
         " AND external_id = {}",
         channel_account_id,
         kind,
         external_id,
     )
-    return entry_view(row) if row else None
 
 
-async def entry_row(entry_id: int, *, field: str = "entry_id") -> dict[str, Any]:
-    from unionline.errors import NotFound
-
-    row = await current().db.fetchone("SELECT * FROM appeal_timeline WHERE id = {}", entry_id)
-    if row is None:
-        raise NotFound(f"timeline entry {entry_id} does not exist", field=field)
-    return store.normalize(row)
+async def entries_of(appeal_ids: list[uuid.UUID]) -> list[TimelineEntryView]:
+    """Every entry of these appeals, in order (privacy's export)."""
+    if not appeal_ids:
+        return []
+    marks = ", ".join("{}" for _ in appeal_ids)
+    return await current().db.fetch_as(
+        TimelineEntryView,
+        f"SELECT * FROM appeal_timeline WHERE appeal_id IN ({marks}) ORDER BY id",
+        *appeal_ids,
+    )
 
 
 async def page(
@@ -118,13 +115,14 @@ async def page(
 ) -> TimelinePage:
     """Entries matching ``where`` in order, ``limit`` at a time after ``cursor``."""
     after = decode_cursor(cursor) if cursor else 0
-    rows = await current().db.fetch(
+    rows = await current().db.fetch_as(
+        TimelineEntryView,
         f"SELECT * FROM appeal_timeline WHERE {where} AND id > {{}} ORDER BY id LIMIT {{}}",
         *args,
         after,
         limit + 1,
     )
-    items = [entry_view(r) for r in rows[:limit]]
+    items = rows[:limit]
     more = len(rows) > limit
     return TimelinePage(items=items, next_cursor=encode_cursor(items[-1].id) if more else None)
 

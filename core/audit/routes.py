@@ -11,7 +11,7 @@ from litestar.params import FromQuery, QueryParameter
 from unionline.audit import services
 from unionline.audit.schemas import AuditFilter, AuditPage
 from unionline.text import NO_NUL
-from unionline.web import CurrentActor
+from unionline.web import CurrentActor, query_time
 
 Text = Annotated[str | None, QueryParameter(max_length=100, pattern=NO_NUL)]
 # RFC 3339 with a zone (2026-01-31T10:00:00+03:00); parsed here so a bare number is refused.
@@ -39,8 +39,8 @@ class AuditController(Controller):
         """Who read or changed which personal data, newest first (``since`` inclusive,
         ``until`` exclusive; times need a zone). Requires ``audit.read``."""
         where = AuditFilter(
-            since=services.moment(since, "since"),
-            until=services.moment(until, "until"),
+            since=query_time(since, "since"),
+            until=query_time(until, "until"),
             subject_kind=subject_kind,
             subject_id=subject_id,
             actor_id=actor_id,

@@ -130,19 +130,6 @@ def _conditions(where: AuditFilter) -> list[Any]:
     return found
 
 
-def moment(value: str | None, field: str) -> datetime | None:
-    """A query parameter's time: RFC 3339 with a zone, else Invalid naming ``field``."""
-    if value is None:
-        return None
-    try:
-        parsed = datetime.fromisoformat(value)
-    except ValueError:
-        raise Invalid(
-            f"{field} must be a time like 2026-01-31T10:00:00+03:00", field=field
-        ) from None
-    return _utc(parsed, field)
-
-
 def _utc(value: datetime, field: str) -> datetime:
     if value.tzinfo is None:
         raise Invalid(f"{field} needs a time zone (e.g. 2026-01-31T10:00:00+03:00)", field=field)

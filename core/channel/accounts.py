@@ -7,8 +7,10 @@ permission checks. Every other call is scoped to the organizations the actor man
 from __future__ import annotations
 
 import json
+import logging
 import re
 import uuid
+from collections.abc import Collection
 from datetime import UTC, datetime
 from typing import Any
 
@@ -24,6 +26,7 @@ from unionline.channel.types import ChannelAccount, ChannelType
 from unionline.errors import Conflict, Invalid, NotFound
 from unionline.runtime import current, publish
 
+log = logging.getLogger("unionline.channel")
 READ = "channels.read"
 MANAGE = "channels.manage"
 _AT = re.compile(r" - at `\$\.?([^`]*)`$")
@@ -242,6 +245,27 @@ async def find_account(channel: str, key: str) -> ChannelAccount[Any, Any] | Non
         query = query.where(Account.lookup_key == f"{channel}:{key}")
     row = await query.first()
     return to_account(row, get_channel(channel)) if row else None
+
+
+async def channel_accounts(
+    channel: str, *, statuses: Collection[str] = ("active",)
+) -> list[ChannelAccount[Any, Any]]:
+    """The ``channel`` accounts whose status is one of ``statuses``, oldest first, with decrypted
+    secrets. One whose stored config or secrets no longer decode (the channel's settings
+    changed shape) is left out and logged, so one bad account does not hide the others."""
+    kind = get_channel(channel)
+    rows = (
+        await Account.select()
+        .where((Account.channel == channel) & Account.status.is_in(list(statuses)))
+        .order_by(Account.created_at)
+    )
+    found = []
+    for row in rows:
+        try:
+            found.append(to_account(row, kind))
+        except (msgspec.ValidationError, msgspec.DecodeError) as exc:
+            log.warning("%s account %s left out: %s", channel, row["id"], exc)
+    return found
 
 
 async def mark_needs_reauth(account_id: uuid.UUID, reason: str) -> bool:

@@ -6,6 +6,7 @@ as ``rejected`` with the reason, so operators see that the member sent something
 
 from __future__ import annotations
 
+import contextlib
 import fnmatch
 import uuid
 from collections.abc import Iterable, Sequence
@@ -15,12 +16,15 @@ from typing import Any
 import msgspec
 
 from unionline.access import Actor, scope_for
+from unionline.appeals.message_updates import update_message
+from unionline.appeals.services import get_appeal
 from unionline.channel.config import channels_settings
 from unionline.channel.schemas import AttachmentView
 from unionline.channel.storage import storage
 from unionline.channel.tables import AttachmentRecord as Row
 from unionline.channel.types import Attachment, ChannelAccount, OutboundAttachment
 from unionline.errors import Conflict, Forbidden, Invalid, NotFound, PermanentFailure
+from unionline.runtime import current
 
 UPLOAD = "appeals.reply"
 # Shown inline in the console; anything else (SVG and HTML included: they can carry scripts)
@@ -193,6 +197,16 @@ async def upload(actor: Actor, filename: str, content_type: str, data: bytes) ->
     return view(await _row(row_id))
 
 
+async def stored_attachment(attachment_id: uuid.UUID) -> tuple[AttachmentView, bytes] | None:
+    """A stored file and its bytes (None when there is none, or it failed or is still being
+    fetched). No permission check: for a channel serving a file to the conversation it was sent
+    in, which the channel has checked (the web widget)."""
+    row = await Row.select().where(Row.id == attachment_id).first()
+    if row is None or row["status"] != "stored":
+        return None
+    return view(row), await storage().get(row["sha256"])
+
+
 async def _row(attachment_id: uuid.UUID) -> dict[str, Any]:
     row = await Row.select().where(Row.id == attachment_id).first()
     if row is None:
@@ -208,10 +222,8 @@ async def open_for(actor: Actor, attachment_id: uuid.UUID) -> tuple[AttachmentVi
         if row["uploaded_by"] != actor.operator_id and not actor.is_admin:
             raise NotFound("attachment does not exist", field="id")
     else:
-        from unionline.channel import appeals_bridge
-
         try:
-            await appeals_bridge.check_appeal_visible(actor, row["appeal_id"])
+            await get_appeal(actor, row["appeal_id"])  # NotFound unless the actor may read it
         except (NotFound, Forbidden):
             raise NotFound("attachment does not exist", field="id") from None
     if row["status"] != "stored":
@@ -235,18 +247,46 @@ async def fetch(ctx: Any, job: FetchAttachment) -> None:
     try:
         data = await get_channel(account.channel).fetch_attachment(account, row["remote_ref"])
     except PermanentFailure as exc:
-        await _settle(job.attachment_id, {Row.status: "rejected", Row.error: str(exc)[:300]})
+        await _settle(row, {"status": "rejected", "error": str(exc)[:300]})
         return
     reason = refusal(row["content_type"], len(data))
     if reason:
-        await _settle(job.attachment_id, {Row.status: "rejected", Row.error: reason})
+        await _settle(row, {"status": "rejected", "error": reason})
         return
     sha = await storage().put(data)
-    await _settle(job.attachment_id, {Row.status: "stored", Row.sha256: sha, Row.size: len(data)})
+    await _settle(row, {"status": "stored", "sha256": sha, "size": len(data)})
 
 
-async def _settle(attachment_id: uuid.UUID, changes: dict[Any, Any]) -> None:
-    await Row.update(changes).where((Row.id == attachment_id) & (Row.status == "pending"))
+async def _settle(row: dict[str, Any], changes: dict[str, Any]) -> None:
+    """Record the fetch's outcome, and show it on the message's timeline entry (its
+    ``data["attachments"]`` said "pending"): consoles redraw it from
+    ``appeal.message_updated``."""
+    async with current().db.transaction():
+        settled = (
+            await Row.update({getattr(Row, k): v for k, v in changes.items()})
+            .where((Row.id == row["id"]) & (Row.status == "pending"))
+            .returning(Row.id)
+        )
+        if settled and row["entry_id"] is not None:
+            shown = {k: v for k, v in changes.items() if k in ("status", "error", "size")}
+            with contextlib.suppress(NotFound):  # not a member's message: nothing shows it
+                await update_message(
+                    int(row["entry_id"]),
+                    lambda entry: (entry.body, _with_file(entry.data, str(row["id"]), shown)),
+                    change="updated",
+                )
+
+
+def _with_file(data: dict[str, Any], file_id: str, shown: dict[str, Any]) -> dict[str, Any]:
+    files = data.get("attachments")
+    if not isinstance(files, list):
+        return data
+    return {
+        **data,
+        "attachments": [
+            {**f, **shown} if isinstance(f, dict) and f.get("id") == file_id else f for f in files
+        ],
+    }
 
 
 async def describe(files: Sequence[Any]) -> list[Any]:

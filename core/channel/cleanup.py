@@ -1,8 +1,9 @@
 """The daily sweep of operators' uploads never sent: a file uploaded for a reply (``POST
 /api/attachments``) that no reply took within ``KEEP`` is deleted — its row, and its bytes unless
-something else uses them (:func:`unionline.channel.storage.release`).
+something else uses them (:func:`unionline.channel.storage.release_stored`).
 
-The sweep is a job keyed by its UTC day, so any number of processes schedule exactly one a day.
+The sweep is a daily :class:`~unionline.jobs.periodic.PeriodicJob`: one run a day, however many
+processes schedule it.
 """
 
 from __future__ import annotations
@@ -11,14 +12,13 @@ import logging
 import time
 from datetime import UTC, datetime
 
-from unionline.channel.storage import release
+from unionline.channel.storage import release_stored
 from unionline.channel.tables import AttachmentRecord as Row
-from unionline.jobs import JobContext
-from unionline.runtime import DAY, current, enqueue_daily
+from unionline.jobs.periodic import DAY, PeriodicJob
+from unionline.runtime import current
 
 log = logging.getLogger("unionline.channel")
 
-SWEEP_JOB = "channel.sweep_uploads"
 KEEP = DAY  # an upload waits this long for the reply that sends it
 
 
@@ -42,19 +42,14 @@ async def sweep_uploads(now: float | None = None) -> int:
         if gone:
             swept += 1
             if row["sha256"]:
-                await release(row["sha256"])
+                await release_stored(row["sha256"])
     return swept
 
 
-async def sweep_job(ctx: JobContext, payload: None) -> None:
-    try:
-        swept = await sweep_uploads()
-        if swept:
-            log.info("deleted %d operator upload(s) never sent with a reply", swept)
-    finally:
-        await schedule_sweep()
+async def _sweep() -> None:
+    swept = await sweep_uploads()
+    if swept:
+        log.info("deleted %d operator upload(s) never sent with a reply", swept)
 
 
-async def schedule_sweep(at: float | None = None) -> None:
-    """Enqueue the next sweep at the start of the next UTC day (one per day, whoever asks)."""
-    await enqueue_daily(SWEEP_JOB, at=at)
+SWEEP = PeriodicJob("channel.sweep_uploads", _sweep)

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import msgspec
+
+MapUrl = Annotated[
+    str, msgspec.Meta(pattern=r"^https?://[^\s]*\{lat\}", max_length=500)
+]  # http(s), with {lat} (and {lon}) to fill in
 
 DEFAULT_TYPES = [
     "image/*",
@@ -36,6 +42,9 @@ class ChannelsSettings(msgspec.Struct, forbid_unknown_fields=True, kw_only=True)
     rate_limit_wait: float = 2.0
     # While an account needs re-authorisation, its deliveries are retried this often.
     reauth_retry: float = 60.0
+    # The link a shared location opens in the console ({lat} and {lon} filled in), e.g.
+    # "https://yandex.ru/maps/?pt={lon},{lat}&z=17" for Yandex Maps.
+    map_url: MapUrl = "https://www.openstreetmap.org/?mlat={lat}&mlon={lon}#map=17/{lat}/{lon}"
 
 
 def channels_settings() -> ChannelsSettings:

@@ -1,26 +1,42 @@
-"""Contact points as a channel sees them: normalize what a member typed, find who holds it.
+"""Contact points as a channel sees them: the one spelling identity resolution uses (E.164
+phones, e-mail with a lower-case domain), who holds one, marking one (un)reachable, and naming
+its member when the name came later than the first message.
 
-A site form receives a phone number or an e-mail address as the member typed it; these helpers
-give the one spelling identity resolution uses (E.164 phones, e-mail with a lower-case domain)
-and the member who already holds it, without reaching into the members domain itself.
+The members package decides all of it (:mod:`unionline.members.linking`); this is the SDK's
+face of it for channel plugins.
 """
 
 from __future__ import annotations
 
-import uuid
+import logging
+
+from unionline.members.contacts import set_contact_blocked
+from unionline.members.identity import name_unnamed
+from unionline.members.linking import contact_owner, normalize_contact
+
+__all__ = ["block_contact", "contact_owner", "name_contact", "normalize_contact", "unblock_contact"]
+
+log = logging.getLogger("unionline.channel")
 
 
-def normalize_contact(kind: str, address: str, *, field: str) -> str:
-    """The canonical spelling of ``address`` (``phone``: ``+79123456789`` from any common
-    spelling; ``email``: domain lower-cased); ``unionline.Invalid`` naming ``field`` otherwise."""
-    from unionline.members import normalize
+async def block_contact(kind: str, address: str, reason: str) -> None:
+    """Mark the contact point blocked, so operators see why messages do not arrive. Never
+    raises: a delivery that found the member blocked us still fails visibly, and is not sent
+    again because marking failed."""
+    try:
+        await set_contact_blocked(kind, address, True, reason)
+    except Exception:
+        log.exception("could not mark %s %s blocked", kind, address)
 
-    return normalize.contact(kind, address, field=field)
+
+async def unblock_contact(kind: str, address: str) -> None:
+    """Clear a contact point's blocked mark (the member unblocked us, e.g. Telegram)."""
+    await set_contact_blocked(kind, address, False, "")
 
 
-async def contact_owner(kind: str, address: str) -> uuid.UUID | None:
-    """The member holding the (normalized) contact point, following merges; None if nobody."""
-    from unionline.members.records import canonical_member, owner_of
-
-    owner = await owner_of(kind, address)
-    return await canonical_member(owner) if owner is not None else None
+async def name_contact(kind: str, address: str, name: str) -> bool:
+    """Name the member holding a contact point when they have no name yet: a channel whose
+    provider tells names apart from messages (VK's ``users.get``) and could not ask in time for
+    the first one. A member with a name (an operator's, an earlier message's) keeps it; True
+    when the name was given."""
+    return await name_unnamed(kind, address, name)

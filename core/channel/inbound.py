@@ -4,12 +4,14 @@ A provider's redelivery (the same ``external_id`` on the same account) hits the 
 ``channel_inbound`` and is absorbed: answered 2xx, stored once — also when the copies arrive
 concurrently, since the second insert waits for the first transaction and then does nothing.
 The answer is sent only after the transaction committed, so "acknowledged" means "durable".
+What a message carries beyond text and files is kept on its entry in one shape
+(:mod:`.content`); an edit becomes a revision of its original's entry and an album's parts join
+one entry (:mod:`.joining`), each still deduplicated by its own ``external_id``.
 """
 
 from __future__ import annotations
 
 import logging
-import time
 import uuid
 from collections.abc import Sequence
 from typing import Any
@@ -17,7 +19,9 @@ from typing import Any
 import msgspec
 from litestar import Request, Response
 
-from unionline.channel import appeals_bridge, attachments
+from unionline.appeals.message_updates import update_message
+from unionline.appeals.services import receive_message, record_sent_elsewhere
+from unionline.channel import attachments, content, joining
 from unionline.channel.accounts import find_account
 from unionline.channel.registered import get_channel
 from unionline.channel.types import (
@@ -28,6 +32,8 @@ from unionline.channel.types import (
     SentElsewhere,
 )
 from unionline.errors import NotFound, UnsupportedUpdate
+from unionline.members.linking import member_of_contact
+from unionline.members.services import resolve_member
 from unionline.runtime import current
 from unionline.spi import IdentityClaim
 from unionline.text import without_nul
@@ -127,70 +133,45 @@ async def store_inbound(
         for item in items:
             if isinstance(item, DeliveryReport):
                 reports += await report_delivery(
-                    account.id, item.external_id, item.status, error=item.error
+                    account.id, item.external_id, item.status, error=item.error, note=item.note
                 )
             elif isinstance(item, SentElsewhere):
                 echoes += await _store_echo(account, item)
     return IngestResult(messages=tuple(stored), reports=reports, echoes=echoes)
 
 
-async def _dedup_row(
-    account: ChannelAccount[Any, Any], external_id: str, kind: str, address: str, conversation: str
-) -> uuid.UUID | None:
-    """The new ``channel_inbound`` row's id; None when this update was stored before."""
-    inbound_id = uuid.uuid4()
-    row = await current().db.fetchone(
-        "INSERT INTO channel_inbound (id, account_id, external_id, key, sender_kind,"
-        " sender_address, conversation, received_at) VALUES ({}, {}, {}, {}, {}, {}, {}, {})"
-        " ON CONFLICT (key) DO NOTHING RETURNING id",
-        inbound_id,
-        account.id,
-        external_id,
-        f"{account.id}:{external_id}",
-        kind,
-        address,
-        conversation,
-        time.time(),
-    )
-    return inbound_id if row is not None else None
-
-
 async def _store_echo(account: ChannelAccount[Any, Any], echo: SentElsewhere) -> int:
     """A message sent outside Unionline, on the member's appeal; 1 when newly shown."""
     to = echo.recipient
-    inbound_id = await _dedup_row(account, echo.external_id, to.kind, to.address, to.address)
+    inbound_id = await joining.claim(account, echo.external_id, to.kind, to.address, to.address)
     if inbound_id is None:
         return 0
-    member_id = await appeals_bridge.known_member(to.kind, to.address)
-    shown = (
-        await appeals_bridge.record_sent_elsewhere(account, member_id, echo) if member_id else None
-    )
+    member_id = await member_of_contact(to.kind, to.address)
+    shown = await _record_echo(account, member_id, echo) if member_id else None
     if shown is None:
         log.info("%s account %s: %s sent elsewhere to %s, who has no appeal here; not shown",
                  account.channel, account.id, echo.external_id, to.address)  # fmt: skip
         return 0
-    await current().db.execute(
-        "UPDATE channel_inbound SET member_id = {}, appeal_id = {}, entry_id = {} WHERE id = {}",
-        member_id,
-        shown[0],
-        shown[1],
-        inbound_id,
-    )
+    await _record(inbound_id, member_id, shown[0], shown[1])
     return 1
 
 
 async def _store_one(
     account: ChannelAccount[Any, Any], message: InboundMessage, prepared: list[attachments.Prepared]
 ) -> StoredInbound:
-    db = current().db
     conversation = message.conversation or message.sender.address
     sender = message.sender
-    inbound_id = await _dedup_row(
+    inbound_id = await joining.claim(
         account, message.external_id, sender.kind, sender.address, conversation
     )
     if inbound_id is None:
         return StoredInbound(external_id=message.external_id, duplicate=True)
-    member_id = await appeals_bridge.resolve_member(
+    original = joining.Original()
+    if message.edit_of is not None:
+        original = await joining.original_of(account, message, conversation)
+        if original.entry_id is not None:
+            return await _store_revision(account, message, prepared, inbound_id, original)
+    member_id = await resolve_member(
         IdentityClaim(
             kind=message.sender.kind,
             address=message.sender.address,
@@ -202,17 +183,14 @@ async def _store_one(
         )
     )
     await attachments.insert_inbound(prepared, account)
-    appeal_id, entry_id = await appeals_bridge.receive(
-        account, member_id, message, [attachments.prepared_view(p) for p in prepared]
-    )
+    files = [attachments.prepared_view(p) for p in prepared]
+    appeal_id, entry_id = await _receive_or_join(account, member_id, message, files)
     await attachments.link([p.id for p in prepared], appeal_id, entry_id, account.organization_id)
-    await db.execute(
-        "UPDATE channel_inbound SET member_id = {}, appeal_id = {}, entry_id = {} WHERE id = {}",
-        member_id,
-        appeal_id,
-        entry_id,
-        inbound_id,
-    )
+    # An edit's own row names no appeal: replies answer (reply_to) the member's messages, not
+    # their edits. The original's key it claimed stands for the message it showed.
+    await _record(inbound_id, member_id, None if message.edit_of else appeal_id, entry_id)
+    if original.claimed is not None:
+        await _record(original.claimed, member_id, appeal_id, entry_id)
     return StoredInbound(
         external_id=message.external_id,
         duplicate=False,
@@ -221,3 +199,108 @@ async def _store_one(
         appeal_id=appeal_id,
         entry_id=entry_id,
     )
+
+
+async def _record(
+    inbound_id: uuid.UUID, member_id: uuid.UUID | None, appeal_id: uuid.UUID | None, entry_id: int
+) -> None:
+    await current().db.execute(
+        "UPDATE channel_inbound SET member_id = {}, appeal_id = {}, entry_id = {} WHERE id = {}",
+        member_id,
+        appeal_id,
+        entry_id,
+        inbound_id,
+    )
+
+
+async def _store_revision(
+    account: ChannelAccount[Any, Any],
+    message: InboundMessage,
+    prepared: list[attachments.Prepared],
+    inbound_id: uuid.UUID,
+    original: joining.Original,
+) -> StoredInbound:
+    """An edit of a stored message: a revision of its entry, nothing new on the appeal."""
+    assert original.entry_id is not None
+    await attachments.insert_inbound(prepared, account)
+    files = [attachments.prepared_view(p) for p in prepared]
+    entry = await update_message(
+        original.entry_id, joining.revision(message, files), change="revised"
+    )
+    await attachments.link(
+        [p.id for p in prepared], entry.appeal_id, entry.id, account.organization_id
+    )
+    await _record(inbound_id, original.member_id, None, entry.id)
+    return StoredInbound(
+        external_id=message.external_id,
+        duplicate=False,
+        inbound_id=inbound_id,
+        member_id=original.member_id,
+        appeal_id=entry.appeal_id,
+        entry_id=entry.id,
+    )
+
+
+async def _receive_or_join(
+    account: ChannelAccount[Any, Any],
+    member_id: uuid.UUID,
+    message: InboundMessage,
+    files: list[dict[str, Any]],
+) -> tuple[uuid.UUID, int]:
+    """A new entry for the message, or (a later part of an album) the album's entry."""
+    if message.part_of is None:
+        return await _receive(account, member_id, message, files)
+    album = await joining.album_entry(account, message.part_of)
+    if album is not None:
+        entry = await update_message(album, joining.part(message, files), change="part_added")
+        return entry.appeal_id, entry.id
+    appeal_id, entry_id = await _receive(account, member_id, message, files)
+    await joining.set_album_entry(account, message.part_of, entry_id)
+    return appeal_id, entry_id
+
+
+async def _receive(
+    account: ChannelAccount[Any, Any],
+    member_id: uuid.UUID,
+    message: InboundMessage,
+    files: list[dict[str, Any]],
+) -> tuple[uuid.UUID, int]:
+    """Store the message on the member's appeal; returns (appeal id, timeline entry id)."""
+    data = {**message.data, **content.stored(content.content_of(message))}
+    if message.sent_at is not None:
+        data.setdefault("sent_at", message.sent_at)
+    if message.sender.display_name:
+        data.setdefault("sender_name", message.sender.display_name)
+    appeal, entry = await receive_message(
+        organization_id=account.organization_id,
+        member_id=member_id,
+        channel=account.channel,
+        channel_account_id=account.id,
+        text=message.text,
+        external_id=message.external_id,
+        attachments=files,
+        data=data,
+        subject=message.subject,
+        continue_appeal=message.continue_appeal,
+        new_appeal=message.new_appeal,
+    )
+    return appeal.id, entry.id
+
+
+async def _record_echo(
+    account: ChannelAccount[Any, Any], member_id: uuid.UUID, echo: SentElsewhere
+) -> tuple[uuid.UUID, int] | None:
+    """Show ``echo`` on the member's appeal as an outgoing message; None without an appeal."""
+    data = dict(echo.data)
+    if echo.sent_at is not None:
+        data.setdefault("sent_at", echo.sent_at)
+    stored = await record_sent_elsewhere(
+        organization_id=account.organization_id,
+        member_id=member_id,
+        channel=account.channel,
+        channel_account_id=account.id,
+        text=echo.text,
+        external_id=echo.external_id,
+        data=data,
+    )
+    return (stored[0].id, stored[1].id) if stored else None

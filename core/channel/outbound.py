@@ -26,9 +26,14 @@ from typing import Any
 
 import msgspec
 
-from unionline.channel import appeals_bridge, attachments
+from unionline.appeals.actions import add_reply
+from unionline.appeals.delivery import update_delivery
+from unionline.appeals.delivery_statuses import advances
+from unionline.appeals.schemas import TimelineEntryView
+from unionline.channel import attachments
 from unionline.channel.accounts import mark_needs_reauth, to_account
 from unionline.channel.config import channels_settings
+from unionline.channel.contacts import block_contact
 from unionline.channel.errors import DeliveryUnknown, RecipientBlocked, SentUnreadable
 from unionline.channel.ratelimit import acquire, buckets
 from unionline.channel.registered import get_channel
@@ -36,6 +41,7 @@ from unionline.channel.tables import ChannelAccountRecord, DeliveryRecord
 from unionline.channel.types import ChannelAccount, ChannelType, OutboundMessage
 from unionline.errors import AuthFailed, Invalid, NotReady, PermanentFailure
 from unionline.jobs import JobContext
+from unionline.members.linking import contact_address
 from unionline.runtime import current, enqueue
 
 log = logging.getLogger("unionline.channel.outbound")
@@ -44,34 +50,49 @@ DELIVER_JOB = "channel.deliver"
 # Waiting for a rate-limit token or for re-authorisation reschedules the job without a send;
 # sends are counted (and limited) on the delivery row, so the job itself may run many times.
 JOB_ATTEMPTS = 200
-_RANK = {"queued": 0, "sent": 1, "unknown": 1, "delivered": 2, "read": 3}
 
 
 class DeliverJob(msgspec.Struct, frozen=True):
     delivery_id: uuid.UUID
 
 
-async def queue_entry(entry: Any, appeal: dict[str, Any]) -> None:
-    """Queue a ``message_out`` timeline entry (``appeals.delivery._queue_delivery`` calls this
-    inside the reply's transaction). An appeal without a channel account fails visibly."""
+class ChannelDelivery:
+    """The channel SDK's :class:`~unionline.appeals.ports.DeliveryPort`: replies go out
+    through ``channel.deliver`` jobs (installed by the SDK's ``runtime_started`` hook)."""
+
+    async def queue(self, entry: TimelineEntryView, organization_id: uuid.UUID) -> None:
+        await queue_entry(entry, organization_id)
+
+    async def describe_files(self, files: Sequence[Any]) -> list[Any]:
+        return await attachments.describe(files)
+
+
+async def queue_entry(entry: TimelineEntryView, organization_id: uuid.UUID) -> None:
+    """Queue a ``message_out`` timeline entry, inside the reply's transaction. An appeal
+    without a channel account fails visibly."""
     if entry.channel_account_id is None:
-        await appeals_bridge.delivery_updated(
-            entry.id,
-            "failed",
-            error="the appeal has no channel account to reply on",
-            external_id=None,
+        await update_delivery(
+            entry.id, "failed", error="the appeal has no channel account to reply on"
         )
         return
     ids = _attachment_ids(entry.data.get("attachments") or [])
     await queue_delivery(
         entry_id=entry.id,
         appeal_id=entry.appeal_id,
-        organization_id=appeal["organization_id"],
+        organization_id=organization_id,
         account_id=entry.channel_account_id,
         member_id=entry.member_id,
         text=entry.body,
         attachment_ids=ids,
     )
+
+
+async def automatic_reply(appeal_id: uuid.UUID, text: str) -> int:
+    """Queue an automatic acknowledgement to the member ("we received your message"), in the
+    caller's transaction; it is no response (SLA and status stay as they were). Returns its
+    timeline entry id."""
+    entry = await add_reply(None, appeal_id, text, acknowledgement=True)
+    return entry.id
 
 
 def _attachment_ids(files: list[Any]) -> list[uuid.UUID]:
@@ -158,7 +179,7 @@ async def reply_recipient(
     if account is None or member_id is None:
         return "", None
     kind = get_channel(account["channel"]).contact_kind
-    return await appeals_bridge.contact_address(member_id, kind) or "", None
+    return await contact_address(member_id, kind) or "", None
 
 
 # -- the job ------------------------------------------------------------------------------------
@@ -213,7 +234,7 @@ async def _send(
         # it blindly is what sent members four copies when a provider changed a shape.
         await settle(row, "unknown", error=f"the provider's answer could not be read: {exc}")
     except RecipientBlocked as exc:
-        await appeals_bridge.block_contact(channel.contact_kind, message.recipient, str(exc))
+        await block_contact(channel.contact_kind, message.recipient, str(exc))
         await settle(row, "failed", error=f"blocked by the member: {exc}")
     except AuthFailed as exc:
         await mark_needs_reauth(account.id, str(exc) or "credentials refused")
@@ -225,7 +246,7 @@ async def _send(
     except Exception as exc:
         await _transient(row, sends, exc)
     else:
-        await settle(row, result.status, external_id=result.external_id)
+        await settle(row, result.status, external_id=result.external_id, note=result.note)
 
 
 async def _count_send(row: dict[str, Any]) -> int:
@@ -258,7 +279,12 @@ async def _transient(row: dict[str, Any], sends: int, exc: Exception) -> None:
 
 
 async def settle(
-    row: dict[str, Any], status: str, *, external_id: str | None = None, error: str = ""
+    row: dict[str, Any],
+    status: str,
+    *,
+    external_id: str | None = None,
+    error: str = "",
+    note: str = "",
 ) -> bool:
     """Move a queued delivery to its outcome; False when another run settled it first."""
     key = f"{row['account_id']}:{external_id}" if external_id else None
@@ -274,23 +300,17 @@ async def settle(
             row["id"],
         )
         if done:
-            await appeals_bridge.delivery_updated(
-                row["entry_id"], status, error=error or None, external_id=external_id
+            await update_delivery(
+                row["entry_id"], status, error=error or None, external_id=external_id, note=note
             )
     return bool(done)
 
 
-def advances(old: str, new: str) -> bool:
-    """Receipts only move forward; ``failed`` is accepted for a message not yet delivered."""
-    if new == "failed":
-        return old in ("sent", "unknown")
-    return new in _RANK and _RANK[new] > _RANK.get(old, 99)
-
-
 async def report_delivery(
-    account_id: uuid.UUID, external_id: str, status: str, *, error: str = ""
+    account_id: uuid.UUID, external_id: str, status: str, *, error: str = "", note: str = ""
 ) -> int:
-    """Apply a provider's receipt (delivered, read, failed) for a message it accepted earlier.
+    """Apply a provider's receipt (delivered, read, failed) for a message it accepted earlier;
+    ``note`` (e.g. the cost the provider reported) is shown beside the status.
 
     Returns 1 when the status moved, 0 when unknown or stale (receipts may come twice or late).
     """
@@ -305,8 +325,8 @@ async def report_delivery(
         await DeliveryRecord.update(
             {DeliveryRecord.status: status, DeliveryRecord.updated_at: time.time()}
         ).where(DeliveryRecord.id == row["id"])
-        await appeals_bridge.delivery_updated(
-            row["entry_id"], status, error=error or None, external_id=external_id
+        await update_delivery(
+            row["entry_id"], status, error=error or None, external_id=external_id, note=note
         )
     return 1
 

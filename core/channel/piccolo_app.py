@@ -10,11 +10,18 @@ from unionline.channel.tables import (
     AttachmentRecord,
     ChannelAccountRecord,
     DeliveryRecord,
+    InboundGroupRecord,
     InboundRecord,
 )
 
 APP_CONFIG = AppConfig(
     app_name="channel",
     migrations_folder_path=str(Path(__file__).parent / "migrations"),
-    table_classes=[ChannelAccountRecord, InboundRecord, DeliveryRecord, AttachmentRecord],
+    table_classes=[
+        ChannelAccountRecord,
+        InboundRecord,
+        InboundGroupRecord,
+        DeliveryRecord,
+        AttachmentRecord,
+    ],
 )

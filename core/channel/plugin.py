@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from unionline.hookspecs import hookimpl
 from unionline.registry import (
     ChannelsRegistrar,
+    ConsoleAssetsRegistrar,
+    ConsolePage,
     EventsRegistrar,
     JobsRegistrar,
     PermissionsRegistrar,
@@ -40,12 +43,12 @@ def register_channels(register: ChannelsRegistrar) -> None:
 @hookimpl
 def register_jobs(register: JobsRegistrar) -> None:
     from unionline.channel.attachments import FETCH_JOB, FetchAttachment, fetch
-    from unionline.channel.cleanup import SWEEP_JOB, sweep_job
+    from unionline.channel.cleanup import SWEEP
     from unionline.channel.outbound import DELIVER_JOB, JOB_ATTEMPTS, DeliverJob, deliver
 
     register(DELIVER_JOB, deliver, payload=DeliverJob, max_attempts=JOB_ATTEMPTS)
     register(FETCH_JOB, fetch, payload=FetchAttachment)
-    register(SWEEP_JOB, sweep_job)
+    SWEEP.register(register)
 
 
 @hookimpl
@@ -71,23 +74,58 @@ def register_routes(register: RoutesRegistrar) -> None:
     from unionline.channel.routes import (
         AttachmentController,
         ChannelAccountController,
+        list_channel_plugins,
         list_channel_types,
     )
 
-    register(ChannelAccountController, AttachmentController, list_channel_types, reference_inbound)
+    register(
+        ChannelAccountController,
+        AttachmentController,
+        list_channel_types,
+        list_channel_plugins,
+        reference_inbound,
+    )
+
+
+@hookimpl
+def register_console_assets(register: ConsoleAssetsRegistrar) -> None:
+    """«Каналы» (#/admin/channels): registered as a third party's page would be."""
+    register(Path(__file__).parent / "static", None)
+    register.page(
+        ConsolePage(
+            id="channels",
+            section="admin",
+            title_ru="Каналы",
+            title_en="Channels",
+            permission="channels.manage",
+            element="ul-admin-channels",
+            module="channels.js",
+            order=30,
+        )
+    )
+
+
+@hookimpl
+def runtime_started(runtime: Any) -> None:
+    """Replies of the appeals package go out through this SDK (its delivery port), in every
+    process: a worker's jobs and a command reply too."""
+    from unionline.appeals.ports import use_delivery
+    from unionline.channel.outbound import ChannelDelivery
+
+    use_delivery(ChannelDelivery())
 
 
 @hookimpl
 async def startup(app: Any) -> None:
     """Channels are checked; the daily sweep of unsent uploads is scheduled."""
-    from unionline.channel.cleanup import schedule_sweep
+    from unionline.channel.cleanup import SWEEP
     from unionline.channel.registered import check_channel
     from unionline.runtime import current
 
     registry = current().registry
     for name, channel in registry.channels.items():
         check_channel(registry.owners.get(("channel", name), "?"), channel)
-    await schedule_sweep()
+    await SWEEP.schedule()
 
 
 @hookimpl

@@ -81,6 +81,14 @@ async def acquire(buckets: Buckets, key: str, limit: RateLimit, max_wait: float)
         await asyncio.sleep(wait)
 
 
+async def take_token(key: str, limit: RateLimit) -> float:
+    """Take a token from the bucket ``key`` (shared by the cluster through Redis when it is
+    configured): 0.0, or the seconds until one is available (nothing taken then). For a
+    channel's own limits, e.g. a site widget's messages per visitor; name keys after the channel
+    (``"web-visitor:<id>"``)."""
+    return await buckets().take(key, limit)
+
+
 def buckets() -> Buckets:
     """This process's buckets: on Redis when it is configured, else in memory."""
     from unionline.runtime import current

@@ -13,6 +13,21 @@ and a JSON body, one of::
                {"name": "big.pdf", "type": "application/pdf", "ref": "file-7", "size": 1000}]}
     {"update_id": "u2", "type": "receipt", "message_id": "ref-1", "status": "read"}
 
+A message may also carry what members send beyond text and files (each optional)::
+
+    "forward_from": {"kind": "user", "name": "Иван Петров", "id": "77"},
+    "forwarded": [{"from": {"kind": "user", "name": "Иван"}, "message_id": "m9",
+                   "text": "…", "date": 1700000000.0, "files": ["Фото"], "forwarded": []}],
+    "reply_to": {"from": {"kind": "user", "name": "Анна"}, "message_id": "u1", "text": "…"},
+    "location": {"lat": 55.7558, "lon": 37.6173, "title": "Профком", "address": "ул. …"},
+    "edit_of": "u1",            # this update edits the message of update u1
+    "album": "g1",              # parts of one album share it
+
+and the sender's name as raw bytes in a declared charset, ``"from": {"id": "42",
+"name_bytes": "<base64>", "charset": "utf-8"}``: bytes that are not valid there are shown
+replaced (U+FFFD) and the message carries a warning, as a channel should treat undecodable
+header bytes.
+
 Any other ``type`` is an unsupported update (answered 200, nothing stored). Outbound messages
 land in :class:`ReferenceProvider` (one per account, in this process): tests read ``sent`` and
 switch failure modes with ``fail_next``.
@@ -21,6 +36,7 @@ switch failure modes with ``fail_next``.
 from __future__ import annotations
 
 import base64
+import codecs
 import hashlib
 import hmac
 import itertools
@@ -45,7 +61,10 @@ from unionline.channel.types import (
     DeliveryReport,
     InboundMessage,
     InboundRequest,
+    Location,
+    Origin,
     OutboundMessage,
+    Quoted,
     RateLimit,
     Sender,
     SendResult,
@@ -77,6 +96,30 @@ class ReferenceSecrets(msgspec.Struct, forbid_unknown_fields=True, kw_only=True)
 class _From(msgspec.Struct):
     id: str
     name: str = ""
+    name_bytes: str | None = None  # base64 of the name in ``charset`` (may be undecodable)
+    charset: str = "utf-8"
+
+
+class _Origin(msgspec.Struct):
+    kind: Literal["user", "hidden_user", "chat", "channel", "unknown"] = "unknown"
+    name: str = ""
+    id: str = ""
+
+
+class _Quoted(msgspec.Struct):
+    origin: _Origin = msgspec.field(name="from", default_factory=_Origin)
+    message_id: str = ""
+    text: str = ""
+    date: float | None = None
+    files: list[str] = msgspec.field(default_factory=list)
+    forwarded: list[_Quoted] = msgspec.field(default_factory=list)
+
+
+class _Location(msgspec.Struct):
+    lat: Annotated[float, msgspec.Meta(ge=-90, le=90)]
+    lon: Annotated[float, msgspec.Meta(ge=-180, le=180)]
+    title: str = ""
+    address: str = ""
 
 
 class _File(msgspec.Struct):
@@ -100,6 +143,12 @@ class _MessageUpdate(msgspec.Struct):
     files: list[_File] = msgspec.field(default_factory=list)
     # "from" is a Python keyword; it is the sender in the wire format.
     sender: _From = msgspec.field(name="from", default_factory=lambda: _From(id=""))
+    forward_from: _Origin | None = None
+    forwarded: list[_Quoted] = msgspec.field(default_factory=list)
+    reply_to: _Quoted | None = None
+    location: _Location | None = None
+    edit_of: str | None = None
+    album: str | None = None
 
 
 class _ReceiptUpdate(msgspec.Struct):
@@ -165,6 +214,7 @@ def signed(secret: str, payload: dict[str, Any]) -> tuple[bytes, dict[str, str]]
 class ReferenceChannel(ChannelType[ReferenceSettings, ReferenceSecrets]):
     name = NAME
     title = "Reference (loopback)"
+    listed = False  # for development and tests: not offered to a federation's admin
     contact_kind = "web"  # senders are opaque ids, like web visitors ("ref-<id>")
     settings = ReferenceSettings
     secrets = ReferenceSecrets
@@ -198,16 +248,22 @@ class ReferenceChannel(ChannelType[ReferenceSettings, ReferenceSecrets]):
         if not _SENDER_ID.match(update.sender.id):
             raise Invalid("from.id must be 1-100 characters of A-Z a-z 0-9 _ -", field="from.id")
         address = f"ref-{update.sender.id}"
+        name, warnings = _sender_name(update.sender)
         return [
             InboundMessage(
                 external_id=update.update_id,
-                sender=Sender(
-                    kind=self.contact_kind, address=address, display_name=update.sender.name
-                ),
+                sender=Sender(kind=self.contact_kind, address=address, display_name=name),
                 text=update.text,
                 conversation=f"ref-{update.chat}" if update.chat else address,
                 sent_at=update.date,
                 attachments=tuple(_attachment(f) for f in update.files),
+                forward_origin=_origin(update.forward_from) if update.forward_from else None,
+                forwarded=tuple(_quoted(q) for q in update.forwarded),
+                reply_to=_quoted(update.reply_to) if update.reply_to else None,
+                location=_location(update.location) if update.location else None,
+                edit_of=update.edit_of,
+                part_of=update.album,
+                warnings=warnings,
             )
         ]
 
@@ -239,6 +295,51 @@ class ReferenceChannel(ChannelType[ReferenceSettings, ReferenceSecrets]):
         if data is None:
             raise PermanentFailure(f"file {ref!r} is no longer available at the provider")
         return data
+
+
+def _sender_name(sender: _From) -> tuple[str, tuple[str, ...]]:
+    """The sender's name and, when its bytes were not valid in their charset, a warning."""
+    if sender.name_bytes is None:
+        return sender.name, ()
+    try:
+        raw = base64.b64decode(sender.name_bytes, validate=True)
+    except ValueError:
+        raise Invalid("from.name_bytes must be base64", field="from.name_bytes") from None
+    try:
+        return raw.decode(sender.charset), ()
+    except (UnicodeDecodeError, LookupError):
+        charset = sender.charset if _known(sender.charset) else "utf-8"
+        warning = (
+            f"Имя отправителя не читается в кодировке {sender.charset}: нечитаемые байты заменены"
+        )
+        return raw.decode(charset, "replace"), (warning,)
+
+
+def _known(charset: str) -> bool:
+    try:
+        codecs.lookup(charset)
+    except LookupError:
+        return False
+    return True
+
+
+def _origin(origin: _Origin) -> Origin:
+    return Origin(kind=origin.kind, name=origin.name, address=origin.id)
+
+
+def _quoted(item: _Quoted) -> Quoted:
+    return Quoted(
+        origin=_origin(item.origin),
+        external_id=item.message_id,
+        text=item.text,
+        sent_at=item.date,
+        attachments=tuple(item.files),
+        quoted=tuple(_quoted(q) for q in item.forwarded),
+    )
+
+
+def _location(item: _Location) -> Location:
+    return Location(latitude=item.lat, longitude=item.lon, title=item.title, address=item.address)
 
 
 def _attachment(item: _File) -> Attachment:

@@ -11,19 +11,20 @@ from dataclasses import dataclass
 from typing import Annotated, Any
 from urllib.parse import quote
 
-import msgspec
-from litestar import Controller, Response, get, patch, post
+from litestar import Controller, Request, Response, get, patch, post
 from litestar.datastructures import UploadFile
 from litestar.enums import RequestEncodingType
 from litestar.params import Body, FromPath, FromQuery, JSONBody
 
-from unionline.channel import accounts, attachments
-from unionline.channel.registered import channel_types
+from unionline.channel import accounts, attachments, setup
 from unionline.channel.schemas import (
+    AccountCheckView,
     AccountCreate,
+    AccountSetupView,
     AccountUpdate,
     AccountView,
     AttachmentView,
+    ChannelPluginView,
     ChannelTypeView,
 )
 from unionline.text import TextQuery
@@ -74,21 +75,41 @@ class ChannelAccountController(Controller):
         """Stop receiving and sending on the account (its webhook answers 404)."""
         return await accounts.disable_account(actor, account_id)
 
+    @post("/{account_id:uuid}/check", status_code=200)
+    async def check_channel_account(
+        self, actor: CurrentActor, account_id: FromPath[uuid.UUID]
+    ) -> AccountCheckView:
+        """Ask the provider whether the account's credentials work (the channel's
+        ``check``); a refusal is ``result.ok: false`` with the reason, not an error."""
+        return await setup.check_account(actor, account_id)
+
+    @get("/{account_id:uuid}/setup")
+    async def channel_account_setup(
+        self, actor: CurrentActor, account_id: FromPath[uuid.UUID], request: Request[Any, Any, Any]
+    ) -> AccountSetupView:
+        """The webhook URL and the steps left to connect the account."""
+        return await setup.setup_info(actor, account_id, str(request.base_url))
+
+    @post("/{account_id:uuid}/connect", status_code=200)
+    async def connect_channel_account(
+        self, actor: CurrentActor, account_id: FromPath[uuid.UUID], request: Request[Any, Any, Any]
+    ) -> AccountCheckView:
+        """Do the provider side of the setup for the admin (Telegram: setWebhook to this
+        server's webhook URL, with a secret token)."""
+        return await setup.connect_account(actor, account_id, str(request.base_url))
+
 
 @get("/api/channels", tags=["channels"])
 async def list_channel_types(actor: CurrentActor) -> list[ChannelTypeView]:
-    """Enabled channel types, their capabilities and the schemas of their account settings."""
-    return [
-        ChannelTypeView(
-            name=name,
-            title=channel.title or name,
-            contact_kind=channel.contact_kind,
-            capabilities=channel.capabilities,
-            settings_schema=msgspec.json.schema(channel.settings),
-            secrets_schema=msgspec.json.schema(channel.secrets),
-        )
-        for name, channel in sorted(channel_types().items())
-    ]
+    """Enabled channel types, their capabilities, the schemas of their account settings and
+    the account form's fields (labels and help, Russian first; secrets write-only)."""
+    return setup.type_views()
+
+
+@get("/api/channel-plugins", tags=["channels"])
+async def list_channel_plugins(actor: CurrentActor) -> list[ChannelPluginView]:
+    """Installed channel plugins, enabled or not, and the channel types each registers."""
+    return await setup.channel_plugins(actor)
 
 
 @dataclass

@@ -8,7 +8,8 @@ from typing import Annotated, Any, Literal
 
 import msgspec
 
-from unionline.channel.types import Capabilities
+from unionline.channel.types import Capabilities, CheckResult, SetupInfo
+from unionline.plugin_choices.schemas import PluginChoiceView
 from unionline.text import Text
 
 ChannelName = Annotated[
@@ -53,6 +54,23 @@ class AccountView(msgspec.Struct, kw_only=True):
     updated_at: datetime
 
 
+class Localized(msgspec.Struct, kw_only=True):
+    ru: str
+    en: str
+
+
+class AccountField(msgspec.Struct, kw_only=True):
+    """One input of the console's account form, from the channel's ``settings`` (``config``)
+    or ``secrets`` Struct: label and help (Russian first), its JSON schema."""
+
+    name: str
+    label: Localized
+    help: Localized
+    schema: dict[str, Any]
+    required: bool
+    secret: bool  # write-only: never sent back, only whether it is set
+
+
 class ChannelTypeView(msgspec.Struct, kw_only=True):
     name: str
     title: str
@@ -60,6 +78,40 @@ class ChannelTypeView(msgspec.Struct, kw_only=True):
     capabilities: Capabilities
     settings_schema: dict[str, Any]
     secrets_schema: dict[str, Any]
+    plugin: str = ""  # the plugin that registered it
+    config_fields: list[AccountField] = msgspec.field(default_factory=list)
+    secret_fields: list[AccountField] = msgspec.field(default_factory=list)
+    checks: bool = False  # the channel implements check(account)
+    connects: bool = False  # the channel implements connect(account, url)
+    listed: bool = True  # offered on the Каналы page (False: development and tests only)
+
+
+class ChannelPluginView(msgspec.Struct, kw_only=True):
+    """An installed channel plugin: enabled or not, and the channel types it registers."""
+
+    plugin: str
+    version: str
+    origin: str
+    enabled: bool
+    channels: list[str]  # the channel types it registered (empty while disabled)
+    switch: PluginChoiceView | None = None  # on at the next start? may the console switch it?
+
+
+class AccountCheckView(msgspec.Struct, kw_only=True):
+    """The answer of «Проверить подключение» (or of «Подключить» for ``connect``)."""
+
+    account_id: uuid.UUID
+    channel: str
+    result: CheckResult
+    checked_at: datetime
+
+
+class AccountSetupView(msgspec.Struct, kw_only=True):
+    account_id: uuid.UUID
+    channel: str
+    setup: SetupInfo
+    checks: bool
+    public_url_set: bool  # server.public_url is configured (else the URL is a guess)
 
 
 class AttachmentView(msgspec.Struct, kw_only=True):

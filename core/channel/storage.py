@@ -119,7 +119,7 @@ def referencing_tables(db: Any = None) -> list[str]:
     )
 
 
-async def release(sha256: str) -> bool:
+async def release_stored(sha256: str) -> bool:
     """Delete the bytes when no row of :func:`referencing_tables` names them any more and the
     storage can delete at all (``delete`` is optional); answer whether they were deleted. Call
     it after the transaction that dropped your reference has committed."""

@@ -42,9 +42,25 @@ class InboundRecord(Table, tablename="channel_inbound"):
     sender_address = Varchar(length=320)
     conversation = Varchar(length=320)  # where replies go
     member_id = UUID(null=True, default=None, index=True)
+    # None on an edit's row (``edit_of``): a reply's ``reply_to`` names messages, not edits.
     appeal_id = UUID(null=True, default=None, index=True)
     entry_id = BigInt(null=True, default=None)  # the appeal timeline entry (message_in)
     received_at = DoublePrecision(default=0.0)
+
+
+class InboundGroupRecord(Table, tablename="channel_inbound_group"):
+    """One album (``InboundMessage.part_of``) of an account: the timeline entry its parts join.
+
+    The first part to arrive claims the key; a part arriving at the same moment waits on it
+    (PostgreSQL) and then joins that entry, so an album never becomes two messages.
+    """
+
+    id = UUID(primary_key=True, default=UUID4())
+    key = Varchar(length=250, unique=True)  # "<account id>:<part_of>"
+    account_id = UUID()
+    part_of = Varchar(length=200)
+    entry_id = BigInt(null=True, default=None)  # the appeal timeline entry (message_in)
+    created_at = DoublePrecision(default=0.0)
 
 
 class DeliveryRecord(Table, tablename="channel_delivery"):

@@ -7,7 +7,10 @@ the provider counts (``len`` for characters; Telegram counts UTF-16 code units).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
+
+_SPACE = re.compile(r"\s*")
 
 
 def utf16_len(text: str) -> int:
@@ -16,17 +19,22 @@ def utf16_len(text: str) -> int:
 
 
 def split_text(text: str, limit: int, *, measure: Callable[[str], int] = len) -> list[str]:
-    """Parts of ``text``, each at most ``limit`` long by ``measure``."""
+    """Parts of ``text``, each at most ``limit`` long by ``measure``, which counts every
+    character at least once (so a part is never longer than ``limit`` characters, and only
+    that much of the text is measured for each: linear in the text's length)."""
     parts: list[str] = []
-    rest = text.strip()
-    while rest:
-        if measure(rest) <= limit:
-            parts.append(rest)
+    text = text.strip()
+    start = 0
+    while start < len(text):
+        window = text[start : start + limit + 1]
+        if len(window) <= limit and measure(window) <= limit:
+            parts.append(window)
             break
-        cut = _boundary(_fitting_prefix(rest, limit, measure))
-        part, rest = rest[:cut].rstrip(), rest[cut:].lstrip()
+        cut = _boundary(_fitting_prefix(window, limit, measure))
+        part = window[:cut].rstrip()
         if part:
             parts.append(part)
+        start = _SPACE.match(text, start + cut).end()  # type: ignore[union-attr]
     return parts
 
 

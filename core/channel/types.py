@@ -8,18 +8,18 @@ and :class:`Capabilities`, implements ``verify``/``decode`` (inbound) and ``send
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, Literal, TypeVar
 
 import msgspec
 
+from unionline.appeals.delivery_statuses import DeliveryStatus as DeliveryStatus  # SDK name
 from unionline.errors import PermanentFailure
 
 if TYPE_CHECKING:
     from unionline.channel.inbound import IngestResult
+    from unionline.registry import FieldLabel
 
-DeliveryStatus = Literal["queued", "sent", "delivered", "read", "failed", "unknown"]
-DELIVERY_STATUSES: tuple[str, ...] = ("queued", "sent", "delivered", "read", "failed", "unknown")
 AccountStatus = Literal["active", "needs_reauth", "disabled"]
 
 
@@ -99,10 +99,52 @@ class DeliveryReport(msgspec.Struct, frozen=True, kw_only=True):
     external_id: str  # the id ``send()`` returned in ``SendResult.external_id``
     status: Literal["delivered", "read", "failed"]
     error: str = ""
+    note: str = ""  # shown beside the delivery status (an SMS's cost: «2 SMS · 3,40 ₽»)
+
+
+class Origin(msgspec.Struct, frozen=True, kw_only=True):
+    """Who wrote a message the member forwarded or quoted. Never becomes a contact point:
+    it describes someone else (or a chat or channel), not the member."""
+
+    kind: Literal["user", "hidden_user", "chat", "channel", "unknown"] = "unknown"
+    name: str = ""  # as the provider shows it («Иван Петров», a channel's title)
+    address: str = ""  # the provider's id of that user/chat, "" when hidden or unknown
+
+
+class Quoted(msgspec.Struct, frozen=True, kw_only=True):
+    """A message the member's message carries inside it: a reply's quoted original or a
+    forwarded message (VK nests them; Telegram quotes one). Texts are shown, not stored as
+    the member's words."""
+
+    origin: Origin = msgspec.field(default_factory=Origin)
+    external_id: str = ""  # the provider's id of the quoted message, when known
+    text: str = ""
+    sent_at: float | None = None
+    attachments: tuple[str, ...] = ()  # readable descriptions: «Фото», «Документ report.pdf»
+    quoted: tuple[Quoted, ...] = ()  # forwards inside forwards (VK)
+
+
+class Location(msgspec.Struct, frozen=True, kw_only=True):
+    """A shared point on the map (a Telegram location or venue, a VK geo attachment)."""
+
+    latitude: float
+    longitude: float
+    title: str = ""  # a venue's name
+    address: str = ""
 
 
 class InboundMessage(msgspec.Struct, frozen=True, kw_only=True):
-    """One message a member sent, decoded from a provider's update."""
+    """One message a member sent, decoded from a provider's update.
+
+    Content beyond text and files has fields of its own so every channel shows it alike:
+    ``forward_origin`` (the message's own content was forwarded from someone else),
+    ``forwarded`` (messages carried inside, VK's ``fwd_messages``), ``reply_to`` (the message
+    it answers), ``location``, ``edit_of`` (a new revision of an earlier message of this
+    member — stored as a revision of that timeline entry, never as a new message) and
+    ``part_of`` (one album sent as several updates: the parts join one timeline entry) and
+    ``warnings`` (what was wrong with the message as received, e.g. mail header defects,
+    shown to the operator as a small flag).
+    """
 
     external_id: str  # unique per account: the provider's update/message id (dedup key)
     sender: Sender
@@ -117,6 +159,13 @@ class InboundMessage(msgspec.Struct, frozen=True, kw_only=True):
     subject: str | None = None
     continue_appeal: uuid.UUID | None = None
     new_appeal: bool = False
+    forward_origin: Origin | None = None
+    forwarded: tuple[Quoted, ...] = ()
+    reply_to: Quoted | None = None
+    location: Location | None = None
+    edit_of: str | None = None  # external_id of the earlier message this one revises
+    part_of: str | None = None  # provider's group id (a Telegram album): parts join one entry
+    warnings: tuple[str, ...] = ()
 
 
 class SentElsewhere(msgspec.Struct, frozen=True, kw_only=True):
@@ -156,6 +205,14 @@ class OutboundMessage(msgspec.Struct, frozen=True, kw_only=True):
     attachments: tuple[OutboundAttachment, ...] = ()
     reply_to: str | None = None  # external id of the member's last message, when known
     attempt: int = 1
+    # A broadcast (a campaign's message) rather than a reply: no appeal timeline entry stands
+    # behind it (``entry_id`` 0; ``appeal_id`` names the campaign), it has its own ``subject``,
+    # an optional ``html`` alternative and list ``headers`` (List-Unsubscribe) for channels
+    # that carry them. Replies leave these empty.
+    broadcast: bool = False
+    subject: str = ""
+    html: str = ""
+    headers: tuple[tuple[str, str], ...] = ()
 
 
 class SendResult(msgspec.Struct, frozen=True, kw_only=True):
@@ -163,6 +220,9 @@ class SendResult(msgspec.Struct, frozen=True, kw_only=True):
 
     external_id: str | None = None
     status: Literal["sent", "delivered", "read"] = "sent"
+    # Shown beside the delivery status on the timeline: what the provider told of the send
+    # that an operator may want (an SMS's parts and cost: «2 SMS · 3,40 ₽»).
+    note: str = ""
 
 
 class InboundRequest(msgspec.Struct, frozen=True, kw_only=True):
@@ -195,6 +255,34 @@ class WebhookReply(msgspec.Struct, frozen=True, kw_only=True):
     media_type: str = "application/json"
 
 
+class CheckResult(msgspec.Struct, frozen=True, kw_only=True):
+    """What ``check(account)`` found: whether the provider accepts the account's credentials,
+    who the account is there (a bot's @name, a community's title, a mailbox) and, when it
+    failed, why — in words an administrator can act on (Russian first)."""
+
+    ok: bool
+    identity: str = ""  # who the provider says the account is (@union_bot, «Профком завода»)
+    detail: str = ""  # what went wrong, or a note
+
+
+class SetupStep(msgspec.Struct, frozen=True, kw_only=True):
+    """One step an administrator takes to finish connecting an account."""
+
+    ru: str
+    en: str = ""
+    value: str = ""  # something to copy: a URL, a code (shown beside the step)
+
+
+class SetupInfo(msgspec.Struct, frozen=True, kw_only=True):
+    """Where the provider must send updates, and the steps left to the administrator.
+    ``connects``: the channel's ``connect(account, url)`` does the provider side itself
+    (Telegram's setWebhook), so the console offers a button for it."""
+
+    webhook_url: str = ""
+    steps: tuple[SetupStep, ...] = ()
+    connects: bool = False
+
+
 class ChannelType(Generic[C, S]):
     """Base of every channel type. Subclass it, then ``register(MyChannel())`` in
     ``register_channels``.
@@ -211,6 +299,12 @@ class ChannelType(Generic[C, S]):
     secrets: ClassVar[type[msgspec.Struct]] = NoSecrets  # per-account, encrypted at rest
     capabilities: ClassVar[Capabilities] = Capabilities()
     rate_limit: ClassVar[RateLimit] = RateLimit()
+    # Labels and help of the fields of ``settings`` and ``secrets`` in the admin console's
+    # account form (Russian first); a field without one shows its Meta title/description.
+    labels: ClassVar[Mapping[str, FieldLabel]] = {}
+    # Offered on the admin console's Каналы page (False: a channel for development and tests,
+    # shown there only once an account of it exists).
+    listed: ClassVar[bool] = True
 
     async def verify(self, account: ChannelAccount[C, S], request: InboundRequest) -> None:
         """Check the provider's signature or secret. Raise ``unionline.errors.Unauthorized``
@@ -248,3 +342,20 @@ class ChannelType(Generic[C, S]):
         few seconds per appeal, in the background under a timeout. Best effort: what it raises
         is logged at debug and dropped. The default does nothing (and is never called)."""
         return None
+
+    async def check(self, account: ChannelAccount[C, S]) -> CheckResult:
+        """Optional: ask the provider whether the account's credentials work (Telegram getMe,
+        VK groups.getById, an SMTP/IMAP login), for the console's «Проверить подключение».
+        Return ``CheckResult(ok=False, detail=...)`` for a refusal; what it raises is shown as
+        a failed check. The default says the channel cannot check."""
+        raise NotImplementedError
+
+    def setup(self, account: ChannelAccount[C, S], base_url: str) -> SetupInfo:
+        """Optional: the webhook URL (``base_url`` is the server's public URL) and the steps
+        left to connect the account, shown in the console beside the account."""
+        return SetupInfo()
+
+    async def connect(self, account: ChannelAccount[C, S], base_url: str) -> CheckResult:
+        """Optional (with ``SetupInfo.connects``): do the provider side of ``setup`` for the
+        administrator — e.g. register the webhook at ``base_url``."""
+        raise NotImplementedError

@@ -15,7 +15,7 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
-from unionline.channel import appeals_bridge
+from unionline.appeals.lookup import reply_target
 from unionline.channel.accounts import to_account
 from unionline.channel.outbound import reply_recipient
 from unionline.channel.registered import get_channel
@@ -93,7 +93,7 @@ async def _notify(appeal_id: uuid.UUID) -> None:
 
 
 async def _send(appeal_id: uuid.UUID) -> None:
-    account_id, member_id = await appeals_bridge.reply_target(appeal_id)
+    account_id, member_id = await reply_target(appeal_id)
     if account_id is None:
         return
     row = await ChannelAccountRecord.select().where(ChannelAccountRecord.id == account_id).first()

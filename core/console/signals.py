@@ -12,7 +12,9 @@ from typing import Any
 
 import msgspec
 
-from unionline.console.hub import SIGNALS_CHANNEL, SignalMessage
+from unionline.appeals.lookup import appeal_brief
+from unionline.console.hub import SIGNALS_CHANNEL, SignalMessage, hub_of
+from unionline.operators import directory
 from unionline.runtime import current
 
 # The console's own signals; a plugin naming one would be shown as an operator's.
@@ -24,15 +26,31 @@ async def signal_appeal(appeal_id: uuid.UUID, signal: str, data: dict[str, Any])
     ``appeal_id``); False when the appeal does not exist."""
     if signal in RESERVED:
         raise ValueError(f"{signal!r} is a signal of the console itself: choose another name")
-    row = await current().db.fetchone(
-        "SELECT organization_id FROM appeal_appeal WHERE id = {}", appeal_id
-    )
-    if row is None:
+    appeal = await appeal_brief(appeal_id)
+    if appeal is None:
         return False
     message = SignalMessage(
         signal=signal,
-        organization_id=uuid.UUID(str(row["organization_id"])),
+        organization_id=appeal.organization_id,
         data={**data, "appeal_id": str(appeal_id)},
     )
     current().state["channels"].publish(msgspec.json.encode(message), SIGNALS_CHANNEL)
     return True
+
+
+async def announce_presence(operator_id: uuid.UUID, status: str) -> None:
+    """Tell the consoles of the operator's organizations that their status changed (a
+    ``presence`` signal). Routing calls it after commit (``routing.presence.on_presence``)."""
+    state = current().state
+    if "channels" not in state:  # a worker process: no console here
+        return
+    organizations = {g.organization_id for g in await directory.grants_of(operator_id)}
+    hub = hub_of(state)
+    for org in sorted(organizations, key=str):
+        hub.publish_signal(
+            SignalMessage(
+                signal="presence",
+                organization_id=org,
+                data={"operator_id": str(operator_id), "status": status},
+            )
+        )

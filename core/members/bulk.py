@@ -6,6 +6,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+import msgspec
+
+from unionline.rows import S
 from unionline.runtime import current
 
 # Stay well under SQLite's and asyncpg's limits on bound parameters per statement (32766).
@@ -46,14 +49,16 @@ async def insert_rows(table: str, columns: Sequence[str], rows: Sequence[Sequenc
 
 
 async def select_in(
-    table: str, columns: Sequence[str], key: str, values: Sequence[Any], size: int = 1000
-) -> list[dict[str, Any]]:
-    """Rows of ``table`` whose ``key`` is one of ``values`` (queried in chunks)."""
+    row_type: type[S], table: str, key: str, values: Sequence[Any], size: int = 1000
+) -> list[S]:
+    """Rows of ``table`` whose ``key`` is one of ``values`` (queried in chunks), as
+    ``row_type`` (its fields name the columns)."""
     db = current().db
-    found: list[dict[str, Any]] = []
+    columns = ", ".join(f.encode_name for f in msgspec.structs.fields(row_type))
+    found: list[S] = []
     for chunk in chunks(list(values), size):
         marks = ", ".join(["{}"] * len(chunk))
-        found += await db.fetch(
-            f"SELECT {', '.join(columns)} FROM {table} WHERE {key} IN ({marks})", *chunk
+        found += await db.fetch_as(
+            row_type, f"SELECT {columns} FROM {table} WHERE {key} IN ({marks})", *chunk
         )
     return found

@@ -10,6 +10,7 @@ from unionline.members import normalize
 from unionline.members.events import MemberUpdated
 from unionline.members.records import (
     WRITE,
+    ContactRow,
     audit,
     contact_view,
     insert_contact,
@@ -19,6 +20,7 @@ from unionline.members.records import (
 from unionline.members.schemas import ContactIn, ContactView
 from unionline.members.services import ensure_active
 from unionline.members.tables import ContactPoint
+from unionline.rows import decode_row
 from unionline.runtime import current, publish
 
 
@@ -35,13 +37,13 @@ async def add_contact(actor: Actor | None, member_id: uuid.UUID, data: ContactIn
         contact_id = await insert_contact(member_id, data.kind, address, verified=data.verified)
         await publish(
             MemberUpdated(
-                organization_id=row["organization_id"], member_id=member_id, fields=["contacts"]
+                organization_id=row.organization_id, member_id=member_id, fields=["contacts"]
             )
         )
-        await audit(actor, "member.contact_add", member_id, row["organization_id"])
+        await audit(actor, "member.contact_add", member_id, row.organization_id)
     created = await ContactPoint.select().where(ContactPoint.id == contact_id).first()
     assert created is not None
-    return contact_view(created)
+    return contact_view(decode_row(ContactRow, created))
 
 
 async def remove_contact(actor: Actor | None, member_id: uuid.UUID, contact_id: uuid.UUID) -> None:
@@ -56,10 +58,10 @@ async def remove_contact(actor: Actor | None, member_id: uuid.UUID, contact_id: 
         await ContactPoint.delete().where(ContactPoint.id == contact_id)
         await publish(
             MemberUpdated(
-                organization_id=row["organization_id"], member_id=member_id, fields=["contacts"]
+                organization_id=row.organization_id, member_id=member_id, fields=["contacts"]
             )
         )
-        await audit(actor, "member.contact_remove", member_id, row["organization_id"])
+        await audit(actor, "member.contact_remove", member_id, row.organization_id)
 
 
 async def set_contact_blocked(kind: str, address: str, blocked: bool, reason: str = "") -> bool:

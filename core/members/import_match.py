@@ -6,48 +6,44 @@ from __future__ import annotations
 import uuid
 from typing import TYPE_CHECKING, Any
 
+import msgspec
+
 from unionline.access import Actor, scope_for
 from unionline.members import normalize
 from unionline.members.bulk import select_in
 from unionline.members.import_schema import RowError
-from unionline.members.records import IMPORT, card_key
+from unionline.members.records import IMPORT, MemberRow, card_key
 
 if TYPE_CHECKING:
     from unionline.members.importer import Row
 
-_EXISTING = (
-    "id", "organization_id", "full_name", "status", "card_number", "card_key", "employer",
-    "position", "provisional", "merged_into", "erased_at",
-)  # fmt: skip
+
+class _CardOwner(msgspec.Struct):
+    id: uuid.UUID
+    card_key: str
 
 
-def _uuid(value: Any) -> uuid.UUID:
-    return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
+class _ContactOwner(msgspec.Struct):
+    member_id: uuid.UUID
+    key: str
 
 
 async def match(actor: Actor | None, rows: list[Row], errors: list[RowError]) -> list[Row]:
     """Set ``member_id``, ``changes`` and ``new_contacts`` on each row; rows that conflict
     with existing members get errors and are dropped from the result."""
+    cards = [r.card_key for r in rows if r.card_key]
+    keys = [key for row in rows for _, _, key in row.contacts]
     by_card = {
-        r["card_key"]: _uuid(r["id"])
-        for r in await select_in(
-            "member_member",
-            ("id", "card_key"),
-            "card_key",
-            [r.card_key for r in rows if r.card_key],
-        )
+        r.card_key: r.id for r in await select_in(_CardOwner, "member_member", "card_key", cards)
     }
     by_contact = {
-        r["key"]: _uuid(r["member_id"])
-        for r in await select_in(
-            "member_contact_point", ("member_id", "key"), "key",
-            [key for row in rows for _, _, key in row.contacts],
-        )
-    }  # fmt: skip
+        r.key: r.member_id
+        for r in await select_in(_ContactOwner, "member_contact_point", "key", keys)
+    }
     kept = [r for r in rows if _identify(r, by_card, by_contact, errors)]
     kept = _one_row_per_member(kept, errors)
     ids = sorted({r.member_id for r in kept if r.member_id}, key=str)
-    existing = {_uuid(r["id"]): r for r in await select_in("member_member", _EXISTING, "id", ids)}
+    existing = {r.id: r for r in await select_in(MemberRow, "member_member", "id", ids)}
     scope = None if actor is None else await scope_for(actor, IMPORT)
     result = []
     for row in kept:
@@ -102,11 +98,11 @@ def _one_row_per_member(rows: list[Row], errors: list[RowError]) -> list[Row]:
     return kept
 
 
-def _changeable(row: Row, member: dict[str, Any], scope: Any, errors: list[RowError]) -> bool:
+def _changeable(row: Row, member: MemberRow, scope: Any, errors: list[RowError]) -> bool:
     reason = None
-    if member["merged_into"] is not None or member["erased_at"] is not None:
+    if member.merged_into is not None or member.erased_at is not None:
         reason = "matches a merged or erased member"
-    elif scope is not None and not scope.allows(_uuid(member["organization_id"])):
+    elif scope is not None and not scope.allows(member.organization_id):
         reason = "matches a member outside the organizations you may import into"
     if reason:
         errors.append(RowError(row=row.number, column="", reason=reason))
@@ -114,12 +110,12 @@ def _changeable(row: Row, member: dict[str, Any], scope: Any, errors: list[RowEr
     return True
 
 
-def _plan_changes(row: Row, member: dict[str, Any], by_contact: dict[str, uuid.UUID]) -> None:
+def _plan_changes(row: Row, member: MemberRow, by_contact: dict[str, uuid.UUID]) -> None:
     changes: dict[str, Any] = {}
-    if row.full_name != member["full_name"]:
+    if row.full_name != member.full_name:
         changes["full_name"] = row.full_name
         changes["search_name"] = normalize.search_key(row.full_name)
-    if row.org.id != _uuid(member["organization_id"]):
+    if row.org.id != member.organization_id:
         changes["organization_id"] = row.org.id
     for name, value in (
         ("status", row.status),
@@ -127,13 +123,13 @@ def _plan_changes(row: Row, member: dict[str, Any], by_contact: dict[str, uuid.U
         ("employer", row.employer),
         ("position", row.position),
     ):
-        if value is not None and value != member[name]:
+        if value is not None and value != getattr(member, name):
             changes[name] = value
-    card = changes.get("card_number", member["card_number"])
+    card = changes.get("card_number", member.card_number)
     key = card_key(row.org.path, card)
-    if key != member["card_key"]:
+    if key != member.card_key:
         changes["card_key"] = key
-    if member["provisional"]:
+    if member.provisional:
         changes["provisional"] = False  # the roster confirms who this is
     row.changes = changes
     row.new_contacts = [c for c in row.contacts if c[2] not in by_contact]

@@ -18,6 +18,7 @@ from unionline.members import normalize
 from unionline.members.events import MemberMerged
 from unionline.members.records import (
     MERGE,
+    MemberRow,
     audit,
     card_key,
     member_row,
@@ -31,7 +32,9 @@ from unionline.members.tables import ContactPoint, Member
 from unionline.runtime import current, publish
 
 MergeStep = Callable[[uuid.UUID, uuid.UUID], Awaitable[None]]
+MergeCount = Callable[[uuid.UUID], Awaitable[int]]
 MERGE_STEPS: list[MergeStep] = []
+MERGE_COUNTS: dict[str, MergeCount] = {}
 _PLAIN: tuple[MergeField, ...] = (
     "full_name",
     "organization_id",
@@ -52,19 +55,32 @@ def register_merge_step(step: MergeStep) -> MergeStep:
     return step
 
 
-async def merge_members(actor: Actor | None, request: MergeRequest) -> MemberView:
-    """Merge ``request.source_id`` into ``request.target_id``; returns the target."""
+def register_merge_count(kind: str, count: MergeCount) -> MergeCount:
+    """Name how much of ``kind`` (``"appeals"``) ``await count(source_id)`` would move in a
+    merge; the merge preview lists it."""
+    MERGE_COUNTS[kind] = count
+    return count
+
+
+async def merge_members(
+    actor: Actor | None, request: MergeRequest, *, permission: str = MERGE
+) -> MemberView:
+    """Merge ``request.source_id`` into ``request.target_id``; returns the target.
+
+    ``permission`` is what the actor needs on both members (linking a provisional member asks
+    ``members.write``; see :mod:`unionline.members.link`).
+    """
     source_id, target_id = request.source_id, request.target_id
     if source_id == target_id:
         raise Invalid("a member cannot be merged into itself", field="source_id")
-    await scoped_row(actor, MERGE, source_id, field="source_id")
-    await scoped_row(actor, MERGE, target_id, field="target_id")
+    await scoped_row(actor, permission, source_id, field="source_id")
+    await scoped_row(actor, permission, target_id, field="target_id")
     async with current().db.transaction():
         source, target = await _lock_pair(source_id, target_id)
         changes = merged_fields(source, target, request.fields)
         if "card_number" in changes or "organization_id" in changes:
-            org = changes.get("organization_id", target["organization_id"])
-            card = changes.get("card_number", target["card_number"])
+            org = changes.get("organization_id", target.organization_id)
+            card = changes.get("card_number", target.card_number)
             changes["card_key"] = card_key(await organization_path(org), card)
         # The source lets go of its card first: card_key is unique.
         await Member.update(
@@ -72,24 +88,22 @@ async def merge_members(actor: Actor | None, request: MergeRequest) -> MemberVie
         ).where(Member.id == source_id)
         await Member.update({Member.merged_into: target_id}).where(Member.merged_into == source_id)
         if changes:
-            await Member.update({getattr(Member, k): v for k, v in changes.items()}).where(
-                Member.id == target_id
-            )
+            await Member.update(
+                {getattr(Member, k): _column_value(v) for k, v in changes.items()}
+            ).where(Member.id == target_id)
         await ContactPoint.update({ContactPoint.member_id: target_id}).where(
             ContactPoint.member_id == source_id
         )
         for step in MERGE_STEPS:
             await step(source_id, target_id)
-        org = changes.get("organization_id", target["organization_id"])
+        org = changes.get("organization_id", target.organization_id)
         await publish(MemberMerged(organization_id=org, source_id=source_id, target_id=target_id))
-        await audit(actor, "member.merge", source_id, source["organization_id"])
+        await audit(actor, "member.merge", source_id, source.organization_id)
         await audit(actor, "member.merge", target_id, org)
     return await member_with_contacts(target_id)
 
 
-async def _lock_pair(
-    source_id: uuid.UUID, target_id: uuid.UUID
-) -> tuple[dict[str, Any], dict[str, Any]]:
+async def _lock_pair(source_id: uuid.UUID, target_id: uuid.UUID) -> tuple[MemberRow, MemberRow]:
     """Lock both rows (in id order, so crossing merges cannot deadlock) and re-read them."""
     for member_id in sorted((source_id, target_id)):
         await Member.update({Member.updated_at: now()}).where(Member.id == member_id)
@@ -101,7 +115,7 @@ async def _lock_pair(
 
 
 def merged_fields(
-    source: dict[str, Any], target: dict[str, Any], choices: Mapping[MergeField, Side]
+    source: MemberRow, target: MemberRow, choices: Mapping[MergeField, Side]
 ) -> dict[str, Any]:
     """Target column values after the merge, only those that change.
 
@@ -112,27 +126,36 @@ def merged_fields(
     result: dict[str, Any] = {}
     for name in _PLAIN:
         side = choices.get(name)
-        if side == "source" or (side is None and not target[name] and source[name]):
-            result[name] = source[name]
+        if side == "source" or (
+            side is None and not getattr(target, name) and getattr(source, name)
+        ):
+            result[name] = getattr(source, name)
     if "full_name" in result:
         result["search_name"] = normalize.search_key(result["full_name"])
     result["consents"] = _merge_json(source, target, "consents", choices, _latest_consents)
     result["custom_fields"] = _merge_json(source, target, "custom_fields", choices, _union)
-    result["provisional"] = bool(source["provisional"] and target["provisional"])
-    return {k: v for k, v in result.items() if v != target[k]}
+    result["provisional"] = bool(source.provisional and target.provisional)
+    return {k: v for k, v in result.items() if v != getattr(target, k)}
 
 
 def _merge_json(
-    source: dict[str, Any],
-    target: dict[str, Any],
+    source: MemberRow,
+    target: MemberRow,
     name: MergeField,
     choices: Mapping[MergeField, Side],
     combine: Callable[[dict[str, Any], dict[str, Any]], dict[str, Any]],
-) -> str:
-    src, tgt = json.loads(source[name] or "{}"), json.loads(target[name] or "{}")
+) -> dict[str, Any]:
+    src: dict[str, Any] = getattr(source, name)
+    tgt: dict[str, Any] = getattr(target, name)
     side = choices.get(name)
-    chosen = src if side == "source" else tgt if side == "target" else combine(src, tgt)
-    return json.dumps(chosen, ensure_ascii=False, sort_keys=True)
+    return src if side == "source" else tgt if side == "target" else combine(src, tgt)
+
+
+def _column_value(value: Any) -> Any:
+    """A merged value as its column stores it (the JSON columns are text)."""
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return value
 
 
 def _union(src: dict[str, Any], tgt: dict[str, Any]) -> dict[str, Any]:

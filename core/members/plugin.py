@@ -1,6 +1,9 @@
-"""Core plugin: member tables, routes, permissions, events, import commands, identity default."""
+"""Core plugin: member tables, routes, permissions, events, import commands, identity default,
+and the console's «Контакты» page."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 from unionline.hookspecs import hookimpl
 from unionline.members.events import MEMBER_EVENTS
@@ -8,6 +11,8 @@ from unionline.members.identity import resolve_identity
 from unionline.members.piccolo_app import APP_CONFIG
 from unionline.registry import (
     CommandsRegistrar,
+    ConsoleAssetsRegistrar,
+    ConsolePage,
     EventsRegistrar,
     PermissionsRegistrar,
     RoutesRegistrar,
@@ -56,3 +61,20 @@ def register_commands(register: CommandsRegistrar) -> None:
     from unionline.members.cli import import_group
 
     register(import_group)
+
+
+@hookimpl
+def register_console_assets(register: ConsoleAssetsRegistrar) -> None:
+    register(Path(__file__).parent / "static", None)
+    register.page(
+        ConsolePage(
+            id="contacts",
+            section="work",
+            title_ru="Контакты",
+            title_en="Contacts",
+            permission="members.read",
+            element="ul-contacts",
+            module="contacts.js",
+            order=20,
+        )
+    )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from typing import Any, TypeAlias
 
@@ -20,6 +21,8 @@ from unionline.members import normalize
 from unionline.members.schemas import ConsentView, ContactIn, ContactView, MemberView
 from unionline.members.tables import ContactPoint, Member
 from unionline.organizations.tables import Organization
+from unionline.rows import decode_row
+from unionline.runtime import current
 
 READ = "members.read"
 WRITE = "members.write"
@@ -31,6 +34,42 @@ ContactSpec: TypeAlias = ContactIn | tuple[str, str]
 
 def now() -> datetime:
     return datetime.now(UTC)
+
+
+class MemberRow(msgspec.Struct, frozen=True, kw_only=True):
+    """One row of ``member_member``, its JSON columns decoded: what other packages (appeals,
+    robots, privacy) read of a member."""
+
+    id: uuid.UUID
+    organization_id: uuid.UUID
+    full_name: str
+    search_name: str
+    status: str
+    card_number: str | None
+    card_key: str | None
+    employer: str
+    position: str
+    consents: dict[str, Any]  # {"email": {"granted": true, "at": "<ISO 8601>"}}
+    custom_fields: dict[str, Any]
+    provisional: bool
+    merged_into: uuid.UUID | None
+    erased_at: datetime | None
+    created_at: datetime
+    updated_at: datetime
+
+
+class ContactRow(msgspec.Struct, frozen=True, kw_only=True):
+    """One row of ``member_contact_point``."""
+
+    id: uuid.UUID
+    member_id: uuid.UUID
+    kind: str
+    address: str
+    key: str
+    verified: bool
+    blocked: bool
+    blocked_reason: str
+    created_at: datetime
 
 
 # -- organizations and card numbers ---------------------------------------------------------
@@ -83,13 +122,17 @@ def encode_custom_fields(fields: dict[str, Any], *, field: str = "custom_fields"
     return text
 
 
-def merge_consents(current_json: str, changes: dict[str, bool]) -> str:
+def merge_consents(current: dict[str, Any], changes: dict[str, bool]) -> dict[str, Any]:
     """Apply consent changes; a channel's timestamp moves only when its answer changes."""
-    consents: dict[str, Any] = json.loads(current_json or "{}")
+    consents = dict(current)
     stamp = now().isoformat()
     for channel, granted in changes.items():
         if consents.get(channel, {}).get("granted") is not granted:
             consents[channel] = {"granted": granted, "at": stamp}
+    return consents
+
+
+def encode_consents(consents: dict[str, Any]) -> str:
     return json.dumps(consents, sort_keys=True)
 
 
@@ -134,35 +177,34 @@ async def insert_contact(
 # -- rows and views -------------------------------------------------------------------------
 
 
-def contact_view(row: dict[str, Any]) -> ContactView:
+def contact_view(row: ContactRow) -> ContactView:
     return ContactView(
-        id=row["id"],
-        kind=row["kind"],
-        address=row["address"],
-        verified=row["verified"],
-        blocked=row["blocked"],
-        blocked_reason=row["blocked_reason"],
-        created_at=row["created_at"],
+        id=row.id,
+        kind=row.kind,
+        address=row.address,
+        verified=row.verified,
+        blocked=row.blocked,
+        blocked_reason=row.blocked_reason,
+        created_at=row.created_at,
     )
 
 
-def member_view(row: dict[str, Any], contacts: list[ContactView] | None = None) -> MemberView:
-    consents = {k: msgspec.convert(v, ConsentView) for k, v in json.loads(row["consents"]).items()}
+def member_view(row: MemberRow, contacts: list[ContactView] | None = None) -> MemberView:
     return MemberView(
-        id=row["id"],
-        organization_id=row["organization_id"],
-        full_name=row["full_name"],
-        status=row["status"],
-        card_number=row["card_number"],
-        employer=row["employer"],
-        position=row["position"],
-        consents=consents,
-        custom_fields=json.loads(row["custom_fields"] or "{}"),
-        provisional=row["provisional"],
-        merged_into=row["merged_into"],
-        erased=row["erased_at"] is not None,
-        created_at=row["created_at"],
-        updated_at=row["updated_at"],
+        id=row.id,
+        organization_id=row.organization_id,
+        full_name=row.full_name,
+        status=row.status,
+        card_number=row.card_number,
+        employer=row.employer,
+        position=row.position,
+        consents={k: msgspec.convert(v, ConsentView) for k, v in row.consents.items()},
+        custom_fields=row.custom_fields,
+        provisional=row.provisional,
+        merged_into=row.merged_into,
+        erased=row.erased_at is not None,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
         contacts=contacts or [],
     )
 
@@ -178,18 +220,29 @@ async def contacts_of(member_ids: list[uuid.UUID]) -> dict[uuid.UUID, list[Conta
         .order_by(ContactPoint.id)
     )
     for row in rows:
-        found[row["member_id"]].append(contact_view(row))
+        contact = decode_row(ContactRow, row)
+        found[contact.member_id].append(contact_view(contact))
     return found
 
 
-async def views(rows: list[dict[str, Any]]) -> list[MemberView]:
-    """Member views with their contact points, loaded in one query."""
-    contacts = await contacts_of([r["id"] for r in rows])
-    return [member_view(r, contacts[r["id"]]) for r in rows]
+async def views(rows: Iterable[Mapping[str, Any]]) -> list[MemberView]:
+    """Member views of ``member_member`` rows with their contact points, in one query."""
+    members = [decode_row(MemberRow, r) for r in rows]
+    contacts = await contacts_of([m.id for m in members])
+    return [member_view(m, contacts[m.id]) for m in members]
 
 
-async def member_row(member_id: uuid.UUID, *, field: str = "id") -> dict[str, Any]:
-    row = await Member.select().where(Member.id == member_id).first()
+async def find_member(member_id: uuid.UUID | None) -> MemberRow | None:
+    """The member's row (merges not followed), or None."""
+    if member_id is None:
+        return None
+    return await current().db.fetch_one_as(
+        MemberRow, "SELECT * FROM member_member WHERE id = {}", member_id
+    )
+
+
+async def member_row(member_id: uuid.UUID, *, field: str = "id") -> MemberRow:
+    row = await find_member(member_id)
     if row is None:
         raise NotFound(f"member {member_id} does not exist", field=field)
     return row
@@ -197,16 +250,30 @@ async def member_row(member_id: uuid.UUID, *, field: str = "id") -> dict[str, An
 
 async def scoped_row(
     actor: Actor | None, permission: str, member_id: uuid.UUID, *, field: str = "id"
-) -> dict[str, Any]:
+) -> MemberRow:
     """The member's row; NotFound when missing or unreadable for ``actor``, Forbidden when
     readable but ``permission`` is not held there."""
     row = await member_row(member_id, field=field)
-    if actor is None or (await scope_for(actor, permission)).allows(row["organization_id"]):
+    if actor is None or (await scope_for(actor, permission)).allows(row.organization_id):
         return row
-    await require_scope(
-        actor, READ, row["organization_id"], what=f"member {member_id}", field=field
-    )
+    await require_scope(actor, READ, row.organization_id, what=f"member {member_id}", field=field)
     raise Forbidden(f"permission {permission!r} is required here", field=field)
+
+
+async def merged_family(member_id: uuid.UUID) -> dict[uuid.UUID, uuid.UUID]:
+    """The member and every member merged into it, directly or through others, with their
+    organizations."""
+    found: dict[uuid.UUID, uuid.UUID] = {}
+    frontier = [member_id]
+    rows = await Member.select(Member.id, Member.organization_id).where(Member.id == member_id)
+    found.update((r["id"], r["organization_id"]) for r in rows)
+    while frontier:
+        rows = await Member.select(Member.id, Member.organization_id).where(
+            Member.merged_into.is_in(frontier)
+        )
+        frontier = [r["id"] for r in rows if r["id"] not in found]
+        found.update((r["id"], r["organization_id"]) for r in rows)
+    return found
 
 
 async def canonical_member(member_id: uuid.UUID) -> uuid.UUID:

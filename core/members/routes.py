@@ -8,14 +8,16 @@ from typing import Annotated
 from litestar import Controller, delete, get, patch, post
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
-from unionline.members import contacts, merge, search, services
+from unionline.members import contacts, link, merge, search, services
 from unionline.members.schemas import (
     ContactIn,
     ContactView,
+    LinkRequest,
     MemberCreate,
     MemberPage,
     MemberUpdate,
     MemberView,
+    MergePreview,
     MergeRequest,
     Status,
 )
@@ -39,7 +41,8 @@ class MemberController(Controller):
         cursor: TextQuery = None,
         limit: Limit = 50,
     ) -> MemberPage:
-        """Search by name, phone (any common spelling), e-mail or card number; ordered by name.
+        """Search by name, phone (any common spelling), e-mail, messenger or visitor id, or card
+        number; ordered by name.
 
         ``organization_id`` includes its subtree; pass ``next_cursor`` back as ``cursor``.
         """
@@ -84,3 +87,19 @@ class MemberController(Controller):
     async def merge_members(self, actor: CurrentActor, data: JSONBody[MergeRequest]) -> MemberView:
         """Merge ``source_id`` into ``target_id``; ``fields`` picks the side per field."""
         return await merge.merge_members(actor, data)
+
+    @post("/merge/preview", status_code=200)
+    async def preview_merge(
+        self, actor: CurrentActor, data: JSONBody[MergeRequest]
+    ) -> MergePreview:
+        """What the same merge would do — fields after it, contact points, consents and appeals
+        that join — changing nothing (``members.read`` on both)."""
+        return await link.preview_merge(actor, data)
+
+    @post("/{member_id:uuid}/link", status_code=200)
+    async def link_member(
+        self, actor: CurrentActor, member_id: FromPath[uuid.UUID], data: JSONBody[LinkRequest]
+    ) -> MemberView:
+        """This provisional member (a web visitor, a new messenger contact) is ``target_id``:
+        merged into it (``members.write`` on both); 409 for a confirmed member."""
+        return await link.link_member(actor, member_id, data)

@@ -107,3 +107,36 @@ class MergeRequest(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     source_id: uuid.UUID
     target_id: uuid.UUID
     fields: dict[MergeField, Side] = msgspec.field(default_factory=dict)
+
+
+class LinkRequest(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    """Link a provisional member (a web visitor, a new messenger contact) to a known one."""
+
+    target_id: uuid.UUID
+
+
+class MergedFields(msgspec.Struct, kw_only=True):
+    """The target's fields as they will be after the merge."""
+
+    full_name: str
+    organization_id: uuid.UUID
+    status: str
+    card_number: str | None
+    employer: str
+    position: str
+    consents: dict[str, ConsentView]
+    provisional: bool
+
+
+class MergePreview(msgspec.Struct, kw_only=True):
+    """What a merge would do, without doing it: the resulting fields, the fields the source
+    fills or wins (``changed``), and what joins the target — its contact points, the consents
+    it brings or updates, and counts of its history by kind (``appeals``)."""
+
+    source: MemberView
+    target: MemberView
+    result: MergedFields
+    changed: list[str]
+    contacts: list[ContactView]
+    consents: list[str]
+    history: dict[str, int]

@@ -21,6 +21,7 @@ from unionline.members.records import (
     READ,
     WRITE,
     ContactSpec,
+    MemberRow,
     as_contact,
     audit,
     canonical_member,
@@ -28,6 +29,7 @@ from unionline.members.records import (
     card_owner,
     clean_card,
     contacts_of,
+    encode_consents,
     encode_custom_fields,
     insert_contact,
     member_row,
@@ -105,7 +107,7 @@ async def create_member(
                 card_key=key,
                 employer=employer.strip(),
                 position=position.strip(),
-                consents=merge_consents("{}", consents or {}),
+                consents=encode_consents(merge_consents({}, consents or {})),
                 custom_fields=encode_custom_fields(custom_fields or {}),
                 provisional=provisional,
                 created_at=stamp,
@@ -144,7 +146,7 @@ async def create_member_from(actor: Actor | None, data: MemberCreate) -> MemberV
 async def get_member(actor: Actor | None, member_id: uuid.UUID) -> MemberView:
     """One member with its contact points (audited: it is personal data)."""
     row = await scoped_row(actor, READ, member_id)
-    await audit(actor, "member.read", member_id, row["organization_id"])
+    await audit(actor, "member.read", member_id, row.organization_id)
     return member_view(row, (await contacts_of([member_id]))[member_id])
 
 
@@ -159,11 +161,11 @@ def require_name(full_name: str) -> None:
         raise Invalid("a name is required", field="full_name")
 
 
-def ensure_active(row: dict[str, Any], *, field: str = "id") -> None:
+def ensure_active(row: MemberRow, *, field: str = "id") -> None:
     """Merged-away and erased members are history: they take no changes."""
-    if row["merged_into"] is not None:
-        raise Conflict(f"member was merged into {row['merged_into']}", field=field)
-    if row["erased_at"] is not None:
+    if row.merged_into is not None:
+        raise Conflict(f"member was merged into {row.merged_into}", field=field)
+    if row.erased_at is not None:
         raise Conflict("member's personal data was erased", field=field)
 
 
@@ -179,13 +181,13 @@ async def update_member(
             changes[Member.updated_at] = now()
             await Member.update(changes).where(Member.id == member_id)
             fields = sorted({c._meta.name for c in changes} - {"updated_at", "search_name"})
-            org = changes.get(Member.organization_id, row["organization_id"])
+            org = changes.get(Member.organization_id, row.organization_id)
             await publish(MemberUpdated(organization_id=org, member_id=member_id, fields=fields))
             await audit(actor, "member.update", member_id, org)
     return await member_with_contacts(member_id)
 
 
-async def _changes(actor: Actor | None, row: dict[str, Any], data: MemberUpdate) -> dict[Any, Any]:
+async def _changes(actor: Actor | None, row: MemberRow, data: MemberUpdate) -> dict[Any, Any]:
     changes: dict[Any, Any] = {}
     if data.full_name is not msgspec.UNSET:
         require_name(data.full_name)
@@ -196,15 +198,15 @@ async def _changes(actor: Actor | None, row: dict[str, Any], data: MemberUpdate)
         Member.position: data.position,
     }
     for column, value in plain.items():
-        if value is not msgspec.UNSET and value.strip() != row[column._meta.name]:
+        if value is not msgspec.UNSET and value.strip() != getattr(row, column._meta.name):
             changes[column] = value.strip()
     if Member.full_name in changes:
         changes[Member.search_name] = normalize.search_key(changes[Member.full_name])
     if data.consents is not msgspec.UNSET:
-        consents = merge_consents(row["consents"], data.consents)
-        if consents != row["consents"]:
-            changes[Member.consents] = consents
-    if data.provisional is not msgspec.UNSET and data.provisional != row["provisional"]:
+        consents = merge_consents(row.consents, data.consents)
+        if consents != row.consents:
+            changes[Member.consents] = encode_consents(consents)
+    if data.provisional is not msgspec.UNSET and data.provisional != row.provisional:
         changes[Member.provisional] = data.provisional
     if data.custom_fields is not msgspec.UNSET:
         changes[Member.custom_fields] = encode_custom_fields(data.custom_fields)
@@ -213,23 +215,23 @@ async def _changes(actor: Actor | None, row: dict[str, Any], data: MemberUpdate)
 
 
 async def _organization_and_card(
-    actor: Actor | None, row: dict[str, Any], data: MemberUpdate
+    actor: Actor | None, row: MemberRow, data: MemberUpdate
 ) -> dict[Any, Any]:
     """A new organization or card number; the card's federation key follows both."""
-    org = row["organization_id"]
+    org = row.organization_id
     if data.organization_id is not msgspec.UNSET and data.organization_id != org:
         org = data.organization_id
         if actor is not None:
             await require_scope(actor, WRITE, org, what="organization", field="organization_id")
-    card = row["card_number"] if data.card_number is msgspec.UNSET else clean_card(data.card_number)
+    card = row.card_number if data.card_number is msgspec.UNSET else clean_card(data.card_number)
     key = card_key(await organization_path(org), card)
     changes: dict[Any, Any] = {}
-    if org != row["organization_id"]:
+    if org != row.organization_id:
         changes[Member.organization_id] = org
-    if card != row["card_number"]:
+    if card != row.card_number:
         changes[Member.card_number] = card
-    if key != row["card_key"]:
-        if await card_owner(key, besides=row["id"]):
+    if key != row.card_key:
+        if await card_owner(key, besides=row.id):
             raise Conflict(f"card number {card!r} is taken in this federation", field="card_number")
         changes[Member.card_key] = key
     return changes

@@ -14,6 +14,7 @@ from unionline.operators import services
 from unionline.operators.piccolo_app import APP_CONFIG
 from unionline.operators.ratelimit import AuthSettings
 from unionline.registry import (
+    CommandsRegistrar,
     PermissionsRegistrar,
     RoutesRegistrar,
     SettingsRegistrar,
@@ -24,6 +25,14 @@ from unionline.registry import (
 @hookimpl
 def register_settings(register: SettingsRegistrar) -> None:
     register("auth", AuthSettings)
+
+
+@hookimpl
+def register_commands(register: CommandsRegistrar) -> None:
+    from unionline.operators.cli import createadmin, createtoken
+
+    register(createadmin)  # ``unionline createadmin``
+    register(createtoken)  # ``unionline createtoken``
 
 
 @hookimpl

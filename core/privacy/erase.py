@@ -17,7 +17,7 @@ from unionline.access import Actor
 from unionline.appeals.tables import Appeal, TimelineEntry
 from unionline.appeals.timeline import CONTENT_KINDS
 from unionline.audit.services import record
-from unionline.channel.storage import release
+from unionline.channel.storage import release_stored
 from unionline.channel.tables import AttachmentRecord, DeliveryRecord, InboundRecord
 from unionline.events import Event
 from unionline.members.tables import ContactPoint, Member
@@ -52,7 +52,7 @@ async def erase(actor: Actor, member_id: uuid.UUID, *, request: Any = None) -> E
         await erase_event_text([*found.appeal_ids, *ids], TOMBSTONE)
         for section in sections():
             await section.erase(ids)
-        org = found.member["organization_id"]
+        org = found.member.organization_id
         await record(actor, "member.erase", "member", member_id, org, request=request)
         await publish(MemberErased(organization_id=org, member_id=member_id, member_ids=ids))
     deleted = await _delete_files(files)
@@ -147,8 +147,8 @@ async def _erase_attachments(appeal_ids: list[uuid.UUID]) -> tuple[int, list[str
 
 async def _delete_files(shas: list[str]) -> int:
     """After commit, remove the files nothing uses any more: files are stored once by content,
-    so another attachment or a plugin's upload may share one (``release`` checks)."""
+    so another attachment or a plugin's upload may share one (``release_stored`` checks)."""
     deleted = 0
     for sha in shas:
-        deleted += await release(sha)
+        deleted += await release_stored(sha)
     return deleted

@@ -12,8 +12,7 @@ import msgspec
 
 from unionline.access import Actor, scope_for
 from unionline.appeals import store
-from unionline.appeals.tables import TimelineEntry
-from unionline.appeals.timeline import entry_view
+from unionline.appeals.timeline import entries_of
 from unionline.audit.services import entries_for, record
 from unionline.channel.storage import storage
 from unionline.channel.tables import AttachmentRecord
@@ -38,26 +37,19 @@ async def export(actor: Actor, member_id: uuid.UUID, *, request: Any = None) -> 
         "member.export",
         "member",
         member_id,
-        found.member["organization_id"],
+        found.member.organization_id,
         request=request,
     )
     return document
 
 
 async def _document(actor: Actor, found: Holdings, complete: bool) -> MemberExport:
-    member_id = found.member["id"]
-    entries = (
-        await TimelineEntry.select()
-        .where(TimelineEntry.appeal_id.is_in(found.appeal_ids or [uuid.uuid4()]))
-        .order_by(TimelineEntry.id)
-    )
+    member_id = found.member.id
     by_appeal: dict[uuid.UUID, list[Any]] = {}
-    for row in entries:
-        view = entry_view(row)
-        by_appeal.setdefault(view.appeal_id, []).append(view)
+    for entry in await entries_of(found.appeal_ids):
+        by_appeal.setdefault(entry.appeal_id, []).append(entry)
     appeals = [
-        AppealExport(appeal=(v := store.view(store.normalize(a))), timeline=by_appeal.get(v.id, []))
-        for a in found.appeals
+        AppealExport(appeal=store.view(a), timeline=by_appeal.get(a.id, [])) for a in found.appeals
     ]
     return MemberExport(
         format=EXPORT_FORMAT,

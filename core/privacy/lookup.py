@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
 
 from unionline.access import Actor, scope_for
-from unionline.appeals.tables import Appeal
+from unionline.appeals import store
+from unionline.appeals.store import AppealRow
 from unionline.errors import Forbidden, NotFound
-from unionline.members.tables import Member
+from unionline.members.records import MemberRow, find_member, merged_family
 
 MANAGE = "privacy.manage"
 
@@ -17,7 +17,7 @@ class Holdings:
     """The member's row, the ids of the member and its merged duplicates, its appeal rows."""
 
     def __init__(
-        self, member: dict[str, Any], member_ids: list[uuid.UUID], appeals: list[dict[str, Any]]
+        self, member: MemberRow, member_ids: list[uuid.UUID], appeals: list[AppealRow]
     ) -> None:
         self.member = member
         self.member_ids = member_ids
@@ -25,23 +25,7 @@ class Holdings:
 
     @property
     def appeal_ids(self) -> list[uuid.UUID]:
-        return [a["id"] for a in self.appeals]
-
-
-async def merged_family(member_id: uuid.UUID) -> dict[uuid.UUID, uuid.UUID]:
-    """The member and every member merged into it, directly or through others, with their
-    organizations."""
-    found: dict[uuid.UUID, uuid.UUID] = {}
-    frontier = [member_id]
-    rows = await Member.select(Member.id, Member.organization_id).where(Member.id == member_id)
-    found.update((r["id"], r["organization_id"]) for r in rows)
-    while frontier:
-        rows = await Member.select(Member.id, Member.organization_id).where(
-            Member.merged_into.is_in(frontier)
-        )
-        frontier = [r["id"] for r in rows if r["id"] not in found]
-        found.update((r["id"], r["organization_id"]) for r in rows)
-    return found
+        return [a.id for a in self.appeals]
 
 
 async def holdings(actor: Actor, member_id: uuid.UUID, *, whole: bool) -> tuple[Holdings, bool]:
@@ -52,17 +36,13 @@ async def holdings(actor: Actor, member_id: uuid.UUID, *, whole: bool) -> tuple[
     """
     actor.require(MANAGE)
     scope = await scope_for(actor, MANAGE)
-    row = await Member.select().where(Member.id == member_id).first()
-    if row is None or not scope.allows(row["organization_id"]):
+    row = await find_member(member_id)
+    if row is None or not scope.allows(row.organization_id):
         raise NotFound(f"member {member_id} does not exist", field="member_id")
     family = await merged_family(member_id)
     member_ids = [m for m, org in family.items() if scope.allows(org)]
-    appeals = (
-        await Appeal.select()
-        .where(Appeal.member_id.is_in(list(family)))
-        .order_by(Appeal.created_at)
-    )
-    inside = [a for a in appeals if scope.allows(a["organization_id"])]
+    appeals = await store.of_members(list(family))
+    inside = [a for a in appeals if scope.allows(a.organization_id)]
     complete = len(inside) == len(appeals) and len(member_ids) == len(family)
     if whole and not complete:
         raise Forbidden(

@@ -2,8 +2,9 @@
 
 A section exports and erases what one part of the system holds about a member. The core
 contributes none here (its own data is built in); a feature holding personal data adds a section
-with :func:`add_section` in its ``runtime_started`` hook, which runs in every process (public API
-for plugins: the mail channel keeps raw e-mail this way). A section may also have
+with :func:`add_personal_data_section` (``unionline.add_personal_data_section``) in its
+``runtime_started`` hook, which runs in every process (the mail channel keeps raw e-mail this
+way). A section may also have
 ``files(member_ids)``: ``(path, bytes)`` pairs the ZIP export adds under ``<name>/`` beside
 ``member.json`` (the JSON part should name them).
 """
@@ -41,10 +42,12 @@ async def section_files(
     return list(await files(member_ids, appeal_ids)) if files is not None else []
 
 
-def add_section(section: PersonalDataSection) -> None:
-    """Add ``section`` to exports and erasures of this runtime (once per name)."""
+def add_personal_data_section(section: PersonalDataSection) -> None:
+    """Add ``section`` to exports and erasures of this runtime (one per name: the same kind of
+    section added again, as when the runtime starts again, takes the earlier one's place)."""
     sections = current().state.setdefault(_KEY, {})
-    if section.name in sections:
+    earlier = sections.get(section.name)
+    if earlier is not None and type(earlier) is not type(section):
         raise ValueError(f"personal-data section {section.name!r} is already added")
     sections[section.name] = section
 

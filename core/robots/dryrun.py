@@ -16,13 +16,15 @@ import msgspec
 
 from unionline.access import Actor
 from unionline.appeals import clock, store
-from unionline.appeals.lifecycle import ACTIVE
+from unionline.appeals.statuses import ACTIVE
+from unionline.appeals.store import AppealRow
 from unionline.errors import ServiceError
 from unionline.events import Event
 from unionline.organizations.services import subtree_ids
 from unionline.robots import engine, facts, rules
 from unionline.robots.conditions import evaluate, leaf_results
-from unionline.robots.jobs import IN_SUBTREE, TIMER_FIELDS
+from unionline.robots.jobs import IN_SUBTREE, TIMER_FIELDS, Due
+from unionline.robots.rules import RuleRow
 from unionline.robots.schemas import (
     DryRunDefinition,
     DryRunItem,
@@ -34,6 +36,7 @@ from unionline.robots.schemas import (
     TimerTrigger,
 )
 from unionline.robots.services import MANAGE, _require, _scoped, check_definition
+from unionline.rows import IdRow
 from unionline.runtime import current
 
 
@@ -44,20 +47,16 @@ async def dry_run_rule(actor: Actor, rule_id: uuid.UUID, limit: int) -> DryRunRe
 async def dry_run_definition(actor: Actor, data: DryRunDefinition) -> DryRunResult:
     await _require(actor, MANAGE, data.organization_id, "organization_id")
     check_definition(data)
-    row = {
-        "id": uuid.uuid4(),
-        "organization_id": data.organization_id,
-        "name": "",
-        "definition": rules.encode_definition(data),
-    }
-    return await run(row, data.limit)
+    definition = RuleDefinition(
+        trigger=data.trigger, conditions=data.conditions, actions=data.actions
+    )
+    return await run(rules.unsaved(data.organization_id, definition), data.limit)
 
 
-async def run(rule: dict[str, Any], limit: int) -> DryRunResult:
-    definition = rules.definition(rule)
+async def run(rule: RuleRow, limit: int) -> DryRunResult:
+    definition = rule.definition
     trigger = definition.trigger
-    org = rules.as_uuid(rule["organization_id"])
-    assert org is not None
+    org = rule.organization_id
     if isinstance(trigger, EventTrigger):
         cases = await _events(trigger, org, limit)
     elif isinstance(trigger, TimerTrigger):
@@ -68,7 +67,7 @@ async def run(rule: dict[str, Any], limit: int) -> DryRunResult:
     return DryRunResult(items=items, considered=len(items), matched=sum(i.matched for i in items))
 
 
-Case = tuple[str, Event | None, dict[str, Any] | None, datetime | None]
+Case = tuple[str, Event | None, AppealRow | None, datetime | None]
 
 
 async def _events(trigger: EventTrigger, org: uuid.UUID, limit: int) -> list[Case]:
@@ -85,7 +84,7 @@ async def _events(trigger: EventTrigger, org: uuid.UUID, limit: int) -> list[Cas
         event = await engine.load_event(int(row["id"]))
         if event is None:
             continue
-        appeal = await facts.load_appeal(getattr(event, "appeal_id", None))
+        appeal = await store.find(getattr(event, "appeal_id", None))
         at = datetime.fromtimestamp(event.occurred_at, UTC)
         cases.append((f"event:{event.id}", event, appeal, at))
     return cases
@@ -94,7 +93,8 @@ async def _events(trigger: EventTrigger, org: uuid.UUID, limit: int) -> list[Cas
 async def _timer_cases(trigger: TimerTrigger, org: uuid.UUID, limit: int) -> list[Case]:
     expr, extra = TIMER_FIELDS[trigger.field]
     statuses = trigger.statuses or list(ACTIVE)
-    rows = await current().db.fetch(
+    rows = await current().db.fetch_as(
+        Due,
         f"SELECT a.id, {expr} AS v FROM appeal_appeal a{IN_SUBTREE}"
         f" AND a.status IN ({', '.join('{}' for _ in statuses)}) AND {expr} IS NOT NULL{extra}"
         " ORDER BY a.updated_at DESC LIMIT {}",
@@ -104,11 +104,9 @@ async def _timer_cases(trigger: TimerTrigger, org: uuid.UUID, limit: int) -> lis
     )
     cases: list[Case] = []
     for row in rows:
-        due = store.as_time(row["v"])
-        assert due is not None
-        due += timedelta(minutes=trigger.offset_minutes)
-        appeal = await facts.load_appeal(store.as_uuid(row["id"]))
-        cases.append((f"timer:{row['id']}:{due.timestamp():.6f}", None, appeal, due))
+        due = row.v + timedelta(minutes=trigger.offset_minutes)
+        appeal = await store.find(row.id)
+        cases.append((f"timer:{row.id}:{due.timestamp():.6f}", None, appeal, due))
     return cases
 
 
@@ -116,7 +114,8 @@ async def _schedule_cases(trigger: ScheduleTrigger, org: uuid.UUID, limit: int) 
     if not trigger.appeal_statuses:
         return [("schedule", None, None, None)]
     statuses = trigger.appeal_statuses
-    rows = await current().db.fetch(
+    rows = await current().db.fetch_as(
+        IdRow,
         f"SELECT a.id FROM appeal_appeal a{IN_SUBTREE}"
         f" AND a.status IN ({', '.join('{}' for _ in statuses)})"
         " ORDER BY a.created_at, a.id LIMIT {}",
@@ -124,18 +123,18 @@ async def _schedule_cases(trigger: ScheduleTrigger, org: uuid.UUID, limit: int) 
         *statuses,
         limit,
     )
-    return [("schedule", None, await facts.load_appeal(store.as_uuid(r["id"])), None) for r in rows]
+    return [("schedule", None, await store.find(r.id), None) for r in rows]
 
 
 async def _item(
-    rule: dict[str, Any],
+    rule: RuleRow,
     definition: RuleDefinition,
     trigger: str,
     event: Event | None,
-    appeal: dict[str, Any] | None,
+    appeal: AppealRow | None,
     at: datetime | None,
 ) -> DryRunItem:
-    org = appeal["organization_id"] if appeal else engine._org(event, rule)
+    org = appeal.organization_id if appeal else engine._org(event, rule)
     seen = await facts.gather(appeal, org, event, clock.now())
     matched = evaluate(definition.conditions, seen)
     failed = [r for r in leaf_results(definition.conditions, seen) if not r.passed]
@@ -143,8 +142,8 @@ async def _item(
     return DryRunItem(
         trigger=trigger,
         event_type=engine.event_type_name(type(event)) if event is not None else None,
-        appeal_id=appeal["id"] if appeal else None,
-        appeal_number=appeal["number"] if appeal else None,
+        appeal_id=appeal.id if appeal else None,
+        appeal_number=appeal.number if appeal else None,
         at=at,
         matched=matched,
         failed_conditions=failed,
@@ -153,10 +152,10 @@ async def _item(
 
 
 async def _steps(
-    rule: dict[str, Any],
+    rule: RuleRow,
     definition: RuleDefinition,
     event: Event | None,
-    appeal: dict[str, Any] | None,
+    appeal: AppealRow | None,
 ) -> list[StepRecord]:
     records = []
     for n, step in enumerate(definition.actions):

@@ -18,12 +18,14 @@ from typing import Any
 import msgspec
 
 from unionline.appeals import clock, store, timeline
+from unionline.appeals.store import AppealRow
 from unionline.errors import NotReady, PermanentFailure, ServiceError
 from unionline.events import Event, caused_by, event_type_name
 from unionline.robots import facts, rules
 from unionline.robots.conditions import evaluate
 from unionline.robots.config import robots_settings
 from unionline.robots.events import RobotNoted, RuleBlocked, RuleExecuted
+from unionline.robots.rules import ExecutionRow, RuleRow
 from unionline.robots.schemas import RuleDefinition, StepRecord
 from unionline.robots.sdk import ActionOutcome, RobotContext
 from unionline.runtime import current, enqueue, publish
@@ -69,7 +71,7 @@ async def on_event(event: Event) -> None:
         if robot_made and not rules.listens_to_robots(row):
             continue
         fire = Fire(
-            rule_id=rules.uuid_of(row["id"]),
+            rule_id=row.id,
             trigger=f"event:{event.id}",
             event_id=event.id,
             appeal_id=getattr(event, "appeal_id", None),
@@ -95,48 +97,49 @@ async def fire(payload: Fire, *, last_attempt: bool = True) -> str:
         return "gone"
     key = execution_key(payload.rule_id, payload.trigger)
     row = await by_key(key)
-    if row is not None and row["status"] not in OPEN:
-        return str(row["status"])  # fired already
+    if row is not None and row.status not in OPEN:
+        return row.status  # fired already
     event = await load_event(payload.event_id)
-    appeal = await facts.load_appeal(payload.appeal_id)
-    if row is None or row["status"] == "queued":
-        if not rule["enabled"]:
+    appeal = await store.find(payload.appeal_id)
+    if row is None or row.status == "queued":
+        if not rule.enabled:
             if row is not None:
-                await finish(row["id"], "not_matched", "the rule was disabled")
+                await finish(row.id, "not_matched", "the rule was disabled")
             return "disabled"
-        definition = rules.definition(rule)
-        org = appeal["organization_id"] if appeal else _org(event, rule)
+        definition = rule.definition
+        org = appeal.organization_id if appeal else _org(event, rule)
         seen = await facts.gather(appeal, org, event, clock.now())
         if not evaluate(definition.conditions, seen):
             if row is not None:
-                await finish(row["id"], "not_matched", "the conditions did not hold")
+                await finish(row.id, "not_matched", "the conditions did not hold")
             return "not_matched"
         row = await start(rule, key, payload, appeal, event, row)
-        if row is None or row["status"] != "running":
+        if row is None or row.status != "running":
             return "blocked" if row is not None else "taken"
     return await run_steps(rule, row, event, appeal, last_attempt=last_attempt)
 
 
-def _org(event: Event | None, rule: dict[str, Any]) -> uuid.UUID:
+def _org(event: Event | None, rule: RuleRow) -> uuid.UUID:
     if event is not None and event.organization_id is not None:
         return event.organization_id
-    return rules.uuid_of(rule["organization_id"])
+    return rule.organization_id
 
 
 async def start(
-    rule: dict[str, Any],
+    rule: RuleRow,
     key: str,
     payload: Fire,
-    appeal: dict[str, Any] | None,
+    appeal: AppealRow | None,
     event: Event | None,
-    row: dict[str, Any] | None,
-) -> dict[str, Any] | None:
+    row: ExecutionRow | None,
+) -> ExecutionRow | None:
     """Claim the firing (queued → running), or record that the loop guard blocked it."""
     db = current().db
     at = now()
     async with db.transaction():
         if row is None:
-            row = await db.fetchone(
+            row = await db.fetch_one_as(
+                ExecutionRow,
                 "INSERT INTO robot_execution (id, key, rule_id, organization_id, appeal_id,"
                 " trigger, event_id, event_type, status, reason, steps, next_step, created_at)"
                 " VALUES ({}, {}, {}, {}, {}, {}, {}, {}, 'queued', '', '[]', 0, {})"
@@ -144,8 +147,8 @@ async def start(
                 uuid.uuid4(),
                 key,
                 payload.rule_id,
-                appeal["organization_id"] if appeal else _org(event, rule),
-                appeal["id"] if appeal else None,
+                appeal.organization_id if appeal else _org(event, rule),
+                appeal.id if appeal else None,
                 payload.trigger,
                 payload.event_id,
                 event_type_name(type(event)) if event is not None else None,
@@ -153,13 +156,14 @@ async def start(
             )
             if row is None:
                 return None  # another worker claimed it
-        if appeal is not None and await _over_limit(payload.rule_id, appeal["id"], at):
+        if appeal is not None and await _over_limit(payload.rule_id, appeal.id, at):
             await _block(rule, row, appeal, at)
-            return {**row, "status": "blocked"}
-        claimed = await db.fetchone(
+            return msgspec.structs.replace(row, status="blocked")
+        claimed = await db.fetch_one_as(
+            ExecutionRow,
             "UPDATE robot_execution SET status = 'running' WHERE id = {} AND status = 'queued'"
             " RETURNING *",
-            row["id"],
+            row.id,
         )
         await db.execute(
             "UPDATE robot_rule SET last_fired_at = {} WHERE id = {}", at, payload.rule_id
@@ -179,29 +183,27 @@ async def _over_limit(rule_id: uuid.UUID, appeal_id: uuid.UUID, at: float) -> bo
     return row is not None and int(row["n"]) >= robots_settings().loop_limit
 
 
-async def _block(
-    rule: dict[str, Any], row: dict[str, Any], appeal: dict[str, Any], at: float
-) -> None:
+async def _block(rule: RuleRow, row: ExecutionRow, appeal: AppealRow, at: float) -> None:
     db = current().db
     limit = robots_settings().loop_limit
     reason = f"loop guard: the rule already fired {limit} times for this appeal within an hour"
-    await finish(row["id"], "blocked", reason, at=at)
-    await db.execute("UPDATE robot_rule SET last_blocked_at = {} WHERE id = {}", at, rule["id"])
-    locked = await store.load(appeal["id"], lock=True)
+    await finish(row.id, "blocked", reason, at=at)
+    await db.execute("UPDATE robot_rule SET last_blocked_at = {} WHERE id = {}", at, rule.id)
+    locked = await store.load(appeal.id, lock=True)
     body = (
-        f"Робот «{rule['name']}» остановлен защитой от зацикливания: "
+        f"Робот «{rule.name}» остановлен защитой от зацикливания: "
         f"не более {limit} срабатываний на обращение в час"
     )
     entry = await timeline.add(locked, "system", body=body, data={"robot": _mark(rule, row, None)})
     await _noted(rule, row, appeal, entry)
     await publish(
         RuleBlocked(
-            organization_id=appeal["organization_id"],
-            cause=robot_cause(rules.uuid_of(rule["id"])),
-            rule_id=rules.uuid_of(rule["id"]),
-            rule_name=rule["name"],
-            execution_id=rules.uuid_of(row["id"]),
-            appeal_id=appeal["id"],
+            organization_id=appeal.organization_id,
+            cause=robot_cause(rule.id),
+            rule_id=rule.id,
+            rule_name=rule.name,
+            execution_id=row.id,
+            appeal_id=appeal.id,
             limit=limit,
         )
     )
@@ -211,17 +213,17 @@ async def _block(
 
 
 async def run_steps(
-    rule: dict[str, Any],
-    row: dict[str, Any],
+    rule: RuleRow,
+    row: ExecutionRow,
     event: Event | None,
-    appeal: dict[str, Any] | None,
+    appeal: AppealRow | None,
     *,
     last_attempt: bool = True,
 ) -> str:
     """Run the actions from the first step not yet recorded; returns the final status."""
-    definition = rules.definition(rule)
-    records = msgspec.convert(rules._json(row["steps"]) or [], list[StepRecord])
-    for n in range(int(row["next_step"]), len(definition.actions)):
+    definition = rule.definition
+    records = list(row.steps)
+    for n in range(row.next_step, len(definition.actions)):
         outcome, ok = await _run_step(rule, row, definition, n, event, appeal, last_attempt)
         record = StepRecord(
             step=n,
@@ -236,7 +238,7 @@ async def run_steps(
         await _record(rule, row, appeal, records, n + 1, status, "" if ok else outcome.summary)
         if status == "waiting":
             delay = float(outcome.wait_seconds or 0)
-            execution_id = rules.uuid_of(row["id"])
+            execution_id = row.id
             await enqueue(
                 RESUME_JOB,
                 Resume(execution_id=execution_id, step=n + 1),
@@ -261,12 +263,12 @@ def _status_after(ok: bool, outcome: ActionOutcome, n: int, total: int) -> str:
 
 
 async def _run_step(
-    rule: dict[str, Any],
-    row: dict[str, Any],
+    rule: RuleRow,
+    row: ExecutionRow,
     definition: RuleDefinition,
     n: int,
     event: Event | None,
-    appeal: dict[str, Any] | None,
+    appeal: AppealRow | None,
     last_attempt: bool,
 ) -> tuple[ActionOutcome, bool]:
     step = definition.actions[n]
@@ -296,54 +298,56 @@ def _message(exc: BaseException) -> str:
 
 
 def context(
-    rule: dict[str, Any],
-    row: dict[str, Any] | None,
+    rule: RuleRow,
+    row: ExecutionRow | None,
     n: int,
     event: Event | None,
-    appeal: dict[str, Any] | None,
+    appeal: AppealRow | None,
     *,
     dry_run: bool,
 ) -> RobotContext:
     return RobotContext(
-        rule_id=rules.uuid_of(rule["id"]),
-        organization_id=rules.uuid_of(rule["organization_id"]),
-        execution_id=rules.uuid_of(row["id"]) if row else uuid.uuid4(),
+        rule_id=rule.id,
+        organization_id=rule.organization_id,
+        execution_id=row.id if row else uuid.uuid4(),
         step=n,
-        appeal_id=appeal["id"] if appeal else None,
-        member_id=appeal["member_id"] if appeal else getattr(event, "member_id", None),
+        appeal_id=appeal.id if appeal else None,
+        member_id=appeal.member_id if appeal else getattr(event, "member_id", None),
         event_type=event_type_name(type(event)) if event is not None else None,
         event=msgspec.to_builtins(event) if event is not None else {},
         dry_run=dry_run,
     )
 
 
-async def _noted(
-    rule: dict[str, Any], row: dict[str, Any], appeal: dict[str, Any], entry: Any
-) -> None:
+async def _noted(rule: RuleRow, row: ExecutionRow, appeal: AppealRow, entry: Any) -> None:
     """Publish a robot's timeline entry (consoles append it live, like a note)."""
     await publish(
         RobotNoted(
-            organization_id=appeal["organization_id"],
-            cause=robot_cause(rules.uuid_of(rule["id"])),
-            appeal_id=appeal["id"],
-            rule_id=rules.uuid_of(rule["id"]),
-            execution_id=rules.uuid_of(row["id"]),
+            organization_id=appeal.organization_id,
+            cause=robot_cause(rule.id),
+            appeal_id=appeal.id,
+            rule_id=rule.id,
+            execution_id=row.id,
             entry=entry,
         )
     )
 
 
-def _mark(rule: dict[str, Any], row: dict[str, Any], step: StepRecord | None) -> dict[str, Any]:
-    mark = {"rule_id": str(rule["id"]), "rule_name": rule["name"], "execution_id": str(row["id"])}
+def _mark(rule: RuleRow, row: ExecutionRow, step: StepRecord | None) -> dict[str, Any]:
+    mark: dict[str, Any] = {
+        "rule_id": str(rule.id),
+        "rule_name": rule.name,
+        "execution_id": str(row.id),
+    }
     if step is not None:
         mark |= {"step": step.step, "action": step.action, "ok": step.ok}
     return mark
 
 
 async def _record(
-    rule: dict[str, Any],
-    row: dict[str, Any],
-    appeal: dict[str, Any] | None,
+    rule: RuleRow,
+    row: ExecutionRow,
+    appeal: AppealRow | None,
     records: list[StepRecord],
     next_step: int,
     status: str,
@@ -362,11 +366,11 @@ async def _record(
             status,
             reason,
             finished,
-            row["id"],
+            row.id,
         )
         if appeal is not None:
-            locked = await store.load(appeal["id"], lock=True)
-            body = f"Робот «{rule['name']}»: {step.summary}"
+            locked = await store.load(appeal.id, lock=True)
+            body = f"Робот «{rule.name}»: {step.summary}"
             mark = {"robot": _mark(rule, row, step)}
             await _noted(
                 rule, row, appeal, await timeline.add(locked, "system", body=body, data=mark)
@@ -374,16 +378,12 @@ async def _record(
         if status != "running":
             await publish(
                 RuleExecuted(
-                    organization_id=(
-                        appeal["organization_id"]
-                        if appeal
-                        else rules.uuid_of(row["organization_id"])
-                    ),
-                    cause=robot_cause(rules.uuid_of(rule["id"])),
-                    rule_id=rules.uuid_of(rule["id"]),
-                    rule_name=rule["name"],
-                    execution_id=rules.uuid_of(row["id"]),
-                    appeal_id=appeal["id"] if appeal else None,
+                    organization_id=(appeal.organization_id if appeal else row.organization_id),
+                    cause=robot_cause(rule.id),
+                    rule_id=rule.id,
+                    rule_name=rule.name,
+                    execution_id=row.id,
+                    appeal_id=appeal.id if appeal else None,
                     status=status,
                     summaries=[r.summary for r in records],
                 )
@@ -393,33 +393,40 @@ async def _record(
 async def resume(payload: Resume, *, last_attempt: bool = True) -> str:
     """Continue an execution after a step that waited."""
     db = current().db
-    row = await db.fetchone(
+    row = await db.fetch_one_as(
+        ExecutionRow,
         "UPDATE robot_execution SET status = 'running' WHERE id = {} AND status = 'waiting'"
         " AND next_step = {} RETURNING *",
         payload.execution_id,
         payload.step,
     )
     if row is None:
-        row = await db.fetchone("SELECT * FROM robot_execution WHERE id = {}", payload.execution_id)
-        if row is None or row["status"] != "running" or int(row["next_step"]) != payload.step:
+        row = await db.fetch_one_as(
+            ExecutionRow, "SELECT * FROM robot_execution WHERE id = {}", payload.execution_id
+        )
+        if row is None or row.status != "running" or row.next_step != payload.step:
             return "stale"  # resumed already (or the execution is gone)
-    rule = await rules.load(rules.uuid_of(row["rule_id"]))
-    if rule is None or not rule["enabled"]:
-        await finish(row["id"], "stopped", "the rule was disabled or deleted while it waited")
+    rule = await rules.load(row.rule_id)
+    if rule is None or not rule.enabled:
+        await finish(row.id, "stopped", "the rule was disabled or deleted while it waited")
         return "stopped"
-    event = await load_event(row["event_id"])
-    appeal = await facts.load_appeal(rules.as_uuid(row["appeal_id"]))
+    event = await load_event(row.event_id)
+    appeal = await store.find(row.appeal_id)
     return await run_steps(rule, row, event, appeal, last_attempt=last_attempt)
 
 
 # -- the rules log --------------------------------------------------------------------------
 
 
-async def by_key(key: str) -> dict[str, Any] | None:
-    return await current().db.fetchone("SELECT * FROM robot_execution WHERE key = {}", key)
+async def by_key(key: str) -> ExecutionRow | None:
+    return await current().db.fetch_one_as(
+        ExecutionRow, "SELECT * FROM robot_execution WHERE key = {}", key
+    )
 
 
-async def finish(execution_id: Any, status: str, reason: str, *, at: float | None = None) -> None:
+async def finish(
+    execution_id: uuid.UUID, status: str, reason: str, *, at: float | None = None
+) -> None:
     await current().db.execute(
         "UPDATE robot_execution SET status = {}, reason = {}, finished_at = {} WHERE id = {}",
         status,

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import uuid
 from datetime import datetime
-from typing import Any
 
-from unionline.appeals import store
-from unionline.appeals.config import appeal_settings
-from unionline.appeals.sla import is_working_time
+from unionline.appeals.sla import sla_calendar
+from unionline.appeals.store import AppealRow
 from unionline.events import Event
+from unionline.members.records import find_member
 from unionline.robots.conditions import Facts
 from unionline.robots.rules import ancestors
 from unionline.runtime import current
@@ -19,7 +17,7 @@ MEMBER_COLUMNS = ("status", "full_name", "card_number", "employer", "position")
 
 
 async def gather(
-    appeal: dict[str, Any] | None,
+    appeal: AppealRow | None,
     organization_id: uuid.UUID | None,
     event: Event | None,
     now: datetime,
@@ -29,45 +27,34 @@ async def gather(
             organization_id=organization_id,
             organization_path=tuple(await ancestors(organization_id)),
             member=await member_fields(getattr(event, "member_id", None)),
-            in_business_hours=await _working(None, now),
+            in_business_hours=await _working(None, now, organization_id),
         )
     return Facts(
-        channel=appeal["channel"] or "",
-        organization_id=appeal["organization_id"],
-        organization_path=tuple(await ancestors(appeal["organization_id"])),
-        queue_id=appeal["queue_id"],
-        status=appeal["status"],
-        priority=appeal["priority"],
-        tags=tuple(appeal["tags"] or ()),
-        member=await member_fields(appeal["member_id"]),
+        channel=appeal.channel or "",
+        organization_id=appeal.organization_id,
+        organization_path=tuple(await ancestors(appeal.organization_id)),
+        queue_id=appeal.queue_id,
+        status=appeal.status,
+        priority=appeal.priority,
+        tags=tuple(appeal.tags or ()),
+        member=await member_fields(appeal.member_id),
         message=await _message(appeal, event),
-        subject=appeal["subject"] or "",
-        in_business_hours=await _working(appeal, now),
+        subject=appeal.subject or "",
+        in_business_hours=await _working(appeal, now, appeal.organization_id),
     )
 
 
-async def load_appeal(appeal_id: uuid.UUID | None) -> dict[str, Any] | None:
-    if appeal_id is None:
-        return None
-    row = await current().db.fetchone("SELECT * FROM appeal_appeal WHERE id = {}", appeal_id)
-    return store.normalize(row) if row else None
-
-
 async def member_fields(member_id: uuid.UUID | None) -> dict[str, str]:
-    if member_id is None:
+    member = await find_member(member_id)
+    if member is None:
         return {}
-    row = await current().db.fetchone("SELECT * FROM member_member WHERE id = {}", member_id)
-    if row is None:
-        return {}
-    fields = {name: str(row.get(name) or "") for name in MEMBER_COLUMNS}
-    custom = row.get("custom_fields") or "{}"
-    custom = json.loads(custom) if isinstance(custom, str | bytes) else custom
-    for name, value in (custom or {}).items():
+    fields = {name: str(getattr(member, name) or "") for name in MEMBER_COLUMNS}
+    for name, value in member.custom_fields.items():
         fields[f"custom.{name}"] = "" if value is None else str(value)
     return fields
 
 
-async def _message(appeal: dict[str, Any], event: Event | None) -> str:
+async def _message(appeal: AppealRow, event: Event | None) -> str:
     """The triggering message's text; else the appeal's latest message from the member."""
     entry = getattr(event, "entry", None)
     if entry is not None and getattr(entry, "kind", "") == "message_in":
@@ -75,18 +62,20 @@ async def _message(appeal: dict[str, Any], event: Event | None) -> str:
     row = await current().db.fetchone(
         "SELECT body FROM appeal_timeline WHERE appeal_id = {} AND kind = 'message_in'"
         " ORDER BY id DESC LIMIT 1",
-        appeal["id"],
+        appeal.id,
     )
     return str(row["body"]) if row else ""
 
 
-async def _working(appeal: dict[str, Any] | None, now: datetime) -> bool:
-    """Business hours of the appeal's queue when it keeps them, else the [appeals] calendar."""
-    if appeal is not None and appeal.get("queue_id") is not None:
+async def _working(
+    appeal: AppealRow | None, now: datetime, organization_id: uuid.UUID | None
+) -> bool:
+    """Business hours of the appeal's queue when it keeps them, else the SLA's calendar of the
+    organization (``[appeals]`` hours over the production calendar and its overrides)."""
+    if appeal is not None and appeal.queue_id is not None:
         from unionline.routing import queues
 
-        queue = await queues.load(appeal["queue_id"])
+        queue = await queues.load(appeal.queue_id)
         if queue is not None and queue.business_hours:
-            return queue.open_at(now)
-    calendar = appeal_settings().calendar(current().settings.timezone)
-    return is_working_time(calendar, now)
+            return await queue.open_at(now)
+    return (await sla_calendar(organization_id)).is_working_time(now)

@@ -10,24 +10,25 @@ when the sweep runs again after the restart, and never twice.
 from __future__ import annotations
 
 import logging
-import time
 import uuid
 from datetime import UTC, datetime
-from typing import Any
 
-from unionline.appeals import store
-from unionline.appeals.lifecycle import ACTIVE
+import msgspec
+
+from unionline.appeals.statuses import ACTIVE
 from unionline.jobs import JobContext
+from unionline.jobs.periodic import PeriodicJob
 from unionline.registry import JobsRegistrar
-from unionline.robots import engine, rules
+from unionline.robots import engine
 from unionline.robots.config import robots_settings
 from unionline.robots.engine import Fire, Resume
+from unionline.robots.rules import RuleRow
 from unionline.robots.schedule import latest_slot
 from unionline.robots.schemas import ScheduleTrigger, TimerTrigger
-from unionline.runtime import current, enqueue
+from unionline.rows import IdRow
+from unionline.runtime import current
 
 log = logging.getLogger("unionline.robots")
-SWEEP_JOB = "robots.sweep"
 # Timers are swept up to this many seconds ago: an appeal's time is stamped before its
 # transaction commits, so a sweep must not pass a moment a slow commit may still fill in.
 COMMIT_LAG = 10.0
@@ -50,6 +51,24 @@ TIMER_FIELDS: dict[str, tuple[str, str]] = {
         "",
     ),
 }
+
+
+class Due(msgspec.Struct):
+    """An appeal and the time a timer field reads on it (``SELECT a.id, … AS v``)."""
+
+    id: uuid.UUID
+    v: datetime
+
+
+class _Appeal(msgspec.Struct):
+    id: uuid.UUID
+    organization_id: uuid.UUID
+
+
+class _DueIn(Due):
+    organization_id: uuid.UUID
+
+
 IN_SUBTREE = (
     " JOIN organization_organization g ON g.id = a.organization_id"
     " WHERE g.path LIKE '%/' || {} || '/%' AND a.merged_into_id IS NULL"
@@ -64,30 +83,10 @@ async def resume_job(ctx: JobContext, payload: Resume) -> None:
     await engine.resume(payload, last_attempt=ctx.attempt >= ctx.max_attempts)
 
 
-async def sweep_job(ctx: JobContext, payload: None) -> None:
-    try:
-        await sweep()
-    finally:
-        await schedule_sweep()
-
-
 def register(register: JobsRegistrar) -> None:
     register(engine.FIRE_JOB, fire_job, payload=Fire)
     register(engine.RESUME_JOB, resume_job, payload=Resume)
-    register(SWEEP_JOB, sweep_job)
-
-
-async def schedule_sweep(*, now: bool = False) -> None:
-    """Enqueue the next sweep, keyed by its time slot so every process agrees on one; with
-    ``now`` (at startup) one more at once, so what came due while nothing ran fires without
-    waiting a period (sweeping twice is harmless)."""
-    if now:
-        await enqueue(SWEEP_JOB, None)
-        return
-    interval = robots_settings().sweep_seconds
-    slot = int(time.time() // interval) + 1
-    delay = max(0.0, slot * interval - time.time())
-    await enqueue(SWEEP_JOB, None, key=f"{SWEEP_JOB}:{slot}", delay=delay)
+    SWEEP.register(register)
 
 
 # -- the sweep ------------------------------------------------------------------------------
@@ -96,7 +95,8 @@ async def schedule_sweep(*, now: bool = False) -> None:
 async def sweep(at: float | None = None) -> int:
     """Queue every timer and schedule firing due by ``at``; returns how many were queued."""
     at = engine.now() if at is None else at
-    rows = await current().db.fetch(
+    rows = await current().db.fetch_as(
+        IdRow,
         "SELECT id FROM robot_rule WHERE enabled = {} AND trigger_kind IN ('timer', 'schedule')"
         " ORDER BY created_at",
         True,
@@ -104,11 +104,17 @@ async def sweep(at: float | None = None) -> int:
     queued = 0
     for row in rows:
         try:
-            queued += await sweep_rule(rules.uuid_of(row["id"]), at)
+            queued += await sweep_rule(row.id, at)
         except Exception:
-            log.exception("robots sweep: rule %s failed", row["id"])
+            log.exception("robots sweep: rule %s failed", row.id)
     await purge_log(at)
     return queued
+
+
+# One sweep per ``sweep_seconds`` slot, whichever processes schedule it; at startup one runs at
+# once (``SWEEP.schedule(now=True)``) so what came due while nothing ran fires without waiting a
+# period (sweeping twice is harmless).
+SWEEP = PeriodicJob("robots.sweep", sweep, every=lambda: robots_settings().sweep_seconds)
 
 
 async def purge_log(at: float) -> None:
@@ -126,13 +132,15 @@ async def sweep_rule(rule_id: uuid.UUID, at: float) -> int:
     db = current().db
     async with db.transaction():
         lock = " FOR UPDATE" if db.is_postgres else ""
-        rule = await db.fetchone(f"SELECT * FROM robot_rule WHERE id = {{}}{lock}", rule_id)
-        if rule is None or not rule["enabled"]:
+        rule = await db.fetch_one_as(
+            RuleRow, f"SELECT * FROM robot_rule WHERE id = {{}}{lock}", rule_id
+        )
+        if rule is None or not rule.enabled:
             return 0
-        since = max(float(rule["armed_at"]), float(rule["checked_until"]))
+        since = max(rule.armed_at, rule.checked_until)
         if at <= since:
             return 0
-        trigger = rules.definition(rule).trigger
+        trigger = rule.definition.trigger
         if isinstance(trigger, TimerTrigger):
             if at - COMMIT_LAG <= since:
                 return 0
@@ -146,18 +154,19 @@ async def sweep_rule(rule_id: uuid.UUID, at: float) -> int:
 
 
 async def _timers(
-    rule: dict[str, Any], trigger: TimerTrigger, since: float, at: float
+    rule: RuleRow, trigger: TimerTrigger, since: float, at: float
 ) -> tuple[int, float]:
     """Queue the appeals whose ``field + offset`` falls in ``[since, at]``."""
     expr, extra = TIMER_FIELDS[trigger.field]
     offset = trigger.offset_minutes * 60
     statuses = trigger.statuses or list(ACTIVE)
     batch = robots_settings().schedule_batch
-    rows = await current().db.fetch(
+    rows = await current().db.fetch_as(
+        _DueIn,
         f"SELECT a.id, a.organization_id, {expr} AS v FROM appeal_appeal a{IN_SUBTREE}"
         f" AND a.status IN ({', '.join('{}' for _ in statuses)})"
         f" AND {expr} >= {{}} AND {expr} <= {{}}{extra} ORDER BY v LIMIT {{}}",
-        str(rule["organization_id"]),
+        str(rule.organization_id),
         *statuses,
         _moment(since - offset),
         _moment(at - offset),
@@ -166,37 +175,28 @@ async def _timers(
     queued = 0
     checked = at
     for row in rows:
-        value = store.as_time(row["v"])
-        assert value is not None
-        due = value.timestamp() + offset
-        appeal_id = store.as_uuid(row["id"])
-        fire = Fire(
-            rule_id=rules.uuid_of(rule["id"]),
-            trigger=f"timer:{appeal_id}:{due:.6f}",
-            appeal_id=appeal_id,
-        )
-        queued += await engine.queue_firing(
-            fire.rule_id, store.uuid_of(row["organization_id"]), fire
-        )
+        due = row.v.timestamp() + offset
+        fire = Fire(rule_id=rule.id, trigger=f"timer:{row.id}:{due:.6f}", appeal_id=row.id)
+        queued += await engine.queue_firing(fire.rule_id, row.organization_id, fire)
         checked = due
     if len(rows) < batch:
         checked = at  # everything due in the window was seen
     return queued, checked
 
 
-async def _schedule(rule: dict[str, Any], trigger: ScheduleTrigger, since: float, at: float) -> int:
+async def _schedule(rule: RuleRow, trigger: ScheduleTrigger, since: float, at: float) -> int:
     settings = robots_settings()
     floor = max(since, at - settings.schedule_catch_up_minutes * 60)
     slot = latest_slot(trigger, floor, at, current().settings.timezone)
     if slot is None:
         return 0
-    rule_id = rules.uuid_of(rule["id"])
-    org = rules.uuid_of(rule["organization_id"])
+    rule_id, org = rule.id, rule.organization_id
     if not trigger.appeal_statuses:
         fire = Fire(rule_id=rule_id, trigger=f"schedule:{int(slot)}")
         return int(await engine.queue_firing(rule_id, org, fire))
     statuses = trigger.appeal_statuses
-    rows = await current().db.fetch(
+    rows = await current().db.fetch_as(
+        _Appeal,
         f"SELECT a.id, a.organization_id FROM appeal_appeal a{IN_SUBTREE}"
         f" AND a.status IN ({', '.join('{}' for _ in statuses)})"
         " ORDER BY a.created_at, a.id LIMIT {}",
@@ -206,11 +206,8 @@ async def _schedule(rule: dict[str, Any], trigger: ScheduleTrigger, since: float
     )
     queued = 0
     for row in rows:
-        appeal_id = store.as_uuid(row["id"])
-        fire = Fire(
-            rule_id=rule_id, trigger=f"schedule:{int(slot)}:{appeal_id}", appeal_id=appeal_id
-        )
-        queued += await engine.queue_firing(rule_id, store.uuid_of(row["organization_id"]), fire)
+        fire = Fire(rule_id=rule_id, trigger=f"schedule:{int(slot)}:{row.id}", appeal_id=row.id)
+        queued += await engine.queue_firing(rule_id, row.organization_id, fire)
     return queued
 
 

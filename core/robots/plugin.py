@@ -83,9 +83,9 @@ def register_routes(register: RoutesRegistrar) -> None:
 
 @hookimpl
 async def startup(app: Any) -> None:
-    from unionline.robots.jobs import schedule_sweep
+    from unionline.robots.jobs import SWEEP
 
-    await schedule_sweep(now=True)
+    await SWEEP.schedule(now=True)
 
 
 @hookimpl

@@ -8,7 +8,7 @@ from litestar import Controller, delete, get, patch, post
 from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.status_codes import HTTP_204_NO_CONTENT
 
-from unionline.robots import dryrun, services
+from unionline.robots import catalog, dryrun, services
 from unionline.robots.schemas import (
     ActionInfo,
     DryRunDefinition,
@@ -124,6 +124,14 @@ class RobotController(Controller):
     async def list_actions(self, actor: CurrentActor) -> list[ActionInfo]:
         """Registered actions with their titles and parameters' JSON schema."""
         return await services.list_actions(actor)
+
+    @get("/catalog")
+    async def builder_catalog(self, actor: CurrentActor) -> catalog.Catalog:
+        """What the visual rule builder offers: events with human names, timer fields,
+        condition kinds with their operators, actions with a label and a control per
+        parameter (plugins' events and actions included while they are enabled)."""
+        actor.require(services.READ)
+        return catalog.build()
 
     @get("/event-types")
     async def event_types(self, actor: CurrentActor) -> list[str]:

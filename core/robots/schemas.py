@@ -20,7 +20,7 @@ from typing import Annotated, Any, Literal
 
 import msgspec
 
-from unionline.appeals.schemas import Priority, Status
+from unionline.appeals.statuses import Priority, Status
 from unionline.text import Text
 
 Name = Annotated[Text, msgspec.Meta(min_length=1, max_length=200)]
@@ -284,6 +284,7 @@ class RuleView(msgspec.Struct, kw_only=True):
 # -- the rules log, actions, dry runs -------------------------------------------------------
 
 ExecutionStatus = Literal[
+    "queued",  # a timer or schedule came due, or an event fired it: not started yet
     "running",  # steps are being run
     "waiting",  # a step asked to wait: the rest resumes later
     "done",  # every step ran

@@ -17,14 +17,45 @@ The engine validates a rule's parameters against ``params`` when the rule is sav
 field), runs the actions of a rule in order from the job system, and records every outcome in the
 rules log and on the appeal's timeline. An action may run more than once for the same execution (the
 job system retries): it must be idempotent per ``ctx.idempotency_key``.
+
+An action may offer ready rules that use it (``templates``, :class:`RuleTemplate`): the rules
+editor lists them beside the core's while the action is registered. What the core's own actions
+build on is here too, for plugins' actions: the trigger's appeal within the rule's subtree
+(:func:`appeal_row`), a message to the member once per step (:func:`send_to_member`), texts in
+two languages with placeholders (:class:`LocalizedText`, :func:`values_for`, :func:`render`) and
+localized outcomes (:func:`outcome`, :func:`dry`, :func:`refused`).
 """
 
 from __future__ import annotations
 
+import importlib
 import uuid
-from typing import Any, ClassVar, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
 import msgspec
+
+if TYPE_CHECKING:
+    from unionline.robots.actions.base import appeal_row, dry, outcome, refused, subtree
+    from unionline.robots.actions.member import send_to_member
+    from unionline.robots.actions.text import LocalizedText, render, values_for
+    from unionline.robots.templates import RuleTemplate
+
+__all__ = [
+    "ActionOutcome",
+    "LocalizedText",
+    "NoParams",
+    "RobotAction",
+    "RobotContext",
+    "RuleTemplate",
+    "appeal_row",
+    "dry",
+    "outcome",
+    "refused",
+    "render",
+    "send_to_member",
+    "subtree",
+    "values_for",
+]
 
 P = TypeVar("P", bound=msgspec.Struct)
 
@@ -73,6 +104,34 @@ class RobotAction(Generic[P]):
     name: ClassVar[str]  # dotted and unique, e.g. "appeal.set_status", "hello.greet"
     params: ClassVar[type[msgspec.Struct]] = NoParams
     title: ClassVar[dict[str, str]] = {}  # {"ru": ..., "en": ...} shown in the rules editor
+    # The rule builder's labels: per parameter ("text") and per value of a parameter with
+    # choices ("to=assignee"), each {"ru": ..., "en": ...}; see unionline.robots.catalog.
+    labels: ClassVar[dict[str, dict[str, str]]] = {}
+    templates: ClassVar[tuple[RuleTemplate, ...]] = ()  # ready rules that use this action
 
     async def run(self, ctx: RobotContext, params: P) -> ActionOutcome:
         raise NotImplementedError
+
+
+# The helpers build on this module's classes, so they are imported when first asked for.
+_HELPERS = {
+    "appeal_row": "unionline.robots.actions.base",
+    "dry": "unionline.robots.actions.base",
+    "outcome": "unionline.robots.actions.base",
+    "refused": "unionline.robots.actions.base",
+    "subtree": "unionline.robots.actions.base",
+    "send_to_member": "unionline.robots.actions.member",
+    "LocalizedText": "unionline.robots.actions.text",
+    "render": "unionline.robots.actions.text",
+    "values_for": "unionline.robots.actions.text",
+    "RuleTemplate": "unionline.robots.templates",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _HELPERS.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value

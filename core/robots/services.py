@@ -10,9 +10,11 @@ from typing import Any
 import msgspec
 
 from unionline.access import Actor, scope_for
+from unionline.appeals import store
 from unionline.errors import Forbidden, Invalid, NotFound
 from unionline.events import event_type_name
 from unionline.robots import conditions, engine, rules, schedule
+from unionline.robots.rules import LoggedExecution, RuleRow
 from unionline.robots.schemas import (
     ActionInfo,
     ActionStep,
@@ -99,14 +101,12 @@ async def _require(actor: Actor, permission: str, organization_id: uuid.UUID, fi
     raise NotFound("the organization does not exist", field=field)
 
 
-async def _scoped(actor: Actor, permission: str, rule_id: uuid.UUID) -> dict[str, Any]:
+async def _scoped(actor: Actor, permission: str, rule_id: uuid.UUID) -> RuleRow:
     row = await rules.load(rule_id)
-    if row is None or not (await scope_for(actor, READ)).allows(
-        rules.uuid_of(row["organization_id"])
-    ):
+    if row is None or not (await scope_for(actor, READ)).allows(row.organization_id):
         raise NotFound(f"rule {rule_id} does not exist", field="rule_id")
     if permission != READ:
-        await _require(actor, permission, rules.uuid_of(row["organization_id"]), "rule_id")
+        await _require(actor, permission, row.organization_id, "rule_id")
     return row
 
 
@@ -130,8 +130,8 @@ async def list_rules(actor: Actor, organization_id: uuid.UUID | None = None) -> 
     if organization_id is not None:
         where += " AND organization_id = {}"
         args.append(organization_id)
-    rows = await current().db.fetch(
-        f"SELECT * FROM robot_rule WHERE {where} ORDER BY created_at, id", *args
+    rows = await current().db.fetch_as(
+        RuleRow, f"SELECT * FROM robot_rule WHERE {where} ORDER BY created_at, id", *args
     )
     return [rules.view(r) for r in rows]
 
@@ -178,7 +178,7 @@ def _event_type(trigger: Trigger) -> str:
 
 async def update_rule(actor: Actor, rule_id: uuid.UUID, data: RuleUpdate) -> RuleView:
     row = await _scoped(actor, MANAGE, rule_id)
-    old = rules.definition(row)
+    old = row.definition
     new = RuleDefinition(
         trigger=old.trigger if data.trigger is msgspec.UNSET else data.trigger,
         conditions=old.conditions if data.conditions is msgspec.UNSET else data.conditions,
@@ -186,22 +186,22 @@ async def update_rule(actor: Actor, rule_id: uuid.UUID, data: RuleUpdate) -> Rul
     )
     check_definition(new)
     at = engine.now()
-    enabled = bool(row["enabled"]) if data.enabled is msgspec.UNSET else data.enabled
+    enabled = row.enabled if data.enabled is msgspec.UNSET else data.enabled
     # Re-armed when switched on or re-triggered: due times from before do not fire now.
-    rearm = (enabled and not row["enabled"]) or new.trigger != old.trigger
+    rearm = (enabled and not row.enabled) or new.trigger != old.trigger
     await current().db.execute(
         "UPDATE robot_rule SET name = {}, description = {}, enabled = {}, trigger_kind = {},"
         " event_type = {}, definition = {}, updated_at = {}, armed_at = {}, checked_until = {}"
         " WHERE id = {}",
-        row["name"] if data.name is msgspec.UNSET else data.name,
-        row["description"] if data.description is msgspec.UNSET else data.description,
+        row.name if data.name is msgspec.UNSET else data.name,
+        row.description if data.description is msgspec.UNSET else data.description,
         enabled,
         _kind(new.trigger),
         _event_type(new.trigger),
         rules.encode_definition(new),
         at,
-        at if rearm else row["armed_at"],
-        at if rearm else row["checked_until"],
+        at if rearm else row.armed_at,
+        at if rearm else row.checked_until,
         rule_id,
     )
     return await get_rule(actor, rule_id)
@@ -269,7 +269,8 @@ async def _page(
     offset = _cursor(cursor)
     if matched_only:
         where += " AND e.status NOT IN ('not_matched', 'queued')"
-    rows = await current().db.fetch(
+    rows = await current().db.fetch_as(
+        LoggedExecution,
         "SELECT e.*, r.name AS rule_name, a.number AS appeal_number FROM robot_execution e"
         " LEFT JOIN robot_rule r ON r.id = e.rule_id"
         f" LEFT JOIN appeal_appeal a ON a.id = e.appeal_id WHERE {where}"
@@ -278,7 +279,7 @@ async def _page(
         limit + 1,
         offset,
     )
-    items = [rules.execution_view(r, r["rule_name"] or "") for r in rows[:limit]]
+    items = [rules.execution_view(r) for r in rows[:limit]]
     more = len(rows) > limit
     return ExecutionPage(items=items, next_cursor=f"o{offset + limit}" if more else None)
 
@@ -314,11 +315,7 @@ async def log(
 async def appeal_log(
     actor: Actor, appeal_id: uuid.UUID, cursor: str | None, limit: int
 ) -> ExecutionPage:
-    row = await current().db.fetchone(
-        "SELECT organization_id FROM appeal_appeal WHERE id = {}", appeal_id
-    )
-    if row is None or not (await scope_for(actor, READ)).allows(
-        rules.uuid_of(row["organization_id"])
-    ):
+    row = await store.find(appeal_id)
+    if row is None or not (await scope_for(actor, READ)).allows(row.organization_id):
         raise NotFound(f"appeal {appeal_id} does not exist", field="appeal_id")
     return await _page("e.appeal_id = {}", [appeal_id], cursor, limit, True)

@@ -3,6 +3,8 @@ is a :class:`~unionline.robots.schemas.RuleDefinition` built from a few options 
 
 ``rule(key, organization_id, **options)`` gives the body of ``POST /api/robots/rules``;
 ``GET /api/robots/templates`` lists them for the console. Texts are Russian first, English too.
+A plugin's action offers its own (``RobotAction.templates``, e.g. the satisfaction survey's):
+they are listed while the action is registered, after the core's.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import msgspec
 from litestar import Controller, get
 
 from unionline.robots.schemas import RuleCreate, RuleDefinition
+from unionline.runtime import current
 from unionline.web import CurrentActor
 
 Builder = Callable[..., dict[str, Any]]
@@ -54,13 +57,23 @@ def _send(ru: str, en: str) -> dict[str, Any]:
     return {"action": "member.send_message", "params": {"text": {"ru": ru, "en": en}}}
 
 
-NOT_MANUAL = {"kind": "not", "condition": {"kind": "channel", "values": ["manual"]}}
+def _reachable() -> list[dict[str, Any]]:
+    """Not an appeal an operator logged by hand or started by writing first, nor one from a
+    channel that carries no replies (the site form, ``capabilities.text`` false): an automatic
+    message goes only where it can arrive and is news. The channels are the enabled ones when
+    the rule is made from the template."""
+    silent = sorted(n for n, c in current().registry.channels.items() if not c.capabilities.text)
+    return [
+        {"kind": "not", "condition": {"kind": "channel", "values": ["manual", *silent]}},
+        # An operator who writes first has opened and answered the appeal already.
+        {"kind": "status", "values": ["new"]},
+    ]
 
 
 def _acknowledgement() -> dict[str, Any]:
     return {
         "trigger": {"kind": "event", "event_type": "appeal.created"},
-        "conditions": NOT_MANUAL,
+        "conditions": {"kind": "all", "conditions": _reachable()},
         "actions": [
             _send(
                 "Здравствуйте! Ваше обращение зарегистрировано под номером {appeal.number}. "
@@ -77,7 +90,7 @@ def _off_hours() -> dict[str, Any]:
         "trigger": {"kind": "event", "event_type": "appeal.created"},
         "conditions": {
             "kind": "all",
-            "conditions": [NOT_MANUAL, {"kind": "business_hours", "op": "outside"}],
+            "conditions": [*_reachable(), {"kind": "business_hours", "op": "outside"}],
         },
         "actions": [
             _send(
@@ -143,17 +156,6 @@ def _close_resolved(days: float) -> dict[str, Any]:
     }
 
 
-def _satisfaction_survey(hours: float) -> dict[str, Any]:
-    return {
-        "trigger": {"kind": "event", "event_type": "appeal.status_changed"},
-        "conditions": {
-            "kind": "all",
-            "conditions": [NOT_MANUAL, {"kind": "status", "values": ["resolved"]}],
-        },
-        "actions": [{"action": "satisfaction.survey", "params": {"expires_hours": hours}}],
-    }
-
-
 TEMPLATES: dict[str, RuleTemplate] = {
     t.key: t
     for t in (
@@ -206,25 +208,22 @@ TEMPLATES: dict[str, RuleTemplate] = {
             _close_resolved,
             {"days": 7},
         ),
-        RuleTemplate(
-            "satisfaction_survey",
-            {"ru": "Опрос удовлетворённости при решении", "en": "Satisfaction survey on resolve"},
-            {
-                "ru": "Решённое обращение: попросить оценку от 1 до 5 в том же канале; "
-                "оценка не открывает обращение заново.",
-                "en": "A resolved appeal: ask for a 1–5 rating on the same channel; the rating "
-                "does not reopen the appeal.",
-            },
-            _satisfaction_survey,
-            {"hours": 72},
-        ),
     )
 }
 
 
+def available() -> dict[str, RuleTemplate]:
+    """The core's templates, then those the registered actions offer (a key taken stays)."""
+    found = dict(TEMPLATES)
+    for action in current().registry.robots.values():
+        for template in getattr(action, "templates", ()):
+            found.setdefault(template.key, template)
+    return found
+
+
 def rule(key: str, organization_id: uuid.UUID, **options: Any) -> RuleCreate:
     """The rule of template ``key`` for ``organization_id`` (KeyError: no such template)."""
-    return TEMPLATES[key].rule(organization_id, **options)
+    return available()[key].rule(organization_id, **options)
 
 
 # -- API ------------------------------------------------------------------------------------------
@@ -247,7 +246,7 @@ def views() -> list[TemplateView]:
             options=dict(t.options),
             definition=t.definition(),
         )
-        for t in TEMPLATES.values()
+        for t in available().values()
     ]
 
 
@@ -257,7 +256,8 @@ class RuleTemplatesController(Controller):
 
     @get("/")
     async def list_rule_templates(self, actor: CurrentActor) -> list[TemplateView]:
-        """Ready rules (acknowledgement, off-hours reply, escalation, reminder, closing,
-        satisfaction survey) with their options and defaults. Requires ``robots.read``."""
+        """Ready rules (acknowledgement, off-hours reply, escalation, reminder, closing, and
+        those of plugins' actions, e.g. the satisfaction survey) with their options and
+        defaults. Requires ``robots.read``."""
         actor.require("robots.read")
         return views()

@@ -8,17 +8,21 @@ processes, so two appeals routed at once cannot both take an operator's last pla
 
 from __future__ import annotations
 
-import json
 import uuid
 from collections.abc import Collection, Iterable
 from typing import Any
 
+import msgspec
+
+from unionline.appeals import clock
+from unionline.appeals.statuses import ACTIVE
+from unionline.appeals.store import AppealRow
 from unionline.routing.queues import QueueRow, org_path
+from unionline.rows import IdRow
 from unionline.runtime import current
-from unionline.spi import RoutingCandidate
+from unionline.spi import RoutingCandidate, RoutingHold
 
 MANAGE = "appeals.manage"
-ACTIVE = ("new", "open", "waiting")
 _LOCK_CLASS = 0x726F7574  # "rout": pg advisory lock class, one key per operator
 
 
@@ -31,7 +35,16 @@ def manage_roles() -> list[str]:
     return sorted(permission.roles) if permission else []
 
 
-async def online_operators(queue: QueueRow) -> list[dict[str, Any]]:
+class Staff(msgspec.Struct, frozen=True):
+    """An online operator who may take the queue's appeals."""
+
+    id: uuid.UUID
+    capacity: int
+    skills: list[str]
+    last_assigned_at: float | None
+
+
+async def online_operators(queue: QueueRow) -> list[Staff]:
     """Active, online operators who staff the queue's organization.
 
     Staff are those granted a role with ``appeals.manage`` on that very organization (a
@@ -43,7 +56,8 @@ async def online_operators(queue: QueueRow) -> list[dict[str, Any]]:
     if not roles or not path:
         return []
     root = " OR g.organization_id IS NULL" if len(path) == 1 else ""
-    rows = await current().db.fetch(
+    return await current().db.fetch_as(
+        Staff,
         "SELECT o.id, o.capacity, o.skills, p.last_assigned_at FROM operator_operator o"
         " JOIN routing_presence p ON p.operator_id = o.id"
         " WHERE o.is_active = {} AND p.status = 'online' AND o.id IN ("
@@ -54,7 +68,6 @@ async def online_operators(queue: QueueRow) -> list[dict[str, Any]]:
         *roles,
         queue.organization_id,
     )
-    return [{**r, "id": _uuid(r["id"])} for r in rows]
 
 
 async def loads(operator_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, int]:
@@ -64,52 +77,73 @@ async def loads(operator_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, int]:
     if not ids:
         return found
     db = current().db
-    appeals = await db.fetch(
+    appeals = await db.fetch_as(
+        _Load,
         "SELECT assignee_id AS who, COUNT(*) AS n FROM appeal_appeal"
         f" WHERE assignee_id IN ({_in(ids)}) AND status IN ({_in(list(ACTIVE))})"
         " AND merged_into_id IS NULL GROUP BY assignee_id",
         *ids,
         *ACTIVE,
     )
-    offers = await db.fetch(
+    offers = await db.fetch_as(
+        _Load,
         "SELECT operator_id AS who, COUNT(*) AS n FROM routing_offer"
         f" WHERE operator_id IN ({_in(ids)}) AND state = 'pending' GROUP BY operator_id",
         *ids,
     )
     for row in [*appeals, *offers]:
-        found[_uuid(row["who"])] += int(row["n"])
+        found[row.who] += row.n
     return found
+
+
+class _Load(msgspec.Struct):
+    who: uuid.UUID
+    n: int
 
 
 async def last_handler(member_id: uuid.UUID, appeal_id: uuid.UUID) -> uuid.UUID | None:
     """The operator of the member's most recently updated other appeal that had one."""
-    row = await current().db.fetchone(
-        "SELECT assignee_id FROM appeal_appeal WHERE member_id = {} AND id != {}"
+    row = await current().db.fetch_one_as(
+        IdRow,
+        "SELECT assignee_id AS id FROM appeal_appeal WHERE member_id = {} AND id != {}"
         " AND assignee_id IS NOT NULL ORDER BY updated_at DESC LIMIT 1",
         member_id,
         appeal_id,
     )
-    return _uuid(row["assignee_id"]) if row else None
+    return row.id if row else None
+
+
+async def holds(operator_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, RoutingHold]:
+    """Plugins' holds on these operators now (``routing_holds``: a workday on a break or
+    finished, an absence): held operators get no new appeals or offers."""
+    return await current().hooks.routing_holds(list(operator_ids), clock.now())
+
+
+def _holding() -> bool:
+    return bool(current().hooks.implementers("routing_holds"))
 
 
 async def eligible(
-    queue: QueueRow, appeal: dict[str, Any], exclude: Collection[uuid.UUID] = ()
+    queue: QueueRow, appeal: AppealRow, exclude: Collection[uuid.UUID] = ()
 ) -> list[RoutingCandidate]:
     """The candidates for ``appeal`` in ``queue``, below capacity, in a stable order."""
-    operators = [o for o in await online_operators(queue) if o["id"] not in exclude]
-    load = await loads(o["id"] for o in operators)
-    handler = await last_handler(appeal["member_id"], appeal["id"])
+    operators = [o for o in await online_operators(queue) if o.id not in exclude]
+    if _holding():
+        held = await holds(o.id for o in operators)
+        operators = [o for o in operators if o.id not in held]
+    load = await loads(o.id for o in operators)
+    handler = await last_handler(appeal.member_id, appeal.id)
     return [
         RoutingCandidate(
-            operator_id=o["id"],
-            open_appeals=load[o["id"]],
-            capacity=int(o["capacity"]),
-            skills=tuple(_skills(o["skills"])),
-            last_assigned_at=float(o["last_assigned_at"] or 0.0),
-            handled_member_before=o["id"] == handler,
+            operator_id=o.id,
+            open_appeals=load[o.id],
+            capacity=o.capacity,
+            skills=tuple(o.skills),
+            last_assigned_at=o.last_assigned_at or 0.0,
+            handled_member_before=o.id == handler,
         )
         for o in operators
-        if load[o["id"]] < int(o["capacity"])
+        if load[o.id] < o.capacity
     ]
 
 
@@ -141,28 +175,26 @@ async def available(operator_id: uuid.UUID) -> bool:
     )
     if row is None or not row["is_active"] or row["status"] != "online":
         return False
+    if _holding() and await holds([operator_id]):
+        return False
     return await has_room(operator_id)
 
 
 async def anyone_free() -> bool:
-    """Whether any online operator has room at all (a cheap stop for draining)."""
-    row = await current().db.fetchone(
+    """Whether any online operator, not held back, has room at all (a cheap stop for draining)."""
+    holding = _holding()
+    rows = await current().db.fetch_as(
+        IdRow,
         "SELECT o.id FROM operator_operator o JOIN routing_presence p ON p.operator_id = o.id"
         " WHERE o.is_active = {} AND p.status = 'online' AND o.capacity > ("
         "  SELECT COUNT(*) FROM appeal_appeal a WHERE a.assignee_id = o.id"
         f"  AND a.status IN ({_in(list(ACTIVE))}) AND a.merged_into_id IS NULL) + ("
         "  SELECT COUNT(*) FROM routing_offer f WHERE f.operator_id = o.id"
-        "  AND f.state = 'pending') LIMIT 1",
+        f"  AND f.state = 'pending') {'' if holding else 'LIMIT 1'}",
         True,
         *ACTIVE,
     )
-    return row is not None
-
-
-def _skills(raw: Any) -> list[str]:
-    value = json.loads(raw) if isinstance(raw, str | bytes) else raw
-    return [str(s) for s in value or []]
-
-
-def _uuid(value: Any) -> uuid.UUID:
-    return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
+    if not holding or not rows:
+        return bool(rows)
+    held = await holds(r.id for r in rows)
+    return any(r.id not in held for r in rows)

@@ -16,14 +16,15 @@ import logging
 import uuid
 from collections.abc import Collection
 from datetime import UTC, datetime
-from typing import Any
 
 from unionline.appeals import actions, clock, store
-from unionline.appeals.lifecycle import ACTIVE
+from unionline.appeals.statuses import ACTIVE
+from unionline.appeals.store import AppealRow
 from unionline.errors import NotFound
 from unionline.routing import candidates, offers, queues, waits
 from unionline.routing.events import QueueChanged
 from unionline.routing.queues import QueueRow
+from unionline.rows import IdRow
 from unionline.runtime import current, enqueue, publish
 from unionline.spi import RoutingCandidate, RoutingRequest
 
@@ -43,8 +44,8 @@ def moment(at: float) -> datetime:
     return datetime.fromtimestamp(at, UTC)
 
 
-def routable(row: dict[str, Any]) -> bool:
-    return row["assignee_id"] is None and row["status"] in ACTIVE and not row["merged_into_id"]
+def routable(row: AppealRow) -> bool:
+    return row.assignee_id is None and row.status in ACTIVE and not row.merged_into_id
 
 
 # -- one appeal -----------------------------------------------------------------------------
@@ -62,46 +63,46 @@ async def route(
         return await route_locked(row, now() if at is None else at, avoid)
 
 
-async def route_locked(row: dict[str, Any], at: float, avoid: Collection[uuid.UUID] = ()) -> str:
+async def route_locked(row: AppealRow, at: float, avoid: Collection[uuid.UUID] = ()) -> str:
     """:func:`route` for an appeal the caller has locked, inside its transaction."""
     if not routable(row):
         return "not_routable"
     queue = await queues.queue_for(row)
     if queue is None:
         return "no_queue"
-    if row["queue_id"] != queue.id:
+    if row.queue_id != queue.id:
         row = await move(row, queue, "default", at)
     await _enter(row, queue, at)
-    if await offers.pending(row["id"]) is not None:
+    if await offers.pending(row.id) is not None:
         return "offer_pending"
-    if not queue.open_at(moment(at)):
+    if not await queue.open_at(moment(at)):
         return "closed"
     return await choose(row, queue, at, avoid)
 
 
-async def _enter(row: dict[str, Any], queue: QueueRow, at: float) -> None:
+async def _enter(row: AppealRow, queue: QueueRow, at: float) -> None:
     entry, new = await waits.enter(row, queue.id, at)
     if new and queue.overflow_queue_id is not None and queue.overflow_after_minutes > 0:
         from unionline.routing.jobs import EntryRef
 
         await enqueue(
             OVERFLOW_JOB,
-            EntryRef(int(entry["id"])),
-            key=f"{OVERFLOW_JOB}:{entry['id']}",
+            EntryRef(entry.id),
+            key=f"{OVERFLOW_JOB}:{entry.id}",
             delay=queue.overflow_after_minutes * 60,
         )
 
 
-async def move(row: dict[str, Any], queue: QueueRow, reason: str, at: float) -> dict[str, Any]:
+async def move(row: AppealRow, queue: QueueRow, reason: str, at: float) -> AppealRow:
     """Put the appeal in ``queue`` (its wait in the old one ends)."""
-    old = row["queue_id"]
-    updated = await store.update(row["id"], {"queue_id": queue.id, "updated_at": clock.now()})
+    old = row.queue_id
+    updated = await store.update(row.id, {"queue_id": queue.id, "updated_at": clock.now()})
     assert updated is not None
-    await waits.leave(row["id"], at)
+    await waits.leave(row.id, at)
     await publish(
         QueueChanged(
-            organization_id=row["organization_id"],
-            appeal_id=row["id"],
+            organization_id=row.organization_id,
+            appeal_id=row.id,
             old_queue_id=old,
             queue_id=queue.id,
             reason=reason,
@@ -111,10 +112,10 @@ async def move(row: dict[str, Any], queue: QueueRow, reason: str, at: float) -> 
 
 
 async def choose(
-    row: dict[str, Any], queue: QueueRow, at: float, avoid: Collection[uuid.UUID] = ()
+    row: AppealRow, queue: QueueRow, at: float, avoid: Collection[uuid.UUID] = ()
 ) -> str:
     """Ask the strategies, then assign or offer to the operator they chose."""
-    round_, tried = (await offers.tried(row["id"])) if queue.offer_timeout else (1, set())
+    round_, tried = (await offers.tried(row.id)) if queue.offer_timeout else (1, set())
     pool = await candidates.eligible(queue, row, {*tried, *avoid})
     if not pool and tried:  # everyone free has had it this round: start the next one
         pool = await candidates.eligible(queue, row, avoid)
@@ -144,24 +145,24 @@ async def choose(
     return "waiting"
 
 
-def _request(row: dict[str, Any], queue: QueueRow, pool: list[RoutingCandidate]) -> RoutingRequest:
+def _request(row: AppealRow, queue: QueueRow, pool: list[RoutingCandidate]) -> RoutingRequest:
     return RoutingRequest(
-        appeal_id=row["id"],
-        organization_id=row["organization_id"],
+        appeal_id=row.id,
+        organization_id=row.organization_id,
         queue_id=queue.id,
         strategy=queue.strategy,
         required_skills=tuple(queue.skills),
-        member_id=row["member_id"],
+        member_id=row.member_id,
         candidates=tuple(pool),
     )
 
 
 async def assign(
-    row: dict[str, Any], operator_id: uuid.UUID, at: float, author_id: uuid.UUID | None = None
-) -> dict[str, Any]:
+    row: AppealRow, operator_id: uuid.UUID, at: float, author_id: uuid.UUID | None = None
+) -> AppealRow:
     """Assign through the appeals service (atomic: only if still unassigned)."""
     updated = await actions.set_assignee(row, operator_id, author_id, expect=None)
-    await assigned(row["id"], operator_id, at)
+    await assigned(row.id, operator_id, at)
     return updated
 
 
@@ -181,7 +182,8 @@ async def assigned(appeal_id: uuid.UUID, operator_id: uuid.UUID, at: float) -> N
 
 async def waiting(limit: int, after: int = 0) -> list[uuid.UUID]:
     """Unassigned active appeals a queue takes (and no offer holds), most urgent first."""
-    rows = await current().db.fetch(
+    rows = await current().db.fetch_as(
+        IdRow,
         "SELECT a.id FROM appeal_appeal a LEFT JOIN routing_queue q ON q.id = a.queue_id"
         " WHERE a.assignee_id IS NULL AND a.status IN ('new', 'open', 'waiting')"
         " AND a.merged_into_id IS NULL AND (q.strategy IS NULL OR q.strategy != 'pool')"
@@ -197,7 +199,7 @@ async def waiting(limit: int, after: int = 0) -> list[uuid.UUID]:
         limit,
         after,
     )
-    return [store.uuid_of(r["id"]) for r in rows]
+    return [r.id for r in rows]
 
 
 async def drain(*, at: float | None = None, limit: int | None = None) -> dict[str, int]:

@@ -9,15 +9,16 @@ routable appeal, expires offers, moves due overflows and forgets dead sockets.
 from __future__ import annotations
 
 import logging
-import time
 import uuid
 
 import msgspec
 
 from unionline.appeals.events import AppealCreated, Assigned, MessageIn, StatusChanged
+from unionline.appeals.statuses import DONE
 from unionline.errors import NotReady
 from unionline.events import Event
 from unionline.jobs import JobContext
+from unionline.jobs.periodic import PeriodicJob
 from unionline.registry import JobsRegistrar
 from unionline.routing import engine, flows, presence
 from unionline.routing.config import routing_settings
@@ -28,7 +29,6 @@ log = logging.getLogger("unionline.routing")
 ROUTE_JOB = "routing.route"
 DRAIN_JOB = presence.DRAIN_JOB
 SETTLE_JOB = "routing.settle"
-SWEEP_JOB = "routing.sweep"
 
 
 class RouteAppeal(msgspec.Struct, frozen=True):
@@ -79,13 +79,6 @@ async def operator_left_job(ctx: JobContext, payload: presence.OperatorRef) -> N
     await flows.operator_left(payload.operator_id, engine.now())
 
 
-async def sweep_job(ctx: JobContext, payload: None) -> None:
-    try:
-        await sweep()
-    finally:
-        await schedule_sweep()
-
-
 def register(register: JobsRegistrar) -> None:
     register(ROUTE_JOB, route_job, payload=RouteAppeal)
     register(DRAIN_JOB, drain_job)
@@ -94,7 +87,7 @@ def register(register: JobsRegistrar) -> None:
     register(engine.OVERFLOW_JOB, overflow_job, payload=EntryRef, max_attempts=20)
     register(presence.CHECK_JOB, presence_check_job, payload=presence.OperatorRef)
     register(presence.LEFT_JOB, operator_left_job, payload=presence.OperatorRef)
-    register(SWEEP_JOB, sweep_job)
+    SWEEP.register(register)
 
 
 # -- the sweep ------------------------------------------------------------------------------
@@ -137,12 +130,8 @@ async def _drain(at: float) -> int:
     return (await engine.drain(at=at)).get("assigned", 0)
 
 
-async def schedule_sweep() -> None:
-    """Enqueue the next sweep; keyed by its time slot, so every process agrees on one."""
-    interval = routing_settings().sweep_seconds
-    slot = int(time.time() // interval) + 1
-    delay = max(0.0, slot * interval - time.time())
-    await enqueue(SWEEP_JOB, None, key=f"{SWEEP_JOB}:{slot}", delay=delay)
+# One sweep per ``sweep_seconds`` slot, whichever processes schedule it.
+SWEEP = PeriodicJob("routing.sweep", sweep, every=lambda: routing_settings().sweep_seconds)
 
 
 # -- reacting to events ---------------------------------------------------------------------
@@ -166,11 +155,11 @@ async def _route(appeal_id: uuid.UUID, key: str, avoid: list[uuid.UUID] | None =
 
 
 async def _status_changed(event: StatusChanged, key: str) -> None:
-    if event.new in ("resolved", "closed"):
+    if event.new in DONE:
         await enqueue(SETTLE_JOB, AppealRef(event.appeal_id), key=f"{SETTLE_JOB}:{key}")
         if event.appeal.assignee_id is not None:  # a place freed up
             await enqueue(DRAIN_JOB, None, key=f"{DRAIN_JOB}:{key}")
-    elif event.appeal.assignee_id is None and event.old in ("resolved", "closed"):
+    elif event.appeal.assignee_id is None and event.old in DONE:
         await _route(event.appeal_id, key)  # reopened without an operator
 
 

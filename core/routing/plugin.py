@@ -3,12 +3,14 @@ listener that drives the engine, and the ``unionline demo`` command."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from unionline.events import Event
 from unionline.hookspecs import hookimpl
 from unionline.registry import (
-    CommandsRegistrar,
+    ConsoleAssetsRegistrar,
+    ConsolePage,
     EventsRegistrar,
     JobsRegistrar,
     PermissionsRegistrar,
@@ -72,17 +74,27 @@ def register_routes(register: RoutesRegistrar) -> None:
 
 
 @hookimpl
-def register_commands(register: CommandsRegistrar) -> None:
-    from unionline.demo import demo
-
-    register(demo)  # ``unionline demo``: routing is what it shows off
+def register_console_assets(register: ConsoleAssetsRegistrar) -> None:
+    register(Path(__file__).parent / "static", None)
+    register.page(
+        ConsolePage(
+            id="queues",
+            section="admin",
+            title_ru="Очереди",
+            title_en="Queues",
+            permission="routing.manage",
+            element="ul-admin-queues",
+            module="queues.js",
+            order=40,
+        )
+    )
 
 
 @hookimpl
 async def startup(app: Any) -> None:
-    from unionline.routing.jobs import schedule_sweep
+    from unionline.routing.jobs import SWEEP
 
-    await schedule_sweep()
+    await SWEEP.schedule()
 
 
 @hookimpl

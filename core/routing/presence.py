@@ -16,7 +16,7 @@ import os
 import socket
 import time
 import uuid
-from typing import Any
+from collections.abc import Awaitable, Callable
 
 import msgspec
 
@@ -35,6 +35,17 @@ class OperatorRef(msgspec.Struct, frozen=True):
     operator_id: uuid.UUID
 
 
+class PresenceRow(msgspec.Struct, frozen=True, kw_only=True):
+    """One row of ``routing_presence``."""
+
+    operator_id: uuid.UUID
+    status: str
+    chosen: str
+    idle: bool
+    changed_at: float
+    last_assigned_at: float
+
+
 def effective(live: int, chosen: str, idle: bool) -> str:
     if live <= 0:
         return "offline"
@@ -47,9 +58,9 @@ def _now() -> float:
     return now()
 
 
-async def row_of(operator_id: uuid.UUID) -> dict[str, Any] | None:
-    return await current().db.fetchone(
-        "SELECT * FROM routing_presence WHERE operator_id = {}", operator_id
+async def row_of(operator_id: uuid.UUID) -> PresenceRow | None:
+    return await current().db.fetch_one_as(
+        PresenceRow, "SELECT * FROM routing_presence WHERE operator_id = {}", operator_id
     )
 
 
@@ -69,11 +80,11 @@ async def apply(
     """Recompute the operator's status (inside a transaction); returns (old, new)."""
     await candidates.lock(operator_id)
     row = await row_of(operator_id)
-    old = row["status"] if row else "offline"
-    chosen = chosen or (row["chosen"] if row else "online")
-    idle = bool(row["idle"]) if idle is None and row else bool(idle)
+    old = row.status if row else "offline"
+    chosen = chosen or (row.chosen if row else "online")
+    idle = row.idle if idle is None and row else bool(idle)
     new = effective(await live_connections(operator_id, at), chosen, idle)
-    changed = at if new != old or row is None else float(row["changed_at"])
+    changed = at if new != old or row is None else row.changed_at
     await current().db.execute(
         "INSERT INTO routing_presence (operator_id, status, chosen, idle, changed_at,"
         " last_assigned_at) VALUES ({}, {}, {}, {}, {}, 0)"
@@ -114,27 +125,41 @@ async def _drain_soon() -> None:
     )
 
 
-async def announce(operator_id: uuid.UUID, status: str) -> None:
-    """Tell the consoles of the operator's organizations (a ``presence`` signal)."""
-    state = current().state
-    if "channels" not in state:  # a worker process: no console here
-        return
-    from unionline.console.hub import SignalMessage, hub_of
+async def hold_changed(operator_id: uuid.UUID) -> None:
+    """A plugin's hold on the operator (``routing_holds``) started or ended; call it in the
+    transaction that changes it. Held: their pending offers go to someone else (held as gone,
+    their unanswered appeals too, as :func:`flows.hand_back` says). Free again and online:
+    waiting appeals are routed to them at once. Consoles hear the operator's presence again."""
+    from unionline.db import current_tx
 
-    grants = await current().db.fetch(
-        "SELECT DISTINCT organization_id FROM operator_role_grant WHERE operator = {}",
-        operator_id,
-    )
-    hub = hub_of(state)
-    for grant in grants:
-        org = grant["organization_id"]
-        hub.publish_signal(
-            SignalMessage(
-                signal="presence",
-                organization_id=uuid.UUID(str(org)) if org else None,
-                data={"operator_id": str(operator_id), "status": status},
-            )
-        )
+    at = _now()
+    row = await row_of(operator_id)
+    if await candidates.holds([operator_id]):
+        await enqueue(LEFT_JOB, OperatorRef(operator_id), key=f"{LEFT_JOB}:{operator_id}:{at}")
+    elif row is not None and row.status == "online":
+        await enqueue(DRAIN_JOB, None, key=f"{DRAIN_JOB}:hold:{operator_id}:{at}")
+    status = row.status if row is not None else "offline"
+    tx = current_tx()
+    if tx is not None:
+        tx.on_commit(lambda: announce(operator_id, status))
+
+
+# Who hears that an operator's status changed: the console, a layer above, installs its
+# announcer with ``on_presence`` from its ``runtime_started`` hook (a port of this module).
+Announcer = Callable[[uuid.UUID, str], Awaitable[None]]
+_ANNOUNCER = "routing.presence_announcer"
+
+
+def on_presence(announcer: Announcer) -> None:
+    """Install what tells others of a presence change (the console does, in every process)."""
+    current().state[_ANNOUNCER] = announcer
+
+
+async def announce(operator_id: uuid.UUID, status: str) -> None:
+    """Tell whoever listens (the consoles of the operator's organizations) after commit."""
+    announcer: Announcer | None = current().state.get(_ANNOUNCER)
+    if announcer is not None:
+        await announcer(operator_id, status)
 
 
 # -- console sockets ------------------------------------------------------------------------
@@ -183,13 +208,14 @@ async def expire_stale(at: float) -> int:
     ttl = routing_settings().connection_ttl_seconds
     db = current().db
     await db.execute("DELETE FROM routing_connection WHERE seen_at < {}", at - ttl)
-    rows = await db.fetch(
+    rows = await db.fetch_as(
+        OperatorRef,
         "SELECT operator_id FROM routing_presence WHERE status != 'offline' AND operator_id"
         " NOT IN (SELECT operator_id FROM routing_connection WHERE seen_at >= {})",
         at - ttl,
     )
     for row in rows:
-        await check(uuid.UUID(str(row["operator_id"])), at)
+        await check(row.operator_id, at)
     return len(rows)
 
 

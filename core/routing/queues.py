@@ -14,7 +14,8 @@ import msgspec
 
 from unionline.access import Actor, scope_for
 from unionline.appeals.config import _hhmm
-from unionline.appeals.sla import Calendar, is_working_time
+from unionline.appeals.store import AppealRow
+from unionline.calendar import BusinessHours, calendar_for
 from unionline.errors import Conflict, Forbidden, Invalid, NotFound
 from unionline.routing.schemas import QueueCreate, QueueFields, QueueUpdate, QueueView
 from unionline.runtime import current
@@ -27,44 +28,37 @@ CORE_STRATEGIES = ("least_busy", "round_robin", "skills", "own_operator", "pool"
 class QueueRow(QueueFields, kw_only=True):
     """A queue as the engine reads it."""
 
-    def calendar(self) -> Calendar:
-        return Calendar(
-            timezone=self.timezone or current().settings.timezone,
+    def hours(self) -> BusinessHours:
+        return BusinessHours(
             work_start=_hhmm(self.work_start),
             work_end=_hhmm(self.work_end),
             workdays=frozenset(self.workdays),
             holidays=frozenset(self.holidays),
         )
 
-    def open_at(self, moment: datetime) -> bool:
-        return not self.business_hours or is_working_time(self.calendar(), moment)
+    async def open_at(self, moment: datetime) -> bool:
+        """Always, without business hours; else within the queue's hours on the working days
+        of its organization's calendar (production calendar and overrides), in the queue's
+        time zone (else the organization's)."""
+        if not self.business_hours:
+            return True
+        calendar = await calendar_for(
+            self.organization_id, hours=self.hours(), timezone=self.timezone or None
+        )
+        return calendar.is_working_time(moment)
 
 
-def to_row(raw: dict[str, Any]) -> QueueRow:
-    data = dict(raw)
-    for name in ("skills", "workdays", "holidays"):
-        if isinstance(data[name], str | bytes):
-            data[name] = json.loads(data[name])
-    for name in ("id", "organization_id", "overflow_queue_id"):
-        if data[name] is not None and not isinstance(data[name], uuid.UUID):
-            data[name] = uuid.UUID(str(data[name]))
-    data["is_default"] = bool(data["is_default"])
-    data["business_hours"] = bool(data["business_hours"])
-    data["requeue_when_offline"] = bool(data["requeue_when_offline"])
-    fields = QueueRow.__struct_fields__
-    return msgspec.convert({k: data[k] for k in fields}, QueueRow, strict=False)
-
-
-def view(queue: QueueRow, moment: datetime) -> QueueView:
+async def view(queue: QueueRow, moment: datetime) -> QueueView:
     fields = {k: getattr(queue, k) for k in QueueFields.__struct_fields__}
-    return QueueView(**fields, open_now=queue.open_at(moment))
+    return QueueView(**fields, open_now=await queue.open_at(moment))
 
 
 async def load(queue_id: uuid.UUID | None) -> QueueRow | None:
     if queue_id is None:
         return None
-    row = await current().db.fetchone("SELECT * FROM routing_queue WHERE id = {}", queue_id)
-    return to_row(row) if row else None
+    return await current().db.fetch_one_as(
+        QueueRow, "SELECT * FROM routing_queue WHERE id = {}", queue_id
+    )
 
 
 async def org_path(organization_id: uuid.UUID) -> list[uuid.UUID]:
@@ -81,21 +75,22 @@ async def default_for(organization_id: uuid.UUID) -> QueueRow | None:
     """The default queue of the organization, else of its nearest ancestor that has one."""
     path = await org_path(organization_id)
     for org in reversed(path):
-        row = await current().db.fetchone(
+        row = await current().db.fetch_one_as(
+            QueueRow,
             "SELECT * FROM routing_queue WHERE organization_id = {} AND is_default = {}"
             " ORDER BY created_at LIMIT 1",
             org,
             True,
         )
         if row is not None:
-            return to_row(row)
+            return row
     return None
 
 
-async def queue_for(appeal: dict[str, Any]) -> QueueRow | None:
+async def queue_for(appeal: AppealRow) -> QueueRow | None:
     """The queue the appeal waits in: its own, else the default one for its organization."""
-    queue = await load(appeal["queue_id"])
-    return queue if queue is not None else await default_for(appeal["organization_id"])
+    queue = await load(appeal.queue_id)
+    return queue if queue is not None else await default_for(appeal.organization_id)
 
 
 # -- administration -----------------------------------------------------------------------
@@ -127,18 +122,19 @@ async def _require(
 async def get(actor: Actor, queue_id: uuid.UUID) -> QueueView:
     from unionline.appeals import clock
 
-    return view(await _scoped(actor, READ, queue_id), clock.now())
+    return await view(await _scoped(actor, READ, queue_id), clock.now())
 
 
 async def list_queues(actor: Actor, organization_id: uuid.UUID | None = None) -> list[QueueView]:
     from unionline.appeals import clock
 
     scope = await scope_for(actor, READ)
-    rows = await current().db.fetch("SELECT * FROM routing_queue ORDER BY priority DESC, name, id")
-    queues = [to_row(r) for r in rows]
+    queues = await current().db.fetch_as(
+        QueueRow, "SELECT * FROM routing_queue ORDER BY priority DESC, name, id"
+    )
     moment = clock.now()
     return [
-        view(q, moment)
+        await view(q, moment)
         for q in queues
         if scope.allows(q.organization_id)
         and (organization_id is None or q.organization_id == organization_id)

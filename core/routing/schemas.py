@@ -141,6 +141,7 @@ class OperatorLoad(msgspec.Struct, kw_only=True):
     pending_offers: int
     capacity: int
     load: float  # (open appeals + pending offers) / capacity
+    held: str | None = None  # a plugin holds them back from routing (RoutingHold.reason)
 
 
 class QueueStats(msgspec.Struct, kw_only=True):

@@ -10,17 +10,19 @@ Stable entry points: :func:`transfer_to_queue` (the console's ``transfer`` to a 
 from __future__ import annotations
 
 import uuid
-from typing import Any
 
-from unionline.access import Actor, scope_for
+import msgspec
+
+from unionline.access import Actor, Scope, scope_for
 from unionline.errors import NotFound
 from unionline.routing import engine, flows, presence
+from unionline.routing.offers import OfferRow
 from unionline.routing.queues import MANAGE, READ, list_queues
 from unionline.routing.queues import create as create_queue
 from unionline.routing.queues import delete as delete_queue
 from unionline.routing.queues import get as get_queue
 from unionline.routing.queues import update as update_queue
-from unionline.routing.schemas import OfferView, PresenceSet, PresenceView
+from unionline.routing.schemas import OfferView, PresenceSet, PresenceView, Status
 from unionline.routing.stats import stats
 from unionline.runtime import current
 
@@ -58,8 +60,8 @@ async def my_offers(actor: Actor) -> list[OfferView]:
     return [_offer_view(o) for o in await flows.my_offers(actor)]
 
 
-def _offer_view(row: dict[str, Any]) -> OfferView:
-    return OfferView(**{k: row[k] for k in OfferView.__struct_fields__})
+def _offer_view(row: OfferRow) -> OfferView:
+    return OfferView(**{k: getattr(row, k) for k in OfferView.__struct_fields__})
 
 
 async def route(appeal_id: uuid.UUID) -> str:
@@ -77,13 +79,12 @@ async def _check_operator(actor: Actor, operator_id: uuid.UUID, permission: str)
         return
     actor.require(permission)
     scope = await scope_for(actor, permission)
-    grants = await current().db.fetch(
-        "SELECT organization_id FROM operator_role_grant WHERE operator = {}", operator_id
+    grants = await current().db.fetch_as(
+        _Grant,
+        "SELECT operator, organization_id FROM operator_role_grant WHERE operator = {}",
+        operator_id,
     )
-    if not any(
-        (scope.everything or (g["organization_id"] and scope.allows(_uuid(g["organization_id"]))))
-        for g in grants
-    ):
+    if not any(_visible(scope, g) for g in grants):
         raise NotFound(f"operator {operator_id} does not exist", field="operator_id")
 
 
@@ -100,13 +101,21 @@ async def list_presence(actor: Actor) -> list[PresenceView]:
     """Operators holding a role inside the caller's scope (``routing.read``)."""
     actor.require(READ)
     scope = await scope_for(actor, READ)
-    rows = await current().db.fetch("SELECT operator, organization_id FROM operator_role_grant")
-    ids = {
-        _uuid(r["operator"])
-        for r in rows
-        if scope.everything or (r["organization_id"] and scope.allows(_uuid(r["organization_id"])))
-    }
-    return await _views(sorted(ids))
+    rows = await current().db.fetch_as(
+        _Grant, "SELECT operator, organization_id FROM operator_role_grant"
+    )
+    return await _views(sorted({g.operator for g in rows if _visible(scope, g)}))
+
+
+class _Grant(msgspec.Struct):
+    operator: uuid.UUID
+    organization_id: uuid.UUID | None  # None: federation-wide
+
+
+def _visible(scope: Scope, grant: _Grant) -> bool:
+    return scope.everything or (
+        grant.organization_id is not None and scope.allows(grant.organization_id)
+    )
 
 
 async def set_presence(
@@ -126,7 +135,8 @@ async def _views(ids: list[uuid.UUID]) -> list[PresenceView]:
         return []
     db = current().db
     marks = ", ".join("{}" for _ in ids)
-    rows = await db.fetch(
+    rows = await db.fetch_as(
+        _Presence,
         "SELECT o.id, o.name, p.status, p.chosen, p.idle, p.changed_at FROM operator_operator o"
         f" LEFT JOIN routing_presence p ON p.operator_id = o.id WHERE o.id IN ({marks})"
         " ORDER BY o.name, o.id",
@@ -135,20 +145,26 @@ async def _views(ids: list[uuid.UUID]) -> list[PresenceView]:
     at = engine.now()
     views = []
     for row in rows:
-        ident = _uuid(row["id"])
         views.append(
             PresenceView(
-                operator_id=ident,
-                name=row["name"],
-                status=row["status"] or "offline",
-                chosen=row["chosen"] or "online",
-                idle=bool(row["idle"]),
-                connections=await presence.live_connections(ident, at),
-                changed_at=float(row["changed_at"] or 0.0),
+                operator_id=row.id,
+                name=row.name,
+                status=row.status or "offline",
+                chosen=row.chosen or "online",
+                idle=bool(row.idle),
+                connections=await presence.live_connections(row.id, at),
+                changed_at=row.changed_at or 0.0,
             )
         )
     return views
 
 
-def _uuid(value: Any) -> uuid.UUID:
-    return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
+class _Presence(msgspec.Struct):
+    """An operator and their presence row (NULLs: no row yet, never connected)."""
+
+    id: uuid.UUID
+    name: str
+    status: Status | None
+    chosen: str | None
+    idle: bool | None
+    changed_at: float | None

@@ -5,10 +5,12 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+import msgspec
+
 from unionline.access import Actor, scope_for
 from unionline.appeals import clock
 from unionline.routing import candidates, queues
-from unionline.routing.schemas import OperatorLoad, QueueStats, RoutingStats
+from unionline.routing.schemas import OperatorLoad, QueueStats, RoutingStats, Status
 from unionline.runtime import current
 
 MONITOR = "routing.monitor"
@@ -58,7 +60,8 @@ async def _operators(orgs: frozenset[uuid.UUID] | None) -> list[OperatorLoad]:
     if not roles:
         return []
     where, args = _where("g.organization_id", orgs)
-    rows = await current().db.fetch(
+    rows = await current().db.fetch_as(
+        _Staff,
         "SELECT o.id, o.name, o.capacity, p.status FROM operator_operator o"
         " LEFT JOIN routing_presence p ON p.operator_id = o.id"
         " WHERE o.is_active = {} AND o.id IN (SELECT g.operator FROM operator_role_grant g"
@@ -67,21 +70,23 @@ async def _operators(orgs: frozenset[uuid.UUID] | None) -> list[OperatorLoad]:
         *roles,
         *args,
     )
-    ids = [uuid.UUID(str(r["id"])) for r in rows]
+    ids = [r.id for r in rows]
     load = await candidates.loads(ids)
     offers = await _pending_offers(ids)
+    held = await candidates.holds(r.id for r in rows if r.status == "online")
     out = []
-    for row, ident in zip(rows, ids, strict=True):
-        capacity = int(row["capacity"])
+    for row in rows:
+        ident, capacity = row.id, row.capacity
         out.append(
             OperatorLoad(
                 operator_id=ident,
-                name=row["name"],
-                status=row["status"] or "offline",
+                name=row.name,
+                status=row.status or "offline",
                 open_appeals=load[ident] - offers.get(ident, 0),
                 pending_offers=offers.get(ident, 0),
                 capacity=capacity,
                 load=load[ident] / capacity if capacity > 0 else 1.0,
+                held=held[ident].reason if ident in held else None,
             )
         )
     return out
@@ -90,22 +95,37 @@ async def _operators(orgs: frozenset[uuid.UUID] | None) -> list[OperatorLoad]:
 async def _pending_offers(ids: list[uuid.UUID]) -> dict[uuid.UUID, int]:
     if not ids:
         return {}
-    rows = await current().db.fetch(
+    rows = await current().db.fetch_as(
+        _Count,
         "SELECT operator_id, COUNT(*) AS n FROM routing_offer WHERE state = 'pending'"
         f" AND operator_id IN ({', '.join('{}' for _ in ids)}) GROUP BY operator_id",
         *ids,
     )
-    return {uuid.UUID(str(r["operator_id"])): int(r["n"]) for r in rows}
+    return {r.operator_id: r.n for r in rows}
+
+
+class _Staff(msgspec.Struct):
+    id: uuid.UUID
+    name: str
+    capacity: int
+    status: Status | None  # None: never connected
+
+
+class _Count(msgspec.Struct):
+    operator_id: uuid.UUID
+    n: int
 
 
 async def _queues(orgs: frozenset[uuid.UUID] | None, at: float) -> list[QueueStats]:
     db = current().db
     where, args = _where("organization_id", orgs)
-    rows = await db.fetch(
-        f"SELECT * FROM routing_queue WHERE {where} ORDER BY priority DESC, name, id", *args
+    rows = await db.fetch_as(
+        queues.QueueRow,
+        f"SELECT * FROM routing_queue WHERE {where} ORDER BY priority DESC, name, id",
+        *args,
     )
     out = []
-    for queue in map(queues.to_row, rows):
+    for queue in rows:
         waiting = await db.fetchone(
             "SELECT COUNT(*) AS n, MIN(e.queued_at) AS oldest FROM routing_queue_entry e"
             " JOIN appeal_appeal a ON a.id = e.appeal_id WHERE e.queue_id = {}"
@@ -126,7 +146,7 @@ async def _queues(orgs: frozenset[uuid.UUID] | None, at: float) -> list[QueueSta
                 organization_id=queue.organization_id,
                 name=queue.name,
                 strategy=queue.strategy,
-                open_now=queue.open_at(clock.now()),
+                open_now=await queue.open_at(clock.now()),
                 waiting=int(waiting["n"]) if waiting else 0,
                 oldest_wait_seconds=max(0.0, at - float(oldest)) if oldest is not None else None,
                 average_wait_seconds=float(done["wait"])

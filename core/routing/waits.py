@@ -4,32 +4,53 @@ see queue lengths and waiting times, and overflow knows how long an appeal has w
 from __future__ import annotations
 
 import uuid
-from typing import Any
 
+import msgspec
+
+from unionline.appeals.store import AppealRow
 from unionline.runtime import current
 
 
-async def open_entry(appeal_id: uuid.UUID) -> dict[str, Any] | None:
-    return await current().db.fetchone(
+class QueueEntryRow(msgspec.Struct, frozen=True, kw_only=True):
+    """One row of ``routing_queue_entry``: an appeal's wait in a queue."""
+
+    id: int
+    appeal_id: uuid.UUID
+    organization_id: uuid.UUID
+    queue_id: uuid.UUID
+    queued_at: float
+    assigned_at: float | None
+    left_at: float | None
+    assignee_id: uuid.UUID | None
+
+
+async def entry(entry_id: int) -> QueueEntryRow | None:
+    return await current().db.fetch_one_as(
+        QueueEntryRow, "SELECT * FROM routing_queue_entry WHERE id = {}", entry_id
+    )
+
+
+async def open_entry(appeal_id: uuid.UUID) -> QueueEntryRow | None:
+    return await current().db.fetch_one_as(
+        QueueEntryRow,
         "SELECT * FROM routing_queue_entry WHERE appeal_id = {} AND left_at IS NULL"
         " ORDER BY id DESC LIMIT 1",
         appeal_id,
     )
 
 
-async def enter(
-    appeal: dict[str, Any], queue_id: uuid.UUID, now: float
-) -> tuple[dict[str, Any], bool]:
+async def enter(appeal: AppealRow, queue_id: uuid.UUID, now: float) -> tuple[QueueEntryRow, bool]:
     """The appeal's open entry in ``queue_id`` (created, closing any other); True when new."""
-    entry = await open_entry(appeal["id"])
-    if entry is not None and _uuid(entry["queue_id"]) == queue_id:
-        return entry, False
-    await leave(appeal["id"], now)
-    row = await current().db.fetchone(
+    found = await open_entry(appeal.id)
+    if found is not None and found.queue_id == queue_id:
+        return found, False
+    await leave(appeal.id, now)
+    row = await current().db.fetch_one_as(
+        QueueEntryRow,
         "INSERT INTO routing_queue_entry (appeal_id, organization_id, queue_id, queued_at)"
         " VALUES ({}, {}, {}, {}) RETURNING *",
-        appeal["id"],
-        appeal["organization_id"],
+        appeal.id,
+        appeal.organization_id,
         queue_id,
         now,
     )
@@ -47,7 +68,3 @@ async def leave(appeal_id: uuid.UUID, now: float, assignee_id: uuid.UUID | None 
         assignee_id,
         appeal_id,
     )
-
-
-def _uuid(value: Any) -> uuid.UUID:
-    return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))

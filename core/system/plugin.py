@@ -23,13 +23,13 @@ def register_events(register: EventsRegistrar) -> None:
 
 @hookimpl
 def register_jobs(register: JobsRegistrar) -> None:
-    from unionline.system import housekeeping
+    from unionline.system.housekeeping import PURGE
 
-    housekeeping.register(register)
+    PURGE.register(register)
 
 
 @hookimpl
 async def startup(app: Any) -> None:
-    from unionline.system.housekeeping import schedule_purge
+    from unionline.system.housekeeping import PURGE
 
-    await schedule_purge()
+    await PURGE.schedule()

@@ -19,6 +19,7 @@ Every test runs on a fresh database (SQLite, or PostgreSQL with
 from __future__ import annotations
 
 import asyncio
+import re
 import time
 import uuid
 from pathlib import Path
@@ -31,6 +32,18 @@ from unionline.settings import Settings, settings_type
 from unionline.testing.support import AppHarness
 
 FINAL = ("sent", "delivered", "read", "failed", "unknown")
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")  # NUL, and what a decoder could not read
+
+
+def _strings(value: Any) -> list[str]:
+    """Every string in ``value`` (dict keys too), however deep."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for k, v in value.items() for s in (*_strings(k), *_strings(v))]
+    if isinstance(value, list | tuple):
+        return [s for v in value for s in _strings(v)]
+    return []
 
 
 class WebhookCall(msgspec.Struct, kw_only=True):
@@ -88,6 +101,26 @@ class ContractEnv:
             self.account.id,
         )
 
+    async def entries_in(self) -> list[Any]:
+        """The ``message_in`` entries of the account, whole (``TimelineEntryView``, with the
+        ``data`` the channel SDK stored), oldest first."""
+        from unionline.appeals.schemas import TimelineEntryView
+
+        return await self.db.fetch_as(
+            TimelineEntryView,
+            "SELECT * FROM appeal_timeline WHERE channel_account_id = {} AND kind = 'message_in'"
+            " ORDER BY id",
+            self.account.id,
+        )
+
+    async def events_of(self, kind: str) -> list[Any]:
+        """The events of type ``kind`` published so far (jobs settled first)."""
+        await self.harness.settle()
+        events = self.harness.runtime.events
+        stored = await events.read_after(0, limit=100_000)
+        found = [events.decode(e) for e in stored if e.type == kind]
+        return [e for e in found if e is not None]
+
     async def reply(self, appeal_id: uuid.UUID, text: str) -> int:
         from unionline.appeals.services import add_reply
 
@@ -114,14 +147,8 @@ class ContractEnv:
         return status
 
     async def delivery_events(self, entry_id: int) -> list[Any]:
-        await self.harness.settle()
-        events = self.harness.runtime.events
-        found = [
-            events.decode(e)
-            for e in await events.read_after(0, limit=100_000)
-            if e.type == "appeal.delivery_updated"
-        ]
-        return [e for e in found if e is not None and e.entry_id == entry_id]
+        found = await self.events_of("appeal.delivery_updated")
+        return [e for e in found if e.entry_id == entry_id]
 
 
 class ChannelContract:
@@ -193,6 +220,50 @@ class ChannelContract:
         """The conversations (``OutboundMessage.recipient``) the stand-in was shown "typing…"
         in, in order. A channel whose ``typing`` hook the SDK calls must implement it; None
         (the default) means it was not."""
+        return None
+
+    # Content beyond text: a channel whose provider cannot carry one returns None and the case
+    # is skipped (as typing is for a channel without typing notices).
+
+    def forward_update(
+        self,
+        account: ContractAccount,
+        *,
+        update_id: int,
+        sender: str,
+        text: str,
+        origin_name: str,
+        origin_id: str,
+    ) -> WebhookCall | None:
+        """``sender`` forwards a message that someone else wrote: ``origin_name``, the
+        provider's user ``origin_id``, with the text ``text``."""
+        return None
+
+    def location_update(
+        self,
+        account: ContractAccount,
+        *,
+        update_id: int,
+        sender: str,
+        latitude: float,
+        longitude: float,
+    ) -> WebhookCall | None:
+        """``sender`` shares a point on the map."""
+        return None
+
+    def edit_update(
+        self, account: ContractAccount, *, update_id: int, sender: str, original: int, text: str
+    ) -> WebhookCall | None:
+        """``sender`` edits the message that ``message_update(update_id=original)`` carried;
+        its new text is ``text``."""
+        return None
+
+    def undecodable_update(
+        self, account: ContractAccount, *, update_id: int, sender: str
+    ) -> WebhookCall | None:
+        """A message from ``sender`` whose headers (the sender's name, a subject) hold bytes
+        that are not valid in the charset they declare, or declare none — as site forms and old
+        scripts send. None when the provider's format cannot carry raw bytes (JSON APIs)."""
         return None
 
     async def setup_channel(self, env: ContractEnv) -> None:
@@ -331,6 +402,89 @@ class ChannelContract:
         assert await contract.stored() == []
         assert await contract.messages_in() == []
         await self.inbound(contract, 5001, sender="500001")  # the real one still gets in
+
+    # -- content beyond text ---------------------------------------------------------------
+
+    async def test_forward_shows_its_origin_and_never_makes_it_a_contact(
+        self, contract: ContractEnv
+    ) -> None:
+        text, name, origin_id = "Собрание профкома в пятницу", "Иван Петров", "110099"
+        call = self.forward_update(
+            contract.account,
+            update_id=11001,
+            sender="110001",
+            text=text,
+            origin_name=name,
+            origin_id=origin_id,
+        )
+        if call is None:
+            pytest.skip(f"channel {self.channel!r} carries no forwarded messages")
+        response = await contract.post(call)
+        assert 200 <= response.status_code < 300, response.text
+        [entry] = await contract.entries_in()
+        forwarded = entry.data.get("forwarded") or []
+        origins = [entry.data.get("forward_origin") or {}, *(q["origin"] for q in forwarded)]
+        assert name in [o.get("name") for o in origins], entry.data
+        assert text in [entry.body, *(q["text"] for q in forwarded)], entry
+        # Whoever wrote the forwarded message is shown, never made a member or a contact point.
+        assert len(await contract.db.fetch("SELECT id FROM member_member")) == 1
+        contacts = await contract.db.fetch("SELECT address FROM member_contact_point")
+        assert not [c for c in contacts if origin_id in c["address"]], contacts
+
+    async def test_location_is_kept_as_a_point(self, contract: ContractEnv) -> None:
+        call = self.location_update(
+            contract.account,
+            update_id=12001,
+            sender="120001",
+            latitude=55.755826,
+            longitude=37.6173,
+        )
+        if call is None:
+            pytest.skip(f"channel {self.channel!r} carries no locations")
+        response = await contract.post(call)
+        assert 200 <= response.status_code < 300, response.text
+        [entry] = await contract.entries_in()
+        point = entry.data.get("location")
+        assert point, entry.data
+        assert abs(point["latitude"] - 55.755826) < 1e-6
+        assert abs(point["longitude"] - 37.6173) < 1e-6
+
+    async def test_edit_is_a_revision_of_its_message(self, contract: ContractEnv) -> None:
+        account = contract.account
+        edit = self.edit_update(
+            account, update_id=13002, sender="130001", original=13001, text="Сколько дней положено?"
+        )
+        if edit is None:
+            pytest.skip(f"channel {self.channel!r} reports no edits")
+        first = self.message_update(account, update_id=13001, sender="130001", text="Сколько дней?")
+        for call in (first, edit, edit):  # the edit redelivered: still one revision
+            response = await contract.post(call)
+            assert 200 <= response.status_code < 300, response.text
+        [entry] = await contract.entries_in()
+        assert entry.body == "Сколько дней положено?"
+        assert entry.data.get("edited") is True
+        assert [r["text"] for r in entry.data.get("revisions", [])] == ["Сколько дней?"]
+        assert len(await contract.events_of("appeal.message_in")) == 1
+        updated = await contract.events_of("appeal.message_updated")
+        assert [(e.change, e.entry.id) for e in updated] == [("revised", entry.id)]
+
+    async def test_undecodable_header_bytes_never_lose_the_message(
+        self, contract: ContractEnv
+    ) -> None:
+        call = self.undecodable_update(contract.account, update_id=14001, sender="140001")
+        if call is None:
+            pytest.skip(f"channel {self.channel!r} carries no raw header bytes")
+        response = await contract.post(call)
+        assert 200 <= response.status_code < 300, response.text
+        [entry] = await contract.entries_in()
+        assert entry.appeal_id is not None
+        members = await contract.db.fetch("SELECT full_name FROM member_member")
+        unstorable = [
+            s for s in _strings([entry.body, entry.data, members]) if _UNSTORABLE.search(s)
+        ]
+        assert not unstorable, unstorable
+        warnings = entry.data.get("warnings")
+        assert warnings and all(isinstance(w, str) and w for w in warnings), entry.data
 
     # -- outbound --------------------------------------------------------------------------
 

@@ -20,6 +20,7 @@ import pytest
 
 from unionline import runtime
 from unionline.settings import Settings
+from unionline.testing import spares
 from unionline.testing.support import (
     AppHarness,
     fresh_database,
@@ -47,6 +48,7 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
+    spares.close()
     if prepare_database in runtime.BEFORE_STARTING:
         runtime.BEFORE_STARTING.remove(prepare_database)
 

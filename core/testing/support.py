@@ -65,7 +65,7 @@ def fresh_database(
         return
     import asyncio
 
-    from unionline.testing import templates
+    from unionline.testing import spares, templates
 
     parts = urlsplit(server_url)
     require_service("PostgreSQL", parts.hostname or "127.0.0.1", parts.port or 5432)
@@ -80,7 +80,7 @@ def fresh_database(
         if name in templates.NOT_CREATED:
             templates.NOT_CREATED.discard(name)  # never started: nothing was created
         else:
-            asyncio.run(_admin(server_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            spares.drop_later(server_url, name)  # in the background: the test is over
 
 
 async def _admin(server_url: str, sql: str) -> None:

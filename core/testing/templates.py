@@ -3,7 +3,8 @@
 Running every migration of every enabled app for each test costs more than most tests. A template
 is one database migrated for a given set of enabled apps and migration files (their names and
 contents make its key); a test's empty database is then filled from it: SQLite copies the file
-with the backup API, PostgreSQL creates the database with ``CREATE DATABASE … TEMPLATE``.
+with the backup API, PostgreSQL creates the database with ``CREATE DATABASE … TEMPLATE`` (a copy
+made ahead in the background, :mod:`unionline.testing.spares`).
 
 Templates are built on first use and kept (SQLite under the temp folder, PostgreSQL as databases
 named ``ul_tpl_<key>``), so later runs and parallel workers reuse them; a changed migration file
@@ -27,6 +28,7 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from unionline.db import Database
+from unionline.testing import spares
 
 TEMPLATE_PREFIX = "ul_tpl_"
 _BUILD_LOCK = 0x756C_7470  # PostgreSQL advisory lock id: "ultp"
@@ -178,14 +180,14 @@ async def _create_lazy(db: Database, template: str | None) -> None:
     import asyncpg
 
     server, name = _split(db.url)
-    admin = await asyncpg.connect(server)
-    try:
-        if template is None:
+    if template is not None:
+        await spares.take(server, name, template, _create_from)
+    else:
+        admin = await asyncpg.connect(server)
+        try:
             await admin.execute(f'CREATE DATABASE "{name}"')
-        else:
-            await _create_from(admin, name, template)
-    finally:
-        await admin.close()
+        finally:
+            await admin.close()
     NOT_CREATED.discard(name)
 
 

@@ -42,8 +42,12 @@ def patient_expectations() -> None:
 
 
 @pytest.fixture
-def browser_settings(unionline_database_url: str, tmp_path: Path) -> Settings:
-    return REF.configure(make_settings(unionline_database_url), tmp_path)
+def browser_settings(
+    request: pytest.FixtureRequest, unionline_database_url: str, tmp_path: Path
+) -> Settings:
+    marker = request.node.get_closest_marker("unionline_plugins")  # optional plugins to enable
+    plugins = list(marker.args) if marker else []
+    return REF.configure(make_settings(unionline_database_url, plugins=plugins), tmp_path)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

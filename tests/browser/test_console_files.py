@@ -1,5 +1,5 @@
 """Files in the console's replies: an operator attaches a PDF (uploaded at once, a chip while and
-after it uploads), a refused type shows the server's reason and leaves nothing, the reply takes
+after it uploads), a refused type is said in the console's words and leaves nothing, the reply takes
 the file to the channel and the timeline links it for download; the button is keyboard-usable,
 hidden for a channel that declares ``files: false``, and attached files stay with their appeal.
 """
@@ -57,11 +57,12 @@ async def test_reply_carries_an_uploaded_pdf_and_a_refused_file_goes_nowhere(
     await expect(composer.get_by_role("button", name="Прикрепить файл")).to_be_visible()
     assert await file_input.get_attribute("multiple") is not None
 
-    # A type the server does not accept: its reason in a toast, no chip.
+    # A type the server does not accept: said in the console's words with the file's type, no chip.
     await file_input.set_input_files(upload("page.html", "text/html", HTML))
     refused = a.locator("#toasts .toast-error")
     await expect(refused).to_contain_text("page.html")
-    await expect(refused).to_contain_text("files of type text/html are not accepted")
+    await expect(refused).to_contain_text("(text/html, ")
+    await expect(refused).to_contain_text("не допускаются")
     await expect(chips).to_have_count(0)
 
     # The PDF uploads at once; while it is on its way the chip says so and nothing can be sent.
@@ -150,10 +151,11 @@ async def test_no_button_for_a_channel_without_files_and_files_stay_with_their_a
     chip = composer.locator(".file-chip", has_text="zayavlenie.pdf")
     await expect(chip).to_have_attribute("data-state", "ready")
 
-    # The form channel declares files: false, so its appeal offers no button (and no chips).
+    # The form channel carries neither replies nor files: its appeal says so, with no button
+    # (and no chips).
     await a.evaluate("(id) => { location.hash = '#/all/' + id; }", form_appeal["id"])
     await expect(a.locator(".appeal-subject")).to_have_text("Вопрос с формы на сайте")
-    await expect(composer.locator("textarea.composer-text")).to_be_visible()
+    await expect(composer.locator(".no-replies")).to_be_visible()
     await expect(composer.locator("button.attach")).to_be_hidden()
     await expect(composer.locator(".file-chip")).to_have_count(0)
 

@@ -65,6 +65,17 @@ async def test_page_is_served_with_a_strict_policy(client: Any) -> None:
     assert "frame-ancestors 'none'" in policy
 
 
+async def test_the_root_leads_to_the_console_and_there_is_an_icon(client: Any) -> None:
+    root = await client.get("/", follow_redirects=False)
+    assert root.status_code == 302 and root.headers["location"] == "/console"
+    icon = await client.get("/favicon.ico")
+    assert icon.status_code == 200 and icon.headers["content-type"].startswith("image/svg+xml")
+    assert icon.text.startswith("<svg") and icon.headers["x-content-type-options"] == "nosniff"
+    page = await client.get("/console")
+    assert '<link rel="icon" href="/console/static/favicon.svg"' in page.text
+    assert (await client.get("/console/static/favicon.svg")).status_code == 200
+
+
 async def test_every_module_is_served_as_javascript(client: Any) -> None:
     modules = sorted(STATIC.rglob("*.js"))
     assert len(modules) > 10

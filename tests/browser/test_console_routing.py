@@ -22,7 +22,7 @@ async def test_presence_switch_is_seen_by_the_supervisor(site: Site, login: Logi
     await expect(a.locator("ul-presence [data-presence]")).to_have_attribute(
         "data-presence", "away"
     )
-    await expect(presence_a).to_have_text("Отошёл")
+    await expect(presence_a).to_have_text("Нет на месте")
 
     await a.select_option("select[name=presence]", "online")
     await expect(presence_a).to_have_text("В сети")

@@ -130,7 +130,7 @@ async def test_switch_to_english_persists(site: Site, login: Login) -> None:
     )
     await expect(page.locator("html")).to_have_attribute("lang", "en")
     await page.reload()
-    await expect(page.locator("[data-list=all]")).to_contain_text("All in scope")
+    await expect(page.locator("[data-list=all]")).to_contain_text("All available")
     await expect(page.locator("button.logout")).to_have_text("Sign out")
     # Every key has both languages.
     missing = await page.evaluate(

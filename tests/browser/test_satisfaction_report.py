@@ -6,9 +6,12 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from console_support import Site, wait_for
 
 from unionline.robots import templates
+
+pytestmark = pytest.mark.unionline_plugins("satisfaction")
 
 
 async def test_report_in_the_supervisor_view(site: Site, login: Any, shots: Any) -> None:

@@ -1,8 +1,10 @@
 """The chat widget in a real browser, on the example union page (examples/donor-day) served
 from another origin than the app: a visitor and an operator talk both ways, the operator's
 typing shows in the widget and the visitor's in the console, a reload keeps the conversation,
-a script payload stays text, a page of a site the widget does not allow cannot connect, and
-the widget asks nothing of any third party."""
+a script payload stays text, a page of a site the widget does not allow cannot connect, the
+widget asks nothing of any third party, and — with the knowledge base on — what a visitor types
+finds the union's public help articles before they write, «Не помогло — написать нам» sending
+the question on."""
 
 from __future__ import annotations
 
@@ -30,9 +32,13 @@ SECRET = "donor-day-widget-secret-0123456789"
 
 
 @pytest.fixture
-def browser_settings(unionline_database_url: str, tmp_path: Path) -> Settings:
+def browser_settings(
+    request: pytest.FixtureRequest, unionline_database_url: str, tmp_path: Path
+) -> Settings:
     settings = REF.configure(make_settings(unionline_database_url), tmp_path)
-    return msgspec.structs.replace(settings, plugins=[*settings.plugins, "web"])
+    marker = request.node.get_closest_marker("unionline_plugins")  # optional plugins to enable
+    more = list(marker.args) if marker else []
+    return msgspec.structs.replace(settings, plugins=[*settings.plugins, "web", *more])
 
 
 @contextlib.contextmanager
@@ -128,7 +134,7 @@ async def test_visitor_and_operator_talk_through_the_widget(
         # The visitor types: the console shows it on the appeal, and stops when they stop.
         member_typing = operator.locator(".member-typing")
         await visitor.fill("#ul-text", "Спасибо, а если")
-        await expect(member_typing).to_have_text("Участник печатает…")
+        await expect(member_typing).to_have_text("Заявитель печатает…")
         await visitor.fill("#ul-text", "")
         await expect(member_typing).to_be_hidden()
 
@@ -191,3 +197,65 @@ async def test_off_hours_the_chat_points_to_the_form(site: Site, browser: Any) -
         await banner.locator("a.form-link").click()
         await expect(visitor.locator("#unionline-chat .panel")).to_be_hidden()
         await expect(visitor.locator("#form")).to_be_focused()
+
+
+async def test_the_chat_passes_the_accessibility_gate(site: Site, browser: Any) -> None:
+    """axe-core finds nothing critical or serious on the union's page with the chat closed,
+    open with the greeting, and with a conversation (docs/testing.md, "Accessibility")."""
+    from axe_support import serious_violations
+
+    with union_site(site.base) as page_origin:
+        await _widget(site, page_origin)
+        visitor = await _visitor_page(browser, f"{page_origin}/", [])
+        assert await serious_violations(visitor) == []
+        await visitor.locator("#unionline-chat .launcher").click()
+        panel = visitor.locator("#unionline-chat .panel")
+        await expect(panel).to_have_attribute("data-state", "online")
+        await expect(panel.locator(".greeting")).to_contain_text("Здравствуйте")
+        assert await serious_violations(visitor) == []
+        await visitor.fill("#ul-text", "Когда следующий день донора?")
+        await visitor.press("#ul-text", "Enter")
+        await expect(panel.locator("li[data-direction=in][data-seq]")).to_have_count(1)
+        assert await serious_violations(visitor) == []
+
+
+@pytest.mark.unionline_plugins("knowledge")
+async def test_help_articles_before_writing(site: Site, browser: Any) -> None:
+    from axe_support import serious_violations
+
+    async def article(title: str, body: str, visibility: str) -> dict[str, Any]:
+        made = await site.api(
+            "POST",
+            "/api/knowledge/articles",
+            json={"organization_id": site.organization_id, "title": title, "body": body,
+                  "visibility": visibility},
+        )  # fmt: skip
+        return await site.api(
+            "POST",
+            f"/api/knowledge/articles/{made['id']}/status",
+            json={"status": "published", "revision": made["revision"]},
+        )
+
+    public = await article("Как перенести отпуск", "Отпуск переносят по заявлению.", "public")
+    await article("Отпуск: служебная памятка", "Перенос отпуска — внутренний порядок.", "internal")
+    with union_site(site.base) as page_origin:
+        await _widget(site, page_origin)
+        visitor = await _visitor_page(browser, f"{page_origin}/", [])
+        await visitor.locator("#unionline-chat .launcher").click()
+        panel = visitor.locator("#unionline-chat .panel")
+        await expect(panel).to_have_attribute("data-state", "online")
+        await visitor.fill("#ul-text", "Как перенести отпуск на другой месяц?")
+        help_box = panel.locator(".help")
+        await expect(help_box).to_be_visible()
+        links = help_box.locator("li a")
+        await expect(links).to_have_count(1)  # the internal article is never offered
+        await expect(links.first).to_contain_text("Как перенести отпуск")
+        assert (await links.first.get_attribute("href") or "").endswith(f"/kb/{public['id']}")
+        assert await serious_violations(visitor) == []
+        # Not helped: the question goes on to the union as a message.
+        await help_box.locator("button.help-write").click()
+        await expect(help_box).to_be_hidden()
+        await expect(panel.locator("li[data-direction=in][data-seq]")).to_have_count(1)
+        # Once written, typing asks the help pages no more.
+        await visitor.fill("#ul-text", "И ещё про отпуск")
+        await expect(help_box).to_be_hidden()

@@ -266,3 +266,25 @@ async def test_the_example_page_embeds_the_form_in_its_place(
     await expect(place.locator(".done p")).to_contain_text("Ваше обращение № ZAVOD-")
     await page.screenshot(path=shots / "widget-form-donor-day.png", full_page=True)
     assert page.errors == []
+
+
+async def test_the_form_passes_the_accessibility_gate(form_site: FormSite, page: Any) -> None:
+    """axe-core finds nothing critical or serious in the form: empty, with the errors of an
+    empty send, and after a good one (docs/testing.md, "Accessibility")."""
+    from axe_support import serious_violations
+    from playwright.async_api import expect
+
+    await page.goto(f"{form_site.page_base}/index.html")
+    await expect(page.get_by_label("Текст обращения")).to_be_visible()
+    assert await serious_violations(page) == []
+    await page.get_by_role("button", name="Отправить").click()
+    await expect(page.locator("p.error").first).to_be_visible()
+    assert await serious_violations(page) == []
+    await page.get_by_label("Ваше имя").fill("Мария Соколова")
+    await page.get_by_label("Телефон").fill("+7 912 345-67-89")
+    await page.get_by_label("Тема").select_option(index=1)
+    await page.get_by_label("Текст обращения").fill(TEXT)
+    await page.get_by_role("checkbox").check()
+    await page.get_by_role("button", name="Отправить").click()  # too fast: it sends again itself
+    await expect(page.locator(".done p")).to_contain_text("Ваше обращение № ZAVOD-")
+    assert await serious_violations(page) == []

@@ -10,6 +10,7 @@ import pytest
 from actions_support import context, fixtures, member_writes, run, sent_texts, timeline
 from appeals_support import make_org
 
+from unionline.appeals.store import AppealRow
 from unionline.errors import PermanentFailure
 
 unionline_settings, env = fixtures()
@@ -35,6 +36,11 @@ async def test_send_message_renders_the_template_and_goes_out_once(env) -> None:
     assert first.data["entry_id"] == again.data["entry_id"]
     out = await timeline(env, row["appeal_id"], "message_out")
     assert len(out) == 1 and out[0]["author_id"] is None
+    # A robot's message is no operator's response: the SLA clock and the status stay.
+    appeal = await env.db.fetchone(
+        "SELECT status, first_responded_at FROM appeal_appeal WHERE id = {}", row["appeal_id"]
+    )
+    assert appeal["status"] == "new" and appeal["first_responded_at"] is None
 
 
 async def test_send_message_in_english_and_dry_run(env) -> None:
@@ -46,7 +52,7 @@ async def test_send_message_in_english_and_dry_run(env) -> None:
     )
     await h.settle()
     assert sent_texts(env) == [] and preview.data["dry_run"] is True
-    assert preview.summary.startswith("(dry run) message: Received: PPO-")
+    assert preview.summary.startswith("(dry run) message “Received: PPO-")
     await run("member.send_message", context(env, row["appeal_id"], locale="en"), params)
     await h.settle()
     assert sent_texts(env)[0].startswith("[ППО] Received: PPO-")
@@ -87,13 +93,13 @@ async def test_status_priority_and_tags(env) -> None:
     row = await member_writes(env, "Вопрос")
     appeal_id = row["appeal_id"]
 
-    async def appeal() -> dict:
+    async def appeal() -> AppealRow:
         from unionline.appeals.store import load
 
         return await load(uuid.UUID(str(appeal_id)))
 
     await run("appeal.set_status", context(env, appeal_id, dry_run=True), {"status": "waiting"})
-    assert (await appeal())["status"] == "new"
+    assert (await appeal()).status == "new"
     await run("appeal.set_status", context(env, appeal_id), {"status": "waiting"})
     await run("appeal.set_status", context(env, appeal_id), {"status": "waiting"})
     await run("appeal.set_priority", context(env, appeal_id), {"priority": "urgent"})
@@ -101,7 +107,7 @@ async def test_status_priority_and_tags(env) -> None:
     await run("appeal.add_tags", context(env, appeal_id), {"tags": ["отпуск"]})
     await run("appeal.remove_tags", context(env, appeal_id), {"tags": ["срочно"]})
     now = await appeal()
-    assert (now["status"], now["priority"], now["tags"]) == ("waiting", "urgent", ["отпуск"])
+    assert (now.status, now.priority, now.tags) == ("waiting", "urgent", ["отпуск"])
     assert len(await timeline(env, appeal_id, "status_changed")) == 1
     with pytest.raises(PermanentFailure, match="cannot go from 'waiting' to 'new'"):
         await run("appeal.set_status", context(env, appeal_id), {"status": "new"})

@@ -12,9 +12,11 @@ import pytest
 from actions_support import context, fixtures, member_writes, sent_texts, timeline
 from appeals_support import bearer, make_org
 
+from unionline.plugins.satisfaction.rating import parse
 from unionline.robots import templates
-from unionline.satisfaction.rating import parse
 
+# An optional plugin: enabled here, as the starter config does.
+pytestmark = pytest.mark.unionline_plugins("satisfaction")
 unionline_settings, env = fixtures()
 
 
@@ -32,7 +34,7 @@ async def survey(env: Any, appeal_id: Any, **options: Any) -> Any:
 
 
 async def run_survey(ctx: Any, params: dict | None = None) -> Any:
-    from unionline.satisfaction.robot import Survey
+    from unionline.plugins.satisfaction.robot import Survey
 
     action = Survey()
     return await action.run(ctx, msgspec.convert(params or {}, action.params))
@@ -216,6 +218,6 @@ def test_what_counts_as_a_rating(text: str, mark: int | None) -> None:
 
 
 def test_the_hook_is_claim_member_reply() -> None:
-    from unionline.satisfaction import plugin
+    from unionline.plugins import satisfaction as plugin
 
     assert callable(plugin.claim_member_reply)

@@ -1,6 +1,6 @@
 """The ready rule templates: each is a valid rule for the engine (its actions registered, their
-parameters accepted), and the acknowledgement and the survey run end to end through the
-reference channel."""
+parameters accepted), a plugin's action offers its own while enabled, and the acknowledgement and
+the timers run end to end through the reference channel."""
 
 from __future__ import annotations
 
@@ -38,7 +38,6 @@ async def test_every_template_is_a_rule_the_engine_accepts(env) -> None:
         "sla_escalation",
         "waiting_reminder",
         "close_resolved",
-        "satisfaction_survey",
     }
     for key, template in TEMPLATES.items():
         assert template.title["ru"] and template.title["en"] and template.description["ru"]
@@ -57,9 +56,27 @@ async def test_template_options(env) -> None:
     assert listed.status_code == 200, listed.text
     items = {t["key"]: t for t in listed.json()}
     assert items["close_resolved"]["options"] == {"days": 7}
-    assert items["satisfaction_survey"]["definition"]["actions"][0]["action"] == (
-        "satisfaction.survey"
+    assert "satisfaction_survey" not in items  # its action's plugin is not enabled
+    with pytest.raises(KeyError):
+        rule("satisfaction_survey", env.account.organization_id)
+
+
+@pytest.mark.unionline_plugins("satisfaction")
+async def test_a_plugin_action_offers_its_templates(env) -> None:
+    """The satisfaction plugin's action brings the survey template: listed after the core's,
+    saved like them."""
+    listed = await env.harness.client.get(
+        "/api/robots/templates", headers=env.harness.admin_headers
     )
+    keys = [t["key"] for t in listed.json()]
+    assert keys[: len(TEMPLATES)] == list(TEMPLATES) and keys[len(TEMPLATES) :] == [
+        "satisfaction_survey"
+    ]
+    survey = listed.json()[-1]
+    assert survey["options"] == {"hours": 72}
+    assert survey["definition"]["actions"][0]["action"] == "satisfaction.survey"
+    saved = await save(env, "satisfaction_survey", hours=24)
+    assert saved["actions"][0]["params"]["expires_hours"] == 24
 
 
 async def test_acknowledgement_answers_a_new_appeal_with_its_number(env) -> None:

@@ -89,6 +89,7 @@ class ApiCall:
     method: str
     params: dict[str, Any]
     at: float = field(default_factory=time.monotonic)  # when it arrived
+    via: str = "http"  # or "webhook": a method in the answer to a webhook call
 
 
 @dataclass
@@ -138,10 +139,14 @@ class StandinBot:
         self.sent: list[SentMessage] = []
         self.files: dict[str, StoredFile] = {}
         self.blocked_chats: set[int] = set()
+        # Button presses not answered yet (answerCallbackQuery), and those answered.
+        self.open_queries: set[str] = set()
+        self.answered_queries: list[dict[str, Any]] = []
         self.faults: dict[str, list[Fault]] = {}
         self.poll_generation = 0
         self._update_ids = itertools.count(700_000_001)
         self._message_ids = itertools.count(1)
+        self._query_ids = itertools.count(4_382_000_000_000_000_001)
         self.changed: asyncio.Event = asyncio.Event()  # used on the server's loop only
 
     # -- faults --------------------------------------------------------------------------
@@ -279,11 +284,82 @@ class StandinBot:
             contact["user_id"] = user["id"]
         return self._queue(self._message(user, contact=contact))
 
+    def send(self, content: dict, *, user: dict | None = None, **extra: Any) -> dict:
+        """A user sends a message with any ``content`` (``{"location": {...}}``, a
+        ``forward_origin``, ``reply_to_message``, ...) as the Bot API documents it."""
+        return self._queue(self._message(user or self.standin.user(), **content, **extra))
+
+    def media_file(self, content: bytes, path: str, mime_type: str, prefix: str) -> dict:
+        """A file the bot can download (``getFile``), described as updates carry one."""
+        stored = self.store_file(content, path, mime_type, prefix)
+        return {
+            "file_id": stored.file_id,
+            "file_unique_id": stored.file_unique_id,
+            "file_size": len(content),
+        }
+
+    def album(
+        self, contents: list[bytes], *, user: dict | None = None, caption: str | None = None
+    ) -> list[dict]:
+        """A media group: one update per photo, sharing a ``media_group_id``; the caption
+        rides on the first (as Telegram's clients send it)."""
+        user = user or self.standin.user()
+        group = str(13_000_000_000_000_000 + self.next_message_id())
+        updates = []
+        for index, content in enumerate(contents):
+            described = self.media_file(
+                content, f"photos/file_{len(self.files)}.jpg", "image/jpeg", "AgACAgIAAxkBAAI"
+            )
+            extra = {"caption": caption} if caption and index == 0 else {}
+            photo = [{**described, "width": 1280, "height": 960}]
+            message = self._message(user, photo=photo, media_group_id=group, **extra)
+            updates.append(self._queue(message))
+        return updates
+
+    def press(self, under: SentMessage | dict, data: str, *, user: dict | None = None) -> dict:
+        """The user presses the inline button with ``callback_data`` ``data`` under a message
+        the bot sent (``under``: a ``SentMessage`` or the message dict)."""
+        message = under if isinstance(under, dict) else self.sent_message_dict(under)
+        chat = message["chat"]
+        user = user or self.standin.user(int(chat["id"]))
+        with self.standin.lock:
+            query_id = str(next(self._query_ids))
+            self.open_queries.add(query_id)
+        query = {
+            "id": query_id,
+            "from": user,
+            "message": message,
+            "chat_instance": "-4391284738392847",
+            "data": data,
+        }
+        return self.add_update({"callback_query": query})
+
+    def sent_message_dict(self, sent: SentMessage) -> dict:
+        """A message the bot sent, as a callback query carries it."""
+        message: dict[str, Any] = {
+            "message_id": sent.message_id,
+            "from": {"id": self.id, "is_bot": True, "first_name": "Union test bot",
+                     "username": self.username},
+            "chat": {"id": sent.chat_id, "type": "private"},
+            "date": int(time.time()),
+            "text": sent.plain_text or sent.caption or "",
+        }  # fmt: skip
+        if sent.reply_markup:
+            message["reply_markup"] = sent.reply_markup
+        return message
+
     def _queue(self, message: dict, update_id: int | None = None) -> dict:
         update: dict[str, Any] = {"message": message}
         if update_id is not None:
             update["update_id"] = update_id
         return self.add_update(update)
+
+    def register_file(
+        self, file_id: str, file_unique_id: str, content: bytes, file_path: str, mime_type: str
+    ) -> None:
+        """Make a file named in a recorded update downloadable (``getFile``)."""
+        with self.standin.lock:
+            self.files[file_id] = StoredFile(file_id, file_unique_id, file_path, content, mime_type)
 
     def store_file(self, content: bytes, file_path: str, mime_type: str, prefix: str) -> StoredFile:
         file_id, unique = _file_ids(prefix)

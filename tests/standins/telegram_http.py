@@ -389,6 +389,42 @@ async def send_chat_action(bot: StandinBot, params: dict, files: dict) -> Respon
     return answer(True)
 
 
+QUERY_INVALID = "Bad Request: query is too old and response timeout expired or query ID is invalid"
+
+
+def answer_callback(bot: StandinBot, params: dict) -> bool:
+    """``answerCallbackQuery``: each press is answered once; an unknown, already answered or
+    expired query id is refused as Telegram refuses it."""
+    query_id = str(params.get("callback_query_id", "") or "")
+    with bot.standin.lock:
+        if query_id not in bot.open_queries:
+            raise ApiError(400, QUERY_INVALID)
+        bot.open_queries.discard(query_id)
+        bot.answered_queries.append({**params, "callback_query_id": query_id})
+    return True
+
+
+async def answer_callback_query(bot: StandinBot, params: dict, files: dict) -> Response[bytes]:
+    return answer(answer_callback(bot, params))
+
+
+def webhook_method(bot: StandinBot, body: bytes) -> None:
+    """A method the app put in its answer to a webhook call, performed as Telegram does
+    (its result is not reported anywhere; a failure is simply dropped)."""
+    try:
+        params = json.loads(body)
+    except ValueError:
+        return
+    if not isinstance(params, dict) or not isinstance(params.get("method"), str):
+        return
+    method = params.pop("method").lower()
+    with bot.standin.lock:
+        bot.calls.append(ApiCall(method, dict(params), via="webhook"))
+    if method == "answercallbackquery":
+        with contextlib.suppress(ApiError):
+            answer_callback(bot, params)
+
+
 async def get_file(bot: StandinBot, params: dict, files: dict) -> Response[bytes]:
     with bot.standin.lock:
         stored = bot.files.get(str(params.get("file_id", "")))
@@ -415,4 +451,5 @@ METHODS = {
     "sendphoto": send_photo,
     "getfile": get_file,
     "sendchataction": send_chat_action,
+    "answercallbackquery": answer_callback_query,
 }

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 import httpx
 
 from standins.telegram import SECRET_HEADER, Attempt, WebhookReport, webhook_target
+from standins.telegram_http import webhook_method
 
 if TYPE_CHECKING:
     from standins.telegram import StandinBot
@@ -55,6 +56,7 @@ async def deliver(
                 continue
             report.attempts.append(Attempt(update["update_id"], answer.status_code))
             if 200 <= answer.status_code < 300:
+                webhook_method(bot, answer.content)  # "a request in the answer to the webhook"
                 return True
             _note_error(
                 bot, f"Wrong response from the webhook: {answer.status_code} {answer.reason_phrase}"

@@ -6,6 +6,8 @@ HTTP 200), the Bots Long Poll server at ``/lp/<group_id>`` and upload/download U
 ``StandinCommunity`` keeps its event history (long poll ``ts`` is a position in it), the
 Callback API server it pushes to, what was sent (``messages.send`` deduplicates on
 ``random_id``), injected faults, and a per-token limit of 20 requests a second (error 6).
+``VkStandin.people`` and ``.groups`` are the profiles ``users.get`` and ``groups.getById``
+answer with (``add_person``, ``add_group``).
 
 Usage::
 
@@ -41,6 +43,8 @@ ERRORS = {
     100: "One of the parameters specified was missing or invalid",
     901: "Can't send messages for users without permission",
     902: "Can't send messages to this user due to their privacy settings",
+    113: "Invalid user id",
+    29: "Rate limit reached",
     914: "Message is too long",
 }
 
@@ -56,6 +60,25 @@ class Fault:
 
 
 HANG_AFTER_SEND = Fault(hang=True, performed=True)
+
+
+@dataclass
+class Person:
+    id: int
+    first_name: str
+    last_name: str = ""
+    deactivated: str = ""  # "deleted" or "banned"
+
+    def as_vk(self) -> dict:
+        """As ``users.get`` returns it (a deleted profile is named "DELETED")."""
+        found = {"id": self.id, "first_name": self.first_name, "last_name": self.last_name}
+        if self.deactivated:
+            found["deactivated"] = self.deactivated
+            if self.deactivated == "deleted":
+                found.update(first_name="DELETED", last_name="")
+        else:
+            found.update(can_access_closed=True, is_closed=False)
+        return found
 
 
 @dataclass
@@ -197,12 +220,15 @@ class StandinCommunity:
         attachments: list[dict] | None = None,
         random_id: int = 0,
         message_id: int | None = None,
+        conversation_message_id: int | None = None,
+        **extra: Any,
     ) -> dict:
-        """A message object as VK API 5.199 describes it."""
+        """A message object as VK API 5.199 describes it; ``extra`` adds fields (``geo``,
+        ``fwd_messages``, ``reply_message``)."""
         peer = peer_id or from_id
         with self.standin.lock:
             counter = self._conversation_ids.setdefault(peer, itertools.count(1))
-            conversation_message_id = next(counter)
+            conversation_message_id = conversation_message_id or next(counter)
         return {
             "date": int(time.time()),
             "from_id": from_id,
@@ -217,6 +243,7 @@ class StandinCommunity:
             "peer_id": peer,
             "random_id": random_id,
             "text": text,
+            **extra,
         }
 
     def message_new(
@@ -226,10 +253,15 @@ class StandinCommunity:
         from_id: int = 501,
         attachments: list[dict] | None = None,
         event_id: str | None = None,
+        **extra: Any,
     ) -> dict:
-        """A member writes to the community."""
+        """A member writes to the community (``extra``: ``geo``, ``fwd_messages``,
+        ``reply_message``; build them with ``standins.vk_content``). Writing lets the community
+        answer them again, as in VK."""
+        with self.standin.lock:
+            self.denied.pop(from_id, None)
         obj = {
-            "message": self.message(text, from_id=from_id, attachments=attachments),
+            "message": self.message(text, from_id=from_id, attachments=attachments, **extra),
             "client_info": {
                 "button_actions": [
                     "text",
@@ -253,6 +285,17 @@ class StandinCommunity:
         """The member edits a message (``original`` is its ``message_new`` event)."""
         message = {**original["object"]["message"], "text": text, "update_time": int(time.time())}
         return self.add_event("message_edit", message)
+
+    def message_allow(self, user_id: int, key: str = "") -> dict:
+        """The member allowed the community's messages (or wrote to it first): sends work."""
+        with self.standin.lock:
+            self.denied.pop(user_id, None)
+        return self.add_event("message_allow", {"user_id": user_id, "key": key})
+
+    def message_deny(self, user_id: int) -> dict:
+        """The member forbade the community's messages: ``messages.send`` answers 901."""
+        self.deny_messages(user_id, 901)
+        return self.add_event("message_deny", {"user_id": user_id})
 
     def message_reply(
         self, text: str, *, peer_id: int, random_id: int = 0, message_id: int | None = None
@@ -353,6 +396,8 @@ class VkStandin:
         self.lock = threading.RLock()
         self.communities: dict[str, StandinCommunity] = {}
         self.files: dict[str, bytes] = {}
+        self.people: dict[int, Person] = {}  # users.get answers with these; others are unknown
+        self.groups: dict[int, str] = {}  # other communities groups.getById knows, by id
         self.rate_limit = 20  # requests a second per token
         self.request_times: dict[str, deque[float]] = {}
         self.released = asyncio.Event()
@@ -365,6 +410,19 @@ class VkStandin:
         with self.lock:
             self.communities[token] = community
         return community
+
+    def add_person(
+        self, user_id: int, first_name: str, last_name: str = "", *, deactivated: str = ""
+    ) -> Person:
+        """A VK profile ``users.get`` knows (``deactivated``: "deleted" or "banned")."""
+        person = Person(user_id, first_name, last_name, deactivated)
+        with self.lock:
+            self.people[user_id] = person
+        return person
+
+    def add_group(self, group_id: int, name: str) -> None:
+        with self.lock:
+            self.groups[group_id] = name
 
     def host_file(self, content: bytes, ext: str) -> str:
         name = f"{secrets.token_hex(8)}.{ext}"

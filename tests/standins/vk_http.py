@@ -205,15 +205,50 @@ def get_long_poll_server(community: StandinCommunity, params: dict[str, str]) ->
         }
 
 
+MAX_USER_IDS = 1000  # users.get: "user_ids", at most 1000 (VK's method reference)
+MAX_GROUP_IDS = 500  # groups.getById: "group_ids", at most 500
+
+
+def _ids(params: dict[str, str], name: str) -> list[str]:
+    return [part.strip() for part in params.get(name, "").split(",") if part.strip()]
+
+
+def users_get(community: StandinCommunity, params: dict[str, str]) -> list[dict]:
+    """Profiles by id or ``id<N>``: ids VK does not know are left out; only unknown ones is
+    error 113, more than 1000 is error 100. A community token has no "current user"."""
+    wanted = _ids(params, "user_ids")
+    if not wanted:
+        raise VkError(100, "user_ids is undefined")
+    if len(wanted) > MAX_USER_IDS:
+        raise VkError(100, f"user_ids is too long (at most {MAX_USER_IDS})")
+    with community.standin.lock:
+        people = dict(community.standin.people)
+    found = []
+    for item in wanted:
+        digits = item.removeprefix("id")
+        person = people.get(int(digits)) if digits.isdigit() else None
+        if person is not None:
+            found.append(person.as_vk())
+    if not found:
+        raise VkError(113)
+    return found
+
+
 def get_by_id(community: StandinCommunity, params: dict[str, str]) -> dict:
-    group = {
-        "id": community.group_id,
-        "name": "Профсоюз (тест)",
-        "screen_name": f"club{community.group_id}",
-        "is_closed": 0,
-        "type": "group",
-    }
-    return {"groups": [group], "profiles": []}
+    """The community itself (``group_id``, or none given) and those in ``group_ids``."""
+    wanted = _ids(params, "group_ids") or _ids(params, "group_id") or [str(community.group_id)]
+    if len(wanted) > MAX_GROUP_IDS:
+        raise VkError(100, f"group_ids is too long (at most {MAX_GROUP_IDS})")
+    with community.standin.lock:
+        names = {**community.standin.groups, community.group_id: "Профсоюз (тест)"}
+    groups = [
+        {"id": int(g), "name": names[int(g)], "screen_name": f"club{g}", "is_closed": 0}
+        for g in (w.removeprefix("club") for w in wanted)
+        if g.isdigit() and int(g) in names
+    ]
+    if not groups:
+        raise VkError(100, "group_ids is undefined")
+    return {"groups": [{**g, "type": "group"} for g in groups], "profiles": []}
 
 
 def get_confirmation_code(community: StandinCommunity, params: dict[str, str]) -> dict:
@@ -308,6 +343,7 @@ METHODS = {
     "messages.setActivity": messages_set_activity,
     "groups.getLongPollServer": get_long_poll_server,
     "groups.getById": get_by_id,
+    "users.get": users_get,
     "groups.getCallbackConfirmationCode": get_confirmation_code,
     "docs.getMessagesUploadServer": docs_upload_server,
     "docs.save": docs_save,

@@ -6,7 +6,10 @@
  *
  * Optional: data-member-id + data-member-signature (a member logged into the site: the id and
  * hex HMAC-SHA256(widget secret, id), computed by the site's server), data-open="true".
- * Talks only to the server the script came from; no other request, no cookies. Renders inside
+ * Talks only to the server the script came from; no other request, no cookies. Before the
+ * visitor's first message, what they type is looked up in the union's public help articles
+ * (the knowledge plugin, when enabled) and the best three are offered as links, with «Не помогло
+ * — написать нам» sending the message as usual. Renders inside
  * a shadow root, so the page's styles do not reach it; every text from people is set with
  * textContent, never parsed as HTML. Frames: docs/channels/web.md.
  */
@@ -39,6 +42,8 @@
       tooFast: "Слишком часто — подождите немного.",
       tooMany: "Слишком много новых чатов с вашего адреса. Подключимся позже сами.",
       fileRefused: "Файл не принят: он слишком большой или такого типа чат не принимает.",
+      help: "Ответы из справки", helpTitle: "Возможно, ответ уже есть в справке:",
+      helpWrite: "Не помогло — написать нам", helpNew: "(откроется в новой вкладке)",
     },
     en: {
       open: "Open the union chat", close: "Close chat", launcher: "Chat",
@@ -53,6 +58,8 @@
       tooFast: "Too many messages; wait a little.",
       tooMany: "Too many new chats from your address. We will connect again later.",
       fileRefused: "The file was not accepted: it is too big or of a type the chat does not take.",
+      help: "Answers from the help pages", helpTitle: "The answer may already be in our help:",
+      helpWrite: "Didn't help: write to us", helpNew: "(opens in a new tab)",
     },
   }[LANG];
 
@@ -72,14 +79,15 @@
       display: flex; flex-direction: column; background: #fff; color: #1f1f1f;
       border-radius: 12px; box-shadow: 0 8px 30px rgba(0,0,0,.3); overflow: hidden; font-size: 15px; }
     .panel[hidden] { display: none; }
-    header { display: flex; align-items: center; gap: 8px; padding: 12px 14px; background: #b3261e; color: #fff; }
-    header h2 { flex: 1; margin: 0; font-size: 16px; }
+    .head { display: flex; align-items: center; gap: 8px; padding: 12px 14px; background: #b3261e; color: #fff; }
+    .head h2 { flex: 1; margin: 0; font-size: 16px; }
     .close { border: 0; background: transparent; color: #fff; font-size: 22px; line-height: 1; cursor: pointer; padding: 4px 8px; }
     .state { padding: 6px 14px; font-size: 13px; background: #fff4e5; color: #5f3b00; }
     .state[hidden], .banner[hidden], .typing[hidden] { display: none; }
     .banner { padding: 10px 14px; background: #eef3fd; color: #0b2e6b; font-size: 14px; }
     .banner a { display: inline-block; margin-top: 6px; color: #0b57d0; font-weight: 600; }
-    .log { flex: 1; margin: 0; padding: 12px; overflow-y: auto; list-style: none; background: #f7f7f8; }
+    .log { flex: 1; padding: 12px; overflow-y: auto; background: #f7f7f8; }
+    .messages { margin: 0; padding: 0; list-style: none; }
     .log li { margin: 6px 0; display: flex; flex-direction: column; }
     .greeting { color: #444; font-size: 14px; }
     .bubble { max-width: 85%; padding: 8px 12px; border-radius: 12px; white-space: pre-wrap;
@@ -101,6 +109,14 @@
     .retry { margin-left: 6px; border: 1px solid #b3261e; background: #fff; color: #b3261e; border-radius: 6px; font-size: 12px; cursor: pointer; }
     .notice { padding: 4px 14px; font-size: 13px; color: #8a1c14; }
     .notice:empty { display: none; }
+    .help { padding: 8px 14px; border-top: 1px solid #e3e3e3; background: #f3f7f2; font-size: 14px; color: #1f1f1f; }
+    .help[hidden] { display: none; }
+    .help p { margin: 0 0 4px; }
+    .help ul { margin: 0 0 6px; padding-left: 18px; }
+    .help li { margin: 3px 0; }
+    .help a { color: #0b57d0; }
+    .help .excerpt { display: block; color: #444; font-size: 13px; }
+    .help-write { border: 1px solid #b3261e; background: #fff; color: #b3261e; border-radius: 6px; min-height: 32px; padding: 4px 10px; cursor: pointer; font-size: 13px; }
   `;
 
   // -- DOM --------------------------------------------------------------------------------
@@ -134,15 +150,21 @@
 
   const panel = el("section", { class: "panel", id: "ul-panel", role: "dialog",
     "aria-modal": "false", "aria-labelledby": "ul-title", hidden: "", "data-state": "idle", lang: LANG });
-  const header = el("header");
+  // A plain heading row: a <header> here would be a second "banner" landmark on the site's page.
+  const header = el("div", { class: "head" });
   const title = el("h2", { id: "ul-title" }, TEXT.union);
   const closeButton = el("button", { class: "close", type: "button", "aria-label": TEXT.close }, "×");
   header.append(title, closeButton);
   const state = el("div", { class: "state", role: "status" }, TEXT.connecting);
   const banner = el("div", { class: "banner", hidden: "" });
-  const log = el("ol", { class: "log", role: "log", "aria-live": "polite", "aria-label": TEXT.log, tabindex: "0" });
+  // The live region scrolls (focusable for the keyboard); the messages inside it stay a list
+  // (role=log on the <ol> itself took its list semantics away from the items).
+  const logBox = el("div", { class: "log", role: "log", "aria-live": "polite", "aria-label": TEXT.log, tabindex: "0" });
+  const log = el("ol", { class: "messages" });
+  logBox.append(log);
   const typing = el("div", { class: "typing", role: "status", hidden: "" }, TEXT.typing);
   const notice = el("div", { class: "notice", role: "alert" });
+  const help = el("div", { class: "help", role: "region", "aria-label": TEXT.help, hidden: "" });
   const form = el("form");
   const label = el("label", { class: "sr", for: "ul-text" }, TEXT.label);
   const input = el("textarea", { id: "ul-text", rows: "1", placeholder: TEXT.placeholder, maxlength: "4000" });
@@ -151,7 +173,7 @@
   attach.append(clip());
   const send = el("button", { class: "send", type: "submit" }, TEXT.send);
   form.append(label, input, file, attach, send);
-  panel.append(header, state, banner, log, typing, notice, form);
+  panel.append(header, state, banner, logBox, typing, notice, help, form);
   root.append(style, launcher, panel);
 
   // -- state ------------------------------------------------------------------------------
@@ -245,7 +267,7 @@
       if (isOpen() && document.visibilityState === "visible") receipt(frame.id, "read");
       else { unreadOut.add(frame.id); unread += 1; showBadge(); }
     }
-    log.scrollTop = log.scrollHeight;
+    logBox.scrollTop = logBox.scrollHeight;
   }
 
   function showBadge() {
@@ -415,7 +437,7 @@
     const li = bubble("in", text, files, TEXT.sending);
     li.dataset.pending = "";
     log.append(li);
-    log.scrollTop = log.scrollHeight;
+    logBox.scrollTop = logBox.scrollHeight;
     pending.set(id, { text, files: files.map((f) => f.id), fileRefs: files, li });
     transmit({ type: "message", id, text, files: files.map((f) => f.id), page: location.href.slice(0, 500) });
     connect();
@@ -439,6 +461,60 @@
     } catch (_) {
       notice.textContent = TEXT.failed;
     }
+  }
+
+  // -- help before writing (public articles of the knowledge base) ------------------------
+  let helpOff = false; // no knowledge base on this server: stop asking
+  let helpTimer = null;
+  let helpAsked = "";
+
+  const wrote = () => pending.size > 0 || !!log.querySelector("li[data-direction=in]");
+
+  function hideHelp() {
+    clearTimeout(helpTimer);
+    help.hidden = true;
+    help.replaceChildren();
+  }
+
+  async function lookUp(text) {
+    helpAsked = text;
+    let found = [];
+    try {
+      const url = `${BASE}/api/knowledge/public/widget/${encodeURIComponent(KEY)}/articles?q=${encodeURIComponent(text)}`;
+      const response = await fetch(url, { credentials: "omit" });
+      if (response.status === 404) { helpOff = true; return hideHelp(); }
+      if (!response.ok) return;
+      found = await response.json();
+    } catch (_) { return; }
+    if (helpAsked !== text || input.value.trim() !== text || wrote()) return;
+    if (!Array.isArray(found) || !found.length) return hideHelp();
+    const list = el("ul");
+    for (const article of found.slice(0, 3)) {
+      const item = el("li");
+      const a = el("a", { target: "_blank", rel: "noopener" }, article.title);
+      a.href = new URL(article.link, BASE).href;
+      a.append(el("span", { class: "sr" }, ` ${TEXT.helpNew}`));
+      item.append(a);
+      if (article.excerpt) item.append(el("span", { class: "excerpt" }, article.excerpt.slice(0, 140)));
+      list.append(item);
+    }
+    const write = el("button", { type: "button", class: "help-write" }, TEXT.helpWrite);
+    write.addEventListener("click", () => {
+      hideHelp();
+      if (input.value.trim()) form.requestSubmit();
+      else input.focus();
+    });
+    help.replaceChildren(el("p", {}, TEXT.helpTitle), list, write);
+    help.hidden = false;
+  }
+
+  function helpWhileTyping() {
+    if (helpOff || wrote()) return hideHelp();
+    const text = input.value.trim();
+    clearTimeout(helpTimer);
+    if (text.length < 3) return hideHelp();
+    if (text === helpAsked && !help.hidden) return;
+    helpTimer = setTimeout(() => lookUp(text), 400);
   }
 
   // -- opening and closing ----------------------------------------------------------------
@@ -466,6 +542,7 @@
     const text = input.value.trim();
     if (!text) return;
     input.value = "";
+    hideHelp();
     submit(text, []);
   });
   input.addEventListener("keydown", (event) => {
@@ -474,7 +551,10 @@
       form.requestSubmit();
     }
   });
-  input.addEventListener("input", () => { if (input.value.trim()) typingNow(); else stopTyping(); });
+  input.addEventListener("input", () => {
+    if (input.value.trim()) typingNow(); else stopTyping();
+    helpWhileTyping();
+  });
   attach.addEventListener("click", () => file.click());
   file.addEventListener("change", () => {
     if (file.files && file.files[0]) upload(file.files[0]);

@@ -7,10 +7,11 @@ it once); a note carries the step's key, so a retried step finds it and writes n
 from __future__ import annotations
 
 import uuid
-from typing import Annotated, ClassVar, Literal
+from typing import Annotated, ClassVar
 
 import msgspec
 
+from unionline.appeals.statuses import Priority, Status
 from unionline.errors import PermanentFailure
 from unionline.robots.actions.base import (
     appeal_row,
@@ -26,8 +27,6 @@ from unionline.robots.actions.text import LocalizedText, render, values_for
 from unionline.robots.sdk import ActionOutcome, RobotAction, RobotContext
 from unionline.runtime import current
 
-Status = Literal["new", "open", "waiting", "resolved", "closed"]
-Priority = Literal["low", "normal", "high", "urgent"]
 # Not blank and without NUL: msgspec takes one pattern per type, so this one also does what
 # unionline.text.Text does.
 Tag = Annotated[str, msgspec.Meta(min_length=1, max_length=100, pattern=r"^\s*[^\s\x00][^\x00]*$")]
@@ -49,23 +48,25 @@ class AddNote(RobotAction[NoteParams]):
         "en": "Add an internal note",
     }
 
+    labels: ClassVar[dict[str, dict[str, str]]] = {"text": {"ru": "Текст", "en": "Text"}}
+
     async def run(self, ctx: RobotContext, params: NoteParams) -> ActionOutcome:
         from unionline.appeals.services import add_note
 
         row = await appeal_row(ctx)
         text = render(params.text.pick(ctx.locale), await values_for(row, ctx.variables))
         if ctx.dry_run:
-            return dry(ctx, f"заметка: {text}", f"note: {text}", text=text)
+            return dry(ctx, f"заметка «{text}»", f"note “{text}”", text=text)
         async with current().db.transaction(), refused():
             row = await appeal_row(ctx, lock=True)
-            done = await marked_entry(row["id"], ctx.idempotency_key)
+            done = await marked_entry(row.id, ctx.idempotency_key)
             if done is not None:
                 return outcome(
                     ctx, "заметка уже добавлена", "note already added", entry_id=done["id"]
                 )
-            entry = await add_note(None, row["id"], text)
+            entry = await add_note(None, row.id, text)
             await stamp(entry.id, entry.data, ctx)
-        return outcome(ctx, f"заметка: {text}", f"note: {text}", entry_id=entry.id)
+        return outcome(ctx, f"заметка «{text}»", f"note “{text}”", entry_id=entry.id)
 
 
 # -- status, priority -------------------------------------------------------------------------
@@ -80,18 +81,22 @@ class SetStatus(RobotAction[StatusParams]):
     params = StatusParams
     title: ClassVar[dict[str, str]] = {"ru": "Изменить статус", "en": "Set the status"}
 
+    labels: ClassVar[dict[str, dict[str, str]]] = {
+        "status": {"ru": "Новый статус", "en": "New status"}
+    }
+
     async def run(self, ctx: RobotContext, params: StatusParams) -> ActionOutcome:
         from unionline.appeals.services import set_status
 
         row = await appeal_row(ctx)
         ru, en = f"статус {params.status}", f"status {params.status}"
         if ctx.dry_run:
-            return dry(ctx, ru, en, old=row["status"], new=params.status)
-        if row["status"] == params.status:
+            return dry(ctx, ru, en, old=row.status, new=params.status)
+        if row.status == params.status:
             return outcome(ctx, f"{ru} (без изменений)", f"{en} (unchanged)", new=params.status)
         async with refused():
-            await set_status(None, row["id"], params.status)
-        return outcome(ctx, ru, en, old=row["status"], new=params.status)
+            await set_status(None, row.id, params.status)
+        return outcome(ctx, ru, en, old=row.status, new=params.status)
 
 
 class PriorityParams(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
@@ -103,16 +108,20 @@ class SetPriority(RobotAction[PriorityParams]):
     params = PriorityParams
     title: ClassVar[dict[str, str]] = {"ru": "Изменить приоритет", "en": "Set the priority"}
 
+    labels: ClassVar[dict[str, dict[str, str]]] = {
+        "priority": {"ru": "Новый приоритет", "en": "New priority"}
+    }
+
     async def run(self, ctx: RobotContext, params: PriorityParams) -> ActionOutcome:
         from unionline.appeals.services import set_priority
 
         row = await appeal_row(ctx)
         ru, en = f"приоритет {params.priority}", f"priority {params.priority}"
         if ctx.dry_run:
-            return dry(ctx, ru, en, old=row["priority"], new=params.priority)
+            return dry(ctx, ru, en, old=row.priority, new=params.priority)
         async with refused():
-            await set_priority(None, row["id"], params.priority)
-        return outcome(ctx, ru, en, old=row["priority"], new=params.priority)
+            await set_priority(None, row.id, params.priority)
+        return outcome(ctx, ru, en, old=row.priority, new=params.priority)
 
 
 # -- tags -------------------------------------------------------------------------------------
@@ -127,6 +136,8 @@ class AddTags(RobotAction[TagsParams]):
     params = TagsParams
     title: ClassVar[dict[str, str]] = {"ru": "Добавить метки", "en": "Add tags"}
 
+    labels: ClassVar[dict[str, dict[str, str]]] = {"tags": {"ru": "Метки", "en": "Tags"}}
+
     async def run(self, ctx: RobotContext, params: TagsParams) -> ActionOutcome:
         return await _retag(ctx, params.tags, add=True)
 
@@ -135,6 +146,8 @@ class RemoveTags(RobotAction[TagsParams]):
     name = "appeal.remove_tags"
     params = TagsParams
     title: ClassVar[dict[str, str]] = {"ru": "Снять метки", "en": "Remove tags"}
+
+    labels: ClassVar[dict[str, dict[str, str]]] = {"tags": {"ru": "Метки", "en": "Tags"}}
 
     async def run(self, ctx: RobotContext, params: TagsParams) -> ActionOutcome:
         return await _retag(ctx, params.tags, add=False)
@@ -155,14 +168,14 @@ async def _retag(ctx: RobotContext, tags: list[str], *, add: bool) -> ActionOutc
         return dry(ctx, ru, en, tags=wanted)
     async with current().db.transaction(), refused():
         row = await appeal_row(ctx, lock=True)
-        old = list(row["tags"])
+        old = list(row.tags)
         new = (
             old + [t for t in wanted if t not in old]
             if add
             else [t for t in old if t not in wanted]
         )
         if new != old:
-            await set_tags(None, row["id"], new)
+            await set_tags(None, row.id, new)
     return outcome(ctx, ru, en, old=old, new=new)
 
 
@@ -181,20 +194,24 @@ class Assign(RobotAction[AssignParams]):
         "en": "Assign to an operator",
     }
 
+    labels: ClassVar[dict[str, dict[str, str]]] = {
+        "operator_id": {"ru": "Оператор", "en": "Operator"}
+    }
+
     async def run(self, ctx: RobotContext, params: AssignParams) -> ActionOutcome:
         from unionline.appeals.services import assign
 
         row = await appeal_row(ctx)
         who = str(params.operator_id) if params.operator_id else "—"
         if params.operator_id is not None:
-            await _check_operator(ctx, params.operator_id, row["organization_id"])
+            await _check_operator(ctx, params.operator_id, row.organization_id)
         ru, en = f"назначено: {who}", f"assigned to {who}"
         if ctx.dry_run:
             return dry(ctx, ru, en, operator_id=who)
-        if row["assignee_id"] != params.operator_id:
+        if row.assignee_id != params.operator_id:
             async with refused():
-                await assign(None, row["id"], params.operator_id)
-        return outcome(ctx, ru, en, old=str(row["assignee_id"] or ""), new=who)
+                await assign(None, row.id, params.operator_id)
+        return outcome(ctx, ru, en, old=str(row.assignee_id or ""), new=who)
 
 
 async def _check_operator(
@@ -232,6 +249,8 @@ class Transfer(RobotAction[TransferParams]):
         "en": "Transfer to a queue",
     }
 
+    labels: ClassVar[dict[str, dict[str, str]]] = {"queue_id": {"ru": "Очередь", "en": "Queue"}}
+
     async def run(self, ctx: RobotContext, params: TransferParams) -> ActionOutcome:
         from unionline.routing.queues import load as load_queue
         from unionline.routing.services import transfer_to_queue
@@ -249,8 +268,8 @@ class Transfer(RobotAction[TransferParams]):
         ru, en = f"передано в очередь «{queue.name}»", f"transferred to queue {queue.name!r}"
         if ctx.dry_run:
             return dry(ctx, ru, en, queue_id=str(queue.id))
-        if row["queue_id"] == queue.id and row["assignee_id"] is None:
+        if row.queue_id == queue.id and row.assignee_id is None:
             return outcome(ctx, f"{ru} (уже там)", f"{en} (already there)", queue_id=str(queue.id))
         async with refused():
-            await transfer_to_queue(None, row["id"], queue.id)
+            await transfer_to_queue(None, row.id, queue.id)
         return outcome(ctx, ru, en, queue_id=str(queue.id))

@@ -12,8 +12,10 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
+from unionline.appeals.store import AppealRow
 from unionline.errors import PermanentFailure, ServiceError
 from unionline.robots.sdk import ActionOutcome, RobotContext
+from unionline.rows import db_value
 from unionline.runtime import current
 
 
@@ -47,8 +49,9 @@ def need_appeal(ctx: RobotContext) -> uuid.UUID:
     return ctx.appeal_id
 
 
-async def appeal_row(ctx: RobotContext, *, lock: bool = False) -> dict[str, Any]:
-    """The trigger's appeal, which must belong to the rule's organization subtree."""
+async def appeal_row(ctx: RobotContext, *, lock: bool = False) -> AppealRow:
+    """The trigger's appeal (an :class:`~unionline.appeals.store.AppealRow`), which must belong
+    to the rule's organization subtree."""
     from unionline.appeals import store
 
     appeal_id = need_appeal(ctx)
@@ -56,12 +59,12 @@ async def appeal_row(ctx: RobotContext, *, lock: bool = False) -> dict[str, Any]
         row = await store.load(appeal_id, lock=lock)
     except ServiceError as exc:
         raise PermanentFailure(exc.message) from exc
-    if row["organization_id"] not in await subtree(ctx):
+    if row.organization_id not in await subtree(ctx):
         raise PermanentFailure(
             say(
                 ctx,
-                f"обращение {row['number']} принадлежит организации вне организации правила",
-                f"appeal {row['number']} belongs to an organization outside the rule's",
+                f"обращение {row.number} принадлежит организации вне организации правила",
+                f"appeal {row.number} belongs to an organization outside the rule's",
             )
         )
     return row
@@ -103,10 +106,8 @@ async def marked_entry(appeal_id: uuid.UUID, key: str) -> dict[str, Any] | None:
 
 async def stamp(entry_id: int, data: dict[str, Any], ctx: RobotContext) -> None:
     """Record the step's mark on the entry it wrote (in the same transaction)."""
-    from unionline.appeals import store
-
     await current().db.execute(
         "UPDATE appeal_timeline SET data = {} WHERE id = {}",
-        store.db_value({**data, "robot": mark(ctx)}),
+        db_value({**data, "robot": mark(ctx)}),
         entry_id,
     )

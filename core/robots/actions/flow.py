@@ -36,6 +36,12 @@ class Wait(RobotAction[WaitParams]):
     params = WaitParams
     title: ClassVar[dict[str, str]] = {"ru": "Подождать", "en": "Wait"}
 
+    labels: ClassVar[dict[str, dict[str, str]]] = {
+        "minutes": {"ru": "Минут", "en": "Minutes"},
+        "hours": {"ru": "Часов", "en": "Hours"},
+        "days": {"ru": "Дней", "en": "Days"},
+    }
+
     async def run(self, ctx: RobotContext, params: WaitParams) -> ActionOutcome:
         seconds = params.seconds
         return ActionOutcome(

@@ -14,9 +14,11 @@ from typing import Annotated, ClassVar, Literal
 
 import msgspec
 
+from unionline.appeals.store import AppealRow
 from unionline.errors import NotReady, PermanentFailure
 from unionline.events import Event
 from unionline.jobs import JobContext
+from unionline.operators import directory
 from unionline.robots.actions.base import appeal_row, dry, outcome, say
 from unionline.robots.actions.settings import notification_settings
 from unionline.robots.actions.text import LocalizedText, render, values_for
@@ -68,20 +70,30 @@ class NotifyOperators(RobotAction[NotifyParams]):
         "en": "Notify operators",
     }
 
+    labels: ClassVar[dict[str, dict[str, str]]] = {
+        "text": {"ru": "Текст уведомления", "en": "Notice text"},
+        "to": {"ru": "Кому", "en": "To"},
+        "to=assignee": {"ru": "назначенному оператору", "en": "the assignee"},
+        "to=supervisors": {"ru": "супервизорам", "en": "supervisors"},
+        "to=operators": {"ru": "всем операторам", "en": "all operators"},
+        "operator_ids": {"ru": "И этим операторам", "en": "Also these operators"},
+        "email": {"ru": "Также по e-mail", "en": "Also by e-mail"},
+    }
+
     async def run(self, ctx: RobotContext, params: NotifyParams) -> ActionOutcome:
         row = await appeal_row(ctx) if ctx.appeal_id is not None else None
         text = render(params.text.pick(ctx.locale), await values_for(row, ctx.variables))
-        org = row["organization_id"] if row else ctx.organization_id
+        org = row.organization_id if row else ctx.organization_id
         recipients = await _recipients(ctx, params, org, row)
         if not recipients:
             return outcome(ctx, "некого уведомить", "nobody to notify", operator_ids=[])
         ids = [str(r) for r in recipients]
         if ctx.dry_run:
-            return dry(ctx, f"уведомление ({len(ids)}): {text}", f"notice ({len(ids)}): {text}")
+            return dry(ctx, f"уведомление ({len(ids)}) «{text}»", f"notice ({len(ids)}) “{text}”")
         mail = params.email and bool(notification_settings().smtp_host)
         subject = say(ctx, "Unionline: уведомление", "Unionline: notice")
         if row is not None:
-            subject = f"{subject} — {row['number']}"
+            subject = f"{subject} — {row.number}"
         async with current().db.transaction():
             # The first job (or a marker job when no e-mail goes out) makes the step once-only.
             first = await enqueue(
@@ -102,30 +114,30 @@ class NotifyOperators(RobotAction[NotifyParams]):
                     organization_id=org,
                     operator_ids=recipients,
                     text=text,
-                    appeal_id=row["id"] if row else None,
-                    appeal_number=row["number"] if row else None,
+                    appeal_id=row.id if row else None,
+                    appeal_number=row.number if row else None,
                     rule_id=ctx.rule_id,
                 )
             )
         return outcome(
             ctx,
-            f"уведомлено операторов: {len(ids)}{' (и e-mail)' if mail else ''}",
-            f"notified {len(ids)} operator(s){' (and e-mail)' if mail else ''}",
+            f"уведомлены операторы ({len(ids)}){' и по e-mail' if mail else ''}",
+            f"notified operators ({len(ids)}){' and by e-mail' if mail else ''}",
             operator_ids=ids,
             email=mail,
         )
 
 
 async def _recipients(
-    ctx: RobotContext, params: NotifyParams, org: uuid.UUID, row: dict | None
+    ctx: RobotContext, params: NotifyParams, org: uuid.UUID, row: AppealRow | None
 ) -> list[uuid.UUID]:
     """Active operators of the audience, each of whom may read appeals of ``org``."""
     from unionline.appeals import guard
     from unionline.operators.services import actor_for
 
     found: list[uuid.UUID] = []
-    if "assignee" in params.to and row is not None and row["assignee_id"] is not None:
-        found.append(row["assignee_id"])
+    if "assignee" in params.to and row is not None and row.assignee_id is not None:
+        found.append(row.assignee_id)
     roles = [r for r in ("supervisors", "operators") if r in params.to]
     if roles:
         found += await _holders([r.removesuffix("s") for r in roles], org)
@@ -152,18 +164,7 @@ async def _holders(roles: list[str], org: uuid.UUID) -> list[uuid.UUID]:
     """Operators holding one of ``roles`` over ``org`` (a grant on it, an ancestor or all)."""
     from unionline.organizations.services import ancestors
 
-    above = [org, *await ancestors(org)]
-    marks = ", ".join("{}" for _ in roles)
-    orgs = ", ".join("{}" for _ in above)
-    rows = await current().db.fetch(
-        "SELECT DISTINCT g.operator AS id FROM operator_role_grant g"
-        " JOIN operator_operator o ON o.id = g.operator"
-        f" WHERE o.is_active AND g.role IN ({marks})"
-        f" AND (g.organization_id IS NULL OR g.organization_id IN ({orgs}))",
-        *roles,
-        *above,
-    )
-    return sorted(uuid.UUID(str(r["id"])) for r in rows)
+    return await directory.holders(roles, [org, *await ancestors(org)])
 
 
 async def send_mail(ctx: JobContext, job: MailJob) -> None:
@@ -173,14 +174,12 @@ async def send_mail(ctx: JobContext, job: MailJob) -> None:
     if not job.text:
         return
     settings = notification_settings()
-    row = await current().db.fetchone(
-        "SELECT name, email FROM operator_operator WHERE id = {}", job.operator_id
-    )
-    if not settings.smtp_host or row is None or not row["email"]:
+    row = await directory.find(job.operator_id)
+    if not settings.smtp_host or row is None or not row.email:
         return
     message = EmailMessage()
     message["From"] = settings.from_address
-    message["To"] = row["email"]
+    message["To"] = row.email
     message["Subject"] = job.subject
     message["Message-ID"] = f"<{ctx.idempotency_key.replace(':', '.')}@unionline>"
     message.set_content(job.text)
@@ -196,7 +195,7 @@ async def send_mail(ctx: JobContext, job: MailJob) -> None:
             timeout=settings.timeout,
         )
     except aiosmtplib.SMTPRecipientsRefused as exc:
-        raise PermanentFailure(f"the SMTP server refused {row['email']}: {exc}") from exc
+        raise PermanentFailure(f"the SMTP server refused {row.email}: {exc}") from exc
     except (aiosmtplib.SMTPException, OSError) as exc:
         raise NotReady(f"SMTP: {exc}") from exc
 

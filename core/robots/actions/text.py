@@ -16,6 +16,9 @@ from typing import Annotated, Any
 
 import msgspec
 
+from unionline.appeals.store import AppealRow
+from unionline.members.records import find_member
+from unionline.operators import directory
 from unionline.text import Text
 
 log = logging.getLogger("unionline.robots.actions")
@@ -82,37 +85,30 @@ class LocalizedText(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
         return self.en if locale == "en" and self.en.strip() else self.ru
 
 
-async def values_for(appeal: dict[str, Any] | None, extra: dict[str, Any]) -> dict[str, str]:
+async def values_for(appeal: AppealRow | None, extra: dict[str, Any]) -> dict[str, str]:
     """The placeholder values of an appeal (read here, not trusted from the trigger)."""
-    from unionline.runtime import current
-
     values: dict[str, str] = {}
     for key, value in extra.items():
         if key in VARIABLES and isinstance(value, str | int | float):
             values[key] = str(value)
     if appeal is None:
         return values
-    db = current().db
     values.update(
         {
-            "appeal.number": appeal["number"],
-            "appeal.subject": appeal["subject"],
-            "appeal.status": appeal["status"],
-            "appeal.priority": appeal["priority"],
+            "appeal.number": appeal.number,
+            "appeal.subject": appeal.subject,
+            "appeal.status": appeal.status,
+            "appeal.priority": appeal.priority,
         }
     )
-    member = await db.fetchone(
-        "SELECT full_name FROM member_member WHERE id = {}", appeal["member_id"]
-    )
-    name = (member or {}).get("full_name") or ""
+    member = await find_member(appeal.member_id)
+    name = member.full_name if member else ""
     values["member.name"] = name
     parts = name.split()
     values["member.first_name"] = parts[1] if len(parts) > 1 else (parts[0] if parts else "")
-    values["operator.name"] = await _name(
-        "SELECT name FROM operator_operator WHERE id = {}", appeal["assignee_id"]
-    )
+    values["operator.name"] = await directory.name_of(appeal.assignee_id)
     values["organization.name"] = await _name(
-        "SELECT name FROM organization_organization WHERE id = {}", appeal["organization_id"]
+        "SELECT name FROM organization_organization WHERE id = {}", appeal.organization_id
     )
     return values
 

@@ -27,6 +27,7 @@ from urllib.parse import urlsplit
 
 import msgspec
 
+from unionline.appeals.store import AppealRow
 from unionline.errors import NotReady, PermanentFailure
 from unionline.robots.actions.base import appeal_row, dry, outcome, say
 from unionline.robots.actions.settings import webhook_settings
@@ -122,6 +123,13 @@ class CallWebhook(RobotAction[WebhookParams]):
         "en": "Call a webhook",
     }
 
+    labels: ClassVar[dict[str, dict[str, str]]] = {
+        "url": {"ru": "Адрес (http:// или https://)", "en": "Address (http:// or https://)"},
+        "secret": {"ru": "Имя ключа подписи", "en": "Signing key name"},
+        "method": {"ru": "Метод", "en": "Method"},
+        "data": {"ru": "Дополнительные данные (JSON)", "en": "Extra data (JSON)"},
+    }
+
     async def run(self, ctx: RobotContext, params: WebhookParams) -> ActionOutcome:
         secret = webhook_settings().secrets.get(params.secret)
         if secret is None:
@@ -142,18 +150,21 @@ class CallWebhook(RobotAction[WebhookParams]):
             return dry(ctx, f"вызов {params.url}", f"call {params.url}", address=str(ip))
         status = await _send(ctx, params, secret, body, str(ip))
         return outcome(
-            ctx, f"веб-хук {params.url}: {status}", f"webhook {params.url}: {status}", status=status
+            ctx,
+            f"веб-хук {params.url} — ответ {status}",
+            f"webhook {params.url} — answered {status}",
+            status=status,
         )
 
 
-def _payload(ctx: RobotContext, params: WebhookParams, row: dict[str, Any] | None) -> dict:
+def _payload(ctx: RobotContext, params: WebhookParams, row: AppealRow | None) -> dict:
     appeal = None
     if row is not None:
         appeal = {
-            k: row[k]
+            k: getattr(row, k)
             for k in ("id", "number", "organization_id", "status", "priority", "tags", "channel")
         }
-        appeal["assignee_id"] = row["assignee_id"]
+        appeal["assignee_id"] = row.assignee_id
     return {
         "rule_id": ctx.rule_id,
         "execution_id": ctx.execution_id,

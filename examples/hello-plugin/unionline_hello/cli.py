@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from unionline.cli import booted, config_of, run_async
+from unionline import booted, config_of, run_async
 
 
 @click.command()

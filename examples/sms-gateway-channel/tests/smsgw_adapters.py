@@ -9,8 +9,8 @@ import pytest
 from smsgw_standin import INVALID_NUMBER, UNAVAILABLE, GatewayStandin, message_event, signed
 from smsgw_standin import status_event as status_payload
 
-from unionline.testing import AppHarness
-from unionline.testing.channel_contract import (
+from unionline.testing import (
+    AppHarness,
     ChannelContract,
     ContractAccount,
     ContractEnv,

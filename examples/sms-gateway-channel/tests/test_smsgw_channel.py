@@ -19,8 +19,7 @@ from smsgw_standin import (
 from smsgw_standin import status_event as status_payload
 
 from unionline import Settings
-from unionline.testing import AppHarness
-from unionline.testing.channel_contract import ContractEnv
+from unionline.testing import AppHarness, ContractEnv
 
 ADAPTERS = SmsAdapters()  # the contract's adapters, reused outside a contract class
 

@@ -64,6 +64,19 @@ class TestMailChannel(ChannelContract):
     ) -> WebhookCall:
         return call(account, self._mail(update_id, sender, text, name))
 
+    def undecodable_update(
+        self, account: ContractAccount, *, update_id: int, sender: str
+    ) -> WebhookCall:
+        """A site form's mail: raw windows-1251 in From and Subject, no charset anywhere, and a
+        byte no charset explains."""
+        head = (
+            f"From: Иван Петров <m{sender}@example.test>\r\nTo: {MAILBOX}\r\n"
+            "Subject: Вопрос с сайта\r\nDate: Thu, 05 Mar 2026 10:00:00 +0300\r\n"
+            f"Message-ID: <u{update_id}@example.test>\r\n\r\n"
+        )
+        raw = head.encode("cp1251") + "Текст обращения ".encode("cp1251") + b"\x98\r\n"
+        return call(account, raw)
+
     def bad_signature_update(
         self, account: ContractAccount, *, update_id: int, sender: str, text: str
     ) -> WebhookCall:

@@ -151,3 +151,30 @@ def test_trimming_a_text_over_the_bound_shows_it_whole():
     text = "ответ\n" + "> цитата\n" * (trim.MAX_TEXT // 9)
     assert len(text) > trim.MAX_TEXT and trim.for_display(text) == text.strip("\n")
     assert trim.for_display(text[: trim.MAX_TEXT - 10]) == "ответ"
+
+
+def test_a_text_of_lines_that_only_look_like_headers_is_shown_whole():
+    """Lines holding an anchor (":", "wrote"…) are read one by one in Python, so past
+    ``MAX_CANDIDATES`` of them before the history the text is shown whole: the work is
+    bounded, and nothing the member wrote is hidden."""
+    history = "On Mon, Ivan wrote:\n> цитата"
+    few = "Дата: 5 марта\n" * (trim.MAX_CANDIDATES - 1) + history
+    assert trim.for_display(few) == few.removesuffix("\n" + history)
+    many = "Дата: 5 марта\n" * (trim.MAX_CANDIDATES + 1) + history
+    assert trim.for_display(many) == many
+
+
+def test_the_anchor_search_sees_every_letter_the_patterns_ignore_the_case_of():
+    """Anchors are found in ``text.lower()``; ``re.IGNORECASE`` also equates a few letters
+    lowercasing leaves apart (``ſ`` and ``s``, ``ᲂ`` and ``о``…), which are folded first."""
+    import re
+
+    everything = "".join(chr(c) for c in range(0x110000) if not 0xD800 <= c <= 0xDFFF)
+    for letter in set("".join(trim._ANCHORS)):
+        twins = re.findall(re.escape(letter), everything, re.IGNORECASE)
+        for twin in twins:
+            assert trim._lowered(twin) == letter, (letter, twin)
+    # Offsets stay the same: "İ" is the only letter lowercasing to two characters.
+    assert [c for c in everything if len(c.lower()) != 1] == ["\u0130"]
+    for text in ("ответ\n\nAm 5. März ſchrieb Ivan:\n> q", "ответ\n\nİvan ᲃообщил, пишет:\n> q"):
+        assert trim.for_display(text) == reference(text) == "ответ"

@@ -97,19 +97,57 @@ class TelegramAdapters(ChannelContract):
     ) -> WebhookCall:
         return update_call(account, text_update(update_id, sender, text, name))
 
+    def forward_update(
+        self,
+        account: ContractAccount,
+        *,
+        update_id: int,
+        sender: str,
+        text: str,
+        origin_name: str,
+        origin_id: str,
+    ) -> WebhookCall:
+        update = text_update(update_id, sender, text)
+        first, _, last = origin_name.partition(" ")
+        author = {"id": int(origin_id), "is_bot": False, "first_name": first, "last_name": last}
+        update["message"]["forward_origin"] = {
+            "type": "user",
+            "sender_user": author,
+            "date": 1717990000,
+        }
+        return update_call(account, update)
+
+    def location_update(
+        self,
+        account: ContractAccount,
+        *,
+        update_id: int,
+        sender: str,
+        latitude: float,
+        longitude: float,
+    ) -> WebhookCall:
+        update = text_update(update_id, sender, "")
+        del update["message"]["text"]
+        update["message"]["location"] = {"latitude": latitude, "longitude": longitude}
+        return update_call(account, update)
+
+    def edit_update(
+        self, account: ContractAccount, *, update_id: int, sender: str, original: int, text: str
+    ) -> WebhookCall:
+        message = text_update(original, sender, text)["message"]  # the same message, edited
+        message["edit_date"] = message["date"] + 60
+        return update_call(account, {"update_id": update_id, "edited_message": message})
+
     def bad_signature_update(
         self, account: ContractAccount, *, update_id: int, sender: str, text: str
     ) -> WebhookCall:
         return update_call(account, text_update(update_id, sender, text), secret="wrong-secret")
 
     def unsupported_update(self, account: ContractAccount, *, update_id: int) -> WebhookCall:
-        query = {
-            "id": "4382",
-            "from": {"id": 1, "is_bot": False, "first_name": "A"},
-            "chat_instance": "-1",
-            "data": "rate:5",
-        }
-        return update_call(account, {"update_id": update_id, "callback_query": query})
+        channel = {"id": -1009876543210, "title": "Новости профсоюза", "type": "channel"}
+        post = {"message_id": 5, "sender_chat": channel, "chat": channel, "date": 1718000000,
+                "text": "Пост канала — не обращение"}  # fmt: skip
+        return update_call(account, {"update_id": update_id, "channel_post": post})
 
     async def sent_messages(self, env: ContractEnv) -> list[SentRecord]:
         return [

@@ -9,7 +9,7 @@ import pytest
 from standins.telegram import TelegramStandin
 from telegram_support import TelegramAdapters, telegram_fixtures
 
-from unionline.channels.telegram import polling
+from unionline.channels.telegram.polling import TelegramPoller
 from unionline.testing.channel_contract import ContractEnv
 
 
@@ -24,7 +24,7 @@ unionline_settings, env = telegram_fixtures(Adapters())
 @pytest.fixture(autouse=True)
 def quick_rescan(monkeypatch: pytest.MonkeyPatch) -> None:
     """The account is made after the app started: let the pollers look for it soon."""
-    monkeypatch.setattr(polling, "RESCAN_SECONDS", 0.2)
+    monkeypatch.setattr(TelegramPoller, "rescan_seconds", 0.2)
 
 
 async def test_the_app_polls_a_bot_in_polling_mode(

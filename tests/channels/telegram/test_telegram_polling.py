@@ -9,8 +9,9 @@ import pytest
 from standins.telegram import TelegramStandin, too_many_requests
 from telegram_support import TelegramAdapters, telegram_fixtures
 
+from unionline.channel.polling import run_pollers
 from unionline.channels.telegram import polling
-from unionline.channels.telegram.polling import Poller, run_pollers
+from unionline.channels.telegram.polling import TelegramPoller
 from unionline.testing.channel_contract import ContractEnv
 
 
@@ -27,7 +28,7 @@ async def test_updates_are_confirmed_only_after_they_are_stored(
 ) -> None:
     for n in range(3):
         telegram.bot.message(f"вопрос {n}", user=telegram.user(3000 + n))
-    poller = Poller(env.account.id, timeout=0)
+    poller = TelegramPoller(env.account.id, timeout=0)
     assert await poller.poll_once() == 3
     assert sorted(m["body"] for m in await env.messages_in()) == [
         "вопрос 0",
@@ -55,7 +56,7 @@ async def test_a_failed_store_leaves_the_updates_with_telegram(
         return await real(account, items)
 
     monkeypatch.setattr(polling, "store_inbound", flaky)
-    poller = Poller(env.account.id, timeout=0)
+    poller = TelegramPoller(env.account.id, timeout=0)
     with pytest.raises(ConnectionError):
         await poller.poll_once()
     assert poller.offset is None and len(telegram.bot.pending()) == 3
@@ -72,12 +73,13 @@ async def test_a_failed_store_leaves_the_updates_with_telegram(
 async def test_unsupported_updates_are_skipped_and_confirmed(
     env: ContractEnv, telegram: TelegramStandin, payload: Any
 ) -> None:
-    telegram.bot.add_update(payload("callback_query"))
-    telegram.bot.message("после кнопки", user=telegram.user(3200))
-    poller = Poller(env.account.id, timeout=0)
-    assert await poller.poll_once() == 2
+    telegram.bot.add_update(payload("channel_post"))
+    telegram.bot.add_update(payload("callback_query_inline"))
+    telegram.bot.message("после поста", user=telegram.user(3200))
+    poller = TelegramPoller(env.account.id, timeout=0)
+    assert await poller.poll_once() == 3
     await poller.poll_once()
-    assert [m["body"] for m in await env.messages_in()] == ["после кнопки"]
+    assert [m["body"] for m in await env.messages_in()] == ["после поста"]
     assert telegram.bot.pending() == []
 
 
@@ -86,7 +88,7 @@ async def test_a_webhook_left_behind_is_removed(
 ) -> None:
     telegram.bot.webhook = {"url": "https://old.example/hook"}
     telegram.bot.message("ждал в очереди", user=telegram.user(3300))
-    poller = Poller(env.account.id, timeout=0)
+    poller = TelegramPoller(env.account.id, timeout=0)
     assert await poller.poll_once() == 0  # 409: the webhook is deleted
     assert telegram.bot.webhook == {"url": ""}
     assert await poller.poll_once() == 1
@@ -97,7 +99,7 @@ async def test_pollers_run_until_stopped_and_honour_429(
 ) -> None:
     telegram.bot.inject("getUpdates", too_many_requests(retry_after=1))
     stop = asyncio.Event()
-    task = asyncio.create_task(run_pollers(stop))
+    task = asyncio.create_task(run_pollers(TelegramPoller, stop))
     telegram.bot.message("пока бот опрашивает", user=telegram.user(3400))
     for _ in range(200):
         if await env.messages_in():
@@ -116,6 +118,25 @@ async def test_a_refused_token_flags_the_account_and_stops(
     from unionline.channel.accounts import load_account
 
     telegram.bots.pop(telegram.bot.token)  # the bot was deleted in BotFather
-    await asyncio.wait_for(Poller(env.account.id, timeout=0).run(asyncio.Event()), 10)
+    await asyncio.wait_for(TelegramPoller(env.account.id, timeout=0).run(), 10)
     account = await load_account(env.account.id)
     assert account.status == "needs_reauth"
+
+
+async def test_a_polled_button_press_is_answered_with_a_call(
+    env: ContractEnv, telegram: TelegramStandin
+) -> None:
+    member = telegram.user(3400)
+    telegram.bot.message("вопрос", user=member)
+    question = {"message_id": 9001, "from": {"id": telegram.bot.id, "is_bot": True,
+                "first_name": "Бот"}, "chat": {"id": 3400, "type": "private"},
+                "date": 1718000000, "text": "Оцените ответ"}  # fmt: skip
+    telegram.bot.press(question, "5", user=member)
+    expired = telegram.bot.press(question, "4", user=member)
+    telegram.bot.open_queries.discard(expired["callback_query"]["id"])  # Telegram forgot it
+    poller = TelegramPoller(env.account.id, timeout=0)
+    assert await poller.poll_once() == 3  # the expired press's 400 stops nothing
+    calls = telegram.bot.calls_of("answerCallbackQuery")
+    assert [c.via for c in calls] == ["http", "http"]
+    assert len(telegram.bot.answered_queries) == 1 and telegram.bot.open_queries == set()
+    assert [m["body"] for m in await env.messages_in()] == ["вопрос", "5", "4"]

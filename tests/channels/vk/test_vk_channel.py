@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from standins.vk import HANG_AFTER_SEND, VkStandin
-from vk_support import CODE, SECRET, VkAdapters, callback_call, event, vk_fixtures
+from vk_support import CODE, SECRET, VkAdapters, callback_call, event, timeline_data, vk_fixtures
 
 from unionline.testing.channel_contract import ContractEnv
 
@@ -23,17 +23,6 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 40
 def connect(env: ContractEnv, vk: VkStandin) -> None:
     url = f"https://union.example/channels/vk/{env.account.id}/callback"
     vk.community.set_callback_server(url, secret=SECRET, code=CODE)
-
-
-async def timeline_data(env: ContractEnv) -> list[dict[str, Any]]:
-    from unionline.appeals.services import timeline
-
-    found = []
-    for row in await env.messages_in():
-        page = await timeline(None, row["appeal_id"])
-        entry = next(e for e in page.items if e.id == row["id"])
-        found.append({"body": entry.body, **entry.data})
-    return found
 
 
 # -- the Callback API ------------------------------------------------------------------------
@@ -82,7 +71,8 @@ async def test_retries_and_concurrent_redeliveries_are_stored_once(
     assert {a.body for a in report.attempts} == {"ok"}
     assert len(report.attempts) > 210
     stored = sorted(r["external_id"] for r in await env.stored())
-    assert stored == sorted(e["event_id"] for e in events)
+    keys = (e["object"]["message"] for e in events)
+    assert stored == sorted(f"{m['peer_id']}:{m['conversation_message_id']}" for m in keys)
     retried = callback_call(
         env.account, {**events[0], "secret": SECRET}, headers={"X-Retry-Counter": "3"}
     )
@@ -106,12 +96,12 @@ async def test_what_members_send_reaches_the_timeline(env: ContractEnv, vk: VkSt
     assert {a.body for a in report.attempts} == {"ok"}  # group_join too: answered, not stored
     await env.harness.settle()
 
-    text, photo, doc, sticker, edited = await timeline_data(env)
-    assert text["body"] == "Когда собрание?"
+    text, photo, doc, sticker = await timeline_data(env)  # the edit revised the first
+    assert text["body"] == "Когда отчётное собрание?" and text["edited"] is True
+    assert [r["text"] for r in text["revisions"]] == ["Когда собрание?"]
     assert photo["attachments"][0]["content_type"] == "image/jpeg"
     assert doc["attachments"][0]["filename"] == "устав.pdf"
-    assert sticker["body"] == "[sticker]"
-    assert edited["body"] == "Когда отчётное собрание?" and edited["edited"] is True
+    assert sticker["body"] == "[Стикер]"  # VK gave no image: the placeholder alone
     h = env.harness
     for entry, content in ((photo, PNG), (doc, b"%PDF-1.4")):
         url = entry["attachments"][0]["url"]

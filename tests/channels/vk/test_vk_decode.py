@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from unionline.channel.types import InboundRequest, SentElsewhere
-from unionline.channels.vk.decode import decode_event
+from unionline.channels.vk.decode import decode_event, owner_ids, permission_change
 from unionline.channels.vk.types import Event
 from unionline.errors import Invalid, UnsupportedUpdate
 
@@ -25,7 +25,8 @@ def decoded(payload: Load, name: str) -> list[Any]:
 
 def test_message_new(payload: Load) -> None:
     [message] = decoded(payload, "message_new")
-    assert message.external_id == payload("message_new")["event_id"]
+    message_object = payload("message_new")["object"]["message"]
+    assert message.external_id == f"{message_object['peer_id']}:1201"  # peer:conversation id
     assert (message.sender.kind, message.sender.address) == ("vk", "501234567")
     assert message.conversation == "501234567"
     assert message.text.startswith("Здравствуйте!")
@@ -47,11 +48,12 @@ def test_attachments_are_announced_by_url(payload: Load) -> None:
     assert voice.attachments[0].remote_ref.endswith(".ogg")
 
 
-def test_an_edit_is_a_new_message_marked_as_edit(payload: Load) -> None:
+def test_an_edit_names_the_message_it_revises(payload: Load) -> None:
     [edited] = decoded(payload, "message_edit")
     [original] = decoded(payload, "message_new")
-    assert edited.data["edited"] is True and edited.data["message_id"] == 1201
-    assert edited.external_id != original.external_id
+    assert edited.data["message_id"] == 1201
+    assert edited.edit_of == original.external_id
+    assert edited.external_id == payload("message_edit")["event_id"]  # each revision once
 
 
 def test_the_communitys_own_messages_are_sent_elsewhere(payload: Load) -> None:
@@ -79,14 +81,35 @@ json_values = st.recursive(
 )
 events = st.fixed_dictionaries(
     {
-        "type": st.sampled_from(["message_new", "message_edit", "message_reply", "group_join"]),
+        "type": st.sampled_from(
+            [
+                "message_new",
+                "message_edit",
+                "message_reply",
+                "message_allow",
+                "message_deny",
+                "group_join",
+            ]
+        ),
         "object": st.one_of(
             json_values,
             st.fixed_dictionaries(
                 {
                     "message": st.dictionaries(
                         st.sampled_from(
-                            ["id", "date", "peer_id", "from_id", "text", "attachments", "out"]
+                            [
+                                "id",
+                                "date",
+                                "peer_id",
+                                "from_id",
+                                "text",
+                                "attachments",
+                                "out",
+                                "geo",
+                                "fwd_messages",
+                                "reply_message",
+                                "conversation_message_id",
+                            ]
                         ),
                         json_values,
                         max_size=7,
@@ -105,8 +128,12 @@ async def test_any_body_is_decoded_or_refused_by_intent(body: Any) -> None:
         method="POST", path="/", headers={}, query={}, body=json.dumps(body).encode()
     )
     try:
-        # What VkChannel.decode parses (it then drops echoes of our own sends, in the database).
-        messages = decode_event(request.json(Event))
+        # What VkChannel.decode parses (it then asks VK for names, applies permission changes
+        # and drops echoes of our own sends, in the database).
+        event = request.json(Event)
+        owner_ids(event)
+        permission_change(event)
+        messages = decode_event(event)
     except (Invalid, UnsupportedUpdate):
         return
     assert all(m.text or getattr(m, "attachments", ()) for m in messages)

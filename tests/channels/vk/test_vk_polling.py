@@ -9,8 +9,9 @@ import pytest
 from standins.vk import VkStandin
 from vk_support import VkAdapters, vk_fixtures
 
+from unionline.channel.polling import run_pollers
 from unionline.channels.vk import polling
-from unionline.channels.vk.polling import LongPoller, load_ts, run_pollers
+from unionline.channels.vk.polling import LongPoller, load_ts
 from unionline.testing.channel_contract import ContractEnv
 
 
@@ -95,7 +96,7 @@ async def test_failed_1_2_3_are_handled_as_vk_documents(env: ContractEnv, vk: Vk
 
 async def test_pollers_run_until_stopped(env: ContractEnv, vk: VkStandin) -> None:
     stop = asyncio.Event()
-    task = asyncio.create_task(run_pollers(stop))
+    task = asyncio.create_task(run_pollers(LongPoller, stop))
     for _ in range(100):  # the poller has its key once groups.getLongPollServer was called
         if vk.community.calls_of("groups.getLongPollServer"):
             break
@@ -114,5 +115,25 @@ async def test_a_revoked_token_flags_the_account_and_stops(env: ContractEnv, vk:
     from unionline.channel.accounts import load_account
 
     vk.communities.pop(vk.community.token)
-    await asyncio.wait_for(LongPoller(env.account.id, wait=0).run(asyncio.Event()), 10)
+    await asyncio.wait_for(LongPoller(env.account.id, wait=0).run(), 10)
     assert (await load_account(env.account.id)).status == "needs_reauth"
+
+
+async def test_a_batch_is_named_in_one_call_and_permissions_apply(
+    env: ContractEnv, vk: VkStandin
+) -> None:
+    poller = LongPoller(env.account.id, wait=0)
+    await poller.poll_once()
+    for n, name in enumerate(("Анна", "Борис", "Вера")):
+        vk.add_person(830 + n, name, "Соколова" if name != "Борис" else "Соколов")
+        vk.community.message_new(f"вопрос {n}", from_id=830 + n)
+    vk.community.message_deny(831)
+    assert await poller.poll_once() == 4
+    [call] = vk.community.calls_of("users.get")  # one for the whole answer
+    assert sorted(call.params["user_ids"].split(",")) == ["830", "831", "832"]
+    row = await env.db.fetchone(
+        "SELECT blocked FROM member_contact_point WHERE kind = 'vk' AND address = '831'"
+    )
+    assert row is not None and row["blocked"]
+    names = await env.db.fetch("SELECT full_name FROM member_member ORDER BY full_name")
+    assert [r["full_name"] for r in names] == ["Анна Соколова", "Борис Соколов", "Вера Соколова"]

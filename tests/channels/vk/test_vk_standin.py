@@ -3,6 +3,7 @@ body, the same event retried with ``X-Retry-Counter`` until the answer is the li
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import httpx
@@ -75,3 +76,54 @@ async def test_duplicates_and_concurrent_redeliveries(vk: VkStandin) -> None:
     assert set(ids) == {e["event_id"] for e in events} and len(ids) > len(events)
     assert sorted(report.delivered) == sorted(set(ids))
     assert community.callback_queue == []
+
+
+async def api(vk: VkStandin, method: str, **params: Any) -> dict:
+    data = {"access_token": vk.community.token, "v": "5.199", **params}
+    async with httpx.AsyncClient() as client:
+        answer = await client.post(f"{vk.base_url}/method/{method}", data=data)
+    assert answer.status_code == 200  # VK answers errors with 200 too
+    return answer.json()
+
+
+async def test_users_get_answers_as_vk_documents(vk: VkStandin) -> None:
+    vk.add_person(501, "Анна", "Петрова")
+    vk.add_person(502, "Пётр", "Иванов", deactivated="deleted")
+    vk.add_person(503, "Олег", "Сидоров", deactivated="banned")
+    found = (await api(vk, "users.get", user_ids="501,id502,503,999"))["response"]
+    assert found == [
+        {
+            "id": 501,
+            "first_name": "Анна",
+            "last_name": "Петрова",
+            "can_access_closed": True,
+            "is_closed": False,
+        },
+        {"id": 502, "first_name": "DELETED", "last_name": "", "deactivated": "deleted"},
+        {"id": 503, "first_name": "Олег", "last_name": "Сидоров", "deactivated": "banned"},
+    ]  # 999 is nobody: left out
+    assert (await api(vk, "users.get", user_ids="999"))["error"]["error_code"] == 113
+    assert (await api(vk, "users.get"))["error"]["error_code"] == 100
+    too_many = ",".join(str(n) for n in range(1, 1002))
+    assert (await api(vk, "users.get", user_ids=too_many))["error"]["error_code"] == 100
+    vk.community.inject("users.get", 29)  # the method's daily limit
+    assert (await api(vk, "users.get", user_ids="501"))["error"]["error_code"] == 29
+
+
+async def test_users_get_counts_against_the_tokens_rate_limit(vk: VkStandin) -> None:
+    vk.add_person(501, "Анна")
+    vk.rate_limit = 3  # a second's worth of calls, made at once
+    answers = await asyncio.gather(*(api(vk, "users.get", user_ids="501") for _ in range(4)))
+    codes = sorted(str(a.get("error", {}).get("error_code")) for a in answers)
+    assert codes == ["6", "None", "None", "None"]
+
+
+async def test_groups_get_by_id_names_communities(vk: VkStandin) -> None:
+    vk.add_group(198765432, "Профком завода")
+    own = vk.community.group_id
+    found = (await api(vk, "groups.getById", group_ids=f"198765432,club{own},5"))["response"]
+    assert [(g["id"], g["name"]) for g in found["groups"]] == [
+        (198765432, "Профком завода"),
+        (own, "Профсоюз (тест)"),
+    ]
+    assert (await api(vk, "groups.getById", group_ids="5"))["error"]["error_code"] == 100

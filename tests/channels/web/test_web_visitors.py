@@ -17,8 +17,8 @@ from web_support import ORIGIN, WIDGET_SECRET, WidgetSite, widget_config
 from widget_client import upload, visitor, ws_url
 
 from unionline import current
-from unionline.channel.storage import release, storage
-from unionline.channels.web.cleanup import SWEEP_JOB, sweep_uploads
+from unionline.channel import release_stored, storage
+from unionline.channels.web.cleanup import SWEEP, sweep_uploads
 
 DAY = 86400.0
 PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 100
@@ -177,16 +177,16 @@ async def test_pending_uploads_hold_their_bytes_in_every_process(site: WidgetSit
     [row] = await current().db.fetch(
         "SELECT sha256 FROM web_upload WHERE id = {}", uuid.UUID(pending["id"])
     )
-    assert await release(row["sha256"]) is False  # the visitor may still send it
+    assert await release_stored(row["sha256"]) is False  # the visitor may still send it
     assert await storage().exists(row["sha256"])
 
 
 async def test_the_sweep_is_a_daily_job(site: WidgetSite) -> None:
     rows = await current().db.fetch(
-        "SELECT idempotency_key FROM system_job WHERE name = {} AND status = 'pending'", SWEEP_JOB
+        "SELECT idempotency_key FROM system_job WHERE name = {} AND status = 'pending'", SWEEP.name
     )
     day = int(time.time() // DAY) + 1
-    assert [r["idempotency_key"] for r in rows] == [f"{SWEEP_JOB}:{day}"]
+    assert [r["idempotency_key"] for r in rows] == [f"{SWEEP.name}:{day}"]
 
 
 # -- the visitor's typing in the console ------------------------------------------------------

@@ -71,3 +71,29 @@ async def test_a_reply_on_the_form_fails_visibly_with_advice(site: Federation) -
     channels = (await site.client.get("/api/channels", headers=site.h.admin_headers)).json()
     webform = next(c for c in channels if c["name"] == "webform")
     assert webform["capabilities"]["text"] is False
+
+
+async def test_a_new_email_beside_a_known_phone_joins_unverified(site: Federation) -> None:
+    first = await created(
+        await site.submit(phone="+7 999 555-44-33", email="oleg@example.org", name="Новиков Олег")
+    )
+    member_id = await appeal_member(site, first["appeal_number"])
+    second = await created(await site.submit(phone="89995554433", email="o.novikov@Example.ORG"))
+    assert await appeal_member(site, second["appeal_number"]) == member_id
+    found = await site.api(f"/api/members/{member_id}")
+    emails = {c["address"]: c["verified"] for c in found["contacts"] if c["kind"] == "email"}
+    assert emails == {"oleg@example.org": False, "o.novikov@example.org": False}
+
+
+async def test_an_email_another_member_holds_stays_theirs(site: Federation) -> None:
+    boris = await member(
+        site, full_name="Ким Борис", contacts=[{"kind": "email", "address": "boris@example.org"}]
+    )
+    maria = await member(
+        site, full_name="Соколова Мария", contacts=[{"kind": "phone", "address": "+79123456789"}]
+    )
+    answer = await created(await site.submit(phone="+7 912 345-67-89", email="boris@example.org"))
+    assert await appeal_member(site, answer["appeal_number"]) == maria
+    for who, kinds in ((maria, {"phone"}), (boris, {"email"})):
+        found = await site.api(f"/api/members/{who}")
+        assert {c["kind"] for c in found["contacts"]} == kinds

@@ -51,7 +51,7 @@ export function attach(appealId, files) {
       })
       .catch((error) => {
         remove(appealId, item.key);
-        if (error.status === 422) toast(t("composer.file_refused", { name: file.name, message: error.message }), "error");
+        if (error.status === 422) toast(t("composer.file_refused", { name: file.name, type: file.type || "?", size: fileSize(file.size) }), "error");
         else toastError(error);
       })
       .finally(() => changed(appealId));

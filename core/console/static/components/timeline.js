@@ -1,10 +1,33 @@
 // One timeline entry as DOM. Member text is always text (textContent); e-mail HTML (an entry
-// whose data carries "html", sanitized by the server) goes into a sandboxed iframe only.
+// whose data carries "html", sanitized by the server) goes into a sandboxed iframe only. What a
+// message carries beyond text and files (forwards, quotes, location, edits, warnings) is drawn by
+// message-content.js.
 
 import { h, sandboxedHtml } from "../js/dom.js";
 import { channelIcon, deliveryMark, fileSize, timeTag } from "../js/format.js";
 import { t } from "../js/i18n.js";
+import { MENTION } from "../js/mentions.js";
 import { memberName, operatorName, store } from "../js/store.js";
+import { edited, forwardedFrom, forwardedList, location, replyTo, warnings } from "./message-content.js";
+
+// What plugins draw inside a message's entry (consoleApi.timeline.addPart): each part is
+// called with the entry and answers an element or null (a call's card: channels/phone).
+const PARTS = [];
+
+export function addEntryPart(part) {
+  if (typeof part === "function" && !PARTS.includes(part)) PARTS.push(part);
+}
+
+function pluginParts(entry) {
+  return PARTS.map((part) => {
+    try {
+      return part(entry) || null;
+    } catch (error) {
+      console.error("a plugin's timeline part failed", error);
+      return null;
+    }
+  });
+}
 
 export function entryElement(entry) {
   const render = RENDERERS[entry.kind] || systemEntry;
@@ -35,6 +58,7 @@ function message(entry, direction, author) {
     body.append(h("p", { class: "text" }, entry.body));
   }
   const files = attachments(entry.data.attachments);
+  const data = entry.data;
   return h(
     "article",
     { class: `entry message message-${direction}` },
@@ -44,12 +68,24 @@ function message(entry, direction, author) {
       channelIcon(entry.channel),
       h("span", { class: "author" }, author),
       timeTag(entry.created_at),
-      direction === "out" && entry.delivery_status ? deliveryMark(entry.delivery_status, entry.data.delivery_error) : null,
+      direction === "out" && entry.delivery_status ? deliveryMark(entry.delivery_status, data.delivery_error, data.delivery_note) : null,
     ),
-    entry.data.subject ? h("p", { class: "mail-subject" }, entry.data.subject) : null,
-    body,
+    data.subject ? h("p", { class: "mail-subject" }, data.subject) : null,
+    forwardedFrom(data.forward_origin),
+    replyTo(data.reply_to),
+    entry.body || data.html || !hasContent(data) ? body : null,
+    location(data.location),
+    forwardedList(data.forwarded),
     files,
+    ...pluginParts(entry),
+    edited(data),
+    warnings(data.warnings),
   );
+}
+
+// A message of only a location or forwards has no text of its own: no empty paragraph then.
+function hasContent(data) {
+  return Boolean(data.location || (Array.isArray(data.forwarded) && data.forwarded.length) || (Array.isArray(data.attachments) && data.attachments.length));
 }
 
 // A reply's entry describes its files (name, type, size, url). An entry written before it did
@@ -69,7 +105,10 @@ function attachments(list) {
       const size = file.size ?? known.size;
       const label = `↓ ${name}${typeof size === "number" ? ` (${fileSize(size)})` : ""}`;
       const url = downloadUrl(file);
-      return h("li", {}, url ? h("a", { href: url, target: "_blank", rel: "noopener" }, label) : label);
+      const link = url ? h("a", { href: url, target: "_blank", rel: "noopener" }, label) : label;
+      // A sound (a call's recording, a voice message) plays where it is.
+      const playable = url && String(file.content_type || "").startsWith("audio/") && file.status !== "rejected";
+      return h("li", {}, playable ? h("audio", { controls: true, preload: "none", src: url, "aria-label": name }) : null, link);
     }),
   );
 }
@@ -82,7 +121,7 @@ function downloadUrl(file) {
 /** A note, with @logins of known operators highlighted (still plain text nodes). */
 function noteEntry(entry) {
   const text = h("p", { class: "text" });
-  for (const part of entry.body.split(/(@[\w.@-]+)/)) {
+  for (const part of entry.body.split(MENTION)) {
     if (part.startsWith("@")) text.append(h("span", { class: "mention" }, part));
     else if (part) text.append(part);
   }

@@ -1,11 +1,14 @@
 // The console shell: sign-in or the main view (header, list tabs, list, appeal or supervisor
-// view), hash routing (#/<list>[/<appeal id>], #/supervisor), keyboard shortcuts.
+// view), hash routing (#/<list>[/<appeal id>], #/supervisor, plugin pages at
+// #/admin/<page>[/…] and #/work/<page>[/…]), keyboard shortcuts.
 
 import { perform } from "../js/actions.js";
 import { post } from "../js/api.js";
+import "./ul-slot.js";
 import { h, replace } from "../js/dom.js";
 import { t } from "../js/i18n.js";
 import { askForNotifications, notificationsWanted, setSound, soundOn, toastError } from "../js/notify.js";
+import { forgetPages, loadPages, pageHref, pagesIn, pageTitle } from "../js/pages.js";
 import { loadPlugins } from "../js/plugins.js";
 import { begin, currentOperator, end } from "../js/session.js";
 import { helpDialog, installShortcuts } from "../js/shortcuts.js";
@@ -13,14 +16,18 @@ import { can, on, store } from "../js/store.js";
 import { langSwitch } from "./lang-switch.js";
 import { presenceSwitch, startPresence, stopPresence } from "./presence.js";
 import { listSpec, preload } from "./ul-appeal-list.js";
+import "./inbox.js";
 import "./ul-appeal-list.js";
 import "./ul-appeal-view.js";
 import "./ul-login.js";
 import "./ul-offers.js";
+import "./ul-pages.js";
 import "./ul-supervisor.js";
 import { seesRobots } from "./ul-robots.js";
 
 const LISTS = ["mine", "unassigned", "all"];
+// Lists besides the tabs: search results, by status, a filter being set up, a saved filter.
+const EXTRA_LIST = /^(search|custom|status-[a-z]+|saved-[0-9a-f-]{36})$/;
 
 /** Supervisors and admins assign; observers with routing.monitor may watch the load too. */
 export function supervises() {
@@ -56,7 +63,8 @@ class UlApp extends HTMLElement {
   async start(me) {
     replace(this, h("p", { class: "pad muted" }, t("list.loading")));
     await begin(me);
-    await Promise.all(["mine", "unassigned"].map((name) => preload(name).catch(() => {})));
+    // Plugins set up before the shell shows "online": their listeners hear the first live events.
+    await Promise.all([loadPages(), loadPlugins(), ...["mine", "unassigned"].map((name) => preload(name).catch(() => {}))]);
     this.running = true;
     document.body.classList.add("signed-in");
     this.build();
@@ -64,7 +72,6 @@ class UlApp extends HTMLElement {
     this.offs = [on("appeals", () => this.renderCounts()), on("connection", () => this.renderConnection())];
     this.route();
     startPresence();
-    loadPlugins();
   }
 
   /** ``detail.ended``: the server ended this session while the console was open (4401). */
@@ -73,6 +80,7 @@ class UlApp extends HTMLElement {
     (this.offs || []).forEach((off) => off());
     stopPresence();
     end();
+    forgetPages();
     this.showLogin(detail && detail.ended ? "login.ended" : null);
   }
 
@@ -115,12 +123,16 @@ class UlApp extends HTMLElement {
       h(
         "nav",
         { class: "views" },
-        h("a", { href: `#/${this.current || "mine"}`, class: ["supervisor", "robots"].includes(this.view) ? "" : "active" }, t("header.console")),
+        h("a", { href: `#/${this.current || "mine"}`, class: this.view === "console" ? "active" : "" }, t("header.console")),
         supervises() ? h("a", { href: "#/supervisor", class: this.view === "supervisor" ? "active" : "" }, t("header.supervisor")) : null,
         seesRobots() ? h("a", { href: "#/robots", class: this.view === "robots" ? "active" : "" }, t("header.robots")) : null,
+        pagesIn("work").map((page) => h("a", { href: pageHref(page), class: this.view === "work" && this.pageId === page.id ? "active" : "", dataset: { page: page.id } }, pageTitle(page))),
+        pagesIn("admin").length ? h("a", { href: "#/admin", class: `admin-link ${this.view === "admin" ? "active" : ""}` }, t("admin.nav")) : null,
       ),
       this.connection,
       h("span", { class: "spacer" }),
+      h("ul-inbox"),
+      h("ul-slot", { name: "header", class: "header-slot" }),
       presenceSwitch(),
       notificationsWanted() ? h("button", { type: "button", class: "notify", onclick: (e) => askForNotifications().then(() => e.target.remove()) }, t("header.notify")) : null,
       this.soundButton,
@@ -185,12 +197,13 @@ class UlApp extends HTMLElement {
 
   route() {
     if (!this.running) return;
-    const [first, second] = location.hash.replace(/^#\/?/, "").split("/");
+    const [first, second, ...rest] = location.hash.replace(/^#\/?/, "").split("/");
     if (first === "supervisor") return this.show("supervisor");
     if (first === "robots") return this.show("robots");
+    if (first === "admin" || first === "work") return this.showPage(first, second || "", rest.join("/"));
     let list = first || this.current || "mine";
     if (list === "-") list = this.current || "mine";
-    if (!LISTS.includes(list) && list !== "search" && !list.startsWith("status-")) list = "mine";
+    if (!LISTS.includes(list) && !EXTRA_LIST.test(list)) list = "mine";
     if (first === "-") return this.go(list, second);
     this.show("console", list, second || null);
   }
@@ -214,6 +227,23 @@ class UlApp extends HTMLElement {
     }
     if (changedView) this.renderChrome();
     else this.renderTabs();
+  }
+
+  /** A plugin page (js/pages.js) inside the host of its section (ul-pages.js). */
+  showPage(section, id, path) {
+    const changedView = section !== this.view || (section === "work" && id !== this.pageId);
+    this.view = section;
+    this.pageId = id;
+    this.appealId = null;
+    document.body.classList.add("view-supervisor");
+    document.body.classList.remove("has-appeal");
+    let host = this.content.querySelector(":scope > ul-pages");
+    if (!host || host.getAttribute("section") !== section) {
+      host = h("ul-pages", { section });
+      replace(this.content, host);
+    }
+    host.open(id, path);
+    if (changedView) this.renderChrome();
   }
 
   openAppeal(id) {
@@ -244,7 +274,7 @@ class UlApp extends HTMLElement {
       supervisor: () => supervises() && (location.hash = "#/supervisor"),
       help: () => this.toggleHelp(),
       escape: (event) => {
-        if (this.help.open) return;
+        if (this.help.open || document.querySelector("dialog[open]")) return; // Esc closes the dialog only
         const field = event.target;
         if (field instanceof HTMLElement && ["INPUT", "TEXTAREA", "SELECT"].includes(field.tagName)) return field.blur();
         if (this.appealId) {

@@ -5,14 +5,15 @@
 import { signal } from "../js/actions.js";
 import { get } from "../js/api.js";
 import { coalesce, h, replace } from "../js/dom.js";
-import { channelIcon, deliveryMark, priorityChip, statusChip, time } from "../js/format.js";
+import { channelIcon, deliveryMark, priorityChip, slaChip, statusChip, time } from "../js/format.js";
 import { t } from "../js/i18n.js";
+import { errorText } from "../js/notify.js";
 import { active, can, memberTyping, on, store, upsertAppeal } from "../js/store.js";
 import { controls } from "./controls.js";
 import { entryElement } from "./timeline.js";
 import "./ul-composer.js";
 import "./ul-member-card.js";
-import "./ul-satisfaction.js";
+import "./ul-slot.js";
 
 const VIEWING_EVERY = 20000;
 
@@ -41,11 +42,18 @@ class UlAppealView extends HTMLElement {
     this.leave();
   }
 
+  /** Load the appeal and its timeline and show them. Opened again (a merge brought entries
+   * in), the layout stays on screen while loading, so the reply box keeps its focus, caret
+   * and an open "/" or @ list. */
   async open(id) {
+    const again = id === this.appealId && this.layout;
     this.leave();
     this.appealId = id;
-    this.entries.clear();
-    replace(this, h("p", { class: "muted pad" }, t("appeal.loading")));
+    if (!again) {
+      this.layout = null;
+      this.entries.clear();
+      replace(this, h("p", { class: "muted pad" }, t("appeal.loading")));
+    }
     try {
       const [appeal, entries] = await Promise.all([get(`/api/appeals/${id}`), this.loadTimeline(id)]);
       if (id !== this.appealId) return;
@@ -54,8 +62,11 @@ class UlAppealView extends HTMLElement {
       this.rebuild();
       this.announce();
       this.viewingTimer = setInterval(() => this.announce(), VIEWING_EVERY);
+      this.clockTimer = setInterval(this.redrawHead, 60000);
     } catch (error) {
-      if (id === this.appealId) replace(this, h("p", { class: "muted pad" }, error.message || String(error)));
+      if (id !== this.appealId) return;
+      this.layout = null;
+      replace(this, h("p", { class: "muted pad" }, errorText(error)));
     }
   }
 
@@ -76,6 +87,7 @@ class UlAppealView extends HTMLElement {
 
   leave() {
     clearInterval(this.viewingTimer);
+    clearInterval(this.clockTimer);
     if (this.appealId && this.head) signal("viewing", { appeal_id: this.appealId, viewing: false });
     this.head = null;
   }
@@ -90,34 +102,47 @@ class UlAppealView extends HTMLElement {
     return incoming.length ? incoming[incoming.length - 1].channel : this.appeal.channel;
   }
 
+  /** Draw the appeal. The layout and the reply box are made once per appeal and kept when it
+   * is drawn again (a merge, a language switch): rebuilding the reply box would drop the
+   * focus, the caret and an open list under the operator's fingers. */
   rebuild() {
     const appeal = this.appeal;
     if (!appeal) return;
-    this.head = h("header", { class: "appeal-head" });
-    this.presence = h("div", { class: "presence-line", "aria-live": "polite" });
-    this.timeline = h("ol", { class: "timeline", "aria-label": "timeline" });
-    // Observers read only: no reply box for them.
-    this.composer = can("appeals.reply") ? h("ul-composer") : null;
+    if (!this.layout) this.layout = this.makeLayout();
+    else this.relabel();
+    this.head = this.layout.querySelector(".appeal-head");
     this.card = h("ul-member-card", { "member-id": appeal.member_id, "appeal-id": appeal.id });
-    replace(
-      this,
-      h(
-        "div",
-        { class: "appeal-layout" },
-        h("section", { class: "appeal-main" }, this.head, this.presence, h("div", { class: "timeline-scroll" }, this.timeline), this.composer),
-        h("aside", { class: "appeal-side" }, this.card, can("satisfaction.read") ? h("ul-appeal-rating", { "appeal-id": appeal.id }) : null),
-      ),
-    );
+    replace(this.side, this.card, h("ul-slot", { name: "appeal-side", "appeal-id": appeal.id }));
     this.renderHead(true);
     this.renderPresence();
     this.renderTimeline();
+  }
+
+  makeLayout() {
+    this.presence = h("div", { class: "presence-line", "aria-live": "polite" });
+    this.timeline = h("ol", { class: "timeline", "aria-label": t("timeline.label") });
+    this.scroller = h("div", { class: "timeline-scroll", tabindex: "0", role: "region", "aria-label": t("timeline.label") }, this.timeline);
+    // Observers read only: no reply box for them.
+    this.composer = can("appeals.reply") ? h("ul-composer") : null;
+    this.side = h("aside", { class: "appeal-side" });
+    const main = h("section", { class: "appeal-main" }, h("header", { class: "appeal-head" }), this.presence, this.scroller, this.composer);
+    const layout = h("div", { class: "appeal-layout" }, main, this.side);
+    replace(this, layout);
+    return layout;
+  }
+
+  /** The labels of the kept layout in the current language (the rest is redrawn). */
+  relabel() {
+    this.timeline.setAttribute("aria-label", t("timeline.label"));
+    this.scroller.setAttribute("aria-label", t("timeline.label"));
   }
 
   renderHead(force = false) {
     const appeal = this.appeal;
     if (!this.head || !appeal) return;
     // Redraw only when this appeal changed: keeps focus in the tag input and the selects.
-    const key = [appeal.updated_at, appeal.assignee_id, appeal.status, appeal.priority, (appeal.tags || []).join("\u0000"), this.replyChannel(), store.operators.size, (store.queues || []).length].join("|");
+    // The minute too: the SLA chip counts down.
+    const key = [Math.floor(Date.now() / 60000), appeal.updated_at, appeal.assignee_id, appeal.status, appeal.priority, (appeal.tags || []).join("\u0000"), this.replyChannel(), store.operators.size, (store.queues || []).length].join("|");
     if (!force && key === this.headKey) return;
     this.headKey = key;
     const kept = this.keepInputs();
@@ -131,6 +156,7 @@ class UlAppealView extends HTMLElement {
         h("h2", {}, h("span", { class: "appeal-number" }, appeal.number), " ", h("span", { class: "appeal-subject" }, appeal.subject || t("appeal.no_subject"))),
         statusChip(appeal.status),
         priorityChip(appeal.priority),
+        slaChip(appeal, true),
         appeal.created_at ? h("span", { class: "muted" }, t("appeal.created", { time: time(appeal.created_at) })) : null,
       ),
       can("appeals.manage") ? controls(appeal, store.queues || []) : null,
@@ -194,7 +220,11 @@ class UlAppealView extends HTMLElement {
   event(frame) {
     const data = frame.data || {};
     if (data.appeal_id !== this.appealId || !this.timeline) return;
-    if (data.entry && !this.entries.has(data.entry.id)) {
+    if (frame.event === "appeal.message_updated" && data.entry && this.entries.has(data.entry.id)) {
+      this.entries.set(data.entry.id, data.entry); // an edit's revision, an album's next part
+      const shown = this.timeline.querySelector(`[data-entry-id="${data.entry.id}"]`);
+      if (shown) shown.replaceWith(entryElement(data.entry));
+    } else if (data.entry && !this.entries.has(data.entry.id)) {
       this.entries.set(data.entry.id, data.entry);
       const box = this.timeline.parentElement;
       const atBottom = box.scrollHeight - box.scrollTop - box.clientHeight < 80;
@@ -214,8 +244,9 @@ class UlAppealView extends HTMLElement {
     if (!entry) return;
     entry.delivery_status = data.delivery_status;
     if (data.error) entry.data = { ...entry.data, delivery_error: data.error };
+    if (data.note) entry.data = { ...entry.data, delivery_note: data.note };
     const old = this.timeline.querySelector(`[data-entry-id="${data.entry_id}"] .delivery`);
-    if (old) old.replaceWith(deliveryMark(data.delivery_status, data.error));
+    if (old) old.replaceWith(deliveryMark(data.delivery_status, data.error, entry.data.delivery_note));
   }
 }
 

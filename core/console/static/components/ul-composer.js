@@ -2,14 +2,20 @@
 // Reply: a counter against the reply channel's max_text_length, canned responses typed with
 // "/", a "typing" signal to colleagues, files (reply-files.js) when the reply channel carries
 // them. Note: @mentions of operators (sent as their ids). Ctrl+Enter (⌘+Enter) sends. Drafts
-// (text and files) are kept per appeal while the page is open.
+// (text and files) are kept per appeal while the page is open. Drawn again (a language
+// switch, the appeal view moving it), the box keeps its focus, caret and an open list; a "/"
+// list open when the server's replies arrive is redrawn with them.
 
 import { perform, signal } from "../js/actions.js";
-import { matching, fill } from "../js/canned.js";
+import { fill, matching, refreshCanned } from "../js/canned.js";
+import { pluginOptions } from "../js/composer-ext.js";
 import { h, replace } from "../js/dom.js";
+import { channelTitle } from "../js/format.js";
 import { t } from "../js/i18n.js";
 import { toastError } from "../js/notify.js";
-import { memberName, store } from "../js/store.js";
+import { TYPING, candidates, mentionIds } from "../js/mentions.js";
+import { can, on, store } from "../js/store.js";
+import { newConversation } from "./new-conversation.js";
 import { attach, attachButton, drawChips, filesOf, forget, uploading } from "./reply-files.js";
 
 const drafts = new Map(); // `${appealId}:${mode}` -> text
@@ -23,12 +29,24 @@ class UlComposer extends HTMLElement {
     window.addEventListener("ul-lang", this.onLang);
     this.onFiles = (event) => this.appeal && event.detail === this.appeal.id && this.drawFiles();
     window.addEventListener("ul-reply-files", this.onFiles);
-    this.build();
+    // The notice of a channel without replies lists the member's phone and e-mail.
+    this.offMembers = on("members", () => this.area && this.update());
+    this.onCanned = () => this.mode === "reply" && this.listOpen() && this.openPopup();
+    window.addEventListener("ul-canned", this.onCanned);
+    this.onInsert = (event) => this.appeal && event.detail.appeal_id === String(this.appeal.id) && this.insertText(event.detail.text);
+    window.addEventListener("ul-composer-insert", this.onInsert);
+    refreshCanned(); // fetched now, so the list is there when "/" is typed
+    // Moved in the page (still holding its box): nothing to draw again.
+    if (this.area && this.contains(this.area)) this.update();
+    else this.build();
   }
 
   disconnectedCallback() {
     window.removeEventListener("ul-lang", this.onLang);
     window.removeEventListener("ul-reply-files", this.onFiles);
+    window.removeEventListener("ul-canned", this.onCanned);
+    window.removeEventListener("ul-composer-insert", this.onInsert);
+    this.offMembers();
     this.stopTyping();
   }
 
@@ -45,6 +63,7 @@ class UlComposer extends HTMLElement {
 
   build() {
     if (!this.appeal) return replace(this);
+    const kept = this.keepState();
     this.area = h("textarea", {
       class: "composer-text",
       name: this.mode,
@@ -53,7 +72,8 @@ class UlComposer extends HTMLElement {
       "aria-label": t(`composer.${this.mode}`),
       oninput: () => this.changed(),
       onkeydown: (event) => this.key(event),
-      onblur: () => setTimeout(() => this.closePopup(), 150),
+      // Not when the focus came back (a box drawn again takes it over).
+      onblur: () => setTimeout(() => document.activeElement !== this.area && this.closePopup(), 150),
     });
     this.area.value = drafts.get(this.draftKey()) || "";
     this.popup = h("ul", { class: "popup", role: "listbox", hidden: true });
@@ -71,10 +91,39 @@ class UlComposer extends HTMLElement {
         h("button", { type: "button", role: "tab", class: mode === this.mode ? "active" : "", "aria-selected": String(mode === this.mode), dataset: { mode }, onclick: () => this.focusMode(mode) }, t(`composer.${mode}`)),
       ),
     );
-    const footer = h("div", { class: "composer-footer" }, files && [files.button, files.input], this.counter, this.warning, this.hint, this.button);
-    const form = h("div", { class: `composer mode-${this.mode}` }, tabs, h("div", { class: "composer-field" }, this.popup, this.area), this.chips, footer);
+    this.footer = h("div", { class: "composer-footer" }, files && [files.button, files.input], this.counter, this.warning, this.hint, this.button);
+    this.field = h("div", { class: "composer-field" }, this.popup, this.area);
+    this.notice = h("div", { class: "no-replies", role: "note", hidden: true });
+    const form = h("div", { class: `composer mode-${this.mode}` }, tabs, this.notice, this.field, this.chips, this.footer);
     replace(this, form);
     this.drawFiles();
+    kept();
+  }
+
+  /** What the operator had in hand in the box being replaced — focus, caret, an open list —
+   * given back to the new one (same appeal and mode only; the text comes from the draft). */
+  keepState() {
+    const old = this.area;
+    const same = old && this.keptFor === this.draftKey();
+    this.keptFor = this.draftKey();
+    if (!same || document.activeElement !== old) return () => {};
+    const [start, end, open] = [old.selectionStart, old.selectionEnd, this.listOpen()];
+    const active = this.active;
+    return () => {
+      this.area.focus();
+      this.area.setSelectionRange(start, end);
+      if (!open) return;
+      this.openPopup();
+      if (this.choices && active < this.choices.length) {
+        this.active = active;
+        this.drawPopup();
+      }
+    };
+  }
+
+  /** A "/" or @ list is on screen. */
+  listOpen() {
+    return Boolean(this.choices && this.popup && !this.popup.hidden);
   }
 
   drawFiles() {
@@ -85,6 +134,26 @@ class UlComposer extends HTMLElement {
   /** Files of the reply draft (none for a note). */
   files() {
     return this.mode === "reply" && this.appeal ? filesOf(this.appeal.id) : [];
+  }
+
+  /** A reply cannot go back on this channel (``capabilities.text`` false: the site form). */
+  noReplies() {
+    const caps = store.channels.get(this.channel);
+    return this.mode === "reply" && Boolean(caps) && caps.text === false;
+  }
+
+  /** Said before anyone types: the channel carries no replies; the member's phone and e-mail,
+   * and a way to write to them on a channel that does. */
+  drawNotice() {
+    const member = store.members.get(this.appeal.member_id);
+    const contacts = ((member && member.contacts) || []).filter((c) => (c.kind === "phone" || c.kind === "email") && !c.blocked);
+    const link = (c) => h("a", { href: `${c.kind === "phone" ? "tel" : "mailto"}:${c.address}`, dataset: { kind: c.kind } }, c.address);
+    replace(
+      this.notice,
+      h("p", { class: "no-replies-text" }, t("composer.no_replies", { channel: channelTitle(this.channel) })),
+      contacts.length ? h("ul", { class: "no-replies-contacts", "aria-label": t("member.contacts") }, contacts.map((c) => h("li", {}, link(c)))) : h("p", { class: "muted" }, t("composer.no_contacts")),
+      can("appeals.manage") ? h("button", { type: "button", class: "write-first", onclick: () => newConversation(this.appeal.member_id, this.appeal.subject || "") }, t("outbound.open")) : null,
+    );
   }
 
   /** The reply channel says it carries files (``capabilities.files``). */
@@ -111,7 +180,8 @@ class UlComposer extends HTMLElement {
       this.mode = mode;
       this.build();
     }
-    this.area.focus();
+    if (this.noReplies()) this.notice.querySelector("a, button")?.focus();
+    else this.area.focus();
   }
 
   readOnly() {
@@ -119,6 +189,11 @@ class UlComposer extends HTMLElement {
   }
 
   update() {
+    const blocked = this.noReplies();
+    this.notice.hidden = !blocked;
+    this.field.hidden = blocked;
+    this.footer.hidden = blocked;
+    if (blocked) this.drawNotice();
     const text = this.area.value;
     drafts.set(this.draftKey(), text);
     const count = text.length;
@@ -136,7 +211,7 @@ class UlComposer extends HTMLElement {
       this.attachControl.disabled = this.readOnly();
     }
     // The server takes no reply without text (files ride along with one).
-    this.button.disabled = !text.trim() || this.readOnly() || this.sending || Boolean(hint);
+    this.button.disabled = !text.trim() || this.readOnly() || this.sending || Boolean(hint) || blocked;
   }
 
   changed() {
@@ -168,26 +243,25 @@ class UlComposer extends HTMLElement {
 
   trigger() {
     const before = this.area.value.slice(0, this.area.selectionStart);
-    const pattern = this.mode === "reply" ? /(^|\s)\/([^\s/]*)$/ : /(^|\s)@([\w.@-]*)$/;
+    const pattern = this.mode === "reply" ? /(^|\s)\/([^\s/]*)$/ : TYPING;
     const found = before.match(pattern);
     return found ? { query: found[2], start: before.length - found[2].length - 1 } : null;
   }
 
   options(query) {
     if (this.mode === "reply") {
-      return matching(query).map((x) => ({ label: `/${x.key}`, hint: x.title || "", insert: fill(x.text, this.context()) }));
+      const canned = matching(query).map((x) => ({ label: `/${x.key}`, hint: x.title || "", insert: fill(x.text, this.context()) }));
+      return [...canned, ...pluginOptions(query, this.appeal)];
     }
-    const q = query.toLowerCase();
-    return [...store.operators.values()]
-      .filter((o) => o.id !== (store.me && store.me.id))
-      .filter((o) => o.login.toLowerCase().startsWith(q) || (o.name || "").toLowerCase().includes(q))
+    return candidates(query, store.me && store.me.id)
       .slice(0, 8)
       .map((o) => ({ label: `@${o.login}`, hint: o.name || "", insert: `@${o.login} ` }));
   }
 
   context() {
-    const name = memberName(this.appeal.member_id);
+    // The name as known ("" until then): a template never greets «Посетитель сайта».
     const member = store.members.get(this.appeal.member_id) || {};
+    const name = member.full_name || "";
     return {
       member: { name, first_name: name.split(/\s+/).length > 2 ? name.split(/\s+/)[1] : name.split(/\s+/)[0] || "", card: member.card_number || "" },
       appeal: { number: this.appeal.number, subject: this.appeal.subject || "" },
@@ -240,6 +314,22 @@ class UlComposer extends HTMLElement {
     this.area.focus();
   }
 
+  /** A plugin's text for the reply (consoleApi.composer.insert): at the caret while the box has
+   * the focus, else after the draft. */
+  insertText(text) {
+    if (this.mode !== "reply") this.focusMode("reply");
+    if (this.readOnly() || this.noReplies()) return;
+    const value = this.area.value;
+    const focused = document.activeElement === this.area;
+    const [start, end] = focused ? [this.area.selectionStart, this.area.selectionEnd] : [value.length, value.length];
+    const gap = !focused && value.trim() ? "\n\n" : "";
+    this.area.value = value.slice(0, start) + gap + text + value.slice(end);
+    const caret = start + gap.length + text.length;
+    this.area.focus();
+    this.area.setSelectionRange(caret, caret);
+    this.update();
+  }
+
   key(event) {
     if ((event.ctrlKey || event.metaKey) && event.key === "Enter") {
       event.preventDefault();
@@ -263,17 +353,12 @@ class UlComposer extends HTMLElement {
   }
 
   mentions(text) {
-    const ids = [];
-    for (const [, login] of text.matchAll(/@([\w.@-]+)/g)) {
-      const operator = [...store.operators.values()].find((o) => o.login === login);
-      if (operator && !ids.includes(operator.id)) ids.push(operator.id);
-    }
-    return ids;
+    return mentionIds(text);
   }
 
   async send() {
     const text = this.area.value.trim();
-    if (!text || this.sending || this.readOnly() || this.filesHint(text)) return;
+    if (!text || this.sending || this.readOnly() || this.filesHint(text) || this.noReplies()) return;
     this.sending = true;
     this.update();
     const appealId = this.appeal.id;

@@ -5,7 +5,8 @@ import { get } from "../js/api.js";
 import { coalesce, h, replace } from "../js/dom.js";
 import { channelIcon, statusChip, time } from "../js/format.js";
 import { t } from "../js/i18n.js";
-import { loadMember, on, store, upsertAppeal } from "../js/store.js";
+import { can, displayName, loadMember, on, store, upsertAppeal } from "../js/store.js";
+import { newConversation } from "./new-conversation.js";
 
 const CONTACT_ICONS = { phone: "☎", email: "✉", telegram: "TG", vk: "VK", web: "◎" };
 
@@ -14,7 +15,7 @@ class UlMemberCard extends HTMLElement {
     this.onLang = () => this.render();
     window.addEventListener("ul-lang", this.onLang);
     this.redraw = coalesce(() => this.render());
-    this.offs = [on("appeals", () => this.refreshAppeals())];
+    this.offs = [on("appeals", () => this.refreshAppeals()), on("members", () => this.memberChanged())];
     this.show(this.getAttribute("member-id"), this.getAttribute("appeal-id"));
   }
 
@@ -41,6 +42,14 @@ class UlMemberCard extends HTMLElement {
     this.render();
   }
 
+  memberChanged() {
+    const fresh = store.members.get(this.memberId);
+    if (this.member && fresh && fresh !== this.member) {
+      this.member = fresh;
+      this.redraw();
+    }
+  }
+
   refreshAppeals() {
     // Status changes show live, and a new appeal of this member (another channel, a reopen)
     // joins the list.
@@ -61,7 +70,7 @@ class UlMemberCard extends HTMLElement {
       h(
         "section",
         { class: "member-card", "aria-label": t("member.title") },
-        h("h2", { class: "member-name" }, m.erased ? t("member.erased") : m.full_name),
+        h("h2", { class: "member-name" }, m.erased ? t("member.erased") : displayName(m)),
         h(
           "p",
           { class: "member-facts" },
@@ -72,6 +81,7 @@ class UlMemberCard extends HTMLElement {
         m.employer || m.position ? h("p", { class: "member-work" }, [m.position, m.employer].filter(Boolean).join(", ")) : null,
         h("h3", {}, t("member.contacts")),
         h("ul", { class: "contacts" }, (m.contacts || []).map((c) => this.contact(c))),
+        can("appeals.manage") && !m.erased ? h("button", { type: "button", class: "write-first", onclick: () => newConversation(m.id) }, t("outbound.open")) : null,
         h("h3", {}, t("member.previous")),
         this.appeals(),
       ),

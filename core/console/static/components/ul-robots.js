@@ -1,25 +1,17 @@
 // The robots page (#/robots): automation rules of the supervisor's organizations — the list
-// with an enabled switch, a form to create and edit (trigger, conditions as JSON, actions with
-// parameters generated from each action's JSON schema), dry runs and the rules log. Errors
-// the API names a field for are shown next to that field.
+// with an enabled switch, a form to create and edit built from controls with human names
+// (robot-builder.js, from GET /api/robots/catalog: the trigger, conditions as rows and groups,
+// actions with their parameters' controls) or, in «Расширенный режим», the rule's JSON; dry
+// runs and the rules log. Errors the API names a field for are shown next to that control.
 
 import { get, patch, post, request } from "../js/api.js";
 import { h, replace } from "../js/dom.js";
 import { fullTime } from "../js/format.js";
 import { lang, t } from "../js/i18n.js";
 import "../js/robots-i18n.js";
-import { toast } from "../js/notify.js";
+import { errorText, toast } from "../js/notify.js";
 import { can } from "../js/store.js";
-
-const STATUSES = ["new", "open", "waiting", "resolved", "closed"];
-const TIMER_FIELDS = [
-  "status_since",
-  "last_member_message_at",
-  "last_operator_message_at",
-  "first_response_due",
-  "resolution_due",
-  "created_at",
-];
+import { conditionsEditor, label, paramControls, readParams, shape, triggerEditor } from "./robot-builder.js";
 
 export function seesRobots() {
   return can("robots.read");
@@ -30,14 +22,18 @@ function stylesheet() {
   document.head.append(h("link", { rel: "stylesheet", href: "/console/static/robots.css", dataset: { robotsCss: "1" } }));
 }
 
-function triggerText(trigger) {
-  if (trigger.kind === "event") return `${t("robots.trigger.event")}: ${trigger.event_type}`;
+function triggerText(trigger, catalog) {
+  if (trigger.kind === "event") {
+    const event = ((catalog && catalog.events) || []).find((e) => e.type === trigger.event_type);
+    return `${t("robots.trigger.event")}: ${label(event && event.label, trigger.event_type)}`;
+  }
   if (trigger.kind === "schedule") {
     const when = trigger.cron ? `cron ${trigger.cron}` : `${trigger.every_minutes} min`;
     return `${t("robots.trigger.schedule")}: ${when}`;
   }
   const sign = trigger.offset_minutes >= 0 ? "+" : "";
-  return `${t("robots.trigger.timer")}: ${trigger.field} ${sign}${trigger.offset_minutes} min`;
+  const field = ((catalog && catalog.timer_fields) || []).find((f) => f.value === trigger.field);
+  return `${t("robots.trigger.timer")}: ${sign}${trigger.offset_minutes} ${t("robots.builder.minutes")} ${label(field && field.label, trigger.field)}`;
 }
 
 function title(action) {
@@ -63,16 +59,11 @@ class UlRobots extends HTMLElement {
   async load() {
     if (!seesRobots()) return this.render();
     try {
-      const [rules, actions, eventTypes, organizations] = await Promise.all([
-        get("/api/robots/rules"),
-        get("/api/robots/actions"),
-        get("/api/robots/event-types"),
-        get("/api/organizations/"),
-      ]);
+      const [rules, catalog, organizations] = await Promise.all([get("/api/robots/rules"), get("/api/robots/catalog"), get("/api/organizations/")]);
       const templates = await get("/api/robots/templates").catch(() => []);
-      Object.assign(this, { rules, actions, eventTypes, organizations, templates, error: null });
+      Object.assign(this, { rules, catalog, actions: catalog.actions, organizations, templates, error: null });
     } catch (error) {
-      this.error = error.message;
+      this.error = errorText(error);
     }
     this.render();
     if (!this.logShown) this.showLog(null);
@@ -133,7 +124,7 @@ class UlRobots extends HTMLElement {
         "div",
         { class: "rule-main" },
         h("strong", { class: "rule-name" }, rule.name),
-        h("div", { class: "muted small" }, triggerText(rule.trigger)),
+        h("div", { class: "muted small" }, triggerText(rule.trigger, this.catalog)),
         rule.last_blocked_at
           ? h("div", { class: "rule-blocked small" }, t("robots.blocked_at", { time: fullTime(rule.last_blocked_at), limit: rule.loop_limit }))
           : null,
@@ -155,7 +146,7 @@ class UlRobots extends HTMLElement {
       const updated = await post(`/api/robots/rules/${rule.id}/${enabled ? "enable" : "disable"}`);
       this.rules = this.rules.map((r) => (r.id === rule.id ? updated : r));
     } catch (error) {
-      toast(error.message, "error");
+      toast(errorText(error), "error");
     }
     this.render();
   }
@@ -166,7 +157,7 @@ class UlRobots extends HTMLElement {
       await request("DELETE", `/api/robots/rules/${rule.id}`);
       this.rules = this.rules.filter((r) => r.id !== rule.id);
     } catch (error) {
-      toast(error.message, "error");
+      toast(errorText(error), "error");
     }
     this.render();
   }
@@ -190,7 +181,7 @@ class UlRobots extends HTMLElement {
       page = { error };
     }
     if (mine !== this.panelOwner) return;
-    if (page.error) return replace(this.panel, h("p", { class: "error" }, page.error.message));
+    if (page.error) return replace(this.panel, h("p", { class: "error" }, errorText(page.error)));
     const heading = rule ? `${t("robots.log")}: ${rule.name}` : t("robots.log_all");
     if (!page.items.length) return replace(this.panel, h("h3", {}, heading), h("p", { class: "muted log-empty" }, t("robots.log_empty")));
     replace(
@@ -228,7 +219,7 @@ class UlRobots extends HTMLElement {
         : await post("/api/robots/dry-run", { ...definition, limit: 20 });
     } catch (error) {
       if (!rule && this.form) return this.showError(error);
-      return toast(error.message, "error");
+      return toast(errorText(error), "error");
     }
     if (mine !== this.panelOwner) return;
     const target = rule ? this.panel : this.form.querySelector(".dry-run-result");
@@ -262,8 +253,11 @@ class UlRobots extends HTMLElement {
     this.editing = rule;
     const organizations = this.organizations || [];
     const source = rule || (template && template.definition);
-    const trigger = source ? source.trigger : { kind: "event", event_type: "appeal.created" };
-    this.steps = source ? source.actions.map((a) => ({ ...a })) : [];
+    const draft = {
+      trigger: source ? source.trigger : { kind: "event", event_type: "appeal.message_in" },
+      conditions: source ? source.conditions : null,
+      actions: source ? source.actions.map((a) => ({ ...a })) : [],
+    };
     const name = rule ? rule.name : template ? template.title[lang()] || template.title.ru : "";
     const description = rule ? rule.description : template ? template.description[lang()] || template.description.ru : "";
     this.form = h("form", { class: "rule-form", novalidate: true, onsubmit: (e) => this.save(e) });
@@ -276,30 +270,16 @@ class UlRobots extends HTMLElement {
       ),
       name: h("input", { name: "name", value: name, required: true }),
       description: h("input", { name: "description", value: description }),
-      kind: h(
-        "select",
-        { name: "trigger_kind", onchange: () => this.renderTrigger({ kind: this.inputs.kind.value }) },
-        ["event", "schedule", "timer"].map((k) => h("option", { value: k, selected: trigger.kind === k }, t(`robots.trigger.${k}`))),
-      ),
-      conditions: h("textarea", { name: "conditions", rows: 5, placeholder: t("robots.conditions_hint"), value: source && source.conditions ? JSON.stringify(source.conditions, null, 2) : "" }),
     };
-    this.triggerBox = h("div", { class: "trigger-box" });
-    this.stepsBox = h("ol", { class: "steps-editor" });
+    this.modeButton = h("button", { type: "button", class: "advanced-mode", "aria-pressed": "false", onclick: () => this.toggleMode() }, t("robots.builder.advanced"));
+    this.builderBox = h("div", { class: "builder" });
     append(
       this.form,
       field("organization_id", t("robots.organization"), this.inputs.organization),
       field("name", t("robots.name"), this.inputs.name),
       field("description", t("robots.description"), this.inputs.description),
-      h("fieldset", { class: "trigger" }, h("legend", {}, t("robots.trigger")), field("trigger", t("robots.trigger_kind"), this.inputs.kind), this.triggerBox),
-      field("conditions", t("robots.conditions"), this.inputs.conditions),
-      h(
-        "fieldset",
-        { class: "actions", dataset: { field: "actions" } },
-        h("legend", {}, t("robots.actions")),
-        this.stepsBox,
-        h("button", { type: "button", class: "add-action", onclick: () => this.addStep() }, t("robots.add_action")),
-        h("span", { class: "field-error", role: "alert" }),
-      ),
+      h("div", { class: "mode-switch" }, this.modeButton),
+      this.builderBox,
       h(
         "div",
         { class: "form-buttons" },
@@ -309,54 +289,62 @@ class UlRobots extends HTMLElement {
       ),
       h("div", { class: "dry-run-result" }),
     );
-    this.renderTrigger(trigger);
-    if (!this.steps.length) this.addStep();
-    else this.renderSteps();
+    if (shape(draft.conditions)) this.showBuilder(draft);
+    else this.showAdvanced(draft, t("robots.builder.cannot_show"));
     replace(this.panel, h("h3", {}, rule ? rule.name : t("robots.new")), this.form);
   }
 
-  renderTrigger(trigger) {
-    const f = (name, label, control) => h("label", { class: "field", dataset: { field: `trigger.${name}` } }, h("span", {}, label), control, h("span", { class: "field-error", role: "alert" }));
-    const statusBoxes = (name, chosen) =>
-      h("span", { class: "statuses", dataset: { name } }, STATUSES.map((s) => h("label", { class: "inline" }, h("input", { type: "checkbox", value: s, checked: (chosen || []).includes(s) }), ` ${s}`)));
-    this.trigger = trigger;
-    if (trigger.kind === "event") {
-      replace(
-        this.triggerBox,
-        f("event_type", t("robots.event_type"), h("select", { name: "event_type" }, (this.eventTypes || []).map((e) => h("option", { value: e, selected: e === (trigger.event_type || "appeal.created") }, e)))),
-        h("label", { class: "inline" }, h("input", { type: "checkbox", name: "include_robot_events", checked: Boolean(trigger.include_robot_events) }), ` ${t("robots.include_robot_events")}`),
-      );
-    } else if (trigger.kind === "schedule") {
-      replace(
-        this.triggerBox,
-        f("every_minutes", t("robots.every_minutes"), h("input", { name: "every_minutes", type: "number", min: 1, value: trigger.every_minutes ?? (trigger.cron ? "" : 60) })),
-        f("cron", t("robots.cron"), h("input", { name: "cron", value: trigger.cron || "" })),
-        f("timezone", t("robots.timezone"), h("input", { name: "timezone", value: trigger.timezone || "" })),
-        f("appeal_statuses", t("robots.appeal_statuses"), statusBoxes("appeal_statuses", trigger.appeal_statuses)),
-      );
-    } else {
-      replace(
-        this.triggerBox,
-        f("field", t("robots.timer_field"), h("select", { name: "field" }, TIMER_FIELDS.map((x) => h("option", { value: x, selected: x === trigger.field }, x)))),
-        f("offset_minutes", t("robots.offset_minutes"), h("input", { name: "offset_minutes", type: "number", value: trigger.offset_minutes ?? 60 })),
-        f("statuses", t("robots.statuses"), statusBoxes("statuses", trigger.statuses)),
-      );
-    }
+  /** The trigger, conditions and actions as controls. */
+  showBuilder(draft) {
+    this.advanced = null;
+    this.modeButton.setAttribute("aria-pressed", "false");
+    this.modeButton.textContent = t("robots.builder.advanced");
+    this.steps = draft.actions.map((a) => ({ ...a }));
+    this.triggerEditor = triggerEditor(this.catalog, draft.trigger);
+    this.conditionsEditor = conditionsEditor(this.catalog, draft.conditions, this.organizations);
+    this.stepsBox = h("ol", { class: "steps-editor" });
+    replace(
+      this.builderBox,
+      h("fieldset", { class: "trigger" }, h("legend", {}, t("robots.trigger")), this.triggerEditor),
+      h("fieldset", { class: "conditions" }, h("legend", {}, t("robots.builder.conditions")), this.conditionsEditor),
+      h(
+        "fieldset",
+        { class: "actions", dataset: { field: "actions" } },
+        h("legend", {}, t("robots.actions")),
+        this.stepsBox,
+        h("button", { type: "button", class: "add-action", onclick: () => this.addStep() }, t("robots.add_action")),
+        h("span", { class: "field-error", role: "alert" }),
+      ),
+    );
+    if (!this.steps.length) this.addStep();
+    else this.renderSteps();
   }
 
-  readTrigger() {
-    const box = this.triggerBox;
-    const value = (name) => box.querySelector(`[name=${name}]`).value.trim();
-    const statuses = (name) => [...box.querySelectorAll(`[data-name=${name}] input:checked`)].map((i) => i.value);
-    const kind = this.inputs.kind.value;
-    if (kind === "event") return { kind, event_type: value("event_type"), include_robot_events: box.querySelector("[name=include_robot_events]").checked };
-    if (kind === "schedule") {
-      const trigger = { kind, timezone: value("timezone"), appeal_statuses: statuses("appeal_statuses") };
-      if (value("cron")) trigger.cron = value("cron");
-      else trigger.every_minutes = Number(value("every_minutes"));
-      return trigger;
+  /** The rule's definition as JSON text («Расширенный режим»). */
+  showAdvanced(draft, notice = "") {
+    this.modeButton.setAttribute("aria-pressed", "true");
+    this.modeButton.textContent = t("robots.builder.to_builder");
+    this.stepsBox = null;
+    this.advanced = h("textarea", { name: "definition", class: "definition-json", rows: 16, spellcheck: false, value: JSON.stringify(draft, null, 2) });
+    replace(
+      this.builderBox,
+      notice ? h("p", { class: "notice warn builder-notice" }, notice) : null,
+      h("label", { class: "field", dataset: { field: "definition" } }, h("span", {}, t("robots.builder.json")), this.advanced, h("span", { class: "field-error", role: "alert" })),
+    );
+  }
+
+  toggleMode() {
+    this.clearErrors();
+    let draft;
+    try {
+      draft = this.definition();
+    } catch (error) {
+      return this.showError(error);
     }
-    return { kind, field: value("field"), offset_minutes: Number(value("offset_minutes") || 0), statuses: statuses("statuses") };
+    if (!this.advanced) return this.showAdvanced(draft);
+    if (!draft || !draft.trigger || !Array.isArray(draft.actions)) return this.showError({ field: "definition", message: t("robots.builder.bad_definition") });
+    if (!shape(draft.conditions || null)) return this.showError({ field: "definition", message: t("robots.builder.cannot_show") });
+    this.showBuilder({ trigger: draft.trigger, conditions: draft.conditions || null, actions: draft.actions });
   }
 
   addStep() {
@@ -375,6 +363,7 @@ class UlRobots extends HTMLElement {
           "select",
           {
             class: "action-name",
+            "aria-label": t("robots.action_n", { n: n + 1 }),
             onchange: (e) => {
               this.readSteps();
               this.steps[n] = { action: e.target.value, params: {} };
@@ -387,7 +376,7 @@ class UlRobots extends HTMLElement {
           "li",
           { class: "step", dataset: { step: n } },
           h("label", { class: "field", dataset: { field: `actions[${n}].action` } }, select, h("span", { class: "field-error", role: "alert" })),
-          h("div", { class: "params" }, paramFields(action, step.params || {}, n)),
+          h("div", { class: "params" }, paramControls(action, step.params || {}, n)),
           h(
             "button",
             {
@@ -409,38 +398,22 @@ class UlRobots extends HTMLElement {
   /** The steps as the form shows them; throws a field error for parameters that are not JSON. */
   readSteps() {
     if (!this.stepsBox) return this.steps;
-    this.steps = [...this.stepsBox.querySelectorAll("li.step")].map((li, n) => {
-      const params = {};
-      for (const input of li.querySelectorAll("[data-param]")) {
-        const name = input.dataset.param;
-        const kind = input.dataset.kind;
-        if (kind === "boolean") params[name] = input.checked;
-        else if (kind === "json") {
-          if (!input.value.trim()) continue;
-          try {
-            params[name] = JSON.parse(input.value);
-          } catch (error) {
-            throw Object.assign(new Error(t("robots.bad_json", { error: error.message })), { field: `actions[${n}].params.${name}` });
-          }
-        } else if (input.value === "") continue;
-        else params[name] = kind === "number" || kind === "integer" ? Number(input.value) : input.value;
-      }
-      return { action: li.querySelector(".action-name").value, params };
-    });
+    this.steps = [...this.stepsBox.querySelectorAll(":scope > li.step")].map((li, n) => ({
+      action: li.querySelector(".action-name").value,
+      params: readParams(li.querySelector(".params"), n),
+    }));
     return this.steps;
   }
 
   definition() {
-    let conditions = null;
-    const text = this.inputs.conditions.value.trim();
-    if (text) {
+    if (this.advanced) {
       try {
-        conditions = JSON.parse(text);
+        return JSON.parse(this.advanced.value);
       } catch (error) {
-        throw Object.assign(new Error(t("robots.bad_json", { error: error.message })), { field: "conditions" });
+        throw Object.assign(new Error(t("robots.bad_json", { error: error.message })), { field: "definition" });
       }
     }
-    return { trigger: this.readTrigger(), conditions, actions: this.readSteps() };
+    return { trigger: this.triggerEditor.read(), conditions: this.conditionsEditor.read(), actions: this.readSteps() };
   }
 
   async save(event) {
@@ -479,7 +452,7 @@ class UlRobots extends HTMLElement {
     for (const el of this.form.querySelectorAll(".invalid")) el.classList.remove("invalid");
   }
 
-  /** Put the error next to the field it names (or the closest enclosing one). */
+  /** Put the error next to the field it names (or the closest enclosing one), in words. */
   showError(error) {
     let name = error.field || "";
     let target = null;
@@ -487,9 +460,12 @@ class UlRobots extends HTMLElement {
       target = this.form.querySelector(`[data-field="${CSS.escape(name)}"]`);
       if (!target) name = name.includes(".") || name.includes("[") ? name.replace(/(\.[^.[\]]*|\[\d+\])$/, "") : "";
     }
-    target = target || this.form.querySelector('[data-field="actions"]');
+    const own = !error.code && error.message; // the page's own words (bad JSON, the builder)
+    if (this.advanced && !target) target = this.form.querySelector('[data-field="definition"]');
+    if (!target && error.field && error.field.startsWith("conditions")) target = this.form.querySelector('[data-field="conditions"]');
+    target = target || this.form.querySelector('[data-field="actions"]') || this.form.querySelector('[data-field="definition"]');
     const slot = target.querySelector(":scope > .field-error") || target.querySelector(".field-error");
-    slot.textContent = error.message;
+    slot.textContent = own ? error.message : error.field ? t("robots.builder.fix_this") : errorText(error);
     target.classList.add("invalid");
     target.scrollIntoView({ block: "nearest" });
   }
@@ -497,38 +473,6 @@ class UlRobots extends HTMLElement {
 
 function append(parent, ...children) {
   for (const child of children) if (child) parent.append(child);
-}
-
-/** Inputs for an action's parameters from its JSON schema (JSON text for anything nested). */
-function paramFields(action, params, n) {
-  if (!action) return [];
-  const schema = resolve(action.params_schema, action.params_schema);
-  const required = new Set(schema.required || []);
-  return Object.entries(schema.properties || {}).map(([name, prop]) => {
-    const spec = resolve(prop, action.params_schema);
-    const value = params[name] ?? spec.default;
-    const label = `${name}${required.has(name) ? " *" : ""}`;
-    let control;
-    const data = { param: name };
-    if (Array.isArray(spec.enum)) {
-      control = h("select", { dataset: { ...data, kind: "string" } }, [required.has(name) ? null : h("option", { value: "" }, "—"), ...spec.enum.map((v) => h("option", { value: v, selected: v === value }, String(v)))]);
-    } else if (spec.type === "boolean") {
-      control = h("input", { type: "checkbox", checked: Boolean(value), dataset: { ...data, kind: "boolean" } });
-    } else if (spec.type === "integer" || spec.type === "number") {
-      control = h("input", { type: "number", step: spec.type === "integer" ? 1 : "any", value: value ?? "", dataset: { ...data, kind: spec.type } });
-    } else if (spec.type === "string") {
-      control = h("input", { value: value ?? "", dataset: { ...data, kind: "string" } });
-    } else {
-      control = h("textarea", { rows: 2, value: value === undefined ? "" : JSON.stringify(value), placeholder: t("robots.params_json"), dataset: { ...data, kind: "json" } });
-    }
-    return h("label", { class: "field param", dataset: { field: `actions[${n}].params.${name}` } }, h("span", {}, label), control, h("span", { class: "field-error", role: "alert" }));
-  });
-}
-
-function resolve(schema, root) {
-  let current = schema || {};
-  while (current.$ref) current = root.$defs[current.$ref.split("/").pop()];
-  return current;
 }
 
 customElements.define("ul-robots", UlRobots);

@@ -6,11 +6,19 @@ import { allPages } from "../js/api.js";
 import { h, replace } from "../js/dom.js";
 import { duration, time } from "../js/format.js";
 import { t } from "../js/i18n.js";
+import { errorText } from "../js/notify.js";
 import { presenceOfAll, routingStats } from "../js/routing.js";
 import { ACTIVE, can, on, operatorName, store } from "../js/store.js";
-import "./ul-satisfaction.js";
+import "./ul-slot.js";
 
 const THROTTLE = 3000;
+
+/** Why a plugin holds an online operator back (its strings' "hold.<reason>", else a plain word). */
+function heldText(reason) {
+  const key = `hold.${reason}`;
+  const text = t(key);
+  return text && text !== key ? text : t("sup.held");
+}
 
 function allowed() {
   return can("appeals.assign") || can("routing.monitor");
@@ -50,7 +58,7 @@ class UlSupervisor extends HTMLElement {
       this.stats = routed ? { ...routed, queues: [...routed.queues, await unqueued()] } : await computed();
       this.at = new Date().toISOString();
     } catch (error) {
-      this.error = error.message;
+      this.error = errorText(error);
     }
     this.render();
   }
@@ -70,7 +78,7 @@ class UlSupervisor extends HTMLElement {
         h("h2", {}, t("sup.queues")),
         this.queueTable(s.queues),
         h("p", { class: "muted" }, t("sup.updated", { time: time(this.at) })),
-        can("satisfaction.read") ? h("ul-satisfaction-report") : null,
+        h("ul-slot", { name: "supervisor" }),
       ),
     );
   }
@@ -89,7 +97,7 @@ class UlSupervisor extends HTMLElement {
             "tr",
             { dataset: { operator: r.id } },
             h("th", { scope: "row" }, r.name),
-            h("td", {}, r.presence ? h("span", { class: `presence-dot presence-${r.presence}` }, t(`presence.${r.presence}`)) : "—"),
+            h("td", { dataset: { held: r.held || "" } }, r.presence ? h("span", { class: `presence-dot presence-${r.presence}` }, t(`presence.${r.presence}`)) : "—", r.held ? ` · ${heldText(r.held)}` : ""),
             h("td", { class: "num", dataset: { open: String(r.open) } }, String(r.open)),
             h("td", { class: "num" }, r.offers == null ? "—" : String(r.offers)),
             h("td", { class: "num" }, r.capacity == null ? "—" : String(r.capacity)),
@@ -115,7 +123,8 @@ class UlSupervisor extends HTMLElement {
             { dataset: { queue: q.id || "" } },
             h("th", { scope: "row" }, q.name || t("sup.unassigned"), q.open_now === false ? h("span", { class: "muted" }, ` (${t("sup.closed_now")})`) : null),
             h("td", { class: "num", dataset: { waiting: String(q.waiting) } }, String(q.waiting)),
-            h("td", {}, q.oldest_since ? duration(now - q.oldest_since) : "—"),
+            // An empty queue has nobody waiting: no longest wait to show (it said "только что").
+            h("td", {}, q.waiting && q.oldest_since ? duration(now - q.oldest_since) : "—"),
             h("td", {}, q.avg_wait_ms != null ? duration(q.avg_wait_ms) : q.waiting ? duration(q.total_wait_ms / q.waiting) : "—"),
           ),
         ),

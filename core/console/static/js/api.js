@@ -82,6 +82,7 @@ function safeJson(text) {
 export const get = (path, query) => request("GET", path, { query });
 export const post = (path, body) => request("POST", path, { body: body ?? {} });
 export const patch = (path, body) => request("PATCH", path, { body });
+export const del = (path) => request("DELETE", path);
 
 /** Every page of a cursor-paginated list (``maxPages`` bounds the work). */
 export async function allPages(path, query = {}, maxPages = 20) {

@@ -1,11 +1,14 @@
-// Canned responses, typed with "/" in the reply box. A small built-in set per language; an
-// operator's own ones live in this browser's localStorage under "ul.canned" as a JSON list of
-// {"key": "...", "title": "...", "text": "..."} and come first. Variables in {{...}}:
-// member.name, member.first_name, member.card, appeal.number, appeal.subject, operator.name.
+// Canned responses, typed with "/" in the reply box: the server's list (GET
+// /api/canned-replies/: the operator's own first, then the shared ones of their organizations),
+// then a small built-in set per language. The list is fetched when a reply box first needs it
+// and again when it is older than a minute; each arrival is announced on ``window`` as
+// "ul-canned", so a list already open is redrawn with it. Variables in {{...}} are filled when
+// inserted — English paths (member.name, member.first_name, member.card, appeal.number,
+// appeal.subject, operator.name) or their Russian names ({{имя}}, {{имя_отчество}}, {{номер}},
+// {{тема}}, {{оператор}}, …).
 
+import { get } from "./api.js";
 import { lang } from "./i18n.js";
-
-const STORAGE_KEY = "ul.canned";
 
 const BUILT_IN = {
   ru: [
@@ -24,17 +27,49 @@ const BUILT_IN = {
   ],
 };
 
-export function ownTemplates() {
-  try {
-    const list = JSON.parse(localStorage.getItem(STORAGE_KEY) || "[]");
-    return Array.isArray(list) ? list.filter((x) => x && typeof x.key === "string" && typeof x.text === "string") : [];
-  } catch {
-    return [];
+/** Variables a reply may use: Russian name, what it means (an i18n key), its path. */
+export const VARIABLES = [
+  { name: "имя", label: "canned.var.name", path: "member.name" },
+  { name: "имя_отчество", label: "canned.var.first_name", path: "member.first_name" },
+  { name: "номер", label: "canned.var.number", path: "appeal.number" },
+  { name: "тема", label: "canned.var.subject", path: "appeal.subject" },
+  { name: "билет", label: "canned.var.card", path: "member.card" },
+  { name: "оператор", label: "canned.var.operator", path: "operator.name" },
+];
+const ALIASES = Object.fromEntries(VARIABLES.map((v) => [v.name, v.path]));
+const FRESH_MS = 60_000;
+
+let server = [];
+let fetchedAt = 0;
+let loading = null;
+
+/** Fetch the server's list (own and shared replies); the reply box keeps the last one. */
+export function loadCanned() {
+  if (!loading) {
+    loading = get("/api/canned-replies/")
+      .then((list) => {
+        server = Array.isArray(list) ? list : [];
+        fetchedAt = Date.now();
+        window.dispatchEvent(new CustomEvent("ul-canned"));
+      })
+      .catch(() => {})
+      .finally(() => {
+        loading = null;
+      });
   }
+  return loading;
+}
+
+/** Fetch the list when it is missing or older than a minute (answers at once; "ul-canned"
+ * says when it arrived). */
+export function refreshCanned() {
+  if (Date.now() - fetchedAt > FRESH_MS) loadCanned();
 }
 
 export function templates() {
-  return [...ownTemplates(), ...(BUILT_IN[lang()] || BUILT_IN.ru)];
+  refreshCanned();
+  const keys = new Set(server.map((x) => x.key));
+  return [...server, ...(BUILT_IN[lang()] || BUILT_IN.ru).filter((x) => !keys.has(x.key))];
 }
 
 /** Templates whose key or title contains ``query`` (keys starting with it first). */
@@ -46,11 +81,22 @@ export function matching(query) {
   return [...starts, ...contains];
 }
 
-/** Fill {{variables}} from ``context``; unknown ones become empty. */
+/** Fill {{variables}} (English paths or Russian names) from ``context``; unknown ones become
+ * empty. */
 export function fill(text, context) {
-  return text.replace(/\{\{\s*([\w.]+)\s*\}\}/g, (_, path) => {
+  return text.replace(/\{\{\s*([\p{L}\p{N}_.]+)\s*\}\}/gu, (_, name) => {
     let value = context;
-    for (const part of path.split(".")) value = value == null ? undefined : value[part];
+    for (const part of (ALIASES[name.toLowerCase()] || name).split(".")) value = value == null ? undefined : value[part];
     return value == null ? "" : String(value);
   });
 }
+
+/** An example context for previews (the admin page). */
+export function sampleContext() {
+  return {
+    member: { name: "Соколова Мария Ивановна", first_name: "Мария", card: "77-1024" },
+    appeal: { number: "ZAVOD-2026-15", subject: "Материальная помощь" },
+    operator: { name: "Анна Орлова" },
+  };
+}
+

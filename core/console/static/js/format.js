@@ -2,6 +2,7 @@
 
 import { badge, h } from "./dom.js";
 import { locale, t } from "./i18n.js";
+import { DONE } from "./vocabulary.js";
 
 // Letters and symbols present in common fonts (DejaVu, Liberation): no emoji font needed.
 const CHANNEL_ICONS = {
@@ -12,6 +13,7 @@ const CHANNEL_ICONS = {
   phone: ["☎", "ch-phone"],
   voice: ["☎", "ch-phone"],
   web: ["◎", "ch-web"],
+  webform: ["▤", "ch-webform"],
   reference: ["R", "ch-reference"],
   manual: ["✎", "ch-manual"],
 };
@@ -31,13 +33,15 @@ export function channelIcon(channel) {
 
 const DELIVERY_MARKS = { queued: "…", sent: "✓", delivered: "✓✓", read: "✓✓", failed: "⚠", unknown: "?" };
 
-export function deliveryMark(status, error) {
+// ``note``: what the provider told of the send (an SMS's parts and cost), shown after the label.
+export function deliveryMark(status, error, note) {
   const label = t(`delivery.${status}`);
   return h(
     "span",
     { class: `delivery delivery-${status}`, title: error ? `${label}: ${error}` : label, dataset: { status } },
     h("span", { class: "delivery-mark", "aria-hidden": "true" }, DELIVERY_MARKS[status] || "?"),
     h("span", { class: "delivery-label" }, label),
+    note ? h("span", { class: "delivery-note" }, `· ${note}`) : null,
   );
 }
 
@@ -48,6 +52,35 @@ export function statusChip(status) {
 export function priorityChip(priority) {
   if (priority === "normal") return null;
   return h("span", { class: `chip priority-${priority}`, dataset: { priority } }, t(`priority.${priority}`));
+}
+
+const SOON = 60 * 60 * 1000; // under an hour left: the deadline is near
+
+/** The appeal's next SLA deadline, while it is still being worked on: the first response
+ * until someone answered, then the resolution. ``{kind, due, overdue, soon}`` or null. */
+export function slaState(appeal, now = Date.now()) {
+  if (!appeal || DONE.includes(appeal.status)) return null;
+  const first = !appeal.first_responded_at && appeal.first_response_due;
+  const due = first ? appeal.first_response_due : appeal.resolution_due;
+  if (!due) return null;
+  const left = Date.parse(due) - now;
+  return { kind: first ? "first_response" : "resolution", due, overdue: left < 0, soon: left >= 0 && left < SOON, left };
+}
+
+/** A chip saying how much time is left or how late it is; ``long`` names the deadline too
+ * ("Ответить до 15:30 · через 2 ч"), for the appeal's header. */
+export function slaChip(appeal, long = false) {
+  const sla = slaState(appeal);
+  if (!sla) return null;
+  const cls = sla.overdue ? "sla-overdue" : sla.soon ? "sla-soon" : "sla-ok";
+  const span = duration(Math.abs(sla.left));
+  const short = sla.overdue ? t("sla.overdue", { time: span }) : t("sla.left", { time: span });
+  const until = t(`sla.${sla.kind}`, { time: time(sla.due) });
+  return h(
+    "span",
+    { class: `chip sla ${cls}`, dataset: { sla: sla.overdue ? "overdue" : sla.soon ? "soon" : "ok", kind: sla.kind }, title: `${until} (${fullTime(sla.due)})` },
+    long ? `${until} · ${short}` : short,
+  );
 }
 
 export function time(value) {
@@ -63,10 +96,11 @@ export function fullTime(value) {
   return value ? new Intl.DateTimeFormat(locale(), { dateStyle: "medium", timeStyle: "short" }).format(new Date(value)) : "";
 }
 
-/** A duration in ms as "5 мин" / "2 ч" / "3 дн". */
+/** A duration in ms as "меньше минуты" / "5 мин" / "2 ч" / "3 дн" (a length of time, never
+ * "только что": that is a moment). */
 export function duration(ms) {
   const minutes = Math.floor(ms / 60000);
-  if (minutes < 1) return t("time.just_now");
+  if (minutes < 1) return t("time.under_minute");
   if (minutes < 60) return t("time.minutes", { n: minutes });
   const hours = Math.floor(minutes / 60);
   if (hours < 48) return t("time.hours", { n: hours });

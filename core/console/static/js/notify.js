@@ -3,6 +3,7 @@
 // Notification API once the operator allowed them. Both preferences live in localStorage.
 
 import { h } from "./dom.js";
+import { errorText } from "./errors.js";
 import { t } from "./i18n.js";
 
 const SOUND_KEY = "ul.sound";
@@ -92,14 +93,9 @@ export function toast(text, kind = "info") {
   setTimeout(() => item.remove(), kind === "error" ? 8000 : 4000);
 }
 
-export function errorText(error) {
-  if (!error) return "";
-  if (error.code === "network" || error.code === "timeout") return t("error.network");
-  if (error.code === "forbidden") return t("error.forbidden");
-  if (error.code === "conflict") return t("error.conflict", { message: error.message });
-  return t("error.generic", { message: error.message });
-}
+export { errorText };
 
+/** Tell the operator in their language what went wrong (never the server's own text). */
 export function toastError(error) {
   toast(errorText(error), "error");
 }

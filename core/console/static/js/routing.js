@@ -34,6 +34,7 @@ export async function routingStats() {
       id: o.operator_id,
       name: o.name || o.operator_id.slice(0, 8),
       presence: o.status,
+      held: o.held || null,
       open: o.open_appeals,
       offers: o.pending_offers,
       capacity: o.capacity,

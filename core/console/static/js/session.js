@@ -7,6 +7,7 @@ import { beep, desktop, toast } from "./notify.js";
 import { forgetRouting, queues } from "./routing.js";
 import { ConsoleSocket, socketUrl } from "./socket.js";
 import { applyEvent, applySignal, emit, reset, store } from "./store.js";
+import { forgetWorkspace, startWorkspace } from "./workspace.js";
 
 const CAUGHT_UP_WAIT = 5000;
 
@@ -24,7 +25,7 @@ export async function begin(me) {
   store.me = me;
   store.permissions = new Set(me.permissions || []);
   if (!storedLang() && me.locale && me.locale !== lang()) setLang(me.locale, false);
-  await Promise.all([loadOperators(), loadChannels(), loadQueues()]);
+  await Promise.all([loadOperators(), loadChannels(), loadQueues(), startWorkspace()]);
   await connect();
 }
 
@@ -77,6 +78,7 @@ export function end() {
   store.socket = null;
   ConsoleSocket.forget();
   forgetRouting();
+  forgetWorkspace();
   reset();
 }
 

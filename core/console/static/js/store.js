@@ -4,18 +4,10 @@
 // "viewers", "typing", "operators", "presence".
 
 import { get } from "./api.js";
+import { t } from "./i18n.js";
 
-export const ACTIVE = ["new", "open", "waiting"];
-export const STATUSES = ["new", "open", "waiting", "resolved", "closed"];
-export const PRIORITIES = ["low", "normal", "high", "urgent"];
-// Mirrors the server's lifecycle (core/appeals/lifecycle.py); the server decides anyway.
-export const TRANSITIONS = {
-  new: ["open", "waiting", "resolved", "closed"],
-  open: ["waiting", "resolved", "closed"],
-  waiting: ["open", "resolved", "closed"],
-  resolved: ["open", "closed"],
-  closed: [],
-};
+// The vocabulary comes from the server (vocabulary.js); re-exported for the components.
+export { ACTIVE, DONE, PRIORITIES, STATUSES, TRANSITIONS } from "./vocabulary.js";
 const VIEWER_TTL = 50000; // a viewer repeats every 20 s; two misses and they are gone
 const TYPING_TTL = 6000;
 
@@ -86,6 +78,11 @@ export function upsertAppeal(appeal) {
 export function applyEvent(frame) {
   const data = frame.data || {};
   if (data.appeal) upsertAppeal(data.appeal);
+  // A member's name or contacts changed (a web visitor introduced themselves): refetch the
+  // cached copy; lists and cards redraw on "members".
+  if ((frame.event === "member.updated" || frame.event === "member.merged") && store.members.has(data.member_id || data.target_id)) {
+    fetchMember(data.member_id || data.target_id);
+  }
   if (data.preview && data.appeal_id && (frame.event === "appeal.message_in" || frame.event === "appeal.message_out")) {
     store.previews.set(data.appeal_id, { text: data.preview, kind: frame.event.slice(7) });
   }
@@ -135,7 +132,17 @@ export async function loadMember(id, fresh = false) {
 
 export function memberName(id) {
   const found = member(id);
-  return found ? found.full_name : "";
+  return found ? displayName(found) : "";
+}
+
+/** What to call a member: their name; until it is known, «Посетитель сайта» for a web chat
+ * visitor, else their first contact point, else «Без имени». */
+export function displayName(found) {
+  if (!found) return "";
+  if (found.full_name) return found.full_name;
+  const contacts = found.contacts || [];
+  if (contacts.some((c) => c.kind === "web")) return t("member.web_visitor");
+  return contacts.length ? contacts[0].address : t("member.unnamed");
 }
 
 // -- ephemeral signals -----------------------------------------------------------------------

@@ -1,0 +1,197 @@
+"""SMPP sends: 10,000 SMS through the SMS channel to the loopback SMSC, against a bare send loop
+to the same SMSC in the same run (target ratio >= 0.5), and the duplicates the SMSC saw (0).
+
+* **value** — ``SmppChannel.send()`` of 10,000 Cyrillic replies to distinct numbers, as the
+  delivery jobs call it: the opt-out and part-limit checks (one query), the account's bound
+  session with a window of 10, and the parts recorded for receipts (``sms_smpp_part``, one
+  upsert and one query per send), on SQLite or ``UNIONLINE_TEST_DATABASE_URL``; 10 sends in
+  flight, as 10 delivery jobs would be.
+* **baseline** — a bare loop on a raw asyncio connection: bind_transceiver, then the same
+  10,000 submit_sm PDUs with the same window of 10, counting submit_sm_resp — no database, no
+  checks.
+
+The SMSC sends no receipts here (a receipt for a send the SDK never recorded would only be
+retried); receipts are tested in tests/channels/sms/test_smpp.py. Standalone:
+``python -m benchmarks.sms [--quick]``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+import tempfile
+import time
+import uuid
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+FIGURE = "SMPP: SmppChannel.send() of SMS to the SMSC stand-in"
+DUPLICATES = "SMPP: duplicate SMS at the SMSC (0 expected)"
+TARGETS = {FIGURE: ">= 0.5", DUPLICATES: "<= 0"}
+WINDOW = 10
+
+
+def _standin() -> Any:
+    sys.path.insert(0, str(ROOT / "tests"))
+    from standins.smpp_smsc import SmscStandin
+
+    return SmscStandin(receipts=False)
+
+
+def _texts(n: int) -> list[tuple[str, str]]:
+    return [
+        (f"7999{i:07d}", f"Профсоюз: ответ на обращение №{i}, приходите во вторник.")
+        for i in range(n)
+    ]
+
+
+async def bare_loop(smsc: Any, messages: list[tuple[str, str]]) -> float:
+    """Messages per second of a raw submit_sm loop with a window of ``WINDOW``."""
+    from unionline.channels.sms import segments
+    from unionline.channels.sms.smpp import pdu
+
+    reader, writer = await asyncio.open_connection("127.0.0.1", smsc.port)
+    writer.write(
+        pdu.Pdu(pdu.BIND_TRANSCEIVER, 1, body=pdu.bind_body(smsc.system_id, smsc.password)).encode()
+    )
+    head = await reader.readexactly(16)
+    await reader.readexactly(pdu.read_header(head)[0] - 16)
+    window = asyncio.Semaphore(WINDOW)
+    done = asyncio.Event()
+    answered = 0
+
+    async def read() -> None:
+        nonlocal answered
+        while answered < len(messages):
+            length = pdu.read_header(await reader.readexactly(16))[0]
+            await reader.readexactly(length - 16)
+            answered += 1
+            window.release()
+        done.set()
+
+    start = time.perf_counter()
+    task = asyncio.ensure_future(read())
+    for seq, (number, text) in enumerate(messages, start=2):
+        encoded = segments.encode(text, reference=seq & 0xFF)
+        body = pdu.ShortMessage(
+            "PROFKOM",
+            number,
+            encoded.parts[0],
+            source_ton=5,
+            source_npi=0,
+            data_coding=encoded.data_coding,
+        ).encode()
+        await window.acquire()
+        writer.write(pdu.Pdu(pdu.SUBMIT_SM, seq, body=body).encode())
+        await writer.drain()
+    await done.wait()
+    elapsed = time.perf_counter() - start
+    task.cancel()
+    writer.close()
+    return len(messages) / elapsed
+
+
+async def channel_sends(smsc: Any, messages: list[tuple[str, str]], url: str) -> float:
+    from unionline.channel import OutboundMessage, load_account
+    from unionline.channels.sms.smpp.channel import SmppChannel
+    from unionline.channels.sms.smpp.links import close_all
+    from unionline.testing.support import make_settings, running_app
+
+    async with running_app(make_settings(url, plugins=["sms"]), migrate=True) as h:
+        org = await h.client.post(
+            "/api/organizations/",
+            headers=h.admin_headers,
+            json={"name": "Профсоюз", "code": "PPO", "kind": "federation"},
+        )
+        created = await h.client.post(
+            "/api/channel-accounts/",
+            headers=h.admin_headers,
+            json={
+                "organization_id": org.json()["id"],
+                "channel": "smpp",
+                "name": "SMPP",
+                "config": {
+                    "host": "127.0.0.1",
+                    "port": smsc.port,
+                    "system_id": smsc.system_id,
+                    "sender": "PROFKOM",
+                    "window": WINDOW,
+                },
+                "secrets": {"password": smsc.password},
+            },
+        )
+        if created.status_code != 201:
+            raise RuntimeError(f"seeding failed: {created.status_code} {created.text}")
+        account = await load_account(uuid.UUID(created.json()["id"]))
+        channel, organization = SmppChannel(), uuid.UUID(org.json()["id"])
+        queue: asyncio.Queue[tuple[int, str, str]] = asyncio.Queue()
+        for n, (number, text) in enumerate(messages):
+            queue.put_nowait((n, number, text))
+
+        async def worker() -> None:
+            while not queue.empty():
+                n, number, text = queue.get_nowait()
+                message = OutboundMessage(
+                    id=uuid.uuid4(),
+                    entry_id=n,
+                    appeal_id=uuid.uuid4(),
+                    organization_id=organization,
+                    member_id=None,
+                    recipient=f"+{number}",
+                    text=text,
+                )
+                await channel.send(account, message)
+
+        await channel.send(
+            account,
+            OutboundMessage(
+                id=uuid.uuid4(),
+                entry_id=-1,
+                appeal_id=uuid.uuid4(),
+                organization_id=organization,
+                member_id=None,
+                recipient="+79990000000",
+                text="прогрев",
+            ),
+        )  # the first send binds
+        start = time.perf_counter()
+        await asyncio.gather(*(worker() for _ in range(WINDOW)))
+        elapsed = time.perf_counter() - start
+        await close_all()
+    return len(messages) / elapsed
+
+
+async def measure(n: int, url: str) -> tuple[float, float, int]:
+    smsc = await _standin().start()
+    try:
+        messages = _texts(n)
+        bare = await bare_loop(smsc, messages)
+        smsc.submitted.clear()
+        ours = await channel_sends(smsc, messages, url)
+        taken = Counter(smsc.taken)
+        duplicates = sum(c - 1 for c in taken.values())
+        missing = len(set(messages) - set(taken))
+        if missing:
+            raise RuntimeError(f"{missing} SMS never reached the SMSC")
+        return ours, bare, duplicates
+    finally:
+        await smsc.stop()
+
+
+def run(quick: bool) -> list[tuple[str, float, float, str]]:
+    from unionline.testing.support import fresh_database, postgres_server_url
+
+    n = 1_000 if quick else 10_000
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        fresh_database(Path(tmp), postgres_server_url()) as url,
+    ):
+        ours, bare, duplicates = asyncio.run(measure(n, url))
+    return [(FIGURE, ours, bare, "SMS/s"), (DUPLICATES, float(duplicates), 1.0, "SMS")]
+
+
+if __name__ == "__main__":
+    for name, value, base, unit in run("--quick" in sys.argv):
+        print(f"{name}: {value:,.1f} {unit}; baseline {base:,.1f} {unit}; x{value / base:.3f}")

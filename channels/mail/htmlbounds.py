@@ -1,0 +1,126 @@
+"""A stranger's HTML made safe to hand to nh3 in time linear in it.
+
+nh3 (html5ever) is quadratic on a few shapes anyone can mail: elements nested tens of
+thousands deep (``"<ul><li>" * n``, ``"<div>" * n``: every new element looks down the whole
+stack of open ones), tens of thousands of character references in one text node or attribute
+value (``"&x" * n``) and thousands of attributes on one tag. Ordinary mail is far from all
+three, so below ``CHECK_FROM`` ``<`` and ``&`` the HTML is passed on untouched; above it one
+pass over its tags (a regular-expression scan, not a parser) keeps what the console shows
+within these bounds:
+
+* ``MAX_DEPTH`` — a start tag that would open an element deeper than this is dropped (its
+  text stays; elements that close themselves, like ``<p>`` and ``<li>``, and empty ones, like
+  ``<br>``, are not counted);
+* ``MAX_REFERENCES`` — a tag whose attributes hold more ``&`` than this is dropped, and a run
+  of text with more is cut into text nodes of at most that many (an empty comment between
+  them, which the sanitizer removes: the text reads the same);
+* ``MAX_ATTRIBUTES`` — a tag with more attributes than this is dropped.
+
+What was dropped is named in the notes, which the mail keeps beside its raw bytes.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+CHECK_FROM = 1000  # "<" or "&" in an HTML body before its tags are looked at
+MAX_DEPTH = 256
+MAX_REFERENCES = 256
+MAX_ATTRIBUTES = 256
+
+_TAG = re.compile(r"<(/?)([A-Za-z][^\s/<>]*)([^<>]*)>?")
+_ATTRIBUTE = re.compile(r"""[^\s"'=/<>]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'>]*))?""")
+_UNCOUNTED = {
+    # void elements, and elements a sibling closes (they never nest in themselves)
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
+    "source", "track", "wbr", "p", "li", "dt", "dd", "option", "optgroup", "tr", "td", "th",
+    "tbody", "thead", "tfoot", "rb", "rt", "rp", "rtc", "colgroup", "caption",
+}  # fmt: skip
+
+
+@dataclass
+class Bounded:
+    html: str
+    notes: list[str] = field(default_factory=list)
+
+
+def bound(html: str) -> Bounded:
+    """``html`` within the bounds above, and what was dropped to get there."""
+    if html.count("<") <= CHECK_FROM and html.count("&") <= CHECK_FROM:
+        return Bounded(html)
+    pass_ = _Pass(html)
+    pass_.run()
+    return Bounded("".join(pass_.out), pass_.notes())
+
+
+class _Pass:
+    """One scan over the tags, copying the HTML with the tags out of bounds left out."""
+
+    def __init__(self, html: str) -> None:
+        self.html = html
+        self.out: list[str] = []
+        self.open: dict[str, int] = {}  # element name -> how many are open
+        self.depth = 0
+        self.dropped = {"depth": 0, "references": 0, "attributes": 0}
+
+    def run(self) -> None:
+        copied = 0
+        for tag in _TAG.finditer(self.html):
+            self._text(self.html[copied : tag.start()])
+            copied = tag.end()
+            reason = self._refused(tag)
+            if reason is None:
+                self.out.append(tag.group())
+            else:
+                self.dropped[reason] += 1
+        self._text(self.html[copied:])
+
+    def _text(self, text: str) -> None:
+        if text.count("&") > MAX_REFERENCES:  # an empty comment before every 256th "&"
+            pieces = text.split("&")
+            step = MAX_REFERENCES
+            chunks = ["&".join(pieces[i : i + step]) for i in range(0, len(pieces), step)]
+            text = "<!---->&".join(chunks)
+        self.out.append(text)
+
+    def _refused(self, tag: re.Match[str]) -> str | None:
+        closing, name, attributes = tag.group(1), tag.group(2).lower(), tag.group(3)
+        if closing:
+            if self.open.get(name, 0) > 0:
+                self.open[name] -= 1
+                self.depth -= 1
+            return None
+        if attributes.count("&") > MAX_REFERENCES:
+            return "references"
+        if len(attributes) > MAX_ATTRIBUTES * 2 and _too_many_attributes(attributes):
+            return "attributes"
+        if name in _UNCOUNTED:  # "<div/>" opens a div all the same
+            return None
+        if self.depth >= MAX_DEPTH:
+            return "depth"
+        self.open[name] = self.open.get(name, 0) + 1
+        self.depth += 1
+        return None
+
+    def notes(self) -> list[str]:
+        counts = self.dropped
+        notes = []
+        if counts["depth"]:
+            notes.append(f"HTML: {counts['depth']} tags nested deeper than {MAX_DEPTH} dropped")
+        if counts["references"]:
+            notes.append(
+                f"HTML: {counts['references']} tags with more than {MAX_REFERENCES}"
+                " character references dropped"
+            )
+        if counts["attributes"]:
+            notes.append(
+                f"HTML: {counts['attributes']} tags with more than {MAX_ATTRIBUTES}"
+                " attributes dropped"
+            )
+        return notes
+
+
+def _too_many_attributes(attributes: str) -> bool:
+    found = _ATTRIBUTE.finditer(attributes)
+    return any(count > MAX_ATTRIBUTES for count, _ in enumerate(found, 1))

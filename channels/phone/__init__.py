@@ -1,0 +1,112 @@
+"""Phone channel plugin (enable it as ``phone``): calls through a cloud PBX as appeals.
+
+A line (channel account) is one cloud PBX account — Mango Office, Zadarma, UIS/CoMagic, or a
+third party's adapter (``adapters.register_adapter``). The PBX's webhooks
+(``/channels/phone/<line>/…``) become calls: each call one entry of the member's appeal,
+rewritten as its events arrive, with its recording attached; a ringing extension pops the
+member's card on its operator's console; a missed call owes a callback, which the operator makes
+by click-to-call. Modules: ``model`` (the call and its fold), ``adapters`` (the providers),
+``store``, ``callbacks``, ``dial``, ``screenpop``, ``recordings``, ``routes``, ``metrics``
+(calls in the reports, through ``unionline.add_metric_source``), and ``sip``
+(the built-in SIP agent and robot calls). This module holds
+only hook implementations.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from unionline import hookimpl
+
+if TYPE_CHECKING:
+    from unionline.registry import (
+        ChannelsRegistrar,
+        ConsoleAssetsRegistrar,
+        JobsRegistrar,
+        RobotsRegistrar,
+        RoutesRegistrar,
+        SettingsRegistrar,
+        TablesRegistrar,
+    )
+
+CONSOLE = Path(__file__).parent / "static"  # the call entry, the screen pop, click-to-call
+
+
+@hookimpl
+def register_settings(register: SettingsRegistrar) -> None:
+    from unionline.channels.phone.settings import PhoneSettings
+
+    register("phone", PhoneSettings)
+
+
+@hookimpl
+def register_tables(register: TablesRegistrar) -> None:
+    from unionline.channels.phone.piccolo_app import APP_CONFIG
+
+    register(APP_CONFIG)
+
+
+@hookimpl
+def register_channels(register: ChannelsRegistrar) -> None:
+    from unionline.channels.phone.channel import PhoneChannel
+
+    register(PhoneChannel())
+
+
+@hookimpl
+def register_routes(register: RoutesRegistrar) -> None:
+    from unionline.channels.phone.routes import CallbacksController, phone_events
+
+    register(phone_events)
+    register(CallbacksController)
+
+
+@hookimpl
+def register_jobs(register: JobsRegistrar) -> None:
+    from unionline.channels.phone.fetch import FETCH_JOB, FetchRecording, fetch_recording
+    from unionline.channels.phone.recordings import SWEEP
+
+    register(FETCH_JOB, fetch_recording, payload=FetchRecording)
+    SWEEP.register(register)
+
+
+@hookimpl
+def register_robots(register: RobotsRegistrar) -> None:
+    from unionline.channels.phone.sip.robot import RobotCall
+
+    register(RobotCall())
+
+
+@hookimpl
+def register_console_assets(register: ConsoleAssetsRegistrar) -> None:
+    register(CONSOLE, "index.js")
+
+
+@hookimpl
+def runtime_started() -> None:
+    """Calls answered, missed and called back in the reports (when reports is enabled)."""
+    from unionline import add_metric_source
+    from unionline.channels.phone.metrics import CallMetrics
+
+    add_metric_source(CallMetrics())
+
+
+@hookimpl
+async def startup(app: Any) -> None:
+    from unionline.channels.phone.recordings import SWEEP
+
+    await SWEEP.schedule()  # the daily sweep of recordings past retention
+    from unionline.channels.phone.settings import phone_settings
+
+    if phone_settings().sip_agent:
+        from unionline.channels.phone.sip import runtime
+
+        await runtime.start_all()  # the SIP lines' agents (sip/)
+
+
+@hookimpl
+async def shutdown(app: Any) -> None:
+    from unionline.channels.phone.sip import runtime
+
+    await runtime.stop_all()

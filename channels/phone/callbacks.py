@@ -1,0 +1,159 @@
+"""Missed calls the union owes a call back: due within the line's working hours, done by a
+click-to-call that reached the member.
+
+A missed incoming call opens (or continues) the member's appeal like any message and gets a
+callback due ``callback_hours`` working hours later (the appeals' business hours over
+unionline.calendar). More missed calls on the same appeal count on the one callback. An
+outbound call to the number settles it: answered → done; busy or no answer → still pending,
+the attempt and its outcome recorded.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+import msgspec
+
+from unionline import appeal_settings, current, now
+from unionline.calendar import calendar_for
+from unionline.channels.phone.model import Call
+
+
+class Callback(msgspec.Struct, kw_only=True):
+    id: uuid.UUID
+    call_key: str
+    account_id: uuid.UUID
+    organization_id: uuid.UUID
+    appeal_id: uuid.UUID
+    member_id: uuid.UUID | None
+    number: str
+    due_at: float
+    status: str
+    missed: int
+    attempts: int
+    outcome: str
+    operator_id: uuid.UUID | None
+    created_at: float
+    completed_at: float | None
+
+
+def view(callback: Callback) -> dict[str, Any]:
+    """What the missed call's entry shows of its callback."""
+    return {
+        "id": str(callback.id),
+        "due_at": callback.due_at,
+        "status": callback.status,
+        "missed": callback.missed,
+        "attempts": callback.attempts,
+        "outcome": callback.outcome,
+        "operator_id": str(callback.operator_id) if callback.operator_id else None,
+        "completed_at": callback.completed_at,
+    }
+
+
+async def due_at(organization_id: uuid.UUID, hours: float) -> float:
+    moment = now()
+    if hours <= 0:
+        return moment.timestamp()
+    calendar = await calendar_for(organization_id, hours=appeal_settings().business_hours())
+    due: datetime = calendar.add_hours(moment, hours)
+    return due.astimezone(UTC).timestamp()
+
+
+async def load(callback_id: uuid.UUID) -> Callback | None:
+    return await current().db.fetch_one_as(
+        Callback, "SELECT * FROM phone_callback WHERE id = {}", callback_id
+    )
+
+
+async def for_call(call_key: str) -> Callback | None:
+    return await current().db.fetch_one_as(
+        Callback, "SELECT * FROM phone_callback WHERE call_key = {}", call_key
+    )
+
+
+async def owe(
+    line: Any, call_key: str, appeal_id: uuid.UUID, member_id: uuid.UUID | None, number: str
+) -> Callback:
+    """The callback of a missed call: this call's, the appeal's pending one (one more missed
+    call on it), or a new one."""
+    db = current().db
+    mine = await for_call(call_key)
+    if mine is not None:
+        return mine
+    pending = await db.fetch_one_as(
+        Callback,
+        "SELECT * FROM phone_callback WHERE appeal_id = {} AND status IN ('pending', 'calling')"
+        " ORDER BY created_at LIMIT 1",
+        appeal_id,
+    )
+    if pending is not None:
+        await db.execute("UPDATE phone_callback SET missed = missed + 1 WHERE id = {}", pending.id)
+        pending.missed += 1
+        return pending
+    due = await due_at(line.organization_id, line.config.callback_hours)
+    created = await db.fetch_one_as(
+        Callback,
+        "INSERT INTO phone_callback (id, call_key, account_id, organization_id, appeal_id,"
+        " member_id, number, due_at, status, missed, attempts, outcome, operator_id, created_at,"
+        " completed_at) VALUES ({}, {}, {}, {}, {}, {}, {}, {}, 'pending', 1, 0, '', NULL, {},"
+        " NULL) RETURNING *",
+        uuid.uuid4(),
+        call_key,
+        line.id,
+        line.organization_id,
+        appeal_id,
+        member_id,
+        number,
+        due,
+        time.time(),
+    )
+    assert created is not None
+    return created
+
+
+async def settle(line: Any, number: str, call: Call, operator_id: str | None) -> list[Callback]:
+    """An outbound call to ``number`` ended: the line's open callbacks to it take its outcome."""
+    db = current().db
+    found = await db.fetch_as(
+        Callback,
+        "SELECT * FROM phone_callback WHERE account_id = {} AND number = {}"
+        " AND status IN ('pending', 'calling')",
+        line.id,
+        number,
+    )
+    done = call.disposition == "answered"
+    for callback in found:
+        callback.status = "done" if done else "pending"
+        callback.outcome = call.disposition or "failed"
+        callback.completed_at = time.time() if done else None
+        if callback.attempts == 0 or callback.status == "done":
+            callback.attempts = max(callback.attempts, 1)
+        callback.operator_id = uuid.UUID(operator_id) if operator_id else callback.operator_id
+        await db.execute(
+            "UPDATE phone_callback SET status = {}, outcome = {}, completed_at = {},"
+            " attempts = {}, operator_id = {} WHERE id = {}",
+            callback.status,
+            callback.outcome,
+            callback.completed_at,
+            callback.attempts,
+            callback.operator_id,
+            callback.id,
+        )
+    return found
+
+
+async def started(callback: Callback, operator_id: uuid.UUID) -> Callback:
+    """A click-to-call for ``callback`` was taken by the provider."""
+    callback.status, callback.attempts = "calling", callback.attempts + 1
+    callback.operator_id = operator_id
+    await current().db.execute(
+        "UPDATE phone_callback SET status = 'calling', attempts = attempts + 1, operator_id = {}"
+        " WHERE id = {}",
+        operator_id,
+        callback.id,
+    )
+    return callback

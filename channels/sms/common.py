@@ -1,0 +1,107 @@
+"""What every SMS channel does the same way, HTTP gateway or SMPP: the checks before a send
+(text only, the number not opted out, within the account's part limit), the note beside the
+delivery status («2 SMS · 3,40 ₽»), and a member's SMS into an ``InboundMessage`` (E.164
+sender, stop words)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from unionline import PermanentFailure, UnsupportedUpdate
+from unionline.channel import ChannelAccount, InboundMessage, OutboundMessage, Sender
+from unionline.channels.sms import optout, phones, segments
+
+DEFAULT_MAX_SEGMENTS = 6
+
+
+def max_segments(account: ChannelAccount[Any, Any]) -> int:
+    return int(getattr(account.config, "max_segments", DEFAULT_MAX_SEGMENTS))
+
+
+async def refuse_before_sending(
+    account: ChannelAccount[Any, Any], message: OutboundMessage
+) -> segments.Segments:
+    """Raise ``PermanentFailure`` (Russian, for the timeline) for what must not be sent; else
+    the parts the text takes."""
+    if message.attachments:
+        raise PermanentFailure("SMS передаёт только текст: файл отправьте другим каналом")
+    phone = phones.e164(message.recipient)
+    if phone is None:
+        raise PermanentFailure(f"«{message.recipient}» — не номер телефона: SMS не отправлено")
+    row = await optout.opted_out(account.id, phone)
+    if row is not None and row.confirmation_entry != message.entry_id:
+        raise PermanentFailure(optout.reason(account.name))
+    need = segments.count(message.text)
+    if need.count == 0:
+        raise PermanentFailure("Пустое SMS не отправляется")
+    limit = max_segments(account)
+    if need.count > limit:
+        script = "кириллица" if need.encoding == "ucs2" else "латиница"
+        raise PermanentFailure(
+            f"Текст занимает {need.count} SMS ({script}), а для этого подключения разрешено не"
+            f" больше {limit}: сократите ответ"
+        )
+    return need
+
+
+def note(parts: int, cost: float | None = None, currency: str = "₽") -> str:
+    """«2 SMS · 3,40 ₽» — the parts, and the cost when the gateway reported it."""
+    text = f"{parts} SMS"
+    if cost is not None:
+        text += f" · {cost:.2f}".replace(".", ",") + f" {currency}"
+    return text
+
+
+def member_sms(
+    account: ChannelAccount[Any, Any],
+    external_id: str,
+    sender: str,
+    text: str,
+    *,
+    to: str = "",
+    sent_at: float | None = None,
+) -> InboundMessage:
+    """A member's SMS as the SDK stores it; ``UnsupportedUpdate`` for a sender that is no
+    phone (a bank's notice) or an empty text. Stop words are applied by :func:`apply_words`."""
+    phone = phones.e164(sender)
+    if phone is None:
+        raise UnsupportedUpdate(f"SMS {external_id} from {sender!r}: not a phone number")
+    if not text.strip():
+        raise UnsupportedUpdate(f"SMS {external_id} has no text")
+    data: dict[str, Any] = {"sms_from": phone, "sms_parts": segments.count(text).count}
+    if to:
+        data["sms_to"] = to
+    return InboundMessage(
+        external_id=external_id,
+        sender=Sender(kind="phone", address=phone),
+        text=text,
+        conversation=phone,
+        sent_at=sent_at,
+        data=data,
+    )
+
+
+async def apply_words(account: ChannelAccount[Any, Any], message: InboundMessage) -> InboundMessage:
+    """Opt the sender out (СТОП) or back in (СТАРТ); the message is stored either way, marked
+    ``sms_opt`` so the confirmation follows and operators see why replies are refused."""
+    word = optout.keyword(message.text)
+    if word is None:
+        return message
+    phone = message.sender.address
+    if word == "stop":
+        await optout.opt_out(account, phone, message.text.strip())
+    else:
+        await optout.opt_in(account, phone)
+    data = {**message.data, "sms_opt": "out" if word == "stop" else "in"}
+    warning = (
+        "Абонент отписался от SMS (стоп-слово): ответы по SMS ему не отправляются"
+        if word == "stop"
+        else "Абонент снова подписался на SMS (СТАРТ)"
+    )
+    return _replace(message, data=data, warnings=(*message.warnings, warning))
+
+
+def _replace(message: InboundMessage, **changes: Any) -> InboundMessage:
+    import msgspec
+
+    return msgspec.structs.replace(message, **changes)

@@ -1,0 +1,227 @@
+"""What a VK message carries besides its text, as the operator sees it: files to fetch (photos
+at their largest size, documents, voice messages, sticker images), a line for what VK gives no
+file for (a video, a wall post, a link), the shared point, and the messages inside it
+(``fwd_messages`` nested to any depth, ``reply_message``) with their authors' names.
+
+Forwards are walked to :data:`MAX_DEPTH` levels and :data:`MAX_QUOTED` messages, their files
+to :data:`MAX_FILES`; what is left out is said in a warning, never dropped silently.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+from collections.abc import Mapping
+
+from unionline.channel import Attachment, Location, Origin, Quoted
+from unionline.channels.vk.types import Attachment as VkAttachment
+from unionline.channels.vk.types import Doc, ForeignMessage, Geo
+
+Names = Mapping[int, str]  # VK owner id (negative: a community) -> name
+MAX_DEPTH = 5  # levels of forwards inside forwards shown
+MAX_QUOTED = 50  # forwarded messages shown per message, all levels together
+MAX_FILES = 20  # files fetched per message, its own and its forwards' together
+MAX_POST_TEXT = 1000  # characters of a wall post's text shown
+# Attachments VK sends that carry nothing to fetch or show beyond their kind.
+KINDS = {
+    "audio": "Аудиозапись",
+    "call": "Звонок",
+    "gift": "Подарок",
+    "graffiti": "Граффити",
+    "market": "Товар",
+    "market_album": "Подборка товаров",
+    "poll": "Опрос",
+    "story": "История",
+    "wall_reply": "Комментарий к записи",
+    "article": "Статья",
+    "podcast": "Подкаст",
+    "video_playlist": "Плейлист видео",
+}
+
+
+class Walk:
+    """One message's content as it is collected: the files found so far (against
+    :data:`MAX_FILES`), the forwarded messages left to show, and what was left out."""
+
+    def __init__(self, names: Names) -> None:
+        self.names = names
+        self.files: list[Attachment] = []
+        self.quoted_left = MAX_QUOTED
+        self.warnings: list[str] = []
+        self.skipped: list[str] = []  # attachment kinds shown only by name
+
+    def add_file(self, file: Attachment) -> None:
+        if len(self.files) < MAX_FILES:
+            self.files.append(file)
+        elif not any(w.startswith("Файлов") for w in self.warnings):
+            self.warnings.append(f"Файлов больше {MAX_FILES}: показаны первые {MAX_FILES}")
+
+    def name(self, owner_id: int) -> str:
+        return self.names.get(owner_id, "")
+
+
+# -- attachments ---------------------------------------------------------------------------
+
+
+def describe(item: VkAttachment, walk: Walk) -> str:
+    """Collect the attachment's file into ``walk``; returns the line that describes it."""
+    if item.photo is not None:
+        if (size := item.photo.largest()) is not None and size.url:
+            name = f"photo{item.photo.owner_id}_{item.photo.id}.jpg"
+            walk.add_file(Attachment(filename=name, content_type="image/jpeg", remote_ref=size.url))
+        return "Фото"
+    if item.doc is not None:
+        return _doc(item.doc, walk)
+    if item.audio_message is not None:
+        return _voice(item, walk)
+    if item.sticker is not None:
+        if (image := item.sticker.largest()) is not None:
+            name = f"sticker{item.sticker.sticker_id}.png"
+            walk.add_file(Attachment(filename=name, content_type="image/png", remote_ref=image.url))
+        return "Стикер"
+    if item.video is not None:
+        video = item.video
+        title = f" «{video.title}»" if video.title else ""
+        length = f" ({_duration(video.duration)})" if video.duration else ""
+        return f"Видео{title}{length}: https://vk.com/video{video.owner_id}_{video.id}"
+    if item.wall is not None:
+        return _wall_post(item, walk)
+    if item.link is not None and item.link.url:
+        title = item.link.title or item.link.caption
+        return f"Ссылка: {title} — {item.link.url}" if title else f"Ссылка: {item.link.url}"
+    walk.skipped.append(item.type)
+    return KINDS.get(item.type, f"Вложение ВКонтакте ({item.type})")
+
+
+def _doc(doc: Doc, walk: Walk) -> str:
+    if doc.ext and doc.title.endswith(f".{doc.ext}"):
+        name = doc.title
+    elif doc.ext:
+        name = f"{doc.title or 'document'}.{doc.ext}"
+    else:
+        name = doc.title or "document"
+    if doc.url:
+        kind = mimetypes.guess_type(name)[0] or "application/octet-stream"
+        walk.add_file(
+            Attachment(filename=name, content_type=kind, remote_ref=doc.url, size=doc.size or None)
+        )
+    return f"Документ «{name}»"
+
+
+def _voice(item: VkAttachment, walk: Walk) -> str:
+    voice = item.audio_message
+    assert voice is not None
+    if voice.link_ogg or voice.link_mp3:
+        ogg = bool(voice.link_ogg)
+        walk.add_file(
+            Attachment(
+                filename=f"voice{voice.owner_id}_{voice.id}.{'ogg' if ogg else 'mp3'}",
+                content_type="audio/ogg" if ogg else "audio/mpeg",
+                remote_ref=voice.link_ogg or voice.link_mp3,
+            )
+        )
+    line = f"Голосовое сообщение, {_duration(voice.duration)}"
+    if voice.transcript:
+        line += f". Расшифровка ВКонтакте: «{voice.transcript}»"
+    return line
+
+
+def _wall_post(item: VkAttachment, walk: Walk) -> str:
+    post = item.wall
+    assert post is not None
+    owner = post.owner_id or post.to_id or post.from_id
+    author = walk.name(owner)
+    text = post.text if len(post.text) <= MAX_POST_TEXT else post.text[:MAX_POST_TEXT] + "…"
+    head = f"Запись на стене {author}" if author else "Запись на стене"
+    link = f"https://vk.com/wall{owner}_{post.id}"
+    return f"{head}: «{text}» — {link}" if text else f"{head}: {link}"
+
+
+def _duration(seconds: int) -> str:
+    return f"{seconds // 60}:{seconds % 60:02d}"
+
+
+# -- the shared point, authors, quoted messages ---------------------------------------------
+
+
+def location(geo: Geo | None) -> Location | None:
+    if geo is None or geo.coordinates is None:
+        return None
+    place = geo.place
+    address = ", ".join(p for p in (place.city, place.address) if p) if place else ""
+    return Location(
+        latitude=geo.coordinates.latitude,
+        longitude=geo.coordinates.longitude,
+        title=place.title if place else "",
+        address=address,
+    )
+
+
+def origin(owner_id: int, walk: Walk) -> Origin:
+    """Who wrote a quoted message: a person (positive id) or a community (negative)."""
+    if owner_id > 0:
+        return Origin(kind="user", name=walk.name(owner_id), address=str(owner_id))
+    if owner_id < 0:
+        return Origin(kind="channel", name=walk.name(owner_id), address=str(owner_id))
+    return Origin()
+
+
+def quoted(message: ForeignMessage, walk: Walk, peer_id: int, depth: int = 1) -> Quoted:
+    """``message`` with what it carries; its own forwards while depth and count allow."""
+    lines = [describe(a, walk) for a in message.attachments]
+    if (point := location(message.geo)) is not None:
+        lines.append(f"Геопозиция: {point.latitude}, {point.longitude}")
+    return Quoted(
+        origin=origin(message.from_id, walk),
+        external_id=key_of(peer_id, message) if message.peer_id == peer_id else "",
+        text=message.text,
+        sent_at=float(message.date) if message.date else None,
+        attachments=tuple(lines),
+        quoted=forwards(message.fwd_messages, walk, peer_id, depth + 1),
+    )
+
+
+def forwards(
+    messages: list[ForeignMessage], walk: Walk, peer_id: int, depth: int = 1
+) -> tuple[Quoted, ...]:
+    """The forwarded messages shown at ``depth`` (1: those the member forwarded)."""
+    if not messages:
+        return ()
+    if depth > MAX_DEPTH:
+        walk.warnings.append(f"Пересланные сообщения глубже {MAX_DEPTH} уровней не показаны")
+        return ()
+    shown: list[Quoted] = []
+    for n, message in enumerate(messages):  # in reading order, inner ones first
+        if walk.quoted_left <= 0:
+            left = len(messages) - n
+            walk.warnings.append(
+                f"Не показаны ещё {left} пересланных сообщений (больше {MAX_QUOTED})"
+            )
+            break
+        walk.quoted_left -= 1
+        shown.append(quoted(message, walk, peer_id, depth))
+    return tuple(shown)
+
+
+def key_of(peer_id: int, message: ForeignMessage) -> str:
+    """The stable key of a message in the conversation ``peer_id`` (see :mod:`.decode`)."""
+    return message_key(peer_id, message.conversation_message_id, message.id)
+
+
+def message_key(peer_id: int, conversation_message_id: int | None, message_id: int) -> str:
+    """``<peer_id>:<conversation_message_id>``: the same for a message in every event about it
+    (new, edited, replied to), unlike the event's ``event_id``."""
+    if conversation_message_id:
+        return f"{peer_id}:{conversation_message_id}"
+    return f"{peer_id}:id{message_id}" if message_id else ""
+
+
+def owner_ids(
+    messages: list[ForeignMessage], attachments: list[VkAttachment], depth: int = 1
+) -> set[int]:
+    """Whose names a message shows: quoted authors (as deep as shown) and wall posts' owners."""
+    found = {w.owner_id or w.to_id or w.from_id for a in attachments if (w := a.wall)}
+    for message in messages if depth <= MAX_DEPTH else []:
+        found.add(message.from_id)
+        inner = message.fwd_messages + ([message.reply_message] if message.reply_message else [])
+        found |= owner_ids(inner, message.attachments, depth + 1)
+    return found - {0}

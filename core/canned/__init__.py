@@ -1,0 +1,1 @@
+"""Canned replies: shared ones per organization subtree and each operator's own, on the server."""

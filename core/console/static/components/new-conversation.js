@@ -1,0 +1,77 @@
+// Writing to a member first: a dialog to pick where the message goes (the member's addresses on
+// channel accounts that carry text, GET /api/members/{id}/reach), a subject and the message;
+// POST /api/appeals/outbound opens the appeal, assigned to us, and the console goes there.
+
+import { get, post } from "../js/api.js";
+import { h, replace } from "../js/dom.js";
+import { channelTitle } from "../js/format.js";
+import { t } from "../js/i18n.js";
+import { toast, toastError } from "../js/notify.js";
+import { upsertAppeal } from "../js/store.js";
+
+/** Open the dialog for ``memberId`` (``subject``: a suggested subject). */
+export async function newConversation(memberId, subject = "") {
+  const dialog = h("dialog", { class: "new-conversation", "aria-labelledby": "new-conversation-title" });
+  document.body.append(dialog);
+  dialog.addEventListener("close", () => dialog.remove());
+  replace(dialog, h("p", { class: "muted" }, t("list.loading")));
+  dialog.showModal();
+  let options;
+  try {
+    options = await get(`/api/members/${memberId}/reach`);
+  } catch (error) {
+    dialog.close();
+    return toastError(error);
+  }
+  replace(dialog, form(dialog, memberId, options, subject));
+  const first = dialog.querySelector("select, textarea");
+  if (first) first.focus();
+}
+
+function optionLabel(o) {
+  return `${channelTitle(o.channel)} · ${o.account_name} → ${o.address}`;
+}
+
+function form(dialog, memberId, options, subject) {
+  const title = h("h2", { id: "new-conversation-title" }, t("outbound.title"));
+  const close = h("button", { type: "button", class: "cancel", onclick: () => dialog.close() }, t("outbound.cancel"));
+  if (!options.length) {
+    return h("div", { class: "outbound-form" }, title, h("p", { class: "outbound-none" }, t("outbound.none")), h("div", { class: "outbound-actions" }, close));
+  }
+  const via = h(
+    "select",
+    { name: "via", id: "outbound-via" },
+    options.map((o, i) => h("option", { value: String(i) }, optionLabel(o))),
+  );
+  const topic = h("input", { name: "subject", id: "outbound-subject", value: subject, maxlength: 500 });
+  const text = h("textarea", { name: "text", id: "outbound-text", rows: 5, required: true });
+  const send = h("button", { type: "submit", class: "primary send" }, t("outbound.send"));
+  const submit = async (event) => {
+    event.preventDefault();
+    if (!text.value.trim()) return text.focus();
+    const chosen = options[Number(via.value)];
+    send.disabled = true;
+    try {
+      const appeal = await post("/api/appeals/outbound", { member_id: memberId, channel_account_id: chosen.account_id, subject: topic.value.trim(), text: text.value });
+      upsertAppeal(appeal);
+      dialog.close();
+      toast(t("outbound.started", { number: appeal.number }));
+      location.hash = `#/mine/${appeal.id}`;
+    } catch (error) {
+      send.disabled = false;
+      toastError(error);
+    }
+  };
+  return h(
+    "form",
+    { class: "outbound-form", onsubmit: submit },
+    title,
+    h("label", { for: "outbound-via" }, t("outbound.via")),
+    via,
+    h("label", { for: "outbound-subject" }, t("outbound.subject")),
+    topic,
+    h("label", { for: "outbound-text" }, t("outbound.text")),
+    text,
+    h("div", { class: "outbound-actions" }, close, send),
+  );
+}

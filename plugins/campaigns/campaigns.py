@@ -1,0 +1,362 @@
+"""Campaigns: editing a draft, previewing it for a member, and its life — start (recipients
+filled from the segment in one ``INSERT … SELECT``), pause, resume, cancel. Sending itself is
+:mod:`.sending`."""
+
+from __future__ import annotations
+
+import json
+import time
+import uuid
+from typing import Any
+
+import msgspec
+
+from unionline import Actor, Conflict, Invalid, NotFound, current, enqueue, now
+from unionline.channel import channel_type, load_account
+from unionline.plugins.campaigns import rights, segments
+from unionline.plugins.campaigns.render import fill, member_values, sms_parts
+from unionline.plugins.campaigns.schemas import (
+    CampaignBody,
+    CampaignView,
+    Counts,
+    PreviewView,
+    SegmentFilter,
+    Variant,
+)
+from unionline.plugins.campaigns.vocabulary import CONTACT_KIND
+
+
+class CampaignRow(msgspec.Struct, kw_only=True):
+    id: uuid.UUID
+    organization_id: uuid.UUID
+    name: str
+    purpose: str
+    status: str
+    filter: SegmentFilter
+    channel_order: list[str]
+    accounts: dict[str, uuid.UUID]
+    variants: dict[str, Variant]
+    concurrency: int
+
+
+_COLUMNS = (
+    "id, organization_id, name, purpose, status, filter, channel_order, accounts, variants,"
+    " concurrency"
+)
+
+
+async def load(campaign_id: uuid.UUID, *, lock: bool = False) -> CampaignRow | None:
+    db = current().db
+    tail = " FOR UPDATE" if lock and db.is_postgres else ""
+    return await db.fetch_one_as(
+        CampaignRow, f"SELECT {_COLUMNS} FROM campaigns_campaign WHERE id = {{}}{tail}", campaign_id
+    )
+
+
+async def visible(
+    actor: Actor, campaign_id: uuid.UUID, permission: str = rights.READ
+) -> CampaignRow:
+    row = await load(campaign_id)
+    if row is None:
+        raise NotFound("campaign does not exist", field="campaign_id")
+    await rights.require_in_scope(actor, permission, row.organization_id, "campaign")
+    return row
+
+
+def _encoded(data: CampaignBody) -> list[Any]:
+    return [
+        data.name.strip(),
+        data.purpose,
+        msgspec.json.encode(data.filter).decode(),
+        json.dumps(list(dict.fromkeys(data.channel_order))),
+        json.dumps({k: str(v) for k, v in data.accounts.items()}),
+        msgspec.json.encode(data.variants).decode(),
+        data.concurrency,
+    ]
+
+
+async def create(actor: Actor, data: CampaignBody) -> CampaignView:
+    await rights.require_in_scope(actor, rights.MANAGE, data.organization_id)
+    campaign_id = uuid.uuid4()
+    await current().db.execute(
+        "INSERT INTO campaigns_campaign (id, organization_id, name, purpose, status, filter,"
+        " channel_order, accounts, variants, concurrency, created_by, created_at)"
+        " VALUES ({}, {}, 'x', 'info', 'draft', {}, '[]', {}, {}, 8, {}, {})",
+        campaign_id, data.organization_id, "{}", "{}", "{}", actor.operator_id, now(),
+    )  # fmt: skip
+    return await update(actor, campaign_id, data)
+
+
+async def update(actor: Actor, campaign_id: uuid.UUID, data: CampaignBody) -> CampaignView:
+    row = await visible(actor, campaign_id, rights.MANAGE)
+    if row.status != "draft":
+        raise Conflict("only a draft campaign can be edited", field="status")
+    if data.organization_id != row.organization_id:
+        await rights.require_in_scope(actor, rights.MANAGE, data.organization_id)
+    await current().db.execute(
+        "UPDATE campaigns_campaign SET organization_id = {}, name = {}, purpose = {}, filter = {},"
+        " channel_order = {}, accounts = {}, variants = {}, concurrency = {} WHERE id = {}",
+        data.organization_id, *_encoded(data), campaign_id,
+    )  # fmt: skip
+    return await view(actor, campaign_id)
+
+
+async def view(actor: Actor, campaign_id: uuid.UUID) -> CampaignView:
+    row = await visible(actor, campaign_id)
+    return CampaignView(
+        id=row.id,
+        organization_id=row.organization_id,
+        name=row.name,
+        purpose=row.purpose,
+        status=row.status,  # type: ignore[arg-type]
+        filter=row.filter,
+        channel_order=row.channel_order,
+        accounts=row.accounts,
+        variants=row.variants,
+        concurrency=row.concurrency,
+        counts=await counts(row.id),
+    )
+
+
+async def listing(actor: Actor) -> list[CampaignView]:
+    scope = await rights.scope(actor, rights.READ)
+    ids = scope.ids()
+    where, args = "", []
+    if ids is not None:
+        where = (
+            ("WHERE organization_id IN (" + ", ".join("{}" for _ in ids) + ")")
+            if ids
+            else "WHERE 1 = 0"
+        )
+        args = list(ids)
+    rows = await current().db.fetch(
+        f"SELECT id FROM campaigns_campaign {where} ORDER BY created_at DESC LIMIT 200", *args
+    )
+    return [await view(actor, uuid.UUID(str(r["id"]))) for r in rows]
+
+
+async def counts(campaign_id: uuid.UUID) -> Counts:
+    db = current().db
+    found = Counts()
+    for r in await db.fetch(
+        "SELECT status, COUNT(*) AS n FROM campaigns_recipient WHERE campaign_id = {}"
+        " GROUP BY status",
+        campaign_id,
+    ):
+        if r["status"] in Counts.__struct_fields__:
+            setattr(found, r["status"], int(r["n"]))
+        found.total += int(r["n"])
+    for r in await db.fetch(
+        "SELECT kind, COUNT(DISTINCT recipient_id) AS n FROM campaigns_event"
+        " WHERE campaign_id = {} GROUP BY kind",
+        campaign_id,
+    ):
+        name = {"click": "clicked", "unsubscribe": "unsubscribed", "reply": "replied"}.get(
+            r["kind"]
+        )
+        if name:
+            setattr(found, name, int(r["n"]))
+    return found
+
+
+async def totals(actor: Actor, organization_id: uuid.UUID | None) -> Counts:
+    """The counts of every campaign of the actor's scope, summed; with ``organization_id``
+    only of the recipients whose member belongs to its subtree (what a primary organization's
+    members got of the federation's campaigns)."""
+    from unionline import subtree_ids
+
+    scope = await rights.scope(actor, rights.READ)
+    ids = scope.ids()
+    parts, args = [], []
+    if ids is not None:
+        parts.append(
+            "c.organization_id IN (" + ", ".join("{}" for _ in ids) + ")" if ids else "1 = 0"
+        )
+        args.extend(ids)
+    if organization_id is not None:
+        if not scope.allows(organization_id):
+            raise NotFound("organization does not exist", field="organization_id")
+        members = sorted(await subtree_ids([organization_id]))
+        parts.append(
+            "r.member_id IN (SELECT m.id FROM member_member m WHERE m.organization_id IN ("
+            + ", ".join("{}" for _ in members)
+            + "))"
+        )
+        args.extend(members)
+    where = ("WHERE " + " AND ".join(parts)) if parts else ""
+    joined = "campaigns_recipient r JOIN campaigns_campaign c ON c.id = r.campaign_id"
+    found = Counts()
+    db = current().db
+    for r in await db.fetch(
+        f"SELECT r.status, COUNT(*) AS n FROM {joined} {where} GROUP BY r.status", *args
+    ):
+        if r["status"] in Counts.__struct_fields__:
+            setattr(found, r["status"], int(r["n"]))
+        found.total += int(r["n"])
+    names = {"click": "clicked", "unsubscribe": "unsubscribed", "reply": "replied"}
+    for r in await db.fetch(
+        "SELECT e.kind, COUNT(DISTINCT e.recipient_id) AS n FROM campaigns_event e"
+        " JOIN campaigns_recipient r ON r.id = e.recipient_id"
+        f" JOIN campaigns_campaign c ON c.id = r.campaign_id {where} GROUP BY e.kind",
+        *args,
+    ):
+        if r["kind"] in names:
+            setattr(found, names[r["kind"]], int(r["n"]))
+    return found
+
+
+# -- preview ----------------------------------------------------------------------------------
+
+
+def compose(variant: Variant, values: dict[str, str]) -> tuple[str, str, str]:
+    """(subject, text, html) of ``variant`` for ``values``; buttons end the text as links."""
+    text = fill(variant.text, values)
+    if variant.buttons:
+        text += "\n\n" + "\n".join(f"{b.title}: {b.url}" for b in variant.buttons)
+    return fill(variant.subject, values), text, fill(variant.html, values)
+
+
+async def preview(
+    actor: Actor, campaign_id: uuid.UUID, channel: str, member_id: uuid.UUID | None
+) -> PreviewView:
+    row = await visible(actor, campaign_id)
+    variant = row.variants.get(channel)
+    if variant is None:
+        raise Invalid(f"the campaign has no {channel} message", field="channel")
+    if member_id is None:
+        sample = await segments.count(actor, row.filter, row.organization_id)
+        member_id = sample.sample[0].id if sample.sample else None
+    else:
+        org = await _member_org(member_id)
+        await rights.require_in_scope(actor, rights.READ, org, "member")
+    values = await member_values(member_id) if member_id else {}
+    values.setdefault("unsubscribe_url", "https://…/campaigns/unsubscribe/…")
+    subject, text, html = compose(variant, values)
+    parts, chars = sms_parts(text)
+    return PreviewView(
+        member_id=member_id,
+        channel=channel,
+        subject=subject,
+        text=text,
+        html=html,
+        sms_parts=parts,
+        sms_chars=chars,
+    )
+
+
+async def _member_org(member_id: uuid.UUID) -> uuid.UUID:
+    from unionline.plugins.campaigns.consent import member_org
+
+    return await member_org(member_id)
+
+
+# -- life ---------------------------------------------------------------------------------------
+
+
+async def check_ready(row: CampaignRow) -> None:
+    """A campaign can start when each channel of its order has a message and an account."""
+    if not row.channel_order:
+        raise Invalid("choose at least one channel", field="channel_order")
+    for channel in row.channel_order:
+        variant = row.variants.get(channel)
+        if variant is None or not variant.text.strip():
+            raise Invalid(f"write the {channel} message", field=f"variants.{channel}.text")
+        if channel == "email" and not variant.subject.strip():
+            raise Invalid("an e-mail needs a subject", field="variants.email.subject")
+        account_id = row.accounts.get(channel)
+        if account_id is None:
+            raise Invalid(f"choose the {channel} account", field=f"accounts.{channel}")
+        try:
+            account = await load_account(account_id)
+        except NotFound:
+            raise Invalid("no such channel account", field=f"accounts.{channel}") from None
+        if account.status != "active":
+            raise Invalid("the channel account is not active", field=f"accounts.{channel}")
+        kind = channel_type(account.channel).contact_kind
+        if kind != CONTACT_KIND[channel] and account.channel != "reference":
+            raise Invalid(
+                f"a {account.channel} account cannot send {channel}", field=f"accounts.{channel}"
+            )
+
+
+async def start(actor: Actor, campaign_id: uuid.UUID, *, kick: bool = True) -> CampaignView:
+    """Fill the recipients from the segment in one statement and queue the sending job
+    (``kick=False``: a test drives the worker's steps itself)."""
+    row = await visible(actor, campaign_id, rights.MANAGE)
+    if row.status not in ("draft", "scheduled", "late"):
+        raise Conflict(f"the campaign is {row.status}", field="status")
+    await check_ready(row)
+    compiled = await segments.compiled_for(
+        actor, row.filter, row.organization_id, purpose=row.purpose
+    )
+    db = current().db
+    async with db.transaction():
+        moved = await db.fetch(
+            "UPDATE campaigns_campaign SET status = 'sending', started_at = {} WHERE id = {}"
+            " AND status IN ('draft', 'scheduled', 'late') RETURNING id",
+            time.time(),
+            campaign_id,
+        )
+        if not moved:
+            raise Conflict("the campaign was started already", field="status")
+        await db.execute(
+            "INSERT INTO campaigns_recipient (key, campaign_id, member_id, status, channel,"
+            " address, lease_until, attempts, external_id, error)"
+            " SELECT CAST({} AS TEXT) || ':' || CAST(m.id AS TEXT), {}, m.id, 'queued', '', '',"
+            f" 0, 0, '', '' FROM member_member m WHERE {compiled.where}"
+            " ON CONFLICT (key) DO NOTHING",
+            str(campaign_id), campaign_id, *compiled.args,
+        )  # fmt: skip
+        if kick:
+            await _kick(campaign_id)
+    return await view(actor, campaign_id)
+
+
+async def _kick(campaign_id: uuid.UUID) -> None:
+    from unionline.plugins.campaigns.sending import SEND_JOB, SendPayload
+
+    await enqueue(
+        SEND_JOB, SendPayload(campaign_id), key=f"{SEND_JOB}:{campaign_id}:{uuid.uuid4()}"
+    )
+
+
+async def _move(actor: Actor, campaign_id: uuid.UUID, old: tuple[str, ...], new: str) -> None:
+    await visible(actor, campaign_id, rights.MANAGE)
+    marks = ", ".join("{}" for _ in old)
+    moved = await current().db.fetch(
+        f"UPDATE campaigns_campaign SET status = {{}} WHERE id = {{}} AND status IN ({marks})"
+        " RETURNING id",
+        new,
+        campaign_id,
+        *old,
+    )
+    if not moved:
+        raise Conflict(f"the campaign cannot be moved to {new} now", field="status")
+
+
+async def pause(actor: Actor, campaign_id: uuid.UUID) -> CampaignView:
+    await _move(actor, campaign_id, ("sending",), "paused")
+    return await view(actor, campaign_id)
+
+
+async def resume(actor: Actor, campaign_id: uuid.UUID) -> CampaignView:
+    async with current().db.transaction():
+        await _move(actor, campaign_id, ("paused",), "sending")
+        await _kick(campaign_id)
+    return await view(actor, campaign_id)
+
+
+async def cancel(actor: Actor, campaign_id: uuid.UUID) -> CampaignView:
+    db = current().db
+    async with db.transaction():
+        await _move(
+            actor, campaign_id, ("draft", "scheduled", "late", "sending", "paused"), "cancelled"
+        )
+        # What is in flight right now settles as it ends; nothing queued goes out.
+        await db.execute(
+            "UPDATE campaigns_recipient SET status = 'cancelled' WHERE campaign_id = {}"
+            " AND (status = 'queued' OR (status = 'sending' AND lease_until < {}))",
+            campaign_id,
+            time.time(),
+        )
+    return await view(actor, campaign_id)

@@ -1,0 +1,194 @@
+"""Request and response bodies of campaigns (msgspec Structs: a bad field is a 4xx naming it)."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated, Any, Literal
+
+import msgspec
+
+from unionline import Text
+from unionline.plugins.campaigns.vocabulary import (
+    CampaignStatus,
+    ConsentChannel,
+    Purpose,
+    Source,
+)
+
+Name = Annotated[Text, msgspec.Meta(min_length=1, max_length=200)]
+Short = Annotated[Text, msgspec.Meta(max_length=200)]
+Key = Annotated[str, msgspec.Meta(min_length=1, max_length=60, pattern=r"^[A-Za-z0-9_.-]+$")]
+MemberStatus = Literal["applicant", "member", "suspended", "left", "not_member"]
+
+
+class FieldEquals(msgspec.Struct, forbid_unknown_fields=True):
+    key: Key
+    value: Short
+
+
+class SegmentFilter(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    """Who a segment holds; every given part must hold (AND), values within a part are OR."""
+
+    organization_ids: list[uuid.UUID] = msgspec.field(default_factory=list)  # subtrees
+    statuses: list[MemberStatus] = msgspec.field(default_factory=list)
+    has_card: bool | None = None
+    employer: Short = ""  # contains (case-insensitive)
+    position: Short = ""
+    tags: list[Short] = msgspec.field(default_factory=list)  # custom field "tags" holds one
+    custom_fields: list[FieldEquals] = msgspec.field(default_factory=list)
+    appealed_within_days: Annotated[int, msgspec.Meta(ge=1, le=3650)] | None = None
+    reachable: list[ConsentChannel] = msgspec.field(default_factory=list)  # any of them
+    consent_purpose: Purpose | None = None  # with a valid consent on a reachable channel
+
+
+class SegmentCreate(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    organization_id: uuid.UUID
+    name: Name
+    filter: SegmentFilter
+
+
+class SegmentCount(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    organization_id: uuid.UUID | None = None  # whose segment: its subtree (None: the scope)
+    filter: SegmentFilter = msgspec.field(default_factory=SegmentFilter)
+    purpose: Purpose | None = None  # only members a campaign of this purpose may reach
+
+
+class SegmentView(msgspec.Struct, kw_only=True):
+    id: uuid.UUID
+    organization_id: uuid.UUID
+    name: str
+    filter: SegmentFilter
+
+
+class CountView(msgspec.Struct, kw_only=True):
+    count: int
+    sample: list[MemberBrief]
+
+
+class MemberBrief(msgspec.Struct, kw_only=True):
+    id: uuid.UUID
+    full_name: str
+    status: str
+
+
+class Variant(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    subject: Annotated[Text, msgspec.Meta(max_length=300)] = ""  # e-mail
+    text: Annotated[Text, msgspec.Meta(max_length=20000)] = ""
+    html: Annotated[Text, msgspec.Meta(max_length=200000)] = ""  # e-mail
+    buttons: list[Button] = msgspec.field(default_factory=list)  # Telegram, VK
+
+
+class Button(msgspec.Struct, forbid_unknown_fields=True):
+    title: Annotated[Text, msgspec.Meta(min_length=1, max_length=64)]
+    url: Annotated[str, msgspec.Meta(max_length=1000, pattern=r"^https?://")]
+
+
+class CampaignBody(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    organization_id: uuid.UUID
+    name: Name
+    purpose: Purpose = "info"
+    filter: SegmentFilter = msgspec.field(default_factory=SegmentFilter)
+    channel_order: list[ConsentChannel] = msgspec.field(default_factory=list)
+    accounts: dict[ConsentChannel, uuid.UUID] = msgspec.field(default_factory=dict)
+    variants: dict[ConsentChannel, Variant] = msgspec.field(default_factory=dict)
+    concurrency: Annotated[int, msgspec.Meta(ge=1, le=64)] = 8
+
+
+class Counts(msgspec.Struct, kw_only=True):
+    total: int = 0
+    queued: int = 0
+    sending: int = 0
+    sent: int = 0
+    delivered: int = 0
+    failed: int = 0
+    skipped: int = 0
+    cancelled: int = 0
+    clicked: int = 0
+    unsubscribed: int = 0
+    replied: int = 0
+
+
+class CampaignView(msgspec.Struct, kw_only=True):
+    id: uuid.UUID
+    organization_id: uuid.UUID
+    name: str
+    purpose: str
+    status: CampaignStatus
+    filter: SegmentFilter
+    channel_order: list[str]
+    accounts: dict[str, uuid.UUID]
+    variants: dict[str, Variant]
+    concurrency: int
+    counts: Counts
+
+
+class PreviewRequest(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    member_id: uuid.UUID | None = None  # None: the first member of the segment
+
+
+class PreviewView(msgspec.Struct, kw_only=True):
+    member_id: uuid.UUID | None
+    channel: str
+    subject: str
+    text: str
+    html: str
+    sms_parts: int
+    sms_chars: int
+
+
+class TestSend(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    channel: ConsentChannel
+    address: Annotated[Text, msgspec.Meta(min_length=1, max_length=320)]
+
+
+class ConsentChange(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    channel: ConsentChannel
+    purpose: Purpose
+    granted: bool
+    source: Source = "operator"
+    text_version: Annotated[str, msgspec.Meta(max_length=40)] = ""
+    evidence: dict[str, Annotated[Text, msgspec.Meta(max_length=500)]] = msgspec.field(
+        default_factory=dict
+    )
+
+
+class ConsentTextBody(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    organization_id: uuid.UUID
+    version: Key
+    purpose: Purpose
+    body: Annotated[Text, msgspec.Meta(min_length=1, max_length=20000)]
+
+
+class ConsentView(msgspec.Struct, kw_only=True):
+    channel: str
+    purpose: str
+    text_version: str
+    source: str
+    evidence: dict[str, Any]
+    granted_at: float
+    withdrawn_at: float | None
+    withdrawn_source: str
+
+
+class ConsentLogView(msgspec.Struct, kw_only=True):
+    channel: str
+    purpose: str
+    action: str
+    text_version: str
+    source: str
+    evidence: dict[str, Any]
+    at: float
+
+
+class ConsentTextView(msgspec.Struct, kw_only=True):
+    version: str
+    purpose: str
+    body: str
+    created_at: Any
+
+
+class ConsentProof(msgspec.Struct, kw_only=True):
+    member_id: uuid.UUID
+    consents: list[ConsentView]
+    history: list[ConsentLogView]
+    texts: list[ConsentTextView]

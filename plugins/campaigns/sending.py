@@ -1,0 +1,369 @@
+"""Sending a campaign so that no member is skipped and none gets two copies.
+
+``campaigns_recipient`` is the campaign's outbox: one row per (campaign, member). A worker
+**claims** a batch — ``queued`` rows, or ``sending`` rows whose lease ran out (their worker
+died) — with ``FOR UPDATE SKIP LOCKED`` on PostgreSQL (SQLite has one writer at a time, so its
+``UPDATE … WHERE id IN (SELECT …)`` is the same claim), chooses each row's channel by the
+campaign's order among the member's reachable contact points **with a valid consent for that
+channel and the campaign's purpose** (withdrawn since the last batch: skipped), and commits the
+claim before sending. Then it sends through the channel's own ``send()``; each row is settled
+as it ends. The message's id — and so the e-mail's Message-ID — is derived from (campaign,
+member, channel), so a row sent again after a crash carries the same id: the only copies a crash
+can make are those in flight at the moment of the kill, at most the campaign's concurrency.
+
+A campaign is ``finished`` only when no row is ``queued`` or ``sending``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import uuid
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import msgspec
+
+from unionline import (
+    AuthFailed,
+    JobContext,
+    NotFound,
+    NotReady,
+    PermanentFailure,
+    current,
+    enqueue,
+)
+from unionline.calendar import timezone_for
+from unionline.channel import (
+    DeliveryUnknown,
+    OutboundMessage,
+    RateLimit,
+    RecipientBlocked,
+    SentUnreadable,
+    channel_type,
+    load_account,
+    mark_needs_reauth,
+    take_token,
+)
+from unionline.plugins.campaigns import links
+from unionline.plugins.campaigns.campaigns import CampaignRow, compose, load
+from unionline.plugins.campaigns.render import member_values, values_of_members
+from unionline.plugins.campaigns.settings import campaigns_settings
+from unionline.plugins.campaigns.vocabulary import CONTACT_KIND
+
+SEND_JOB = "campaigns.send"
+MESSAGE_IDS = uuid.UUID("6c1f7c1e-8d7a-4c55-9a53-3b0d1f2e7a10")
+
+
+class SendPayload(msgspec.Struct, frozen=True):
+    campaign_id: uuid.UUID
+
+
+class Claimed(msgspec.Struct, kw_only=True):
+    id: int
+    member_id: uuid.UUID
+    channel: str
+    address: str
+    attempts: int
+    values: dict[str, str] = msgspec.field(default_factory=dict)  # the message's variables
+
+
+def message_id(campaign_id: uuid.UUID, member_id: uuid.UUID, channel: str) -> uuid.UUID:
+    """The stable id of a campaign's message to a member on a channel (the idempotency key)."""
+    return uuid.uuid5(MESSAGE_IDS, f"{campaign_id}:{member_id}:{channel}")
+
+
+async def send_job(ctx: JobContext, payload: SendPayload) -> None:
+    """Send batches until the campaign is paused, cancelled or done, or the run's time is up
+    (then the next run is queued)."""
+    deadline = time.monotonic() + campaigns_settings().run_seconds
+    accounts: dict[str, Any] = {}
+    while time.monotonic() < deadline:
+        campaign = await load(payload.campaign_id)
+        if campaign is None or campaign.status != "sending":
+            return
+        batch = await claim(campaign, campaign.concurrency)
+        if not batch:
+            if await finish_if_done(campaign.id):
+                return
+            raise NotReady("nothing to claim yet", retry_after=await _next_due(campaign))
+        sent = await asyncio.gather(*(send_one(campaign, row, accounts) for row in batch))
+        await settle_sent([done for done in sent if done is not None])
+    await enqueue(SEND_JOB, payload, key=f"{SEND_JOB}:{payload.campaign_id}:{uuid.uuid4()}")
+
+
+async def _next_due(campaign: CampaignRow) -> float:
+    """Seconds until a row can be claimed again (in flight elsewhere, waiting out a retry or
+    quiet hours), at most five minutes."""
+    row = await current().db.fetchone(
+        "SELECT MIN(lease_until) AS due FROM campaigns_recipient WHERE campaign_id = {}"
+        " AND status IN ('queued', 'sending')",
+        campaign.id,
+    )
+    due = float(row["due"]) if row and row["due"] is not None else time.time() + 1.0
+    return min(300.0, max(0.2, due - time.time()))
+
+
+async def claim(campaign: CampaignRow, size: int) -> list[Claimed]:
+    """Claim up to ``size`` rows and choose their channels, committed before anything is sent;
+    rows nobody may be sent (no consent, unreachable) are settled as skipped on the way. An
+    empty list: nothing is left to claim now."""
+    while True:
+        claimed, ready = await _claim_once(campaign, size)
+        if ready or not claimed:
+            return ready
+
+
+async def _claim_once(campaign: CampaignRow, size: int) -> tuple[int, list[Claimed]]:
+    db = current().db
+    at = time.time()
+    lease = at + campaigns_settings().lease_seconds
+    lock = " FOR UPDATE SKIP LOCKED" if db.is_postgres else ""
+    async with db.transaction():
+        rows = await db.fetch_as(
+            Claimed,
+            "UPDATE campaigns_recipient SET status = 'sending', lease_until = {},"
+            " attempts = attempts + 1 WHERE id IN (SELECT id FROM campaigns_recipient"
+            " WHERE campaign_id = {} AND status IN ('queued', 'sending') AND lease_until <= {}"
+            f" ORDER BY id LIMIT {int(size)}{lock})"
+            " RETURNING id, member_id, channel, address, attempts",
+            lease, campaign.id, at,
+        )  # fmt: skip
+        ready = await _choose_channels(campaign, rows) if rows else []
+    return len(rows), ready
+
+
+async def _choose_channels(campaign: CampaignRow, rows: list[Claimed]) -> list[Claimed]:
+    db = current().db
+    members = [r.member_id for r in rows]
+    marks = ", ".join("{}" for _ in members)
+    consented = {
+        (str(r["member_id"]), r["channel"])
+        for r in await db.fetch(
+            "SELECT member_id, channel FROM campaigns_consent WHERE purpose = {}"
+            f" AND withdrawn_at IS NULL AND member_id IN ({marks})",
+            campaign.purpose,
+            *members,
+        )
+    }
+    contacts: dict[tuple[str, str], str] = {}
+    for r in await db.fetch(
+        "SELECT member_id, kind, address FROM member_contact_point WHERE blocked = {}"
+        f" AND member_id IN ({marks}) ORDER BY verified DESC, created_at",
+        False,
+        *members,
+    ):
+        contacts.setdefault((str(r["member_id"]), r["kind"]), r["address"])
+    ready: list[Claimed] = []
+    for row in rows:
+        member = str(row.member_id)
+        # A row claimed again keeps the channel it was first sent on (same message id).
+        order = [row.channel] if row.channel else campaign.channel_order
+        chosen = next(
+            (
+                (c, contacts[(member, CONTACT_KIND[c])])
+                for c in order
+                if (member, c) in consented and (member, CONTACT_KIND[c]) in contacts
+            ),
+            None,
+        )
+        if chosen is None:
+            reason = (
+                "no valid consent"
+                if not any((member, c) in consented for c in order)
+                else "unreachable"
+            )
+            await _settle(row.id, "skipped", error=reason)
+            continue
+        row.channel, row.address = chosen
+        ready.append(row)
+    ready = await _outside_quiet_hours(ready)
+    if ready:
+        await _record_channels(ready)
+        values = await values_of_members([r.member_id for r in ready])
+        for row in ready:
+            row.values = values.get(row.member_id, {})
+    return ready
+
+
+async def _outside_quiet_hours(rows: list[Claimed]) -> list[Claimed]:
+    """Rows whose member is in quiet hours now go back to the queue until they end."""
+    settings = campaigns_settings()
+    if not rows or settings.quiet_from == settings.quiet_to:
+        return rows
+    marks = ", ".join("{}" for _ in rows)
+    orgs = {
+        str(r["id"]): r["organization_id"]
+        for r in await current().db.fetch(
+            f"SELECT id, organization_id FROM member_member WHERE id IN ({marks})",
+            *[r.member_id for r in rows],
+        )
+    }
+    zones: dict[str, str] = {}
+    ready = []
+    for row in rows:
+        org = orgs.get(str(row.member_id))
+        key = str(org)
+        if key not in zones:
+            zones[key] = await timezone_for(_uuid(org) if org else None)
+        until = quiet_until(
+            datetime.now(ZoneInfo(zones[key])), settings.quiet_from, settings.quiet_to
+        )
+        if until is None:
+            ready.append(row)
+            continue
+        await current().db.execute(
+            "UPDATE campaigns_recipient SET status = 'queued', lease_until = {},"
+            " attempts = attempts - 1 WHERE id = {} AND status = 'sending'",
+            until.timestamp(), row.id,
+        )  # fmt: skip
+    return ready
+
+
+def quiet_until(local: datetime, start: int, end: int) -> datetime | None:
+    """When the quiet hours around ``local`` end (None: it is not quiet now)."""
+    hour = local.hour
+    quiet = start <= hour < end if start < end else (hour >= start or hour < end)
+    if not quiet:
+        return None
+    ends = local.replace(hour=end, minute=0, second=0, microsecond=0)
+    return ends if ends > local else ends + timedelta(days=1)
+
+
+def _uuid(value: Any) -> uuid.UUID:
+    return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
+
+
+async def _record_channels(rows: list[Claimed]) -> None:
+    """The chosen channel and address of each row, in one statement (a row claimed again
+    after a crash keeps them: the same message id)."""
+    cases = " ".join("WHEN {} THEN {}" for _ in rows)
+    marks = ", ".join("{}" for _ in rows)
+    await current().db.execute(
+        f"UPDATE campaigns_recipient SET channel = CASE id {cases} END,"
+        f" address = CASE id {cases} END WHERE id IN ({marks})",
+        *[v for r in rows for v in (r.id, r.channel)],
+        *[v for r in rows for v in (r.id, r.address)],
+        *[r.id for r in rows],
+    )
+
+
+async def _settle(
+    recipient_id: int, status: str, *, error: str = "", external_id: str = ""
+) -> bool:
+    done = await current().db.fetch(
+        "UPDATE campaigns_recipient SET status = {}, error = {}, external_id = {}, sent_at = {}"
+        " WHERE id = {} AND status = 'sending' RETURNING id",
+        status, error[:2000], external_id[:200],
+        time.time() if status in ("sent", "delivered") else None, recipient_id,
+    )  # fmt: skip
+    return bool(done)
+
+
+async def _later(row: Claimed, error: str, retry_after: float | None) -> None:
+    """A transient failure: back to ``queued`` after a pause, or failed when attempts are out."""
+    if row.attempts >= campaigns_settings().max_attempts:
+        await _settle(row.id, "failed", error=f"gave up after {row.attempts} attempts: {error}")
+        return
+    wait = retry_after if retry_after is not None else min(300.0, 2.0**row.attempts)
+    await current().db.execute(
+        "UPDATE campaigns_recipient SET status = 'queued', lease_until = {}, error = {}"
+        " WHERE id = {} AND status = 'sending'",
+        time.time() + wait, error[:2000], row.id,
+    )  # fmt: skip
+
+
+async def finish_if_done(campaign_id: uuid.UUID) -> bool:
+    done = await current().db.fetch(
+        "UPDATE campaigns_campaign SET status = 'finished', finished_at = {} WHERE id = {}"
+        " AND status = 'sending' AND NOT EXISTS (SELECT 1 FROM campaigns_recipient"
+        " WHERE campaign_id = {} AND status IN ('queued', 'sending')) RETURNING id",
+        time.time(), campaign_id, campaign_id,
+    )  # fmt: skip
+    return bool(done)
+
+
+async def outbound(campaign: CampaignRow, row: Claimed) -> OutboundMessage:
+    values = dict(row.values) or await member_values(row.member_id)
+    values["unsubscribe_url"] = links.unsubscribe_url(row.id) if links.public_url() else ""
+    subject, text, html = compose(campaign.variants[row.channel], values)
+    headers = links.list_headers(row.id) if row.channel == "email" and links.public_url() else ()
+    return OutboundMessage(
+        id=message_id(campaign.id, row.member_id, row.channel),
+        entry_id=0,
+        appeal_id=campaign.id,
+        organization_id=campaign.organization_id,
+        member_id=row.member_id,
+        recipient=row.address,
+        text=links.track(text, row.id),
+        attempt=row.attempts,
+        broadcast=True,
+        subject=subject,
+        html=links.track(html, row.id),
+        headers=headers,
+    )
+
+
+async def settle_sent(done: list[tuple[int, str, str]]) -> None:
+    """Settle a batch's accepted messages in one statement: (row, status, external id)."""
+    if not done:
+        return
+    cases = " ".join("WHEN {} THEN {}" for _ in done)
+    marks = ", ".join("{}" for _ in done)
+    await current().db.execute(
+        f"UPDATE campaigns_recipient SET status = CASE id {cases} END,"
+        f" external_id = CASE id {cases} END, error = '', sent_at = {{}}"
+        f" WHERE id IN ({marks}) AND status = 'sending'",
+        *[v for r, status, _ in done for v in (r, status)],
+        *[v for r, _, external in done for v in (r, external[:200])],
+        time.time(),
+        *[r for r, _, _ in done],
+    )
+
+
+async def send_one(
+    campaign: CampaignRow, row: Claimed, accounts: dict[str, Any]
+) -> tuple[int, str, str] | None:
+    """Send one claimed row; an accepted message is answered (row, status, external id) for
+    :func:`settle_sent` — a crash before that sends it again, with the same id — anything
+    else is settled here."""
+    account_id = campaign.accounts.get(row.channel)
+    if account_id is None:
+        await _settle(row.id, "failed", error=f"no {row.channel} account chosen")
+        return None
+    key = str(account_id)
+    if key not in accounts:
+        try:
+            accounts[key] = await load_account(account_id)
+        except NotFound:
+            accounts[key] = None
+    account = accounts[key]
+    if account is None or account.status == "disabled":
+        await _settle(row.id, "failed", error=f"the {row.channel} account is gone or disabled")
+        return None
+    kind = channel_type(account.channel)
+    rate = campaigns_settings().rate(row.channel)
+    limit = RateLimit(per_second=rate, burst=max(1, int(rate))) if rate else kind.rate_limit
+    while (wait := await take_token(f"campaigns:{account.id}", limit)) > 0:
+        await asyncio.sleep(wait)
+    try:
+        message = await outbound(campaign, row)
+        result = await kind.send(account, message)
+    except (DeliveryUnknown, msgspec.DecodeError, msgspec.ValidationError) as exc:
+        await _settle(row.id, "sent", error=f"no clear answer; not resent: {exc}")
+    except SentUnreadable as exc:
+        await _settle(row.id, "sent", external_id=exc.external_id or "", error=str(exc))
+    except (RecipientBlocked, PermanentFailure) as exc:
+        await _settle(row.id, "failed", error=str(exc) or type(exc).__name__)
+    except AuthFailed as exc:
+        await mark_needs_reauth(account.id, str(exc) or "credentials refused")
+        await _later(row, f"credentials refused: {exc}", 300.0)
+    except NotReady as exc:
+        await _later(row, str(exc), exc.retry_after)
+    except Exception as exc:
+        await _later(row, str(exc) or type(exc).__name__, None)
+    else:
+        status = "delivered" if result.status in ("delivered", "read") else "sent"
+        return row.id, status, result.external_id or ""
+    return None

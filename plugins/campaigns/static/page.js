@@ -1,0 +1,354 @@
+// «Рассылки» (#/work/campaigns[/new|/<id>]): the campaigns of the operator's organizations with
+// their progress; the editor — who gets it (the segment builder with a live count), the
+// channel order with an account and a message per channel (SMS parts counted), a preview for a
+// member, a test send to oneself — and, once started, a live progress bar with pause, resume
+// and cancel. Everything goes through /api/campaigns (docs/campaigns.md).
+
+let ui;
+const CHANNELS = ["telegram", "vk", "sms", "email", "voice"];
+const STATUSES = ["member", "applicant", "suspended", "left", "not_member"];
+
+const STRINGS = {
+  ru: {
+    "cmp.title": "Рассылки", "cmp.new": "Новая рассылка", "cmp.empty": "Рассылок пока нет.",
+    "cmp.back": "← Все рассылки", "cmp.name": "Название", "cmp.org": "Организация",
+    "cmp.purpose": "Цель", "cmp.purpose.info": "Информирование о работе профсоюза",
+    "cmp.purpose.ads": "Реклама и предложения партнёров", "cmp.who": "Кому",
+    "cmp.statuses": "Статус членства", "cmp.reachable": "Доступные каналы",
+    "cmp.employer": "Место работы содержит", "cmp.appealed": "Обращались за последние N дней",
+    "cmp.count": "Получат с согласием: {n}", "cmp.counting": "Считаем…",
+    "cmp.channels": "Каналы по порядку", "cmp.channels.help": "Сообщение уйдёт по первому каналу, на который у человека есть контакт и согласие.",
+    "cmp.account": "Аккаунт канала", "cmp.subject": "Тема письма", "cmp.text": "Текст",
+    "cmp.html": "HTML письма (необязательно)", "cmp.sms": "SMS: {chars} симв., частей: {parts}",
+    "cmp.vars": "Подстановки: {{ first_name }}, {{ full_name }}, {{ organization }}, {{ unsubscribe_url }}; склонение: {{ custom.years | plural:год,года,лет }}",
+    "cmp.save": "Сохранить", "cmp.saved": "Сохранено", "cmp.preview": "Предпросмотр",
+    "cmp.test": "Отправить себе", "cmp.test.address": "Ваш адрес для проверки", "cmp.test.sent": "Проверочное сообщение отправлено",
+    "cmp.start": "Запустить", "cmp.pause": "Приостановить", "cmp.resume": "Продолжить", "cmp.cancel": "Отменить",
+    "cmp.cancel.ask": "Отменить рассылку? Неотправленные сообщения не уйдут.",
+    "cmp.progress": "Отправлено {sent} из {total}", "cmp.stats": "Статистика",
+    "cmp.status.draft": "Черновик", "cmp.status.sending": "Идёт отправка", "cmp.status.paused": "Приостановлена",
+    "cmp.status.cancelled": "Отменена", "cmp.status.finished": "Завершена",
+    "cmp.status.scheduled": "Запланирована", "cmp.status.late": "Опоздала — подтвердите запуск",
+    "cmp.schedule": "Запланировать", "cmp.schedule.at": "Дата и время запуска (время организации)", "cmp.confirm": "Запустить сейчас",
+    "cmp.stat.queued": "В очереди", "cmp.stat.sent": "Отправлено", "cmp.stat.delivered": "Доставлено",
+    "cmp.stat.failed": "Ошибки", "cmp.stat.skipped": "Пропущено (нет согласия)", "cmp.stat.clicked": "Переходы по ссылкам",
+    "cmp.stat.unsubscribed": "Отписались", "cmp.stat.replied": "Ответили",
+    "cmp.ch.telegram": "Telegram", "cmp.ch.vk": "ВКонтакте", "cmp.ch.sms": "SMS", "cmp.ch.email": "Эл. почта", "cmp.ch.voice": "Робот-звонок",
+    "cmp.st.member": "Член профсоюза", "cmp.st.applicant": "Заявитель", "cmp.st.suspended": "Приостановлено",
+    "cmp.st.left": "Вышел", "cmp.st.not_member": "Не член",
+  },
+  en: {
+    "cmp.title": "Campaigns", "cmp.new": "New campaign", "cmp.empty": "No campaigns yet.",
+    "cmp.back": "← All campaigns", "cmp.name": "Name", "cmp.org": "Organization",
+    "cmp.purpose": "Purpose", "cmp.purpose.info": "Information about the union's work",
+    "cmp.purpose.ads": "Advertising and partner offers", "cmp.who": "Who gets it",
+    "cmp.statuses": "Membership status", "cmp.reachable": "Reachable channels",
+    "cmp.employer": "Employer contains", "cmp.appealed": "Appealed in the last N days",
+    "cmp.count": "Recipients with consent: {n}", "cmp.counting": "Counting…",
+    "cmp.channels": "Channels in order", "cmp.channels.help": "The message goes on the first channel the member has a contact and a consent for.",
+    "cmp.account": "Channel account", "cmp.subject": "Subject", "cmp.text": "Text",
+    "cmp.html": "E-mail HTML (optional)", "cmp.sms": "SMS: {chars} chars, {parts} parts",
+    "cmp.vars": "Variables: {{ first_name }}, {{ full_name }}, {{ organization }}, {{ unsubscribe_url }}; plural: {{ custom.years | plural:год,года,лет }}",
+    "cmp.save": "Save", "cmp.saved": "Saved", "cmp.preview": "Preview",
+    "cmp.test": "Send to myself", "cmp.test.address": "Your address for the test", "cmp.test.sent": "Test message sent",
+    "cmp.start": "Start", "cmp.pause": "Pause", "cmp.resume": "Resume", "cmp.cancel": "Cancel",
+    "cmp.cancel.ask": "Cancel the campaign? Unsent messages will not go out.",
+    "cmp.progress": "Sent {sent} of {total}", "cmp.stats": "Statistics",
+    "cmp.status.draft": "Draft", "cmp.status.sending": "Sending", "cmp.status.paused": "Paused",
+    "cmp.status.cancelled": "Cancelled", "cmp.status.finished": "Finished",
+    "cmp.status.scheduled": "Scheduled", "cmp.status.late": "Late — confirm the start",
+    "cmp.schedule": "Schedule", "cmp.schedule.at": "Start at (the organization's time)", "cmp.confirm": "Start now",
+    "cmp.stat.queued": "Queued", "cmp.stat.sent": "Sent", "cmp.stat.delivered": "Delivered",
+    "cmp.stat.failed": "Failed", "cmp.stat.skipped": "Skipped (no consent)", "cmp.stat.clicked": "Clicked",
+    "cmp.stat.unsubscribed": "Unsubscribed", "cmp.stat.replied": "Replied",
+    "cmp.ch.telegram": "Telegram", "cmp.ch.vk": "VK", "cmp.ch.sms": "SMS", "cmp.ch.email": "E-mail", "cmp.ch.voice": "Robot call",
+    "cmp.st.member": "Member", "cmp.st.applicant": "Applicant", "cmp.st.suspended": "Suspended",
+    "cmp.st.left": "Left", "cmp.st.not_member": "Not a member",
+  },
+};
+
+export function setup(consoleApi) {
+  ui = consoleApi;
+  ui.strings(STRINGS);
+  if (!document.querySelector("link[data-campaigns-css]")) {
+    document.head.append(ui.h("link", { rel: "stylesheet", href: new URL("./campaigns.css", import.meta.url).href, dataset: { campaignsCss: "1" } }));
+  }
+}
+
+const t = (key, values = {}) => Object.entries(values).reduce((s, [k, v]) => s.replace(`{${k}}`, String(v)), ui.t(key));
+const h = (...args) => ui.h(...args);
+const put = (path, body) => ui.api.request("PUT", path, { body });
+
+function sendTotal(c) {
+  return c.sent + c.delivered + c.failed + c.skipped + c.cancelled;
+}
+
+function progress(c) {
+  const done = sendTotal(c);
+  return h("div", { class: "cmp-progress" },
+    h("progress", { max: String(Math.max(c.total, 1)), value: String(done), "aria-label": t("cmp.progress", { sent: done, total: c.total }) }),
+    h("span", { class: "muted" }, t("cmp.progress", { sent: c.sent + c.delivered, total: c.total })));
+}
+
+class CampaignsPage extends HTMLElement {
+  static get observedAttributes() {
+    return ["path"];
+  }
+
+  connectedCallback() {
+    this.classList.add("admin-page", "campaigns-page");
+    this.route();
+  }
+
+  disconnectedCallback() {
+    clearInterval(this.timer);
+  }
+
+  attributeChangedCallback() {
+    if (this.isConnected) this.route();
+  }
+
+  route() {
+    clearInterval(this.timer);
+    const path = this.getAttribute("path") || "";
+    if (path === "new") return this.editor(null);
+    if (/^[0-9a-f-]{36}$/.test(path)) return this.open(path);
+    return this.list();
+  }
+
+  async list() {
+    const items = await ui.api.get("/api/campaigns/").catch(() => []);
+    const head = h("div", { class: "admin-head" }, h("h2", {}, t("cmp.title")),
+      ui.can("campaigns.manage") ? h("a", { class: "button primary", href: "#/work/campaigns/new" }, t("cmp.new")) : null);
+    const cards = items.length
+      ? h("ul", { class: "admin-cards" }, items.map((c) => h("li", { class: "admin-card", dataset: { campaign: c.id } },
+        h("a", { href: `#/work/campaigns/${c.id}` }, h("strong", {}, c.name)), " ",
+        h("span", { class: "chip" }, t(`cmp.status.${c.status}`)), c.status !== "draft" ? progress(c.counts) : null)))
+      : h("p", { class: "muted" }, t("cmp.empty"));
+    ui.replace(this, head, cards);
+  }
+
+  async open(id) {
+    const campaign = await ui.api.get(`/api/campaigns/${id}`);
+    if (campaign.status === "draft") return this.editor(campaign);
+    return this.running(campaign);
+  }
+
+  running(c) {
+    // The outcomes in the server's order (its Counts), less the total and the passing states.
+    const stats = Object.keys(c.counts).filter((k) => !["total", "sending", "cancelled"].includes(k));
+    const act = (what) => async () => {
+      try {
+        const next = await ui.api.post(`/api/campaigns/${c.id}/${what}`);
+        this.running(next);
+      } catch (error) {
+        ui.toastError(error);
+      }
+    };
+    const buttons = [];
+    if (c.status === "sending") buttons.push(h("button", { type: "button", class: "cmp-pause", onclick: act("pause") }, t("cmp.pause")));
+    if (c.status === "paused") buttons.push(h("button", { type: "button", class: "cmp-resume", onclick: act("resume") }, t("cmp.resume")));
+    if (c.status === "late") buttons.push(h("button", { type: "button", class: "primary cmp-confirm", onclick: act("start") }, t("cmp.confirm")));
+    if (["sending", "paused", "scheduled", "late"].includes(c.status)) {
+      buttons.push(h("button", { type: "button", class: "danger", onclick: () => ui.forms.confirmBox(t("cmp.cancel.ask"), t("cmp.cancel"), act("cancel")) }, t("cmp.cancel")));
+    }
+    ui.replace(this,
+      h("p", {}, h("a", { href: "#/work/campaigns" }, t("cmp.back"))),
+      h("div", { class: "admin-head" }, h("h2", {}, c.name), h("span", { class: "chip cmp-status", dataset: { status: c.status } }, t(`cmp.status.${c.status}`))),
+      progress(c.counts),
+      h("div", { class: "admin-form-actions" }, buttons),
+      h("h3", {}, t("cmp.stats")),
+      h("table", { class: "admin-table cmp-stats" }, h("tbody", {}, stats.map((s) => h("tr", {}, h("th", { scope: "row" }, t(`cmp.stat.${s}`)), h("td", { dataset: { stat: s } }, String(c.counts[s])))))),
+      this.chart(c.counts));
+    clearInterval(this.timer);
+    if (c.status === "sending" || (c.status === "paused" && c.counts.sending)) {
+      this.timer = setInterval(async () => {
+        const next = await ui.api.get(`/api/campaigns/${c.id}`).catch(() => null);
+        if (next && this.isConnected) this.running(next);
+      }, 1000);
+    }
+  }
+
+  chart(c) {
+    // A bar per outcome, drawn as SVG (no library, no CDN).
+    const parts = [["sent", c.sent + c.delivered, "#1a7f37"], ["failed", c.failed, "#b42318"], ["skipped", c.skipped, "#6b7280"], ["queued", c.queued + c.sending, "#0b5cad"]];
+    const total = Math.max(1, c.total);
+    let x = 0;
+    const svg = document.createElementNS("http://www.w3.org/2000/svg", "svg");
+    svg.setAttribute("viewBox", "0 0 100 6");
+    svg.setAttribute("preserveAspectRatio", "none");
+    svg.setAttribute("class", "cmp-chart");
+    svg.setAttribute("role", "img");
+    svg.setAttribute("aria-label", parts.map(([k, n]) => `${t(`cmp.stat.${k}`)}: ${n}`).join(", "));
+    for (const [, n, colour] of parts) {
+      const rect = document.createElementNS("http://www.w3.org/2000/svg", "rect");
+      const w = (100 * n) / total;
+      Object.entries({ x, y: 0, width: w, height: 6, fill: colour }).forEach(([k, v]) => rect.setAttribute(k, String(v)));
+      svg.append(rect);
+      x += w;
+    }
+    return svg;
+  }
+
+  async editor(c) {
+    const orgs = await ui.api.get("/api/organizations/").catch(() => []);
+    const accounts = await ui.api.get("/api/channel-accounts/").catch(() => []);
+    const draft = c || { name: "", organization_id: orgs[0]?.id, purpose: "info", filter: {}, channel_order: [], accounts: {}, variants: {}, concurrency: 8 };
+    const f = { statuses: [], reachable: [], employer: "", ...draft.filter };
+    const form = h("form", { class: "admin-form cmp-editor", novalidate: true, onsubmit: (e) => { e.preventDefault(); this.save(form, read()).catch(() => null); } });
+    const name = h("input", { type: "text", name: "name", value: draft.name, required: true, maxlength: "200" });
+    const org = h("select", { name: "organization_id", onchange: () => recount() }, orgs.map((o) => h("option", { value: o.id, selected: o.id === draft.organization_id }, o.name)));
+    const purpose = h("select", { name: "purpose", onchange: () => recount() }, ["info", "ads"].map((p) => h("option", { value: p, selected: p === draft.purpose }, t(`cmp.purpose.${p}`))));
+    const checks = (list, values, label, prefix) => h("fieldset", { class: "cmp-checks" }, h("legend", {}, label),
+      list.map((v) => h("label", { class: "inline" }, h("input", { type: "checkbox", value: v, checked: values.includes(v), dataset: { group: prefix }, onchange: () => recount() }), " ", t(`cmp.${prefix}.${v}`))));
+    const statuses = checks(STATUSES, f.statuses, t("cmp.statuses"), "st");
+    const reachable = checks(CHANNELS, f.reachable, t("cmp.reachable"), "ch");
+    const employer = h("input", { type: "text", name: "employer", value: f.employer || "", oninput: () => recount() });
+    const appealed = h("input", { type: "number", name: "appealed", min: "1", max: "3650", value: f.appealed_within_days || "", oninput: () => recount() });
+    const count = h("p", { class: "cmp-count", role: "status", "aria-live": "polite" }, t("cmp.counting"));
+    const messages = h("div", { class: "cmp-messages" });
+    const order = [...draft.channel_order];
+    const chosen = h("fieldset", { class: "cmp-checks cmp-order" }, h("legend", {}, t("cmp.channels")),
+      CHANNELS.map((ch) => h("label", { class: "inline" }, h("input", { type: "checkbox", value: ch, checked: order.includes(ch), dataset: { order: ch }, onchange: (e) => {
+        const i = order.indexOf(ch);
+        if (e.target.checked && i < 0) order.push(ch);
+        if (!e.target.checked && i >= 0) order.splice(i, 1);
+        drawMessages();
+      } }), " ", t(`cmp.ch.${ch}`))),
+      h("span", { class: "field-help" }, t("cmp.channels.help")));
+    const inputs = {};
+    const drawMessages = () => {
+      ui.replace(messages, order.map((ch, i) => {
+        const v = draft.variants[ch] || {};
+        const box = inputs[ch] || (inputs[ch] = {
+          account: h("select", { name: `account-${ch}` }, h("option", { value: "" }, "—"), accounts.map((a) => h("option", { value: a.id, selected: draft.accounts[ch] === a.id }, `${a.name} (${a.channel})`))),
+          subject: h("input", { type: "text", name: `subject-${ch}`, value: v.subject || "" }),
+          text: h("textarea", { name: `text-${ch}`, rows: "4", oninput: () => counter(ch) }, v.text || ""),
+          html: h("textarea", { name: `html-${ch}`, rows: "3" }, v.html || ""),
+          counter: h("span", { class: "field-help", "aria-live": "polite" }),
+        });
+        counter(ch);
+        return h("section", { class: "admin-card cmp-variant", dataset: { channel: ch } },
+          h("h3", {}, `${i + 1}. ${t(`cmp.ch.${ch}`)}`),
+          ui.forms.field(`accounts.${ch}`, t("cmp.account"), box.account),
+          ch === "email" ? ui.forms.field(`variants.${ch}.subject`, t("cmp.subject"), box.subject) : null,
+          ui.forms.field(`variants.${ch}.text`, t("cmp.text"), box.text, { help: t("cmp.vars") }),
+          ch === "sms" ? box.counter : null,
+          ch === "email" ? ui.forms.field(`variants.${ch}.html`, t("cmp.html"), box.html) : null);
+      }));
+    };
+    const counter = (ch) => {
+      const box = inputs[ch];
+      if (!box || ch !== "sms") return;
+      const text = box.text.value;
+      const gsm = /^[\x20-\x7E\n\r£¥èéùìòÇØøÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ¡ÄÖÑÜ§¿äöñüà€]*$/.test(text);
+      const single = gsm ? 160 : 70;
+      const multi = gsm ? 153 : 67;
+      const parts = text.length <= single ? (text.length ? 1 : 0) : Math.ceil(text.length / multi);
+      box.counter.textContent = t("cmp.sms", { chars: text.length, parts });
+    };
+    const filter = () => {
+      const picked = (group) => [...form.querySelectorAll(`input[data-group=${group}]:checked`)].map((i) => i.value);
+      const out = { statuses: picked("st"), reachable: picked("ch"), employer: employer.value.trim() };
+      if (appealed.value) out.appealed_within_days = Number(appealed.value);
+      return out;
+    };
+    const read = () => {
+      const variants = {};
+      const chosenAccounts = {};
+      for (const ch of order) {
+        const box = inputs[ch];
+        variants[ch] = { subject: box.subject.value, text: box.text.value, html: box.html.value };
+        if (box.account.value) chosenAccounts[ch] = box.account.value;
+      }
+      return { name: name.value.trim(), organization_id: org.value, purpose: purpose.value, filter: filter(), channel_order: order, accounts: chosenAccounts, variants, concurrency: draft.concurrency || 8 };
+    };
+    const recount = () => {
+      clearTimeout(this.counting);
+      this.counting = setTimeout(async () => {
+        count.textContent = t("cmp.counting");
+        try {
+          const found = await ui.api.post("/api/campaigns/segments/count", { organization_id: org.value, filter: filter(), purpose: purpose.value });
+          count.textContent = t("cmp.count", { n: found.count });
+        } catch (error) {
+          count.textContent = ui.errorText(error);
+        }
+      }, 250);
+    };
+    const preview = h("pre", { class: "cmp-preview", "aria-live": "polite" });
+    const testAddress = h("input", { type: "text", name: "test-address" });
+    const when = h("input", { type: "datetime-local", name: "at" });
+    const saved = () => this.saved;
+    this.saved = c;
+    form.append(
+      ui.forms.field("name", t("cmp.name"), name, { required: true }),
+      ui.forms.field("organization_id", t("cmp.org"), org),
+      ui.forms.field("purpose", t("cmp.purpose"), purpose),
+      h("h3", {}, t("cmp.who")), statuses, reachable,
+      ui.forms.field("employer", t("cmp.employer"), employer),
+      ui.forms.field("appealed", t("cmp.appealed"), appealed),
+      count, chosen, messages,
+      h("div", { class: "admin-form-actions" },
+        h("button", { type: "submit", class: "primary cmp-save" }, t("cmp.save")),
+        h("button", { type: "button", class: "cmp-preview-button", onclick: async () => {
+          const done = await this.save(form, read()).catch(() => null);
+          if (!done || !order.length) return;
+          try {
+            const shown = await ui.api.post(`/api/campaigns/${done.id}/preview/${order[0]}`, {});
+            preview.textContent = [shown.subject, shown.text].filter(Boolean).join("\n\n");
+          } catch (error) {
+            ui.toastError(error);
+          }
+        } }, t("cmp.preview")),
+        h("button", { type: "button", class: "primary cmp-start", onclick: async () => {
+          const done = await this.save(form, read()).catch(() => null);
+          if (!done) return;
+          try {
+            const started = await ui.api.post(`/api/campaigns/${done.id}/start`);
+            location.hash = `#/work/campaigns/${started.id}`;
+          } catch (error) {
+            ui.forms.showError(form, error);
+          }
+        } }, t("cmp.start"))),
+      ui.forms.field("at", t("cmp.schedule.at"), when),
+      h("button", { type: "button", class: "cmp-schedule", onclick: async () => {
+        const done = await this.save(form, read()).catch(() => null);
+        if (!done) return;
+        try {
+          const planned = await ui.api.post(`/api/campaigns/${done.id}/schedule`, { at: when.value });
+          location.hash = `#/work/campaigns/${planned.id}`;
+        } catch (error) {
+          ui.forms.showError(form, error);
+        }
+      } }, t("cmp.schedule")),
+      preview,
+      ui.forms.field("test-address", t("cmp.test.address"), testAddress),
+      h("button", { type: "button", class: "cmp-test", onclick: async () => {
+        const done = saved() || (await this.save(form, read()).catch(() => null));
+        if (!done || !order.length) return;
+        try {
+          await ui.api.post(`/api/campaigns/${done.id}/test`, { channel: order[0], address: testAddress.value });
+          ui.toast(t("cmp.test.sent"));
+        } catch (error) {
+          ui.toastError(error);
+        }
+      } }, t("cmp.test")));
+    ui.replace(this, h("p", {}, h("a", { href: "#/work/campaigns" }, t("cmp.back"))), h("h2", {}, c ? c.name : t("cmp.new")), form);
+    drawMessages();
+    recount();
+  }
+
+  async save(form, body) {
+    ui.forms.clearErrors(form);
+    try {
+      const done = this.saved ? await put(`/api/campaigns/${this.saved.id}`, body) : await ui.api.post("/api/campaigns/", body);
+      this.saved = done;
+      return done;
+    } catch (error) {
+      ui.forms.showError(form, error);
+      throw error;
+    }
+  }
+}
+
+customElements.get("ul-campaigns-page") || customElements.define("ul-campaigns-page", CampaignsPage);

@@ -1,0 +1,71 @@
+"""A campaign's message sent once to the operator's own address (before the real thing), and
+the consent texts members are shown (versions, never edited)."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from unionline import Actor, Conflict, Invalid, current, now
+from unionline.channel import OutboundMessage, channel_type, load_account
+from unionline.plugins.campaigns import rights
+from unionline.plugins.campaigns.campaigns import compose, visible
+from unionline.plugins.campaigns.schemas import ConsentTextBody, ConsentTextView, TestSend
+
+
+async def send_test(actor: Actor, campaign_id: uuid.UUID, data: TestSend) -> dict[str, str]:
+    row = await visible(actor, campaign_id, rights.MANAGE)
+    variant = row.variants.get(data.channel)
+    account_id = row.accounts.get(data.channel)
+    if variant is None or account_id is None:
+        raise Invalid(f"the campaign has no {data.channel} message or account", field="channel")
+    account = await load_account(account_id)
+    subject, text, html = compose(variant, {"full_name": "Проверка", "first_name": "Проверка"})
+    try:
+        result = await _send(account, row, subject, text, html, data.address.strip())
+    except Exception as exc:  # the provider's refusal, said to the operator, never a 500
+        raise Invalid(f"the test message was not sent: {exc}", field="address") from exc
+    return {"status": result.status, "external_id": result.external_id or ""}
+
+
+async def _send(account: Any, row: Any, subject: str, text: str, html: str, address: str) -> Any:
+    return await channel_type(account.channel).send(
+        account,
+        OutboundMessage(
+            id=uuid.uuid4(),
+            entry_id=0,
+            appeal_id=row.id,
+            organization_id=row.organization_id,
+            member_id=None,
+            recipient=address,
+            text=text,
+            broadcast=True,
+            subject=f"[проверка] {subject}",
+            html=html,
+        ),
+    )
+
+
+async def texts(actor: Actor) -> list[ConsentTextView]:
+    await rights.scope(actor, rights.CONSENT)
+    return await current().db.fetch_as(
+        ConsentTextView,
+        "SELECT version, purpose, body, created_at FROM campaigns_consent_text ORDER BY created_at",
+    )
+
+
+async def add_text(actor: Actor, data: ConsentTextBody) -> ConsentTextView:
+    await rights.require_in_scope(actor, rights.MANAGE, data.organization_id)
+    done = await current().db.fetch(
+        "INSERT INTO campaigns_consent_text (id, organization_id, version, purpose, body,"
+        " created_at) VALUES ({}, {}, {}, {}, {}, {}) ON CONFLICT (version) DO NOTHING"
+        " RETURNING id",
+        uuid.uuid4(), data.organization_id, data.version, data.purpose, data.body, now(),
+    )  # fmt: skip
+    if not done:
+        raise Conflict(
+            f"consent text {data.version!r} exists; texts are never changed", field="version"
+        )
+    return ConsentTextView(
+        version=data.version, purpose=data.purpose, body=data.body, created_at=now()
+    )

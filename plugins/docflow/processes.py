@@ -1,0 +1,263 @@
+"""Processes: a route template bound to a form. Staff processes (leave, business trip) start
+from the console; members' ones (material aid, camp voucher) from a site form's topic or from
+an operator on an appeal. The document is made, registered and sent on its route in one
+transaction; the decision reaches the member on their own channel, once."""
+
+from __future__ import annotations
+
+import uuid
+
+import msgspec
+
+from unionline import (
+    Actor,
+    Event,
+    Invalid,
+    JobContext,
+    NotFound,
+    PermanentFailure,
+    appeal_messages,
+    current,
+    enqueue,
+    load_appeal,
+    organization_ancestors,
+    reply_to_member,
+)
+from unionline.plugins.docflow import rights
+from unionline.plugins.docflow.catalog import serves
+from unionline.plugins.docflow.documents import create_unchecked
+from unionline.plugins.docflow.registration import register
+from unionline.plugins.docflow.routing import may_hold, start
+from unionline.plugins.docflow.schemas import (
+    NewDocument,
+    NewProcess,
+    ProcessView,
+    StageSpec,
+    StartProcess,
+)
+from unionline.plugins.docflow.store import DocumentRow, in_scope, load_document, load_kind, marks
+from unionline.plugins.docflow.tables import Process
+
+START = "docflow.start_from_form"
+
+
+class ProcessRow(msgspec.Struct, kw_only=True):
+    id: uuid.UUID
+    organization_id: uuid.UUID
+    name: str
+    kind_id: uuid.UUID
+    audience: str
+    form: str
+    stages: list[StageSpec]
+    template_id: uuid.UUID | None
+    archived: bool
+
+
+def view(row: ProcessRow) -> ProcessView:
+    return ProcessView(**msgspec.structs.asdict(row))
+
+
+async def create(actor: Actor, data: NewProcess) -> ProcessView:
+    await rights.require_in_scope(actor, rights.MANAGE, data.organization_id)
+    kind = await load_kind(data.kind_id)
+    if not await serves(kind.organization_id, data.organization_id):
+        raise Invalid("this kind does not serve the organization", field="kind_id")
+    for i, stage in enumerate(data.stages):
+        for j, person in enumerate(stage.assignees):
+            await may_hold(person, data.organization_id, f"stages[{i}].assignees[{j}]")
+    if data.template_id is not None:
+        found = await current().db.fetchone(
+            "SELECT organization_id FROM docflow_template WHERE id = {}", data.template_id
+        )
+        if found is None or not await serves(
+            uuid.UUID(str(found["organization_id"])), data.organization_id
+        ):
+            raise Invalid("no such template serves the organization", field="template_id")
+    row = Process(
+        organization_id=data.organization_id,
+        name=data.name,
+        kind_id=data.kind_id,
+        audience=data.audience,
+        form=data.form.strip(),
+        stages=msgspec.to_builtins(data.stages),
+        template_id=data.template_id,
+    )
+    async with current().db.transaction():
+        await row.save()
+    return view(await load(row.id))
+
+
+async def load(process_id: uuid.UUID) -> ProcessRow:
+    row = await current().db.fetch_one_as(
+        ProcessRow, "SELECT * FROM docflow_process WHERE id = {}", process_id
+    )
+    if row is None:
+        raise NotFound(f"process {process_id} does not exist", field="process_id")
+    return row
+
+
+async def listing(actor: Actor) -> list[ProcessView]:
+    where, args = in_scope("organization_id", await rights.serving_owner_ids(actor))
+    rows = await current().db.fetch_as(
+        ProcessRow,
+        f"SELECT * FROM docflow_process WHERE {where} AND NOT archived ORDER BY name",
+        *args,
+    )
+    return [view(r) for r in rows]
+
+
+async def launch(
+    actor: Actor | None, process: ProcessRow, organization_id: uuid.UUID, data: StartProcess
+) -> DocumentRow:
+    """Make the document, register it when its kind has a journal, start the route."""
+    async with current().db.transaction():
+        doc = await create_unchecked(
+            actor.operator_id if actor else None,
+            NewDocument(
+                organization_id=organization_id,
+                kind_id=process.kind_id,
+                title=data.title,
+                summary=data.summary,
+                requisites=data.requisites,
+                member_id=data.member_id,
+                appeal_id=data.appeal_id,
+            ),
+            process_id=process.id,
+        )
+        if doc.journal_id is not None:
+            doc = await register(None, doc.id)
+        await start(None, doc.id, process.stages)
+        if process.template_id is not None:
+            from unionline.plugins.docflow.templates import render_for
+
+            await render_for(None, await load_document(doc.id), process.template_id)
+    return await load_document(doc.id)
+
+
+async def start_by_operator(
+    actor: Actor, process_id: uuid.UUID, organization_id: uuid.UUID, data: StartProcess
+) -> DocumentRow:
+    await rights.require_in_scope(actor, rights.WRITE, organization_id)
+    process = await load(process_id)
+    if process.archived or not await serves(process.organization_id, organization_id):
+        raise NotFound(f"process {process_id} does not exist", field="process_id")
+    if data.appeal_id is not None:
+        appeal = await load_appeal(data.appeal_id)
+        if not await rights.allows(actor, rights.READ, appeal.organization_id):
+            raise NotFound("appeal does not exist", field="appeal_id")
+        data = msgspec.structs.replace(data, member_id=appeal.member_id)
+    return await launch(actor, process, organization_id, data)
+
+
+# -- from a site form --------------------------------------------------------------------------
+
+
+class StartPayload(msgspec.Struct):
+    appeal_id: uuid.UUID
+    process_id: uuid.UUID
+
+
+async def on_event(event: Event) -> None:
+    """A site form's appeal whose topic a members' process names starts that process (a job
+    keyed by the appeal: a redelivered event starts nothing twice)."""
+    appeal = getattr(event, "appeal", None)
+    tag = type(event).__struct_config__.tag
+    if tag != "appeal.created" or appeal is None or appeal.channel != "webform":
+        return
+    owners = await organization_ancestors(appeal.organization_id)
+    rows = await current().db.fetch_as(
+        ProcessRow,
+        f"SELECT * FROM docflow_process WHERE organization_id IN ({marks(owners)})"
+        " AND audience = 'member' AND form = {} AND NOT archived",
+        *owners,
+        appeal.subject,
+    )
+    if rows:
+        async with current().db.transaction():
+            await enqueue(
+                START,
+                StartPayload(appeal_id=appeal.id, process_id=rows[0].id),
+                key=f"{START}:{appeal.id}",
+            )
+
+
+async def start_from_form(ctx: JobContext, payload: StartPayload) -> None:
+    appeal = await load_appeal(payload.appeal_id)
+    process = await load(payload.process_id)
+    async with current().db.transaction():
+        made = await current().db.fetchone(
+            "SELECT id FROM docflow_document WHERE appeal_id = {} AND process_id = {}",
+            appeal.id,
+            process.id,
+        )
+        if made is not None:
+            return
+        texts = [m.body for m in await appeal_messages(appeal.id) if m.kind == "message_in"]
+        await launch(
+            None,
+            process,
+            appeal.organization_id,
+            StartProcess(
+                title=f"{process.name}: {appeal.number}",
+                summary="\n\n".join(texts)[:20000],
+                member_id=appeal.member_id,
+                appeal_id=appeal.id,
+            ),
+        )
+
+
+# -- the decision to the member ----------------------------------------------------------------
+
+
+class NoticePayload(msgspec.Struct):
+    route_id: uuid.UUID
+
+
+DECISIONS = {
+    "done": "Ваше заявление № {number} рассмотрено и удовлетворено.",
+    "rejected": "Ваше заявление № {number} рассмотрено: в удовлетворении отказано.",
+}
+
+
+async def notify_member(ctx: JobContext, payload: NoticePayload) -> None:
+    """Tell the member the decision, with the application's number, on the channel they last
+    wrote from (a site form cannot carry it: then their latest appeal from another channel).
+    The reply and the mark that it was sent commit together: once, however often this runs."""
+    db = current().db
+    route = await db.fetchone(
+        "SELECT document_id, status FROM docflow_route WHERE id = {}", payload.route_id
+    )
+    if route is None:
+        raise PermanentFailure(f"route {payload.route_id} does not exist")
+    doc = await load_document(uuid.UUID(str(route["document_id"])))
+    if doc.appeal_id is None or str(route["status"]) not in DECISIONS:
+        return
+    key = f"{doc.id}:notice:{payload.route_id}"
+    async with db.transaction():
+        if await db.fetchone("SELECT id FROM docflow_link WHERE key = {}", key):
+            return
+        await db.execute(
+            "INSERT INTO docflow_link (id, document_id, kind, target_id, key)"
+            " VALUES ({}, {}, 'notice', {}, {})",
+            uuid.uuid4(),
+            doc.id,
+            payload.route_id,
+            key,
+        )
+        text = DECISIONS[str(route["status"])].format(number=doc.number or doc.title)
+        await reply_to_member(None, await _reachable_appeal(doc), text)
+
+
+async def _reachable_appeal(doc: DocumentRow) -> uuid.UUID:
+    assert doc.appeal_id is not None
+    appeal = await load_appeal(doc.appeal_id)
+    if appeal.channel != "webform":
+        return appeal.id
+    # The face has no «member's appeals» yet: read the member's latest appeal from a channel
+    # that carries replies (a site form does not).
+    row = await current().db.fetchone(
+        "SELECT id FROM appeal_appeal WHERE member_id = {} AND channel <> 'webform'"
+        " ORDER BY created_at DESC LIMIT 1",
+        appeal.member_id,
+    )
+    return uuid.UUID(str(row["id"])) if row else appeal.id

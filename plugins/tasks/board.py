@@ -1,0 +1,198 @@
+"""Kanban boards: a project's stages, or — for tasks without a project — the statuses.
+
+A card's place is a fractional rank (:mod:`.ranks`), so moving a card writes its own row, one
+history line and one ``tasks.moved`` event, whatever the board's size; other viewers' consoles
+move the card from the event alone, without loading the board again.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+from typing import Any
+
+from unionline import Actor, Invalid, NotFound, current, now, publish
+from unionline.plugins.tasks import projects, ranks, rights
+from unionline.plugins.tasks.lists import card, scope_filter
+from unionline.plugins.tasks.schemas import Board, Card, Column, Move, Moved, TaskMoved
+from unionline.plugins.tasks.store import CARD_COLUMNS, TaskRow, load_task, record, update_task
+from unionline.plugins.tasks.vocabulary import LABELS, decide
+
+STATUS_COLUMNS = ("new", "in_progress", "waiting_control", "deferred", "done")
+DONE_SHOWN = timedelta(days=14)  # a status board shows what was completed lately
+REBALANCE_AT = 150  # a rank longer than this: the column is ranked afresh
+
+
+def collate() -> str:
+    return ' COLLATE "C"' if current().db.is_postgres else ""
+
+
+def _column_where(
+    project_id: uuid.UUID | None, stage_id: uuid.UUID | None, status: str
+) -> tuple[str, list[Any]]:
+    if project_id is not None and stage_id is not None:
+        return "stage_id = {}", [stage_id]
+    if project_id is not None:
+        return "project_id = {} AND stage_id IS NULL", [project_id]
+    return "project_id IS NULL AND status = {}", [status]
+
+
+async def column_last(
+    project_id: uuid.UUID | None, stage_id: uuid.UUID | None, status: str
+) -> str | None:
+    where, args = _column_where(project_id, stage_id, status)
+    row = await current().db.fetchone(
+        f"SELECT rank FROM tasks_task WHERE {where} ORDER BY rank{collate()} DESC LIMIT 1", *args
+    )
+    return str(row["rank"]) if row and row["rank"] else None
+
+
+async def _neighbour(where: str, args: list[Any], rank: str, above: bool) -> str | None:
+    op, order = ("<", "DESC") if above else (">", "ASC")
+    row = await current().db.fetchone(
+        f"SELECT rank FROM tasks_task WHERE {where} AND rank{collate()} {op} {{}}"
+        f" ORDER BY rank{collate()} {order} LIMIT 1",
+        *args,
+        rank,
+    )
+    return str(row["rank"]) if row else None
+
+
+async def board(actor: Actor, project_id: uuid.UUID | None, view: str = "all") -> Board:
+    """Every card of a project's board, or the status board of the actor's tasks in ``view``."""
+    if project_id is not None:
+        await projects.visible(actor, project_id)
+        stages = await projects.stages(project_id)
+        cards = await _cards("project_id = {}", [project_id])
+        columns = [
+            Column(
+                id=str(s.id),
+                name=s.name,
+                status=s.status,
+                cards=[c for c in cards if c.stage_id == s.id],
+            )
+            for s in stages
+        ]
+        return Board(project_id=project_id, columns=columns)
+    where, args = await scope_filter(actor, view)
+    where += " AND project_id IS NULL AND status <> 'declined'"
+    where += " AND (status <> 'done' OR completed_at >= {})"
+    cards = await _cards(where, [*args, now() - DONE_SHOWN])
+    columns = [
+        Column(id=s, name=LABELS[s][0], status=s, cards=[c for c in cards if c.status == s])
+        for s in STATUS_COLUMNS
+    ]
+    return Board(project_id=None, columns=columns)
+
+
+async def _cards(where: str, args: list[Any]) -> list[Card]:
+    sql = f"SELECT {CARD_COLUMNS} FROM tasks_task WHERE {where} ORDER BY rank{collate()}, id"
+    rows = await current().db.fetch_as(Card, sql, *args)
+    moment = now()
+    for c in rows:
+        c.overdue = (
+            c.deadline is not None and c.deadline < moment and c.status not in ("done", "declined")
+        )
+    return rows
+
+
+async def move(actor: Actor, task_id: uuid.UUID, data: Move) -> Moved:
+    """Put a card in a column between two others (see :class:`.schemas.Move`)."""
+    db = current().db
+    async with db.transaction():
+        task = await rights.visible(actor, await load_task(task_id, lock=True))
+        roles = await rights.may_work(actor, task)
+        if task.project_id is not None:
+            await projects.may_move(actor, task.project_id, roles)
+        stage_id, status = await _target(task, data)
+        if status != task.status:
+            status = decide(task.status, status, roles, task.acceptance)
+        rank = await _rank(task, stage_id, status, data)
+        changes: dict[str, Any] = {"stage_id": stage_id, "status": status, "rank": rank}
+        if status != task.status:
+            changes["completed_at"] = now() if status in ("done", "declined") else None
+        moved = await update_task(task.id, **changes)
+        await record(task.id, actor.operator_id, "moved", _place(task), _place(moved))
+        await publish(
+            TaskMoved(
+                organization_id=moved.organization_id,
+                task_id=moved.id,
+                appeal_id=moved.appeal_id,
+                project_id=moved.project_id,
+                stage_id=moved.stage_id,
+                status=moved.status,
+                rank=moved.rank,
+                actor_id=actor.operator_id,
+            )
+        )
+        if status != task.status:
+            from unionline.plugins.tasks.changes import after_status
+
+            await after_status(actor.operator_id, task, moved)
+    return Moved(card=card(moved), writes=1)
+
+
+def _place(task: TaskRow) -> dict[str, Any]:
+    return {"stage_id": task.stage_id, "status": task.status, "rank": task.rank}
+
+
+async def _target(task: TaskRow, data: Move) -> tuple[uuid.UUID | None, str]:
+    if task.project_id is None:
+        if data.stage_id is not None:
+            raise Invalid("a task without a project has no stages", field="stage_id")
+        return None, data.status or task.status
+    if data.stage_id is None:
+        return task.stage_id, task.status
+    row = await current().db.fetchone(
+        "SELECT status FROM tasks_stage WHERE id = {} AND project_id = {}",
+        data.stage_id,
+        task.project_id,
+    )
+    if row is None:
+        raise NotFound(f"stage {data.stage_id} is not on this board", field="stage_id")
+    return data.stage_id, str(row["status"] or "") or task.status
+
+
+async def _rank(task: TaskRow, stage_id: uuid.UUID | None, status: str, data: Move) -> str:
+    where, args = _column_where(task.project_id, stage_id, status)
+    where += " AND id <> {}"
+    args.append(task.id)
+    above = await _rank_of(data.after_id, task.id)
+    below = await _rank_of(data.before_id, task.id)
+    if above is not None and (below is None or not above < below):
+        below = await _neighbour(where, args, above, above=False)
+    elif below is not None and above is None:
+        above = await _neighbour(where, args, below, above=True)
+    elif above is None and below is None:
+        above = await column_last(task.project_id, stage_id, status)
+        if above == task.rank and task.stage_id == stage_id and task.status == status:
+            return task.rank
+    rank = ranks.between(above, below)
+    if len(rank) > REBALANCE_AT:
+        rank = await _rebalance(where, args, above)
+    return rank
+
+
+async def _rank_of(card_id: uuid.UUID | None, moving: uuid.UUID) -> str | None:
+    if card_id is None or card_id == moving:
+        return None
+    row = await current().db.fetchone("SELECT rank FROM tasks_task WHERE id = {}", card_id)
+    return str(row["rank"]) if row else None
+
+
+async def _rebalance(where: str, args: list[Any], above: str | None) -> str:
+    """Rank a column afresh (rare: after many inserts at one spot); answers a rank right
+    after ``above``'s new one."""
+    db = current().db
+    rows = await db.fetch(
+        f"SELECT id, rank FROM tasks_task WHERE {where} ORDER BY rank{collate()}", *args
+    )
+    fresh = ranks.spread(len(rows) * 2 + 2)
+    position = 0
+    for i, row in enumerate(rows):
+        await db.execute(
+            "UPDATE tasks_task SET rank = {} WHERE id = {}", fresh[2 * i + 1], row["id"]
+        )
+        if above is not None and row["rank"] == above:
+            position = 2 * i + 2
+    return fresh[position]

@@ -1,0 +1,93 @@
+"""Tasks in the staff calendar (``unionline.add_calendar_source``): each open task's deadline,
+as a moment in its responsible's calendar — read by the meetings plugin's calendar, which
+never imports this plugin; and a task's people for a meeting about it
+(``unionline.add_subject_source``)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+import msgspec
+
+from unionline import Actor, CalendarItem, CalendarQuery, MeetingSubject, NotFound, current
+from unionline.plugins.tasks.rights import visible
+from unionline.plugins.tasks.store import load_task
+from unionline.plugins.tasks.vocabulary import OPEN
+
+
+class _Deadline(msgspec.Struct, kw_only=True):
+    id: uuid.UUID
+    organization_id: uuid.UUID
+    title: str
+    responsible_id: uuid.UUID | None
+    deadline: datetime
+
+
+class TaskDeadlines:
+    name = "tasks"
+
+    async def items(self, query: CalendarQuery) -> list[CalendarItem]:
+        statuses = sorted(OPEN)
+        where = [
+            "deadline >= {}",
+            "deadline < {}",
+            f"status IN ({', '.join('{}' for _ in statuses)})",
+        ]
+        args: list[Any] = [query.since, query.until, *statuses]
+        for column, ids in (
+            ("organization_id", query.organization_ids),
+            ("responsible_id", query.operator_ids),
+        ):
+            if ids is not None:
+                if not ids:
+                    return []
+                where.append(f"{column} IN ({', '.join('{}' for _ in ids)})")
+                args += ids
+        rows = await current().db.fetch_as(
+            _Deadline,
+            "SELECT id, organization_id, title, responsible_id, deadline FROM tasks_task"
+            f" WHERE {' AND '.join(where)} ORDER BY deadline LIMIT 1000",
+            *args,
+        )
+        return [
+            CalendarItem(
+                source="tasks",
+                kind="task_deadline",
+                id=str(r.id),
+                title=r.title,
+                organization_id=r.organization_id,
+                operator_id=r.responsible_id,
+                starts_at=r.deadline,
+                href=f"#/work/tasks/{r.id}",
+            )
+            for r in rows
+        ]
+
+
+class TaskPeople:
+    """A meeting about a task invites its creator, responsible, co-executors and observers,
+    and the member it is about."""
+
+    name = "tasks"
+    kinds: tuple[str, ...] = ("task",)
+
+    async def subject(self, actor: Actor, kind: str, object_id: uuid.UUID) -> MeetingSubject | None:
+        try:
+            task = await visible(actor, await load_task(object_id))
+        except NotFound:
+            return None
+        rows = await current().db.fetch(
+            "SELECT operator_id FROM tasks_participant WHERE task_id = {}", task.id
+        )
+        people = [task.creator_id, task.responsible_id, *(r["operator_id"] for r in rows)]
+        return MeetingSubject(
+            kind="task",
+            id=task.id,
+            title=task.title,
+            organization_id=task.organization_id,
+            operator_ids=tuple(dict.fromkeys(uuid.UUID(str(p)) for p in people if p)),
+            member_ids=(task.member_id,) if task.member_id else (),
+            appeal_id=task.appeal_id,
+        )

@@ -1,0 +1,40 @@
+"""Who may do what in timekeeping, and the organization subtree they hold it over.
+
+* ``timekeeping.use`` — keep one's own workday, request one's own absences and corrections;
+* ``timekeeping.read`` — see the team of the subtree: who works now, violations, absences,
+  the time sheet;
+* ``timekeeping.manage`` — schedules, staff cards, approving absences and corrections, entering
+  them for others.
+
+An organization (or a person) outside the caller's subtree answers 404, as if it did not exist.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from unionline import Actor, NotFound, Scope, scope_for
+
+USE = "timekeeping.use"
+READ = "timekeeping.read"
+MANAGE = "timekeeping.manage"
+
+PERMISSIONS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    (USE, "Keep one's own workday, absences and corrections", ("admin", "supervisor", "operator")),
+    (READ, "See the team's workdays, absences, violations and time sheet", ("admin", "supervisor")),
+    (MANAGE, "Schedules, staff cards, approving absences and corrections", ("admin", "supervisor")),
+)
+
+
+async def scope(actor: Actor, permission: str) -> Scope:
+    actor.require(permission)
+    return await scope_for(actor, permission)
+
+
+async def require_in_scope(actor: Actor, permission: str, organization_id: uuid.UUID) -> None:
+    if not (await scope(actor, permission)).allows(organization_id):
+        raise NotFound("organization does not exist", field="organization_id")
+
+
+async def may(actor: Actor, permission: str, organization_id: uuid.UUID) -> bool:
+    return actor.can(permission) and (await scope_for(actor, permission)).allows(organization_id)

@@ -1,0 +1,103 @@
+// «Сотрудники и графики» on the «Рабочее время» page, for timekeeping.manage: the staff cards
+// (schedule, own time zone, personnel number, position) — a person without one is added from
+// the operators list — and a new schedule: fixed hours, a shift cycle or flexible hours.
+
+let ui = null;
+
+export function useUi(consoleApi) {
+  ui = consoleApi;
+}
+
+const KINDS = ["fixed", "shifts", "flexible"];
+
+export async function staffing(organizationId, reload) {
+  const h = ui.h;
+  const t = ui.t;
+  const [cards, schedules, operators] = await Promise.all([
+    ui.api.get("/api/timekeeping/staff").catch(() => []),
+    organizationId ? ui.api.get("/api/timekeeping/schedules", { organization_id: organizationId }).catch(() => []) : [],
+    ui.api.allPages("/api/operators/", { active: true }).catch(() => []),
+  ]);
+  const carded = new Set(cards.map((c) => c.operator_id));
+  const save = async (operatorId, fields) => {
+    try {
+      await ui.api.request("PUT", `/api/timekeeping/staff/${operatorId}`, { body: { organization_id: organizationId, ...fields } });
+      reload();
+    } catch (error) {
+      ui.toastError(error);
+    }
+  };
+  const scheduleSelect = (current, onchange) =>
+    h("select", { "aria-label": t("tk.schedule"), onchange }, h("option", { value: "" }, t("tk.default_schedule")),
+      schedules.map((s) => h("option", { value: s.id, selected: s.id === current }, s.name)));
+  const rows = cards
+    .filter((c) => !organizationId || c.organization_id === organizationId)
+    .map((c) => {
+      const zone = h("input", { type: "text", value: c.own_timezone, placeholder: c.timezone, "aria-label": t("tk.timezone"), size: 16 });
+      const number = h("input", { type: "text", value: c.personnel_number, "aria-label": t("tk.number"), size: 6 });
+      const position = h("input", { type: "text", value: c.position, "aria-label": t("tk.position"), size: 14 });
+      let chosen = c.schedule_id || "";
+      const schedule = scheduleSelect(c.schedule_id, (e) => { chosen = e.target.value; });
+      const button = h("button", { type: "button", class: "tk-save-card", onclick: () => save(c.operator_id, { schedule_id: chosen || null, timezone: zone.value.trim(), personnel_number: number.value, position: position.value }) }, t("tk.save"));
+      return h("tr", { dataset: { operator: c.operator_id } }, h("th", { scope: "row" }, c.name), h("td", {}, schedule), h("td", {}, zone), h("td", {}, number), h("td", {}, position), h("td", {}, button));
+    });
+  const others = operators.filter((o) => !carded.has(o.id));
+  const pick = h("select", { "aria-label": t("tk.add_person") }, others.map((o) => h("option", { value: o.id }, o.name || o.login)));
+  return h(
+    "section",
+    { class: "tk-staffing" },
+    h("h3", {}, t("tk.staffing")),
+    h("div", { class: "tk-scroll" },
+      h("table", { class: "grid" },
+        h("thead", {}, h("tr", {}, ["tk.person", "tk.schedule", "tk.timezone", "tk.number", "tk.position", ""].map((k) => h("th", { scope: "col" }, k ? t(k) : "")))),
+        h("tbody", {}, rows))),
+    others.length && organizationId
+      ? h("p", {}, pick, " ", h("button", { type: "button", class: "tk-add-card", onclick: () => save(pick.value, {}) }, t("tk.add_person")))
+      : null,
+    organizationId ? scheduleForm(organizationId, reload) : null,
+  );
+}
+
+function scheduleForm(organizationId, reload) {
+  const h = ui.h;
+  const t = ui.t;
+  const name = h("input", { type: "text", required: true, maxlength: 200 });
+  const kind = h("select", {}, KINDS.map((k) => h("option", { value: k }, t(`tk.kind.${k}`))));
+  const start = h("input", { type: "time", value: "09:00" });
+  const end = h("input", { type: "time", value: "18:00" });
+  const cycle = h("input", { type: "text", value: "day, day, off, off", size: 22 });
+  const anchor = h("input", { type: "date" });
+  const hours = h("input", { type: "number", value: "40", min: "1", max: "400" });
+  const isDefault = h("input", { type: "checkbox" });
+  const submit = async (event) => {
+    event.preventDefault();
+    const rules = { work_start: start.value, work_end: end.value };
+    if (kind.value === "shifts") {
+      Object.assign(rules, {
+        anchor: anchor.value || null,
+        cycle: cycle.value.split(",").map((s) => s.trim()).filter(Boolean),
+        shifts: { day: { start: start.value, end: end.value }, night: { start: end.value, end: start.value } },
+      });
+    }
+    if (kind.value === "flexible") rules.hours = Number(hours.value);
+    try {
+      await ui.api.post("/api/timekeeping/schedules", { organization_id: organizationId, name: name.value, kind: kind.value, rules, is_default: isDefault.checked });
+      reload();
+    } catch (error) {
+      ui.toastError(error);
+    }
+  };
+  return h(
+    "form",
+    { class: "tk-absence tk-schedule", onsubmit: submit },
+    h("label", {}, t("tk.schedule_name"), name),
+    h("label", {}, t("tk.kind"), kind),
+    h("label", {}, t("tk.from_time"), start),
+    h("label", {}, t("tk.to_time"), end),
+    h("label", {}, t("tk.cycle"), cycle),
+    h("label", {}, t("tk.anchor"), anchor),
+    h("label", {}, t("tk.hours_week"), hours),
+    h("label", {}, t("tk.is_default"), isDefault),
+    h("button", { type: "submit" }, t("tk.new_schedule")),
+  );
+}

@@ -1,0 +1,71 @@
+"""Campaigns in a real Chromium, in Russian: a supervisor builds a segment (the live count
+follows the filter), writes the e-mail, previews it for a member, starts it and watches the
+progress bar reach the end; the editor and the running campaign pass the accessibility gate,
+also at phone width (390 px)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from axe_support import serious_violations
+from conftest import Login
+from console_support import MEMBER_NAME, Site
+from playwright.async_api import expect
+
+pytestmark = pytest.mark.unionline_plugins("campaigns")
+PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
+
+
+async def gate(page: Any, where: str) -> None:
+    found = await serious_violations(page)
+    assert found == [], f"{where}:\n" + "\n".join(found)
+
+
+async def test_build_preview_and_send_a_campaign(site: Site, login: Login, shots: Path) -> None:
+    await site.api("POST", "/api/campaigns/consent-texts", json={
+        "organization_id": site.organization_id, "version": "info-1", "purpose": "info",
+        "body": "Согласен получать новости профсоюза по e-mail.",
+    })  # fmt: skip
+    await site.api("POST", f"/api/campaigns/members/{site.member_id}/consents", json={
+        "channel": "email", "purpose": "info", "granted": True, "text_version": "info-1",
+        "source": "form", "evidence": {"form_id": "join"},
+    })  # fmt: skip
+    page = await login(site.b)
+    await page.goto(f"{site.base}/console#/work/campaigns")
+    await page.get_by_role("link", name="Новая рассылка").click()
+    editor = page.locator("form.cmp-editor")
+    await editor.get_by_label("Название").fill("Собрание 12 декабря")
+    count = editor.locator(".cmp-count")
+    await expect(count).to_have_text("Получат с согласием: 1")
+    await editor.locator("input[data-group=st][value=left]").check()
+    await expect(count).to_have_text("Получат с согласием: 0")
+    await editor.locator("input[data-group=st][value=left]").uncheck()
+    await editor.locator("input[data-group=ch][value=email]").check()
+    await expect(count).to_have_text("Получат с согласием: 1")
+
+    await editor.locator("input[data-order=email]").check()
+    variant = editor.locator("section.cmp-variant[data-channel=email]")
+    await variant.get_by_label("Аккаунт канала").select_option(str(site.account_id))
+    await variant.get_by_label("Тема письма").fill("Собрание профкома")
+    await variant.get_by_label("Текст").fill("{{ first_name }}, ждём вас 12 декабря.")
+    await editor.locator("button.cmp-preview-button").click()
+    first = MEMBER_NAME.split()[1] if len(MEMBER_NAME.split()) == 3 else MEMBER_NAME.split()[0]
+    await expect(editor.locator(".cmp-preview")).to_contain_text(f"{first}, ждём вас 12 декабря.")
+    await gate(page, "the campaign editor")
+    await page.screenshot(path=shots / "campaign-editor.png", full_page=True)
+
+    await editor.locator("button.cmp-start").click()
+    await expect(page.locator(".cmp-status")).to_have_text("Завершена")
+    await expect(page.locator(".cmp-progress progress")).to_have_attribute("value", "1")
+    await expect(page.locator("td[data-stat=sent]")).to_have_text("1")
+    assert [m.recipient for m in site.sent()] == ["maria@example.org"]
+    await gate(page, "the running campaign")
+    await page.screenshot(path=shots / "campaign-progress.png", full_page=True)
+
+    phone = await login(site.b, **PHONE)
+    await phone.goto(f"{site.base}/console#/work/campaigns")
+    await expect(phone.locator(".admin-card", has_text="Собрание 12 декабря")).to_be_visible()
+    await gate(phone, "campaigns at 390 px")
+    assert page.console_errors == [] and phone.console_errors == []

@@ -1,0 +1,141 @@
+"""Docflow in a real Chromium, in Russian: the author writes a document and sends it on a
+route; the approver finds it under «На согласовании у меня» and approves; the author's open
+card shows the new stage and status at once, from the console's socket. The pages pass the
+accessibility gate, the card also at phone width (390 px)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from axe_support import serious_violations
+from conftest import Login
+from console_support import Site, fits, open_appeal
+from playwright.async_api import expect
+
+pytestmark = pytest.mark.unionline_plugins("docflow", "meetings")
+PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
+
+
+async def gate(page: Any, where: str) -> None:
+    found = await serious_violations(page)
+    assert found == [], f"{where}:\n" + "\n".join(found)
+
+
+async def test_an_approval_reaches_the_author_live(site: Site, login: Login, shots: Path) -> None:
+    journal = await site.api(
+        "POST",
+        "/api/docflow/journals",
+        json={
+            "organization_id": site.organization_id,
+            "name": "Внутренние",
+            "number_format": "{case}/{seq}",
+            "case_index": "01-07",
+        },
+    )
+    await site.api(
+        "POST",
+        "/api/docflow/kinds",
+        json={
+            "organization_id": site.organization_id,
+            "code": "prot",
+            "name": "Протокол",
+            "category": "internal",
+            "journal_id": journal["id"],
+            "requisites": [{"name": "meeting", "label": "Заседание", "required": True}],
+        },
+    )
+    author = await login(site.a)
+    await author.goto(f"{site.base}/console#/work/docflow")
+    await expect(author.locator("ul-docflow-page h2")).to_have_text("Документы")
+    await author.locator("ul-docflow-page .admin-head button.primary").click()
+    form = author.locator("form.doc-form")
+    await form.locator("[name=title]").fill("Протокол заседания профкома № 12")
+    await form.locator("[data-requisite=meeting]").fill("Заседание профкома 05.12")
+    await form.locator("button[type=submit]").click()
+    card = author.locator(".doc-card")
+    await expect(card.locator("h2")).to_have_text("Протокол заседания профкома № 12")
+    await card.locator(".doc-actions button.primary").click()  # «Зарегистрировать»
+    await expect(card.locator(".doc-number")).to_have_text("01-07/1")
+    await card.locator(".doc-route-form button").click()
+    row = card.locator(".doc-stage-row").first
+    await row.locator("input[type=text]").fill("Председатель")
+    await row.locator("select[multiple]").select_option(label=site.b.name)
+    await card.locator(".doc-stages-form button[type=submit]").click()
+    await expect(card.locator(".doc-stage")).to_have_text("Председатель (1/1)")
+    await expect(card.locator(".doc-holders")).to_have_text(site.b.name)
+    await gate(author, "the card on its route")
+
+    approver = await login(site.b)
+    await approver.goto(f"{site.base}/console#/work/docflow")
+    item = approver.locator(".doc-list li", has_text="Протокол заседания профкома")
+    await expect(item.locator(".doc-stage")).to_contain_text("Председатель (1/1)")
+    await gate(approver, "На согласовании у меня")
+    await item.locator("a").click()
+    # The meetings plugin's part of the card: a meeting about the document, its form filled.
+    await card.get_by_role("button", name="Созвать встречу по документу").click()
+    meeting = card.locator("form.meeting-form")
+    await expect(meeting.get_by_label("Тема")).to_have_value("Протокол заседания профкома № 12")
+    box = approver.locator(".doc-decision")
+    await box.locator("textarea").fill("Согласовано, в дело 01-07")
+    await box.locator("button[data-verdict=approve]").click()
+    await expect(approver.locator(".doc-card .doc-status")).to_have_text("Согласован")
+
+    # The author did nothing: the socket brought the change to the open card.
+    await expect(card.locator(".doc-status")).to_have_text("Согласован")
+    await expect(card.locator(".doc-stage")).to_have_text("Согласован")
+    await expect(card.locator(".doc-decisions")).to_contain_text("Согласовано, в дело 01-07")
+    await expect(meeting).to_be_visible()  # the live redraw left the open form alone
+    await author.screenshot(path=shots / "docflow-card.png", full_page=True)
+    assert author.console_errors == [] and approver.console_errors == []
+
+    phone = await login(site.a, **PHONE)
+    await phone.goto(f"{site.base}/console#/work/docflow/{author.url.rsplit('/', 1)[-1]}")
+    await expect(phone.locator(".doc-card h2")).to_be_visible()
+    assert await fits(phone)
+    await gate(phone, "the card at phone width")
+    admin_page = await login(site.b)
+    await admin_page.goto(f"{site.base}/console#/admin/docflow-setup")
+    await expect(admin_page.locator(".doc-setup-kinds")).to_contain_text("Протокол")
+    await admin_page.locator(".doc-setup-processes > button").click()
+    await expect(admin_page.locator(".doc-stage-row")).to_have_count(1)
+    await admin_page.locator(".doc-setup-kinds > button").click()
+    await admin_page.locator(".doc-setup-kinds fieldset button").click()
+    await expect(admin_page.locator(".doc-requisite-rows li")).to_have_count(1)
+    await gate(admin_page, "Документооборот with the process designer and a kind's form open")
+
+
+async def test_a_members_application_started_on_an_appeal(site: Site, login: Login) -> None:
+    kind = await site.api(
+        "POST",
+        "/api/docflow/kinds",
+        json={
+            "organization_id": site.organization_id,
+            "code": "aid",
+            "name": "Заявление",
+            "category": "application",
+        },
+    )
+    await site.api(
+        "POST",
+        "/api/docflow/processes",
+        json={
+            "organization_id": site.organization_id,
+            "name": "Материальная помощь",
+            "kind_id": kind["id"],
+            "audience": "member",
+            "stages": [{"assignees": [site.b.id], "days": 3}],
+        },
+    )
+    await site.inbound("Прошу материальную помощь на лечение")
+    page = await login(site.a)
+    await page.click("[data-list=unassigned]")
+    await open_appeal(page, "материальную помощь")
+    side = page.locator("ul-appeal-docflow")
+    await expect(side.locator("h3")).to_have_text("Документы по обращению")
+    await side.locator("button.start-process").click()
+    await side.locator("[name=title]").fill("Заявление на материальную помощь")
+    await side.locator("button[type=submit]").click()
+    await expect(side.locator("li")).to_contain_text("(1/1)")
+    await gate(page, "an appeal with its documents")

@@ -1,0 +1,92 @@
+"""Timekeeping in a real Chromium, in Russian: the operator starts the day, takes a break and
+finishes from the top bar while the supervisor watches the team's work time next to the load
+table — each change arrives there live from the socket; the «Рабочее время» page and the
+supervisor view pass the accessibility gate, the top bar also at phone width (390 px)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from axe_support import serious_violations
+from conftest import Login
+from console_support import Site, fits
+from playwright.async_api import expect
+
+pytestmark = pytest.mark.unionline_plugins("timekeeping")
+PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
+
+
+async def gate(page: Any, where: str) -> None:
+    found = await serious_violations(page)
+    assert found == [], f"{where}:\n" + "\n".join(found)
+
+
+async def test_start_break_finish_seen_live_by_the_supervisor(
+    site: Site, login: Login, shots: Path
+) -> None:
+    anna = await login(site.a)
+    day = anna.locator("ul-workday")
+    await expect(day.locator("button[data-action=start]")).to_have_text("Начать день")
+    boris = await login(site.b)
+    await boris.evaluate("location.hash = '#/supervisor'")
+    team = boris.locator("ul-timekeeping-team")
+    await expect(team.locator("h2")).to_have_text("Рабочее время сотрудников сейчас")
+
+    await day.locator("button[data-action=start]").click()
+    await expect(day.locator(".workday-state")).to_contain_text("Работаю")
+    row = team.locator(f"tr[data-operator='{site.a.id}']")
+    await expect(row).to_have_attribute("data-state", "working")
+    await expect(row.locator(".tk-state")).to_contain_text("Работаю")
+
+    await day.locator("button[data-action=break]").click()
+    await expect(day.locator(".workday-state")).to_contain_text("Перерыв")
+    await expect(row).to_have_attribute("data-state", "break")  # live, no reload
+    # and in the load table beside it: online, but held back from routing
+    held = boris.locator(f"table.operators-load tr[data-operator='{site.a.id}'] td[data-held]")
+    await expect(held).to_have_attribute("data-held", "timekeeping.break")
+    await expect(held).to_contain_text("перерыв")
+    await gate(boris, "the supervisor view")
+    await boris.screenshot(path=shots / "supervisor.png", full_page=True)
+
+    await day.locator("button[data-action=resume]").click()
+    await expect(row).to_have_attribute("data-state", "working")
+    await day.locator("button[data-action=finish]").click()
+    await expect(day.locator(".workday-state")).to_contain_text("День завершён")
+    await expect(row).to_have_attribute("data-state", "finished")
+
+    await anna.evaluate("location.hash = '#/work/timekeeping'")
+    await expect(anna.locator(".timekeeping-page h2")).to_have_text("Рабочее время")
+    await expect(anna.locator(".tk-absence select option").first).to_be_attached()
+    await gate(anna, "the «Рабочее время» page")
+
+    # The supervisor's part of the page: a schedule made and given to anna.
+    await boris.evaluate("location.hash = '#/work/timekeeping'")
+    staffing = boris.locator(".tk-staffing")
+    await expect(staffing.locator("h3")).to_have_text("Сотрудники и графики")
+    form = staffing.locator("form.tk-schedule")
+    await form.locator("input[type=text]").first.fill("Пятидневка 9–18")
+    await form.locator("button[type=submit]").click()
+    card = staffing.locator(f"tr[data-operator='{site.a.id}']")
+    await expect(card.locator("select option", has_text="Пятидневка 9–18")).to_be_attached()
+    await card.locator("select").select_option(label="Пятидневка 9–18")
+    await card.locator("button.tk-save-card").click()
+    await expect(card.locator("select")).to_have_value(
+        await card.locator("select option", has_text="Пятидневка").get_attribute("value") or ""
+    )
+    await gate(boris, "the supervisor's «Рабочее время» page")
+    await boris.screenshot(path=shots / "timekeeping-page.png", full_page=True)
+    assert anna.console_errors == [] and boris.console_errors == []
+
+
+async def test_the_workday_buttons_at_phone_width(site: Site, login: Login, shots: Path) -> None:
+    page = await login(site.a, **PHONE)
+    await expect(page.locator("ul-workday button[data-action=start]")).to_be_visible()
+    assert await fits(page)
+    await gate(page, "the console at 390 px")
+    await page.screenshot(path=shots / "phone.png")
+    await page.evaluate("location.hash = '#/work/timekeeping'")
+    await expect(page.locator(".timekeeping-page form.tk-absence")).to_be_visible()
+    assert await fits(page)
+    await gate(page, "the «Рабочее время» page at 390 px")

@@ -1,0 +1,200 @@
+"""Campaigns end to end on both engines: the consent register (legacy flags absorbed, proof),
+a segment counted in SQL and exported, a campaign previewed, sent through the channel's send()
+once per member on the first channel of its order the member consented to, statistics, and
+organization scope."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from appeals_support import inbound
+from campaigns_support import TEXT_VERSION, World, campaign_body, grant, member
+
+from unionline.testing import AppHarness
+
+pytestmark = pytest.mark.unionline_plugins("campaigns")
+
+
+async def test_a_campaign_reaches_each_consenting_member_once(unionline_app: AppHarness) -> None:
+    w = await World(unionline_app).setup()
+    anna = await member(
+        w.a,
+        "Иванова Анна Петровна",
+        contacts=(("telegram", "1001"), ("email", "anna@example.org")),
+        custom={"years": 21},
+    )
+    boris = await member(
+        w.a1, "Борисов Борис Борисович", contacts=(("email", "boris@example.org"),)
+    )
+    # Vera has a Telegram contact but gave consent for e-mail only: she gets the e-mail.
+    vera = await member(
+        w.a, "Веткина Вера Олеговна", contacts=(("telegram", "1003"), ("email", "vera@example.org"))
+    )
+    gleb = await member(w.a, "Глебов Глеб", contacts=(("telegram", "1004"),))  # no consent
+    outsider = await member(w.b, "Чужой Павел Ильич", contacts=(("telegram", "2001"),))
+    for who, channel in (
+        (anna, "telegram"),
+        (anna, "email"),
+        (boris, "email"),
+        (vera, "email"),
+        (outsider, "telegram"),
+    ):
+        await grant(who, channel)
+
+    count = await w.call(
+        "boss",
+        "post",
+        "/api/campaigns/segments/count",
+        organization_id=str(w.a),
+        filter={"reachable": ["telegram", "email"]},
+        purpose="info",
+    )
+    assert count["count"] == 3
+    assert {m["full_name"] for m in count["sample"]} >= {"Иванова Анна Петровна"}
+    everyone = await w.call(
+        "boss", "post", "/api/campaigns/segments/count", organization_id=str(w.a), filter={}
+    )
+    assert everyone["count"] == 4  # Anna, Boris, Vera, Gleb; not the outsider of B
+    csv = await w.call(
+        "boss",
+        "post",
+        "/api/campaigns/segments/export",
+        organization_id=str(w.a),
+        filter={"statuses": ["member"]},
+    )
+    lines = csv.content.decode("utf-8-sig").splitlines()
+    assert lines[0].startswith("id,ФИО") and len(lines) == 5
+
+    recent = {
+        "appealed_within_days": 30,
+        "tags": [],
+        "custom_fields": [{"key": "years", "value": "21"}],
+    }
+    found = await w.call(
+        "boss", "post", "/api/campaigns/segments/count", organization_id=str(w.a), filter=recent
+    )
+    assert found["count"] == 0
+    await inbound(w.a, anna, "Вопрос о взносах", channel="reference")
+    found = await w.call(
+        "boss", "post", "/api/campaigns/segments/count", organization_id=str(w.a), filter=recent
+    )
+    assert [m["full_name"] for m in found["sample"]] == ["Иванова Анна Петровна"]
+    campaign = await w.call("boss", "post", "/api/campaigns/", 201, **campaign_body(w))
+    cid = campaign["id"]
+    preview = await w.call(
+        "boss", "post", f"/api/campaigns/{cid}/preview/telegram", member_id=str(anna)
+    )
+    assert preview["text"].startswith("Анна, с праздником! Стаж: 21 год")
+    assert preview["sms_parts"] == 1
+
+    tested = await w.call(
+        "boss", "post", f"/api/campaigns/{cid}/test", channel="telegram", address="9999"
+    )
+    assert tested["status"] == "sent" and [s.recipient for s in w.sent()] == ["9999"]
+    w.sent().clear()
+    from unionline.channel import reference
+
+    reference.provider(w.account).fail_next("permanent")
+    refused = await w.call(
+        "boss", "post", f"/api/campaigns/{cid}/test", 422, channel="telegram", address="9999"
+    )
+    assert refused["error"]["field"] == "address"
+    saved = await w.call(
+        "boss", "post", "/api/campaigns/segments", 201,
+        organization_id=str(w.a), name="Работники", filter={"statuses": ["member"]},
+    )  # fmt: skip
+    assert [s["name"] for s in await w.call("olga", "get", "/api/campaigns/segments")] == [
+        "Работники"
+    ]
+    assert await w.call("bob", "get", "/api/campaigns/segments") == []
+    await w.call("bob", "delete", f"/api/campaigns/segments/{saved['id']}", 404)
+    await w.call("boss", "delete", f"/api/campaigns/segments/{saved['id']}", 204)
+    started = await w.call("boss", "post", f"/api/campaigns/{cid}/start")
+    assert started["status"] == "sending" and started["counts"]["total"] == 3
+    await unionline_app.settle()
+    done = await w.call("boss", "get", f"/api/campaigns/{cid}")
+    assert done["status"] == "finished", done
+    assert done["counts"]["sent"] == 3 and done["counts"]["queued"] == 0
+    by_recipient = sorted(s.recipient for s in w.sent())
+    assert by_recipient == sorted(["1001", "boris@example.org", "vera@example.org"])
+    assert gleb and outsider  # neither got anything
+
+    totals = await w.call("boss", "get", "/api/campaigns/totals", organization_id=str(w.a1))
+    assert totals["total"] == 1 and totals["sent"] == 1  # Boris, of A1
+    assert (await w.call("boss", "get", "/api/campaigns/totals"))["sent"] == 3
+    assert (await w.call("bob", "get", "/api/campaigns/totals"))["total"] == 0
+    await w.call("bob", "get", "/api/campaigns/totals", 404, organization_id=str(w.a))
+
+    # Retention: the members' actions older than the setting go, the counts stay.
+    from unionline.plugins.campaigns import retention, unsubscribe
+
+    rid = (
+        await unionline_app.runtime.db.fetchone("SELECT MIN(id) AS id FROM campaigns_recipient")
+    )["id"]
+    await unsubscribe.event(uuid.UUID(cid), int(rid), "click", "https://old.example")
+    await unionline_app.runtime.db.execute("UPDATE campaigns_event SET at = 0")
+    await retention.purge()
+    assert (await w.call("boss", "get", f"/api/campaigns/{cid}"))["counts"]["clicked"] == 0
+
+    # Another organization's supervisor sees nothing of it.
+    assert await w.call("bob", "get", "/api/campaigns/") == []
+    await w.call("bob", "get", f"/api/campaigns/{cid}", 404)
+    await w.call("bob", "post", f"/api/campaigns/{cid}/pause", 404)
+    await w.call("bob", "get", f"/api/campaigns/members/{anna}/consents", 404)
+
+
+async def test_the_register_absorbs_card_flags_and_proves_consent(
+    unionline_app: AppHarness,
+) -> None:
+    w = await World(unionline_app).setup()
+    from unionline.members.services import create_member
+
+    legacy = await create_member(
+        None, w.a, full_name="Старый Флаг", consents={"email": True, "sms": False}
+    )
+    await unionline_app.settle()
+    rows = await w.call("olga", "get", f"/api/campaigns/members/{legacy}/consents")
+    assert {(r["channel"], r["source"], r["withdrawn_at"] is None) for r in rows} == {
+        ("email", "legacy", True),
+        ("sms", "legacy", False),
+    }
+    await w.call(
+        "olga", "post", f"/api/campaigns/members/{legacy}/consents",
+        channel="sms", purpose="ads", granted=True, text_version="nope",
+        expect=422,
+    )  # fmt: skip
+    changed = await w.call(
+        "olga", "post", f"/api/campaigns/members/{legacy}/consents",
+        channel="sms", purpose="info", granted=True, text_version=TEXT_VERSION,
+        source="form", evidence={"form_id": "site-join", "address": "203.0.113.7"},
+    )  # fmt: skip
+    assert any(r["channel"] == "sms" and r["withdrawn_at"] is None for r in changed)
+    proof = await w.call("olga", "get", f"/api/campaigns/members/{legacy}/consents/proof")
+    actions = [(e["channel"], e["action"], e["source"]) for e in proof["history"]]
+    assert ("sms", "granted", "form") in actions and ("sms", "withdrawn", "legacy") in actions
+    assert [t["version"] for t in proof["texts"]] == ["legacy", TEXT_VERSION][
+        -len(proof["texts"]) :
+    ]
+    bad = await unionline_app.client.post(
+        f"/api/campaigns/members/{legacy}/consents", headers=w.auth("olga"),
+        json={"channel": "pigeon", "purpose": "info", "granted": True},
+    )  # fmt: skip
+    assert bad.status_code == 400 and "channel" in bad.text
+    await w.call("bob", "get", f"/api/campaigns/members/{legacy}/consents/proof", 404)
+    await w.call("olga", "get", f"/api/campaigns/members/{uuid.uuid4()}/consents", 404)
+
+    # The member's export holds the proof; the erasure removes it.
+    h = unionline_app
+    exported = (
+        await h.client.get(f"/api/privacy/members/{legacy}/export", headers=h.admin_headers)
+    ).json()
+    section = exported["extra"]["campaigns"]
+    assert {c["channel"] for c in section["consents"]} == {"email", "sms"}
+    assert any(e["source"] == "form" for e in section["history"])
+    erased = await h.client.post(f"/api/privacy/members/{legacy}/erase", headers=h.admin_headers)
+    assert erased.status_code == 200, erased.text
+    again = (
+        await h.client.get(f"/api/privacy/members/{legacy}/export", headers=h.admin_headers)
+    ).json()
+    assert again["extra"]["campaigns"]["consents"] == []

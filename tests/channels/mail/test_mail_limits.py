@@ -1,0 +1,66 @@
+"""Mail made to cost time — thousands of MIME parts, a subject of thousands of encoded words —
+is read up to documented limits: the member's appeal still lands with what could be read, and
+a note says what was left to the raw message (issue #12 item 3). Speed is measured in
+``benchmarks/adversarial_input.py``."""
+
+from __future__ import annotations
+
+import pytest
+from mail_support import create_mailbox, mailbox_config, timeline
+
+from unionline.channels.mail import headers
+from unionline.channels.mail import parse as mailparse
+from unionline.channels.mail.ingest import ingest_raw
+
+pytestmark = pytest.mark.unionline_plugins("mail")
+
+
+def many_parts(count: int) -> bytes:
+    head = (
+        "From: Анна <anna@example.test>\r\nTo: union@example.test\r\nSubject: Отпуск\r\n"
+        "Message-ID: <parts@example.test>\r\nMIME-Version: 1.0\r\n"
+        'Content-Type: multipart/mixed; boundary="b1"\r\n\r\n'
+        "--b1\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nМожно ли перенести отпуск?\r\n"
+    )
+    part = (
+        "--b1\r\nContent-Type: application/octet-stream\r\n"
+        "Content-Disposition: attachment\r\n\r\nx\r\n"
+    )
+    return (head + part * count + "--b1--\r\n").encode()
+
+
+def test_a_message_of_thousands_of_parts_is_read_up_to_the_limit():
+    parsed = mailparse.parse(many_parts(5000))
+    assert parsed.from_name == "Анна"  # an unencoded 8-bit name (no surrogates reach the db)
+    assert parsed.text == "Можно ли перенести отпуск?"
+    assert len(parsed.attachments) == mailparse.MAX_PARTS - 1
+    assert parsed.error is not None
+    assert f"only the first {mailparse.MAX_PARTS} of 5002 MIME boundary lines" in parsed.error
+
+
+def test_a_message_within_the_limit_is_read_whole():
+    parsed = mailparse.parse(many_parts(mailparse.MAX_PARTS - 5))
+    assert len(parsed.attachments) == mailparse.MAX_PARTS - 5 and parsed.error is None
+
+
+def test_a_subject_of_thousands_of_encoded_words_is_decoded_up_to_the_limit():
+    subject = "=?utf-8?q?=D0=BE?= " * 5000
+    raw = f"From: anna@example.test\r\nSubject: {subject}\r\n\r\nтекст".encode()
+    parsed = mailparse.parse(raw)
+    assert set(parsed.subject) == {"о"}
+    assert len(parsed.subject) < headers.MAX_DECODED_HEADER
+    short = mailparse.parse(b"From: anna@example.test\r\nSubject: =?utf-8?q?=D0=BE?= x\r\n\r\n.")
+    assert short.subject == "о x"
+
+
+async def test_the_appeal_lands_with_what_could_be_read_and_a_note(unionline_app):
+    h = unionline_app
+    account_id, _ = await create_mailbox(h, mailbox_config(2525))
+    raw = many_parts(3000)
+    outcome = await ingest_raw(account_id, raw, source="test")
+    assert outcome.stored and outcome.appeal_id is not None
+    assert outcome.error is not None and "MIME boundary lines" in outcome.error
+    entries = [e for e in await timeline(h, outcome.appeal_id) if e["kind"] == "message_in"]
+    assert [e["body"] for e in entries] == ["Можно ли перенести отпуск?"]
+    rows = await h.runtime.db.fetch("SELECT raw, error FROM mail_message")
+    assert bytes(rows[0]["raw"]) == raw and "MIME boundary lines" in rows[0]["error"]

@@ -1,0 +1,43 @@
+"""Subject topics: the prefix stripper reads a run of any length in linear time and strips
+what the former one-regex version stripped (kept here as the oracle)."""
+
+from __future__ import annotations
+
+import re
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from unionline.channels.mail import threads
+
+_ORACLE = re.compile(
+    rf"^\s*(?:(?:{threads._either(threads.PREFIXES + threads.AUTO_PREFIXES)})"
+    r"\s*(?:\[\d+\]|\(\d+\))?\s*[:：]\s*)+",
+    re.IGNORECASE,
+)
+
+
+def oracle(subject: str) -> str:
+    text = " ".join(threads.NUMBER.sub(" ", subject).split())
+    previous = None
+    while previous != text:
+        previous = text
+        text = _ORACLE.sub("", text).strip()
+    return text
+
+
+PIECES = st.sampled_from(
+    ["Re:", "RE[2]:", "Fwd(3):", "AW: ", "Отв:", " Ответ :", "Нет на месте:", "re", ":", " ",
+     "[PPO-2026-7]", "Тема", "x", "：", "Automatic reply:"]
+)  # fmt: skip
+
+
+@given(st.lists(PIECES, max_size=40))
+def test_same_topic_as_the_one_regex_version(pieces: list[str]) -> None:
+    subject = "".join(pieces)
+    assert threads.topic(subject) == oracle(subject)
+
+
+def test_a_run_longer_than_one_match_takes_is_stripped_whole() -> None:
+    assert threads.topic("Re: " * 1000 + "Вопрос о зарплате") == "Вопрос о зарплате"
+    assert threads.topic("Re: " * 1000) == ""
