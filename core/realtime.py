@@ -82,8 +82,25 @@ class StreamBackend(RedisChannelsStreamBackend):
                     yield fields[b"channel"].decode(), fields[b"data"]
 
 
+class Channels(ChannelsPlugin):
+    """Litestar's channels plugin, with a publish worker that survives its own shutdown.
+
+    The plugin's shutdown waits for the publish queue to drain, then drops it. A batch put in
+    between (the relay still publishing as the app stops) is taken by the worker, which then
+    reached for the dropped queue to mark it done and failed the whole shutdown with an
+    AttributeError. Here the worker keeps the queue it started with; the batch in flight is
+    cancelled with the worker, and subscribers fill any gap from the event log.
+    """
+
+    async def _pub_worker(self) -> None:
+        while (queue := self._pub_queue) is not None:
+            data, channels = await queue.get()
+            await self._backend.publish(data, channels)
+            queue.task_done()
+
+
 def make_channels(settings: Settings) -> ChannelsPlugin:
-    return ChannelsPlugin(
+    return Channels(
         make_backend(settings),
         channels=[EVENTS_CHANNEL],
         arbitrary_channels_allowed=True,

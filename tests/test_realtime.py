@@ -71,6 +71,36 @@ def fail_once(target: Any, name: str, monkeypatch: pytest.MonkeyPatch) -> list[E
     return failures
 
 
+async def test_a_batch_published_while_the_bus_stops_does_not_fail_the_shutdown() -> None:
+    """A batch put between the shutdown's drain and its dropping of the queue (the relay still
+    publishing as the app stops) once failed the whole shutdown with an AttributeError."""
+    channels = make_channels(Settings(secret_key=TEST_SECRET))
+    backend = channels._backend
+    gate = asyncio.Event()
+    original = backend.publish
+    calls = 0
+
+    async def publish(data: bytes, names: Any) -> None:
+        nonlocal calls
+        calls += 1
+        if calls == 1:
+            await gate.wait()
+            # Lands after the drain is seen complete, before the shutdown goes on.
+            asyncio.get_running_loop().call_soon(channels.publish, b"late", EVENTS_CHANNEL)
+        await original(data, names)
+
+    backend.publish = publish  # type: ignore[method-assign]
+    await channels.__aenter__()
+    channels.publish(b"first", EVENTS_CHANNEL)
+    await asyncio.sleep(0)
+    stopping = asyncio.create_task(channels.__aexit__(None, None, None))
+    await asyncio.sleep(0)
+    gate.set()
+    async with asyncio.timeout(10):
+        await stopping
+    assert calls == 2
+
+
 async def test_a_failed_publish_does_not_stop_the_next(
     bus: ChannelsPlugin, monkeypatch: pytest.MonkeyPatch
 ) -> None:
