@@ -28,7 +28,7 @@ REFUSED = "vk_messages_denied"  # the console's words for it: channels/vk/static
 def reason(account_name: str) -> str:
     """Why replies do not go out, as the operator reads it on the member card."""
     community = f" «{account_name}»" if account_name else ""
-    return f"Участник запретил сообщения от сообщества{community} во ВКонтакте"
+    return f"Заявитель запретил сообщения от сообщества{community} во ВКонтакте"
 
 
 async def deny(account: Account, user_id: int) -> None:
