@@ -52,6 +52,7 @@ from unionline.channel.inbound import (
 from unionline.channel.outbound import automatic_reply, queue_delivery, report_delivery
 from unionline.channel.polling import Poller, run_pollers, start_pollers, stop_pollers
 from unionline.channel.ratelimit import take_token
+from unionline.channel.receipts import ReceiptListener, add_receipt_listener
 from unionline.channel.registered import get_channel as channel_type
 from unionline.channel.schemas import AccountUpdate, AttachmentView
 from unionline.channel.storage import (
@@ -119,6 +120,7 @@ __all__ = [
     "Poller",
     "Quoted",
     "RateLimit",
+    "ReceiptListener",
     "RecipientBlocked",
     "SendResult",
     "Sender",
@@ -129,6 +131,7 @@ __all__ = [
     "StoredInbound",
     "UpdatedEntry",
     "WebhookReply",
+    "add_receipt_listener",
     "appeal_brief",
     "appeal_by_number",
     "automatic_reply",

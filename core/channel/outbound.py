@@ -36,6 +36,7 @@ from unionline.channel.config import channels_settings
 from unionline.channel.contacts import block_contact
 from unionline.channel.errors import DeliveryUnknown, RecipientBlocked, SentUnreadable
 from unionline.channel.ratelimit import acquire, buckets
+from unionline.channel.receipts import broadcast_receipt
 from unionline.channel.registered import get_channel
 from unionline.channel.tables import ChannelAccountRecord, DeliveryRecord
 from unionline.channel.types import ChannelAccount, ChannelType, OutboundMessage
@@ -313,6 +314,8 @@ async def report_delivery(
     ``note`` (e.g. the cost the provider reported) is shown beside the status.
 
     Returns 1 when the status moved, 0 when unknown or stale (receipts may come twice or late).
+    A receipt for a message no reply sent goes to the plugins' receipt listeners
+    (:mod:`unionline.channel.receipts`): 1 when one of them took it.
     """
     async with current().db.transaction():
         row = (
@@ -320,7 +323,9 @@ async def report_delivery(
             .where(DeliveryRecord.external_key == f"{account_id}:{external_id}")
             .first()
         )
-        if row is None or not advances(row["status"], status):
+        if row is None:  # a broadcast's message (no reply): a plugin may know it
+            return await broadcast_receipt(account_id, external_id, status, error)
+        if not advances(row["status"], status):
             return 0
         await DeliveryRecord.update(
             {DeliveryRecord.status: status, DeliveryRecord.updated_at: time.time()}
