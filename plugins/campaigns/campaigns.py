@@ -23,7 +23,7 @@ from unionline.plugins.campaigns.schemas import (
     SegmentFilter,
     Variant,
 )
-from unionline.plugins.campaigns.vocabulary import CONTACT_KIND
+from unionline.plugins.campaigns.vocabulary import CONTACT_KIND, EVENT_COUNTS
 
 
 class CampaignRow(msgspec.Struct, kw_only=True):
@@ -151,9 +151,7 @@ async def counts(campaign_id: uuid.UUID) -> Counts:
         " WHERE campaign_id = {} GROUP BY kind",
         campaign_id,
     ):
-        name = {"click": "clicked", "unsubscribe": "unsubscribed", "reply": "replied"}.get(
-            r["kind"]
-        )
+        name = EVENT_COUNTS.get(r["kind"])
         if name:
             setattr(found, name, int(r["n"]))
     return found
@@ -193,7 +191,7 @@ async def totals(actor: Actor, organization_id: uuid.UUID | None) -> Counts:
         if r["status"] in Counts.__struct_fields__:
             setattr(found, r["status"], int(r["n"]))
         found.total += int(r["n"])
-    names = {"click": "clicked", "unsubscribe": "unsubscribed", "reply": "replied"}
+    names = EVENT_COUNTS
     for r in await db.fetch(
         "SELECT e.kind, COUNT(DISTINCT e.recipient_id) AS n FROM campaigns_event e"
         " JOIN campaigns_recipient r ON r.id = e.recipient_id"

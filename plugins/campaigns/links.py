@@ -60,6 +60,32 @@ def click_valid(recipient_id: int, url: str, mac: str) -> bool:
     return hmac.compare_digest(mac, _mac("click", str(recipient_id), url))
 
 
+def open_url(recipient_id: int) -> str:
+    return f"{public_url()}/campaigns/o/{recipient_id}.{_mac('open', str(recipient_id))}.gif"
+
+
+def opened_recipient(token_text: str) -> int | None:
+    """The recipient row an open pixel's name names (``<id>.<mac>.gif``), or None if forged."""
+    rid, _, rest = token_text.partition(".")
+    mac = rest.removesuffix(".gif")
+    if not rid.isdigit() or len(rid) > 18:
+        return None
+    return int(rid) if hmac.compare_digest(mac, _mac("open", rid)) else None
+
+
+def with_pixel(html: str, recipient_id: int) -> str:
+    """The HTML with the open-tracking pixel at the end of its body (opens are approximate:
+    mail clients that block images never load it, some proxies load every one)."""
+    if not html or not public_url():
+        return html
+    pixel = (
+        f'<img src="{open_url(recipient_id)}" width="1" height="1" alt=""'
+        ' style="display:block;border:0;width:1px;height:1px">'
+    )
+    at = html.lower().rfind("</body>")
+    return html[:at] + pixel + html[at:] if at >= 0 else html + pixel
+
+
 def track(text: str, recipient_id: int) -> str:
     """Every http(s) link of ``text`` through the signed redirect (when links can be made)."""
     if not public_url():

@@ -13,7 +13,15 @@ from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.response import Redirect, Stream
 
 from unionline import Invalid
-from unionline.plugins.campaigns import campaigns, consent, links, schedule, segments, testsend
+from unionline.plugins.campaigns import (
+    campaigns,
+    consent,
+    links,
+    schedule,
+    segments,
+    stats,
+    testsend,
+)
 from unionline.plugins.campaigns.schedule import ScheduleBody
 from unionline.plugins.campaigns.schemas import (
     CampaignBody,
@@ -27,6 +35,7 @@ from unionline.plugins.campaigns.schemas import (
     CountView,
     PreviewRequest,
     PreviewView,
+    ReplyView,
     SegmentCount,
     SegmentCreate,
     SegmentView,
@@ -66,6 +75,13 @@ class CampaignsController(Controller):
     async def get_campaign(self, actor: CurrentActor, campaign_id: CampaignId) -> CampaignView:
         """A campaign with its counts (the progress bar polls it)."""
         return await campaigns.view(actor, campaign_id)
+
+    @get("/{campaign_id:uuid}/replies")
+    async def campaign_replies(
+        self, actor: CurrentActor, campaign_id: CampaignId
+    ) -> list[ReplyView]:
+        """Members' replies to the campaign, each the appeal it became (newest first)."""
+        return await stats.replies(actor, campaign_id)
 
     @put("/{campaign_id:uuid}")
     async def edit_campaign(
@@ -308,10 +324,27 @@ async def click(
     return Redirect(u, status_code=302)
 
 
+# A transparent 1×1 GIF, the open-tracking pixel.
+PIXEL = bytes.fromhex(
+    "47494638396101000100800000000000ffffff21f90401000000002c00000000010001000002024401003b"
+)
+
+
+@get("/campaigns/o/{name:str}", include_in_schema=False)
+async def opened(name: FromPath[str]) -> Response[bytes]:
+    """The pixel of an HTML e-mail: counts an open (approximate), always answers the image."""
+    rid = links.opened_recipient(name)
+    info = await recipient(rid) if rid is not None else None
+    if info is not None:
+        await event(info.campaign_id, info.id, "open", "pixel")
+    return Response(PIXEL, media_type="image/gif", headers={"Cache-Control": "no-store, max-age=0"})
+
+
 HANDLERS: list[Any] = [
     CampaignsController,
     unsubscribe_page,
     unsubscribe_post,
     unsubscribe_topics,
     click,
+    opened,
 ]

@@ -99,13 +99,25 @@ class Counts(msgspec.Struct, kw_only=True):
     queued: int = 0
     sending: int = 0
     sent: int = 0
-    delivered: int = 0
+    delivered: int = 0  # the provider's receipt said so (SMS statuses, DSN, messengers)
+    bounced: int = 0  # sent, then reported undelivered (a DSN, a failed SMS status)
     failed: int = 0
     skipped: int = 0
     cancelled: int = 0
+    opened: int = 0  # approximate: the pixel (images may be off or fetched by a proxy)
     clicked: int = 0
     unsubscribed: int = 0
     replied: int = 0
+
+
+class ReplyView(msgspec.Struct, kw_only=True):
+    """A member's reply to a campaign: the appeal it became."""
+
+    member_id: uuid.UUID
+    full_name: str
+    appeal_id: uuid.UUID | None
+    appeal_number: str
+    at: float
 
 
 class CampaignView(msgspec.Struct, kw_only=True):

@@ -300,7 +300,7 @@ async def outbound(campaign: CampaignRow, row: Claimed) -> OutboundMessage:
         attempt=row.attempts,
         broadcast=True,
         subject=subject,
-        html=links.track(html, row.id),
+        html=links.with_pixel(links.track(html, row.id), row.id),
         headers=headers,
     )
 

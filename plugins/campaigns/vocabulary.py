@@ -30,6 +30,13 @@ LEGACY_KEYS = {
 }
 
 CampaignStatus = Literal["draft", "scheduled", "late", "sending", "paused", "cancelled", "finished"]
-TERMINAL = ("sent", "delivered", "failed", "skipped", "cancelled")
+TERMINAL = ("sent", "delivered", "bounced", "failed", "skipped", "cancelled")
+# What members did (``campaigns_event.kind``) -> the count of the statistics it makes.
+EVENT_COUNTS = {
+    "open": "opened",
+    "click": "clicked",
+    "unsubscribe": "unsubscribed",
+    "reply": "replied",
+}
 # Replies that withdraw a messenger's or SMS consent.
 STOP_WORDS = frozenset({"СТОП", "STOP", "ОТПИСАТЬСЯ", "UNSUBSCRIBE", "ОТПИСКА"})

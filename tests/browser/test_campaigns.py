@@ -61,6 +61,11 @@ async def test_build_preview_and_send_a_campaign(site: Site, login: Login, shots
     await expect(page.locator(".cmp-progress progress")).to_have_attribute("value", "1")
     await expect(page.locator("td[data-stat=sent]")).to_have_text("1")
     assert [m.recipient for m in site.sent()] == ["maria@example.org"]
+    funnel = page.locator("svg.cmp-funnel")
+    await expect(funnel).to_have_attribute("aria-label", "Ушло: 1, Доставлено: 0, "
+        "Не доставлено (возврат): 0, Открыли (приблизительно): 0, Переходы по ссылкам: 0, "
+        "Ответили: 0, Отписались: 0")  # fmt: skip
+    await expect(page.locator(".cmp-replies")).to_have_text("Ответов пока нет.")
     await gate(page, "the running campaign")
     await page.screenshot(path=shots / "campaign-progress.png", full_page=True)
 

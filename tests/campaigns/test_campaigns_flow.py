@@ -9,7 +9,7 @@ import uuid
 
 import pytest
 from appeals_support import inbound
-from campaigns_support import TEXT_VERSION, World, campaign_body, grant, member
+from campaigns_support import SECRET, TEXT_VERSION, World, campaign_body, grant, member
 
 from unionline.testing import AppHarness
 
@@ -125,6 +125,32 @@ async def test_a_campaign_reaches_each_consenting_member_once(unionline_app: App
     assert (await w.call("boss", "get", "/api/campaigns/totals"))["sent"] == 3
     assert (await w.call("bob", "get", "/api/campaigns/totals"))["total"] == 0
     await w.call("bob", "get", "/api/campaigns/totals", 404, organization_id=str(w.a))
+
+    # Providers' receipts, through the channel's webhook as a gateway sends them: delivered,
+    # read (also an open) and failed (a bounce); a repeated or late one changes nothing.
+    by_address = {s.recipient: s.external_id for s in w.sent()}
+    for update, (address, status) in enumerate(
+        [("1001", "read"), ("boris@example.org", "delivered"), ("vera@example.org", "failed"),
+         ("vera@example.org", "delivered"), ("1001", "delivered")]
+    ):  # fmt: skip
+        body, headers = reference.signed(
+            SECRET, {"update_id": f"r{update}", "type": "receipt",
+                     "message_id": by_address[address], "status": status, "error": "550 5.1.1"},
+        )  # fmt: skip
+        r = await unionline_app.client.post(
+            f"/channels/reference/{w.account}/inbound", content=body, headers=headers
+        )
+        assert r.status_code < 300, r.text
+    # Anna answers the campaign: her message is an appeal, counted as the campaign's reply.
+    answer, _ = await inbound(w.a, anna, "Спасибо, приду", channel="reference")
+    await unionline_app.settle()
+    counts = (await w.call("boss", "get", f"/api/campaigns/{cid}"))["counts"]
+    assert (counts["delivered"], counts["bounced"], counts["sent"]) == (2, 1, 0), counts
+    assert (counts["opened"], counts["replied"]) == (1, 1), counts
+    [reply] = await w.call("olga", "get", f"/api/campaigns/{cid}/replies")
+    assert reply["member_id"] == str(anna) and reply["appeal_id"] == str(answer.id)
+    assert reply["appeal_number"]
+    await w.call("bob", "get", f"/api/campaigns/{cid}/replies", 404)
 
     # Retention: the members' actions older than the setting go, the counts stay.
     from unionline.plugins.campaigns import retention, unsubscribe

@@ -184,6 +184,40 @@ async def test_one_click_unsubscribe_signed_by_dkim(
     stats = (await w.call("boss", "get", f"/api/campaigns/{cid}"))["counts"]
     assert stats["sent"] == 1 and stats["unsubscribed"] == 1 and stats["clicked"] == 1
 
+    # The HTML's pixel counts an open (approximate); a forged one still answers the image.
+    html = mail.get_body(("html",)).get_content()  # type: ignore[union-attr]
+    pixel = urllib.parse.urlsplit(html.split('<img src="')[1].split('"')[0]).path
+    assert pixel.startswith("/campaigns/o/") and pixel.endswith(".gif")
+    for path in (pixel, pixel, pixel.replace(".gif", "0.gif")):
+        seen = await h.client.get(path)
+        assert seen.status_code == 200 and seen.headers["content-type"] == "image/gif"
+    # The mail server's bounce (an RFC 3464 DSN naming the message) makes it bounced.
+    from unionline.channels.mail.ingest import ingest_raw
+
+    outcome = await ingest_raw(uuid.UUID(mailbox), _dsn(str(mail["Message-ID"])), source="test")
+    assert outcome.kind == "bounce"
+    stats = (await w.call("boss", "get", f"/api/campaigns/{cid}"))["counts"]
+    assert (stats["sent"], stats["bounced"], stats["opened"]) == (0, 1, 1), stats
+
+
+def _dsn(message_id: str) -> bytes:
+    """A DSN as Postfix writes one, returning the campaign message's headers."""
+    b = "dsn-42"
+    return (
+        "From: MAILER-DAEMON@mx.example.org\r\nTo: news@union.example\r\n"
+        "Subject: Undelivered Mail Returned to Sender\r\n"
+        f"Message-ID: <dsn-{uuid.uuid4().hex}@mx.example.org>\r\nMIME-Version: 1.0\r\n"
+        f'Content-Type: multipart/report; report-type=delivery-status; boundary="{b}"\r\n\r\n'
+        f"--{b}\r\nContent-Type: text/plain\r\n\r\nThe mail system\r\n\r\n"
+        f"--{b}\r\nContent-Type: message/delivery-status\r\n\r\n"
+        "Reporting-MTA: dns; mx.example.org\r\n\r\n"
+        "Final-Recipient: rfc822; anna@example.org\r\nAction: failed\r\nStatus: 5.1.1\r\n"
+        "Diagnostic-Code: smtp; 550 5.1.1 User unknown\r\n\r\n"
+        f"--{b}\r\nContent-Type: text/rfc822-headers\r\n\r\n"
+        f"From: news@union.example\r\nTo: anna@example.org\r\nMessage-ID: {message_id}\r\n"
+        f"\r\n--{b}--\r\n"
+    ).encode()
+
 
 async def _valid(w: World, member_id: uuid.UUID, channel: str = "email") -> bool:
     rows = await w.call("olga", "get", f"/api/campaigns/members/{member_id}/consents")

@@ -33,6 +33,9 @@ const STRINGS = {
     "cmp.stat.queued": "В очереди", "cmp.stat.sent": "Отправлено", "cmp.stat.delivered": "Доставлено",
     "cmp.stat.failed": "Ошибки", "cmp.stat.skipped": "Пропущено (нет согласия)", "cmp.stat.clicked": "Переходы по ссылкам",
     "cmp.stat.unsubscribed": "Отписались", "cmp.stat.replied": "Ответили",
+    "cmp.stat.bounced": "Не доставлено (возврат)", "cmp.stat.opened": "Открыли (приблизительно)",
+    "cmp.opened.note": "Открытия считаются по картинке в письме: программы, не показывающие картинки, их не сообщают, а некоторые загружают все картинки сами — число приблизительное.",
+    "cmp.funnel": "Путь сообщения", "cmp.funnel.sent": "Ушло", "cmp.replies": "Ответы (обращения)", "cmp.replies.empty": "Ответов пока нет.",
     "cmp.ch.telegram": "Telegram", "cmp.ch.vk": "ВКонтакте", "cmp.ch.sms": "SMS", "cmp.ch.email": "Эл. почта", "cmp.ch.voice": "Робот-звонок",
     "cmp.st.member": "Член профсоюза", "cmp.st.applicant": "Заявитель", "cmp.st.suspended": "Приостановлено",
     "cmp.st.left": "Вышел", "cmp.st.not_member": "Не член",
@@ -61,6 +64,9 @@ const STRINGS = {
     "cmp.stat.queued": "Queued", "cmp.stat.sent": "Sent", "cmp.stat.delivered": "Delivered",
     "cmp.stat.failed": "Failed", "cmp.stat.skipped": "Skipped (no consent)", "cmp.stat.clicked": "Clicked",
     "cmp.stat.unsubscribed": "Unsubscribed", "cmp.stat.replied": "Replied",
+    "cmp.stat.bounced": "Bounced", "cmp.stat.opened": "Opened (approximate)",
+    "cmp.opened.note": "Opens are counted by an image in the e-mail: clients that block images never report them, some proxies load every image — the number is approximate.",
+    "cmp.funnel": "Message funnel", "cmp.funnel.sent": "Went out", "cmp.replies": "Replies (appeals)", "cmp.replies.empty": "No replies yet.",
     "cmp.ch.telegram": "Telegram", "cmp.ch.vk": "VK", "cmp.ch.sms": "SMS", "cmp.ch.email": "E-mail", "cmp.ch.voice": "Robot call",
     "cmp.st.member": "Member", "cmp.st.applicant": "Applicant", "cmp.st.suspended": "Suspended",
     "cmp.st.left": "Left", "cmp.st.not_member": "Not a member",
@@ -80,14 +86,14 @@ const h = (...args) => ui.h(...args);
 const put = (path, body) => ui.api.request("PUT", path, { body });
 
 function sendTotal(c) {
-  return c.sent + c.delivered + c.failed + c.skipped + c.cancelled;
+  return c.sent + c.delivered + c.bounced + c.failed + c.skipped + c.cancelled;
 }
 
 function progress(c) {
   const done = sendTotal(c);
   return h("div", { class: "cmp-progress" },
     h("progress", { max: String(Math.max(c.total, 1)), value: String(done), "aria-label": t("cmp.progress", { sent: done, total: c.total }) }),
-    h("span", { class: "muted" }, t("cmp.progress", { sent: c.sent + c.delivered, total: c.total })));
+    h("span", { class: "muted" }, t("cmp.progress", { sent: c.sent + c.delivered + c.bounced, total: c.total })));
 }
 
 class CampaignsPage extends HTMLElement {
@@ -131,6 +137,7 @@ class CampaignsPage extends HTMLElement {
   async open(id) {
     const campaign = await ui.api.get(`/api/campaigns/${id}`);
     if (campaign.status === "draft") return this.editor(campaign);
+    this.replies = campaign.counts.replied ? await ui.api.get(`/api/campaigns/${id}/replies`).catch(() => []) : [];
     return this.running(campaign);
   }
 
@@ -159,7 +166,12 @@ class CampaignsPage extends HTMLElement {
       h("div", { class: "admin-form-actions" }, buttons),
       h("h3", {}, t("cmp.stats")),
       h("table", { class: "admin-table cmp-stats" }, h("tbody", {}, stats.map((s) => h("tr", {}, h("th", { scope: "row" }, t(`cmp.stat.${s}`)), h("td", { dataset: { stat: s } }, String(c.counts[s])))))),
-      this.chart(c.counts));
+      this.chart(c.counts),
+      h("p", { class: "muted cmp-note" }, t("cmp.opened.note")),
+      h("h3", {}, t("cmp.funnel")),
+      this.funnel(c.counts),
+      h("h3", {}, t("cmp.replies")),
+      this.repliesList());
     clearInterval(this.timer);
     if (c.status === "sending" || (c.status === "paused" && c.counts.sending)) {
       this.timer = setInterval(async () => {
@@ -169,9 +181,41 @@ class CampaignsPage extends HTMLElement {
     }
   }
 
+  repliesList() {
+    const replies = this.replies || [];
+    if (!replies.length) return h("p", { class: "muted cmp-replies" }, t("cmp.replies.empty"));
+    return h("ul", { class: "plain cmp-replies" }, replies.map((r) => h("li", {},
+      r.appeal_id ? h("a", { href: `#/-/${r.appeal_id}` }, r.appeal_number || r.appeal_id) : "—",
+      ` — ${r.full_name}, ${new Date(r.at * 1000).toLocaleString(ui.api.lang() === "en" ? "en-GB" : "ru-RU")}`)));
+  }
+
+  funnel(c) {
+    // How far the messages got: a labelled bar per step, as wide as its share of those that
+    // went out (SVG, no library, no CDN); opens are approximate.
+    const out = c.sent + c.delivered + c.bounced;
+    const rows = [["cmp.funnel.sent", out, "#0b5cad"], ["cmp.stat.delivered", c.delivered, "#1a7f37"], ["cmp.stat.bounced", c.bounced, "#b54708"],
+      ["cmp.stat.opened", c.opened, "#5b6b7f"], ["cmp.stat.clicked", c.clicked, "#6941c6"], ["cmp.stat.replied", c.replied, "#027a48"], ["cmp.stat.unsubscribed", c.unsubscribed, "#b42318"]];
+    const ns = "http://www.w3.org/2000/svg";
+    const el = (name, attrs, text) => {
+      const node = document.createElementNS(ns, name);
+      Object.entries(attrs).forEach(([k, v]) => node.setAttribute(k, String(v)));
+      if (text !== undefined) node.textContent = text;
+      return node;
+    };
+    const svg = el("svg", { viewBox: `0 0 360 ${rows.length * 22}`, class: "cmp-funnel", role: "img",
+      "aria-label": rows.map(([k, n]) => `${t(k)}: ${n}`).join(", ") });
+    rows.forEach(([key, n, colour], i) => {
+      const y = i * 22;
+      svg.append(el("rect", { x: 165, y: y + 3, width: Math.max(n ? 1 : 0, (140 * n) / Math.max(1, out)), height: 14, fill: colour }));
+      svg.append(el("text", { x: 0, y: y + 14, "font-size": 11, fill: "#1f2937" }, t(key)));
+      svg.append(el("text", { x: 356, y: y + 14, "font-size": 11, fill: "#1f2937", "text-anchor": "end" }, String(n)));
+    });
+    return svg;
+  }
+
   chart(c) {
     // A bar per outcome, drawn as SVG (no library, no CDN).
-    const parts = [["sent", c.sent + c.delivered, "#1a7f37"], ["failed", c.failed, "#b42318"], ["skipped", c.skipped, "#6b7280"], ["queued", c.queued + c.sending, "#0b5cad"]];
+    const parts = [["delivered", c.delivered, "#1a7f37"], ["sent", c.sent, "#4ca30d"], ["bounced", c.bounced, "#b54708"], ["failed", c.failed, "#b42318"], ["skipped", c.skipped, "#6b7280"], ["queued", c.queued + c.sending, "#0b5cad"]];
     const total = Math.max(1, c.total);
     let x = 0;
     const svg = document.createElementNS("http://www.w3.org/2000/svg", "svg");
