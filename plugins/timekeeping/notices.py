@@ -1,6 +1,7 @@
 """Notices in the console's «Уведомления» (``unionline.notify_operator``, once per cause):
 to the person — a day closed automatically, an absence or a correction decided; to the
-supervisors (``timekeeping.manage`` over the person's organization) — a request awaiting them.
+supervisors (``timekeeping.manage`` over the person's organization) — a request awaiting them;
+and the violations the organization's policy names, to whom it names (:func:`violation`).
 Off with ``notify = false``."""
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from zoneinfo import ZoneInfo
 import unionline
 from unionline import current, notify_operator
 from unionline.plugins.timekeeping import rights
+from unionline.plugins.timekeeping.schemas import OrganizationPolicy, Violation
 
 PAGE = "#/work/timekeeping"
 
@@ -87,3 +89,84 @@ async def supervisors(organization_id: uuid.UUID) -> list[uuid.UUID]:
         *line,
     )
     return [uuid.UUID(str(r["operator"])) for r in rows]
+
+
+TITLES = {
+    "late": "Опоздание",
+    "early_finish": "Ранний уход",
+    "short_day": "Неполный рабочий день",
+    "underworked": "Недоработка за месяц",
+}
+MONTHS = (
+    "январь",
+    "февраль",
+    "март",
+    "апрель",
+    "май",
+    "июнь",
+    "июль",
+    "август",
+    "сентябрь",
+    "октябрь",
+    "ноябрь",
+    "декабрь",
+)
+
+
+def duration(minutes: int) -> str:
+    """95 → «1 ч 35 мин», 40 → «40 мин», 120 → «2 ч»."""
+    h, m = divmod(max(0, minutes), 60)
+    if h and m:
+        return f"{h} ч {m} мин"
+    return f"{h} ч" if h else f"{m} мин"
+
+
+def violation_text(v: Violation, period: date | None = None) -> str:
+    if v.kind == "underworked" and period is not None:
+        return (
+            f"За {MONTHS[period.month - 1]} {period.year} недоработано {duration(v.minutes)}"
+            " относительно графика (отсутствия учтены)."
+        )
+    day = f"{v.day:%d.%m.%Y}" if v.day else ""
+    what = {
+        "late": f"рабочий день начат на {duration(v.minutes)} позже графика",
+        "early_finish": f"рабочий день завершён на {duration(v.minutes)} раньше графика",
+        "short_day": f"отработано на {duration(v.minutes)} меньше, чем по графику",
+    }.get(v.kind, "")
+    return f"{day}: {what}."
+
+
+async def violation(
+    v: Violation, organization_id: uuid.UUID, policy: OrganizationPolicy, period: date | None = None
+) -> None:
+    """Tell of a violation whom the organization's policy names — the supervisors of the
+    person's organization, the person — once per violation and recipient (the cause names
+    the kind, the person and the day or month)."""
+    if not await _on():
+        return
+    when = f"{period:%Y-%m}" if period is not None else (v.day.isoformat() if v.day else "")
+    cause = f"timekeeping.violation:{v.kind}:{v.operator_id}:{when}"
+    text = violation_text(v, period)
+    told: set[uuid.UUID] = set()
+    if policy.notify_supervisors:
+        for operator_id in await supervisors(organization_id):
+            if operator_id == v.operator_id:
+                continue
+            told.add(operator_id)
+            await notify_operator(
+                operator_id,
+                cause=cause,
+                title=f"{TITLES[v.kind]}: {v.name}",
+                text=f"{v.name}, {text}" if v.kind != "underworked" else f"{v.name}. {text}",
+                link=PAGE,
+                organization_id=organization_id,
+            )
+    if policy.notify_staffer and v.operator_id not in told:
+        await notify_operator(
+            v.operator_id,
+            cause=cause,
+            title=TITLES[v.kind],
+            text=text,
+            link=PAGE,
+            organization_id=organization_id,
+        )

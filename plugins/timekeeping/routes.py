@@ -16,6 +16,7 @@ from unionline.plugins.timekeeping import (
     absences,
     codes,
     corrections,
+    policy,
     printable,
     reading,
     schedules,
@@ -33,7 +34,9 @@ from unionline.plugins.timekeeping.schemas import (
     MyDay,
     NewAbsence,
     NewSchedule,
+    OrganizationPolicy,
     PlannedDay,
+    PolicyView,
     ScheduleView,
     StaffBody,
     StaffView,
@@ -123,6 +126,23 @@ class TimekeepingController(Controller):
         organization_id: FromQuery[uuid.UUID | None] = None,
     ) -> list[Violation]:
         return await violations.listed(actor, first, last, organization_id)
+
+    @get("/organizations/{organization_id:uuid}/policy")
+    async def timekeeping_policy(
+        self, actor: CurrentActor, organization_id: FromPath[uuid.UUID]
+    ) -> PolicyView:
+        """The organization's own settings, or those it inherits (``inherited_from``)."""
+        return await policy.read(actor, organization_id)
+
+    @put("/organizations/{organization_id:uuid}/policy")
+    async def timekeeping_put_policy(
+        self,
+        actor: CurrentActor,
+        organization_id: FromPath[uuid.UUID],
+        data: JSONBody[OrganizationPolicy],
+    ) -> PolicyView:
+        """Violation notices (which kinds, to whom) and the T-12 pay-type codes."""
+        return await policy.put(actor, organization_id, data)
 
     @get("/schedules")
     async def timekeeping_schedules(

@@ -217,6 +217,31 @@ class Violation(msgspec.Struct, kw_only=True):
     detail: str = ""
 
 
+# -- the organization's own settings -------------------------------------------------------
+
+NoticeKind = Literal["late", "early_finish", "short_day", "underworked"]
+PayCode = Annotated[
+    str, msgspec.Meta(min_length=1, max_length=12, pattern=r"^[0-9A-Za-zА-Яа-яЁё._-]+$")
+]
+
+
+class OrganizationPolicy(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """An organization's own timekeeping settings (its subtree inherits them): which
+    violations are notified and to whom, and the pay-type codes of the T-12 payroll part
+    (``worked``, ``night``, ``weekend`` or a T-13 absence code → the accountant's code)."""
+
+    notify_violations: list[NoticeKind] = msgspec.field(default_factory=list)
+    notify_supervisors: bool = True  # timekeeping.manage over the person's organization
+    notify_staffer: bool = False  # the person themselves
+    pay_codes: dict[str, PayCode] = msgspec.field(default_factory=dict)
+
+
+class PolicyView(msgspec.Struct, kw_only=True):
+    organization_id: uuid.UUID
+    inherited_from: uuid.UUID | None  # the organization whose settings apply; None: defaults
+    policy: OrganizationPolicy
+
+
 # -- events ---------------------------------------------------------------------------------
 
 

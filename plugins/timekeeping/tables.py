@@ -114,4 +114,22 @@ class Absence(Table, tablename="timekeeping_absence"):
     created_at = Timestamptz(default=TimestamptzNow())
 
 
-TABLES = (Schedule, Staff, Workday, Interval, Correction, Absence)
+class Policy(Table, tablename="timekeeping_policy"):
+    """An organization's own settings (``schemas.OrganizationPolicy``); its subtree inherits
+    the nearest one up the tree."""
+
+    organization_id = UUID(primary_key=True)
+    data = JSON(default={})
+    updated_by = UUID(null=True, default=None)
+    updated_at = Timestamptz(default=TimestamptzNow())
+
+
+class Sweep(Table, tablename="timekeeping_sweep"):
+    """A periodic check done once (``underworked:2026-11``): its notices are not looked for
+    again."""
+
+    key = Varchar(length=60, primary_key=True)
+    done_at = Timestamptz(default=TimestamptzNow())
+
+
+TABLES = (Schedule, Staff, Workday, Interval, Correction, Absence, Policy, Sweep)

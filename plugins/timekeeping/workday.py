@@ -157,6 +157,13 @@ async def _finish(row: WorkdayRow, end: datetime, *, auto: bool) -> None:
         row.id,
     )
     await _changed(row, "finished", "auto_close" if auto else "finish", auto=auto)
+    await _violations(row.id)
+
+
+async def _violations(workday_id: uuid.UUID) -> None:
+    from unionline.plugins.timekeeping.violations import notify_day
+
+    await notify_day(workday_id)
 
 
 async def _changed(row: WorkdayRow, state: str, action: str, *, auto: bool = False) -> None:
@@ -208,11 +215,16 @@ async def _tell_closed(row: WorkdayRow, end: datetime) -> None:
 
 
 async def close_all() -> None:
-    """The periodic chore: close every day left open, in batches."""
+    """The periodic chore: close every day left open, in batches; once a month is over, tell
+    of the underworked ones (``violations.sweep_underworked``, once per month)."""
+    from unionline.plugins.timekeeping.violations import sweep_underworked
+
     while True:
         async with current().db.transaction():
             if await close_left(unionline.now()) < 500:
-                return
+                break
+    async with current().db.transaction():
+        await sweep_underworked(unionline.now().date())
 
 
 CLOSER = PeriodicJob(
@@ -294,6 +306,7 @@ async def _start(card: staff.StaffRow, row: WorkdayRow | None, at: datetime) -> 
     started = await load(day_id)
     assert started is not None
     await _changed(started, "working", "start")
+    await _violations(day_id)
     return started
 
 

@@ -14,8 +14,9 @@ import pytest
 from timekeeping_support import People, clock_at, timekeeping_settings
 
 from unionline import MetricQuery
-from unionline.plugins.timekeeping import workday
+from unionline.plugins.timekeeping import violations, workday
 from unionline.plugins.timekeeping.metrics import WorkedHours
+from unionline.runtime import current
 from unionline.settings import Settings
 from unionline.testing.support import running_app
 
@@ -151,10 +152,28 @@ async def test_bad_schedules_and_cards_are_refused_naming_the_field(people: Peop
 async def test_violations_and_worked_hours(people: People) -> None:
     p = people
     olga = p.ids["olga"]
+    # A's own settings: every violation to its supervisors and to the person; A1 inherits them
+    policy = {
+        "notify_violations": ["late", "early_finish", "short_day", "underworked"],
+        "notify_staffer": True,
+        "pay_codes": {"worked": "2000"},
+    }
+    url = f"/api/timekeeping/organizations/{p.a}/policy"
+    assert (await p.call("boss", "put", url, **policy))["inherited_from"] == str(p.a)
+    inherited = await p.call("boss", "get", f"/api/timekeeping/organizations/{p.a1}/policy")
+    assert inherited["inherited_from"] == str(p.a) and inherited["policy"]["notify_staffer"]
+    for bad, field in (
+        ({"pay_codes": {"salary": "1"}}, "pay_codes.salary"),
+        ({"notify_violations": ["naps"]}, "notify_violations"),
+    ):
+        r = await p.h.client.put(url, json=bad, headers=p.auth("boss"))
+        assert r.status_code in (400, 422) and field in r.text, r.text
+    r = await p.h.client.put(url, json=policy, headers=p.auth("bob"))
+    assert r.status_code == 404 and "organization_id" in r.text
     with clock_at(datetime(2026, 12, 8, 9, 40, tzinfo=MSK)) as clock:  # 40 minutes late
         await workday.perform(olga, "start")
         clock.set(datetime(2026, 12, 8, 16, 0, tzinfo=MSK))  # two hours early
-        await workday.perform(olga, "finish")
+        first_day = await workday.perform(olga, "finish")
         clock.set(datetime(2026, 12, 9, 9, 0, tzinfo=MSK))
         await workday.perform(olga, "start")
         clock.set(datetime(2026, 12, 9, 18, 0, tzinfo=MSK))
@@ -174,6 +193,32 @@ async def test_violations_and_worked_hours(people: People) -> None:
             )
             == []
         )
+        await violations.notify_day(first_day.id)  # told already: not again
+        clock.set(datetime(2027, 1, 2, 3, 0, tzinfo=MSK))  # December is over: the chore's sweep
+        await workday.close_all()
+        await workday.close_all()
+        told = await current().db.fetch(
+            "SELECT operator_id, title, text FROM workspace_notification WHERE title <> {}",
+            "Рабочий день закрыт автоматически",
+        )
+        mine = sorted(n["title"] for n in told if n["operator_id"] in (olga, str(olga)))
+        boss = sorted(
+            (n["title"], n["text"])
+            for n in told
+            if n["operator_id"] in (p.ids["boss"], str(p.ids["boss"]))
+        )
+        assert mine == ["Недоработка за месяц", "Неполный рабочий день", "Опоздание", "Ранний уход"]
+        assert boss[2] == (
+            "Опоздание: olga",
+            "olga, 08.12.2026: рабочий день начат на 40 мин позже графика.",
+        )
+        assert [t for t, _ in boss] == [
+            "Недоработка за месяц: olga",
+            "Неполный рабочий день: olga",
+            "Опоздание: olga",
+            "Ранний уход: olga",
+        ]
+        assert not [n for n in told if n["operator_id"] in (p.ids["bob"], str(p.ids["bob"]))]
         rows = await WorkedHours().rows(
             MetricQuery(organization_ids=(p.a,), since=date(2026, 12, 1), until=date(2027, 1, 1))
         )
