@@ -101,12 +101,14 @@ async def startup(app: Litestar) -> None:
 def runtime_started() -> None:
     import contextlib
 
-    from unionline import add_personal_data_section
+    from unionline import add_metric_source, add_personal_data_section
     from unionline.channel import add_receipt_listener
+    from unionline.plugins.campaigns.metrics import CampaignMetrics
     from unionline.plugins.campaigns.privacy import CampaignsSection
     from unionline.plugins.campaigns.receipts import on_receipt
 
     add_receipt_listener("campaigns", on_receipt)
+    add_metric_source(CampaignMetrics())
 
     with contextlib.suppress(ValueError):  # a runtime started again keeps the one it has
         add_personal_data_section(CampaignsSection())

@@ -6,14 +6,16 @@ organization scope."""
 from __future__ import annotations
 
 import uuid
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from appeals_support import inbound
 from campaigns_support import SECRET, TEXT_VERSION, World, campaign_body, grant, member
 
+from unionline import MetricQuery, metric_sources
 from unionline.testing import AppHarness
 
-pytestmark = pytest.mark.unionline_plugins("campaigns")
+pytestmark = pytest.mark.unionline_plugins("campaigns", "reports")
 
 
 async def test_a_campaign_reaches_each_consenting_member_once(unionline_app: AppHarness) -> None:
@@ -151,6 +153,18 @@ async def test_a_campaign_reaches_each_consenting_member_once(unionline_app: App
     assert reply["member_id"] == str(anna) and reply["appeal_id"] == str(answer.id)
     assert reply["appeal_number"]
     await w.call("bob", "get", f"/api/campaigns/{cid}/replies", 404)
+
+    # The reports plugin shows them through the metric source, as a third party adds one.
+    today = datetime.now(UTC).date()
+    period = {"since": str(today - timedelta(days=1)), "until": str(today + timedelta(days=2))}
+    report = await w.call("boss", "get", "/api/reports/", **period, organization_id=str(w.a))
+    assert report["totals"]["extra"] == {
+        "campaigns.sent": 3.0, "campaigns.delivered": 2.0, "campaigns.bounced": 1.0,
+        "campaigns.replied": 1.0, "campaigns.unsubscribed": 0.0,
+    }, report["totals"]  # fmt: skip
+    [source] = [s for s in metric_sources() if s.name == "campaigns"]
+    elsewhere = MetricQuery(organization_ids=(w.b,), since=today, until=today + timedelta(days=1))
+    assert await source.rows(elsewhere) == []
 
     # Retention: the members' actions older than the setting go, the counts stay.
     from unionline.plugins.campaigns import retention, unsubscribe
