@@ -26,7 +26,7 @@ import msgspec
 
 import unionline
 from unionline import Actor, Invalid, current
-from unionline.plugins.timekeeping import rights, schedules, staff
+from unionline.plugins.timekeeping import codes, policy, rights, schedules, staff
 
 NIGHT_START, NIGHT_END = time(22), time(6)
 
@@ -39,6 +39,19 @@ class Cell(msgspec.Struct, kw_only=True):
     codes: list[str] = msgspec.field(default_factory=list)
     hours: list[float] = msgspec.field(default_factory=list)
     worked: float = 0.0
+
+
+class PayLine(msgspec.Struct, kw_only=True):
+    """A line of the T-12 payroll part: a kind of payment the time sheet knows — ``worked``
+    (work on working days), ``night``, ``weekend`` (work on days off and holidays) or an
+    absence by its T-13 code — with its days and hours and the organization's pay-type code
+    for it (``""``: not set in the organization's ``pay_codes``)."""
+
+    kind: str
+    name: str
+    code: str
+    days: int
+    hours: float
 
 
 class SheetRow(msgspec.Struct, kw_only=True):
@@ -59,6 +72,7 @@ class SheetRow(msgspec.Struct, kw_only=True):
     weekend_hours: float
     norm_hours: float
     absences: dict[str, int]
+    pay: list[PayLine] = msgspec.field(default_factory=list)
 
 
 class Sheet(msgspec.Struct, kw_only=True):
@@ -160,16 +174,17 @@ async def compute(
     month_cal = org_calendar.month(year, month)
     work, absent = await _read(cards, days)
     names = await names_of([c.operator_id for c in cards])
+    pay_codes = (await policy.effective(organization_id)).policy.pay_codes
     rows = []
     for number, card in enumerate(
         sorted(cards, key=lambda c: (names.get(c.operator_id, ""), str(c.operator_id))), 1
     ):
         planner = await planners.get(card)
-        rows.append(
-            _person(
-                number, card, names.get(card.operator_id, ""), planner, days, work, absent, today
-            )
+        row = _person(
+            number, card, names.get(card.operator_id, ""), planner, days, work, absent, today
         )
+        row.pay = pay_lines(row, pay_codes)
+        rows.append(row)
     org_row = await current().db.fetchone(
         "SELECT name FROM organization_organization WHERE id = {}", organization_id
     )
@@ -314,6 +329,46 @@ def _person(
         norm_hours=planner.calendar.month(days[0].year, days[0].month).norm_hours,
         absences=dict(sorted(absences.items())),
     )
+
+
+def pay_lines(row: SheetRow, pay_codes: dict[str, str]) -> list[PayLine]:
+    """The person's T-12 payroll lines from their cells: days and hours worked on working
+    days, night hours, work on days off, and each absence code's days."""
+    worked_days = night_days = weekend_days = 0
+    worked = night = weekend = 0.0
+    for cell in row.cells:
+        by_code = dict(zip(cell.codes, cell.hours, strict=True))
+        off = by_code.get("РВ", 0.0)
+        regular = _r(cell.worked - off)
+        if regular > 0:
+            worked_days += 1
+            worked += regular
+        if by_code.get("Н"):
+            night_days += 1
+            night += by_code["Н"]
+        if off:
+            weekend_days += 1
+            weekend += off
+    found = [
+        (kind, days, hours)
+        for kind, days, hours in (
+            ("worked", worked_days, worked),
+            ("night", night_days, night),
+            ("weekend", weekend_days, weekend),
+        )
+        if days
+    ]
+    found += [(code, n, 0.0) for code, n in row.absences.items() if n]
+    return [
+        PayLine(
+            kind=kind,
+            name=policy.PAY_KINDS.get(kind) or codes.BY_LETTER[kind].name_ru,
+            code=pay_codes.get(kind, ""),
+            days=days,
+            hours=_r(hours),
+        )
+        for kind, days, hours in found
+    ]
 
 
 def _cell(

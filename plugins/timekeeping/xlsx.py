@@ -1,6 +1,7 @@
 """The time sheet as XLSX in the layout of the unified form T-13 (ОКУД 0301008) — or, with
-``layout="t12"``, of T-12 (ОКУД 0301007), its time-keeping part with the payroll columns left
-for the accountant: per person
+``layout="t12"``, of T-12 (ОКУД 0301007): its section 1 with the payroll columns filled with
+what the time sheet knows (a line per kind of payment: its pay-type code from the organization's
+settings, days and hours) and the correspondent account left for the accounting. Per person
 two rows — the codes above, the hours below — days 1–15 then «Итого за I половину», days 16–31
 then «Итого за II половину», the month's days and hours worked (night hours and work on days
 off apart), the norm and the absences by code. Written with XlsxWriter (constant memory)."""
@@ -12,7 +13,7 @@ from datetime import date
 
 import xlsxwriter
 
-from unionline.plugins.timekeeping.sheet import Sheet, SheetRow
+from unionline.plugins.timekeeping.sheet import PayLine, Sheet, SheetRow
 
 MONTHS = (
     "январь",
@@ -61,10 +62,10 @@ def columns(sheet: Sheet, layout: str = "t13") -> list[str]:
     return [*HEAD, *first, "Итого за I половину", *second, "Итого за II половину", *TAIL, *extra]
 
 
-def person_rows(
-    sheet: Sheet, row: SheetRow, layout: str = "t13"
-) -> tuple[list[object], list[object]]:
-    """The person's two rows: codes (and names, totals of days) and hours."""
+def person_rows(sheet: Sheet, row: SheetRow, layout: str = "t13") -> list[list[object]]:
+    """The person's rows: codes (and names, totals of days) above, hours below; in T-12 each
+    payroll line (:class:`.sheet.PayLine`) takes a row of the payroll columns, the person
+    more rows when they have more than two."""
     codes: list[object] = [row.number, row.name, row.personnel_number]
     hours: list[object] = ["", row.position, ""]
     for index, cell in enumerate(row.cells, 1):
@@ -87,10 +88,22 @@ def person_rows(
         ]
     )
     hours.extend(["", "", "", "", "", ""])
-    if layout == "t12":  # the payroll part: the accountant's
-        codes.extend(["", "", ""])
-        hours.extend(["", "", ""])
-    return codes, hours
+    rows = [codes, hours]
+    if layout != "t12":
+        return rows
+    width = len(codes)
+    for index in range(max(2, len(row.pay))):
+        if index >= len(rows):
+            rows.append([""] * width)
+        rows[index].extend(pay_cells(row.pay[index]) if index < len(row.pay) else ["", "", ""])
+    return rows
+
+
+def pay_cells(line: PayLine) -> list[object]:
+    """«Вид оплаты (код)» — the organization's code, else the kind's name for the accountant
+    to code; «Корреспондирующий счёт» — the accounting's, left empty; «Дни (часы)»."""
+    spent = f"{line.days} ({hours_text(line.hours)})" if line.hours else str(line.days)
+    return [line.code or line.name, "", spent]
 
 
 def title(sheet: Sheet, layout: str = "t13") -> list[str]:
@@ -101,7 +114,9 @@ def title(sheet: Sheet, layout: str = "t13") -> list[str]:
         "Утверждена постановлением Госкомстата России от 05.01.2004 № 1",
         okud,
         sheet.organization_name,
-        "ТАБЕЛЬ УЧЕТА РАБОЧЕГО ВРЕМЕНИ",
+        "ТАБЕЛЬ УЧЕТА РАБОЧЕГО ВРЕМЕНИ И РАСЧЕТА ОПЛАТЫ ТРУДА"
+        if layout == "t12"
+        else "ТАБЕЛЬ УЧЕТА РАБОЧЕГО ВРЕМЕНИ",
         f"Отчетный период: с 01.{sheet.month:02d}.{sheet.year} по {last:%d.%m.%Y}"
         f" ({MONTHS[sheet.month - 1]} {sheet.year})",
         f"Норма рабочего времени по производственному календарю: {hours_text(sheet.norm_hours)} ч,"
@@ -135,12 +150,10 @@ def write(sheet: Sheet, layout: str = "t13") -> bytes:
     ws.write_row(r, 0, columns(sheet, layout), head)
     r += 1
     for row in sheet.rows:
-        top, bottom = person_rows(sheet, row, layout)
-        ws.write_row(r, 0, top, cell)
-        ws.write_string(r, 1, str(top[1]), name)
-        ws.write_row(r + 1, 0, bottom, cell)
-        ws.write_string(r + 1, 1, str(bottom[1]), name)
-        r += 2
+        for values in person_rows(sheet, row, layout):
+            ws.write_row(r, 0, values, cell)
+            ws.write_string(r, 1, str(values[1]), name)
+            r += 1
     book.close()
     return out.getvalue()
 

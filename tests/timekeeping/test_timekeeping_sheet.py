@@ -178,6 +178,37 @@ async def test_t13_golden(people: People, case: str) -> None:
     assert text == path.read_text(encoding="utf-8"), f"golden file {path.name} differs"
 
 
+async def test_t12_golden(people: People) -> None:
+    """T-12 of the night shift case: the payroll lines (worked, night, work on a day off, the
+    absence НН) with A's pay-type codes where set, the kind's name where not."""
+    p = people
+    await p.call(
+        "boss",
+        "put",
+        f"/api/timekeeping/organizations/{p.a}/policy",
+        pay_codes={"worked": "2000", "night": "2012", "НН": "0"},
+    )
+    await night_shift(p)
+    made = await sheet.compute(
+        p.a,
+        [c for c in await _cards() if c.organization_id == p.a],
+        2025,
+        11,
+        today=date(2025, 12, 1),
+    )
+    assert [(x.kind, x.code, x.days, x.hours) for x in made.rows[0].pay] == [
+        ("worked", "2000", 3, 24.0),
+        ("night", "2012", 4, 16.0),
+        ("weekend", "", 2, 12.0),
+        ("НН", "0", 13, 0.0),
+    ]
+    text = cells(xlsx.write(made, "t12"))
+    path = GOLDEN / "t12_night_shift.txt"
+    if os.environ.get("UPDATE_GOLDEN"):
+        path.write_text(text, encoding="utf-8")
+    assert text == path.read_text(encoding="utf-8"), f"golden file {path.name} differs"
+
+
 async def _cards() -> list:  # type: ignore[type-arg]
     from unionline.plugins.timekeeping.staff import COLUMNS, StaffRow
     from unionline.runtime import current
