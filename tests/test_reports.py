@@ -437,3 +437,25 @@ async def test_catch_up_counts_what_no_event_announced(unionline_app: AppHarness
         after = (await get(h, None, "/api/reports/", since=SINCE, until=UNTIL)).json()
         assert after["totals"]["first_responses"] == 4
         assert (await rollup.rebuild()).differing_cells == 0
+
+
+def test_the_xlsx_writer_keeps_text_numbers_times_and_moments() -> None:
+    """The streaming writer's sheet reads back as written (openpyxl): text needing escapes or
+    holding characters XML refuses, integers and floats, durations, UTC moments, empty cells."""
+    from datetime import timedelta
+
+    from unionline.plugins.reports import xlsx
+
+    buffer = io.BytesIO()
+    writer = xlsx.SheetWriter(buffer, "Обращения & <итоги>", ["count", "seconds", "count"])
+    writer.write_rows([["Заголовок"]], xlsx.BOLD)
+    writer.write_rows([['ППО «Завод» & <цех> "1"\x01', 3600, 2.5], [None, 90061, None]])
+    writer.write_rows([[datetime(2026, 3, 2, 9, 30, tzinfo=UTC), None, 7]])
+    writer.close()
+    book = openpyxl.load_workbook(io.BytesIO(buffer.getvalue()), read_only=True)
+    assert book.sheetnames == ["Обращения & <итоги>"]
+    rows = list(book.active.iter_rows(values_only=True))
+    assert rows[0][0] == "Заголовок"
+    assert rows[1] == ('ППО «Завод» & <цех> "1"', timedelta(hours=1), 2.5)
+    assert rows[2][:2] == (None, timedelta(days=1, hours=1, seconds=61))
+    assert rows[3][0] == datetime(2026, 3, 2, 9, 30) and rows[3][2] == 7

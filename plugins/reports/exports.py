@@ -2,10 +2,11 @@
 
 The report's table is :func:`.query.report` written out column by column (:data:`COLUMNS`).
 The appeals export is every appeal with what it added to each counter in the period, read a
-page at a time: CSV is sent as it is read; XLSX goes through XlsxWriter's constant-memory mode
-(rows leave memory as they are written, in a worker thread) into a temporary file that is then
-streamed. Durations are Excel times (``[ч]:мм:сс``) in XLSX and seconds in CSV; CSV is what a
-Russian Excel opens: UTF-8 with a BOM, ``;`` between fields, a decimal comma.
+page at a time: CSV is sent as it is read; XLSX is written page by page by :mod:`.xlsx` (rows
+leave memory as they are written, in a worker thread, while the next page is read) into a
+temporary file that is then streamed. Durations are Excel times (``[ч]:мм:сс``) in XLSX and
+seconds in CSV; CSV is what a Russian Excel opens: UTF-8 with a BOM, ``;`` between fields, a
+decimal comma.
 """
 
 from __future__ import annotations
@@ -24,12 +25,12 @@ from typing import Any, Literal
 import msgspec
 
 from unionline import Actor, current
-from unionline.plugins.reports import query
+from unionline.plugins.reports import query, xlsx
 from unionline.plugins.reports.schemas import Figures, Format, Group, Report
+from unionline.plugins.reports.xlsx import Kind
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV = "text/csv; charset=utf-8"
-Kind = Literal["count", "seconds", "percent", "number"]
 
 # The report's columns: Figures field, Russian heading, how it is written.
 COLUMNS: tuple[tuple[str, str, Kind], ...] = (
@@ -62,7 +63,6 @@ GROUP_TITLES = {
     "tag": "Метка",
     "hour": "Час (местное время)",
 }
-TIME_FORMAT = "[h]:mm:ss"
 
 
 @dataclass
@@ -188,44 +188,26 @@ async def _xlsx_file(
     sheet: str,
     caption: str | None = None,
 ) -> AsyncIterator[bytes]:
-    """The rows into an XLSX file row by row (XlsxWriter's constant memory mode: each row
-    leaves memory as it is written), in a worker thread page by page; then streamed."""
-    import xlsxwriter
-
+    """The rows into an XLSX file (:mod:`.xlsx`: each page written out as it comes, memory
+    flat), in a worker thread, while the next page is read; then streamed."""
     fd, path = tempfile.mkstemp(suffix=".xlsx")
-    os.close(fd)
-    wb = xlsxwriter.Workbook(path, {"constant_memory": True, "tmpdir": tempfile.gettempdir()})
-    ws = wb.add_worksheet(sheet)
-    duration = wb.add_format({"num_format": TIME_FORMAT})
-    moment = wb.add_format({"num_format": "dd.mm.yyyy hh:mm"})
-    bold = wb.add_format({"bold": True})
-    at = 0
-    if caption:
-        ws.write_string(0, 0, caption, bold)
-        at = 1
-    ws.write_row(at, 0, heading, bold)
-    at += 1
-
-    def write(rows: list[list[Any]], first: int) -> None:
-        for r, values in enumerate(rows, start=first):
-            for c, value in enumerate(values):
-                if value is None:
-                    continue
-                if column_kinds[c] == "seconds":
-                    ws.write_number(r, c, value / 86400, duration)
-                elif isinstance(value, datetime):  # Excel has no zones: UTC, as headed
-                    ws.write_datetime(r, c, value.replace(tzinfo=None), moment)
-                elif isinstance(value, int | float):
-                    ws.write_number(r, c, value)
-                else:
-                    ws.write_string(r, c, str(value))
-
+    coming: asyncio.Future[list[list[Any]] | None] | None = None
     try:
-        async for page in pages:
-            await asyncio.to_thread(write, page, at)
-            at += len(page)
-    finally:
-        await asyncio.to_thread(wb.close)
+        with os.fdopen(fd, "wb") as target:
+            writer = xlsx.SheetWriter(target, sheet, column_kinds)
+            if caption:
+                writer.write_rows([[caption]], xlsx.BOLD)
+            writer.write_rows([heading], xlsx.BOLD)
+            coming = asyncio.ensure_future(anext(pages, None))
+            while (page := await coming) is not None:
+                coming = asyncio.ensure_future(anext(pages, None))  # read while writing
+                await asyncio.to_thread(writer.write_rows, page)
+            await asyncio.to_thread(writer.close)
+    except BaseException:
+        if coming is not None:
+            coming.cancel()
+        os.unlink(path)
+        raise
     return _file_chunks(path)
 
 
