@@ -225,4 +225,18 @@ async def card(actor: Actor, document_id: uuid.UUID) -> DocumentView:
     view.links = await links(doc.id)
     view.files = [FileView(**f) for f in msgspec.to_builtins(await list_files(doc.id))]
     view.route = await route_view(doc.id)
+    view.kind_name, view.journal_name = await _names(doc)
     return view
+
+
+async def _names(doc: DocumentRow) -> tuple[str, str]:
+    """The kind's and the journal's names, archived or not: the card shows what it was made as."""
+    found = await current().db.fetchone(
+        "SELECT k.name AS kind, j.name AS journal FROM docflow_kind k"
+        " LEFT JOIN docflow_journal j ON j.id = {} WHERE k.id = {}",
+        doc.journal_id,
+        doc.kind_id,
+    )
+    if found is None:
+        return "", ""
+    return str(found["kind"] or ""), str(found["journal"] or "")

@@ -11,6 +11,7 @@ import msgspec
 
 from unionline import (
     Actor,
+    Conflict,
     Event,
     Invalid,
     JobContext,
@@ -31,12 +32,14 @@ from unionline.plugins.docflow.routing import may_hold, start
 from unionline.plugins.docflow.schemas import (
     NewDocument,
     NewProcess,
+    ProcessChange,
     ProcessView,
     StageSpec,
     StartProcess,
 )
 from unionline.plugins.docflow.store import DocumentRow, in_scope, load_document, load_kind, marks
 from unionline.plugins.docflow.tables import Process
+from unionline.rows import db_value
 
 START = "docflow.start_from_form"
 
@@ -57,22 +60,31 @@ def view(row: ProcessRow) -> ProcessView:
     return ProcessView(**msgspec.structs.asdict(row))
 
 
-async def create(actor: Actor, data: NewProcess) -> ProcessView:
-    await rights.require_in_scope(actor, rights.MANAGE, data.organization_id)
+async def _check(organization_id: uuid.UUID, data: NewProcess | ProcessChange) -> None:
+    """Its kind and template serve the organization and are not archived; every person of
+    the stages may hold its documents (422 naming ``stages[i].assignees[j]``)."""
     kind = await load_kind(data.kind_id)
-    if not await serves(kind.organization_id, data.organization_id):
+    if kind.archived or not await serves(kind.organization_id, organization_id):
         raise Invalid("this kind does not serve the organization", field="kind_id")
     for i, stage in enumerate(data.stages):
         for j, person in enumerate(stage.assignees):
-            await may_hold(person, data.organization_id, f"stages[{i}].assignees[{j}]")
+            await may_hold(person, organization_id, f"stages[{i}].assignees[{j}]")
     if data.template_id is not None:
         found = await current().db.fetchone(
-            "SELECT organization_id FROM docflow_template WHERE id = {}", data.template_id
+            "SELECT organization_id, archived FROM docflow_template WHERE id = {}",
+            data.template_id,
         )
-        if found is None or not await serves(
-            uuid.UUID(str(found["organization_id"])), data.organization_id
+        if (
+            found is None
+            or found["archived"]
+            or not await serves(uuid.UUID(str(found["organization_id"])), organization_id)
         ):
             raise Invalid("no such template serves the organization", field="template_id")
+
+
+async def create(actor: Actor, data: NewProcess) -> ProcessView:
+    await rights.require_in_scope(actor, rights.MANAGE, data.organization_id)
+    await _check(data.organization_id, data)
     row = Process(
         organization_id=data.organization_id,
         name=data.name,
@@ -87,6 +99,57 @@ async def create(actor: Actor, data: NewProcess) -> ProcessView:
     return view(await load(row.id))
 
 
+async def update(actor: Actor, process_id: uuid.UUID, data: ProcessChange) -> ProcessView:
+    """Change a process in the designer: documents already on their route keep the stages
+    they started with; the next start takes the new ones."""
+    from unionline.plugins.docflow.catalog import managed
+
+    process = await load(process_id)
+    await managed(actor, process.organization_id, "process_id", "process")
+    await _check(process.organization_id, data)
+    db = current().db
+    async with db.transaction():
+        await db.execute(
+            "UPDATE docflow_process SET name = {}, kind_id = {}, audience = {}, form = {},"
+            " stages = {}, template_id = {} WHERE id = {}",
+            data.name,
+            data.kind_id,
+            data.audience,
+            data.form.strip(),
+            db_value(msgspec.to_builtins(data.stages)),
+            data.template_id,
+            process.id,
+        )
+    return view(await load(process_id))
+
+
+async def archive(actor: Actor, process_id: uuid.UUID, archived: bool) -> ProcessView:
+    """An archived process starts no more (console, appeal, site form); documents it made
+    keep their route. Bringing it back checks its kind and template again."""
+    from unionline.plugins.docflow.catalog import managed
+
+    process = await load(process_id)
+    await managed(actor, process.organization_id, "process_id", "process")
+    if not archived:
+        try:
+            await _check(
+                process.organization_id,
+                ProcessChange(
+                    name=process.name,
+                    kind_id=process.kind_id,
+                    stages=process.stages,
+                    template_id=process.template_id,
+                ),
+            )
+        except Invalid as exc:
+            raise Conflict(f"it cannot start again: {exc.message}", field=exc.field) from exc
+    async with current().db.transaction():
+        await current().db.execute(
+            "UPDATE docflow_process SET archived = {} WHERE id = {}", archived, process.id
+        )
+    return view(await load(process_id))
+
+
 async def load(process_id: uuid.UUID) -> ProcessRow:
     row = await current().db.fetch_one_as(
         ProcessRow, "SELECT * FROM docflow_process WHERE id = {}", process_id
@@ -96,11 +159,12 @@ async def load(process_id: uuid.UUID) -> ProcessRow:
     return row
 
 
-async def listing(actor: Actor) -> list[ProcessView]:
+async def listing(actor: Actor, archived: bool = False) -> list[ProcessView]:
     where, args = in_scope("organization_id", await rights.serving_owner_ids(actor))
+    live = "" if archived else " AND NOT archived"
     rows = await current().db.fetch_as(
         ProcessRow,
-        f"SELECT * FROM docflow_process WHERE {where} AND NOT archived ORDER BY name",
+        f"SELECT * FROM docflow_process WHERE {where}{live} ORDER BY name",
         *args,
     )
     return [view(r) for r in rows]

@@ -1,9 +1,9 @@
 """Registering a document in its journal, the journal's view and its XLSX export.
 
-Registration is one transaction: the card is locked, the number taken from the journal's
-counter (see :mod:`.numbering`), the card updated and ``docflow.registered`` published. Anything
-failing in it — a concurrent registration of the same card, a robot's action, the commit —
-rolls the number back with it."""
+Registration is one transaction: the card is locked and checked, then — last — the number
+taken from the journal's counter and written into the card (see :mod:`.numbering`) and
+``docflow.registered`` published. Anything failing in it — a concurrent registration of the
+same card, a robot's action, the commit — rolls the number back with it."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ import xlsxwriter
 from unionline import Actor, Conflict, Invalid, current, now, publish
 from unionline.plugins.docflow import rights
 from unionline.plugins.docflow.catalog import journal_view, serves, visible_journal
-from unionline.plugins.docflow.numbering import allocate, format_number, year_of
+from unionline.plugins.docflow.numbering import take, year_of
 from unionline.plugins.docflow.schemas import DocumentRegistered, JournalEntry, JournalPage
 from unionline.plugins.docflow.store import DocumentRow, load_document, load_journal
 
@@ -38,42 +38,45 @@ async def register(
         if doc.number:
             raise Conflict(f"already registered as {doc.number}", field="document_id")
         journal = await load_journal(journal_id or _journal_of(doc))
-        if not await serves(journal.organization_id, doc.organization_id):
+        if journal.archived:
+            raise Invalid("the journal is archived", field="journal_id")
+        if journal.organization_id != doc.organization_id and not await serves(
+            journal.organization_id, doc.organization_id
+        ):
             raise Invalid(
                 "the journal does not serve the document's organization", field="journal_id"
             )
         moment = now()
         year = await year_of(journal.organization_id, moment)
-        seq = await allocate(journal.id, year)
-        number = format_number(
-            journal.number_format,
-            seq=seq,
-            year=year,
+        status = "registered" if doc.status == "draft" else doc.status
+        taken = await take(
+            journal_id=journal.id,
+            number_format=journal.number_format,
             case=journal.case_index,
             org=journal.org_code,
-        )
-        status = "registered" if doc.status == "draft" else doc.status
-        await db.execute(
-            "UPDATE docflow_document SET journal_id = {}, year = {}, seq = {}, number = {},"
-            " registered_at = {}, status = {}, updated_at = {} WHERE id = {}",
-            journal.id,
-            year,
-            seq,
-            number,
-            moment,
-            status,
-            moment,
-            document_id,
+            reset=journal.reset,
+            year=year,
+            document_id=doc.id,
+            moment=moment,
+            status=status,
         )
         await publish(
             DocumentRegistered(
                 organization_id=doc.organization_id,
                 document_id=doc.id,
-                number=number,
+                number=taken.number,
                 journal_id=journal.id,
             )
         )
-    return await load_document(document_id)
+    return msgspec.structs.replace(
+        doc,
+        journal_id=journal.id,
+        year=year,
+        seq=taken.seq,
+        number=taken.number,
+        registered_at=moment,
+        status=status,
+    )
 
 
 def _journal_of(doc: DocumentRow) -> uuid.UUID:

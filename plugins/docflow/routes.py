@@ -26,12 +26,15 @@ from unionline.plugins.docflow import (
     templates,
 )
 from unionline.plugins.docflow.schemas import (
+    Archiving,
     DocumentChange,
     DocumentPage,
     DocumentView,
     FileView,
+    JournalChange,
     JournalPage,
     JournalView,
+    KindChange,
     KindView,
     LinkView,
     NewDecision,
@@ -41,9 +44,11 @@ from unionline.plugins.docflow.schemas import (
     NewLink,
     NewProcess,
     NewRoute,
+    ProcessChange,
     ProcessView,
     RouteView,
     StartProcess,
+    TemplateChange,
     TemplateView,
 )
 from unionline.web import CurrentActor
@@ -52,6 +57,7 @@ Id = FromPath[uuid.UUID]
 UPLOAD_LIMIT = 21 * 1024 * 1024
 ViewName = Annotated[str, QueryParameter(pattern=r"^(awaiting|mine|all)$")]
 Year = Annotated[int | None, QueryParameter(ge=1991, le=2100)]
+WithArchived = Annotated[bool, QueryParameter(description="the archived ones too")]
 
 
 class Registering(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
@@ -71,8 +77,17 @@ class Counters(msgspec.Struct, kw_only=True):
     awaiting: int
 
 
+class Features(msgspec.Struct, kw_only=True):
+    pdf: bool  # LibreOffice (soffice) found on the server: «Также в PDF» works
+
+
 @dataclass
 class FileUpload:
+    file: UploadFile
+
+
+@dataclass
+class TemplateFile:
     file: UploadFile
 
 
@@ -111,25 +126,58 @@ class SetupController(Controller):
 
     @get("/kinds")
     async def list_kinds(
-        self, actor: CurrentActor, organization_id: FromQuery[uuid.UUID | None] = None
+        self,
+        actor: CurrentActor,
+        organization_id: FromQuery[uuid.UUID | None] = None,
+        archived: WithArchived = False,
     ) -> list[KindView]:
         """Document kinds serving the organization (set on it or an ancestor)."""
-        return await catalog.list_kinds(actor, organization_id)
+        return await catalog.list_kinds(actor, organization_id, archived)
 
     @post("/kinds")
     async def create_kind(self, actor: CurrentActor, data: JSONBody[NewKind]) -> KindView:
         """A kind with its requisites. Requires ``docflow.manage``."""
         return await catalog.create_kind(actor, data)
 
+    @patch("/kinds/{kind_id:uuid}")
+    async def update_kind(
+        self, actor: CurrentActor, kind_id: Id, data: JSONBody[KindChange]
+    ) -> KindView:
+        """Change a kind (every field again). Requires ``docflow.manage`` in its organization."""
+        return await catalog.update_kind(actor, kind_id, data)
+
+    @post("/kinds/{kind_id:uuid}/archive", status_code=200)
+    async def archive_kind(
+        self, actor: CurrentActor, kind_id: Id, data: JSONBody[Archiving]
+    ) -> KindView:
+        """Archive a kind (``archived: false`` brings it back); 409 while a process uses it."""
+        return await catalog.archive_kind(actor, kind_id, data.archived)
+
     @get("/journals")
-    async def list_journals(self, actor: CurrentActor) -> list[JournalView]:
+    async def list_journals(
+        self, actor: CurrentActor, archived: WithArchived = False
+    ) -> list[JournalView]:
         """Registration journals of the visible organizations."""
-        return await catalog.list_journals(actor)
+        return await catalog.list_journals(actor, archived)
 
     @post("/journals")
     async def create_journal(self, actor: CurrentActor, data: JSONBody[NewJournal]) -> JournalView:
         """A journal with its number format. Requires ``docflow.manage``."""
         return await catalog.create_journal(actor, data)
+
+    @patch("/journals/{journal_id:uuid}")
+    async def update_journal(
+        self, actor: CurrentActor, journal_id: Id, data: JSONBody[JournalChange]
+    ) -> JournalView:
+        """Change a journal; numbers given stay. The reset rule only while it is empty."""
+        return await catalog.update_journal(actor, journal_id, data)
+
+    @post("/journals/{journal_id:uuid}/archive", status_code=200)
+    async def archive_journal(
+        self, actor: CurrentActor, journal_id: Id, data: JSONBody[Archiving]
+    ) -> JournalView:
+        """Archive a journal (its entries stay readable); 409 while a kind registers into it."""
+        return await catalog.archive_journal(actor, journal_id, data.archived)
 
     @get("/journals/{journal_id:uuid}/entries")
     async def journal_entries(
@@ -148,9 +196,41 @@ class SetupController(Controller):
         return _download(f"journal-{year or 'current'}.xlsx", media, content)
 
     @get("/templates")
-    async def list_templates(self, actor: CurrentActor) -> list[TemplateView]:
+    async def list_templates(
+        self, actor: CurrentActor, archived: WithArchived = False
+    ) -> list[TemplateView]:
         """Templates of the visible organizations with the fields each uses."""
-        return await templates.listing(actor)
+        return await templates.listing(actor, archived)
+
+    @get("/features")
+    async def features(self, actor: CurrentActor) -> Features:
+        """What this server can do: ``pdf`` when LibreOffice is installed."""
+        actor.require("docflow.read")
+        return Features(pdf=templates.pdf_available())
+
+    @patch("/templates/{template_id:uuid}")
+    async def change_template(
+        self, actor: CurrentActor, template_id: Id, data: JSONBody[TemplateChange]
+    ) -> TemplateView:
+        """Rename a template or bind it to another kind."""
+        return await templates.change(actor, template_id, data)
+
+    @post("/templates/{template_id:uuid}/file", status_code=200, request_max_body_size=UPLOAD_LIMIT)
+    async def replace_template_file(
+        self,
+        actor: CurrentActor,
+        template_id: Id,
+        data: Annotated[TemplateFile, Body(media_type=RequestEncodingType.MULTI_PART)],
+    ) -> TemplateView:
+        """A new .docx for the template, checked like an upload (422 with ``problems``)."""
+        return await templates.replace_file(actor, template_id, await data.file.read())
+
+    @post("/templates/{template_id:uuid}/archive", status_code=200)
+    async def archive_template(
+        self, actor: CurrentActor, template_id: Id, data: JSONBody[Archiving]
+    ) -> TemplateView:
+        """Archive a template; 409 while a process forms documents from it."""
+        return await templates.archive(actor, template_id, data.archived)
 
     @post("/templates", request_max_body_size=UPLOAD_LIMIT)
     async def upload_template(
@@ -166,9 +246,25 @@ class SetupController(Controller):
         return await templates.upload(actor, org, data.name, kind_id, content)
 
     @get("/processes")
-    async def list_processes(self, actor: CurrentActor) -> list[ProcessView]:
+    async def list_processes(
+        self, actor: CurrentActor, archived: WithArchived = False
+    ) -> list[ProcessView]:
         """Processes (route templates bound to a form) of the visible organizations."""
-        return await processes.listing(actor)
+        return await processes.listing(actor, archived)
+
+    @patch("/processes/{process_id:uuid}")
+    async def update_process(
+        self, actor: CurrentActor, process_id: Id, data: JSONBody[ProcessChange]
+    ) -> ProcessView:
+        """Change a process in the designer; routes already started keep their stages."""
+        return await processes.update(actor, process_id, data)
+
+    @post("/processes/{process_id:uuid}/archive", status_code=200)
+    async def archive_process(
+        self, actor: CurrentActor, process_id: Id, data: JSONBody[Archiving]
+    ) -> ProcessView:
+        """Archive a process: it starts no more; its documents keep their routes."""
+        return await processes.archive(actor, process_id, data.archived)
 
     @post("/processes")
     async def create_process(self, actor: CurrentActor, data: JSONBody[NewProcess]) -> ProcessView:

@@ -18,6 +18,7 @@ StepKind = Literal["acknowledge", "approve", "sign", "execute"]
 Verdict = Literal["approve", "reject", "return", "delegate", "comment"]
 LinkKind = Literal["appeal", "member", "task", "reply_to", "supersedes", "related"]
 FieldType = Literal["text", "date", "number", "choice", "member", "organization"]
+Reset = Literal["yearly", "never"]
 
 CATEGORIES: tuple[str, ...] = (
     "incoming",
@@ -51,6 +52,22 @@ class NewKind(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     journal_id: uuid.UUID | None = None
 
 
+class KindChange(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """The whole kind again (the console's form sends every field); its organization stays."""
+
+    code: Code
+    name: Name
+    category: Category = "internal"
+    requisites: Annotated[list[Requisite], msgspec.Meta(max_length=60)] = []
+    journal_id: uuid.UUID | None = None
+
+
+class Archiving(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """Archive (``true``) or bring back (``false``) a kind, journal, template or process."""
+
+    archived: bool
+
+
 class KindView(msgspec.Struct, kw_only=True):
     id: uuid.UUID
     organization_id: uuid.UUID
@@ -69,6 +86,18 @@ class NewJournal(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     number_format: Annotated[Text, msgspec.Meta(min_length=1, max_length=100)] = "{seq}"
     case_index: Annotated[Text, msgspec.Meta(max_length=40)] = ""
     org_code: Annotated[Text, msgspec.Meta(max_length=20)] = ""
+    # yearly: from 1 every year at 00:00 in the organization's time zone; never: one sequence.
+    reset: Reset = "yearly"
+
+
+class JournalChange(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """The whole journal again; documents registered before keep their numbers."""
+
+    name: Name
+    number_format: Annotated[Text, msgspec.Meta(min_length=1, max_length=100)] = "{seq}"
+    case_index: Annotated[Text, msgspec.Meta(max_length=40)] = ""
+    org_code: Annotated[Text, msgspec.Meta(max_length=20)] = ""
+    reset: Reset = "yearly"
 
 
 class JournalView(msgspec.Struct, kw_only=True):
@@ -78,6 +107,8 @@ class JournalView(msgspec.Struct, kw_only=True):
     number_format: str
     case_index: str
     org_code: str
+    reset: str = "yearly"
+    archived: bool = False
 
 
 class JournalEntry(msgspec.Struct, kw_only=True):
@@ -201,6 +232,8 @@ class DocumentView(msgspec.Struct, kw_only=True):
     stage: str
     holders: list[uuid.UUID]
     created_at: datetime
+    kind_name: str = ""  # shown even after the kind (or journal) went to the archive
+    journal_name: str = ""
     links: list[LinkView] = []
     files: list[FileView] = []
     route: RouteView | None = None
@@ -262,6 +295,12 @@ class TemplateView(msgspec.Struct, kw_only=True):
     kind_id: uuid.UUID | None
     fields: list[str]
     uploaded_at: datetime
+    archived: bool = False
+
+
+class TemplateChange(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    name: Name
+    kind_id: uuid.UUID | None = None
 
 
 class LintProblem(msgspec.Struct, kw_only=True):
@@ -276,6 +315,18 @@ class NewProcess(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     kind_id: uuid.UUID
     audience: Literal["staff", "member"] = "staff"
     # A site form's topic (as the member picks it) that starts this process.
+    form: Annotated[Text, msgspec.Meta(max_length=200)] = ""
+    stages: Annotated[list[StageSpec], msgspec.Meta(min_length=1, max_length=20)]
+    template_id: uuid.UUID | None = None
+
+
+class ProcessChange(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """The whole process again (the designer sends every field); routes already started keep
+    the stages they started with."""
+
+    name: Name
+    kind_id: uuid.UUID
+    audience: Literal["staff", "member"] = "staff"
     form: Annotated[Text, msgspec.Meta(max_length=200)] = ""
     stages: Annotated[list[StageSpec], msgspec.Meta(min_length=1, max_length=20)]
     template_id: uuid.UUID | None = None

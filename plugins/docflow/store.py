@@ -55,6 +55,8 @@ class JournalRow(msgspec.Struct, kw_only=True):
     number_format: str
     case_index: str
     org_code: str
+    reset: str
+    archived: bool
 
 
 def marks(values: list[Any]) -> str:

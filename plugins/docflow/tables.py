@@ -43,6 +43,8 @@ class Journal(Table, tablename="docflow_journal"):
     number_format = Varchar(length=100, default="{seq}")
     case_index = Varchar(length=40, default="")  # from the nomenclature of cases: 02-15
     org_code = Varchar(length=20, default="")
+    reset = Varchar(length=10, default="yearly")  # yearly, never
+    archived = Boolean(default=False)
 
 
 class Counter(Table, tablename="docflow_counter"):
@@ -159,6 +161,7 @@ class Template(Table, tablename="docflow_template"):
     fields = JSON(default=[])
     uploaded_by = UUID(null=True, default=None)
     uploaded_at = Timestamptz(default=TimestamptzNow())
+    archived = Boolean(default=False)
 
 
 class Process(Table, tablename="docflow_process"):

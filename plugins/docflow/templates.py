@@ -19,9 +19,10 @@ from unionline import Actor, Invalid, NotFound, current, load_appeal, now
 from unionline.calendar import timezone_for
 from unionline.plugins.docflow import docx, rights
 from unionline.plugins.docflow.files import store_file
-from unionline.plugins.docflow.schemas import FileView, TemplateView
+from unionline.plugins.docflow.schemas import FileView, TemplateChange, TemplateView
 from unionline.plugins.docflow.store import DocumentRow, in_scope, load_kind
 from unionline.plugins.docflow.tables import Template
+from unionline.rows import db_value
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 STATUS_RU = {
@@ -50,6 +51,22 @@ class TemplateRow(msgspec.Struct, kw_only=True):
     kind_id: uuid.UUID | None
     fields: list[str]
     uploaded_at: datetime
+    archived: bool
+
+
+COLUMNS = "id, organization_id, name, kind_id, fields, uploaded_at, archived"
+
+
+def _linted(content: bytes) -> list[str]:
+    """The fields the template uses; 422 naming ``file`` with every problem otherwise."""
+    problems, fields = docx.lint(content)
+    if problems:
+        raise Invalid(
+            "; ".join(p.message for p in problems[:5]),
+            field="file",
+            extra={"problems": msgspec.to_builtins(problems)},
+        )
+    return fields
 
 
 async def upload(
@@ -61,13 +78,7 @@ async def upload(
         raise Invalid("the template needs a name", field="name")
     if kind_id is not None:
         await load_kind(kind_id)
-    problems, fields = docx.lint(content)
-    if problems:
-        raise Invalid(
-            "; ".join(p.message for p in problems[:5]),
-            field="file",
-            extra={"problems": msgspec.to_builtins(problems)},
-        )
+    fields = _linted(content)
     row = Template(
         organization_id=organization_id,
         name=name[:200],
@@ -81,24 +92,84 @@ async def upload(
     return await _view(row.id)
 
 
-async def _view(template_id: uuid.UUID) -> TemplateView:
+async def _row(template_id: uuid.UUID) -> TemplateRow:
     row = await current().db.fetch_one_as(
-        TemplateRow,
-        "SELECT id, organization_id, name, kind_id, fields, uploaded_at FROM docflow_template"
-        " WHERE id = {}",
-        template_id,
+        TemplateRow, f"SELECT {COLUMNS} FROM docflow_template WHERE id = {{}}", template_id
     )
     if row is None:
         raise NotFound(f"template {template_id} does not exist", field="template_id")
-    return TemplateView(**msgspec.structs.asdict(row))
+    return row
 
 
-async def listing(actor: Actor) -> list[TemplateView]:
+async def _view(template_id: uuid.UUID) -> TemplateView:
+    return TemplateView(**msgspec.structs.asdict(await _row(template_id)))
+
+
+async def change(actor: Actor, template_id: uuid.UUID, data: TemplateChange) -> TemplateView:
+    """Rename a template or bind it to another kind."""
+    from unionline.plugins.docflow.catalog import managed
+
+    row = await _row(template_id)
+    await managed(actor, row.organization_id, "template_id", "template")
+    if data.kind_id is not None:
+        await load_kind(data.kind_id)
+    async with current().db.transaction():
+        await current().db.execute(
+            "UPDATE docflow_template SET name = {}, kind_id = {} WHERE id = {}",
+            data.name.strip(),
+            data.kind_id,
+            row.id,
+        )
+    return await _view(template_id)
+
+
+async def replace_file(actor: Actor, template_id: uuid.UUID, content: bytes) -> TemplateView:
+    """A new .docx for the template, linted like an upload (a failing one changes nothing).
+    Documents formed before keep their files."""
+    from unionline.plugins.docflow.catalog import managed
+
+    row = await _row(template_id)
+    await managed(actor, row.organization_id, "template_id", "template")
+    fields = _linted(content)
+    async with current().db.transaction():
+        await current().db.execute(
+            "UPDATE docflow_template SET content = {}, fields = {}, uploaded_by = {},"
+            " uploaded_at = {} WHERE id = {}",
+            content,
+            db_value(fields),
+            actor.operator_id,
+            now(),
+            row.id,
+        )
+    return await _view(template_id)
+
+
+async def archive(actor: Actor, template_id: uuid.UUID, archived: bool) -> TemplateView:
+    """An archived template is offered on no card; files formed from it stay. Refused while
+    a process in use forms documents from it."""
+    from unionline.plugins.docflow.catalog import _no_live_process, managed
+
+    async with current().db.transaction():
+        row = await _row(template_id)
+        await managed(actor, row.organization_id, "template_id", "template")
+        if archived:
+            await _no_live_process("template_id", row.id)
+        await current().db.execute(
+            "UPDATE docflow_template SET archived = {} WHERE id = {}", archived, row.id
+        )
+    return await _view(template_id)
+
+
+def pdf_available() -> bool:
+    return soffice() is not None
+
+
+async def listing(actor: Actor, archived: bool = False) -> list[TemplateView]:
     where, args = in_scope("organization_id", await rights.serving_owner_ids(actor))
+    live = "" if archived else " AND NOT archived"
     rows = await current().db.fetch_as(
         TemplateRow,
-        "SELECT id, organization_id, name, kind_id, fields, uploaded_at FROM docflow_template"
-        f" WHERE {where} ORDER BY name",
+        f"SELECT {COLUMNS} FROM docflow_template WHERE {where}{live} ORDER BY name",
         *args,
     )
     return [TemplateView(**msgspec.structs.asdict(r)) for r in rows]
@@ -112,10 +183,13 @@ async def render_for(
     from unionline.plugins.docflow.catalog import serves
 
     row = await current().db.fetchone(
-        "SELECT organization_id, name, content FROM docflow_template WHERE id = {}", template_id
+        "SELECT organization_id, name, content, archived FROM docflow_template WHERE id = {}",
+        template_id,
     )
     if row is None or not await serves(_uuid(row["organization_id"]), doc.organization_id):
         raise NotFound(f"template {template_id} does not exist", field="template_id")
+    if row["archived"] and actor is not None:
+        raise Invalid("the template is archived", field="template_id")
     context = await context_for(doc, actor)
     try:
         rendered = await asyncio.to_thread(docx.render, bytes(row["content"]), context)

@@ -11,13 +11,21 @@ export class DocumentCard {
     this.id = id;
     this.main = h("div", { class: "doc-main" });
     this.templates = [];
+    this.pdf = false;
     this.element = h("div", { class: "doc-card" }, h("p", { class: "muted" }, t("docflow.loading")));
   }
 
   async load() {
     try {
       this.doc = await ui.api.api.get(`/api/docflow/documents/${this.id}`);
-      this.templates = ui.api.can("docflow.write") ? await ui.api.api.get("/api/docflow/templates").catch(() => []) : [];
+      if (ui.api.can("docflow.write") && this.features === undefined) {
+        // Once per card: archived templates are not offered; whether PDF works on this server.
+        [this.templates, this.features] = await Promise.all([
+          ui.api.api.get("/api/docflow/templates").catch(() => []),
+          ui.api.api.get("/api/docflow/features").catch(() => ({ pdf: false })),
+        ]);
+        this.pdf = this.features.pdf;
+      }
       this.render();
     } catch (error) {
       this.side = null;
@@ -59,6 +67,8 @@ export class DocumentCard {
       h("div", { class: "admin-head" }, h("h2", {}, doc.title), statusChip(doc.status)),
       h("dl", { class: "doc-facts" },
         h("dt", {}, t("docflow.number")), h("dd", { class: "doc-number" }, doc.number || t("docflow.no_number")),
+        h("dt", {}, t("docflow.kind")), h("dd", { class: "doc-kind" }, doc.kind_name || t(`docflow.cat.${doc.category}`)),
+        doc.journal_name ? [h("dt", {}, t("docflow.journal")), h("dd", { class: "doc-journal-name" }, doc.journal_name)] : null,
         h("dt", {}, t("docflow.category")), h("dd", {}, t(`docflow.cat.${doc.category}`)),
         h("dt", {}, t("docflow.stage")), h("dd", { class: "doc-stage" }, doc.stage || t("docflow.none")),
         h("dt", {}, t("docflow.holders")), h("dd", { class: "doc-holders" }, doc.holders.length ? doc.holders.map(personName).join(", ") : t("docflow.none")),
@@ -163,13 +173,14 @@ export class DocumentCard {
       this.act(postForm(`/api/docflow/documents/${doc.id}/files`, form));
     });
     const template = h("select", { "aria-label": t("docflow.template") }, this.templates.map((x) => h("option", { value: x.id }, x.name)));
-    const pdf = h("input", { type: "checkbox" });
+    const pdf = h("input", { type: "checkbox", disabled: !this.pdf, "aria-describedby": this.pdf ? null : `doc-pdf-off-${doc.id}` });
     return h("section", { class: "doc-files" },
       h("h3", {}, t("docflow.files")),
       doc.files.length ? h("ul", { class: "plain" }, doc.files.map((file) => h("li", {},
         h("a", { href: `/api/docflow/documents/${doc.id}/files/${file.id}`, download: file.name }, file.name), ` · ${t("docflow.version", { n: file.version })} · ${when(file.uploaded_at)}`))) : null,
       ui.api.can("docflow.write") ? h("label", { class: "inline" }, t("docflow.upload"), " ", input) : null,
       this.templates.length ? h("div", { class: "doc-actions" }, template, h("label", { class: "inline" }, pdf, " ", t("docflow.pdf")),
+        this.pdf ? null : h("span", { class: "muted doc-pdf-off", id: `doc-pdf-off-${doc.id}` }, t("docflow.pdf_off")),
         h("button", { type: "button", onclick: () => this.act(ui.api.api.post(`/api/docflow/documents/${doc.id}/render`, { template_id: template.value, pdf: pdf.checked }), t("docflow.rendered")) }, t("docflow.render"))) : null);
   }
 }

@@ -84,11 +84,12 @@ class DocflowPage extends HTMLElement {
   }
 
   async journals() {
-    const list = await ui.api.api.get("/api/docflow/journals");
+    // Archived journals stay readable: their entries are the registry of what was registered.
+    const list = await ui.api.api.get("/api/docflow/journals", { archived: true });
     if (!list.length) return h("p", { class: "muted" }, t("docflow.journal_empty"));
     if (!list.some((j) => j.id === state.journal)) state.journal = list[0].id;
     const pick = h("select", { onchange: (e) => { state.journal = e.target.value; this.load(); } },
-      list.map((j) => h("option", { value: j.id, selected: j.id === state.journal }, j.name)));
+      list.map((j) => h("option", { value: j.id, selected: j.id === state.journal }, j.archived ? `${j.name} (${t("docflow.in_archive")})` : j.name)));
     const year = h("input", { type: "number", min: "1991", max: "2100", value: String(state.year), onchange: (e) => { state.year = Number(e.target.value) || state.year; this.load(); } });
     const page = await ui.api.api.get(`/api/docflow/journals/${state.journal}/entries`, { year: state.year });
     const rows = page.entries.map((e) => h("tr", {},
