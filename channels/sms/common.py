@@ -23,14 +23,23 @@ async def refuse_before_sending(
 ) -> segments.Segments:
     """Raise ``PermanentFailure`` (Russian, for the timeline) for what must not be sent; else
     the parts the text takes."""
+    phone, need = refuse_content(account, message)
+    row = await optout.opted_out(account.id, phone)
+    if row is not None and row.confirmation_entry != message.entry_id:
+        raise PermanentFailure(optout.reason(account.name))
+    return need
+
+
+def refuse_content(
+    account: ChannelAccount[Any, Any], message: OutboundMessage
+) -> tuple[str, segments.Segments]:
+    """The checks that need no database (attachments, the number, the part limit); the
+    recipient's E.164 number and the parts the text takes."""
     if message.attachments:
         raise PermanentFailure("SMS передаёт только текст: файл отправьте другим каналом")
     phone = phones.e164(message.recipient)
     if phone is None:
         raise PermanentFailure(f"«{message.recipient}» — не номер телефона: SMS не отправлено")
-    row = await optout.opted_out(account.id, phone)
-    if row is not None and row.confirmation_entry != message.entry_id:
-        raise PermanentFailure(optout.reason(account.name))
     need = segments.count(message.text)
     if need.count == 0:
         raise PermanentFailure("Пустое SMS не отправляется")
@@ -41,7 +50,7 @@ async def refuse_before_sending(
             f"Текст занимает {need.count} SMS ({script}), а для этого подключения разрешено не"
             f" больше {limit}: сократите ответ"
         )
-    return need
+    return phone, need
 
 
 def note(parts: int, cost: float | None = None, currency: str = "₽") -> str:

@@ -61,25 +61,36 @@ def _widths(text: str, kind: Encoding) -> list[int]:
 def split(text: str) -> tuple[Encoding, list[str]]:
     """The text's encoding and its parts: one part when it fits, else parts of at most 153
     septets or 67 UTF-16 units, never cutting an escape pair or a surrogate pair in two."""
+    kind, parts, _ = _split(text)
+    return kind, parts
+
+
+def _units(text: str, kind: Encoding) -> int:
+    if kind == "ucs2":
+        return len(text.encode("utf-16-le", "surrogatepass")) // 2
+    return len(text) + sum(1 for c in text if c in GSM_EXTENSION)
+
+
+def _split(text: str) -> tuple[Encoding, list[str], int]:
     kind = encoding(text)
-    widths = _widths(text, kind)
-    if sum(widths) <= SINGLE[kind]:
-        return kind, [text] if text else []
+    units = _units(text, kind)  # one encode instead of a width per character: most SMS fit
+    if units <= SINGLE[kind]:
+        return kind, [text] if text else [], units
     parts: list[str] = []
     start = used = 0
-    for i, width in enumerate(widths):
+    for i, width in enumerate(_widths(text, kind)):
         if used + width > PART[kind]:
             parts.append(text[start:i])
             start, used = i, 0
         used += width
     parts.append(text[start:])
-    return kind, parts
+    return kind, parts, units
 
 
 def count(text: str) -> Segments:
     """The encoding and number of parts ``text`` is sent in."""
-    kind, parts = split(text)
-    return Segments(kind, len(parts), sum(_widths(text, kind)))
+    kind, parts, units = _split(text)
+    return Segments(kind, len(parts), units)
 
 
 def max_length(segments: int, kind: Encoding = "ucs2") -> int:

@@ -49,3 +49,18 @@ class SmppPart(Table, tablename="sms_smpp_part"):
     state = Varchar(length=20, default="")  # "", delivered, failed
     error = Varchar(length=200, default="")
     created_at = DoublePrecision(default=0.0)
+    send_id = UUID(null=True, default=None, index=True)  # sms_smpp_send.id (None: a receipt)
+
+
+class SmppSend(Table, tablename="sms_smpp_send"):
+    """An SMPP send claimed before its first ``submit_sm`` is written, by the SDK's delivery id
+    (committed first: :mod:`unionline.channels.sms.smpp.claims`). ``claimed`` from then on —
+    its parts, once the SMSC answered, carry the same id (``sms_smpp_part.send_id``); ``clear``
+    when nothing went out (the session was down, the SMSC refused the first part). A claimed
+    send run again is never submitted twice: sent when all its parts are recorded, else
+    unknown."""
+
+    id = UUID(primary_key=True, default=UUID4())  # the delivery's id (OutboundMessage.id)
+    account_id = UUID()
+    state = Varchar(length=20, default="claimed")
+    created_at = DoublePrecision(default=0.0)

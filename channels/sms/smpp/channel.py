@@ -21,9 +21,9 @@ from unionline.channel import (
     SetupInfo,
     SetupStep,
 )
-from unionline.channels.sms import common, phones, segments
+from unionline.channels.sms import common, optout, phones, segments
 from unionline.channels.sms.labels import SMPP_LABELS
-from unionline.channels.sms.smpp import links, pdu, receipts
+from unionline.channels.sms.smpp import claims, links, pdu, receipts
 from unionline.channels.sms.smpp.session import NoAnswer, NotSubmitted, Refused
 
 
@@ -71,15 +71,28 @@ class SmppChannel(ChannelType[SmppConfig, SmppSecrets]):
     rate_limit = RateLimit(per_second=200, burst=200)
 
     async def send(self, account: Account, message: OutboundMessage) -> SendResult:
-        await common.refuse_before_sending(account, message)
+        phone, _ = common.refuse_content(account, message)
         session = await links.session_for(account)
+        verdict = await claims.claim(account.id, message.id, phone, message.entry_id)
+        if verdict.kind == "opted_out":
+            raise PermanentFailure(optout.reason(account.name))
+        if verdict.kind == "busy":
+            raise NotReady("это SMS уже отправляется", retry_after=1)
+        if verdict.kind == "unknown":
+            raise DeliveryUnknown(
+                "отправка этого SMS прервалась после submit_sm: SMSC мог его принять, "
+                "повторно не отправляется"
+            )
+        if verdict.kind == "submitted":  # sent by a run that died before the SDK recorded it
+            found = await receipts.outcome(account.id, verdict.first_id)
+            return _result(verdict.first_id, found, common.note(verdict.parts or 1))
         encoded = segments.encode(message.text, reference=message.id.int & 0xFF)
         source, ton, npi = source_of(account.config.sender)
         ids: list[str] = []
         for part in encoded.parts:
             short = pdu.ShortMessage(
                 source,
-                phones.digits(phones.e164(message.recipient) or message.recipient),
+                phones.digits(phone),
                 part,
                 source_ton=ton,
                 source_npi=npi,
@@ -87,14 +100,13 @@ class SmppChannel(ChannelType[SmppConfig, SmppSecrets]):
                 registered_delivery=1,
                 data_coding=encoded.data_coding,
             )
-            ids.append(await _submit(session, short, ids))
-        found = await receipts.parts_sent(account.id, ids)
-        note = common.note(len(ids))
-        if found.state == "failed":
-            raise PermanentFailure(found.error)
-        if found.state == "delivered":  # its receipts came before its submit_sm_resp
-            return SendResult(external_id=ids[0], status="delivered", note=note)
-        return SendResult(external_id=ids[0], note=note)
+            try:
+                ids.append(await _submit(session, short, ids))
+            except (NotReady, PermanentFailure):
+                await claims.release(message.id)  # nothing went out: a later run sends it
+                raise
+        found = await claims.record(account.id, message.id, ids)
+        return _result(ids[0], found, common.note(len(ids)))
 
     async def check(self, account: Account) -> CheckResult:
         session = await links.session_for(account)
@@ -117,6 +129,14 @@ class SmppChannel(ChannelType[SmppConfig, SmppSecrets]):
                 ),
             )
         )
+
+
+def _result(first_id: str, found: receipts.Outcome, note: str) -> SendResult:
+    if found.state == "failed":
+        raise PermanentFailure(found.error)
+    if found.state == "delivered":  # its receipts came before its submit_sm_resp
+        return SendResult(external_id=first_id, status="delivered", note=note)
+    return SendResult(external_id=first_id, note=note)
 
 
 async def _submit(session: links.Session, short: pdu.ShortMessage, sent: list[str]) -> str:

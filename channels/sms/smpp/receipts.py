@@ -3,7 +3,7 @@ whichever comes first — the receipt or the part's ``submit_sm_resp`` (``sms_sm
 
 A send is delivered when every part is, failed as soon as one part fails. A receipt that comes
 before its send is settled — the part's row is made by the receipt, and the send finds the
-state there (:func:`parts_sent`); one that comes after ``send()`` returned but before the SDK
+state there (:func:`.claims.record`); one that comes after ``send()`` returned but before the SDK
 recorded the send is applied again by a short job (:data:`RECEIPT_JOB`) until it takes.
 """
 
@@ -47,24 +47,6 @@ class Outcome(msgspec.Struct, frozen=True):
 
 def _key(account_id: uuid.UUID, message_id: str) -> str:
     return f"{account_id}:{message_id}"
-
-
-async def parts_sent(account_id: uuid.UUID, ids: list[str]) -> Outcome:
-    """Record the parts of a send; the outcome of receipts that came before their parts."""
-    db = current().db
-    for message_id in ids:
-        await db.execute(
-            "INSERT INTO sms_smpp_part (id, key, account_id, first_id, parts, state, error,"
-            " created_at) VALUES ({}, {}, {}, {}, {}, '', '', {}) ON CONFLICT (key) DO UPDATE"
-            " SET first_id = excluded.first_id, parts = excluded.parts",
-            uuid.uuid4(),
-            _key(account_id, message_id),
-            account_id,
-            ids[0],
-            len(ids),
-            time.time(),
-        )
-    return await outcome(account_id, ids[0])
 
 
 async def outcome(account_id: uuid.UUID, first_id: str) -> Outcome:

@@ -29,6 +29,14 @@ THROTTLE_FIRST, THROTTLE_MAX = 0.2, 30.0
 THROTTLE_TRIES = 6  # submits refused for throttling, retried in the session before raising
 
 
+_DRAIN_ABOVE = 64 * 1024  # bytes queued for the socket before a submit waits for it to drain
+
+
+def _expire(future: asyncio.Future[pdu.Pdu]) -> None:
+    if not future.done():
+        future.set_exception(TimeoutError("no answer in time"))
+
+
 class SessionError(Exception):
     pass
 
@@ -161,13 +169,18 @@ class Session:
         sequence = next(self._seq) & 0x7FFFFFFF
         future: asyncio.Future[pdu.Pdu] = asyncio.get_running_loop().create_future()
         self._pending[sequence] = future
+        # One timer per request instead of wait_for's task and shield: at thousands of
+        # submits a second the wrapping cost more than the submit itself.
+        expiry = future.get_loop().call_later(self.timeout, _expire, future)
         try:
             writer.write(pdu.Pdu(command_id, sequence, body=body).encode())
-            await writer.drain()
-            return await asyncio.wait_for(asyncio.shield(future), self.timeout)
+            if writer.transport.get_write_buffer_size() > _DRAIN_ABOVE:
+                await writer.drain()
+            return await future
         except (TimeoutError, OSError) as exc:
             raise NoAnswer(f"no answer to {command_id:#x} #{sequence}: {exc!r}") from exc
         finally:
+            expiry.cancel()
             self._pending.pop(sequence, None)
 
     # -- reading -----------------------------------------------------------------------------
