@@ -154,3 +154,36 @@ async def test_upload_render_and_attach(unionline_app: AppHarness) -> None:
             pdf=True,
         )
         assert made_pdf[1]["content_type"] == "application/pdf"
+    features = await s.call("olga", "get", "/api/docflow/features")
+    assert features == {"pdf": soffice() is not None}
+
+    # Replacing the file is linted like an upload: a failing one changes nothing.
+    async def replace(content: bytes, who: str = "boss"):
+        return await unionline_app.client.post(
+            f"/api/docflow/templates/{template_id}/file",
+            files={"file": ("ответ-2.docx", content, docx_type)},
+            headers={"Authorization": f"Bearer {s.tokens[who]}"},
+        )
+
+    broken = await replace(template("{{ document.number }"))
+    assert broken.status_code == 422 and broken.json()["error"]["field"] == "file", broken.text
+    assert (await replace(GOOD, who="bob")).status_code == 404  # another organization's
+    fixed = await replace(template("Вх. № {{ document.number }}, {{ operator.name }}"))
+    assert fixed.status_code == 200, fixed.text
+    assert fixed.json()["fields"] == ["document.number", "operator.name"]
+    renamed = await s.call(
+        "boss",
+        "patch",
+        f"/api/docflow/templates/{template_id}",
+        name="Короткий ответ",
+        kind_id=kind,
+    )
+    assert (renamed["name"], renamed["kind_id"]) == ("Короткий ответ", kind)
+    await s.call("boss", "post", f"/api/docflow/templates/{template_id}/archive", archived=True)
+    assert template_id not in {
+        x["id"] for x in await s.call("olga", "get", "/api/docflow/templates")
+    }
+    archived = await s.call(
+        "olga", "post", f"/api/docflow/documents/{doc['id']}/render", 422, template_id=template_id
+    )
+    assert archived["error"]["field"] == "template_id"
