@@ -8,8 +8,7 @@ from typing import Any
 import click
 
 from unionline import ConfigError, NotFound, booted, config_of, run_async
-
-ALLOWED_UPDATES = ["message", "edited_message", "my_chat_member"]
+from unionline.channels.telegram.setup import ALLOWED_UPDATES  # one list: the console sets it too
 
 
 @click.group()

@@ -57,7 +57,13 @@ async def test_set_webhook_points_telegram_at_the_account_with_a_new_secret(
     assert len(secret) >= 32
     assert telegram.bot.webhook["url"] == url and telegram.bot.webhook["secret_token"] == secret
     (call,) = telegram.bot.calls_of("setWebhook")
-    assert call.params["allowed_updates"] == ["message", "edited_message", "my_chat_member"]
+    # Button presses too (the CSAT survey's marks), as when the console connects the webhook.
+    assert call.params["allowed_updates"] == [
+        "message",
+        "edited_message",
+        "callback_query",
+        "my_chat_member",
+    ]
 
     again = await cli(tmp_path, path, "set-webhook", "--account", str(env.account.id))
     assert again.returncode == 0, again.stderr
