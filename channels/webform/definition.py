@@ -3,7 +3,6 @@ fresh render token (``GET /channels/webform/{form key}/form``)."""
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 import msgspec
@@ -133,10 +132,3 @@ def form_key(account: ChannelAccount[Any, Any]) -> str:
 
 def option_values(views: list[Option]) -> dict[str, Option]:
     return {o.value: o for o in views}
-
-
-def as_uuid(value: str) -> uuid.UUID | None:
-    try:
-        return uuid.UUID(value)
-    except ValueError:
-        return None
