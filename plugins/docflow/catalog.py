@@ -181,6 +181,7 @@ async def _no_live_process(column: str, target: uuid.UUID) -> None:
         raise Conflict(
             f"the process «{used['name']}» uses it: change or archive the process first",
             field="archived",
+            extra={"used_by": str(used["name"])},
         )
 
 
@@ -275,6 +276,7 @@ async def archive_journal(actor: Actor, journal_id: uuid.UUID, archived: bool) -
                     f"the kind «{used['name']}» registers into it: change or archive the kind"
                     " first",
                     field="archived",
+                    extra={"used_by": str(used["name"])},
                 )
         await db.execute(
             "UPDATE docflow_journal SET archived = {} WHERE id = {}", archived, journal.id

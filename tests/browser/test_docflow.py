@@ -105,6 +105,35 @@ async def test_an_approval_reaches_the_author_live(site: Site, login: Login, sho
     await expect(admin_page.locator(".doc-requisite-rows li")).to_have_count(1)
     await gate(admin_page, "Документооборот with the process designer and a kind's form open")
 
+    # Keeping the setup: a kind changed in its own form, then archived; its journal cannot go
+    # first (the kind registers into it) and says so; the old card keeps the kind's name.
+    await admin_page.get_by_role("button", name="Изменить: Протокол").click()
+    kind_form = admin_page.locator("form.doc-kind-form")
+    await expect(kind_form.locator("[name=code]")).to_have_value("prot")
+    await expect(kind_form.locator(".doc-requisite-rows li input").first).to_have_value("meeting")
+    await kind_form.locator("[name=name]").fill("Протокол заседания")
+    await kind_form.locator("button[type=submit]").click()
+    kinds = admin_page.locator(".doc-setup-kinds")
+    await expect(kinds.locator("ul.admin-cards").first).to_contain_text("Протокол заседания")
+    await admin_page.get_by_role("button", name="В архив: Внутренние").click()
+    await expect(admin_page.locator(".doc-setup-journals li [role=alert]")).to_contain_text(
+        "его использует «Протокол заседания»"
+    )
+    await admin_page.get_by_role("button", name="В архив: Протокол заседания").click()
+    await expect(kinds.locator("details summary")).to_have_text("Архив (1)")
+    await kinds.locator("details summary").click()
+    await expect(
+        admin_page.get_by_role("button", name="Вернуть из архива: Протокол заседания")
+    ).to_be_visible()
+    await admin_page.get_by_role("button", name="Изменить: Внутренние").click()
+    await expect(admin_page.locator("form.doc-journal-form [name=reset]")).to_have_value("yearly")
+    await gate(admin_page, "Документооборот with the archive open and a journal's form")
+    await admin_page.set_viewport_size({"width": 390, "height": 844})
+    assert await fits(admin_page)
+    await author.reload()
+    await expect(author.locator(".doc-card .doc-kind")).to_have_text("Протокол заседания")
+    assert admin_page.console_errors == [] and author.console_errors == []
+
 
 async def test_a_members_application_started_on_an_appeal(site: Site, login: Login) -> None:
     kind = await site.api(

@@ -50,7 +50,11 @@ class DocflowSetup extends HTMLElement {
       const status = h("span", { class: "form-error", role: "alert" });
       const archive = (archived) => ui.api.api.post(`/api/docflow/${name}/${item.id}/archive`, { archived })
         .then(() => { ui.api.toast(t(archived ? "docflow.archived_done" : "docflow.restored_done")); return this.load(); })
-        .catch((error) => { status.textContent = ui.api.errorText(error); });
+        .catch((error) => {
+          const usedBy = error.extra && error.extra.used_by;
+          status.textContent = usedBy ? t("docflow.archive_blocked", { name: usedBy })
+            : error.status === 409 ? t("docflow.restore_blocked") : ui.api.errorText(error);
+        });
       return h("li", { class: "admin-card", dataset: { id: item.id } },
         h("span", {}, line(item)),
         h("span", { class: "doc-setup-buttons" },
