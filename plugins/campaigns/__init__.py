@@ -6,8 +6,10 @@ statistics. See docs/campaigns.md.
 An optional first-party plugin on the public face only. Modules: ``tables``/``piccolo_app``,
 ``consent`` (the register), ``segments`` (filters compiled to SQL), ``render`` (variables,
 plural forms, previews), ``campaigns`` (editing, start, pause, resume, cancel), ``sending``
-(the claiming worker), ``unsubscribe`` (signed links, one-click), ``stats``, ``routes``,
-``static/`` (the console). This module holds only hook implementations.
+(the claiming worker), ``funnels`` (steps a trigger fills: not opened, dates), ``unsubscribe``
+(signed links, one-click), ``receipts`` (providers' delivery receipts), ``stats`` (replies),
+``metrics`` (the reports' columns), ``routes``, ``static/`` (the console). This module holds
+only hook implementations.
 """
 
 from __future__ import annotations
@@ -64,11 +66,13 @@ def register_permissions(register: PermissionsRegistrar) -> None:
 
 @hookimpl
 def register_jobs(register: JobsRegistrar) -> None:
+    from unionline.plugins.campaigns.funnels import FUNNELS
     from unionline.plugins.campaigns.retention import RETENTION
     from unionline.plugins.campaigns.schedule import START_JOB, StartPayload, start_scheduled
     from unionline.plugins.campaigns.sending import SEND_JOB, SendPayload, send_job
 
     RETENTION.register(register)
+    FUNNELS.register(register)
     register(SEND_JOB, send_job, payload=SendPayload, max_attempts=1000)
     register(START_JOB, start_scheduled, payload=StartPayload, max_attempts=20)
 
@@ -92,9 +96,11 @@ def register_console_assets(register: ConsoleAssetsRegistrar) -> None:
 
 @hookimpl
 async def startup(app: Litestar) -> None:
+    from unionline.plugins.campaigns.funnels import FUNNELS
     from unionline.plugins.campaigns.retention import RETENTION
 
     await RETENTION.schedule(now=True)
+    await FUNNELS.schedule(now=True)
 
 
 @hookimpl

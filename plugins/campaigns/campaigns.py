@@ -21,6 +21,7 @@ from unionline.plugins.campaigns.schemas import (
     Counts,
     PreviewView,
     SegmentFilter,
+    Trigger,
     Variant,
 )
 from unionline.plugins.campaigns.vocabulary import CONTACT_KIND, EVENT_COUNTS
@@ -37,11 +38,12 @@ class CampaignRow(msgspec.Struct, kw_only=True):
     accounts: dict[str, uuid.UUID]
     variants: dict[str, Variant]
     concurrency: int
+    trigger_rule: Trigger
 
 
 _COLUMNS = (
     "id, organization_id, name, purpose, status, filter, channel_order, accounts, variants,"
-    " concurrency"
+    " concurrency, trigger_rule"
 )
 
 
@@ -72,6 +74,7 @@ def _encoded(data: CampaignBody) -> list[Any]:
         json.dumps({k: str(v) for k, v in data.accounts.items()}),
         msgspec.json.encode(data.variants).decode(),
         data.concurrency,
+        msgspec.json.encode(data.trigger).decode(),
     ]
 
 
@@ -93,12 +96,26 @@ async def update(actor: Actor, campaign_id: uuid.UUID, data: CampaignBody) -> Ca
         raise Conflict("only a draft campaign can be edited", field="status")
     if data.organization_id != row.organization_id:
         await rights.require_in_scope(actor, rights.MANAGE, data.organization_id)
+    await _check_trigger(actor, campaign_id, data.trigger)
     await current().db.execute(
         "UPDATE campaigns_campaign SET organization_id = {}, name = {}, purpose = {}, filter = {},"
-        " channel_order = {}, accounts = {}, variants = {}, concurrency = {} WHERE id = {}",
+        " channel_order = {}, accounts = {}, variants = {}, concurrency = {}, trigger_rule = {}"
+        " WHERE id = {}",
         data.organization_id, *_encoded(data), campaign_id,
     )  # fmt: skip
     return await view(actor, campaign_id)
+
+
+async def _check_trigger(actor: Actor, campaign_id: uuid.UUID, trigger: Trigger) -> None:
+    """A «did not open» step names an earlier campaign the actor sees (not itself)."""
+    if trigger.kind != "not_opened":
+        return
+    earlier = trigger.after_campaign_id
+    if earlier is None or earlier == campaign_id:
+        raise Invalid("choose the earlier campaign", field="trigger.after_campaign_id")
+    found = await load(earlier)
+    if found is None or not (await rights.scope(actor, rights.READ)).allows(found.organization_id):
+        raise Invalid("no such campaign", field="trigger.after_campaign_id")
 
 
 async def view(actor: Actor, campaign_id: uuid.UUID) -> CampaignView:
@@ -114,6 +131,7 @@ async def view(actor: Actor, campaign_id: uuid.UUID) -> CampaignView:
         accounts=row.accounts,
         variants=row.variants,
         concurrency=row.concurrency,
+        trigger=row.trigger_rule,
         counts=await counts(row.id),
     )
 
@@ -297,16 +315,25 @@ async def start(actor: Actor, campaign_id: uuid.UUID, *, kick: bool = True) -> C
         )
         if not moved:
             raise Conflict("the campaign was started already", field="status")
-        await db.execute(
-            "INSERT INTO campaigns_recipient (key, campaign_id, member_id, status, channel,"
-            " address, lease_until, attempts, external_id, error)"
-            " SELECT CAST({} AS TEXT) || ':' || CAST(m.id AS TEXT), {}, m.id, 'queued', '', '',"
-            f" 0, 0, '', '' FROM member_member m WHERE {compiled.where}"
-            " ON CONFLICT (key) DO NOTHING",
-            str(campaign_id), campaign_id, *compiled.args,
-        )  # fmt: skip
+        if row.trigger_rule.kind != "start":  # a funnel step: its trigger adds members
+            await _check_trigger(actor, campaign_id, row.trigger_rule)
+        else:
+            await db.execute(
+                "INSERT INTO campaigns_recipient (key, campaign_id, member_id, status, channel,"
+                " address, lease_until, attempts, external_id, error)"
+                " SELECT CAST({} AS TEXT) || ':' || CAST(m.id AS TEXT), {}, m.id, 'queued', '',"
+                f" '', 0, 0, '', '' FROM member_member m WHERE {compiled.where}"
+                " ON CONFLICT (key) DO NOTHING",
+                str(campaign_id), campaign_id, *compiled.args,
+            )  # fmt: skip
         if kick:
             await _kick(campaign_id)
+    if row.trigger_rule.kind != "start" and kick:
+        from unionline.plugins.campaigns.funnels import fill
+
+        started = await load(campaign_id)
+        if started is not None:
+            await fill(started)  # who the trigger takes already (then every 15 minutes)
     return await view(actor, campaign_id)
 
 

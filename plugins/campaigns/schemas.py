@@ -83,6 +83,23 @@ class Button(msgspec.Struct, forbid_unknown_fields=True):
     url: Annotated[str, msgspec.Meta(max_length=1000, pattern=r"^https?://")]
 
 
+class Trigger(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    """What adds members to a campaign after its start — a funnel step. ``start`` (default):
+    the segment's members, once, when it starts. ``not_opened``: members the campaign
+    ``after_campaign_id`` reached ``days`` days ago or more who have not ``unless`` (opened,
+    clicked, replied) it since. ``date``: members whose custom field ``date_field`` (a date:
+    ``1984-12-07`` or ``07.12.1984``) falls ``days_before`` days from today, every year (a
+    birthday). The segment still narrows who may enter; each member enters once per step (a
+    date step: once a year)."""
+
+    kind: Literal["start", "not_opened", "date"] = "start"
+    after_campaign_id: uuid.UUID | None = None
+    days: Annotated[int, msgspec.Meta(ge=0, le=365)] = 3
+    unless: Literal["opened", "clicked", "replied"] = "opened"
+    date_field: Key = "birth_date"
+    days_before: Annotated[int, msgspec.Meta(ge=0, le=60)] = 0
+
+
 class CampaignBody(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     organization_id: uuid.UUID
     name: Name
@@ -92,6 +109,7 @@ class CampaignBody(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     accounts: dict[ConsentChannel, uuid.UUID] = msgspec.field(default_factory=dict)
     variants: dict[ConsentChannel, Variant] = msgspec.field(default_factory=dict)
     concurrency: Annotated[int, msgspec.Meta(ge=1, le=64)] = 8
+    trigger: Trigger = msgspec.field(default_factory=Trigger)
 
 
 class Counts(msgspec.Struct, kw_only=True):
@@ -131,6 +149,7 @@ class CampaignView(msgspec.Struct, kw_only=True):
     accounts: dict[str, uuid.UUID]
     variants: dict[str, Variant]
     concurrency: int
+    trigger: Trigger
     counts: Counts
 
 

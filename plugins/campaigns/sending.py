@@ -62,6 +62,7 @@ class SendPayload(msgspec.Struct, frozen=True):
 
 class Claimed(msgspec.Struct, kw_only=True):
     id: int
+    key: str  # campaign:member, or campaign:member:year for a date step (a birthday)
     member_id: uuid.UUID
     channel: str
     address: str
@@ -72,6 +73,12 @@ class Claimed(msgspec.Struct, kw_only=True):
 def message_id(campaign_id: uuid.UUID, member_id: uuid.UUID, channel: str) -> uuid.UUID:
     """The stable id of a campaign's message to a member on a channel (the idempotency key)."""
     return uuid.uuid5(MESSAGE_IDS, f"{campaign_id}:{member_id}:{channel}")
+
+
+def row_message_id(key: str, channel: str) -> uuid.UUID:
+    """The message id of a recipient row (its key is ``campaign:member``: the same as
+    :func:`message_id`; a date step's ``campaign:member:year`` gives each year its own)."""
+    return uuid.uuid5(MESSAGE_IDS, f"{key}:{channel}")
 
 
 async def send_job(ctx: JobContext, payload: SendPayload) -> None:
@@ -127,7 +134,7 @@ async def _claim_once(campaign: CampaignRow, size: int) -> tuple[int, list[Claim
             " attempts = attempts + 1 WHERE id IN (SELECT id FROM campaigns_recipient"
             " WHERE campaign_id = {} AND status IN ('queued', 'sending') AND lease_until <= {}"
             f" ORDER BY id LIMIT {int(size)}{lock})"
-            " RETURNING id, member_id, channel, address, attempts",
+            " RETURNING id, key, member_id, channel, address, attempts",
             lease, campaign.id, at,
         )  # fmt: skip
         ready = await _choose_channels(campaign, rows) if rows else []
@@ -290,7 +297,7 @@ async def outbound(campaign: CampaignRow, row: Claimed) -> OutboundMessage:
     subject, text, html = compose(campaign.variants[row.channel], values)
     headers = links.list_headers(row.id) if row.channel == "email" and links.public_url() else ()
     return OutboundMessage(
-        id=message_id(campaign.id, row.member_id, row.channel),
+        id=row_message_id(row.key, row.channel),
         entry_id=0,
         appeal_id=campaign.id,
         organization_id=campaign.organization_id,

@@ -85,6 +85,7 @@ class Campaign(Table, tablename="campaigns_campaign"):
     accounts = Text(default="{}")  # channel -> channel account id
     variants = Text(default="{}")  # channel -> schemas.Variant
     concurrency = Integer(default=8)
+    trigger_rule = Text(default="{}")  # JSON of schemas.Trigger: what adds members after the start
     created_by = UUID(null=True, default=None)
     created_at = Timestamptz(default=TimestamptzNow())
     scheduled_at = DoublePrecision(null=True, default=None)  # a scheduled start (epoch)

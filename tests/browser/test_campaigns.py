@@ -45,6 +45,14 @@ async def test_build_preview_and_send_a_campaign(site: Site, login: Login, shots
     await editor.locator("input[data-group=ch][value=email]").check()
     await expect(count).to_have_text("Получат с согласием: 1")
 
+    # A funnel step's trigger: a birthday step asks for the card's date field.
+    trigger = editor.get_by_label("Как добавляются получатели")
+    await trigger.select_option("date")
+    await expect(
+        editor.get_by_label("Поле карточки с датой (ГГГГ-ММ-ДД или ДД.ММ.ГГГГ)")
+    ).to_have_value("birth_date")
+    await gate(page, "the campaign editor with a birthday step")
+    await trigger.select_option("start")
     await editor.locator("input[data-order=email]").check()
     variant = editor.locator("section.cmp-variant[data-channel=email]")
     await variant.get_by_label("Аккаунт канала").select_option(str(site.account_id))

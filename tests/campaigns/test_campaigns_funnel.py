@@ -61,3 +61,94 @@ async def test_a_funnel_step_reaches_a_member_once(unionline_app: AppHarness) ->
     assert (
         away.stop and (await w.call("boss", "get", f"/api/campaigns/{cid}"))["counts"]["total"] == 1
     )
+
+
+async def test_remind_those_who_did_not_open_and_greet_on_birthdays(
+    unionline_app: AppHarness,
+) -> None:
+    """A «did not open in 3 days» step takes the members of the earlier campaign who have not
+    opened it once they were sent it 3 days ago; a birthday step takes the members whose date
+    is today (both date formats), once a year. Passes run again (as after a restart) add
+    nobody twice, and each member gets one message per step."""
+    from datetime import timedelta
+    from zoneinfo import ZoneInfo
+
+    from appeals_support import FakeClock
+
+    from unionline import now
+    from unionline.appeals.clock import use_clock
+    from unionline.calendar import timezone_for
+    from unionline.plugins.campaigns import funnels, unsubscribe
+
+    h = unionline_app
+    w = await World(h).setup()
+    today = now().astimezone(ZoneInfo(await timezone_for(w.a))).date()
+    born = {
+        "Иванова Анна": f"1980-{today:%m-%d}",
+        "Борисов Борис": f"{today:%d.%m}.1975",
+        "Веткина Вера": "1990-01-01" if f"{today:%m-%d}" != "01-01" else "1990-01-02",
+    }
+    people = {}
+    for i, (name, day) in enumerate(born.items()):
+        people[name] = await member(
+            w.a, name, contacts=(("email", f"m{i}@example.org"), ("telegram", f"80{i}")),
+            custom={"birth_date": day},
+        )  # fmt: skip
+        await grant(people[name], "email")
+        await grant(people[name], "telegram")
+    news = campaign_body(w, name="Новости", channel_order=["email"])
+    first = (await w.call("boss", "post", "/api/campaigns/", 201, **news))["id"]
+    await w.call("boss", "post", f"/api/campaigns/{first}/start")
+    await h.settle()
+    assert len(w.sent()) == 3
+    rid = (
+        await h.runtime.db.fetchone(
+            "SELECT id FROM campaigns_recipient WHERE member_id = {}", people["Иванова Анна"]
+        )
+    )["id"]
+    await unsubscribe.event(uuid.UUID(first), int(rid), "open", "pixel")  # Anna opened it
+
+    remind = campaign_body(
+        w, name="Напоминание", channel_order=["telegram"],
+        trigger={"kind": "not_opened", "after_campaign_id": first, "days": 3},
+    )  # fmt: skip
+    bad = {**remind, "trigger": {"kind": "not_opened"}}
+    draft = (await w.call("boss", "post", "/api/campaigns/", 201, **news))["id"]
+    refused = await w.call("boss", "put", f"/api/campaigns/{draft}", 422, **bad)
+    assert refused["error"]["field"] == "trigger.after_campaign_id"
+    step = (await w.call("boss", "post", "/api/campaigns/", 201, **remind))["id"]
+    started = await w.call("boss", "post", f"/api/campaigns/{step}/start")
+    assert started["counts"]["total"] == 0  # sent today: not 3 days yet
+    await h.runtime.db.execute(
+        "UPDATE campaigns_recipient SET sent_at = sent_at - {} WHERE campaign_id = {}",
+        3 * 86400 + 60, uuid.UUID(first),
+    )  # fmt: skip
+    for _ in range(3):  # the pass, and again as after a restart
+        await funnels.fill_all()
+        await h.settle()
+    view = await w.call("boss", "get", f"/api/campaigns/{step}")
+    assert view["counts"]["total"] == 2 and view["counts"]["sent"] == 2, view["counts"]
+    assert sorted(s.recipient for s in w.sent()[3:]) == ["801", "802"]  # not Anna
+
+    greet = campaign_body(
+        w, name="С днём рождения", channel_order=["telegram"],
+        trigger={"kind": "date", "date_field": "birth_date"},
+    )  # fmt: skip
+    birthday = (await w.call("boss", "post", "/api/campaigns/", 201, **greet))["id"]
+    await w.call("boss", "post", f"/api/campaigns/{birthday}/start")
+    for _ in range(2):
+        await funnels.fill_all()
+        await h.settle()
+    assert sorted(s.recipient for s in w.sent()[5:]) == ["800", "801"]  # Anna, Boris
+    try:
+        next_year = now().replace(year=now().year + 1)
+    except ValueError:  # 29 February: the 28th next year (greeted then)
+        next_year = now() + timedelta(days=365)
+    clock = FakeClock(next_year)
+    with use_clock(clock):  # a year later: greeted again, once, with a new message id
+        await funnels.fill_all()
+        await funnels.fill_all()
+        await h.settle()
+    assert sorted(s.recipient for s in w.sent()[7:]) == ["800", "801"]
+    ids = {s.delivery_id for s in w.sent()[5:]}
+    assert len(ids) == 4

@@ -35,6 +35,12 @@ const STRINGS = {
     "cmp.stat.unsubscribed": "Отписались", "cmp.stat.replied": "Ответили",
     "cmp.stat.bounced": "Не доставлено (возврат)", "cmp.stat.opened": "Открыли (приблизительно)",
     "cmp.opened.note": "Открытия считаются по картинке в письме: программы, не показывающие картинки, их не сообщают, а некоторые загружают все картинки сами — число приблизительное.",
+    "cmp.trigger": "Кто и когда получает", "cmp.trigger.kind": "Как добавляются получатели", "cmp.trigger.start": "Все из сегмента — при запуске",
+    "cmp.trigger.not_opened": "Шаг воронки: напомнить тем, кто не открыл", "cmp.trigger.date": "Шаг воронки: в дату из карточки (день рождения), каждый год",
+    "cmp.trigger.after": "После рассылки", "cmp.trigger.days": "Через сколько дней", "cmp.trigger.unless": "Кроме тех, кто",
+    "cmp.trigger.unless.opened": "открыл", "cmp.trigger.unless.clicked": "перешёл по ссылке", "cmp.trigger.unless.replied": "ответил",
+    "cmp.trigger.field": "Поле карточки с датой (ГГГГ-ММ-ДД или ДД.ММ.ГГГГ)", "cmp.trigger.before": "За сколько дней до даты",
+    "cmp.trigger.help": "Шаг воронки после запуска сам добавляет подходящих членов профсоюза (проверка каждые 15 минут); каждый получает сообщение шага один раз (в дату — раз в год).",
     "cmp.funnel": "Путь сообщения", "cmp.funnel.sent": "Ушло", "cmp.replies": "Ответы (обращения)", "cmp.replies.empty": "Ответов пока нет.",
     "cmp.ch.telegram": "Telegram", "cmp.ch.vk": "ВКонтакте", "cmp.ch.sms": "SMS", "cmp.ch.email": "Эл. почта", "cmp.ch.voice": "Робот-звонок",
     "cmp.st.member": "Член профсоюза", "cmp.st.applicant": "Заявитель", "cmp.st.suspended": "Приостановлено",
@@ -66,6 +72,12 @@ const STRINGS = {
     "cmp.stat.unsubscribed": "Unsubscribed", "cmp.stat.replied": "Replied",
     "cmp.stat.bounced": "Bounced", "cmp.stat.opened": "Opened (approximate)",
     "cmp.opened.note": "Opens are counted by an image in the e-mail: clients that block images never report them, some proxies load every image — the number is approximate.",
+    "cmp.trigger": "Who gets it and when", "cmp.trigger.kind": "How recipients are added", "cmp.trigger.start": "Everyone in the segment — at the start",
+    "cmp.trigger.not_opened": "Funnel step: remind those who did not open", "cmp.trigger.date": "Funnel step: on a date of the card (birthday), every year",
+    "cmp.trigger.after": "After the campaign", "cmp.trigger.days": "After how many days", "cmp.trigger.unless": "Except those who",
+    "cmp.trigger.unless.opened": "opened it", "cmp.trigger.unless.clicked": "clicked a link", "cmp.trigger.unless.replied": "replied",
+    "cmp.trigger.field": "Card field holding the date (YYYY-MM-DD or DD.MM.YYYY)", "cmp.trigger.before": "Days before the date",
+    "cmp.trigger.help": "A funnel step adds the matching members by itself once started (checked every 15 minutes); each gets the step's message once (on a date: once a year).",
     "cmp.funnel": "Message funnel", "cmp.funnel.sent": "Went out", "cmp.replies": "Replies (appeals)", "cmp.replies.empty": "No replies yet.",
     "cmp.ch.telegram": "Telegram", "cmp.ch.vk": "VK", "cmp.ch.sms": "SMS", "cmp.ch.email": "E-mail", "cmp.ch.voice": "Robot call",
     "cmp.st.member": "Member", "cmp.st.applicant": "Applicant", "cmp.st.suspended": "Suspended",
@@ -238,6 +250,23 @@ class CampaignsPage extends HTMLElement {
     const orgs = await ui.api.get("/api/organizations/").catch(() => []);
     const accounts = await ui.api.get("/api/channel-accounts/").catch(() => []);
     const draft = c || { name: "", organization_id: orgs[0]?.id, purpose: "info", filter: {}, channel_order: [], accounts: {}, variants: {}, concurrency: 8 };
+    const rule = { kind: "start", days: 3, unless: "opened", date_field: "birth_date", days_before: 0, ...(draft.trigger || {}) };
+    const earlier = (await ui.api.get("/api/campaigns/").catch(() => [])).filter((x) => x.status !== "draft" && x.id !== draft.id);
+    const kind = h("select", { name: "trigger.kind", onchange: () => drawTrigger() }, ["start", "not_opened", "date"].map((k) => h("option", { value: k, selected: k === rule.kind }, t(`cmp.trigger.${k}`))));
+    const after = h("select", { name: "trigger.after_campaign_id" }, h("option", { value: "" }, "—"), earlier.map((x) => h("option", { value: x.id, selected: x.id === rule.after_campaign_id }, x.name)));
+    const days = h("input", { type: "number", name: "trigger.days", min: "0", max: "365", value: String(rule.days) });
+    const unless = h("select", { name: "trigger.unless" }, ["opened", "clicked", "replied"].map((u) => h("option", { value: u, selected: u === rule.unless }, t(`cmp.trigger.unless.${u}`))));
+    const dateField = h("input", { type: "text", name: "trigger.date_field", value: rule.date_field, maxlength: "60" });
+    const before = h("input", { type: "number", name: "trigger.days_before", min: "0", max: "60", value: String(rule.days_before) });
+    const triggerBox = h("div", { class: "cmp-trigger" });
+    const drawTrigger = () => ui.replace(triggerBox,
+      kind.value === "not_opened" ? [ui.forms.field("trigger.after_campaign_id", t("cmp.trigger.after"), after), ui.forms.field("trigger.days", t("cmp.trigger.days"), days), ui.forms.field("trigger.unless", t("cmp.trigger.unless"), unless)] : null,
+      kind.value === "date" ? [ui.forms.field("trigger.date_field", t("cmp.trigger.field"), dateField), ui.forms.field("trigger.days_before", t("cmp.trigger.before"), before)] : null);
+    const trigger = () => {
+      if (kind.value === "not_opened") return { kind: "not_opened", after_campaign_id: after.value || null, days: Number(days.value || 0), unless: unless.value };
+      if (kind.value === "date") return { kind: "date", date_field: dateField.value.trim(), days_before: Number(before.value || 0) };
+      return { kind: "start" };
+    };
     const f = { statuses: [], reachable: [], employer: "", ...draft.filter };
     const form = h("form", { class: "admin-form cmp-editor", novalidate: true, onsubmit: (e) => { e.preventDefault(); this.save(form, read()).catch(() => null); } });
     const name = h("input", { type: "text", name: "name", value: draft.name, required: true, maxlength: "200" });
@@ -305,7 +334,7 @@ class CampaignsPage extends HTMLElement {
         variants[ch] = { subject: box.subject.value, text: box.text.value, html: box.html.value };
         if (box.account.value) chosenAccounts[ch] = box.account.value;
       }
-      return { name: name.value.trim(), organization_id: org.value, purpose: purpose.value, filter: filter(), channel_order: order, accounts: chosenAccounts, variants, concurrency: draft.concurrency || 8 };
+      return { name: name.value.trim(), organization_id: org.value, purpose: purpose.value, filter: filter(), channel_order: order, accounts: chosenAccounts, variants, concurrency: draft.concurrency || 8, trigger: trigger() };
     };
     const recount = () => {
       clearTimeout(this.counting);
@@ -331,7 +360,11 @@ class CampaignsPage extends HTMLElement {
       h("h3", {}, t("cmp.who")), statuses, reachable,
       ui.forms.field("employer", t("cmp.employer"), employer),
       ui.forms.field("appealed", t("cmp.appealed"), appealed),
-      count, chosen, messages,
+      count,
+      h("h3", {}, t("cmp.trigger")),
+      ui.forms.field("trigger.kind", t("cmp.trigger.kind"), kind, { help: t("cmp.trigger.help") }),
+      triggerBox,
+      chosen, messages,
       h("div", { class: "admin-form-actions" },
         h("button", { type: "submit", class: "primary cmp-save" }, t("cmp.save")),
         h("button", { type: "button", class: "cmp-preview-button", onclick: async () => {
@@ -379,6 +412,7 @@ class CampaignsPage extends HTMLElement {
       } }, t("cmp.test")));
     ui.replace(this, h("p", {}, h("a", { href: "#/work/campaigns" }, t("cmp.back"))), h("h2", {}, c ? c.name : t("cmp.new")), form);
     drawMessages();
+    drawTrigger();
     recount();
   }
 
