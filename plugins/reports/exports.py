@@ -28,6 +28,7 @@ from unionline import Actor, current
 from unionline.plugins.reports import query, xlsx
 from unionline.plugins.reports.schemas import Figures, Format, Group, Report
 from unionline.plugins.reports.xlsx import Kind
+from unionline.rows import decode_rows
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV = "text/csv; charset=utf-8"
@@ -297,39 +298,45 @@ def appeal_row(r: _AppealSums) -> list[Any]:
 async def appeal_pages(
     ids: list[uuid.UUID] | None, since: date, until: date, size: int = 0
 ) -> AsyncIterator[list[list[Any]]]:
-    """Every appeal that added anything in the days, a page of appeals at a time in id order
-    (each page: its appeals by the primary key, then their contributions by ``appeal_id``)."""
+    """Every appeal that added anything in the days, a page at a time in id order: one
+    statement per page, a keyset over the contributions (their ``appeal_id`` index, grouped as
+    read, the page's appeals then joined by primary key)."""
     db = current().db
     size = size or (5000 if db.is_postgres else 400)
-    scope, args = query._where(ids)
+    scope, args = query._where(ids, "c.")
+    allowed = None if ids is None else set(ids)
     summed = ", ".join(f"CAST(SUM(c.{c}) AS BIGINT) AS {c}" for c in APPEAL_SUMS)
-    last = uuid.UUID(int=0)
+    sql = (
+        f"SELECT s.appeal_id, a.number, o.name AS organization, a.channel, a.status,"
+        f" a.created_at, {', '.join(f's.{c}' for c in APPEAL_SUMS)}, a.organization_id AS org"
+        f" FROM (SELECT c.appeal_id, {summed} FROM reports_contribution c"
+        f" WHERE c.appeal_id > {{}} AND c.day >= {{}} AND c.day < {{}}{scope}"
+        " GROUP BY c.appeal_id ORDER BY c.appeal_id LIMIT {}) s"
+        " LEFT JOIN appeal_appeal a ON a.id = s.appeal_id"
+        " LEFT JOIN organization_organization o ON o.id = a.organization_id"
+        " ORDER BY s.appeal_id"
+    )
+    bounds = (query.ymd(since), query.ymd(until))
+    last: Any = uuid.UUID(int=0)
     while True:
-        page = await db.fetch(
-            f"SELECT id FROM appeal_appeal WHERE id > {{}}{scope} ORDER BY id LIMIT {{}}",
-            last,
-            *args,
-            size,
-        )
-        if not page:
+        rows = await db.fetch(sql, last, *bounds, *args, size)
+        if not rows:
             return
-        chosen = [r["id"] for r in page]
-        last = uuid.UUID(str(chosen[-1]))
-        sql = (
-            f"SELECT c.appeal_id, a.number, o.name AS organization, a.channel, a.status,"
-            f" a.created_at, {summed} FROM reports_contribution c"
-            " JOIN appeal_appeal a ON a.id = c.appeal_id"
-            " JOIN organization_organization o ON o.id = a.organization_id"
-            f" WHERE c.appeal_id IN ({', '.join('{}' for _ in chosen)})"
-            " AND c.day >= {} AND c.day < {}"
-            " GROUP BY c.appeal_id, a.number, o.name, a.channel, a.status, a.created_at"
-            " ORDER BY c.appeal_id"
-        )
-        bounds = (query.ymd(since), query.ymd(until))
+        last = rows[-1]["appeal_id"]
+        # An appeal is written when it is still there and (moved since it was counted) still
+        # in the reader's organizations.
+        kept = [r for r in rows if r["number"] is not None]
+        if allowed is not None:
+            kept = [r for r in kept if _uuid(r["org"]) in allowed]
         if db.is_postgres:  # typed values already: the columns in order, no decoder
-            found = [list(r.values())[1:] for r in await db.fetch(sql, *chosen, *bounds)]
+            found = [list(r.values())[1:-1] for r in kept]
         else:
-            decoded = await db.fetch_as(_AppealSums, sql, *chosen, *bounds)
-            found = [appeal_row(r) for r in decoded]
+            found = [appeal_row(r) for r in decode_rows(_AppealSums, kept)]
         if found:
             yield found
+        if len(rows) < size:
+            return
+
+
+def _uuid(value: Any) -> uuid.UUID:
+    return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
