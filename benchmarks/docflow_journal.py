@@ -9,7 +9,12 @@ Rows, each against a baseline from the same run:
 - **registration p95** against the issue's 50 ms, and against the bare counter: 16 asyncpg
   connections each running ``BEGIN; UPDATE … SET value = value + 1 … RETURNING value; COMMIT``
   the same 5,000 times (p95 of the same kind of latency, queueing included);
-- **throughput**, registrations per second against the bare counter's.
+- **throughput**, registrations per second against the bare counter's;
+- **statements per registration** (BEGIN and COMMIT aside), counted on 20 more registrations
+  by one writer after the timed run, against the bare counter's one: the profile of the
+  registering transaction. On PostgreSQL the number is taken by its fourth statement (the
+  card locked, the journal read, then one statement takes the number and writes the card), so
+  the counter row's lock is held for the event's insert, its NOTIFY and the commit only.
 
 Standalone: ``python -m benchmarks.docflow_journal [--quick] [--docs N] [--sqlite]`` (``--sqlite``:
 the same on a SQLite file, the bare counter run through the app's own database). The load average is
@@ -143,6 +148,33 @@ async def bare_in_app(db: Any, docs: int) -> tuple[list[float], float]:
     return await writers([one] * docs, WRITERS)
 
 
+async def statements_per_registration(db: Any, registration: Any, docs: int = 20) -> float:
+    """Statements one registration runs (one writer, BEGIN/COMMIT aside): the profile. Only
+    this task's statements count, not the runtime's background loops'."""
+    import contextvars
+
+    _, ids = await seed(db, docs)
+    engine = type(db.engine)
+    original = engine.run_querystring
+    mine = contextvars.ContextVar("docflow_bench_counted", default=False)
+    count = 0
+
+    async def counted(self: Any, querystring: Any, *args: Any, **kwargs: Any) -> Any:
+        nonlocal count
+        count += mine.get()
+        return await original(self, querystring, *args, **kwargs)
+
+    engine.run_querystring = counted
+    token = mine.set(True)
+    try:
+        for doc in ids:
+            await registration.register(None, doc)
+    finally:
+        mine.reset(token)
+        engine.run_querystring = original
+    return count / docs
+
+
 async def session(url: str, docs: int) -> list[tuple[str, float, float, str]]:
     import httpx
 
@@ -165,6 +197,7 @@ async def session(url: str, docs: int) -> list[tuple[str, float, float, str]]:
         work = [lambda d=d: registration.register(None, d) for d in ids]
         app_ms, app_s = await writers(work, WRITERS)
         rows = await db.fetch("SELECT seq FROM docflow_document WHERE journal_id = {}", journal)
+        statements = await statements_per_registration(db, registration)
         if not db.is_postgres:
             bare_ms, bare_s = await bare_in_app(db, docs)
     seqs = [int(r["seq"]) for r in rows if r["seq"] is not None]
@@ -189,6 +222,12 @@ async def session(url: str, docs: int) -> list[tuple[str, float, float, str]]:
             docs / app_s,
             docs / bare_s,
             f"per s; {WRITERS} writers; load average {load:.1f} after",
+        ),
+        (
+            "docflow statements per registration",
+            statements,
+            1.0,
+            "BEGIN/COMMIT aside; baseline: the bare counter's UPDATE … RETURNING",
         ),
     ]
 
