@@ -66,3 +66,19 @@ def test_the_delivery_rank_only_moves_forward() -> None:
     assert not advances("delivered", "failed")  # confirmed delivered: a late failure is stale
     assert not advances("failed", "delivered") and not advances("sent", "sent")
     assert not advances("sent", "bogus")
+
+
+def test_the_servers_sql_names_the_active_statuses_through_one_constant() -> None:
+    """Statements that list the active appeal statuses inline use ``statuses.ACTIVE_SQL``; no
+    module of the core spells the list by hand (migrations, frozen in time, excepted)."""
+    assert statuses.ACTIVE_SQL == "('new', 'open', 'waiting')"
+    by_hand = re.compile(r"\('new',\s*'open',\s*'waiting'\)")
+    core = STATIC.parents[1]
+    copies = [
+        f"{path}:{number}"
+        for path in sorted(core.rglob("*.py"))
+        if "migrations" not in path.parts
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if by_hand.search(line)
+    ]
+    assert copies == []

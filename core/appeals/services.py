@@ -40,7 +40,7 @@ from unionline.appeals.relations import add_link, link, links_of, merge
 from unionline.appeals.schemas import AppealPage, AppealView, TimelineEntryView, TimelinePage
 from unionline.appeals.search import AppealFilter
 from unionline.appeals.sla import add_business_hours, sla_calendar
-from unionline.appeals.statuses import ACTIVE
+from unionline.appeals.statuses import ACTIVE, ACTIVE_SQL
 from unionline.appeals.store import AppealRow
 from unionline.errors import Conflict, Invalid, NotFound
 from unionline.members import records as members
@@ -471,7 +471,7 @@ async def _latest(
         AppealRow,
         "SELECT * FROM appeal_appeal WHERE organization_id = {} AND member_id = {}"
         f" AND channel = {{}} AND {account}"
-        " ORDER BY CASE WHEN status IN ('new', 'open', 'waiting') THEN 0 ELSE 1 END,"
+        f" ORDER BY CASE WHEN status IN {ACTIVE_SQL} THEN 0 ELSE 1 END,"
         f" created_at DESC, id DESC LIMIT 1{lock}",
         *args,
     )

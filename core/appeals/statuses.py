@@ -26,6 +26,9 @@ STATUSES: tuple[Status, ...] = get_args(Status)
 # Being worked on (a member's message attaches to these), and out of the operators' queues.
 ACTIVE: tuple[Status, ...] = ("new", "open", "waiting")
 DONE: tuple[Status, ...] = ("resolved", "closed")
+# ACTIVE as an SQL list, for the core's statements that name the statuses inline (not part of
+# the plugins' face: plugins filter through the services).
+ACTIVE_SQL = "(" + ", ".join(f"'{status}'" for status in ACTIVE) + ")"
 # What an operator may move an appeal to from each status (anything else is a 409). Member
 # replies move appeals too: waiting → open, resolved → open (a reopen); closed is terminal.
 TRANSITIONS: dict[str, tuple[Status, ...]] = {

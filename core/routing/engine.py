@@ -18,7 +18,7 @@ from collections.abc import Collection
 from datetime import UTC, datetime
 
 from unionline.appeals import actions, clock, store
-from unionline.appeals.statuses import ACTIVE
+from unionline.appeals.statuses import ACTIVE, ACTIVE_SQL
 from unionline.appeals.store import AppealRow
 from unionline.errors import NotFound
 from unionline.routing import candidates, offers, queues, waits
@@ -185,7 +185,7 @@ async def waiting(limit: int, after: int = 0) -> list[uuid.UUID]:
     rows = await current().db.fetch_as(
         IdRow,
         "SELECT a.id FROM appeal_appeal a LEFT JOIN routing_queue q ON q.id = a.queue_id"
-        " WHERE a.assignee_id IS NULL AND a.status IN ('new', 'open', 'waiting')"
+        f" WHERE a.assignee_id IS NULL AND a.status IN {ACTIVE_SQL}"
         " AND a.merged_into_id IS NULL AND (q.strategy IS NULL OR q.strategy != 'pool')"
         " AND NOT EXISTS (SELECT 1 FROM routing_offer o"
         "  WHERE o.appeal_id = a.id AND o.state = 'pending')"

@@ -14,6 +14,7 @@ import msgspec
 
 from unionline.access import Actor, scope_for
 from unionline.appeals.config import _hhmm
+from unionline.appeals.statuses import ACTIVE_SQL
 from unionline.appeals.store import AppealRow
 from unionline.calendar import BusinessHours, calendar_for
 from unionline.errors import Conflict, Forbidden, Invalid, NotFound
@@ -174,7 +175,7 @@ async def delete(actor: Actor, queue_id: uuid.UUID) -> None:
         await _scoped(actor, MANAGE, queue_id)
         waiting = await db.fetchone(
             "SELECT COUNT(*) AS n FROM appeal_appeal WHERE queue_id = {}"
-            " AND status IN ('new', 'open', 'waiting')",
+            f" AND status IN {ACTIVE_SQL}",
             queue_id,
         )
         if waiting and int(waiting["n"]):

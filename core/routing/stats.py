@@ -9,6 +9,7 @@ import msgspec
 
 from unionline.access import Actor, scope_for
 from unionline.appeals import clock
+from unionline.appeals.statuses import ACTIVE_SQL
 from unionline.routing import candidates, queues
 from unionline.routing.schemas import OperatorLoad, QueueStats, RoutingStats, Status
 from unionline.runtime import current
@@ -130,7 +131,7 @@ async def _queues(orgs: frozenset[uuid.UUID] | None, at: float) -> list[QueueSta
             "SELECT COUNT(*) AS n, MIN(e.queued_at) AS oldest FROM routing_queue_entry e"
             " JOIN appeal_appeal a ON a.id = e.appeal_id WHERE e.queue_id = {}"
             " AND e.left_at IS NULL AND a.assignee_id IS NULL"
-            " AND a.status IN ('new', 'open', 'waiting')",
+            f" AND a.status IN {ACTIVE_SQL}",
             queue.id,
         )
         done = await db.fetchone(
@@ -162,7 +163,7 @@ async def _unqueued(orgs: frozenset[uuid.UUID] | None) -> int:
     where, args = _where("organization_id", orgs)
     row = await current().db.fetchone(
         "SELECT COUNT(*) AS n FROM appeal_appeal WHERE assignee_id IS NULL"
-        " AND status IN ('new', 'open', 'waiting') AND merged_into_id IS NULL"
+        f" AND status IN {ACTIVE_SQL} AND merged_into_id IS NULL"
         f" AND queue_id IS NULL AND {where}",
         *args,
     )
