@@ -38,6 +38,7 @@ from unionline.plugins.campaigns.schemas import (
     ReplyView,
     SegmentCount,
     SegmentCreate,
+    SegmentExport,
     SegmentView,
     TestSend,
 )
@@ -46,6 +47,7 @@ from unionline.plugins.campaigns.vocabulary import ConsentChannel
 from unionline.web import CurrentActor
 
 CampaignId = FromPath[uuid.UUID]
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class CampaignsController(Controller):
@@ -145,9 +147,11 @@ class CampaignsController(Controller):
         return await segments.count(actor, data.filter, data.organization_id, purpose=data.purpose)
 
     @post("/segments/export", status_code=200)
-    async def export_segment(self, actor: CurrentActor, data: JSONBody[SegmentCount]) -> Stream:
-        """The filter's members as CSV."""
-        rows = segments.export_csv(actor, data.filter, data.organization_id)
+    async def export_segment(self, actor: CurrentActor, data: JSONBody[SegmentExport]) -> Stream:
+        """The filter's members as CSV, or as XLSX with ``"format": "xlsx"``."""
+        xlsx = data.format == "xlsx"
+        export = segments.export_xlsx if xlsx else segments.export_csv
+        rows = export(actor, data.filter, data.organization_id)
         first = await rows.__anext__()  # scope errors answer 4xx before the stream starts
 
         async def body() -> Any:
@@ -157,8 +161,8 @@ class CampaignsController(Controller):
 
         return Stream(
             body(),
-            media_type="text/csv; charset=utf-8",
-            headers={"Content-Disposition": 'attachment; filename="segment.csv"'},
+            media_type=XLSX if xlsx else "text/csv; charset=utf-8",
+            headers={"Content-Disposition": f'attachment; filename="segment.{data.format}"'},
         )
 
     @get("/segments")

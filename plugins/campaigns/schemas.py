@@ -53,6 +53,12 @@ class SegmentCount(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     purpose: Purpose | None = None  # only members a campaign of this purpose may reach
 
 
+class SegmentExport(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    organization_id: uuid.UUID | None = None  # whose segment: its subtree (None: the scope)
+    filter: SegmentFilter = msgspec.field(default_factory=SegmentFilter)
+    format: Literal["csv", "xlsx"] = "csv"
+
+
 class SegmentView(msgspec.Struct, kw_only=True):
     id: uuid.UUID
     organization_id: uuid.UUID

@@ -45,6 +45,11 @@ async def test_build_preview_and_send_a_campaign(site: Site, login: Login, shots
     await editor.locator("input[data-group=ch][value=email]").check()
     await expect(count).to_have_text("Получат с согласием: 1")
 
+    async with page.expect_download() as downloading:  # the segment as a workbook
+        await editor.get_by_role("button", name="Выгрузить XLSX").click()
+    saved = await downloading.value
+    assert saved.suggested_filename == "segment.xlsx"
+    assert (Path(await saved.path()).read_bytes())[:2] == b"PK"
     # A funnel step's trigger: a birthday step asks for the card's date field.
     trigger = editor.get_by_label("Как добавляются получатели")
     await trigger.select_option("date")

@@ -5,9 +5,11 @@ organization scope."""
 
 from __future__ import annotations
 
+import io
 import uuid
 from datetime import UTC, datetime, timedelta
 
+import openpyxl
 import pytest
 from appeals_support import inbound
 from campaigns_support import SECRET, TEXT_VERSION, World, campaign_body, grant, member
@@ -67,6 +69,17 @@ async def test_a_campaign_reaches_each_consenting_member_once(unionline_app: App
     )
     lines = csv.content.decode("utf-8-sig").splitlines()
     assert lines[0].startswith("id,ФИО") and len(lines) == 5
+    xlsx = await w.call(
+        "boss", "post", "/api/campaigns/segments/export",
+        organization_id=str(w.a), filter={"statuses": ["member"]}, format="xlsx",
+    )  # fmt: skip
+    assert xlsx.headers["content-type"].startswith("application/vnd.openxmlformats")
+    sheet = openpyxl.load_workbook(io.BytesIO(xlsx.content), read_only=True).active
+    table = [list(r) for r in sheet.iter_rows(values_only=True)]
+    assert table[0][:2] == ["id", "ФИО"] and len(table) == 5
+    assert sorted(r[1] for r in table[1:]) == sorted(line.split(",")[1] for line in lines[1:])
+    bad = await w.call("boss", "post", "/api/campaigns/segments/export", 400, format="pdf")
+    assert bad["error"]["field"] == "format"
 
     recent = {
         "appealed_within_days": 30,

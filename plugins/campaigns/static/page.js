@@ -41,6 +41,7 @@ const STRINGS = {
     "cmp.trigger.unless.opened": "открыл", "cmp.trigger.unless.clicked": "перешёл по ссылке", "cmp.trigger.unless.replied": "ответил",
     "cmp.trigger.field": "Поле карточки с датой (ГГГГ-ММ-ДД или ДД.ММ.ГГГГ)", "cmp.trigger.before": "За сколько дней до даты",
     "cmp.trigger.help": "Шаг воронки после запуска сам добавляет подходящих членов профсоюза (проверка каждые 15 минут); каждый получает сообщение шага один раз (в дату — раз в год).",
+    "cmp.export.csv": "Выгрузить CSV", "cmp.export.xlsx": "Выгрузить XLSX",
     "cmp.funnel": "Путь сообщения", "cmp.funnel.sent": "Ушло", "cmp.replies": "Ответы (обращения)", "cmp.replies.empty": "Ответов пока нет.",
     "cmp.ch.telegram": "Telegram", "cmp.ch.vk": "ВКонтакте", "cmp.ch.sms": "SMS", "cmp.ch.email": "Эл. почта", "cmp.ch.voice": "Робот-звонок",
     "cmp.st.member": "Член профсоюза", "cmp.st.applicant": "Заявитель", "cmp.st.suspended": "Приостановлено",
@@ -78,6 +79,7 @@ const STRINGS = {
     "cmp.trigger.unless.opened": "opened it", "cmp.trigger.unless.clicked": "clicked a link", "cmp.trigger.unless.replied": "replied",
     "cmp.trigger.field": "Card field holding the date (YYYY-MM-DD or DD.MM.YYYY)", "cmp.trigger.before": "Days before the date",
     "cmp.trigger.help": "A funnel step adds the matching members by itself once started (checked every 15 minutes); each gets the step's message once (on a date: once a year).",
+    "cmp.export.csv": "Download CSV", "cmp.export.xlsx": "Download XLSX",
     "cmp.funnel": "Message funnel", "cmp.funnel.sent": "Went out", "cmp.replies": "Replies (appeals)", "cmp.replies.empty": "No replies yet.",
     "cmp.ch.telegram": "Telegram", "cmp.ch.vk": "VK", "cmp.ch.sms": "SMS", "cmp.ch.email": "E-mail", "cmp.ch.voice": "Robot call",
     "cmp.st.member": "Member", "cmp.st.applicant": "Applicant", "cmp.st.suspended": "Suspended",
@@ -96,6 +98,22 @@ export function setup(consoleApi) {
 const t = (key, values = {}) => Object.entries(values).reduce((s, [k, v]) => s.replace(`{${k}}`, String(v)), ui.t(key));
 const h = (...args) => ui.h(...args);
 const put = (path, body) => ui.api.request("PUT", path, { body });
+
+async function download(body, format) {
+  // The segment's export is a POST (the filter is its body): fetched, then saved as a file.
+  const token = document.cookie.split(";").map((p) => p.trim().split("=")).find(([k]) => k === "csrftoken");
+  const response = await fetch("/api/campaigns/segments/export", {
+    method: "POST", credentials: "same-origin",
+    headers: { "Content-Type": "application/json", ...(token ? { "x-csrftoken": decodeURIComponent(token[1]) } : {}) },
+    body: JSON.stringify({ ...body, format }),
+  });
+  if (!response.ok) throw new Error((await response.json().catch(() => ({}))).error?.message || `HTTP ${response.status}`);
+  const link = h("a", { href: URL.createObjectURL(await response.blob()), download: `segment.${format}` });
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(link.href), 10000);
+}
 
 function sendTotal(c) {
   return c.sent + c.delivered + c.bounced + c.failed + c.skipped + c.cancelled;
@@ -361,6 +379,8 @@ class CampaignsPage extends HTMLElement {
       ui.forms.field("employer", t("cmp.employer"), employer),
       ui.forms.field("appealed", t("cmp.appealed"), appealed),
       count,
+      h("div", { class: "admin-form-actions" }, ["csv", "xlsx"].map((format) => h("button", { type: "button", class: `cmp-export-${format}`,
+        onclick: () => download({ organization_id: org.value, filter: filter() }, format).catch((error) => ui.toastError(error)) }, t(`cmp.export.${format}`)))),
       h("h3", {}, t("cmp.trigger")),
       ui.forms.field("trigger.kind", t("cmp.trigger.kind"), kind, { help: t("cmp.trigger.help") }),
       triggerBox,
