@@ -7,10 +7,12 @@ mid-batch resends only what the SMSC never read."""
 from __future__ import annotations
 
 import asyncio
+import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
+import msgspec
 import pytest
 from sms_support import SmppAccounts
 from standins.smpp_smsc import (
@@ -114,6 +116,37 @@ async def test_dropped_submit_sm_resp_is_unknown_and_never_resent(
     assert await env.wait_for_delivery(entry) == "unknown"
     await env.harness.settle()
     assert smpp.taken == [("79990000101", "Ушло или нет?")]
+
+
+async def test_a_send_run_again_is_never_submitted_twice(
+    env: ContractEnv, smpp: SmscStandin
+) -> None:
+    """What a delivery job run again after its worker died finds: a send whose parts were
+    recorded is sent (same message id, nothing submitted); a claimed send without them — killed
+    between its submit_sm and the answer — is unknown, never resent."""
+    from unionline.channel import DeliveryUnknown, OutboundMessage
+    from unionline.channels.sms.smpp import claims
+    from unionline.channels.sms.smpp.channel import SmppChannel
+
+    smpp.receipts = False
+    account, channel = await load_account(env.account.id), SmppChannel()
+    message = OutboundMessage(
+        id=uuid.uuid4(),
+        entry_id=1,
+        appeal_id=uuid.uuid4(),
+        organization_id=env.account.organization_id,
+        member_id=None,
+        recipient="+79990000101",
+        text="Собрание в пятницу в 18:00",
+    )
+    first = await channel.send(account, message)
+    again = await channel.send(account, message)
+    assert again.external_id == first.external_id and again.note == first.note
+    killed = msgspec.structs.replace(message, id=uuid.uuid4())
+    assert (await claims.claim(account.id, killed.id, "+79990000101", 1)).kind == "go"
+    with pytest.raises(DeliveryUnknown):
+        await channel.send(account, killed)
+    assert smpp.taken == [("79990000101", message.text)]
 
 
 async def test_throttling_is_backed_off_and_sent_once(env: ContractEnv, smpp: SmscStandin) -> None:
