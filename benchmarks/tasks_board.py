@@ -109,6 +109,16 @@ async def written(conn: Any) -> dict[str, int]:
     return {r["relname"]: int(r["n"]) for r in rows}
 
 
+async def settled(conn: Any, ready: Any, timeout: float = 30.0) -> dict[str, int]:
+    """The table statistics once ``ready`` holds of them (polled; a deadline as a guard)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        found = await written(conn)
+        if ready(found) or time.monotonic() > deadline:
+            return found
+        await asyncio.sleep(0.2)
+
+
 def delta(after: dict[str, int], before: dict[str, int]) -> dict[str, int]:
     return {k: v - before.get(k, 0) for k, v in after.items() if v != before.get(k, 0)}
 
@@ -171,7 +181,9 @@ async def measure(
         await raw.fetch(bare_sql, project)
         bare_load.append((time.perf_counter() - t) * 1000)
 
-    before = await written(raw)
+    # The seed's inserts reach pg_stat_user_tables a second or two late: wait for them, or
+    # they would be counted as the moves' writes.
+    before = await settled(raw, lambda w: w.get("tasks_task", 0) >= len(ids))
     move, bare_move, live = [], [], []
     async with console_client(base, headers) as viewer:
         for _ in range(repeats):
@@ -207,7 +219,10 @@ async def measure(
                 "UPDATE tasks_task SET rank = rank, updated_at = now() WHERE id = $1", card
             )
             bare_move.append((time.perf_counter() - t) * 1000)
-    await asyncio.sleep(2.5)  # statistics reach pg_stat_user_tables within a second or two
+    # statistics reach pg_stat_user_tables within a second or two: wait for every move's line
+    moved = before.get("tasks_history", 0) + repeats
+    await settled(raw, lambda w: w.get("tasks_history", 0) >= moved)
+    await asyncio.sleep(1.0)  # and for stragglers of the same flush (events' log positions)
     changed = delta(await written(raw), before)
     changed["tasks_task"] = changed.get("tasks_task", 0) - repeats  # less the bare UPDATEs
     print(f"#   rows written during {repeats} moves, by table: {changed}", flush=True)

@@ -132,6 +132,7 @@ async def test_board_moves_write_one_row_and_keep_order(unionline_app: AppHarnes
                 title=f"Карточка {n}",
                 organization_id=str(s.a),
                 project_id=project["id"],
+                **({"deadline": "2026-12-31T15:00:00.25+03:00"} if n == 3 else {}),
             )
         )["id"]
         for n in range(4)
@@ -146,6 +147,8 @@ async def test_board_moves_write_one_row_and_keep_order(unionline_app: AppHarnes
     await s.call("boss", "post", f"/api/tasks/{cards[2]}/move", stage_id=stages[1]["id"])
     board = await s.call("boss", "get", "/api/tasks/board", project_id=project["id"])
     assert [c["id"] for c in board["columns"][0]["cards"]] == [cards[0], cards[3], cards[1]]
+    assert board["columns"][0]["cards"][1] == moved["card"]  # the same Card, field for field
+    assert moved["card"]["deadline"] == "2026-12-31T12:00:00.250000Z"
     [working] = board["columns"][1]["cards"]
     assert working["id"] == cards[2] and working["status"] == "in_progress"
     # B's supervisor cannot see the project nor move its cards.
