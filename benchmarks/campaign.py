@@ -48,19 +48,30 @@ THROUGHPUT = "campaign: e-mails/s to the SMTP sink (worker process)"
 SKIPPED = "campaign: members skipped after 5 x SIGKILL + pause/resume (0 expected)"
 EXTRA = "campaign: extra copies after 5 x SIGKILL (<= 5 x concurrency)"
 COUNT = "campaign: segment of 3 filters, count p50 (ms)"
+THROTTLE = "campaign: e-mails/s held under email_per_second (baseline: the setting)"
+THROTTLE_OFF = "campaign: throttling off the setting, % (baseline: the 5 % allowed)"
 CONCURRENCY = 8
-TARGETS = {THROUGHPUT: ">= 0.5", SKIPPED: "<= 0", EXTRA: "<= 1", COUNT: "<= 0 + 1000"}
+RATE = 100.0  # email_per_second of the throttled campaign
+TARGETS = {
+    THROUGHPUT: ">= 0.5",
+    SKIPPED: "<= 0",
+    EXTRA: "<= 1",
+    COUNT: "<= 0 + 1000",
+    THROTTLE_OFF: "<= 1",
+}
 SECRET = "bench-secret-campaigns-0123456789"
 
 
 class Sink:
     def __init__(self) -> None:
         self.mails: list[tuple[str, str]] = []
+        self.times: list[float] = []
         self.parser = email.parser.BytesHeaderParser()
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         headers = self.parser.parsebytes(envelope.content)
         self.mails.append((envelope.rcpt_tos[0], str(headers["Message-ID"])))
+        self.times.append(time.perf_counter())
         return "250 OK"
 
 
@@ -287,6 +298,28 @@ async def measure(
                   f"{other_ids} copies under another Message-ID", flush=True)  # fmt: skip
             results.append((SKIPPED, float(skipped + other_ids), 1.0, "members"))
             results.append((EXTRA, float(extra), float(5 * CONCURRENCY), "mails"))
+
+            # -- throttling: the members who left (a tenth) at RATE e-mails per second ---------
+            sink.mails.clear()
+            sink.times.clear()
+            third = await campaigns.create(admin, msgspec_replace(
+                body, name="Собрание 3", filter=SegmentFilter(statuses=["left"])
+            ))  # fmt: skip
+            await campaigns.start(admin, third.id)
+            throttled = env | {"UNIONLINE_CAMPAIGNS__EMAIL_PER_SECOND": str(RATE)}
+            process = worker(throttled, log)
+            try:
+                await wait_status(campaigns, third.id, "finished", 3600, process)
+            finally:
+                process.send_signal(signal.SIGTERM)
+                await asyncio.to_thread(process.wait, 60)
+            # The bucket starts full (a burst of RATE tokens): the rate is read after it.
+            steady = sorted(sink.times)[int(RATE) :]
+            held = (len(steady) - 1) / (steady[-1] - steady[0])
+            print(f"# throttled run: {len(sink.times)} mails, {len(steady)} after the burst, "
+                  f"{held:.2f}/s against {RATE:.0f}/s", flush=True)  # fmt: skip
+            results.append((THROTTLE, held, RATE, "mails/s"))
+            results.append((THROTTLE_OFF, abs(held - RATE) / RATE * 100, 5.0, "%"))
     finally:
         controller.stop()
     return results

@@ -186,6 +186,7 @@ async def _choose_channels(campaign: CampaignRow, rows: list[Claimed]) -> list[C
         row.channel, row.address = chosen
         ready.append(row)
     ready = await _outside_quiet_hours(ready)
+    ready = await _within_warmup(campaign, ready)
     if ready:
         await _record_channels(ready)
         values = await values_of_members([r.member_id for r in ready])
@@ -226,6 +227,43 @@ async def _outside_quiet_hours(rows: list[Claimed]) -> list[Claimed]:
             until.timestamp(), row.id,
         )  # fmt: skip
     return ready
+
+
+async def _within_warmup(campaign: CampaignRow, rows: list[Claimed]) -> list[Claimed]:
+    """The e-mail warm-up: the account's e-mails of the local day are counted as they are
+    claimed (``campaigns_quota``, one row per account and day, locked by the claim's
+    transaction); those over the day's cap go back to the queue until the next day."""
+    settings = campaigns_settings()
+    email = [r for r in rows if r.channel == "email"]
+    account = campaign.accounts.get("email")
+    if not email or account is None or not settings.email_warmup_start:
+        return rows
+    local = datetime.now(ZoneInfo(await timezone_for(campaign.organization_id)))
+    cap = settings.warmup_cap(local.date())
+    if cap is None:
+        return rows
+    db = current().db
+    key = f"{account}:{local.date().isoformat()}"
+    found = await db.fetchone(
+        "INSERT INTO campaigns_quota (key, used) VALUES ({}, {}) ON CONFLICT (key)"
+        " DO UPDATE SET used = campaigns_quota.used + {} RETURNING used",
+        key, len(email), len(email),
+    )  # fmt: skip
+    used = int(found["used"]) if found else len(email)
+    allowed = max(0, len(email) - max(0, used - cap))
+    over = email[allowed:]
+    if not over:
+        return rows
+    await db.execute("UPDATE campaigns_quota SET used = used - {} WHERE key = {}", len(over), key)
+    tomorrow = (local + timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
+    marks = ", ".join("{}" for _ in over)
+    await db.execute(
+        "UPDATE campaigns_recipient SET status = 'queued', lease_until = {},"
+        f" attempts = attempts - 1 WHERE id IN ({marks}) AND status = 'sending'",
+        tomorrow.timestamp(), *[r.id for r in over],
+    )  # fmt: skip
+    waiting = {r.id for r in over}
+    return [r for r in rows if r.id not in waiting]
 
 
 def quiet_until(local: datetime, start: int, end: int) -> datetime | None:

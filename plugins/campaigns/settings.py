@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated
 
 import msgspec
@@ -35,6 +36,31 @@ class CampaignsSettings(msgspec.Struct, forbid_unknown_fields=True, kw_only=True
     sms_per_second: Annotated[float, msgspec.Meta(ge=0, le=10000)] = 0.0
     messenger_per_second: Annotated[float, msgspec.Meta(ge=0, le=10000)] = 0.0
     voice_per_second: Annotated[float, msgspec.Meta(ge=0, le=10000)] = 0.0
+    # E-mail warm-up of a new sending domain: from ``email_warmup_start`` (a date, e.g.
+    # "2026-12-07"; empty: no warm-up) each e-mail account sends at most
+    # ``email_warmup_daily[n]`` campaign e-mails on the n-th day (its organization's local day,
+    # the first is 0), e.g. [50, 100, 250, 500, 1000, 2500, 5000]; after the list, no daily cap.
+    # What is over the day's cap waits for the next day.
+    email_warmup_start: Annotated[str, msgspec.Meta(pattern=r"^(\d{4}-\d{2}-\d{2})?$")] = ""
+    email_warmup_daily: Annotated[
+        list[Annotated[int, msgspec.Meta(ge=0)]], msgspec.Meta(max_length=365)
+    ] = msgspec.field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if self.email_warmup_start:
+            try:
+                date.fromisoformat(self.email_warmup_start)
+            except ValueError:
+                raise ValueError("email_warmup_start is not a date (YYYY-MM-DD)") from None
+
+    def warmup_cap(self, day: date) -> int | None:
+        """The warm-up's cap of e-mails per account on ``day`` (None: no cap)."""
+        if not self.email_warmup_start or not self.email_warmup_daily:
+            return None
+        n = (day - date.fromisoformat(self.email_warmup_start)).days
+        if n >= len(self.email_warmup_daily):
+            return None
+        return self.email_warmup_daily[max(0, n)]
 
     def rate(self, channel: str) -> float:
         return {

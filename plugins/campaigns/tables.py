@@ -124,4 +124,13 @@ class CampaignEvent(Table, tablename="campaigns_event"):
     seen = Boolean(default=True)
 
 
-TABLES = (ConsentText, Consent, ConsentLog, Segment, Campaign, Recipient, CampaignEvent)
+class Quota(Table, tablename="campaigns_quota"):
+    """Campaign e-mails handed to one account's mail server on one local day (the warm-up's
+    daily cap): ``key`` is account:YYYY-MM-DD."""
+
+    id = Serial(primary_key=True)
+    key = Varchar(length=80, unique=True)
+    used = Integer(default=0)
+
+
+TABLES = (ConsentText, Consent, ConsentLog, Segment, Campaign, Recipient, CampaignEvent, Quota)
