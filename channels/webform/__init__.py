@@ -10,6 +10,7 @@ This module holds only hook implementations. See docs/channels/webform.md.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from unionline import hookimpl
@@ -18,6 +19,7 @@ from unionline.channels.webform.identity import resolve_identity
 if TYPE_CHECKING:
     from unionline.registry import (
         ChannelsRegistrar,
+        ConsoleAssetsRegistrar,
         RoutesRegistrar,
         SettingsRegistrar,
         TablesRegistrar,
@@ -25,11 +27,14 @@ if TYPE_CHECKING:
 
 __all__ = [
     "register_channels",
+    "register_console_assets",
     "register_routes",
     "register_settings",
     "register_tables",
     "resolve_identity",
 ]
+
+CONSOLE = Path(__file__).parent / "static"  # the form's fields under its message in the console
 
 
 @hookimpl
@@ -58,3 +63,8 @@ def register_routes(register: RoutesRegistrar) -> None:
     from unionline.channels.webform.routes import ROUTES
 
     register(*ROUTES)
+
+
+@hookimpl
+def register_console_assets(register: ConsoleAssetsRegistrar) -> None:
+    register(CONSOLE, "index.js")

@@ -226,6 +226,24 @@ async def test_keyboard_only_member_gets_a_field_error_then_the_appeal_number(
     ]
     assert foreign == []  # nothing goes to a third party
 
+    # The operator sees the form's own fields under the message (the topic is its subject).
+    await page.goto(f"{form_site.app_base}/console")
+    await page.fill("#login-name", "admin")
+    await page.fill("#login-password", "password-123")
+    await page.click("form.login-form button[type=submit]")
+    await page.wait_for_selector(".connection[data-state=online]")
+    await page.goto(f"{form_site.app_base}/console#/all/{appeal['id']}")
+    fields = page.locator(".timeline .message-in .webform-fields")
+    await expect(fields.locator("dd[data-field=name]")).to_have_text("Мария Соколова")
+    phone_link = fields.locator("dd[data-field=phone] a")
+    await expect(phone_link).to_have_attribute("href", "tel:+79123456789")
+    await expect(fields.locator("dd[data-field=consent]")).to_have_text(re.compile(r"^дано \d"))
+    await expect(page.locator(".timeline .message-in .mail-subject")).to_have_text("Оплата труда")
+    from axe_support import serious_violations
+
+    assert await serious_violations(page, include=".timeline") == []
+    assert page.errors == []
+
 
 async def test_the_form_speaks_english_and_names_missing_fields_before_sending(
     form_site: FormSite, page: Any
