@@ -197,6 +197,7 @@ async def decide(actor: Actor, step_id: uuid.UUID, data: NewDecision) -> RouteVi
     db = current().db
     async with db.transaction():
         step = await _lock_step(step_id)
+        await _in_sight(actor, step)
         done = await db.fetchone(
             "SELECT step_id FROM docflow_decision WHERE id = {}", data.decision_id
         )
@@ -210,12 +211,22 @@ async def decide(actor: Actor, step_id: uuid.UUID, data: NewDecision) -> RouteVi
     return view
 
 
+async def _in_sight(actor: Actor, step: StepRow) -> None:
+    """404 naming the step (never its document) unless the actor is its assignee or reads the
+    document."""
+    if step.assignee_id == actor.operator_id:
+        return
+    from unionline.plugins.docflow.documents import visible
+
+    try:
+        await visible(actor, step.document_id)
+    except NotFound as exc:
+        raise NotFound(f"step {step.id} does not exist", field="step_id") from exc
+
+
 async def _apply(actor: Actor, step: StepRow, data: NewDecision) -> None:
     if step.assignee_id != actor.operator_id:
         doc = await load_document(step.document_id)
-        from unionline.plugins.docflow.documents import visible
-
-        await visible(actor, doc.id)  # 404 when the document is out of sight
         # Substitution: a manager hands an absent approver's step to a deputy.
         substitute = data.verdict == "delegate" and await rights.allows(
             actor, rights.MANAGE, doc.organization_id
