@@ -69,7 +69,9 @@ VOLATILE_APPS = {"system"}
 VOLATILE_COLUMNS = {"refreshed_at"}
 # First-party feature plugins are optional; their routes are checked like the core's.
 SECTIONS = {"channels": ChannelsSettings, **REF.settings_sections, "meetings": MeetingsSettings}
-pytestmark = pytest.mark.unionline_plugins("satisfaction", "reports", "meetings", "timekeeping")
+pytestmark = pytest.mark.unionline_plugins(
+    "satisfaction", "reports", "meetings", "timekeeping", "docflow"
+)
 
 
 @dataclass
@@ -226,6 +228,74 @@ async def snapshot(h: AppHarness, b: Side) -> dict[str, list[str]]:
     return rows
 
 
+async def seed_docflow(h: AppHarness, side: Side) -> None:
+    """The docflow plugin's objects of the side: a journal, a kind, a .docx template, a process,
+    a registered document with a file on its route to the side's operator."""
+    import io
+
+    import docx as python_docx
+
+    org, admin, code = side.ids["child_org_id"], h.admin_headers, side.code
+    secret = f"{code}-SECRET-DOC"
+
+    async def post(url: str, status: int = 201, **body: Any) -> Any:
+        return ok(await h.client.post(url, headers=admin, json=body), status)
+
+    journal = await post(
+        "/api/docflow/journals", organization_id=org, name=secret, number_format="{seq}"
+    )
+    kind = await post(
+        "/api/docflow/kinds",
+        organization_id=org,
+        code=f"k{code}",
+        name=f"{secret} kind",
+        journal_id=journal["id"],
+    )
+    document = python_docx.Document()
+    document.add_paragraph("{{ document.title }}")
+    content = io.BytesIO()
+    document.save(content)
+    template = ok(
+        await h.client.post(
+            "/api/docflow/templates",
+            headers=admin,
+            data={"organization_id": org, "name": f"{secret} template"},
+            files={"file": ("t.docx", content.getvalue())},
+        )
+    )
+    stages = [{"assignees": [side.ids["operator_id"]]}]
+    process = await post(
+        "/api/docflow/processes",
+        organization_id=org,
+        name=f"{secret} process",
+        kind_id=kind["id"],
+        stages=stages,
+    )
+    doc = await post(
+        "/api/docflow/documents/", organization_id=org, kind_id=kind["id"], title=secret
+    )
+    await post(f"/api/docflow/documents/{doc['id']}/register", 200)
+    route = await post(f"/api/docflow/documents/{doc['id']}/route", stages=stages)
+    files = ok(
+        await h.client.post(
+            f"/api/docflow/documents/{doc['id']}/files",
+            headers=admin,
+            files={"file": ("secret.txt", secret.encode())},
+        )
+    )
+    for name, value in (
+        ("journal_id", journal["id"]),
+        ("kind_id", kind["id"]),
+        ("template_id", template["id"]),
+        ("process_id", process["id"]),
+        ("document_id", doc["id"]),
+        ("step_id", route["steps"][0]["id"]),
+        ("file_id", files["id"]),
+    ):
+        side.add(name, value)
+    side.markers.add(secret)
+
+
 @pytest.mark.slow
 async def test_no_role_reaches_another_organization(unionline_app: AppHarness) -> None:
     h = unionline_app
@@ -237,6 +307,8 @@ async def test_no_role_reaches_another_organization(unionline_app: AppHarness) -
         )
     )["id"]
     a, b = await seed(h, fed, "ALPHA"), await seed(h, fed, "BRAVO")
+    for side in (a, b):
+        await seed_docflow(h, side)
     actors = {}
     for role in BUILTIN_ROLES:
         _, token = await h.create_operator(f"alpha-{role}", role, a.ids["org_id"])
