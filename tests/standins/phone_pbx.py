@@ -7,9 +7,10 @@ over form fields, Zadarma's ``Signature`` (base64 of the hex HMAC-SHA1 of the do
 fields), UIS's token in the address — ready to post to the app (:func:`webhooks`). Its **API**:
 :class:`PbxStandin` serves Mango's ``commands/callback`` and ``queries/recording/post``,
 Zadarma's ``/v1/request/callback/`` and ``/v1/pbx/record/request/`` (with their signature
-checks) and UIS's JSON-RPC ``start.employee_call``; a click-to-call it takes makes the outbound
-call's webhooks (operator first, then the member) with the outcome set in ``callback_outcome``,
-queued in ``outbox`` for the test to deliver.
+checks) and UIS's JSON-RPC ``start.employee_call`` and ``start.informer_call``; a click-to-call
+it takes makes the outbound call's webhooks (operator first, then the member) with the outcome
+set in ``callback_outcome``, an informer call those of ``informer_outcome`` (the digit pressed,
+the message heard to its end), queued in ``outbox`` for the test to deliver.
 
 Usage::
 
@@ -224,6 +225,17 @@ def uis_scenario(name: str, number: str, extension: str, line_number: str, t: in
             note("call_ended", t + 80, direction="in", employee_id=extension, talk_duration="75"),
             note("recording_ready", t + 81, direction="in", file_link=f"{{pbx}}/uis/records/{entry}.mp3"),
         ]  # fmt: skip
+    if name.startswith("informer_"):  # a robot's start.informer_call: UIS calls and speaks
+        said = {"external_id": command, "direction": "out"}
+        if name == "informer_no_answer":
+            return [note("call_started", t, **said), note("call_ended", t + 30, **said, disposition="no_answer", talk_duration="0")]  # fmt: skip
+        heard = name == "informer_heard_digit"
+        return [
+            note("call_started", t, **said),
+            note("call_answered", t + 6, **said),
+            note("call_ended", t + 20, **said, disposition="answered", talk_duration="14",
+                 dtmf="1" if heard else "", played="1" if heard else "0"),
+        ]  # fmt: skip
     if name in ("busy_outbound", "answered_outbound"):
         answered = name == "answered_outbound"
         return [
@@ -268,6 +280,7 @@ class PbxStandin:
     line: str = ""  # the app's line id the outbound calls' webhooks are for
     line_number: str = "74951112233"
     callback_outcome: str = "answered_outbound"  # or busy_outbound
+    informer_outcome: str = "informer_heard_digit"  # or informer_answered, informer_no_answer
     busy_code: str = "1191"
     commands: list[Command] = field(default_factory=list)
     outbox: list[Webhook] = field(default_factory=list)
@@ -379,6 +392,17 @@ class PbxStandin:
             if params.get("access_token") != standin.keys.api_key:
                 reply["error"] = {"code": -32001, "message": "Access token is invalid", "data": {"mnemonic": "access_token_invalid"}}  # fmt: skip
                 return reply
+            if data.get("method") == "start.informer_call":
+                standin.commands.append(Command("uis", "informer", params))
+                calls = webhooks(
+                    "uis", standin.informer_outcome, standin.line, standin.keys,
+                    number=params["contact"], line_number=standin.line_number,
+                    command=params.get("external_id", ""),
+                )  # fmt: skip
+                with standin._lock:
+                    standin.outbox.extend(calls)
+                reply["result"] = {"data": {"call_session_id": next(_ids)}}
+                return refused() or reply
             if data.get("method") != "start.employee_call":
                 reply["error"] = {"code": -32601, "message": "Method not found", "data": {"mnemonic": "method_not_found"}}  # fmt: skip
                 return reply

@@ -3,7 +3,8 @@
 An adapter knows one provider: how its webhooks are signed (``verify``: ``Unauthorized`` → 401,
 nothing stored), what they mean (``decode`` → :class:`~unionline.channels.phone.model.CallEvent`
 s), how it is asked to ring an operator and then a member (``click_to_call``) and where a
-recording's bytes are (``fetch_recording``). The line's ``provider`` setting names it.
+recording's bytes are (``fetch_recording``) and, optionally, how it places a robot call that
+speaks a text (``informer_call``). The line's ``provider`` setting names it.
 
 A third party's plugin registers its own from a ``register_channels`` hook implementation::
 
@@ -20,7 +21,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, TypeAlias
 
 import msgspec
 
-from unionline import NotFound
+from unionline import NotFound, PermanentFailure
 
 if TYPE_CHECKING:
     from unionline.channel import ChannelAccount, InboundRequest, WebhookReply
@@ -30,6 +31,9 @@ if TYPE_CHECKING:
     Line: TypeAlias = ChannelAccount[LineConfig, LineSecrets]
 else:
     Line: TypeAlias = Any
+
+
+ROBOT = "robot:"  # the command of a robot's informer call, before the robot step's key
 
 
 class Placed(msgspec.Struct, frozen=True, kw_only=True):
@@ -63,6 +67,16 @@ class PbxAdapter:
 
     async def fetch_recording(self, line: Line, reference: str) -> bytes:
         raise NotImplementedError
+
+    robot_calls: ClassVar[bool] = False  # whether :meth:`informer_call` places robot calls
+
+    async def informer_call(
+        self, line: Line, number: str, text: str, *, ask_digit: bool, command: str
+    ) -> Placed:
+        """Have the provider call ``number`` (E.164) and say ``text`` (its text-to-speech); the
+        call's notifications must carry ``command`` so that they fold into the robot's call
+        (the robot action waits for its ``ended``). Only for adapters with ``robot_calls``."""
+        raise PermanentFailure(f"{self.title or self.name}: робот-звонки не поддерживаются")
 
     def api_url(self, line: Line) -> str:
         return (line.config.api_url or self.default_api_url).rstrip("/")

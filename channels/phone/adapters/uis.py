@@ -7,7 +7,10 @@ names the event in ``event`` — ``call_started``, ``employee_ringing``, ``call_
 ``call_ended``, ``call_lost``, ``recording_ready`` — and fills the rest from UIS's variables
 (``{{call_session_id}}``, ``{{contact_phone_number}}``, ``{{employee_id}}``, …).
 Click-to-call is the Call API's ``start.employee_call`` (the employee first, then the member);
-its ``external_id`` is our command id.
+its ``external_id`` is our command id. Robot calls are ``start.informer_call`` (UIS speaks the
+text): their ``external_id`` is ``robot:<the robot step's key>``, and their notifications fold
+into the call the robot action waits for (``dtmf`` and ``played`` give the digit and whether the
+message was heard to its end).
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ import msgspec
 
 from unionline import AuthFailed, PermanentFailure, Unauthorized, UnsupportedUpdate
 from unionline.channel import InboundRequest
-from unionline.channels.phone.adapters import Line, PbxAdapter, Placed
+from unionline.channels.phone.adapters import ROBOT, Line, PbxAdapter, Placed
 from unionline.channels.phone.adapters.http import send
 from unionline.channels.phone.model import CallEvent, Disposition, Location, Step
 from unionline.channels.phone.numbers import digits_of
@@ -55,6 +58,8 @@ class Notification(msgspec.Struct, kw_only=True):
     disposition: str = ""
     talk_duration: str | int = ""
     file_link: str = ""
+    dtmf: str | int = ""  # robot calls: the key the member pressed (the template's choice)
+    played: str | int | bool = ""  # robot calls: the message was played to its end (1/0)
 
 
 def _time(value: str | float) -> float:
@@ -92,6 +97,8 @@ class UisAdapter(PbxAdapter):
         if note.event == "call_lost":
             disposition = disposition or "cancelled"
         call = str(note.call_session_id)
+        if note.external_id.startswith(ROBOT):  # a robot's informer call: known by its step
+            call = note.external_id.removeprefix(ROBOT)
         return [
             CallEvent(
                 call=call,
@@ -108,6 +115,8 @@ class UisAdapter(PbxAdapter):
                 duration=int(duration) if duration.isdigit() else None,
                 recording=note.file_link,
                 command=note.external_id,
+                digits="".join(c for c in str(note.dtmf) if c.isdigit() or c in "*#")[:8],
+                heard=_flag(note.played),
             )
         ]
 
@@ -123,12 +132,27 @@ class UisAdapter(PbxAdapter):
             "direction": "out",
             "employee": {"id": int(extension)},
         }
-        request = {
-            "jsonrpc": "2.0",
-            "id": str(uuid.uuid4()),
-            "method": "start.employee_call",
-            "params": params,
+        return await self._rpc(line, "start.employee_call", params)
+
+    robot_calls = True
+
+    async def informer_call(
+        self, line: Line, number: str, text: str, *, ask_digit: bool, command: str
+    ) -> Placed:
+        """``start.informer_call``: UIS calls the member from the line's number and says
+        ``text`` with its own text-to-speech. A digit is taken by the virtual number's scenario
+        and reported in the notification (``dtmf``), not asked here."""
+        params: dict[str, Any] = {
+            "access_token": line.secrets.api_key,
+            "virtual_phone_number": digits_of(line.config.caller_number),
+            "contact": digits_of(number),
+            "external_id": command,
+            "contact_message": {"type": "tts", "value": text},
         }
+        return await self._rpc(line, "start.informer_call", params)
+
+    async def _rpc(self, line: Line, method: str, params: dict[str, Any]) -> Placed:
+        request = {"jsonrpc": "2.0", "id": str(uuid.uuid4()), "method": method, "params": params}
         answer = (await send("POST", self.api_url(line), json=request)).json()
         error = answer.get("error")
         if error:
@@ -142,6 +166,15 @@ class UisAdapter(PbxAdapter):
 
     async def fetch_recording(self, line: Line, reference: str) -> bytes:
         return (await send("GET", reference)).content
+
+
+def _flag(value: str | int | bool) -> bool | None:
+    text = str(value).strip().lower()
+    if text in ("1", "true", "yes"):
+        return True
+    if text in ("0", "false", "no"):
+        return False
+    return None
 
 
 def _location(step: Step, out: bool) -> Location:
