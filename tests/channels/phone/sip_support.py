@@ -159,6 +159,7 @@ request_route {{
         save("location"); exit;
     }}
     if (!lookup("location")) {{ sl_send_reply("404", "Not Found"); exit; }}
+    if (is_method("INVITE")) record_route();
     t_relay();
 }}
 """
