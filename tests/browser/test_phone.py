@@ -14,11 +14,12 @@ from typing import Any
 import pytest
 from axe_support import serious_violations
 from conftest import Login
-from console_support import MEMBER_NAME, Site, fits, wait_for
+from console_support import MEMBER_NAME, Operator, Site, fits, wait_for
 from playwright.async_api import expect
+from screenshots import doc_shot
 from standins.phone_pbx import PbxStandin, Webhook, webhooks
 
-pytestmark = pytest.mark.unionline_plugins("phone")
+pytestmark = pytest.mark.unionline_plugins("phone", "sms")
 
 KNOWN = "79123456789"  # the seeded member's phone (+7 912 345-67-89)
 UNKNOWN = "79035550011"
@@ -29,6 +30,7 @@ new MutationObserver((changes) => { for (const change of changes)
     window.popsSeen.push(node.querySelector(".phone-pop-number").textContent); })
   .observe(document, { childList: true, subtree: true });"""
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
+ADMIN = Operator("", "admin", "")
 
 
 @pytest.fixture
@@ -180,3 +182,22 @@ async def test_call_entry_at_phone_width_and_the_accessibility_gate(
     found = await serious_violations(page)
     assert found == [], "the appeal with call entries:\n" + "\n".join(found)
     assert page.console_errors == []
+
+    # The admin area's forms of a phone line and an SMPP account: the guides' pictures
+    # (docs/channels/phone.md, sms.md; written under UNIONLINE_DOC_SCREENSHOTS=1).
+    admin = await login(ADMIN)
+    await admin.evaluate(f"location.hash = '#/admin/channels/{line}'")
+    form = admin.locator("form.channel-account-form[data-channel=phone]")
+    await expect(form.locator("[name=name]")).to_have_value("Телефон профкома")
+    await form.locator("[data-setting=api_url]").fill("")  # the provider's own (not saved)
+    sip_only = '[data-field^="config.sip_"], [data-field="secrets.sip_password"]'
+    await admin.add_style_tag(content=f"{sip_only} {{ display: none !important; }}")
+    await doc_shot(admin, "phone-line", "form.channel-account-form")  # a Mango line's fields
+    await admin.evaluate("location.hash = '#/admin/channels/new/smpp'")
+    sms = admin.locator("form.channel-account-form[data-channel=smpp]")
+    await sms.locator("[name=name]").fill("SMS профкома (МТС)")
+    for setting, value in (("host", "smpp.operator.example"), ("system_id", "profkom")):
+        await sms.locator(f"[data-setting={setting}]").fill(value)
+    await sms.locator("[data-setting=sender]").fill("PROFKOM")
+    await doc_shot(admin, "sms-smpp-new", "form.channel-account-form")
+    assert admin.console_errors == []
