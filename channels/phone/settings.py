@@ -8,7 +8,7 @@ recordings are kept.
 from __future__ import annotations
 
 import re
-from typing import Annotated
+from typing import Annotated, Literal
 
 import msgspec
 
@@ -67,6 +67,8 @@ class LineConfig(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     )
     # "operator": the operators' SIP phones (their extensions) ring one after another this long.
     sip_queue_seconds: Annotated[float, msgspec.Meta(ge=5, le=120)] = 20.0
+    # "in_turn": one phone after another; "all": every phone at once, the first answer wins.
+    sip_queue_ring: Literal["in_turn", "all"] = "in_turn"
     sip_voicemail_seconds: Annotated[int, msgspec.Meta(ge=5, le=600)] = 120
     sip_max_calls: Annotated[int, msgspec.Meta(ge=1, le=1000)] = 20  # more: 486 busy
     sip_tts: Annotated[str, msgspec.Meta(pattern=r"^[a-z][a-z0-9_-]{1,30}$")] = "espeak-ng"

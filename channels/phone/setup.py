@@ -129,9 +129,17 @@ LABELS = {
         "SIP: звонить оператору, секунд",
         "SIP: ring each operator, seconds",
         help_ru="«Соединить с оператором»: SIP-телефоны операторов из «Добавочные операторов» "
-        "звонят по очереди столько секунд каждый; не ответил никто — голосовое сообщение.",
+        "звонят столько секунд (по очереди — каждый); не ответил никто — голосовое сообщение.",
         help_en="'operator': the operators' SIP phones ring one after another this long each; "
         "nobody answers: voicemail.",
+    ),
+    "sip_queue_ring": FieldLabel(
+        "SIP: как звонить операторам",
+        "SIP: how operators' phones ring",
+        help_ru="in_turn — по очереди, all — всем сразу: кто первым снял трубку, тот и "
+        "разговаривает, у остальных звонок прекращается.",
+        help_en="in_turn: one after another; all: all at once — the first to answer gets the "
+        "call, the others stop ringing.",
     ),
     "sip_voicemail_seconds": FieldLabel(
         "SIP: длина сообщения, секунд",

@@ -343,26 +343,38 @@ async def operator(sip: Sip, login: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {t.json()['token']}"}
 
 
+@pytest.mark.parametrize(
+    ("ring", "operators", "phones", "answers"),
+    [
+        ("in_turn", ["101 = ivanova"], "uas_talk.xml", "101"),
+        # Parallel forking: both phones ring; 102 answers, 101 gets a CANCEL (uas_fork.xml).
+        ("all", ["101 = ivanova", "102 = petrova"], "uas_fork.xml", "102"),
+    ],
+)
 async def test_the_menu_puts_the_caller_through_to_an_operator(
-    unionline_app: AppHarness,
+    unionline_app: AppHarness, ring: str, operators: list[str], phones: str, answers: str
 ) -> None:
     outbound = free_port()
     lines = sip_line(
-        unionline_app, sip_outbound=f"127.0.0.1:{outbound}", operators=["101 = ivanova"]
+        unionline_app,
+        sip_outbound=f"127.0.0.1:{outbound}",
+        operators=operators,
+        sip_queue_ring=ring,
     )
     sip = await anext(lines)
     try:
-        await operator(sip, "ivanova")
-        async with callee("uas_talk.xml", outbound, free_port()) as phone:  # ivanova's, 101
+        for entry in operators:
+            await operator(sip, entry.split("=")[1].strip())
+        async with callee(phones, outbound, free_port(), calls=len(operators)) as phone:
             await sipp(
                 "uac_operator.xml", sip.target, "-p", str(free_port()), "-mi", "127.0.0.1",
                 "-mp", str(free_port()), "-s", "74951112233",
             )  # fmt: skip
-            await phone
+            await phone  # sipp exits 0: every leg went as its scenario says
         await sip.settled()
         [entry] = await sip.entries()
         call = entry["data"]["call"]
-        assert call["digits"] == "0" and call["extension"] == "101"
+        assert call["digits"] == "0" and call["extension"] == answers
         assert call["disposition"] == "answered" and call["missed"] is None
         assert call["operator_id"] is not None and call["duration"] >= 1
         assert entry["body"].startswith("Входящий звонок · разговор 0:0")
