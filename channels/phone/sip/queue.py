@@ -1,9 +1,9 @@
 """The menu's ``operator``: the caller waits while the operators' SIP phones ring — one after
 another (their extensions in «Добавочные операторов», each for ``sip_queue_seconds``), or all at
 once with ``sip_queue_ring = "all"`` (parallel forking: the first to answer gets the call, the
-others get a CANCEL); the one who answers is bridged with the caller (RTP relayed). Each phone that rings pops the member's card
-on its operator's console (a ``ringing`` event with the extension), the answer makes the call
-answered by that operator. Nobody answers: voicemail.
+others get a CANCEL); the one who answers is bridged with the caller (RTP relayed). Each phone
+that rings pops the member's card on its operator's console (a ``ringing`` event with the
+extension), the answer makes the call answered by that operator. Nobody answers: voicemail.
 """
 
 from __future__ import annotations
