@@ -56,6 +56,9 @@ async def test_sla_bulk_actions_and_a_saved_filter(site: Site, login: Login, sho
     await expect(page.locator(".toast", has_text="Готово: 2").last).to_be_visible()
     await page.locator(".list-filters input.pick-all").check()
     await bar.locator("input[name=bulk-tag]").fill("льготы")
+    # A live update redraws the list: the tag being typed stays (the bar was once rebuilt).
+    await page.evaluate("document.querySelector('ul-appeal-list').render()")
+    await expect(bar.locator("input[name=bulk-tag]")).to_have_value("льготы")
     await bar.locator("button.bulk-tag-add").click()
     for text in texts[1:]:
         appeal = await site.api("GET", f"/api/appeals/{await _appeal_with(site, text)}")

@@ -91,6 +91,7 @@ class UlAppealList extends HTMLElement {
     this.more = h("button", { type: "button", class: "more", hidden: true, onclick: () => this.load(false) });
     this.empty = h("p", { class: "list-empty" });
     this.bulk = h("div", { class: "bulk-slot" });
+    this.bulkKey = null;
     this.all = h("input", { type: "checkbox", class: "row-check pick-all", "aria-label": t("bulk.pick_all"), onchange: (e) => this.pickAll(e.target.checked) });
     const go = (list) => this.go(list);
     replace(this, this.filterBar(), filterPanel(this.list, go, () => this.load(true)), this.bulk, this.body, this.empty, this.more);
@@ -128,8 +129,14 @@ class UlAppealList extends HTMLElement {
     for (const id of [...this.picked]) if (!visible.has(id)) this.picked.delete(id);
     this.all.checked = this.picked.size > 0 && this.picked.size === visible.size;
     this.all.indeterminate = this.picked.size > 0 && this.picked.size < visible.size;
+    // A live update redraws the rows, not the bar: rebuilt, it would drop a tag being typed.
+    // It is rebuilt when the selection (or the operators it offers) changes, and after an action.
+    const key = this.picked.size ? `${store.operators.size}|${[...this.picked].sort().join(",")}` : "";
+    if (key === this.bulkKey) return;
+    this.bulkKey = key;
     const done = (clear) => {
       if (clear) this.picked.clear();
+      this.bulkKey = null;
       this.render();
     };
     replace(this.bulk, this.picked.size ? bulkBar(this.picked, done) : null);
