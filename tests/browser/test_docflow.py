@@ -168,3 +168,21 @@ async def test_a_members_application_started_on_an_appeal(site: Site, login: Log
     await side.locator("button[type=submit]").click()
     await expect(side.locator("li")).to_contain_text("(1/1)")
     await gate(page, "an appeal with its documents")
+
+    # The process opened again in the designer: its stage as it was, a second one added.
+    admin = await login(site.b)
+    await admin.goto(f"{site.base}/console#/admin/docflow-setup")
+    await admin.get_by_role("button", name="Изменить: Материальная помощь").click()
+    designer = admin.locator("form.doc-process-form")
+    await expect(designer.locator("[name=name]")).to_have_value("Материальная помощь")
+    await expect(designer.locator(".doc-stage-row")).to_have_count(1)
+    chosen = designer.locator(".doc-stage-row select[multiple] option:checked")
+    await expect(chosen).to_have_text(site.b.name)
+    await designer.get_by_role("button", name="Добавить этап").click()
+    second = designer.locator(".doc-stage-row").nth(1)
+    await second.locator("input[type=text]").fill("Председатель")
+    await second.locator("select[multiple]").select_option(label=site.b.name)
+    await designer.locator(".form-buttons button[type=submit]").click()
+    item = admin.locator(".doc-setup-processes li", has_text="Материальная помощь")
+    await expect(item).to_contain_text("этапов: 2")
+    assert admin.console_errors == []
