@@ -8,6 +8,7 @@ move the card from the event alone, without loading the board again.
 from __future__ import annotations
 
 import uuid
+from collections import defaultdict
 from datetime import timedelta
 from typing import Any, cast
 
@@ -17,8 +18,9 @@ from unionline import Actor, Invalid, NotFound, current, now, publish
 from unionline.plugins.tasks import projects, ranks, rights
 from unionline.plugins.tasks.lists import card, scope_filter
 from unionline.plugins.tasks.schemas import Board, Card, Column, Move, Moved, TaskMoved
-from unionline.plugins.tasks.store import CARD_COLUMNS, TaskRow, load_task, record, update_task
+from unionline.plugins.tasks.store import CARD_COLUMNS, TaskRow, lock_suffix, update_recorded
 from unionline.plugins.tasks.vocabulary import LABELS, decide
+from unionline.rows import decode_row
 
 STATUS_COLUMNS = ("new", "in_progress", "waiting_control", "deferred", "done")
 DONE_SHOWN = timedelta(days=14)  # a status board shows what was completed lately
@@ -89,35 +91,30 @@ async def board(actor: Actor, project_id: uuid.UUID | None, view: str = "all") -
     return Board(project_id=None, columns=columns)
 
 
-# A project's cards as JSON built by PostgreSQL, one array per stage in board order: the same
-# shape as :class:`.schemas.Card`, field for field as msgspec writes it (``deadline`` in UTC,
-# ``overdue`` worked out here too). A 5,000-card board is then one text value per column,
-# spliced into the answer as it is — no row decoded into Structs and encoded again (that was
-# most of a large board's time). SQLite keeps the typed path below.
-_PG_BOARD = (
-    'SELECT c.stage_id, json_agg(c ORDER BY c.rank COLLATE "C", c.id)::text AS cards FROM ('
-    " SELECT id, title, status, priority, organization_id, project_id, stage_id, rank,"
-    " responsible_id, creator_id,"
-    " to_char(deadline AT TIME ZONE 'UTC', CASE WHEN date_trunc('second', deadline) = deadline"
-    ' THEN \'YYYY-MM-DD"T"HH24:MI:SS"Z"\' ELSE \'YYYY-MM-DD"T"HH24:MI:SS.US"Z"\' END)'
-    " AS deadline,"
-    " appeal_id, parent_id, checklist_total, checklist_done, subtasks_total, subtasks_done,"
-    " comments, (deadline IS NOT NULL AND deadline < {} AND status NOT IN ('done', 'declined'))"
-    " AS overdue FROM tasks_task WHERE project_id = {} AND stage_id IS NOT NULL) c"
-    " GROUP BY c.stage_id"
+# A project's cards on PostgreSQL: the rows as the driver gives them (UUIDs, aware UTC times)
+# are encoded per column straight into the answer's JSON — the same fields, in the same order
+# and form, as :class:`.schemas.Card` (``overdue`` worked out by the statement) — instead of
+# each of 5,000 rows decoded into a Struct and encoded again (most of a large board's time).
+# Building the JSON in PostgreSQL instead (``json_agg``) was measured three times slower.
+# SQLite keeps the typed path below.
+_PG_CARDS = (
+    f"SELECT {CARD_COLUMNS}, (deadline IS NOT NULL AND deadline < {{}}"
+    " AND status NOT IN ('done', 'declined')) AS overdue FROM tasks_task"
+    ' WHERE project_id = {} AND stage_id IS NOT NULL ORDER BY rank COLLATE "C", id'
 )
 
 
 async def _project_board_json(project_id: uuid.UUID, stages: list[Any]) -> Board:
-    rows = await current().db.fetch(_PG_BOARD, now(), project_id)
-    by_stage = {str(r["stage_id"]): str(r["cards"]) for r in rows}
+    by_stage: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for row in await current().db.fetch(_PG_CARDS, now(), project_id):
+        by_stage[str(row["stage_id"])].append(dict(row))
     columns = [
         Column(
             id=str(s.id),
             name=s.name,
             status=s.status,
-            # raw JSON of list[Card]: encoded into the answer verbatim
-            cards=cast(list[Card], msgspec.Raw(by_stage.get(str(s.id), "[]").encode())),
+            # list[Card] already encoded: written into the answer verbatim
+            cards=cast(list[Card], msgspec.Raw(msgspec.json.encode(by_stage.get(str(s.id), [])))),
         )
         for s in stages
     ]
@@ -139,8 +136,9 @@ async def move(actor: Actor, task_id: uuid.UUID, data: Move) -> Moved:
     """Put a card in a column between two others (see :class:`.schemas.Move`)."""
     db = current().db
     async with db.transaction():
-        task = await rights.visible(actor, await load_task(task_id, lock=True))
-        roles = await rights.may_work(actor, task)
+        task, mine = await _load(task_id, actor.operator_id)
+        task = await rights.visible(actor, task)
+        roles = await rights.may_work(actor, task, mine)
         if task.project_id is not None:
             await projects.may_move(actor, task.project_id, roles)
         place = await _lookup(task, data)
@@ -151,8 +149,10 @@ async def move(actor: Actor, task_id: uuid.UUID, data: Move) -> Moved:
         changes: dict[str, Any] = {"stage_id": stage_id, "status": status, "rank": rank}
         if status != task.status:
             changes["completed_at"] = now() if status in ("done", "declined") else None
-        moved = await update_task(task.id, **changes)
-        await record(task.id, actor.operator_id, "moved", _place(task), _place(moved))
+        new = {"stage_id": stage_id, "status": status, "rank": rank}
+        moved = await update_recorded(
+            task.id, actor.operator_id, "moved", _place(task), new, **changes
+        )
         await publish(
             TaskMoved(
                 organization_id=moved.organization_id,
@@ -174,6 +174,26 @@ async def move(actor: Actor, task_id: uuid.UUID, data: Move) -> Moved:
 
 def _place(task: TaskRow) -> dict[str, Any]:
     return {"stage_id": task.stage_id, "status": task.status, "rank": task.rank}
+
+
+async def _load(task_id: uuid.UUID, me: uuid.UUID) -> tuple[TaskRow, frozenset[str]]:
+    """The task, locked, with the mover's own ``tasks_participant`` roles — one statement."""
+    db = current().db
+    row = await db.fetchone(
+        "SELECT t.*, (SELECT string_agg(p.role, ',') FROM tasks_participant p"
+        " WHERE p.task_id = t.id AND p.operator_id = {}) AS participant_roles"
+        f" FROM tasks_task t WHERE t.id = {{}}{lock_suffix(True)}"
+        if db.is_postgres
+        else "SELECT t.*, (SELECT group_concat(p.role, ',') FROM tasks_participant p"
+        " WHERE p.task_id = t.id AND p.operator_id = {}) AS participant_roles"
+        " FROM tasks_task t WHERE t.id = {}",
+        me,
+        task_id,
+    )
+    if row is None:
+        raise NotFound(f"task {task_id} does not exist", field="task_id")
+    mine = str(row["participant_roles"] or "")
+    return decode_row(TaskRow, row), frozenset(r for r in mine.split(",") if r)
 
 
 class _Place(msgspec.Struct, kw_only=True):

@@ -69,27 +69,36 @@ async def visible(actor: Actor, task: TaskRow) -> TaskRow:
     return task
 
 
-async def roles_on(actor: Actor, task: TaskRow) -> frozenset[str]:
-    """The actor's roles on ``task`` (see :mod:`.vocabulary`)."""
+async def roles_on(
+    actor: Actor, task: TaskRow, participant: frozenset[str] | None = None
+) -> frozenset[str]:
+    """The actor's roles on ``task`` (see :mod:`.vocabulary`); ``participant``: their
+    ``tasks_participant`` roles when the caller read them with the task already."""
     roles: set[str] = set()
     me = actor.operator_id
     if task.creator_id == me:
         roles.add("creator")
     if task.responsible_id == me:
         roles.add("responsible")
-    rows = await current().db.fetch(
-        "SELECT role FROM tasks_participant WHERE task_id = {} AND operator_id = {}", task.id, me
-    )
-    roles.update(str(r["role"]) for r in rows)
+    if participant is None:
+        rows = await current().db.fetch(
+            "SELECT role FROM tasks_participant WHERE task_id = {} AND operator_id = {}",
+            task.id,
+            me,
+        )
+        participant = frozenset(str(r["role"]) for r in rows)
+    roles.update(participant)
     if actor.can(MANAGE) and (await scope_for(actor, MANAGE)).allows(task.organization_id):
         roles.add("manager")
     return frozenset(roles)
 
 
-async def may_work(actor: Actor, task: TaskRow) -> frozenset[str]:
+async def may_work(
+    actor: Actor, task: TaskRow, participant: frozenset[str] | None = None
+) -> frozenset[str]:
     """Roles of someone who may work on the task (comment, tick its checklist): its people,
     or anyone holding ``tasks.create`` there."""
-    roles = await roles_on(actor, task)
+    roles = await roles_on(actor, task, participant)
     if roles - {"observer"}:
         return roles
     if actor.can(CREATE) and (await scope_for(actor, CREATE)).allows(task.organization_id):

@@ -126,6 +126,45 @@ async def record(
     )
 
 
+async def update_recorded(
+    task_id: uuid.UUID,
+    actor_id: uuid.UUID | None,
+    what: str,
+    old: dict[str, Any],
+    new: dict[str, Any],
+    **changes: Any,
+) -> TaskRow:
+    """:func:`update_task` and its history line (:func:`record`) — on PostgreSQL in one
+    statement (a data-modifying ``WITH``), a round trip less on a hot path like a move."""
+    db = current().db
+    if not db.is_postgres:
+        row = await update_task(task_id, **changes)
+        await record(task_id, actor_id, what, old, new)
+        return row
+    changes.setdefault("updated_at", now())
+    names = list(changes)
+    sets = ", ".join(f"{n} = {{}}" for n in names)
+    values = [db_value(v) if isinstance(v, (list, dict)) else v for v in changes.values()]
+    found = await db.fetch_one_as(
+        TaskRow,
+        f"WITH changed AS (UPDATE tasks_task SET {sets} WHERE id = {{}} RETURNING *),"
+        " line AS (INSERT INTO tasks_history (id, task_id, actor_id, what, old, new, created_at)"
+        " SELECT {}, id, {}, {}, {}, {}, {} FROM changed)"
+        " SELECT * FROM changed",
+        *values,
+        task_id,
+        uuid.uuid4(),
+        actor_id,
+        what,
+        db_value(_plain(old)),
+        db_value(_plain(new)),
+        now(),
+    )
+    if found is None:
+        raise NotFound(f"task {task_id} does not exist", field="task_id")
+    return found
+
+
 def _plain(values: dict[str, Any]) -> dict[str, Any]:
     plain: dict[str, Any] = msgspec.to_builtins(values)
     return plain

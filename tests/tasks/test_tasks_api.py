@@ -3,6 +3,7 @@ its ranks, an appeal's tasks, templates with working-day deadlines, and organiza
 
 from __future__ import annotations
 
+import json
 import uuid
 from datetime import UTC, datetime
 
@@ -10,6 +11,7 @@ import pytest
 from appeals_support import inbound, make_member
 from tasks_support import Staff
 
+from unionline.runtime import current
 from unionline.testing import AppHarness
 
 pytestmark = pytest.mark.unionline_plugins("tasks")
@@ -149,6 +151,12 @@ async def test_board_moves_write_one_row_and_keep_order(unionline_app: AppHarnes
     assert [c["id"] for c in board["columns"][0]["cards"]] == [cards[0], cards[3], cards[1]]
     assert board["columns"][0]["cards"][1] == moved["card"]  # the same Card, field for field
     assert moved["card"]["deadline"] == "2026-12-31T12:00:00.250000Z"
+    [line] = await current().db.fetch(
+        "SELECT old, new FROM tasks_history WHERE task_id = {} AND what = 'moved'", cards[3]
+    )  # the move's history line, written with the card in one statement on PostgreSQL
+    assert (
+        json.loads(line["new"])["rank"] == moved["card"]["rank"] != json.loads(line["old"])["rank"]
+    )
     [working] = board["columns"][1]["cards"]
     assert working["id"] == cards[2] and working["status"] == "in_progress"
     # B's supervisor cannot see the project nor move its cards.
