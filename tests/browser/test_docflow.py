@@ -14,6 +14,8 @@ from conftest import Login
 from console_support import Site, fits, open_appeal
 from playwright.async_api import expect
 
+from unionline.plugins.docflow.templates import soffice
+
 pytestmark = pytest.mark.unionline_plugins("docflow", "meetings")
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
 
@@ -98,6 +100,9 @@ async def test_an_approval_reaches_the_author_live(site: Site, login: Login, sho
     admin_page = await login(site.b)
     await admin_page.goto(f"{site.base}/console#/admin/docflow-setup")
     await expect(admin_page.locator(".doc-setup-kinds")).to_contain_text("Протокол")
+    # Whether PDF works is said where templates are kept (LibreOffice is optional).
+    pdf_note = "LibreOffice установлен" if soffice() else "PDF недоступен: на сервере не установлен"
+    await expect(admin_page.locator(".doc-pdf-note")).to_contain_text(pdf_note)
     await admin_page.locator(".doc-setup-processes > button").click()
     await expect(admin_page.locator(".doc-stage-row")).to_have_count(1)
     await admin_page.locator(".doc-setup-kinds > button").click()

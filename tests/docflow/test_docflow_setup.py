@@ -5,6 +5,8 @@ one that sees a higher organization's setup 403."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import pytest
 from docflow_support import REQUISITES, Office
 
@@ -191,3 +193,70 @@ async def test_a_journal_numbered_without_yearly_reset(unionline_app: AppHarness
         with use_clock(lambda m=moment: m):
             numbers.append((await registration.register(None, doc)).number)
     assert numbers == ["КД-001", "КД-002"]
+
+
+RANGE = (datetime(2024, 1, 1), datetime(2028, 1, 1))
+ZONES = (
+    "Pacific/Kiritimati",  # UTC+14, the first to meet the new year
+    "Pacific/Chatham",
+    "Asia/Kamchatka",
+    "Asia/Vladivostok",
+    "Europe/Moscow",
+    "Europe/Kaliningrad",
+    "America/Adak",
+    "Etc/GMT+12",  # UTC-12, the last
+)
+
+
+def test_the_year_needs_no_time_zone_away_from_new_year() -> None:
+    """Outside the New Year window the registration skips reading the organization's zone: the
+    year it takes is then the year in every zone."""
+    import asyncio
+    import uuid
+    from datetime import UTC, datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from unionline.plugins.docflow.numbering import year_of
+
+    loop = asyncio.new_event_loop()
+    near = st.sampled_from([datetime(y, 1, 1) for y in range(2024, 2029)])
+    offset = st.timedeltas(min_value=timedelta(hours=-30), max_value=timedelta(hours=30))
+
+    @settings(max_examples=200, deadline=None)
+    @given(st.one_of(st.builds(lambda d, o: d + o, near, offset), st.datetimes(*RANGE)))
+    def check(naive: datetime) -> None:
+        moment = naive.replace(tzinfo=UTC)
+        years = {moment.astimezone(ZoneInfo(z)).year for z in ZONES}
+        if len(years) == 1:  # otherwise the zone is read (the reset test covers that path)
+            assert loop.run_until_complete(year_of(uuid.uuid4(), moment)) == years.pop()
+
+    try:
+        check()
+    finally:
+        loop.close()
+
+
+def test_the_number_composed_around_the_sequence_is_the_formatted_one() -> None:
+    """PostgreSQL composes the number in SQL from the text before and after ``{seq}`` and its
+    width (lpad, never cutting a longer number): the same text as the format itself."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from unionline.plugins.docflow.numbering import format_number, split_format
+
+    formats = st.sampled_from(
+        ["{seq}", "{case}/{seq}", "{org}-{yy}/{seq:04}", "{seq:03}/{year}", "Вх-{seq}-{org}{yy}"]
+    )
+
+    @settings(max_examples=200, deadline=None)
+    @given(formats, st.integers(1, 10**7), st.integers(1991, 2100), st.text(max_size=5))
+    def check(fmt: str, seq: int, year: int, part: str) -> None:
+        before, width, after = split_format(fmt, year=year, case=part, org=part)
+        digits = str(seq) if len(str(seq)) >= width else str(seq).rjust(width, "0")
+        expected = format_number(fmt, seq=seq, year=year, case=part, org=part)
+        assert before + digits + after == expected
+
+    check()
