@@ -4,8 +4,9 @@ app (uvicorn) with a second operator's console socket open.
 Rows, each against a baseline from the same run:
 
 - **board load**, p95 of ``GET /api/tasks/board?project_id=`` (HTTP, the service, every card
-  decoded and encoded) against the **bare statement** the service sends for the cards, through
-  asyncpg; and against the issue's 300 ms;
+  in the answer) against the **bare card statement** (the board's cards as rows, through
+  asyncpg — the service itself has PostgreSQL build each column's JSON); and against the
+  issue's 300 ms;
 - **move**, p95 of ``POST /api/tasks/{id}/move`` (a random card between two random cards of a
   random stage) against the bare one-row ``UPDATE`` through asyncpg; and against 50 ms;
 - **rows written per move** (inserts + updates + deletes of the tasks tables and the event log,
