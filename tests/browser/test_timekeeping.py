@@ -75,6 +75,15 @@ async def test_start_break_finish_seen_live_by_the_supervisor(
     await expect(card.locator("select")).to_have_value(
         await card.locator("select option", has_text="Пятидневка").get_attribute("value") or ""
     )
+    # the organization's own settings: notify of late starts
+    policy = staffing.locator("form.tk-policy")
+    await expect(policy.locator("h4")).to_have_text("Уведомления о нарушениях и коды оплаты (Т-12)")
+    await policy.locator("input[data-kind=late]").check()
+    async with boris.expect_response(
+        lambda r: r.url.endswith("/policy") and r.request.method == "PUT"
+    ) as saved:
+        await policy.locator("button[type=submit]").click()
+    assert (await saved.value).status == 200
     await gate(boris, "the supervisor's «Рабочее время» page")
     await boris.screenshot(path=shots / "timekeeping-page.png", full_page=True)
     assert anna.console_errors == [] and boris.console_errors == []

@@ -55,6 +55,61 @@ export async function staffing(organizationId, reload) {
       ? h("p", {}, pick, " ", h("button", { type: "button", class: "tk-add-card", onclick: () => save(pick.value, {}) }, t("tk.add_person")))
       : null,
     organizationId ? scheduleForm(organizationId, reload) : null,
+    organizationId ? await policyForm(organizationId, reload) : null,
+  );
+}
+
+const NOTICE_KINDS = [["late", "tk.v.late"], ["early_finish", "tk.v.early_finish"], ["short_day", "tk.v.short_day"], ["underworked", "tk.v.underworked_month"]];
+const PAY_KINDS = ["worked", "night", "weekend"];
+
+// The organization's own settings: which violations are notified and to whom, and the T-12
+// pay-type codes (GET/PUT /api/timekeeping/organizations/{id}/policy).
+async function policyForm(organizationId, reload) {
+  const h = ui.h;
+  const t = ui.t;
+  const url = `/api/timekeeping/organizations/${organizationId}/policy`;
+  const view = await ui.api.get(url).catch(() => null);
+  if (!view) return null;
+  const policy = view.policy;
+  const kinds = NOTICE_KINDS.map(([kind, label]) => [kind, label, h("input", { type: "checkbox", checked: policy.notify_violations.includes(kind), dataset: { kind } })]);
+  const supervisors = h("input", { type: "checkbox", checked: policy.notify_supervisors });
+  const staffer = h("input", { type: "checkbox", checked: policy.notify_staffer });
+  const pays = PAY_KINDS.map((kind) => [kind, h("input", { type: "text", value: policy.pay_codes[kind] || "", size: 8, maxlength: 12 })]);
+  const other = Object.entries(policy.pay_codes).filter(([k]) => !PAY_KINDS.includes(k)).map(([k, v]) => `${k}=${v}`).join("; ");
+  const absences = h("input", { type: "text", value: other, size: 24 });
+  const submit = async (event) => {
+    event.preventDefault();
+    const payCodes = {};
+    for (const [kind, input] of pays) if (input.value.trim()) payCodes[kind] = input.value.trim();
+    for (const pair of absences.value.split(/[;,]/)) {
+      const [code, value] = pair.split("=").map((x) => (x || "").trim());
+      if (code && value) payCodes[code] = value;
+    }
+    try {
+      await ui.api.request("PUT", url, {
+        body: {
+          notify_violations: kinds.filter(([, , box]) => box.checked).map(([kind]) => kind),
+          notify_supervisors: supervisors.checked,
+          notify_staffer: staffer.checked,
+          pay_codes: payCodes,
+        },
+      });
+      reload();
+    } catch (error) {
+      ui.toastError(error);
+    }
+  };
+  const inherited = view.inherited_from && view.inherited_from !== organizationId;
+  return h(
+    "form",
+    { class: "tk-absence tk-policy", onsubmit: submit },
+    h("h4", {}, t("tk.policy")),
+    inherited ? h("p", { class: "muted" }, t("tk.policy_inherited")) : null,
+    h("fieldset", {}, h("legend", {}, t("tk.notify_kinds")), kinds.map(([, label, box]) => h("label", {}, box, " ", t(label)))),
+    h("fieldset", {}, h("legend", {}, t("tk.notify_whom")), h("label", {}, supervisors, " ", t("tk.notify_supervisors")), h("label", {}, staffer, " ", t("tk.notify_staffer"))),
+    pays.map(([kind, input]) => h("label", {}, t(`tk.pay.${kind}`), input)),
+    h("label", {}, t("tk.pay.absences"), absences),
+    h("button", { type: "submit" }, t("tk.save")),
   );
 }
 
