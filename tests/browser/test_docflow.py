@@ -133,6 +133,7 @@ async def test_an_approval_reaches_the_author_live(site: Site, login: Login, sho
     await admin_page.get_by_role("button", name="Изменить: Внутренние").click()
     await expect(admin_page.locator("form.doc-journal-form [name=reset]")).to_have_value("yearly")
     await gate(admin_page, "Документооборот with the archive open and a journal's form")
+    await admin_page.screenshot(path=shots / "docflow-setup.png", full_page=True)
     await admin_page.set_viewport_size({"width": 390, "height": 844})
     assert await fits(admin_page)
     await author.reload()
