@@ -61,6 +61,7 @@ async def test_worker_killed_mid_batch_loses_nothing_and_sends_nothing_twice(
     smsc = await HoldingSmsc(receipts=False, hold_at=KILL_AT).start()
     contract = SmppAccounts()
     contract.smsc = smsc
+    contract.config = {"response_timeout": 30}  # only the kill may leave a send unanswered
     settings = contract.configure(unionline_settings, tmp_path)
     url = settings.database_url
     env = cli_env(url) | {
