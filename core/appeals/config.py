@@ -28,7 +28,7 @@ class AppealSettings(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     holidays: list[date] = msgspec.field(default_factory=list)
 
     def __post_init__(self) -> None:
-        if _hhmm(self.work_end) <= _hhmm(self.work_start):
+        if hhmm(self.work_end) <= hhmm(self.work_start):
             raise ValueError("work_end must be later than work_start")
         if not self.workdays:
             raise ValueError("workdays must name at least one ISO weekday (1 = Monday)")
@@ -37,8 +37,8 @@ class AppealSettings(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
         """The SLA's business hours, which the calendar service joins with the production
         calendar and the organization's overrides (``sla.sla_calendar``)."""
         return BusinessHours(
-            work_start=_hhmm(self.work_start),
-            work_end=_hhmm(self.work_end),
+            work_start=hhmm(self.work_start),
+            work_end=hhmm(self.work_end),
             workdays=frozenset(self.workdays),
             holidays=frozenset(self.holidays),
         )
@@ -47,14 +47,15 @@ class AppealSettings(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
         """These hours alone, without the production calendar or any organization's days."""
         return Calendar(
             timezone=timezone,
-            work_start=_hhmm(self.work_start),
-            work_end=_hhmm(self.work_end),
+            work_start=hhmm(self.work_start),
+            work_end=hhmm(self.work_end),
             workdays=frozenset(self.workdays),
             holidays=frozenset(self.holidays),
         )
 
 
-def _hhmm(value: str) -> time:
+def hhmm(value: str) -> time:
+    """``"09:30"`` as a time (routing's queues read their own business hours with it)."""
     hours, minutes = value.split(":")
     return time(int(hours), int(minutes))
 

@@ -13,7 +13,7 @@ from typing import Any
 import msgspec
 
 from unionline.access import Actor, scope_for
-from unionline.appeals.config import _hhmm
+from unionline.appeals.config import hhmm
 from unionline.appeals.statuses import ACTIVE_SQL
 from unionline.appeals.store import AppealRow
 from unionline.calendar import BusinessHours, calendar_for
@@ -31,8 +31,8 @@ class QueueRow(QueueFields, kw_only=True):
 
     def hours(self) -> BusinessHours:
         return BusinessHours(
-            work_start=_hhmm(self.work_start),
-            work_end=_hhmm(self.work_end),
+            work_start=hhmm(self.work_start),
+            work_end=hhmm(self.work_end),
             workdays=frozenset(self.workdays),
             holidays=frozenset(self.holidays),
         )
@@ -206,7 +206,7 @@ async def _check(actor: Actor, queue_id: uuid.UUID, values: dict[str, Any]) -> N
             zoneinfo.ZoneInfo(values["timezone"])
         except (zoneinfo.ZoneInfoNotFoundError, ValueError):
             raise Invalid(f"unknown time zone {values['timezone']!r}", field="timezone") from None
-    if _hhmm(values["work_end"]) <= _hhmm(values["work_start"]):
+    if hhmm(values["work_end"]) <= hhmm(values["work_start"]):
         raise Invalid("work_end must be later than work_start", field="work_end")
     db = current().db
     clash = await db.fetchone(
