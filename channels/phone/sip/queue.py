@@ -97,6 +97,16 @@ async def _ring_all(
     legs = [await Leg.ring(agent, state, e) for e in extensions(agent.config)]
     seconds = agent.config.sip_queue_seconds
     waits = {asyncio.ensure_future(answered_or_not(agent, leg.call, seconds)): leg for leg in legs}
+    stopped: set[int] = set()
+
+    def stop_ringing() -> None:
+        """CANCEL every phone still ringing (also when the caller hung up meanwhile)."""
+        for task, leg in waits.items():
+            if not task.done() and id(leg) not in stopped:
+                stopped.add(id(leg))
+                task.cancel()
+                leg.call.cancel(agent.uac)
+
     winner: Leg | None = None
     try:
         pending = set(waits)
@@ -109,16 +119,13 @@ async def _ring_all(
                     winner = waits[task]
                 else:
                     waits[task].call.hangup(agent.uac)
-        for task in pending:  # still ringing: CANCEL them
-            task.cancel()
-            waits[task].call.cancel(agent.uac)
+        stop_ringing()
         if winner is None:
             return False
         await _talk(agent, state, caller, winner, hold)
         return True
     finally:
-        for task in waits:
-            task.cancel()
+        stop_ringing()
         if winner is not None and not winner.gone.is_set():
             winner.call.hangup(agent.uac)
         for leg in legs:
