@@ -11,7 +11,10 @@ to the same SMSC in the same run (target ratio >= 0.5), and the duplicates the S
   10,000 submit_sm PDUs with the same window, counting submit_sm_resp — no database, no
   checks.
 
-Both run with a window of 10 and of 50 submit_sm in flight (the account's ``window``; SMSCs
+The two are measured in three rounds taken in turn (bare loop, then channel) in the same app
+process, so the shared machine's drift favours neither; the channel's messages are built before
+its clock starts, as the SDK reads each from its delivery row. Both run with a window of 10 and
+of 50 submit_sm in flight (the account's ``window``; SMSCs
 commonly allow 10–100): the database batches are as large as the answers that come together.
 The SMSC sends no receipts here (a receipt for a send the SDK never recorded would only be
 retried); receipts are tested in tests/channels/sms/test_smpp.py. Standalone:
@@ -33,6 +36,7 @@ ROOT = Path(__file__).resolve().parent.parent
 FIGURE = "SMPP: SmppChannel.send() of SMS to the SMSC stand-in, window {}"
 DUPLICATES = "SMPP: duplicate SMS at the SMSC (0 expected)"
 WINDOWS = (10, 50)  # submit_sm in flight on the wire, the same for both loops
+ROUNDS = 3  # channel and bare loop in turn, each round a third of the messages
 SENDERS = 100  # send() calls in flight, as delivery jobs of a busy worker (or campaigns)
 TARGETS = {**{FIGURE.format(w): ">= 0.5" for w in WINDOWS}, DUPLICATES: "<= 0"}
 
@@ -44,9 +48,11 @@ def _standin() -> Any:
     return SmscStandin(receipts=False)
 
 
-def _texts(n: int) -> list[tuple[str, str]]:
+def _texts(n: int, round_: int = 0, who: str = "Профсоюз") -> list[tuple[str, str]]:
+    """``n`` distinct numbers and texts of one round (``who``: the sender's word, of the same
+    length for the bare loop's texts, so both send the same bytes)."""
     return [
-        (f"7999{i:07d}", f"Профсоюз: ответ на обращение №{i}, приходите во вторник.")
+        (f"7999{round_}{i:06d}", f"{who}: ответ на обращение №{round_}-{i}, приходите во вторник.")
         for i in range(n)
     ]
 
@@ -97,7 +103,11 @@ async def bare_loop(smsc: Any, messages: list[tuple[str, str]], window_size: int
     return len(messages) / elapsed
 
 
-async def channel_sends(smsc: Any, messages: list[tuple[str, str]], url: str, window: int) -> float:
+async def channel_sends(
+    smsc: Any, rounds: list[list[tuple[str, str]]], url: str, window: int
+) -> tuple[float, float]:
+    """SMS/s of the channel and of the bare loop, over ``ROUNDS`` rounds taken in turn (the
+    bare loop first in each) so that the machine's drift favours neither."""
     from unionline.channel import OutboundMessage, load_account
     from unionline.channels.sms.smpp.channel import SmppChannel
     from unionline.channels.sms.smpp.links import close_all
@@ -130,24 +140,6 @@ async def channel_sends(smsc: Any, messages: list[tuple[str, str]], url: str, wi
             raise RuntimeError(f"seeding failed: {created.status_code} {created.text}")
         account = await load_account(uuid.UUID(created.json()["id"]))
         channel, organization = SmppChannel(), uuid.UUID(org.json()["id"])
-        queue: asyncio.Queue[tuple[int, str, str]] = asyncio.Queue()
-        for n, (number, text) in enumerate(messages):
-            queue.put_nowait((n, number, text))
-
-        async def worker() -> None:
-            while not queue.empty():
-                n, number, text = queue.get_nowait()
-                message = OutboundMessage(
-                    id=uuid.uuid4(),
-                    entry_id=n,
-                    appeal_id=uuid.uuid4(),
-                    organization_id=organization,
-                    member_id=None,
-                    recipient=f"+{number}",
-                    text=text,
-                )
-                await channel.send(account, message)
-
         await channel.send(
             account,
             OutboundMessage(
@@ -160,23 +152,46 @@ async def channel_sends(smsc: Any, messages: list[tuple[str, str]], url: str, wi
                 text="прогрев",
             ),
         )  # the first send binds
-        start = time.perf_counter()
-        await asyncio.gather(*(worker() for _ in range(SENDERS)))
-        elapsed = time.perf_counter() - start
+        ours = bare = 0.0
+        for n, messages in enumerate(rounds):
+            base = [(number, text.replace("Профсоюз", "Профкомы", 1)) for number, text in messages]
+            bare += len(base) / await bare_loop(smsc, base, window)
+            # The messages exist before they are sent (the SDK reads each from its row).
+            queue: asyncio.Queue[OutboundMessage] = asyncio.Queue()
+            for i, (number, text) in enumerate(messages):
+                queue.put_nowait(
+                    OutboundMessage(
+                        id=uuid.uuid4(),
+                        entry_id=n * len(messages) + i,
+                        appeal_id=uuid.uuid4(),
+                        organization_id=organization,
+                        member_id=None,
+                        recipient=f"+{number}",
+                        text=text,
+                    )
+                )
+
+            async def worker(queue: asyncio.Queue[OutboundMessage] = queue) -> None:
+                while not queue.empty():
+                    await channel.send(account, queue.get_nowait())
+
+            start = time.perf_counter()
+            await asyncio.gather(*(worker() for _ in range(SENDERS)))
+            ours += time.perf_counter() - start
         await close_all()
-    return len(messages) / elapsed
+    count = sum(len(r) for r in rounds)
+    return count / ours, count / bare
 
 
 async def measure(n: int, url: str, window: int) -> tuple[float, float, int]:
     smsc = await _standin().start()
     try:
-        messages = _texts(n)
-        bare = await bare_loop(smsc, messages, window)
-        smsc.submitted.clear()
-        ours = await channel_sends(smsc, messages, url, window)
-        taken = Counter(smsc.taken)
+        rounds = [_texts(n // ROUNDS, r) for r in range(ROUNDS)]
+        ours, bare = await channel_sends(smsc, rounds, url, window)
+        sent = {m for r in rounds for m in r}
+        taken = Counter(m for m in smsc.taken if m in sent)
         duplicates = sum(c - 1 for c in taken.values())
-        missing = len(set(messages) - set(taken))
+        missing = len(sent - set(taken))
         if missing:
             raise RuntimeError(f"{missing} SMS never reached the SMSC")
         return ours, bare, duplicates
