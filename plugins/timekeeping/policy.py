@@ -62,6 +62,7 @@ def check(policy: OrganizationPolicy) -> None:
 async def put(actor: Actor, organization_id: uuid.UUID, policy: OrganizationPolicy) -> PolicyView:
     """Set the organization's own settings (``timekeeping.manage``; audited)."""
     await rights.require_in_scope(actor, rights.MANAGE, organization_id)
+    await unionline.organization_ancestors(organization_id)  # 404 for an unknown one, first
     check(policy)
     data = msgspec.json.encode(policy).decode()
     db = current().db

@@ -6,6 +6,7 @@ supervisor; worked hours in the reports; bad schedules refused naming the field.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import AsyncIterator
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
@@ -170,6 +171,10 @@ async def test_violations_and_worked_hours(people: People) -> None:
         assert r.status_code in (400, 422) and field in r.text, r.text
     r = await p.h.client.put(url, json=policy, headers=p.auth("bob"))
     assert r.status_code == 404 and "organization_id" in r.text
+    nowhere = f"/api/timekeeping/organizations/{uuid.uuid4()}/policy"
+    r = await p.h.client.put(nowhere, json=policy, headers=p.auth("admin"))
+    assert r.status_code == 404
+    assert len(await current().db.fetch("SELECT data FROM timekeeping_policy")) == 1  # A's only
     with clock_at(datetime(2026, 12, 8, 9, 40, tzinfo=MSK)) as clock:  # 40 minutes late
         await workday.perform(olga, "start")
         clock.set(datetime(2026, 12, 8, 16, 0, tzinfo=MSK))  # two hours early
