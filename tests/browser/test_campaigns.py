@@ -82,6 +82,19 @@ async def test_build_preview_and_send_a_campaign(site: Site, login: Login, shots
     await gate(page, "the running campaign")
     await page.screenshot(path=shots / "campaign-progress.png", full_page=True)
 
+    # A birthday step says what adds its members.
+    step = await site.api("POST", "/api/campaigns/", json={
+        "organization_id": site.organization_id, "name": "С днём рождения",
+        "channel_order": ["email"], "accounts": {"email": str(site.account_id)},
+        "variants": {"email": {"subject": "Поздравляем", "text": "С днём рождения!"}},
+        "trigger": {"kind": "date", "date_field": "birth_date"},
+    })  # fmt: skip
+    await site.api("POST", f"/api/campaigns/{step['id']}/start")
+    await page.goto(f"{site.base}/console#/work/campaigns/{step['id']}")
+    await expect(page.locator(".cmp-rule")).to_have_text(
+        "Шаг воронки: в дату из поля «birth_date» (за 0 дн.), раз в год."
+    )
+
     phone = await login(site.b, **PHONE)
     await phone.goto(f"{site.base}/console#/work/campaigns")
     await expect(phone.locator(".admin-card", has_text="Собрание 12 декабря")).to_be_visible()

@@ -42,6 +42,8 @@ const STRINGS = {
     "cmp.trigger.field": "Поле карточки с датой (ГГГГ-ММ-ДД или ДД.ММ.ГГГГ)", "cmp.trigger.before": "За сколько дней до даты",
     "cmp.trigger.help": "Шаг воронки после запуска сам добавляет подходящих членов профсоюза (проверка каждые 15 минут); каждый получает сообщение шага один раз (в дату — раз в год).",
     "cmp.export.csv": "Выгрузить CSV", "cmp.export.xlsx": "Выгрузить XLSX",
+    "cmp.rule.not_opened": "Шаг воронки: напоминание через {days} дн. тем, кто не {unless}, — после рассылки «{after}».",
+    "cmp.rule.date": "Шаг воронки: в дату из поля «{field}» (за {days} дн.), раз в год.",
     "cmp.funnel": "Путь сообщения", "cmp.funnel.sent": "Ушло", "cmp.replies": "Ответы (обращения)", "cmp.replies.empty": "Ответов пока нет.",
     "cmp.ch.telegram": "Telegram", "cmp.ch.vk": "ВКонтакте", "cmp.ch.sms": "SMS", "cmp.ch.email": "Эл. почта", "cmp.ch.voice": "Робот-звонок",
     "cmp.st.member": "Член профсоюза", "cmp.st.applicant": "Заявитель", "cmp.st.suspended": "Приостановлено",
@@ -80,6 +82,8 @@ const STRINGS = {
     "cmp.trigger.field": "Card field holding the date (YYYY-MM-DD or DD.MM.YYYY)", "cmp.trigger.before": "Days before the date",
     "cmp.trigger.help": "A funnel step adds the matching members by itself once started (checked every 15 minutes); each gets the step's message once (on a date: once a year).",
     "cmp.export.csv": "Download CSV", "cmp.export.xlsx": "Download XLSX",
+    "cmp.rule.not_opened": "Funnel step: a reminder after {days} days to those who have not {unless} — after «{after}».",
+    "cmp.rule.date": "Funnel step: on the date of the field «{field}» ({days} days before), once a year.",
     "cmp.funnel": "Message funnel", "cmp.funnel.sent": "Went out", "cmp.replies": "Replies (appeals)", "cmp.replies.empty": "No replies yet.",
     "cmp.ch.telegram": "Telegram", "cmp.ch.vk": "VK", "cmp.ch.sms": "SMS", "cmp.ch.email": "E-mail", "cmp.ch.voice": "Robot call",
     "cmp.st.member": "Member", "cmp.st.applicant": "Applicant", "cmp.st.suspended": "Suspended",
@@ -168,6 +172,7 @@ class CampaignsPage extends HTMLElement {
     const campaign = await ui.api.get(`/api/campaigns/${id}`);
     if (campaign.status === "draft") return this.editor(campaign);
     this.replies = campaign.counts.replied ? await ui.api.get(`/api/campaigns/${id}/replies`).catch(() => []) : [];
+    this.earlier = campaign.trigger?.kind === "not_opened" ? await ui.api.get("/api/campaigns/").catch(() => []) : [];
     return this.running(campaign);
   }
 
@@ -192,6 +197,7 @@ class CampaignsPage extends HTMLElement {
     ui.replace(this,
       h("p", {}, h("a", { href: "#/work/campaigns" }, t("cmp.back"))),
       h("div", { class: "admin-head" }, h("h2", {}, c.name), h("span", { class: "chip cmp-status", dataset: { status: c.status } }, t(`cmp.status.${c.status}`))),
+      this.rule(c),
       progress(c.counts),
       h("div", { class: "admin-form-actions" }, buttons),
       h("h3", {}, t("cmp.stats")),
@@ -209,6 +215,17 @@ class CampaignsPage extends HTMLElement {
         if (next && this.isConnected) this.running(next);
       }, 1000);
     }
+  }
+
+  rule(c) {
+    // What adds members to a funnel step after its start (nothing for an ordinary campaign).
+    const r = c.trigger || { kind: "start" };
+    if (r.kind === "not_opened") {
+      const after = (this.earlier || []).find((x) => x.id === r.after_campaign_id);
+      return h("p", { class: "muted cmp-rule" }, t("cmp.rule.not_opened", { days: r.days, unless: t(`cmp.trigger.unless.${r.unless}`), after: after ? after.name : "…" }));
+    }
+    if (r.kind === "date") return h("p", { class: "muted cmp-rule" }, t("cmp.rule.date", { field: r.date_field, days: r.days_before }));
+    return null;
   }
 
   repliesList() {
