@@ -7,7 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 import openpyxl
@@ -17,7 +17,7 @@ from appeals_support import FakeClock, bearer, inbound, make_member, make_org
 from unionline.appeals import actions
 from unionline.appeals.clock import use_clock
 from unionline.operators.services import actor_for
-from unionline.plugins.reports import tables
+from unionline.plugins.reports import exports, tables
 from unionline.plugins.reports.metrics import COUNTERS
 from unionline.testing import AppHarness
 
@@ -336,6 +336,11 @@ async def scopes(h: AppHarness, w: World) -> None:
     rows = {r[0]: r for r in csv.reader(io.StringIO(text), delimiter=";")}
     # A: received, resolved twice, reopened once, first responses 1 h + 6 h (elapsed seconds).
     assert rows["PPO1-2026-1"][5:9] == ["1", "2", "1", str(3600 + 21600)]
+    # The appeals export's keyset pages: a page of one appeal at a time gives the same rows.
+    days = (date.fromisoformat(SINCE), date.fromisoformat(UNTIL))
+    whole = [r async for page in exports.appeal_pages(None, *days) for r in page]
+    single = [r async for page in exports.appeal_pages(None, *days, size=1) for r in page]
+    assert single == whole and len(whole) >= 3
     r = await h.client.get("/api/reports/", params={"since": SINCE, "until": UNTIL},
                            headers=bearer(w.tokens["olga"]))  # fmt: skip
     assert r.status_code == 403
