@@ -8,6 +8,7 @@ import uuid
 from collections.abc import Iterator
 
 import dkim
+import msgspec
 import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
@@ -226,3 +227,108 @@ async def test_mailbox_without_smtp_fails_visibly(unionline_app):
     first = await ingest_raw(account_id, member_mail(), source="test")
     entry_id = await operator_reply(h, first.appeal_id, "Некуда отправить")
     assert await wait_delivery(h, entry_id) == "failed"
+
+
+@pytest.mark.parametrize("html", ["", "<p>Собрание в <b>пятницу</b></p>"])
+def test_the_direct_writer_says_what_email_message_says(html: str) -> None:
+    """The mail of a text without files is written out directly (no header objects); read back,
+    it has the headers and parts ``EmailMessage`` gives: encoded words for Cyrillic, the
+    List-Unsubscribe pair as given, a line too long for 8bit in base64."""
+    import asyncio
+    import email
+    import email.policy
+    from types import SimpleNamespace
+
+    from unionline.channel import OutboundMessage
+    from unionline.channels.mail import outbound
+
+    config = SimpleNamespace(
+        display_name="Первичная профсоюзная организация «Школа №3»",
+        address="news@union.example",
+        domain="union.example",
+        reply_domain=REPLY_DOMAIN,
+    )
+    account = SimpleNamespace(id=uuid.uuid4(), config=config)
+    unsubscribe = (
+        "<https://union.example/campaigns/unsubscribe/42.0123456789abcdef01234567>,"
+        " <mailto:unsubscribe@union.example?subject=unsubscribe%2042.0123456789abcdef01234567>"
+    )
+    message = OutboundMessage(
+        id=uuid.uuid4(),
+        entry_id=0,
+        appeal_id=uuid.uuid4(),
+        organization_id=uuid.uuid4(),
+        member_id=None,
+        recipient="ivan@example.test",
+        text="Здравствуйте, Иван!\n\nСобрание в пятницу.\n" + "я" * 600,
+        broadcast=True,
+        subject="Приглашение на отчётно-выборное собрание первичной организации 12 декабря",
+        html=html,
+        headers=(
+            ("List-Unsubscribe", unsubscribe),
+            ("List-Unsubscribe-Post", "List-Unsubscribe=One-Click"),
+        ),
+    )
+    raw = outbound.compose(account, message, "tok", message.subject, None, automatic=False)
+    built = asyncio.run(outbound.build(account, message, "tok", None, None, automatic=False))
+    new = email.message_from_bytes(raw, policy=email.policy.default)
+    old = email.message_from_bytes(
+        built.as_bytes(policy=outbound.SMTP_POLICY), policy=email.policy.default
+    )
+    names = (
+        "From",
+        "To",
+        "Subject",
+        "Message-ID",
+        "Reply-To",
+        "List-Unsubscribe",
+        "List-Unsubscribe-Post",
+    )
+    assert [str(new[n]) for n in names] == [str(old[n]) for n in names]
+    assert str(new["List-Unsubscribe"]) == unsubscribe
+
+    def parts(mail: email.message.EmailMessage) -> list[tuple[str, str]]:
+        return [
+            (p.get_content_type(), p.get_content()) for p in mail.walk() if not p.is_multipart()
+        ]
+
+    assert parts(new) == parts(old) and new.get_content_type() == old.get_content_type()
+    assert all(not p.defects for p in new.walk())
+    assert all(len(line) <= 998 for line in raw.split(b"\r\n"))
+    assert b"=?utf-8?b?" in raw.split(b"\r\n\r\n")[0]  # headers stay ASCII: encoded words
+    assert raw.split(b"\r\n\r\n")[0].isascii()
+    bad = msgspec.structs.replace(message, subject="a\r\nBcc: someone@example.test")
+    with pytest.raises(ValueError):
+        outbound.compose(account, bad, "tok", bad.subject, None, automatic=False)
+
+
+async def test_a_second_first_attempt_gets_the_stored_mail(unionline_app, sink):
+    """Building and storing is one statement; when an earlier run stored the delivery's mail (a
+    worker killed after storing, the retry still counted as a first attempt), the statement
+    returns that mail — the very same bytes go out again, never a second version."""
+    from unionline.channel import OutboundMessage, load_account
+    from unionline.channels.mail import outbound
+
+    account_id, _ = await create_mailbox(unionline_app, mailbox_config(sink.port))
+    account = await load_account(account_id)
+    message = OutboundMessage(
+        id=uuid.uuid4(),
+        entry_id=0,
+        appeal_id=uuid.uuid4(),
+        organization_id=account.organization_id,
+        member_id=None,
+        recipient="ivan@example.test",
+        text="Собрание в пятницу",
+        broadcast=True,
+        subject="Собрание",
+    )
+    first = await outbound._prepared(account, message)
+    stored = b"X-Stored: earlier\r\n" + first["raw"]  # tell the stored bytes from a rebuild
+    db = unionline_app.runtime.db
+    await db.execute("UPDATE mail_message SET raw = {} WHERE delivery_id = {}", stored, message.id)
+    again = await outbound._prepared(account, message)
+    later = await outbound._prepared(account, msgspec.structs.replace(message, attempt=2))
+    assert again["raw"] == later["raw"] == stored
+    assert again["message_id"] == first["message_id"]
+    rows = await db.fetch("SELECT id FROM mail_message WHERE delivery_id = {}", message.id)
+    assert len(rows) == 1
