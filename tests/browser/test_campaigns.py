@@ -63,6 +63,14 @@ async def test_build_preview_and_send_a_campaign(site: Site, login: Login, shots
     await variant.get_by_label("Аккаунт канала").select_option(str(site.account_id))
     await variant.get_by_label("Тема письма").fill("Собрание профкома")
     await variant.get_by_label("Текст").fill("{{ first_name }}, ждём вас 12 декабря.")
+    # A Telegram message, second in the order, with a link button under it.
+    await editor.locator("input[data-order=telegram]").check()
+    messenger = editor.locator("section.cmp-variant[data-channel=telegram]")
+    await messenger.get_by_label("Аккаунт канала").select_option(str(site.account_id))
+    await messenger.get_by_label("Текст").fill("Ждём вас 12 декабря.")
+    await messenger.get_by_label("Кнопки-ссылки под сообщением").fill(
+        "Программа собрания | https://profsoyuz.example/program"
+    )
     await editor.locator("button.cmp-preview-button").click()
     first = MEMBER_NAME.split()[1] if len(MEMBER_NAME.split()) == 3 else MEMBER_NAME.split()[0]
     await expect(editor.locator(".cmp-preview")).to_contain_text(f"{first}, ждём вас 12 декабря.")
@@ -71,6 +79,13 @@ async def test_build_preview_and_send_a_campaign(site: Site, login: Login, shots
 
     await editor.locator("button.cmp-start").click()
     await expect(page.locator(".cmp-status")).to_have_text("Завершена")
+    [started] = [
+        c for c in await site.api("GET", "/api/campaigns/") if c["name"] == "Собрание 12 декабря"
+    ]
+    telegram = (await site.api("GET", f"/api/campaigns/{started['id']}"))["variants"]["telegram"]
+    assert telegram["buttons"] == [
+        {"title": "Программа собрания", "url": "https://profsoyuz.example/program"}
+    ]
     await expect(page.locator(".cmp-progress progress")).to_have_attribute("value", "1")
     await expect(page.locator("td[data-stat=sent]")).to_have_text("1")
     assert [m.recipient for m in site.sent()] == ["maria@example.org"]

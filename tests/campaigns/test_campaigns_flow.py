@@ -95,13 +95,22 @@ async def test_a_campaign_reaches_each_consenting_member_once(unionline_app: App
         "boss", "post", "/api/campaigns/segments/count", organization_id=str(w.a), filter=recent
     )
     assert [m["full_name"] for m in found["sample"]] == ["Иванова Анна Петровна"]
-    campaign = await w.call("boss", "post", "/api/campaigns/", 201, **campaign_body(w))
+    body = campaign_body(w)
+    button = {"title": "Программа встречи", "url": "javascript:alert(1)"}
+    body["variants"]["telegram"]["buttons"] = [button]
+    bad = await w.call("boss", "post", "/api/campaigns/", 400, **body)
+    assert bad["error"]["field"].endswith(".buttons[0].url"), bad  # the field is named
+    button["url"] = "https://profsoyuz.example/program"
+    campaign = await w.call("boss", "post", "/api/campaigns/", 201, **body)
     cid = campaign["id"]
     preview = await w.call(
         "boss", "post", f"/api/campaigns/{cid}/preview/telegram", member_id=str(anna)
     )
     assert preview["text"].startswith("Анна, с праздником! Стаж: 21 год")
-    assert preview["sms_parts"] == 1
+    # Link buttons go after the text as «Название: ссылка» lines (the channel face carries no
+    # inline keyboard yet); sending puts the link through the signed click redirect.
+    assert preview["text"].endswith("\n\nПрограмма встречи: https://profsoyuz.example/program")
+    assert preview["sms_parts"] == 2  # Cyrillic over 70 characters: two parts of 67
 
     tested = await w.call(
         "boss", "post", f"/api/campaigns/{cid}/test", channel="telegram", address="9999"
@@ -133,6 +142,8 @@ async def test_a_campaign_reaches_each_consenting_member_once(unionline_app: App
     assert done["counts"]["sent"] == 3 and done["counts"]["queued"] == 0
     by_recipient = sorted(s.recipient for s in w.sent())
     assert by_recipient == sorted(["1001", "boris@example.org", "vera@example.org"])
+    [telegram] = [s for s in w.sent() if s.recipient == "1001"]
+    assert "Программа встречи: " in telegram.text and "/program" in telegram.text
     assert gleb and outsider  # neither got anything
 
     totals = await w.call("boss", "get", "/api/campaigns/totals", organization_id=str(w.a1))

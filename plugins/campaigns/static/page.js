@@ -5,6 +5,12 @@
 // and cancel. Everything goes through /api/campaigns (docs/campaigns.md).
 
 let ui;
+
+// «Название | https://…» a line → [{title, url}] (a line without «|» is its own title and link).
+const linkButtons = (text) => text.split("\n").map((line) => line.trim()).filter(Boolean).map((line) => {
+  const at = line.lastIndexOf("|");
+  return at < 0 ? { title: line, url: line } : { title: line.slice(0, at).trim(), url: line.slice(at + 1).trim() };
+});
 const CHANNELS = ["telegram", "vk", "sms", "email", "voice"];
 const STATUSES = ["member", "applicant", "suspended", "left", "not_member"];
 
@@ -19,7 +25,8 @@ const STRINGS = {
     "cmp.count": "Получат с согласием: {n}", "cmp.counting": "Считаем…",
     "cmp.channels": "Каналы по порядку", "cmp.channels.help": "Сообщение уйдёт по первому каналу, на который у человека есть контакт и согласие.",
     "cmp.account": "Аккаунт канала", "cmp.subject": "Тема письма", "cmp.text": "Текст",
-    "cmp.html": "HTML письма (необязательно)", "cmp.sms": "SMS: {chars} симв., частей: {parts}",
+    "cmp.html": "HTML письма (необязательно)",
+    "cmp.buttons": "Кнопки-ссылки под сообщением", "cmp.buttons.help": "По одной в строке: Название | https://адрес. Переходы по ним считаются в статистике.", "cmp.sms": "SMS: {chars} симв., частей: {parts}",
     "cmp.vars": "Подстановки: {{ first_name }}, {{ full_name }}, {{ organization }}, {{ unsubscribe_url }}; склонение: {{ custom.years | plural:год,года,лет }}",
     "cmp.save": "Сохранить", "cmp.saved": "Сохранено", "cmp.preview": "Предпросмотр",
     "cmp.test": "Отправить себе", "cmp.test.address": "Ваш адрес для проверки", "cmp.test.sent": "Проверочное сообщение отправлено",
@@ -60,6 +67,7 @@ const STRINGS = {
     "cmp.channels": "Channels in order", "cmp.channels.help": "The message goes on the first channel the member has a contact and a consent for.",
     "cmp.account": "Channel account", "cmp.subject": "Subject", "cmp.text": "Text",
     "cmp.html": "E-mail HTML (optional)", "cmp.sms": "SMS: {chars} chars, {parts} parts",
+    "cmp.buttons": "Link buttons under the message", "cmp.buttons.help": "One a line: Label | https://address. Clicks on them are counted in the statistics.",
     "cmp.vars": "Variables: {{ first_name }}, {{ full_name }}, {{ organization }}, {{ unsubscribe_url }}; plural: {{ custom.years | plural:год,года,лет }}",
     "cmp.save": "Save", "cmp.saved": "Saved", "cmp.preview": "Preview",
     "cmp.test": "Send to myself", "cmp.test.address": "Your address for the test", "cmp.test.sent": "Test message sent",
@@ -333,6 +341,7 @@ class CampaignsPage extends HTMLElement {
           subject: h("input", { type: "text", name: `subject-${ch}`, value: v.subject || "" }),
           text: h("textarea", { name: `text-${ch}`, rows: "4", oninput: () => counter(ch) }, v.text || ""),
           html: h("textarea", { name: `html-${ch}`, rows: "3" }, v.html || ""),
+          buttons: h("textarea", { name: `buttons-${ch}`, rows: "2" }, (v.buttons || []).map((b) => `${b.title} | ${b.url}`).join("\n")),
           counter: h("span", { class: "field-help", "aria-live": "polite" }),
         });
         counter(ch);
@@ -342,7 +351,8 @@ class CampaignsPage extends HTMLElement {
           ch === "email" ? ui.forms.field(`variants.${ch}.subject`, t("cmp.subject"), box.subject) : null,
           ui.forms.field(`variants.${ch}.text`, t("cmp.text"), box.text, { help: t("cmp.vars") }),
           ch === "sms" ? box.counter : null,
-          ch === "email" ? ui.forms.field(`variants.${ch}.html`, t("cmp.html"), box.html) : null);
+          ch === "email" ? ui.forms.field(`variants.${ch}.html`, t("cmp.html"), box.html) : null,
+          ch === "telegram" || ch === "vk" ? ui.forms.field(`variants.${ch}.buttons`, t("cmp.buttons"), box.buttons, { help: t("cmp.buttons.help") }) : null);
       }));
     };
     const counter = (ch) => {
@@ -367,6 +377,7 @@ class CampaignsPage extends HTMLElement {
       for (const ch of order) {
         const box = inputs[ch];
         variants[ch] = { subject: box.subject.value, text: box.text.value, html: box.html.value };
+        if (ch === "telegram" || ch === "vk") variants[ch].buttons = linkButtons(box.buttons.value);
         if (box.account.value) chosenAccounts[ch] = box.account.value;
       }
       return { name: name.value.trim(), organization_id: org.value, purpose: purpose.value, filter: filter(), channel_order: order, accounts: chosenAccounts, variants, concurrency: draft.concurrency || 8, trigger: trigger() };
