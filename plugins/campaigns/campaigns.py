@@ -293,6 +293,13 @@ async def check_ready(row: CampaignRow) -> None:
             raise Invalid(
                 f"a {account.channel} account cannot send {channel}", field=f"accounts.{channel}"
             )
+        if not channel_type(account.channel).capabilities.text:
+            # A phone line takes no text through the channel SDK (its robot calls are a robot
+            # action only): a campaign would fail every recipient, so it does not start.
+            raise Invalid(
+                f"a {account.channel} account cannot send a campaign's message yet",
+                field=f"accounts.{channel}",
+            )
 
 
 async def start(actor: Actor, campaign_id: uuid.UUID, *, kick: bool = True) -> CampaignView:

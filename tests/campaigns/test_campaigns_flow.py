@@ -134,6 +134,20 @@ async def test_a_campaign_reaches_each_consenting_member_once(unionline_app: App
     assert await w.call("bob", "get", "/api/campaigns/segments") == []
     await w.call("bob", "delete", f"/api/campaigns/segments/{saved['id']}", 404)
     await w.call("boss", "delete", f"/api/campaigns/segments/{saved['id']}", 204)
+    # A robot-call message through an account whose channel takes no text (a phone line today)
+    # does not start: every recipient would fail.
+    voice = await w.call(
+        "boss", "post", "/api/campaigns/", 201,
+        **campaign_body(w, channel_order=["voice"], accounts={"voice": str(w.account)},
+                        variants={"voice": {"text": "Собрание в пятницу в 18 часов"}}),
+    )  # fmt: skip
+    from unionline.channel import Capabilities, channel_type
+
+    speechless = Capabilities(text=False)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(type(channel_type("reference")), "capabilities", speechless)
+        refused = await w.call("boss", "post", f"/api/campaigns/{voice['id']}/start", 422)
+    assert refused["error"]["field"] == "accounts.voice", refused
     started = await w.call("boss", "post", f"/api/campaigns/{cid}/start")
     assert started["status"] == "sending" and started["counts"]["total"] == 3
     await unionline_app.settle()
