@@ -175,34 +175,42 @@ async def kamailio() -> AsyncIterator[int]:
         config.write_text(
             KAMAILIO_CFG.format(port=port, modules=KAMAILIO_MODULES, password=PASSWORD)
         )
-        process = await asyncio.create_subprocess_exec(
-            binary,
-            "-f",
-            str(config),
-            "-DD",
-            "-E",
-            "-Y",
-            run,
-            "-P",
-            f"{run}/k.pid",
-            stdout=asyncio.subprocess.DEVNULL,
-            stderr=asyncio.subprocess.PIPE,
-        )
+        # Its log goes to a file: a pipe nobody reads while it runs fills up, and kamailio then
+        # blocks writing its log (a call stalled, a test hung until the pipe was read).
+        log = Path(run) / "kamailio.log"
+        with log.open("wb") as sink:
+            process = await asyncio.create_subprocess_exec(
+                binary,
+                "-f",
+                str(config),
+                "-DD",
+                "-E",
+                "-Y",
+                run,
+                "-P",
+                f"{run}/k.pid",
+                stdout=asyncio.subprocess.DEVNULL,
+                stderr=sink,
+            )
         try:
-            await _ready(port, process)
+            await _ready(port, process, log)
             yield port
         finally:
             process.terminate()
-            await process.wait()
+            try:
+                await asyncio.wait_for(process.wait(), 10)
+            except TimeoutError:
+                process.kill()
+                await process.wait()
 
 
-async def _ready(port: int, process: asyncio.subprocess.Process) -> None:
+async def _ready(port: int, process: asyncio.subprocess.Process, log: Path) -> None:
     """kamailio answers an OPTIONS (any answer will do) within a few seconds."""
     loop = asyncio.get_running_loop()
     for _ in range(50):
         if process.returncode is not None:
-            error = await process.stderr.read() if process.stderr else b""
-            raise RuntimeError(f"kamailio exited: {error.decode(errors='replace')[-2000:]}")
+            error = log.read_text(errors="replace")[-2000:]
+            raise RuntimeError(f"kamailio exited: {error}")
         answered: asyncio.Future[bool] = loop.create_future()
 
         transport, _ = await loop.create_datagram_endpoint(
