@@ -27,6 +27,8 @@ class Capabilities(msgspec.Struct, frozen=True, kw_only=True):
     """What a channel can carry; the console and robots adapt to it."""
 
     text: bool = True
+    # A broadcast's text is spoken (a phone line's robot call), whatever ``text`` says of replies.
+    spoken: bool = False
     files: bool = False
     buttons: bool = False
     typing: bool = False
