@@ -288,6 +288,20 @@ async def wait_until(check: Any, *, timeout: float = 30.0, what: str = "conditio
         await asyncio.sleep(0.05)
 
 
+async def first_line(path: Path, process: subprocess.Popen[bytes], stderr: Path) -> str | None:
+    """The first whole line a child process wrote to ``path`` (its stdout), or None while it
+    has not; a child that exited first fails with its ``stderr`` file. A child's output goes
+    to files, never to pipes nobody reads while it runs: a full pipe blocks the child."""
+    text = path.read_bytes().decode(errors="replace")
+    if "\n" in text:
+        return text.split("\n", 1)[0].strip()
+    if process.poll() is not None:
+        raise AssertionError(
+            f"exited with {process.returncode}: {stderr.read_text(errors='replace')[-2000:]}"
+        )
+    return None
+
+
 def letter(subject: str, *, sender: str = "ivan.petrov@example.test", body: str = "") -> bytes:
     """A member's e-mail, as an MTA would deliver it (with a Message-ID)."""
     from email.message import EmailMessage

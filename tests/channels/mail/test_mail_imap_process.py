@@ -53,7 +53,10 @@ def unionline_settings(unionline_settings: Settings, tmp_path: Path, run_pollers
     return mail_test_settings(unionline_settings, tmp_path, run_pollers=run_pollers)
 
 
-def start_poll(tmp_path: Path, h: AppHarness) -> subprocess.Popen[str]:
+def start_poll(tmp_path: Path, h: AppHarness, name: str) -> subprocess.Popen[bytes]:
+    """``unionline mail poll``, its stdout and stderr in ``<name>.out`` and ``<name>.err`` of
+    ``tmp_path``: files, not pipes — a pipe nobody reads while it polls fills up and blocks
+    the poller's next log line (a stall, not a failure)."""
     config = tmp_path / "unionline.toml"
     config.write_text(
         f'secret_key = "{TEST_SECRET}"\n'
@@ -64,14 +67,17 @@ def start_poll(tmp_path: Path, h: AppHarness) -> subprocess.Popen[str]:
     )
     env = {k: v for k, v in os.environ.items() if not k.startswith("UNIONLINE_")}
     env["UNIONLINE_CONFIG"] = str(config)
-    return subprocess.Popen(
-        [sys.executable, "-m", "unionline", "mail", "poll"],
-        cwd=tmp_path,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    with (
+        (tmp_path / f"{name}.out").open("wb") as stdout,
+        (tmp_path / f"{name}.err").open("wb") as stderr,
+    ):
+        return subprocess.Popen(
+            [sys.executable, "-m", "unionline", "mail", "poll"],
+            cwd=tmp_path,
+            env=env,
+            stdout=stdout,
+            stderr=stderr,
+        )
 
 
 async def test_a_poller_killed_mid_fetch_and_restarted_takes_every_mail_once(
@@ -80,7 +86,7 @@ async def test_a_poller_killed_mid_fetch_and_restarted_takes_every_mail_once(
     mailbox.deliver(*(letter(f"Обращение №{i}") for i in range(N)))
     account = await create_mailbox_account(unionline_app, mailbox=mailbox)
 
-    poll = start_poll(tmp_path, unionline_app)
+    poll = start_poll(tmp_path, unionline_app, "first")
     try:
         await wait_until(lambda: stored_mail(account), what="the first stored mail")
         poll.send_signal(signal.SIGSTOP)  # frozen where it is: count what it got, then kill
@@ -90,7 +96,7 @@ async def test_a_poller_killed_mid_fetch_and_restarted_takes_every_mail_once(
         await asyncio.to_thread(poll.wait, 10)
     assert 0 < killed_at < N, f"killed after {killed_at} of {N}: not mid-fetch"
 
-    again = start_poll(tmp_path, unionline_app)
+    again = start_poll(tmp_path, unionline_app, "again")
     try:
 
         async def all_of_them() -> list:
@@ -100,11 +106,11 @@ async def test_a_poller_killed_mid_fetch_and_restarted_takes_every_mail_once(
         await wait_until(all_of_them, timeout=60, what=f"{N} stored mails")
         again.send_signal(signal.SIGTERM)  # a clean stop: IDLE ended, logged out
         # Not on the event loop: the test's own app must go on (it shares the SQLite file).
-        out, err = await asyncio.to_thread(again.communicate, timeout=30)
+        await asyncio.to_thread(again.wait, 30)
     finally:
         again.kill()
-    assert again.returncode == 0, err
-    assert "taking mail by IMAP" in out
+    assert again.returncode == 0, (tmp_path / "again.err").read_text(errors="replace")
+    assert "taking mail by IMAP" in (tmp_path / "again.out").read_text(errors="replace")
     rows = await stored_mail(account)
     assert sorted(r["subject"] for r in rows) == sorted(f"Обращение №{i}" for i in range(N))
     assert all(r["appeal_id"] is not None for r in rows)

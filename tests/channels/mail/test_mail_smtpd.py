@@ -15,7 +15,14 @@ from pathlib import Path
 import aiosmtplib
 import pytest
 from cli_runner import TEST_SECRET
-from dovecot_support import create_mailbox_account, letter, mail_test_settings, stored_mail
+from dovecot_support import (
+    create_mailbox_account,
+    first_line,
+    letter,
+    mail_test_settings,
+    stored_mail,
+    wait_until,
+)
 
 from unionline.channels.mail import ingest
 from unionline.channels.mail.smtpd import serve
@@ -201,24 +208,26 @@ async def test_the_smtpd_command_serves_until_terminated(
     )
     env = {k: v for k, v in os.environ.items() if not k.startswith("UNIONLINE_")}
     env["UNIONLINE_CONFIG"] = str(config)
-    server = subprocess.Popen(
-        [sys.executable, "-m", "unionline", "smtpd", "--lmtp"],
-        cwd=tmp_path,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    # Its output goes to files, not pipes: a pipe nobody reads while it serves fills up and
+    # blocks the server's next write (a stall, not a failure).
+    out, err = tmp_path / "smtpd.out", tmp_path / "smtpd.err"
+    with out.open("wb") as stdout, err.open("wb") as stderr:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "unionline", "smtpd", "--lmtp"],
+            cwd=tmp_path,
+            env=env,
+            stdout=stdout,
+            stderr=stderr,
+        )
     try:
-        assert server.stdout is not None
-        line = await asyncio.to_thread(server.stdout.readline)
-        assert line.strip() == f"receiving mail by LMTP on 127.0.0.1:{port}", line
+        line = await wait_until(lambda: first_line(out, server, err), what="smtpd's readiness line")
+        assert line == f"receiving mail by LMTP on 127.0.0.1:{port}", line
         answers = await lmtp_session(port, ["help@union.example"], letter("Через MTA"))
         assert [a[:3] for a in answers] == ["250"]
         assert [r["subject"] for r in await stored_mail(account)] == ["Через MTA"]
         server.send_signal(signal.SIGTERM)
         # Not on the event loop: the test's own app must go on (it shares the SQLite file).
-        _, err = await asyncio.to_thread(server.communicate, timeout=30)
+        await asyncio.to_thread(server.wait, 30)
     finally:
         server.kill()
-    assert server.returncode == 0, err
+    assert server.returncode == 0, err.read_text(errors="replace")
