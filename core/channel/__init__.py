@@ -24,6 +24,7 @@ from unionline.channel.attachments import (
     refusal,
     stored_attachment,
 )
+from unionline.channel.buttons import buttons_text, fit_buttons, send_message
 from unionline.channel.config import ChannelsSettings, channels_settings
 from unionline.channel.contacts import (
     block_contact,
@@ -66,6 +67,7 @@ from unionline.channel.text import split_text, utf16_len
 from unionline.channel.types import (
     AccountStatus,
     Attachment,
+    Button,
     Capabilities,
     ChannelAccount,
     ChannelType,
@@ -97,6 +99,7 @@ __all__ = [
     "Attachment",
     "AttachmentStorage",
     "AttachmentView",
+    "Button",
     "Capabilities",
     "ChannelAccount",
     "ChannelAccountChanged",
@@ -136,6 +139,7 @@ __all__ = [
     "appeal_by_number",
     "automatic_reply",
     "block_contact",
+    "buttons_text",
     "channel_accounts",
     "channel_type",
     "channels_settings",
@@ -144,6 +148,7 @@ __all__ = [
     "contact_owner",
     "discard_attachment",
     "find_account",
+    "fit_buttons",
     "handle_webhook",
     "ingest",
     "known_member",
@@ -160,6 +165,7 @@ __all__ = [
     "release_stored",
     "report_delivery",
     "run_pollers",
+    "send_message",
     "split_text",
     "start_pollers",
     "stop_pollers",

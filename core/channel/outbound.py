@@ -32,6 +32,7 @@ from unionline.appeals.delivery_statuses import advances
 from unionline.appeals.schemas import TimelineEntryView
 from unionline.channel import attachments
 from unionline.channel.accounts import mark_needs_reauth, to_account
+from unionline.channel.buttons import fit_buttons
 from unionline.channel.config import channels_settings
 from unionline.channel.contacts import block_contact
 from unionline.channel.errors import DeliveryUnknown, RecipientBlocked, SentUnreadable
@@ -225,7 +226,7 @@ async def _send(
     sends = await _count_send(row)
     message = msgspec.structs.replace(message, attempt=sends)
     try:
-        result = await channel.send(account, message)
+        result = await channel.send(account, fit_buttons(channel, message))
     except DeliveryUnknown as exc:
         await settle(row, "unknown", error=str(exc) or "no answer after sending")
     except SentUnreadable as exc:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, Literal, TypeVar
+from urllib.parse import urlsplit
 
 import msgspec
 
@@ -34,6 +35,9 @@ class Capabilities(msgspec.Struct, frozen=True, kw_only=True):
     typing: bool = False
     read_receipts: bool = False  # the provider reports delivered/read
     max_text_length: int | None = None  # longer texts are the channel's to split or refuse
+    # With ``buttons``: how many link buttons one message carries natively; the SDK writes
+    # the rest into the text (as it writes all of them for a channel without ``buttons``).
+    max_buttons: int = 10
 
 
 class RateLimit(msgspec.Struct, frozen=True, kw_only=True):
@@ -193,6 +197,41 @@ class OutboundAttachment(msgspec.Struct, frozen=True, kw_only=True):
     sha256: str
 
 
+MAX_BUTTON_LABEL = 64
+MAX_BUTTON_URL = 2048
+
+
+class Button(msgspec.Struct, frozen=True, kw_only=True):
+    """A link button under an outgoing message: ``label`` (1-64 characters) opens ``url``
+    (http or https). Refused when built or decoded otherwise (``ValueError``, a
+    ``msgspec.ValidationError`` when decoded). Channels with ``capabilities.buttons`` show it
+    natively (a Telegram inline keyboard, a VK ``open_link`` button); for the others the SDK
+    writes «label: url» lines at the end of the text."""
+
+    label: str
+    url: str
+
+    def __post_init__(self) -> None:
+        if not self.label.strip() or len(self.label) > MAX_BUTTON_LABEL:
+            raise ValueError(f"a button's label is 1 to {MAX_BUTTON_LABEL} characters")
+        if any(c in self.label for c in "\r\n"):
+            raise ValueError("a button's label is one line")
+        if not _web_url(self.url):
+            raise ValueError(
+                f"a button's url is an http(s) address of at most {MAX_BUTTON_URL} characters"
+            )
+
+
+def _web_url(url: str) -> bool:
+    if len(url) > MAX_BUTTON_URL or any(c.isspace() or ord(c) < 32 for c in url):
+        return False
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return False
+    return parts.scheme in ("http", "https") and bool(parts.hostname)
+
+
 class OutboundMessage(msgspec.Struct, frozen=True, kw_only=True):
     """What ``send()`` delivers. ``id`` names this delivery and is stable across retries, so a
     provider that accepts an idempotency key (VK ``random_id``) can be given one derived from it."""
@@ -207,6 +246,9 @@ class OutboundMessage(msgspec.Struct, frozen=True, kw_only=True):
     attachments: tuple[OutboundAttachment, ...] = ()
     reply_to: str | None = None  # external id of the member's last message, when known
     attempt: int = 1
+    # Link buttons under the message; send them through ``unionline.channel.send_message``
+    # (or the SDK's delivery), which fits them to the channel's capabilities.
+    buttons: tuple[Button, ...] = ()
     # A broadcast (a campaign's message) rather than a reply: no appeal timeline entry stands
     # behind it (``entry_id`` 0; ``appeal_id`` names the campaign), it has its own ``subject``,
     # an optional ``html`` alternative and list ``headers`` (List-Unsubscribe) for channels
