@@ -33,6 +33,39 @@ class CalendarQuery(msgspec.Struct, frozen=True, kw_only=True):
     until: datetime
     operator_ids: tuple[uuid.UUID, ...] | None = None
 
+    def sql_where(
+        self,
+        *,
+        organization: str,
+        operator: str,
+        at: str | None = None,
+        during: tuple[str, str] | None = None,
+    ) -> tuple[str, list[Any]] | None:
+        """This query as a raw-SQL ``WHERE`` fragment (``{}`` placeholders, both engines) and its
+        arguments, for a table whose organization and operator columns are named: the window
+        on the moment column ``at`` (``since <= at < until``) or on the span ``during``
+        (``(starts, ends)`` touching the window), ``IN (…)`` for the organizations and
+        operators given. None when an empty id list means nothing can match (ask no database).
+
+        ``where, args = found`` then ``f"… WHERE status = 'open' AND {where}", *args``.
+        """
+        clauses: list[str] = []
+        args: list[Any] = []
+        if at is not None:
+            clauses += [f"{at} >= {{}}", f"{at} < {{}}"]
+            args += [self.since, self.until]
+        if during is not None:
+            clauses += [f"{during[0]} < {{}}", f"{during[1]} > {{}}"]
+            args += [self.until, self.since]
+        for column, ids in ((organization, self.organization_ids), (operator, self.operator_ids)):
+            if ids is None:
+                continue
+            if not ids:
+                return None
+            clauses.append(f"{column} IN ({', '.join('{}' for _ in ids)})")
+            args += ids
+        return " AND ".join(clauses) or "1 = 1", args
+
 
 class CalendarItem(msgspec.Struct, frozen=True, kw_only=True):
     """One thing in an operator's calendar: a task's deadline (``ends_at`` None: a moment), an

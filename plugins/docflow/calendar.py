@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Any
 
 import msgspec
 
@@ -27,22 +26,17 @@ class StepDeadlines:
     name = "docflow"
 
     async def items(self, query: CalendarQuery) -> list[CalendarItem]:
-        where = ["s.status = 'pending'", "s.due_at >= {}", "s.due_at < {}"]
-        args: list[Any] = [query.since, query.until]
-        for column, ids in (
-            ("d.organization_id", query.organization_ids),
-            ("s.assignee_id", query.operator_ids),
-        ):
-            if ids is not None:
-                if not ids:
-                    return []
-                where.append(f"{column} IN ({', '.join('{}' for _ in ids)})")
-                args += ids
+        found = query.sql_where(
+            organization="d.organization_id", operator="s.assignee_id", at="s.due_at"
+        )
+        if found is None:
+            return []
+        where, args = found
         rows = await current().db.fetch_as(
             _Due,
             "SELECT s.id, s.document_id, d.organization_id, d.title, s.assignee_id, s.due_at"
             " FROM docflow_step s JOIN docflow_document d ON d.id = s.document_id"
-            f" WHERE {' AND '.join(where)} ORDER BY s.due_at LIMIT 1000",
+            f" WHERE s.status = 'pending' AND {where} ORDER BY s.due_at LIMIT 1000",
             *args,
         )
         return [

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Any
 
 import msgspec
 
@@ -29,27 +28,20 @@ class TaskDeadlines:
     name = "tasks"
 
     async def items(self, query: CalendarQuery) -> list[CalendarItem]:
+        found = query.sql_where(
+            organization="organization_id", operator="responsible_id", at="deadline"
+        )
+        if found is None:
+            return []
+        where, args = found
         statuses = sorted(OPEN)
-        where = [
-            "deadline >= {}",
-            "deadline < {}",
-            f"status IN ({', '.join('{}' for _ in statuses)})",
-        ]
-        args: list[Any] = [query.since, query.until, *statuses]
-        for column, ids in (
-            ("organization_id", query.organization_ids),
-            ("responsible_id", query.operator_ids),
-        ):
-            if ids is not None:
-                if not ids:
-                    return []
-                where.append(f"{column} IN ({', '.join('{}' for _ in ids)})")
-                args += ids
         rows = await current().db.fetch_as(
             _Deadline,
             "SELECT id, organization_id, title, responsible_id, deadline FROM tasks_task"
-            f" WHERE {' AND '.join(where)} ORDER BY deadline LIMIT 1000",
+            f" WHERE {where} AND status IN ({', '.join('{}' for _ in statuses)})"
+            " ORDER BY deadline LIMIT 1000",
             *args,
+            *statuses,
         )
         return [
             CalendarItem(

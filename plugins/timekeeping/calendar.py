@@ -28,21 +28,18 @@ class Absences:
     async def items(self, query: CalendarQuery) -> list[CalendarItem]:
         from unionline.plugins.timekeeping.codes import BY_LETTER
 
-        where = ["status = 'approved'", "starts_at < {}", "ends_at > {}"]
-        args: list[Any] = [query.until, query.since]
-        for column, ids in (
-            ("organization_id", query.organization_ids),
-            ("operator_id", query.operator_ids),
-        ):
-            if ids is not None:
-                if not ids:
-                    return []
-                where.append(f"{column} IN ({', '.join('{}' for _ in ids)})")
-                args += ids
+        found = query.sql_where(
+            organization="organization_id",
+            operator="operator_id",
+            during=("starts_at", "ends_at"),
+        )
+        if found is None:
+            return []
+        where, args = found
         rows = await current().db.fetch_as(
             _Absent,
             "SELECT id, operator_id, organization_id, code, starts_at, ends_at"
-            f" FROM timekeeping_absence WHERE {' AND '.join(where)}"
+            f" FROM timekeeping_absence WHERE status = 'approved' AND {where}"
             " ORDER BY starts_at LIMIT 1000",
             *args,
         )
