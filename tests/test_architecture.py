@@ -23,6 +23,7 @@ import re
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
+import face_snapshot
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -312,11 +313,56 @@ def test_the_face_is_documented_exactly() -> None:
         assert sorted(documented[name] - face_names()[name]) == [], f"not in {name}.__all__"
 
 
-def test_the_changelog_has_an_entry_for_this_face() -> None:
-    """The face is versioned by CHANGELOG.md: its newest section speaks of the plugin API."""
+def test_the_face_matches_its_snapshot() -> None:
+    """The face is versioned: tests/plugin_face.txt holds every name of it with its signature
+    (face_snapshot.py); a difference fails, telling the author to add a CHANGELOG.md entry
+    naming it and refresh the file — which the refresh refuses until the entry is there."""
     text = (ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
-    assert re.search(r"^## \[", text, re.M), "CHANGELOG.md: no version section"
-    assert "plugin-api.md" in text
+    assert re.search(r"^## \[Unreleased\]", text, re.M), "CHANGELOG.md: no [Unreleased] section"
+    added, removed = face_snapshot.differences(
+        face_snapshot.face_lines(FACE_MODULES), face_snapshot.read_snapshot()
+    )
+    assert not (added or removed), face_snapshot.failure_message(added, removed)
+
+
+def test_the_face_check_fails_when_the_face_changes(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """A name added to a face module's ``__all__`` (and a method added to a face class) is a
+    difference naming it; refreshing refuses until CHANGELOG.md's [Unreleased] names it."""
+    import unionline
+    from unionline import CalendarQuery
+
+    kept = face_snapshot.face_lines(FACE_MODULES)
+
+    def brand_new_helper(x: int) -> int:
+        return x
+
+    brand_new_helper.__module__ = "unionline.fake"
+    monkeypatch.setattr(unionline, "brand_new_helper", brand_new_helper, raising=False)
+    monkeypatch.setattr(unionline, "__all__", [*unionline.__all__, "brand_new_helper"])
+    monkeypatch.setattr(CalendarQuery, "fresh_method", lambda self: None, raising=False)
+    added, removed = face_snapshot.differences(face_snapshot.face_lines(FACE_MODULES), kept)
+    assert added == [
+        "unionline.CalendarQuery.fresh_method(self)",
+        "unionline.brand_new_helper(x: 'int') -> 'int'",
+    ]
+    assert removed == []
+    message = face_snapshot.failure_message(added, removed)
+    assert "CHANGELOG.md entry" in message and "`brand_new_helper`" in message
+    assert "`fresh_method`" in message
+
+    snapshot, changelog = tmp_path / "face.txt", tmp_path / "CHANGELOG.md"
+    snapshot.write_text("".join(f"{line}\n" for line in kept), encoding="utf-8")
+    changelog.write_text(
+        "## [Unreleased]\n\n- `fresh_method`\n\n## [0.1]\n\n- `brand_new_helper`\n"
+    )
+    with pytest.raises(SystemExit, match="`brand_new_helper`"):
+        face_snapshot.write(FACE_MODULES, snapshot, changelog)
+    assert face_snapshot.read_snapshot(snapshot) == kept
+    changelog.write_text("## [Unreleased]\n\n- `unionline.brand_new_helper(x)`, `fresh_method`\n")
+    face_snapshot.write(FACE_MODULES, snapshot, changelog)
+    assert "unionline.brand_new_helper(x: 'int') -> 'int'" in face_snapshot.read_snapshot(snapshot)
 
 
 FAKE_FACE = {
