@@ -6,7 +6,7 @@ import hmac
 import time
 import uuid
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, TypeAlias
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from unionline import Forbidden, PermanentFailure, Unauthorized, current
 from unionline.channel import (
@@ -56,7 +56,10 @@ class TelegramChannel(ChannelType[BotConfig, BotSecrets]):
     contact_kind = CONTACT_KIND
     settings = BotConfig
     secrets = BotSecrets
-    capabilities = Capabilities(text=True, files=True, typing=True, max_text_length=4096)
+    # Link buttons as an inline keyboard, one a row; Telegram refuses a keyboard of over 100.
+    capabilities = Capabilities(
+        text=True, files=True, buttons=True, max_buttons=100, typing=True, max_text_length=4096
+    )
     # Telegram allows a bot about 30 messages a second overall.
     rate_limit = RateLimit(per_second=25, burst=30)
     labels = tg_setup.LABELS
@@ -97,11 +100,13 @@ class TelegramChannel(ChannelType[BotConfig, BotSecrets]):
             raise PermanentFailure("the message has neither text nor files")
         done = await _sent_parts(message.id)
         first: int | None = None
+        keyboard, at = _keyboard(message), _keyboard_index(steps)
         async with client_for(account) as client:
             for index, step in enumerate(steps):
                 message_id = done.get(index)
                 if message_id is None:
-                    message_id = await _send_part(client, message.recipient, step, first)
+                    markup = keyboard if index == at else None
+                    message_id = await _send_part(client, message.recipient, step, first, markup)
                     await _record_part(message.id, index, message_id)
                 first = first if first is not None else message_id
         return SendResult(external_id=f"{message.recipient}:{first}")
@@ -121,6 +126,22 @@ class TelegramChannel(ChannelType[BotConfig, BotSecrets]):
 
 
 Step = tuple[str, str | OutboundAttachment]  # ("text", html) or ("photo"/"document", file)
+Markup = dict[str, Any]
+
+
+def _keyboard(message: OutboundMessage) -> Markup | None:
+    """The inline keyboard of ``message.buttons`` (one button a row), or None."""
+    if not message.buttons:
+        return None
+    rows = [[{"text": b.label, "url": b.url}] for b in message.buttons]
+    return {"inline_keyboard": rows}
+
+
+def _keyboard_index(steps: list[Step]) -> int:
+    """Which part carries the keyboard: the text's last part (it sits under the words it
+    belongs to), or the last file when there is no text."""
+    texts = [i for i, (kind, _) in enumerate(steps) if kind == "text"]
+    return texts[-1] if texts else len(steps) - 1
 
 
 def _plan(message: OutboundMessage) -> list[Step]:
@@ -131,12 +152,14 @@ def _plan(message: OutboundMessage) -> list[Step]:
     return steps
 
 
-async def _send_part(client: TelegramClient, chat_id: str, step: Step, first: int | None) -> int:
+async def _send_part(
+    client: TelegramClient, chat_id: str, step: Step, first: int | None, markup: Markup | None
+) -> int:
     """Send one part; its message id. A part Telegram confirmed whose answer did not decode is
     not resent: with its id it counts as sent, without one the delivery stops there, ``sent``
     (the parts after it are not sent rather than the member getting this one twice)."""
     try:
-        return (await _send_step(client, chat_id, step)).message_id
+        return (await _send_step(client, chat_id, step, markup)).message_id
     except SentUnreadable as exc:
         if exc.external_id is not None:
             return int(exc.external_id)
@@ -145,14 +168,16 @@ async def _send_part(client: TelegramClient, chat_id: str, step: Step, first: in
         ) from exc
 
 
-async def _send_step(client: TelegramClient, chat_id: str, step: Step) -> Message:
+async def _send_step(
+    client: TelegramClient, chat_id: str, step: Step, markup: Markup | None
+) -> Message:
     kind, payload = step
     if isinstance(payload, str):
-        return await client.send_message(chat_id, payload)
+        return await client.send_message(chat_id, payload, reply_markup=markup)
     file = InputFile(payload.filename, await read_attachment(payload), payload.content_type)
     if kind == "photo":
-        return await client.send_photo(chat_id, file)
-    return await client.send_document(chat_id, file)
+        return await client.send_photo(chat_id, file, reply_markup=markup)
+    return await client.send_document(chat_id, file, reply_markup=markup)
 
 
 async def _sent_parts(delivery_id: uuid.UUID) -> dict[int, int]:

@@ -14,6 +14,7 @@ import json
 import re
 import time
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from litestar import Litestar, Request, Response, get, route
 from litestar.datastructures import UploadFile
@@ -268,9 +269,55 @@ def _formatted(text: str, parse_mode: str | None, limit: int, what: str) -> tupl
     return plain, entities
 
 
+MAX_KEYBOARD_BUTTONS = 100  # more: "reply markup is too long"
+BUTTON_FIELDS = ("url", "callback_data", "switch_inline_query", "login_url", "web_app", "pay")
+
+
 def _markup(params: dict) -> Any:
+    """``reply_markup`` checked as the Bot API checks an inline keyboard (other markups pass
+    as they are); the 400 descriptions are Telegram's."""
     markup = params.get("reply_markup")
-    return json.loads(markup) if isinstance(markup, str) else markup
+    if isinstance(markup, str):
+        try:
+            markup = json.loads(markup)
+        except ValueError:
+            unparsed = "Bad Request: can't parse reply keyboard markup JSON object"
+            raise ApiError(400, unparsed) from None
+    if isinstance(markup, dict) and "inline_keyboard" in markup:
+        _check_inline_keyboard(markup["inline_keyboard"])
+    return markup
+
+
+def _check_inline_keyboard(rows: Any) -> None:
+    if not isinstance(rows, list) or not all(isinstance(row, list) for row in rows):
+        raise ApiError(
+            400,
+            'Bad Request: field "inline_keyboard" of the InlineKeyboardMarkup should be'
+            " an Array of Arrays",
+        )
+    if sum(len(row) for row in rows) > MAX_KEYBOARD_BUTTONS:
+        raise ApiError(400, "Bad Request: reply markup is too long")
+    for button in (b for row in rows for b in row):
+        _check_button(button)
+
+
+def _check_button(button: Any) -> None:
+    bad = "Bad Request: can't parse inline keyboard button: "
+    if not isinstance(button, dict) or not isinstance(button.get("text"), str):
+        raise ApiError(400, bad + 'Field "text" must be of type String')
+    if not button["text"].strip():
+        raise ApiError(400, "Bad Request: BUTTON_TEXT_EMPTY")
+    if not any(key in button for key in BUTTON_FIELDS):
+        raise ApiError(400, bad + "Text buttons are unallowed in the inline keyboard")
+    if "url" in button and not _button_url(button["url"]):
+        raise ApiError(400, "Bad Request: BUTTON_URL_INVALID")
+
+
+def _button_url(url: Any) -> bool:
+    if not isinstance(url, str) or any(c.isspace() for c in url):
+        return False
+    parts = urlsplit(url)
+    return parts.scheme == "tg" or (parts.scheme in ("http", "https") and bool(parts.hostname))
 
 
 def _message(bot: StandinBot, chat_id: int | str, **content: Any) -> dict:
@@ -293,6 +340,7 @@ async def send_message(bot: StandinBot, params: dict, files: dict) -> Response[b
     text = str(params.get("text", "") or "")
     parse_mode = params.get("parse_mode")
     plain, entities = _formatted(text, parse_mode, MAX_TEXT, "text")
+    markup = _markup(params)
     message = _message(bot, chat_id, text=plain, **({"entities": entities} if entities else {}))
     with bot.standin.lock:
         bot.sent.append(
@@ -304,7 +352,7 @@ async def send_message(bot: StandinBot, params: dict, files: dict) -> Response[b
                 plain,
                 parse_mode,
                 entities,
-                _markup(params),
+                markup,
             )
         )
     return answer(message)
@@ -312,6 +360,7 @@ async def send_message(bot: StandinBot, params: dict, files: dict) -> Response[b
 
 async def _send_file(bot: StandinBot, params: dict, files: dict, field: str) -> Response[bytes]:
     chat_id = _chat_id(bot, params)
+    markup = _markup(params)
     upload = files.get(field)
     if upload is None and not params.get(field):
         raise ApiError(400, f"Bad Request: there is no {field} in the request")
@@ -348,7 +397,7 @@ async def _send_file(bot: StandinBot, params: dict, files: dict, field: str) -> 
                 message["message_id"],
                 f"send{field}",
                 chat_id,
-                reply_markup=_markup(params),
+                reply_markup=markup,
                 caption=plain,
                 file=sent,
             )
