@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hmac
 from collections.abc import Sequence
-from typing import TypeAlias
+from typing import Any, TypeAlias
 from urllib.parse import urlsplit
 
 from unionline import Forbidden, PermanentFailure, Unauthorized
@@ -42,6 +42,10 @@ Account: TypeAlias = ChannelAccount[CommunityConfig, CommunitySecrets]
 MAX_TEXT = 4096
 MAX_ATTACHMENTS = 10  # per message
 PHOTO_TYPES = ("image/jpeg", "image/png", "image/gif")
+# An inline keyboard has at most 6 rows; an open_link button fills a row (one a row here), and
+# its label is at most 40 characters (longer ones are shortened with «…»).
+MAX_BUTTONS = 6
+MAX_LABEL = 40
 
 
 def client_for(account: Account) -> VkClient:
@@ -60,7 +64,14 @@ class VkChannel(ChannelType[CommunityConfig, CommunitySecrets]):
     contact_kind = CONTACT_KIND
     settings = CommunityConfig
     secrets = CommunitySecrets
-    capabilities = Capabilities(text=True, files=True, typing=True, max_text_length=MAX_TEXT)
+    capabilities = Capabilities(
+        text=True,
+        files=True,
+        buttons=True,
+        max_buttons=MAX_BUTTONS,
+        typing=True,
+        max_text_length=MAX_TEXT,
+    )
     # VK allows 20 API calls a second per community token; a file costs three calls, and the
     # client paces the calls themselves.
     rate_limit = RateLimit(per_second=15, burst=15)
@@ -109,6 +120,7 @@ class VkChannel(ChannelType[CommunityConfig, CommunitySecrets]):
             if not messages:
                 raise PermanentFailure("the message has neither text nor files")
             ids = []
+            keyboard, at = _keyboard(message), _keyboard_index(messages)
             for n, (text, attached) in enumerate(messages):
                 # random_id is fixed per part: a retried delivery cannot double-send a part.
                 random_id = random_id_for(message.id, n)
@@ -116,7 +128,11 @@ class VkChannel(ChannelType[CommunityConfig, CommunitySecrets]):
                 try:
                     ids.append(
                         await client.send_message(
-                            peer_id, text, random_id=random_id, attachment=attached
+                            peer_id,
+                            text,
+                            random_id=random_id,
+                            attachment=attached,
+                            keyboard=keyboard if n == at else None,
                         )
                     )
                 except SentUnreadable as exc:  # confirmed: never resent, the rest still go
@@ -139,6 +155,27 @@ class VkChannel(ChannelType[CommunityConfig, CommunitySecrets]):
             raise PermanentFailure(f"not fetched: {host!r} is not one of VK's file hosts")
         async with client_for(account) as client:
             return await client.download(ref)
+
+
+def _keyboard(message: OutboundMessage) -> dict[str, Any] | None:
+    """The inline keyboard of ``message.buttons``: ``open_link`` buttons, one a row."""
+    if not message.buttons:
+        return None
+    rows = [
+        [{"action": {"type": "open_link", "link": b.url, "label": _label(b.label)}}]
+        for b in message.buttons[:MAX_BUTTONS]
+    ]
+    return {"inline": True, "buttons": rows}
+
+
+def _label(label: str) -> str:
+    return label if len(label) <= MAX_LABEL else label[: MAX_LABEL - 1].rstrip() + "…"
+
+
+def _keyboard_index(messages: list[tuple[str, list[str]]]) -> int:
+    """The message under which the keyboard goes: the text's last part, else the last."""
+    texts = [n for n, (text, _) in enumerate(messages) if text]
+    return texts[-1] if texts else len(messages) - 1
 
 
 def _plan(text: str, files: list[str]) -> list[tuple[str, list[str]]]:

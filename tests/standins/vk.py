@@ -46,6 +46,7 @@ ERRORS = {
     113: "Invalid user id",
     29: "Rate limit reached",
     914: "Message is too long",
+    911: "Keyboard format is invalid",
 }
 
 

@@ -8,6 +8,7 @@ import json
 import secrets
 import time
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from litestar import Litestar, Request, Response, get, route
 from litestar.datastructures import UploadFile
@@ -157,6 +158,9 @@ def messages_send(community: StandinCommunity, params: dict[str, str]) -> int:
         raise VkError(100, "message is empty or invalid")
     if len(text) > MAX_TEXT:
         raise VkError(914)
+    keyboard = params.get("keyboard")
+    if keyboard is not None:
+        check_keyboard(keyboard)
     now = time.monotonic()
     with community.standin.lock:
         if peer_id in community.denied:
@@ -172,6 +176,47 @@ def messages_send(community: StandinCommunity, params: dict[str, str]) -> int:
     if community.echo_replies:
         community.message_reply(text, peer_id=peer_id, random_id=random_id, message_id=message_id)
     return message_id
+
+
+# messages.send's keyboard as VK checks it: an inline keyboard has at most 6 rows and 10
+# buttons (a regular one 10 rows, 40 buttons), a row at most 5; a label 1-40 characters; an
+# open_link button a http(s) link. Anything else: error 911.
+KEYBOARD_LIMITS = {True: (6, 10), False: (10, 40)}
+MAX_ROW = 5
+MAX_LABEL = 40
+
+
+def check_keyboard(raw: str) -> None:
+    try:
+        keyboard = json.loads(raw)
+    except ValueError:
+        raise VkError(911, "keyboard is not JSON") from None
+    rows = keyboard.get("buttons") if isinstance(keyboard, dict) else None
+    if not isinstance(rows, list) or not all(isinstance(row, list) for row in rows):
+        raise VkError(911, "buttons must be an array of arrays")
+    max_rows, max_buttons = KEYBOARD_LIMITS[bool(keyboard.get("inline"))]
+    if len(rows) > max_rows or sum(map(len, rows)) > max_buttons:
+        raise VkError(911, f"at most {max_rows} rows and {max_buttons} buttons")
+    if any(len(row) > MAX_ROW for row in rows):
+        raise VkError(911, f"at most {MAX_ROW} buttons in a row")
+    for button in (b for row in rows for b in row):
+        _check_button(button)
+
+
+def _check_button(button: Any) -> None:
+    action = button.get("action") if isinstance(button, dict) else None
+    if not isinstance(action, dict) or not isinstance(action.get("type"), str):
+        raise VkError(911, "button.action.type is required")
+    label = action.get("label")
+    if action["type"] in ("text", "open_link", "callback") and (
+        not isinstance(label, str) or not label.strip() or len(label) > MAX_LABEL
+    ):
+        raise VkError(911, f"button.action.label is 1 to {MAX_LABEL} characters")
+    if action["type"] == "open_link":
+        link = action.get("link")
+        parts = urlsplit(link) if isinstance(link, str) else None
+        if parts is None or parts.scheme not in ("http", "https") or not parts.hostname:
+            raise VkError(911, "button.action.link must be a http(s) link")
 
 
 ACTIVITIES = frozenset(("typing", "audiomessage", "photo", "video", "file"))
