@@ -3,7 +3,8 @@
 Calls are not messages: a provider's webhooks go to this plugin's own route, which verifies and
 decodes them with the line's adapter and stores them as calls (:mod:`.store`) — each call one
 entry of the member's appeal. The type declares no text (an operator answers a call by calling:
-a reply on a phone appeal fails visibly, the console offers another channel or click-to-call),
+a reply on a phone appeal fails visibly, the console offers another channel or click-to-call)
+but speaks broadcasts (``spoken``: a campaign's message is a robot call, :mod:`.broadcast`),
 and fetches recordings for the SDK's attachment job.
 """
 
@@ -38,7 +39,7 @@ class PhoneChannel(ChannelType[LineConfig, LineSecrets]):
     contact_kind = "phone"
     settings = LineConfig
     secrets = LineSecrets
-    capabilities = Capabilities(text=False, files=False)
+    capabilities = Capabilities(text=False, spoken=True, files=False)
     rate_limit = RateLimit(per_second=5, burst=5)
     labels = phone_setup.LABELS
 
@@ -55,6 +56,10 @@ class PhoneChannel(ChannelType[LineConfig, LineSecrets]):
         return list[InboundMessage]()  # calls take the plugin's own route (routes.py)
 
     async def send(self, account: Line, message: OutboundMessage) -> SendResult:
+        if message.broadcast:  # a campaign's robot call (broadcast.py)
+            from unionline.channels.phone.broadcast import say
+
+            return await say(account, message)
         raise PermanentFailure(
             "Телефонная линия не передаёт текст: перезвоните или ответьте в другом канале"
         )

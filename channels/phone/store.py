@@ -24,10 +24,11 @@ from unionline.channel import (
     InboundMessage,
     Sender,
     SentElsewhere,
+    report_delivery,
     store_inbound,
     update_entry,
 )
-from unionline.channels.phone import callbacks, entry, fetch, screenpop
+from unionline.channels.phone import broadcast, callbacks, entry, fetch, screenpop
 from unionline.channels.phone.model import Call, CallEvent, fold
 from unionline.channels.phone.numbers import e164
 from unionline.channels.phone.operators import operator_ids
@@ -57,29 +58,36 @@ async def record(line: Any, events: Sequence[CallEvent]) -> Recorded:
     """Store ``events`` of ``line`` (a webhook's), call by call."""
     result = Recorded()
     pops: list[screenpop.Pop] = []
+    receipts: list[broadcast.Receipt] = []
     by_call: dict[str, list[CallEvent]] = {}
     for event in events:
         by_call.setdefault(event.call, []).append(event)
     for call_id, group in by_call.items():
         async with current().db.transaction():
-            fresh, call_pops = await _record_call(line, call_id, group)
+            fresh, call_pops, receipt = await _record_call(line, call_id, group)
         result.stored += fresh
         result.duplicates += len(group) - fresh
         pops += call_pops
+        receipts += [receipt] if receipt is not None else []
     await screenpop.send(pops)
+    for done in receipts:  # a campaign's robot call a cloud PBX made ended (broadcast.py)
+        await report_delivery(
+            line.id, done.external_id, done.status, error=done.error, note=done.note
+        )
     return result
 
 
 async def _record_call(
     line: Any, call_id: str, group: list[CallEvent]
-) -> tuple[int, list[screenpop.Pop]]:
+) -> tuple[int, list[screenpop.Pop], broadcast.Receipt | None]:
     row = await _claim(line, call_id)
     fresh = [e for e in group if await _insert_event(line, row.id, e)]
     if not fresh:
-        return 0, []
+        return 0, [], None
     call = fold(await _events_of(row.id))
     if row.shown and msgspec.json.encode(call).decode() == row.state:
-        return len(fresh), []  # nothing the entry shows changed (e.g. the IVR leg ended)
+        return len(fresh), [], None  # nothing the entry shows changed (e.g. the IVR leg ended)
+    receipt = _receipt(line, row, call)
     number = e164(call.member)
     operators = await operator_ids(line.config, [*call.rang, call.extension])
     if not row.shown and number:
@@ -90,10 +98,23 @@ async def _record_call(
     new_steps = {e.step for e in fresh}
     if row.shown and new_steps & {"ringing", "answered", "ended"}:
         shown = entry.view(call, number, operators)
-        return len(fresh), screenpop.pops_for(
-            row.appeal_id, row.member_id, shown, operators, call.rang
+        return (
+            len(fresh),
+            screenpop.pops_for(row.appeal_id, row.member_id, shown, operators, call.rang),
+            receipt,
         )
-    return len(fresh), []
+    return len(fresh), [], receipt
+
+
+def _receipt(line: Any, row: CallRow, call: Call) -> broadcast.Receipt | None:
+    """A broadcast's robot call a cloud PBX made, ending now: its receipt (the SIP agent's
+    outcome is ``send()``'s own answer)."""
+    if line.config.provider == "sip" or call.state != "ended":
+        return None
+    before = msgspec.json.decode(row.state) if row.state else {}
+    if isinstance(before, dict) and before.get("state") == "ended":
+        return None
+    return broadcast.receipt_of(call)
 
 
 async def _claim(line: Any, call_id: str) -> CallRow:

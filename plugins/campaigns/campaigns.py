@@ -12,8 +12,9 @@ from typing import Any
 import msgspec
 
 from unionline import Actor, Conflict, Invalid, NotFound, current, enqueue, now
+from unionline.channel import Button as ChannelButton
 from unionline.channel import channel_type, load_account
-from unionline.plugins.campaigns import rights, segments
+from unionline.plugins.campaigns import links, rights, segments
 from unionline.plugins.campaigns.render import fill, member_values, sms_parts
 from unionline.plugins.campaigns.schemas import (
     CampaignBody,
@@ -225,11 +226,24 @@ async def totals(actor: Actor, organization_id: uuid.UUID | None) -> Counts:
 
 
 def compose(variant: Variant, values: dict[str, str]) -> tuple[str, str, str]:
-    """(subject, text, html) of ``variant`` for ``values``; buttons end the text as links."""
-    text = fill(variant.text, values)
-    if variant.buttons:
-        text += "\n\n" + "\n".join(f"{b.title}: {b.url}" for b in variant.buttons)
-    return fill(variant.subject, values), text, fill(variant.html, values)
+    """(subject, text, html) of ``variant`` for ``values``. Its link buttons are
+    :func:`link_buttons`: the message's own (a channel without buttons gets them as
+    «Название: ссылка» lines from the channel SDK)."""
+    return fill(variant.subject, values), fill(variant.text, values), fill(variant.html, values)
+
+
+def link_buttons(variant: Variant, recipient_id: int | None = None) -> tuple[ChannelButton, ...]:
+    """The variant's link buttons for the channel SDK; with ``recipient_id`` each link goes
+    through the signed click redirect (counted in the statistics)."""
+    return tuple(
+        ChannelButton(
+            label=b.title.strip(),
+            url=b.url.strip()
+            if recipient_id is None
+            else links.tracked(b.url.strip(), recipient_id),
+        )
+        for b in variant.buttons
+    )
 
 
 async def preview(
@@ -257,6 +271,7 @@ async def preview(
         html=html,
         sms_parts=parts,
         sms_chars=chars,
+        buttons=list(variant.buttons),
     )
 
 
@@ -293,11 +308,13 @@ async def check_ready(row: CampaignRow) -> None:
             raise Invalid(
                 f"a {account.channel} account cannot send {channel}", field=f"accounts.{channel}"
             )
-        if not channel_type(account.channel).capabilities.text:
-            # A phone line takes no text through the channel SDK (its robot calls are a robot
-            # action only): a campaign would fail every recipient, so it does not start.
+        capabilities = channel_type(account.channel).capabilities
+        spoken = channel == "voice" and account.channel != "reference"
+        if not (capabilities.spoken if spoken else capabilities.text):
+            # A robot call needs a channel that speaks a broadcast (a phone line); any other
+            # message one that takes text. Else every recipient would fail: it does not start.
             raise Invalid(
-                f"a {account.channel} account cannot send a campaign's message yet",
+                f"a {account.channel} account cannot send a campaign's {channel} message",
                 field=f"accounts.{channel}",
             )
 

@@ -82,11 +82,20 @@ class Variant(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     text: Annotated[Text, msgspec.Meta(max_length=20000)] = ""
     html: Annotated[Text, msgspec.Meta(max_length=200000)] = ""  # e-mail
     buttons: list[Button] = msgspec.field(default_factory=list)  # Telegram, VK
+    ask_digit: bool = False  # a robot call waits for one digit («нажмите 1, чтобы …»)
 
 
 class Button(msgspec.Struct, forbid_unknown_fields=True):
-    title: Annotated[Text, msgspec.Meta(min_length=1, max_length=64)]
-    url: Annotated[str, msgspec.Meta(max_length=1000, pattern=r"^https?://")]
+    """A link button under a Telegram/VK message (the channel SDK's ``Button``): one line of
+    a label, an http(s) link with a host."""
+
+    title: Annotated[
+        str,
+        msgspec.Meta(min_length=1, max_length=64, pattern=r"^[^\x00\r\n]*[^\x00\s][^\x00\r\n]*$"),
+    ]
+    url: Annotated[
+        str, msgspec.Meta(max_length=1000, pattern=r"^https?://[\w\[][^\s/?#]*(?:[/?#]\S*)?$")
+    ]
 
 
 class Trigger(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
@@ -171,6 +180,7 @@ class PreviewView(msgspec.Struct, kw_only=True):
     html: str
     sms_parts: int
     sms_chars: int
+    buttons: list[Button] = msgspec.field(default_factory=list)  # shown under the text
 
 
 class TestSend(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):

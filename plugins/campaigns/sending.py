@@ -44,12 +44,14 @@ from unionline.channel import (
     channel_type,
     load_account,
     mark_needs_reauth,
+    send_message,
     take_token,
 )
 from unionline.plugins.campaigns import links
-from unionline.plugins.campaigns.campaigns import CampaignRow, compose, load
+from unionline.plugins.campaigns.campaigns import CampaignRow, compose, link_buttons, load
 from unionline.plugins.campaigns.render import member_values, values_of_members
 from unionline.plugins.campaigns.settings import campaigns_settings
+from unionline.plugins.campaigns.unsubscribe import event as count_event
 from unionline.plugins.campaigns.vocabulary import CONTACT_KIND
 
 SEND_JOB = "campaigns.send"
@@ -334,6 +336,8 @@ async def outbound(campaign: CampaignRow, row: Claimed) -> OutboundMessage:
     values["unsubscribe_url"] = links.unsubscribe_url(row.id) if links.public_url() else ""
     subject, text, html = compose(campaign.variants[row.channel], values)
     headers = links.list_headers(row.id) if row.channel == "email" and links.public_url() else ()
+    if row.channel == "voice" and campaign.variants[row.channel].ask_digit:
+        headers = (("Ask-Digit", "1"),)  # the phone channel's robot call waits for a digit
     return OutboundMessage(
         id=row_message_id(row.key, row.channel),
         entry_id=0,
@@ -347,6 +351,7 @@ async def outbound(campaign: CampaignRow, row: Claimed) -> OutboundMessage:
         subject=subject,
         html=links.with_pixel(links.track(html, row.id), row.id),
         headers=headers,
+        buttons=link_buttons(campaign.variants[row.channel], row.id),
     )
 
 
@@ -394,7 +399,7 @@ async def send_one(
         await asyncio.sleep(wait)
     try:
         message = await outbound(campaign, row)
-        result = await kind.send(account, message)
+        result = await send_message(account, message)
     except (DeliveryUnknown, msgspec.DecodeError, msgspec.ValidationError) as exc:
         await _settle(row.id, "sent", error=f"no clear answer; not resent: {exc}")
     except SentUnreadable as exc:
@@ -410,5 +415,7 @@ async def send_one(
         await _later(row, str(exc) or type(exc).__name__, None)
     else:
         status = "delivered" if result.status in ("delivered", "read") else "sent"
+        if result.status == "read":  # read at once (a robot call heard to its end): an open
+            await count_event(campaign.id, row.id, "open", "receipt")
         return row.id, status, result.external_id or ""
     return None
