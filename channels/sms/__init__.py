@@ -71,8 +71,9 @@ def register_routes(register: RoutesRegistrar) -> None:
 @hookimpl
 def register_jobs(register: JobsRegistrar) -> None:
     from unionline.channels.sms import optout
-    from unionline.channels.sms.smpp import receipts
+    from unionline.channels.sms.smpp import prune, receipts
 
+    prune.SWEEP.register(register)
     register(optout.CONFIRM_JOB, optout.confirm, payload=optout.ConfirmOptOut, max_attempts=10)
     register(
         receipts.RECEIPT_JOB,
@@ -115,7 +116,9 @@ async def on_event(event: Any) -> None:
 async def startup(app: Any) -> None:
     from unionline.channels.sms.cli import kinds
     from unionline.channels.sms.settings import sms_settings
+    from unionline.channels.sms.smpp.prune import SWEEP
 
+    await SWEEP.schedule()  # the daily pruning of SMPP claims and parts (once a day, whoever asks)
     if sms_settings().run_pollers:
         from unionline.channel import start_pollers
 

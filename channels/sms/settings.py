@@ -31,6 +31,9 @@ class SmsSettings(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     # process; otherwise run ``unionline sms run`` beside it. A send binds on demand anyway.
     run_pollers: bool = False
     request_timeout: Annotated[float, msgspec.Meta(gt=0, le=120)] = 15.0
+    # SMPP send claims and parts are deleted this many days after the send (daily): far past
+    # the last retry of a delivery and the last delivery receipt (see smpp/prune.py).
+    smpp_keep_days: Annotated[int, msgspec.Meta(ge=7, le=3650)] = 30
 
 
 def sms_settings() -> SmsSettings:
