@@ -6,11 +6,20 @@ do — heard to the end with a digit, or no answer."""
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
+import msgspec
 import pytest
 from phone_support import Phone
 
-from unionline import NotReady
+from unionline import NotReady, PermanentFailure
+from unionline.channel import (
+    OutboundMessage,
+    SentUnreadable,
+    add_receipt_listener,
+    channel_type,
+    load_account,
+)
 from unionline.channels.phone.sip.robot import RobotCall, RobotCallParams
 from unionline.robots.sdk import LocalizedText, RobotContext
 
@@ -62,3 +71,52 @@ async def test_informer_call_heard_with_a_digit_then_no_answer(phone: Phone) -> 
         ("out", "answered", "1"),
         ("out", "no_answer", None),
     ]
+
+
+async def test_a_broadcast_is_an_informer_call_whose_outcome_is_a_receipt(phone: Phone) -> None:
+    """A campaign's robot call on a UIS line (the phone channel's send() of a broadcast): UIS
+    calls once per message id, its notifications report the outcome as the message's receipt."""
+    got: list[tuple[uuid.UUID, str, str, str]] = []
+
+    async def listener(account_id: uuid.UUID, external_id: str, status: str, error: str) -> bool:
+        got.append((account_id, external_id, status, error))
+        return True
+
+    add_receipt_listener("test.broadcast", listener)
+    line, channel = await load_account(phone.env.account.id), channel_type("phone")
+
+    def broadcast(**more: Any) -> OutboundMessage:
+        return OutboundMessage(
+            id=uuid.uuid4(), entry_id=0, appeal_id=uuid.uuid4(), member_id=None,
+            organization_id=line.organization_id, recipient="+79161234567",
+            text="Собрание в пятницу. Нажмите 1, если придёте.", broadcast=True, **more,
+        )  # fmt: skip
+
+    heard = broadcast(headers=(("Ask-Digit", "1"),))
+    sent = await channel.send(line, heard)
+    assert (sent.status, sent.external_id) == ("sent", f"bc-{heard.id}")
+    [command] = phone.pbx.commands
+    assert command.name == "informer" and command.params["external_id"] == f"robot:bc-{heard.id}"
+    assert command.params["contact_message"]["value"] == heard.text
+    with pytest.raises(SentUnreadable, match="неизвестен"):  # sent again before the PBX told
+        await channel.send(line, heard)
+    assert len(phone.pbx.commands) == 1  # no second call
+    await phone.deliver_outbox()
+    assert got == [(line.id, f"bc-{heard.id}", "read", "")]
+    again = await channel.send(line, heard)  # after the end: the outcome, still one call
+    assert (again.status, again.note) == ("read", "ответил, прослушал до конца, нажал 1")
+    assert len(phone.pbx.commands) == 1
+
+    phone.pbx.informer_outcome = "informer_no_answer"
+    await channel.send(line, silent := broadcast())
+    await phone.deliver_outbox()
+    assert got[-1] == (line.id, f"bc-{silent.id}", "failed", "не ответил")
+    with pytest.raises(PermanentFailure, match="не ответил"):
+        await channel.send(line, silent)
+
+    mango = msgspec.structs.replace(
+        line, config=msgspec.structs.replace(line.config, provider="mango")
+    )
+    with pytest.raises(PermanentFailure, match="робот-звонки не поддерживаются"):
+        await channel.send(mango, broadcast())
+    assert len(phone.pbx.commands) == 2
