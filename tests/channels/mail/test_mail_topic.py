@@ -28,7 +28,7 @@ def oracle(subject: str) -> str:
 
 PIECES = st.sampled_from(
     ["Re:", "RE[2]:", "Fwd(3):", "AW: ", "Отв:", " Ответ :", "Нет на месте:", "re", ":", " ",
-     "[PPO-2026-7]", "Тема", "x", "：", "Automatic reply:"]
+     "[PPO-2026-7]", "Тема", "x", "：", "Automatic reply:", "İ", "ß", "RE (12) :"]
 )  # fmt: skip
 
 
