@@ -82,6 +82,7 @@ def message(number: str, message_id: uuid.UUID | None = None) -> OutboundMessage
     )
 
 
+@pytest.mark.every_engine  # the call kept before dialing, the campaign's claims: both engines
 async def test_a_voice_campaign_calls_each_member_once(sip: Sip) -> None:
     from unionline.plugins.campaigns.sending import row_message_id
 
@@ -93,6 +94,15 @@ async def test_a_voice_campaign_calls_each_member_once(sip: Sip) -> None:
         filter={}, channel_order=["voice"], accounts={"voice": str(line_id)},
         variants={"voice": {"text": "Спасибо."}}, concurrency=3,
     )  # fmt: skip
+    # A phone line speaks but takes no text: an SMS message through it does not start.
+    texted = await call(
+        h, "post", "/api/campaigns/", 201,
+        organization_id=str(sip.env.account.organization_id), name="СМС", purpose="info",
+        filter={}, channel_order=["sms"], accounts={"sms": str(line_id)},
+        variants={"sms": {"text": "Собрание в пятницу"}},
+    )  # fmt: skip
+    refused = await call(h, "post", f"/api/campaigns/{texted['id']}/start", 422)
+    assert refused["error"]["field"] == "accounts.sms", refused
     port = sip.agent.outbound[1] if sip.agent.outbound else 0
     async with callee("uas_answer_dtmf.xml", port, free_port(), calls=3):
         started = await call(h, "post", f"/api/campaigns/{campaign['id']}/start")
