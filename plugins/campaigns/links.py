@@ -86,6 +86,13 @@ def with_pixel(html: str, recipient_id: int) -> str:
     return html[:at] + pixel + html[at:] if at >= 0 else html + pixel
 
 
+def tracked(url: str, recipient_id: int) -> str:
+    """``url`` through the signed redirect (when links can be made and it is not our own)."""
+    if not public_url() or url.startswith(public_url()):
+        return url
+    return click_url(recipient_id, url)
+
+
 def track(text: str, recipient_id: int) -> str:
     """Every http(s) link of ``text`` through the signed redirect (when links can be made)."""
     if not public_url():

@@ -98,6 +98,18 @@ class Button(msgspec.Struct, forbid_unknown_fields=True):
     ]
 
 
+class Variants(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, kw_only=True):
+    """A campaign's message per channel (the channels of ``ConsentChannel``), stored as an
+    object of the channels present. Named fields rather than a mapping, so that an error names
+    the channel: ``variants.telegram.buttons[0].url``."""
+
+    email: Variant | None = None
+    sms: Variant | None = None
+    telegram: Variant | None = None
+    vk: Variant | None = None
+    voice: Variant | None = None
+
+
 class Trigger(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     """What adds members to a campaign after its start — a funnel step. ``start`` (default):
     the segment's members, once, when it starts. ``not_opened``: members the campaign
@@ -122,7 +134,7 @@ class CampaignBody(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     filter: SegmentFilter = msgspec.field(default_factory=SegmentFilter)
     channel_order: list[ConsentChannel] = msgspec.field(default_factory=list)
     accounts: dict[ConsentChannel, uuid.UUID] = msgspec.field(default_factory=dict)
-    variants: dict[ConsentChannel, Variant] = msgspec.field(default_factory=dict)
+    variants: Variants = msgspec.field(default_factory=Variants)
     concurrency: Annotated[int, msgspec.Meta(ge=1, le=64)] = 8
     trigger: Trigger = msgspec.field(default_factory=Trigger)
 

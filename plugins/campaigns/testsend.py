@@ -6,10 +6,12 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+import msgspec
+
 from unionline import Actor, Conflict, Invalid, current, now
-from unionline.channel import OutboundMessage, channel_type, load_account
+from unionline.channel import OutboundMessage, load_account, send_message
 from unionline.plugins.campaigns import rights
-from unionline.plugins.campaigns.campaigns import compose, visible
+from unionline.plugins.campaigns.campaigns import compose, link_buttons, visible
 from unionline.plugins.campaigns.schemas import ConsentTextBody, ConsentTextView, TestSend
 
 
@@ -21,28 +23,28 @@ async def send_test(actor: Actor, campaign_id: uuid.UUID, data: TestSend) -> dic
         raise Invalid(f"the campaign has no {data.channel} message or account", field="channel")
     account = await load_account(account_id)
     subject, text, html = compose(variant, {"full_name": "Проверка", "first_name": "Проверка"})
+    buttons = link_buttons(variant)
     try:
-        result = await _send(account, row, subject, text, html, data.address.strip())
+        message = _message(row, (subject, text, html), data.address.strip())
+        result = await send_message(account, msgspec.structs.replace(message, buttons=buttons))
     except Exception as exc:  # the provider's refusal, said to the operator, never a 500
         raise Invalid(f"the test message was not sent: {exc}", field="address") from exc
     return {"status": result.status, "external_id": result.external_id or ""}
 
 
-async def _send(account: Any, row: Any, subject: str, text: str, html: str, address: str) -> Any:
-    return await channel_type(account.channel).send(
-        account,
-        OutboundMessage(
-            id=uuid.uuid4(),
-            entry_id=0,
-            appeal_id=row.id,
-            organization_id=row.organization_id,
-            member_id=None,
-            recipient=address,
-            text=text,
-            broadcast=True,
-            subject=f"[проверка] {subject}",
-            html=html,
-        ),
+def _message(row: Any, content: tuple[str, str, str], address: str) -> OutboundMessage:
+    subject, text, html = content
+    return OutboundMessage(
+        id=uuid.uuid4(),
+        entry_id=0,
+        appeal_id=row.id,
+        organization_id=row.organization_id,
+        member_id=None,
+        recipient=address,
+        text=text,
+        broadcast=True,
+        subject=f"[проверка] {subject}",
+        html=html,
     )
 
 

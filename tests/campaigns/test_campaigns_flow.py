@@ -107,10 +107,15 @@ async def test_a_campaign_reaches_each_consenting_member_once(unionline_app: App
         "boss", "post", f"/api/campaigns/{cid}/preview/telegram", member_id=str(anna)
     )
     assert preview["text"].startswith("Анна, с праздником! Стаж: 21 год")
-    # Link buttons go after the text as «Название: ссылка» lines (the channel face carries no
-    # inline keyboard yet); sending puts the link through the signed click redirect.
-    assert preview["text"].endswith("\n\nПрограмма встречи: https://profsoyuz.example/program")
-    assert preview["sms_parts"] == 2  # Cyrillic over 70 characters: two parts of 67
+    # Link buttons are the message's own (a Telegram/VK keyboard); the preview shows them
+    # beside the text. The reference account here takes no buttons: the channel SDK writes
+    # them as «Название: ссылка» lines, the link through the signed click redirect (below).
+    assert preview["text"] == "Анна, с праздником! Стаж: 21 год"
+    assert preview["buttons"] == [button]
+    assert (preview["sms_parts"], preview["sms_chars"]) == (1, 32)  # the text's own counter
+    from unionline.plugins.campaigns.render import sms_parts
+
+    assert sms_parts(preview["text"] + " " * 39) == (2, 71)  # Cyrillic over 70: parts of 67
 
     tested = await w.call(
         "boss", "post", f"/api/campaigns/{cid}/test", channel="telegram", address="9999"
@@ -157,7 +162,10 @@ async def test_a_campaign_reaches_each_consenting_member_once(unionline_app: App
     by_recipient = sorted(s.recipient for s in w.sent())
     assert by_recipient == sorted(["1001", "boris@example.org", "vera@example.org"])
     [telegram] = [s for s in w.sent() if s.recipient == "1001"]
-    assert "Программа встречи: " in telegram.text and "/program" in telegram.text
+    # The reference channel has no buttons: the SDK wrote the button as a line of the text.
+    assert telegram.text == (
+        "Анна, с праздником! Стаж: 21 год\n\nПрограмма встречи: https://profsoyuz.example/program"
+    )
     assert gleb and outsider  # neither got anything
 
     totals = await w.call("boss", "get", "/api/campaigns/totals", organization_id=str(w.a1))
