@@ -125,6 +125,7 @@ async def aiosmpplib_loop(smsc: Any, messages: list[tuple[str, str]], window_siz
         SubmitSm,
         SubmitSmResp,
     )
+    from aiosmpplib.correlator import SimpleCorrelator
 
     window = asyncio.Semaphore(window_size)
     done = asyncio.Event()
@@ -170,6 +171,14 @@ async def aiosmpplib_loop(smsc: Any, messages: list[tuple[str, str]], window_siz
         async def send_error(self, smpp_message: Any, error: Exception, client_id: str) -> None:
             raise RuntimeError(f"aiosmpplib could not send: {error!r}")
 
+    class Correlator(SimpleCorrelator):
+        """Keeps no receipt correlation (the SMSC sends no receipts here): the default one
+        scans every message it keeps for receipts at each PDU, so it slows down as a batch
+        goes on (100–380 SMS/s at 3,333 a round, where 333 made ~4,000)."""
+
+        async def put_delivery(self, smsc_message_id: str, submit_sm: Any) -> None:
+            pass
+
     esme = ESME(
         smsc_host="127.0.0.1",
         smsc_port=smsc.port,
@@ -178,6 +187,7 @@ async def aiosmpplib_loop(smsc: Any, messages: list[tuple[str, str]], window_siz
         log_level="WARNING",
         broker=Broker(),
         hook=Hook(),
+        correlator=Correlator("bench"),
     )
     start = 0.0
     runner = asyncio.ensure_future(esme.start())
