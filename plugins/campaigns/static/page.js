@@ -53,6 +53,9 @@ const STRINGS = {
     "cmp.rule.date": "Шаг воронки: в дату из поля «{field}» (за {days} дн.), раз в год.",
     "cmp.funnel": "Путь сообщения", "cmp.funnel.sent": "Ушло", "cmp.replies": "Ответы (обращения)", "cmp.replies.empty": "Ответов пока нет.",
     "cmp.ch.telegram": "Telegram", "cmp.ch.vk": "ВКонтакте", "cmp.ch.sms": "SMS", "cmp.ch.email": "Эл. почта", "cmp.ch.voice": "Робот-звонок",
+    "cmp.voice.text": "Что скажет робот", "cmp.voice.help": "Текст прочитает синтезатор речи; цифры и сокращения лучше писать словами. Подстановки те же, что в других сообщениях.",
+    "cmp.voice.digit": "Ждать ответа цифрой (например, «Нажмите 1, если придёте»)",
+    "cmp.voice.note": "Робот-звонки: «Доставлено» — ответили на звонок, «Открыли» — прослушали сообщение до конца, «Ошибки» и «Не доставлено» — занято или не ответили.",
     "cmp.st.member": "Член профсоюза", "cmp.st.applicant": "Заявитель", "cmp.st.suspended": "Приостановлено",
     "cmp.st.left": "Вышел", "cmp.st.not_member": "Не член",
   },
@@ -94,6 +97,9 @@ const STRINGS = {
     "cmp.rule.date": "Funnel step: on the date of the field «{field}» ({days} days before), once a year.",
     "cmp.funnel": "Message funnel", "cmp.funnel.sent": "Went out", "cmp.replies": "Replies (appeals)", "cmp.replies.empty": "No replies yet.",
     "cmp.ch.telegram": "Telegram", "cmp.ch.vk": "VK", "cmp.ch.sms": "SMS", "cmp.ch.email": "E-mail", "cmp.ch.voice": "Robot call",
+    "cmp.voice.text": "What the robot says", "cmp.voice.help": "Read out by speech synthesis; write numbers and abbreviations as words. The same placeholders as in other messages.",
+    "cmp.voice.digit": "Wait for a digit in answer (e.g. “Press 1 if you will come”)",
+    "cmp.voice.note": "Robot calls: “Delivered” — the call was answered, “Opened” — the message was heard to its end, “Failed” and “Bounced” — busy or no answer.",
     "cmp.st.member": "Member", "cmp.st.applicant": "Applicant", "cmp.st.suspended": "Suspended",
     "cmp.st.left": "Left", "cmp.st.not_member": "Not a member",
   },
@@ -212,6 +218,7 @@ class CampaignsPage extends HTMLElement {
       h("table", { class: "admin-table cmp-stats" }, h("tbody", {}, stats.map((s) => h("tr", {}, h("th", { scope: "row" }, t(`cmp.stat.${s}`)), h("td", { dataset: { stat: s } }, String(c.counts[s])))))),
       this.chart(c.counts),
       h("p", { class: "muted cmp-note" }, t("cmp.opened.note")),
+      (c.channel_order || []).includes("voice") ? h("p", { class: "muted cmp-voice-note" }, t("cmp.voice.note")) : null,
       h("h3", {}, t("cmp.funnel")),
       this.funnel(c.counts),
       h("h3", {}, t("cmp.replies")),
@@ -343,13 +350,17 @@ class CampaignsPage extends HTMLElement {
           html: h("textarea", { name: `html-${ch}`, rows: "3" }, v.html || ""),
           buttons: h("textarea", { name: `buttons-${ch}`, rows: "2" }, (v.buttons || []).map((b) => `${b.title} | ${b.url}`).join("\n")),
           counter: h("span", { class: "field-help", "aria-live": "polite" }),
+          digit: h("input", { type: "checkbox", name: `digit-${ch}`, checked: !!v.ask_digit }),
         });
         counter(ch);
         return h("section", { class: "admin-card cmp-variant", dataset: { channel: ch } },
           h("h3", {}, `${i + 1}. ${t(`cmp.ch.${ch}`)}`),
           ui.forms.field(`accounts.${ch}`, t("cmp.account"), box.account),
           ch === "email" ? ui.forms.field(`variants.${ch}.subject`, t("cmp.subject"), box.subject) : null,
-          ui.forms.field(`variants.${ch}.text`, t("cmp.text"), box.text, { help: t("cmp.vars") }),
+          ch === "voice"
+            ? ui.forms.field(`variants.${ch}.text`, t("cmp.voice.text"), box.text, { help: t("cmp.voice.help") })
+            : ui.forms.field(`variants.${ch}.text`, t("cmp.text"), box.text, { help: t("cmp.vars") }),
+          ch === "voice" ? h("label", { class: "cmp-digit" }, box.digit, " ", t("cmp.voice.digit")) : null,
           ch === "sms" ? box.counter : null,
           ch === "email" ? ui.forms.field(`variants.${ch}.html`, t("cmp.html"), box.html) : null,
           ch === "telegram" || ch === "vk" ? ui.forms.field(`variants.${ch}.buttons`, t("cmp.buttons"), box.buttons, { help: t("cmp.buttons.help") }) : null);
@@ -378,6 +389,7 @@ class CampaignsPage extends HTMLElement {
         const box = inputs[ch];
         variants[ch] = { subject: box.subject.value, text: box.text.value, html: box.html.value };
         if (ch === "telegram" || ch === "vk") variants[ch].buttons = linkButtons(box.buttons.value);
+        if (ch === "voice") variants[ch].ask_digit = box.digit.checked;
         if (box.account.value) chosenAccounts[ch] = box.account.value;
       }
       return { name: name.value.trim(), organization_id: org.value, purpose: purpose.value, filter: filter(), channel_order: order, accounts: chosenAccounts, variants, concurrency: draft.concurrency || 8, trigger: trigger() };
