@@ -20,6 +20,7 @@ from unionline.testing import AppHarness
 
 pytestmark = pytest.mark.unionline_plugins("campaigns")
 NUMBERS = ("+79161230001", "+79161230002", "+79161230003")
+ASKED = "Собрание членов профсоюза в пятницу в восемнадцать часов. Нажмите один, если придёте."
 
 
 @pytest.fixture
@@ -92,7 +93,7 @@ async def test_a_voice_campaign_calls_each_member_once(sip: Sip) -> None:
         h, "post", "/api/campaigns/", 201,
         organization_id=str(sip.env.account.organization_id), name="Собрание", purpose="info",
         filter={}, channel_order=["voice"], accounts={"voice": str(line_id)},
-        variants={"voice": {"text": "Спасибо."}}, concurrency=3,
+        variants={"voice": {"text": ASKED, "ask_digit": True}}, concurrency=3,
     )  # fmt: skip
     # A phone line speaks but takes no text: an SMS message through it does not start.
     texted = await call(
@@ -112,7 +113,8 @@ async def test_a_voice_campaign_calls_each_member_once(sip: Sip) -> None:
     done = await call(h, "get", f"/api/campaigns/{campaign['id']}")
     assert done["status"] == "finished", done
     counts = done["counts"]
-    assert (counts["delivered"], counts["opened"], counts["failed"]) == (3, 3, 0), counts
+    # Each pressed 1 while the robot spoke: answered (delivered), not heard to the end.
+    assert (counts["delivered"], counts["opened"], counts["failed"]) == (3, 0, 0), counts
     db = sip.env.db
     calls = await db.fetch("SELECT key, number FROM phone_call WHERE call LIKE 'bc-%'")
     assert sorted(r["number"] for r in calls) == sorted(NUMBERS)  # one call a member
@@ -122,8 +124,13 @@ async def test_a_voice_campaign_calls_each_member_once(sip: Sip) -> None:
     row = await db.fetchone("SELECT key, address FROM campaigns_recipient LIMIT 1")
     line, phone = await load_account(line_id), channel_type("phone")
     again = await phone.send(line, message(row["address"], row_message_id(row["key"], "voice")))
-    assert again.status == "read" and again.note == "ответил, прослушал до конца"
+    assert (again.status, again.note) == ("delivered", "ответил, не дослушал, нажал 1")
     assert int((await db.fetchone("SELECT count(*) AS n FROM phone_call_event"))["n"]) == events
+
+    # No digit asked, a short text: heard to the end (read — a campaign counts it opened).
+    async with callee("uas_answer_dtmf.xml", port, free_port()):
+        heard = await phone.send(line, message(NUMBERS[2]))
+    assert (heard.status, heard.note) == ("read", "ответил, прослушал до конца")
 
     # Busy: failed with the reason, and not dialed again when sent again.
     busy = message(NUMBERS[0])
@@ -143,7 +150,7 @@ async def test_a_voice_campaign_calls_each_member_once(sip: Sip) -> None:
     assert unknown.value.external_id == call_ref(lost)
     await sip.settled()
     count = await db.fetchone("SELECT count(*) AS n FROM phone_call WHERE call LIKE 'bc-%'")
-    assert int(count["n"]) == 5  # three members, the busy one, the lost one
+    assert int(count["n"]) == 6  # three members, the one heard, the busy one, the lost one
 
     # An operator's text reply on a phone line is still refused.
     reply = msgspec_replace(message(NUMBERS[2]), broadcast=False)
