@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import time
 import uuid
-from typing import Any
+from typing import Any, Literal
 
 import httpx
 import msgspec
@@ -124,7 +124,7 @@ async def _again(key: str, ref: str) -> SendResult:
 def _result(call: Call) -> SendResult:
     if call.disposition != "answered":
         raise PermanentFailure(f"робот-звонок: {outcome_note(call)}")
-    status = "read" if call.heard else "delivered"
+    status: Literal["delivered", "read"] = "read" if call.heard else "delivered"
     return SendResult(external_id=call.call, status=status, note=outcome_note(call))
 
 
