@@ -26,6 +26,7 @@ from unionline.plugins.campaigns.schemas import (
     Variant,
 )
 from unionline.plugins.campaigns.vocabulary import CONTACT_KIND, EVENT_COUNTS
+from unionline.rows import IdRow
 
 
 class CampaignRow(msgspec.Struct, kw_only=True):
@@ -148,10 +149,12 @@ async def listing(actor: Actor) -> list[CampaignView]:
             else "WHERE 1 = 0"
         )
         args = list(ids)
-    rows = await current().db.fetch(
-        f"SELECT id FROM campaigns_campaign {where} ORDER BY created_at DESC LIMIT 200", *args
+    rows = await current().db.fetch_as(
+        IdRow,
+        f"SELECT id FROM campaigns_campaign {where} ORDER BY created_at DESC LIMIT 200",
+        *args,
     )
-    return [await view(actor, uuid.UUID(str(r["id"]))) for r in rows]
+    return [await view(actor, r.id) for r in rows]
 
 
 async def counts(campaign_id: uuid.UUID) -> Counts:

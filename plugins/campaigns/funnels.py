@@ -27,6 +27,7 @@ from unionline.calendar import timezone_for
 from unionline.plugins.campaigns.campaigns import CampaignRow, load
 from unionline.plugins.campaigns.schemas import Trigger
 from unionline.plugins.campaigns.segments import compile_filter
+from unionline.rows import IdRow
 
 UNLESS = {
     "opened": ("open", "click", "reply"),  # a click or a reply means it was opened
@@ -116,12 +117,13 @@ def _on_date(rule: Trigger, day: date, *, postgres: bool) -> tuple[str, list[obj
 
 async def fill_all() -> None:
     """The periodic pass: every started step with a trigger."""
-    rows = await current().db.fetch(
+    rows = await current().db.fetch_as(
+        IdRow,
         "SELECT id FROM campaigns_campaign WHERE status IN ('sending', 'paused', 'finished')"
-        " AND trigger_rule <> '{}'"
+        " AND trigger_rule <> '{}'",
     )
     for row in rows:
-        campaign = await load(uuid.UUID(str(row["id"])))
+        campaign = await load(row.id)
         if campaign is not None:
             await fill(campaign)
 

@@ -65,15 +65,22 @@ async def schedule(actor: Actor, campaign_id: uuid.UUID, data: ScheduleBody) -> 
     return await view(actor, campaign_id)
 
 
+class _Scheduled(msgspec.Struct):
+    status: str
+    scheduled_at: float | None
+    created_by: uuid.UUID | None
+
+
 async def start_scheduled(ctx: JobContext, payload: StartPayload) -> None:
-    row = await current().db.fetchone(
+    row = await current().db.fetch_one_as(
+        _Scheduled,
         "SELECT status, scheduled_at, created_by FROM campaigns_campaign WHERE id = {}",
         payload.campaign_id,
     )
-    if row is None or row["status"] != "scheduled" or row["scheduled_at"] != payload.at:
+    if row is None or row.status != "scheduled" or row.scheduled_at != payload.at:
         return  # started, cancelled or moved to another time since
     late = time.time() - payload.at > campaigns_settings().late_after_minutes * 60
-    creator = await actor_for(_uuid(row["created_by"])) if row["created_by"] else None
+    creator = await actor_for(row.created_by) if row.created_by else None
     if late or creator is None:
         await current().db.execute(
             "UPDATE campaigns_campaign SET status = 'late' WHERE id = {} AND status = 'scheduled'",
@@ -83,7 +90,3 @@ async def start_scheduled(ctx: JobContext, payload: StartPayload) -> None:
     campaign = await load(payload.campaign_id)
     if campaign is not None:
         await start(creator, payload.campaign_id)
-
-
-def _uuid(value: object) -> uuid.UUID:
-    return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))

@@ -204,21 +204,21 @@ async def _outside_quiet_hours(rows: list[Claimed]) -> list[Claimed]:
         return rows
     marks = ", ".join("{}" for _ in rows)
     orgs = {
-        str(r["id"]): r["organization_id"]
-        for r in await current().db.fetch(
+        r.id: r.organization_id
+        for r in await current().db.fetch_as(
+            _MemberOrg,
             f"SELECT id, organization_id FROM member_member WHERE id IN ({marks})",
             *[r.member_id for r in rows],
         )
     }
-    zones: dict[str, str] = {}
+    zones: dict[uuid.UUID | None, str] = {}
     ready = []
     for row in rows:
-        org = orgs.get(str(row.member_id))
-        key = str(org)
-        if key not in zones:
-            zones[key] = await timezone_for(_uuid(org) if org else None)
+        org = orgs.get(row.member_id)
+        if org not in zones:
+            zones[org] = await timezone_for(org)
         until = quiet_until(
-            datetime.now(ZoneInfo(zones[key])), settings.quiet_from, settings.quiet_to
+            datetime.now(ZoneInfo(zones[org])), settings.quiet_from, settings.quiet_to
         )
         if until is None:
             ready.append(row)
@@ -278,8 +278,9 @@ def quiet_until(local: datetime, start: int, end: int) -> datetime | None:
     return ends if ends > local else ends + timedelta(days=1)
 
 
-def _uuid(value: Any) -> uuid.UUID:
-    return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
+class _MemberOrg(msgspec.Struct):
+    id: uuid.UUID
+    organization_id: uuid.UUID | None
 
 
 async def _record_channels(rows: list[Claimed]) -> None:
