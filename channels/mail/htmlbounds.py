@@ -4,7 +4,7 @@ nh3 (html5ever) is quadratic on a few shapes anyone can mail: elements nested te
 thousands deep (``"<ul><li>" * n``, ``"<div>" * n``: every new element looks down the whole
 stack of open ones), tens of thousands of character references in one text node or attribute
 value (``"&x" * n``) and thousands of attributes on one tag. Ordinary mail is far from all
-three, so below ``CHECK_FROM`` ``<`` and ``&`` the HTML is passed on untouched; above it one
+three, so below ``CHECK_FROM`` ``<``, ``&`` and ``=`` the HTML is passed on untouched; above it one
 pass over its tags (a regular-expression scan, not a parser) keeps what the console shows
 within these bounds:
 
@@ -16,6 +16,14 @@ within these bounds:
   them, which the sanitizer removes: the text reads the same);
 * ``MAX_ATTRIBUTES`` — a tag with more attributes than this is dropped.
 
+Markup denser than any mail's — on average a ``<`` every ``DENSE_TAGS`` characters or a ``&``
+every ``DENSE_REFERENCES``, past ``CHECK_FROM`` of them — is not read as HTML at all: nh3 and
+the pass above spend about a microsecond on every tag, so ``"<ul><li>" * n``, ``"<b>" * n``,
+``"<span>x</span>" * n`` or ``"&x" * n`` cost 10–150 times an ordinary mail per KB. Such a
+body has no HTML view; its text (``htmltext.to_text``: tags removed by a few regular-expression
+passes, line breaks where block tags were) is what operators read, in time per KB about that
+of ordinary mail.
+
 What was dropped is named in the notes, which the mail keeps beside its raw bytes.
 """
 
@@ -24,10 +32,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-CHECK_FROM = 1000  # "<" or "&" in an HTML body before its tags are looked at
+CHECK_FROM = 1000  # "<", "&" or "=" in an HTML body before its tags are looked at
 MAX_DEPTH = 256
 MAX_REFERENCES = 256
 MAX_ATTRIBUTES = 256
+DENSE_TAGS = 8  # characters per "<" (on average) below which a body is shown as text
+DENSE_REFERENCES = 5.5  # characters per "&" (on average) below which a body is shown as text
 
 _TAG = re.compile(r"<(/?)([A-Za-z][^\s/<>]*)([^<>]*)>?")
 _ATTRIBUTE = re.compile(r"""[^\s"'=/<>]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'>]*))?""")
@@ -43,15 +53,30 @@ _UNCOUNTED = {
 class Bounded:
     html: str
     notes: list[str] = field(default_factory=list)
+    # markup too dense to be read as HTML (``html`` is then ""): only its text is shown
+    flat: str | None = None
 
 
 def bound(html: str) -> Bounded:
     """``html`` within the bounds above, and what was dropped to get there."""
-    if html.count("<") <= CHECK_FROM and html.count("&") <= CHECK_FROM:
+    tags, references = html.count("<"), html.count("&")
+    if tags <= CHECK_FROM and references <= CHECK_FROM and html.count("=") <= CHECK_FROM:
         return Bounded(html)
+    if (tags > CHECK_FROM and len(html) < tags * DENSE_TAGS) or (
+        references > CHECK_FROM and len(html) < references * DENSE_REFERENCES
+    ):
+        return _flat(html, tags, references)
     pass_ = _Pass(html)
     pass_.run()
     return Bounded("".join(pass_.out), pass_.notes())
+
+
+def _flat(html: str, tags: int, references: int) -> Bounded:
+    note = (
+        f"HTML as text: {tags} '<' and {references} '&' in {len(html)} characters, denser"
+        " than any mail's markup; only its text is shown"
+    )
+    return Bounded("", [note], flat=html)
 
 
 class _Pass:

@@ -38,6 +38,10 @@ class InlineImage(Protocol):
 
 def sanitize(html: str | Bounded, inline: dict[str, Any] | None = None) -> str:
     """HTML safe to show in a sandboxed frame: no scripts, handlers, forms or remote images."""
+    if isinstance(html, str):
+        html = bound(html[:MAX_INPUT])
+    if html.flat is not None:  # no HTML view: the text is shown (to_text)
+        return ""
     html = _input(html)
     if inline:
         html = _CID.sub(lambda m: m.group(1) + _data_url(inline, m.group(2)), html)
@@ -84,15 +88,43 @@ def _input(html: str | Bounded) -> str:
     return html.html[:MAX_INPUT].replace("\x00", "")
 
 
+_COMMON_REFERENCES = (("&nbsp;", "\u00a0"), ("&lt;", "<"), ("&gt;", ">"), ("&quot;", '"'),
+                      ("&#39;", "'"), ("&amp;", "&"))  # fmt: skip
+# The text of markup too dense to read (``htmlbounds``): a line break before the tags that
+# start or end a line, a space before a table cell's end, every tag removed as HTML5 reads one
+# ("<" and a letter, "/", "!" or "?", up to the next ">"); any other "<" is text.
+_LINE_END = re.compile(
+    r"<(?=/?(?:[pP]|[lL][iI]|[dD][iI][vV]|[tT][rR]|[uUoO][lL]|[hH][1-6]|[bB][rR])[\s/>])"
+)
+_CELL_END = re.compile(r"<(?=/[tT][dDhH])")
+_ANY_TAG = re.compile(r"<[A-Za-z/!?][^>]*>?")
+
+
 def to_text(html: str | Bounded) -> str:
     """The readable text of an HTML body (line breaks at blocks, links kept as text)."""
+    if isinstance(html, str):
+        html = bound(html[:MAX_INPUT])
+    if html.flat is not None:
+        return _flat_text(html.flat)
     parser = _TextParser()
     try:
         parser.feed(_well_formed(html))
         parser.close()
     except Exception:  # HTMLParser is lenient; keep what it read
         pass
-    text = "".join(parser.out)
+    return _tidy("".join(parser.out))
+
+
+def _flat_text(markup: str) -> str:
+    """The text of ``markup``; the common character references read, the rest as written."""
+    text = _CELL_END.sub(" <", _LINE_END.sub("\n<", markup[:MAX_INPUT]))
+    text = _ANY_TAG.sub("", text).replace("\x00", "")
+    for reference, character in _COMMON_REFERENCES:
+        text = text.replace(reference, character)
+    return _tidy(text)
+
+
+def _tidy(text: str) -> str:
     text = re.sub(r"[ \t\u00a0]+", " ", text)
     text = re.sub(r" *\n *", "\n", text)
     return re.sub(r"\n{3,}", "\n\n", text).strip()

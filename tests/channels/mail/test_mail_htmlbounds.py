@@ -40,7 +40,7 @@ def test_elements_nested_past_the_bound_lose_their_tags_not_their_text():
 
 
 def test_closed_and_self_closing_elements_do_not_count_as_depth():
-    html = ("<div><p>a<br><li>b</div>" * 2000) + "<div>" * 10
+    html = ("<div><p>Здравствуйте<br><li>коллеги</div>" * 2000) + "<div>" * 10
     bounded = htmlbounds.bound(html)
     assert bounded.html == html and bounded.notes == []
 
@@ -59,9 +59,40 @@ def test_a_long_run_of_character_references_reads_the_same():
 def test_tags_with_too_many_references_or_attributes_are_dropped_with_a_note():
     refs = '<a title="' + "&x" * (htmlbounds.MAX_REFERENCES + 1) + '">ссылка</a>'
     many = "<a " + " ".join(f"a{i}=1" for i in range(htmlbounds.MAX_ATTRIBUTES + 1)) + ">ещё</a>"
-    html = refs + many + "<br>" * htmlbounds.CHECK_FROM
+    html = refs + many + "<br>        " * htmlbounds.CHECK_FROM  # not denser than mail's
     parsed = parse(html_mail(html))
     assert parsed.text.split() == ["ссылкаещё"]  # the text of both links is kept
     assert parsed.error is not None
     assert f"more than {htmlbounds.MAX_REFERENCES} character references" in parsed.error
     assert f"more than {htmlbounds.MAX_ATTRIBUTES} attributes" in parsed.error
+
+
+def test_markup_denser_than_mail_has_no_html_view_only_its_text():
+    lists = "<ul><li>пункт" * 3000  # nh3 took ~1 µs a tag, ~100 times an ordinary mail per KB
+    bounded = htmlbounds.bound(lists)
+    assert bounded.html == "" and bounded.flat == lists
+    assert bounded.notes[0].startswith("HTML as text: 6000 '<'")
+    assert htmltext.sanitize(lists) == ""
+    assert htmltext.to_text(lists).split() == ["пункт"] * 3000
+    parsed = parse(html_mail("<p>Здравствуйте</p>" + lists))
+    assert parsed.html == "" and parsed.text.split() == ["Здравствуйте"] + ["пункт"] * 3000
+    assert "HTML-версия письма не показана (слишком плотная разметка): показан её текст" in (
+        parsed.warnings
+    )
+
+
+def test_dense_markup_reads_as_html5_would_read_its_text():
+    table = "<table>" + "<tr><td>1</td><td>2</td></tr>" * 400 + "</table>"
+    assert htmlbounds.bound(table).flat is not None
+    assert htmltext.to_text(table) == "\n\n".join(["1 2"] * 400)  # as the HTML view's text
+    assert htmltext.to_text("&x" * 3000) == "&x" * 3000
+    assert htmltext.to_text("&lt;b&gt; &amp;" * 1000) == "<b> &" * 1000
+    assert htmltext.to_text("a<br>" * 2000) == "\n".join(["a"] * 2000)
+    assert htmltext.to_text("</" * 5000) == "" and htmltext.to_text("<" * 5000) == "<" * 5000
+    assert htmltext.sanitize("<script>alert(1)</script>" * 2000) == ""
+
+
+def test_ordinary_mail_is_read_as_html_not_as_text():
+    for html in (ORDINARY * 120, "<p>" + "Здравствуйте, коллеги! &nbsp;" * 2000 + "</p>"):
+        assert htmlbounds.bound(html).flat is None
+        assert "<p>" in htmltext.sanitize(html)
