@@ -10,8 +10,10 @@ SMSC refused the first part), so that send is simply made again.
 
 The claims, the opt-out look-ups that go with them and the parts recorded after the SMSC
 answered are written for every send in flight at once (:class:`Group`, a group commit: the
-first caller flushes, the callers that come while it runs are flushed together next): two
-statements per batch instead of three round trips per SMS.
+first caller flushes, the callers that come while it runs are flushed together next): one
+statement per batch of claims (the opt-out test is part of the INSERT), one per batch of parts,
+each with its rows in a single JSON parameter (a constant SQL text per engine) — instead of
+three round trips per SMS, or a transaction of four statements per batch of claims before.
 """
 
 from __future__ import annotations
@@ -88,59 +90,83 @@ class Sent(msgspec.Struct, frozen=True):
     ids: list[str]  # the SMSC's message ids of the parts, in order
 
 
-def _values(rows: int, columns: int, *, middle: int, literal: str) -> str:
-    """``rows`` tuples of ``columns`` placeholders with ``literal`` spliced in at ``middle``."""
-    marks = ["{}"] * columns
-    marks.insert(middle, f"'{literal}'")
-    one = "(" + ", ".join(marks) + ")"
-    return ", ".join([one] * rows)
+def _rows(postgres: bool, columns: str) -> str:
+    """The rows of one JSON parameter (an array of arrays) as a table ``r`` with ``columns``
+    (``"name type, …"``, PostgreSQL's types): one parameter and one SQL text per statement,
+    however many rows — the driver and piccolo handle one value instead of several per row."""
+    named = [c.split() for c in columns.split(", ")]
+    if postgres:
+        picked = ", ".join(f"(j.value->>{i})::{t} AS {n}" for i, (n, t) in enumerate(named))
+        return f"(SELECT {picked} FROM json_array_elements({{}}::json) AS j(value)) AS r"
+    picked = ", ".join(f"json_extract(j.value, '$[{i}]') AS {n}" for i, (n, _) in enumerate(named))
+    return f"(SELECT {picked} FROM json_each({{}}) AS j) AS r"
 
 
-def _in(count: int) -> str:
-    return "(" + ", ".join(["{}"] * count) + ")"
+def _statements(postgres: bool) -> tuple[str, str]:
+    """The claim and the record statements of the engine."""
+    claim = (
+        "INSERT INTO sms_smpp_send (id, account_id, state, created_at)"
+        f" SELECT r.id, r.account_id, '{CLAIMED}', {{}}"
+        f" FROM {_rows(postgres, 'id uuid, account_id uuid, key text, entry int')}"
+        " WHERE NOT EXISTS (SELECT 1 FROM sms_opt_out o WHERE o.key = r.key"
+        " AND (o.confirmation_entry IS NULL OR o.confirmation_entry <> r.entry))"
+        " ON CONFLICT (id) DO UPDATE SET state = excluded.state, created_at = excluded.created_at"
+        " WHERE sms_smpp_send.state = 'clear' RETURNING id"
+    )
+    columns = "id uuid, key text, account_id uuid, first_id text, parts int, send_id uuid"
+    record = (
+        "INSERT INTO sms_smpp_part (id, key, account_id, first_id, parts, state, error,"
+        " created_at, send_id) SELECT r.id, r.key, r.account_id, r.first_id, r.parts, '', '',"
+        f" {{}}, r.send_id FROM {_rows(postgres, columns)} WHERE true ON CONFLICT (key) DO UPDATE"
+        " SET first_id = excluded.first_id, parts = excluded.parts, send_id = excluded.send_id"
+        " RETURNING key, state, error"
+    )
+    return claim, record
+
+
+SQL = {engine: _statements(engine) for engine in (False, True)}  # by db.is_postgres
 
 
 async def _claim_batch(claims: list[Claim]) -> list[Verdict]:
-    """One transaction: the opt-outs of the batch's numbers, then the claims of the rest (a
-    delivery claimed before is looked at on its own: the rare run after a crash)."""
+    """One statement: the claims of the batch whose numbers did not opt out (an opt-out and a
+    claim are one atomic statement). A claim it did not make — opted out, or a delivery
+    claimed before: the rare run after a crash — is looked at on its own."""
     db = current().db
-    keys = list({f"{c.account_id}:{c.phone}": None for c in claims})
     verdicts: dict[int, Verdict] = {}
     claiming: dict[uuid.UUID, int] = {}
-    async with db.transaction():
-        stopped = {
-            str(r["key"]): r["confirmation_entry"]
-            for r in await db.fetch(
-                f"SELECT key, confirmation_entry FROM sms_opt_out WHERE key IN {_in(len(keys))}",
-                *keys,
-            )
-        }
-        for n, c in enumerate(claims):
-            key = f"{c.account_id}:{c.phone}"
-            if c.delivery_id in claiming:
-                verdicts[n] = Verdict("busy")
-            elif key in stopped and stopped[key] != c.entry_id:
-                verdicts[n] = Verdict("opted_out")
-            else:
-                claiming[c.delivery_id] = n
-        if claiming:
-            now, args = time.time(), []
-            for delivery_id, n in claiming.items():
-                args += [delivery_id, claims[n].account_id, now]
-            taken = await db.fetch(
-                "INSERT INTO sms_smpp_send (id, account_id, state, created_at) VALUES"
-                f" {_values(len(claiming), 3, middle=2, literal=CLAIMED)} ON CONFLICT (id)"
-                " DO UPDATE SET state = excluded.state, created_at = excluded.created_at"
-                " WHERE sms_smpp_send.state = 'clear' RETURNING id",
-                *args,
-            )
-            got = {str(r["id"]) for r in taken}
-            for delivery_id, n in claiming.items():
-                if str(delivery_id) in got:
-                    verdicts[n] = Verdict("go")
-                else:
-                    verdicts[n] = await _claimed_before(delivery_id)
+    rows: list[tuple[uuid.UUID, uuid.UUID, str, int]] = []
+    for n, c in enumerate(claims):
+        if c.delivery_id in claiming:
+            verdicts[n] = Verdict("busy")
+        else:
+            claiming[c.delivery_id] = n
+            rows.append((c.delivery_id, c.account_id, f"{c.account_id}:{c.phone}", c.entry_id))
+    taken = await db.fetch(SQL[db.is_postgres][0], time.time(), msgspec.json.encode(rows).decode())
+    got = {str(r["id"]) for r in taken}
+    refused = [row for row in rows if str(row[0]) not in got]
+    stopped = await _stopped(refused)
+    for delivery_id, _, key, entry in rows:
+        n = claiming[delivery_id]
+        if str(delivery_id) in got:
+            verdicts[n] = Verdict("go")
+        elif key in stopped and stopped[key] != entry:
+            verdicts[n] = Verdict("opted_out")
+        else:
+            verdicts[n] = await _claimed_before(delivery_id)
     return [verdicts[n] for n in range(len(claims))]
+
+
+async def _stopped(rows: list[tuple[uuid.UUID, uuid.UUID, str, int]]) -> dict[str, int | None]:
+    """The opt-outs of the claims not made: key → the entry that may still go (confirmation)."""
+    if not rows:
+        return {}
+    keys = list({key: None for _, _, key, _ in rows})
+    found = await current().db.fetch(
+        "SELECT key, confirmation_entry FROM sms_opt_out WHERE key IN"
+        f" ({', '.join(['{}'] * len(keys))})",
+        *keys,
+    )
+    return {str(r["key"]): r["confirmation_entry"] for r in found}
 
 
 async def _claimed_before(delivery_id: uuid.UUID) -> Verdict:
@@ -156,26 +182,23 @@ async def _claimed_before(delivery_id: uuid.UUID) -> Verdict:
 async def _record_batch(sends: list[Sent]) -> list[Outcome]:
     """Record the parts of the sends (one statement); each send's outcome from receipts that
     came before its parts were recorded."""
-    now = time.time()
-    args: list[Any] = []
-    count = 0
+    db = current().db
+    rows = []
     for s in sends:
+        account, first, count = str(s.account_id), s.ids[0], len(s.ids)
         for message_id in s.ids:
-            args += [uuid.uuid4(), f"{s.account_id}:{message_id}", s.account_id, s.ids[0]]
-            args += [len(s.ids), now, s.delivery_id]
-            count += 1
-    one = "({}, {}, {}, {}, {}, '', '', {}, {})"
-    rows = await current().db.fetch(
-        "INSERT INTO sms_smpp_part (id, key, account_id, first_id, parts, state, error,"
-        f" created_at, send_id) VALUES {', '.join([one] * count)} ON CONFLICT (key) DO UPDATE"
-        " SET first_id = excluded.first_id, parts = excluded.parts, send_id = excluded.send_id"
-        " RETURNING key, state, error",
-        *args,
-    )
-    found = {str(r["key"]): (str(r["state"] or ""), str(r["error"] or "")) for r in rows}
+            key = f"{account}:{message_id}"
+            rows.append((uuid.uuid4(), key, account, first, count, s.delivery_id))
+    found = {
+        str(r["key"]): (str(r["state"] or ""), str(r["error"] or ""))
+        for r in await db.fetch(
+            SQL[db.is_postgres][1], time.time(), msgspec.json.encode(rows).decode()
+        )
+    }
     outcomes = []
     for s in sends:
-        states = [found.get(f"{s.account_id}:{i}", ("", "")) for i in s.ids]
+        account = str(s.account_id)
+        states = [found.get(f"{account}:{i}", ("", "")) for i in s.ids]
         failed = [error for state, error in states if state == "failed"]
         if failed:
             outcomes.append(Outcome("failed", failed[0]))
