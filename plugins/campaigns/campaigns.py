@@ -109,10 +109,11 @@ async def update(actor: Actor, campaign_id: uuid.UUID, data: CampaignBody) -> Ca
 
 
 async def _check_trigger(actor: Actor, campaign_id: uuid.UUID, trigger: Trigger) -> None:
-    """A «did not open» step names an earlier campaign the actor sees (not itself)."""
-    if trigger.kind != "not_opened":
-        return
+    """A «did not open» step names an earlier campaign the actor sees (not itself); any step
+    that names one (kept, unused, by another kind) names one the actor sees."""
     earlier = trigger.after_campaign_id
+    if earlier is None and trigger.kind != "not_opened":
+        return
     if earlier is None or earlier == campaign_id:
         raise Invalid("choose the earlier campaign", field="trigger.after_campaign_id")
     found = await load(earlier)
