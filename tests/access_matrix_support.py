@@ -414,6 +414,9 @@ FIELD_KINDS: dict[str, str] = {
     "token_id": "token_id",
     "source_id": "member_id",
     "meeting_id": "meeting_id",
+    "campaign_id": "campaign_id",
+    "after_campaign_id": "campaign_id",
+    "segment_id": "segment_id",
 }
 CONTEXT_KINDS: dict[tuple[str, str], str] = {
     ("/api/appeals", "target_id"): "appeal_id",
@@ -427,6 +430,7 @@ VALUES: dict[str, str] = {
     "address": "+7 999 123-45-67",
     "channel": "reference",
     "rrule": "FREQ=WEEKLY;BYDAY=MO;BYHOUR=9",  # a scheduled report's recurrence
+    "at": "2030-03-10T09:00",  # a campaign's scheduled start (the federation's local time)
 }
 
 

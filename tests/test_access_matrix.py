@@ -61,6 +61,9 @@ FILTER_ROUTES = {
 # -> (what is wrong, tables where the gap writes rows naming BRAVO's objects). The test fails
 # when one of these no longer happens, so the entry goes with the fix.
 KNOWN_GAPS: dict[tuple[str, str, str], tuple[str, set[str]]] = {}
+# Path parameters that name a kind of thing, not an object of a side (a campaign's channel in
+# its preview route): filled from ALPHA's values, never a BRAVO slot.
+NAMES = {"channel"}
 # Tables whose rows change as a side effect of being asked (logs, sessions, counters).
 VOLATILE_TABLES = {"audit_entry", "operator_session", "operator_login_failure"}
 VOLATILE_APPS = {"system"}
@@ -70,7 +73,7 @@ VOLATILE_COLUMNS = {"refreshed_at"}
 # First-party feature plugins are optional; their routes are checked like the core's.
 SECTIONS = {"channels": ChannelsSettings, **REF.settings_sections, "meetings": MeetingsSettings}
 pytestmark = pytest.mark.unionline_plugins(
-    "satisfaction", "reports", "meetings", "timekeeping", "docflow"
+    "satisfaction", "reports", "meetings", "timekeeping", "docflow", "campaigns"
 )
 
 
@@ -135,7 +138,8 @@ def calls_for(route: str, method: str, spec: dict[str, Any], a: Side, b: Side) -
         files = {"file": ("upload.csv", b"file")}
     elif content:
         raise NoStrategy(f"{route}: no strategy for request body types {list(content)}")
-    slots = [(f"path:{p}", kind_of(p, route) or p) for p in path_params(route)]
+    named = {p: a.ids[p] for p in path_params(route) if p in NAMES}
+    slots = [(f"path:{p}", kind_of(p, route) or p) for p in path_params(route) if p not in named]
     slots += [(f"body:{d}", kind) for d, kind in body_slots]
     for _, kind in slots:
         if kind not in a.ids or kind not in b.ids:
@@ -152,7 +156,7 @@ def calls_for(route: str, method: str, spec: dict[str, Any], a: Side, b: Side) -
         for slot, value in values.items():
             if slot.startswith("body:"):
                 set_dotted(payload, slot[5:], value)
-        path = fill(route, {s[5:]: v for s, v in values.items() if s.startswith("path:")})
+        path = fill(route, {**named, **{s[5:]: v for s, v in values.items() if s[:5] == "path:"}})
         return Call(route, method, path, payload, files, targets_b=bool(b_slots), label=label)
 
     if route in FILTER_ROUTES:
@@ -296,6 +300,28 @@ async def seed_docflow(h: AppHarness, side: Side) -> None:
     side.markers.add(secret)
 
 
+async def seed_campaigns(h: AppHarness, side: Side) -> None:
+    """The campaigns plugin's objects of the side: a draft campaign on its channel account and
+    a saved segment (``channel`` fills the preview route's path)."""
+    secret = f"{side.code}-SECRET-CAMPAIGN"
+
+    async def post(url: str, **body: Any) -> Any:
+        return ok(await h.client.post(url, headers=h.admin_headers, json=body))
+
+    org = side.ids["org_id"]
+    campaign = await post(
+        "/api/campaigns/", organization_id=org, name=secret, channel_order=["telegram"],
+        accounts={"telegram": side.ids["account_id"]}, variants={"telegram": {"text": secret}},
+    )  # fmt: skip
+    segment = await post(
+        "/api/campaigns/segments", organization_id=org, name=f"{secret} segment", filter={}
+    )
+    side.add("campaign_id", campaign["id"])
+    side.add("segment_id", segment["id"])
+    side.ids["channel"] = "telegram"  # a name, not the side's: no marker
+    side.markers.add(secret)
+
+
 @pytest.mark.slow
 async def test_no_role_reaches_another_organization(unionline_app: AppHarness) -> None:
     h = unionline_app
@@ -309,6 +335,7 @@ async def test_no_role_reaches_another_organization(unionline_app: AppHarness) -
     a, b = await seed(h, fed, "ALPHA"), await seed(h, fed, "BRAVO")
     for side in (a, b):
         await seed_docflow(h, side)
+        await seed_campaigns(h, side)
     actors = {}
     for role in BUILTIN_ROLES:
         _, token = await h.create_operator(f"alpha-{role}", role, a.ids["org_id"])
