@@ -16,10 +16,10 @@ _RUSSIAN = re.compile(r"\+?7\d{10}\Z")  # +7 and ten digits: a possible number o
 @functools.lru_cache(maxsize=8192)  # a batch parses each number several times
 def e164(address: str, region: str = DEFAULT_REGION) -> str | None:
     raw = address.strip()
+    if _RUSSIAN.match(raw):  # the common case, without phonenumbers' parser (nor a scan)
+        return "+7" + raw[-10:]
     if not raw or any(c.isalpha() for c in raw):
         return None
-    if _RUSSIAN.match(raw):  # the common case, without phonenumbers' parser
-        return "+7" + raw[-10:]
     digits = "".join(c for c in raw if c.isdigit())
     if len(digits) < 7:  # short codes (900, 0611) are services, not members
         return None

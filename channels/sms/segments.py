@@ -10,6 +10,7 @@ behind a concatenation UDH (``05 00 03 ref total n``).
 
 from __future__ import annotations
 
+import functools
 from typing import Literal, NamedTuple
 
 # The GSM 03.38 default alphabet in code order (0x1B is the escape to the extension table).
@@ -62,7 +63,7 @@ def split(text: str) -> tuple[Encoding, list[str]]:
     """The text's encoding and its parts: one part when it fits, else parts of at most 153
     septets or 67 UTF-16 units, never cutting an escape pair or a surrogate pair in two."""
     kind, parts, _ = _split(text)
-    return kind, parts
+    return kind, list(parts)
 
 
 def _units(text: str, kind: Encoding) -> int:
@@ -71,11 +72,12 @@ def _units(text: str, kind: Encoding) -> int:
     return len(text) + sum(1 for c in text if c in GSM_EXTENSION)
 
 
-def _split(text: str) -> tuple[Encoding, list[str], int]:
+@functools.lru_cache(maxsize=1024)  # a send counts its text, then splits it; a campaign repeats it
+def _split(text: str) -> tuple[Encoding, tuple[str, ...], int]:
     kind = encoding(text)
     units = _units(text, kind)  # one encode instead of a width per character: most SMS fit
     if units <= SINGLE[kind]:
-        return kind, [text] if text else [], units
+        return kind, (text,) if text else (), units
     parts: list[str] = []
     start = used = 0
     for i, width in enumerate(_widths(text, kind)):
@@ -84,7 +86,7 @@ def _split(text: str) -> tuple[Encoding, list[str], int]:
             start, used = i, 0
         used += width
     parts.append(text[start:])
-    return kind, parts, units
+    return kind, tuple(parts), units
 
 
 def count(text: str) -> Segments:
