@@ -9,8 +9,8 @@ hours at most, or a day or two while the account waits for new credentials. A pa
 a delivery receipt, which an SMSC sends within the message's validity period (an SMSC's
 default is 1–3 days; SMPP 3.4 lets it be longer, rarely more than a week). Past the
 retention every claim is terminal — sent, «неизвестно» or cleared — and a receipt that still
-came would make an orphan part row (it is answered and kept like one that came before its
-submit_sm_resp) that the next sweep removes.
+came makes a part row no send claims (answered, kept like one that came before its
+submit_sm_resp, changing nothing), itself deleted once past the retention.
 """
 
 from __future__ import annotations
