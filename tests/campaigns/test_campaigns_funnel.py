@@ -132,6 +132,12 @@ async def test_remind_those_who_did_not_open_and_greet_on_birthdays(
     draft = (await w.call("boss", "post", "/api/campaigns/", 201, **news))["id"]
     refused = await w.call("boss", "put", f"/api/campaigns/{draft}", 422, **bad)
     assert refused["error"]["field"] == "trigger.after_campaign_id"
+    # Another organization's editor cannot name this campaign, whatever the step's kind.
+    theirs = campaign_body(
+        w, organization_id=str(w.b), trigger={"kind": "start", "after_campaign_id": first}
+    )
+    refused = await w.call("bob", "post", "/api/campaigns/", 422, **theirs)
+    assert refused["error"]["field"] == "trigger.after_campaign_id"
     step = (await w.call("boss", "post", "/api/campaigns/", 201, **remind))["id"]
     started = await w.call("boss", "post", f"/api/campaigns/{step}/start")
     assert started["counts"]["total"] == 0  # sent today: not 3 days yet
