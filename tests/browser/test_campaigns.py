@@ -58,22 +58,28 @@ async def test_build_preview_and_send_a_campaign(site: Site, login: Login, shots
     ).to_have_value("birth_date")
     await gate(page, "the campaign editor with a birthday step")
     await trigger.select_option("start")
+    # A Telegram message, first in the order, with a link button under it (the member has no
+    # Telegram consent: the e-mail, second, is what goes out).
+    await editor.locator("input[data-order=telegram]").check()
+    messenger = editor.locator("section.cmp-variant[data-channel=telegram]")
+    await messenger.get_by_label("Аккаунт канала").select_option(str(site.account_id))
+    await messenger.get_by_label("Текст").fill("{{ first_name }}, ждём вас 12 декабря.")
+    await messenger.get_by_label("Кнопки-ссылки под сообщением").fill(
+        "Программа собрания | https://profsoyuz.example/program"
+    )
     await editor.locator("input[data-order=email]").check()
     variant = editor.locator("section.cmp-variant[data-channel=email]")
     await variant.get_by_label("Аккаунт канала").select_option(str(site.account_id))
     await variant.get_by_label("Тема письма").fill("Собрание профкома")
     await variant.get_by_label("Текст").fill("{{ first_name }}, ждём вас 12 декабря.")
-    # A Telegram message, second in the order, with a link button under it.
-    await editor.locator("input[data-order=telegram]").check()
-    messenger = editor.locator("section.cmp-variant[data-channel=telegram]")
-    await messenger.get_by_label("Аккаунт канала").select_option(str(site.account_id))
-    await messenger.get_by_label("Текст").fill("Ждём вас 12 декабря.")
-    await messenger.get_by_label("Кнопки-ссылки под сообщением").fill(
-        "Программа собрания | https://profsoyuz.example/program"
-    )
     await editor.locator("button.cmp-preview-button").click()
     first = MEMBER_NAME.split()[1] if len(MEMBER_NAME.split()) == 3 else MEMBER_NAME.split()[0]
     await expect(editor.locator(".cmp-preview")).to_contain_text(f"{first}, ждём вас 12 декабря.")
+    # The preview shows the message's link button as a button under the text, not a text line.
+    button = editor.locator(".cmp-preview-buttons a")
+    await expect(button).to_have_text("Программа собрания")
+    await expect(button).to_have_attribute("href", "https://profsoyuz.example/program")
+    await expect(editor.locator(".cmp-preview")).not_to_contain_text("profsoyuz.example")
     await gate(page, "the campaign editor")
     await page.screenshot(path=shots / "campaign-editor.png", full_page=True)
 
