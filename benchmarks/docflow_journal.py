@@ -14,7 +14,8 @@ Rows, each against a baseline from the same run:
   by one writer after the timed run, against the bare counter's one: the profile of the
   registering transaction. On PostgreSQL the number is taken by its fourth statement (the
   card locked, the journal read, then one statement takes the number and writes the card), so
-  the counter row's lock is held for the event's insert, its NOTIFY and the commit only.
+  the counter row's lock is held for the event's insert (which queues its NOTIFY in the same
+  statement) and the commit only.
 
 Standalone: ``python -m benchmarks.docflow_journal [--quick] [--docs N] [--sqlite]`` (``--sqlite``:
 the same on a SQLite file, the bare counter run through the app's own database). The load average is

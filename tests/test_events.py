@@ -230,3 +230,43 @@ async def test_event_tag_must_be_registered_by_exactly_one_plugin(
             unionline_settings, migrate=True, extra_plugins={"one": Listener(), "two": Listener()}
         ):
             pass
+
+
+async def test_a_committed_transaction_notifies_other_processes_once(
+    app: AppHarness, on_postgres: bool
+) -> None:
+    """On PostgreSQL the transaction's first event queues the NOTIFY that wakes other
+    processes' relays (in the event's own INSERT): one per committed transaction, none for a
+    rolled-back one — counted up to a marker sent after both, as notices arrive in commit
+    order."""
+    if not on_postgres:
+        pytest.skip("SQLite has one process's relay only")
+    import asyncpg
+
+    from unionline.events import NOTIFY_CHANNEL
+
+    bus, db = app.runtime.events, app.runtime.db
+    heard: list[str] = []
+    marker = asyncio.Event()
+
+    def on_notice(_conn: object, _pid: int, _channel: str, payload: str) -> None:
+        heard.append(payload)
+        if payload == "marker":
+            marker.set()
+
+    dsn = app.runtime.settings.database_url.replace("postgresql+asyncpg", "postgresql")
+    other = await asyncpg.connect(dsn)
+    try:
+        await other.add_listener(NOTIFY_CHANNEL, on_notice)
+        with pytest.raises(Abort):
+            async with db.transaction():
+                await bus.publish(Ping(n=1))
+                raise Abort
+        async with db.transaction():
+            await bus.publish(Ping(n=2))
+            await bus.publish(Ping(n=3))
+        await db.execute("SELECT pg_notify({}, 'marker')", NOTIFY_CHANNEL)
+        await asyncio.wait_for(marker.wait(), 30)
+    finally:
+        await other.close()
+    assert heard == ["", "marker"]
