@@ -11,6 +11,7 @@ from datetime import datetime
 import msgspec
 
 from unionline import Actor, CalendarItem, CalendarQuery, MeetingSubject, NotFound, current
+from unionline.plugins.docflow.store import Assignee
 
 
 class _Due(msgspec.Struct, kw_only=True):
@@ -67,16 +68,16 @@ class DocumentPeople:
             doc = await visible(actor, object_id)
         except NotFound:
             return None
-        rows = await current().db.fetch(
-            "SELECT DISTINCT assignee_id FROM docflow_step WHERE document_id = {}", doc.id
+        rows = await current().db.fetch_as(
+            Assignee, "SELECT DISTINCT assignee_id FROM docflow_step WHERE document_id = {}", doc.id
         )
-        people = [doc.author_id, *(r["assignee_id"] for r in rows)]
+        people = [doc.author_id, *(r.assignee_id for r in rows)]
         return MeetingSubject(
             kind="document",
             id=doc.id,
             title=doc.title,
             organization_id=doc.organization_id,
-            operator_ids=tuple(dict.fromkeys(uuid.UUID(str(p)) for p in people if p)),
+            operator_ids=tuple(dict.fromkeys(p for p in people if p)),
             member_ids=(doc.member_id,) if doc.member_id else (),
             appeal_id=doc.appeal_id,
         )

@@ -38,7 +38,7 @@ from unionline.plugins.docflow.store import (
     marks,
 )
 from unionline.plugins.docflow.tables import Journal, Kind
-from unionline.rows import db_value
+from unionline.rows import IdRow, db_value
 
 
 def kind_view(row: KindRow) -> KindView:
@@ -102,12 +102,13 @@ async def _check_kind(
             raise Invalid("the journal does not serve this organization", field="journal_id")
         if journal.archived and journal_id != kept_journal:
             raise Invalid("the journal is archived", field="journal_id")
-    taken = await current().db.fetchone(
+    taken = await current().db.fetch_one_as(
+        IdRow,
         "SELECT id FROM docflow_kind WHERE organization_id = {} AND code = {}",
         organization_id,
         code,
     )
-    if taken and uuid.UUID(str(taken["id"])) != itself:
+    if taken and taken.id != itself:
         raise Conflict(f"kind {code} exists in this organization", field="code")
 
 

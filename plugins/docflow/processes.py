@@ -39,7 +39,7 @@ from unionline.plugins.docflow.schemas import (
 )
 from unionline.plugins.docflow.store import DocumentRow, in_scope, load_document, load_kind, marks
 from unionline.plugins.docflow.tables import Process
-from unionline.rows import db_value
+from unionline.rows import IdRow, db_value
 
 START = "docflow.start_from_form"
 
@@ -56,6 +56,16 @@ class ProcessRow(msgspec.Struct, kw_only=True):
     archived: bool
 
 
+class _TemplateOf(msgspec.Struct, kw_only=True):
+    organization_id: uuid.UUID
+    archived: bool
+
+
+class _RouteOf(msgspec.Struct, kw_only=True):
+    document_id: uuid.UUID
+    status: str
+
+
 def view(row: ProcessRow) -> ProcessView:
     return ProcessView(**msgspec.structs.asdict(row))
 
@@ -70,14 +80,15 @@ async def _check(organization_id: uuid.UUID, data: NewProcess | ProcessChange) -
         for j, person in enumerate(stage.assignees):
             await may_hold(person, organization_id, f"stages[{i}].assignees[{j}]")
     if data.template_id is not None:
-        found = await current().db.fetchone(
+        found = await current().db.fetch_one_as(
+            _TemplateOf,
             "SELECT organization_id, archived FROM docflow_template WHERE id = {}",
             data.template_id,
         )
         if (
             found is None
-            or found["archived"]
-            or not await serves(uuid.UUID(str(found["organization_id"])), organization_id)
+            or found.archived
+            or not await serves(found.organization_id, organization_id)
         ):
             raise Invalid("no such template serves the organization", field="template_id")
 
@@ -288,13 +299,13 @@ async def notify_member(ctx: JobContext, payload: NoticePayload) -> None:
     wrote from (a site form cannot carry it: then their latest appeal from another channel).
     The reply and the mark that it was sent commit together: once, however often this runs."""
     db = current().db
-    route = await db.fetchone(
-        "SELECT document_id, status FROM docflow_route WHERE id = {}", payload.route_id
+    route = await db.fetch_one_as(
+        _RouteOf, "SELECT document_id, status FROM docflow_route WHERE id = {}", payload.route_id
     )
     if route is None:
         raise PermanentFailure(f"route {payload.route_id} does not exist")
-    doc = await load_document(uuid.UUID(str(route["document_id"])))
-    if doc.appeal_id is None or str(route["status"]) not in DECISIONS:
+    doc = await load_document(route.document_id)
+    if doc.appeal_id is None or route.status not in DECISIONS:
         return
     key = f"{doc.id}:notice:{payload.route_id}"
     async with db.transaction():
@@ -308,7 +319,7 @@ async def notify_member(ctx: JobContext, payload: NoticePayload) -> None:
             payload.route_id,
             key,
         )
-        text = DECISIONS[str(route["status"])].format(number=doc.number or doc.title)
+        text = DECISIONS[route.status].format(number=doc.number or doc.title)
         await reply_to_member(None, await _reachable_appeal(doc), text)
 
 
@@ -319,9 +330,10 @@ async def _reachable_appeal(doc: DocumentRow) -> uuid.UUID:
         return appeal.id
     # The face has no «member's appeals» yet: read the member's latest appeal from a channel
     # that carries replies (a site form does not).
-    row = await current().db.fetchone(
+    row = await current().db.fetch_one_as(
+        IdRow,
         "SELECT id FROM appeal_appeal WHERE member_id = {} AND channel <> 'webform'"
         " ORDER BY created_at DESC LIMIT 1",
         appeal.member_id,
     )
-    return uuid.UUID(str(row["id"])) if row else appeal.id
+    return row.id if row else appeal.id

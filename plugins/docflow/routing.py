@@ -28,7 +28,7 @@ from unionline.plugins.docflow.schemas import (
     StageSpec,
     StepView,
 )
-from unionline.plugins.docflow.store import DocumentRow, load_document
+from unionline.plugins.docflow.store import Assignee, DocumentRow, load_document
 from unionline.rows import db_value
 
 KIND_LABELS = {
@@ -150,15 +150,15 @@ async def _open_stage(
 async def _show(doc: DocumentRow, route_id: uuid.UUID, stage: str, status: str) -> None:
     """Write the stage and holders onto the card (what lists show) and tell the consoles."""
     db = current().db
-    rows = await db.fetch(
+    rows = await db.fetch_as(
+        Assignee,
         "SELECT assignee_id FROM docflow_step WHERE route_id = {} AND status = 'pending'"
         " ORDER BY assignee_id",
         route_id,
     )
-    holders = [r["assignee_id"] for r in rows]
+    holders = [r.assignee_id for r in rows]
     if status == "revision" and doc.author_id:
         holders = [doc.author_id]
-    holders = [h if isinstance(h, uuid.UUID) else uuid.UUID(str(h)) for h in holders]
     await db.execute(
         "UPDATE docflow_document SET stage = {}, holders = {}, status = {}, updated_at = {}"
         " WHERE id = {}",

@@ -59,6 +59,12 @@ class JournalRow(msgspec.Struct, kw_only=True):
     archived: bool
 
 
+class Assignee(msgspec.Struct, frozen=True):
+    """A route step's person (``SELECT assignee_id …``)."""
+
+    assignee_id: uuid.UUID
+
+
 def marks(values: list[Any]) -> str:
     return ", ".join("{}" for _ in values)
 

@@ -57,6 +57,13 @@ class TemplateRow(msgspec.Struct, kw_only=True):
 COLUMNS = "id, organization_id, name, kind_id, fields, uploaded_at, archived"
 
 
+class _Filling(msgspec.Struct, kw_only=True):
+    organization_id: uuid.UUID
+    name: str
+    content: bytes
+    archived: bool
+
+
 def _linted(content: bytes) -> list[str]:
     """The fields the template uses; 422 naming ``file`` with every problem otherwise."""
     problems, fields = docx.lint(content)
@@ -182,20 +189,21 @@ async def render_for(
     LibreOffice is installed)."""
     from unionline.plugins.docflow.catalog import serves
 
-    row = await current().db.fetchone(
+    row = await current().db.fetch_one_as(
+        _Filling,
         "SELECT organization_id, name, content, archived FROM docflow_template WHERE id = {}",
         template_id,
     )
-    if row is None or not await serves(_uuid(row["organization_id"]), doc.organization_id):
+    if row is None or not await serves(row.organization_id, doc.organization_id):
         raise NotFound(f"template {template_id} does not exist", field="template_id")
-    if row["archived"] and actor is not None:
+    if row.archived and actor is not None:
         raise Invalid("the template is archived", field="template_id")
     context = await context_for(doc, actor)
     try:
-        rendered = await asyncio.to_thread(docx.render, bytes(row["content"]), context)
+        rendered = await asyncio.to_thread(docx.render, row.content, context)
     except jinja2.TemplateError as exc:  # e.g. an attribute of a field the card lacks
         raise Invalid(f"the template cannot be filled: {exc}", field="template_id") from exc
-    base = f"{row['name']} {doc.number or doc.title}".strip()[:200]
+    base = f"{row.name} {doc.number or doc.title}".strip()[:200]
     by = actor.operator_id if actor else None
     files = [await store_file(doc.id, f"{base}.docx", rendered, DOCX, by, "template")]
     if pdf:
@@ -206,10 +214,6 @@ async def render_for(
             await store_file(doc.id, f"{base}.pdf", converted, "application/pdf", by, "template")
         )
     return files
-
-
-def _uuid(value: Any) -> uuid.UUID:
-    return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
 
 
 def soffice() -> str | None:

@@ -275,6 +275,7 @@ class _AppealSums(msgspec.Struct):
     transfers: int
     replies: int
     messages_in: int
+    org: uuid.UUID
 
 
 def appeal_row(r: _AppealSums) -> list[Any]:
@@ -326,17 +327,15 @@ async def appeal_pages(
         # An appeal is written when it is still there and (moved since it was counted) still
         # in the reader's organizations.
         kept = [r for r in rows if r["number"] is not None]
-        if allowed is not None:
-            kept = [r for r in kept if _uuid(r["org"]) in allowed]
         if db.is_postgres:  # typed values already: the columns in order, no decoder
-            found = [list(r.values())[1:-1] for r in kept]
+            found = [list(r.values())[1:-1] for r in kept if allowed is None or r["org"] in allowed]
         else:
-            found = [appeal_row(r) for r in decode_rows(_AppealSums, kept)]
+            found = [
+                appeal_row(r)
+                for r in decode_rows(_AppealSums, kept)
+                if allowed is None or r.org in allowed
+            ]
         if found:
             yield found
         if len(rows) < size:
             return
-
-
-def _uuid(value: Any) -> uuid.UUID:
-    return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))

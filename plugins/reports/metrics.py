@@ -20,6 +20,7 @@ import msgspec
 
 from unionline.appeals.statuses import ACTIVE, DONE
 from unionline.calendar import WorkCalendar
+from unionline.rows import decode_row
 
 NOBODY = uuid.UUID(int=0)  # the operator of a cell no operator is behind (unassigned)
 
@@ -106,8 +107,10 @@ def hour_of(moment: datetime, calendar: WorkCalendar) -> int:
     return moment.astimezone(calendar.tz).hour
 
 
-def _uuid(value: Any) -> uuid.UUID | None:
-    return uuid.UUID(str(value)) if value else None
+class _Assigned(msgspec.Struct, frozen=True):
+    """An ``assigned`` timeline entry's data: the operator it went to (None: unassigned)."""
+
+    new: uuid.UUID | None = None
 
 
 def _seconds(delta: timedelta) -> int:
@@ -251,7 +254,7 @@ class _Walk:
         elif entry.kind == "status_changed":
             self.status_changed(at, str(data.get("old", "")), str(data.get("new", "")))
         elif entry.kind == "assigned":
-            self.assigned(at, _uuid(data.get("new")))
+            self.assigned(at, decode_row(_Assigned, data).new)
 
 
 def contributions(

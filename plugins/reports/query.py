@@ -31,6 +31,7 @@ from unionline.plugins.reports.schemas import (
     Report,
     ReportRow,
 )
+from unionline.rows import decode_row
 
 READ = "reports.read"
 DRILLABLE = tuple(c for c in COUNTERS if c != "backlog_delta")
@@ -328,8 +329,14 @@ async def _queue_names() -> dict[str, str]:
 
 
 async def _operator_names() -> dict[uuid.UUID, str]:
-    rows = await current().db.fetch("SELECT id, name, login FROM operator_operator")
-    return {uuid.UUID(str(r["id"])): str(r["name"] or r["login"]) for r in rows}
+    rows = await current().db.fetch_as(_Named, "SELECT id, name, login FROM operator_operator")
+    return {r.id: r.name or r.login for r in rows}
+
+
+class _Named(msgspec.Struct, frozen=True):
+    id: uuid.UUID
+    name: str | None
+    login: str
 
 
 _DIMENSION = {"operator": "operator_id", "channel": "channel", "day": "day"}
@@ -354,11 +361,11 @@ async def _sums(
     out: dict[str, Sums] = {}
 
     def row_key(r: dict[str, Any]) -> str:
-        org = uuid.UUID(str(r["organization_id"]))
-        op = uuid.UUID(str(r["operator_id"])) if dim == "operator_id" else NOBODY
-        channel = str(r["channel"]) if dim == "channel" else ""
-        day = int(r["day"]) if dim == "day" else 0
-        return str(key(org, op, channel, day))
+        g = decode_row(_Group, r)
+        op = g.operator_id if dim == "operator_id" and g.operator_id else NOBODY
+        channel = g.channel if dim == "channel" else ""
+        day = g.day if dim == "day" else 0
+        return str(key(g.organization_id, op, channel, day))
 
     rows = await db.fetch(
         f"SELECT {cols}, {summed} FROM reports_daily WHERE day >= {{}} AND day < {{}}{scope}"
@@ -389,6 +396,15 @@ async def _sums(
     await _live(out, ids, since, until, live_key, None)
     await sources.gather(out, ids, since, until, row_key if dim != "channel" else live_key, dim)
     return out
+
+
+class _Group(msgspec.Struct, frozen=True, kw_only=True):
+    """A row of sums' key: the organization and what the report is grouped by."""
+
+    organization_id: uuid.UUID
+    operator_id: uuid.UUID | None = None
+    channel: str = ""
+    day: int = 0
 
 
 FEW_ORGANIZATIONS = 300  # a reader's organizations given as bounds directly (no DISTINCT pass)
@@ -434,19 +450,33 @@ async def _live(
     if current().db.is_postgres:
         return await _live_summed(out, ids, since, until, row_key)
     scope, args = _where(ids)
-    rows = await current().db.fetch(
+    rows = await current().db.fetch_as(
+        _Held,
         "SELECT organization_id, held_by AS operator_id, held_since FROM reports_appeal"
         f" WHERE held_by IS NOT NULL{scope}",
         *args,
     )
     moment = now()
     for r in rows:
-        zone = await zone_of(uuid.UUID(str(r["organization_id"])))
-        start = max(_utc(r["held_since"]), datetime.combine(since, time(), zone))
+        zone = await zone_of(r.organization_id)
+        start = max(r.held_since, datetime.combine(since, time(), zone))
         end = min(moment, datetime.combine(until, time(), zone))
         if end <= start:
             continue
-        out.setdefault(row_key(r), Sums()).live_held += round((end - start).total_seconds())
+        key = row_key({"organization_id": r.organization_id, "operator_id": r.operator_id})
+        out.setdefault(key, Sums()).live_held += round((end - start).total_seconds())
+
+
+class _Org(msgspec.Struct, frozen=True):
+    organization_id: uuid.UUID
+
+
+class _Held(msgspec.Struct, frozen=True):
+    """An appeal held now: whose, by whom, since when."""
+
+    organization_id: uuid.UUID
+    operator_id: uuid.UUID
+    held_since: datetime
 
 
 async def _live_summed(
@@ -457,11 +487,12 @@ async def _live_summed(
     db = current().db
     scope, args = _where(ids)
     if ids is not None and len(ids) <= FEW_ORGANIZATIONS:
-        held: list[Any] = list(ids)  # the reader's organizations: no pass over the held rows
+        held = list(ids)  # the reader's organizations: no pass over the held rows
     else:
         held = [
-            r["organization_id"]
-            for r in await db.fetch(
+            r.organization_id
+            for r in await db.fetch_as(
+                _Org,
                 "SELECT DISTINCT organization_id FROM reports_appeal"
                 f" WHERE held_by IS NOT NULL{scope}",
                 *args,
@@ -471,7 +502,7 @@ async def _live_summed(
         return
     bounds: list[Any] = []
     for org in held:
-        zone = await zone_of(uuid.UUID(str(org)))
+        zone = await zone_of(org)
         start, end = datetime.combine(since, time(), zone), datetime.combine(until, time(), zone)
         bounds += [org, start, end]
     rows = ", ".join("({}::uuid, {}::timestamptz, {}::timestamptz)" for _ in held)
@@ -488,12 +519,6 @@ async def _live_summed(
     )
     for r in found:
         out.setdefault(row_key(r), Sums()).live_held += int(r["held"] or 0)
-
-
-def _utc(value: Any) -> datetime:
-    from unionline.plugins.reports.rollup import aware
-
-    return aware(value)
 
 
 # -- from sums to figures -------------------------------------------------------------------------

@@ -31,6 +31,7 @@ from unionline.plugins.reports.metrics import (
     add_into,
     contributions,
 )
+from unionline.rows import IdRow, decode_rows
 
 CELL = ("organization_id", "day", "operator_id", "channel")  # a cell of the daily rollup
 COLUMNS = (*CELL, *COUNTERS)
@@ -212,16 +213,21 @@ async def _stored(ids: list[uuid.UUID]) -> dict[uuid.UUID, dict[Key, list[int]]]
         *ids,
     )
     found: dict[uuid.UUID, dict[Key, list[int]]] = {}
-    for r in rows:
-        key = (
-            uuid.UUID(str(r["organization_id"])),
-            int(r["day"]),
-            uuid.UUID(str(r["operator_id"])),
-            str(r["channel"]),
-            int(r["hour"]),
-        )
-        found.setdefault(uuid.UUID(str(r["appeal_id"])), {})[key] = [int(r[c]) for c in COUNTERS]
+    for r, cell in zip(rows, decode_rows(_Contributed, rows), strict=True):
+        key = (cell.organization_id, cell.day, cell.operator_id, cell.channel, cell.hour)
+        found.setdefault(cell.appeal_id, {})[key] = [int(r[c]) for c in COUNTERS]
     return found
+
+
+class _Contributed(msgspec.Struct, frozen=True):
+    """A contribution's cell (its counters are read by name, COUNTERS being many)."""
+
+    appeal_id: uuid.UUID
+    organization_id: uuid.UUID
+    day: int
+    operator_id: uuid.UUID
+    channel: str
+    hour: int
 
 
 async def _replace_contributions(appeal_id: uuid.UUID, cells: dict[Key, list[int]]) -> None:
@@ -272,8 +278,8 @@ MARGIN = timedelta(minutes=5)  # commits land out of order: look back this far p
 async def catch_up(limit: int = 5000) -> int:
     """Recount appeals changed since the mark (minus a margin); move the mark on."""
     db = current().db
-    row = await db.fetchone("SELECT at FROM reports_mark WHERE name = 'catch_up'")
-    mark = aware(row["at"]) if row else None
+    row = await db.fetch_one_as(_At, "SELECT at FROM reports_mark WHERE name = 'catch_up'")
+    mark = row.at if row else None
     since = (mark - MARGIN) if mark else datetime(1970, 1, 1, tzinfo=now().tzinfo)
 
     class _Changed(msgspec.Struct):
@@ -301,15 +307,6 @@ async def catch_up(limit: int = 5000) -> int:
 
 class _At(msgspec.Struct):
     at: datetime
-
-
-def aware(value: Any) -> datetime:
-    """A timestamp from a raw row (aware, UTC) whichever engine gave it."""
-    if isinstance(value, datetime) and value.tzinfo is not None:
-        return value
-    from unionline.rows import decode_row
-
-    return decode_row(_At, {"at": value}).at
 
 
 # -- rebuilt from raw data ----------------------------------------------------------------------
@@ -344,12 +341,15 @@ async def _recount_all() -> tuple[int, int]:
     last = uuid.UUID(int=0)
     appeals = written = 0
     while True:
-        rows = await db.fetch(
-            "SELECT id FROM appeal_appeal WHERE id > {} ORDER BY id LIMIT {}", last, BATCH * 4
+        rows = await db.fetch_as(
+            IdRow,
+            "SELECT id FROM appeal_appeal WHERE id > {} ORDER BY id LIMIT {}",
+            last,
+            BATCH * 4,
         )
         if not rows:
             return appeals, written
-        ids = [uuid.UUID(str(r["id"])) for r in rows]
+        ids = [r.id for r in rows]
         last = ids[-1]
         batch: list[tuple[uuid.UUID, Key, list[int]]] = []
         states: list[Any] = []

@@ -17,6 +17,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import msgspec
+
 from unionline import current
 from unionline.plugins.reports.metrics import COUNTERS, NO_HOUR, AppealInput, add_into
 
@@ -73,21 +75,32 @@ def _marks(n: int) -> str:
 
 async def stored_labels(ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, Labels]:
     db = current().db
-    queues = await db.fetch(
+    queues = await db.fetch_as(
+        _Queued,
         f"SELECT appeal_id, queue FROM reports_appeal WHERE appeal_id IN ({_marks(len(ids))})",
         *ids,
     )
-    tags: dict[str, list[str]] = {}
-    for r in await db.fetch(
-        f"SELECT appeal_id, tag FROM reports_tag WHERE appeal_id IN ({_marks(len(ids))})", *ids
+    tags: dict[uuid.UUID, list[str]] = {}
+    for r in await db.fetch_as(
+        _Tagged,
+        f"SELECT appeal_id, tag FROM reports_tag WHERE appeal_id IN ({_marks(len(ids))})",
+        *ids,
     ):
-        tags.setdefault(str(r["appeal_id"]), []).append(str(r["tag"]))
+        tags.setdefault(r.appeal_id, []).append(r.tag)
     return {
-        uuid.UUID(str(r["appeal_id"])): Labels(
-            queue=str(r["queue"] or ""), tags=tuple(sorted(tags.get(str(r["appeal_id"]), [])))
-        )
+        r.appeal_id: Labels(queue=r.queue or "", tags=tuple(sorted(tags.get(r.appeal_id, []))))
         for r in queues
     }
+
+
+class _Queued(msgspec.Struct, frozen=True):
+    appeal_id: uuid.UUID
+    queue: str | None
+
+
+class _Tagged(msgspec.Struct, frozen=True):
+    appeal_id: uuid.UUID
+    tag: str
 
 
 async def write_labels(appeal_id: uuid.UUID, labels: Labels) -> None:
