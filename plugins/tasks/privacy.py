@@ -1,8 +1,8 @@
 """Tasks in a member's personal-data export and erasure (152-FZ): the tasks about a member
 (set from their appeals, or linked to them) are listed in the export; the erasure empties their
 titles, descriptions and comments, drops the member's links and the tasks' files (their bytes
-too, when nothing else holds them) — the tasks themselves, their statuses and deadlines stay, as
-the office's record of work done."""
+too, when nothing else holds them, once the erasure has committed) — the tasks themselves,
+their statuses and deadlines stay, as the office's record of work done."""
 
 from __future__ import annotations
 
@@ -49,24 +49,32 @@ class TasksSection:
         ]
 
     async def erase(self, member_ids: list[uuid.UUID]) -> None:
+        """Inside the erasure's transaction (joined, not opened); the files' bytes are released
+        once it has committed — a rolled-back erasure leaves every file row with its bytes."""
         db = current().db
         held: set[str] = set()
-        for row in await self._tasks(member_ids):
-            task_id = row["id"]
-            await db.execute(
-                "UPDATE tasks_task SET title = {}, description = '', member_id = NULL"
-                " WHERE id = {}",
-                ERASED,
-                task_id,
-            )
-            await db.execute(
-                "UPDATE tasks_comment SET text = {} WHERE task_id = {}", ERASED, task_id
-            )
-            await db.execute(
-                "DELETE FROM tasks_link WHERE task_id = {} AND kind = 'member'", task_id
-            )
-            files = await db.fetch("SELECT sha256 FROM tasks_file WHERE task_id = {}", task_id)
-            held.update(str(f["sha256"]) for f in files)
-            await db.execute("DELETE FROM tasks_file WHERE task_id = {}", task_id)
-        for sha256 in held:  # bytes no other row names (a reply's copy of the file stays)
-            await release_stored(sha256)
+        async with db.transaction() as tx:
+            for row in await self._tasks(member_ids):
+                held.update(await self._erase_task(row["id"]))
+            if held:
+                tx.on_commit(lambda: _release(held))
+
+    async def _erase_task(self, task_id: Any) -> list[str]:
+        """Empty the task's words, drop the member's link and its file rows; their hashes."""
+        db = current().db
+        await db.execute(
+            "UPDATE tasks_task SET title = {}, description = '', member_id = NULL WHERE id = {}",
+            ERASED,
+            task_id,
+        )
+        await db.execute("UPDATE tasks_comment SET text = {} WHERE task_id = {}", ERASED, task_id)
+        await db.execute("DELETE FROM tasks_link WHERE task_id = {} AND kind = 'member'", task_id)
+        files = await db.fetch("SELECT sha256 FROM tasks_file WHERE task_id = {}", task_id)
+        await db.execute("DELETE FROM tasks_file WHERE task_id = {}", task_id)
+        return [str(f["sha256"]) for f in files]
+
+
+async def _release(held: set[str]) -> None:
+    """The bytes no other row names (a reply's copy of the file stays)."""
+    for sha256 in sorted(held):
+        await release_stored(sha256)
