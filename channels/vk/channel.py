@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import hmac
 from collections.abc import Sequence
-from typing import Any, TypeAlias
+from typing import Any, NamedTuple, TypeAlias
 from urllib.parse import urlsplit
 
 from unionline import Forbidden, PermanentFailure, Unauthorized
 from unionline.channel import (
+    Button,
     Capabilities,
     ChannelAccount,
     ChannelType,
@@ -25,6 +26,7 @@ from unionline.channel import (
     SentUnreadable,
     SetupInfo,
     WebhookReply,
+    buttons_text,
     read_attachment,
     split_text,
 )
@@ -32,7 +34,7 @@ from unionline.channels.vk import permissions
 from unionline.channels.vk import setup as vk_setup
 from unionline.channels.vk.client import InputFile, VkClient, random_id_for
 from unionline.channels.vk.decode import CONTACT_KIND
-from unionline.channels.vk.errors import MessagesDenied
+from unionline.channels.vk.errors import MessagesDenied, VkRefused
 from unionline.channels.vk.inbound import decode_one, names_of
 from unionline.channels.vk.sent import remember
 from unionline.channels.vk.settings import CommunityConfig, CommunitySecrets, vk_settings
@@ -46,6 +48,7 @@ PHOTO_TYPES = ("image/jpeg", "image/png", "image/gif")
 # its label is at most 40 characters (longer ones are shortened with «…»).
 MAX_BUTTONS = 6
 MAX_LABEL = 40
+BOT_FEATURES_OFF = 912  # "This is a chat bot feature, change this status in settings"
 
 
 def client_for(account: Account) -> VkClient:
@@ -125,16 +128,9 @@ class VkChannel(ChannelType[CommunityConfig, CommunitySecrets]):
                 # random_id is fixed per part: a retried delivery cannot double-send a part.
                 random_id = random_id_for(message.id, n)
                 await remember(account.id, random_id)  # before VK can echo it back
+                part = _Part(text, attached, keyboard if n == at else None)
                 try:
-                    ids.append(
-                        await client.send_message(
-                            peer_id,
-                            text,
-                            random_id=random_id,
-                            attachment=attached,
-                            keyboard=keyboard if n == at else None,
-                        )
-                    )
+                    ids.append(await _send_part(client, peer_id, random_id, part, message.buttons))
                 except SentUnreadable as exc:  # confirmed: never resent, the rest still go
                     if exc.external_id is None:
                         first = str(ids[0]) if ids else None
@@ -155,6 +151,34 @@ class VkChannel(ChannelType[CommunityConfig, CommunitySecrets]):
             raise PermanentFailure(f"not fetched: {host!r} is not one of VK's file hosts")
         async with client_for(account) as client:
             return await client.download(ref)
+
+
+class _Part(NamedTuple):
+    text: str
+    attached: list[str]
+    keyboard: dict[str, Any] | None
+
+
+async def _send_part(
+    client: VkClient, peer_id: int, random_id: int, part: _Part, buttons: tuple[Button, ...]
+) -> int:
+    """Send one part. A community with the bot features off refuses any keyboard (error 912):
+    that part goes again, its buttons as «label: url» lines of the text (nothing was sent, so
+    the same random_id)."""
+    try:
+        return await client.send_message(
+            peer_id,
+            part.text,
+            random_id=random_id,
+            attachment=part.attached,
+            keyboard=part.keyboard,
+        )
+    except VkRefused as exc:
+        if exc.error_code != BOT_FEATURES_OFF or part.keyboard is None:
+            raise
+    lines = buttons_text(buttons[:MAX_BUTTONS])
+    text = f"{part.text}\n\n{lines}" if part.text else lines
+    return await client.send_message(peer_id, text, random_id=random_id, attachment=part.attached)
 
 
 def _keyboard(message: OutboundMessage) -> dict[str, Any] | None:

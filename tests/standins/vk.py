@@ -47,6 +47,7 @@ ERRORS = {
     29: "Rate limit reached",
     914: "Message is too long",
     911: "Keyboard format is invalid",
+    912: "This is a chat bot feature, change this status in settings",
 }
 
 
@@ -143,6 +144,7 @@ class StandinCommunity:
         self.dedup_window = 3600.0
         self.echo_replies = True  # VK tells the community about its own sends (message_reply)
         self.denied: dict[int, int] = {}  # peer -> 901 or 902
+        self.bot_features = True  # off: a message with a keyboard is refused with error 912
         self.faults: dict[str, list[Fault]] = {}
         self.uploads: dict[str, Upload] = {}
         self.saved: dict[str, Upload] = {}  # "photo-1_5" / "doc-1_5" -> what was uploaded

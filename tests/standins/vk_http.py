@@ -159,6 +159,8 @@ def messages_send(community: StandinCommunity, params: dict[str, str]) -> int:
     if len(text) > MAX_TEXT:
         raise VkError(914)
     keyboard = params.get("keyboard")
+    if keyboard is not None and not community.bot_features:
+        raise VkError(912)
     if keyboard is not None:
         check_keyboard(keyboard)
     now = time.monotonic()

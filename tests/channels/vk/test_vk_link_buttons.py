@@ -100,3 +100,24 @@ async def test_the_standin_refuses_a_bad_keyboard_with_error_911(
     assert "Keyboard format is invalid" in refused.value.error_msg
     assert detail in refused.value.error_msg
     assert vk.community.sent == []
+
+
+async def test_a_community_without_bot_features_gets_the_buttons_as_lines(
+    env: ContractEnv, vk: VkStandin
+) -> None:
+    vk.community.bot_features = False  # VK refuses any keyboard: error 912
+    account = await load_account(env.account.id)
+    long_label = "Подробнее о коллективном договоре на 2027 год"
+    buttons = (
+        Button(label="Сайт профсоюза", url="https://union.example/"),
+        Button(label=long_label, url="https://union.example/kd"),
+    )
+    result = await send_message(account, broadcast(env, "Собрание в пятницу", *buttons))
+    [sent] = vk.community.sent
+    assert result.external_id == str(sent.message_id) and sent.keyboard is None
+    assert sent.text == (
+        f"Собрание в пятницу\n\nСайт профсоюза: https://union.example/\n"
+        f"{long_label}: https://union.example/kd"
+    )
+    refused = [c for c in vk.community.calls_of("messages.send") if "keyboard" in c.params]
+    assert len(refused) == 1  # one refused try, then the message without a keyboard
