@@ -72,6 +72,12 @@ async def test_build_preview_and_send_a_campaign(site: Site, login: Login, shots
     await variant.get_by_label("Аккаунт канала").select_option(str(site.account_id))
     await variant.get_by_label("Тема письма").fill("Собрание профкома")
     await variant.get_by_label("Текст").fill("{{ first_name }}, ждём вас 12 декабря.")
+    # A robot call, third: the text the robot says and a digit in answer.
+    await editor.locator("input[data-order=voice]").check()
+    voice = editor.locator("section.cmp-variant[data-channel=voice]")
+    await voice.get_by_label("Аккаунт канала").select_option(str(site.account_id))
+    await voice.get_by_label("Что скажет робот").fill("Собрание двенадцатого декабря. Нажмите 1.")
+    await voice.get_by_label("Ждать ответа цифрой (например, «Нажмите 1, если придёте»)").check()
     await editor.locator("button.cmp-preview-button").click()
     first = MEMBER_NAME.split()[1] if len(MEMBER_NAME.split()) == 3 else MEMBER_NAME.split()[0]
     await expect(editor.locator(".cmp-preview")).to_contain_text(f"{first}, ждём вас 12 декабря.")
@@ -92,6 +98,11 @@ async def test_build_preview_and_send_a_campaign(site: Site, login: Login, shots
     assert telegram["buttons"] == [
         {"title": "Программа собрания", "url": "https://profsoyuz.example/program"}
     ]
+    voiced = (await site.api("GET", f"/api/campaigns/{started['id']}"))["variants"]["voice"]
+    assert (voiced["text"], voiced["ask_digit"]) == (
+        "Собрание двенадцатого декабря. Нажмите 1.",
+        True,
+    )
     await expect(page.locator(".cmp-progress progress")).to_have_attribute("value", "1")
     await expect(page.locator("td[data-stat=sent]")).to_have_text("1")
     assert [m.recipient for m in site.sent()] == ["maria@example.org"]
@@ -100,6 +111,8 @@ async def test_build_preview_and_send_a_campaign(site: Site, login: Login, shots
         "Не доставлено (возврат): 0, Открыли (приблизительно): 0, Переходы по ссылкам: 0, "
         "Ответили: 0, Отписались: 0")  # fmt: skip
     await expect(page.locator(".cmp-replies")).to_have_text("Ответов пока нет.")
+    # What the counts mean for robot calls (the campaign has a robot-call message).
+    await expect(page.locator(".cmp-voice-note")).to_contain_text("прослушали сообщение до конца")
     await gate(page, "the running campaign")
     await page.screenshot(path=shots / "campaign-progress.png", full_page=True)
 
