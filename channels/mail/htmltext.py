@@ -93,8 +93,9 @@ _COMMON_REFERENCES = (("&nbsp;", "\u00a0"), ("&lt;", "<"), ("&gt;", ">"), ("&quo
 # The text of markup too dense to read (``htmlbounds``): a line break before the tags that
 # start or end a line, a space before a table cell's end, every tag removed as HTML5 reads one
 # ("<" and a letter, "/", "!" or "?", up to the next ">"); any other "<" is text.
-_LINE_END = re.compile(
-    r"<(?=/?(?:[pP]|[lL][iI]|[dD][iI][vV]|[tT][rR]|[uUoO][lL]|[hH][1-6]|[bB][rR])[\s/>])"
+_LINE_END = re.compile(  # the first look-ahead turns most other "<" away in one step
+    r"<(?=/?[pPlLdDtTuUoOhHbB])(?=/?(?:[pP]|[lL][iI]|[dD][iI][vV]|[tT][rR]|[uUoO][lL]|[hH][1-6]"
+    r"|[bB][rR])[\s/>])"
 )
 _CELL_END = re.compile(r"<(?=/[tT][dDhH])")
 _ANY_TAG = re.compile(r"<[A-Za-z/!?][^>]*>?")

@@ -301,7 +301,9 @@ def leaves(part: Message, depth: int = 0) -> list[Message]:
 
 def _normalize_text(text: str) -> str:
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
-    return "\n".join(line.rstrip() for line in text.split("\n")).strip("\n")
+    # str.rstrip mapped over the lines runs no Python code per line (a generator over them made
+    # ">\n" * n ~7 times an ordinary mail per KB)
+    return "\n".join(map(str.rstrip, text.split("\n"))).strip("\n")
 
 
 def _describe(part: Message) -> tuple[str, str, str, str | None]:

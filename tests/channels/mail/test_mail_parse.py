@@ -154,3 +154,11 @@ def test_malformed_html_becomes_its_text():
     assert htmltext.to_text("</" * 5000) == ""  # HTML5 reads "</<" as a bogus comment
     assert htmltext.to_text("1 < 2 " * 5000) == ("1 < 2 " * 5000).strip()
     assert htmltext.to_text("<p>a &amp; b</p><script>x</script><p>c</p>") == "a & b\n\nc"
+
+
+@given(text=st.text(alphabet=st.sampled_from(" \t\u00a0\u2028\x1c\x85\r\nab\x00"), max_size=60))
+def test_line_ends_are_normalized_as_line_by_line_stripping_did(text: str):
+    from unionline.channels.mail.parse import _normalize_text
+
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "").split("\n")
+    assert _normalize_text(text) == "\n".join(line.rstrip() for line in lines).strip("\n")
