@@ -68,6 +68,9 @@ def register_jobs(register: JobsRegistrar) -> None:
     from unionline.channels.phone.recordings import SWEEP
 
     register(FETCH_JOB, fetch_recording, payload=FetchRecording)
+    from unionline.channels.phone.broadcast import RECEIPT_JOB, ReceiptAgain, report_again
+
+    register(RECEIPT_JOB, report_again, payload=ReceiptAgain)
     SWEEP.register(register)
 
 

@@ -18,6 +18,8 @@ message sent again — a retry, another worker once the lease ran out, a worker 
 
 Outcomes: answered → ``delivered`` (``read`` when heard to the end); busy, no answer, failed →
 ``PermanentFailure`` naming it (SIP, awaited) or a ``failed`` receipt with the reason (cloud PBX).
+A cloud PBX's receipt that nobody takes yet (the PBX ended the call before the sender recorded
+the send) is offered again by a job (:data:`RECEIPT_JOB`).
 """
 
 from __future__ import annotations
@@ -29,8 +31,8 @@ from typing import Any, Literal
 import httpx
 import msgspec
 
-from unionline import NotReady, PermanentFailure, current
-from unionline.channel import OutboundMessage, SendResult, SentUnreadable
+from unionline import NotReady, PermanentFailure, current, enqueue
+from unionline.channel import OutboundMessage, SendResult, SentUnreadable, report_delivery
 from unionline.channels.phone.model import Call
 
 PREFIX = "bc-"  # the call id of a broadcast's robot call, before the message id
@@ -41,7 +43,11 @@ REASONS = {
     "cancelled": "сброшен",
     "failed": "звонок не состоялся",
 }
+AGAIN = 60.0  # seconds before a receipt nobody took is offered again
 _DIALING: set[str] = set()  # keys of the calls this process is making right now
+
+
+RECEIPT_JOB = "phone.broadcast_receipt"
 
 
 class Receipt(msgspec.Struct, frozen=True, kw_only=True):
@@ -51,6 +57,41 @@ class Receipt(msgspec.Struct, frozen=True, kw_only=True):
     status: str  # delivered, read, failed
     error: str = ""
     note: str = ""
+
+
+class ReceiptAgain(msgspec.Struct, frozen=True, kw_only=True):
+    """A receipt nobody took yet (the sender had not recorded the send when the call ended)."""
+
+    account_id: uuid.UUID
+    receipt: Receipt
+
+
+async def report(account_id: uuid.UUID, receipt: Receipt) -> None:
+    """Hand the receipt to whoever sent the message; when nobody takes it yet — the PBX ended
+    the call before the sender recorded the send's answer — it is offered again by a job
+    (every minute, ten times)."""
+    if await _offer(account_id, receipt):
+        return
+    await enqueue(
+        RECEIPT_JOB,
+        ReceiptAgain(account_id=account_id, receipt=receipt),
+        key=f"{RECEIPT_JOB}:{account_id}:{receipt.external_id}",
+        delay=AGAIN,
+        max_attempts=10,
+    )
+
+
+async def report_again(ctx: Any, job: ReceiptAgain) -> None:
+    """Job: offer the receipt again; not taken: asked again later, until attempts run out."""
+    if not await _offer(job.account_id, job.receipt):
+        raise NotReady("nobody took the robot call's receipt yet", retry_after=AGAIN)
+
+
+async def _offer(account_id: uuid.UUID, receipt: Receipt) -> bool:
+    taken = await report_delivery(
+        account_id, receipt.external_id, receipt.status, error=receipt.error, note=receipt.note
+    )
+    return taken > 0
 
 
 def call_ref(message: OutboundMessage) -> str:

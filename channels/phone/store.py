@@ -24,7 +24,6 @@ from unionline.channel import (
     InboundMessage,
     Sender,
     SentElsewhere,
-    report_delivery,
     store_inbound,
     update_entry,
 )
@@ -71,9 +70,7 @@ async def record(line: Any, events: Sequence[CallEvent]) -> Recorded:
         receipts += [receipt] if receipt is not None else []
     await screenpop.send(pops)
     for done in receipts:  # a campaign's robot call a cloud PBX made ended (broadcast.py)
-        await report_delivery(
-            line.id, done.external_id, done.status, error=done.error, note=done.note
-        )
+        await broadcast.report(line.id, done)
     return result
 
 

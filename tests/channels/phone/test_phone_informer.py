@@ -20,6 +20,7 @@ from unionline.channel import (
     channel_type,
     load_account,
 )
+from unionline.channels.phone.broadcast import RECEIPT_JOB, ReceiptAgain, report_again
 from unionline.channels.phone.sip.robot import RobotCall, RobotCallParams
 from unionline.robots.sdk import LocalizedText, RobotContext
 
@@ -77,10 +78,11 @@ async def test_a_broadcast_is_an_informer_call_whose_outcome_is_a_receipt(phone:
     """A campaign's robot call on a UIS line (the phone channel's send() of a broadcast): UIS
     calls once per message id, its notifications report the outcome as the message's receipt."""
     got: list[tuple[uuid.UUID, str, str, str]] = []
+    taking = [True]
 
     async def listener(account_id: uuid.UUID, external_id: str, status: str, error: str) -> bool:
         got.append((account_id, external_id, status, error))
-        return True
+        return taking[0]
 
     add_receipt_listener("test.broadcast", listener)
     line, channel = await load_account(phone.env.account.id), channel_type("phone")
@@ -107,10 +109,21 @@ async def test_a_broadcast_is_an_informer_call_whose_outcome_is_a_receipt(phone:
     assert (again.status, again.note) == ("read", "ответил, прослушал до конца, нажал 1")
     assert len(phone.pbx.commands) == 1
 
+    # The call ends before the sender recorded the send (nobody takes the receipt yet): a job
+    # offers it again later.
     phone.pbx.informer_outcome = "informer_no_answer"
     await channel.send(line, silent := broadcast())
+    taking[0] = False
     await phone.deliver_outbox()
     assert got[-1] == (line.id, f"bc-{silent.id}", "failed", "не ответил")
+    key = f"{RECEIPT_JOB}:{line.id}:bc-{silent.id}"
+    job = await phone.env.db.fetchone(
+        "SELECT payload FROM system_job WHERE idempotency_key = {}", key
+    )
+    assert job is not None, "the receipt is offered again"
+    taking[0] = True
+    await report_again(None, msgspec.json.decode(job["payload"], type=ReceiptAgain))
+    assert got[-1] == got[-2]  # offered again, taken
     with pytest.raises(PermanentFailure, match="не ответил"):
         await channel.send(line, silent)
 
