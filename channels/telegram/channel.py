@@ -6,10 +6,12 @@ import hmac
 import time
 import uuid
 from collections.abc import Sequence
+from html import escape
 from typing import TYPE_CHECKING, Any, TypeAlias
 
 from unionline import Forbidden, PermanentFailure, Unauthorized, current
 from unionline.channel import (
+    Button,
     Capabilities,
     ChannelAccount,
     ChannelType,
@@ -24,11 +26,13 @@ from unionline.channel import (
     SentUnreadable,
     SetupInfo,
     WebhookReply,
+    buttons_text,
     read_attachment,
 )
 from unionline.channels.telegram import setup as tg_setup
 from unionline.channels.telegram.client import SECRET_HEADER, InputFile, TelegramClient
 from unionline.channels.telegram.decode import CONTACT_KIND
+from unionline.channels.telegram.errors import TelegramRefused
 from unionline.channels.telegram.settings import BotConfig, BotSecrets, telegram_settings
 from unionline.channels.telegram.tables import SentPart
 from unionline.channels.telegram.text import html_parts
@@ -100,13 +104,13 @@ class TelegramChannel(ChannelType[BotConfig, BotSecrets]):
             raise PermanentFailure("the message has neither text nor files")
         done = await _sent_parts(message.id)
         first: int | None = None
-        keyboard, at = _keyboard(message), _keyboard_index(steps)
+        at = _keyboard_index(steps)
         async with client_for(account) as client:
             for index, step in enumerate(steps):
                 message_id = done.get(index)
                 if message_id is None:
-                    markup = keyboard if index == at else None
-                    message_id = await _send_part(client, message.recipient, step, first, markup)
+                    buttons = message.buttons if index == at else ()
+                    message_id = await _send_part(client, message.recipient, step, first, buttons)
                     await _record_part(message.id, index, message_id)
                 first = first if first is not None else message_id
         return SendResult(external_id=f"{message.recipient}:{first}")
@@ -127,14 +131,20 @@ class TelegramChannel(ChannelType[BotConfig, BotSecrets]):
 
 Step = tuple[str, str | OutboundAttachment]  # ("text", html) or ("photo"/"document", file)
 Markup = dict[str, Any]
+Buttons = tuple[Button, ...]
 
 
-def _keyboard(message: OutboundMessage) -> Markup | None:
-    """The inline keyboard of ``message.buttons`` (one button a row), or None."""
-    if not message.buttons:
+def _keyboard(buttons: tuple[Button, ...]) -> Markup | None:
+    """The inline keyboard of link buttons (one button a row), or None."""
+    if not buttons:
         return None
-    rows = [[{"text": b.label, "url": b.url}] for b in message.buttons]
-    return {"inline_keyboard": rows}
+    return {"inline_keyboard": [[{"text": b.label, "url": b.url}] for b in buttons]}
+
+
+def _url_refused(exc: TelegramRefused) -> bool:
+    """Telegram refused a button's link (it takes no host without a dot, e.g. localhost)."""
+    text = exc.description.lower()
+    return exc.error_code == 400 and ("button_url_invalid" in text or "button url" in text)
 
 
 def _keyboard_index(steps: list[Step]) -> int:
@@ -153,13 +163,13 @@ def _plan(message: OutboundMessage) -> list[Step]:
 
 
 async def _send_part(
-    client: TelegramClient, chat_id: str, step: Step, first: int | None, markup: Markup | None
+    client: TelegramClient, chat_id: str, step: Step, first: int | None, buttons: Buttons
 ) -> int:
     """Send one part; its message id. A part Telegram confirmed whose answer did not decode is
     not resent: with its id it counts as sent, without one the delivery stops there, ``sent``
     (the parts after it are not sent rather than the member getting this one twice)."""
     try:
-        return (await _send_step(client, chat_id, step, markup)).message_id
+        return (await _send_step(client, chat_id, step, buttons)).message_id
     except SentUnreadable as exc:
         if exc.external_id is not None:
             return int(exc.external_id)
@@ -168,16 +178,28 @@ async def _send_part(
         ) from exc
 
 
-async def _send_step(
-    client: TelegramClient, chat_id: str, step: Step, markup: Markup | None
-) -> Message:
+async def _send_step(client: TelegramClient, chat_id: str, step: Step, buttons: Buttons) -> Message:
     kind, payload = step
+    markup = _keyboard(buttons)
     if isinstance(payload, str):
-        return await client.send_message(chat_id, payload, reply_markup=markup)
+        return await _send_text(client, chat_id, payload, buttons)
     file = InputFile(payload.filename, await read_attachment(payload), payload.content_type)
     if kind == "photo":
         return await client.send_photo(chat_id, file, reply_markup=markup)
     return await client.send_document(chat_id, file, reply_markup=markup)
+
+
+async def _send_text(client: TelegramClient, chat_id: str, html: str, buttons: Buttons) -> Message:
+    """A text part, with its keyboard. A link Telegram refuses in a button fails the whole
+    message, so the part goes again without the keyboard, its buttons as lines of the text
+    (nothing was sent: no double)."""
+    try:
+        return await client.send_message(chat_id, html, reply_markup=_keyboard(buttons))
+    except TelegramRefused as exc:
+        if not buttons or not _url_refused(exc):
+            raise
+    lines = escape(buttons_text(buttons), quote=False)
+    return await client.send_message(chat_id, f"{html}\n\n{lines}")
 
 
 async def _sent_parts(delivery_id: uuid.UUID) -> dict[int, int]:

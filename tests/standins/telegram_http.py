@@ -314,10 +314,15 @@ def _check_button(button: Any) -> None:
 
 
 def _button_url(url: Any) -> bool:
+    """http(s) with a host that has a dot or is an IP address (Telegram refuses localhost and
+    other bare names), or tg://."""
     if not isinstance(url, str) or any(c.isspace() for c in url):
         return False
     parts = urlsplit(url)
-    return parts.scheme == "tg" or (parts.scheme in ("http", "https") and bool(parts.hostname))
+    if parts.scheme == "tg":
+        return True
+    host = parts.hostname or ""
+    return parts.scheme in ("http", "https") and ("." in host or ":" in host)
 
 
 def _message(bot: StandinBot, chat_id: int | str, **content: Any) -> dict:

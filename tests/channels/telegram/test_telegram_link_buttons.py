@@ -87,6 +87,7 @@ def test_the_keyboard_goes_under_the_text_else_under_the_last_file() -> None:
     [
         ({"text": "Сайт", "url": "javascript:alert(1)"}, "Bad Request: BUTTON_URL_INVALID"),
         ({"text": "Сайт", "url": "https://"}, "Bad Request: BUTTON_URL_INVALID"),
+        ({"text": "Сайт", "url": "http://localhost:8000/"}, "Bad Request: BUTTON_URL_INVALID"),
         ({"text": " ", "url": "https://union.example/"}, "Bad Request: BUTTON_TEXT_EMPTY"),
         ({"text": "Сайт"}, "Text buttons are unallowed in the inline keyboard"),
         ({"url": "https://union.example/"}, 'Field "text" must be of type String'),
@@ -100,3 +101,18 @@ async def test_the_standin_refuses_a_bad_keyboard_as_telegram_does(
     assert refused.value.error_code == 400
     assert description in str(refused.value)
     assert telegram.bot.sent == []
+
+
+async def test_a_link_telegram_refuses_sends_the_buttons_as_lines(
+    env: ContractEnv, telegram: TelegramStandin
+) -> None:
+    account = await load_account(env.account.id)
+    local = Button(label="Анкета & опрос", url="http://localhost:8000/c/1?u=a&s=b")
+    result = await send_message(account, broadcast(env, "Собрание <в пятницу>", SITE, local))
+    [sent] = telegram.bot.sent  # the refused try sent nothing
+    assert result.external_id == f"4200:{sent.message_id}" and sent.reply_markup is None
+    assert sent.plain_text == (
+        "Собрание <в пятницу>\n\nСайт профсоюза: https://union.example/\n"
+        "Анкета & опрос: http://localhost:8000/c/1?u=a&s=b"
+    )
+    assert len(telegram.bot.calls_of("sendMessage")) == 2
