@@ -139,8 +139,9 @@ async def test_a_campaign_reaches_each_consenting_member_once(unionline_app: App
     assert await w.call("bob", "get", "/api/campaigns/segments") == []
     await w.call("bob", "delete", f"/api/campaigns/segments/{saved['id']}", 404)
     await w.call("boss", "delete", f"/api/campaigns/segments/{saved['id']}", 204)
-    # A robot-call message through an account whose channel takes no text (a phone line today)
-    # does not start: every recipient would fail.
+    # A robot-call message through an account that cannot send it does not start: every
+    # recipient would fail (the reference channel, standing in for every channel, counts by
+    # text; another needs Capabilities.spoken — tests/channels/phone/test_phone_broadcast.py).
     voice = await w.call(
         "boss", "post", "/api/campaigns/", 201,
         **campaign_body(w, channel_order=["voice"], accounts={"voice": str(w.account)},
