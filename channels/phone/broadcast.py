@@ -174,9 +174,13 @@ async def _through_the_agent(line: Any, message: OutboundMessage, ref: str) -> S
     from unionline.channels.phone.sip.outbound import call_and_say
 
     agent = runtime.agent_for(line.id)
-    if agent is None:
-        await _forget(line, ref)
-        raise PermanentFailure("SIP-агент линии не запущен в этом процессе")
+    if agent is None or agent.outbound is None:
+        await _forget(line, ref)  # nothing was dialed
+        raise PermanentFailure(
+            "SIP-агент линии не запущен в этом процессе"
+            if agent is None
+            else "У линии не указан регистратор или адрес для исходящих"
+        )
     try:
         audio = await tts.speak(line.config.sip_tts, message.text)
     except Exception:

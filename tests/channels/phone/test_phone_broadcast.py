@@ -152,6 +152,15 @@ async def test_a_voice_campaign_calls_each_member_once(sip: Sip) -> None:
     count = await db.fetchone("SELECT count(*) AS n FROM phone_call WHERE call LIKE 'bc-%'")
     assert int(count["n"]) == 6  # three members, the one heard, the busy one, the lost one
 
+    # No agent in this process (an arq worker): refused, nothing kept — it may be sent again.
+    from unionline.channels.phone.sip import runtime
+
+    await runtime.stop(line_id)
+    with pytest.raises(PermanentFailure, match="не запущен"):
+        await phone.send(line, orphan := message(NUMBERS[2]))
+    kept = await db.fetchone("SELECT id FROM phone_call WHERE call = {}", call_ref(orphan))
+    assert kept is None
+
     # An operator's text reply on a phone line is still refused.
     reply = msgspec_replace(message(NUMBERS[2]), broadcast=False)
     with pytest.raises(PermanentFailure, match="не передаёт текст"):
