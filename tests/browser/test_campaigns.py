@@ -5,6 +5,7 @@ also at phone width (390 px)."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -64,9 +65,13 @@ async def test_build_preview_and_send_a_campaign(site: Site, login: Login, shots
     messenger = editor.locator("section.cmp-variant[data-channel=telegram]")
     await messenger.get_by_label("Аккаунт канала").select_option(str(site.account_id))
     await messenger.get_by_label("Текст").fill("{{ first_name }}, ждём вас 12 декабря.")
-    await messenger.get_by_label("Кнопки-ссылки под сообщением").fill(
-        "Программа собрания | https://profsoyuz.example/program"
+    links = messenger.get_by_label("Кнопки-ссылки под сообщением")
+    await links.fill("Программа собрания | ftp://profsoyuz.example/program")
+    await editor.locator("button.cmp-save").click()  # a bad link: said under the buttons
+    await expect(messenger.locator('[data-field="variants.telegram.buttons"]')).to_have_class(
+        re.compile(r"\binvalid\b")
     )
+    await links.fill("Программа собрания | https://profsoyuz.example/program")
     await editor.locator("input[data-order=email]").check()
     variant = editor.locator("section.cmp-variant[data-channel=email]")
     await variant.get_by_label("Аккаунт канала").select_option(str(site.account_id))
