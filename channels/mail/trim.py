@@ -108,17 +108,35 @@ def _history_start(text: str) -> int | None:
     for count, start in enumerate(_candidate_lines(low)):
         previous = text.rfind("\n", 0, start - 1) + 1 if start else -1
         before_quote = quote is None or previous < quote
-        if previous > seen and before_quote and _attribution_at(text, previous, (2,)):
+        if (
+            previous > seen
+            and before_quote
+            and _may_attribute(text, low, previous)
+            and _attribution_at(text, previous, (2,))
+        ):
             return previous  # an attribution wrapped onto the line of the word
         if quote is not None and start >= quote:
             break
         if count >= MAX_CANDIDATES:
             return None
         seen = start
-        verdict = _verdict(text, start)
-        if verdict is not None:
-            return None if verdict == "forward" else start
+        attributes = _may_attribute(text, low, start)
+        if attributes or _header_like(text[start : _line_end(text, start)].strip()):
+            verdict = _verdict(text, start, attributes)
+            if verdict is not None:
+                return None if verdict == "forward" else start
     return quote
+
+
+def _may_attribute(text: str, low: str, start: int) -> bool:
+    """Cheap test first, in a few C calls: whether the line at ``start`` (alone or with the
+    next) can be an attribution — it starts with a digit, or the two lines hold one of the
+    words every attribution pattern needs. False: ``_attribution_at`` would say False."""
+    end = _line_end(text, start)
+    if text[start:end].strip()[:1].isdigit():
+        return True
+    two = _line_end(text, end + 1) if end < len(text) else end
+    return _ATTRIBUTION_WORDS.search(low, start, two) is not None
 
 
 def _lowered(text: str) -> str | None:
@@ -154,8 +172,9 @@ def _candidate_lines(low: str) -> Iterator[int]:
                 heapq.heapreplace(pending, (found, anchor))
 
 
-def _verdict(text: str, start: int) -> str | None:
-    """What the line at ``start`` is: "forward", "history" or None (neither)."""
+def _verdict(text: str, start: int, attributes: bool = True) -> str | None:
+    """What the line at ``start`` is: "forward", "history" or None (neither); ``attributes``
+    False: it is no attribution (``_may_attribute``)."""
     end = _line_end(text, start)
     stripped = text[start:end].strip()
     if _header_like(stripped):
@@ -165,7 +184,7 @@ def _verdict(text: str, start: int) -> str | None:
             return "history"
         if _OUTLOOK_FROM.match(stripped) and _followed_by_headers(text, end):
             return "history"
-    return "history" if _attribution_at(text, start, (1, 2)) else None
+    return "history" if attributes and _attribution_at(text, start, (1, 2)) else None
 
 
 def _line_end(text: str, start: int) -> int:

@@ -178,3 +178,19 @@ def test_the_anchor_search_sees_every_letter_the_patterns_ignore_the_case_of():
     assert [c for c in everything if len(c.lower()) != 1] == ["\u0130"]
     for text in ("ответ\n\nAm 5. März ſchrieb Ivan:\n> q", "ответ\n\nİvan ᲃообщил, пишет:\n> q"):
         assert trim.for_display(text) == reference(text) == "ответ"
+
+
+def test_lines_that_can_be_neither_header_nor_attribution_are_passed_in_a_few_c_calls(
+    monkeypatch: pytest.MonkeyPatch,
+):
+    """A line holding an anchor (":") is only read by the patterns when it starts like a header,
+    starts with a digit or has an attribution's word near it; the verdicts are the same."""
+    looked: list[int] = []
+    verdict = trim._verdict
+    monkeypatch.setattr(trim, "_verdict", lambda *args: looked.append(args[1]) or verdict(*args))
+    text = "> a:\n" * 500 + "ответ"
+    assert trim.for_display(text) == reference(text) == text
+    assert looked == []
+    text = "Время: 10:00\n" * 20 + "Иван пишет:\n> цитата"
+    assert trim.for_display(text) == reference(text)  # the line above it is read as wrapped
+    assert len(looked) <= 2  # the two lines near the attribution's word, of 21
