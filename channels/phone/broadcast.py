@@ -44,6 +44,7 @@ REASONS = {
     "failed": "звонок не состоялся",
 }
 AGAIN = 60.0  # seconds before a receipt nobody took is offered again
+SPOKEN_MAX = 600  # characters a robot call says at most (about a minute of speech)
 _DIALING: set[str] = set()  # keys of the calls this process is making right now
 
 
@@ -118,6 +119,8 @@ def receipt_of(call: Call) -> Receipt | None:
 
 async def say(line: Any, message: OutboundMessage) -> SendResult:
     """Place the one robot call of ``message`` (see the module's docstring)."""
+    if len(message.text) > SPOKEN_MAX:
+        raise PermanentFailure(f"текст робот-звонка длиннее {SPOKEN_MAX} символов")
     ref = call_ref(message)
     key = f"{line.id}:{ref}"
     if key in _DIALING:

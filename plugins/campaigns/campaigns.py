@@ -25,7 +25,7 @@ from unionline.plugins.campaigns.schemas import (
     Trigger,
     Variant,
 )
-from unionline.plugins.campaigns.vocabulary import CONTACT_KIND, EVENT_COUNTS
+from unionline.plugins.campaigns.vocabulary import CONTACT_KIND, EVENT_COUNTS, VOICE_MAX
 from unionline.rows import IdRow
 
 
@@ -320,6 +320,10 @@ async def check_ready(row: CampaignRow) -> None:
             raise Invalid(
                 f"a {account.channel} account cannot send a campaign's {channel} message",
                 field=f"accounts.{channel}",
+            )
+        if channel == "voice" and len(variant.text) > VOICE_MAX:
+            raise Invalid(
+                f"a robot call says at most {VOICE_MAX} characters", field="variants.voice.text"
             )
 
 

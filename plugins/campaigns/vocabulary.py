@@ -18,6 +18,8 @@ CONTACT_KIND = {
     "vk": "vk",
     "voice": "phone",
 }
+# A robot call's text at most (about a minute of speech; the phone channel refuses longer ones).
+VOICE_MAX = 600
 # The legacy per-channel flags of the member card (``member.consents``) by their keys.
 LEGACY_KEYS = {
     "email": "email",

@@ -104,6 +104,15 @@ async def test_a_voice_campaign_calls_each_member_once(sip: Sip) -> None:
     )  # fmt: skip
     refused = await call(h, "post", f"/api/campaigns/{texted['id']}/start", 422)
     assert refused["error"]["field"] == "accounts.sms", refused
+    # A robot call says about a minute at most: a longer text does not start.
+    long = await call(
+        h, "post", "/api/campaigns/", 201,
+        organization_id=str(sip.env.account.organization_id), name="Длинно", purpose="info",
+        filter={}, channel_order=["voice"], accounts={"voice": str(line_id)},
+        variants={"voice": {"text": "Слово. " * 100}},
+    )  # fmt: skip
+    refused = await call(h, "post", f"/api/campaigns/{long['id']}/start", 422)
+    assert refused["error"]["field"] == "variants.voice.text", refused
     port = sip.agent.outbound[1] if sip.agent.outbound else 0
     async with callee("uas_answer_dtmf.xml", port, free_port(), calls=3):
         started = await call(h, "post", f"/api/campaigns/{campaign['id']}/start")
@@ -160,6 +169,10 @@ async def test_a_voice_campaign_calls_each_member_once(sip: Sip) -> None:
         await phone.send(line, orphan := message(NUMBERS[2]))
     kept = await db.fetchone("SELECT id FROM phone_call WHERE call = {}", call_ref(orphan))
     assert kept is None
+
+    too_long = msgspec_replace(message(NUMBERS[2]), text="Слово. " * 100)
+    with pytest.raises(PermanentFailure, match="длиннее 600"):
+        await phone.send(line, too_long)
 
     # An operator's text reply on a phone line is still refused.
     reply = msgspec_replace(message(NUMBERS[2]), broadcast=False)
