@@ -13,8 +13,10 @@ at four times the size against its own at 1x: near 1 when linear, 4 when quadrat
   quotes, long digit runs before an address, signature and mobile lines.
 * **mail HTML to text** / **mail HTML sanitizing** — ``htmltext.to_text`` and ``sanitize``:
   malformed markup (``"</" * n``, ``"<!" * n``, ``"<" * n``, unclosed comments and
-  attributes) and ``&``-dense text.
-* **mail parse** — ``parse.parse`` of a whole message with each adversarial body above.
+  attributes), ``&``-dense text, nested and dense tags (shown as text past
+  ``htmlbounds.DENSE_TAGS``), and the same tags with words between them (read as HTML).
+* **mail parse** — ``parse.parse`` of a whole message with each adversarial body above; and
+  whole messages of hundreds of tiny MIME parts (alike, or each of its own type).
 * **subject topic** — ``threads.topic``: ``"Re: " * n``, brackets and spaces around numbers.
 * **Telegram update** / **VK event** — msgspec decoding plus ``decode_update``/``decode_event``
   of a message whose text is all escapes or all entities.
@@ -90,6 +92,10 @@ def html_texts(size: int) -> tuple[str, dict[str, str]]:
         "references in attribute": '<a title="' + "&x" * (size // 2) + '">',
         "bold": _sized("<b>", size),
         "spans": _sized("<span>x</span>", size),
+        # the same with words between the tags: less dense than htmlbounds.DENSE_TAGS, so
+        # read as HTML (the depth pass and nh3, ~1 µs a tag)
+        "padded nested lists": _sized("<ul><li>слово слово ", size),
+        "padded spans": _sized("<span>слово</span> ", size),
     }
     return _sized(f"<p>{ORDINARY_LINE.strip()}</p>\n", size), worst
 
@@ -105,10 +111,19 @@ def mime_mails(size: int) -> tuple[bytes, dict[str, bytes]]:
         "--b\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nтекст\r\n"
     )
     parts = (head + _sized(part, size) + "--b--\r\n").encode()
+    distinct = "".join(  # no two parts with the same Content-Type (no parsed header shared)
+        f"--b\r\nContent-Type: application/x-{i}\r\n\r\nx\r\n" for i in range(size // 40)
+    )
+    kinds = (head + distinct + "--b--\r\n").encode()
     words = _mail("текст").replace(
         b"Subject: x", b"Subject: " + _sized("=?utf-8?q?=D0=BE?= ", size).encode()
     )
-    return _mail(_sized(ORDINARY_LINE, size)), {"MIME parts": parts, "encoded-word subject": words}
+    worst = {
+        "MIME parts": parts,
+        "MIME parts of distinct types": kinds,
+        "encoded-word subject": words,
+    }
+    return _mail(_sized(ORDINARY_LINE, size)), worst
 
 
 def subjects(size: int) -> tuple[str, dict[str, str]]:
@@ -164,14 +179,14 @@ def _floor_rows(html: str, pages: dict[str, str], text: str, mails: dict[str, by
     """What the libraries we call cost alone on the same inputs: the part of a ratio that is
     outside our code (no target)."""
     import email
-    import email.policy
 
     import nh3
 
     from unionline.channels.mail.htmlbounds import bound
+    from unionline.channels.mail.parse import POLICY
 
-    def stdlib(raw: bytes) -> object:
-        return email.message_from_bytes(raw, policy=email.policy.default).get_body()
+    def stdlib(raw: bytes) -> object:  # with the policy parse uses (header values read once)
+        return email.message_from_bytes(raw, policy=POLICY).get_body()
 
     bounded = {name: cut for name, page in pages.items() if (cut := bound(page).html)}
     quotes = _mail(">\n" * (len(text) // 2) + "и мой ответ")
@@ -240,7 +255,7 @@ def _form_row(size: int) -> Row:
         fields: ClassVar[dict[str, object]] = {}
 
     def clean(text: str) -> object:
-        return _plain(text, 10**9, "text", _Problems("ru", Config()), lines=True)  # type: ignore[arg-type]
+        return _plain(text, 10**9, "text", _Problems("ru", Config()), lines=True)
 
     worst = {
         "spaces": " " * size + "x",
