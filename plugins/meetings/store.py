@@ -9,7 +9,7 @@ from typing import Any
 import msgspec
 
 from unionline import current, now
-from unionline.rows import db_value
+from unionline.rows import IdRow, db_value
 
 
 class MeetingRow(msgspec.Struct, kw_only=True):
@@ -148,12 +148,13 @@ async def member_appeal(member_id: uuid.UUID, organization_ids: list[uuid.UUID] 
             return None
         where = f" AND organization_id IN ({', '.join('{}' for _ in organization_ids)})"
         args += organization_ids
-    rows = await current().db.fetch(
+    row = await current().db.fetch_one_as(
+        IdRow,
         "SELECT id FROM appeal_appeal WHERE member_id = {} AND status <> 'closed'"
         f" AND merged_into_id IS NULL{where} ORDER BY updated_at DESC LIMIT 1",
         *args,
     )
-    return uuid.UUID(str(rows[0]["id"])) if rows else None
+    return row.id if row else None
 
 
 async def claim_delivery(

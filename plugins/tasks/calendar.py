@@ -12,7 +12,7 @@ import msgspec
 
 from unionline import Actor, CalendarItem, CalendarQuery, MeetingSubject, NotFound, current
 from unionline.plugins.tasks.rights import visible
-from unionline.plugins.tasks.store import load_task
+from unionline.plugins.tasks.store import OperatorRef, load_task
 from unionline.plugins.tasks.vocabulary import OPEN
 
 
@@ -70,16 +70,16 @@ class TaskPeople:
             task = await visible(actor, await load_task(object_id))
         except NotFound:
             return None
-        rows = await current().db.fetch(
-            "SELECT operator_id FROM tasks_participant WHERE task_id = {}", task.id
+        rows = await current().db.fetch_as(
+            OperatorRef, "SELECT operator_id FROM tasks_participant WHERE task_id = {}", task.id
         )
-        people = [task.creator_id, task.responsible_id, *(r["operator_id"] for r in rows)]
+        people = [task.creator_id, task.responsible_id, *(r.operator_id for r in rows)]
         return MeetingSubject(
             kind="task",
             id=task.id,
             title=task.title,
             organization_id=task.organization_id,
-            operator_ids=tuple(dict.fromkeys(uuid.UUID(str(p)) for p in people if p)),
+            operator_ids=tuple(dict.fromkeys(p for p in people if p)),
             member_ids=(task.member_id,) if task.member_id else (),
             appeal_id=task.appeal_id,
         )

@@ -22,6 +22,7 @@ from unionline.plugins.tasks.schemas import (
 )
 from unionline.plugins.tasks.store import TaskRow, load_task, record, recount_subtasks, update_task
 from unionline.plugins.tasks.vocabulary import CLOSED, decide
+from unionline.rows import IdRow
 
 OWNERS = frozenset({"creator", "manager"})
 
@@ -117,15 +118,16 @@ async def _card_follows(task: TaskRow, status: str) -> dict[str, Any]:
 
     if task.project_id is None:
         return {"rank": ranks.between(await column_last(None, None, status), None)}
-    row = await current().db.fetchone(
+    row = await current().db.fetch_one_as(
+        IdRow,
         "SELECT id FROM tasks_stage WHERE project_id = {} AND status = {}"
         " ORDER BY position LIMIT 1",
         task.project_id,
         status,
     )
-    if row is None or str(row["id"]) == str(task.stage_id):
+    if row is None or row.id == task.stage_id:
         return {}
-    stage_id = uuid.UUID(str(row["id"]))
+    stage_id = row.id
     return {
         "stage_id": stage_id,
         "rank": ranks.between(await column_last(task.project_id, stage_id, status), None),

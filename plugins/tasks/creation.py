@@ -37,6 +37,7 @@ from unionline.plugins.tasks.store import (
     recount_subtasks,
 )
 from unionline.plugins.tasks.templates import TemplateRow, load_template
+from unionline.rows import IdRow
 
 APPEALS_READ = "appeals.read"
 
@@ -169,13 +170,15 @@ async def _appeal(actor: Actor, appeal_id: uuid.UUID) -> AppealRow:
     return appeal
 
 
+class _OrganizationOf(msgspec.Struct, frozen=True):
+    organization_id: uuid.UUID
+
+
 async def _project_in(actor: Actor, project_id: uuid.UUID) -> None:
-    row = await current().db.fetchone(
-        "SELECT organization_id FROM tasks_project WHERE id = {}", project_id
+    row = await current().db.fetch_one_as(
+        _OrganizationOf, "SELECT organization_id FROM tasks_project WHERE id = {}", project_id
     )
-    if row is None or not (await scope_for(actor, rights.READ)).allows(
-        uuid.UUID(str(row["organization_id"]))
-    ):
+    if row is None or not (await scope_for(actor, rights.READ)).allows(row.organization_id):
         raise NotFound(f"project {project_id} does not exist", field="project_id")
     await require_member(actor, project_id)
 
@@ -189,11 +192,11 @@ async def insert(draft: Draft) -> TaskRow:
     db = current().db
     async with db.transaction():
         if draft.robot_key is not None:
-            found = await db.fetchone(
-                "SELECT id FROM tasks_task WHERE robot_key = {}", draft.robot_key
+            found = await db.fetch_one_as(
+                IdRow, "SELECT id FROM tasks_task WHERE robot_key = {}", draft.robot_key
             )
             if found is not None:
-                return await load_task(uuid.UUID(str(found["id"])))
+                return await load_task(found.id)
         task_id = uuid.uuid4()
         stage_id = await _first_stage(draft.project_id)
         rank = await _end_rank(draft.project_id, stage_id, "new")
@@ -335,10 +338,12 @@ async def add_items(
 async def _first_stage(project_id: uuid.UUID | None) -> uuid.UUID | None:
     if project_id is None:
         return None
-    row = await current().db.fetchone(
-        "SELECT id FROM tasks_stage WHERE project_id = {} ORDER BY position LIMIT 1", project_id
+    row = await current().db.fetch_one_as(
+        IdRow,
+        "SELECT id FROM tasks_stage WHERE project_id = {} ORDER BY position LIMIT 1",
+        project_id,
     )
-    return uuid.UUID(str(row["id"])) if row else None
+    return row.id if row else None
 
 
 async def _end_rank(project_id: uuid.UUID | None, stage_id: uuid.UUID | None, status: str) -> str:

@@ -19,6 +19,7 @@ from unionline import Actor, NotFound, current, now
 from unionline.plugins.tasks import rights
 from unionline.plugins.tasks.lists import scope_filter
 from unionline.plugins.tasks.schemas import FeedLink
+from unionline.plugins.tasks.store import OperatorRef
 from unionline.plugins.tasks.vocabulary import LABELS, OPEN
 
 PREFIX = "/api/tasks/feed/"
@@ -64,10 +65,12 @@ async def revoke(actor: Actor) -> None:
 
 async def render(token: str) -> bytes:
     """The feed of the token's operator (404 for an unknown token or an inactive operator)."""
-    row = await current().db.fetchone(
-        "SELECT operator_id FROM tasks_feed_token WHERE token_hash = {}", _digest(token)
+    row = await current().db.fetch_one_as(
+        OperatorRef,
+        "SELECT operator_id FROM tasks_feed_token WHERE token_hash = {}",
+        _digest(token),
     )
-    actor = await unionline.actor_for(uuid.UUID(str(row["operator_id"]))) if row else None
+    actor = await unionline.actor_for(row.operator_id) if row else None
     if actor is None or not actor.can(rights.READ):
         raise NotFound("no such feed", field="token")
     where, args = await scope_filter(actor, "mine")

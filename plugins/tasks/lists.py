@@ -158,6 +158,11 @@ async def _end_of_today(actor: Actor, moment: datetime) -> datetime:
     return tomorrow.astimezone(UTC)
 
 
+class _Blocks(msgspec.Struct, frozen=True):
+    task_id: uuid.UUID  # blocks
+    target_id: uuid.UUID
+
+
 class _Span(msgspec.Struct, kw_only=True):
     id: uuid.UUID
     title: str
@@ -188,13 +193,14 @@ async def timeline(
     blocked: dict[uuid.UUID, list[uuid.UUID]] = {r.id: [] for r in rows}
     if rows:
         ids = list(blocked)
-        links = await db.fetch(
+        links = await db.fetch_as(
+            _Blocks,
             f"SELECT task_id, target_id FROM tasks_link WHERE kind = 'blocks'"
             f" AND target_id IN ({in_list(ids)})",
             *ids,
         )
         for link in links:
-            blocked[uuid.UUID(str(link["target_id"]))].append(uuid.UUID(str(link["task_id"])))
+            blocked[link.target_id].append(link.task_id)
     return [
         TimelineItem(
             id=r.id,

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import uuid
 
+import msgspec
+
 from unionline import Event, current, notify_operator
 from unionline.plugins.tasks.schemas import (
     DeadlineApproaching,
@@ -23,6 +25,7 @@ from unionline.plugins.tasks.schemas import (
     TaskOverdue,
     TaskStatusChanged,
 )
+from unionline.plugins.tasks.store import OperatorRef
 
 
 async def on_event(event: Event) -> None:
@@ -79,10 +82,14 @@ async def _pairs(event: TaskEvent) -> list[tuple[uuid.UUID | None, str]]:
 
 
 async def _column(task_id: uuid.UUID, column: str) -> uuid.UUID | None:
-    row = await current().db.fetchone(
-        f"SELECT {column} AS v FROM tasks_task WHERE id = {{}}", task_id
+    row = await current().db.fetch_one_as(
+        _Person, f"SELECT {column} AS v FROM tasks_task WHERE id = {{}}", task_id
     )
-    return uuid.UUID(str(row["v"])) if row and row["v"] else None
+    return row.v if row else None
+
+
+class _Person(msgspec.Struct, frozen=True):
+    v: uuid.UUID | None
 
 
 async def _title(task_id: uuid.UUID) -> str:
@@ -91,7 +98,10 @@ async def _title(task_id: uuid.UUID) -> str:
 
 
 async def _people(task_id: uuid.UUID, role: str) -> list[uuid.UUID]:
-    rows = await current().db.fetch(
-        "SELECT operator_id FROM tasks_participant WHERE task_id = {} AND role = {}", task_id, role
+    rows = await current().db.fetch_as(
+        OperatorRef,
+        "SELECT operator_id FROM tasks_participant WHERE task_id = {} AND role = {}",
+        task_id,
+        role,
     )
-    return [uuid.UUID(str(r["operator_id"])) for r in rows]
+    return [r.operator_id for r in rows]

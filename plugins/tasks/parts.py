@@ -19,7 +19,7 @@ from unionline.plugins.tasks.schemas import (
     TaskCommented,
 )
 from unionline.plugins.tasks.store import TaskRow, load_task, record, recount_checklist, update_task
-from unionline.rows import db_value
+from unionline.rows import IdRow, db_value
 
 
 async def _working(actor: Actor, task_id: uuid.UUID) -> TaskRow:
@@ -242,7 +242,8 @@ async def remove_link(actor: Actor, task_id: uuid.UUID, kind: str, target_id: uu
 async def robot_comment(task: TaskRow, text: str, key: str) -> None:
     """A robot step's comment, once per step (``key`` is unique)."""
     db = current().db
-    row = await db.fetchone(
+    row = await db.fetch_one_as(
+        IdRow,
         "INSERT INTO tasks_comment (id, task_id, author_id, text, mentions, robot_key, created_at)"
         " VALUES ({}, {}, NULL, {}, {}, {}, {}) ON CONFLICT (robot_key) DO NOTHING RETURNING id",
         uuid.uuid4(),
@@ -261,7 +262,7 @@ async def robot_comment(task: TaskRow, text: str, key: str) -> None:
             task_id=task.id,
             appeal_id=task.appeal_id,
             project_id=task.project_id,
-            comment_id=uuid.UUID(str(row["id"])),
+            comment_id=row.id,
             author_id=None,
             mentions=[],
         )

@@ -92,15 +92,25 @@ async def view(actor: Actor, task: TaskRow) -> TaskView:
     )
 
 
+class _Link(msgspec.Struct, frozen=True):
+    kind: str
+    target_id: uuid.UUID
+
+
+class _Linked(msgspec.Struct, frozen=True):
+    title: str
+    organization_id: uuid.UUID
+
+
 async def _links(actor: Actor, task_id: uuid.UUID) -> list[LinkView]:
-    rows = await current().db.fetch(
-        "SELECT kind, target_id FROM tasks_link WHERE task_id = {} ORDER BY kind", task_id
+    rows = await current().db.fetch_as(
+        _Link, "SELECT kind, target_id FROM tasks_link WHERE task_id = {} ORDER BY kind", task_id
     )
     out: list[LinkView] = []
     appeals_scope = await scope_for(actor, "appeals.read")
     read_scope = await scope_for(actor, rights.READ)
     for row in rows:
-        kind, target = str(row["kind"]), uuid.UUID(str(row["target_id"]))
+        kind, target = row.kind, row.target_id
         title = ""
         if kind == "appeal":
             try:
@@ -111,12 +121,12 @@ async def _links(actor: Actor, task_id: uuid.UUID) -> list[LinkView]:
                 continue
             title = f"{appeal.number} {appeal.subject}".strip()
         elif kind in ("blocks", "related"):
-            other = await current().db.fetchone(
-                "SELECT title, organization_id FROM tasks_task WHERE id = {}", target
+            other = await current().db.fetch_one_as(
+                _Linked, "SELECT title, organization_id FROM tasks_task WHERE id = {}", target
             )
-            if other is None or not read_scope.allows(uuid.UUID(str(other["organization_id"]))):
+            if other is None or not read_scope.allows(other.organization_id):
                 continue
-            title = str(other["title"])
+            title = other.title
         out.append(LinkView(kind=kind, target_id=target, title=title))
     return out
 

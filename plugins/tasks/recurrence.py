@@ -41,6 +41,7 @@ from unionline.plugins.tasks.store import (
     recount_checklist,
     update_task,
 )
+from unionline.rows import IdRow, decode_rows
 
 OCCURRENCE = "tasks.occurrence"
 SWEEP_EVERY = 60.0
@@ -125,8 +126,8 @@ async def sweep(at: datetime | None = None) -> int:
             horizon,
             *cursor,
         )
-        for row in rows:
-            made += await _sweep_one(uuid.UUID(str(row["id"])), moment, cache)
+        for row in decode_rows(IdRow, rows):
+            made += await _sweep_one(row.id, moment, cache)
         if len(rows) < BATCH:
             return made
         cursor = [rows[-1]["next_on"], rows[-1]["id"]]

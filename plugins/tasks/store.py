@@ -204,6 +204,12 @@ async def recount_subtasks(parent_id: uuid.UUID) -> tuple[int, int]:
     return total, done
 
 
+class OperatorRef(msgspec.Struct, frozen=True):
+    """A row naming an operator (``SELECT operator_id …``)."""
+
+    operator_id: uuid.UUID
+
+
 def in_list(values: list[Any]) -> str:
     """``{}, {}, …`` for an IN list of ``values`` (never empty: callers check)."""
     return ", ".join("{}" for _ in values)

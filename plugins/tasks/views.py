@@ -11,7 +11,7 @@ import msgspec
 from unionline import Actor, Forbidden, Invalid, NotFound, current, now
 from unionline.plugins.tasks import rights
 from unionline.plugins.tasks.schemas import NewSavedView, SavedViewView, ViewFilters
-from unionline.rows import db_value
+from unionline.rows import IdRow, db_value
 
 MAX_VIEWS = 50
 
@@ -44,9 +44,9 @@ async def save(actor: Actor, data: NewSavedView) -> SavedViewView:
     key = f"{me}:{name.casefold()}"[:160]
     db = current().db
     async with db.transaction():
-        found = await db.fetchone("SELECT id FROM tasks_saved_view WHERE key = {}", key)
+        found = await db.fetch_one_as(IdRow, "SELECT id FROM tasks_saved_view WHERE key = {}", key)
         if found is not None:
-            view_id = uuid.UUID(str(found["id"]))
+            view_id = found.id
             await db.execute(
                 "UPDATE tasks_saved_view SET name = {}, filters = {} WHERE id = {}",
                 name,

@@ -10,6 +10,8 @@ import uuid
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+import msgspec
+
 import unionline
 from unionline import current, notify_operator
 from unionline.plugins.timekeeping import rights
@@ -80,7 +82,8 @@ async def supervisors(organization_id: uuid.UUID) -> list[uuid.UUID]:
         return []
     marks_r = ", ".join("{}" for _ in roles)
     marks_o = ", ".join("{}" for _ in line)
-    rows = await current().db.fetch(
+    rows = await current().db.fetch_as(
+        _Granted,
         "SELECT DISTINCT g.operator FROM operator_role_grant g JOIN operator_operator o"
         f" ON o.id = g.operator WHERE o.is_active = {{}} AND g.role IN ({marks_r})"
         f" AND (g.organization_id IS NULL OR g.organization_id IN ({marks_o}))",
@@ -88,7 +91,11 @@ async def supervisors(organization_id: uuid.UUID) -> list[uuid.UUID]:
         *roles,
         *line,
     )
-    return [uuid.UUID(str(r["operator"])) for r in rows]
+    return [r.operator for r in rows]
+
+
+class _Granted(msgspec.Struct, frozen=True):
+    operator: uuid.UUID
 
 
 TITLES = {

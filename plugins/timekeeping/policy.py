@@ -22,23 +22,25 @@ PAY_KINDS = {
 }
 
 
+class _Stored(msgspec.Struct, frozen=True):
+    organization_id: uuid.UUID
+    data: OrganizationPolicy
+
+
 async def effective(organization_id: uuid.UUID) -> PolicyView:
     """The settings that apply to the organization: its own, else the nearest ancestor's."""
     line = await unionline.organization_ancestors(organization_id)
     marks = ", ".join("{}" for _ in line)
-    rows = await current().db.fetch(
+    rows = await current().db.fetch_as(
+        _Stored,
         f"SELECT organization_id, data FROM timekeeping_policy WHERE organization_id IN ({marks})",
         *line,
     )
-    own = {uuid.UUID(str(r["organization_id"])): r["data"] for r in rows}
+    own = {r.organization_id: r.data for r in rows}
     for ancestor in reversed(line):
         if ancestor in own:
-            data = own[ancestor]
-            raw = data.encode() if isinstance(data, str) else msgspec.json.encode(data)
             return PolicyView(
-                organization_id=organization_id,
-                inherited_from=ancestor,
-                policy=msgspec.json.decode(raw, type=OrganizationPolicy),
+                organization_id=organization_id, inherited_from=ancestor, policy=own[ancestor]
             )
     return PolicyView(
         organization_id=organization_id, inherited_from=None, policy=OrganizationPolicy()

@@ -67,12 +67,16 @@ async def _whose(ctx: RobotContext, params: WorkdayParams) -> uuid.UUID:
         return params.operator_id
     if ctx.appeal_id is None:
         raise PermanentFailure("у правила нет обращения")
-    row = await current().db.fetchone(
-        "SELECT assignee_id FROM appeal_appeal WHERE id = {}", ctx.appeal_id
+    row = await current().db.fetch_one_as(
+        _Assignee, "SELECT assignee_id FROM appeal_appeal WHERE id = {}", ctx.appeal_id
     )
-    if row is None or row["assignee_id"] is None:
+    if row is None or row.assignee_id is None:
         raise PermanentFailure("у обращения нет исполнителя")
-    return uuid.UUID(str(row["assignee_id"]))
+    return row.assignee_id
+
+
+class _Assignee(msgspec.Struct, frozen=True):
+    assignee_id: uuid.UUID | None
 
 
 ACTIONS = (WorkdayStep(),)

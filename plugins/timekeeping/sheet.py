@@ -251,14 +251,15 @@ async def _read(
 async def names_of(ids: list[uuid.UUID]) -> dict[uuid.UUID, str]:
     if not ids:
         return {}
-    rows = await current().db.fetch("SELECT id, name, login FROM operator_operator")
+    rows = await current().db.fetch_as(_Named, "SELECT id, name, login FROM operator_operator")
     wanted = set(ids)
-    out = {}
-    for r in rows:
-        key = uuid.UUID(str(r["id"]))
-        if key in wanted:
-            out[key] = str(r["name"] or r["login"])
-    return out
+    return {r.id: r.name or r.login for r in rows if r.id in wanted}
+
+
+class _Named(msgspec.Struct, frozen=True):
+    id: uuid.UUID
+    name: str | None
+    login: str
 
 
 def _person(

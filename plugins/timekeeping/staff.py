@@ -15,6 +15,7 @@ from unionline import Actor, Invalid, NotFound, current
 from unionline.calendar import timezone_for
 from unionline.plugins.timekeeping import rights
 from unionline.plugins.timekeeping.schemas import StaffBody, StaffView
+from unionline.rows import IdRow
 
 
 class StaffRow(msgspec.Struct, kw_only=True):
@@ -44,13 +45,14 @@ async def home_organization(operator_id: uuid.UUID) -> uuid.UUID:
     for grant in actor.grants if actor else ():
         if grant.organization_id is not None:
             return grant.organization_id
-    row = await current().db.fetchone(
+    row = await current().db.fetch_one_as(
+        IdRow,
         "SELECT id FROM organization_organization WHERE parent_id IS NULL ORDER BY created_at"
-        " LIMIT 1"
+        " LIMIT 1",
     )
     if row is None:
         raise Invalid("there is no organization to keep time in", field="organization_id")
-    return uuid.UUID(str(row["id"]))
+    return row.id
 
 
 async def provisional(operator_id: uuid.UUID) -> StaffRow:
