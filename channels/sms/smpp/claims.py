@@ -122,7 +122,7 @@ def _statements(postgres: bool) -> tuple[str, str]:
     claim = (
         "INSERT INTO sms_smpp_send (id, account_id, state, created_at)"
         f" SELECT r.id, r.account_id, '{CLAIMED}', {{}}"
-        f" FROM {_rows(postgres, 'id uuid, account_id uuid, key text, entry int')}"
+        f" FROM {_rows(postgres, 'id uuid, account_id uuid, key text, entry bigint')}"
         " WHERE NOT EXISTS (SELECT 1 FROM sms_opt_out o WHERE o.key = r.key"
         " AND (o.confirmation_entry IS NULL OR o.confirmation_entry <> r.entry))"
         " ON CONFLICT (id) DO UPDATE SET state = excluded.state, created_at = excluded.created_at"
