@@ -40,6 +40,19 @@ def test_a_message_of_thousands_of_parts_is_read_up_to_the_limit():
     assert f"only the first {mailparse.MAX_PARTS} of 5002 MIME boundary lines" in parsed.error
 
 
+def test_a_large_message_of_many_parts_is_read_whole():
+    """40 photos of a document, each its own attachment: the limit grows with the message."""
+    photo = "A" * 20_000  # base64 of a ~15 KB picture
+    part = (
+        "--b1\r\nContent-Type: image/jpeg\r\nContent-Transfer-Encoding: base64\r\n"
+        f"Content-Disposition: attachment; filename=page.jpg\r\n\r\n{photo}\r\n"
+    )
+    raw = many_parts(0).replace(b"--b1--", (part * 40).encode() + b"--b1--")
+    assert raw.count(b"\n--") > mailparse.MAX_PARTS
+    parsed = mailparse.parse(raw)
+    assert len(parsed.attachments) == 40 and parsed.error is None
+
+
 def test_a_message_within_the_limit_is_read_whole():
     parsed = mailparse.parse(many_parts(mailparse.MAX_PARTS - 5))
     assert len(parsed.attachments) == mailparse.MAX_PARTS - 5 and parsed.error is None
