@@ -48,23 +48,12 @@ def visitor_key(account_id: uuid.UUID, visitor: str) -> str:
     return f"{account_id}:{visitor}"
 
 
-def _row(found: dict[str, Any]) -> VisitorRow:
-    member = found["member_id"]
-    return VisitorRow(
-        visitor=found["visitor"],
-        key=found["key"],
-        member_id=uuid.UUID(str(member)) if member else None,
-        verified=bool(found["verified"]),
-        last_seq=int(found["last_seq"]),
-    )
-
-
 async def get_visitor(account_id: uuid.UUID, visitor: str) -> VisitorRow | None:
-    found = await current().db.fetchone(
+    return await current().db.fetch_one_as(
+        VisitorRow,
         "SELECT visitor, key, member_id, verified, last_seq FROM web_visitor WHERE key = {}",
         visitor_key(account_id, visitor),
     )
-    return _row(found) if found else None
 
 
 async def ensure_visitor(
