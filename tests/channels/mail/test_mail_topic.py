@@ -41,3 +41,15 @@ def test_same_topic_as_the_one_regex_version(pieces: list[str]) -> None:
 def test_a_run_longer_than_one_match_takes_is_stripped_whole() -> None:
     assert threads.topic("Re: " * 1000 + "Вопрос о зарплате") == "Вопрос о зарплате"
     assert threads.topic("Re: " * 1000) == ""
+
+
+@given(st.lists(PIECES, max_size=40), st.integers(30, 60))  # a window holds any prefix
+def test_the_same_topic_whatever_window_the_prefixes_are_read_in(pieces: list[str], window: int):
+    subject = "".join(pieces)
+    saved = threads._WINDOW
+    threads._WINDOW = window
+    try:
+        assert threads.topic(subject) == oracle(subject)
+    finally:
+        threads._WINDOW = saved
+    assert threads.topic("Re: Fwd: " * 3000 + "Вопрос: отпуск") == "Вопрос: отпуск"
