@@ -59,6 +59,9 @@ def app_settings(url: str, tmp: Path) -> Settings:
             "plugins": ["satisfaction", "reports", "meetings"],  # feature plugins' operations too
             "log": {"level": "CRITICAL"},
             "jobs": {"backoff_base": 0.05, "backoff_max": 0.5, "poll_interval": 0.05},
+            # As make_settings: every generated login, password change and new operator would
+            # otherwise pay production argon2 (64 MiB, t=3); what ships has its own test.
+            "password_hashing": "fast-insecure",
         },
         Settings,
     )

@@ -19,7 +19,9 @@ LOGIN_LINE = re.compile(r"^\s+([a-z0-9-]+)\s+(\S+)\s+(?:admin|supervisor|operato
 
 
 def test_seed_only_prints_logins_and_is_idempotent(tmp_path: Path) -> None:
-    env = {"UNIONLINE_SECRET_KEY": TEST_SECRET}
+    # Cheap password hashing, as make_settings gives in-process apps: 11 operators seeded twice
+    # would otherwise pay production argon2 (64 MiB, t=3) each; what ships has its own test.
+    env = {"UNIONLINE_SECRET_KEY": TEST_SECRET, "UNIONLINE_PASSWORD_HASHING": "fast-insecure"}
     first = run_cli("demo", "--seed-only", cwd=tmp_path, env=env, timeout=180)
     assert first.returncode == 0, first.stderr
     logins = dict(LOGIN_LINE.findall(first.stdout))
