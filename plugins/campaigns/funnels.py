@@ -69,13 +69,21 @@ async def fill(campaign: CampaignRow) -> int:
             prefix, suffix, campaign.id, *args, *segment.args,
         )  # fmt: skip
         if added and campaign.status in ("sending", "finished"):
-            await db.execute(
-                "UPDATE campaigns_campaign SET status = 'sending' WHERE id = {}"
-                " AND status = 'finished'",
-                campaign.id,
-            )
-            await _kick(campaign.id)
+            await _reopen(campaign.id)
+    if added and campaign.status in ("sending", "finished"):
+        # Again once the rows are visible: a send job that found no rows while this
+        # transaction was open (PostgreSQL) may have finished the campaign meanwhile.
+        await _reopen(campaign.id)
     return len(added)
+
+
+async def _reopen(campaign_id: uuid.UUID) -> None:
+    """A finished step that got recipients is sending again; a send job is queued."""
+    await current().db.execute(
+        "UPDATE campaigns_campaign SET status = 'sending' WHERE id = {} AND status = 'finished'",
+        campaign_id,
+    )
+    await _kick(campaign_id)
 
 
 def _not_opened(rule: Trigger) -> tuple[str, list[object]]:

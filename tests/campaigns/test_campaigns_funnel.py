@@ -74,7 +74,12 @@ async def sent_by(w: World, campaign_id: str, n: int) -> dict[str, Any]:
         await w.h.settle()
         view: dict[str, Any] = await w.call("boss", "get", f"/api/campaigns/{campaign_id}")
         if view["counts"]["sent"] >= n or time.monotonic() > deadline:
-            assert view["counts"]["sent"] == n, view["counts"]
+            rows = await w.h.runtime.db.fetch(
+                "SELECT status, attempts, lease_until, error FROM campaigns_recipient"
+                " WHERE campaign_id = {}",
+                uuid.UUID(campaign_id),
+            )
+            assert view["counts"]["sent"] == n, (view["counts"], rows, time.time())
             return view
         await asyncio.sleep(0.05)
 
