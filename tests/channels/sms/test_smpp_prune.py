@@ -94,3 +94,12 @@ async def test_old_claims_and_parts_are_pruned_young_ones_kept(
     assert sum(1 for _, text in smpp.taken if text == young.text) == 1
     # The retention counts from the send: a month on, the young send goes too.
     assert await prune.prune(now=time.time() + 31 * DAY) == (1, 1)
+
+
+async def test_the_pruning_is_a_daily_job(env: ContractEnv) -> None:
+    rows = await env.db.fetch(
+        "SELECT idempotency_key FROM system_job WHERE name = {} AND status = 'pending'",
+        prune.SWEEP.name,
+    )
+    day = int(time.time() // DAY) + 1
+    assert [r["idempotency_key"] for r in rows] == [f"{prune.SWEEP.name}:{day}"]
