@@ -79,11 +79,10 @@ _UNFOLDED = "\u0131\u017f\u1c80\u1c81\u1c82\u1c83\u1c84\u1c85"
 
 # Searches over whole lines ("blank" and "quoted" as the stripped line reads; `\s` is what
 # ``str.strip`` strips, and never crosses a line here).
-_LAST_QUOTED = re.compile(r"(?s:.*)\n[^\S\n]*>")  # the last quoted line but the first
-_QUOTED = re.compile(r"[^\S\n]*>")
+# reversed lines: a quoted line's ">" / an own line's first character, then its leading blanks
+_QUOTED_FROM_END = re.compile(r">[^\S\n]*(?:\n|\Z)")
+_OWN_FROM_END = re.compile(r"[^\s>][^\S\n]*(?:\n|\Z)")
 _QUOTE_TO_END = re.compile(r"(?:[^\S\n]*\n)*+[^\S\n]*(?:\Z|(?:--|—)[^\S\n]*(?:\n|\Z))")
-_LAST_OWN_LINE = re.compile(r"(?s:.*)\n[^\S\n]*[^\s>]")  # the last line not blank nor quoted
-_OWN_FIRST_LINE = re.compile(r"[^\S\n]*[^\s>]")
 _BLANK_LINES = re.compile(r"(?:[^\S\n]*\n)*")
 _NEXT_QUOTED = re.compile(r"(?:[^\S\n]*\n)*[^\S\n]*>")
 
@@ -198,19 +197,27 @@ def _quote_start(text: str) -> int | None:
     between its lines (bottom-posting) is not history."""
     if ">" not in text:
         return None
-    found = _LAST_QUOTED.match(text) or _QUOTED.match(text)
-    if found is None:
+    quoted = _last_line_starting(text, len(text), _QUOTED_FROM_END)  # its ">"
+    if quoted is None:
         return None
-    quoted = found.end() - 1  # the ">" of the last quoted line
     end = text.find("\n", quoted)
     if end >= 0 and _QUOTE_TO_END.match(text, end + 1) is None:
         return None
     line = text.rfind("\n", 0, quoted) + 1
-    own = _LAST_OWN_LINE.match(text, 0, line) or _OWN_FIRST_LINE.match(text, 0, line)
-    after = _line_end(text, own.end()) + 1 if own is not None else 0
+    own = _last_line_starting(text, line, _OWN_FROM_END)  # the last line not blank nor quoted
+    after = _line_end(text, own + 1) + 1 if own is not None else 0
     first = _BLANK_LINES.match(text, after)  # always matches (blank lines may be none)
     assert first is not None
     return first.end()  # the block's first quoted line
+
+
+def _last_line_starting(text: str, end: int, pattern: re.Pattern[str]) -> int | None:
+    """Offset of the first non-blank character of the last line before ``end`` that starts as
+    ``pattern`` (one of the ``_FROM_END`` ones) says, None when none does. Searched forward in
+    the text reversed, where that character is followed by blanks up to a line break or the
+    start: one search in C, where a pattern from the start backtracked over every character."""
+    found = pattern.search(text[end - 1 :: -1]) if end > 0 else None
+    return end - 1 - found.start() if found is not None else None
 
 
 def _header_like(line: str) -> bool:
