@@ -62,6 +62,10 @@ _FORWARD = re.compile(
     r"|begin forwarded message|начало переадресованного сообщения)",
     re.IGNORECASE,
 )
+# any of the three above (one match turns away most lines that are none)
+_HEADER = re.compile(
+    "|".join(f"(?:{p.pattern})" for p in (_FORWARD, _OUTLOOK, _OUTLOOK_FROM)), re.IGNORECASE
+)
 _SIGNATURE = re.compile(r"^(?:-- ?|--|—)$")
 _MOBILE = re.compile(
     r"^(?:sent from my \w+.*|отправлено (?:с|из) .{2,60}|get outlook for \w+.*)$", re.IGNORECASE
@@ -80,6 +84,8 @@ _UNFOLDED = "\u0131\u017f\u1c80\u1c81\u1c82\u1c83\u1c84\u1c85"
 # Searches over whole lines ("blank" and "quoted" as the stripped line reads; `\s` is what
 # ``str.strip`` strips, and never crosses a line here).
 # reversed lines: a quoted line's ">" / an own line's first character, then its leading blanks
+_QUOTED_LINE = re.compile(r"\n[^\S\n]*>")
+_QUOTED_FIRST = re.compile(r"[^\S\n]*>")
 _QUOTED_FROM_END = re.compile(r">[^\S\n]*(?:\n|\Z)")
 _OWN_FROM_END = re.compile(r"[^\s>][^\S\n]*(?:\n|\Z)")
 _QUOTE_TO_END = re.compile(r"(?:[^\S\n]*\n)*+[^\S\n]*(?:\Z|(?:--|—)[^\S\n]*(?:\n|\Z))")
@@ -110,7 +116,7 @@ def _history_start(text: str) -> int | None:
         if (
             previous > seen
             and before_quote
-            and _may_attribute(text, low, previous)
+            and _may_attribute(text, low, previous, start - 1)
             and _attribution_at(text, previous, (2,))
         ):
             return previous  # an attribution wrapped onto the line of the word
@@ -119,20 +125,24 @@ def _history_start(text: str) -> int | None:
         if count >= MAX_CANDIDATES:
             return None
         seen = start
-        attributes = _may_attribute(text, low, start)
-        if attributes or _header_like(text[start : _line_end(text, start)].strip()):
+        end = _line_end(text, start)
+        stripped = text[start:end].strip()
+        attributes = _may_attribute(text, low, start, end, stripped)
+        if attributes or _header_like(stripped):
             verdict = _verdict(text, start, attributes)
             if verdict is not None:
                 return None if verdict == "forward" else start
     return quote
 
 
-def _may_attribute(text: str, low: str, start: int) -> bool:
-    """Cheap test first, in a few C calls: whether the line at ``start`` (alone or with the
-    next) can be an attribution — it starts with a digit, or the two lines hold one of the
-    words every attribution pattern needs. False: ``_attribution_at`` would say False."""
-    end = _line_end(text, start)
-    if text[start:end].strip()[:1].isdigit():
+def _may_attribute(text: str, low: str, start: int, end: int, stripped: str | None = None) -> bool:
+    """Cheap test first, in a few C calls: whether the line at ``start`` (ending at ``end``,
+    ``stripped`` when known) alone or with the next can be an attribution — it starts with a
+    digit, or the two lines hold one of the words every attribution pattern needs. False:
+    ``_attribution_at`` would say False."""
+    if stripped is None:
+        stripped = text[start:end].strip()
+    if stripped[:1].isdigit():
         return True
     two = _line_end(text, end + 1) if end < len(text) else end
     return _ATTRIBUTION_WORDS.search(low, start, two) is not None
@@ -176,7 +186,7 @@ def _verdict(text: str, start: int, attributes: bool = True) -> str | None:
     False: it is no attribution (``_may_attribute``)."""
     end = _line_end(text, start)
     stripped = text[start:end].strip()
-    if _header_like(stripped):
+    if _header_like(stripped) and _HEADER.match(stripped):
         if _FORWARD.match(stripped):
             return "forward"  # what follows is the point of the mail
         if _OUTLOOK.match(stripped):
@@ -195,8 +205,8 @@ def _quote_start(text: str) -> int | None:
     """Offset of the quoted block that ends the text: only quoted lines (and blanks, and a
     signature after them) from there on — a quote with the member's own words below or
     between its lines (bottom-posting) is not history."""
-    if ">" not in text:
-        return None
+    if ">" not in text or (_QUOTED_LINE.search(text) is None and not _QUOTED_FIRST.match(text)):
+        return None  # no line starts with ">" (a search for line breaks, fast in C)
     quoted = _last_line_starting(text, len(text), _QUOTED_FROM_END)  # its ">"
     if quoted is None:
         return None
