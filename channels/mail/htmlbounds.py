@@ -10,7 +10,8 @@ within these bounds:
 
 * ``MAX_DEPTH`` — a start tag that would open an element deeper than this is dropped (its
   text stays; elements that close themselves, like ``<p>`` and ``<li>``, and empty ones, like
-  ``<br>``, are not counted);
+  ``<br>``, are not counted, but a list counts two with its item and a table four with its
+  body, row and cell);
 * ``MAX_REFERENCES`` — a tag whose attributes hold more ``&`` than this is dropped, and a run
   of text with more is cut into text nodes of at most that many (an empty comment between
   them, which the sanitizer removes: the text reads the same);
@@ -47,6 +48,9 @@ _UNCOUNTED = {
     "source", "track", "wbr", "p", "li", "dt", "dd", "option", "optgroup", "tr", "td", "th",
     "tbody", "thead", "tfoot", "rb", "rt", "rp", "rtc", "colgroup", "caption",
 }  # fmt: skip
+# What an element opens under it that is not counted: a list's item, a table's body, row and
+# cell ("<ul><li>" * n is twice as deep as its "<ul>"s)
+_WEIGHT = {"ul": 2, "ol": 2, "menu": 2, "dl": 2, "table": 4}
 
 
 @dataclass
@@ -114,7 +118,7 @@ class _Pass:
         if closing:
             if self.open.get(name, 0) > 0:
                 self.open[name] -= 1
-                self.depth -= 1
+                self.depth -= _WEIGHT.get(name, 1)
             return None
         if attributes.count("&") > MAX_REFERENCES:
             return "references"
@@ -122,10 +126,11 @@ class _Pass:
             return "attributes"
         if name in _UNCOUNTED:  # "<div/>" opens a div all the same
             return None
-        if self.depth >= MAX_DEPTH:
+        weight = _WEIGHT.get(name, 1)
+        if self.depth + weight > MAX_DEPTH:
             return "depth"
         self.open[name] = self.open.get(name, 0) + 1
-        self.depth += 1
+        self.depth += weight
         return None
 
     def notes(self) -> list[str]:

@@ -96,3 +96,20 @@ def test_ordinary_mail_is_read_as_html_not_as_text():
     for html in (ORDINARY * 120, "<p>" + "Здравствуйте, коллеги! &nbsp;" * 2000 + "</p>"):
         assert htmlbounds.bound(html).flat is None
         assert "<p>" in htmltext.sanitize(html)
+
+
+def test_a_list_counts_with_its_item_and_a_table_with_its_rows_and_cells():
+    """``"<ul><li>" * n`` is twice as deep as its ``<ul>``s in the tree nh3 builds (each item
+    opens under its list): the bound counts both, so nh3's tree stays MAX_DEPTH deep."""
+    deep = htmlbounds.MAX_DEPTH * 4
+    lists = "<ul><li>пункт пункт " * deep
+    bounded = htmlbounds.bound(lists)
+    assert bounded.flat is None and bounded.html.count("<ul>") == htmlbounds.MAX_DEPTH // 2
+    assert htmltext.to_text(lists).split() == ["пункт"] * (2 * deep)
+    tables = "<table><tr><td>ячейка большой таблицы " * deep + "</td></tr></table>" * deep
+    assert htmlbounds.bound(tables).html.count("<table>") == htmlbounds.MAX_DEPTH // 4
+    shallow = (
+        "<table><tr><td><ul><li>пункт длинного списка в ячейке таблицы</li></ul></td></tr>"
+        "</table>\n"
+    ) * 500
+    assert htmlbounds.bound(shallow).html == shallow  # closed ones give their depth back
