@@ -20,7 +20,6 @@ import asyncio
 import itertools
 import json
 import threading
-import time
 import uuid
 from collections import Counter
 from collections.abc import Coroutine
@@ -90,7 +89,7 @@ class Routing(RuleBasedStateMachine):
         return self.app.run(coro)
 
     def _settle(self) -> None:
-        self._do(_settle_now(self.app.harness))
+        self._do(settle(self.app.harness, rounds=50))
 
     # -- setup --------------------------------------------------------------------------
 
@@ -265,32 +264,6 @@ class Routing(RuleBasedStateMachine):
 
     def _fetch(self, sql: str, *args: Any) -> list[dict[str, Any]]:
         return self._do(current().db.fetch(sql, *args))
-
-
-async def _settle_now(h: AppHarness) -> None:
-    """:func:`settle`, without sleeping until the end of the second for the drain of operators
-    who came online in it (``presence._drain_soon``: that sleep was 50 of this test's 70 s).
-    The pending drain is made due now and runs through the job queue as it would at its time;
-    nothing else happens meanwhile, so this is the same run with the steps further apart.
-    Once done its row goes, as if the second were over: an operator coming online later in
-    the same second (another step, or another example: they share the app) then gets a drain
-    of their own, where the early run's key would have refused one — which cannot happen in
-    production, where the second's drain runs only after it."""
-    db = current().db
-    drains = f"{presence.DRAIN_JOB}:online:%"
-    await db.execute(
-        "UPDATE system_job SET run_at = {} WHERE status = 'pending' AND name = {}"
-        " AND idempotency_key LIKE {}",
-        time.time(),
-        presence.DRAIN_JOB,
-        drains,
-    )
-    await settle(h, rounds=50)
-    await db.execute(
-        "DELETE FROM system_job WHERE status = 'done' AND name = {} AND idempotency_key LIKE {}",
-        presence.DRAIN_JOB,
-        drains,
-    )
 
 
 def _refused(exc: BaseException) -> bool:
