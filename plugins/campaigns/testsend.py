@@ -8,7 +8,7 @@ from typing import Any
 
 import msgspec
 
-from unionline import Actor, Conflict, Invalid, current, now
+from unionline import Actor, Conflict, Invalid, current, now, organization_ancestors
 from unionline.channel import OutboundMessage, load_account, send_message
 from unionline.plugins.campaigns import rights
 from unionline.plugins.campaigns.campaigns import compose, link_buttons, visible
@@ -49,10 +49,24 @@ def _message(row: Any, content: tuple[str, str, str], address: str) -> OutboundM
 
 
 async def texts(actor: Actor) -> list[ConsentTextView]:
-    await rights.scope(actor, rights.CONSENT)
+    """The texts of the organizations in the actor's scope and of those above them (a
+    federation's text is what its member organizations' members consent to) — never another
+    branch's."""
+    scope = await rights.scope(actor, rights.CONSENT)
+    sql = "SELECT version, purpose, body, created_at FROM campaigns_consent_text"
+    if scope.everything:
+        return await current().db.fetch_as(ConsentTextView, f"{sql} ORDER BY created_at")
+    seen = set(scope.organization_ids or ())
+    for grant in actor.grants:
+        if grant.organization_id is not None and scope.allows(grant.organization_id):
+            seen.update(await organization_ancestors(grant.organization_id))
+    if not seen:
+        return []
+    marks = ", ".join("{}" for _ in seen)
     return await current().db.fetch_as(
         ConsentTextView,
-        "SELECT version, purpose, body, created_at FROM campaigns_consent_text ORDER BY created_at",
+        f"{sql} WHERE organization_id IN ({marks}) ORDER BY created_at",
+        *sorted(seen),
     )
 
 

@@ -229,6 +229,19 @@ async def test_a_campaign_reaches_each_consenting_member_once(unionline_app: App
     await w.call("bob", "get", f"/api/campaigns/{cid}", 404)
     await w.call("bob", "post", f"/api/campaigns/{cid}/pause", 404)
     await w.call("bob", "get", f"/api/campaigns/members/{anna}/consents", 404)
+    # Consent texts: one's own organization's and those above it, never another branch's.
+    await w.call(
+        "admin", "post", "/api/campaigns/consent-texts", 201,
+        organization_id=str(w.a1), version="a1-info", purpose="info", body="Текст A1.",
+    )  # fmt: skip
+    versions = [t["version"] for t in await w.call("bob", "get", "/api/campaigns/consent-texts")]
+    assert TEXT_VERSION not in versions and "a1-info" not in versions
+    olga = [t["version"] for t in await w.call("olga", "get", "/api/campaigns/consent-texts")]
+    assert TEXT_VERSION in olga and "a1-info" in olga
+    _, ivan = await unionline_app.create_operator("ivan", "operator", w.a1)
+    w.tokens["ivan"] = ivan
+    below = [t["version"] for t in await w.call("ivan", "get", "/api/campaigns/consent-texts")]
+    assert TEXT_VERSION in below and "a1-info" in below  # A's text is A1's members' too
 
 
 async def test_the_register_absorbs_card_flags_and_proves_consent(
