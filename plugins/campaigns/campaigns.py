@@ -11,9 +11,18 @@ from typing import Any
 
 import msgspec
 
-from unionline import Actor, Conflict, Invalid, NotFound, current, enqueue, now
+from unionline import (
+    Actor,
+    Conflict,
+    Invalid,
+    NotFound,
+    current,
+    enqueue,
+    now,
+    organization_ancestors,
+)
 from unionline.channel import Button as ChannelButton
-from unionline.channel import channel_type, load_account
+from unionline.channel import ChannelAccount, channel_type, load_account
 from unionline.plugins.campaigns import links, rights, segments
 from unionline.plugins.campaigns.render import fill, member_values, sms_parts
 from unionline.plugins.campaigns.schemas import (
@@ -288,6 +297,24 @@ async def _member_org(member_id: uuid.UUID) -> uuid.UUID:
 # -- life ---------------------------------------------------------------------------------------
 
 
+async def campaign_account(
+    organization_id: uuid.UUID, account_id: uuid.UUID, field: str
+) -> ChannelAccount[Any, Any]:
+    """The channel account a campaign of ``organization_id`` may send through: one of its own
+    organization, of one above it (a federation's bot) or of one below it. Another branch's
+    account is answered as one that does not exist."""
+    try:
+        account = await load_account(account_id)
+    except NotFound:
+        raise Invalid("no such channel account", field=field) from None
+    line = await organization_ancestors(organization_id)
+    if account.organization_id not in line and organization_id not in (
+        await organization_ancestors(account.organization_id)
+    ):
+        raise Invalid("no such channel account", field=field)
+    return account
+
+
 async def check_ready(row: CampaignRow) -> None:
     """A campaign can start when each channel of its order has a message and an account."""
     if not row.channel_order:
@@ -301,10 +328,7 @@ async def check_ready(row: CampaignRow) -> None:
         account_id = row.accounts.get(channel)
         if account_id is None:
             raise Invalid(f"choose the {channel} account", field=f"accounts.{channel}")
-        try:
-            account = await load_account(account_id)
-        except NotFound:
-            raise Invalid("no such channel account", field=f"accounts.{channel}") from None
+        account = await campaign_account(row.organization_id, account_id, f"accounts.{channel}")
         if account.status != "active":
             raise Invalid("the channel account is not active", field=f"accounts.{channel}")
         kind = channel_type(account.channel).contact_kind

@@ -9,9 +9,14 @@ from typing import Any
 import msgspec
 
 from unionline import Actor, Conflict, Invalid, current, now, organization_ancestors
-from unionline.channel import OutboundMessage, load_account, send_message
+from unionline.channel import OutboundMessage, send_message
 from unionline.plugins.campaigns import rights
-from unionline.plugins.campaigns.campaigns import compose, link_buttons, visible
+from unionline.plugins.campaigns.campaigns import (
+    campaign_account,
+    compose,
+    link_buttons,
+    visible,
+)
 from unionline.plugins.campaigns.schemas import ConsentTextBody, ConsentTextView, TestSend
 
 
@@ -21,7 +26,7 @@ async def send_test(actor: Actor, campaign_id: uuid.UUID, data: TestSend) -> dic
     account_id = row.accounts.get(data.channel)
     if variant is None or account_id is None:
         raise Invalid(f"the campaign has no {data.channel} message or account", field="channel")
-    account = await load_account(account_id)
+    account = await campaign_account(row.organization_id, account_id, "channel")
     subject, text, html = compose(variant, {"full_name": "Проверка", "first_name": "Проверка"})
     buttons = link_buttons(variant)
     try:

@@ -229,6 +229,17 @@ async def test_a_campaign_reaches_each_consenting_member_once(unionline_app: App
     await w.call("bob", "get", f"/api/campaigns/{cid}", 404)
     await w.call("bob", "post", f"/api/campaigns/{cid}/pause", 404)
     await w.call("bob", "get", f"/api/campaigns/members/{anna}/consents", 404)
+    # Another branch's channel account is one that does not exist: no start, no test send.
+    foreign = await w.call(
+        "bob", "post", "/api/campaigns/", 201, **campaign_body(w, organization_id=str(w.b))
+    )
+    refused = await w.call("bob", "post", f"/api/campaigns/{foreign['id']}/start", 422)
+    assert refused["error"]["field"] == "accounts.telegram", refused
+    assert "no such" in refused["error"]["message"], refused
+    refused = await w.call(
+        "bob", "post", f"/api/campaigns/{foreign['id']}/test", 422, channel="telegram", address="1"
+    )
+    assert refused["error"]["field"] == "channel" and "no such" in refused["error"]["message"]
     # Consent texts: one's own organization's and those above it, never another branch's.
     await w.call(
         "admin", "post", "/api/campaigns/consent-texts", 201,
