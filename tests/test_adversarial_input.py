@@ -78,9 +78,12 @@ def test_telegram_and_vk_messages_keep_their_text(text: str):
 def test_robot_patterns_answer_as_re_does_on_member_text(text: str):
     import re
 
+    # the reference for "(a+)+b" is "a+b" (the same strings): re itself backtracks
+    # exponentially on a long run of "a" without "b", which hung this test now and then
+    same = {r"(a+)+b": r"a+b"}
     for pattern in (r"(a+)+b", r"пишет|wrote", r"\d{4}\s*<", r"^re:"):
         assert safe_regex.search(pattern, text) == bool(
-            re.search(pattern, text[: safe_regex.MAX_TEXT])
+            re.search(same.get(pattern, pattern), text[: safe_regex.MAX_TEXT])
         )
 
 
