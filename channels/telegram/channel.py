@@ -180,9 +180,9 @@ async def _send_part(
 
 async def _send_step(client: TelegramClient, chat_id: str, step: Step, buttons: Buttons) -> Message:
     kind, payload = step
-    markup = _keyboard(buttons)
     if isinstance(payload, str):
         return await _send_text(client, chat_id, payload, buttons)
+    markup = _keyboard(buttons)
     file = InputFile(payload.filename, await read_attachment(payload), payload.content_type)
     if kind == "photo":
         return await client.send_photo(chat_id, file, reply_markup=markup)
