@@ -21,9 +21,11 @@ job system retries): it must be idempotent per ``ctx.idempotency_key``.
 An action may offer ready rules that use it (``templates``, :class:`RuleTemplate`): the rules
 editor lists them beside the core's while the action is registered. What the core's own actions
 build on is here too, for plugins' actions: the trigger's appeal within the rule's subtree
-(:func:`appeal_row`), a message to the member once per step (:func:`send_to_member`), texts in
-two languages with placeholders (:class:`LocalizedText`, :func:`values_for`, :func:`render`) and
-localized outcomes (:func:`outcome`, :func:`dry`, :func:`refused`).
+(:func:`appeal_row`), an id the trigger's event carries (:func:`event_id`: one that is not a
+UUID fails the step for good, naming the field), a message to the member once per step
+(:func:`send_to_member`), texts in two languages with placeholders (:class:`LocalizedText`,
+:func:`values_for`, :func:`render`) and localized outcomes (:func:`outcome`, :func:`dry`,
+:func:`refused`).
 """
 
 from __future__ import annotations
@@ -35,7 +37,14 @@ from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 import msgspec
 
 if TYPE_CHECKING:
-    from unionline.robots.actions.base import appeal_row, dry, outcome, refused, subtree
+    from unionline.robots.actions.base import (
+        appeal_row,
+        dry,
+        event_id,
+        outcome,
+        refused,
+        subtree,
+    )
     from unionline.robots.actions.member import send_to_member
     from unionline.robots.actions.text import LocalizedText, render, values_for
     from unionline.robots.templates import RuleTemplate
@@ -49,6 +58,7 @@ __all__ = [
     "RuleTemplate",
     "appeal_row",
     "dry",
+    "event_id",
     "outcome",
     "refused",
     "render",
@@ -117,6 +127,7 @@ class RobotAction(Generic[P]):
 _HELPERS = {
     "appeal_row": "unionline.robots.actions.base",
     "dry": "unionline.robots.actions.base",
+    "event_id": "unionline.robots.actions.base",
     "outcome": "unionline.robots.actions.base",
     "refused": "unionline.robots.actions.base",
     "subtree": "unionline.robots.actions.base",

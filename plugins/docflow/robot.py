@@ -25,18 +25,19 @@ from unionline.robots.sdk import (
     RobotContext,
     appeal_row,
     dry,
+    event_id,
     outcome,
     refused,
 )
 
 
 async def _document(ctx: RobotContext) -> DocumentRow:
-    raw = ctx.event.get("document_id")
-    if not raw:
+    document_id = event_id(ctx, "document_id")
+    if document_id is None:
         raise PermanentFailure(
             "у срабатывания нет документа" if ctx.locale != "en" else "no document in the trigger"
         )
-    doc = await load_document(uuid.UUID(str(raw)))
+    doc = await load_document(document_id)
     if doc.organization_id not in await subtree_ids([ctx.organization_id]):
         raise PermanentFailure(
             "документ вне организации правила"

@@ -26,6 +26,7 @@ from unionline.robots.sdk import (
     RuleTemplate,
     appeal_row,
     dry,
+    event_id,
     outcome,
     refused,
 )
@@ -124,8 +125,8 @@ class SendLink(RobotAction[NoParams]):
 
     async def run(self, ctx: RobotContext, params: NoParams) -> ActionOutcome:
         row = await appeal_row(ctx)
-        meeting_id = ctx.event.get("meeting_id")
-        meeting = await store.meeting(uuid.UUID(str(meeting_id))) if meeting_id else None
+        meeting_id = event_id(ctx, "meeting_id")
+        meeting = await store.meeting(meeting_id) if meeting_id else None
         if meeting is None:
             rows = await current().db.fetch_as(
                 store.MeetingRow,

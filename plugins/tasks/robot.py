@@ -30,6 +30,7 @@ from unionline.robots.sdk import (
     RobotContext,
     RuleTemplate,
     dry,
+    event_id,
     outcome,
     refused,
 )
@@ -38,14 +39,14 @@ Text500 = Annotated[str, msgspec.Meta(max_length=500)]
 
 
 async def _task(ctx: RobotContext, *, lock: bool = False) -> TaskRow:
-    raw = ctx.event.get("task_id")
-    if not raw:
+    task_id = event_id(ctx, "task_id")
+    if task_id is None:
         raise PermanentFailure(
             "у срабатывания правила нет задачи"
             if ctx.locale != "en"
             else "the trigger concerns no task"
         )
-    task = await load_task(uuid.UUID(str(raw)), lock=lock)
+    task = await load_task(task_id, lock=lock)
     if task.organization_id not in await subtree_ids([ctx.organization_id]):
         raise PermanentFailure(
             "задача вне организации правила"
@@ -61,6 +62,15 @@ class CreateParams(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     responsible: Literal["appeal_assignee", "operator", "template"] = "appeal_assignee"
     operator_id: uuid.UUID | None = None
     deadline_days: Annotated[int, msgspec.Meta(ge=0, le=365)] | None = None
+
+    def __post_init__(self) -> None:
+        # Refused when the rule is saved (422 naming the field): a responsible «выбранный
+        # оператор» with no operator, or «из шаблона» with no template, would make every task
+        # of the rule without one.
+        if self.responsible == "operator" and self.operator_id is None:
+            raise ValueError("Object missing required field `operator_id` (responsible = operator)")
+        if self.responsible == "template" and self.template_id is None:
+            raise ValueError("Object missing required field `template_id` (responsible = template)")
 
 
 class CreateTask(RobotAction[CreateParams]):

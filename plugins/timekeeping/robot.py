@@ -28,6 +28,12 @@ class WorkdayParams(msgspec.Struct, forbid_unknown_fields=True):
     who: Literal["appeal_assignee", "operator"] = "operator"
     operator_id: uuid.UUID | None = None
 
+    def __post_init__(self) -> None:
+        # Refused when the rule is saved (422 naming actions[n].params.operator_id), not
+        # found out by every run of the rule.
+        if self.who == "operator" and self.operator_id is None:
+            raise ValueError("Object missing required field `operator_id` (who = operator)")
+
 
 class WorkdayStep(RobotAction[WorkdayParams]):
     name = "timekeeping.workday"

@@ -12,6 +12,8 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
+import msgspec
+
 from unionline.appeals.store import AppealRow
 from unionline.errors import PermanentFailure, ServiceError
 from unionline.robots.sdk import ActionOutcome, RobotContext
@@ -47,6 +49,27 @@ def need_appeal(ctx: RobotContext) -> uuid.UUID:
             say(ctx, "у срабатывания правила нет обращения", "the trigger concerns no appeal")
         )
     return ctx.appeal_id
+
+
+def event_id(ctx: RobotContext, field: str) -> uuid.UUID | None:
+    """The id the trigger's event carries in ``field`` (``document_id``, ``task_id`` …), None
+    when it carries none. A value that is not a UUID — another plugin's event with a field of
+    that name, an outside system's id — fails the step for good, naming the field, instead of
+    raising ``ValueError`` into the job (which would retry it for nothing)."""
+    raw = ctx.event.get(field)
+    if raw is None or raw == "":
+        return None
+    try:
+        return msgspec.convert(raw, uuid.UUID)
+    except msgspec.ValidationError:
+        shown = repr(raw)[:60]
+        raise PermanentFailure(
+            say(
+                ctx,
+                f"поле {field} события не является идентификатором: {shown}",
+                f"the event's {field} is not an id: {shown}",
+            )
+        ) from None
 
 
 async def appeal_row(ctx: RobotContext, *, lock: bool = False) -> AppealRow:
