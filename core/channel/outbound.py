@@ -309,10 +309,18 @@ async def settle(
 
 
 async def report_delivery(
-    account_id: uuid.UUID, external_id: str, status: str, *, error: str = "", note: str = ""
+    account_id: uuid.UUID,
+    external_id: str,
+    status: str,
+    *,
+    error: str = "",
+    note: str = "",
+    answer: str = "",
 ) -> int:
     """Apply a provider's receipt (delivered, read, failed) for a message it accepted earlier;
-    ``note`` (e.g. the cost the provider reported) is shown beside the status.
+    ``note`` (e.g. the cost the provider reported) is shown beside the status; ``answer`` is
+    the recipient's answer within the message (a robot call's pressed digit), for a
+    broadcast's receipt listeners.
 
     Returns 1 when the status moved, 0 when unknown or stale (receipts may come twice or late).
     A receipt for a message no reply sent goes to the plugins' receipt listeners
@@ -325,7 +333,7 @@ async def report_delivery(
             .first()
         )
         if row is None:  # a broadcast's message (no reply): a plugin may know it
-            return await broadcast_receipt(account_id, external_id, status, error)
+            return await broadcast_receipt(account_id, external_id, status, error, answer)
         if not advances(row["status"], status):
             return 0
         await DeliveryRecord.update(

@@ -394,6 +394,13 @@ class ChannelType(Generic[C, S]):
         a failed check. The default says the channel cannot check."""
         raise NotImplementedError
 
+    def broadcast_refusal(self, account: ChannelAccount[C, S]) -> str:
+        """Optional: why this account cannot carry a broadcast (a campaign's message) although
+        its type can — e.g. a phone line whose provider places no robot calls; a sentence for
+        the operator, Russian first. A campaign choosing the account is refused at once, naming
+        it, instead of every recipient failing. The default: "" (it can)."""
+        return ""
+
     def setup(self, account: ChannelAccount[C, S], base_url: str) -> SetupInfo:
         """Optional: the webhook URL (``base_url`` is the server's public URL) and the steps
         left to connect the account, shown in the console beside the account."""
