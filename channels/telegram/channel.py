@@ -6,7 +6,6 @@ import hmac
 import time
 import uuid
 from collections.abc import Sequence
-from html import escape
 from typing import TYPE_CHECKING, Any, TypeAlias
 
 from unionline import Forbidden, PermanentFailure, Unauthorized, current
@@ -35,7 +34,7 @@ from unionline.channels.telegram.decode import CONTACT_KIND
 from unionline.channels.telegram.errors import TelegramRefused
 from unionline.channels.telegram.settings import BotConfig, BotSecrets, telegram_settings
 from unionline.channels.telegram.tables import SentPart
-from unionline.channels.telegram.text import html_parts
+from unionline.channels.telegram.text import escape_html, split_text
 from unionline.channels.telegram.types import Message, Update
 from unionline.channels.telegram.updates import decode_with_side_effects, webhook_answer
 
@@ -109,8 +108,10 @@ class TelegramChannel(ChannelType[BotConfig, BotSecrets]):
             for index, step in enumerate(steps):
                 message_id = done.get(index)
                 if message_id is None:
-                    buttons = message.buttons if index == at else ()
-                    message_id = await _send_part(client, message.recipient, step, first, buttons)
+                    if index == at and message.buttons:
+                        message_id = await _send_with_keyboard(client, message, step, first, done)
+                    else:
+                        message_id = await _send_part(client, message.recipient, step, first, ())
                     await _record_part(message.id, index, message_id)
                 first = first if first is not None else message_id
         return SendResult(external_id=f"{message.recipient}:{first}")
@@ -129,9 +130,10 @@ class TelegramChannel(ChannelType[BotConfig, BotSecrets]):
             return await client.download(file.file_path)
 
 
-Step = tuple[str, str | OutboundAttachment]  # ("text", html) or ("photo"/"document", file)
+Step = tuple[str, str | OutboundAttachment]  # ("text", plain text) or ("photo"/"document", file)
 Markup = dict[str, Any]
 Buttons = tuple[Button, ...]
+Sent = dict[int, int]  # a delivery's parts sent so far: index → Telegram's message id
 
 
 def _keyboard(buttons: tuple[Button, ...]) -> Markup | None:
@@ -155,11 +157,48 @@ def _keyboard_index(steps: list[Step]) -> int:
 
 
 def _plan(message: OutboundMessage) -> list[Step]:
-    steps: list[Step] = [("text", part) for part in html_parts(message.text)]
+    steps: list[Step] = [("text", part) for part in split_text(message.text)]
     for attachment in message.attachments:
         photo = attachment.content_type in PHOTO_TYPES and attachment.size <= MAX_PHOTO_BYTES
         steps.append(("photo" if photo else "document", attachment))
     return steps
+
+
+def _fallback(step: Step, buttons: Buttons) -> list[Step]:
+    """The keyboard's part as it goes when Telegram refuses a link in it (and with it the
+    whole message): without a keyboard, the buttons as «label: url» lines after it, split as
+    any text is. A text part takes the lines at its end (one message when they fit, more when
+    not); a file is followed by the lines as text messages."""
+    lines = buttons_text(buttons)
+    if isinstance(step[1], str):
+        return [("text", part) for part in split_text(f"{step[1]}\n\n{lines}")]
+    return [step, *(("text", part) for part in split_text(lines))]
+
+
+async def _send_with_keyboard(
+    client: TelegramClient, message: OutboundMessage, step: Step, first: int | None, done: Sent
+) -> int:
+    """The part that carries the keyboard; its (first) message id. When Telegram refuses a
+    link, nothing was sent: the part goes as :func:`_fallback`'s messages, each recorded under
+    a key of its own (-1, -2, …) before the caller records the part. A retry that finds any of
+    them goes on with the fallback (the keyboard is not tried again) and sends only the
+    missing ones: nothing lost, nothing twice."""
+    chat_id = message.recipient
+    if not any(key < 0 for key in done):
+        try:
+            return await _send_part(client, chat_id, step, first, message.buttons)
+        except TelegramRefused as exc:
+            if not _url_refused(exc):
+                raise
+    ids: list[int] = []
+    for n, part in enumerate(_fallback(step, message.buttons)):
+        message_id = done.get(-1 - n)
+        if message_id is None:
+            earlier = first if first is not None else next(iter(ids), None)
+            message_id = await _send_part(client, chat_id, part, earlier, ())
+            await _record_part(message.id, -1 - n, message_id)
+        ids.append(message_id)
+    return ids[0]
 
 
 async def _send_part(
@@ -180,29 +219,18 @@ async def _send_part(
 
 async def _send_step(client: TelegramClient, chat_id: str, step: Step, buttons: Buttons) -> Message:
     kind, payload = step
-    if isinstance(payload, str):
-        return await _send_text(client, chat_id, payload, buttons)
     markup = _keyboard(buttons)
+    if isinstance(payload, str):
+        return await client.send_message(chat_id, escape_html(payload), reply_markup=markup)
     file = InputFile(payload.filename, await read_attachment(payload), payload.content_type)
     if kind == "photo":
         return await client.send_photo(chat_id, file, reply_markup=markup)
     return await client.send_document(chat_id, file, reply_markup=markup)
 
 
-async def _send_text(client: TelegramClient, chat_id: str, html: str, buttons: Buttons) -> Message:
-    """A text part, with its keyboard. A link Telegram refuses in a button fails the whole
-    message, so the part goes again without the keyboard, its buttons as lines of the text
-    (nothing was sent: no double)."""
-    try:
-        return await client.send_message(chat_id, html, reply_markup=_keyboard(buttons))
-    except TelegramRefused as exc:
-        if not buttons or not _url_refused(exc):
-            raise
-    lines = escape(buttons_text(buttons), quote=False)
-    return await client.send_message(chat_id, f"{html}\n\n{lines}")
-
-
-async def _sent_parts(delivery_id: uuid.UUID) -> dict[int, int]:
+async def _sent_parts(delivery_id: uuid.UUID) -> Sent:
+    """The parts of a delivery sent so far: index → message id (negative indexes are the
+    messages of a refused keyboard's fallback)."""
     rows = await SentPart.select(SentPart.key, SentPart.message_id).where(
         SentPart.delivery_id == delivery_id
     )

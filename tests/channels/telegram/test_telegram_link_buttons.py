@@ -6,11 +6,20 @@ from __future__ import annotations
 
 import uuid
 
+import msgspec
 import pytest
-from standins.telegram import TelegramStandin
+from standins.telegram import BAD_GATEWAY, PASS, TelegramStandin
 from telegram_support import TelegramAdapters, telegram_fixtures
 
-from unionline.channel import Button, OutboundMessage, load_account, send_message
+from unionline import NotReady
+from unionline.channel import (
+    Button,
+    OutboundAttachment,
+    OutboundMessage,
+    load_account,
+    send_message,
+    storage,
+)
 from unionline.channels.telegram.channel import _keyboard_index
 from unionline.channels.telegram.client import TelegramClient
 from unionline.channels.telegram.errors import TelegramRefused
@@ -116,3 +125,97 @@ async def test_a_link_telegram_refuses_sends_the_buttons_as_lines(
         "Анкета & опрос: http://localhost:8000/c/1?u=a&s=b"
     )
     assert len(telegram.bot.calls_of("sendMessage")) == 2
+
+
+# -- a refused link: the fallback lines never push a message over 4,096, never lost or doubled --
+
+LOCAL = Button(label="Анкета", url="http://localhost:8000/c/1")  # Telegram refuses the link
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 40
+
+
+def long_paragraphs(total: int) -> str:
+    """Plain text of ``total`` characters or one less, in paragraphs, with markup to escape."""
+    paragraph = "Условия <коллективного> договора & " * 14
+    text = "\n\n".join([paragraph.strip()] * (total // (len(paragraph) + 2)))
+    return text + "\n\n" + ("слово " * ((total - len(text) - 2) // 6)).strip()
+
+
+def lines_of(*buttons: Button) -> str:
+    return "\n".join(f"{b.label}: {b.url}" for b in buttons)
+
+
+async def with_photo(message: OutboundMessage) -> OutboundMessage:
+    sha = await storage().put(PNG)
+    photo = OutboundAttachment(
+        id=uuid.uuid4(), filename="афиша.png", content_type="image/png", size=len(PNG), sha256=sha
+    )
+    return msgspec.structs.replace(message, attachments=(photo,))
+
+
+async def test_lines_after_a_long_text_part_go_as_a_message_of_their_own(
+    env: ContractEnv, telegram: TelegramStandin
+) -> None:
+    account = await load_account(env.account.id)
+    text = long_paragraphs(4050)  # one message; with the lines it would be over 4,096
+    assert 4000 < len(text) <= 4096
+    result = await send_message(account, broadcast(env, text, SITE, LOCAL))
+    first, second = telegram.bot.sent
+    assert result.external_id == f"4200:{first.message_id}"
+    assert [first.plain_text, second.plain_text] == [text, lines_of(SITE, LOCAL)]
+    assert first.reply_markup is None and second.reply_markup is None
+
+
+async def test_a_retry_of_split_lines_sends_only_what_is_missing(
+    env: ContractEnv, telegram: TelegramStandin
+) -> None:
+    account = await load_account(env.account.id)
+    text = long_paragraphs(4050)
+    message = broadcast(env, text, SITE, LOCAL)
+    telegram.bot.inject("sendMessage", PASS, times=2)  # the refused keyboard, the text
+    telegram.bot.inject("sendMessage", BAD_GATEWAY)  # the lines
+    with pytest.raises(NotReady):
+        await send_message(account, message)
+    assert telegram.bot.sent_texts() == [text]
+    result = await send_message(account, message)  # the delivery's retry: the same message
+    assert telegram.bot.sent_texts() == [text, lines_of(SITE, LOCAL)]
+    assert result.external_id == f"4200:{telegram.bot.sent[0].message_id}"
+    assert await send_message(account, message) == result  # all sent: nothing goes again
+    assert len(telegram.bot.sent) == 2
+
+
+async def test_a_file_only_message_with_a_refused_link_sends_the_file_then_the_lines(
+    env: ContractEnv, telegram: TelegramStandin
+) -> None:
+    account = await load_account(env.account.id)
+    message = await with_photo(broadcast(env, "", SITE, LOCAL))
+    result = await send_message(account, message)
+    photo, lines = telegram.bot.sent
+    assert (photo.method, photo.reply_markup) == ("sendphoto", None)
+    assert photo.file is not None and photo.file.content == PNG
+    assert result.external_id == f"4200:{photo.message_id}"
+    assert (lines.method, lines.plain_text, lines.reply_markup) == (
+        "sendmessage",
+        lines_of(SITE, LOCAL),
+        None,
+    )
+    assert len(telegram.bot.calls_of("sendPhoto")) == 2  # the refused try sent nothing
+
+
+async def test_long_lines_under_a_file_are_split_and_a_retry_sends_each_part_once(
+    env: ContractEnv, telegram: TelegramStandin
+) -> None:
+    account = await load_account(env.account.id)
+    # Lines of 2,050 characters: two of them are over 4,096, so each goes alone.
+    buttons = [
+        Button(label=f"Документ {n}", url=f"https://union.example/{n}?q=" + "я" * 2010)
+        for n in range(3)
+    ] + [LOCAL]
+    message = await with_photo(broadcast(env, "", *buttons))
+    telegram.bot.inject("sendMessage", PASS)
+    telegram.bot.inject("sendMessage", BAD_GATEWAY)
+    with pytest.raises(NotReady):
+        await send_message(account, message)
+    await send_message(account, message)
+    assert [m.method for m in telegram.bot.sent] == ["sendphoto"] + ["sendmessage"] * 3
+    assert "\n".join(telegram.bot.sent_texts()) == lines_of(*buttons)
+    assert len(telegram.bot.calls_of("sendPhoto")) == 2  # refused once, sent once
