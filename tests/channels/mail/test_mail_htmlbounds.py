@@ -4,6 +4,10 @@ measured in ``benchmarks/adversarial_input.py``."""
 
 from __future__ import annotations
 
+import htmlbounds_reference as reference
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from unionline.channels.mail import htmlbounds, htmltext
 from unionline.channels.mail.parse import parse
 
@@ -113,3 +117,54 @@ def test_a_list_counts_with_its_item_and_a_table_with_its_rows_and_cells():
         "</table>\n"
     ) * 500
     assert htmlbounds.bound(shallow).html == shallow  # closed ones give their depth back
+
+
+# Pieces of markup the bounds look at: nesting that is counted and not, closing tags with and
+# without an open one, names in any case (and the Kelvin sign, which IGNORECASE would take for
+# a "k"), tags left open at "<", references in text and attributes, tags of many attributes.
+FRAGMENTS = [
+    "<div>", "</div>", "<DIV class=x>", "</Div >", "<ul>", "<li>", "</ul>", "<table>",
+    "</table>", "<p>", "<br/>", "<span>", "</span>", "<b>", "</i>", "<\u212a>", "</", "<", ">",
+    "<div\n", "слово ", "&amp;", "&x", " ", "\n", "<!-- c -->", '<a href="x">', "</a>",
+    '<a title="' + "&x" * (htmlbounds.MAX_REFERENCES + 1) + '">',
+    "<a " + " ".join(f"a{i}" for i in range(htmlbounds.MAX_ATTRIBUTES + 1)) + ">",
+    "<a " + "b" * (htmlbounds.MAX_ATTRIBUTES * 2 + 5) + ">",
+    "&y" * (htmlbounds.MAX_REFERENCES // 2),
+]  # fmt: skip
+markup = st.lists(
+    st.tuples(st.sampled_from(FRAGMENTS), st.integers(1, 300)), min_size=1, max_size=12
+).map(lambda pieces: "".join(piece * _times(piece, count) for piece, count in pieces))
+
+
+def _times(piece: str, count: int) -> int:
+    return count if len(piece) < 20 else min(count, 3)  # the long pieces: a few are enough
+
+
+@given(html=markup)
+@settings(deadline=None, max_examples=150)
+def test_the_check_and_the_pass_bound_as_the_pass_of_before_did(html: str):
+    """The check that skips the copying pass says "as it is" only when the pass of before
+    copied everything unchanged, and the pass (now one split in C) copies and drops the same
+    tags; ``bound`` answers as before on every input (past ``CHECK_FROM`` or not)."""
+    expected = reference.bounded_by_pass(html)
+    if htmlbounds._within(html, html.count("&")):
+        assert expected.html == html and expected.notes == []
+    pass_ = htmlbounds._Pass(html)
+    pass_.run()
+    assert ("".join(pass_.out), pass_.notes()) == (expected.html, expected.notes)
+    padded = html + "<br>слово " * (htmlbounds.CHECK_FROM + 1)  # past the check, not dense
+    for page in (html, padded):
+        got, want = htmlbounds.bound(page), reference.bound(page)
+        assert (got.html, got.notes, got.flat) == (want.html, want.notes, want.flat)
+
+
+def test_the_check_lets_deep_and_reference_heavy_pages_through_to_the_pass():
+    deep = "<div>слово " * (htmlbounds.MAX_DEPTH + 1)
+    assert not htmlbounds._within(deep, 0)
+    assert htmlbounds._within(deep[: -len("<div>слово ")], 0)
+    closed = "<div>слово </div>" * (htmlbounds.MAX_DEPTH * 4)
+    assert htmlbounds._within(closed, 0)
+    text = "слово " + "&x" * (htmlbounds.MAX_REFERENCES + 1)
+    assert not htmlbounds._within(text, text.count("&"))
+    split = ("<b>" + "&x" * htmlbounds.MAX_REFERENCES) * 3
+    assert htmlbounds._within(split, split.count("&"))  # no run of text holds more
