@@ -19,7 +19,13 @@ message sent again — a retry, another worker once the lease ran out, a worker 
 Outcomes: answered → ``delivered`` (``read`` when heard to the end); busy, no answer, failed →
 ``PermanentFailure`` naming it (SIP, awaited) or a ``failed`` receipt with the reason (cloud PBX).
 A cloud PBX's receipt that nobody takes yet (the PBX ended the call before the sender recorded
-the send) is offered again by a job (:data:`RECEIPT_JOB`).
+the send) is offered again by a job (:data:`RECEIPT_JOB`). The digit the callee pressed is the
+receipt's ``answer``; a SIP call's answer has no place in ``send()``'s result, so a SIP call
+with a digit also reports its receipt (the campaign records the digit at once).
+
+A line whose provider places no robot calls — Mango Office, Zadarma: their APIs connect numbers
+and play files uploaded to the PBX but speak no text — says so in :func:`refusal`, which the
+channel's ``broadcast_refusal`` answers: a campaign refuses the line before it starts.
 """
 
 from __future__ import annotations
@@ -58,6 +64,7 @@ class Receipt(msgspec.Struct, frozen=True, kw_only=True):
     status: str  # delivered, read, failed
     error: str = ""
     note: str = ""
+    answer: str = ""  # the digit the callee pressed ("" when none)
 
 
 class ReceiptAgain(msgspec.Struct, frozen=True, kw_only=True):
@@ -90,9 +97,32 @@ async def report_again(ctx: Any, job: ReceiptAgain) -> None:
 
 async def _offer(account_id: uuid.UUID, receipt: Receipt) -> bool:
     taken = await report_delivery(
-        account_id, receipt.external_id, receipt.status, error=receipt.error, note=receipt.note
+        account_id,
+        receipt.external_id,
+        receipt.status,
+        error=receipt.error,
+        note=receipt.note,
+        answer=receipt.answer,
     )
     return taken > 0
+
+
+def refusal(line: Any) -> str:
+    """Why ``line`` cannot make a campaign's robot calls ("" when it can: a SIP line, or a
+    provider whose adapter places informer calls)."""
+    from unionline.channels.phone.adapters import adapter_for
+
+    if line.config.provider == "sip":
+        return ""
+    adapter = adapter_for(line.config.provider)
+    if adapter.robot_calls:
+        return ""
+    return (
+        f"{adapter.title or adapter.name}: робот-звонки через API этой АТС невозможны —"
+        " она соединяет номера и проигрывает загруженные в неё записи, но не произносит текст."
+        " Для робот-звонков выберите SIP-линию (встроенный SIP-агент, подключённый к этой АТС"
+        " как SIP-учётная запись) или линию UIS."
+    )
 
 
 def call_ref(message: OutboundMessage) -> str:
@@ -113,7 +143,8 @@ def receipt_of(call: Call) -> Receipt | None:
         return None
     if call.disposition == "answered":
         status = "read" if call.heard else "delivered"
-        return Receipt(external_id=call.call, status=status, note=outcome_note(call))
+        note = outcome_note(call)
+        return Receipt(external_id=call.call, status=status, note=note, answer=call.digits[:1])
     return Receipt(external_id=call.call, status="failed", error=outcome_note(call))
 
 
@@ -191,15 +222,15 @@ async def _through_the_agent(line: Any, message: OutboundMessage, ref: str) -> S
         raise
     want_digit = dict(message.headers).get(ASK_DIGIT) == "1"
     done = await call_and_say(agent, message.recipient, audio, ref=ref, want_digit=want_digit)
-    return _result(
-        Call(
-            call=ref,
-            state="ended",
-            disposition=done.disposition,
-            heard=done.heard,
-            digits=done.digit,
-        )
+    call = Call(
+        call=ref, state="ended", disposition=done.disposition, heard=done.heard, digits=done.digit
     )
+    answered = receipt_of(call)
+    if answered is not None and answered.answer:
+        # The send's answer has no place for the digit: it goes as the message's receipt, as a
+        # cloud PBX's outcome does (the sender takes it while the send is still its own).
+        await report(line.id, answered)
+    return _result(call)
 
 
 async def _through_the_pbx(line: Any, message: OutboundMessage, ref: str) -> SendResult:
@@ -208,9 +239,9 @@ async def _through_the_pbx(line: Any, message: OutboundMessage, ref: str) -> Sen
     from unionline.channels.phone.adapters import ROBOT, adapter_for
 
     adapter = adapter_for(line.config.provider)
-    if not adapter.robot_calls:
+    if not adapter.robot_calls:  # a campaign refuses such a line at its start (refusal())
         await _forget(line, ref)
-        raise PermanentFailure(f"{adapter.title or adapter.name}: робот-звонки не поддерживаются")
+        raise PermanentFailure(refusal(line))
     want_digit = dict(message.headers).get(ASK_DIGIT) == "1"
     try:
         await adapter.informer_call(

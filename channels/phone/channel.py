@@ -64,5 +64,13 @@ class PhoneChannel(ChannelType[LineConfig, LineSecrets]):
             "Телефонная линия не передаёт текст: перезвоните или ответьте в другом канале"
         )
 
+    def broadcast_refusal(self, account: Line) -> str:
+        """A line whose provider places no robot calls (Mango Office, Zadarma: their APIs
+        connect two numbers or play a file uploaded to the PBX, but speak no text) is refused
+        for a campaign's robot calls at once, instead of failing each recipient."""
+        from unionline.channels.phone.broadcast import refusal
+
+        return refusal(account)
+
     async def fetch_attachment(self, account: Line, ref: str) -> bytes:
         return await adapter_for(account.config.provider).fetch_recording(account, ref)

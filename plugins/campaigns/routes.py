@@ -6,13 +6,15 @@ from __future__ import annotations
 
 import html
 import uuid
+from collections.abc import Mapping
 from typing import Any
 
 from litestar import Controller, Request, Response, delete, get, post, put
 from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.response import Redirect, Stream
 
-from unionline import Invalid
+from unionline import Invalid, NotFound
+from unionline.channel import channel_type, load_account
 from unionline.plugins.campaigns import (
     campaigns,
     consent,
@@ -24,6 +26,7 @@ from unionline.plugins.campaigns import (
 )
 from unionline.plugins.campaigns.schedule import ScheduleBody
 from unionline.plugins.campaigns.schemas import (
+    AnswersView,
     CampaignBody,
     CampaignView,
     ConsentChange,
@@ -71,6 +74,7 @@ class CampaignsController(Controller):
         self, actor: CurrentActor, data: JSONBody[CampaignBody]
     ) -> CampaignView:
         """A draft campaign."""
+        await refuse_accounts(data.accounts)
         return await campaigns.create(actor, data)
 
     @get("/{campaign_id:uuid}")
@@ -85,16 +89,24 @@ class CampaignsController(Controller):
         """Members' replies to the campaign, each the appeal it became (newest first)."""
         return await stats.replies(actor, campaign_id)
 
+    @get("/{campaign_id:uuid}/answers")
+    async def campaign_answers(self, actor: CurrentActor, campaign_id: CampaignId) -> AnswersView:
+        """The digits members pressed in the campaign's robot calls: members per digit, and
+        who pressed what (newest first)."""
+        return await stats.answers(actor, campaign_id)
+
     @put("/{campaign_id:uuid}")
     async def edit_campaign(
         self, actor: CurrentActor, campaign_id: CampaignId, data: JSONBody[CampaignBody]
     ) -> CampaignView:
         """Change a draft."""
+        await refuse_accounts(data.accounts)
         return await campaigns.update(actor, campaign_id, data)
 
     @post("/{campaign_id:uuid}/start", status_code=200)
     async def start_campaign(self, actor: CurrentActor, campaign_id: CampaignId) -> CampaignView:
         """Fill the recipients from the segment (with a valid consent) and start sending."""
+        await refuse_accounts((await campaigns.view(actor, campaign_id)).accounts)
         return await campaigns.start(actor, campaign_id)
 
     @post("/{campaign_id:uuid}/schedule", status_code=200)
@@ -103,6 +115,7 @@ class CampaignsController(Controller):
     ) -> CampaignView:
         """Start it at a local date and time of its organization (late by more than
         ``late_after_minutes`` after an outage: it waits for a confirmation instead)."""
+        await refuse_accounts((await campaigns.view(actor, campaign_id)).accounts)
         return await schedule.schedule(actor, campaign_id, data)
 
     @post("/{campaign_id:uuid}/pause", status_code=200)
@@ -137,6 +150,8 @@ class CampaignsController(Controller):
     ) -> dict[str, str]:
         """Send the channel's message once to the operator's own address (no member, no
         statistics)."""
+        accounts = (await campaigns.view(actor, campaign_id)).accounts
+        await refuse_accounts({k: v for k, v in accounts.items() if k == data.channel})
         return await testsend.send_test(actor, campaign_id, data)
 
     # -- segments --------------------------------------------------------------------------
@@ -217,6 +232,21 @@ class CampaignsController(Controller):
 
 
 # -- members' links -----------------------------------------------------------------------------
+
+
+async def refuse_accounts(accounts: Mapping[Any, uuid.UUID]) -> None:
+    """An account whose channel can carry the campaign's message but this account cannot (a
+    phone line whose PBX places no robot calls: ``ChannelType.broadcast_refusal``) is refused
+    at once, 422 naming ``accounts.<channel>`` with the channel's own words — rather than every
+    recipient failing. Accounts that do not exist are left to the start's own checks."""
+    for channel, account_id in accounts.items():
+        try:
+            account = await load_account(account_id)
+            refusal = channel_type(account.channel).broadcast_refusal(account)
+        except (NotFound, Invalid):
+            continue
+        if refusal:
+            raise Invalid(refusal, field=f"accounts.{channel}")
 
 
 def _page(title: str, body: str, status: int = 200) -> Response[str]:

@@ -251,3 +251,21 @@ class ConsentProof(msgspec.Struct, kw_only=True):
     consents: list[ConsentView]
     history: list[ConsentLogView]
     texts: list[ConsentTextView]
+
+
+class AnswerView(msgspec.Struct, kw_only=True):
+    """The digit a member pressed in the campaign's robot call."""
+
+    member_id: uuid.UUID
+    full_name: str
+    digit: str
+    at: float
+
+
+class AnswersView(msgspec.Struct, kw_only=True):
+    """The digits pressed in a campaign's robot calls: members per digit, and who pressed what
+    (newest first, at most 200)."""
+
+    total: int  # members who pressed a digit
+    digits: dict[str, int]  # digit -> members who pressed it
+    recipients: list[AnswerView]

@@ -124,6 +124,12 @@ async def test_a_voice_campaign_calls_each_member_once(sip: Sip) -> None:
     counts = done["counts"]
     # Each pressed 1 while the robot spoke: answered (delivered), not heard to the end.
     assert (counts["delivered"], counts["opened"], counts["failed"]) == (3, 0, 0), counts
+    # The digit each pressed is in the statistics: per digit and per member.
+    answers = await call(h, "get", f"/api/campaigns/{campaign['id']}/answers")
+    assert (answers["total"], answers["digits"]) == (3, {"1": 3}), answers
+    assert sorted(r["full_name"] for r in answers["recipients"]) == [
+        f"Звонкова Анна {n}" for n in range(3)
+    ]
     db = sip.env.db
     calls = await db.fetch("SELECT key, number FROM phone_call WHERE call LIKE 'bc-%'")
     assert sorted(r["number"] for r in calls) == sorted(NUMBERS)  # one call a member

@@ -84,7 +84,16 @@ async def test_a_broadcast_is_an_informer_call_whose_outcome_is_a_receipt(phone:
         got.append((account_id, external_id, status, error))
         return taking[0]
 
-    add_receipt_listener("test.broadcast", listener)
+    answers: list[tuple[str, str]] = []
+
+    async def answering(
+        account_id: uuid.UUID, external_id: str, status: str, error: str, answer: str = ""
+    ) -> bool:
+        answers.append((external_id, answer))  # the digit pressed, for a listener that asks
+        return False
+
+    add_receipt_listener("test.answers", answering)
+    add_receipt_listener("test.broadcast", listener)  # one without ``answer``: called as before
     line, channel = await load_account(phone.env.account.id), channel_type("phone")
 
     def broadcast(**more: Any) -> OutboundMessage:
@@ -105,6 +114,7 @@ async def test_a_broadcast_is_an_informer_call_whose_outcome_is_a_receipt(phone:
     assert len(phone.pbx.commands) == 1  # no second call
     await phone.deliver_outbox()
     assert got == [(line.id, f"bc-{heard.id}", "read", "")]
+    assert answers == [(f"bc-{heard.id}", "1")]
     again = await channel.send(line, heard)  # after the end: the outcome, still one call
     assert (again.status, again.note) == ("read", "ответил, прослушал до конца, нажал 1")
     assert len(phone.pbx.commands) == 1
@@ -116,6 +126,7 @@ async def test_a_broadcast_is_an_informer_call_whose_outcome_is_a_receipt(phone:
     taking[0] = False
     await phone.deliver_outbox()
     assert got[-1] == (line.id, f"bc-{silent.id}", "failed", "не ответил")
+    assert answers[-1] == (f"bc-{silent.id}", "")
     key = f"{RECEIPT_JOB}:{line.id}:bc-{silent.id}"
     job = await phone.env.db.fetchone(
         "SELECT payload FROM system_job WHERE idempotency_key = {}", key
@@ -130,6 +141,9 @@ async def test_a_broadcast_is_an_informer_call_whose_outcome_is_a_receipt(phone:
     mango = msgspec.structs.replace(
         line, config=msgspec.structs.replace(line.config, provider="mango")
     )
-    with pytest.raises(PermanentFailure, match="робот-звонки не поддерживаются"):
+    assert channel.broadcast_refusal(line) == ""
+    refusal = channel.broadcast_refusal(mango)
+    assert refusal.startswith("Mango Office: ") and "не произносит текст" in refusal
+    with pytest.raises(PermanentFailure, match="не произносит текст"):  # were it sent anyway
         await channel.send(mango, broadcast())
     assert len(phone.pbx.commands) == 2
