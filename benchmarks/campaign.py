@@ -4,8 +4,8 @@ a loopback aiosmtpd sink, sent by ``unionline worker`` processes, and the segmen
 * **throughput** — messages per second of a campaign to N members (100,000 on PostgreSQL; 10,000
   on SQLite; ``--quick``: 10,000 / 2,000), one worker process, from start to ``finished``;
   **baseline**: a bare aiosmtplib loop sending the same number of similar messages over one
-  connection to the same sink in the same run (the mail channel also sends over one connection
-  per mailbox). Target ratio >= 0.5.
+  connection to the same sink in the same run (the mail channel sends over up to the mailbox's
+  ``smtp_connections``, 4 by default, one message at a time on each). Target ratio >= 0.5.
 * **crash run** — a second campaign to the same members, its worker killed with SIGKILL five
   times at random moments and once paused and resumed: members **skipped** (target 0) and
   **extra copies** (target <= 5 kills × the campaign's concurrency; each with the same

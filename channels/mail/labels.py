@@ -87,6 +87,14 @@ LABELS = {
     "smtp_username": FieldLabel(
         "Логин SMTP", "SMTP login", help_ru="Обычно совпадает с адресом ящика."
     ),
+    "smtp_connections": FieldLabel(
+        "Одновременных SMTP-соединений",
+        "SMTP connections at once",
+        help_ru="Сколько писем уходит параллельно, например при рассылке. От 1 до 20; "
+        "поставьте 1, если почтовый сервер допускает только одно подключение.",
+        help_en="How many e-mails go out in parallel, e.g. in a campaign. 1 to 20; set 1 if "
+        "the server allows only one session.",
+    ),
     "auto_ack": FieldLabel(
         "Подтверждать получение",
         "Acknowledge receipt",

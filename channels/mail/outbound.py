@@ -1,6 +1,7 @@
-"""Sending replies over SMTP (aiosmtplib): one reused connection per mailbox, STARTTLS or TLS,
-our own Message-ID recorded before sending, In-Reply-To/References and the appeal number in the
-subject, optional DKIM signing (dkimpy).
+"""Sending replies over SMTP (aiosmtplib): reused connections per mailbox (at most
+``smtp_connections`` open at once, one transaction on each at a time), STARTTLS or TLS, our own
+Message-ID recorded before sending, In-Reply-To/References and the appeal number in the subject,
+optional DKIM signing (dkimpy).
 
 The message is built once per delivery and stored (``mail_message``, direction ``out``); a
 retry sends the very same bytes — same Message-ID, Date and DKIM signature. A mail without
@@ -370,37 +371,57 @@ def sign(config: Any, secret: Any, raw: bytes, extra: list[str] | None = None) -
 @dataclass
 class _Connection:
     client: aiosmtplib.SMTP
-    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     used_at: float = 0.0
 
 
-def _pool() -> dict[tuple[Any, ...], _Connection]:
+@dataclass
+class _Mailbox:
+    """A mailbox's SMTP connections: at most ``limit`` open at once (``smtp_connections``),
+    each carrying one transaction at a time; an idle one is reused before another is opened."""
+
+    slots: asyncio.Semaphore
+    idle: list[_Connection] = field(default_factory=list)
+
+
+def _pool() -> dict[tuple[Any, ...], _Mailbox]:
     state = current().state
     return state.setdefault("mail.smtp", {})
 
 
 def _pool_key(account: Any) -> tuple[Any, ...]:
     c = account.config
-    return (account.id, c.smtp_host, c.smtp_port, c.smtp_security, c.smtp_username)
+    return (account.id, c.smtp_host, c.smtp_port, c.smtp_security, c.smtp_username,
+            c.smtp_connections)  # fmt: skip
 
 
 async def deliver(account: Any, sender: str, recipients: list[str], raw: bytes) -> None:
-    """Send ``raw`` over the mailbox's (reused) SMTP connection."""
+    """Send ``raw`` over one of the mailbox's (reused) SMTP connections."""
     key = _pool_key(account)
     pool = _pool()
-    connection = pool.get(key)
-    if connection is None:
-        connection = pool[key] = _Connection(_client(account))
-    async with connection.lock:
-        fresh = await _ensure_connected(account, connection)
+    mailbox = pool.get(key)
+    if mailbox is None:
+        mailbox = pool[key] = _Mailbox(asyncio.Semaphore(account.config.smtp_connections))
+    async with mailbox.slots:
+        # The most recently used connection first: the others may go idle and be closed.
+        connection = mailbox.idle.pop() if mailbox.idle else _Connection(_client(account))
         try:
-            await _transaction(connection.client, sender, recipients, raw)
-        except _Stale:
-            if fresh:
-                raise NotReady("the SMTP server closed the connection") from None
-            await _reconnect(account, connection)
-            await _transaction(connection.client, sender, recipients, raw)
-        connection.used_at = time.monotonic()
+            await _send_on(account, connection, sender, recipients, raw)
+        finally:
+            mailbox.idle.append(connection)
+
+
+async def _send_on(
+    account: Any, connection: _Connection, sender: str, recipients: list[str], raw: bytes
+) -> None:
+    fresh = await _ensure_connected(account, connection)
+    try:
+        await _transaction(connection.client, sender, recipients, raw)
+    except _Stale:
+        if fresh:
+            raise NotReady("the SMTP server closed the connection") from None
+        await _reconnect(account, connection)
+        await _transaction(connection.client, sender, recipients, raw)
+    connection.used_at = time.monotonic()
 
 
 class _Stale(Exception):
@@ -495,6 +516,7 @@ def _needs_utf8(sender: str, recipients: list[str]) -> bool:
 async def close_all() -> None:
     """Close the pooled SMTP connections (shutdown)."""
     pool = current().state.pop("mail.smtp", {})
-    for connection in pool.values():
-        with contextlib.suppress(Exception):
-            await connection.client.quit()
+    for mailbox in pool.values():
+        for connection in mailbox.idle:
+            with contextlib.suppress(Exception):
+                await connection.client.quit()

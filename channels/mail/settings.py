@@ -59,6 +59,9 @@ class MailboxConfig(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     smtp_port: Port = 587
     smtp_security: Security = "starttls"
     smtp_username: Annotated[str, msgspec.Meta(max_length=320)] = ""
+    # SMTP connections open at once (a campaign sends over several; replies rarely need two).
+    # 1 for a server that allows a single session per login.
+    smtp_connections: Annotated[int, msgspec.Meta(ge=1, le=20)] = 4
     # -- automatic acknowledgement -----------------------------------------------------
     auto_ack: bool = False
     ack_language: Language = "ru"

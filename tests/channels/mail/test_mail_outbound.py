@@ -3,6 +3,7 @@ same appeal, acknowledgements (RFC 3834), DKIM, connection reuse, 4xx/5xx, bounc
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import uuid
 from collections.abc import Iterator
@@ -332,3 +333,80 @@ async def test_a_second_first_attempt_gets_the_stored_mail(unionline_app, sink):
     assert again["message_id"] == first["message_id"]
     rows = await db.fetch("SELECT id FROM mail_message WHERE delivery_id = {}", message.id)
     assert len(rows) == 1
+
+
+class _SlowSink:
+    """Holds each DATA a moment, counting sessions and the transactions in progress at once
+    (per connection and in all)."""
+
+    def __init__(self) -> None:
+        self.sessions = 0
+        self.busy: dict[int, int] = {}
+        self.most = 0
+        self.most_on_one = 0
+        self.received = 0
+
+    async def handle_EHLO(self, server, session, envelope, hostname, responses):
+        self.sessions += 1
+        session.host_name = hostname
+        return responses
+
+    async def handle_DATA(self, server, session, envelope):
+        key = id(session)
+        self.busy[key] = self.busy.get(key, 0) + 1
+        self.most = max(self.most, sum(self.busy.values()))
+        self.most_on_one = max(self.most_on_one, self.busy[key])
+        await asyncio.sleep(0.02)
+        self.busy[key] -= 1
+        self.received += 1
+        return "250 OK"
+
+
+@pytest.mark.parametrize("connections", [1, 3])
+async def test_parallel_sends_use_at_most_smtp_connections(unionline_app, connections):
+    from aiosmtpd.controller import Controller
+    from mail_support import free_port
+
+    from unionline.channel import load_account
+    from unionline.channels.mail.outbound import deliver
+
+    h = unionline_app
+    slow = _SlowSink()
+    port = free_port()
+    controller = Controller(slow, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        config = mailbox_config(port, smtp_connections=connections)
+        account_id, _ = await create_mailbox(h, config)
+        account = await load_account(account_id)
+        raw = b"Subject: x\r\n\r\ntext\r\n"
+        await asyncio.gather(
+            *(deliver(account, MAILBOX, [f"m{i}@example.test"], raw) for i in range(12))
+        )
+    finally:
+        controller.stop()
+    assert slow.received == 12
+    assert slow.sessions == connections  # opened as needed, then reused
+    assert slow.most == connections and slow.most_on_one == 1
+
+
+async def test_smtp_connections_out_of_range_is_refused_naming_the_field(unionline_app, sink):
+    h = unionline_app
+    org = await h.client.post(
+        "/api/organizations/",
+        headers=h.admin_headers,
+        json={"name": "Профсоюзная организация", "code": "PPO9", "kind": "federation"},
+    )
+    response = await h.client.post(
+        "/api/channel-accounts/",
+        headers=h.admin_headers,
+        json={
+            "organization_id": org.json()["id"],
+            "channel": "mail",
+            "name": "Почта профкома",
+            "public_key": MAILBOX,
+            "config": mailbox_config(sink.port, smtp_connections=0),
+        },
+    )
+    assert response.status_code in (400, 422), response.text
+    assert "smtp_connections" in response.text
