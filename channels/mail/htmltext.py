@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import base64
 import re
+from html import unescape
 from html.parser import HTMLParser
 from typing import Any, Protocol
 
@@ -107,13 +108,50 @@ def to_text(html: str | Bounded) -> str:
         html = bound(html[:MAX_INPUT])
     if html.flat is not None:
         return _flat_text(html.flat)
+    return _tidy(_read(_well_formed(html)))
+
+
+# nh3's output (``_well_formed``) holds only these tags, lowercase and without attributes; the
+# text conversion reads it by replacements in C, or split at its tags.
+_READ_NAMES = _BLOCKS | {"td", "span"}
+_READ_TAG = re.compile(r"<(/?)([a-z][a-z0-9]*)>")
+_LINE_TAGS = re.compile("</?(?:" + "|".join(sorted(_BLOCKS - {"blockquote"})) + ")>")
+_INLINE_TAGS = re.compile(r"</td>|</?span>")
+
+
+def _read(markup: str) -> str:
+    """The text of nh3's well-formed ``markup`` (``_well_formed``) as ``_TextParser`` reads
+    it: without a quote by a few replacements in C, with one tag by tag after one split (the
+    parser spent ~3 µs a tag); markup holding any other tag is left to the parser."""
+    if "<blockquote>" not in markup:
+        text = _INLINE_TAGS.sub("", _LINE_TAGS.sub("\n", markup).replace("<td>", " "))
+        if "<" not in text:  # nh3 escapes every other "<"
+            return unescape(text)  # every "&" starts a whole reference nh3 wrote
+    parts = _READ_TAG.split(markup)
+    if not _READ_NAMES.issuperset(parts[2::3]):
+        return _parsed(markup)
+    reader = _TextParser()
+    if parts[0]:
+        reader.handle_data(unescape(parts[0]))
+    for closing, name, data in zip(parts[1::3], parts[2::3], parts[3::3], strict=True):
+        if closing:
+            reader.handle_endtag(name)
+        else:
+            reader.handle_starttag(name, [])
+        if data:
+            reader.handle_data(unescape(data))
+    return "".join(reader.out)
+
+
+def _parsed(markup: str) -> str:
+    """``markup`` read by ``HTMLParser`` (``_TextParser``)."""
     parser = _TextParser()
     try:
-        parser.feed(_well_formed(html))
+        parser.feed(markup)
         parser.close()
     except Exception:  # HTMLParser is lenient; keep what it read
         pass
-    return _tidy("".join(parser.out))
+    return "".join(parser.out)
 
 
 def _flat_text(markup: str) -> str:
