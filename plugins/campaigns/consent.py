@@ -17,7 +17,7 @@ from typing import Any
 
 import msgspec
 
-from unionline import Actor, Invalid, NotFound, current
+from unionline import Actor, Invalid, NotFound, current, organization_ancestors
 from unionline.plugins.campaigns import rights
 from unionline.plugins.campaigns.schemas import (
     ConsentChange,
@@ -222,7 +222,7 @@ async def change(actor: Actor, member_id: uuid.UUID, data: ConsentChange) -> lis
     await rights.require_in_scope(actor, rights.CONSENT, organization_id, "member")
     if data.granted and not data.text_version:
         raise Invalid("a consent cites the text the member agreed to", field="text_version")
-    if data.granted and not await _text_exists(data.text_version):
+    if data.granted and await text_for(data.text_version, organization_id) is None:
         raise Invalid(f"no consent text {data.text_version!r}", field="text_version")
     evidence = {**data.evidence, "operator_id": str(actor.operator_id or "")}
     await record(
@@ -233,32 +233,50 @@ async def change(actor: Actor, member_id: uuid.UUID, data: ConsentChange) -> lis
     return await consents_of(actor, member_id)
 
 
-async def _text_exists(version: str) -> bool:
-    row = await current().db.fetchone(
-        "SELECT id FROM campaigns_consent_text WHERE version = {}", version
+class _LineText(msgspec.Struct):
+    organization_id: uuid.UUID
+    version: str
+    purpose: str
+    body: str
+    created_at: Any
+
+
+async def text_for(version: str, organization_id: uuid.UUID) -> ConsentTextView | None:
+    """The text ``version`` as members of ``organization_id`` are shown it: their
+    organization's own, else the nearest one's above it. A version is unique per organization
+    only, and another branch's text of that name is none of theirs: it is answered exactly as
+    one that does not exist."""
+    line = await organization_ancestors(organization_id)  # from the root down
+    rows = await current().db.fetch_as(
+        _LineText,
+        "SELECT organization_id, version, purpose, body, created_at FROM campaigns_consent_text"
+        f" WHERE version = {{}} AND organization_id IN ({', '.join('{}' for _ in line)})",
+        version,
+        *line,
     )
-    return row is not None
+    by_org = {r.organization_id: r for r in rows}
+    nearest = next((by_org[o] for o in reversed(line) if o in by_org), None)
+    if nearest is None:
+        return None
+    return ConsentTextView(
+        version=nearest.version,
+        purpose=nearest.purpose,
+        body=nearest.body,
+        created_at=nearest.created_at,
+    )
 
 
 async def proof(actor: Actor, member_id: uuid.UUID) -> ConsentProof:
     """Everything that proves a member's consents: the history and the texts it cites."""
     current_rows = await consents_of(actor, member_id)
-    db = current().db
-    log = await db.fetch_as(
+    organization_id = await member_org(member_id)
+    log = await current().db.fetch_as(
         ConsentLogView,
         "SELECT channel, purpose, action, text_version, source, evidence, at"
         " FROM campaigns_consent_log WHERE member_id = {} ORDER BY id",
         member_id,
     )
     versions = sorted({e.text_version for e in log if e.text_version})
-    texts = [
-        t
-        for v in versions
-        for t in await db.fetch_as(
-            ConsentTextView,
-            "SELECT version, purpose, body, created_at FROM campaigns_consent_text"
-            " WHERE version = {}",
-            v,
-        )
-    ]
+    found = [await text_for(v, organization_id) for v in versions]
+    texts = [t for t in found if t is not None]
     return ConsentProof(member_id=member_id, consents=current_rows, history=log, texts=texts)

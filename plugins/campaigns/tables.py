@@ -22,11 +22,14 @@ from piccolo.table import Table
 
 
 class ConsentText(Table, tablename="campaigns_consent_text"):
-    """A version of the consent text shown to members (kept forever: the proof cites it)."""
+    """A version of the consent text shown to members (kept forever: the proof cites it).
+    A version is unique within its organization (the unique index
+    ``campaigns_consent_text_version`` on (organization_id, version), made by the migration of
+    2026-12-07T18:20): another organization's versions are none of its business."""
 
     id = UUID(primary_key=True, default=UUID4())
     organization_id = UUID(index=True)
-    version = Varchar(length=40, unique=True)
+    version = Varchar(length=40)
     purpose = Varchar(length=20)  # info, ads
     body = Text(default="")
     created_at = Timestamptz(default=TimestamptzNow())

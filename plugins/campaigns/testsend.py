@@ -76,11 +76,13 @@ async def texts(actor: Actor) -> list[ConsentTextView]:
 
 
 async def add_text(actor: Actor, data: ConsentTextBody) -> ConsentTextView:
+    """A version is unique within its organization only: a 409 says the organization the
+    actor manages has it already, never that another organization does."""
     await rights.require_in_scope(actor, rights.MANAGE, data.organization_id)
     done = await current().db.fetch(
         "INSERT INTO campaigns_consent_text (id, organization_id, version, purpose, body,"
-        " created_at) VALUES ({}, {}, {}, {}, {}, {}) ON CONFLICT (version) DO NOTHING"
-        " RETURNING id",
+        " created_at) VALUES ({}, {}, {}, {}, {}, {})"
+        " ON CONFLICT (organization_id, version) DO NOTHING RETURNING id",
         uuid.uuid4(), data.organization_id, data.version, data.purpose, data.body, now(),
     )  # fmt: skip
     if not done:
