@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hmac
+import uuid
 from collections.abc import Sequence
 from typing import Any, NamedTuple, TypeAlias
 from urllib.parse import urlsplit
@@ -122,21 +123,16 @@ class VkChannel(ChannelType[CommunityConfig, CommunitySecrets]):
             messages = _plan(message.text, files)
             if not messages:
                 raise PermanentFailure("the message has neither text nor files")
-            ids = []
+            sender = _Sender(client, account.id, peer_id)
             keyboard, at = _keyboard(message), _keyboard_index(messages)
             for n, (text, attached) in enumerate(messages):
                 # random_id is fixed per part: a retried delivery cannot double-send a part.
-                random_id = random_id_for(message.id, n)
-                await remember(account.id, random_id)  # before VK can echo it back
-                part = _Part(text, attached, keyboard if n == at else None)
-                try:
-                    ids.append(await _send_part(client, peer_id, random_id, part, message.buttons))
-                except SentUnreadable as exc:  # confirmed: never resent, the rest still go
-                    if exc.external_id is None:
-                        first = str(ids[0]) if ids else None
-                        raise SentUnreadable(str(exc), external_id=first) from exc
-                    ids.append(int(exc.external_id))
-        return SendResult(external_id=str(ids[0]))
+                part = _Part(text, attached, random_id_for(message.id, n))
+                if n == at and keyboard is not None:
+                    await _send_with_keyboard(sender, part, keyboard, message)
+                else:
+                    await sender.send(part)
+        return SendResult(external_id=str(sender.ids[0]))
 
     async def typing(self, account: Account, recipient: str) -> None:
         """``messages.setActivity type=typing``, in a free slot of the client's pacer only (a
@@ -156,29 +152,64 @@ class VkChannel(ChannelType[CommunityConfig, CommunitySecrets]):
 class _Part(NamedTuple):
     text: str
     attached: list[str]
-    keyboard: dict[str, Any] | None
+    random_id: int
 
 
-async def _send_part(
-    client: VkClient, peer_id: int, random_id: int, part: _Part, buttons: tuple[Button, ...]
-) -> int:
-    """Send one part. A community with the bot features off refuses any keyboard (error 912):
-    that part goes again, its buttons as «label: url» lines of the text (nothing was sent, so
-    the same random_id)."""
+class _Sender:
+    """Sends a delivery's messages to one peer, collecting their ids in ``ids``."""
+
+    def __init__(self, client: VkClient, account_id: uuid.UUID, peer_id: int) -> None:
+        self.client, self.account_id, self.peer_id = client, account_id, peer_id
+        self.ids: list[int] = []
+
+    async def send(self, part: _Part, keyboard: dict[str, Any] | None = None) -> None:
+        """Send one message. One VK confirmed whose answer did not decode is never resent:
+        with its id it counts as sent and the rest still go; without one the delivery stops
+        there, ``sent`` under the first message's id."""
+        await remember(self.account_id, part.random_id)  # before VK can echo it back
+        try:
+            self.ids.append(
+                await self.client.send_message(
+                    self.peer_id,
+                    part.text,
+                    random_id=part.random_id,
+                    attachment=part.attached,
+                    keyboard=keyboard,
+                )
+            )
+        except SentUnreadable as exc:
+            if exc.external_id is None:
+                first = str(self.ids[0]) if self.ids else None
+                raise SentUnreadable(str(exc), external_id=first) from exc
+            self.ids.append(int(exc.external_id))
+
+
+async def _send_with_keyboard(
+    sender: _Sender, part: _Part, keyboard: dict[str, Any], message: OutboundMessage
+) -> None:
+    """The part under which the keyboard goes. A community with the bot features off refuses
+    any keyboard (error 912) and nothing is sent: the part goes as :func:`_fallback`'s
+    messages instead, its buttons as «label: url» lines."""
     try:
-        return await client.send_message(
-            peer_id,
-            part.text,
-            random_id=random_id,
-            attachment=part.attached,
-            keyboard=part.keyboard,
-        )
+        await sender.send(part, keyboard)
+        return
     except VkRefused as exc:
-        if exc.error_code != BOT_FEATURES_OFF or part.keyboard is None:
+        if exc.error_code != BOT_FEATURES_OFF:
             raise
+    for piece in _fallback(part, message.buttons, message.id):
+        await sender.send(piece)
+
+
+def _fallback(part: _Part, buttons: tuple[Button, ...], message_id: uuid.UUID) -> list[_Part]:
+    """``part`` with its buttons as lines at the end of its text, split as any long text is
+    (4,096 characters), its files on the last message. The last message keeps the part's
+    random_id, the others get their own (parts -1, -2, …): a retry sends each once, and one
+    that finds the part's random_id taken (VK answers with the first message's id) finds the
+    whole fallback sent, as that message goes last."""
     lines = buttons_text(buttons[:MAX_BUTTONS])
-    text = f"{part.text}\n\n{lines}" if part.text else lines
-    return await client.send_message(peer_id, text, random_id=random_id, attachment=part.attached)
+    texts = split_text(f"{part.text}\n\n{lines}" if part.text else lines, MAX_TEXT, measure=len)
+    head = [_Part(text, [], random_id_for(message_id, -1 - k)) for k, text in enumerate(texts)]
+    return [*head[:-1], _Part(texts[-1], part.attached, part.random_id)]
 
 
 def _keyboard(message: OutboundMessage) -> dict[str, Any] | None:

@@ -6,12 +6,22 @@ from __future__ import annotations
 
 import json
 import uuid
+from typing import Any
 
+import msgspec
 import pytest
 from standins.vk import VkStandin
 from vk_support import VkAdapters, vk_fixtures
 
-from unionline.channel import Button, OutboundMessage, load_account, send_message
+from unionline import NotReady
+from unionline.channel import (
+    Button,
+    OutboundAttachment,
+    OutboundMessage,
+    load_account,
+    send_message,
+    storage,
+)
 from unionline.channels.vk.client import VkClient
 from unionline.channels.vk.errors import VkRefused
 from unionline.testing.channel_contract import ContractEnv
@@ -121,3 +131,96 @@ async def test_a_community_without_bot_features_gets_the_buttons_as_lines(
     )
     refused = [c for c in vk.community.calls_of("messages.send") if "keyboard" in c.params]
     assert len(refused) == 1  # one refused try, then the message without a keyboard
+
+
+# -- buttons as lines never push a message over VK's 4,096 characters, nor lose or double one --
+
+SITE = Button(label="Сайт профсоюза", url="https://union.example/")
+FORM = Button(label="Анкета", url="https://union.example/form")
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 40
+
+
+def lines_of(*buttons: Button) -> str:
+    return "\n".join(f"{b.label}: {b.url}" for b in buttons)
+
+
+def long_text(total: int) -> str:
+    """One paragraph of ``total`` characters or a few less."""
+    return ("условия договора " * (total // 17)).strip()
+
+
+async def with_photo(message: OutboundMessage) -> OutboundMessage:
+    sha = await storage().put(PNG)
+    photo = OutboundAttachment(
+        id=uuid.uuid4(), filename="афиша.png", content_type="image/png", size=len(PNG), sha256=sha
+    )
+    return msgspec.structs.replace(message, attachments=(photo,))
+
+
+def fail_send_call(monkeypatch: pytest.MonkeyPatch, number: int) -> None:
+    """The ``number``-th ``messages.send`` of the test fails before reaching VK (NotReady)."""
+    original, calls = VkClient.send_message, [0]
+
+    async def failing(self: VkClient, *args: Any, **kwargs: Any) -> int:
+        calls[0] += 1
+        if calls[0] == number:
+            raise NotReady("VK error 10: Internal server error")
+        return await original(self, *args, **kwargs)
+
+    monkeypatch.setattr(VkClient, "send_message", failing)
+
+
+async def test_lines_after_a_long_text_go_as_a_message_of_their_own(
+    env: ContractEnv, vk: VkStandin
+) -> None:
+    vk.community.bot_features = False
+    account = await load_account(env.account.id)
+    text = long_text(4090)  # one message; with the lines it would be over 4,096
+    result = await send_message(account, broadcast(env, text, SITE, FORM))
+    first, second = vk.community.sent
+    assert result.external_id == str(first.message_id)
+    assert [first.text, second.text] == [text, lines_of(SITE, FORM)]
+    assert first.keyboard is None and second.keyboard is None
+
+
+async def test_a_retry_of_split_lines_sends_only_what_is_missing(
+    env: ContractEnv, vk: VkStandin, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    vk.community.bot_features = False
+    account = await load_account(env.account.id)
+    text = long_text(4090)
+    message = broadcast(env, text, SITE, FORM)
+    fail_send_call(monkeypatch, 3)  # the refused keyboard, the text, then the lines fail
+    with pytest.raises(NotReady):
+        await send_message(account, message)
+    assert [m.text for m in vk.community.sent] == [text]
+    result = await send_message(account, message)  # the delivery's retry: the same message
+    assert [m.text for m in vk.community.sent] == [text, lines_of(SITE, FORM)]
+    assert result.external_id == str(vk.community.sent[0].message_id)
+
+
+async def test_long_lines_under_a_file_are_split_with_the_file_on_the_last(
+    env: ContractEnv, vk: VkStandin
+) -> None:
+    vk.community.bot_features = False
+    account = await load_account(env.account.id)
+    # Lines of 2,050 characters: two of them are over 4,096, so each goes alone.
+    buttons = [
+        Button(label=f"Документ {n}", url=f"https://union.example/{n}?q=" + "я" * 2010)
+        for n in range(3)
+    ]
+    result = await send_message(account, await with_photo(broadcast(env, "", *buttons)))
+    sent = vk.community.sent
+    assert [m.text for m in sent] == [lines_of(b) for b in buttons]
+    assert [bool(m.attachment) for m in sent] == [False, False, True]
+    assert all(m.keyboard is None for m in sent)
+    assert result.external_id == str(sent[0].message_id)
+
+
+async def test_a_file_only_message_with_buttons_keeps_them_under_the_file(
+    env: ContractEnv, vk: VkStandin
+) -> None:
+    account = await load_account(env.account.id)
+    await send_message(account, await with_photo(broadcast(env, "", SITE)))
+    [sent] = vk.community.sent
+    assert sent.attachment.startswith("photo") and sent.keyboard is not None
