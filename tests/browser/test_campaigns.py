@@ -24,6 +24,20 @@ async def gate(page: Any, where: str) -> None:
     assert found == [], f"{where}:\n" + "\n".join(found)
 
 
+async def _pressed(campaign_id: str, digit: str) -> None:
+    """The digit recorded for the campaign's one recipient, as a robot call's receipt does."""
+    import uuid
+
+    from unionline import current
+    from unionline.plugins.campaigns.receipts import record_answer
+
+    campaign = uuid.UUID(campaign_id)
+    row = await current().db.fetchone(
+        "SELECT id FROM campaigns_recipient WHERE campaign_id = {}", campaign
+    )
+    await record_answer(campaign, int(row["id"]), digit)
+
+
 async def test_build_preview_and_send_a_campaign(site: Site, login: Login, shots: Path) -> None:
     await site.api("POST", "/api/campaigns/consent-texts", json={
         "organization_id": site.organization_id, "version": "info-1", "purpose": "info",
@@ -83,6 +97,10 @@ async def test_build_preview_and_send_a_campaign(site: Site, login: Login, shots
     await voice.get_by_label("Аккаунт канала").select_option(str(site.account_id))
     await voice.get_by_label("Что скажет робот").fill("Собрание двенадцатого декабря. Нажмите 1.")
     await voice.get_by_label("Ждать ответа цифрой (например, «Нажмите 1, если придёте»)").check()
+    # Where robot calls are made: the SIP agent's process (an admin's setting), which lines call.
+    hint = voice.locator(".cmp-voice-agent")
+    await expect(hint).to_contain_text("[phone] sip_agent = true")
+    await expect(hint).to_contain_text("Линии Mango Office и Zadarma робот-звонки не делают")
     await editor.locator("button.cmp-preview-button").click()
     first = MEMBER_NAME.split()[1] if len(MEMBER_NAME.split()) == 3 else MEMBER_NAME.split()[0]
     await expect(editor.locator(".cmp-preview")).to_contain_text(f"{first}, ждём вас 12 декабря.")
@@ -118,6 +136,19 @@ async def test_build_preview_and_send_a_campaign(site: Site, login: Login, shots
     await expect(page.locator(".cmp-replies")).to_have_text("Ответов пока нет.")
     # What the counts mean for robot calls (the campaign has a robot-call message).
     await expect(page.locator(".cmp-voice-note")).to_contain_text("прослушали сообщение до конца")
+    answers = page.locator(".cmp-answers")
+    await expect(answers).to_contain_text("Пока никто не нажал цифру.")
+    # A member pressed 1 in the robot call (as the call's receipt records it): the statistics
+    # count it per digit and say who.
+    await _pressed(started["id"], "1")
+    counted = await site.api("GET", f"/api/campaigns/{started['id']}/answers")
+    assert (counted["total"], counted["digits"]) == (1, {"1": 1}), counted
+    await page.goto(f"{site.base}/console#/work/campaigns")
+    await page.goto(f"{site.base}/console#/work/campaigns/{started['id']}")
+    await expect(answers.locator(".cmp-answers-total")).to_have_text("Нажали цифру: 1")
+    await expect(answers.locator("td[data-digit='1']")).to_have_text("1")
+    await expect(answers.locator("th")).to_have_text("Нажали «1»")
+    await expect(answers.locator(".cmp-answered li")).to_contain_text(f"{MEMBER_NAME}: 1")
     await gate(page, "the running campaign")
     await page.screenshot(path=shots / "campaign-progress.png", full_page=True)
 

@@ -55,6 +55,9 @@ const STRINGS = {
     "cmp.ch.telegram": "Telegram", "cmp.ch.vk": "ВКонтакте", "cmp.ch.sms": "SMS", "cmp.ch.email": "Эл. почта", "cmp.ch.voice": "Робот-звонок",
     "cmp.voice.text": "Что скажет робот", "cmp.voice.help": "Текст прочитает синтезатор речи; цифры и сокращения лучше писать словами. Подстановки те же, что в других сообщениях.",
     "cmp.voice.digit": "Ждать ответа цифрой (например, «Нажмите 1, если придёте»)",
+    "cmp.voice.agent": "Звонит линия: SIP-линия — через встроенный SIP-агент, он работает в процессе с настройкой [phone] sip_agent = true (по умолчанию включена; в фоновом обработчике без агента каждый звонок завершится ошибкой «SIP-агент линии не запущен»); линия UIS — через информатор UIS. Линии Mango Office и Zadarma робот-звонки не делают: их API не произносит текст.",
+    "cmp.answers": "Ответы цифрой", "cmp.answers.empty": "Пока никто не нажал цифру.",
+    "cmp.answers.total": "Нажали цифру: {n}", "cmp.answers.digit": "Нажали «{digit}»",
     "cmp.voice.note": "Робот-звонки: «Доставлено» — ответили на звонок, «Открыли» — прослушали сообщение до конца, «Ошибки» и «Не доставлено» — занято или не ответили.",
     "cmp.st.member": "Член профсоюза", "cmp.st.applicant": "Заявитель", "cmp.st.suspended": "Приостановлено",
     "cmp.st.left": "Вышел", "cmp.st.not_member": "Не член",
@@ -99,6 +102,9 @@ const STRINGS = {
     "cmp.ch.telegram": "Telegram", "cmp.ch.vk": "VK", "cmp.ch.sms": "SMS", "cmp.ch.email": "E-mail", "cmp.ch.voice": "Robot call",
     "cmp.voice.text": "What the robot says", "cmp.voice.help": "Read out by speech synthesis; write numbers and abbreviations as words. The same placeholders as in other messages.",
     "cmp.voice.digit": "Wait for a digit in answer (e.g. “Press 1 if you will come”)",
+    "cmp.voice.agent": "The line calls: a SIP line through the built-in SIP agent, which runs in the process with [phone] sip_agent = true (the default; in a background worker without the agent every call fails with “the line's SIP agent is not running”); a UIS line through UIS's informer call. Mango Office and Zadarma lines make no robot calls: their APIs speak no text.",
+    "cmp.answers": "Digits pressed", "cmp.answers.empty": "Nobody has pressed a digit yet.",
+    "cmp.answers.total": "Pressed a digit: {n}", "cmp.answers.digit": "Pressed “{digit}”",
     "cmp.voice.note": "Robot calls: “Delivered” — the call was answered, “Opened” — the message was heard to its end, “Failed” and “Bounced” — busy or no answer.",
     "cmp.st.member": "Member", "cmp.st.applicant": "Applicant", "cmp.st.suspended": "Suspended",
     "cmp.st.left": "Left", "cmp.st.not_member": "Not a member",
@@ -186,6 +192,7 @@ class CampaignsPage extends HTMLElement {
     const campaign = await ui.api.get(`/api/campaigns/${id}`);
     if (campaign.status === "draft") return this.editor(campaign);
     this.replies = campaign.counts.replied ? await ui.api.get(`/api/campaigns/${id}/replies`).catch(() => []) : [];
+    this.answers = await this.loadAnswers(campaign);
     this.earlier = campaign.trigger?.kind === "not_opened" ? await ui.api.get("/api/campaigns/").catch(() => []) : [];
     return this.running(campaign);
   }
@@ -219,6 +226,7 @@ class CampaignsPage extends HTMLElement {
       this.chart(c.counts),
       h("p", { class: "muted cmp-note" }, t("cmp.opened.note")),
       (c.channel_order || []).includes("voice") ? h("p", { class: "muted cmp-voice-note" }, t("cmp.voice.note")) : null,
+      this.answersBlock(),
       h("h3", {}, t("cmp.funnel")),
       this.funnel(c.counts),
       h("h3", {}, t("cmp.replies")),
@@ -227,9 +235,30 @@ class CampaignsPage extends HTMLElement {
     if (c.status === "sending" || (c.status === "paused" && c.counts.sending)) {
       this.timer = setInterval(async () => {
         const next = await ui.api.get(`/api/campaigns/${c.id}`).catch(() => null);
+        if (next) this.answers = await this.loadAnswers(next);
         if (next && this.isConnected) this.running(next);
       }, 1000);
     }
+  }
+
+  async loadAnswers(c) {
+    // The digits pressed in the campaign's robot calls (only a campaign that calls has them).
+    if (!(c.channel_order || []).includes("voice")) return null;
+    return ui.api.get(`/api/campaigns/${c.id}/answers`).catch(() => null);
+  }
+
+  answersBlock() {
+    // Members per digit, then who pressed what (newest first).
+    const a = this.answers;
+    if (!a) return null;
+    if (!a.total) return h("section", { class: "cmp-answers" }, h("h3", {}, t("cmp.answers")), h("p", { class: "muted" }, t("cmp.answers.empty")));
+    const when = (at) => new Date(at * 1000).toLocaleString(ui.lang() === "en" ? "en-GB" : "ru-RU");
+    return h("section", { class: "cmp-answers" },
+      h("h3", {}, t("cmp.answers")),
+      h("p", { class: "cmp-answers-total" }, t("cmp.answers.total", { n: a.total })),
+      h("table", { class: "admin-table cmp-digits" }, h("tbody", {}, Object.entries(a.digits).map(([digit, n]) =>
+        h("tr", {}, h("th", { scope: "row" }, t("cmp.answers.digit", { digit })), h("td", { dataset: { digit } }, String(n)))))),
+      h("ul", { class: "plain cmp-answered" }, a.recipients.map((r) => h("li", {}, `${r.full_name || "—"}: ${r.digit} (${when(r.at)})`))));
   }
 
   rule(c) {
@@ -248,7 +277,7 @@ class CampaignsPage extends HTMLElement {
     if (!replies.length) return h("p", { class: "muted cmp-replies" }, t("cmp.replies.empty"));
     return h("ul", { class: "plain cmp-replies" }, replies.map((r) => h("li", {},
       r.appeal_id ? h("a", { href: `#/-/${r.appeal_id}` }, r.appeal_number || r.appeal_id) : "—",
-      ` — ${r.full_name}, ${new Date(r.at * 1000).toLocaleString(ui.api.lang() === "en" ? "en-GB" : "ru-RU")}`)));
+      ` — ${r.full_name}, ${new Date(r.at * 1000).toLocaleString(ui.lang() === "en" ? "en-GB" : "ru-RU")}`)));
   }
 
   funnel(c) {
@@ -361,6 +390,7 @@ class CampaignsPage extends HTMLElement {
             ? ui.forms.field(`variants.${ch}.text`, t("cmp.voice.text"), box.text, { help: t("cmp.voice.help") })
             : ui.forms.field(`variants.${ch}.text`, t("cmp.text"), box.text, { help: t("cmp.vars") }),
           ch === "voice" ? h("label", { class: "cmp-digit" }, box.digit, " ", t("cmp.voice.digit")) : null,
+          ch === "voice" ? h("p", { class: "field-help cmp-voice-agent" }, t("cmp.voice.agent")) : null,
           ch === "sms" ? box.counter : null,
           ch === "email" ? ui.forms.field(`variants.${ch}.html`, t("cmp.html"), box.html) : null,
           ch === "telegram" || ch === "vk" ? ui.forms.field(`variants.${ch}.buttons`, t("cmp.buttons"), box.buttons, { help: t("cmp.buttons.help") }) : null);
