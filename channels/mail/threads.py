@@ -71,13 +71,16 @@ class Thread:
 
 def topic(subject: str) -> str:
     """A subject without Re:/Fwd:/Отв: prefixes, the appeal number and extra space."""
-    text = " ".join(NUMBER.sub(" ", subject or "").split())
+    raw = NUMBER.sub(" ", subject or "").lstrip()
+    # prefixes written as the normalized subject has them are dropped before it is normalized
+    # (a run of thousands is not split at its spaces and joined again only to be dropped)
+    text = " ".join(raw[_prefixes_end(raw) :].split())
     colons = text.replace("\uff1a", ":")  # the full-width colon some clients write
     if ":" not in colons:
         return text
     folded = colons.casefold()
     if len(folded) == len(colons) and "[" not in folded and "(" not in folded:
-        return text[_prefixes_end(folded) :].strip()  # offsets kept by casefold
+        return text[_prefixes_end(colons) :].strip()  # offsets kept by casefold
     pieces = _COUNTER.sub("", folded).split(":")[:-1]  # those a colon ends
     count = len(list(takewhile(_WORDS.__contains__, map(str.strip, pieces))))
     end = sum(map(len, colons.split(":", count)[:count])) + count
@@ -90,16 +93,24 @@ def topic(subject: str) -> str:
 _WINDOW = 8192
 
 
-def _prefixes_end(folded: str) -> int:
-    """Where the leading prefixes of ``folded`` end: the pieces between colons that are
-    prefix words, read a window at a time."""
+def _prefixes_end(text: str) -> int:
+    """Where the leading prefixes of ``text`` end: the pieces between colons that are prefix
+    words with at most one space (" ") on either side, read a window at a time (casefolded,
+    full-width colons read as colons); a window whose casefolding changes its length ends
+    them (the offsets would no longer be the text's)."""
     end = 0
     while True:
-        pieces = folded[end : end + _WINDOW].split(":")[:-1]  # those a colon ends
-        prefixes = list(takewhile(_SPACED.__contains__, pieces))
-        end += sum(map(len, prefixes)) + len(prefixes)
-        if not pieces or len(prefixes) < len(pieces):
+        window = text[end : end + _WINDOW]
+        folded = window.casefold().replace("\uff1a", ":")
+        cut = folded.rfind(":")
+        if cut < 0 or len(folded) != len(window):
             return end
+        pieces = folded[:cut].split(":")  # those a colon ends
+        if _SPACED.issuperset(pieces):  # the whole window: no step in Python per piece
+            end += cut + 1
+            continue
+        prefixes = list(takewhile(_SPACED.__contains__, pieces))
+        return end + sum(map(len, prefixes)) + len(prefixes)
 
 
 def normalize_subject(subject: str) -> str:
