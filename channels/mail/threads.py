@@ -30,6 +30,7 @@ from unionline.channels.mail.parse import ParsedMail
 from unionline.rows import IdRow
 
 NUMBER = re.compile(r"\[\s*([A-Za-z0-9][A-Za-z0-9_.-]{0,30}-\d{4}-\d{1,9})\s*\]")
+_YEAR_IN_NUMBER = re.compile(r"-\d{4}-\d")  # in every NUMBER (a "-" is rare: a fast scan)
 # Reply and forward prefixes of mail clients in many languages, and the subject lines
 # out-of-office responders put before the original subject.
 PREFIXES = (
@@ -71,7 +72,10 @@ class Thread:
 
 def topic(subject: str) -> str:
     """A subject without Re:/Fwd:/Отв: prefixes, the appeal number and extra space."""
-    raw = NUMBER.sub(" ", subject or "").lstrip()
+    subject = subject or ""
+    # every appeal number holds "-" and a year: without one the number pattern (an attempt at
+    # every "[", "[ " * n ~3 times an ordinary subject per KB) is not run
+    raw = (NUMBER.sub(" ", subject) if _YEAR_IN_NUMBER.search(subject) else subject).lstrip()
     # prefixes written as the normalized subject has them are dropped before it is normalized
     # (a run of thousands is not split at its spaces and joined again only to be dropped)
     text = " ".join(raw[_prefixes_end(raw) :].split())
