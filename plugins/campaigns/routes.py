@@ -6,15 +6,15 @@ from __future__ import annotations
 
 import html
 import uuid
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from litestar import Controller, Request, Response, delete, get, post, put
 from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.response import Redirect, Stream
 
-from unionline import Invalid, NotFound
-from unionline.channel import channel_type, load_account
+from unionline import Invalid, NotFound, current
+from unionline.channel import channel_type
 from unionline.plugins.campaigns import (
     campaigns,
     consent,
@@ -74,8 +74,7 @@ class CampaignsController(Controller):
         self, actor: CurrentActor, data: JSONBody[CampaignBody]
     ) -> CampaignView:
         """A draft campaign."""
-        await refuse_accounts(data.accounts)
-        return await campaigns.create(actor, data)
+        return await _refused_if_needed(lambda: campaigns.create(actor, data))
 
     @get("/{campaign_id:uuid}")
     async def get_campaign(self, actor: CurrentActor, campaign_id: CampaignId) -> CampaignView:
@@ -100,13 +99,12 @@ class CampaignsController(Controller):
         self, actor: CurrentActor, campaign_id: CampaignId, data: JSONBody[CampaignBody]
     ) -> CampaignView:
         """Change a draft."""
-        await refuse_accounts(data.accounts)
-        return await campaigns.update(actor, campaign_id, data)
+        return await _refused_if_needed(lambda: campaigns.update(actor, campaign_id, data))
 
     @post("/{campaign_id:uuid}/start", status_code=200)
     async def start_campaign(self, actor: CurrentActor, campaign_id: CampaignId) -> CampaignView:
         """Fill the recipients from the segment (with a valid consent) and start sending."""
-        await refuse_accounts((await campaigns.view(actor, campaign_id)).accounts)
+        await refuse_accounts(await campaigns.view(actor, campaign_id))
         return await campaigns.start(actor, campaign_id)
 
     @post("/{campaign_id:uuid}/schedule", status_code=200)
@@ -115,7 +113,7 @@ class CampaignsController(Controller):
     ) -> CampaignView:
         """Start it at a local date and time of its organization (late by more than
         ``late_after_minutes`` after an outage: it waits for a confirmation instead)."""
-        await refuse_accounts((await campaigns.view(actor, campaign_id)).accounts)
+        await refuse_accounts(await campaigns.view(actor, campaign_id))
         return await schedule.schedule(actor, campaign_id, data)
 
     @post("/{campaign_id:uuid}/pause", status_code=200)
@@ -150,8 +148,7 @@ class CampaignsController(Controller):
     ) -> dict[str, str]:
         """Send the channel's message once to the operator's own address (no member, no
         statistics)."""
-        accounts = (await campaigns.view(actor, campaign_id)).accounts
-        await refuse_accounts({k: v for k, v in accounts.items() if k == data.channel})
+        await refuse_accounts(await campaigns.view(actor, campaign_id), data.channel)
         return await testsend.send_test(actor, campaign_id, data)
 
     # -- segments --------------------------------------------------------------------------
@@ -234,19 +231,32 @@ class CampaignsController(Controller):
 # -- members' links -----------------------------------------------------------------------------
 
 
-async def refuse_accounts(accounts: Mapping[Any, uuid.UUID]) -> None:
+async def refuse_accounts(campaign: CampaignView, channel: str | None = None) -> None:
     """An account whose channel can carry the campaign's message but this account cannot (a
     phone line whose PBX places no robot calls: ``ChannelType.broadcast_refusal``) is refused
     at once, 422 naming ``accounts.<channel>`` with the channel's own words — rather than every
-    recipient failing. Accounts that do not exist are left to the start's own checks."""
-    for channel, account_id in accounts.items():
+    recipient failing. Only accounts the campaign's organization may use are asked (another
+    branch's is left to the start's own checks, which answer it as one that does not exist)."""
+    for name, account_id in campaign.accounts.items():
+        if channel is not None and name != channel:
+            continue
+        field = f"accounts.{name}"
         try:
-            account = await load_account(account_id)
+            account = await campaigns.campaign_account(campaign.organization_id, account_id, field)
             refusal = channel_type(account.channel).broadcast_refusal(account)
         except (NotFound, Invalid):
             continue
         if refusal:
-            raise Invalid(refusal, field=f"accounts.{channel}")
+            raise Invalid(refusal, field=field)
+
+
+async def _refused_if_needed(saved: Callable[[], Awaitable[CampaignView]]) -> CampaignView:
+    """Save a draft and refuse its accounts in one transaction: refused, nothing is kept (the
+    draft is saved first so that only an editor of its organization learns why)."""
+    async with current().db.transaction():
+        campaign = await saved()
+        await refuse_accounts(campaign)
+    return campaign
 
 
 def _page(title: str, body: str, status: int = 200) -> Response[str]:

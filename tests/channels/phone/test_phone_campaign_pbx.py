@@ -109,10 +109,13 @@ async def _refused_for_robot_calls(phone: Phone) -> None:
     error = refused["error"]
     assert error["field"] == "accounts.voice", refused
     assert "не произносит текст" in error["message"] and "SIP-линию" in error["message"], error
+    assert await call(phone, "get", "/api/campaigns/") == []  # refused: nothing kept
     # A draft without the line, then given it: refused on save, on start and on a test send.
     draft = await call(phone, "post", "/api/campaigns/", 201, **campaign(phone, accounts={}))
     refused = await call(phone, "put", f"/api/campaigns/{draft['id']}", 422, **campaign(phone))
     assert refused["error"]["field"] == "accounts.voice", refused
+    kept = await call(phone, "get", f"/api/campaigns/{draft['id']}")
+    assert kept["accounts"] == {}, kept  # the refused edit changed nothing
     accounts = msgspec.json.encode({"voice": phone.line}).decode()  # a draft saved before
     await phone.env.db.execute(
         "UPDATE campaigns_campaign SET accounts = {} WHERE id = {}",
