@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from itertools import chain
 
 CHECK_FROM = 1000  # "<", "&" or "=" in an HTML body before its tags are looked at
 MAX_DEPTH = 256
@@ -72,8 +73,12 @@ def bound(html: str) -> Bounded:
         references > CHECK_FROM and len(html) < references * DENSE_REFERENCES
     ):
         return _flat(html, tags, references)
-    if _within(html, references):
-        return Bounded(html)  # what the pass below would copy unchanged
+    if _attributes_within(html, references):  # then only the depth can drop tags
+        opened: dict[str, int] = {}
+        too_deep = _too_deep(_NAMES.findall(html), opened)
+        if too_deep is None:
+            return Bounded(html)  # what the pass below would copy unchanged
+        return _cut_deep(html, *too_deep, opened)
     pass_ = _Pass(html)
     pass_.run()
     return Bounded("".join(pass_.out), pass_.notes())
@@ -89,30 +94,78 @@ _TAG_START = re.compile(r"<(?=/?[A-Za-z])")
 
 
 def _within(html: str, references: int) -> bool:
-    """Whether ``_Pass`` would leave ``html`` as it is (no tag dropped, no text cut): then
-    only the depth is followed tag by tag, with no copy — a few dictionary look-ups a tag,
-    where the pass spent ~1 µs (as much as nh3). False: the pass decides."""
+    """Whether ``_Pass`` would leave ``html`` as it is (no tag dropped, no text cut)."""
+    return _attributes_within(html, references) and _too_deep(_NAMES.findall(html), {}) is None
+
+
+def _attributes_within(html: str, references: int) -> bool:
+    """Whether no tag of ``html`` has too many references or attributes and no run of its
+    text too many references (two scans in C; False: maybe)."""
     if _LONG_ATTRIBUTES.search(html) is not None:
         return False
-    if references > MAX_REFERENCES and any(
-        piece.count("&") > MAX_REFERENCES for piece in _TAG_START.split(html)
-    ):
-        return False
-    opened: dict[str, int] = {}
+    return references <= MAX_REFERENCES or all(
+        piece.count("&") <= MAX_REFERENCES for piece in _TAG_START.split(html)
+    )
+
+
+def _too_deep(tags: list[tuple[str, str]], opened: dict[str, int]) -> tuple[int, int] | None:
+    """The depth followed over ``tags`` ("/" or "", name) — a few dictionary look-ups a tag,
+    where the pass spent ~1 µs (as much as nh3): None when none is too deep, else (the index
+    of the first that is, the depth before it), ``opened`` then counting the open elements
+    before it."""
     depth = 0
     weights, uncounted = _WEIGHT, _UNCOUNTED
-    for closing, name in _NAMES.findall(html):
+    for index, (closing, name) in enumerate(tags):
         name = name.lower()
         if closing:
             if opened.get(name, 0) > 0:
                 opened[name] -= 1
                 depth -= weights.get(name, 1)
         elif name not in uncounted:
-            depth += weights.get(name, 1)
-            if depth > MAX_DEPTH:
-                return False
+            weight = weights.get(name, 1)
+            if depth + weight > MAX_DEPTH:
+                return index, depth
+            depth += weight
             opened[name] = opened.get(name, 0) + 1
-    return True
+    return None
+
+
+def _cut_deep(html: str, start: int, depth: int, opened: dict[str, int]) -> Bounded:
+    """``html`` without the start tags that would open elements deeper than ``MAX_DEPTH``,
+    from its ``start``-th tag on (at ``depth``, with ``opened`` open): what ``_Pass`` does
+    when nothing else is out of bounds, with the tags before copied at once."""
+    parts = _TAG_SPLIT.split(html)  # text, then (tag, "/" or "", name, attributes, text)...
+    first = 5 * start
+    out = [*chain.from_iterable(zip(parts[0:first:5], parts[1:first:5], strict=True))]
+    out.append(parts[first])
+    dropped = 0
+    weights, uncounted = _WEIGHT, _UNCOUNTED
+    for tag, closing, name, text in zip(
+        parts[first + 1 :: 5],
+        parts[first + 2 :: 5],
+        parts[first + 3 :: 5],
+        parts[first + 5 :: 5],
+        strict=True,
+    ):
+        name = name.lower()
+        if closing:
+            if opened.get(name, 0) > 0:
+                opened[name] -= 1
+                depth -= weights.get(name, 1)
+        elif name not in uncounted:
+            weight = weights.get(name, 1)
+            if depth + weight > MAX_DEPTH:
+                dropped += 1
+                out.append(text)
+                continue
+            depth += weight
+            opened[name] = opened.get(name, 0) + 1
+        out.append(tag)
+        out.append(text)
+    return Bounded("".join(out), [_DEPTH_NOTE.format(dropped, MAX_DEPTH)] if dropped else [])
+
+
+_DEPTH_NOTE = "HTML: {} tags nested deeper than {} dropped"
 
 
 def _flat(html: str, tags: int, references: int) -> Bounded:
@@ -178,7 +231,7 @@ class _Pass:
         counts = self.dropped
         notes = []
         if counts["depth"]:
-            notes.append(f"HTML: {counts['depth']} tags nested deeper than {MAX_DEPTH} dropped")
+            notes.append(_DEPTH_NOTE.format(counts["depth"], MAX_DEPTH))
         if counts["references"]:
             notes.append(
                 f"HTML: {counts['references']} tags with more than {MAX_REFERENCES}"
