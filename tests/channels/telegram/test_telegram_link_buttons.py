@@ -4,11 +4,15 @@ API does."""
 
 from __future__ import annotations
 
+import re
 import uuid
 
 import msgspec
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from standins.telegram import BAD_GATEWAY, PASS, TelegramStandin
+from standins.telegram_html import parse_html
 from telegram_support import TelegramAdapters, telegram_fixtures
 
 from unionline import NotReady
@@ -20,9 +24,10 @@ from unionline.channel import (
     send_message,
     storage,
 )
-from unionline.channels.telegram.channel import _keyboard_index
+from unionline.channels.telegram.channel import _fallback, _keyboard_index
 from unionline.channels.telegram.client import TelegramClient
 from unionline.channels.telegram.errors import TelegramRefused
+from unionline.channels.telegram.text import MAX_TEXT, escape_html, split_text, utf16_len
 from unionline.testing.channel_contract import ContractEnv
 
 adapters = TelegramAdapters()
@@ -150,6 +155,45 @@ async def with_photo(message: OutboundMessage) -> OutboundMessage:
         id=uuid.uuid4(), filename="афиша.png", content_type="image/png", size=len(PNG), sha256=sha
     )
     return msgspec.structs.replace(message, attachments=(photo,))
+
+
+def _without_space(text: str) -> str:
+    return re.sub(r"\s", "", text)
+
+
+fillers = st.integers(min_value=0, max_value=4200).map(lambda n: ("Усл<о>вия & 👍 " * 320)[:n])
+button_lists = st.lists(
+    st.builds(
+        Button,
+        label=st.sampled_from(["Сайт", "Анкета & опрос", "Я" * 64]),
+        url=st.integers(min_value=0, max_value=2000).map(lambda n: f"https://a.ru/{'я' * n}"),
+    ),
+    min_size=1,
+    max_size=6,
+)
+
+
+@given(fillers, button_lists)
+def test_a_fallback_fits_every_message_and_keeps_every_line(text: str, buttons: list) -> None:
+    for step in (("text", part) for part in split_text(text)):
+        messages = _fallback(step, tuple(buttons))
+        assert all(kind == "text" for kind, _ in messages)
+        for _, part in messages:
+            plain, _ = parse_html(escape_html(str(part)))
+            assert plain.strip() and utf16_len(plain) <= MAX_TEXT  # what Telegram counts
+        sent = "".join(str(part) for _, part in messages)
+        assert _without_space(sent) == _without_space(f"{step[1]}{lines_of(*buttons)}")
+
+
+@given(button_lists)
+def test_a_files_fallback_is_the_file_then_the_lines(buttons: list) -> None:
+    file = OutboundAttachment(
+        id=uuid.uuid4(), filename="устав.pdf", content_type="application/pdf", size=1, sha256="0"
+    )
+    [first, *lines] = _fallback(("document", file), tuple(buttons))
+    assert first == ("document", file)
+    assert all(kind == "text" and utf16_len(str(part)) <= MAX_TEXT for kind, part in lines)
+    assert "\n".join(str(part) for _, part in lines) == lines_of(*buttons)
 
 
 async def test_lines_after_a_long_text_part_go_as_a_message_of_their_own(

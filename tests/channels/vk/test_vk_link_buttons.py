@@ -5,11 +5,14 @@ carries the text; the stand-in checks ``keyboard`` as VK does (error 911)."""
 from __future__ import annotations
 
 import json
+import re
 import uuid
 from typing import Any
 
 import msgspec
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from standins.vk import VkStandin
 from vk_support import VkAdapters, vk_fixtures
 
@@ -20,9 +23,11 @@ from unionline.channel import (
     OutboundMessage,
     load_account,
     send_message,
+    split_text,
     storage,
 )
-from unionline.channels.vk.client import VkClient
+from unionline.channels.vk.channel import MAX_TEXT, _fallback, _Part
+from unionline.channels.vk.client import VkClient, random_id_for
 from unionline.channels.vk.errors import VkRefused
 from unionline.testing.channel_contract import ContractEnv
 
@@ -168,6 +173,35 @@ def fail_send_call(monkeypatch: pytest.MonkeyPatch, number: int) -> None:
         return await original(self, *args, **kwargs)
 
     monkeypatch.setattr(VkClient, "send_message", failing)
+
+
+fillers = st.integers(min_value=0, max_value=4200).map(lambda n: ("Условия договора " * 250)[:n])
+button_lists = st.lists(
+    st.builds(
+        Button,
+        label=st.sampled_from(["Сайт", "Анкета & опрос", "Я" * 64]),
+        url=st.integers(min_value=0, max_value=2000).map(lambda n: f"https://a.ru/{'я' * n}"),
+    ),
+    min_size=1,
+    max_size=6,
+)
+
+
+@given(fillers, button_lists, st.booleans())
+def test_a_fallback_fits_every_message_and_sends_each_once(
+    text: str, buttons: list, files: bool
+) -> None:
+    message_id = uuid.UUID("0b5e7c1e-7d0f-4c4e-9a53-3f1d2b6a8c90")  # fixed: no chance collision
+    for n, part_text in enumerate(split_text(text, MAX_TEXT) or [""]):
+        part = _Part(part_text, ["photo-1_2"] if files else [], random_id_for(message_id, n))
+        pieces = _fallback(part, tuple(buttons), message_id)
+        assert all(p.text and len(p.text) <= MAX_TEXT for p in pieces)
+        assert [p.attached for p in pieces] == [[]] * (len(pieces) - 1) + [part.attached]
+        assert pieces[-1].random_id == part.random_id  # the last goes under the part's own
+        others = {random_id_for(message_id, k) for k in range(3)} - {part.random_id}
+        assert len({p.random_id for p in pieces} | others) == len(pieces) + len(others)
+        sent = "".join(p.text for p in pieces)
+        assert re.sub(r"\s", "", sent) == re.sub(r"\s", "", part_text + lines_of(*buttons))
 
 
 async def test_lines_after_a_long_text_go_as_a_message_of_their_own(
