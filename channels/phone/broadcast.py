@@ -21,7 +21,8 @@ Outcomes: answered → ``delivered`` (``read`` when heard to the end); busy, no 
 A cloud PBX's receipt that nobody takes yet (the PBX ended the call before the sender recorded
 the send) is offered again by a job (:data:`RECEIPT_JOB`). The digit the callee pressed is the
 receipt's ``answer``; a SIP call's answer has no place in ``send()``'s result, so a SIP call
-with a digit also reports its receipt (the campaign records the digit at once).
+with a digit also offers its receipt, once (the campaign records the digit at once; the status
+is the send's own answer, so it is not offered again).
 
 A line whose provider places no robot calls — Mango Office, Zadarma: their APIs connect numbers
 and play files uploaded to the PBX but speak no text — says so in :func:`refusal`, which the
@@ -228,8 +229,9 @@ async def _through_the_agent(line: Any, message: OutboundMessage, ref: str) -> S
     answered = receipt_of(call)
     if answered is not None and answered.answer:
         # The send's answer has no place for the digit: it goes as the message's receipt, as a
-        # cloud PBX's outcome does (the sender takes it while the send is still its own).
-        await report(line.id, answered)
+        # cloud PBX's outcome does — offered once (the sender records the digit while the send
+        # is still its own; the status is this send's own answer, nothing to offer again).
+        await _offer(line.id, answered)
     return _result(call)
 
 

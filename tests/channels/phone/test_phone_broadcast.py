@@ -131,6 +131,11 @@ async def test_a_voice_campaign_calls_each_member_once(sip: Sip) -> None:
         f"Звонкова Анна {n}" for n in range(3)
     ]
     db = sip.env.db
+    again_jobs = await db.fetchone(
+        "SELECT count(*) AS n FROM system_job WHERE idempotency_key LIKE {}",
+        "phone.broadcast_receipt:%",
+    )
+    assert int(again_jobs["n"]) == 0  # the digit's receipt is offered once: no job per call
     calls = await db.fetch("SELECT key, number FROM phone_call WHERE call LIKE 'bc-%'")
     assert sorted(r["number"] for r in calls) == sorted(NUMBERS)  # one call a member
     events = int((await db.fetchone("SELECT count(*) AS n FROM phone_call_event"))["n"])
