@@ -345,6 +345,11 @@ async def check_ready(row: CampaignRow) -> None:
                 f"a {account.channel} account cannot send a campaign's {channel} message",
                 field=f"accounts.{channel}",
             )
+        # This account cannot although its channel can (a PBX that speaks no text): a draft
+        # saved before the refusal existed, or started by the schedule, never starts.
+        refusal = channel_type(account.channel).broadcast_refusal(account)
+        if refusal:
+            raise Invalid(refusal, field=f"accounts.{channel}")
         if channel == "voice" and len(variant.text) > VOICE_MAX:
             raise Invalid(
                 f"a robot call says at most {VOICE_MAX} characters", field="variants.voice.text"

@@ -124,6 +124,15 @@ async def _refused_for_robot_calls(phone: Phone) -> None:
     )
     refused = await call(phone, "post", f"/api/campaigns/{draft['id']}/start", 422)
     assert refused["error"]["field"] == "accounts.voice", refused
+    # The schedule and funnels start through the same gate: refused there too.
+    from unionline import Invalid
+    from unionline.plugins.campaigns.campaigns import check_ready, load
+
+    row = await load(uuid.UUID(draft["id"]))
+    assert row is not None
+    with pytest.raises(Invalid) as gate:
+        await check_ready(row)
+    assert gate.value.field == "accounts.voice"
     test = {"channel": "voice", "address": NUMBERS[0]}
     refused = await call(phone, "post", f"/api/campaigns/{draft['id']}/test", 422, **test)
     assert refused["error"]["field"] == "accounts.voice", refused
