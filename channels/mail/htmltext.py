@@ -163,10 +163,17 @@ def _flat_text(markup: str) -> str:
     return _tidy(text)
 
 
+# runs of blanks but a lone space (which would be replaced by itself): each becomes one space
+_BLANKS = re.compile(r" [ \t\u00a0]+|[\t\u00a0][ \t\u00a0]*")
+_BREAKS = re.compile(r"\n{3,}")
+
+
 def _tidy(text: str) -> str:
-    text = re.sub(r"[ \t\u00a0]+", " ", text)
-    text = re.sub(r" *\n *", "\n", text)
-    return re.sub(r"\n{3,}", "\n\n", text).strip()
+    text = _BLANKS.sub(" ", text)
+    # no two spaces in a row now: the spaces around a line break are one at most on each
+    # side (replaced in C; a pattern " *\n *" was tried at every character)
+    text = text.replace(" \n", "\n").replace("\n ", "\n")
+    return _BREAKS.sub("\n\n", text).strip()
 
 
 def _well_formed(html: str | Bounded) -> str:

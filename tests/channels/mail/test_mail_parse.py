@@ -176,6 +176,19 @@ def test_nh3_output_reads_as_htmlparser_read_it(html: str):
     assert htmltext._read(well_formed) == htmltext._parsed(well_formed)
 
 
+@given(text=st.text(alphabet=st.sampled_from(" \t\u00a0\n\r\u2028ab"), max_size=60))
+def test_text_is_tidied_as_the_patterns_of_before_did(text: str):
+    """Spaces around line breaks are dropped by two replacements, no longer by ``" *\\n *"``
+    (tried at every character): the same text."""
+    import re
+
+    from unionline.channels.mail import htmltext
+
+    spaced = re.sub(r"[ \t\u00a0]+", " ", text)
+    before = re.sub(r"\n{3,}", "\n\n", re.sub(r" *\n *", "\n", spaced)).strip()
+    assert htmltext._tidy(text) == before
+
+
 @given(text=st.text(alphabet=st.sampled_from(" \t\u00a0\u2028\x1c\x85\r\nab\x00"), max_size=60))
 def test_line_ends_are_normalized_as_line_by_line_stripping_did(text: str):
     from unionline.channels.mail.parse import _normalize_text
