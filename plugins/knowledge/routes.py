@@ -10,7 +10,7 @@ from urllib.parse import quote
 from litestar import Controller, Response, delete, get, post, put
 from litestar.datastructures import UploadFile
 from litestar.enums import RequestEncodingType
-from litestar.params import Body, FromPath, FromQuery, JSONBody, QueryParameter
+from litestar.params import Body, FromPath, FromQuery, JSONBody, Parameter, QueryParameter
 from litestar.status_codes import HTTP_204_NO_CONTENT
 
 from unionline import TextQuery
@@ -24,6 +24,7 @@ from unionline.plugins.knowledge import (
     suggestions,
 )
 from unionline.plugins.knowledge.schemas import (
+    MAX_INTEGER,
     ArticleBrief,
     ArticleCreate,
     ArticleFileView,
@@ -76,6 +77,9 @@ def file_response(found: files.FileBytes) -> Response[bytes]:
 
 Limit = Annotated[int, QueryParameter(ge=1, le=100)]
 Offset = Annotated[int, QueryParameter(ge=0, le=10_000)]
+# A revision number in the path or the query: an INTEGER column (a bigger one answered 500).
+Number = Annotated[int, Parameter(ge=0, le=MAX_INTEGER)]
+QueryNumber = Annotated[int, QueryParameter(ge=0, le=MAX_INTEGER)]
 Status = Annotated[
     str | None, QueryParameter(pattern="^(draft|review|scheduled|published|archived)$")
 ]
@@ -229,7 +233,7 @@ class ArticlesController(Controller):
 
     @get("/articles/{article_id:uuid}/revisions/{number:int}")
     async def revision(
-        self, actor: CurrentActor, article_id: FromPath[uuid.UUID], number: FromPath[int]
+        self, actor: CurrentActor, article_id: FromPath[uuid.UUID], number: Number
     ) -> RevisionView:
         return await reading.revision(actor, article_id, number)
 
@@ -238,7 +242,7 @@ class ArticlesController(Controller):
         self,
         actor: CurrentActor,
         article_id: FromPath[uuid.UUID],
-        number: FromPath[int],
+        number: Number,
         data: JSONBody[Rebase],
     ) -> ArticleView:
         """A new revision with revision ``number``'s text (``base_revision``: the latest
@@ -251,8 +255,8 @@ class ArticlesController(Controller):
         self,
         actor: CurrentActor,
         article_id: FromPath[uuid.UUID],
-        old: FromQuery[int],
-        new: FromQuery[int],
+        old: QueryNumber,
+        new: QueryNumber,
     ) -> DiffView:
         return await reading.compare(actor, article_id, old, new)
 

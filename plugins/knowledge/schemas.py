@@ -18,6 +18,11 @@ Title = Annotated[Text, msgspec.Meta(min_length=1, max_length=300)]
 Body = Annotated[Text, msgspec.Meta(max_length=200_000)]
 Tag = Annotated[Text, msgspec.Meta(min_length=1, max_length=60)]
 Tags = Annotated[list[Tag], msgspec.Meta(max_length=30)]
+# Revision numbers and positions are INTEGER columns: a bigger number is refused as the
+# client's (400 naming it) instead of reaching the database (SQLite raised OverflowError: 500).
+MAX_INTEGER = 2**31 - 1
+RevisionNumber = Annotated[int, msgspec.Meta(ge=0, le=MAX_INTEGER)]
+Position = Annotated[int, msgspec.Meta(ge=-MAX_INTEGER, le=MAX_INTEGER)]
 
 
 class ArticleCreate(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
@@ -41,7 +46,7 @@ class ArticleSave(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     """A save: ``revision`` is the revision the editor started from (409 when another save
     came first)."""
 
-    revision: int
+    revision: RevisionNumber
     title: Title
     body: Body
     category_id: uuid.UUID | None = None
@@ -56,14 +61,14 @@ class StatusChange(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     ``draft`` (send back), ``archived``."""
 
     status: Literal["draft", "review", "published", "archived"]
-    revision: int  # the revision being reviewed or published
+    revision: RevisionNumber  # the revision being reviewed or published
     at: datetime | None = None  # publish later (scheduled publishing)
 
 
 class Rebase(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     """Accept the base's current revision: the override follows it from now on."""
 
-    base_revision: int
+    base_revision: RevisionNumber
 
 
 class ArticleBrief(msgspec.Struct, kw_only=True):
@@ -161,7 +166,7 @@ class CategoryCreate(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     organization_id: uuid.UUID
     title: Annotated[Text, msgspec.Meta(min_length=1, max_length=200)]
     parent_id: uuid.UUID | None = None
-    position: int = 0
+    position: Position = 0
 
 
 class CategoryView(msgspec.Struct, kw_only=True):

@@ -117,7 +117,7 @@ class TasksController(Controller):
         responsible_id: FromQuery[uuid.UUID | None] = None,
         q: TextQuery = None,
         limit: Annotated[int, QueryParameter(ge=1, le=500)] = 100,
-        offset: Annotated[int, QueryParameter(ge=0)] = 0,
+        offset: Annotated[int, QueryParameter(ge=0, le=1_000_000)] = 0,
     ) -> TaskPage:
         """Tasks in ``view`` (mine, set_by_me, observing, overdue, all) with filters, nearest
         deadline first. Requires ``tasks.read``; only the actor's organization subtree."""
