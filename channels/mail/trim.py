@@ -128,7 +128,10 @@ def _history_start(text: str) -> int | None:
         end = _line_end(text, start)
         stripped = text[start:end].strip()
         attributes = _may_attribute(text, low, start, end, stripped)
-        if attributes or _header_like(stripped):
+        # the verdict is None unless the line may be an attribution or reads as a header
+        if attributes or (
+            stripped[:1].casefold() in _HEADER_STARTS and _HEADER.match(stripped) is not None
+        ):
             verdict = _verdict(text, start, attributes)
             if verdict is not None:
                 return None if verdict == "forward" else start
