@@ -56,3 +56,20 @@ def test_the_same_topic_whatever_window_the_prefixes_are_read_in(pieces: list[st
     finally:
         threads._WINDOW = saved
     assert threads.topic("Re: Fwd: " * 3000 + "Вопрос: отпуск") == "Вопрос: отпуск"
+
+
+NUMBER_PIECES = st.sampled_from(
+    ["[", "]", " ", "\n", "\t\t", "\u2028", "\x1c", "[ ", "ППО", "A", "-", "2026", "-2026-", "1",
+     "-2026-1", "[A-2026-1]", "[ PPO-2026-12 ]", "[\n\tB-2026-3 \u2028]", "x-1234-1234-5]",
+     "Re:", " Fwd :", "."]
+)  # fmt: skip
+
+
+@given(st.lists(NUMBER_PIECES, max_size=40))
+def test_numbers_are_removed_as_before_whitespace_and_brackets_around_them(pieces: list[str]):
+    """The appeal-number pattern runs only when the subject holds a year between dashes (it is
+    tried at every "["): the same topic, whatever whitespace and brackets are around."""
+    subject = "".join(pieces)
+    assert threads.topic(subject) == oracle(subject)
+    many = "[ " * 5000 + "[ППО-2026-1] Отпуск " + "[ " * 5000 + "[A-2026-2]"
+    assert threads.topic(many) == oracle(many)
