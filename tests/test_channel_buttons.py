@@ -8,6 +8,8 @@ from typing import Any
 
 import msgspec
 import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
 
 from unionline.channel import (
     Button,
@@ -50,12 +52,48 @@ def test_a_channel_without_buttons_gets_them_as_lines_of_the_text() -> None:
     assert fit_buttons(Plain(), message("", SITE)).text == "Сайт профсоюза: https://union.example/"
 
 
-def test_a_channel_with_buttons_keeps_its_share_and_gets_the_rest_as_lines() -> None:
+def test_a_channel_with_buttons_shows_them_all_or_gets_them_all_as_lines() -> None:
     kept = message("Текст", SITE)
     assert fit_buttons(Keyboard(), kept) is kept
     fitted = fit_buttons(Keyboard(), message("Текст", SITE, FORM))
-    assert fitted.buttons == (SITE,)
-    assert fitted.text == "Текст\n\n" + buttons_text((FORM,))
+    assert fitted.buttons == ()
+    assert fitted.text == "Текст\n\n" + buttons_text((SITE, FORM))
+
+
+def read_in_order(fitted: OutboundMessage) -> list[str]:
+    """The links as the member reads them: the text's lines, then a keyboard under it — or,
+    when the provider refuses the keyboard (Telegram, VK), its buttons as lines after those."""
+    keyboard = [b.url for b in fitted.buttons]
+    return [line.rsplit(": ", 1)[1] for line in fitted.text.split("\n") if ": http" in line] + (
+        keyboard
+    )
+
+
+@given(
+    st.lists(
+        st.builds(
+            Button,
+            label=st.sampled_from(["Сайт", "Анкета", "Я" * 64]),
+            url=st.integers(0, 999).map(lambda n: f"https://union.example/{n}"),
+        ),
+        max_size=12,
+    ),
+    st.booleans(),
+    st.integers(0, 8),
+)
+@example([SITE, FORM, Button(label="Устав", url="https://union.example/charter")], True, 2)
+def test_the_member_reads_the_buttons_in_their_order_whatever_the_channel(
+    buttons: list[Button], shows: bool, limit: int
+) -> None:
+    class Some(ChannelType[Any, Any]):
+        name = "some"
+        contact_kind = "telegram"
+        capabilities = Capabilities(buttons=shows, max_buttons=limit)
+
+    fitted = fit_buttons(Some(), message("Собрание в пятницу", *buttons))
+    assert read_in_order(fitted) == [b.url for b in buttons]
+    assert fitted.buttons in ((), tuple(buttons))
+    assert len(fitted.buttons) <= limit and (shows or not fitted.buttons)
 
 
 def test_buttons_survive_the_delivery_rows_json() -> None:

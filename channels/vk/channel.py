@@ -205,8 +205,10 @@ def _fallback(part: _Part, buttons: tuple[Button, ...], message_id: uuid.UUID) -
     (4,096 characters), its files on the last message. The last message keeps the part's
     random_id, the others get their own (parts -1, -2, …): a retry sends each once, and one
     that finds the part's random_id taken (VK answers with the first message's id) finds the
-    whole fallback sent, as that message goes last."""
-    lines = buttons_text(buttons[:MAX_BUTTONS])
+    whole fallback sent, as that message goes last. ``buttons`` are all the message's (the SDK
+    leaves a message buttons only when the keyboard shows them all), so the lines are every
+    button in its order."""
+    lines = buttons_text(buttons)
     texts = split_text(f"{part.text}\n\n{lines}" if part.text else lines, MAX_TEXT, measure=len)
     head = [_Part(text, [], random_id_for(message_id, -1 - k)) for k, text in enumerate(texts)]
     return [*head[:-1], _Part(texts[-1], part.attached, part.random_id)]

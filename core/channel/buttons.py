@@ -1,7 +1,11 @@
 """Link buttons fitted to a channel: the one place where buttons a channel cannot show become
-text. A channel without ``capabilities.buttons`` gets every button as a «label: url» line at
-the end of the text; one with buttons gets at most ``capabilities.max_buttons`` of them and
-the rest as lines. Channels' ``send()`` then shows ``message.buttons`` as they are."""
+text. A channel shows a message's buttons natively only when it can show them all (it declares
+``capabilities.buttons`` and there are at most ``capabilities.max_buttons``); otherwise every
+button becomes a «label: url» line at the end of the text, in their order. Never some of each:
+a keyboard sits under the text, so lines for the buttons past the limit would be read before
+the first ones — and a channel that falls back to lines when its provider refuses the keyboard
+(Telegram, VK) writes the kept buttons' lines after the text, behind those. Channels' ``send()``
+then shows ``message.buttons`` as they are."""
 
 from __future__ import annotations
 
@@ -25,17 +29,17 @@ def buttons_text(buttons: tuple[Button, ...]) -> str:
 
 
 def fit_buttons(channel: ChannelType[Any, Any], message: OutboundMessage) -> OutboundMessage:
-    """``message`` as ``channel`` can carry it: the buttons it cannot show written into the
-    text (after a blank line)."""
+    """``message`` as ``channel`` can carry it: unchanged when the channel shows all its
+    buttons, else every button written into the text (after a blank line), in their order,
+    and none left as buttons."""
     if not message.buttons:
         return message
     caps = channel.capabilities
-    keep = max(0, caps.max_buttons) if caps.buttons else 0
-    if len(message.buttons) <= keep:
+    if caps.buttons and len(message.buttons) <= caps.max_buttons:
         return message
-    rest = buttons_text(message.buttons[keep:])
-    text = f"{message.text.rstrip()}\n\n{rest}" if message.text.strip() else rest
-    return msgspec.structs.replace(message, text=text, buttons=message.buttons[:keep])
+    lines = buttons_text(message.buttons)
+    text = f"{message.text.rstrip()}\n\n{lines}" if message.text.strip() else lines
+    return msgspec.structs.replace(message, text=text, buttons=())
 
 
 async def send_message(account: ChannelAccount[Any, Any], message: OutboundMessage) -> SendResult:

@@ -35,8 +35,9 @@ class Capabilities(msgspec.Struct, frozen=True, kw_only=True):
     typing: bool = False
     read_receipts: bool = False  # the provider reports delivered/read
     max_text_length: int | None = None  # longer texts are the channel's to split or refuse
-    # With ``buttons``: how many link buttons one message carries natively; the SDK writes
-    # the rest into the text (as it writes all of them for a channel without ``buttons``).
+    # With ``buttons``: how many link buttons one message carries natively; a message with
+    # more gets all of them written into the text by the SDK, in their order (as a channel
+    # without ``buttons`` does).
     max_buttons: int = 10
 
 

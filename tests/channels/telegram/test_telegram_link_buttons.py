@@ -77,18 +77,33 @@ async def test_a_split_text_carries_the_keyboard_on_its_last_part(
     assert [m.reply_markup is not None for m in sent] == [False, False, True]
 
 
-async def test_over_a_hundred_buttons_the_rest_are_lines_of_the_text(
+MANY = [Button(label=f"Ссылка {n}", url=f"https://union.example/{n}") for n in range(1, 102)]
+
+
+def read_links(text: str) -> list[str]:
+    """The links in the order the member reads them."""
+    return re.findall(r"https?://\S+", text)
+
+
+async def test_over_a_hundred_buttons_all_are_lines_of_the_text_in_their_order(
+    env: ContractEnv, telegram: TelegramStandin
+) -> None:
+    """A keyboard of the first 100 under a line for the 101st would be read 101, 1-100."""
+    account = await load_account(env.account.id)
+    await send_message(account, broadcast(env, "Много ссылок", *MANY))
+    assert all(m.reply_markup is None for m in telegram.bot.sent)
+    read = [link for m in telegram.bot.sent for link in read_links(m.plain_text)]
+    assert read == [b.url for b in MANY]
+
+
+async def test_over_a_hundred_buttons_with_a_refused_link_are_read_in_their_order(
     env: ContractEnv, telegram: TelegramStandin
 ) -> None:
     account = await load_account(env.account.id)
-    buttons = [Button(label=f"Ссылка {n}", url=f"https://union.example/{n}") for n in range(102)]
+    buttons = [Button(label="Анкета", url="http://localhost:8000/c/1"), *MANY]
     await send_message(account, broadcast(env, "Много ссылок", *buttons))
-    [sent] = telegram.bot.sent
-    assert len(sent.reply_markup["inline_keyboard"]) == 100
-    assert sent.plain_text == (
-        "Много ссылок\n\nСсылка 100: https://union.example/100\n"
-        "Ссылка 101: https://union.example/101"
-    )
+    read = [link for m in telegram.bot.sent for link in read_links(m.plain_text)]
+    assert read == [b.url for b in buttons]
 
 
 def test_the_keyboard_goes_under_the_text_else_under_the_last_file() -> None:

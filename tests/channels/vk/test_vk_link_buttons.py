@@ -74,17 +74,35 @@ async def test_buttons_go_as_open_link_buttons_one_a_row(env: ContractEnv, vk: V
     }
 
 
-async def test_over_six_buttons_the_rest_are_lines_of_the_text(
+EIGHT = [Button(label=f"Ссылка {n}", url=f"https://union.example/{n}") for n in range(1, 9)]
+EIGHT_LINES = "\n".join(f"Ссылка {n}: https://union.example/{n}" for n in range(1, 9))
+
+
+async def test_over_six_buttons_all_are_lines_of_the_text_in_their_order(
     env: ContractEnv, vk: VkStandin
 ) -> None:
+    """A keyboard of the first six under lines for the 7th and 8th would be read 7, 8, 1-6."""
     account = await load_account(env.account.id)
-    buttons = [Button(label=f"Ссылка {n}", url=f"https://union.example/{n}") for n in range(8)]
-    await send_message(account, broadcast(env, "Много ссылок", *buttons))
+    await send_message(account, broadcast(env, "Много ссылок", *EIGHT))
     [sent] = vk.community.sent
-    assert sent.keyboard is not None and len(json.loads(sent.keyboard)["buttons"]) == 6
-    assert sent.text == (
-        "Много ссылок\n\nСсылка 6: https://union.example/6\nСсылка 7: https://union.example/7"
-    )
+    assert sent.keyboard is None
+    assert sent.text == f"Много ссылок\n\n{EIGHT_LINES}"
+
+
+async def test_over_six_buttons_without_bot_features_are_read_in_their_order(
+    env: ContractEnv, vk: VkStandin
+) -> None:
+    vk.community.bot_features = False  # a keyboard would be refused: error 912
+    account = await load_account(env.account.id)
+    await send_message(account, broadcast(env, "Много ссылок", *EIGHT))
+    [sent] = vk.community.sent
+    assert sent.text == f"Много ссылок\n\n{EIGHT_LINES}"
+
+
+def test_the_fallback_writes_every_button_it_is_given() -> None:
+    part = _Part("Текст", [], random_id_for(uuid.uuid4(), 0))
+    [piece] = _fallback(part, tuple(EIGHT), uuid.uuid4())
+    assert piece.text == f"Текст\n\n{EIGHT_LINES}"
 
 
 async def test_a_split_text_carries_the_keyboard_on_its_last_part(
