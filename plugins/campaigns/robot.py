@@ -12,7 +12,7 @@ from typing import ClassVar
 
 import msgspec
 
-from unionline import current, enqueue, subtree_ids
+from unionline import PermanentFailure, current, enqueue, subtree_ids
 from unionline.robots.sdk import ActionOutcome, RobotAction, RobotContext
 
 
@@ -35,7 +35,9 @@ class AddMember(RobotAction[AddMemberParams]):
         campaign = await load(params.campaign_id)
         allowed = await subtree_ids([ctx.organization_id])
         if campaign is None or campaign.organization_id not in allowed:
-            return ActionOutcome(summary="рассылка не найдена в организации правила", stop=True)
+            # A deleted campaign, or another branch's: the step fails for good (the rules log
+            # shows the execution failed), as every action does on an id it cannot use.
+            raise PermanentFailure("рассылка не найдена в организации правила")
         if ctx.member_id is None:
             return ActionOutcome(summary="у события нет члена профсоюза", stop=True)
         if campaign.status not in ("sending", "finished"):

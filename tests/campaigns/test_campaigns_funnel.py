@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from campaigns_support import World, campaign_body, grant, member
 
+from unionline.errors import PermanentFailure
 from unionline.robots.sdk import RobotContext
 from unionline.testing import AppHarness
 
@@ -60,10 +61,15 @@ async def test_a_funnel_step_reaches_a_member_once(unionline_app: AppHarness) ->
     assert view["status"] == "finished"
     assert [s.recipient for s in w.sent()] == ["7001"]
     outsider = await member(w.b, "Чужой Павел", contacts=(("telegram", "7002"),))
-    away = await action.run(context(w, outsider, uuid.uuid4(), organization_id=w.b), params)
-    assert (
-        away.stop and (await w.call("boss", "get", f"/api/campaigns/{cid}"))["counts"]["total"] == 1
-    )
+    # Another branch's rule naming the campaign, or a campaign deleted: the step fails for good
+    # (the rules log shows it failed, not stopped), and nobody is added.
+    for ctx, name in (
+        (context(w, outsider, uuid.uuid4(), organization_id=w.b), cid),
+        (context(w, newcomer, uuid.uuid4()), uuid.uuid4()),
+    ):
+        with pytest.raises(PermanentFailure, match="не найдена"):
+            await action.run(ctx, AddMemberParams(campaign_id=name))
+    assert (await w.call("boss", "get", f"/api/campaigns/{cid}"))["counts"]["total"] == 1
 
 
 async def sent_by(w: World, campaign_id: str, n: int) -> dict[str, Any]:
