@@ -72,6 +72,9 @@ def register_jobs(register: JobsRegistrar) -> None:
 
     register(RECEIPT_JOB, report_again, payload=ReceiptAgain)
     SWEEP.register(register)
+    from unionline.channels.phone.sip import handoff
+
+    register(handoff.DIAL_JOB, handoff.run, payload=handoff.Dial, max_attempts=handoff.MAX_ATTEMPTS)
 
 
 @hookimpl
@@ -87,12 +90,22 @@ def register_console_assets(register: ConsoleAssetsRegistrar) -> None:
 
 
 @hookimpl
-def runtime_started() -> None:
-    """Calls answered, missed and called back in the reports (when reports is enabled)."""
+async def runtime_started(runtime: Any) -> None:
+    """Calls answered, missed and called back in the reports (when reports is enabled); in
+    ``unionline worker``, the SIP lines' agents (the web app starts its own in ``startup``):
+    robot calls and the console's click-to-call (sip/handoff.py) are placed by the process
+    that runs jobs."""
     from unionline import add_metric_source
     from unionline.channels.phone.metrics import CallMetrics
 
     add_metric_source(CallMetrics())
+    from unionline.channels.phone.settings import phone_settings
+
+    if runtime.state.get("process_kind") == "worker" and phone_settings().sip_agent:
+        from unionline.channels.phone.sip import runtime as agents
+
+        await agents.start_all()
+        runtime.stopping.append(agents.stop_all)
 
 
 @hookimpl

@@ -23,7 +23,11 @@ STATUSES = {
 }
 
 
-async def call_back(actor: Actor, callback_id: uuid.UUID) -> dict[str, Any]:
+async def call_back(
+    actor: Actor, callback_id: uuid.UUID, click: str | None = None
+) -> dict[str, Any]:
+    """Click-to-call ``callback_id``'s number for ``actor``. ``click`` is the click's key: the
+    same click sent again (a double click, a retried request) rings once."""
     callback = await callbacks.load(callback_id)
     scope = await scope_for(actor, "appeals.reply")
     if callback is None or not scope.allows(callback.organization_id):
@@ -39,11 +43,31 @@ async def call_back(actor: Actor, callback_id: uuid.UUID) -> dict[str, Any]:
             field="extension",
         )
     adapter = adapter_for(line.config.provider)
-    await adapter.click_to_call(line, extension, callback.number, str(uuid.uuid4()))
+    command = click or str(uuid.uuid4())
+    if adapter.agent_bound:
+        return await _through_the_agent(actor, line, callback, extension, command)
+    await adapter.click_to_call(line, extension, callback.number, command)
     async with current().db.transaction():
         callback = await callbacks.started(callback, actor.operator_id)
         await show_callback(line, callback)
     return callbacks.view(callback)
+
+
+async def _through_the_agent(
+    actor: Actor, line: Any, callback: callbacks.Callback, extension: str, click: str
+) -> dict[str, Any]:
+    """A SIP line: its agent places the call wherever it runs (``sip/handoff.py``); the
+    callback records the attempt once per click."""
+    from unionline.channels.phone.sip import handoff
+
+    await handoff.forget_old()
+    await handoff.place(line, extension, callback.number, click)
+    async with current().db.transaction():
+        if await handoff.recorded(line, click):
+            callback = await callbacks.started(callback, actor.operator_id)
+            await show_callback(line, callback)
+            return callbacks.view(callback)
+    return callbacks.view(await callbacks.load(callback.id) or callback)
 
 
 async def listing(actor: Actor, status: str, limit: int) -> list[dict[str, Any]]:

@@ -6,11 +6,11 @@ from pathlib import Path
 
 from piccolo.conf.apps import AppConfig
 
-from unionline.channels.phone.tables import PhoneCall, PhoneCallback, PhoneCallEvent
+from unionline.channels.phone.tables import PhoneCall, PhoneCallback, PhoneCallEvent, PhoneDial
 
 APP_CONFIG = AppConfig(
     app_name="phone",
     migrations_folder_path=str(Path(__file__).parent / "migrations"),
-    table_classes=[PhoneCall, PhoneCallEvent, PhoneCallback],
+    table_classes=[PhoneCall, PhoneCallEvent, PhoneCallback, PhoneDial],
     migration_dependencies=[],
 )

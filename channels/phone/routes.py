@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 import msgspec
 from litestar import Controller, Request, Response, get, post, route
-from litestar.params import FromPath, QueryParameter
+from litestar.params import FromPath, JSONBody, QueryParameter
 
 from unionline import Invalid, NotFound, UnsupportedUpdate
 from unionline.channel import find_account, to_request
@@ -52,6 +52,12 @@ async def phone_events(
     return Response(OK, media_type="application/json")
 
 
+class CallBack(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    """The body of a click-to-call: the click's own key (a UUID the console makes per click)."""
+
+    click: Annotated[str, msgspec.Meta(pattern=r"^[0-9A-Za-z-]{8,64}$")] | None = None
+
+
 class CallbacksController(Controller):
     path = "/api/phone/callbacks"
     tags = ["phone"]  # noqa: RUF012 (Litestar's own attribute)
@@ -69,7 +75,11 @@ class CallbacksController(Controller):
 
     @post("/{callback_id:uuid}/call", status_code=200)
     async def call_back(
-        self, actor: CurrentActor, callback_id: FromPath[uuid.UUID]
+        self,
+        actor: CurrentActor,
+        callback_id: FromPath[uuid.UUID],
+        data: JSONBody[CallBack | None] = None,
     ) -> dict[str, Any]:
-        """Click-to-call: the provider rings the operator's extension, then the member."""
-        return await dial.call_back(actor, callback_id)
+        """Click-to-call: the provider rings the operator's extension, then the member. The
+        body's ``click`` (optional) names the click: sent again, it does not ring again."""
+        return await dial.call_back(actor, callback_id, data.click if data else None)

@@ -54,3 +54,15 @@ class PhoneCallback(Table, tablename="phone_callback"):
     operator_id = UUID(null=True, default=None)  # who called back (last attempt)
     created_at = DoublePrecision(default=0.0)
     completed_at = DoublePrecision(null=True, default=None)
+
+
+class PhoneDial(Table, tablename="phone_dial"):
+    """A click-to-call through a SIP line on its way to the process that runs the line's agent
+    (``sip/handoff.py``): one row per click, so the click dials once however often it arrives."""
+
+    id = UUID(primary_key=True, default=UUID4())
+    key = Varchar(length=250, unique=True)  # "<line id>:<the click's key>"
+    account_id = UUID()
+    state = Varchar(length=12, default="waiting")  # waiting, placed, shown, failed, withdrawn
+    error = Text(default="")  # failed: why, in the operator's words
+    created_at = DoublePrecision(default=0.0, index=True)

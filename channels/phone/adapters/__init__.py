@@ -69,6 +69,10 @@ class PbxAdapter:
         raise NotImplementedError
 
     robot_calls: ClassVar[bool] = False  # whether :meth:`informer_call` places robot calls
+    # Whether the line's calls are placed by an agent that runs in one process only (the SIP
+    # agent): the console's click-to-call is then carried to it (``sip/handoff.py``) instead of
+    # calling :meth:`click_to_call` in the web process that took the click.
+    agent_bound: ClassVar[bool] = False
 
     async def informer_call(
         self, line: Line, number: str, text: str, *, ask_digit: bool, command: str

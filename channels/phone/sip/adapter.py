@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from unionline import PermanentFailure, Unauthorized
 from unionline.channel import InboundRequest
 from unionline.channels.phone.adapters import Line, PbxAdapter, Placed
@@ -12,6 +14,7 @@ from unionline.channels.phone.model import CallEvent
 class SipAdapter(PbxAdapter):
     name = "sip"
     title = "SIP-агент (своя АТС или SIP-транк)"
+    agent_bound: ClassVar[bool] = True  # the console's click-to-call goes by sip/handoff.py
 
     async def verify(self, line: Line, request: InboundRequest) -> None:
         raise Unauthorized("a SIP line takes no webhooks: its agent reports its calls")

@@ -170,10 +170,16 @@ function callbackPart(callback) {
   return h("div", { class: `phone-callback phone-callback-${callback.status}` }, lines.map((line) => h("p", {}, line)), button);
 }
 
+function clickKey() {
+  // One key per click: the same click sent again (a retried request) never rings twice.
+  if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
+  return `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 12)}`;
+}
+
 async function callBack(button, callbackId) {
   button.disabled = true;
   try {
-    await ui.api.request("POST", `/api/phone/callbacks/${callbackId}/call`);
+    await ui.api.request("POST", `/api/phone/callbacks/${callbackId}/call`, { body: { click: clickKey() } });
     ui.toast(ui.t("phone.calling"));
   } catch (error) {
     ui.toastError(error);
