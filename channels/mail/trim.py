@@ -110,6 +110,7 @@ def _history_start(text: str) -> int | None:
     if low is None:
         return quote
     seen = -1  # start of the last line looked at
+    length = len(text)
     for count, start in enumerate(_candidate_lines(low)):
         previous = text.rfind("\n", 0, start - 1) + 1 if start else -1
         before_quote = quote is None or previous < quote
@@ -125,9 +126,17 @@ def _history_start(text: str) -> int | None:
         if count >= MAX_CANDIDATES:
             return None
         seen = start
-        end = _line_end(text, start)
+        end = text.find("\n", start)
+        if end < 0:
+            end = length
         stripped = text[start:end].strip()
-        attributes = _may_attribute(text, low, start, end, stripped)
+        # _may_attribute, written out (this runs for every candidate)
+        attributes = stripped[:1].isdigit()
+        if not attributes:
+            two = text.find("\n", end + 1) if end < length else end
+            if two < 0:
+                two = length
+            attributes = _ATTRIBUTION_WORDS.search(low, start, two) is not None
         # the verdict is None unless the line may be an attribution or reads as a header
         if attributes or (
             stripped[:1].casefold() in _HEADER_STARTS and _HEADER.match(stripped) is not None
@@ -168,6 +177,15 @@ def _candidate_lines(low: str) -> Iterator[int]:
     """Starts of the lines holding an anchor, in order."""
     pending = [(low.find(anchor), anchor) for anchor in _ANCHORS]
     pending = [item for item in pending if item[0] >= 0]
+    if len(pending) == 1:  # one anchor word in the whole text (often ":"): no heap needed
+        at, anchor = pending[0]
+        while at >= 0:
+            yield low.rfind("\n", 0, at) + 1
+            end = low.find("\n", at)
+            if end < 0:
+                return
+            at = low.find(anchor, end + 1)
+        return
     heapq.heapify(pending)
     while pending:
         at = pending[0][0]
