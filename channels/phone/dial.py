@@ -43,10 +43,10 @@ async def call_back(
             field="extension",
         )
     adapter = adapter_for(line.config.provider)
-    command = click or str(uuid.uuid4())
     if adapter.agent_bound:
-        return await _through_the_agent(actor, line, callback, extension, command)
-    await adapter.click_to_call(line, extension, callback.number, command)
+        click = f"{callback.id}:{click or uuid.uuid4()}"  # a key reused on another callback
+        return await _through_the_agent(actor, line, callback, extension, click)
+    await adapter.click_to_call(line, extension, callback.number, str(uuid.uuid4()))
     async with current().db.transaction():
         callback = await callbacks.started(callback, actor.operator_id)
         await show_callback(line, callback)

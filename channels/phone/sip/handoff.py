@@ -4,9 +4,9 @@ that runs the line's agent.
 A SIP line's calls can only be placed by its agent, which runs in one process (``[phone]
 sip_agent = true``: the one that runs jobs, so that robot calls have it too). The console's
 «Позвонить» may reach any web process, so the web process does not dial: it writes the click
-(``phone_dial``, keyed by the line and the click's key) and enqueues the ``phone.sip_dial`` job
-under the same key, in one transaction, and then waits — at most ``[phone] dial_wait`` seconds
-— for the row to say what became of it:
+(``phone_dial``, keyed by the line and ``click`` — the callback and the click's key) and
+enqueues the ``phone.sip_dial`` job under the same key, in one transaction, and then waits —
+at most ``[phone] dial_wait`` seconds — for the row to say what became of it:
 
 - the job runs where jobs run. A process without the line's agent hands it back (``NotReady``:
   due again shortly, for a process that has it); the agent's process takes the row
@@ -48,11 +48,11 @@ NO_OUTBOUND = "Звонок не начат: у SIP-линии не указан
 class Dial(msgspec.Struct, frozen=True, kw_only=True):
     """The job's payload: one click-to-call for the agent of ``line_id`` to place."""
 
-    key: str  # phone_dial.key: "<line id>:<click>"
+    key: str  # phone_dial.key: "<line id>:<callback id>:<the click's key>"
     line_id: uuid.UUID
     extension: str
     number: str
-    command: str  # the click's key: the call is "c2c-<command>"
+    command: str  # the call's id: it is "c2c-<command>" in the call model
 
 
 class Outcome(msgspec.Struct, frozen=True, kw_only=True):
@@ -64,7 +64,9 @@ async def place(line: Any, extension: str, number: str, click: str) -> Outcome:
     """Hand the click to the line's agent wherever it runs and wait for the answer; raises
     ``Conflict`` (the reason in Russian) when it could not be placed."""
     key = key_of(line, click)
-    dial = Dial(key=key, line_id=line.id, extension=extension, number=number, command=click)
+    # The call's own id: fixed in the one job the click makes (a duplicate enqueue is dropped).
+    command = str(uuid.uuid4())
+    dial = Dial(key=key, line_id=line.id, extension=extension, number=number, command=command)
     db = current().db
     async with db.transaction():
         await db.execute(

@@ -160,14 +160,14 @@ async def test_a_click_in_a_process_without_the_agent_is_placed_by_the_agents_pr
         )
     )
     # The click waits as a job: the processes without the agent hand it back.
-    while (state := await dial_state(sip, click)) is None:
+    while (state := await dial_state(sip, callback_id, click)) is None:
         await asyncio.sleep(0.01)
     assert state == "waiting" and not request.done() and sip.placed == []
     sip.agent_up()
     r = await request
     assert r.status_code == 200, r.text
     assert r.json()["status"] == "calling" and r.json()["attempts"] == 1
-    assert sip.placed == [("101", "+79161234567", click)]
+    assert [(ext, number) for ext, number, _ in sip.placed] == [("101", "+79161234567")]
     assert await sip.callback_row(callback_id) == {"status": "calling", "attempts": 1}
 
 
@@ -186,7 +186,7 @@ async def test_no_agent_anywhere_is_a_clear_error_and_the_click_never_rings_late
     assert await sip.callback_row(callback_id) == {"status": "pending", "attempts": 0}
     sip.agent_up()  # an agent starts afterwards: the withdrawn click's job finds nothing to do
     await sip.h.settle()
-    assert sip.placed == [] and await dial_state(sip, click) == "withdrawn"
+    assert sip.placed == [] and await dial_state(sip, callback_id, click) == "withdrawn"
 
 
 async def test_a_repeated_delivery_or_a_double_click_dials_once(sip: Line) -> None:
@@ -200,15 +200,16 @@ async def test_a_repeated_delivery_or_a_double_click_dials_once(sip: Line) -> No
         sip.h.client.post(url, headers=ivanova, json={"click": click}),
     )
     assert (first.status_code, second.status_code) == (200, 200), (first.text, second.text)
-    assert sip.placed == [("101", "+79161234567", click)]
+    [(extension, number, command)] = sip.placed
+    assert (extension, number) == ("101", "+79161234567")
     assert await sip.callback_row(callback_id) == {"status": "calling", "attempts": 1}
     # The job delivered again (a redelivered message, a retry after a crash): no second call.
     dial = handoff.Dial(
-        key=f"{sip.line.id}:{click}",
+        key=f"{sip.line.id}:{callback_id}:{click}",
         line_id=sip.line.id,
-        extension="101",
-        number="+79161234567",
-        command=click,
+        extension=extension,
+        number=number,
+        command=command,
     )
     ctx = JobContext(job_id=0, name=handoff.DIAL_JOB, attempt=2, max_attempts=9, idempotency_key="")
     await handoff.run(ctx, dial)
@@ -217,7 +218,7 @@ async def test_a_repeated_delivery_or_a_double_click_dials_once(sip: Line) -> No
     # Another click is another call.
     again = await sip.h.client.post(url, headers=ivanova, json={"click": str(uuid.uuid4())})
     assert again.status_code == 200, again.text
-    assert len(sip.placed) == 2
+    assert len(sip.placed) == 2 and sip.placed[1][2] != command  # a call of its own
     assert await sip.callback_row(callback_id) == {"status": "calling", "attempts": 2}
 
 
@@ -266,8 +267,8 @@ async def test_the_job_worker_runs_the_agents_and_a_command_does_not(sip: Line) 
     assert runtime.agent_for(sip.line.id) is None
 
 
-async def dial_state(sip: Line, click: str) -> str | None:
+async def dial_state(sip: Line, callback_id: str, click: str) -> str | None:
     row = await sip.env.db.fetchone(
-        "SELECT state FROM phone_dial WHERE key = {}", f"{sip.line.id}:{click}"
+        "SELECT state FROM phone_dial WHERE key = {}", f"{sip.line.id}:{callback_id}:{click}"
     )
     return None if row is None else str(row["state"])
