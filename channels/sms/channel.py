@@ -67,6 +67,11 @@ class SmsChannel(ChannelType[Any, Any]):
         answer = getattr(self.gateway, "answer", None)
         return answer(account, request) if answer else WebhookReply()
 
+    def message_refusal(self, account: Account, message: OutboundMessage) -> str:
+        """Files, an empty text or more parts than the account's limit — link buttons
+        included, as the lines they become — are refused before the message is queued."""
+        return common.content_refusal(account, message)
+
     async def send(self, account: Account, message: OutboundMessage) -> SendResult:
         need = await common.refuse_before_sending(account, message)
         result = await self.gateway.send(account, message)

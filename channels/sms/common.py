@@ -36,21 +36,45 @@ def refuse_content(
     """The checks that need no database (attachments, the number, the part limit); the
     recipient's E.164 number and the parts the text takes."""
     if message.attachments:
-        raise PermanentFailure("SMS передаёт только текст: файл отправьте другим каналом")
+        raise PermanentFailure(NO_FILES)
     phone = phones.e164(message.recipient)
     if phone is None:
         raise PermanentFailure(f"«{message.recipient}» — не номер телефона: SMS не отправлено")
+    refusal, need = _text_refusal(account, message)
+    if refusal:
+        raise PermanentFailure(refusal)
+    return phone, need
+
+
+def content_refusal(account: ChannelAccount[Any, Any], message: OutboundMessage) -> str:
+    """Why the account refuses ``message`` for what it holds (files, an empty text, more parts
+    than its limit), "" when it takes it — the channels' ``message_refusal``, asked before a
+    message is queued; :func:`refuse_content` refuses the same at the send."""
+    if message.attachments:
+        return NO_FILES
+    return _text_refusal(account, message)[0]
+
+
+NO_FILES = "SMS передаёт только текст: файл отправьте другим каналом"
+
+
+def _text_refusal(
+    account: ChannelAccount[Any, Any], message: OutboundMessage
+) -> tuple[str, segments.Segments]:
+    """The refusal of the text ("" when it goes) and the parts it takes — the whole text as
+    sent, with any link buttons' lines (one Cyrillic label makes all of it UCS-2)."""
     need = segments.count(message.text)
     if need.count == 0:
-        raise PermanentFailure("Пустое SMS не отправляется")
+        return "Пустое SMS не отправляется", need
     limit = max_segments(account)
-    if need.count > limit:
-        script = "кириллица" if need.encoding == "ucs2" else "латиница"
-        raise PermanentFailure(
-            f"Текст занимает {need.count} SMS ({script}), а для этого подключения разрешено не"
-            f" больше {limit}: сократите ответ"
-        )
-    return phone, need
+    if need.count <= limit:
+        return "", need
+    script = "кириллица" if need.encoding == "ucs2" else "латиница"
+    what = "сообщение" if message.broadcast else "ответ"
+    return (
+        f"Текст занимает {need.count} SMS ({script}), а для этого подключения разрешено не"
+        f" больше {limit}: сократите {what}"
+    ), need
 
 
 def note(parts: int, cost: float | None = None, currency: str = "₽") -> str:

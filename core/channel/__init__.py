@@ -24,7 +24,7 @@ from unionline.channel.attachments import (
     refusal,
     stored_attachment,
 )
-from unionline.channel.buttons import buttons_text, fit_buttons, send_message
+from unionline.channel.buttons import buttons_text, fit_buttons, send_message, send_refusal
 from unionline.channel.config import ChannelsSettings, channels_settings
 from unionline.channel.contacts import (
     block_contact,
@@ -166,6 +166,7 @@ __all__ = [
     "report_delivery",
     "run_pollers",
     "send_message",
+    "send_refusal",
     "split_text",
     "start_pollers",
     "stop_pollers",

@@ -21,6 +21,7 @@ from unionline.channel.types import (
     OutboundMessage,
     SendResult,
 )
+from unionline.errors import PermanentFailure
 
 
 def buttons_text(buttons: tuple[Button, ...]) -> str:
@@ -42,12 +43,35 @@ def fit_buttons(channel: ChannelType[Any, Any], message: OutboundMessage) -> Out
     return msgspec.structs.replace(message, text=text, buttons=())
 
 
+BUTTONS_AS_LINES = "вместе с кнопками-ссылками: здесь они идут строками «название: ссылка»"
+
+
+def send_refusal(account: ChannelAccount[Any, Any], message: OutboundMessage) -> str:
+    """Why ``account`` would refuse ``message`` as it would be sent — its buttons fitted
+    (:func:`fit_buttons`), so lines they become count — or "" when it takes it: the
+    channel's ``message_refusal``, with a word that the buttons' lines are part of it when
+    they are. Ask it before queueing or starting a send (a campaign's test message, its
+    start), so that nothing is accepted that the channel then refuses, e.g. an SMS that its
+    link lines push over the account's part limit."""
+    channel = get_channel(account.channel)
+    fitted = fit_buttons(channel, message)
+    refusal = channel.message_refusal(account, fitted)
+    if refusal and fitted.text != message.text:
+        return f"{refusal} ({BUTTONS_AS_LINES})"
+    return refusal
+
+
 async def send_message(account: ChannelAccount[Any, Any], message: OutboundMessage) -> SendResult:
     """Send ``message`` on ``account`` now, through its channel's ``send()`` with the buttons
-    fitted to the channel (:func:`fit_buttons`); what ``send()`` raises is the caller's. For a
-    plugin's own sending (a campaign's broadcast); replies go through ``queue_delivery``."""
+    fitted to the channel (:func:`fit_buttons`); what ``send()`` raises is the caller's. A
+    message the channel refuses for what it holds (:func:`send_refusal`) raises
+    ``PermanentFailure`` with that sentence before ``send()``. For a plugin's own sending (a
+    campaign's broadcast); replies go through ``queue_delivery``."""
     channel = get_channel(account.channel)
+    refusal = send_refusal(account, message)
+    if refusal:
+        raise PermanentFailure(refusal)
     return await channel.send(account, fit_buttons(channel, message))
 
 
-__all__ = ["buttons_text", "fit_buttons", "send_message"]
+__all__ = ["buttons_text", "fit_buttons", "send_message", "send_refusal"]

@@ -402,6 +402,14 @@ class ChannelType(Generic[C, S]):
         it, instead of every recipient failing. The default: "" (it can)."""
         return ""
 
+    def message_refusal(self, account: ChannelAccount[C, S], message: OutboundMessage) -> str:
+        """Optional: why ``send()`` on this account would refuse ``message`` for what it holds
+        — e.g. an SMS over the account's part limit —, asked before the message is queued
+        (through :func:`unionline.channel.send_refusal`, which fits the buttons first: they
+        are the lines they become); a sentence for the operator, Russian first. ``send()``
+        refuses what this refuses. The default: "" (it takes it)."""
+        return ""
+
     def setup(self, account: ChannelAccount[C, S], base_url: str) -> SetupInfo:
         """Optional: the webhook URL (``base_url`` is the server's public URL) and the steps
         left to connect the account, shown in the console beside the account."""

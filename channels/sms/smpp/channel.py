@@ -70,6 +70,11 @@ class SmppChannel(ChannelType[SmppConfig, SmppSecrets]):
     # one account from taking every worker.
     rate_limit = RateLimit(per_second=200, burst=200)
 
+    def message_refusal(self, account: Account, message: OutboundMessage) -> str:
+        """Files, an empty text or more parts than the account's limit — link buttons
+        included, as the lines they become — are refused before the message is queued."""
+        return common.content_refusal(account, message)
+
     async def send(self, account: Account, message: OutboundMessage) -> SendResult:
         phone, _ = common.refuse_content(account, message)
         session = await links.session_for(account)
