@@ -108,6 +108,7 @@ async def update(actor: Actor, campaign_id: uuid.UUID, data: CampaignBody) -> Ca
     if data.organization_id != row.organization_id:
         await rights.require_in_scope(actor, rights.MANAGE, data.organization_id)
     await _check_trigger(actor, campaign_id, data.trigger)
+    _check_buttons(msgspec.structs.asdict(data.variants))
     await current().db.execute(
         "UPDATE campaigns_campaign SET organization_id = {}, name = {}, purpose = {}, filter = {},"
         " channel_order = {}, accounts = {}, variants = {}, concurrency = {}, trigger_rule = {}"
@@ -115,6 +116,21 @@ async def update(actor: Actor, campaign_id: uuid.UUID, data: CampaignBody) -> Ca
         data.organization_id, *_encoded(data), campaign_id,
     )  # fmt: skip
     return await view(actor, campaign_id)
+
+
+BUTTON_CHANNELS = ("telegram", "vk")
+
+
+def _check_buttons(variants: dict[str, Variant | None]) -> None:
+    """Link buttons only where a messenger shows them (an SMS would carry them as lines past
+    its length, an e-mail has its links in the text, a robot call none)."""
+    for channel, variant in variants.items():
+        if variant is not None and variant.buttons and channel not in BUTTON_CHANNELS:
+            raise Invalid(
+                "Кнопки-ссылки бывают только в сообщениях Telegram и VK: уберите их отсюда "
+                "или вставьте ссылку в текст",
+                field=f"variants.{channel}.buttons",
+            )
 
 
 async def _check_trigger(actor: Actor, campaign_id: uuid.UUID, trigger: Trigger) -> None:
@@ -319,6 +335,7 @@ async def check_ready(row: CampaignRow) -> None:
     """A campaign can start when each channel of its order has a message and an account."""
     if not row.channel_order:
         raise Invalid("choose at least one channel", field="channel_order")
+    _check_buttons({c: row.variants.get(c) for c in row.channel_order})
     for channel in row.channel_order:
         variant = row.variants.get(channel)
         if variant is None or not variant.text.strip():

@@ -54,6 +54,13 @@ async def test_a_campaigns_telegram_message_has_a_native_keyboard(
     )  # fmt: skip
     bad = await w.call("boss", "post", "/api/campaigns/", 400, **body)
     assert bad["error"]["field"] == "variants.telegram.buttons[0].url", bad
+    # Buttons only in a messenger's message: an SMS would carry them as lines past its length.
+    link = [{"title": "Программа", "url": PROGRAM}]
+    sms = {**body, "variants": {"telegram": variant, "sms": {"text": "Сбор", "buttons": link}}}
+    refused = await w.call("boss", "post", "/api/campaigns/", 422, **sms)
+    assert refused["error"]["field"] == "variants.sms.buttons", refused
+    assert "Telegram и VK" in refused["error"]["message"]
+    assert await w.call("boss", "get", "/api/campaigns/") == []  # nothing kept
     body["variants"]["telegram"]["buttons"] = [
         {"title": "Программа", "url": PROGRAM},
         {"title": "Сайт профсоюза", "url": f"{PUBLIC}/news"},  # our own: not redirected
