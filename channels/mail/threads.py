@@ -31,6 +31,11 @@ from unionline.rows import IdRow
 
 NUMBER = re.compile(r"\[\s*([A-Za-z0-9][A-Za-z0-9_.-]{0,30}-\d{4}-\d{1,9})\s*\]")
 _YEAR_IN_NUMBER = re.compile(r"-\d{4}-\d")  # in every NUMBER (a "-" is rare: a fast scan)
+# NUMBER as :func:`_without_numbers` runs it: possessive (a space is never an id's first
+# character nor a digit, so giving one back never matched), and the same read backwards for
+# the reversed subject, which starts at "]".
+_NUMBER_FORWARD = re.compile(r"\[\s*+([A-Za-z0-9][A-Za-z0-9_.-]{0,30}-\d{4}-\d{1,9}+)\s*+\]")
+_NUMBER_BACKWARD = re.compile(r"\]\s*+(\d{1,9}+-\d{4}-[A-Za-z0-9_.-]{0,30}[A-Za-z0-9])\s*+\[")
 # Reply and forward prefixes of mail clients in many languages, and the subject lines
 # out-of-office responders put before the original subject.
 PREFIXES = (
@@ -75,7 +80,7 @@ def topic(subject: str) -> str:
     subject = subject or ""
     # every appeal number holds "-" and a year: without one the number pattern (an attempt at
     # every "[", "[ " * n ~3 times an ordinary subject per KB) is not run
-    raw = (NUMBER.sub(" ", subject) if _YEAR_IN_NUMBER.search(subject) else subject).lstrip()
+    raw = _without_numbers(subject).lstrip()
     # prefixes written as the normalized subject has them are dropped before it is normalized
     # (a run of thousands is not split at its spaces and joined again only to be dropped)
     text = " ".join(raw[_prefixes_end(raw) :].split())
@@ -89,6 +94,19 @@ def topic(subject: str) -> str:
     count = len(list(takewhile(_WORDS.__contains__, map(str.strip, pieces))))
     end = sum(map(len, colons.split(":", count)[:count])) + count
     return text[end:].strip()
+
+
+def _without_numbers(subject: str) -> str:
+    """``NUMBER.sub(" ", subject)``, read from the side with fewer brackets: a number is a
+    "[" and the next "]" around an id (no bracket inside), so every such pair is found from
+    either end, and the pattern is tried once per "[" forwards or once per "]" backwards
+    (``"[ " * n`` and one number: ~5 times an ordinary subject per KB forwards, ~2.5
+    backwards). Every appeal number holds "-" and a year: without one nothing is tried."""
+    if not _YEAR_IN_NUMBER.search(subject):
+        return subject
+    if subject.count("[") <= subject.count("]"):
+        return _NUMBER_FORWARD.sub(" ", subject)
+    return _NUMBER_BACKWARD.sub(" ", subject[::-1])[::-1]
 
 
 # Characters split at a time (more than any prefix with its spaces and colon): tens of

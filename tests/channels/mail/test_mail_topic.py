@@ -73,3 +73,23 @@ def test_numbers_are_removed_as_before_whitespace_and_brackets_around_them(piece
     assert threads.topic(subject) == oracle(subject)
     many = "[ " * 5000 + "[ППО-2026-1] Отпуск " + "[ " * 5000 + "[A-2026-2]"
     assert threads.topic(many) == oracle(many)
+
+
+BRACKET_PIECES = st.sampled_from(
+    ["[", "]", " ", "\t", "[PPO-2026-7]", "PPO-2026-7", "[ППО-2026-1 ", "-2026-", "1", "12",
+     "1234567890", "a", "A.b_c", "-", "٣", "[ x-2026-1 ]", "[]", "] [", "[[", "]]"]
+)  # fmt: skip
+
+
+@given(st.lists(st.one_of(NUMBER_PIECES, BRACKET_PIECES), max_size=60))
+def test_numbers_are_removed_as_the_number_pattern_removes_them(pieces: list[str]) -> None:
+    """Read forwards or backwards (whichever side has fewer brackets): never another result."""
+    for subject in ("".join(pieces), "".join(pieces) + "]]]", "[[[" + "".join(pieces)):
+        assert threads._without_numbers(subject) == threads.NUMBER.sub(" ", subject)
+
+
+def test_a_number_after_many_brackets_is_removed() -> None:
+    subject = "[ " * 5000 + "[PPO-2026-1] Отпуск"
+    assert subject.count("[") > subject.count("]")  # read backwards
+    assert threads._without_numbers(subject) == "[ " * 5000 + "  Отпуск"
+    assert threads.topic("[PPO-2026-1] " + "[ " * 5000) == " ".join(["["] * 5000)
