@@ -105,7 +105,7 @@ def test_ordinary_mail_is_read_as_html_not_as_text():
 def test_a_list_counts_with_its_item_and_a_table_with_its_rows_and_cells():
     """``"<ul><li>" * n`` is twice as deep as its ``<ul>``s in the tree nh3 builds (each item
     opens under its list): the bound counts both, so nh3's tree stays MAX_DEPTH deep."""
-    deep = htmlbounds.MAX_DEPTH * 4
+    deep = max(htmlbounds.MAX_DEPTH * 4, htmlbounds.CHECK_FROM)  # past the check
     lists = "<ul><li>пункт пункт " * deep
     bounded = htmlbounds.bound(lists)
     assert bounded.flat is None and bounded.html.count("<ul>") == htmlbounds.MAX_DEPTH // 2
@@ -168,3 +168,34 @@ def test_the_check_lets_deep_and_reference_heavy_pages_through_to_the_pass():
     assert not htmlbounds._within(text, text.count("&"))
     split = ("<b>" + "&x" * htmlbounds.MAX_REFERENCES) * 3
     assert htmlbounds._within(split, split.count("&"))  # no run of text holds more
+
+
+def _gmail_thread(levels: int) -> str:
+    """A reply quoting the conversation as Gmail does: two elements deeper a level (the
+    quote's ``div`` and ``blockquote``; each message's own ``div`` is closed)."""
+    level = (
+        '<div class="gmail_quote"><div dir="ltr" class="gmail_attr">пн, 7 дек. 2026 г. в '
+        "10:00, Профком &lt;union@example.test&gt;:<br></div>"
+        '<blockquote class="gmail_quote" style="margin:0px 0px 0px 0.8ex;border-left:1px '
+        'solid rgb(204,204,204);padding-left:1ex"><div dir="ltr">Ответ номер {n}.'
+        + "<br>Строка письма с вопросом об отпуске." * 30
+        + "</div>"
+    )
+    opened = "".join(level.replace("{n}", str(n)) for n in range(levels))
+    return opened + "</blockquote></div>" * levels
+
+
+def test_a_long_gmail_thread_is_within_the_nesting_bound_and_deeper_keeps_its_text():
+    """The bound (100) is three times the deepest newsletter template measured (35): a
+    49-level Gmail thread past the check is passed on as it is; one nested deeper loses the
+    innermost elements, never their text; and nh3 gets padded nested lists 100 deep."""
+    thread = _gmail_thread(49)
+    assert thread.count("<") > htmlbounds.CHECK_FROM
+    assert htmlbounds.bound(thread) == htmlbounds.Bounded(thread)
+    deeper = _gmail_thread(70)
+    bounded = htmlbounds.bound(deeper)
+    assert bounded.notes == ["HTML: 41 tags nested deeper than 100 dropped"]
+    text = htmltext.to_text(deeper)
+    assert all(f"Ответ номер {n}." in text for n in range(70))
+    assert text.count("Строка письма с вопросом об отпуске.") == 70 * 30
+    assert htmlbounds.bound("<ul><li>слово слово " * 1000).html.count("<ul>") == 50
