@@ -11,6 +11,8 @@ the message's 8-bit header bytes at once (a name alone is too short to tell). En
 
 from __future__ import annotations
 
+import binascii
+import email.base64mime
 import email.header
 import email.utils
 import re
@@ -118,7 +120,7 @@ def decode_words(value: str, codec: str = "cp1251") -> str:
     """``value`` with its RFC 2047 encoded words decoded; a word whose bytes do not fit its
     charset (or names none Python knows) is read as UTF-8, else in ``codec``."""
     try:
-        parts = email.header.decode_header(value)
+        parts = decode_header(value)
     except Exception:
         return value
     out = []
@@ -130,6 +132,64 @@ def decode_words(value: str, codec: str = "cp1251") -> str:
         else:
             out.append(_word(data, charset, codec))
     return "".join(out)
+
+
+# ``email.header.ecre`` over the value's lines joined by "\n", never across one: the charset's
+# ``[^?]`` no longer takes a "\n" (``.`` never did)
+_ENCODED_WORD = re.compile(
+    r"=\?(?P<charset>[^?\n]*?)\?(?P<encoding>[qQbB])\?(?P<encoded>.*?)\?=", re.MULTILINE
+)
+_ANY_ENCODED_WORD = re.compile(r"=\?[^?]*?\?[qQbB]\?.*?\?=")  # email.header.ecre
+
+
+def decode_header(value: str) -> list[tuple[bytes | str, str | None]]:
+    """What ``email.header.decode_header(value)`` answers, in a few passes in C when the
+    encoded words are alike — one charset, one encoding, only whitespace between them, text
+    before and after —, as a subject of thousands of them is: the standard library spends
+    ~3.5 µs a word (a regex callback per ``=XX`` among them). Anything else is handed to it."""
+    if not _ANY_ENCODED_WORD.search(value):
+        return [(value, None)]
+    # the library reads the value line by line, each line's first text stripped at its left
+    parts = _ENCODED_WORD.split("\n".join(map(str.lstrip, value.splitlines())))
+    texts, encoded = parts[0::4], parts[3::4]
+    charsets, encodings = set(map(str.lower, parts[1::4])), set(map(str.lower, parts[2::4]))
+    if (
+        len(charsets) != 1
+        or len(encodings) != 1
+        or "".join(texts[1:-1]).strip()  # text between words: then they are not joined
+        or any(map(str.isspace, encoded))  # such a word may be dropped between two others
+    ):
+        return email.header.decode_header(value)
+    data = _quoted(encoded) if encodings == {"q"} else b"".join(map(_base64, encoded))
+    if data is None:
+        return email.header.decode_header(value)
+    out: list[tuple[bytes | str, str | None]] = []
+    # the text of each line is a word of its own; the library joins such words with a space
+    before, after = (" ".join(filter(None, t.split("\n"))) for t in (texts[0], texts[-1]))
+    if before:
+        out.append((before.encode("raw-unicode-escape"), None))
+    out.append((data, charsets.pop()))
+    if after:
+        out.append((after.encode("raw-unicode-escape"), None))
+    return out
+
+
+def _quoted(words: list[str]) -> bytes | None:
+    """The "q" words decoded one after another as ``email.quoprimime.header_decode`` decodes
+    each (``=XX`` a byte, ``_`` a space, the rest as it is), by ``binascii.a2b_qp`` in one
+    call, a NUL after every word so that no ``=XX`` spans two; None where they would differ
+    (text not ASCII, a NUL, ``==``, which a2b_qp reads as "=")."""
+    joined = "\0".join(words) + "\0"
+    if not joined.isascii() or joined.count("\0") != len(words) or "==" in joined:
+        return None
+    return binascii.a2b_qp(joined, header=True).replace(b"\0", b"")
+
+
+def _base64(word: str) -> bytes:
+    """One "b" word as ``email.header`` decodes it (missing padding added)."""
+    if len(word) % 4:
+        word += "==="[: 4 - len(word) % 4]
+    return email.base64mime.decode(word)
 
 
 def _word(data: bytes, charset: str, codec: str) -> str:
