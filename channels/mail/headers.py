@@ -137,7 +137,7 @@ def decode_words(value: str, codec: str = "cp1251") -> str:
 # ``email.header.ecre`` over the value's lines joined by "\n", never across one: the charset's
 # ``[^?]`` no longer takes a "\n" (``.`` never did)
 _ENCODED_WORD = re.compile(
-    r"=\?(?P<charset>[^?\n]*?)\?(?P<encoding>[qQbB])\?(?P<encoded>.*?)\?=", re.MULTILINE
+    r"=\?(?P<charset>[^?\n]*+)\?(?P<encoding>[qQbB])\?(?P<encoded>.*?)\?=", re.MULTILINE
 )
 _ANY_ENCODED_WORD = re.compile(r"=\?[^?]*?\?[qQbB]\?.*?\?=")  # email.header.ecre
 
@@ -152,7 +152,9 @@ def decode_header(value: str) -> list[tuple[bytes | str, str | None]]:
     # the library reads the value line by line, each line's first text stripped at its left
     parts = _ENCODED_WORD.split("\n".join(map(str.lstrip, value.splitlines())))
     texts, encoded = parts[0::4], parts[3::4]
-    charsets, encodings = set(map(str.lower, parts[1::4])), set(map(str.lower, parts[2::4]))
+    # (the few distinct names lowercased, not every word's)
+    charsets = set(map(str.lower, set(parts[1::4])))
+    encodings = set(map(str.lower, set(parts[2::4])))
     if (
         len(charsets) != 1
         or len(encodings) != 1
