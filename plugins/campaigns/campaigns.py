@@ -223,6 +223,8 @@ async def totals(actor: Actor, organization_id: uuid.UUID | None) -> Counts:
         if not scope.allows(organization_id):
             raise NotFound("organization does not exist", field="organization_id")
         members = sorted(await subtree_ids([organization_id]))
+        if not members:  # an id of no organization (an administrator's scope allows any)
+            raise NotFound("organization does not exist", field="organization_id")
         parts.append(
             "r.member_id IN (SELECT m.id FROM member_member m WHERE m.organization_id IN ("
             + ", ".join("{}" for _ in members)

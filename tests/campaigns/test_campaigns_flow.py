@@ -174,6 +174,9 @@ async def test_a_campaign_reaches_each_consenting_member_once(unionline_app: App
     assert (await w.call("boss", "get", "/api/campaigns/totals"))["sent"] == 3
     assert (await w.call("bob", "get", "/api/campaigns/totals"))["total"] == 0
     await w.call("bob", "get", "/api/campaigns/totals", 404, organization_id=str(w.a))
+    # An id of no organization: the same 404 for an administrator (was IN () on PostgreSQL).
+    nowhere = "00000000-0000-4000-8000-000000000000"
+    await w.call("admin", "get", "/api/campaigns/totals", 404, organization_id=nowhere)
 
     # Providers' receipts, through the channel's webhook as a gateway sends them: delivered,
     # read (also an open) and failed (a bounce); a repeated or late one changes nothing.
