@@ -14,10 +14,12 @@ from __future__ import annotations
 import binascii
 import email.base64mime
 import email.header
+import email.quoprimime
 import email.utils
 import re
 from email.headerregistry import HeaderRegistry
 from email.message import Message
+from itertools import compress, groupby
 
 import charset_normalizer
 
@@ -143,48 +145,82 @@ _ANY_ENCODED_WORD = re.compile(r"=\?[^?]*?\?[qQbB]\?.*?\?=")  # email.header.ecr
 
 
 def decode_header(value: str) -> list[tuple[bytes | str, str | None]]:
-    """What ``email.header.decode_header(value)`` answers, in a few passes in C when the
-    encoded words are alike — one charset, one encoding, only whitespace between them, text
-    before and after —, as a subject of thousands of them is: the standard library spends
-    ~3.5 µs a word (a regex callback per ``=XX`` among them). Anything else is handed to it."""
+    """What ``email.header.decode_header(value)`` answers, in a few passes in C when only
+    whitespace separates the encoded words (text before and after them, any charsets and
+    encodings), as in a subject of thousands of them: the standard library spends ~3.5 µs a
+    word (a regex callback per ``=XX`` among them). Text between words: handed to it."""
     if not _ANY_ENCODED_WORD.search(value):
         return [(value, None)]
     # the library reads the value line by line, each line's first text stripped at its left
     parts = _ENCODED_WORD.split("\n".join(map(str.lstrip, value.splitlines())))
     texts, encoded = parts[0::4], parts[3::4]
-    # (the few distinct names lowercased, not every word's)
-    charsets = set(map(str.lower, set(parts[1::4])))
-    encodings = set(map(str.lower, set(parts[2::4])))
-    if (
-        len(charsets) != 1
-        or len(encodings) != 1
-        or "".join(texts[1:-1]).strip()  # text between words: then they are not joined
-        or any(map(str.isspace, encoded))  # such a word may be dropped between two others
-    ):
+    if not encoded or "".join(texts[1:-1]).strip():  # text between words: not joined
         return email.header.decode_header(value)
-    data = _quoted(encoded) if encodings == {"q"} else b"".join(map(_base64, encoded))
-    if data is None:
-        return email.header.decode_header(value)
+    charsets, encodings = _lowered(parts[1::4]), _lowered(parts[2::4])
+    dropped = _dropped(texts, encoded)
+    if dropped:
+        kept = [j not in dropped for j in range(len(encoded))]
+        charsets, encodings, encoded = (
+            list(compress(names, kept)) for names in (charsets, encodings, encoded)
+        )
     out: list[tuple[bytes | str, str | None]] = []
     # the text of each line is a word of its own; the library joins such words with a space
     before, after = (" ".join(filter(None, t.split("\n"))) for t in (texts[0], texts[-1]))
     if before:
         out.append((before.encode("raw-unicode-escape"), None))
-    out.append((data, charsets.pop()))
+    # the whitespace between words is dropped and a run of words of one charset joined
+    data, start = _decoded(encodings, encoded), 0
+    for charset, run in groupby(charsets):
+        end = start + len(list(run))
+        out.append((b"".join(data[start:end]), charset))
+        start = end
     if after:
         out.append((after.encode("raw-unicode-escape"), None))
     return out
 
 
-def _quoted(words: list[str]) -> bytes | None:
-    """The "q" words decoded one after another as ``email.quoprimime.header_decode`` decodes
-    each (``=XX`` a byte, ``_`` a space, the rest as it is), by ``binascii.a2b_qp`` in one
-    call, a NUL after every word so that no ``=XX`` spans two; None where they would differ
-    (text not ASCII, a NUL, ``==``, which a2b_qp reads as "=")."""
+def _lowered(names: list[str]) -> list[str]:
+    distinct = set(names)  # (the few distinct names lowercased, not every word's)
+    return [distinct.pop().lower()] * len(names) if len(distinct) == 1 else [*map(str.lower, names)]
+
+
+def _dropped(texts: list[str], encoded: list[str]) -> set[int]:
+    """The words ``email.header.decode_header`` drops as if they were the whitespace between
+    two others: a word of only whitespace with a word right before and after it (no text
+    between; ``texts`` are the texts before each word, a line's own after a "\\n")."""
+    last = len(encoded) - 1
+    return {
+        j
+        for j in compress(range(len(encoded)), map(str.isspace, encoded))
+        if 0 < j < last and texts[j][:1] in ("", "\n") and texts[j + 1][:1] in ("", "\n")
+    }
+
+
+def _decoded(encodings: list[str], words: list[str]) -> list[bytes]:
+    """Each word's bytes ("q" or "b" in ``encodings``), as ``email.header`` decodes it."""
+    if "b" not in encodings:
+        return _quoted(words)
+    if "q" not in encodings:
+        return list(map(_base64, words))
+    return [
+        _base64(word) if encoding == "b" else _quoted([word])[0]
+        for encoding, word in zip(encodings, words, strict=True)
+    ]
+
+
+_QP_APART = re.compile("==|=00")  # where a2b_qp reads otherwise, or a word's byte is a NUL
+
+
+def _quoted(words: list[str]) -> list[bytes]:
+    """The "q" words decoded as ``email.quoprimime.header_decode`` decodes each (``=XX`` a
+    byte, ``_`` a space, the rest as it is): by one ``binascii.a2b_qp`` call over them with a
+    NUL after each (no ``=XX`` spans two; the result is cut at the NULs), one by one where
+    that would differ (text not ASCII, a NUL or ``=00`` in a word, ``==``, which a2b_qp reads
+    as "=")."""
     joined = "\0".join(words) + "\0"
-    if not joined.isascii() or joined.count("\0") != len(words) or "==" in joined:
-        return None
-    return binascii.a2b_qp(joined, header=True).replace(b"\0", b"")
+    if joined.isascii() and joined.count("\0") == len(words) and not _QP_APART.search(joined):
+        return binascii.a2b_qp(joined, header=True).split(b"\0")[:-1]
+    return [email.quoprimime.header_decode(w).encode("raw-unicode-escape") for w in words]
 
 
 def _base64(word: str) -> bytes:
@@ -203,12 +239,13 @@ def _word(data: bytes, charset: str, codec: str) -> str:
     return data.decode(codec if codec not in ("", "utf-8") else guess(data), "replace")
 
 
+# Names mail clients write that Python does not know.
+_ALIASES = {"utf8": "utf-8", "x-user-defined": "windows-1252", "unknown-8bit": "utf-8"}
+
+
 def _alias(charset: str) -> str:
-    # Names mail clients write that Python does not know.
     name = charset.lower().partition("*")[0]  # RFC 2231 language: "utf-8*ru"
-    return {"utf8": "utf-8", "x-user-defined": "windows-1252", "unknown-8bit": "utf-8"}.get(
-        name, name
-    )
+    return _ALIASES.get(name, name)
 
 
 def raw_header(message: Message, name: str) -> str | None:
