@@ -18,7 +18,7 @@ from unionline.access import Actor
 from unionline.appeals import clock, store
 from unionline.appeals.statuses import ACTIVE
 from unionline.appeals.store import AppealRow
-from unionline.errors import ServiceError
+from unionline.errors import NotFound, ServiceError
 from unionline.events import Event
 from unionline.organizations.services import subtree_ids
 from unionline.robots import engine, facts, rules
@@ -46,6 +46,8 @@ async def dry_run_rule(actor: Actor, rule_id: uuid.UUID, limit: int) -> DryRunRe
 
 async def dry_run_definition(actor: Actor, data: DryRunDefinition) -> DryRunResult:
     await _require(actor, MANAGE, data.organization_id, "organization_id")
+    if not await rules.ancestors(data.organization_id):  # an administrator's scope allows any id
+        raise NotFound("the organization does not exist", field="organization_id")
     check_definition(data)
     definition = RuleDefinition(
         trigger=data.trigger, conditions=data.conditions, actions=data.actions
@@ -72,6 +74,8 @@ Case = tuple[str, Event | None, AppealRow | None, datetime | None]
 
 async def _events(trigger: EventTrigger, org: uuid.UUID, limit: int) -> list[Case]:
     ids = sorted(await subtree_ids([org]))
+    if not ids:
+        return []
     rows = await current().db.fetch(
         "SELECT id FROM system_event WHERE type = {}"
         f" AND organization_id IN ({', '.join('{}' for _ in ids)}) ORDER BY id DESC LIMIT {{}}",

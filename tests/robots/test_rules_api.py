@@ -212,6 +212,17 @@ async def test_dry_run_shows_what_would_happen_and_changes_nothing(h: AppHarness
     assert r.status_code == 200 and r.json()["considered"] == 1
 
 
+async def test_dry_run_of_no_organization_is_a_404_naming_it(h: AppHarness) -> None:
+    """An administrator's scope allows any id, but an id of no organization has no subtree:
+    a 404 naming ``organization_id`` (was ``IN ()``, a 500 on PostgreSQL)."""
+    nowhere = "00000000-0000-4000-8000-000000000000"
+    for trigger in (CREATED, {"kind": "timer", "field": "created_at", "offset_minutes": 5}):
+        body = {"organization_id": nowhere, "trigger": trigger, "actions": [NOTE], "limit": 5}
+        r = await h.client.post("/api/robots/dry-run", json=body, headers=h.admin_headers)
+        assert r.status_code == 404, r.text
+        assert r.json()["error"]["field"] == "organization_id"
+
+
 async def test_log_of_all_rules(h: AppHarness) -> None:
     org = await make_org(h, "G")
     rule = await create_rule(h, org, trigger=CREATED, actions=[NOTE], name="Приветствие")
