@@ -19,6 +19,7 @@ import email.utils
 import re
 from email.headerregistry import HeaderRegistry
 from email.message import Message
+from functools import lru_cache
 from itertools import compress, groupby
 
 import charset_normalizer
@@ -243,6 +244,7 @@ def _word(data: bytes, charset: str, codec: str) -> str:
 _ALIASES = {"utf8": "utf-8", "x-user-defined": "windows-1252", "unknown-8bit": "utf-8"}
 
 
+@lru_cache(maxsize=64)  # a subject may name a charset per word
 def _alias(charset: str) -> str:
     name = charset.lower().partition("*")[0]  # RFC 2231 language: "utf-8*ru"
     return _ALIASES.get(name, name)
