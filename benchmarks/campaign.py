@@ -177,7 +177,12 @@ async def measure(
     from unionline.organizations.schemas import OrganizationCreate
     from unionline.organizations.services import create as create_organization
     from unionline.plugins.campaigns import campaigns, segments
-    from unionline.plugins.campaigns.schemas import CampaignBody, SegmentFilter, Variant
+    from unionline.plugins.campaigns.schemas import (
+        CampaignBody,
+        SegmentFilter,
+        Variant,
+        Variants,
+    )
     from unionline.testing import support as testing
 
     port = free_port()
@@ -253,8 +258,8 @@ async def measure(
             body = CampaignBody(
                 organization_id=org.id, name="Собрание", channel_order=["email"],
                 accounts={"email": account.id}, concurrency=CONCURRENCY,
-                variants={"email": Variant(subject="Собрание профкома",
-                                           text="{{ first_name }}, ждём вас на собрании.")},
+                variants=Variants(email=Variant(subject="Собрание профкома",
+                                                text="{{ first_name }}, ждём вас на собрании.")),
             )  # fmt: skip
             first = await campaigns.create(admin, body)
             t0 = time.perf_counter()
