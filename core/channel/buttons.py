@@ -54,7 +54,15 @@ def send_refusal(account: ChannelAccount[Any, Any], message: OutboundMessage) ->
     start), so that nothing is accepted that the channel then refuses, e.g. an SMS that its
     link lines push over the account's part limit."""
     channel = get_channel(account.channel)
-    fitted = fit_buttons(channel, message)
+    return _refusal(channel, account, message, fit_buttons(channel, message))
+
+
+def _refusal(
+    channel: ChannelType[Any, Any],
+    account: ChannelAccount[Any, Any],
+    message: OutboundMessage,
+    fitted: OutboundMessage,
+) -> str:
     refusal = channel.message_refusal(account, fitted)
     if refusal and fitted.text != message.text:
         return f"{refusal} ({BUTTONS_AS_LINES})"
@@ -68,10 +76,11 @@ async def send_message(account: ChannelAccount[Any, Any], message: OutboundMessa
     ``PermanentFailure`` with that sentence before ``send()``. For a plugin's own sending (a
     campaign's broadcast); replies go through ``queue_delivery``."""
     channel = get_channel(account.channel)
-    refusal = send_refusal(account, message)
+    fitted = fit_buttons(channel, message)
+    refusal = _refusal(channel, account, message, fitted)
     if refusal:
         raise PermanentFailure(refusal)
-    return await channel.send(account, fit_buttons(channel, message))
+    return await channel.send(account, fitted)
 
 
 __all__ = ["buttons_text", "fit_buttons", "send_message", "send_refusal"]
