@@ -104,7 +104,6 @@ class CampaignsController(Controller):
     @post("/{campaign_id:uuid}/start", status_code=200)
     async def start_campaign(self, actor: CurrentActor, campaign_id: CampaignId) -> CampaignView:
         """Fill the recipients from the segment (with a valid consent) and start sending."""
-        await refuse_accounts(await campaigns.view(actor, campaign_id))
         return await campaigns.start(actor, campaign_id)
 
     @post("/{campaign_id:uuid}/schedule", status_code=200)
@@ -113,7 +112,6 @@ class CampaignsController(Controller):
     ) -> CampaignView:
         """Start it at a local date and time of its organization (late by more than
         ``late_after_minutes`` after an outage: it waits for a confirmation instead)."""
-        await refuse_accounts(await campaigns.view(actor, campaign_id))
         return await schedule.schedule(actor, campaign_id, data)
 
     @post("/{campaign_id:uuid}/pause", status_code=200)
