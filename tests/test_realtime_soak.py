@@ -255,6 +255,7 @@ async def test_every_console_gets_every_event_of_its_scope_during_a_steady_load(
             for console in consoles:
                 await console.ws.close()
             await asyncio.gather(*readers)
+            final, _ = await _org_positions(shared, seed["org"])
 
     assert len(positions) > RATE * SECONDS  # created, assigned, ... per appeal
     assert not dropped, f"sockets closed under load: {dropped}"
@@ -265,4 +266,8 @@ async def test_every_console_gets_every_event_of_its_scope_during_a_steady_load(
     for console in consoles:
         missing = sorted(set(expected[console.name]) - set(console.ids))
         assert not missing, f"{console.name} never got {len(missing)} event(s): {missing[:20]}"
-        assert console.ids == expected[console.name]  # in order, none twice
+        # In order, none twice, none unknown. The worker may still add an event (the last
+        # appeal's routing) after the loop saw every console caught up: the log read after the
+        # sockets closed holds it, and a console may or may not have got it before closing.
+        in_the_log = [p for p in final if p > console.start]
+        assert console.ids == in_the_log[: len(console.ids)]
