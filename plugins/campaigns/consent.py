@@ -263,20 +263,27 @@ async def text_for(version: str, organization_id: uuid.UUID) -> ConsentTextView 
         purpose=nearest.purpose,
         body=nearest.body,
         created_at=nearest.created_at,
+        organization_id=nearest.organization_id,
     )
 
 
 async def proof(actor: Actor, member_id: uuid.UUID) -> ConsentProof:
-    """Everything that proves a member's consents: the history and the texts it cites."""
+    """Everything that proves a member's consents: the history and the texts it cites —
+    each version as the organization the member was in when they consented showed it (a
+    member moved to another branch since consented to the old one's text, not the new's)."""
     current_rows = await consents_of(actor, member_id)
-    organization_id = await member_org(member_id)
     log = await current().db.fetch_as(
         ConsentLogView,
-        "SELECT channel, purpose, action, text_version, source, evidence, at"
+        "SELECT channel, purpose, action, text_version, source, evidence, at, organization_id"
         " FROM campaigns_consent_log WHERE member_id = {} ORDER BY id",
         member_id,
     )
-    versions = sorted({e.text_version for e in log if e.text_version})
-    found = [await text_for(v, organization_id) for v in versions]
-    texts = [t for t in found if t is not None]
-    return ConsentProof(member_id=member_id, consents=current_rows, history=log, texts=texts)
+    cited = sorted({(e.text_version, e.organization_id) for e in log if e.text_version}, key=str)
+    texts: dict[tuple[str, uuid.UUID | None], ConsentTextView] = {}
+    for version, organization_id in cited:
+        found = await text_for(version, organization_id) if organization_id else None
+        if found is not None:
+            texts[(found.version, found.organization_id)] = found
+    return ConsentProof(
+        member_id=member_id, consents=current_rows, history=log, texts=list(texts.values())
+    )

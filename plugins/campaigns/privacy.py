@@ -42,7 +42,7 @@ class CampaignsSection:
         )
         history = await db.fetch_as(
             ConsentLogView,
-            "SELECT channel, purpose, action, text_version, source, evidence, at"
+            "SELECT channel, purpose, action, text_version, source, evidence, at, organization_id"
             f" FROM campaigns_consent_log WHERE member_id IN ({marks}) ORDER BY id",
             *member_ids,
         )

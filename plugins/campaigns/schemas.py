@@ -237,6 +237,8 @@ class ConsentLogView(msgspec.Struct, kw_only=True):
     source: str
     evidence: dict[str, Any]
     at: float
+    # The member's organization when it was recorded: the one whose text the version names.
+    organization_id: uuid.UUID | None = None
 
 
 class ConsentTextView(msgspec.Struct, kw_only=True):
@@ -244,6 +246,7 @@ class ConsentTextView(msgspec.Struct, kw_only=True):
     purpose: str
     body: str
     created_at: Any
+    organization_id: uuid.UUID | None = None  # whose text it is (a version is unique per one)
 
 
 class ConsentProof(msgspec.Struct, kw_only=True):

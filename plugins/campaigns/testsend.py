@@ -58,7 +58,7 @@ async def texts(actor: Actor) -> list[ConsentTextView]:
     federation's text is what its member organizations' members consent to) — never another
     branch's."""
     scope = await rights.scope(actor, rights.CONSENT)
-    sql = "SELECT version, purpose, body, created_at FROM campaigns_consent_text"
+    sql = "SELECT version, purpose, body, created_at, organization_id FROM campaigns_consent_text"
     if scope.everything:
         return await current().db.fetch_as(ConsentTextView, f"{sql} ORDER BY created_at")
     seen = set(scope.organization_ids or ())
@@ -90,5 +90,9 @@ async def add_text(actor: Actor, data: ConsentTextBody) -> ConsentTextView:
             f"consent text {data.version!r} exists; texts are never changed", field="version"
         )
     return ConsentTextView(
-        version=data.version, purpose=data.purpose, body=data.body, created_at=now()
+        version=data.version,
+        purpose=data.purpose,
+        body=data.body,
+        created_at=now(),
+        organization_id=data.organization_id,
     )

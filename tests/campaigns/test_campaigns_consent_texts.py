@@ -68,3 +68,24 @@ async def test_another_organizations_version_is_cited_as_none(
     await w.call("boss", "post", f"/api/campaigns/members/{below}/consents", 200, **grant("a-only"))
     proof = await w.call("boss", "get", f"/api/campaigns/members/{below}/consents/proof")
     assert [(t["version"], t["body"]) for t in proof["texts"]] == [("a-only", "Текст только A.")]
+
+
+async def test_the_proof_cites_the_text_of_the_organization_consented_in(
+    unionline_app: AppHarness,
+) -> None:
+    """A member who consented in A1 (to A1's own text of the version) and then moved to A:
+    the proof cites A1's text — what they agreed to — not A's text of the same name."""
+    w = await World(unionline_app).setup()
+    path = "/api/campaigns/consent-texts"
+    await w.call("admin", "post", path, 201, **text(w, w.a1, TEXT_VERSION, "Текст A1."))
+    moved = await member(w.a1, "Петров Пётр")
+    consents = f"/api/campaigns/members/{moved}/consents"
+    grant = {"channel": "sms", "purpose": "info", "granted": True, "text_version": TEXT_VERSION}
+    await w.call("boss", "post", consents, 200, **grant)
+    await w.call("boss", "patch", f"/api/members/{moved}", 200, organization_id=str(w.a))
+
+    proof = await w.call("boss", "get", f"{consents}/proof")
+    assert [(t["version"], t["body"], t["organization_id"]) for t in proof["texts"]] == [
+        (TEXT_VERSION, "Текст A1.", str(w.a1))
+    ]
+    assert [e["organization_id"] for e in proof["history"]] == [str(w.a1)]
