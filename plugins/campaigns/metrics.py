@@ -6,9 +6,10 @@ particular (a campaign is the office's, not an operator's work):
   delivered or bounced), on the day they were sent;
 - «… доставлено» (``campaigns.delivered``): of those, confirmed by the provider's receipt;
 - «… не доставлено (возврат)» (``campaigns.bounced``): reported undelivered after sending;
-- «Ответов на рассылки» (``campaigns.replied``) and «Отписались от рассылок»
-  (``campaigns.unsubscribed``): members who answered or unsubscribed, on the day they did
-  (each member once per campaign).
+- «Ответов на рассылки» (``campaigns.replied``), «Отписались от рассылок»
+  (``campaigns.unsubscribed``) and «Ответили цифрой на робот-звонок» (``campaigns.answered``,
+  «Ждать ответа цифрой»): members who answered, unsubscribed or pressed a digit, on the day
+  they did (each member once per campaign).
 
 Sums come from SQL grouped by 15-minute buckets (no loop over recipients), which the local day
 is read from — every time zone's offset is a whole number of quarter hours.
@@ -25,12 +26,14 @@ import msgspec
 
 from unionline import MetricQuery, MetricRow, ReportMetric, current
 from unionline.calendar import timezone_for
+from unionline.plugins.campaigns.receipts import ANSWER
 
 SENT, DELIVERED, BOUNCED = "campaigns.sent", "campaigns.delivered", "campaigns.bounced"
 REPLIED, UNSUBSCRIBED = "campaigns.replied", "campaigns.unsubscribed"
+ANSWERED = "campaigns.answered"
 BUCKET = 900
 _STATUS = {"sent": (SENT,), "delivered": (SENT, DELIVERED), "bounced": (SENT, BOUNCED)}
-_EVENT = {"reply": REPLIED, "unsubscribe": UNSUBSCRIBED}
+_EVENT = {"reply": REPLIED, "unsubscribe": UNSUBSCRIBED, ANSWER: ANSWERED}
 
 
 class _Cell(msgspec.Struct):
@@ -53,6 +56,8 @@ class CampaignMetrics:
                      title_en="Replies to campaigns", kind="count", order=43),
         ReportMetric(key=UNSUBSCRIBED, title_ru="Отписались от рассылок",
                      title_en="Unsubscribed from campaigns", kind="count", order=44),
+        ReportMetric(key=ANSWERED, title_ru="Ответили цифрой на робот-звонок",
+                     title_en="Pressed a digit in a robot call", kind="count", order=45),
     )  # fmt: skip
 
     async def rows(self, query: MetricQuery) -> list[MetricRow]:
@@ -84,7 +89,7 @@ class CampaignMetrics:
             f"SELECT organization_id, kind AS what, CAST(first_at AS BIGINT) / {BUCKET} AS bucket,"
             " COUNT(*) AS n FROM (SELECT c.organization_id, e.kind, MIN(e.at) AS first_at"
             " FROM campaigns_event e JOIN campaigns_campaign c ON c.id = e.campaign_id"
-            f" WHERE e.kind IN ('reply', 'unsubscribe'){scope}"
+            f" WHERE e.kind IN ('reply', 'unsubscribe', '{ANSWER}'){scope}"
             " GROUP BY c.organization_id, e.kind, e.recipient_id) AS firsts"
             " WHERE first_at >= {} AND first_at < {}"
             f" GROUP BY organization_id, kind, CAST(first_at AS BIGINT) / {BUCKET}",

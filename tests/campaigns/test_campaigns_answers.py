@@ -104,3 +104,38 @@ async def _world(h: AppHarness) -> World:
         _WORLDS.clear()
         _WORLDS[id(h)] = await World(h).setup()
     return _WORLDS[id(h)]
+
+
+async def test_the_reports_count_members_who_pressed_a_digit(unionline_app: AppHarness) -> None:
+    """«Ответили цифрой на робот-звонок» in the reports: each member who pressed a digit, once
+    (a second receipt with another digit changes nothing), for the campaign's organization."""
+    from datetime import UTC, datetime, timedelta
+
+    from unionline import MetricQuery, metric_sources
+    from unionline.plugins.campaigns.receipts import on_receipt
+    from unionline.plugins.campaigns.sending import row_message_id
+
+    w = await World(unionline_app).setup()
+    created = await w.call("admin", "post", "/api/campaigns/", 201, **_voice(w))
+    campaign = uuid.UUID(created["id"])
+    for i, digits in enumerate((("1", "2"), ("9",), ())):
+        key = f"{campaign}:{i}"
+        ref = f"bc-{row_message_id(key, 'voice')}"
+        await current().db.execute(
+            "INSERT INTO campaigns_recipient (key, campaign_id, member_id, status, channel,"
+            " address, lease_until, attempts, external_id, error, sent_at)"
+            " VALUES ({}, {}, {}, 'sent', 'voice', '+79160000000', 0, 1, {}, '', {})",
+            key, campaign, uuid.uuid4(), ref, time.time(),
+        )  # fmt: skip
+        for digit in digits or ("",):
+            await on_receipt(w.account, ref, "delivered", "", answer=digit)
+    today = datetime.now(UTC).date()
+    [source] = [s for s in metric_sources() if s.name == "campaigns"]
+    assert "campaigns.answered" in {m.key for m in source.metrics}
+    query = MetricQuery(
+        organization_ids=(w.a,), since=today - timedelta(days=1), until=today + timedelta(days=2)
+    )
+    answered = [r for r in await source.rows(query) if r.key == "campaigns.answered"]
+    assert sum(r.count for r in answered) == 2 and {r.organization_id for r in answered} == {w.a}
+    elsewhere = MetricQuery(organization_ids=(w.b,), since=today, until=today + timedelta(days=1))
+    assert [r for r in await source.rows(elsewhere) if r.key == "campaigns.answered"] == []

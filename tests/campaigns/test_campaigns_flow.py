@@ -210,7 +210,7 @@ async def test_a_campaign_reaches_each_consenting_member_once(unionline_app: App
     report = await w.call("boss", "get", "/api/reports/", **period, organization_id=str(w.a))
     assert report["totals"]["extra"] == {
         "campaigns.sent": 3.0, "campaigns.delivered": 2.0, "campaigns.bounced": 1.0,
-        "campaigns.replied": 1.0, "campaigns.unsubscribed": 0.0,
+        "campaigns.replied": 1.0, "campaigns.unsubscribed": 0.0, "campaigns.answered": 0.0,
     }, report["totals"]  # fmt: skip
     [source] = [s for s in metric_sources() if s.name == "campaigns"]
     elsewhere = MetricQuery(organization_ids=(w.b,), since=today, until=today + timedelta(days=1))
