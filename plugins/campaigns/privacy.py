@@ -20,6 +20,7 @@ class _Sent(msgspec.Struct):
     address: str
     status: str
     sent_at: float | None
+    note: str  # the channel's note: «2 SMS · 2,96 ₽»
 
 
 def _marks(ids: list[uuid.UUID]) -> str:
@@ -48,7 +49,7 @@ class CampaignsSection:
         )
         sent = await db.fetch_as(
             _Sent,
-            "SELECT c.name AS campaign, r.channel, r.address, r.status, r.sent_at"
+            "SELECT c.name AS campaign, r.channel, r.address, r.status, r.sent_at, r.note"
             " FROM campaigns_recipient r JOIN campaigns_campaign c ON c.id = r.campaign_id"
             f" WHERE r.member_id IN ({marks}) ORDER BY r.id",
             *member_ids,

@@ -44,6 +44,7 @@ from unionline.plugins.campaigns.schemas import (
     SegmentExport,
     SegmentView,
     TestSend,
+    TestSent,
 )
 from unionline.plugins.campaigns.unsubscribe import event, recipient, unsubscribe
 from unionline.plugins.campaigns.vocabulary import ConsentChannel
@@ -143,9 +144,9 @@ class CampaignsController(Controller):
     @post("/{campaign_id:uuid}/test", status_code=200)
     async def test_campaign(
         self, actor: CurrentActor, campaign_id: CampaignId, data: JSONBody[TestSend]
-    ) -> dict[str, str]:
+    ) -> TestSent:
         """Send the channel's message once to the operator's own address (no member, no
-        statistics)."""
+        statistics); the answer carries the channel's note (an SMS's parts and cost)."""
         await refuse_accounts(await campaigns.view(actor, campaign_id), data.channel)
         return await testsend.send_test(actor, campaign_id, data)
 

@@ -200,6 +200,15 @@ class TestSend(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     address: Annotated[Text, msgspec.Meta(min_length=1, max_length=320)]
 
 
+class TestSent(msgspec.Struct, kw_only=True):
+    """A test message the channel accepted: its status, the provider's id and the channel's
+    note beside it (an SMS's parts and cost, «2 SMS · 2,96 ₽»), shown to the operator."""
+
+    status: str
+    external_id: str
+    note: str = ""
+
+
 class ConsentChange(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     channel: ConsentChannel
     purpose: Purpose

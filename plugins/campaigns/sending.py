@@ -20,7 +20,7 @@ import asyncio
 import time
 import uuid
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
 import msgspec
@@ -356,29 +356,39 @@ async def outbound(campaign: CampaignRow, row: Claimed) -> OutboundMessage:
     )
 
 
-async def settle_sent(done: list[tuple[int, str, str]]) -> None:
-    """Settle a batch's accepted messages in one statement: (row, status, external id)."""
+class Accepted(NamedTuple):
+    """A message the channel accepted, for :func:`settle_sent`."""
+
+    row: int
+    status: str  # sent, delivered
+    external_id: str
+    note: str = ""  # the channel's SendResult.note: «2 SMS · 2,96 ₽»
+
+
+async def settle_sent(done: list[Accepted]) -> None:
+    """Settle a batch's accepted messages in one statement, each with its provider's id and
+    the channel's note."""
     if not done:
         return
     cases = " ".join("WHEN {} THEN {}" for _ in done)
     marks = ", ".join("{}" for _ in done)
     await current().db.execute(
         f"UPDATE campaigns_recipient SET status = CASE id {cases} END,"
-        f" external_id = CASE id {cases} END, error = '', sent_at = {{}}"
-        f" WHERE id IN ({marks}) AND status = 'sending'",
-        *[v for r, status, _ in done for v in (r, status)],
-        *[v for r, _, external in done for v in (r, external[:200])],
+        f" external_id = CASE id {cases} END, note = CASE id {cases} END, error = '',"
+        f" sent_at = {{}} WHERE id IN ({marks}) AND status = 'sending'",
+        *[v for a in done for v in (a.row, a.status)],
+        *[v for a in done for v in (a.row, a.external_id[:200])],
+        *[v for a in done for v in (a.row, a.note[:2000])],
         time.time(),
-        *[r for r, _, _ in done],
+        *[a.row for a in done],
     )
 
 
 async def send_one(
     campaign: CampaignRow, row: Claimed, accounts: dict[str, Any]
-) -> tuple[int, str, str] | None:
-    """Send one claimed row; an accepted message is answered (row, status, external id) for
-    :func:`settle_sent` — a crash before that sends it again, with the same id — anything
-    else is settled here."""
+) -> Accepted | None:
+    """Send one claimed row; an accepted message is answered for :func:`settle_sent` — a
+    crash before that sends it again, with the same id — anything else is settled here."""
     account_id = campaign.accounts.get(row.channel)
     if account_id is None:
         await _settle(row.id, "failed", error=f"no {row.channel} account chosen")
@@ -418,5 +428,5 @@ async def send_one(
         status = "delivered" if result.status in ("delivered", "read") else "sent"
         if result.status == "read":  # read at once (a robot call heard to its end): an open
             await count_event(campaign.id, row.id, "open", "receipt")
-        return row.id, status, result.external_id or ""
+        return Accepted(row.id, status, result.external_id or "", result.note)
     return None

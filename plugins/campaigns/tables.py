@@ -112,6 +112,7 @@ class Recipient(Table, tablename="campaigns_recipient"):
     external_id = Varchar(length=200, default="")
     error = Text(default="")
     sent_at = DoublePrecision(null=True, default=None)
+    note = Text(default="")  # the channel's word beside the status: «2 SMS · 2,96 ₽»
 
 
 class CampaignEvent(Table, tablename="campaigns_event"):

@@ -17,10 +17,15 @@ from unionline.plugins.campaigns.campaigns import (
     link_buttons,
     visible,
 )
-from unionline.plugins.campaigns.schemas import ConsentTextBody, ConsentTextView, TestSend
+from unionline.plugins.campaigns.schemas import (
+    ConsentTextBody,
+    ConsentTextView,
+    TestSend,
+    TestSent,
+)
 
 
-async def send_test(actor: Actor, campaign_id: uuid.UUID, data: TestSend) -> dict[str, str]:
+async def send_test(actor: Actor, campaign_id: uuid.UUID, data: TestSend) -> TestSent:
     row = await visible(actor, campaign_id, rights.MANAGE)
     variant = row.variants.get(data.channel)
     account_id = row.accounts.get(data.channel)
@@ -34,7 +39,7 @@ async def send_test(actor: Actor, campaign_id: uuid.UUID, data: TestSend) -> dic
         result = await send_message(account, msgspec.structs.replace(message, buttons=buttons))
     except Exception as exc:  # the provider's refusal, said to the operator, never a 500
         raise Invalid(f"the test message was not sent: {exc}", field="address") from exc
-    return {"status": result.status, "external_id": result.external_id or ""}
+    return TestSent(status=result.status, external_id=result.external_id or "", note=result.note)
 
 
 def _message(row: Any, content: tuple[str, str, str], address: str) -> OutboundMessage:

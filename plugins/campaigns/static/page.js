@@ -498,8 +498,9 @@ class CampaignsPage extends HTMLElement {
         const done = saved() || (await this.save(form, read()).catch(() => null));
         if (!done || !order.length) return;
         try {
-          await ui.api.post(`/api/campaigns/${done.id}/test`, { channel: order[0], address: testAddress.value });
-          ui.toast(t("cmp.test.sent"));
+          const sent = await ui.api.post(`/api/campaigns/${done.id}/test`, { channel: order[0], address: testAddress.value });
+          // The channel's note: an SMS's parts and cost («2 SMS · 2,96 ₽»).
+          ui.toast(sent && sent.note ? `${t("cmp.test.sent")} · ${sent.note}` : t("cmp.test.sent"));
         } catch (error) {
           ui.toastError(error);
         }
