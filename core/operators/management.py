@@ -137,7 +137,10 @@ async def list_operators(
     query = Operator.select().order_by(Operator.login).limit(limit + 1)
     grant_filter = RoleGrant.select(RoleGrant.operator)
     if not scope.everything:
-        grant_filter = grant_filter.where(RoleGrant.organization_id.is_in(scope.ids() or []))
+        orgs = scope.ids() or []
+        if not orgs:  # the permission without a grant (a plugin's actor): nobody is visible
+            return OperatorPage(items=[])
+        grant_filter = grant_filter.where(RoleGrant.organization_id.is_in(orgs))
     if role is not None:
         grant_filter = grant_filter.where(RoleGrant.role == role)
     if role is not None or not scope.everything:
