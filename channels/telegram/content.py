@@ -15,6 +15,7 @@ import msgspec
 
 from unionline import Invalid
 from unionline.channel import Attachment, Location, normalize_contact
+from unionline.channels.telegram.entities import message_entities
 from unionline.channels.telegram.types import (
     Contact,
     Dice,
@@ -56,12 +57,13 @@ class Content(msgspec.Struct, kw_only=True):
         return not (self.text or self.attachments or self.location)
 
 
-def content(message: Message) -> Content:
-    """The text, files, location and extras (``data``) of ``message``."""
+def content(message: Message, where: str = "message") -> Content:
+    """The text, files, location and extras (``data``) of ``message`` (the update's ``where``,
+    named in errors)."""
     found = Content(text=message.text or message.caption or "")
-    entities = message.entities or message.caption_entities
+    entities = message_entities(message, where)
     if entities:
-        found.data["entities"] = msgspec.to_builtins(entities)
+        found.data["entities"] = entities
     _files(message, found)
     _sticker(message.sticker, found)
     _shared(message, found)
