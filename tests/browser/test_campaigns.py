@@ -170,3 +170,27 @@ async def test_build_preview_and_send_a_campaign(site: Site, login: Login, shots
     await expect(phone.locator(".admin-card", has_text="Собрание 12 декабря")).to_be_visible()
     await gate(phone, "campaigns at 390 px")
     assert page.console_errors == [] and phone.console_errors == []
+
+
+async def test_the_editor_warns_when_vk_would_get_more_buttons_than_it_shows(
+    site: Site, login: Login
+) -> None:
+    """VK shows six link buttons at most; with seven every button becomes a text line (the
+    channel SDK), so the editor says so under the VK message's buttons — and stops saying it
+    when one is removed."""
+    page = await login(site.b)
+    await page.goto(f"{site.base}/console#/work/campaigns")
+    await page.get_by_role("link", name="Новая рассылка").click()
+    editor = page.locator("form.cmp-editor")
+    await editor.locator("input[data-order=vk]").check()
+    vk = editor.locator("section.cmp-variant[data-channel=vk]")
+    links = vk.get_by_label("Кнопки-ссылки под сообщением")
+    seven = "\n".join(f"Пункт {n} | https://profsoyuz.example/{n}" for n in range(1, 8))
+    warning = vk.locator(".cmp-buttons-warning")
+    await links.fill(seven)
+    await expect(warning).to_be_visible()
+    await expect(warning).to_contain_text("ВКонтакте показывает под сообщением не больше 6 кнопок")
+    await expect(warning).to_contain_text("а здесь их 7")
+    await gate(page, "the campaign editor with too many VK buttons")
+    await links.fill(seven.rsplit("\n", 1)[0])
+    await expect(warning).to_be_hidden()

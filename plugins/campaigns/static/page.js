@@ -12,6 +12,9 @@ const linkButtons = (text) => text.split("\n").map((line) => line.trim()).filter
   return at < 0 ? { title: line, url: line } : { title: line.slice(0, at).trim(), url: line.slice(at + 1).trim() };
 });
 const CHANNELS = ["telegram", "vk", "sms", "email", "voice"];
+// The most link buttons a messenger shows under a message (VK's inline keyboard: 6 rows of
+// one); past it the channel SDK sends every button as a «название: ссылка» line instead.
+const MAX_BUTTONS = { vk: 6, telegram: 100 };
 const STATUSES = ["member", "applicant", "suspended", "left", "not_member"];
 
 const STRINGS = {
@@ -26,7 +29,9 @@ const STRINGS = {
     "cmp.channels": "Каналы по порядку", "cmp.channels.help": "Сообщение уйдёт по первому каналу, на который у человека есть контакт и согласие.",
     "cmp.account": "Аккаунт канала", "cmp.subject": "Тема письма", "cmp.text": "Текст",
     "cmp.html": "HTML письма (необязательно)",
-    "cmp.buttons": "Кнопки-ссылки под сообщением", "cmp.buttons.help": "По одной в строке: Название | https://адрес. Переходы по ним считаются в статистике.", "cmp.sms": "SMS: {chars} симв., частей: {parts}",
+    "cmp.buttons": "Кнопки-ссылки под сообщением", "cmp.buttons.help": "По одной в строке: Название | https://адрес. Переходы по ним считаются в статистике.",
+    "cmp.buttons.too_many": "{channel} показывает под сообщением не больше {max} кнопок, а здесь их {count}: ни одна не придёт кнопкой — все придут строками «название: ссылка» после текста. Оставьте не больше {max}.",
+    "cmp.sms": "SMS: {chars} симв., частей: {parts}",
     "cmp.vars": "Подстановки: {{ first_name }}, {{ full_name }}, {{ organization }}, {{ unsubscribe_url }}; склонение: {{ custom.years | plural:год,года,лет }}",
     "cmp.save": "Сохранить", "cmp.saved": "Сохранено", "cmp.preview": "Предпросмотр",
     "cmp.test": "Отправить себе", "cmp.test.address": "Ваш адрес для проверки", "cmp.test.sent": "Проверочное сообщение отправлено",
@@ -74,6 +79,7 @@ const STRINGS = {
     "cmp.account": "Channel account", "cmp.subject": "Subject", "cmp.text": "Text",
     "cmp.html": "E-mail HTML (optional)", "cmp.sms": "SMS: {chars} chars, {parts} parts",
     "cmp.buttons": "Link buttons under the message", "cmp.buttons.help": "One a line: Label | https://address. Clicks on them are counted in the statistics.",
+    "cmp.buttons.too_many": "{channel} shows at most {max} buttons under a message and there are {count} here: none will come as a button — all of them will come as “label: link” lines after the text. Keep {max} or fewer.",
     "cmp.vars": "Variables: {{ first_name }}, {{ full_name }}, {{ organization }}, {{ unsubscribe_url }}; plural: {{ custom.years | plural:год,года,лет }}",
     "cmp.save": "Save", "cmp.saved": "Saved", "cmp.preview": "Preview",
     "cmp.test": "Send to myself", "cmp.test.address": "Your address for the test", "cmp.test.sent": "Test message sent",
@@ -377,11 +383,13 @@ class CampaignsPage extends HTMLElement {
           subject: h("input", { type: "text", name: `subject-${ch}`, value: v.subject || "" }),
           text: h("textarea", { name: `text-${ch}`, rows: "4", oninput: () => counter(ch) }, v.text || ""),
           html: h("textarea", { name: `html-${ch}`, rows: "3" }, v.html || ""),
-          buttons: h("textarea", { name: `buttons-${ch}`, rows: "2" }, (v.buttons || []).map((b) => `${b.title} | ${b.url}`).join("\n")),
+          buttons: h("textarea", { name: `buttons-${ch}`, rows: "2", oninput: () => tooManyButtons(ch) }, (v.buttons || []).map((b) => `${b.title} | ${b.url}`).join("\n")),
+          buttonsWarning: h("p", { class: "cmp-buttons-warning", role: "status", "aria-live": "polite" }),
           counter: h("span", { class: "field-help", "aria-live": "polite" }),
           digit: h("input", { type: "checkbox", name: `digit-${ch}`, checked: !!v.ask_digit }),
         });
         counter(ch);
+        tooManyButtons(ch);
         return h("section", { class: "admin-card cmp-variant", dataset: { channel: ch } },
           h("h3", {}, `${i + 1}. ${t(`cmp.ch.${ch}`)}`),
           ui.forms.field(`accounts.${ch}`, t("cmp.account"), box.account),
@@ -393,7 +401,8 @@ class CampaignsPage extends HTMLElement {
           ch === "voice" ? h("p", { class: "field-help cmp-voice-agent" }, t("cmp.voice.agent")) : null,
           ch === "sms" ? box.counter : null,
           ch === "email" ? ui.forms.field(`variants.${ch}.html`, t("cmp.html"), box.html) : null,
-          ch === "telegram" || ch === "vk" ? ui.forms.field(`variants.${ch}.buttons`, t("cmp.buttons"), box.buttons, { help: t("cmp.buttons.help") }) : null);
+          ch === "telegram" || ch === "vk" ? ui.forms.field(`variants.${ch}.buttons`, t("cmp.buttons"), box.buttons, { help: t("cmp.buttons.help") }) : null,
+          ch === "telegram" || ch === "vk" ? box.buttonsWarning : null);
       }));
     };
     const counter = (ch) => {
@@ -405,6 +414,15 @@ class CampaignsPage extends HTMLElement {
       const multi = gsm ? 153 : 67;
       const parts = text.length <= single ? (text.length ? 1 : 0) : Math.ceil(text.length / multi);
       box.counter.textContent = t("cmp.sms", { chars: text.length, parts });
+    };
+    // More buttons than the messenger shows: none go as buttons, every one becomes a line.
+    const tooManyButtons = (ch) => {
+      const box = inputs[ch];
+      if (!box || !MAX_BUTTONS[ch]) return;
+      const count = linkButtons(box.buttons.value).length;
+      const over = count > MAX_BUTTONS[ch];
+      box.buttonsWarning.hidden = !over;
+      box.buttonsWarning.textContent = over ? t("cmp.buttons.too_many", { channel: t(`cmp.ch.${ch}`), max: MAX_BUTTONS[ch], count }) : "";
     };
     const filter = () => {
       const picked = (group) => [...form.querySelectorAll(`input[data-group=${group}]:checked`)].map((i) => i.value);
