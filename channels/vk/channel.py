@@ -37,7 +37,7 @@ from unionline.channels.vk.client import InputFile, VkClient, random_id_for
 from unionline.channels.vk.decode import CONTACT_KIND
 from unionline.channels.vk.errors import MessagesDenied, VkRefused
 from unionline.channels.vk.inbound import decode_one, names_of
-from unionline.channels.vk.sent import remember
+from unionline.channels.vk.sent import remember, tried
 from unionline.channels.vk.settings import CommunityConfig, CommunitySecrets, vk_settings
 from unionline.channels.vk.types import Event
 
@@ -189,14 +189,19 @@ async def _send_with_keyboard(
 ) -> None:
     """The part under which the keyboard goes. A community with the bot features off refuses
     any keyboard (error 912) and nothing is sent: the part goes as :func:`_fallback`'s
-    messages instead, its buttons as «label: url» lines."""
-    try:
-        await sender.send(part, keyboard)
-        return
-    except VkRefused as exc:
-        if exc.error_code != BOT_FEATURES_OFF:
-            raise
-    for piece in _fallback(part, message.buttons, message.id):
+    messages instead, its buttons as «label: url» lines. A retry of a delivery whose fallback
+    began (its first message was tried) goes on with the fallback whatever the community's
+    setting is now: the keyboard message would repeat the text those messages carried."""
+    fallback = _fallback(part, message.buttons, message.id)
+    if len(fallback) == 1 or not await tried(sender.account_id, fallback[0].random_id):
+        # One message keeps the part's random_id: a retry finds it sent either way.
+        try:
+            await sender.send(part, keyboard)
+            return
+        except VkRefused as exc:
+            if exc.error_code != BOT_FEATURES_OFF:
+                raise
+    for piece in fallback:
         await sender.send(piece)
 
 

@@ -35,6 +35,11 @@ async def without_our_own(account_id: uuid.UUID, items: Sequence[Any]) -> list[A
 async def _ours(account_id: uuid.UUID, random_id: object) -> bool:
     if not random_id:  # VK's interface sends without one
         return False
+    return await tried(account_id, random_id)
+
+
+async def tried(account_id: uuid.UUID, random_id: object) -> bool:
+    """Whether a send of ``random_id`` was made (or begun: it is remembered before)."""
     row = await current().db.fetchone(
         "SELECT 1 AS found FROM vk_sent WHERE key = {}", f"{account_id}:{random_id}"
     )

@@ -251,6 +251,24 @@ async def test_a_retry_of_split_lines_sends_only_what_is_missing(
     assert result.external_id == str(vk.community.sent[0].message_id)
 
 
+async def test_a_retry_after_bot_features_are_switched_on_finishes_the_fallback(
+    env: ContractEnv, vk: VkStandin, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The fallback's text went out, its lines did not; the community then turns its bot
+    features on. The retry sends the lines, not the text again under a keyboard."""
+    vk.community.bot_features = False
+    account = await load_account(env.account.id)
+    text = long_text(4090)
+    message = broadcast(env, text, SITE, FORM)
+    fail_send_call(monkeypatch, 3)  # the refused keyboard, the text, then the lines fail
+    with pytest.raises(NotReady):
+        await send_message(account, message)
+    vk.community.bot_features = True
+    await send_message(account, message)  # the delivery's retry
+    assert [m.text for m in vk.community.sent] == [text, lines_of(SITE, FORM)]
+    assert all(m.keyboard is None for m in vk.community.sent)
+
+
 async def test_long_lines_under_a_file_are_split_with_the_file_on_the_last(
     env: ContractEnv, vk: VkStandin
 ) -> None:
