@@ -232,9 +232,13 @@ async def open_appeal(page: Any, text: str) -> None:
 
 
 async def fits(page: Any) -> bool:
-    """Nothing sticks out sideways (no horizontal scrolling at this width)."""
+    """Nothing sticks out sideways (no horizontal scrolling at this width). Measured against the
+    screen's width (``clientWidth``), not ``innerWidth``: a mobile context (``is_mobile``) widens
+    its layout viewport to the widest content, so ``innerWidth`` grows with the overflow."""
     return bool(
-        await page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+        await page.evaluate(
+            "document.documentElement.scrollWidth <= document.documentElement.clientWidth + 1"
+        )
     )
 
 

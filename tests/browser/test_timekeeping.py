@@ -99,3 +99,31 @@ async def test_the_workday_buttons_at_phone_width(site: Site, login: Login, shot
     await expect(page.locator(".timekeeping-page form.tk-absence")).to_be_visible()
     assert await fits(page)
     await gate(page, "the «Рабочее время» page at 390 px")
+
+
+async def test_the_supervisors_page_at_phone_width(site: Site, login: Login, shots: Path) -> None:
+    """The long T-13 reasons and the staff table stay within 390 px (the table scrolls, from the
+    keyboard too), and a shift cycle is typed in Russian."""
+    page = await login(site.b, **PHONE)
+    await page.evaluate("location.hash = '#/work/timekeeping'")
+    staffing = page.locator(".tk-staffing")
+    await expect(staffing.locator("form.tk-policy")).to_be_visible()
+    assert await fits(page)
+    await gate(page, "the supervisor's «Рабочее время» page at 390 px")
+    await page.screenshot(path=shots / "timekeeping-phone.png", full_page=True)
+
+    form = staffing.locator("form.tk-schedule")
+    await form.locator("input[type=text]").first.fill("Сутки через трое")
+    await form.locator("select").select_option(label="Сменный")
+    cycle = form.get_by_label("Цикл смен (день, ночь, выходной)")
+    await expect(cycle).to_have_value("день, день, выходной, выходной")
+    await cycle.fill("день, ночь, выходной, выходной")
+    await form.get_by_label("Начало цикла").fill("2026-12-01")
+    async with page.expect_response(
+        lambda r: r.url.endswith("/api/timekeeping/schedules") and r.request.method == "POST"
+    ) as created:
+        await form.locator("button[type=submit]").click()
+    answer = await created.value
+    assert answer.status == 201, await answer.text()
+    assert (await answer.json())["rules"]["cycle"] == ["day", "night", "off", "off"]
+    assert page.console_errors == []

@@ -47,7 +47,8 @@ export async function staffing(organizationId, reload) {
     "section",
     { class: "tk-staffing" },
     h("h3", {}, t("tk.staffing")),
-    h("div", { class: "tk-scroll" },
+    // focusable, so the keyboard scrolls the table where it is wider than a phone
+    h("div", { class: "tk-scroll", tabindex: "0", role: "region", "aria-label": t("tk.staffing") },
       h("table", { class: "grid" },
         h("thead", {}, h("tr", {}, ["tk.person", "tk.schedule", "tk.timezone", "tk.number", "tk.position", ""].map((k) => h("th", { scope: "col" }, k ? t(k) : "")))),
         h("tbody", {}, rows))),
@@ -113,6 +114,15 @@ async function policyForm(organizationId, reload) {
   );
 }
 
+// The cycle as typed, in Russian or English, to the shift names the schedule stores (the
+// form's two shifts «day» and «night», and «off»); a word it does not know goes as typed, so
+// the server's refusal names it.
+const CYCLE_WORDS = { день: "day", дневная: "day", д: "day", ночь: "night", ночная: "night", н: "night", выходной: "off", в: "off", отсыпной: "off" };
+
+function cycleDays(text) {
+  return text.split(/[,;]/).map((s) => s.trim().toLowerCase()).filter(Boolean).map((s) => CYCLE_WORDS[s] || s);
+}
+
 function scheduleForm(organizationId, reload) {
   const h = ui.h;
   const t = ui.t;
@@ -120,7 +130,7 @@ function scheduleForm(organizationId, reload) {
   const kind = h("select", {}, KINDS.map((k) => h("option", { value: k }, t(`tk.kind.${k}`))));
   const start = h("input", { type: "time", value: "09:00" });
   const end = h("input", { type: "time", value: "18:00" });
-  const cycle = h("input", { type: "text", value: "day, day, off, off", size: 22 });
+  const cycle = h("input", { type: "text", value: t("tk.cycle_default"), size: 22 });
   const anchor = h("input", { type: "date" });
   const hours = h("input", { type: "number", value: "40", min: "1", max: "400" });
   const isDefault = h("input", { type: "checkbox" });
@@ -130,7 +140,7 @@ function scheduleForm(organizationId, reload) {
     if (kind.value === "shifts") {
       Object.assign(rules, {
         anchor: anchor.value || null,
-        cycle: cycle.value.split(",").map((s) => s.trim()).filter(Boolean),
+        cycle: cycleDays(cycle.value),
         shifts: { day: { start: start.value, end: end.value }, night: { start: end.value, end: start.value } },
       });
     }
