@@ -72,9 +72,6 @@ def register_jobs(register: JobsRegistrar) -> None:
 
     register(RECEIPT_JOB, report_again, payload=ReceiptAgain)
     SWEEP.register(register)
-    from unionline.channels.phone.sip import handoff
-
-    register(handoff.DIAL_JOB, handoff.run, payload=handoff.Dial, max_attempts=handoff.MAX_ATTEMPTS)
 
 
 @hookimpl
@@ -92,9 +89,9 @@ def register_console_assets(register: ConsoleAssetsRegistrar) -> None:
 @hookimpl
 async def runtime_started(runtime: Any) -> None:
     """Calls answered, missed and called back in the reports (when reports is enabled); in
-    ``unionline worker``, the SIP lines' agents (the web app starts its own in ``startup``):
-    robot calls and the console's click-to-call (sip/handoff.py) are placed by the process
-    that runs jobs."""
+    ``unionline worker``, the SIP lines' agents (a web process that runs jobs starts them in
+    ``startup``): robot calls and the console's click-to-call (sip/handoff.py) are placed by
+    the process that runs jobs — of those, the one holding the line's lease."""
     from unionline import add_metric_source
     from unionline.channels.phone.metrics import CallMetrics
 
@@ -113,12 +110,16 @@ async def startup(app: Any) -> None:
     from unionline.channels.phone.recordings import SWEEP
 
     await SWEEP.schedule()  # the daily sweep of recordings past retention
+    from unionline import current
     from unionline.channels.phone.settings import phone_settings
 
-    if phone_settings().sip_agent:
+    rt = current()
+    # A web process runs agents only when it runs jobs (no redis_url): robot calls and the
+    # clicks carried by jobs need the agent where jobs run. One process per line: sip/lease.py.
+    if phone_settings().sip_agent and rt.executor is not None and rt.executor_kind == "inprocess":
         from unionline.channels.phone.sip import runtime
 
-        await runtime.start_all()  # the SIP lines' agents (sip/)
+        await runtime.start_all()
 
 
 @hookimpl

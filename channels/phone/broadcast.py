@@ -16,6 +16,10 @@ message sent again — a retry, another worker once the lease ran out, a worker 
   ``SentUnreadable`` — «sent, outcome unknown», never dialed again; a cloud PBX's receipt still
   settles it when its notifications come.
 
+A process without the line's agent (another holds the line's lease, ``sip/runtime.py``) forgets
+the kept call before dialing anything and answers ``NotReady``: the message is sent again later,
+by whichever process then takes it.
+
 Outcomes: answered → ``delivered`` (``read`` when heard to the end); busy, no answer, failed →
 ``PermanentFailure`` naming it (SIP, awaited) or a ``failed`` receipt with the reason (cloud PBX).
 A cloud PBX's receipt that nobody takes yet (the PBX ended the call before the sender recorded
@@ -210,12 +214,10 @@ async def _through_the_agent(line: Any, message: OutboundMessage, ref: str) -> S
 
     agent = runtime.agent_for(line.id)
     if agent is None or agent.outbound is None:
-        await _forget(line, ref)  # nothing was dialed
-        raise PermanentFailure(
-            "SIP-агент линии не запущен в этом процессе"
-            if agent is None
-            else "У линии не указан регистратор или адрес для исходящих"
-        )
+        await _forget(line, ref)  # nothing was dialed: the message may be sent again
+        if agent is None:  # another process holds the line's lease: sent again, maybe there
+            raise NotReady(runtime.NOT_HERE, retry_after=runtime.ELSEWHERE)
+        raise PermanentFailure("У линии не указан регистратор или адрес для исходящих")
     try:
         audio = await tts.speak(line.config.sip_tts, message.text)
     except Exception:

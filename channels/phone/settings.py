@@ -27,8 +27,9 @@ class PhoneSettings(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     request_timeout: Annotated[float, msgspec.Meta(gt=0)] = 15.0  # a provider's API call
     # How long after a ringing event the screen pop is still worth showing (seconds).
     pop_seconds: Annotated[int, msgspec.Meta(ge=5, le=600)] = 90
-    # Run the SIP agents of the SIP lines in this process (keep it true in one process only:
-    # the one that runs jobs — the web process without redis_url, else `unionline worker`).
+    # This process may run the SIP lines' agents when it runs jobs (a web process without
+    # redis_url, `unionline worker`): each line's agent runs in one of them at a time, the one
+    # holding the line's lease (sip/lease.py); false: never here.
     sip_agent: bool = True
     # How long a click-to-call through a SIP line waits for the agent's process to take it
     # before the operator is told that no agent answered (seconds).

@@ -58,7 +58,8 @@ class PhoneCallback(Table, tablename="phone_callback"):
 
 class PhoneDial(Table, tablename="phone_dial"):
     """A click-to-call through a SIP line on its way to the process that runs the line's agent
-    (``sip/handoff.py``): one row per click, so the click dials once however often it arrives."""
+    (``sip/handoff.py``): one row per click, so the click dials once however often it arrives;
+    the agent's process finds it by line and state and places the call it names."""
 
     id = UUID(primary_key=True, default=UUID4())
     key = Varchar(length=250, unique=True)  # "<line id>:<the click's key>"
@@ -66,3 +67,6 @@ class PhoneDial(Table, tablename="phone_dial"):
     state = Varchar(length=12, default="waiting")  # waiting, placed, shown, failed, withdrawn
     error = Text(default="")  # failed: why, in the operator's words
     created_at = DoublePrecision(default=0.0, index=True)
+    extension = Varchar(length=40)  # the operator's phone, rung first
+    number = Varchar(length=40)  # the member's, rung when the operator answers
+    command = Varchar(length=64)  # the call's id: "c2c-<command>" in the call model

@@ -179,7 +179,14 @@ class SipAgent:
             self.last_registration_error = f"{status} {reason}"
             log.warning("line %s: registration refused: %s %s", self.line.id, status, reason)
 
-        registration.on_registered = lambda _: self.registered.set()
+        host, port = self.registrar
+
+        def registered(_: Registration) -> None:
+            if not self.registered.is_set():  # said once, not at each refresh
+                log.info("line %s: registered at %s:%s", self.line.id, host, port)
+            self.registered.set()
+
+        registration.on_registered = registered
         registration.on_failed = failed
         registration.on_expired = lambda _: self.registered.clear()
         self.registration = registration

@@ -1,22 +1,21 @@
-"""Click-to-call through a SIP line from any process: the job outbox carries it to the process
+"""Click-to-call through a SIP line from any process: the click's row carries it to the process
 that runs the line's agent.
 
-A SIP line's calls can only be placed by its agent, which runs in one process (``[phone]
-sip_agent = true``: the one that runs jobs, so that robot calls have it too). The console's
+A SIP line's calls can only be placed by its agent, which runs in one process of the install
+(the one of those that run jobs holding the line's lease, ``runtime.py``). The console's
 «Позвонить» may reach any web process, so the web process does not dial: it writes the click
-(``phone_dial``, keyed by the line and ``click`` — the callback and the click's key) and
-enqueues the ``phone.sip_dial`` job under the same key, in one transaction, and then waits —
-at most ``[phone] dial_wait`` seconds — for the row to say what became of it:
+(``phone_dial``: keyed by the line and ``click`` — the callback and the click's key — with the
+call to place) in one statement, and then waits — at most ``[phone] dial_wait`` seconds — for
+the row to say what became of it:
 
-- the job runs where jobs run. A process without the line's agent hands it back (``NotReady``:
-  due again shortly, for a process that has it); the agent's process takes the row
-  (``waiting`` → ``placed``, one statement: a redelivered or retried job, or a second click
-  with the same key, finds it taken and dials nothing) and has the agent ring the operator,
-  then the member;
+- the agent's process looks for its lines' waiting clicks every ``PICKUP`` seconds (:func:`serve`)
+  and takes each (``waiting`` → ``placed``, one statement: a second click with the same key, or
+  a retried request, finds it taken and dials nothing), then has the agent ring the operator,
+  then the member. No job and no job slot: a process without the agent never sees the click;
 - ``placed``: the web process records the attempt on the callback (``placed`` → ``shown``, once
   per click however many requests wait on it);
 - ``failed``: the agent's process could not place it (no outbound address) — the reason;
-- still ``waiting`` at the deadline: no process with the agent took it. The click is withdrawn
+- still ``waiting`` at the deadline: no process runs the agent. The click is withdrawn
   (``waiting`` → ``withdrawn``, so it never rings later, when an agent starts) and the operator
   reads why. A click the agent took at that very moment is placed after all.
 """
@@ -24,19 +23,20 @@ at most ``[phone] dial_wait`` seconds — for the row to say what became of it:
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 import msgspec
 
-from unionline import Conflict, JobContext, NotReady, current, enqueue
+from unionline import Conflict, current
 from unionline.channels.phone.settings import phone_settings
 
-DIAL_JOB = "phone.sip_dial"
-RETRY = 0.25  # seconds before a process without the agent's job is due again
-MAX_ATTEMPTS = 1000  # hand-backs while the click waits; withdrawn, it is done at the next run
-KEEP = 86400.0  # a click's row is kept a day: long past any retry of its job or request
+log = logging.getLogger("unionline.channels.phone.sip")
+PICKUP = 0.2  # seconds between the agent's process's looks for its lines' waiting clicks
+KEEP = 86400.0  # a click's row is kept a day: long past any retry of its request
 NO_AGENT = (
     "Звонок не начат: SIP-агент этой линии не ответил. Он работает в процессе, который "
     "выполняет задания (настройка [phone] sip_agent = true) — проверьте, что этот процесс "
@@ -45,11 +45,11 @@ NO_AGENT = (
 NO_OUTBOUND = "Звонок не начат: у SIP-линии не указан регистратор или адрес для исходящих"
 
 
-class Dial(msgspec.Struct, frozen=True, kw_only=True):
-    """The job's payload: one click-to-call for the agent of ``line_id`` to place."""
+class Click(msgspec.Struct, frozen=True, kw_only=True):
+    """A waiting click as the agent's process reads it: the call to place."""
 
-    key: str  # phone_dial.key: "<line id>:<callback id>:<the click's key>"
-    line_id: uuid.UUID
+    key: str  # "<line id>:<callback id>:<the click's key>"
+    account_id: uuid.UUID
     extension: str
     number: str
     command: str  # the call's id: it is "c2c-<command>" in the call model
@@ -64,20 +64,19 @@ async def place(line: Any, extension: str, number: str, click: str) -> Outcome:
     """Hand the click to the line's agent wherever it runs and wait for the answer; raises
     ``Conflict`` (the reason in Russian) when it could not be placed."""
     key = key_of(line, click)
-    # The call's own id: fixed in the one job the click makes (a duplicate enqueue is dropped).
-    command = str(uuid.uuid4())
-    dial = Dial(key=key, line_id=line.id, extension=extension, number=number, command=command)
-    db = current().db
-    async with db.transaction():
-        await db.execute(
-            "INSERT INTO phone_dial (id, key, account_id, state, error, created_at)"
-            " VALUES ({}, {}, {}, 'waiting', '', {}) ON CONFLICT (key) DO NOTHING",
-            uuid.uuid4(),
-            key,
-            line.id,
-            time.time(),
-        )
-        await enqueue(DIAL_JOB, dial, key=f"{DIAL_JOB}:{key}", max_attempts=MAX_ATTEMPTS)
+    # The call's own id: fixed by the first request of the click (a repeat finds the row).
+    await current().db.execute(
+        "INSERT INTO phone_dial (id, key, account_id, state, error, created_at, extension,"
+        " number, command) VALUES ({}, {}, {}, 'waiting', '', {}, {}, {}, {})"
+        " ON CONFLICT (key) DO NOTHING",
+        uuid.uuid4(),
+        key,
+        line.id,
+        time.time(),
+        extension,
+        number,
+        str(uuid.uuid4()),
+    )
     outcome = await _wait(key, phone_settings().dial_wait)
     if outcome.state in ("failed", "withdrawn"):
         raise Conflict(outcome.error or NO_AGENT, field="line")
@@ -132,24 +131,45 @@ async def _withdraw(key: str) -> Outcome:
     return await _state(key)
 
 
-async def run(ctx: JobContext, dial: Dial) -> None:
-    """The job: in the process that runs the line's agent, place the click once."""
-    from unionline.channels.phone.sip import runtime
+async def serve(lines: Callable[[], list[uuid.UUID]]) -> None:
+    """In a process that runs agents: place the waiting clicks of ``lines()`` (the lines whose
+    agents run here), looking every ``PICKUP`` seconds, until cancelled."""
+    while True:
+        await asyncio.sleep(PICKUP)
+        try:
+            await take_waiting(lines())
+        except Exception:  # the database away for a moment: the next look tries again
+            log.warning("waiting click-to-calls not read", exc_info=True)
 
-    found = await _state(dial.key)
-    if found.state != "waiting":
-        return  # placed, failed or withdrawn already: this delivery has nothing to do
-    agent = runtime.agent_for(dial.line_id)
-    if agent is None:
-        raise NotReady("SIP-агент линии не запущен в этом процессе", retry_after=RETRY)
-    if agent.outbound is None:
-        await _settle(dial.key, "failed", NO_OUTBOUND)
-        return
-    if not await _take(dial.key):
-        return  # taken or withdrawn meanwhile
+
+async def take_waiting(line_ids: list[uuid.UUID]) -> int:
+    """Place the waiting clicks of ``line_ids`` with their agents here; how many were taken."""
+    taken = 0
+    for line_id in line_ids:
+        for click in await current().db.fetch_as(
+            Click,
+            "SELECT key, account_id, extension, number, command FROM phone_dial"
+            " WHERE account_id = {} AND state = 'waiting'",
+            line_id,
+        ):
+            taken += await _place_here(click)
+    return taken
+
+
+async def _place_here(click: Click) -> int:
+    from unionline.channels.phone.sip import runtime
     from unionline.channels.phone.sip.bridge import click_to_call
 
-    agent.spawn(click_to_call(agent, dial.extension, dial.number, dial.command))
+    agent = runtime.agent_for(click.account_id)
+    if agent is None:
+        return 0  # stopped meanwhile: the process that holds the line now takes it
+    if agent.outbound is None:
+        await _settle(click.key, "failed", NO_OUTBOUND)
+        return 0
+    if not await _take(click.key):
+        return 0  # withdrawn meanwhile
+    agent.spawn(click_to_call(agent, click.extension, click.number, click.command))
+    return 1
 
 
 async def _take(key: str) -> bool:

@@ -1,34 +1,114 @@
-"""The running SIP agents: one per active line with ``provider = "sip"``, in the process that
-has ``[phone] sip_agent = true`` (the default; a deployment with several web processes keeps it
-true in one of them only — two agents cannot bind one address)."""
+"""The running SIP agents: one per active line with ``provider = "sip"`` across the whole
+install, in whichever process that may run agents holds the line's lease (:mod:`.lease`).
+
+The processes that run jobs with ``[phone] sip_agent = true`` (the default) may run agents: the
+web processes without ``redis_url``, and ``unionline worker``. Each tries for every SIP line's
+lease when it starts and then every ``ROUND`` seconds; the holder runs the line's agent, the
+others stand by and take over within a round of the holder's end (a stop, a crash, kill -9).
+"""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
+import os
 import uuid
 from typing import Any
 
 from unionline.channel import CheckResult
+from unionline.channels.phone.sip import handoff
 from unionline.channels.phone.sip.agent import SipAgent
+from unionline.channels.phone.sip.lease import Lease
 
 log = logging.getLogger("unionline.channels.phone.sip")
+ROUND = 2.0  # seconds between a standing-by process's tries for a line's lease
+# A robot call's job in a process without the line's agent: handed back, for the agent's
+# process (or the standby taking over) to run, this many seconds later.
+ELSEWHERE = 2.0
+NOT_HERE = "SIP-агент линии работает не в этом процессе (или не запущен): звонок повторится"
 _AGENTS: dict[uuid.UUID, SipAgent] = {}
+_CLICKS: asyncio.Task[None] | None = None  # handoff.serve, while agents run here
+
+
+class _Watch:
+    """This process's leases of the SIP lines it knew when it started, tried every round."""
+
+    def __init__(self, lines: list[Any]) -> None:
+        self.lines = lines
+        self.leases = {line.id: Lease(line.id) for line in lines}
+        self.said: dict[uuid.UUID, str] = {}  # the last word logged per line: said once
+        self.task: asyncio.Task[None] | None = None
+
+    async def run(self) -> None:
+        while True:
+            await asyncio.sleep(ROUND)
+            await self.round()
+
+    async def round(self) -> None:
+        for line in self.lines:
+            try:
+                await self._keep(line)
+            except Exception as exc:  # the database away for a moment: the next round tries
+                self._say(line.id, logging.WARNING, f"its lease not tried: {exc!r}")
+
+    async def _keep(self, line: Any) -> None:
+        lease = self.leases[line.id]
+        if lease.held:
+            if not await lease.alive():  # its connection ended: another process may hold it now
+                await stop(line.id)
+                await lease.release()
+                self._say(line.id, logging.WARNING, "lease lost, agent stopped")
+            return
+        if not await lease.acquire():
+            self._say(line.id, logging.INFO, "agent runs in another process; standing by")
+            return
+        try:
+            await start(line)
+        except OSError as exc:  # the address is taken: the other lines still start
+            await lease.release()
+            self._say(line.id, logging.ERROR, f"not started: {exc}")
+            return
+        self._say(line.id, logging.INFO, f"agent runs in this process (pid {os.getpid()})")
+
+    def _say(self, line_id: uuid.UUID, level: int, words: str) -> None:
+        if self.said.get(line_id) != words:
+            self.said[line_id] = words
+            log.log(level, "SIP line %s: %s", line_id, words)
+
+    async def stop(self) -> None:
+        if self.task is not None:
+            self.task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self.task
+        for line_id, lease in self.leases.items():
+            await stop(line_id)  # unregistered first, then the lease goes to a standby
+            await lease.release()
+
+
+_WATCH: _Watch | None = None
 
 
 async def start_all() -> None:
-    """Start an agent for every active SIP line (at the app's start)."""
+    """Run the agents of the active SIP lines whose leases this process gets now, and keep
+    trying for the others every ``ROUND`` seconds (at the start of a process that may run
+    agents)."""
+    global _WATCH
     from unionline.channel import channel_accounts
 
-    for line in await channel_accounts("phone"):
-        if line.config.provider == "sip":
-            try:
-                await start(line)
-            except OSError as exc:  # the address is taken: the other lines still start
-                log.error("SIP line %s not started: %s", line.id, exc)
+    if _WATCH is not None:
+        return
+    lines = [line for line in await channel_accounts("phone") if line.config.provider == "sip"]
+    if not lines:
+        return
+    _WATCH = _Watch(lines)
+    await _WATCH.round()  # a single process has its agents once it has started
+    _WATCH.task = asyncio.create_task(_WATCH.run(), name="phone-sip-leases")
 
 
 async def start(line: Any) -> SipAgent:
-    """The line's agent, started now if it is not running (restarted when its line changed)."""
+    """The line's agent, started now if it is not running (restarted when its line changed).
+    Holds no lease: :func:`start_all` takes it first (tests and benchmarks start one here)."""
     running = _AGENTS.get(line.id)
     if running is not None and running.config == line.config:
         return running
@@ -37,7 +117,17 @@ async def start(line: Any) -> SipAgent:
     agent = SipAgent(line)
     await agent.start()
     _AGENTS[line.id] = agent
+    serve_clicks()
     return agent
+
+
+def serve_clicks() -> None:
+    """Place the console's click-to-calls of the lines whose agents run here (handoff.py):
+    one task per process, from its first agent until :func:`stop_all`."""
+    global _CLICKS
+    loop = asyncio.get_running_loop()
+    if _CLICKS is None or _CLICKS.done() or _CLICKS.get_loop() is not loop:
+        _CLICKS = loop.create_task(handoff.serve(lambda: list(_AGENTS)), name="phone-sip-clicks")
 
 
 def agent_for(line_id: uuid.UUID) -> SipAgent | None:
@@ -51,6 +141,16 @@ async def stop(line_id: uuid.UUID) -> None:
 
 
 async def stop_all() -> None:
+    global _WATCH, _CLICKS
+    if _WATCH is not None:
+        watch, _WATCH = _WATCH, None
+        await watch.stop()
+    if _CLICKS is not None:
+        clicks, _CLICKS = _CLICKS, None
+        clicks.cancel()
+        if clicks.get_loop() is asyncio.get_running_loop():
+            with contextlib.suppress(asyncio.CancelledError):
+                await clicks
     for line_id in list(_AGENTS):
         await stop(line_id)
 
@@ -60,7 +160,11 @@ def check(line: Any) -> CheckResult:
     registered."""
     agent = _AGENTS.get(line.id)
     if agent is None:
-        return CheckResult(ok=False, detail="SIP-агент линии не запущен (перезапустите приложение)")
+        return CheckResult(
+            ok=False,
+            detail="SIP-агент линии не работает в этом процессе: он запускается в процессе, "
+            "который выполняет задания, при его старте (перезапустите его после изменения линии)",
+        )
     where = f"{agent.listen[0]}:{agent.listen[1]}"
     if agent.registrar is None:
         return CheckResult(ok=True, identity=where, detail=f"SIP-агент слушает {where}")

@@ -14,7 +14,7 @@ import pytest
 from sip_support import callee, free_port
 from test_phone_sip import Sip, sip_line
 
-from unionline import PermanentFailure
+from unionline import NotReady, PermanentFailure
 from unionline.channel import OutboundMessage, SentUnreadable, channel_type, load_account
 from unionline.testing import AppHarness
 
@@ -172,11 +172,12 @@ async def test_a_voice_campaign_calls_each_member_once(sip: Sip) -> None:
     count = await db.fetchone("SELECT count(*) AS n FROM phone_call WHERE call LIKE 'bc-%'")
     assert int(count["n"]) == 6  # three members, the one heard, the busy one, the lost one
 
-    # No agent in this process (an arq worker): refused, nothing kept — it may be sent again.
+    # No agent in this process (another holds the line's lease): handed back, nothing kept —
+    # it is sent again later, maybe by the agent's process.
     from unionline.channels.phone.sip import runtime
 
     await runtime.stop(line_id)
-    with pytest.raises(PermanentFailure, match="не запущен"):
+    with pytest.raises(NotReady, match="не в этом процессе"):
         await phone.send(line, orphan := message(NUMBERS[2]))
     kept = await db.fetchone("SELECT id FROM phone_call WHERE call = {}", call_ref(orphan))
     assert kept is None

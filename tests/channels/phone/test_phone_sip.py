@@ -18,6 +18,7 @@ import msgspec
 import pytest
 from sip_support import SipLine, callee, free_port, kamailio, need, sipp
 
+from unionline import NotReady
 from unionline.channel import load_account
 from unionline.channels.phone.settings import LineConfig, LineSecrets
 from unionline.channels.phone.sip import runtime
@@ -258,6 +259,13 @@ async def test_robot_calls_busy_then_answered_with_a_digit(sip: Sip) -> None:
             appeal_id=missed["appeal_id"],
         )
 
+    # A process without the line's agent (another holds its lease) hands the step back.
+    here = runtime._AGENTS.pop(sip.agent.line.id)
+    try:
+        with pytest.raises(NotReady, match="не в этом процессе"):
+            await action.run(context(), params)
+    finally:
+        runtime._AGENTS[sip.agent.line.id] = here
     port = sip.agent.outbound[1] if sip.agent.outbound else 0
     busy_ctx = context()
     async with callee("uas_busy.xml", port, free_port()):

@@ -1,11 +1,12 @@
 """Click-to-call through a SIP line when the SIP agent runs in another process: the web process
-never dials itself — the job outbox carries the click to whichever process runs the line's agent
-(sip/handoff.py), which places it once per click; with no agent anywhere the operator reads why
+never dials itself — it writes the click's row, which the process that runs the line's agent
+finds and places once per click (sip/handoff.py); with no agent anywhere the operator reads why
 within ``[phone] dial_wait`` seconds, and that click never rings later.
 
 In one process: the line's agent is a stand-in registered with the agents' runtime when the test
 says "the agent's process is up", and the real bridge is replaced by a recorder of the calls it
-was asked to place. Both engines: the hand-over is rows and jobs.
+was asked to place. Two real processes: test_phone_sip_processes.py. Both engines: the
+hand-over is rows.
 """
 
 from __future__ import annotations
@@ -21,7 +22,6 @@ import msgspec
 import pytest
 from sip_support import SipLine
 
-from unionline import JobContext
 from unionline.channel import load_account
 from unionline.channels.phone.model import CallEvent
 from unionline.channels.phone.sip import bridge, handoff, runtime
@@ -78,6 +78,7 @@ class Line:
         """The process that runs the line's agent is up (here: this process)."""
         agent = agent or AgentStandin()
         runtime._AGENTS[self.line.id] = agent
+        runtime.serve_clicks()  # what runtime.start does for a real agent
         return agent
 
     async def callback(self) -> str:
@@ -125,6 +126,7 @@ async def sip(unionline_app: AppHarness, placed: list[Any]) -> AsyncIterator[Lin
         yield Line(env, line, placed)
     finally:
         runtime._AGENTS.pop(line.id, None)
+        await runtime.stop_all()  # the clicks' task
 
 
 async def operator(h: AppHarness, organization_id: uuid.UUID, login: str) -> dict[str, str]:
@@ -159,7 +161,7 @@ async def test_a_click_in_a_process_without_the_agent_is_placed_by_the_agents_pr
             f"/api/phone/callbacks/{callback_id}/call", headers=ivanova, json={"click": click}
         )
     )
-    # The click waits as a job: the processes without the agent hand it back.
+    # The click waits: no process runs the line's agent yet.
     while (state := await dial_state(sip, callback_id, click)) is None:
         await asyncio.sleep(0.01)
     assert state == "waiting" and not request.done() and sip.placed == []
@@ -184,8 +186,8 @@ async def test_no_agent_anywhere_is_a_clear_error_and_the_click_never_rings_late
     body = r.json()["error"]
     assert body["field"] == "line" and "SIP-агент этой линии не ответил" in body["message"]
     assert await sip.callback_row(callback_id) == {"status": "pending", "attempts": 0}
-    sip.agent_up()  # an agent starts afterwards: the withdrawn click's job finds nothing to do
-    await sip.h.settle()
+    sip.agent_up()  # an agent starts afterwards: the withdrawn click is not its to take
+    assert await handoff.take_waiting([sip.line.id]) == 0
     assert sip.placed == [] and await dial_state(sip, callback_id, click) == "withdrawn"
 
 
@@ -203,17 +205,9 @@ async def test_a_repeated_delivery_or_a_double_click_dials_once(sip: Line) -> No
     [(extension, number, command)] = sip.placed
     assert (extension, number) == ("101", "+79161234567")
     assert await sip.callback_row(callback_id) == {"status": "calling", "attempts": 1}
-    # The job delivered again (a redelivered message, a retry after a crash): no second call.
-    dial = handoff.Dial(
-        key=f"{sip.line.id}:{callback_id}:{click}",
-        line_id=sip.line.id,
-        extension=extension,
-        number=number,
-        command=command,
-    )
-    ctx = JobContext(job_id=0, name=handoff.DIAL_JOB, attempt=2, max_attempts=9, idempotency_key="")
-    await handoff.run(ctx, dial)
-    await handoff.run(ctx, dial)
+    # The agent's process looks again (and again): the click is taken, no second call.
+    assert await handoff.take_waiting([sip.line.id]) == 0
+    assert await handoff.take_waiting([sip.line.id]) == 0
     assert len(sip.placed) == 1
     # Another click is another call.
     again = await sip.h.client.post(url, headers=ivanova, json={"click": str(uuid.uuid4())})
