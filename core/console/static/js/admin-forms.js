@@ -57,8 +57,20 @@ export function showError(form, error, text = errorText(error)) {
     target.scrollIntoView({ block: "nearest" });
     return;
   }
-  const slot = form.querySelector(".form-error");
-  if (slot) slot.textContent = text;
+  formErrorSlot(form).textContent = text;
+}
+
+/** The form's slot for an error that names no field of it; a form built without one (a
+ * plugin's, say) gets it before its buttons, so no refusal goes unsaid. */
+function formErrorSlot(form) {
+  let slot = form.querySelector(".form-error");
+  if (!slot) {
+    slot = h("p", { class: "form-error", role: "alert" });
+    const buttons = form.querySelector(".form-buttons");
+    if (buttons && buttons.parentNode) buttons.before(slot);
+    else form.append(slot);
+  }
+  return slot;
 }
 
 /** The error in words, never raw server text: a settings field's problem (``extra.problem``:
