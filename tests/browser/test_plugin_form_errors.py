@@ -44,3 +44,33 @@ async def test_a_meeting_without_a_video_service_says_so_in_the_form(
     assert await fits(page)
     await gate(page, "the meeting form with its error at 390 px")
     assert await site.api("GET", "/api/meetings/") == []  # nothing written
+
+
+async def test_a_new_document_before_any_kind_says_where_kinds_are_made(
+    site: Site, login: Login
+) -> None:
+    page = await login(ADMIN, **PHONE)
+    await page.evaluate("location.hash = '#/work/docflow'")
+    await page.get_by_role("button", name="Новый документ").click()
+    hint = page.locator("form.doc-form .doc-no-kinds")
+    await expect(hint).to_contain_text("В этой организации пока нет видов документов.")
+    await hint.get_by_role("link").click()
+    await expect(page.locator(".doc-setup-kinds")).to_be_visible()
+
+    await site.api(
+        "POST",
+        "/api/docflow/kinds",
+        json={
+            "organization_id": site.organization_id,
+            "code": "letter",
+            "name": "Письмо",
+            "category": "incoming",
+        },
+    )
+    await page.evaluate("location.hash = '#/work/docflow'")
+    await page.get_by_role("button", name="Новый документ").click()
+    form = page.locator("form.doc-form")
+    await form.locator("[name=organization_id]").select_option(site.organization_id)
+    await expect(form.locator("[name=kind_id] option")).to_have_count(1)
+    await expect(form.locator(".doc-no-kinds")).to_be_hidden()
+    assert page.console_errors == []

@@ -119,10 +119,15 @@ class DocflowPage extends HTMLElement {
     const control = h("input", { type: "date", name: "control_date" });
     const correspondent = h("input", { type: "text", name: "correspondent", maxlength: "300" });
     const requisites = h("div", { class: "doc-requisites" });
+    const noKinds = h("p", { class: "notice doc-no-kinds", role: "status", hidden: true });
     let kinds = [];
     const fillKinds = async () => {
       kinds = await ui.api.api.get("/api/docflow/kinds", { organization_id: organization.value }).catch(() => []);
       ui.api.replace(kind, kinds.map((k) => h("option", { value: k.id }, `${k.name} (${t(`docflow.cat.${k.category}`)})`)));
+      // a new installation has no kinds: say where they are made instead of an empty list
+      noKinds.hidden = kinds.length > 0;
+      ui.api.replace(noKinds, t("docflow.no_kinds"), " ",
+        ui.api.can("docflow.manage") ? h("a", { href: "#/admin/docflow-setup" }, t("docflow.no_kinds_setup")) : t("docflow.no_kinds_ask"));
       fillRequisites();
     };
     const fillRequisites = () => {
@@ -137,6 +142,7 @@ class DocflowPage extends HTMLElement {
     const form = h("form", { class: "admin-form doc-form", "aria-label": t("docflow.new") },
       f.field("organization_id", t("docflow.organization"), organization),
       f.field("kind_id", t("docflow.kind"), kind),
+      noKinds,
       f.field("title", t("docflow.title_field"), title, { required: true }),
       f.field("summary", t("docflow.summary"), summary),
       f.field("priority", t("docflow.priority"), priority),
