@@ -5,9 +5,11 @@ thousands deep (``"<ul><li>" * n``, ``"<div>" * n``: every new element looks dow
 stack of open ones), tens of thousands of character references in one text node or attribute
 value (``"&x" * n``) and thousands of attributes on one tag. Ordinary mail is far from all
 three, so below ``CHECK_FROM`` ``<``, ``&`` and ``=`` the HTML is passed on untouched; above it a
-check follows the depth tag by tag (names found by one regular-expression scan) and passes it
-on untouched when it is within the bounds — as real mail is —, else one pass over its tags (a
-regular-expression split, not a parser) keeps what the console shows within these bounds:
+check follows the depth over the tags that can change it (elements opened and closed round
+their text, and the names never counted, are passed over by regular expressions in C) and
+passes it on untouched when it is within the bounds — as real mail is —, else one pass over
+its tags (regular expressions, not a parser; where the depth is full, a stretch at a time)
+keeps what the console shows within these bounds:
 
 * ``MAX_DEPTH`` — a start tag that would open an element deeper than this is dropped (its
   text stays; elements that close themselves, like ``<p>`` and ``<li>``, and empty ones, like
@@ -32,8 +34,9 @@ What was dropped is named in the notes, which the mail keeps beside its raw byte
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from itertools import chain
+from itertools import islice
 
 CHECK_FROM = 1000  # "<", "&" or "=" in an HTML body before its tags are looked at
 # Real mail nests far less, counted as ``_too_deep`` counts: the test fixtures' HTML mail 1–5,
@@ -80,8 +83,10 @@ def bound(html: str) -> Bounded:
     ):
         return _flat(html, tags, references)
     if _attributes_within(html, references):  # then only the depth can drop tags
+        if _shallow(html):
+            return Bounded(html)
         opened: dict[str, int] = {}
-        too_deep = _too_deep(_NAMES.findall(html), opened)
+        too_deep = _too_deep(_tags(_NAMES, html), opened)
         if too_deep is None:
             return Bounded(html)  # what the pass below would copy unchanged
         return _cut_deep(html, *too_deep, opened)
@@ -101,7 +106,7 @@ _TAG_START = re.compile(r"<(?=/?[A-Za-z])")
 
 def _within(html: str, references: int) -> bool:
     """Whether ``_Pass`` would leave ``html`` as it is (no tag dropped, no text cut)."""
-    return _attributes_within(html, references) and _too_deep(_NAMES.findall(html), {}) is None
+    return _attributes_within(html, references) and _too_deep(_tags(_NAMES, html), {}) is None
 
 
 def _attributes_within(html: str, references: int) -> bool:
@@ -114,11 +119,68 @@ def _attributes_within(html: str, references: int) -> bool:
     )
 
 
-def _too_deep(tags: list[tuple[str, str]], opened: dict[str, int]) -> tuple[int, int] | None:
+def _not_named(names: set[str]) -> str:
+    """A pattern of a tag name's place that fails when the name's ``lower()`` is one of
+    ``names`` (lowercase ASCII): a name starting so is another, and the Kelvin sign lowers to
+    "k". Its first letter is looked at once, in a set, before the names are."""
+    first = "".join(sorted({name[0] for name in names}))
+    letters = f"[{first}{first.upper()}\u212a]" if "k" in first else f"[{first}{first.upper()}]"
+    return f"(?!(?={letters}){_names(names)}(?![^\\s/<>]))"
+
+
+def _names(names: set[str]) -> str:
+    """``names`` branched letter by letter, ASCII letters in either case, "k" also the Kelvin
+    sign (a name is turned away at its first letter that fits none)."""
+    branches = []
+    for first in sorted({name[0] for name in names if name}):
+        rest = {name[1:] for name in names if name and name[0] == first}
+        case = "[kK\u212a]" if first == "k" else f"[{first}{first.upper()}]"
+        branches.append(case + _names(rest))
+    if not branches:
+        return ""
+    return "(?:" + "|".join(branches) + (")?" if "" in names else ")")
+
+
+# Most tags of any markup leave the depth as they found it, and finding them takes no step in
+# Python. An element opened and closed with only text in it (``<span>слово</span>``) leaves
+# the depth where it was, once its start tag was within the bound: it is replaced by a space
+# (so that no "<" before it reads as a tag), a few passes, innermost first; an element removed
+# so sat at most the heaviest weight a pass above what is left at its place, so what is left
+# is followed against a bound that much lower. The names never counted (``<br>``, ``<p>``,
+# ``<li>``) are passed over by ``_too_deep``, end tags too: they are not looked for.
+_CLOSED = re.compile(r"<([A-Za-z][^\s/<>]*+)[^<>]*+>[^<]*+</\1(?![^\s/<>])")
+_CLOSED_PASSES = 3
+_HEAVIEST = max(_WEIGHT.values())
+_COUNTED = _not_named(_UNCOUNTED)
+_COUNTED_NAMES = re.compile(f"<(/?){_COUNTED}" + r"([A-Za-z][^\s/<>]*)")
+
+
+def _shallow(html: str) -> bool:
+    """Whether no tag of ``html`` is nested deeper than ``MAX_DEPTH``, found by following only
+    the tags that could change the depth (False: maybe — ``_too_deep`` over all tells)."""
+    passes = 0
+    while passes < _CLOSED_PASSES and "</" in html:
+        html, closed = _CLOSED.subn(" ", html)
+        if not closed:
+            break
+        passes += 1
+    limit = MAX_DEPTH - _HEAVIEST * passes
+    return _too_deep(_tags(_COUNTED_NAMES, html), {}, limit) is None
+
+
+def _tags(names: re.Pattern[str], html: str) -> Iterator[tuple[str, ...]]:
+    """("/" or "", name) of each tag ``names`` finds, found as they are asked for (``_too_deep``
+    stops at the first too deep)."""
+    return map(re.Match.groups, names.finditer(html))
+
+
+def _too_deep(
+    tags: Iterable[tuple[str, ...]], opened: dict[str, int], limit: int = MAX_DEPTH
+) -> tuple[int, int] | None:
     """The depth followed over ``tags`` ("/" or "", name) — a few dictionary look-ups a tag,
-    where the pass spent ~1 µs (as much as nh3): None when none is too deep, else (the index
-    of the first that is, the depth before it), ``opened`` then counting the open elements
-    before it."""
+    where the pass spent ~1 µs (as much as nh3): None when none is deeper than ``limit``,
+    else (the index of the first that is, the depth before it), ``opened`` then counting the
+    open elements before it."""
     depth = 0
     weights, uncounted = _WEIGHT, _UNCOUNTED
     for index, (closing, name) in enumerate(tags):
@@ -129,7 +191,7 @@ def _too_deep(tags: list[tuple[str, str]], opened: dict[str, int]) -> tuple[int,
                 depth -= weights.get(name, 1)
         elif name not in uncounted:
             weight = weights.get(name, 1)
-            if depth + weight > MAX_DEPTH:
+            if depth + weight > limit:
                 return index, depth
             depth += weight
             opened[name] = opened.get(name, 0) + 1
@@ -140,38 +202,104 @@ def _cut_deep(html: str, start: int, depth: int, opened: dict[str, int]) -> Boun
     """``html`` without the start tags that would open elements deeper than ``MAX_DEPTH``,
     from its ``start``-th tag on (at ``depth``, with ``opened`` open): what ``_Pass`` does
     when nothing else is out of bounds, with the tags before copied at once."""
-    parts = _TAG_SPLIT.split(html)  # text, then (tag, "/" or "", name, attributes, text)...
-    first = 5 * start
-    out = [*chain.from_iterable(zip(parts[0:first:5], parts[1:first:5], strict=True))]
-    out.append(parts[first])
-    dropped = 0
-    weights, uncounted = _WEIGHT, _UNCOUNTED
-    for tag, closing, name, text in zip(
-        parts[first + 1 :: 5],
-        parts[first + 2 :: 5],
-        parts[first + 3 :: 5],
-        parts[first + 5 :: 5],
-        strict=True,
-    ):
-        name = name.lower()
-        if closing:
-            if opened.get(name, 0) > 0:
-                opened[name] -= 1
-                depth -= weights.get(name, 1)
-        elif name not in uncounted:
-            weight = weights.get(name, 1)
-            if depth + weight > MAX_DEPTH:
-                dropped += 1
-                out.append(text)
-                continue
-            depth += weight
-            opened[name] = opened.get(name, 0) + 1
-        out.append(tag)
-        out.append(text)
-    return Bounded("".join(out), [_DEPTH_NOTE.format(dropped, MAX_DEPTH)] if dropped else [])
+    position = next(islice(_TAG.finditer(html), start, None)).start()
+    cut = _Cut(html, position, depth, opened)
+    cut.run()
+    dropped = cut.dropped
+    return Bounded("".join(cut.out), [_DEPTH_NOTE.format(dropped, MAX_DEPTH)] if dropped else [])
 
 
 _DEPTH_NOTE = "HTML: {} tags nested deeper than {} dropped"
+# While the depth is full every start tag of a counted name is dropped, up to the end tag that
+# closes an open element: that stretch is cut by one substitution in C (padded nested lists
+# are one stretch), the tags between such stretches followed one by one — for ``_STEPS`` of
+# them, then the rest by one loop over a split (markup hovering at the bound).
+_END_TAG = re.compile(r"</([A-Za-z][^\s/<>]*)[^<>]*>?")
+_COUNTED_START = re.compile(f"<{_COUNTED}[A-Za-z][^<>]*>?")
+_STEPS = 256
+
+
+class _Cut:
+    """The tags from ``position`` on, with the depth followed from ``depth`` and ``opened``."""
+
+    def __init__(self, html: str, position: int, depth: int, opened: dict[str, int]) -> None:
+        self.html, self.position, self.depth, self.opened = html, position, depth, opened
+        self.out = [html[:position]]
+        self.dropped = 0
+
+    def run(self) -> None:
+        for _ in range(_STEPS):
+            if self.position >= len(self.html):
+                return
+            if self.depth >= MAX_DEPTH:
+                self._full()
+            else:
+                self._step()
+        self._rest()
+
+    def _full(self) -> None:
+        """To the next end tag that closes an open element, every counted start tag dropped."""
+        html, opened = self.html, self.opened
+        ends = _END_TAG.finditer(html, self.position)
+        end = next((tag for tag in ends if opened.get(tag[1].lower(), 0) > 0), None)
+        stop = len(html) if end is None else end.start()
+        kept, dropped = _COUNTED_START.subn("", html[self.position : stop])
+        self.out.append(kept)
+        self.dropped += dropped
+        self.position = stop
+        if end is not None:
+            self._follow(end)
+
+    def _step(self) -> None:
+        tag = _TAG.search(self.html, self.position)
+        stop = len(self.html) if tag is None else tag.start()
+        self.out.append(self.html[self.position : stop])
+        self.position = stop
+        if tag is not None:
+            self._follow(tag)
+
+    def _follow(self, tag: re.Match[str]) -> None:
+        """``tag`` copied or dropped, the depth followed past it."""
+        self.position = tag.end()
+        name = tag[2 if tag.re is _TAG else 1].lower()
+        if tag[0][1] == "/":
+            if self.opened.get(name, 0) > 0:
+                self.opened[name] -= 1
+                self.depth -= _WEIGHT.get(name, 1)
+        elif name not in _UNCOUNTED:
+            weight = _WEIGHT.get(name, 1)
+            if self.depth + weight > MAX_DEPTH:
+                self.dropped += 1
+                return
+            self.depth += weight
+            self.opened[name] = self.opened.get(name, 0) + 1
+        self.out.append(tag[0])
+
+    def _rest(self) -> None:
+        """The tags from ``position`` on in one loop over a split."""
+        parts = _TAG_SPLIT.split(self.html[self.position :])
+        self.out.append(parts[0])
+        depth, opened, out = self.depth, self.opened, self.out
+        weights, uncounted = _WEIGHT, _UNCOUNTED
+        for tag, closing, name, text in zip(
+            parts[1::5], parts[2::5], parts[3::5], parts[5::5], strict=True
+        ):
+            name = name.lower()
+            if closing:
+                if opened.get(name, 0) > 0:
+                    opened[name] -= 1
+                    depth -= weights.get(name, 1)
+            elif name not in uncounted:
+                weight = weights.get(name, 1)
+                if depth + weight > MAX_DEPTH:
+                    self.dropped += 1
+                    out.append(text)
+                    continue
+                depth += weight
+                opened[name] = opened.get(name, 0) + 1
+            out.append(tag)
+            out.append(text)
+        self.position = len(self.html)
 
 
 def _flat(html: str, tags: int, references: int) -> Bounded:

@@ -158,6 +158,72 @@ def test_the_check_and_the_pass_bound_as_the_pass_of_before_did(html: str):
         assert (got.html, got.notes, got.flat) == (want.html, want.notes, want.flat)
 
 
+# Elements the check removes before it follows the depth (opened and closed round text), and
+# what must keep them: another tag inside, another name or case, a list or table (heavier),
+# the Kelvin sign and a no-break space where a name ends (not a name character for ``_TAG``).
+PAIRS = [
+    "<b>слово</b>", "<span class=x>слово</span> ", "<i><b>x</b></i>", "<div>a<br>b</div>",
+    "<SPAN>x</span>", "<ul>x</ul>", "<table>x</table>", "<lin\u212a>x</link>", "<div\u00a0>x</div>",
+    "<b>x</b\u00a0>", "<bx>x</b>", "<b>x</bx>", "<p>x</p>", "<b>x</i>", "</b>", "<b>", "<div>",
+    "<ul><li>", "<table>", "</div>", "</ul>", "слово ", "<li>", "<!-- <b> -->", "<<b>x</b>",
+    "</<b>x</b>",
+]  # fmt: skip
+LEVELS = {"<div>": 1, "<ul><li>": 2, "<table>": 4, "<i>": 1}  # each prefix's weight
+
+
+def _at_the_bound(prefix: str, past: int, pieces: list[tuple[str, int]]) -> str:
+    """``prefix`` nested ``past`` levels past the bound (or short of it), then the pieces with
+    words between them (not dense)."""
+    levels = htmlbounds.MAX_DEPTH // LEVELS[prefix] + past
+    return prefix * levels + "".join((piece + " слово слово") * n for piece, n in pieces)
+
+
+near_the_bound = st.builds(
+    _at_the_bound,
+    st.sampled_from(sorted(LEVELS)),
+    st.integers(-5, 2),
+    st.lists(st.tuples(st.sampled_from(PAIRS), st.integers(1, 400)), min_size=1, max_size=10),
+)
+
+
+@given(html=st.one_of(near_the_bound, markup))
+@settings(deadline=None, max_examples=200)
+def test_the_shortcuts_bound_as_the_pass_of_before_did(html: str):
+    """Elements removed before the depth is followed, and the stretches where the depth is
+    full cut by one substitution: ``bound`` answers as the pass of before, past the check,
+    also where the markup hovers at the bound; and the check says "within" only when it is."""
+    if htmlbounds._shallow(html):
+        assert htmlbounds._too_deep(htmlbounds._tags(htmlbounds._NAMES, html), {}) is None
+    page = html + "<br>слово " * (htmlbounds.CHECK_FROM + 1)  # past the check, not dense
+    got, want = htmlbounds.bound(page), reference.bound(page)
+    assert (got.html, got.notes, got.flat) == (want.html, want.notes, want.flat)
+
+
+def test_each_piece_at_the_bound_bounds_as_the_pass_of_before_did():
+    for prefix in LEVELS:
+        for past in (-1, 0, 1):
+            for piece in PAIRS:
+                html = _at_the_bound(prefix, past, [(piece, 300)])
+                page = html + "<br>слово " * (htmlbounds.CHECK_FROM + 1)
+                got, want = htmlbounds.bound(page), reference.bound(page)
+                assert (got.html, got.notes) == (want.html, want.notes), (prefix, past, piece)
+
+
+def test_removed_elements_count_their_depth():
+    """An element removed before the depth is followed was within the bound only if what was
+    around it left room: the bound is lowered for it, and the pass decides."""
+    at_bound = "<div>" * htmlbounds.MAX_DEPTH
+    assert htmlbounds._shallow(at_bound)
+    assert not htmlbounds._shallow(at_bound + "<b>слово</b>")
+    padded = at_bound + "<b>слово</b> слово " * 2000
+    bounded = htmlbounds.bound(padded)
+    assert bounded.html == at_bound + "слово</b> слово " * 2000
+    assert bounded.notes == [f"HTML: 2000 tags nested deeper than {htmlbounds.MAX_DEPTH} dropped"]
+    below = "<div>" * (htmlbounds.MAX_DEPTH - 1) + "<b>слово</b> слово " * 2000
+    assert htmlbounds.bound(below) == htmlbounds.Bounded(below)
+    assert htmlbounds._shallow("<div>" * 90 + "<span>слово</span> " * 2000)
+
+
 def test_the_check_lets_deep_and_reference_heavy_pages_through_to_the_pass():
     deep = "<div>слово " * (htmlbounds.MAX_DEPTH + 1)
     assert not htmlbounds._within(deep, 0)
