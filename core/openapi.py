@@ -1,9 +1,9 @@
 """The OpenAPI document says what the API accepts and answers, exactly.
 
 Litestar documents only its own 400 body and loses some msgspec constraints; this module puts
-back what is validated (unknown fields refused, limits of list items, dictionary keys, a zero
-lower bound) and documents the error body (``{"error": {code, message, field, extra}}``) on
-every API route.
+back what is validated (unknown fields refused, limits of list items, dictionary keys and
+values, a zero lower bound) and documents the error body
+(``{"error": {code, message, field, extra}}``) on every API route.
 """
 
 from __future__ import annotations
@@ -94,6 +94,8 @@ def _nested(prop: Schema, kind: msgspec.inspect.Type) -> None:
     if item_type is not None and isinstance(prop.items, Schema):
         _limits(prop.items, item_type)
     if isinstance(kind, msgspec.inspect.DictType):
+        if isinstance(prop.additional_properties, Schema):  # the values' limits, as items'
+            _limits(prop.additional_properties, kind.value_type)
         key = kind.key_type
         if isinstance(key, msgspec.inspect.LiteralType) and prop.property_names is None:
             prop.property_names = Schema(enum=list(key.values))
