@@ -15,7 +15,6 @@ import msgspec
 
 from unionline import Invalid
 from unionline.channel import Attachment, Location, normalize_contact
-from unionline.channels.telegram.entities import message_entities
 from unionline.channels.telegram.types import (
     Contact,
     Dice,
@@ -57,13 +56,12 @@ class Content(msgspec.Struct, kw_only=True):
         return not (self.text or self.attachments or self.location)
 
 
-def content(message: Message, where: str = "message") -> Content:
-    """The text, files, location and extras (``data``) of ``message`` (the update's ``where``,
-    named in errors)."""
+def content(message: Message) -> Content:
+    """The text, files, location and extras (``data``) of ``message``."""
     found = Content(text=message.text or message.caption or "")
-    entities = message_entities(message, where)
+    entities = message.entities.kept() or message.caption_entities.kept()
     if entities:
-        found.data["entities"] = entities
+        found.data["entities"] = msgspec.to_builtins(entities)
     _files(message, found)
     _sticker(message.sticker, found)
     _shared(message, found)

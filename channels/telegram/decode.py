@@ -53,7 +53,7 @@ def decode_message(
 ) -> InboundMessage:
     where = f"Telegram update {update_id}"
     author = _author(where, message.chat, message.from_, accept_groups)
-    found = content(message, "edited_message" if edited else "message")
+    found = content(message)
     if found.empty:
         raise UnsupportedUpdate(f"{where}: no content we can show (a service message?)")
     origin = forward_origin(message)

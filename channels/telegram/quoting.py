@@ -79,7 +79,7 @@ def reply_to(message: Message) -> Quoted | None:
         return Quoted(
             origin=origin,
             external_id=external_id(original.chat.id, original.message_id),
-            text=quoted or content(original, "message.reply_to_message").text,
+            text=quoted or content(original).text,
             sent_at=float(original.date) if original.date else None,
             attachments=describe(original),
         )

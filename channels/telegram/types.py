@@ -7,7 +7,7 @@ with every optional field, so a new kind decodes instead of failing the whole up
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import msgspec
 
@@ -45,7 +45,7 @@ class Chat(msgspec.Struct, kw_only=True):
         return name or (f"@{self.username}" if self.username else "")
 
 
-class MessageEntity(msgspec.Struct, kw_only=True, omit_defaults=True):
+class MessageEntity(msgspec.Struct, kw_only=True, omit_defaults=True, frozen=True):
     type: str
     offset: int  # in UTF-16 code units
     length: int
@@ -54,7 +54,32 @@ class MessageEntity(msgspec.Struct, kw_only=True, omit_defaults=True):
     custom_emoji_id: str | None = None
 
 
-NO_ENTITIES = msgspec.Raw(b"[]")
+# Telegram formats at most 100 entities a message and ignores the rest (python-telegram-bot's
+# MessageLimit.MESSAGE_ENTITIES, found by experiment). An update with more is not Telegram's:
+# its first 100 are read and the rest skipped unread — decoded one Struct each, thousands
+# cost 5x their bytes (issue #12 item 3).
+MAX_ENTITIES = 100
+_ABSENT = MessageEntity(type="", offset=-1, length=0)
+
+
+class _FirstEntities(msgspec.Struct, array_like=True, frozen=True):
+    def kept(self) -> list[MessageEntity]:
+        """The entities read, in the message's order."""
+        return [e for e in msgspec.structs.astuple(self) if e is not _ABSENT]
+
+
+if TYPE_CHECKING:
+    Entities = _FirstEntities
+else:
+    # A JSON array read into MAX_ENTITIES positional fields: an array_like Struct skips the
+    # elements past its last field without decoding them, in the same pass.
+    Entities = msgspec.defstruct(
+        "Entities",
+        [(f"e{i}", MessageEntity, _ABSENT) for i in range(MAX_ENTITIES)],
+        bases=(_FirstEntities,),
+        array_like=True,
+        frozen=True,
+    )
 
 
 class PhotoSize(msgspec.Struct, kw_only=True):
@@ -228,11 +253,9 @@ class Message(Media, kw_only=True):
     from_: User | None = msgspec.field(default=None, name="from")
     sender_chat: Chat | None = None
     text: str | None = None
-    # Raw JSON arrays of MessageEntity, read by ``entities.kept_entities`` up to its bound: a
-    # body of thousands is skipped at JSON speed, not decoded one object at a time.
-    entities: msgspec.Raw = NO_ENTITIES
+    entities: Entities = Entities()  # the first MAX_ENTITIES: ``.kept()``
     caption: str | None = None
-    caption_entities: msgspec.Raw = NO_ENTITIES
+    caption_entities: Entities = Entities()
     edit_date: int | None = None
     media_group_id: str | None = None
     forward_origin: MessageOrigin | None = None

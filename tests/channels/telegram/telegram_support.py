@@ -10,13 +10,11 @@ import json
 from pathlib import Path
 from typing import Any, ClassVar, Literal
 
-import msgspec
 import pytest
 from standins.telegram import BAD_GATEWAY, SECRET_HEADER, Fault, TelegramStandin
 
 from unionline.channels.telegram.routes import webhook_path
 from unionline.channels.telegram.settings import TelegramSettings
-from unionline.channels.telegram.types import Update
 from unionline.settings import Settings
 from unionline.testing.channel_contract import (
     ChannelContract,
@@ -41,12 +39,6 @@ def update_call(
         headers=headers,
         body=json.dumps(update, ensure_ascii=False).encode(),
     )
-
-
-def as_update(body: dict[str, Any]) -> Update:
-    """``body`` decoded as the webhook decodes it: from JSON bytes (a message's entities stay
-    raw JSON until read, which ``msgspec.convert`` cannot make)."""
-    return msgspec.json.decode(msgspec.json.encode(body), type=Update)
 
 
 def text_update(update_id: int, sender: str, text: str, name: str = "") -> dict[str, Any]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 
+import msgspec
 import pytest
 from standins.telegram import (
     BAD_GATEWAY,
@@ -14,10 +15,8 @@ from standins.telegram import (
     TelegramStandin,
     too_many_requests,
 )
-from telegram_support import as_update
 
 from unionline.channels.telegram.client import InputFile, TelegramClient
-from unionline.channels.telegram.entities import kept_entities
 from unionline.channels.telegram.errors import (
     BlockedByUser,
     DeliveryUnknown,
@@ -25,6 +24,7 @@ from unionline.channels.telegram.errors import (
     WebhookActive,
 )
 from unionline.channels.telegram.text import escape_html, html_parts
+from unionline.channels.telegram.types import Update
 from unionline.errors import AuthFailed, NotReady, PermanentFailure
 
 
@@ -201,12 +201,11 @@ async def test_recorded_updates_decode(payload: Callable[[str], dict]) -> None:
         "callback_query": "callback_query",
     }
     for name, kind in kinds.items():
-        update = as_update(payload(name))
+        update = msgspec.convert(payload(name), Update)
         assert update.kind == kind, name
-    text = as_update(payload("text_with_entities")).message
+    text = msgspec.convert(payload("text_with_entities"), Update).message
     assert text is not None and text.text is not None
-    url = next(e for e in kept_entities(text.entities, "entities") if e["type"] == "url")
+    url = next(e for e in text.entities.kept() if e.type == "url")
     as_utf16 = text.text.encode("utf-16-le")
-    start, end = url["offset"] * 2, (url["offset"] + url["length"]) * 2
-    snippet = as_utf16[start:end].decode("utf-16-le")
+    snippet = as_utf16[url.offset * 2 : (url.offset + url.length) * 2].decode("utf-16-le")
     assert snippet == "https://union.example/faq"  # offsets count UTF-16 units (the 👋 is 2)

@@ -11,13 +11,13 @@ import msgspec
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from telegram_support import as_update
 
 from unionline.channel import InboundMessage, Location, Origin
 from unionline.channel.types import InboundRequest
 from unionline.channels.telegram.channel import TelegramChannel
 from unionline.channels.telegram.decode import decode_update
 from unionline.channels.telegram.settings import BotConfig
+from unionline.channels.telegram.types import Update
 from unionline.errors import Invalid, UnsupportedUpdate
 
 Load = Callable[[str], dict]
@@ -25,7 +25,7 @@ MARIA = "411222333"
 
 
 def decoded(payload: Load, name: str, **options: Any) -> InboundMessage:
-    [message] = decode_update(as_update(payload(name)), **options)
+    [message] = decode_update(msgspec.convert(payload(name), Update), **options)
     return message
 
 
@@ -247,7 +247,7 @@ def test_a_button_press_is_the_members_answer_with_the_button_quoted(payload: Lo
 )
 def test_other_updates_are_unsupported(payload: Load, name: str) -> None:
     with pytest.raises(UnsupportedUpdate):
-        decode_update(as_update(payload(name)))
+        decode_update(msgspec.convert(payload(name), Update))
 
 
 def test_a_group_message_is_the_senders_answered_in_private_when_groups_are_accepted(
@@ -262,7 +262,7 @@ def test_a_group_message_is_the_senders_answered_in_private_when_groups_are_acce
         "title": "Цех №3 — профгруппа",
     }
     with pytest.raises(UnsupportedUpdate):  # channel posts never
-        decode_update(as_update(payload("channel_post")), accept_groups=True)
+        decode_update(msgspec.convert(payload("channel_post"), Update), accept_groups=True)
 
 
 json_values = st.recursive(

@@ -1,7 +1,7 @@
 """A message's entities in ``data["entities"]``: for every shape Telegram sends, the same dicts
-as the typed decode the channel used before (the oracle: ``MessageEntity`` Structs through
-``msgspec.to_builtins``); past ``MAX_ENTITIES`` only the first are kept and the text stays whole
-(issue #12 item 3: a body of thousands of entities must cost what its bytes cost)."""
+as the list decode the channel used before (the oracle: a ``list[MessageEntity]`` through
+``msgspec.to_builtins``); past ``MAX_ENTITIES`` only the first are read and the text stays
+whole (issue #12 item 3: a body of thousands of entities must cost what its bytes cost)."""
 
 from __future__ import annotations
 
@@ -12,14 +12,13 @@ import msgspec
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from telegram_support import as_update
 
+from unionline.channel import InboundMessage
 from unionline.channel.types import InboundRequest
 from unionline.channels.telegram.channel import TelegramChannel
 from unionline.channels.telegram.decode import decode_update
-from unionline.channels.telegram.entities import MAX_ENTITIES
 from unionline.channels.telegram.settings import BotConfig
-from unionline.channels.telegram.types import MessageEntity
+from unionline.channels.telegram.types import MAX_ENTITIES, MessageEntity, Update
 from unionline.errors import Invalid
 
 # Bot API MessageEntity types, with the fields each one carries besides offset and length
@@ -55,7 +54,7 @@ entities = st.lists(
 texts = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=200)
 
 
-def update(message: dict[str, Any]) -> dict[str, Any]:
+def update(**message: Any) -> dict[str, Any]:
     chat = {"id": 5, "type": "private"}
     sender = {"id": 5, "is_bot": False, "first_name": "Иван"}
     return {
@@ -64,22 +63,31 @@ def update(message: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def decoded(body: dict[str, Any]) -> InboundMessage:
+    """As the webhook reads it: from JSON bytes."""
+    [message] = decode_update(msgspec.json.decode(json.dumps(body).encode(), type=Update))
+    return message
+
+
 def oracle(sent: list[dict[str, Any]]) -> Any:
-    """What the channel kept before entities were read raw: typed, then to builtins."""
+    """What the channel kept before the bound: every entity typed, then to builtins."""
     return msgspec.to_builtins(msgspec.convert(sent, list[MessageEntity]))
 
 
 @given(text=texts, sent=entities, caption=st.booleans())
-def test_entities_are_kept_as_the_typed_decode_kept_them(
+def test_entities_are_kept_as_the_list_decode_kept_them(
     text: str, sent: list[dict[str, Any]], caption: bool
 ) -> None:
-    body = {"caption": text, "caption_entities": sent} if caption else {"text": text}
+    body = update(caption=text, caption_entities=sent) if caption else update(text=text)
     if not caption:
-        body["entities"] = sent
-    [message] = decode_update(as_update(update(body)))
+        body["message"]["entities"] = sent
+    message = decoded(body)
     assert message.text == text
     assert message.data.get("entities") == (oracle(sent) or None)
     assert ("entities" in message.data) == bool(sent)
+    assert msgspec.convert(body, Update).message.entities.kept() == (  # type: ignore[union-attr]
+        [] if caption else msgspec.convert(sent, list[MessageEntity])
+    )
 
 
 def dense(count: int) -> list[dict[str, Any]]:
@@ -89,39 +97,41 @@ def dense(count: int) -> list[dict[str, Any]]:
 def test_past_the_bound_the_first_entities_are_kept_and_the_text_whole() -> None:
     text = "жж" * MAX_ENTITIES * 4
     sent = dense(len(text) // 2)
-    [message] = decode_update(as_update(update({"text": text, "entities": sent})))
+    message = decoded(update(text=text, entities=sent))
     assert message.text == text
     assert message.data["entities"] == oracle(sent[:MAX_ENTITIES])
-    # a malformed entity past the bound is never read: the update is still taken
+    # entities past the bound are skipped unread: a malformed one does not refuse the update
     sent[MAX_ENTITIES] = {"type": "bold", "offset": "x"}
-    [message] = decode_update(as_update(update({"text": text, "entities": sent})))
-    assert len(message.data["entities"]) == MAX_ENTITIES
+    sent[-1] = None  # type: ignore[call-overload]
+    message = decoded(update(caption=text, caption_entities=sent, photo=[]))
+    assert message.text == text and len(message.data["entities"]) == MAX_ENTITIES
+    quoted = {"message_id": 2, "date": 1, "chat": {"id": 5}, "text": "а", "entities": sent}
+    assert decoded(update(text="б", reply_to_message=quoted)).reply_to is not None
 
 
 @pytest.mark.parametrize(
-    ("body", "field"),
+    ("message", "path"),
     [
-        ({"text": "а", "entities": [{"type": "bold", "offset": "0", "length": 1}]},
-         "message.entities"),
-        ({"caption": "а", "caption_entities": [{"type": "bold"}]}, "message.caption_entities"),
-        ({"text": "а", "entities": None}, "message.entities"),
-        ({"text": "а", "reply_to_message": {"message_id": 2, "date": 1, "chat": {"id": 5},
-                                            "entities": [{"offset": 0, "length": 1}]}},
-         "message.reply_to_message.entities"),
+        ({"entities": [{"type": "bold", "offset": "0", "length": 1}]},
+         "$.message.entities[0].offset"),
+        ({"entities": [*dense(MAX_ENTITIES - 1), {"type": "bold"}]},
+         f"$.message.entities[{MAX_ENTITIES - 1}]"),
+        ({"entities": [None]}, "$.message.entities[0]"),
+        ({"entities": None}, "$.message.entities"),
+        ({"caption_entities": [{"offset": 0, "length": 1}]}, "$.message.caption_entities[0]"),
+        ({"reply_to_message": {"message_id": 2, "date": 1, "chat": {"id": 5},
+                               "entities": [{"type": "bold", "offset": -1.5, "length": 1}]}},
+         "$.message.reply_to_message.entities[0].offset"),
     ],
 )  # fmt: skip
-async def test_a_malformed_entity_is_a_422_naming_its_field(
-    body: dict[str, Any], field: str
+async def test_a_malformed_entity_read_is_a_422_naming_where(
+    message: dict[str, Any], path: str
 ) -> None:
+    body = json.dumps(update(text="а", **message)).encode()
+    request = InboundRequest(method="POST", path="/", headers={}, query={}, body=body)
     with pytest.raises(Invalid) as refused:
-        decode_update(as_update(update(body)))
-    assert refused.value.field == field and field in str(refused.value)
-    request = InboundRequest(
-        method="POST", path="/", headers={}, query={}, body=json.dumps(update(body)).encode()
-    )
-    with pytest.raises(Invalid) as refused:  # the webhook's own path
         await TelegramChannel().decode(_Account(), request)  # type: ignore[arg-type]
-    assert refused.value.status_code == 422 and refused.value.field == field
+    assert refused.value.status_code == 422 and f"`{path}`" in str(refused.value)
 
 
 class _Account(msgspec.Struct):
