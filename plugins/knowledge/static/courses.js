@@ -124,8 +124,9 @@ async function drawWho(container, courseId) {
       h("thead", {}, h("tr", {}, [t("kb.c.staffer"), t("kb.c.lessons"), t("kb.c.finished_at")].map((x) => h("th", { scope: "col" }, x)))),
       h("tbody", {}, rows.map((r) => h("tr", { dataset: { operator: r.operator_id } },
         h("th", { scope: "row" }, r.name || r.login),
-        h("td", {}, `${r.completed} / ${r.lessons}`),
-        h("td", {}, r.finished_at ? ui.format.fullTime(r.finished_at) : t("kb.c.not_yet")))))));
+        // data-label: at phone width the rows stack (admin.css) and the heads are hidden
+        h("td", { dataset: { label: t("kb.c.lessons") } }, `${r.completed} / ${r.lessons}`),
+        h("td", { dataset: { label: t("kb.c.finished_at") } }, r.finished_at ? ui.format.fullTime(r.finished_at) : t("kb.c.not_yet")))))));
   } catch (error) {
     ui.replace(container, h("p", { class: "muted" }, ui.errorText(error)));
   }

@@ -310,15 +310,16 @@ class UlReports extends HTMLElement {
         "tr",
         { dataset: { key: row.key } },
         ui.h("th", { scope: "row" }, this.nameCell(row)),
-        columns.map(([key, kind, link]) => {
+        columns.map(([key, kind, link, title]) => {
           // the backlog is not split by hour (docs/reports.md): its rows show none
           const v = this.state.group === "hour" && key.startsWith("backlog") ? null : value(row.figures, key);
           const text = show(v, kind);
-          return ui.h("td", { class: "num", dataset: { metric: key } }, link && v ? this.behindLink(row, key, text) : text);
+          // data-label: at phone width the rows stack (admin.css) and each figure says its name
+          return ui.h("td", { class: "num", dataset: { metric: key, label: title } }, link && v ? this.behindLink(row, key, text) : text);
         }),
       ),
     );
-    const total = ui.h("tr", { class: "rep-total" }, ui.h("th", { scope: "row" }, ui.t("rep.totals")), columns.map(([key, kind]) => ui.h("td", { class: "num", dataset: { metric: key } }, show(value(r.totals, key), kind))));
+    const total = ui.h("tr", { class: "rep-total" }, ui.h("th", { scope: "row" }, ui.t("rep.totals")), columns.map(([key, kind, , title]) => ui.h("td", { class: "num", dataset: { metric: key, label: title } }, show(value(r.totals, key), kind))));
     return ui.h(
       "div",
       { class: "rep-scroll", tabindex: "0", role: "region", "aria-label": ui.t(`rep.by.${this.state.group}`) },
@@ -340,10 +341,10 @@ class UlReports extends HTMLElement {
         { class: "admin-table" },
         ui.h("thead", {}, ui.h("tr", {}, ["rep.number", "rep.subject", "rep.status", "rep.value"].map((k) => ui.h("th", { scope: "col" }, ui.t(k))))),
         ui.h("tbody", {}, list.appeals.map((a) => ui.h("tr", { dataset: { appeal: a.appeal_id } },
-          ui.h("td", {}, ui.h("a", { href: `#/-/${a.appeal_id}` }, a.number)),
-          ui.h("td", {}, a.subject),
-          ui.h("td", {}, statusLabel(a.status)),
-          ui.h("td", { class: "num" }, list.metric.endsWith("seconds") ? duration(a.value) : count(a.value))))),
+          ui.h("td", { dataset: { label: ui.t("rep.number") } }, ui.h("a", { href: `#/-/${a.appeal_id}` }, a.number)),
+          ui.h("td", { dataset: { label: ui.t("rep.subject") } }, a.subject),
+          ui.h("td", { dataset: { label: ui.t("rep.status") } }, statusLabel(a.status)),
+          ui.h("td", { class: "num", dataset: { label: ui.t("rep.value") } }, list.metric.endsWith("seconds") ? duration(a.value) : count(a.value))))),
       ),
     );
   }
