@@ -36,10 +36,10 @@ def view(row: dict[str, Any]) -> OrganizationView:
     )
 
 
-async def _row(org_id: uuid.UUID) -> dict[str, Any]:
+async def _row(org_id: uuid.UUID, field: str = "id") -> dict[str, Any]:
     row = await Organization.select().where(Organization.id == org_id).first()
     if row is None:
-        raise NotFound(f"organization {org_id} does not exist", field="id")
+        raise NotFound(f"organization {org_id} does not exist", field=field)
     return row
 
 
@@ -83,7 +83,7 @@ async def create(actor: Actor, data: OrganizationCreate) -> OrganizationView:
     else:
         if not scope.allows(data.parent_id):
             raise NotFound(f"organization {data.parent_id} does not exist", field="parent_id")
-        parent = await _row(data.parent_id)
+        parent = await _row(data.parent_id, "parent_id")
         if parent["archived_at"] is not None:
             raise Conflict("the parent organization is archived", field="parent_id")
         parent_path = parent["path"]
@@ -123,7 +123,7 @@ async def move(actor: Actor, org_id: uuid.UUID, new_parent_id: uuid.UUID) -> Org
     await _require(actor, MANAGE, org_id)
     await _require(actor, MANAGE, new_parent_id, field="parent_id")
     async with current().db.transaction():
-        row, parent = await _row(org_id), await _row(new_parent_id)
+        row, parent = await _row(org_id), await _row(new_parent_id, "parent_id")
         old_path: str = row["path"]
         if parent["path"].startswith(old_path):
             raise Invalid(
@@ -184,8 +184,9 @@ async def subtree_ids(org_ids: list[uuid.UUID]) -> frozenset[uuid.UUID]:
 
 
 async def ancestors(org_id: uuid.UUID) -> list[uuid.UUID]:
-    """From the root down to ``org_id`` itself."""
-    row = await _row(org_id)
+    """From the root down to ``org_id`` itself; NotFound names ``organization_id``, the field
+    every caller was handed the id in."""
+    row = await _row(org_id, "organization_id")
     return [uuid.UUID(p) for p in row["path"].strip("/").split("/")]
 
 
