@@ -290,6 +290,8 @@ class InboundRequest(msgspec.Struct, frozen=True, kw_only=True):
             return msgspec.json.decode(self.body, type=kind)
         except msgspec.DecodeError as exc:
             raise Invalid(f"bad update: {exc}", field="body") from None
+        except RecursionError:  # msgspec's own bound on nesting (~1,000 arrays or objects deep)
+            raise Invalid("bad update: nested too deep", field="body") from None
 
 
 class WebhookReply(msgspec.Struct, frozen=True, kw_only=True):
