@@ -189,3 +189,40 @@ async def test_tasks_at_phone_width(site: Site, login: Login, shots: Path) -> No
     await gate(page, "the task at 390 px")
     await page.screenshot(path=shots / "task-phone.png", full_page=True)
     assert page.console_errors == []
+
+
+async def test_a_recurring_task_made_in_the_console(site: Site, login: Login, shots: Path) -> None:
+    """«Повторяющиеся задачи»: the time sheet due on the month's last day, moved to the working
+    day before when that is a day off — made in words at phone width, no RRULE typed."""
+    page = await login(site.b, **PHONE)
+    await page.evaluate("location.hash = '#/work/tasks'")
+    await page.get_by_role("button", name="Повторяющиеся задачи").click()
+    panel = page.locator("section.task-recurring")
+    await expect(panel.locator("p.muted")).to_have_text("Повторяющихся задач пока нет.")
+    form = panel.locator("form.task-series-form")
+    await form.get_by_label("Название").fill("Сдать табель в бухгалтерию")
+    await form.get_by_label("Как часто").select_option(label="В последний день месяца")
+    shift = form.get_by_label("Если день выпадает на выходной")
+    await expect(shift).to_have_value("previous")  # what the last day of a month wants
+    await expect(form.get_by_label("День недели")).to_be_hidden()
+    await form.get_by_label("Срок в рабочих днях").fill("2")
+    await form.get_by_role("button", name="Создать повторяющуюся задачу").click()
+    item = panel.locator("ul.task-series li")
+    await expect(item).to_contain_text(
+        "Сдать табель в бухгалтерию — в последний день месяца, 09:00"
+    )
+    await expect(item).to_contain_text("следующая")
+    assert await fits(page)
+    await gate(page, "«Повторяющиеся задачи» at 390 px")
+    await page.screenshot(path=shots / "recurring-phone.png", full_page=True)
+
+    [series] = await site.api("GET", "/api/tasks/series/")
+    assert (series["rrule"], series["shift"], series["at_time"]) == (
+        "FREQ=MONTHLY;BYMONTHDAY=-1",
+        "previous",
+        "09:00",
+    )
+    [template] = await site.api("GET", "/api/tasks/templates/")
+    assert (template["title"], template["deadline_days"]) == ("Сдать табель в бухгалтерию", 2)
+    assert series["template_id"] == template["id"]
+    assert page.console_errors == []

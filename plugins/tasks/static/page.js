@@ -9,6 +9,7 @@ import { STRINGS } from "./strings.js";
 import { TaskView } from "./task.js";
 import { newTaskForm } from "./form.js";
 import { newProjectForm, projectSettings } from "./project.js";
+import { recurringPanel } from "./recurring.js";
 
 export function setup(consoleApi) {
   use(consoleApi);
@@ -74,7 +75,8 @@ class TasksPage extends HTMLElement {
       this,
       h("div", { class: "admin-head" }, h("h2", {}, t("tasks.title")),
         ui.api.can("tasks.create") ? h("button", { type: "button", class: "primary", onclick: () => this.openForm() }, t("tasks.new")) : null,
-        ui.api.can("tasks.projects") ? h("button", { type: "button", class: "new-project", onclick: () => this.openNewProject() }, t("tasks.new_project")) : null),
+        ui.api.can("tasks.projects") ? h("button", { type: "button", class: "new-project", onclick: () => this.openNewProject() }, t("tasks.new_project")) : null,
+        ui.api.can("tasks.templates") ? h("button", { type: "button", class: "recurring", onclick: () => this.openRecurring() }, t("tasks.rec.open")) : null),
       this.formHost,
       views,
       h("div", { class: "task-filters" }, modes, h("label", { class: "inline" }, t("tasks.project"), " ", project),
@@ -172,6 +174,12 @@ class TasksPage extends HTMLElement {
       },
       onClose: () => { ui.api.replace(this.formHost); this.renderFrame(); this.load(); },
     }));
+  }
+
+  async openRecurring() {
+    const close = (made) => (made ? this.openRecurring() : ui.api.replace(this.formHost));
+    ui.api.replace(this.formHost, await recurringPanel({ onClose: close }));
+    this.formHost.scrollIntoView({ block: "nearest" });
   }
 
   openForm() {
