@@ -14,7 +14,8 @@ at four times the size against its own at 1x: near 1 when linear, 4 when quadrat
 * **mail HTML to text** / **mail HTML sanitizing** — ``htmltext.to_text`` and ``sanitize``:
   malformed markup (``"</" * n``, ``"<!" * n``, ``"<" * n``, unclosed comments and
   attributes), ``&``-dense text, nested and dense tags (shown as text past
-  ``htmlbounds.DENSE_TAGS``), and the same tags with words between them (read as HTML).
+  ``htmlbounds.DENSE_TAGS``), and the same tags with words between them (read as HTML):
+  Russian words, and ASCII ones at exactly ``DENSE_TAGS`` characters a tag.
   Their ordinary input is ordinary HTML mail: the mean per KB of the client shapes in
   ``benchmarks/_html_mail.py`` (Outlook/Word, Gmail, Apple Mail, Thunderbird, a table-layout
   newsletter) around Russian text. The baseline before (one ``<p>`` line every ~70 bytes,
@@ -27,7 +28,9 @@ at four times the size against its own at 1x: near 1 when linear, 4 when quadrat
 * **subject topic** — ``threads.topic``: ``"Re: " * n`` (and ``"Отв: " * n``), brackets (with
   and without an appeal number) and spaces around numbers.
 * **Telegram update** / **VK event** — msgspec decoding plus ``decode_update``/``decode_event``
-  of a message whose text is all escapes or all entities.
+  of a message whose text is all escapes or all entities; for Telegram also a message of
+  thousands of photo sizes, poll options or keyboard rows, a story of thousands of fields and
+  an unknown field of empty arrays (what msgspec skips).
 * **web form field** — the form's field cleaning (``_plain``) on control characters and
   whitespace runs.
 * **robot text condition** — a supervisor's pattern run by ``safe_regex`` on text made to make
@@ -106,6 +109,10 @@ def html_texts(size: int) -> tuple[str, dict[str, str]]:
         # read as HTML (the depth pass and nh3, ~1 µs a tag)
         "padded nested lists": _sized("<ul><li>слово слово ", size),
         "padded spans": _sized("<span>слово</span> ", size),
+        # the same in ASCII at a "<" every DENSE_TAGS characters, the densest markup still read
+        # as HTML: per KB (of UTF-8) ~1.8 times the tags of the Russian ones
+        "padded nested lists (ASCII)": _sized("<ul><li>wordword", size),
+        "padded bold (ASCII)": _sized("<b>wordword</b> ", size),
     }
     return _sized(f"<p>{ORDINARY_LINE.strip()}</p>\n", size), worst
 
@@ -281,13 +288,38 @@ def _chat_rows(size: int) -> list[Row]:
         "entities": "E" + "жж" * (size // 8),
         "astral": "😀" * (size // 4),
     }
-    return [
+    rows = [
         (name, call, body(ordinary), {k: body(v) for k, v in worst.items()})
         for name, call, body in (
             ("Telegram update", telegram, telegram_body),
             ("VK event", vk, vk_body),
         )
     ]
+    rows[0][3].update(_telegram_arrays(telegram_body(""), size))
+    return rows
+
+
+def _telegram_arrays(empty: bytes, size: int) -> dict[str, bytes]:
+    """Updates of ~``size`` bytes of small objects in the arrays a message has (and one object
+    of many fields we only tell by its being there)."""
+    import msgspec
+
+    message = msgspec.json.decode(empty)["message"]
+
+    def filled(one: Any) -> list[Any]:  # ~size bytes of JSON
+        return [one] * (size // (len(msgspec.json.encode(one)) + 1))
+
+    shapes = {
+        "photo sizes": {"photo": filled({"file_id": "a", "file_unique_id": "b", "width": 1})},
+        "poll options": {"poll": {"id": "p", "question": "q", "options": filled({"text": "a"})}},
+        "keyboard": {"text": "x", "reply_markup": {"inline_keyboard": filled([{"text": "a"}])}},
+        "story fields": {"story": {f"k{i}": i for i in range(size // 13)}},
+        "unknown field of empty arrays": {"text": "x", "zz": filled([])},  # skipped
+    }
+    return {
+        label: msgspec.json.encode({"update_id": 1, "message": {**message, **fields}})
+        for label, fields in shapes.items()
+    }
 
 
 def _form_row(size: int) -> Row:

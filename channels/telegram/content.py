@@ -9,6 +9,7 @@ in a few words for a quoted message («Фото», «Документ заявл
 from __future__ import annotations
 
 import mimetypes
+from collections.abc import Iterable
 from typing import Any
 
 import msgspec
@@ -111,7 +112,7 @@ def _named(file: Document, kind: str, default_type: str) -> Attachment:
     return _announced(file, stem + (mimetypes.guess_extension(content_type) or ""), content_type)
 
 
-def _photo(sizes: list[PhotoSize]) -> Attachment:
+def _photo(sizes: Iterable[PhotoSize]) -> Attachment:
     largest = max(sizes, key=lambda s: (s.width * s.height, s.file_size or 0))
     return Attachment(
         filename=f"photo-{largest.file_unique_id}.jpg",

@@ -7,9 +7,11 @@ with every optional field, so a new kind decodes instead of failing the whole up
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import msgspec
+
+from unionline.channels.telegram.bounded import First, first
 
 
 class User(msgspec.Struct, kw_only=True):
@@ -54,40 +56,50 @@ class MessageEntity(msgspec.Struct, kw_only=True, omit_defaults=True, frozen=Tru
     custom_emoji_id: str | None = None
 
 
-# Telegram formats at most 100 entities a message and ignores the rest (python-telegram-bot's
-# MessageLimit.MESSAGE_ENTITIES, found by experiment). An update with more is not Telegram's:
-# its first 100 are read and the rest skipped unread — decoded one Struct each, thousands
-# cost 5x their bytes (issue #12 item 3).
-MAX_ENTITIES = 100
-_ABSENT = MessageEntity(type="", offset=-1, length=0)
-
-
-class _FirstEntities(msgspec.Struct, array_like=True, frozen=True):
-    def kept(self) -> list[MessageEntity]:
-        """The entities read, in the message's order."""
-        return [e for e in msgspec.structs.astuple(self) if e is not _ABSENT]
-
-
-if TYPE_CHECKING:
-    Entities = _FirstEntities
-else:
-    # A JSON array read into MAX_ENTITIES positional fields: an array_like Struct skips the
-    # elements past its last field without decoding them, in the same pass.
-    Entities = msgspec.defstruct(
-        "Entities",
-        [(f"e{i}", MessageEntity, _ABSENT) for i in range(MAX_ENTITIES)],
-        bases=(_FirstEntities,),
-        array_like=True,
-        frozen=True,
-    )
-
-
 class PhotoSize(msgspec.Struct, kw_only=True):
     file_id: str
     file_unique_id: str
     width: int = 0
     height: int = 0
     file_size: int | None = None
+
+
+class PollOption(msgspec.Struct, kw_only=True):
+    text: str
+    voter_count: int = 0
+
+
+class InlineKeyboardButton(msgspec.Struct, kw_only=True):
+    text: str = ""
+    callback_data: str | None = None
+
+
+# Arrays of small objects read up to what Telegram sends (``bounded``): past the bound the rest
+# is skipped unread. Telegram formats at most 100 entities a message and ignores the rest
+# (python-telegram-bot's MessageLimit.MESSAGE_ENTITIES, found by experiment); a photo comes in
+# a few sizes (s, m, x, y, w…); a poll has at most 12 options; a keyboard at most 100 buttons,
+# 8 a row.
+MAX_ENTITIES = 100
+MAX_PHOTO_SIZES = 20
+MAX_POLL_OPTIONS = 20
+MAX_KEYBOARD_ROWS, MAX_ROW_BUTTONS = 100, 8
+if TYPE_CHECKING:
+    Entities = First[MessageEntity]
+    PhotoSizes = First[PhotoSize]
+    PollOptions = First[PollOption]
+    KeyboardRow = First[InlineKeyboardButton]
+    Keyboard = First[KeyboardRow]
+else:
+    Entities = first(MessageEntity, MAX_ENTITIES, "Entities")
+    PhotoSizes = first(PhotoSize, MAX_PHOTO_SIZES, "PhotoSizes")
+    PollOptions = first(PollOption, MAX_POLL_OPTIONS, "PollOptions")
+    KeyboardRow = first(InlineKeyboardButton, MAX_ROW_BUTTONS, "KeyboardRow")
+    Keyboard = first(KeyboardRow, MAX_KEYBOARD_ROWS, "Keyboard")
+
+
+class Unread(msgspec.Struct):
+    """An object only told apart by being there (a story, an invoice, a channel post): its
+    fields are skipped, not decoded into a dict."""
 
 
 class Document(msgspec.Struct, kw_only=True):
@@ -156,15 +168,10 @@ class Contact(msgspec.Struct, kw_only=True):
     vcard: str | None = None
 
 
-class PollOption(msgspec.Struct, kw_only=True):
-    text: str
-    voter_count: int = 0
-
-
 class Poll(msgspec.Struct, kw_only=True):
     id: str
     question: str
-    options: list[PollOption] = []
+    options: PollOptions = PollOptions()
     is_anonymous: bool = True
     type: str = "regular"  # regular or quiz
     allows_multiple_answers: bool = False
@@ -201,13 +208,8 @@ class TextQuote(msgspec.Struct, kw_only=True):
     is_manual: bool = False
 
 
-class InlineKeyboardButton(msgspec.Struct, kw_only=True):
-    text: str = ""
-    callback_data: str | None = None
-
-
 class InlineKeyboardMarkup(msgspec.Struct, kw_only=True):
-    inline_keyboard: list[list[InlineKeyboardButton]] = []
+    inline_keyboard: Keyboard = Keyboard()
 
 
 class WebAppData(msgspec.Struct, kw_only=True):
@@ -221,9 +223,9 @@ class Media(msgspec.Struct, kw_only=True):
     animation: Document | None = None  # ``document`` is set too, for older clients
     audio: Document | None = None
     document: Document | None = None
-    photo: list[PhotoSize] = []
+    photo: PhotoSizes = PhotoSizes()
     sticker: Sticker | None = None
-    story: dict[str, Any] | None = None
+    story: Unread | None = None
     video: Document | None = None
     video_note: VideoNote | None = None
     voice: Voice | None = None
@@ -233,9 +235,9 @@ class Media(msgspec.Struct, kw_only=True):
     poll: Poll | None = None
     venue: Venue | None = None  # ``location`` is set too, for older clients
     location: Location | None = None
-    invoice: dict[str, Any] | None = None
-    giveaway: dict[str, Any] | None = None
-    paid_media: dict[str, Any] | None = None
+    invoice: Unread | None = None
+    giveaway: Unread | None = None
+    paid_media: Unread | None = None
 
 
 class ExternalReplyInfo(Media, kw_only=True):
@@ -286,18 +288,31 @@ class CallbackQuery(msgspec.Struct, kw_only=True):
     game_short_name: str | None = None
 
 
+class ChatMember(msgspec.Struct, kw_only=True):
+    status: str = ""  # creator, administrator, member, restricted, left, kicked
+
+
+class ChatMemberUpdated(msgspec.Struct, kw_only=True):
+    """The bot's own membership in a chat changed (``my_chat_member``): in a private chat,
+    ``kicked`` is the member blocking the bot, ``member`` unblocking it."""
+
+    chat: Chat | None = None
+    from_: User | None = msgspec.field(default=None, name="from")
+    new_chat_member: ChatMember | None = None
+
+
 class Update(msgspec.Struct, kw_only=True):
     """One update; at most one of the optional parts is present."""
 
     update_id: int
     message: Message | None = None
     edited_message: Message | None = None
-    channel_post: dict[str, Any] | None = None
-    edited_channel_post: dict[str, Any] | None = None
+    channel_post: Unread | None = None
+    edited_channel_post: Unread | None = None
     callback_query: CallbackQuery | None = None
-    my_chat_member: dict[str, Any] | None = None
-    chat_member: dict[str, Any] | None = None
-    message_reaction: dict[str, Any] | None = None
+    my_chat_member: ChatMemberUpdated | None = None
+    chat_member: Unread | None = None
+    message_reaction: Unread | None = None
 
     @property
     def kind(self) -> str:

@@ -43,16 +43,16 @@ async def _known(message: InboundMessage) -> bool:
 
 async def _chat_member_change(update: Update) -> bool:
     change = update.my_chat_member
-    if not change or (change.get("chat") or {}).get("type") != "private":
+    if change is None or change.chat is None or change.chat.type != "private":
         return False
-    status = (change.get("new_chat_member") or {}).get("status")
-    user = change.get("from") or {}
-    if status not in ("kicked", "member") or not user.get("id"):
+    status = change.new_chat_member.status if change.new_chat_member is not None else None
+    user = change.from_
+    if status not in ("kicked", "member") or user is None or not user.id:
         return False
     if status == "kicked":
-        await block_contact(CONTACT_KIND, str(user["id"]), "the member blocked the bot in Telegram")
+        await block_contact(CONTACT_KIND, str(user.id), "the member blocked the bot in Telegram")
     else:
-        await unblock_contact(CONTACT_KIND, str(user["id"]))
+        await unblock_contact(CONTACT_KIND, str(user.id))
     return True
 
 
