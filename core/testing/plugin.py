@@ -20,7 +20,7 @@ import pytest
 
 from unionline import runtime
 from unionline.settings import Settings
-from unionline.testing import spares
+from unionline.testing import handler_memo, spares
 from unionline.testing.support import (
     AppHarness,
     fresh_database,
@@ -45,9 +45,12 @@ def pytest_configure(config: pytest.Config) -> None:
     # Every app a test starts with migrations gets its empty database from a migrated template.
     if prepare_database not in runtime.BEFORE_STARTING:
         runtime.BEFORE_STARTING.append(prepare_database)
+    # Each test's app parses the same handler signatures: once per process is enough.
+    handler_memo.install()
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
+    handler_memo.uninstall()
     spares.close()
     if prepare_database in runtime.BEFORE_STARTING:
         runtime.BEFORE_STARTING.remove(prepare_database)
