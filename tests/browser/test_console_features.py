@@ -5,14 +5,17 @@ socket, e-mail HTML in a sandbox, the supervisor view and plugins' console asset
 from __future__ import annotations
 
 import uuid
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+from axe_support import serious_violations
 from conftest import Login
 from console_support import (
     PASSWORD,
     Site,
     console_module,
+    fits,
     open_appeal,
     running_site,
 )
@@ -205,6 +208,41 @@ async def test_supervisor_sees_load_live(site: Site, login: Login, shots: Path) 
     await expect(row_a.locator("[data-open]")).to_have_text("1")
     await b.screenshot(path=shots / "console-supervisor.png")
     assert b.console_errors == []
+
+
+async def test_supervisor_view_at_phone_width(site: Site, login: Login, shots: Path) -> None:
+    """A queue where members wait and nobody was assigned in the last day has no average wait:
+    «—», not «NaN дн»; the six-column load table scrolls in its own region, the page fits."""
+    queue = await site.api(
+        "POST",
+        "/api/routing/queues/",
+        # closed (a holiday in any zone today), so the appeal waits there while the supervisor
+        # is online instead of being offered to them
+        json={
+            "organization_id": site.organization_id,
+            "name": "Общая",
+            "business_hours": True,
+            "holidays": [str(date.today() + timedelta(days=d)) for d in (-1, 0, 1)],
+        },
+    )
+    await site.inbound("Обращение ждёт в очереди")
+    appeals = await site.api("GET", "/api/appeals/", params={"q": "ждёт в очереди"})
+    appeal = appeals["items"][0]["id"]
+    await site.api(
+        "POST", f"/api/routing/appeals/{appeal}/transfer", json={"queue_id": queue["id"]}
+    )
+    page = await login(
+        site.b, viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
+    )
+    await page.click(".topbar a[href='#/supervisor']")
+    row = page.locator(f"table.queues tr[data-queue='{queue['id']}']")
+    await expect(row.locator("[data-waiting]")).to_have_text("1")
+    await expect(row.locator("[data-avg-wait]")).to_have_text("—")
+    await expect(page.locator("table.queues")).not_to_contain_text("NaN")
+    assert await fits(page)
+    assert await serious_violations(page) == []
+    await page.screenshot(path=shots / "console-supervisor-phone.png", full_page=True)
+    assert page.console_errors == []
 
 
 class AssetsPlugin:

@@ -74,9 +74,11 @@ class UlSupervisor extends HTMLElement {
         { class: "supervisor pad" },
         h("h2", {}, t("sup.title")),
         s.computed ? h("p", { class: "muted" }, t("sup.computed")) : null,
-        this.operatorTable(s.operators),
+        // Six columns do not fit a phone: each table scrolls in its own region (the keyboard
+        // reaches it), the page stays as wide as the screen.
+        h("div", { class: "sup-scroll", tabindex: "0", role: "region", "aria-label": t("sup.title") }, this.operatorTable(s.operators)),
         h("h2", {}, t("sup.queues")),
-        this.queueTable(s.queues),
+        h("div", { class: "sup-scroll", tabindex: "0", role: "region", "aria-label": t("sup.queues") }, this.queueTable(s.queues)),
         h("p", { class: "muted" }, t("sup.updated", { time: time(this.at) })),
         h("ul-slot", { name: "supervisor" }),
       ),
@@ -125,7 +127,9 @@ class UlSupervisor extends HTMLElement {
             h("td", { class: "num", dataset: { waiting: String(q.waiting) } }, String(q.waiting)),
             // An empty queue has nobody waiting: no longest wait to show (it said "только что").
             h("td", {}, q.waiting && q.oldest_since ? duration(now - q.oldest_since) : "—"),
-            h("td", {}, q.avg_wait_ms != null ? duration(q.avg_wait_ms) : q.waiting ? duration(q.total_wait_ms / q.waiting) : "—"),
+            // The routing API's average is over appeals assigned in the last 24 hours: none
+            // assigned is no average ("—"; it said "NaN дн"); computed rows carry their total.
+            h("td", { dataset: { avgWait: "" } }, q.avg_wait_ms != null ? duration(q.avg_wait_ms) : q.waiting && q.total_wait_ms != null ? duration(q.total_wait_ms / q.waiting) : "—"),
           ),
         ),
       ),
