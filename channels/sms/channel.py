@@ -41,9 +41,14 @@ class SmsChannel(ChannelType[Any, Any]):
         text=True,
         read_receipts=True,  # delivery receipts; SMS has no "read"
         max_text_length=segments.max_length(common.DEFAULT_MAX_SEGMENTS, "ucs2"),
+        sms_segments=common.DEFAULT_MAX_SEGMENTS,
     )
     rate_limit = RateLimit(per_second=10, burst=10)
     gateway: ClassVar[SmsGateway]
+
+    def account_capabilities(self, account: Account) -> Capabilities:
+        """The parts and characters at the account's «Не больше SMS в одном ответе»."""
+        return common.account_capabilities(self.capabilities, account)
 
     async def verify(self, account: Account, request: InboundRequest) -> None:
         await self.gateway.verify(account, request)

@@ -7,8 +7,16 @@ from __future__ import annotations
 
 from typing import Any
 
+import msgspec
+
 from unionline import PermanentFailure, UnsupportedUpdate
-from unionline.channel import ChannelAccount, InboundMessage, OutboundMessage, Sender
+from unionline.channel import (
+    Capabilities,
+    ChannelAccount,
+    InboundMessage,
+    OutboundMessage,
+    Sender,
+)
 from unionline.channels.sms import optout, phones, segments
 
 DEFAULT_MAX_SEGMENTS = 6
@@ -71,10 +79,21 @@ def _text_refusal(
         return "", need
     script = "кириллица" if need.encoding == "ucs2" else "латиница"
     what = "сообщение" if message.broadcast else "ответ"
+    ucs2, gsm7 = segments.max_length(limit, "ucs2"), segments.max_length(limit, "gsm7")
     return (
         f"Текст занимает {need.count} SMS ({script}), а для этого подключения разрешено не"
-        f" больше {limit}: сократите {what}"
+        f" больше {limit} — это {ucs2} симв. кириллицей или {gsm7} латиницей: сократите {what}"
     ), need
+
+
+def account_capabilities(
+    capabilities: Capabilities, account: ChannelAccount[Any, Any]
+) -> Capabilities:
+    """The type's capabilities at the account's part limit: the console counts parts."""
+    limit = max_segments(account)
+    return msgspec.structs.replace(
+        capabilities, sms_segments=limit, max_text_length=segments.max_length(limit, "ucs2")
+    )
 
 
 def note(parts: int, cost: float | None = None, currency: str = "₽") -> str:
@@ -135,6 +154,4 @@ async def apply_words(account: ChannelAccount[Any, Any], message: InboundMessage
 
 
 def _replace(message: InboundMessage, **changes: Any) -> InboundMessage:
-    import msgspec
-
     return msgspec.structs.replace(message, **changes)

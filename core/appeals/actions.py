@@ -102,6 +102,8 @@ async def add_reply(
             )
         )
         text = _text(draft.text)
+        if actor is not None and account is not None:
+            await _refuse_what_the_account_would(account, row.id, text, files)
         moment = clock.now()
         response = actor is not None and not acknowledgement
         if response:
@@ -131,6 +133,24 @@ async def add_reply(
         )
         await ports.delivery().queue(entry, row.organization_id)
     return entry
+
+
+async def _refuse_what_the_account_would(
+    account: uuid.UUID, appeal_id: uuid.UUID, text: str, files: list[Any]
+) -> None:
+    """A person's reply the account would refuse for what it holds (an SMS over its part
+    limit) is a 422 naming the field, before anything is stored or queued; messages no
+    person wrote fail visibly at the send instead, as before."""
+    refused = await ports.delivery().refusal(account, appeal_id, text, files)
+    if refused is None:
+        return
+    limits = refused.limits
+    extra: dict[str, Any] = {"reason": "channel_refused", "refusal": refused.reason}
+    if limits.max_text_length is not None:
+        extra["max_text_length"] = limits.max_text_length
+    if limits.sms_segments is not None:
+        extra["sms_segments"] = limits.sms_segments
+    raise Invalid(refused.reason, field=refused.field, extra=extra)
 
 
 class _Route(msgspec.Struct):

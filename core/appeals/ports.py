@@ -13,7 +13,9 @@ import uuid
 from collections.abc import Sequence
 from typing import Any, Protocol
 
-from unionline.appeals.schemas import TimelineEntryView
+import msgspec
+
+from unionline.appeals.schemas import ReplyLimits, TimelineEntryView
 from unionline.runtime import current
 
 _DELIVERY = "appeals.delivery_port"
@@ -32,6 +34,27 @@ class DeliveryPort(Protocol):
         """A reply's files (upload ids, or ``{"id": ...}``) as its timeline entry shows them:
         name, type, size, url; an unknown id stays as sent."""
         ...
+
+    async def limits(self, channel: str, account_id: uuid.UUID | None) -> ReplyLimits:
+        """What a reply on ``account_id`` (of channel type ``channel``) may hold."""
+        ...
+
+    async def refusal(
+        self, account_id: uuid.UUID, appeal_id: uuid.UUID, text: str, files: Sequence[Any]
+    ) -> ReplyRefusal | None:
+        """Why the account would refuse this reply for what it holds (an SMS over the
+        account's part limit, a file on a channel of text only), asked before it is stored;
+        None when it takes it."""
+        ...
+
+
+class ReplyRefusal(msgspec.Struct, frozen=True, kw_only=True):
+    """A reply the account would refuse: the channel's sentence (Russian, for the operator),
+    the field it is about (``text`` or ``attachments``) and the account's limits."""
+
+    reason: str
+    field: str
+    limits: ReplyLimits
 
 
 def use_delivery(port: DeliveryPort) -> None:

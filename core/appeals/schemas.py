@@ -46,6 +46,19 @@ class LinkView(msgspec.Struct, kw_only=True):
     created_at: datetime
 
 
+class ReplyLimits(msgspec.Struct, kw_only=True):
+    """What a reply may hold on the account it would go out on (the member's last message's,
+    else the appeal's): its channel type's limits narrowed by the account's settings — an SMS
+    account's part limit. The console's reply counter follows it; a longer reply is a 422."""
+
+    channel: str
+    channel_account_id: uuid.UUID | None
+    max_text_length: int | None = None  # characters (an SMS: in Cyrillic, UCS-2)
+    # An SMS account: the most parts a reply takes — GSM 7-bit 160 characters, 153 a part of
+    # a longer text; UCS-2 (any Cyrillic letter) 70, then 67.
+    sms_segments: int | None = None
+
+
 class AppealView(msgspec.Struct, kw_only=True):
     id: uuid.UUID
     number: str
@@ -72,6 +85,7 @@ class AppealView(msgspec.Struct, kw_only=True):
     last_member_message_at: datetime | None
     merged_into_id: uuid.UUID | None
     links: list[LinkView] | None = None  # filled for one appeal; None in lists (not loaded)
+    reply: ReplyLimits | None = None  # filled for one appeal: where a reply goes, its limits
 
 
 class TimelineEntryView(msgspec.Struct, kw_only=True):

@@ -20,7 +20,7 @@ from typing import Any
 import msgspec
 
 from unionline.access import Actor, require_scope
-from unionline.appeals import clock, fields, guard, lifecycle, numbering, search, store
+from unionline.appeals import clock, fields, guard, lifecycle, numbering, ports, search, store
 from unionline.appeals import timeline as history
 from unionline.appeals.actions import (
     add_note,
@@ -28,6 +28,7 @@ from unionline.appeals.actions import (
     assign,
     claim,
     release,
+    reply_route,
     set_priority,
     set_status,
     set_tags,
@@ -496,10 +497,12 @@ def _within_reopen_window(row: AppealRow) -> bool:
 
 
 async def get_appeal(actor: Actor | None, appeal_id: uuid.UUID) -> AppealView:
-    """One appeal with its links."""
+    """One appeal with its links and where a reply goes, with that account's limits."""
     row = await store.load(appeal_id)
     await guard.authorize(actor, guard.READ, row)
-    return store.view(row, links=await links_of(row.id))
+    found = store.view(row, links=await links_of(row.id))
+    found.reply = await ports.delivery().limits(*await reply_route(row))
+    return found
 
 
 get = get_appeal

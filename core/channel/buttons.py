@@ -72,15 +72,21 @@ def _refusal(
 async def send_message(account: ChannelAccount[Any, Any], message: OutboundMessage) -> SendResult:
     """Send ``message`` on ``account`` now, through its channel's ``send()`` with the buttons
     fitted to the channel (:func:`fit_buttons`); what ``send()`` raises is the caller's. A
-    message the channel refuses for what it holds (:func:`send_refusal`) raises
-    ``PermanentFailure`` with that sentence before ``send()``. For a plugin's own sending (a
-    campaign's broadcast); replies go through ``queue_delivery``."""
+    message the channel refuses for what it holds is refused by ``send()`` itself, before
+    the provider is asked (``message_refusal``'s contract) — not asked twice here, an SMS's
+    parts counted once; when the buttons' lines are part of it, its ``PermanentFailure``
+    says so, as :func:`send_refusal` does. For a plugin's own sending (a campaign's
+    broadcast); replies go through ``queue_delivery``."""
     channel = get_channel(account.channel)
     fitted = fit_buttons(channel, message)
-    refusal = _refusal(channel, account, message, fitted)
-    if refusal:
-        raise PermanentFailure(refusal)
-    return await channel.send(account, fitted)
+    try:
+        return await channel.send(account, fitted)
+    except PermanentFailure as exc:
+        if fitted.text == message.text or not str(exc):
+            raise
+        if str(exc) != channel.message_refusal(account, fitted):  # not for what it holds
+            raise
+        raise PermanentFailure(f"{exc} ({BUTTONS_AS_LINES})") from exc
 
 
 __all__ = ["buttons_text", "fit_buttons", "send_message", "send_refusal"]

@@ -29,8 +29,9 @@ import msgspec
 from unionline.appeals.actions import add_reply
 from unionline.appeals.delivery import update_delivery
 from unionline.appeals.delivery_statuses import advances
-from unionline.appeals.schemas import TimelineEntryView
-from unionline.channel import attachments
+from unionline.appeals.ports import ReplyRefusal
+from unionline.appeals.schemas import ReplyLimits, TimelineEntryView
+from unionline.channel import attachments, replies
 from unionline.channel.accounts import mark_needs_reauth, to_account
 from unionline.channel.buttons import fit_buttons
 from unionline.channel.config import channels_settings
@@ -67,6 +68,15 @@ class ChannelDelivery:
 
     async def describe_files(self, files: Sequence[Any]) -> list[Any]:
         return await attachments.describe(files)
+
+    async def limits(self, channel: str, account_id: uuid.UUID | None) -> ReplyLimits:
+        return await replies.reply_limits(channel, account_id)
+
+    async def refusal(
+        self, account_id: uuid.UUID, appeal_id: uuid.UUID, text: str, files: Sequence[Any]
+    ) -> ReplyRefusal | None:
+        ids = _attachment_ids(list(files))
+        return await replies.reply_refusal(account_id, appeal_id, text, ids)
 
 
 async def queue_entry(entry: TimelineEntryView, organization_id: uuid.UUID) -> None:

@@ -39,6 +39,10 @@ class Capabilities(msgspec.Struct, frozen=True, kw_only=True):
     # more gets all of them written into the text by the SDK, in their order (as a channel
     # without ``buttons`` does).
     max_buttons: int = 10
+    # An SMS channel: the most parts a text may take. The console counts parts as SMS are
+    # sent — GSM 7-bit 160 characters, 153 a part of a longer text; UCS-2 (any Cyrillic
+    # letter) 70, then 67 — rather than characters against ``max_text_length``.
+    sms_segments: int | None = None
 
 
 class RateLimit(msgspec.Struct, frozen=True, kw_only=True):
@@ -411,6 +415,14 @@ class ChannelType(Generic[C, S]):
         are the lines they become); a sentence for the operator, Russian first. ``send()``
         refuses what this refuses. The default: "" (it takes it)."""
         return ""
+
+    def account_capabilities(self, account: ChannelAccount[C, S]) -> Capabilities:
+        """Optional: what this account carries where its settings narrow the type's
+        ``capabilities`` — e.g. an SMS account's part limit («Не больше SMS в одном ответе»):
+        ``sms_segments`` and ``max_text_length``. The console's reply counter follows it (the
+        appeal's ``reply``), and ``message_refusal`` should refuse past it. The default: the
+        type's ``capabilities``."""
+        return self.capabilities
 
     def setup(self, account: ChannelAccount[C, S], base_url: str) -> SetupInfo:
         """Optional: the webhook URL (``base_url`` is the server's public URL) and the steps

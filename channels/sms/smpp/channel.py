@@ -65,10 +65,15 @@ class SmppChannel(ChannelType[SmppConfig, SmppSecrets]):
         text=True,
         read_receipts=True,
         max_text_length=segments.max_length(common.DEFAULT_MAX_SEGMENTS, "ucs2"),
+        sms_segments=common.DEFAULT_MAX_SEGMENTS,
     )
     # The SMSC's own throttling (ESME_RTHROTTLED) is honoured by the session; this only keeps
     # one account from taking every worker.
     rate_limit = RateLimit(per_second=200, burst=200)
+
+    def account_capabilities(self, account: Account) -> Capabilities:
+        """The parts and characters at the account's «Не больше SMS в одном ответе»."""
+        return common.account_capabilities(self.capabilities, account)
 
     def message_refusal(self, account: Account, message: OutboundMessage) -> str:
         """Files, an empty text or more parts than the account's limit — link buttons

@@ -65,7 +65,9 @@ async def test_lines_that_push_an_sms_over_the_limit_are_refused_before_sending(
     message = sms(text, SITE, FORM)
     refusal = send_refusal(account, message)
     assert refusal.startswith("Текст занимает 7 SMS (кириллица)")
-    assert "не больше 6: сократите сообщение" in refusal
+    assert (
+        "не больше 6 — это 402 симв. кириллицей или 918 латиницей: сократите сообщение" in refusal
+    )
     assert "кнопками-ссылками" in refusal  # the operator sees where the parts came from
     with pytest.raises(PermanentFailure, match="кнопками-ссылками"):
         await send_message(account, message)
@@ -73,6 +75,24 @@ async def test_lines_that_push_an_sms_over_the_limit_are_refused_before_sending(
     assert send_refusal(account, sms(text)) == ""
     await send_message(account, sms(text))
     assert [t.parts for t in smsc.sent] == [5]
+
+
+async def test_send_message_counts_the_parts_once(
+    smsc_env: ContractEnv, smsc: SmscStandin, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The refusal is ``send()``'s own (before the gateway is asked): not asked of
+    ``message_refusal`` first as well, which counted the parts a second time."""
+    account = await load_account(smsc_env.account.id)
+    counted: list[str] = []
+    plain = segments.count
+
+    def counting(text: str) -> Any:
+        counted.append(text)
+        return plain(text)
+
+    monkeypatch.setattr(segments, "count", counting)
+    await send_message(account, sms("Собрание в пятницу", SITE))
+    assert len(counted) == 1 and [t.parts for t in smsc.sent] == [1]
 
 
 async def test_what_is_accepted_goes_whole_with_every_link_line(

@@ -57,6 +57,7 @@ class UlAppealView extends HTMLElement {
     try {
       const [appeal, entries] = await Promise.all([get(`/api/appeals/${id}`), this.loadTimeline(id)]);
       if (id !== this.appealId) return;
+      this.reply = appeal.reply || null; // the reply account's limits (only the full view has them)
       upsertAppeal(appeal);
       for (const entry of entries) this.entries.set(entry.id, entry);
       this.rebuild();
@@ -163,8 +164,17 @@ class UlAppealView extends HTMLElement {
     );
     kept();
     const channel = this.replyChannel();
-    const caps = store.channels.get(channel);
-    if (this.composer) this.composer.setAppeal(appeal, channel, caps && caps.max_text_length);
+    if (this.composer) this.composer.setAppeal(appeal, channel, this.replyLimits(channel));
+  }
+
+  /** What a reply may hold: the account's own limits (an SMS account's part limit) while the
+   * reply still goes to the account they were read for, else the channel type's. */
+  replyLimits(channel) {
+    const incoming = [...this.entries.values()].filter((e) => e.kind === "message_in" && e.channel);
+    const account = incoming.length ? incoming[incoming.length - 1].channel_account_id : this.appeal.channel_account_id;
+    const own = this.reply;
+    if (own && own.channel === channel && String(own.channel_account_id) === String(account)) return own;
+    return store.channels.get(channel) || null;
   }
 
   /** What the operator is typing or choosing in the head survives a redraw by an event. */

@@ -1,5 +1,6 @@
 // The reply box and the internal-note box of an appeal.
-// Reply: a counter against the reply channel's max_text_length, canned responses typed with
+// Reply: a counter against the reply account's limit (its characters, or an SMS account's parts:
+// js/sms.js — over them the send button waits, as the server would refuse), canned responses typed with
 // "/", a "typing" signal to colleagues, files (reply-files.js) when the reply channel carries
 // them. Note: @mentions of operators (sent as their ids). Ctrl+Enter (⌘+Enter) sends. Drafts
 // (text and files) are kept per appeal while the page is open. Drawn again (a language
@@ -14,6 +15,7 @@ import { channelTitle } from "../js/format.js";
 import { t } from "../js/i18n.js";
 import { toastError } from "../js/notify.js";
 import { TYPING, candidates, mentionIds } from "../js/mentions.js";
+import { smsLength, smsParts } from "../js/sms.js";
 import { can, on, store } from "../js/store.js";
 import { newConversation } from "./new-conversation.js";
 import { attach, attachButton, drawChips, filesOf, forget, uploading } from "./reply-files.js";
@@ -50,13 +52,15 @@ class UlComposer extends HTMLElement {
     this.stopTyping();
   }
 
-  /** ``appeal``: the appeal view; ``channel``: where a reply goes; ``max``: its text limit. */
-  setAppeal(appeal, channel, max) {
+  /** ``appeal``: the appeal view; ``channel``: where a reply goes; ``limits``: what a reply
+   * may hold there ({max_text_length, sms_segments}: the account's, else the channel type's). */
+  setAppeal(appeal, channel, limits) {
     const changed = !this.appeal || this.appeal.id !== appeal.id;
     if (changed) this.stopTyping();
     this.appeal = appeal;
     this.channel = channel;
-    this.max = max || null;
+    this.max = (limits && limits.max_text_length) || null;
+    this.smsSegments = (limits && limits.sms_segments) || null;
     if (changed || !this.area) this.build();
     else this.update();
   }
@@ -196,11 +200,7 @@ class UlComposer extends HTMLElement {
     if (blocked) this.drawNotice();
     const text = this.area.value;
     drafts.set(this.draftKey(), text);
-    const count = text.length;
-    const over = this.mode === "reply" && this.max && count > this.max;
-    this.counter.textContent = this.mode === "reply" && this.max ? t("composer.counter", { count, max: this.max }) : String(count);
-    this.counter.classList.toggle("over", Boolean(over));
-    this.warning.textContent = over ? t("composer.over_limit", { max: this.max }) : "";
+    const refused = this.count(text);
     this.area.disabled = this.readOnly();
     this.area.placeholder = this.readOnly() ? t("appeal.closed_readonly") : t(`composer.${this.mode}_placeholder`);
     this.button.textContent = this.mode === "reply" ? t("composer.send") : t("composer.save_note");
@@ -211,7 +211,28 @@ class UlComposer extends HTMLElement {
       this.attachControl.disabled = this.readOnly();
     }
     // The server takes no reply without text (files ride along with one).
-    this.button.disabled = !text.trim() || this.readOnly() || this.sending || Boolean(hint) || blocked;
+    this.button.disabled = !text.trim() || this.readOnly() || this.sending || Boolean(hint) || blocked || refused;
+  }
+
+  /** The counter and its warning; true when the account would refuse the text (an SMS over
+   * its part limit: the server answers 422), false when it only may split it. */
+  count(text) {
+    const reply = this.mode === "reply";
+    if (reply && this.smsSegments) {
+      const sms = smsParts(text);
+      const max = this.smsSegments;
+      const over = sms.parts > max;
+      this.counter.textContent = t("sms.counter", { parts: sms.parts, max, units: sms.units, script: t(`sms.script.${sms.encoding}`) });
+      this.counter.classList.toggle("over", over);
+      this.warning.textContent = over ? t("sms.over", { max, ucs2: smsLength(max, "ucs2"), gsm7: smsLength(max, "gsm7") }) : "";
+      return over;
+    }
+    const count = text.length;
+    const over = reply && this.max && count > this.max;
+    this.counter.textContent = reply && this.max ? t("composer.counter", { count, max: this.max }) : String(count);
+    this.counter.classList.toggle("over", Boolean(over));
+    this.warning.textContent = over ? t("composer.over_limit", { max: this.max }) : "";
+    return false;
   }
 
   changed() {
@@ -358,7 +379,7 @@ class UlComposer extends HTMLElement {
 
   async send() {
     const text = this.area.value.trim();
-    if (!text || this.sending || this.readOnly() || this.filesHint(text) || this.noReplies()) return;
+    if (!text || this.sending || this.readOnly() || this.filesHint(text) || this.noReplies() || this.count(text)) return;
     this.sending = true;
     this.update();
     const appealId = this.appeal.id;

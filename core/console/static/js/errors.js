@@ -41,6 +41,7 @@ const ru = {
   "error.reason.assign_others": "Назначать обращения другим может только супервизор",
   "error.reason.file": "Файл не принят: такой тип или размер не допускается",
   "error.reason.no_delivery": "Этот канал не доставляет ответы: свяжитесь с заявителем по телефону или e-mail",
+  "error.reason.channel_refused": "Канал не примет этот ответ. {refusal}",
   "field.text": "текст",
   "field.subject": "тема",
   "field.tags": "метки",
@@ -113,6 +114,8 @@ const en = {
   "error.reason.assign_others": "Only a supervisor assigns appeals to others",
   "error.reason.file": "The file was not accepted: its type or size is not allowed",
   "error.reason.no_delivery": "This channel does not deliver replies: contact the member by phone or e-mail",
+  // The channel's own sentence (extra.refusal) is Russian, as channels write them.
+  "error.reason.channel_refused": "The channel will not take this reply. {refusal}",
   "field.text": "text",
   "field.subject": "subject",
   "field.tags": "tags",
@@ -198,7 +201,10 @@ export function errorText(error) {
   if (!code) return error.message || t("error.unknown", { code: "?" }); // the console's own text
   if (code === "network") return t("error.network");
   const why = reason(error);
-  if (why) return t(`error.reason.${why}`, { status: error.extra && error.extra.status ? t(`status.${error.extra.status}`) : "" });
+  if (why) {
+    const extra = error.extra || {};
+    return t(`error.reason.${why}`, { status: extra.status ? t(`status.${extra.status}`) : "", refusal: extra.refusal || "" });
+  }
   const field = fieldLabel(error.field);
   if (field && code === "not_found") return t("error.field.not_found", { field });
   if (field && (code === "invalid" || code === "validation_error")) return t("error.field.invalid", { field });
