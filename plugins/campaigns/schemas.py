@@ -85,6 +85,19 @@ class Variant(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     ask_digit: bool = False  # a robot call waits for one digit («нажмите 1, чтобы …»)
 
 
+# A button's link: http(s), a host — a name in any script or a bracketed IPv6 address — with
+# an optional user and port, then a path, query or fragment; no space or control character.
+# No \w or \S: a client's regex (ECMA-262) reads \w as ASCII only, so the server (Python,
+# Unicode \w) took https://профсоюз.рф while the schema refused it. What a pattern cannot say
+# (an IPv6 address that is none, a letter that normalizes to "/") is the channel SDK's check
+# on save: a 422 naming the url (campaigns._check_link).
+_NOT = r"\x00-\x20\x85\ufeff\s"
+LINK = (
+    rf"^https?://(?:[^{_NOT}/?#@\[\]]*@)?(?:[^{_NOT}/?#@\[\]:]+|\[[0-9A-Fa-f:.]+\])"
+    rf"(?::[0-9]{{0,5}})?(?:[/?#][^{_NOT}]*)?$"
+)
+
+
 class Button(msgspec.Struct, forbid_unknown_fields=True):
     """A link button under a Telegram/VK message (the channel SDK's ``Button``): one line of
     a label, an http(s) link with a host."""
@@ -93,9 +106,7 @@ class Button(msgspec.Struct, forbid_unknown_fields=True):
         str,
         msgspec.Meta(min_length=1, max_length=64, pattern=r"^[^\x00\r\n]*[^\x00\s][^\x00\r\n]*$"),
     ]
-    url: Annotated[
-        str, msgspec.Meta(max_length=1000, pattern=r"^https?://[\w\[][^\s/?#]*(?:[/?#]\S*)?$")
-    ]
+    url: Annotated[str, msgspec.Meta(max_length=1000, pattern=LINK)]
 
 
 class Variants(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, kw_only=True):

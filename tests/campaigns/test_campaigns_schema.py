@@ -3,8 +3,12 @@ test_api_schema.py runs schemathesis over them; these are the cases it found).""
 
 from __future__ import annotations
 
-import pytest
+import re
 
+import pytest
+from campaigns_support import World, campaign_body
+
+from unionline.plugins.campaigns.schemas import LINK
 from unionline.testing import AppHarness
 
 pytestmark = pytest.mark.unionline_plugins("campaigns")
@@ -28,3 +32,32 @@ async def test_the_segment_export_is_documented_as_csv_or_xlsx(
         answered[kind] = exported.headers["content-type"]
     # One charset (the CSV's was named twice: "text/csv; charset=utf-8; charset=utf-8").
     assert answered == {"csv": "text/csv; charset=utf-8", "xlsx": xlsx}
+
+
+def test_the_button_link_pattern_reads_the_same_in_a_clients_regex() -> None:
+    """A client's regex (ECMA-262, no u flag) reads ``\\w`` as ASCII only, as Python's
+    re.ASCII does: the pattern takes a link to a site named in Cyrillic either way."""
+    for url in ("https://профсоюз.рф/программа?день=1#начало", "https://[::1]:8080/x"):
+        assert re.fullmatch(LINK, url) and re.fullmatch(LINK, url, re.ASCII), url
+    for url in ("https://a@", "https://[", "https://host/a b", "https://host/\x01"):
+        assert not re.fullmatch(LINK, url) and not re.fullmatch(LINK, url, re.ASCII), url
+
+
+@pytest.mark.parametrize(
+    ("url", "status"),
+    [
+        ("https://профсоюз.рф/программа", 201),
+        ("https://a@", 400),  # no host: the schema's pattern refuses it
+        ("https://[:::]/", 422),  # the pattern's shape, but no IPv6 address: the SDK refuses
+        ("https://a\uff0fb/", 422),  # a letter that normalizes to "/" in the host
+    ],
+)
+async def test_a_button_link_the_channels_would_refuse_is_refused_on_save(
+    unionline_app: AppHarness, url: str, status: int
+) -> None:
+    w = await World(unionline_app).setup()
+    body = campaign_body(w)
+    body["variants"]["telegram"]["buttons"] = [{"title": "Программа", "url": url}]
+    answer = await w.call("boss", "post", "/api/campaigns/", status, **body)
+    if status != 201:
+        assert answer["error"]["field"] == "variants.telegram.buttons[0].url", answer
