@@ -90,7 +90,8 @@ class Variant(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
 # No \w or \S: a client's regex (ECMA-262) reads \w as ASCII only, so the server (Python,
 # Unicode \w) took https://профсоюз.рф while the schema refused it. What a pattern cannot say
 # (an IPv6 address that is none, a letter that normalizes to "/") is the channel SDK's check
-# on save: a 422 naming the url (campaigns._check_link).
+# on save: a 422 naming the url (campaigns._check_link). \s differs too (Python's has
+# \x1c-\x1f and \x85, ECMA's \ufeff): the title's and link's classes name those themselves.
 _NOT = r"\x00-\x20\x85\ufeff\s"
 LINK = (
     rf"^https?://(?:[^{_NOT}/?#@\[\]]*@)?(?:[^{_NOT}/?#@\[\]:]+|\[[0-9A-Fa-f:.]+\])"
@@ -104,7 +105,7 @@ class Button(msgspec.Struct, forbid_unknown_fields=True):
 
     title: Annotated[
         str,
-        msgspec.Meta(min_length=1, max_length=64, pattern=r"^[^\x00\r\n]*[^\x00\s][^\x00\r\n]*$"),
+        msgspec.Meta(min_length=1, max_length=64, pattern=rf"^[^\x00\r\n]*[^{_NOT}][^\x00\r\n]*$"),
     ]
     url: Annotated[str, msgspec.Meta(max_length=1000, pattern=LINK)]
 

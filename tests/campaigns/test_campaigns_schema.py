@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import re
 
+import msgspec
 import pytest
 from campaigns_support import World, campaign_body
 
-from unionline.plugins.campaigns.schemas import LINK
+from unionline.plugins.campaigns.schemas import LINK, Button
 from unionline.testing import AppHarness
 
 pytestmark = pytest.mark.unionline_plugins("campaigns")
@@ -39,8 +40,21 @@ def test_the_button_link_pattern_reads_the_same_in_a_clients_regex() -> None:
     re.ASCII does: the pattern takes a link to a site named in Cyrillic either way."""
     for url in ("https://профсоюз.рф/программа?день=1#начало", "https://[::1]:8080/x"):
         assert re.fullmatch(LINK, url) and re.fullmatch(LINK, url, re.ASCII), url
-    for url in ("https://a@", "https://[", "https://host/a b", "https://host/\x01"):
+    # \x1c: whitespace to Python's \s, not to ECMA's (schemathesis sent it in a link).
+    for url in ("https://a@", "https://[", "https://host/a b", "https://h/\x01", "http://P\x1c"):
         assert not re.fullmatch(LINK, url) and not re.fullmatch(LINK, url, re.ASCII), url
+
+
+def test_a_button_title_of_only_spaces_is_refused_by_either_reading() -> None:
+    document = msgspec.json.schema(Button)["$defs"]["Button"]["properties"]["title"]
+    ecma_space = (
+        "[\\t\\n\\v\\f\\r \\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff]"
+    )
+    ecma = document["pattern"].replace("\\s", ecma_space[1:-1])  # ECMA's \s, spelled out
+    for title in ("\x1c", "\x85", " \ufeff ", "\t"):
+        assert not re.fullmatch(document["pattern"], title), repr(title)
+        assert not re.fullmatch(ecma, title), repr(title)
+    assert re.fullmatch(ecma, "Программа") and re.fullmatch(document["pattern"], "Программа")
 
 
 @pytest.mark.parametrize(
