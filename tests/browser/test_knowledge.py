@@ -5,11 +5,12 @@ nothing lost; a course's progress at phone width; axe finds nothing serious on a
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
 from axe_support import serious_violations
-from console_support import Site, wait_for
+from console_support import Site, fits, wait_for
 
 pytestmark = pytest.mark.unionline_plugins("knowledge")
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
@@ -170,4 +171,35 @@ async def test_course_progress_at_phone_width(site: Site, login: Any, shots: Any
     progress = await site.api("GET", f"/api/knowledge/courses/{course['id']}/progress")
     [anna] = [row for row in progress if row["login"] == site.a.login]
     assert anna["completed"] == 2 and anna["finished_at"]
+    assert page.console_errors == []
+
+
+async def test_a_course_made_in_the_console_at_phone_width(site: Site, login: Any) -> None:
+    """«Новый курс» (knowledge.courses): lessons are published articles picked in reading
+    order; a course with no lesson is refused in the form, naming the lessons."""
+    from playwright.async_api import expect
+
+    await article(site, "Устав профсоюза", "Первичная организация — основа профсоюза.")
+    await article(site, "Как отвечать членам профсоюза", "Вежливо и по существу.")
+    page = await login(site.b, **PHONE)
+    await page.evaluate("location.hash = '#/work/knowledge/courses'")
+    await page.get_by_role("button", name="Новый курс").click()
+    form = page.locator("form.kb-course-form")
+    await form.get_by_label("Название курса").fill("Первая неделя оператора")
+    await form.get_by_role("button", name="Создать курс").click()
+    await expect(form.locator("[data-field=lessons] .field-error")).to_have_text(
+        "Добавьте в курс хотя бы один урок"
+    )
+    for title in ("Как отвечать членам профсоюза", "Устав профсоюза"):
+        await form.get_by_label("Статья для урока").select_option(label=title)
+        await form.get_by_role("button", name="Добавить урок").click()
+    await form.get_by_role("button", name="Выше: Устав профсоюза").click()
+    await expect(form.locator("ol.kb-lessons li")).to_have_text(
+        [re.compile("^Устав профсоюза"), re.compile("^Как отвечать членам профсоюза")]
+    )
+    assert await fits(page)
+    assert await serious_violations(page) == []
+    await form.get_by_role("button", name="Создать курс").click()
+    lessons = page.locator(".kb-lesson summary strong")
+    await expect(lessons).to_have_text(["Устав профсоюза", "Как отвечать членам профсоюза"])
     assert page.console_errors == []

@@ -2,6 +2,7 @@
 // a course's lessons in order (the article as their organization reads it, a short quiz where
 // there is one, «Урок пройден» to mark it), and for those who run courses who completed what.
 
+import { COURSE_FORM_STRINGS, courseForm } from "./course-form.js";
 import { articleNodes } from "./html.js";
 import { ui } from "./ui.js";
 
@@ -42,16 +43,24 @@ const STRINGS = {
 
 export async function drawCourses(page, id) {
   ui.strings(STRINGS);
+  ui.strings(COURSE_FORM_STRINGS);
   return id ? drawCourse(page, id) : drawList(page);
 }
 
 async function drawList(page) {
   const { h, t } = ui;
   const courses = await ui.api.get("/api/knowledge/courses/mine");
+  const formHost = h("div", {});
+  const open = async () => {
+    const close = () => ui.replace(formHost);
+    ui.replace(formHost, await courseForm({ onCancel: close, onDone: (course) => { location.hash = `#/work/knowledge/courses/${course.id}`; } }));
+  };
   ui.replace(
     page,
     h("p", {}, h("a", { href: "#/work/knowledge" }, t("kb.back"))),
-    h("div", { class: "admin-head" }, h("h2", {}, t("kb.c.title"))),
+    h("div", { class: "admin-head" }, h("h2", {}, t("kb.c.title")),
+      ui.can("knowledge.courses") ? h("button", { type: "button", class: "kb-new-course", onclick: open }, t("kb.cf.open")) : null),
+    formHost,
     courses.length
       ? h("ul", { class: "admin-cards" }, courses.map((c) => h("li", { class: "admin-card kb-course", dataset: { course: c.id } },
           h("div", { class: "card-title" }, h("a", { href: `#/work/knowledge/courses/${c.id}` }, c.title)),
