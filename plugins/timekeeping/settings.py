@@ -10,8 +10,10 @@ FORM = SettingsForm(
     kind=TimekeepingSettings,
     title_ru="Рабочее время",
     title_en="Work time",
-    help_ru="Учёт рабочего дня, перерывов и отсутствий; см. docs/timekeeping.md.",
-    help_en="The workday, breaks and absences; see docs/timekeeping.md.",
+    help_ru="Учёт рабочего дня, перерывов и отсутствий: когда закрывать незавершённый день, "
+    "что считать опозданием и ранним уходом, кто согласует правки.",
+    help_en="The workday, breaks and absences: when a day left open is closed, what counts as "
+    "late or early, who approves changes.",
     labels={
         "grace_minutes": FieldLabel(
             "Закрывать незавершённый день через, мин после конца по графику",

@@ -5,13 +5,14 @@ supervisor view pass the accessibility gate, the top bar also at phone width (39
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
 import pytest
 from axe_support import serious_violations
 from conftest import Login
-from console_support import Site, fits
+from console_support import Operator, Site, fits
 from playwright.async_api import expect
 
 pytestmark = pytest.mark.unionline_plugins("timekeeping")
@@ -126,4 +127,17 @@ async def test_the_supervisors_page_at_phone_width(site: Site, login: Login, sho
     answer = await created.value
     assert answer.status == 201, await answer.text()
     assert (await answer.json())["rules"]["cycle"] == ["day", "night", "off", "off"]
+    assert page.console_errors == []
+
+
+async def test_the_settings_card_speaks_to_an_administrator(site: Site, login: Login) -> None:
+    """«Настройки»: the card says what is set there (it sent the reader to a repository file,
+    docs/timekeeping.md), and its «Изменить» is named after the form for a screen reader."""
+    page = await login(Operator("", "admin", ""))
+    await page.evaluate("location.hash = '#/admin/settings'")
+    card = page.locator("li.admin-card", has_text="Рабочее время")
+    await expect(card).to_contain_text("что считать опозданием и ранним уходом")
+    await expect(card).not_to_contain_text("docs/")
+    await card.get_by_role("link", name="Изменить: Рабочее время").click()
+    await expect(page).to_have_url(re.compile("#/admin/settings/.+"))
     assert page.console_errors == []

@@ -98,7 +98,8 @@ class UlAdminSettings extends HTMLElement {
                 h("div", { class: "card-title" }, local(f.title), f.restart_pending ? h("span", { class: "chip warn" }, t("admin.settings.restart")) : null),
                 local(f.help) ? h("div", { class: "muted" }, local(f.help)) : null,
                 h("div", { class: "card-meta" }, h("span", {}, t("admin.settings.module", { plugin: f.plugin })), h("span", {}, f.saved ? t("admin.settings.stored", { time: fullTime(f.updated_at) }) : t("admin.settings.defaults"))),
-                h("div", { class: "card-buttons" }, h("a", { class: "button", href: `#/admin/settings/${encodeURIComponent(f.id)}` }, t("admin.settings.edit"))),
+                // named after its form: a screen reader's list of links says which «Изменить»
+                h("div", { class: "card-buttons" }, h("a", { class: "button", href: `#/admin/settings/${encodeURIComponent(f.id)}`, "aria-label": `${t("admin.settings.edit")}: ${local(f.title)}` }, t("admin.settings.edit"))),
               ),
             ),
           )
