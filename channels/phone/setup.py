@@ -242,7 +242,7 @@ async def check(line: Any) -> CheckResult:
     if line.config.provider == "sip":
         from unionline.channels.phone.sip.runtime import check as sip_check
 
-        return sip_check(line)
+        return await sip_check(line)
     if not line.secrets.api_key:
         return CheckResult(ok=False, detail="Не указан ключ API")
     mapped = extensions(line.config)

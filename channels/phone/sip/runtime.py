@@ -27,6 +27,11 @@ ROUND = 2.0  # seconds between a standing-by process's tries for a line's lease
 # process (or the standby taking over) to run, this many seconds later.
 ELSEWHERE = 2.0
 NOT_HERE = "SIP-агент линии работает не в этом процессе (или не запущен): звонок повторится"
+NOWHERE = (
+    "SIP-агент линии не запущен ни в одном процессе. Он работает в процессе, который выполняет "
+    "задания (unionline worker, а без redis_url — веб-процесс), с настройкой [phone] sip_agent "
+    "= true, и берёт линии при старте: перезапустите этот процесс после создания линии."
+)
 _AGENTS: dict[uuid.UUID, SipAgent] = {}
 _CLICKS: asyncio.Task[None] | None = None  # handoff.serve, while agents run here
 
@@ -155,16 +160,12 @@ async def stop_all() -> None:
         await stop(line_id)
 
 
-def check(line: Any) -> CheckResult:
-    """«Проверить подключение» of a SIP line: its agent runs and, with a registrar, is
-    registered."""
+async def check(line: Any) -> CheckResult:
+    """«Проверить подключение» of a SIP line: its agent runs — here, with a registrar
+    registered, or in another process (its lease is held)."""
     agent = _AGENTS.get(line.id)
     if agent is None:
-        return CheckResult(
-            ok=False,
-            detail="SIP-агент линии не работает в этом процессе: он запускается в процессе, "
-            "который выполняет задания, при его старте (перезапустите его после изменения линии)",
-        )
+        return await _elsewhere(line)
     where = f"{agent.listen[0]}:{agent.listen[1]}"
     if agent.registrar is None:
         return CheckResult(ok=True, identity=where, detail=f"SIP-агент слушает {where}")
@@ -173,3 +174,20 @@ def check(line: Any) -> CheckResult:
         return CheckResult(ok=True, identity=user, detail=f"Зарегистрирован как {user}")
     error = agent.last_registration_error or "нет ответа"
     return CheckResult(ok=False, detail=f"Регистратор не принял регистрацию: {error}")
+
+
+async def _elsewhere(line: Any) -> CheckResult:
+    """No agent here: whether another process holds the line's lease (a moment's try, given
+    back at once; a standby trying then tries again next round)."""
+    probe = Lease(line.id)
+    try:
+        free = await probe.acquire()
+    finally:
+        await probe.release()
+    if free:
+        return CheckResult(ok=False, detail=NOWHERE)
+    return CheckResult(
+        ok=True,
+        identity=line.config.sip_user or line.config.sip_listen,
+        detail="SIP-агент линии работает в другом процессе (в том, что выполняет задания)",
+    )

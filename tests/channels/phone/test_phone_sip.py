@@ -371,8 +371,8 @@ async def test_the_menu_puts_the_caller_through_to_an_operator(
     )
     sip = await anext(lines)
     try:
-        for entry in operators:
-            await operator(sip, entry.split("=")[1].strip())
+        for setting in operators:
+            await operator(sip, setting.split("=")[1].strip())
         async with callee(phones, outbound, free_port(), calls=len(operators)) as phone:
             await sipp(
                 "uac_operator.xml", sip.target, "-p", str(free_port()), "-mi", "127.0.0.1",
@@ -401,7 +401,7 @@ async def test_registers_to_kamailio_with_digest_auth_and_takes_its_calls(
         try:
             await asyncio.wait_for(sip.agent.registered.wait(), 5)
             assert sip.agent.registration_state == "registered"
-            checked = runtime.check(sip.agent.line)  # «Проверить подключение»
+            checked = await runtime.check(sip.agent.line)  # «Проверить подключение»
             assert checked.ok and checked.identity == "support@127.0.0.1"
             await sipp("uac_missed_cancel.xml", registrar, "-p", str(free_port()), "-s", "support")
             await sip.settled()

@@ -186,6 +186,8 @@ async def test_no_agent_anywhere_is_a_clear_error_and_the_click_never_rings_late
     body = r.json()["error"]
     assert body["field"] == "line" and "SIP-агент этой линии не ответил" in body["message"]
     assert await sip.callback_row(callback_id) == {"status": "pending", "attempts": 0}
+    checked = await runtime.check(sip.line)  # «Проверить подключение» says so too
+    assert not checked.ok and checked.detail == runtime.NOWHERE
     sip.agent_up()  # an agent starts afterwards: the withdrawn click is not its to take
     assert await handoff.take_waiting([sip.line.id]) == 0
     assert sip.placed == [] and await dial_state(sip, callback_id, click) == "withdrawn"

@@ -28,6 +28,7 @@ import pytest
 from sip_support import SipLine, callee, free_port, kamailio, need, sipp
 from test_phone_sip_handoff import operator
 
+from unionline.channel import load_account
 from unionline.channels.phone.sip import runtime
 from unionline.channels.phone.sip.lease import Lease
 from unionline.testing import AppHarness
@@ -170,6 +171,8 @@ async def test_one_agent_per_line_a_click_from_the_web_and_a_standby_taking_over
         second = workers["second"] = Worker(h, tmp_path, "second")
         await second.says(STANDING_BY)
         assert runtime.agent_for(line_id) is None  # nor in the web app: it runs no agent
+        checked = await runtime.check(await load_account(line_id))  # «Проверить подключение»
+        assert checked.ok and "в другом процессе" in checked.detail, checked
 
         # The registrar's call reaches the registered agent: a missed call owing a callback.
         await sipp("uac_missed_cancel.xml", registrar, "-p", str(free_port()), "-s", "support")
