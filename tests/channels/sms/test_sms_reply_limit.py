@@ -5,6 +5,7 @@ which its reply counter follows, instead of the channel type's default of six pa
 
 from __future__ import annotations
 
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -114,3 +115,28 @@ async def test_a_reply_with_a_file_is_a_422_naming_attachments(smsc_env: Contrac
     error = refused.json()["error"]
     assert error["field"] == "attachments" and error["message"].startswith("SMS передаёт только")
     assert await _entries(env, inbound["appeal_id"]) == 0
+
+
+async def test_a_first_message_over_the_limit_starts_no_appeal(smsc_env: ContractEnv) -> None:
+    """«Написать первым» on an SMS account: the opening message is a reply like any other —
+    over the part limit it is the same 422, and no appeal is left behind."""
+    env, h = smsc_env, smsc_env.harness
+    member = await h.client.post("/api/members/", headers=h.admin_headers, json={
+        "organization_id": str(env.account.organization_id), "full_name": "Анна Петрова",
+        "contacts": [{"kind": "phone", "address": "+79990000555"}]})  # fmt: skip
+    assert member.status_code == 201, member.text
+    body = {"member_id": member.json()["id"], "channel_account_id": str(env.account.id)}
+    refused = await h.client.post(
+        "/api/appeals/outbound", headers=h.admin_headers, json={**body, "text": "Ж" * 403}
+    )
+    assert refused.status_code == 422, refused.text
+    assert refused.json()["error"]["field"] == "text"
+    row = await env.db.fetchone(
+        "SELECT COUNT(*) AS n FROM appeal_appeal WHERE member_id = {}",
+        uuid.UUID(member.json()["id"]),
+    )
+    assert int(row["n"]) == 0
+    started = await h.client.post(
+        "/api/appeals/outbound", headers=h.admin_headers, json={**body, "text": "Ж" * 402}
+    )
+    assert started.status_code in (200, 201), started.text
