@@ -43,7 +43,12 @@ FORM = SettingsForm(
     title_en="Video meetings",
     labels={
         "provider": FieldLabel(
-            "Платформа", "Platform", help_ru="jitsi, bbb или link", help_en="jitsi, bbb or link"
+            "Платформа",
+            "Platform",
+            help_ru="Впишите одно из слов: jitsi — Jitsi Meet; bbb — BigBlueButton; link — "
+            "постоянная ссылка на комнату (Zoom, Телемост и т. п., адрес — ниже)",
+            help_en="One of: jitsi — Jitsi Meet; bbb — BigBlueButton; link — a fixed room link "
+            "(Zoom and the like, its address below)",
         ),
         "duration_minutes": FieldLabel("Длительность по умолчанию, мин", "Default length, min"),
         "reminder_minutes": FieldLabel(
