@@ -84,6 +84,35 @@ async def test_supervisor_sees_and_creates_only_inside_own_subtree(
     assert no_grant.json()["error"]["field"] == "grants"
 
 
+async def test_a_new_operators_time_zone_is_their_organizations(
+    unionline_app: AppHarness, tree: dict[str, str]
+) -> None:
+    """Not Moscow for everyone: the zone of the organization of the first grant (the nearest
+    ancestor's when it has none of its own); the installation's for a federation-wide one."""
+    h = unionline_app
+    for org_id, name in ((tree["fed"], "Asia/Yekaterinburg"), (tree["north"], "Asia/Novosibirsk")):
+        zone = await h.client.put(
+            f"/api/calendar/{org_id}/timezone", json={"timezone": name}, headers=h.admin_headers
+        )
+        assert zone.status_code == 200, zone.text
+
+    async def created(login: str, grants: list[dict[str, str | None]], **extra: str) -> str:
+        body = {"login": login, "password": "password-123", "grants": grants, **extra}
+        made = await h.client.post("/api/operators/", json=body, headers=h.admin_headers)
+        assert made.status_code == 201, made.text
+        return str(made.json()["timezone"])
+
+    assert await created("ppo-op", [{"role": "operator", "organization_id": tree["ppo"]}]) == (
+        "Asia/Novosibirsk"
+    )
+    south = [{"role": "operator", "organization_id": tree["south"]}]
+    assert await created("south-op", south) == "Asia/Yekaterinburg"
+    assert await created("own-zone", south, timezone="Asia/Vladivostok") == "Asia/Vladivostok"
+    assert await created("fed-admin", [{"role": "admin", "organization_id": None}]) == (
+        h.runtime.settings.timezone
+    )
+
+
 async def test_nobody_grants_more_than_they_hold(
     unionline_app: AppHarness, tree: dict[str, str]
 ) -> None:

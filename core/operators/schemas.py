@@ -54,7 +54,7 @@ class OperatorCreate(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     name: PersonName = ""
     email: Email = ""
     locale: Locale = "ru"
-    timezone: TimeZone = "Europe/Moscow"
+    timezone: TimeZone | None = None  # None: the organization's of the first grant naming one
     skills: Skills = msgspec.field(default_factory=list)
     capacity: Capacity = 10
     grants: Annotated[list[GrantRequest], msgspec.Meta(max_length=100)] = msgspec.field(

@@ -16,6 +16,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from unionline.access import BUILTIN_ROLES, Actor, Grant, permissions_for
+from unionline.calendar import timezone_for
 from unionline.errors import Conflict, Invalid
 from unionline.operators.schemas import ProfileUpdate
 from unionline.operators.session_store import session_hash
@@ -74,6 +75,12 @@ def _verify(hasher: PasswordHasher, hashed: str, password: str) -> bool:
         return False
 
 
+async def home_timezone(grants: Iterable[Grant]) -> str:
+    """The time zone of the organization of the first grant naming one (its own, else its
+    nearest ancestor's); the installation's for a federation-wide operator."""
+    return await timezone_for(next((g.organization_id for g in grants if g.organization_id), None))
+
+
 async def create_operator(
     login: str,
     password: str,
@@ -82,11 +89,12 @@ async def create_operator(
     email: str = "",
     grants: Iterable[Grant] = (),
     locale: str = "ru",
-    timezone: str = "Europe/Moscow",
+    timezone: str | None = None,
     skills: Iterable[str] = (),
     capacity: int = 10,
 ) -> uuid.UUID:
-    """Create an account (unchecked: callers acting for someone use ``management.create``)."""
+    """Create an account (unchecked: callers acting for someone use ``management.create``).
+    Without ``timezone`` the operator gets their organization's (:func:`home_timezone`)."""
     login = login.strip().lower()
     if not login:
         raise Invalid("login must not be empty", field="login")
@@ -94,6 +102,7 @@ async def create_operator(
     for grant in grants:
         if grant.role not in BUILTIN_ROLES:
             raise Invalid(f"unknown role {grant.role!r}", field="grants.role")
+    timezone = timezone or await home_timezone(grants)
     hashed = await hash_password(password)  # before the transaction: no lock held meanwhile
     db = current().db
     async with db.transaction():
