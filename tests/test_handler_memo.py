@@ -4,6 +4,8 @@ same, parsed anew where anything the parse reads differs (unionline.testing.hand
 from __future__ import annotations
 
 import functools
+import gc
+import weakref
 from typing import Any
 
 from litestar._signature.model import SignatureModel
@@ -38,6 +40,16 @@ def test_the_same_function_and_namespace_are_parsed_once() -> None:
     assert parse(first) is parse(second)  # a closure made anew, the same code and default
     assert parse(Controller().get) is parse(Controller().get)  # each app's controller instance
     assert parse(Controller().get).parameters.keys() == {"name"}
+
+
+def test_the_memo_keeps_no_controller_alive() -> None:
+    # A controller holds its app (its owner): kept by the memo, every test's app would stay.
+    controller = Controller()
+    gone = weakref.ref(controller)
+    SignatureModel.create(set(), controller.get, parse(controller.get), [])
+    del controller
+    gc.collect()
+    assert gone() is None
 
 
 def test_anything_the_parse_reads_makes_a_parse_of_its_own() -> None:

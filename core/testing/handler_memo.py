@@ -30,8 +30,11 @@ def _identity(fn: Any) -> Any:
     (Litestar makes an OPTIONS handler closure per route per app). Values by identity.
     """
     if inspect.ismethod(fn):
+        kind = type(fn.__self__)
+        if "<locals>" in kind.__qualname__:
+            return None  # a class made per app (the metrics controller): a key per app
         function = _identity(fn.__func__)
-        return None if function is None else (function, type(fn.__self__))
+        return None if function is None else (function, kind)
     if inspect.isfunction(fn):
         return (
             fn.__code__,
@@ -64,8 +67,9 @@ def _from_fn(cls: Any, fn: Any, signature_namespace: dict[str, Any]) -> Any:
     key = (identity, tuple((name, id(value)) for name, value in signature_namespace.items()))
     hit = _parsed.get(key)
     if hit is None:
-        # The function and the namespace stay with the result: the ids in the key stay theirs.
-        kept = (fn, dict(signature_namespace))
+        # The function and the namespace stay with the result: the ids in the key stay theirs
+        # (a method's function only: its instance holds its app).
+        kept = (getattr(fn, "__func__", fn), dict(signature_namespace))
         hit = _parsed[key] = (parse(cls, fn, signature_namespace), kept)
     return hit[0]
 
@@ -90,7 +94,10 @@ def _create(
     except TypeError:  # a decoder that cannot be a key: no memo for it
         return create(cls, *arguments)
     if hit is None:
-        hit = _models[key] = (create(cls, *arguments), (fn, parsed_signature))
+        hit = _models[key] = (
+            create(cls, *arguments),
+            (getattr(fn, "__func__", fn), parsed_signature),
+        )
     return hit[0]
 
 
