@@ -8,7 +8,7 @@ import msgspec
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from benchmarks.adversarial_input import html_texts, mail_texts, subjects
+from benchmarks.adversarial_input import _chat_rows, html_texts, mail_texts, subjects
 from unionline.channels.mail import htmltext, threads, trim
 from unionline.channels.telegram.decode import decode_update
 from unionline.channels.telegram.types import Update
@@ -38,6 +38,15 @@ def test_the_benchmarks_worst_inputs_are_parsed():
     _ordinary, titles = subjects(4096)
     for title in titles.values():
         assert not threads.topic(title).lower().startswith("re:")
+
+
+def test_the_benchmarks_telegram_updates_are_read_with_their_text():
+    [(_name, _call, _ordinary, bodies), _vk] = _chat_rows(4096)
+    assert len(bodies) == 8  # the text shapes and the arrays of _telegram_arrays
+    for label, body in bodies.items():
+        [message] = decode_update(msgspec.json.decode(body, type=Update))
+        assert message.text or message.attachments, label
+        assert len(message.data.get("entities", ())) <= 100
 
 
 @given(subject=nasty_text)
