@@ -263,6 +263,26 @@ async def test_the_job_worker_runs_the_agents_and_a_command_does_not(sip: Line) 
     assert runtime.agent_for(sip.line.id) is None
 
 
+async def test_a_web_process_runs_the_agents_only_when_it_runs_jobs(
+    sip: Line, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With redis_url the web processes run no jobs (arq workers do): no agent there, so robot
+    calls and clicks find the line's agent in a worker; without it, the web app may run it."""
+    from unionline.channels import phone as plugin
+
+    kind = type(sip.h.runtime)
+    with monkeypatch.context() as patched:
+        patched.setattr(kind, "executor_kind", property(lambda self: "arq"))
+        await plugin.startup(None)
+    assert runtime.agent_for(sip.line.id) is None
+    await plugin.startup(None)  # the in-process executor: jobs run here
+    try:
+        assert runtime.agent_for(sip.line.id) is not None
+    finally:
+        await runtime.stop_all()
+    assert runtime.agent_for(sip.line.id) is None
+
+
 async def dial_state(sip: Line, callback_id: str, click: str) -> str | None:
     row = await sip.env.db.fetchone(
         "SELECT state FROM phone_dial WHERE key = {}", f"{sip.line.id}:{callback_id}:{click}"
