@@ -2,7 +2,9 @@
 
 Shapes follow https://core.telegram.org/bots/api (Bot API 7+, with the pre-7.0 forward fields
 still read). Unions whose ``type`` grows with the API (``MessageOrigin``) are one flat Struct
-with every optional field, so a new kind decodes instead of failing the whole update.
+with every optional field, so a new kind decodes instead of failing the whole update. Arrays
+are read up to what Telegram sends and objects we only tell apart by being there are not read
+(``bounded``, ``Unread``), so a body costs about what its bytes cost (issue #12 item 3).
 """
 
 from __future__ import annotations
@@ -77,8 +79,9 @@ class InlineKeyboardButton(msgspec.Struct, kw_only=True):
 # Arrays of small objects read up to what Telegram sends (``bounded``): past the bound the rest
 # is skipped unread. Telegram formats at most 100 entities a message and ignores the rest
 # (python-telegram-bot's MessageLimit.MESSAGE_ENTITIES, found by experiment); a photo comes in
-# a few sizes (s, m, x, y, w…); a poll has at most 12 options; a keyboard at most 100 buttons,
-# 8 a row.
+# a few sizes (s, m, x, y, w…); a poll has at most 12 options (sendPoll); a keyboard is read
+# only for the label of a pressed button — ours have at most 100 rows (link buttons, one a
+# row), and Telegram shows at most 8 buttons a row.
 MAX_ENTITIES = 100
 MAX_PHOTO_SIZES = 20
 MAX_POLL_OPTIONS = 20
