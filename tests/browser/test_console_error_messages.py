@@ -61,6 +61,8 @@ async def test_every_code_has_words_and_unknown_ones_say_so(site: Site, login: L
                 unknown: say('brand_new'),
                 transition: say('conflict', 'status', { status: 'closed', allowed: [] }),
                 missing: say('not_found', 'appeal_id'),
+                recipients: say('invalid', 'recipients'),
+                holidays: say('invalid', 'holidays[2]'),
                 all: m.KNOWN_CODES.map((code) => say(code)),
             };
         }"""
@@ -68,4 +70,7 @@ async def test_every_code_has_words_and_unknown_ones_say_so(site: Site, login: L
     assert said["unknown"] == "Не получилось выполнить действие (код brand_new)"
     assert said["transition"] == "Из статуса «Закрыто» сюда перевести нельзя"
     assert said["missing"] == "Не найдено: обращение"
+    # fields of the plugins' forms are named too (a report's mailing, a queue's days off)
+    assert said["recipients"] == "Проверьте поле «получатели»"
+    assert said["holidays"] == "Проверьте поле «выходные дни»"
     assert all("SERVER TEXT" not in text and text for text in said["all"])

@@ -78,6 +78,16 @@ const ru = {
   "field.comment": "комментарий",
   "field.q": "поиск",
   "field.cursor": "страница списка",
+  // fields the plugins' forms share (tasks, documents, meetings, reports, queues)
+  "field.title": "название",
+  "field.description": "описание",
+  "field.deadline": "срок",
+  "field.deadline_days": "срок в рабочих днях",
+  "field.starts_at": "начало",
+  "field.starts_on": "дата начала",
+  "field.duration_minutes": "длительность",
+  "field.recipients": "получатели",
+  "field.holidays": "выходные дни",
 };
 
 const en = {
@@ -152,6 +162,15 @@ const en = {
   "field.comment": "comment",
   "field.q": "search",
   "field.cursor": "list page",
+  "field.title": "title",
+  "field.description": "description",
+  "field.deadline": "deadline",
+  "field.deadline_days": "deadline in working days",
+  "field.starts_at": "start",
+  "field.starts_on": "start date",
+  "field.duration_minutes": "length",
+  "field.recipients": "recipients",
+  "field.holidays": "days off",
 };
 
 Object.assign(DICTIONARIES.ru, ru);
