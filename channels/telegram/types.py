@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import msgspec
 
-from unionline.channels.telegram.bounded import First, first
+from unionline.channel import First, first
 
 
 class User(msgspec.Struct, kw_only=True):

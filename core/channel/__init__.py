@@ -24,6 +24,7 @@ from unionline.channel.attachments import (
     refusal,
     stored_attachment,
 )
+from unionline.channel.bounded import First, first
 from unionline.channel.buttons import buttons_text, fit_buttons, send_message, send_refusal
 from unionline.channel.config import ChannelsSettings, channels_settings
 from unionline.channel.contacts import (
@@ -110,6 +111,7 @@ __all__ = [
     "DeliveryReport",
     "DeliveryStatus",
     "DeliveryUnknown",
+    "First",
     "InboundMessage",
     "InboundRequest",
     "IngestResult",
@@ -148,6 +150,7 @@ __all__ = [
     "contact_owner",
     "discard_attachment",
     "find_account",
+    "first",
     "fit_buttons",
     "handle_webhook",
     "ingest",

@@ -12,8 +12,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from unionline.channel import first
 from unionline.channel.types import InboundRequest
-from unionline.channels.telegram.bounded import first
 from unionline.channels.telegram.channel import TelegramChannel
 from unionline.channels.telegram.content import poll_text
 from unionline.channels.telegram.decode import decode_update

@@ -1,11 +1,12 @@
 """JSON arrays read up to a bound, in the decoding pass itself (issue #12 item 3).
 
-msgspec decodes a list of small objects at 3-15x the cost per KB of plain text, so an update
-stuffed with thousands of entities, photo sizes or poll options cost that much more than the
-text Telegram allows. ``first(item, most)`` is an ``array_like`` Struct of ``most`` positional
-fields: elements past its last field are skipped unread (malformed ones too), at the speed
-msgspec skips JSON; those read are validated as a ``list[item]`` was. It iterates, has a
-length and is falsy when empty, like the list it replaces.
+msgspec decodes a list of small objects at 3-30x the cost per KB of plain text, so an update
+stuffed with thousands of entities, attachments or photo sizes cost that much more than what
+the provider itself sends. ``first(item, most, name)`` is an ``array_like`` Struct of ``most``
+positional fields: elements past its last field are skipped unread (malformed ones too), at
+the speed msgspec skips JSON; those read are validated as a ``list[item]`` was. It iterates,
+has a length and is falsy when empty, like the list it replaces. Channels use it for every
+array of a provider's update whose real length the provider caps (Telegram, VK).
 """
 
 from __future__ import annotations
