@@ -83,8 +83,8 @@ def bound(html: str) -> Bounded:
     ):
         return _flat(html, tags, references)
     if _attributes_within(html, references):  # then only the depth can drop tags
-        if len(html) < tags * _DENSER and _shallow(html):
-            return Bounded(html)
+        if len(html) < tags * _DENSER and "</" in html and _shallow(html):
+            return Bounded(html)  # (no end tag: nothing closes round text, the loop below tells)
         opened: dict[str, int] = {}
         too_deep = _too_deep(_tags(html), opened)
         if too_deep is None:
