@@ -207,6 +207,56 @@ async def test_import_api(unionline_app: AppHarness) -> None:
     assert broken.json()["error"]["field"] == "file"
 
 
+def damaged_xlsx(part: str, content: bytes | None) -> bytes:
+    """A real one-row roster whose ``part`` is replaced by ``content`` (None: left out)."""
+    import zipfile
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.append(HEADER)
+    book.active.append(["PPO1", "Пётр Ёлкин", "555"])
+    good = io.BytesIO()
+    book.save(good)
+    source, out = zipfile.ZipFile(good), io.BytesIO()
+    with zipfile.ZipFile(out, "w") as damaged:
+        for name in source.namelist():
+            data = source.read(name) if name != part else content
+            if data is not None:
+                damaged.writestr(name, data)
+    return out.getvalue()
+
+
+SHEET = "xl/worksheets/sheet1.xml"
+# A worksheet whose view has an attribute openpyxl's model lacks: a TypeError in the reader.
+UNKNOWN_ATTRIBUTE = (
+    b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+    b'<sheetViews><sheetView bogus="1"/></sheetViews><sheetData/></worksheet>'
+)
+
+
+@pytest.mark.parametrize(
+    ("part", "content"),
+    [
+        ("docProps/core.xml", b""),  # lxml: Document is empty
+        (SHEET, b""),  # read while the rows are: ElementTree's ParseError
+        (SHEET, None),  # no worksheet at all
+        (SHEET, UNKNOWN_ATTRIBUTE),
+    ],
+)
+async def test_a_damaged_xlsx_is_refused_naming_the_file(
+    unionline_app: AppHarness, part: str, content: bytes | None
+) -> None:
+    """A zip whose parts are damaged was a 500 (the parsers' own errors got through)."""
+    h = unionline_app
+    files = {"file": ("roster.xlsx", damaged_xlsx(part, content), "application/octet-stream")}
+    for url in ("/api/import/members", "/api/import/organizations"):
+        refused = await h.client.post(url, files=files, headers=h.admin_headers)
+        assert refused.status_code == 422, refused.text
+        assert refused.json()["error"]["field"] == "file"
+        assert "XLSX" in refused.json()["error"]["message"]
+
+
 @pytest.mark.slow
 async def test_100k_rows_dry_run_reports_exactly_the_invalid_rows(
     unionline_app: AppHarness,

@@ -81,14 +81,30 @@ def _read_xlsx(data: bytes) -> Table:
 
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+        try:
+            sheet = book.worksheets[0]
+            rows = [[_cell(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+        finally:
+            book.close()
+    except _UNREADABLE as exc:
         raise Invalid(f"the XLSX file cannot be read: {exc}", field="file") from None
-    try:
-        sheet = book.worksheets[0]
-        rows = [[_cell(v) for v in row] for row in sheet.iter_rows(values_only=True)]
-    finally:
-        book.close()
     return _table(rows, "xlsx")
+
+
+# What openpyxl raises for a damaged file: not a zip, a part missing (KeyError; IndexError: no
+# worksheet), a part that is no XML (lxml's XMLSyntaxError and ElementTree's ParseError are both
+# SyntaxErrors), an element with attributes its model lacks (TypeError) — while opening or,
+# read-only, while the rows are read. Found by damaging the parts of a real roster at random.
+_UNREADABLE = (
+    zipfile.BadZipFile,
+    KeyError,
+    IndexError,
+    ValueError,
+    TypeError,
+    AttributeError,
+    OSError,
+    SyntaxError,
+)
 
 
 def _cell(value: Any) -> str:
