@@ -30,7 +30,9 @@ at four times the size against its own at 1x: near 1 when linear, 4 when quadrat
 * **Telegram update** / **VK event** — msgspec decoding plus ``decode_update``/``decode_event``
   of a message whose text is all escapes or all entities; for Telegram also a message of
   thousands of photo sizes, poll options or keyboard rows, a story of thousands of fields and
-  an unknown field of empty arrays (what msgspec skips).
+  an unknown field of empty arrays (what msgspec skips); for VK thousands of attachments,
+  forwards (flat, and nested 5 levels deep), photo sizes, sticker images, an unknown field of
+  empty arrays and a ``client_info`` of thousands of button actions.
 * **web form field** — the form's field cleaning (``_plain``) on control characters and
   whitespace runs.
 * **robot text condition** — a supervisor's pattern run by ``safe_regex`` on text made to make
@@ -296,6 +298,7 @@ def _chat_rows(size: int) -> list[Row]:
         )
     ]
     rows[0][3].update(_telegram_arrays(telegram_body(""), size))
+    rows[1][3].update(_vk_arrays(vk_body(""), size))
     return rows
 
 
@@ -320,6 +323,44 @@ def _telegram_arrays(empty: bytes, size: int) -> dict[str, bytes]:
         label: msgspec.json.encode({"update_id": 1, "message": {**message, **fields}})
         for label, fields in shapes.items()
     }
+
+
+def _vk_arrays(empty: bytes, size: int) -> dict[str, bytes]:
+    """``message_new`` events of ~``size`` bytes of small objects in the arrays a message has,
+    forwards nested as deep as they are shown, and ``client_info`` (which the channel skips)."""
+    import msgspec
+
+    event = msgspec.json.decode(empty)
+    message = event["object"]["message"]
+
+    def filled(one: Any, size: int = size) -> list[Any]:  # ~size bytes of JSON
+        return [one] * (size // (len(msgspec.json.encode(one)) + 1))
+
+    def photo(sizes: list[Any]) -> list[Any]:
+        return [{"type": "photo", "photo": {"id": 1, "owner_id": 5, "sizes": sizes}}]
+
+    nested: dict[str, Any] = {"text": "a"}
+    wide = max(2, round((size / 40) ** 0.2))  # forwards a level, ~size bytes over 5 levels
+    for _level in range(5):
+        nested = {"text": "a", "fwd_messages": [nested] * wide}
+    shapes = {
+        "attachments": {"attachments": filled({"type": "doc", "doc": {"id": 1, "owner_id": 5}})},
+        "forwards": {"fwd_messages": filled({"from_id": 5, "text": "a"})},
+        "nested forwards": {"fwd_messages": nested["fwd_messages"]},
+        "photo sizes": {"attachments": photo(filled({"type": "s", "url": "u", "width": 1}))},
+        "sticker images": {
+            "attachments": [{"type": "sticker", "sticker": {"images": filled({"url": "u"})}}]
+        },
+        "unknown field of empty arrays": {"zz": filled([])},  # skipped
+    }
+    bodies = {
+        label: {**event, "object": {"message": {**message, "text": "x", **fields}}}
+        for label, fields in shapes.items()
+    }
+    info = {"button_actions": filled("text"), "keyboard": True, "lang_id": 0}
+    text = {**message, "text": "x"}
+    bodies["client_info"] = {**event, "object": {"message": text, "client_info": info}}
+    return {label: msgspec.json.encode(body) for label, body in bodies.items()}
 
 
 def _form_row(size: int) -> Row:

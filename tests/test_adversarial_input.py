@@ -49,6 +49,15 @@ def test_the_benchmarks_telegram_updates_are_read_with_their_text():
         assert len(message.data.get("entities", ())) <= 100
 
 
+def test_the_benchmarks_vk_events_are_read_with_their_text():
+    [_telegram, (_name, _call, _ordinary, bodies)] = _chat_rows(4096)
+    assert len(bodies) == 10  # the text shapes and the arrays of _vk_arrays
+    for label, body in bodies.items():
+        [message] = decode_event(msgspec.json.decode(body, type=Event))
+        assert message.text, label
+        assert message.text.count("\n") <= 10 and len(message.forwarded) <= 50, label
+
+
 @given(subject=nasty_text)
 @settings(deadline=None)
 def test_subject_topics_lose_their_prefixes(subject: str):

@@ -10,7 +10,7 @@ to :data:`MAX_FILES`; what is left out is said in a warning, never dropped silen
 from __future__ import annotations
 
 import mimetypes
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 from unionline.channel import Attachment, Location, Origin, Quoted
 from unionline.channels.vk.types import Attachment as VkAttachment
@@ -176,14 +176,15 @@ def quoted(message: ForeignMessage, walk: Walk, peer_id: int, depth: int = 1) ->
         text=message.text,
         sent_at=float(message.date) if message.date else None,
         attachments=tuple(lines),
-        quoted=forwards(message.fwd_messages, walk, peer_id, depth + 1),
+        quoted=forwards(message.fwd_messages or (), walk, peer_id, depth + 1),
     )
 
 
 def forwards(
-    messages: list[ForeignMessage], walk: Walk, peer_id: int, depth: int = 1
+    messages: Iterable[ForeignMessage], walk: Walk, peer_id: int, depth: int = 1
 ) -> tuple[Quoted, ...]:
     """The forwarded messages shown at ``depth`` (1: those the member forwarded)."""
+    messages = list(messages)
     if not messages:
         return ()
     if depth > MAX_DEPTH:
@@ -216,12 +217,12 @@ def message_key(peer_id: int, conversation_message_id: int | None, message_id: i
 
 
 def owner_ids(
-    messages: list[ForeignMessage], attachments: list[VkAttachment], depth: int = 1
+    messages: Iterable[ForeignMessage], attachments: Iterable[VkAttachment], depth: int = 1
 ) -> set[int]:
     """Whose names a message shows: quoted authors (as deep as shown) and wall posts' owners."""
     found = {w.owner_id or w.to_id or w.from_id for a in attachments if (w := a.wall)}
     for message in messages if depth <= MAX_DEPTH else []:
         found.add(message.from_id)
-        inner = message.fwd_messages + ([message.reply_message] if message.reply_message else [])
+        inner = [*(message.fwd_messages or ()), *filter(None, [message.reply_message])]
         found |= owner_ids(inner, message.attachments, depth + 1)
     return found - {0}

@@ -42,7 +42,7 @@ def decode_event(
         if event.type in MESSAGE_EVENTS:
             message = member_message(event)
         elif event.type == "message_reply":
-            return _sent_elsewhere(event, msgspec.convert(event.object, Message))
+            return _sent_elsewhere(event, event.read(Message))
         elif event.type in ("confirmation", "message_allow", "message_deny"):
             return []
         else:
@@ -57,17 +57,17 @@ def decode_event(
 def member_message(event: Event) -> Message:
     """The message of a ``message_new`` or ``message_edit`` event."""
     if event.type == "message_new":
-        return msgspec.convert(event.object, MessageNew).message
-    return msgspec.convert(event.object, Message)
+        return event.read(MessageNew).message
+    return event.read(Message)
 
 
 def permission_change(event: Event) -> tuple[int, bool] | None:
     """(member's id, allowed) for ``message_allow``/``message_deny``; None for other events."""
     try:
         if event.type == "message_allow":
-            return msgspec.convert(event.object, MessageAllow).user_id, True
+            return event.read(MessageAllow).user_id, True
         if event.type == "message_deny":
-            return msgspec.convert(event.object, MessageDeny).user_id, False
+            return event.read(MessageDeny).user_id, False
     except msgspec.ValidationError as exc:
         raise Invalid(f"bad VK {event.type}: {exc}", field="object") from None
     return None
@@ -81,7 +81,7 @@ def owner_ids(event: Event) -> set[int]:
         message = member_message(event)
     except msgspec.ValidationError:
         return set()  # decode_event says why
-    inner = message.fwd_messages + ([message.reply_message] if message.reply_message else [])
+    inner = [*message.fwd_messages, *([message.reply_message] if message.reply_message else [])]
     return {message.from_id} | content.owner_ids(inner, message.attachments)
 
 

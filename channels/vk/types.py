@@ -1,12 +1,30 @@
-"""VK API objects we read (API version 5.199), as msgspec Structs; unknown fields are ignored."""
+"""VK API objects we read (API version 5.199), as msgspec Structs; unknown fields are ignored.
+
+An event's ``object`` is read once, typed, by its event type (:meth:`Event.read`), never into
+dicts; its arrays are read up to what VK sends (``unionline.channel.first``) and the rest
+skipped unread, so a body costs about what its bytes cost (issue #12 item 3).
+"""
 
 from __future__ import annotations
 
-from typing import Any
+import builtins
+from typing import TYPE_CHECKING, TypeVar
 
 import msgspec
 
+from unionline.channel import First, first
+
 API_VERSION = "5.199"
+T = TypeVar("T")
+
+# Arrays read up to what VK sends, the rest skipped unread: a message holds at most 10
+# attachments and forwards at most 100 messages (messages.send's attachment and
+# forward_messages); a photo comes in ~10 sizes (s, m, x, o, p, q, r, y, z, w, base) and a
+# sticker in 5 images (64-512 px). Forwards deeper than content.MAX_DEPTH are never shown.
+MAX_ATTACHMENTS = 10
+MAX_FORWARDS = 100
+MAX_PHOTO_SIZES = 20
+MAX_STICKER_IMAGES = 10
 
 
 class PhotoSize(msgspec.Struct, kw_only=True):
@@ -16,11 +34,25 @@ class PhotoSize(msgspec.Struct, kw_only=True):
     height: int = 0
 
 
+class Image(msgspec.Struct, kw_only=True):
+    url: str = ""
+    width: int = 0
+    height: int = 0
+
+
+if TYPE_CHECKING:
+    PhotoSizes = First[PhotoSize]
+    Images = First[Image]
+else:
+    PhotoSizes = first(PhotoSize, MAX_PHOTO_SIZES, "PhotoSizes")
+    Images = first(Image, MAX_STICKER_IMAGES, "Images")
+
+
 class Photo(msgspec.Struct, kw_only=True):
     id: int
     owner_id: int
     access_key: str | None = None
-    sizes: list[PhotoSize] = []
+    sizes: PhotoSizes = PhotoSizes()
     orig_photo: PhotoSize | None = None
     text: str = ""
 
@@ -53,17 +85,11 @@ class AudioMessage(msgspec.Struct, kw_only=True):
     transcript_state: str = ""  # "done", "in_progress", ...
 
 
-class Image(msgspec.Struct, kw_only=True):
-    url: str = ""
-    width: int = 0
-    height: int = 0
-
-
 class Sticker(msgspec.Struct, kw_only=True):
     sticker_id: int = 0
     product_id: int = 0
-    images: list[Image] = []
-    images_with_background: list[Image] = []
+    images: Images = Images()
+    images_with_background: Images = Images()
 
     def largest(self) -> Image | None:
         found = [i for i in self.images or self.images_with_background if i.url]
@@ -107,6 +133,12 @@ class Attachment(msgspec.Struct, kw_only=True):
     link: Link | None = None
 
 
+if TYPE_CHECKING:
+    Attachments = First[Attachment]
+else:
+    Attachments = first(Attachment, MAX_ATTACHMENTS, "Attachments")
+
+
 class Coordinates(msgspec.Struct, kw_only=True):
     latitude: float
     longitude: float
@@ -136,10 +168,18 @@ class ForeignMessage(msgspec.Struct, kw_only=True):
     peer_id: int | None = None
     conversation_message_id: int | None = None
     text: str = ""
-    attachments: list[Attachment] = []
+    attachments: Attachments = Attachments()
     geo: Geo | None = None
-    fwd_messages: list[ForeignMessage] = []
+    # None when absent: Forwards is made after this class, and a fresh one for every message
+    # read would cost more than reading it
+    fwd_messages: Forwards | None = None
     reply_message: ForeignMessage | None = None
+
+
+if TYPE_CHECKING:
+    Forwards = First[ForeignMessage]
+else:
+    Forwards = first(ForeignMessage, MAX_FORWARDS, "Forwards")
 
 
 class Message(msgspec.Struct, kw_only=True):
@@ -151,12 +191,12 @@ class Message(msgspec.Struct, kw_only=True):
     out: int = 0
     random_id: int = 0
     conversation_message_id: int | None = None
-    attachments: list[Attachment] = []
+    attachments: Attachments = Attachments()
     update_time: int | None = None
     payload: str | None = None
     admin_author_id: int | None = None  # message_reply: the admin who typed it in VK
     geo: Geo | None = None
-    fwd_messages: list[ForeignMessage] = []
+    fwd_messages: Forwards = Forwards()
     reply_message: ForeignMessage | None = None
     is_cropped: bool = False  # VK cut the message for the bot (too many forwards)
 
@@ -177,21 +217,25 @@ class MessageDeny(msgspec.Struct, kw_only=True):
 
 class MessageNew(msgspec.Struct, kw_only=True):
     """The object of a ``message_new`` event (``message_edit``/``message_reply`` carry a bare
-    :class:`Message`)."""
+    :class:`Message`; its ``client_info``, what the member's app can show, is not read)."""
 
     message: Message
-    client_info: dict[str, Any] = {}
 
 
 class Event(msgspec.Struct, kw_only=True):
-    """An event as Bots Long Poll and the Callback API deliver it."""
+    """An event as Bots Long Poll and the Callback API deliver it; ``object`` is left as its
+    JSON, skipped unread, until :meth:`read` decodes it as what its ``type`` says it is."""
 
     type: str
     group_id: int = 0
     event_id: str = ""
     v: str = ""
-    object: dict[str, Any] = {}
+    object: msgspec.Raw = msgspec.Raw(b"{}")
     secret: str | None = None  # Callback API only
+
+    def read(self, kind: builtins.type[T]) -> T:  # ``type`` is the event's field here
+        """``object`` decoded as ``kind``; ``msgspec.ValidationError`` when it is not one."""
+        return msgspec.json.decode(self.object, type=kind)
 
 
 class LongPollServer(msgspec.Struct, kw_only=True):

@@ -23,7 +23,10 @@ class First(msgspec.Struct, Generic[T], array_like=True, frozen=True):
     """The first elements of a JSON array, up to the bound its subclass was made with."""
 
     def kept(self) -> list[T]:
-        return [e for e in msgspec.structs.astuple(self) if e is not msgspec.UNSET]
+        values = msgspec.structs.astuple(self)
+        if values and values[-1] is msgspec.UNSET:  # decoded: the elements, then UNSET
+            values = values[: values.index(msgspec.UNSET)]
+        return list(values)
 
     def __iter__(self) -> Iterator[T]:
         return iter(self.kept())

@@ -6,12 +6,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-import msgspec
+from vk_support import as_event
 
 from unionline.channel import InboundMessage, Location, Origin
 from unionline.channels.vk import content
 from unionline.channels.vk.decode import decode_event, owner_ids, permission_change
-from unionline.channels.vk.types import Event
 
 Load = Callable[[str], dict]
 NAMES = {
@@ -23,7 +22,7 @@ NAMES = {
 
 
 def one(payload: Load, name: str, names: content.Names = NAMES) -> InboundMessage:
-    [message] = decode_event(msgspec.convert(payload(name), Event), names)
+    [message] = decode_event(as_event(payload(name)), names)
     assert isinstance(message, InboundMessage)
     return message
 
@@ -46,7 +45,7 @@ def test_forwards_keep_their_authors_texts_and_nesting(payload: Load) -> None:
     [file] = message.attachments  # the forwarded photo is fetched, at its largest size
     assert file.remote_ref == "https://sun9-7.userapi.com/impg/fwd-z.jpg"
     assert message.forward_origin is None  # VK forwards sit inside the member's own message
-    event = msgspec.convert(payload("message_new_forward"), Event)
+    event = as_event(payload("message_new_forward"))
     assert owner_ids(event) == {501234567, 612345678, -198765432}
 
 
@@ -57,7 +56,7 @@ def test_nesting_and_count_are_bounded_and_said(payload: Load) -> None:
         chain = {"date": 1, "from_id": 7, "text": f"уровень {level}", "fwd_messages": [chain]}
     many = [{"date": 1, "from_id": 8, "text": str(n)} for n in range(content.MAX_QUOTED + 5)]
     body["object"]["message"]["fwd_messages"] = [chain, *many]
-    [message] = decode_event(msgspec.convert(body, Event), {})
+    [message] = decode_event(as_event(body), {})
     depth, quoted = 0, message.forwarded[0]
     while quoted.quoted:
         depth, quoted = depth + 1, quoted.quoted[0]
@@ -89,7 +88,7 @@ def test_geo_is_a_location(payload: Load) -> None:
     assert message.text == "Я здесь, у проходной"
     body = payload("message_new_geo")
     body["object"]["message"]["text"] = ""
-    [bare] = decode_event(msgspec.convert(body, Event), {})
+    [bare] = decode_event(as_event(body), {})
     assert bare.text == "[Геопозиция]" and bare.location is not None
 
 
@@ -146,7 +145,7 @@ def test_an_edit_is_a_revision_of_the_original(payload: Load) -> None:
 
 def test_permission_events_store_nothing(payload: Load) -> None:
     for name, allowed in (("message_allow", True), ("message_deny", False)):
-        event = msgspec.convert(payload(name), Event)
+        event = as_event(payload(name))
         assert decode_event(event) == []
         assert permission_change(event) == (501234567, allowed)
 
@@ -154,6 +153,6 @@ def test_permission_events_store_nothing(payload: Load) -> None:
 def test_a_message_vk_cropped_says_so(payload: Load) -> None:
     body = payload("message_new_forward")
     body["object"]["message"]["is_cropped"] = True
-    [message] = decode_event(msgspec.convert(body, Event), NAMES)
+    [message] = decode_event(as_event(body), NAMES)
     assert any("не целиком" in w for w in message.warnings)
     assert one(payload, "message_new_forward").warnings == ()

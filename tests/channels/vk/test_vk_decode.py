@@ -6,10 +6,10 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-import msgspec
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from vk_support import as_event
 
 from unionline.channel.types import InboundRequest, SentElsewhere
 from unionline.channels.vk.decode import decode_event, owner_ids, permission_change
@@ -20,7 +20,7 @@ Load = Callable[[str], dict]
 
 
 def decoded(payload: Load, name: str) -> list[Any]:
-    return decode_event(msgspec.convert(payload(name), Event))
+    return decode_event(as_event(payload(name)))
 
 
 def test_message_new(payload: Load) -> None:

@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 from typing import Any, ClassVar, Literal
 
+import msgspec
 import pytest
 from standins.vk import VkStandin
 from standins.vk_content import forwarded, geo
@@ -20,6 +21,7 @@ from standins.vk_content import forwarded, geo
 from unionline.channels.vk.client import pacer_for
 from unionline.channels.vk.routes import callback_path
 from unionline.channels.vk.settings import VkSettings
+from unionline.channels.vk.types import Event
 from unionline.settings import Settings
 from unionline.testing.channel_contract import (
     ChannelContract,
@@ -65,6 +67,11 @@ def host_files(standin: VkStandin, body: Any, hosted: dict[str, bytes]) -> Any:
             hosted[value] = content
         found[key] = host_files(standin, value, hosted)
     return found
+
+
+def as_event(body: dict[str, Any]) -> Event:
+    """``body`` as the channel reads it: from JSON (an event's ``object`` stays JSON)."""
+    return msgspec.json.decode(msgspec.json.encode(body), type=Event)
 
 
 def event(
