@@ -142,21 +142,23 @@ def _names(names: set[str]) -> str:
 
 
 # Most tags of any markup leave the depth as they found it, and passing over them takes no step
-# in Python. An element opened and closed with only text in it (``<span>слово</span>``) leaves
-# the depth where it was, once its start tag was within the bound: it is replaced by a space
-# (so that no "<" before it reads as a tag), a few passes, innermost first; an element removed
-# so sat at most the heaviest weight a pass above what is left at its place, so what is left
-# is followed against a bound that much lower. When many tags are left (``<div>строка<br>
-# строка</div>``), the tags of the names never counted (``_too_deep`` passes over them, end
-# tags too) are replaced by a space as well, and the elements they were in removed in turn.
+# in Python. An element of weight 1 (not a list or table) opened and closed with only text in
+# it (``<span>слово</span>``) leaves the depth where it was, once its start tag was within the
+# bound: it is replaced by a space (so that no "<" before it reads as a tag), a few passes,
+# innermost first; an element removed so sat at most one a pass above what is left at its
+# place, so what is left is followed against a bound that much lower. When many tags are left
+# (``<div>строка<br>строка</div>``), the tags of the names never counted (``_too_deep`` passes
+# over them, end tags too) are replaced by a space as well, and the elements they were in
+# removed in turn.
 #
 # Only markup denser than a "<" every ``_DENSER`` characters is looked at so: in sparser, as in
 # ordinary mail, a pass costs about what the loop over the tags it removes would (a pass reads
 # every character, ~4 ns; the loop ~0.2 µs a tag).
-_CLOSED = re.compile(r"<([A-Za-z][^\s/<>]*+)[^<>]*+>[^<]*+</\1(?![^\s/<>])")
+_CLOSED = re.compile(
+    f"<(?!{_named(set(_WEIGHT))})" + r"([A-Za-z][^\s/<>]*+)[^<>]*+>[^<]*+</\1(?![^\s/<>])"
+)
 _DENSER = 16
 _CLOSED_PASSES = 3
-_HEAVIEST = max(_WEIGHT.values())
 _UNCOUNTED_TAG = re.compile(f"</?{_named(_UNCOUNTED)}[^<>]*+>?")
 # Tags left after the first passes that are followed at once: up to this many, or sparser than
 # a "<" every this many characters, or with no end tag left (none would close round text).
@@ -171,7 +173,7 @@ def _shallow(html: str) -> bool:
     left = html.count("<")
     if left > _FEW_TAGS and left * _SPARSE > len(html) and "</" in html:
         html, passes = _without_closed(_UNCOUNTED_TAG.sub(" ", html), passes)
-    limit = MAX_DEPTH - _HEAVIEST * passes
+    limit = MAX_DEPTH - passes
     return _too_deep(_tags(html), {}, limit) is None
 
 

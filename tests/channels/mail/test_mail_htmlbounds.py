@@ -222,6 +222,12 @@ def test_removed_elements_count_their_depth():
     assert bounded.notes == [f"HTML: 2000 tags nested deeper than {htmlbounds.MAX_DEPTH} dropped"]
     below = "<div>" * (htmlbounds.MAX_DEPTH - 1) + "<b>слово</b> слово " * 2000
     assert htmlbounds.bound(below) == htmlbounds.Bounded(below)
+    assert htmlbounds._shallow(below)  # one pass, one level lower: the loop is not needed
+    lists = "<div>" * (htmlbounds.MAX_DEPTH - 1) + "<ul>слово</ul> слово " * 2000
+    assert not htmlbounds._shallow(lists)  # a list is two deep: not removed so
+    assert htmlbounds.bound(lists).notes == [
+        f"HTML: 2000 tags nested deeper than {htmlbounds.MAX_DEPTH} dropped"
+    ]
     assert htmlbounds._shallow("<div>" * 90 + "<span>слово</span> " * 2000)
 
 
