@@ -38,6 +38,14 @@ class NotReady(UnionlineError):
         self.retry_after = retry_after
 
 
+class NotHere(NotReady):
+    """Another process does this and this one cannot (it does not hold what the work needs, as a
+    SIP line's agent runs in the one process holding the line's lease): try again soon, and the
+    try is not counted among the job's (or a campaign message's) attempts — so however many
+    processes hand it back, it runs out of attempts only where it fails. Raise it only when that
+    other process is known to be there; when none is, ``NotReady``, so the attempts run out."""
+
+
 class PermanentFailure(UnionlineError):
     """Retrying cannot help: the job goes to the dead letters at once."""
 

@@ -98,6 +98,21 @@ async def test_not_ready_waits_for_retry_after(rt: Runtime) -> None:
     assert (await sink(rt)).applied == 1
 
 
+async def test_a_job_handed_back_by_other_processes_keeps_its_attempts(rt: Runtime) -> None:
+    """NotHere (a SIP line's agent runs in another process): however often processes without
+    it hand the job back, its own attempts are all left for where it runs."""
+    job_id = await enqueue(rt, Apply(value=7, not_here=5), key="elsewhere", max_attempts=2)
+    assert await rt.jobs.run(await claim_one(rt.jobs, job_id)) == "pending"
+    job = await rt.jobs.get(job_id)
+    assert job is not None and job.last_error == "NotHere: held by another process"
+    assert (job.attempts, job.max_attempts) == (1, 3)
+    await settle(rt)
+    done = await rt.jobs.get(job_id)
+    assert done is not None and done.status == "done"
+    assert (done.attempts, done.max_attempts) == (6, 7)
+    assert (await sink(rt)).total == 7
+
+
 async def test_permanent_failure_is_a_dead_letter_at_once(rt: Runtime) -> None:
     job_id = await enqueue(rt, Apply(permanent=True))
     await settle(rt)

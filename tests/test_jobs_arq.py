@@ -92,17 +92,21 @@ async def test_arq_worker_retries_through_the_outbox(rt: Runtime) -> None:
     flaky = await rt.jobs.enqueue(JOB, Apply(value=2, fail_times=2), key="flaky")
     dead = await rt.jobs.enqueue(JOB, Apply(permanent=True), key="dead")
     slow = await rt.jobs.enqueue(JOB, Apply(value=3, not_ready=0.3), key="not-ready")
+    # Handed back uncounted: each run still a message of its own name (attempts rise).
+    away = await rt.jobs.enqueue(JOB, Apply(value=4, not_here=3), key="away", max_attempts=1)
     async with arq_worker(rt):
         await wait_for(lambda: settled(rt), 30, "jobs to settle")
     assert {j.id: j.status for j in await sink_jobs(rt)} == {
         flaky: "done",
         dead: "dead",
         slow: "done",
+        away: "done",
     }
     runs = await runs_by_key(rt)
     assert sorted(a for a, _ in runs["flaky"]) == [1, 2, 3]  # each retry a new outbox attempt
     assert len(runs["dead"]) == 1 and len(runs["not-ready"]) == 2
-    assert (await sink(rt)).total == 5
+    assert sorted(a for a, _ in runs["away"]) == [1, 2, 3, 4]
+    assert (await sink(rt)).total == 9
 
 
 async def test_work_survives_losing_redis(rt: Runtime, redis: Redis) -> None:

@@ -215,8 +215,8 @@ async def _through_the_agent(line: Any, message: OutboundMessage, ref: str) -> S
     agent = runtime.agent_for(line.id)
     if agent is None or agent.outbound is None:
         await _forget(line, ref)  # nothing was dialed: the message may be sent again
-        if agent is None:  # another process holds the line's lease: sent again, maybe there
-            raise NotReady(runtime.NOT_HERE, retry_after=runtime.ELSEWHERE)
+        if agent is None:  # sent again, by the process holding the line's lease
+            raise await runtime.not_here(line.id)
         raise PermanentFailure("У линии не указан регистратор или адрес для исходящих")
     try:
         audio = await tts.speak(line.config.sip_tts, message.text)

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 import msgspec
 
 from unionline.db import current_tx
-from unionline.errors import NotReady, PermanentFailure
+from unionline.errors import NotHere, NotReady, PermanentFailure
 from unionline.jobs.batch import Bookkeeping
 
 if TYPE_CHECKING:
@@ -246,6 +246,8 @@ class JobQueue:
             raise
         except PermanentFailure as exc:
             return await self._dead(job, f"{type(exc).__name__}: {exc}")
+        except NotHere as exc:
+            return await self._hand_back(job, f"NotHere: {exc}", exc.retry_after)
         except NotReady as exc:
             return await self._retry(job, f"NotReady: {exc}", exc.retry_after)
         except msgspec.ValidationError as exc:
@@ -298,6 +300,13 @@ class JobQueue:
         await self._finish(job, "pending", error, job.retry_at)
         return "pending"
 
+    async def _hand_back(self, job: Claimed, error: str, retry_after: float | None) -> str:
+        """Due again soon, this attempt not counted: its budget grows by one (the attempt
+        number keeps rising, so the arq message of the next run has a name of its own)."""
+        job.retry_at = time.time() + (retry_after if retry_after is not None else 1.0)
+        await self._finish(job, "pending", error, job.retry_at, spare=1)
+        return "pending"
+
     async def _dead(self, job: Claimed, error: str) -> str:
         from unionline.events import JobDead
 
@@ -308,17 +317,18 @@ class JobQueue:
         return "dead"
 
     async def _finish(
-        self, job: Claimed, status: str, error: str | None, run_at: float | None
+        self, job: Claimed, status: str, error: str | None, run_at: float | None, spare: int = 0
     ) -> bool:
         now = time.time()
         rows = await self.db.fetch(
             "UPDATE system_job SET status = {}, last_error = COALESCE({}, last_error),"
             " run_at = COALESCE({}, run_at), locked_until = NULL, locked_by = NULL,"
-            " finished_at = {} WHERE id = {} AND locked_by = {}"
+            " max_attempts = max_attempts + {}, finished_at = {} WHERE id = {} AND locked_by = {}"
             f"{self.unsynced} RETURNING id",
             status,
             error,
             run_at,
+            spare,
             now if status in ("done", "dead") else None,
             job.id,
             self.worker_id,

@@ -29,6 +29,7 @@ from unionline import (
     AuthFailed,
     JobContext,
     NotFound,
+    NotHere,
     NotReady,
     PermanentFailure,
     current,
@@ -309,16 +310,17 @@ async def _settle(
     return bool(done)
 
 
-async def _later(row: Claimed, error: str, retry_after: float | None) -> None:
-    """A transient failure: back to ``queued`` after a pause, or failed when attempts are out."""
-    if row.attempts >= campaigns_settings().max_attempts:
+async def _later(row: Claimed, error: str, retry_after: float | None, counted: bool = True) -> None:
+    """A transient failure: back to ``queued`` after a pause, or failed when attempts are out.
+    Not ``counted`` (``NotHere``: another process sends it), the claim's attempt is given back."""
+    if counted and row.attempts >= campaigns_settings().max_attempts:
         await _settle(row.id, "failed", error=f"gave up after {row.attempts} attempts: {error}")
         return
     wait = retry_after if retry_after is not None else min(300.0, 2.0**row.attempts)
     await current().db.execute(
-        "UPDATE campaigns_recipient SET status = 'queued', lease_until = {}, error = {}"
-        " WHERE id = {} AND status = 'sending'",
-        time.time() + wait, error[:2000], row.id,
+        "UPDATE campaigns_recipient SET status = 'queued', lease_until = {}, error = {},"
+        " attempts = attempts - {} WHERE id = {} AND status = 'sending'",
+        time.time() + wait, error[:2000], 0 if counted else 1, row.id,
     )  # fmt: skip
 
 
@@ -420,6 +422,8 @@ async def send_one(
     except AuthFailed as exc:
         await mark_needs_reauth(account.id, str(exc) or "credentials refused")
         await _later(row, f"credentials refused: {exc}", 300.0)
+    except NotHere as exc:  # another process sends on this account (a SIP line's agent)
+        await _later(row, str(exc), exc.retry_after, counted=False)
     except NotReady as exc:
         await _later(row, str(exc), exc.retry_after)
     except Exception as exc:

@@ -27,6 +27,7 @@ class Apply(msgspec.Struct, kw_only=True):
     fail_rate: float = 0.0  # chance of a transient error before and after the effect
     flaky_attempts: int = 3  # fail_rate only applies to the first attempts (no dead letters)
     not_ready: float | None = None  # first attempt raises NotReady(retry_after=this)
+    not_here: int = 0  # the first not_here attempts raise NotHere (another process would run it)
     permanent: bool = False  # raise PermanentFailure
     sleep: float = 0.0  # seconds spent "working" before the effect
 
@@ -62,6 +63,8 @@ async def apply(ctx: unionline.JobContext, payload: Apply) -> None:
         raise unionline.PermanentFailure("the recipient does not exist")
     if payload.not_ready is not None and ctx.attempt == 1:
         raise unionline.NotReady("rate limited", retry_after=payload.not_ready)
+    if ctx.attempt <= payload.not_here:
+        raise unionline.NotHere("held by another process", retry_after=0.0)
     if payload.fail_times and await runs_of(db, key) <= payload.fail_times:
         raise ConnectionError(f"transient failure on attempt {ctx.attempt}")
     if payload.sleep:

@@ -81,8 +81,8 @@ class RobotCall(RobotAction[RobotCallParams]):
         from unionline.channels.phone.sip.outbound import call_and_say
 
         agent = runtime.agent_for(line.id)
-        if agent is None:  # another process holds the line's lease: the step runs again
-            raise NotReady(runtime.NOT_HERE, retry_after=runtime.ELSEWHERE)
+        if agent is None:  # the step runs again, in the process holding the line's lease
+            raise await runtime.not_here(line.id)
         audio = await tts.speak(line.config.sip_tts, text)
         done = await call_and_say(agent, number, audio, ref=ref, want_digit=params.ask_digit)
         return _told(ctx, number, done.disposition, done.heard, done.digit)

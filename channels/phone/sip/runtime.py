@@ -16,6 +16,7 @@ import os
 import uuid
 from typing import Any
 
+from unionline import NotHere, NotReady
 from unionline.channel import CheckResult
 from unionline.channels.phone.sip import handoff
 from unionline.channels.phone.sip.agent import SipAgent
@@ -176,15 +177,30 @@ async def check(line: Any) -> CheckResult:
     return CheckResult(ok=False, detail=f"Регистратор не принял регистрацию: {error}")
 
 
-async def _elsewhere(line: Any) -> CheckResult:
-    """No agent here: whether another process holds the line's lease (a moment's try, given
-    back at once; a standby trying then tries again next round)."""
-    probe = Lease(line.id)
+async def not_here(line_id: uuid.UUID) -> NotReady:
+    """What a robot call or a campaign's call in a process without the line's agent raises:
+    ``NotHere`` when another process holds the line's lease (handed back, the attempt not
+    counted, however many processes run jobs), ``NotReady`` when none does (its attempts run
+    out, saying what to restart)."""
+    if await _held_elsewhere(line_id):
+        return NotHere(NOT_HERE, retry_after=ELSEWHERE)
+    return NotReady(NOWHERE, retry_after=ELSEWHERE)
+
+
+async def _held_elsewhere(line_id: uuid.UUID) -> bool:
+    """A moment's try of the line's lease, given back at once (a standby trying then tries
+    again next round)."""
+    probe = Lease(line_id)
     try:
         free = await probe.acquire()
     finally:
         await probe.release()
-    if free:
+    return not free
+
+
+async def _elsewhere(line: Any) -> CheckResult:
+    """No agent here: whether another process holds the line's lease."""
+    if not await _held_elsewhere(line.id):
         return CheckResult(ok=False, detail=NOWHERE)
     return CheckResult(
         ok=True,

@@ -28,6 +28,7 @@ import pytest
 from sip_support import SipLine, callee, free_port, kamailio, need, sipp
 from test_phone_sip_handoff import operator
 
+from unionline import NotHere, NotReady
 from unionline.channel import load_account
 from unionline.channels.phone.sip import runtime
 from unionline.channels.phone.sip.lease import Lease
@@ -146,6 +147,25 @@ async def test_a_lines_lease_has_one_holder_and_passes_on_when_released(
     finally:
         for lease in (holder, standby, other):
             await lease.release()
+
+
+async def test_a_call_without_the_agent_here_is_handed_back_uncounted_only_if_held_elsewhere(
+    unionline_app: AppHarness,
+) -> None:
+    """A robot call or a campaign's call in a process without the line's agent: NotHere (its
+    attempt not counted) while another process holds the lease, NotReady (counted, so a line
+    no process runs ends in a failure saying what to restart) when none does."""
+    line_id = uuid.uuid4()
+    assert type(await runtime.not_here(line_id)) is NotReady
+    assert str(await runtime.not_here(line_id)) == runtime.NOWHERE
+    holder = Lease(line_id)
+    try:
+        assert await holder.acquire()
+        assert isinstance(await runtime.not_here(line_id), NotHere)
+        assert await holder.alive()  # the probe took nothing from the holder
+    finally:
+        await holder.release()
+    assert type(await runtime.not_here(line_id)) is NotReady
 
 
 async def test_one_agent_per_line_a_click_from_the_web_and_a_standby_taking_over(
