@@ -24,6 +24,10 @@ from unionline.errors import (
 from unionline.settings import DEFAULT_CONFIG, starter_config
 
 EXIT_CONFIG = 2
+# Option types that refuse what would fail later with a traceback (a port uvicorn cannot bind,
+# a negative SQL LIMIT on PostgreSQL) as click's usage error instead.
+PORT = click.IntRange(1, 65535)
+POSITIVE = click.IntRange(min=1)
 
 
 def fail(message: str) -> NoReturn:
@@ -114,8 +118,8 @@ def init(path: str, force: bool) -> None:
 
 @main.command()
 @click.option("--host", default=None, help="Interface to bind (default from [server]).")
-@click.option("--port", default=None, type=int)
-@click.option("--workers", default=None, type=int)
+@click.option("--port", default=None, type=PORT)
+@click.option("--workers", default=None, type=POSITIVE)
 @click.option("--migrate", is_flag=True, help="Apply pending migrations first (PostgreSQL).")
 @click.pass_context
 def run(
@@ -214,7 +218,7 @@ def plugins(ctx: click.Context, as_json: bool) -> None:
 @click.option("--status", type=click.Choice(["pending", "running", "done", "dead"]))
 @click.option("--retry", "retry_id", type=int, help="Retry the dead letter with this id.")
 @click.option("--discard", "discard_id", type=int, help="Delete the dead letter with this id.")
-@click.option("--limit", default=100, show_default=True)
+@click.option("--limit", default=100, show_default=True, type=POSITIVE)
 @click.pass_context
 def jobs(
     ctx: click.Context,

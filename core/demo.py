@@ -285,8 +285,14 @@ async def simulate(
 @click.command("demo")
 @click.option("--seed-only", is_flag=True, help="Seed and print the logins, then exit.")
 @click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=8000, show_default=True, type=int)
-@click.option("--interval", default=5.0, show_default=True, help="Seconds between messages.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
+@click.option(
+    "--interval",
+    default=5.0,
+    show_default=True,
+    type=click.FloatRange(min=0, min_open=True),
+    help="Seconds between messages.",
+)
 @click.pass_context
 def demo(ctx: click.Context, seed_only: bool, host: str, port: int, interval: float) -> None:
     """Seed a demo federation and watch members' appeals arrive live."""

@@ -105,7 +105,7 @@ async def test_a_new_operators_time_zone_is_their_organizations(
     assert await created("ppo-op", [{"role": "operator", "organization_id": tree["ppo"]}]) == (
         "Asia/Novosibirsk"
     )
-    south = [{"role": "operator", "organization_id": tree["south"]}]
+    south: list[dict[str, str | None]] = [{"role": "operator", "organization_id": tree["south"]}]
     assert await created("south-op", south) == "Asia/Yekaterinburg"
     assert await created("own-zone", south, timezone="Asia/Vladivostok") == "Asia/Vladivostok"
     assert await created("fed-admin", [{"role": "admin", "organization_id": None}]) == (

@@ -23,7 +23,8 @@ class PasswordChange(msgspec.Struct, forbid_unknown_fields=True):
 
 # -- operator management ----------------------------------------------------------------------
 
-Login = Annotated[str, msgspec.Meta(min_length=1, max_length=150, pattern=r"^[A-Za-z0-9_.@-]+$")]
+LOGIN_PATTERN = r"^[A-Za-z0-9_.@-]{1,150}$"  # also checked by services.create_operator (CLI)
+Login = Annotated[str, msgspec.Meta(min_length=1, max_length=150, pattern=LOGIN_PATTERN)]
 Password = Annotated[Text, msgspec.Meta(min_length=8, max_length=1000)]
 PersonName = Annotated[Text, msgspec.Meta(max_length=200)]
 Email = Annotated[Text, msgspec.Meta(max_length=254)]

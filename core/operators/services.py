@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import hashlib
+import re
 import secrets
 import time
 import uuid
@@ -18,7 +19,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from unionline.access import BUILTIN_ROLES, Actor, Grant, permissions_for
 from unionline.calendar import timezone_for
 from unionline.errors import Conflict, Invalid
-from unionline.operators.schemas import ProfileUpdate
+from unionline.operators.schemas import LOGIN_PATTERN, ProfileUpdate
 from unionline.operators.session_store import session_hash
 from unionline.operators.tables import ApiToken, Operator, RoleGrant, SessionRecord
 from unionline.runtime import current
@@ -98,6 +99,8 @@ async def create_operator(
     login = login.strip().lower()
     if not login:
         raise Invalid("login must not be empty", field="login")
+    if not re.match(LOGIN_PATTERN, login):
+        raise Invalid("login: up to 150 latin letters, digits and the signs _ . @ -", field="login")
     grants = list(grants)
     for grant in grants:
         if grant.role not in BUILTIN_ROLES:
