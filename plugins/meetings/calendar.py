@@ -91,7 +91,7 @@ async def busy(
 ) -> list[OperatorBusy]:
     """When each operator is taken (meetings, busy items) — times and titles within the scope."""
     if not operator_ids:
-        raise Invalid("name at least one operator", field="operator_ids")
+        raise Invalid("name at least one operator", field="operator_id")  # the query's name
     found = await entries(actor, since, until, operator_ids)
     answer = []
     for operator_id in operator_ids:

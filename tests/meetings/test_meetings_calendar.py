@@ -65,6 +65,8 @@ async def test_meetings_and_deadlines_in_the_calendar_and_free_busy(
     spans = {b["operator_id"]: [(x["starts_at"], x["ends_at"]) for x in b["busy"]] for b in busy}
     assert spans[ivan] == [("2030-03-05T07:00:00Z", "2030-03-05T07:30:00Z")]
     assert spans[olga] == spans[ivan]  # a deadline is no busy time
+    nobody = await s.call("olga", "get", "/api/meetings/busy", 422, **WEEK)
+    assert nobody["error"]["field"] == "operator_id"  # the query's name (it said operator_ids)
 
     # A cancelled meeting leaves the calendar; a window too long is refused, naming the field.
     await s.call("olga", "post", f"/api/meetings/{meeting['id']}/cancel", 201)
