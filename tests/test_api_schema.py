@@ -32,6 +32,14 @@ from schemathesis.python.asgi import shutdown_lifespans
 from schemathesis.specs.openapi.checks import allow_header_conformance, negative_data_rejection
 
 from unionline.app import create_app
+from unionline.channel.config import ChannelsSettings
+from unionline.channels.mail.settings import MailSettings
+from unionline.channels.phone.settings import PhoneSettings
+from unionline.channels.sms.settings import SmsSettings
+from unionline.channels.telegram.settings import TelegramSettings
+from unionline.channels.vk.settings import VkSettings
+from unionline.plugin_host import builtin_sources
+from unionline.plugins.meetings.settings import MeetingsSettings
 from unionline.settings import Settings, settings_type
 from unionline.testing.support import (
     TEST_SECRET,
@@ -51,12 +59,37 @@ class Seeded(msgspec.Struct):
     side: Any
 
 
+# Every first-party plugin and channel (plugins/, channels/), so their routes are checked too.
+FIRST_PARTY = sorted(source.name for source in builtin_sources())
+# What the plugins need to start, and channels that reach no provider: their APIs are a closed
+# local port answering at once, and this process runs no SIP agent.
+NOWHERE = "http://127.0.0.1:9"
+PLUGIN_SETTINGS: dict[str, dict[str, Any]] = {
+    "meetings": {"jitsi_app_id": "unionline", "jitsi_app_secret": "s" * 32},
+    "phone": {"sip_agent": False, "request_timeout": 2.0},
+    "telegram": {"api_url": NOWHERE, "request_timeout": 2.0},
+    "vk": {"api_url": NOWHERE, "request_timeout": 2.0},
+    "sms": {"request_timeout": 2.0},
+    "mail": {"smtp_timeout": 2.0},
+}
+SECTIONS: dict[str, type[msgspec.Struct]] = {
+    "channels": ChannelsSettings,
+    **REF.settings_sections,
+    "meetings": MeetingsSettings,
+    "phone": PhoneSettings,
+    "telegram": TelegramSettings,
+    "vk": VkSettings,
+    "sms": SmsSettings,
+    "mail": MailSettings,
+}
+
+
 def app_settings(url: str, tmp: Path) -> Settings:
     base = msgspec.convert(
         {
             "secret_key": TEST_SECRET,
             "database_url": url,
-            "plugins": ["satisfaction", "reports", "meetings"],  # feature plugins' operations too
+            "plugins": FIRST_PARTY,
             "log": {"level": "CRITICAL"},
             "jobs": {"backoff_base": 0.05, "backoff_max": 0.5, "poll_interval": 0.05},
             # As make_settings: every generated login, password change and new operator would
@@ -65,13 +98,9 @@ def app_settings(url: str, tmp: Path) -> Settings:
         },
         Settings,
     )
-    from unionline.channel.config import ChannelsSettings
-    from unionline.plugins.meetings.settings import MeetingsSettings
-
     configured = msgspec.to_builtins(REF.configure(base, tmp))
-    configured["meetings"] = {"jitsi_app_id": "unionline", "jitsi_app_secret": "s" * 32}
-    sections = {"channels": ChannelsSettings, **REF.settings_sections, "meetings": MeetingsSettings}
-    return msgspec.convert(configured, settings_type(sections))
+    configured.update(PLUGIN_SETTINGS)
+    return msgspec.convert(configured, settings_type(SECTIONS))
 
 
 async def seed_database(settings: Settings) -> tuple[str, Side]:
@@ -117,11 +146,22 @@ schema.config.checks.positive_data_acceptance = PositiveDataAcceptanceConfig(
 # it thousands of requests per operation (minutes each). The robots operations (rules, dry runs)
 # get the fuzzing phase only; the condition grammar has its own hypothesis tests
 # (tests/robots/test_conditions.py).
+# Every other operation gets the coverage phase's valid boundary cases only: its invalid ones
+# (11,052 of 14,325 cases over the 319 operations of every plugin and channel: three quarters of
+# the module's requests) all meet the one decoder every route shares (msgspec through Litestar),
+# which the fuzzing phase still feeds invalid input (half its examples) on every operation, and
+# the NUL test below every text field.
 schema.config.operations = OperationsConfig(
     operations=[
         OperationConfig.from_dict(
             {"include-path-regex": "^/api/robots/", "phases": {"coverage": {"enabled": False}}}
-        )
+        ),
+        OperationConfig.from_dict(
+            {
+                "include-path-regex": "^/",
+                "phases": {"coverage": {"generation": {"mode": "positive"}}},
+            }
+        ),
     ]
 )
 # The second engine runs the same operations with fewer examples: what it adds is the engine.
