@@ -4,8 +4,10 @@ pools with first-claim-wins, the default queue, transfer, and durability by the 
 from __future__ import annotations
 
 import asyncio
+import uuid
 from collections import Counter
 
+import httpx
 from routing_support import (
     appeal,
     assignee,
@@ -226,6 +228,36 @@ async def test_transfer_to_another_queue_routes_to_someone_else(unionline_app: A
     await online(lawyer)
     await settle(h)
     assert await assignee(x) == lawyer
+
+
+async def test_an_appeal_opened_by_hand_names_only_a_queue_it_may_go_to(
+    unionline_app: AppHarness,
+) -> None:
+    """POST /api/appeals with a queue: one of the appeal's organization or above it, as a
+    transfer's; another branch's queue is answered as one that does not exist (it was stored,
+    and routing sent the appeal there), an unknown one too, nothing is written."""
+    h = unionline_app
+    a, b = await org(h, "AAA"), await org(h, "BBB")
+    ours = await queue(h, a, "Общая")
+    theirs = await queue(h, b, "Чужая")
+    anna = await operator("anna", a)
+    m = await member(a)
+    headers = await token(anna)
+
+    async def open_in(queue_id: object) -> httpx.Response:
+        body = {"organization_id": str(a), "member_id": str(m), "subject": "Звонок",
+                "channel": "phone", "queue_id": str(queue_id)}  # fmt: skip
+        return await h.client.post("/api/appeals/", json=body, headers=headers)
+
+    for wrong in (theirs, uuid.uuid4()):
+        r = await open_in(wrong)
+        assert r.status_code == 404, r.text
+        error = r.json()["error"]
+        assert (error["field"], error["message"]) == ("queue_id", f"queue {wrong} does not exist")
+    assert await h.runtime.db.fetch("SELECT id FROM appeal_appeal") == []
+    r = await open_in(ours)
+    assert r.status_code == 201, r.text
+    assert r.json()["queue_id"] == str(ours)
 
 
 async def test_a_released_appeal_goes_to_someone_else_first(unionline_app: AppHarness) -> None:

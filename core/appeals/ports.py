@@ -57,6 +57,29 @@ class ReplyRefusal(msgspec.Struct, frozen=True, kw_only=True):
     limits: ReplyLimits
 
 
+class QueuePort(Protocol):
+    """Whether an appeal opened by hand may name a queue: routing implements it."""
+
+    async def check(self, actor: Any, queue_id: uuid.UUID, organization_id: uuid.UUID) -> None:
+        """Raise a 4xx naming ``queue_id`` unless the queue exists, ``actor`` may see it and
+        it belongs to the appeal's organization or one above it (as a transfer's queue)."""
+        ...
+
+
+_QUEUES = "appeals.queue_port"
+
+
+def use_queues(port: QueuePort) -> None:
+    """Install how a hand-opened appeal's queue is checked (routing does)."""
+    current().state[_QUEUES] = port
+
+
+def queues() -> QueuePort | None:
+    """The installed queue check; None where routing is not loaded."""
+    port: QueuePort | None = current().state.get(_QUEUES)
+    return port
+
+
 def use_delivery(port: DeliveryPort) -> None:
     """Install how replies are delivered in this runtime (the channel SDK does)."""
     current().state[_DELIVERY] = port

@@ -96,6 +96,8 @@ async def create_appeal(
         member_id = await _member(actor, member_id)
         if channel_account_id is not None:
             await _channel_account(actor, channel_account_id, channel)
+        if queue_id is not None and (check := ports.queues()) is not None:
+            await check.check(actor, queue_id, organization_id)
         row = await insert(
             organization_id=organization_id,
             member_id=member_id,

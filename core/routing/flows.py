@@ -46,12 +46,30 @@ async def transfer_to_queue(
 async def _queue_for_appeal(
     actor: Actor | None, queue_id: uuid.UUID, row: AppealRow
 ) -> queues.QueueRow:
+    return await queue_for(actor, queue_id, row.organization_id)
+
+
+class AppealQueues:
+    """The appeals package's queue port: a hand-opened appeal's queue, checked as a
+    transfer's (installed by the routing plugin's ``runtime_started``)."""
+
+    async def check(
+        self, actor: Actor | None, queue_id: uuid.UUID, organization_id: uuid.UUID
+    ) -> None:
+        await queue_for(actor, queue_id, organization_id)
+
+
+async def queue_for(
+    actor: Actor | None, queue_id: uuid.UUID, organization_id: uuid.UUID
+) -> queues.QueueRow:
+    """The queue an appeal of ``organization_id`` may go to: one ``actor`` sees (another
+    organization's is answered as one that does not exist), of that organization or above."""
     queue = await queues.load(queue_id)
     if queue is None or (
         actor is not None and not await guard.allows(actor, guard.READ, queue.organization_id)
     ):
         raise NotFound(f"queue {queue_id} does not exist", field="queue_id")
-    if queue.organization_id not in await queues.org_path(row.organization_id):
+    if queue.organization_id not in await queues.org_path(organization_id):
         raise Invalid(
             "the queue belongs to an organization that does not take this appeal",
             field="queue_id",

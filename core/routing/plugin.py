@@ -27,6 +27,15 @@ def register_settings(register: SettingsRegistrar) -> None:
 
 
 @hookimpl
+def runtime_started(runtime: Any) -> None:
+    """A hand-opened appeal's queue is checked as a transfer's, in every process."""
+    from unionline.appeals.ports import use_queues
+    from unionline.routing.flows import AppealQueues
+
+    use_queues(AppealQueues())
+
+
+@hookimpl
 def register_tables(register: TablesRegistrar) -> None:
     from unionline.routing.piccolo_app import APP_CONFIG
 
