@@ -177,7 +177,7 @@ async def test_a_voice_campaign_calls_each_member_once(sip: Sip) -> None:
     from unionline.channels.phone.sip import runtime
 
     await runtime.stop(line_id)
-    with pytest.raises(NotReady, match="не в этом процессе|ни в одном процессе"):
+    with pytest.raises(NotReady, match=r"не в этом процессе|ни в одном процессе"):
         await phone.send(line, orphan := message(NUMBERS[2]))
     kept = await db.fetchone("SELECT id FROM phone_call WHERE call = {}", call_ref(orphan))
     assert kept is None

@@ -262,7 +262,7 @@ async def test_robot_calls_busy_then_answered_with_a_digit(sip: Sip) -> None:
     # A process without the line's agent (another holds its lease) hands the step back.
     here = runtime._AGENTS.pop(sip.agent.line.id)
     try:
-        with pytest.raises(NotReady, match="не в этом процессе|ни в одном процессе"):
+        with pytest.raises(NotReady, match=r"не в этом процессе|ни в одном процессе"):
             await action.run(context(), params)
     finally:
         runtime._AGENTS[sip.agent.line.id] = here
