@@ -67,3 +67,13 @@ async def test_every_list_answers_an_actor_without_organizations(
         assert {p: s for p, s in answers.items() if s >= 500} == {}
         assert {p for p in QUERIES if answers[p] != 200} == set()
         assert (await app.client.get("/api/operators", headers=headers)).json()["items"] == []
+        # An SSO actor with no account here (it was an assert: a 500) is described from itself.
+        nobody = {HEADER: str(uuid.uuid4())}
+        me = await app.client.get("/api/auth/me", headers=nobody)
+        assert me.status_code == 200, me.text
+        assert (me.json()["id"], me.json()["name"], me.json()["login"]) == (
+            nobody[HEADER],
+            "sso",
+            "",
+        )
+        assert me.json()["permissions"] == sorted(sso.permissions)

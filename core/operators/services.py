@@ -210,8 +210,21 @@ async def actor_for(
 
 
 async def describe(actor: Actor) -> OperatorView:
+    """The signed-in operator; an actor a plugin made (single sign-on) with no account here is
+    described from itself — its name, grants and permissions, the Russian console, the zone of
+    its first grant's organization."""
     row = await Operator.select().where(Operator.id == actor.operator_id).first()
-    assert row is not None
+    if row is None:
+        return OperatorView(
+            id=actor.operator_id,
+            login="",
+            name=actor.name,
+            email="",
+            locale="ru",
+            timezone=await home_timezone(actor.grants),
+            grants=list(actor.grants),
+            permissions=sorted(p for p in actor.permissions if actor.can(p)),
+        )
     return OperatorView(
         id=row["id"],
         login=row["login"],
