@@ -38,7 +38,8 @@ at four times the size against its own at 1x: near 1 when linear, 4 when quadrat
 * **robot text condition** — a supervisor's pattern run by ``safe_regex`` on text made to make
   it backtrack (``(a+)+b`` on ``a``\\*n).
 
-Size 64 KB (16 KB with ``--quick``). Standalone: ``python -m benchmarks.adversarial_input``.
+Size 64 KB (16 KB with ``--quick``). Standalone: ``python -m benchmarks.adversarial_input``
+(``--only VK``: only the rows whose parser's name holds ``VK``).
 """
 
 from __future__ import annotations
@@ -391,13 +392,18 @@ def _robot_row(size: int) -> Row:
     return ("robot text condition", program.search, ordinary, worst)
 
 
-def measure(size: int, rounds: int) -> list[tuple[str, float, float, float, str]]:
+def measure(
+    size: int, rounds: int, only: str = ""
+) -> list[tuple[str, float, float, float, str]]:
     """Per parser: (name, worst ms/KB, ordinary ms/KB, the worst input's ms/KB at 4x the
-    size, the worst input's name)."""
+    size, the worst input's name); only the rows whose name holds ``only``."""
     out = []
     larger = {name: worst for name, _call, _ordinary, worst in rows(4 * size, rounds)}
     done: dict[str, tuple[float, float, str]] = {}  # parser -> (worst, grown, its name)
     for name, call, ordinary, worst in rows(size, rounds):
+        base_measured = name.removeprefix(SPARSE) in done or not name.startswith(SPARSE)
+        if only.lower() not in name.lower() or not base_measured:
+            continue
         base = _baseline(call, ordinary, rounds)
         if name.startswith(SPARSE):  # the same worst input, another baseline
             value, grown, label = done[name.removeprefix(SPARSE)]
@@ -423,11 +429,11 @@ GROWTH = "{}: worst input per KB at 4x the size (vs 1x)"
 TARGETS: dict[str, str] = {}
 
 
-def run(quick: bool) -> list[tuple[str, float, float, str]]:
+def run(quick: bool, only: str = "") -> list[tuple[str, float, float, str]]:
     size, rounds = (16 * 1024, 2) if quick else (64 * 1024, 3)
     print(f"adversarial_input: inputs of {size // 1024} KB (and {4 * size // 1024} KB)")
     results = []
-    for name, worst, base, grown, label in measure(size, rounds):
+    for name, worst, base, grown, label in measure(size, rounds, only):
         if not name.startswith((FLOOR, SPARSE)):
             TARGETS[ORDINARY.format(name)] = TARGET
         results.append((ORDINARY.format(name), worst, base, f"ms per KB; worst: {label}"))
@@ -438,5 +444,7 @@ def run(quick: bool) -> list[tuple[str, float, float, str]]:
 
 
 if __name__ == "__main__":
-    for figure, value, baseline, unit in run("--quick" in sys.argv):
+    # --only TEXT: the rows whose parser's name holds TEXT ("--only VK", "--only mail parse")
+    only = sys.argv[sys.argv.index("--only") + 1] if "--only" in sys.argv[:-1] else ""
+    for figure, value, baseline, unit in run("--quick" in sys.argv, only):
         print(f"{figure}: {value:.4f} vs {baseline:.4f} {unit} (x{value / baseline:.2f})")
