@@ -24,6 +24,7 @@ from unionline import (
 from unionline.channel import Button as ChannelButton
 from unionline.channel import ChannelAccount, channel_type, load_account
 from unionline.plugins.campaigns import links, rights, segments
+from unionline.plugins.campaigns.limits import refuse_text
 from unionline.plugins.campaigns.render import fill, member_values, sms_parts
 from unionline.plugins.campaigns.schemas import (
     Button,
@@ -349,7 +350,8 @@ async def campaign_account(
 
 
 async def check_ready(row: CampaignRow) -> None:
-    """A campaign can start when each channel of its order has a message and an account."""
+    """A campaign can start when each channel of its order has a message its account takes
+    (an SMS within the account's part limit) and an account that can send it."""
     if not row.channel_order:
         raise Invalid("choose at least one channel", field="channel_order")
     _check_buttons({c: row.variants.get(c) for c in row.channel_order})
@@ -384,6 +386,7 @@ async def check_ready(row: CampaignRow) -> None:
         refusal = channel_type(account.channel).broadcast_refusal(account)
         if refusal:
             raise Invalid(refusal, field=f"accounts.{channel}")
+        refuse_text(account, channel, variant, link_buttons(variant), row.id)
         if channel == "voice" and len(variant.text) > VOICE_MAX:
             raise Invalid(
                 f"a robot call says at most {VOICE_MAX} characters", field="variants.voice.text"

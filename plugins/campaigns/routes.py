@@ -27,7 +27,9 @@ from unionline.channel import channel_type
 from unionline.plugins.campaigns import (
     campaigns,
     consent,
+    limits,
     links,
+    rights,
     schedule,
     segments,
     stats,
@@ -35,6 +37,7 @@ from unionline.plugins.campaigns import (
 )
 from unionline.plugins.campaigns.schedule import ScheduleBody
 from unionline.plugins.campaigns.schemas import (
+    AccountLimits,
     AnswersView,
     CampaignBody,
     CampaignView,
@@ -177,6 +180,20 @@ class CampaignsController(Controller):
         await refuse_accounts(await campaigns.view(actor, campaign_id), data.channel)
         return await testsend.send_test(actor, campaign_id, data)
 
+    @get("/limits")
+    async def account_limits(
+        self,
+        actor: CurrentActor,
+        organization_id: FromQuery[uuid.UUID],
+        account_id: FromQuery[uuid.UUID],
+    ) -> AccountLimits:
+        """What a campaign's message of the organization may hold on the account (the
+        editor's SMS counter: the account's part limit); an account the organization may
+        not send through is a 422 naming ``account_id``."""
+        await rights.require_in_scope(actor, rights.MANAGE, organization_id)
+        account = await campaigns.campaign_account(organization_id, account_id, "account_id")
+        return limits.limits_of(account)
+
     # -- segments --------------------------------------------------------------------------
 
     @post("/segments/count", status_code=200)
@@ -261,8 +278,10 @@ async def refuse_accounts(campaign: CampaignView, channel: str | None = None) ->
     """An account whose channel can carry the campaign's message but this account cannot (a
     phone line whose PBX places no robot calls: ``ChannelType.broadcast_refusal``) is refused
     at once, 422 naming ``accounts.<channel>`` with the channel's own words — rather than every
-    recipient failing. Only accounts the campaign's organization may use are asked (another
-    branch's is left to the start's own checks, which answer it as one that does not exist)."""
+    recipient failing; so is a message the account would refuse as written (an SMS over the
+    account's part limit), naming ``variants.<channel>.text`` (:func:`limits.refuse_text`).
+    Only accounts the campaign's organization may use are asked (another branch's is left to
+    the start's own checks, which answer it as one that does not exist)."""
     for name, account_id in campaign.accounts.items():
         if channel is not None and name != channel:
             continue
@@ -274,6 +293,9 @@ async def refuse_accounts(campaign: CampaignView, channel: str | None = None) ->
             continue
         if refusal:
             raise Invalid(refusal, field=field)
+        variant = campaign.variants.get(name)
+        buttons = campaigns.link_buttons(variant) if variant is not None else ()
+        limits.refuse_text(account, name, variant, buttons, campaign.id)
 
 
 async def _refused_if_needed(saved: Callable[[], Awaitable[CampaignView]]) -> CampaignView:

@@ -196,6 +196,16 @@ class PreviewRequest(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     member_id: uuid.UUID | None = None  # None: the first member of the segment
 
 
+class AccountLimits(msgspec.Struct, kw_only=True):
+    """What a message may hold on a channel account (``GET /api/campaigns/limits``): the
+    editor's counter counts SMS parts up to ``sms_segments`` (null: no SMS limit)."""
+
+    channel: str
+    channel_account_id: uuid.UUID
+    max_text_length: int | None
+    sms_segments: int | None
+
+
 class PreviewView(msgspec.Struct, kw_only=True):
     member_id: uuid.UUID | None
     channel: str
