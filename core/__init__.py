@@ -49,6 +49,7 @@ from unionline.events import Event
 from unionline.hookspecs import hookimpl
 from unionline.jobs import JobContext
 from unionline.jobs.periodic import PeriodicJob, enqueue_daily
+from unionline.lease import Lease
 from unionline.privacy.sections import PersonalDataSection, add_personal_data_section
 from unionline.report_metrics import (
     MetricQuery,
@@ -105,6 +106,7 @@ __all__ = [
     "IdentityClaim",
     "Invalid",
     "JobContext",
+    "Lease",
     "MailAttachment",
     "MeetingSubject",
     "MetricQuery",

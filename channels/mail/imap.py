@@ -9,7 +9,9 @@ Message-ID). When the server announces a new ``UIDVALIDITY`` (the folder was re-
 old UIDs mean nothing: the whole folder is read again and ingest's dedup absorbs what it has.
 
 Each mailbox has one poller (:class:`MailboxPoller`, run by the channel SDK's ``run_pollers``),
-holding a lease (:mod:`.imap_lease`) so that one process polls it.
+holding a lease (:class:`unionline.Lease`, kind ``mail``) so that one process polls it: two
+pollers would not lose or double mail (ingest dedups), but would fetch everything twice and
+race on the cursor.
 The IMAP conversation (IMAPClient, blocking) runs in the poller's own thread; storing runs on
 the event loop. New mail is noticed by IDLE, or by polling every ``imap_poll_seconds`` when the
 server has no IDLE or ``imap_idle`` is off.
@@ -27,9 +29,8 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
-from unionline import NotReady, current
+from unionline import Lease, NotReady, current
 from unionline.channel import Poller, load_account
-from unionline.channels.mail.imap_lease import Lease
 from unionline.channels.mail.imap_session import ImapSession
 from unionline.channels.mail.settings import MailboxConfig
 
@@ -39,6 +40,7 @@ if TYPE_CHECKING:
 log = logging.getLogger("unionline.channels.mail.imap")
 T = TypeVar("T")
 
+LEASE_KIND = "mail"  # the lease of a mailbox: its PostgreSQL advisory lock class
 LEASE_RETRY_SECONDS = 30.0  # another process polls the mailbox: look again this often
 CHUNK_BYTES = 8 * 1024 * 1024  # fetched per round trip, at most
 CHUNK_MESSAGES = 25
@@ -148,7 +150,7 @@ class MailboxPoller(Poller):
         self._thread = ThreadPoolExecutor(1, thread_name_prefix=f"imap-{str(account_id)[:8]}")
         self._session: ImapSession | None = None
         self._attempts: dict[int, int] = {}
-        self._lease = Lease(account_id)
+        self._lease = Lease(LEASE_KIND, account_id)
         self._taken = 0  # mails stored by the round in hand
 
     @classmethod

@@ -115,7 +115,7 @@ async def startup(app: Any) -> None:
 
     rt = current()
     # A web process runs agents only when it runs jobs (no redis_url): robot calls and the
-    # clicks carried by jobs need the agent where jobs run. One process per line: sip/lease.py.
+    # clicks carried by jobs need the agent where jobs run. One process per line: its lease.
     if phone_settings().sip_agent and rt.executor is not None and rt.executor_kind == "inprocess":
         from unionline.channels.phone.sip import runtime
 

@@ -29,7 +29,7 @@ class PhoneSettings(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     pop_seconds: Annotated[int, msgspec.Meta(ge=5, le=600)] = 90
     # This process may run the SIP lines' agents when it runs jobs (a web process without
     # redis_url, `unionline worker`): each line's agent runs in one of them at a time, the one
-    # holding the line's lease (sip/lease.py); false: never here.
+    # holding the line's lease (sip/runtime.py); false: never here.
     sip_agent: bool = True
     # How long a click-to-call through a SIP line waits for the agent's process to take it
     # before the operator is told that no agent answered (seconds).

@@ -1,5 +1,7 @@
 """The running SIP agents: one per active line with ``provider = "sip"`` across the whole
-install, in whichever process that may run agents holds the line's lease (:mod:`.lease`).
+install, in whichever process that may run agents holds the line's lease (:class:`unionline.Lease`,
+kind ``sipa``): two agents of one line would both register its account (the registrar's binding
+flaps between them) and both answer its calls.
 
 The processes that run jobs with ``[phone] sip_agent = true`` (the default) may run agents: the
 web processes without ``redis_url``, and ``unionline worker``. Each tries for every SIP line's
@@ -16,13 +18,13 @@ import os
 import uuid
 from typing import Any
 
-from unionline import NotHere, NotReady
+from unionline import Lease, NotHere, NotReady
 from unionline.channel import CheckResult
 from unionline.channels.phone.sip import handoff
 from unionline.channels.phone.sip.agent import SipAgent
-from unionline.channels.phone.sip.lease import Lease
 
 log = logging.getLogger("unionline.channels.phone.sip")
+LEASE_KIND = "sipa"  # the lease of a line's agent: its PostgreSQL advisory lock class
 ROUND = 2.0  # seconds between a standing-by process's tries for a line's lease
 # A robot call's job in a process without the line's agent: handed back, for the agent's
 # process (or the standby taking over) to run, this many seconds later.
@@ -42,7 +44,7 @@ class _Watch:
 
     def __init__(self, lines: list[Any]) -> None:
         self.lines = lines
-        self.leases = {line.id: Lease(line.id) for line in lines}
+        self.leases = {line.id: Lease(LEASE_KIND, line.id) for line in lines}
         self.said: dict[uuid.UUID, str] = {}  # the last word logged per line: said once
         self.task: asyncio.Task[None] | None = None
 
@@ -190,7 +192,7 @@ async def not_here(line_id: uuid.UUID) -> NotReady:
 async def _held_elsewhere(line_id: uuid.UUID) -> bool:
     """A moment's try of the line's lease, given back at once (a standby trying then tries
     again next round)."""
-    probe = Lease(line_id)
+    probe = Lease(LEASE_KIND, line_id)
     try:
         free = await probe.acquire()
     finally:

@@ -28,10 +28,9 @@ import pytest
 from sip_support import SipLine, callee, free_port, kamailio, need, sipp
 from test_phone_sip_handoff import operator
 
-from unionline import NotHere, NotReady
+from unionline import Lease, NotHere, NotReady
 from unionline.channel import load_account
 from unionline.channels.phone.sip import runtime
-from unionline.channels.phone.sip.lease import Lease
 from unionline.testing import AppHarness
 
 pytestmark = pytest.mark.every_engine  # the lease is an advisory lock or a flock: both engines
@@ -131,24 +130,6 @@ async def calls(h: AppHarness, line_id: uuid.UUID) -> list[dict[str, Any]]:
     return [d["call"] for d in data]
 
 
-async def test_a_lines_lease_has_one_holder_and_passes_on_when_released(
-    unionline_app: AppHarness,
-) -> None:
-    line_id, other_line = uuid.uuid4(), uuid.uuid4()
-    holder, standby, other = Lease(line_id), Lease(line_id), Lease(other_line)
-    try:
-        assert await holder.acquire() and await holder.alive()
-        assert not await standby.acquire() and not await standby.alive()
-        assert not await standby.acquire()  # tried again: still held
-        assert await other.acquire()  # another line's lease is its own
-        await holder.release()
-        assert await standby.acquire() and await standby.alive()
-        assert not await holder.acquire()
-    finally:
-        for lease in (holder, standby, other):
-            await lease.release()
-
-
 async def test_a_call_without_the_agent_here_is_handed_back_uncounted_only_if_held_elsewhere(
     unionline_app: AppHarness,
 ) -> None:
@@ -158,7 +139,7 @@ async def test_a_call_without_the_agent_here_is_handed_back_uncounted_only_if_he
     line_id = uuid.uuid4()
     assert type(await runtime.not_here(line_id)) is NotReady
     assert str(await runtime.not_here(line_id)) == runtime.NOWHERE
-    holder = Lease(line_id)
+    holder = Lease(runtime.LEASE_KIND, line_id)
     try:
         assert await holder.acquire()
         assert isinstance(await runtime.not_here(line_id), NotHere)
