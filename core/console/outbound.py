@@ -26,6 +26,7 @@ from unionline.appeals import guard
 from unionline.appeals.schemas import AppealView, Subject
 from unionline.appeals.services import add_reply, claim, create_appeal, get_appeal
 from unionline.channel.registered import get_channel
+from unionline.channel.replies import reply_limits
 from unionline.errors import Invalid
 from unionline.members.services import get_member
 from unionline.organizations.services import ancestors
@@ -43,6 +44,9 @@ class ReachOption(msgspec.Struct, kw_only=True):
     account_name: str
     contact_kind: str
     address: str
+    # An SMS account's part limit (ChannelType.account_capabilities), which the dialog's
+    # counter counts to, as the reply composer does; null for a channel without one.
+    sms_segments: int | None = None
 
 
 class OutboundStart(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
@@ -76,6 +80,7 @@ async def reach(actor: Actor, member_id: uuid.UUID) -> list[ReachOption]:
         kind = _text_contact_kind(account.channel)
         if kind is None:
             continue
+        limits = await reply_limits(account.channel, account.id)
         for contact in member.contacts:
             if contact.kind == kind and not contact.blocked:
                 options.append(
@@ -85,6 +90,7 @@ async def reach(actor: Actor, member_id: uuid.UUID) -> list[ReachOption]:
                         account_name=account.name,
                         contact_kind=kind,
                         address=contact.address,
+                        sms_segments=limits.sms_segments,
                     )
                 )
     return options

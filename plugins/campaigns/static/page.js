@@ -31,7 +31,6 @@ const STRINGS = {
     "cmp.html": "HTML письма (необязательно)",
     "cmp.buttons": "Кнопки-ссылки под сообщением", "cmp.buttons.help": "По одной в строке: Название | https://адрес. Переходы по ним считаются в статистике.",
     "cmp.buttons.too_many": "{channel} показывает под сообщением не больше {max} кнопок, а здесь их {count}: ни одна не придёт кнопкой — все придут строками «название: ссылка» после текста. Оставьте не больше {max}.",
-    "cmp.sms": "SMS: {chars} симв., частей: {parts}",
     "cmp.vars": "Подстановки: {{ first_name }}, {{ full_name }}, {{ organization }}, {{ unsubscribe_url }}; склонение: {{ custom.years | plural:год,года,лет }}",
     "cmp.save": "Сохранить", "cmp.saved": "Сохранено", "cmp.preview": "Предпросмотр",
     "cmp.test": "Отправить себе", "cmp.test.address": "Ваш адрес для проверки", "cmp.test.sent": "Проверочное сообщение отправлено",
@@ -77,7 +76,7 @@ const STRINGS = {
     "cmp.count": "Recipients with consent: {n}", "cmp.counting": "Counting…",
     "cmp.channels": "Channels in order", "cmp.channels.help": "The message goes on the first channel the member has a contact and a consent for.",
     "cmp.account": "Channel account", "cmp.subject": "Subject", "cmp.text": "Text",
-    "cmp.html": "E-mail HTML (optional)", "cmp.sms": "SMS: {chars} chars, {parts} parts",
+    "cmp.html": "E-mail HTML (optional)",
     "cmp.buttons": "Link buttons under the message", "cmp.buttons.help": "One a line: Label | https://address. Clicks on them are counted in the statistics.",
     "cmp.buttons.too_many": "{channel} shows at most {max} buttons under a message and there are {count} here: none will come as a button — all of them will come as “label: link” lines after the text. Keep {max} or fewer.",
     "cmp.vars": "Variables: {{ first_name }}, {{ full_name }}, {{ organization }}, {{ unsubscribe_url }}; plural: {{ custom.years | plural:год,года,лет }}",
@@ -355,7 +354,7 @@ class CampaignsPage extends HTMLElement {
     const f = { statuses: [], reachable: [], employer: "", ...draft.filter };
     const form = h("form", { class: "admin-form cmp-editor", novalidate: true, onsubmit: (e) => { e.preventDefault(); this.save(form, read()).catch(() => null); } });
     const name = h("input", { type: "text", name: "name", value: draft.name, required: true, maxlength: "200" });
-    const org = h("select", { name: "organization_id", onchange: () => recount() }, orgs.map((o) => h("option", { value: o.id, selected: o.id === draft.organization_id }, o.name)));
+    const org = h("select", { name: "organization_id", onchange: () => { recount(); smsLimit(); } }, orgs.map((o) => h("option", { value: o.id, selected: o.id === draft.organization_id }, o.name)));
     const purpose = h("select", { name: "purpose", onchange: () => recount() }, ["info", "ads"].map((p) => h("option", { value: p, selected: p === draft.purpose }, t(`cmp.purpose.${p}`))));
     const checks = (list, values, label, prefix) => h("fieldset", { class: "cmp-checks" }, h("legend", {}, label),
       list.map((v) => h("label", { class: "inline" }, h("input", { type: "checkbox", value: v, checked: values.includes(v), dataset: { group: prefix }, onchange: () => recount() }), " ", t(`cmp.${prefix}.${v}`))));
@@ -379,15 +378,21 @@ class CampaignsPage extends HTMLElement {
       ui.replace(messages, order.map((ch, i) => {
         const v = draft.variants[ch] || {};
         const box = inputs[ch] || (inputs[ch] = {
-          account: h("select", { name: `account-${ch}` }, h("option", { value: "" }, "—"), accounts.map((a) => h("option", { value: a.id, selected: draft.accounts[ch] === a.id }, `${a.name} (${a.channel})`))),
+          account: h("select", { name: `account-${ch}`, onchange: () => ch === "sms" && smsLimit() }, h("option", { value: "" }, "—"), accounts.map((a) => h("option", { value: a.id, selected: draft.accounts[ch] === a.id }, `${a.name} (${a.channel})`))),
           subject: h("input", { type: "text", name: `subject-${ch}`, value: v.subject || "" }),
           text: h("textarea", { name: `text-${ch}`, rows: "4", oninput: () => counter(ch) }, v.text || ""),
           html: h("textarea", { name: `html-${ch}`, rows: "3" }, v.html || ""),
           buttons: h("textarea", { name: `buttons-${ch}`, rows: "2", oninput: () => tooManyButtons(ch) }, (v.buttons || []).map((b) => `${b.title} | ${b.url}`).join("\n")),
           buttonsWarning: h("p", { class: "cmp-buttons-warning", role: "status", "aria-live": "polite" }),
-          counter: h("span", { class: "field-help", "aria-live": "polite" }),
+          counter: h("span", { class: "field-help cmp-sms-counter", "aria-live": "polite" }),
+          smsWarning: h("p", { class: "cmp-sms-over", role: "status", "aria-live": "polite" }),
+          limit: null, // the SMS account's part limit (GET /api/campaigns/limits)
           digit: h("input", { type: "checkbox", name: `digit-${ch}`, checked: !!v.ask_digit }),
         });
+        if (ch === "sms" && !box.asked) {
+          box.asked = true; // once: the select's change asks again
+          smsLimit();
+        }
         counter(ch);
         tooManyButtons(ch);
         return h("section", { class: "admin-card cmp-variant", dataset: { channel: ch } },
@@ -399,21 +404,31 @@ class CampaignsPage extends HTMLElement {
             : ui.forms.field(`variants.${ch}.text`, t("cmp.text"), box.text, { help: t("cmp.vars") }),
           ch === "voice" ? h("label", { class: "cmp-digit" }, box.digit, " ", t("cmp.voice.digit")) : null,
           ch === "voice" ? h("p", { class: "field-help cmp-voice-agent" }, t("cmp.voice.agent")) : null,
-          ch === "sms" ? box.counter : null,
+          ch === "sms" ? [box.counter, box.smsWarning] : null,
           ch === "email" ? ui.forms.field(`variants.${ch}.html`, t("cmp.html"), box.html) : null,
           ch === "telegram" || ch === "vk" ? ui.forms.field(`variants.${ch}.buttons`, t("cmp.buttons"), box.buttons, { help: t("cmp.buttons.help") }) : null,
           ch === "telegram" || ch === "vk" ? box.buttonsWarning : null);
       }));
     };
+    // The console's own SMS counter (consoleApi.sms, as the reply composer counts) at the
+    // chosen account's part limit; over it the server refuses the draft (variants.sms.text).
     const counter = (ch) => {
       const box = inputs[ch];
       if (!box || ch !== "sms") return;
-      const text = box.text.value;
-      const gsm = /^[\x20-\x7E\n\r£¥èéùìòÇØøÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ¡ÄÖÑÜ§¿äöñüà€]*$/.test(text);
-      const single = gsm ? 160 : 70;
-      const multi = gsm ? 153 : 67;
-      const parts = text.length <= single ? (text.length ? 1 : 0) : Math.ceil(text.length / multi);
-      box.counter.textContent = t("cmp.sms", { chars: text.length, parts });
+      const sms = ui.sms.counter(box.text.value, box.limit, "message");
+      box.counter.textContent = sms.label;
+      box.counter.classList.toggle("over", sms.over);
+      box.smsWarning.textContent = sms.warning;
+      box.smsWarning.hidden = !sms.over;
+    };
+    const smsLimit = async () => {
+      const box = inputs.sms;
+      if (!box) return;
+      const query = new URLSearchParams({ organization_id: org.value, account_id: box.account.value });
+      box.limit = box.account.value
+        ? (await ui.api.get(`/api/campaigns/limits?${query}`).catch(() => null))?.sms_segments ?? null
+        : null;
+      counter("sms");
     };
     // More buttons than the messenger shows: none go as buttons, every one becomes a line.
     const tooManyButtons = (ch) => {

@@ -1,12 +1,15 @@
 // Writing to a member first: a dialog to pick where the message goes (the member's addresses on
 // channel accounts that carry text, GET /api/members/{id}/reach), a subject and the message;
-// POST /api/appeals/outbound opens the appeal, assigned to us, and the console goes there.
+// POST /api/appeals/outbound opens the appeal, assigned to us, and the console goes there. On an
+// SMS account the text is counted as the reply composer counts it (js/sms.js), at the account's
+// part limit (the choice's sms_segments); over it the send button waits — the server refuses.
 
 import { get, post } from "../js/api.js";
 import { h, replace } from "../js/dom.js";
 import { channelTitle } from "../js/format.js";
 import { t } from "../js/i18n.js";
 import { toast, toastError } from "../js/notify.js";
+import { smsCounter } from "../js/sms.js";
 import { upsertAppeal } from "../js/store.js";
 
 /** Open the dialog for ``memberId`` (``subject``: a suggested subject). */
@@ -46,10 +49,26 @@ function form(dialog, memberId, options, subject) {
   const topic = h("input", { name: "subject", id: "outbound-subject", value: subject, maxlength: 500 });
   const text = h("textarea", { name: "text", id: "outbound-text", rows: 5, required: true });
   const send = h("button", { type: "submit", class: "primary send" }, t("outbound.send"));
+  const counter = h("span", { class: "counter", id: "outbound-counter", "aria-live": "polite" });
+  const warning = h("span", { class: "over-limit", role: "alert" });
+  const recount = () => {
+    const max = options[Number(via.value)].sms_segments;
+    const sms = max ? smsCounter(text.value, max, "message") : null;
+    counter.hidden = !sms;
+    counter.textContent = sms ? sms.label : "";
+    counter.classList.toggle("over", Boolean(sms && sms.over));
+    warning.textContent = sms ? sms.warning : "";
+    send.disabled = Boolean(sms && sms.over);
+  };
+  via.addEventListener("change", recount);
+  text.addEventListener("input", recount);
+  text.setAttribute("aria-describedby", "outbound-counter");
+  recount();
   const submit = async (event) => {
     event.preventDefault();
     if (!text.value.trim()) return text.focus();
     const chosen = options[Number(via.value)];
+    if (chosen.sms_segments && smsCounter(text.value, chosen.sms_segments).over) return text.focus();
     send.disabled = true;
     try {
       const appeal = await post("/api/appeals/outbound", { member_id: memberId, channel_account_id: chosen.account_id, subject: topic.value.trim(), text: text.value });
@@ -58,7 +77,7 @@ function form(dialog, memberId, options, subject) {
       toast(t("outbound.started", { number: appeal.number }));
       location.hash = `#/mine/${appeal.id}`;
     } catch (error) {
-      send.disabled = false;
+      recount();
       toastError(error);
     }
   };
@@ -72,6 +91,7 @@ function form(dialog, memberId, options, subject) {
     topic,
     h("label", { for: "outbound-text" }, t("outbound.text")),
     text,
+    h("div", { class: "outbound-count" }, counter, warning),
     h("div", { class: "outbound-actions" }, close, send),
   );
 }

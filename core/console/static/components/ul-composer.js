@@ -15,7 +15,7 @@ import { channelTitle } from "../js/format.js";
 import { t } from "../js/i18n.js";
 import { toastError } from "../js/notify.js";
 import { TYPING, candidates, mentionIds } from "../js/mentions.js";
-import { smsLength, smsParts } from "../js/sms.js";
+import { smsCounter } from "../js/sms.js";
 import { can, on, store } from "../js/store.js";
 import { newConversation } from "./new-conversation.js";
 import { attach, attachButton, drawChips, filesOf, forget, uploading } from "./reply-files.js";
@@ -219,13 +219,11 @@ class UlComposer extends HTMLElement {
   count(text) {
     const reply = this.mode === "reply";
     if (reply && this.smsSegments) {
-      const sms = smsParts(text);
-      const max = this.smsSegments;
-      const over = sms.parts > max;
-      this.counter.textContent = t("sms.counter", { parts: sms.parts, max, units: sms.units, script: t(`sms.script.${sms.encoding}`) });
-      this.counter.classList.toggle("over", over);
-      this.warning.textContent = over ? t("sms.over", { max, ucs2: smsLength(max, "ucs2"), gsm7: smsLength(max, "gsm7") }) : "";
-      return over;
+      const sms = smsCounter(text, this.smsSegments);
+      this.counter.textContent = sms.label;
+      this.counter.classList.toggle("over", sms.over);
+      this.warning.textContent = sms.warning;
+      return sms.over;
     }
     const count = text.length;
     const over = reply && this.max && count > this.max;

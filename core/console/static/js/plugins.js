@@ -7,6 +7,7 @@ import { perform } from "./actions.js";
 import * as forms from "./admin-forms.js";
 import { h, replace } from "./dom.js";
 import { fullTime, time } from "./format.js";
+import { smsCounter, smsLength, smsParts } from "./sms.js";
 import { DICTIONARIES, lang, t } from "./i18n.js";
 import { errorText, toast, toastError } from "./notify.js";
 import { ACTIVE, DONE, PRIORITIES, STATUSES, can, on, store } from "./store.js";
@@ -41,6 +42,7 @@ export const consoleApi = Object.freeze({
   vocabulary: Object.freeze({ STATUSES, ACTIVE, DONE, PRIORITIES }),
   forms, // field, showError, clearErrors, errorText, schemaInputs, readSchemaInputs, confirmBox
   format: Object.freeze({ fullTime, time }),
+  sms: Object.freeze({ counter: smsCounter, parts: smsParts, length: smsLength }),
 });
 
 export async function loadPlugins() {
