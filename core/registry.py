@@ -107,15 +107,24 @@ class FieldLabel:
     en: str = ""
     help_ru: str = ""
     help_en: str = ""
-    # A choice field's values as people read them: value -> (Russian, English).
+    # A choice field's values as people read them: value -> (Russian, English). On a plain
+    # ``str`` field they are also the only values taken (a list known at run time: the mapping
+    # may be computed each time it is read).
     choices: Mapping[str, tuple[str, str]] = field(default_factory=dict)
 
     def schema_of(self, prop: dict[str, Any]) -> dict[str, Any]:
-        """``prop`` (the field's JSON schema) with the choices' words under ``x-choices``."""
+        """``prop`` (the field's JSON schema) with the choices' words under ``x-choices``; a
+        plain string field with choices gets them as its ``enum`` (the console shows a list)."""
         if not self.choices:
             return prop
         words = {value: {"ru": ru, "en": en or ru} for value, (ru, en) in self.choices.items()}
+        if self.limits(prop):
+            return {**prop, "enum": list(words), "x-choices": words}
         return {**prop, "x-choices": words}
+
+    def limits(self, prop: dict[str, Any]) -> bool:
+        """Whether the choices are the only values of the field of schema ``prop``."""
+        return bool(self.choices) and prop.get("type") == "string" and "enum" not in prop
 
 
 @dataclass(frozen=True, kw_only=True)

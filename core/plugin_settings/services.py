@@ -192,6 +192,25 @@ def _resolve(schema: dict[str, Any], defs: dict[str, Any]) -> dict[str, Any]:
     return schema
 
 
+def _refuse_unlisted(form: SettingsForm, values: dict[str, Any]) -> None:
+    """A 422 naming a field whose label's choices limit it (``FieldLabel.limits``) when its
+    value is none of them."""
+    schema = msgspec.json.schema(form.kind)
+    defs = schema.get("$defs", {})
+    own = _resolve(schema, defs).get("properties", {})
+    for f in _fields(form.kind):
+        label = form.labels.get(f.name)
+        value = values.get(f.encode_name)
+        if label is None or not label.limits(_resolve(own.get(f.encode_name, {}), defs)):
+            continue
+        if value not in label.choices:
+            raise Invalid(
+                f"{value!r} is not one of {', '.join(map(repr, label.choices))}",
+                field=f"values.{f.encode_name}",
+                extra={"problem": "invalid", "choices": list(label.choices)},
+            )
+
+
 def _words(name: str) -> str:
     return name.replace("_", " ").capitalize()
 
@@ -221,6 +240,7 @@ async def save(actor: Actor, form_id: str, values: dict[str, Any]) -> SettingsSa
     except msgspec.ValidationError as error:
         raise _invalid(error) from None
     after = msgspec.to_builtins(built)
+    _refuse_unlisted(form, after)
     changed = sorted(k for k in names if after.get(k) != before.get(k))
     restart = any(k in form.restart for k in changed)
     await _write(form, actor, after, secrets, changed, restart)

@@ -4,6 +4,7 @@ See docs/meetings.md for what each platform needs on its own side."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from typing import Annotated, Literal
 
 import msgspec
@@ -37,6 +38,26 @@ class MeetingsSettings(msgspec.Struct, kw_only=True, forbid_unknown_fields=True)
     link_rooms: dict[str, str] = msgspec.field(default_factory=dict)
 
 
+class Platforms(Mapping[str, tuple[str, str]]):
+    """The installed platforms as «Платформа» offers them (name -> Russian, English title),
+    read each time: a third party's platform added in process is offered too."""
+
+    @staticmethod
+    def _now() -> dict[str, tuple[str, str]]:
+        from unionline.plugins.meetings.providers import providers
+
+        return {p.name: (p.title_ru, p.title_en) for p in providers().values()}
+
+    def __getitem__(self, name: str) -> tuple[str, str]:
+        return self._now()[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._now())
+
+    def __len__(self) -> int:
+        return len(self._now())
+
+
 FORM = SettingsForm(
     kind=MeetingsSettings,
     title_ru="Видеовстречи",
@@ -45,10 +66,11 @@ FORM = SettingsForm(
         "provider": FieldLabel(
             "Платформа",
             "Platform",
-            help_ru="Впишите одно из слов: jitsi — Jitsi Meet; bbb — BigBlueButton; link — "
-            "постоянная ссылка на комнату (Zoom, Телемост и т. п., адрес — ниже)",
-            help_en="One of: jitsi — Jitsi Meet; bbb — BigBlueButton; link — a fixed room link "
-            "(Zoom and the like, its address below)",
+            help_ru="На какой платформе проходят встречи. «Постоянная ссылка» — комната Zoom, "
+            "Телемоста и т. п., её адрес — ниже",
+            help_en="Where meetings are held. «Fixed link»: a room of Zoom and the like, its "
+            "address below",
+            choices=Platforms(),
         ),
         "duration_minutes": FieldLabel("Длительность по умолчанию, мин", "Default length, min"),
         "reminder_minutes": FieldLabel(

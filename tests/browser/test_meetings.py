@@ -16,7 +16,7 @@ import pytest
 import pytest_asyncio
 from axe_support import serious_violations
 from conftest import Login
-from console_support import Site, fits, open_appeal, running_site, wait_for
+from console_support import Operator, Site, fits, open_appeal, running_site, wait_for
 from playwright.async_api import expect
 from standins.telegram import TelegramStandin
 
@@ -121,6 +121,7 @@ async def test_a_video_call_on_a_telegram_appeal(
     calendar = page.locator("ul-meetings-page")
     await calendar.get_by_role("button", name="Новая встреча").click()
     form = calendar.locator("form.meeting-form")
+    await expect(form.get_by_label("Платформа")).to_have_value("jitsi")
     await form.get_by_label("Тема").fill("Планёрка профкома")
     await form.get_by_label("Начало").fill(await page.evaluate(LOCAL_NOW_PLUS_3H))
     await form.get_by_label("Участники (сотрудники)").select_option(label=site.b.name)
@@ -167,6 +168,35 @@ async def test_a_video_call_on_a_telegram_appeal(
     made = [m for m in await site.api("GET", "/api/meetings/") if m["task_id"] == task["id"]]
     assert len(made) == 2  # the calendar's and the task page's
     assert page.console_errors == [] and phone.console_errors == []
+
+
+async def test_the_platform_is_a_choice_of_the_installed_ones(site: Site, login: Login) -> None:
+    """«Платформа» in «Настройки → Видеовстречи» and in «Новая встреча» lists the installed
+    platforms by their Russian titles (it was a word typed by hand), also at 390 px."""
+    titles = ["Jitsi Meet", "BigBlueButton", "Постоянная ссылка"]
+    admin = await login(Operator("", "admin", ""), **PHONE)
+    await admin.evaluate("location.hash = '#/admin/settings'")
+    await admin.locator("ul-admin-settings li.admin-card[data-form=meetings] a.button").click()
+    form = admin.locator("form.settings-form[data-form=meetings]")
+    chooser = form.locator("select[data-setting=provider]")
+    await expect(chooser.locator("option")).to_have_text(titles)
+    await chooser.select_option(label="BigBlueButton")
+    await form.locator("button.save").click()
+    await expect(admin.locator(".toast").last).to_have_text("Настройки сохранены")
+    assert await fits(admin)
+    assert await serious_violations(admin) == []
+
+    phone = await login(site.a, **PHONE)
+    await phone.evaluate("location.hash = '#/work/meetings'")
+    calendar = phone.locator("ul-meetings-page")
+    await calendar.get_by_role("button", name="Новая встреча").click()
+    platform = calendar.locator("form.meeting-form").get_by_label("Платформа")
+    await expect(platform.locator("option")).to_have_text(titles)
+    await expect(platform).to_have_value("bbb")  # the one configured is offered first
+    assert await fits(phone)
+    assert await serious_violations(phone) == []
+    await site.api("PUT", "/api/settings/forms/meetings", json={"values": {"provider": "jitsi"}})
+    assert admin.console_errors == [] and phone.console_errors == []
 
 
 # The form's datetime-local value three hours from now (same day unless near midnight; the

@@ -165,11 +165,14 @@ export function meetingForm({ day, onDone, taskId = null, documentId = null, tit
   const starts = h("input", { type: "datetime-local", name: "starts_at", required: true, value: `${local.getFullYear()}-${pad(local.getMonth() + 1)}-${pad(local.getDate())}T10:00` });
   const duration = h("input", { type: "number", name: "duration_minutes", min: "5", max: "1440", value: "60", inputmode: "numeric" });
   const organization = h("select", { name: "organization_id" });
+  const platform = h("select", { name: "provider" });
   const me = ui.api.store.me;
   const people = [...ui.api.store.operators.values()].filter((o) => o.id !== (me && me.id));
   const people_select = h("select", { name: "operator_ids", multiple: true, size: String(Math.min(6, Math.max(2, people.length))) }, people.map((o) => h("option", { value: o.id }, o.name || o.login)));
   const busy = h("ul", { class: "plain meetings-busy", "aria-live": "polite" });
   ui.api.api.get("/api/organizations/").then((orgs) => ui.api.replace(organization, orgs.map((o) => h("option", { value: o.id, selected: o.id === organizationId }, o.name)))).catch(() => null);
+  ui.api.api.get("/api/meetings/providers").then((found) => ui.api.replace(platform, found.map((p) =>
+    h("option", { value: p.name, selected: p.default }, ui.api.lang() === "en" ? p.title_en : p.title_ru)))).catch(() => null);
   const chosen = () => [...people_select.selectedOptions].map((o) => o.value);
   async function showBusy() {
     const ids = [me && me.id, ...chosen()].filter(Boolean);
@@ -192,6 +195,7 @@ export function meetingForm({ day, onDone, taskId = null, documentId = null, tit
     f.field("starts_at", t("meetings.starts"), starts, { required: true }),
     f.field("duration_minutes", t("meetings.duration"), duration),
     f.field("organization_id", t("meetings.organization"), organization),
+    f.field("provider", t("meetings.platform"), platform),
     taskId ? h("p", { class: "notice" }, t("meetings.task_people")) : null,
     documentId ? h("p", { class: "notice" }, t("meetings.document_people")) : null,
     f.field("operator_ids", t("meetings.people"), people_select),
@@ -207,6 +211,7 @@ export function meetingForm({ day, onDone, taskId = null, documentId = null, tit
       organization_id: organization.value,
       operator_ids: chosen(),
     };
+    if (platform.value) body.provider = platform.value;
     if (taskId) body.task_id = taskId;
     if (documentId) body.document_id = documentId;
     try {
