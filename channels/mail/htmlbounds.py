@@ -14,7 +14,8 @@ keeps what the console shows within these bounds:
 * ``MAX_DEPTH`` — a start tag that would open an element deeper than this is dropped (its
   text stays; elements that close themselves, like ``<p>`` and ``<li>``, and empty ones, like
   ``<br>``, are not counted, but a list counts two with its item and a table four with its
-  body, row and cell);
+  body, row and cell); ``DENSE_MAX_DEPTH`` in markup denser than a ``<`` every
+  ``DENSE_DEPTH_BYTES`` bytes;
 * ``MAX_REFERENCES`` — a tag whose attributes hold more ``&`` than this is dropped, and a run
   of text with more is cut into text nodes of at most that many (an empty comment between
   them, which the sanitizer removes: the text reads the same);
@@ -46,6 +47,13 @@ CHECK_FROM = 1000  # "<", "&" or "=" in an HTML body before its tags are looked 
 # grows with the open ones under it: 256 made padded nested lists (``"<ul><li>слово " * n``)
 # ~0.2 ms/KB to sanitize, 100 ~0.16 — what nh3 spends on any markup that dense, nested or not.
 MAX_DEPTH = 100
+# Markup denser than a "<" every DENSE_DEPTH_BYTES bytes of UTF-8 (on average, past CHECK_FROM)
+# is bounded at DENSE_MAX_DEPTH. Mail that dense is webmail (fixtures 17.6–20 bytes a "<",
+# short English replies from 11.5; 1–5 deep), not the newsletters that nest 21–35 (24–50
+# characters a "<"); nh3 spends on every tag time that grows with the open elements, and at a
+# "<" every 8 bytes (``"<ul><li>wordword" * n``) each ``<li>`` walked 100 of them.
+DENSE_DEPTH_BYTES = 16
+DENSE_MAX_DEPTH = 32
 MAX_REFERENCES = 256
 MAX_ATTRIBUTES = 256
 DENSE_TAGS = 8  # characters per "<" (on average) below which a body is shown as text
@@ -82,17 +90,29 @@ def bound(html: str) -> Bounded:
         references > CHECK_FROM and len(html) < references * DENSE_REFERENCES
     ):
         return _flat(html, tags, references)
+    limit = depth_limit(html, tags)
     if _attributes_within(html, references):  # then only the depth can drop tags
-        if len(html) < tags * _DENSER and "</" in html and _shallow(html):
+        if len(html) < tags * _DENSER and "</" in html and _shallow(html, limit):
             return Bounded(html)  # (no end tag: nothing closes round text, the loop below tells)
         opened: dict[str, int] = {}
-        too_deep = _too_deep(_tags(html), opened)
+        too_deep = _too_deep(_tags(html), opened, limit)
         if too_deep is None:
             return Bounded(html)  # what the pass below would copy unchanged
-        return _cut_deep(html, *too_deep, opened)
-    pass_ = _Pass(html)
+        return _cut_deep(html, *too_deep, opened, limit)
+    pass_ = _Pass(html, limit)
     pass_.run()
     return Bounded("".join(pass_.out), pass_.notes())
+
+
+def depth_limit(html: str, tags: int) -> int:
+    """How deep ``html`` (of ``tags`` "<") may nest: ``DENSE_MAX_DEPTH`` when it is past
+    ``CHECK_FROM`` and denser than a "<" every ``DENSE_DEPTH_BYTES`` bytes, else ``MAX_DEPTH``
+    (UTF-8 is counted only when the characters alone are that dense)."""
+    least = tags * DENSE_DEPTH_BYTES
+    if tags <= CHECK_FROM or len(html) >= least:
+        return MAX_DEPTH
+    size = len(html) if html.isascii() else len(html.encode("utf-8", "surrogatepass"))
+    return DENSE_MAX_DEPTH if size < least else MAX_DEPTH
 
 
 # The check before the pass, in as few Python steps per tag as can be: the tags' names found
@@ -104,9 +124,9 @@ _LONG_ATTRIBUTES = re.compile(rf"<[A-Za-z][^\s/<>]*+[^<>]{{{MAX_ATTRIBUTES * 2 +
 _TAG_START = re.compile(r"<(?=/?[A-Za-z])")
 
 
-def _within(html: str, references: int) -> bool:
+def _within(html: str, references: int, limit: int = MAX_DEPTH) -> bool:
     """Whether ``_Pass`` would leave ``html`` as it is (no tag dropped, no text cut)."""
-    return _attributes_within(html, references) and _too_deep(_tags(html), {}) is None
+    return _attributes_within(html, references) and _too_deep(_tags(html), {}, limit) is None
 
 
 def _attributes_within(html: str, references: int) -> bool:
@@ -166,15 +186,14 @@ _FEW_TAGS = 200
 _SPARSE = 48
 
 
-def _shallow(html: str) -> bool:
-    """Whether no tag of ``html`` is nested deeper than ``MAX_DEPTH``, found by following only
+def _shallow(html: str, limit: int = MAX_DEPTH) -> bool:
+    """Whether no tag of ``html`` is nested deeper than ``limit``, found by following only
     the tags that could change the depth (False: maybe — ``_too_deep`` over all tells)."""
     html, passes = _without_closed(html, 0)
     left = html.count("<")
     if left > _FEW_TAGS and left * _SPARSE > len(html) and "</" in html:
         html, passes = _without_closed(_UNCOUNTED_TAG.sub(" ", html), passes)
-    limit = MAX_DEPTH - passes
-    return _too_deep(_tags(html), {}, limit) is None
+    return _too_deep(_tags(html), {}, limit - passes) is None
 
 
 def _without_closed(html: str, passes: int) -> tuple[str, int]:
@@ -230,15 +249,17 @@ def _too_deep(
     return None
 
 
-def _cut_deep(html: str, start: int, depth: int, opened: dict[str, int]) -> Bounded:
-    """``html`` without the start tags that would open elements deeper than ``MAX_DEPTH``,
-    from its ``start``-th tag on (at ``depth``, with ``opened`` open): what ``_Pass`` does
-    when nothing else is out of bounds, with the tags before copied at once."""
+def _cut_deep(
+    html: str, start: int, depth: int, opened: dict[str, int], limit: int = MAX_DEPTH
+) -> Bounded:
+    """``html`` without the start tags that would open elements deeper than ``limit``, from
+    its ``start``-th tag on (at ``depth``, with ``opened`` open): what ``_Pass`` does when
+    nothing else is out of bounds, with the tags before copied at once."""
     position = next(islice(_TAG.finditer(html), start, None)).start()
-    cut = _Cut(html, position, depth, opened)
+    cut = _Cut(html, position, depth, opened, limit)
     cut.run()
     dropped = cut.dropped
-    return Bounded("".join(cut.out), [_DEPTH_NOTE.format(dropped, MAX_DEPTH)] if dropped else [])
+    return Bounded("".join(cut.out), [_DEPTH_NOTE.format(dropped, limit)] if dropped else [])
 
 
 _DEPTH_NOTE = "HTML: {} tags nested deeper than {} dropped"
@@ -252,10 +273,14 @@ _STEPS = 256
 
 
 class _Cut:
-    """The tags from ``position`` on, with the depth followed from ``depth`` and ``opened``."""
+    """The tags from ``position`` on, with the depth followed from ``depth`` and ``opened``
+    up to ``limit``."""
 
-    def __init__(self, html: str, position: int, depth: int, opened: dict[str, int]) -> None:
+    def __init__(
+        self, html: str, position: int, depth: int, opened: dict[str, int], limit: int
+    ) -> None:
         self.html, self.position, self.depth, self.opened = html, position, depth, opened
+        self.limit = limit
         self.out = [html[:position]]
         self.dropped = 0
 
@@ -263,7 +288,7 @@ class _Cut:
         for _ in range(_STEPS):
             if self.position >= len(self.html):
                 return
-            if self.depth >= MAX_DEPTH:
+            if self.depth >= self.limit:
                 self._full()
             else:
                 self._step()
@@ -300,7 +325,7 @@ class _Cut:
                 self.depth -= _WEIGHT.get(name, 1)
         elif name not in _UNCOUNTED:
             weight = _WEIGHT.get(name, 1)
-            if self.depth + weight > MAX_DEPTH:
+            if self.depth + weight > self.limit:
                 self.dropped += 1
                 return
             self.depth += weight
@@ -311,7 +336,7 @@ class _Cut:
         """The tags from ``position`` on in one loop over a split."""
         parts = _TAG_SPLIT.split(self.html[self.position :])
         self.out.append(parts[0])
-        depth, opened, out = self.depth, self.opened, self.out
+        depth, opened, out, limit = self.depth, self.opened, self.out, self.limit
         weights, uncounted = _WEIGHT, _UNCOUNTED
         for tag, closing, name, text in zip(
             parts[1::5], parts[2::5], parts[3::5], parts[5::5], strict=True
@@ -323,7 +348,7 @@ class _Cut:
                     depth -= weights.get(name, 1)
             elif name not in uncounted:
                 weight = weights.get(name, 1)
-                if depth + weight > MAX_DEPTH:
+                if depth + weight > limit:
                     self.dropped += 1
                     out.append(text)
                     continue
@@ -345,8 +370,8 @@ def _flat(html: str, tags: int, references: int) -> Bounded:
 class _Pass:
     """One scan over the tags, copying the HTML with the tags out of bounds left out."""
 
-    def __init__(self, html: str) -> None:
-        self.html = html
+    def __init__(self, html: str, limit: int = MAX_DEPTH) -> None:
+        self.html, self.limit = html, limit
         self.out: list[str] = []
         self.open: dict[str, int] = {}  # element name -> how many are open
         self.depth = 0
@@ -387,7 +412,7 @@ class _Pass:
         if name in _UNCOUNTED:  # "<div/>" opens a div all the same
             return None
         weight = _WEIGHT.get(name, 1)
-        if self.depth + weight > MAX_DEPTH:
+        if self.depth + weight > self.limit:
             return "depth"
         self.open[name] = self.open.get(name, 0) + 1
         self.depth += weight
@@ -397,7 +422,7 @@ class _Pass:
         counts = self.dropped
         notes = []
         if counts["depth"]:
-            notes.append(_DEPTH_NOTE.format(counts["depth"], MAX_DEPTH))
+            notes.append(_DEPTH_NOTE.format(counts["depth"], self.limit))
         if counts["references"]:
             notes.append(
                 f"HTML: {counts['references']} tags with more than {MAX_REFERENCES}"

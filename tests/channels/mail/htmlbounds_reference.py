@@ -1,6 +1,8 @@
 """The HTML bounds as they were before the check that skips the copying pass (one ``finditer``
 over every tag, each tag copied or dropped by a method call: ~1 µs a tag), kept only as the
-oracle ``test_mail_htmlbounds`` checks ``unionline.channels.mail.htmlbounds.bound`` against."""
+oracle ``test_mail_htmlbounds`` checks ``unionline.channels.mail.htmlbounds.bound`` against.
+The nesting bound is ``MAX_DEPTH``, or ``DENSE_MAX_DEPTH`` for dense markup (counted here by
+encoding the whole HTML)."""
 
 from __future__ import annotations
 
@@ -10,6 +12,8 @@ from unionline.channels.mail.htmlbounds import (
     _UNCOUNTED,
     _WEIGHT,
     CHECK_FROM,
+    DENSE_DEPTH_BYTES,
+    DENSE_MAX_DEPTH,
     DENSE_REFERENCES,
     DENSE_TAGS,
     MAX_ATTRIBUTES,
@@ -23,7 +27,9 @@ from unionline.channels.mail.htmlbounds import (
 _TAG = re.compile(r"<(/?)([A-Za-z][^\s/<>]*)([^<>]*)>?")
 
 
-def bound(html: str) -> Bounded:
+def bound(html: str, dense_limit: int = DENSE_MAX_DEPTH) -> Bounded:
+    """``bound`` as the pass of before reads it; ``dense_limit=MAX_DEPTH``: before the bound
+    of dense markup was lowered."""
     tags, references = html.count("<"), html.count("&")
     if tags <= CHECK_FROM and references <= CHECK_FROM and html.count("=") <= CHECK_FROM:
         return Bounded(html)
@@ -31,19 +37,21 @@ def bound(html: str) -> Bounded:
         references > CHECK_FROM and len(html) < references * DENSE_REFERENCES
     ):
         return _flat(html, tags, references)
-    return bounded_by_pass(html)
+    dense = tags > CHECK_FROM and len(html.encode("utf-8", "surrogatepass")) < tags * 16
+    assert DENSE_DEPTH_BYTES == 16  # written out: this is the oracle
+    return bounded_by_pass(html, dense_limit if dense else MAX_DEPTH)
 
 
-def bounded_by_pass(html: str) -> Bounded:
-    """The copying pass alone, whatever the counts."""
-    pass_ = _Pass(html)
+def bounded_by_pass(html: str, limit: int = MAX_DEPTH) -> Bounded:
+    """The copying pass alone, whatever the counts, nesting up to ``limit``."""
+    pass_ = _Pass(html, limit)
     pass_.run()
     return Bounded("".join(pass_.out), pass_.notes())
 
 
 class _Pass:
-    def __init__(self, html: str) -> None:
-        self.html = html
+    def __init__(self, html: str, limit: int) -> None:
+        self.html, self.limit = html, limit
         self.out: list[str] = []
         self.open: dict[str, int] = {}
         self.depth = 0
@@ -83,7 +91,7 @@ class _Pass:
         if name in _UNCOUNTED:
             return None
         weight = _WEIGHT.get(name, 1)
-        if self.depth + weight > MAX_DEPTH:
+        if self.depth + weight > self.limit:
             return "depth"
         self.open[name] = self.open.get(name, 0) + 1
         self.depth += weight
@@ -93,7 +101,7 @@ class _Pass:
         counts = self.dropped
         notes = []
         if counts["depth"]:
-            notes.append(f"HTML: {counts['depth']} tags nested deeper than {MAX_DEPTH} dropped")
+            notes.append(f"HTML: {counts['depth']} tags nested deeper than {self.limit} dropped")
         if counts["references"]:
             notes.append(
                 f"HTML: {counts['references']} tags with more than {MAX_REFERENCES}"

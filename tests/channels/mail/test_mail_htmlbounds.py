@@ -4,13 +4,19 @@ measured in ``benchmarks/adversarial_input.py``."""
 
 from __future__ import annotations
 
+import email
+import email.policy
+from pathlib import Path
+
 import htmlbounds_reference as reference
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from benchmarks._html_mail import html_mails
 from unionline.channels.mail import htmlbounds, htmltext
 from unionline.channels.mail.parse import parse
 
+FIXTURES = Path(__file__).parent / "fixtures"
 ORDINARY = "<table><tr><td><p>Здравствуйте, <b>коллеги</b> &amp; друзья!</p></td></tr></table>"
 
 
@@ -33,14 +39,40 @@ def test_ordinary_html_is_passed_on_as_it_is():
 
 def test_elements_nested_past_the_bound_lose_their_tags_not_their_text():
     deep = htmlbounds.MAX_DEPTH + 500
-    html = "<div>слово " * deep + "</div>" * deep
+    html = "<div>строка письма " * deep + "</div>" * deep  # 18.5 bytes a "<": not dense
     bounded = htmlbounds.bound(html)
     assert bounded.html.count("<div>") == htmlbounds.MAX_DEPTH
     assert bounded.notes == [f"HTML: 500 tags nested deeper than {htmlbounds.MAX_DEPTH} dropped"]
-    assert htmltext.to_text(html).split() == ["слово"] * deep
+    assert htmltext.to_text(html).split() == ["строка", "письма"] * deep
     parsed = parse(html_mail(html))
-    assert parsed.text.split() == ["слово"] * deep
+    assert parsed.text.split() == ["строка", "письма"] * deep
     assert parsed.error is not None and "nested deeper" in parsed.error
+
+
+def test_dense_markup_nests_less_deep():
+    """Past ``CHECK_FROM``, markup denser than a "<" every ``DENSE_DEPTH_BYTES`` bytes of UTF-8
+    nests up to ``DENSE_MAX_DEPTH``; at that density exactly, or counted in characters only
+    (Russian text is two bytes a letter), up to ``MAX_DEPTH``. The text stays whole."""
+    dense, shallow = htmlbounds.DENSE_MAX_DEPTH, htmlbounds.MAX_DEPTH
+    for unit, limit in (
+        ("<ul><li>wordword", dense),  # 8 bytes a "<"
+        ("<ul><li>wordwordwordwordwordwor", dense),  # 15.5
+        ("<ul><li>wordwordwordwordwordword", shallow),  # 16
+        ("<ul><li>слово слово ", dense),  # 15 bytes (10 characters) a "<"
+        ("<ul><li>слово слово с", shallow),  # 16 bytes (10.5 characters)
+    ):
+        html = unit * 1000
+        bounded = htmlbounds.bound(html)
+        assert htmlbounds.depth_limit(html, html.count("<")) == limit, unit
+        assert bounded.html.count("<ul>") == limit // 2, unit
+        note = f"HTML: {1000 - limit // 2} tags nested deeper than {limit} dropped"
+        assert bounded.notes == [note], unit
+        assert htmltext.to_text(bounded).split() == htmltext.to_text(unit * 10).split() * 100
+    few = "<div>w" * htmlbounds.CHECK_FROM  # not past the check: not looked at
+    assert htmlbounds.depth_limit(few, few.count("<")) == shallow
+    assert htmlbounds.bound(few) == htmlbounds.Bounded(few)
+    lone = "<div>\ud800wordwo" * (htmlbounds.CHECK_FROM + 1)  # a lone surrogate: no error
+    assert htmlbounds.bound(lone).html.count("<div>") == dense
 
 
 def test_closed_and_self_closing_elements_do_not_count_as_depth():
@@ -106,11 +138,14 @@ def test_a_list_counts_with_its_item_and_a_table_with_its_rows_and_cells():
     """``"<ul><li>" * n`` is twice as deep as its ``<ul>``s in the tree nh3 builds (each item
     opens under its list): the bound counts both, so nh3's tree stays MAX_DEPTH deep."""
     deep = max(htmlbounds.MAX_DEPTH * 4, htmlbounds.CHECK_FROM)  # past the check
-    lists = "<ul><li>пункт пункт " * deep
+    lists = "<ul><li>пункт длинного списка " * deep  # not dense (24 bytes a "<")
     bounded = htmlbounds.bound(lists)
     assert bounded.flat is None and bounded.html.count("<ul>") == htmlbounds.MAX_DEPTH // 2
-    assert htmltext.to_text(lists).split() == ["пункт"] * (2 * deep)
+    assert htmltext.to_text(lists).split() == ["пункт", "длинного", "списка"] * deep
     tables = "<table><tr><td>ячейка большой таблицы " * deep + "</td></tr></table>" * deep
+    dense = htmlbounds.DENSE_MAX_DEPTH  # 12.7 bytes a "<"
+    assert htmlbounds.bound(tables).html.count("<table>") == dense // 4
+    tables = "<table><tr><td>ячейка большой таблицы в письме " * deep + "</table>" * deep
     assert htmlbounds.bound(tables).html.count("<table>") == htmlbounds.MAX_DEPTH // 4
     shallow = (
         "<table><tr><td><ul><li>пункт длинного списка в ячейке таблицы</li></ul></td></tr>"
@@ -170,13 +205,30 @@ PAIRS = [
     "</<b>x</b>", "<pre>", "<pre><b>x<br>y</b>", "<b>x<BR>y</b>",
 ]  # fmt: skip
 LEVELS = {"<div>": 1, "<ul><li>": 2, "<table>": 4, "<i>": 1}  # each prefix's weight
+LIMITS = (htmlbounds.MAX_DEPTH, htmlbounds.DENSE_MAX_DEPTH)
 
 
-def _at_the_bound(prefix: str, past: int, pieces: list[tuple[str, int]]) -> str:
-    """``prefix`` nested ``past`` levels past the bound (or short of it), then the pieces with
-    words between them (not dense)."""
-    levels = htmlbounds.MAX_DEPTH // LEVELS[prefix] + past
-    return prefix * levels + "".join((piece + " слово слово") * n for piece, n in pieces)
+def _at_the_bound(
+    prefix: str, past: int, pieces: list[tuple[str, int]], limit: int = htmlbounds.MAX_DEPTH
+) -> str:
+    """``prefix`` nested ``past`` levels past the bound ``limit`` (or short of it), then the
+    pieces with words between them, past the check and as dense as that bound is for."""
+    levels = limit // LEVELS[prefix] + past
+    html = prefix * levels + "".join((piece + " слово слово") * n for piece, n in pieces)
+    return _past_the_check(html, limit)
+
+
+def _past_the_check(html: str, limit: int) -> str:
+    """``html`` and more tags after it, past ``CHECK_FROM``: dense ones (a "<" every 11 bytes,
+    enough to bring the whole below ``DENSE_DEPTH_BYTES`` and not below ``DENSE_TAGS``) for
+    ``DENSE_MAX_DEPTH``, else sparse ones and text enough to keep the whole above it."""
+    tags, size = html.count("<"), len(html.encode("utf-8", "surrogatepass"))
+    if limit == htmlbounds.DENSE_MAX_DEPTH:
+        page = html + "<br>wordwor" * max(htmlbounds.CHECK_FROM + 1, size // 4, 3 * tags)
+    else:
+        page = html + "<br>слово " * (htmlbounds.CHECK_FROM + 1) + "x" * (16 * tags + 1001)
+    assert htmlbounds.depth_limit(page, page.count("<")) == limit
+    return page
 
 
 near_the_bound = st.builds(
@@ -184,30 +236,32 @@ near_the_bound = st.builds(
     st.sampled_from(sorted(LEVELS)),
     st.integers(-5, 2),
     st.lists(st.tuples(st.sampled_from(PAIRS), st.integers(1, 400)), min_size=1, max_size=10),
+    st.sampled_from(LIMITS),
 )
 
 
-@given(html=st.one_of(near_the_bound, markup))
+@given(html=st.one_of(near_the_bound, markup), limit=st.sampled_from(LIMITS))
 @settings(deadline=None, max_examples=200)
-def test_the_shortcuts_bound_as_the_pass_of_before_did(html: str):
+def test_the_shortcuts_bound_as_the_pass_of_before_did(html: str, limit: int):
     """Elements removed before the depth is followed, and the stretches where the depth is
     full cut by one substitution: ``bound`` answers as the pass of before, past the check,
     also where the markup hovers at the bound; and the check says "within" only when it is."""
     if htmlbounds._shallow(html):
         assert htmlbounds._too_deep(htmlbounds._NAMES.findall(html), {}) is None
-    page = html + "<br>слово " * (htmlbounds.CHECK_FROM + 1)  # past the check, not dense
+    page = _past_the_check(html, limit) if html.count("<") <= htmlbounds.CHECK_FROM else html
     got, want = htmlbounds.bound(page), reference.bound(page)
     assert (got.html, got.notes, got.flat) == (want.html, want.notes, want.flat)
 
 
 def test_each_piece_at_the_bound_bounds_as_the_pass_of_before_did():
-    for prefix in LEVELS:
-        for past in (-1, 0, 1):
-            for piece in PAIRS:
-                html = _at_the_bound(prefix, past, [(piece, 300)])
-                page = html + "<br>слово " * (htmlbounds.CHECK_FROM + 1)
-                got, want = htmlbounds.bound(page), reference.bound(page)
-                assert (got.html, got.notes) == (want.html, want.notes), (prefix, past, piece)
+    for limit in LIMITS:
+        for prefix in LEVELS:
+            for past in (-1, 0, 1):
+                for piece in PAIRS:
+                    page = _at_the_bound(prefix, past, [(piece, 300)], limit)
+                    got, want = htmlbounds.bound(page), reference.bound(page)
+                    where = (limit, prefix, past, piece)
+                    assert (got.html, got.notes) == (want.html, want.notes), where
 
 
 def test_removed_elements_count_their_depth():
@@ -216,19 +270,61 @@ def test_removed_elements_count_their_depth():
     at_bound = "<div>" * htmlbounds.MAX_DEPTH
     assert htmlbounds._shallow(at_bound)
     assert not htmlbounds._shallow(at_bound + "<b>слово</b>")
-    padded = at_bound + "<b>слово</b> слово " * 2000
+    padded = at_bound + "<b>слово</b> слово слово " * 2000  # not dense
     bounded = htmlbounds.bound(padded)
-    assert bounded.html == at_bound + "слово</b> слово " * 2000
+    assert bounded.html == at_bound + "слово</b> слово слово " * 2000
     assert bounded.notes == [f"HTML: 2000 tags nested deeper than {htmlbounds.MAX_DEPTH} dropped"]
-    below = "<div>" * (htmlbounds.MAX_DEPTH - 1) + "<b>слово</b> слово " * 2000
+    below = "<div>" * (htmlbounds.MAX_DEPTH - 1) + "<b>слово</b> слово слово " * 2000
     assert htmlbounds.bound(below) == htmlbounds.Bounded(below)
     assert htmlbounds._shallow(below)  # one pass, one level lower: the loop is not needed
-    lists = "<div>" * (htmlbounds.MAX_DEPTH - 1) + "<ul>слово</ul> слово " * 2000
+    lists = "<div>" * (htmlbounds.MAX_DEPTH - 1) + "<ul>слово</ul> слово слово " * 2000
     assert not htmlbounds._shallow(lists)  # a list is two deep: not removed so
     assert htmlbounds.bound(lists).notes == [
         f"HTML: 2000 tags nested deeper than {htmlbounds.MAX_DEPTH} dropped"
     ]
     assert htmlbounds._shallow("<div>" * 90 + "<span>слово</span> " * 2000)
+
+
+@given(html=st.one_of(near_the_bound, markup), limit=st.sampled_from(LIMITS))
+@settings(deadline=None, max_examples=150)
+def test_only_dense_markup_nested_past_the_dense_bound_reads_otherwise(html: str, limit: int):
+    """Markup bounds byte for byte as before the dense bound (``MAX_DEPTH`` for all, the
+    oracle) unless it is both denser than ``DENSE_DEPTH_BYTES`` and nested deeper than
+    ``DENSE_MAX_DEPTH``: then its note names the lower bound."""
+    page = _past_the_check(html, limit) if html.count("<") <= htmlbounds.CHECK_FROM else html
+    before = reference.bound(page, dense_limit=htmlbounds.MAX_DEPTH)
+    got = htmlbounds.bound(page)
+    deeper = reference.bounded_by_pass(page, htmlbounds.DENSE_MAX_DEPTH).notes
+    dense = htmlbounds.depth_limit(page, page.count("<")) == htmlbounds.DENSE_MAX_DEPTH
+    if before.flat is None and dense and any("nested deeper" in note for note in deeper):
+        assert got.html != before.html
+        assert any(f"deeper than {htmlbounds.DENSE_MAX_DEPTH} dropped" in n for n in got.notes)
+    else:
+        assert (got.html, got.notes, got.flat) == (before.html, before.notes, before.flat)
+
+
+def _fixture_html() -> dict[str, str]:
+    pages = {}
+    for path in sorted(FIXTURES.glob("*.eml")):
+        message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+        for part in message.walk():
+            if part.get_content_type() == "text/html":
+                pages[path.stem] = part.get_content()
+    return pages
+
+
+def test_real_mail_is_not_dense_enough_for_the_lower_bound():
+    """The test fixtures' HTML (webmail is the densest: Mail.ru 17.6 bytes a "<", Yandex 20.2)
+    and the client shapes of the benchmark, each made long enough to be past the check: the
+    nesting bound stays ``MAX_DEPTH`` and the HTML is passed on as it is."""
+    pages = _fixture_html()
+    assert {"mailru_html_only", "yandex_attachment_rfc2231"} <= set(pages)
+    pages |= {f"{name} client": html for name, html in html_mails(64 * 1024).items()}
+    for name, html in pages.items():
+        long = html * (htmlbounds.CHECK_FROM // max(1, html.count("<")) + 1)
+        assert long.count("<") > htmlbounds.CHECK_FROM
+        assert htmlbounds.depth_limit(long, long.count("<")) == htmlbounds.MAX_DEPTH, name
+        assert htmlbounds.bound(long) == reference.bound(long, dense_limit=htmlbounds.MAX_DEPTH)
 
 
 def test_the_check_lets_deep_and_reference_heavy_pages_through_to_the_pass():
@@ -261,7 +357,8 @@ def _gmail_thread(levels: int) -> str:
 def test_a_long_gmail_thread_is_within_the_nesting_bound_and_deeper_keeps_its_text():
     """The bound (100) is three times the deepest newsletter template measured (35): a
     49-level Gmail thread past the check is passed on as it is; one nested deeper loses the
-    innermost elements, never their text; and nh3 gets padded nested lists 100 deep."""
+    innermost elements, never their text; and nh3 gets padded nested lists 100 deep, or 32
+    when they are denser than a "<" every 16 bytes."""
     thread = _gmail_thread(49)
     assert thread.count("<") > htmlbounds.CHECK_FROM
     assert htmlbounds.bound(thread) == htmlbounds.Bounded(thread)
@@ -271,4 +368,5 @@ def test_a_long_gmail_thread_is_within_the_nesting_bound_and_deeper_keeps_its_te
     text = htmltext.to_text(deeper)
     assert all(f"Ответ номер {n}." in text for n in range(70))
     assert text.count("Строка письма с вопросом об отпуске.") == 70 * 30
-    assert htmlbounds.bound("<ul><li>слово слово " * 1000).html.count("<ul>") == 50
+    assert htmlbounds.bound("<ul><li>пункт длинного списка " * 1000).html.count("<ul>") == 50
+    assert htmlbounds.bound("<ul><li>слово слово " * 1000).html.count("<ul>") == 16
