@@ -15,7 +15,8 @@ at four times the size against its own at 1x: near 1 when linear, 4 when quadrat
   malformed markup (``"</" * n``, ``"<!" * n``, ``"<" * n``, unclosed comments and
   attributes), ``&``-dense text, nested and dense tags (shown as text past
   ``htmlbounds.DENSE_TAGS``), and the same tags with words between them (read as HTML):
-  Russian words, and ASCII ones at exactly ``DENSE_TAGS`` characters a tag.
+  Russian words, and ASCII ones at exactly ``DENSE_TAGS`` characters a tag; elements
+  nested as many as ``htmlbounds.CHECK_FROM`` (below which the bounds look at nothing).
   Their ordinary input is ordinary HTML mail: the mean per KB of the client shapes in
   ``benchmarks/_html_mail.py`` (Outlook/Word, Gmail, Apple Mail, Thunderbird, a table-layout
   newsletter) around Russian text. The baseline before (one ``<p>`` line every ~70 bytes,
@@ -116,8 +117,20 @@ def html_texts(size: int) -> tuple[str, dict[str, str]]:
         # as HTML: per KB (of UTF-8) ~1.8 times the tags of the Russian ones
         "padded nested lists (ASCII)": _sized("<ul><li>wordword", size),
         "padded bold (ASCII)": _sized("<b>wordword</b> ", size),
+        # as many nested elements as htmlbounds.CHECK_FROM lets through unlooked-at, padded to
+        # the size: nh3 walks the open ones on each (~3 ms for 1,000, whatever the size)
+        "nested under the check": _below_the_check("<blockquote>", size),
     }
     return _sized(f"<p>{ORDINARY_LINE.strip()}</p>\n", size), worst
+
+
+def _below_the_check(tag: str, size: int) -> str:
+    """``tag`` opened ``htmlbounds.CHECK_FROM`` times (fewer in a small size), words between,
+    about ``size`` bytes."""
+    from unionline.channels.mail.htmlbounds import CHECK_FROM
+
+    times = min(CHECK_FROM, size // (2 * len(tag)))
+    return (tag + "w" * (size // times - len(tag))) * times
 
 
 def mime_mails(size: int) -> tuple[bytes, dict[str, bytes]]:
