@@ -44,17 +44,43 @@ class LessonRow(msgspec.Struct, frozen=True, kw_only=True):
     quiz: list[QuizQuestion]
 
 
+def checked_quiz(quiz: list[QuizQuestion], at: str) -> list[QuizQuestion]:
+    """The quiz trimmed; a 422 naming the place (``{at}[j].question``, ``….options[k]``,
+    ``….answer``) of what the schema cannot say: a blank question or option, one option twice,
+    a right answer past the options."""
+    kept = []
+    for j, q in enumerate(quiz):
+        question = q.question.strip()
+        if not question:
+            raise Invalid("a question needs its text", field=f"{at}[{j}].question")
+        options = [o.strip() for o in q.options]
+        for k, option in enumerate(options):
+            if not option:
+                raise Invalid("an option needs its text", field=f"{at}[{j}].options[{k}]")
+            if option.casefold() in (x.casefold() for x in options[:k]):
+                raise Invalid(
+                    "the same option twice",
+                    field=f"{at}[{j}].options[{k}]",
+                    extra={"problem": "repeated"},
+                )
+        if q.answer >= len(options):
+            raise Invalid("the right answer is not among the options", field=f"{at}[{j}].answer")
+        kept.append(QuizQuestion(question=question, options=options, answer=q.answer))
+    return kept
+
+
 async def create(actor: Actor, data: CourseCreate) -> CourseRow:
     await require(actor, COURSES, data.organization_id)
+    quizzes = [checked_quiz(x.quiz, f"lessons[{i}].quiz") for i, x in enumerate(data.lessons)]
     db = current().db
     course_id = uuid.uuid4()
     async with db.transaction():
-        for lesson in data.lessons:
+        for i, lesson in enumerate(data.lessons):
             found = await db.fetchone(
                 "SELECT family_id FROM knowledge_article WHERE id = {}", lesson.article_id
             )
             if found is None:
-                raise Invalid("no such article", field="lessons.article_id")
+                raise Invalid("no such article", field=f"lessons[{i}].article_id")
         row = await db.fetch_one_as(
             CourseRow,
             "INSERT INTO knowledge_course (id, organization_id, title, description,"
@@ -68,7 +94,7 @@ async def create(actor: Actor, data: CourseCreate) -> CourseRow:
             False,
             now(),
         )
-        for position, lesson in enumerate(data.lessons):
+        for position, (lesson, quiz) in enumerate(zip(data.lessons, quizzes, strict=True)):
             await db.execute(
                 "INSERT INTO knowledge_lesson (id, course_id, position, article_id, quiz)"
                 " VALUES ({}, {}, {}, {}, {})",
@@ -76,7 +102,7 @@ async def create(actor: Actor, data: CourseCreate) -> CourseRow:
                 course_id,
                 position,
                 lesson.article_id,
-                db_value(msgspec.to_builtins(lesson.quiz)),
+                db_value(msgspec.to_builtins(quiz)),
             )
     assert row is not None
     return row

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from axe_support import serious_violations
-from console_support import Site, fits, wait_for
+from console_support import Operator, Site, fits, wait_for
 
 pytestmark = pytest.mark.unionline_plugins("knowledge")
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
@@ -202,4 +202,62 @@ async def test_a_course_made_in_the_console_at_phone_width(site: Site, login: An
     await form.get_by_role("button", name="Создать курс").click()
     lessons = page.locator(".kb-lesson summary strong")
     await expect(lessons).to_have_text(["Устав профсоюза", "Как отвечать членам профсоюза"])
+    assert page.console_errors == []
+
+
+async def test_an_admin_writes_a_quiz_and_an_operator_takes_it(
+    site: Site, login: Any, shots: Any
+) -> None:
+    """A lesson's quiz written in «Новый курс» at phone width, with the keyboard: each refusal of
+    the server is said at the input it names (no right answer marked, a blank option, an option
+    twice), then the course is made; an operator answers wrongly, then rightly, and sees it."""
+    from playwright.async_api import expect
+
+    await article(site, "Устав профсоюза", "Первичная организация — основа профсоюза.")
+    admin = await login(Operator("", "admin", ""), **PHONE)
+    await admin.evaluate("location.hash = '#/work/knowledge/courses'")
+    await admin.get_by_role("button", name="Новый курс").click()
+    form = admin.locator("form.kb-course-form")
+    await form.get_by_label("Название курса").fill("Устав за пять минут")
+    await form.get_by_label("Статья для урока").select_option(label="Устав профсоюза")
+    await form.get_by_role("button", name="Добавить урок").click()
+    await form.get_by_role("button", name="Добавить вопрос").press("Enter")
+    question = form.locator(".kb-quiz-question")
+    await expect(question.get_by_label("Текст вопроса")).to_be_focused()
+    await admin.keyboard.type("Что основа профсоюза?")
+    await question.get_by_label("Вариант 1", exact=True).fill("Первичная организация")
+
+    async def refused(field: str, text: str) -> None:
+        await form.get_by_role("button", name="Создать курс").click()
+        error = form.locator(f'[data-field="{field}"] > .field-error')
+        await expect(error).to_have_text(text)
+
+    await refused("lessons[0].quiz[0].answer", "Отметьте верный ответ")
+    await question.get_by_label("Верный ответ: вариант 1").press("Space")
+    await refused("lessons[0].quiz[0].options[1]", "Напишите вариант ответа")
+    await question.get_by_label("Вариант 2", exact=True).fill("Обком")
+    await question.get_by_role("button", name="Добавить вариант").press("Enter")
+    await expect(question.get_by_label("Вариант 3", exact=True)).to_be_focused()
+    await admin.keyboard.type("обком ")
+    await refused("lessons[0].quiz[0].options[2]", "Такой вариант уже есть в этом вопросе")
+    assert await fits(admin)
+    assert await serious_violations(admin) == []
+    await admin.screenshot(path=shots / "course-quiz-form-phone.png", full_page=True)
+    await question.get_by_role("button", name="Убрать вариант 3").click()
+    await form.get_by_role("button", name="Создать курс").click()
+    await expect(admin.locator(".kb-lesson summary strong")).to_have_text(["Устав профсоюза"])
+    assert admin.console_errors == []
+
+    course_id = (await admin.evaluate("location.hash")).rsplit("/", 1)[1]
+    page = await login(site.a, **PHONE)
+    await page.evaluate(f"location.hash = '#/work/knowledge/courses/{course_id}'")
+    lesson = page.locator(".kb-lesson")
+    await expect(lesson.locator("legend")).to_have_text("Что основа профсоюза?")
+    await lesson.locator("label", has_text="Обком").click()
+    await lesson.locator("button.kb-complete").click()
+    await expect(lesson.locator(".kb-quiz-result")).to_contain_text("(0 из 1 верно)")
+    await lesson.locator("label", has_text="Первичная организация").click()
+    await lesson.locator("button.kb-complete").click()
+    await expect(page.locator(".kb-finished")).to_have_text("Курс пройден. Спасибо!")
+    assert await serious_violations(page) == []
     assert page.console_errors == []

@@ -1,8 +1,9 @@
 // «Новый курс» on «База знаний → Обучение» (knowledge.courses): the organization whose staff
 // take it, a title, a description, «для новых сотрудников», and the lessons — published articles
-// picked one by one, in the order they are read (↑ ↓ and × rearrange). POST
-// /api/knowledge/courses/; quizzes stay with the API (docs/knowledge.md).
+// picked one by one, in the order they are read (↑ ↓ and × rearrange), each with its short quiz
+// (quiz-form.js). POST /api/knowledge/courses/; a refusal is shown at the input it names.
 
+import { QUIZ_FORM_STRINGS, quizEditor, quizErrorText } from "./quiz-form.js";
 import { ui } from "./ui.js";
 
 export const COURSE_FORM_STRINGS = {
@@ -46,6 +47,8 @@ export const COURSE_FORM_STRINGS = {
   },
 };
 
+for (const lang of ["ru", "en"]) Object.assign(COURSE_FORM_STRINGS[lang], QUIZ_FORM_STRINGS[lang]);
+
 export async function courseForm({ onDone, onCancel }) {
   const { h, t } = ui;
   const f = ui.forms;
@@ -61,10 +64,13 @@ export async function courseForm({ onDone, onCancel }) {
   const chosen = [];
   const lessons = h("ol", { class: "kb-lessons" });
   const draw = () => {
-    ui.replace(lessons, chosen.length ? chosen.map((a, i) => h("li", { dataset: { article: a.id } }, a.title, " ",
+    ui.replace(lessons, chosen.length ? chosen.map((a, i) => h("li", { class: "kb-lesson-item", dataset: { article: a.id, field: `lessons[${i}]` } },
+      h("span", { class: "kb-lesson-title" }, a.title), " ",
       h("button", { type: "button", "aria-label": t("kb.cf.up", { title: a.title }), disabled: i === 0, onclick: () => move(i, -1) }, "↑"),
       h("button", { type: "button", "aria-label": t("kb.cf.down", { title: a.title }), disabled: i === chosen.length - 1, onclick: () => move(i, 1) }, "↓"),
-      h("button", { type: "button", "aria-label": t("kb.cf.remove", { title: a.title }), onclick: () => { chosen.splice(i, 1); draw(); } }, "×")))
+      h("button", { type: "button", "aria-label": t("kb.cf.remove", { title: a.title }), onclick: () => { chosen.splice(i, 1); draw(); } }, "×"),
+      h("span", { class: "field-error", role: "alert" }),
+      a.quiz.node))
       : h("li", { class: "muted" }, t("kb.cf.no_lessons")));
   };
   const move = (i, by) => {
@@ -73,7 +79,7 @@ export async function courseForm({ onDone, onCancel }) {
   };
   const add = () => {
     const picked = page.items.find((a) => a.id === article.value);
-    if (picked) chosen.push({ id: picked.id, title: picked.title });
+    if (picked) chosen.push({ id: picked.id, title: picked.title, quiz: quizEditor(picked.title) });
     draw();
   };
   draw();
@@ -82,11 +88,12 @@ export async function courseForm({ onDone, onCancel }) {
     f.field("title", t("kb.cf.title"), title, { required: true }),
     f.field("description", t("kb.cf.description"), description),
     h("label", { class: "check" }, forNew, " ", t("kb.cf.for_new")),
-    h("fieldset", { class: "field", dataset: { field: "lessons" } }, h("legend", {}, t("kb.cf.lessons")), lessons,
+    // the lessons' own error before the lessons: showError fills a field's first .field-error
+    h("fieldset", { class: "field", dataset: { field: "lessons" } }, h("legend", {}, t("kb.cf.lessons")),
+      h("span", { class: "field-error", role: "alert" }), lessons,
       page.items.length
         ? h("p", { class: "inline-form" }, h("label", {}, t("kb.cf.article"), " ", article), " ", h("button", { type: "button", class: "kb-add-lesson", onclick: add }, t("kb.cf.add")))
-        : h("p", { class: "notice" }, t("kb.cf.no_articles")),
-      h("span", { class: "field-error", role: "alert" })),
+        : h("p", { class: "notice" }, t("kb.cf.no_articles"))),
     h("div", { class: "form-buttons" }, h("button", { type: "submit", class: "primary" }, t("kb.cf.create")),
       h("button", { type: "button", onclick: () => onCancel && onCancel() }, t("kb.cf.cancel"))));
   form.addEventListener("submit", async (event) => {
@@ -99,12 +106,15 @@ export async function courseForm({ onDone, onCancel }) {
         title: title.value.trim(),
         description: description.value.trim(),
         for_new_operators: forNew.checked,
-        lessons: chosen.map((a) => ({ article_id: a.id })),
+        lessons: chosen.map((a, i) => {
+          a.quiz.number(`lessons[${i}].quiz`);
+          return { article_id: a.id, quiz: a.quiz.read() };
+        }),
       });
       ui.toast(t("kb.cf.created"));
       onDone && onDone(course);
     } catch (error) {
-      f.showError(form, error);
+      f.showError(form, error, quizErrorText(error));
     }
   });
   return form;
