@@ -1,0 +1,53 @@
+"""The text of an HTML mail's quotes: "> " a level, up to ``htmltext.MAX_QUOTE_LEVELS`` levels,
+so that the text grows with the HTML, not with its lines times their depth (issue #12 item 3).
+Speed is measured in ``benchmarks/adversarial_input.py``."""
+
+from __future__ import annotations
+
+from unittest import mock
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from unionline.channels.mail import htmlbounds, htmltext
+
+LEVELS = htmltext.MAX_QUOTE_LEVELS
+
+
+def test_quotes_deeper_than_the_levels_read_as_the_deepest():
+    html = "".join(f"<blockquote>строка {n}" for n in range(1, LEVELS + 5))
+    lines = htmltext.to_text(html).split("\n")
+    assert lines == [
+        "> " * min(n, LEVELS) + f"строка {n}" for n in range(1, LEVELS + 5)
+    ]  # every line kept, the deeper ones at the deepest level shown
+
+
+def test_a_thousand_nested_quotes_make_text_the_size_of_the_html():
+    """Below ``CHECK_FROM`` nothing bounds the nesting: the text had ``"> "`` a level on each
+    line, ~1 MB for these 16 KB."""
+    times = htmlbounds.CHECK_FROM
+    html = ("<blockquote>" + "w" * 4) * times
+    assert htmlbounds.bound(html) == htmlbounds.Bounded(html)  # not looked at
+    text = htmltext.to_text(html)
+    assert text.count("wwww") == times
+    assert len(text) <= times * (2 * LEVELS + len("wwww") + 2)
+
+
+QUOTED = [
+    "<blockquote>", "</blockquote>", "<p>", "</p>", "<div>", "</div>", "<br>", "слово", "a b",
+    "\n", " ", "&gt;", "<td>",
+]  # fmt: skip
+
+
+@given(html=st.lists(st.sampled_from(QUOTED), max_size=60).map("".join))
+@settings(max_examples=300, deadline=None)
+def test_quotes_within_the_levels_read_as_before(html: str):
+    """Up to ``MAX_QUOTE_LEVELS`` levels the text is what it was without the bound, byte for
+    byte; deeper, it differs only in the quote marks."""
+    with mock.patch.object(htmltext, "MAX_QUOTE_LEVELS", 10**6):
+        before = htmltext.to_text(html)
+    now = htmltext.to_text(html)
+    if html.count("<blockquote>") <= LEVELS:
+        assert now == before
+    else:
+        assert now.replace("> ", "").replace(">", "") == before.replace("> ", "").replace(">", "")
