@@ -70,7 +70,7 @@ from unionline.spi import (
     RoutingHold,
     RoutingRequest,
 )
-from unionline.text import Text, TextQuery, storable, without_nul
+from unionline.text import WHITE_SPACE, Text, TextQuery, storable, without_nul
 
 if TYPE_CHECKING:
     from litestar import Litestar
@@ -89,6 +89,7 @@ if TYPE_CHECKING:
 _S = TypeVar("_S", bound=msgspec.Struct)
 
 __all__ = [
+    "WHITE_SPACE",
     "Actor",
     "AppealMessage",
     "AppealRow",

@@ -24,6 +24,12 @@ from litestar.params import QueryParameter
 
 NUL = "\x00"
 NO_NUL = r"^[^\x00]*$"  # the pattern the schema shows; fields with a stricter one need no more
+WHITE_SPACE = r"\t-\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+"""White space for a pattern's class (``[{WHITE_SPACE}]``, ``[^{WHITE_SPACE}]``): what Python's
+``\\s`` and ``str.strip()`` take, spelled out. A schema's ``\\s`` means this to the server but
+another set to a client (JavaScript's has U+FEFF, not U+001C–U+001F or U+0085) — and ``\\w``,
+``\\d`` are Unicode to the server, ASCII to a client: no schema pattern uses them
+(tests/test_schema_patterns.py)."""
 
 T = TypeVar("T")
 

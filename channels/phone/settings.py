@@ -12,13 +12,16 @@ from typing import Annotated, Literal
 
 import msgspec
 
+from unionline import WHITE_SPACE
+
+_S = f"[{WHITE_SPACE}]"  # white space spelled out: a client's \s is another set
 # "101 = ivanova": an extension (Mango, Zadarma) or a UIS employee id, then an operator's login.
-OPERATOR_LINE = r"^\s*[0-9A-Za-z*#+._-]{1,40}\s*=\s*[^\s=]{1,100}\s*$"
+OPERATOR_LINE = rf"^{_S}*[0-9A-Za-z*#+._-]{{1,40}}{_S}*={_S}*[^{WHITE_SPACE}=]{{1,100}}{_S}*$"
 _SPLIT = re.compile(r"\s*=\s*")
 HOST_PORT = r"^[0-9A-Za-z.:\[\]-]{1,200}:[0-9]{1,5}$"
 OPTIONAL_HOST_PORT = r"^([0-9A-Za-z.:\[\]-]{1,200}:[0-9]{1,5})?$"
 # "1 = voicemail": a digit of the SIP agent's menu and what it does.
-MENU_LINE = r"^\s*[0-9*#]\s*=\s*(operator|voicemail|callback|hangup)\s*$"
+MENU_LINE = rf"^{_S}*[0-9*#]{_S}*={_S}*(operator|voicemail|callback|hangup){_S}*$"
 
 
 class PhoneSettings(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):

@@ -22,7 +22,14 @@ from typing import Annotated, Any, Literal, TypeAlias
 
 import msgspec
 
-from unionline import AuthFailed, Forbidden, NotReady, PermanentFailure, Unauthorized
+from unionline import (
+    WHITE_SPACE,
+    AuthFailed,
+    Forbidden,
+    NotReady,
+    PermanentFailure,
+    Unauthorized,
+)
 from unionline import UnsupportedUpdate as Unsupported
 from unionline.channel import (
     ChannelAccount,
@@ -68,7 +75,9 @@ class SmscConfig(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     sender: Annotated[str, msgspec.Meta(max_length=11)] = ""
     max_segments: Annotated[int, msgspec.Meta(ge=1, le=10)] = common.DEFAULT_MAX_SEGMENTS
     statuses: Literal["callback", "polling"] = "callback"
-    base_url: Annotated[str, msgspec.Meta(pattern=r"^https?://\S+$")] = "https://smsc.ru"
+    base_url: Annotated[str, msgspec.Meta(pattern=rf"^https?://[^{WHITE_SPACE}]+$")] = (
+        "https://smsc.ru"
+    )
 
 
 class SmscSecrets(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):

@@ -15,7 +15,14 @@ from typing import Annotated, Any, Literal, TypeAlias
 
 import msgspec
 
-from unionline import AuthFailed, Forbidden, NotReady, PermanentFailure, Unauthorized
+from unionline import (
+    WHITE_SPACE,
+    AuthFailed,
+    Forbidden,
+    NotReady,
+    PermanentFailure,
+    Unauthorized,
+)
 from unionline import UnsupportedUpdate as Unsupported
 from unionline.channel import (
     ChannelAccount,
@@ -65,7 +72,9 @@ class SmsRuConfig(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     max_segments: Annotated[int, msgspec.Meta(ge=1, le=8)] = common.DEFAULT_MAX_SEGMENTS
     statuses: Literal["callback", "polling"] = "callback"
     show_cost: bool = True
-    base_url: Annotated[str, msgspec.Meta(pattern=r"^https?://\S+$")] = "https://sms.ru"
+    base_url: Annotated[str, msgspec.Meta(pattern=rf"^https?://[^{WHITE_SPACE}]+$")] = (
+        "https://sms.ru"
+    )
 
 
 class SmsRuSecrets(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):

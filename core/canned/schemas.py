@@ -10,8 +10,9 @@ import msgspec
 
 from unionline.text import Text
 
-# What follows "/" in the reply box: letters (any script), digits, "-" and "_".
-Key = Annotated[str, msgspec.Meta(min_length=1, max_length=60, pattern=r"^[\w-]+$")]
+# What follows "/" in the reply box: Latin and Cyrillic letters («/привет»), digits, "-" and
+# "_" — spelled out, not \w: a client reads \w as ASCII only, the server as any script.
+Key = Annotated[str, msgspec.Meta(min_length=1, max_length=60, pattern=r"^[0-9A-Za-zА-Яа-яЁё_-]+$")]
 Title = Annotated[Text, msgspec.Meta(max_length=200)]
 Body = Annotated[Text, msgspec.Meta(min_length=1, max_length=4000)]
 

@@ -6,8 +6,10 @@ from typing import Annotated
 
 import msgspec
 
+from unionline.text import WHITE_SPACE
+
 MapUrl = Annotated[
-    str, msgspec.Meta(pattern=r"^https?://[^\s]*\{lat\}", max_length=500)
+    str, msgspec.Meta(pattern=rf"^https?://[^{WHITE_SPACE}]*\{{lat\}}", max_length=500)
 ]  # http(s), with {lat} (and {lon}) to fill in
 
 DEFAULT_TYPES = [

@@ -32,7 +32,9 @@ class StartPayload(msgspec.Struct, frozen=True):
 class ScheduleBody(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     # Local date and time of the campaign's organization, "2026-12-12T10:00" (as a browser's
     # datetime-local gives it); a zone given ("…+03:00", "…Z") wins.
-    at: Annotated[str, msgspec.Meta(min_length=16, max_length=40, pattern=r"^\d{4}-\d{2}-\d{2}T")]
+    at: Annotated[
+        str, msgspec.Meta(min_length=16, max_length=40, pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T")
+    ]
 
 
 async def schedule(actor: Actor, campaign_id: uuid.UUID, data: ScheduleBody) -> CampaignView:

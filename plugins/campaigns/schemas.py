@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 
 import msgspec
 
-from unionline import Text
+from unionline import WHITE_SPACE, Text
 from unionline.plugins.campaigns.vocabulary import (
     CampaignStatus,
     ConsentChannel,
@@ -91,8 +91,8 @@ class Variant(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
 # Unicode \w) took https://профсоюз.рф while the schema refused it. What a pattern cannot say
 # (an IPv6 address that is none, a letter that normalizes to "/") is the channel SDK's check
 # on save: a 422 naming the url (campaigns._check_link). \s differs too (Python's has
-# \x1c-\x1f and \x85, ECMA's \ufeff): the title's and link's classes name those themselves.
-_NOT = r"\x00-\x20\x85\ufeff\s"
+# \x1c-\x1f and \x85, ECMA's \ufeff): the classes spell out both (WHITE_SPACE, \ufeff).
+_NOT = rf"\x00-\x20\ufeff{WHITE_SPACE}"
 LINK = (
     rf"^https?://(?:[^{_NOT}/?#@\[\]]*@)?(?:[^{_NOT}/?#@\[\]:]+|\[[0-9A-Fa-f:.]+\])"
     rf"(?::[0-9]{{0,5}})?(?:[/?#][^{_NOT}]*)?$"

@@ -11,7 +11,11 @@ import msgspec
 from unionline import Event, Text
 
 Name = Annotated[Text, msgspec.Meta(min_length=1, max_length=200)]
-Code = Annotated[str, msgspec.Meta(min_length=1, max_length=40, pattern=r"^[\w.\-/]+$")]
+# A document kind's code («ВХ-01», «заявл.мп/2»): Latin and Cyrillic letters, digits and
+# _ . - / — spelled out, not \w (ASCII to a client, any script to the server).
+Code = Annotated[
+    str, msgspec.Meta(min_length=1, max_length=40, pattern=r"^[0-9A-Za-zА-Яа-яЁё_.\-/]+$")
+]
 Category = Literal["incoming", "outgoing", "internal", "application", "agreement", "custom"]
 Priority = Literal["low", "normal", "high", "urgent"]
 StepKind = Literal["acknowledge", "approve", "sign", "execute"]

@@ -14,7 +14,7 @@ State = Literal["working", "break", "finished"]
 Action = Literal["start", "break", "resume", "finish"]
 ScheduleKind = Literal["fixed", "shifts", "flexible"]
 AbsenceStatus = Literal["requested", "approved", "rejected", "cancelled"]
-HHMM = Annotated[str, msgspec.Meta(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")]
+HHMM = Annotated[str, msgspec.Meta(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$")]
 Reason = Annotated[Text, msgspec.Meta(min_length=3, max_length=1000)]
 
 

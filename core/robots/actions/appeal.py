@@ -26,10 +26,18 @@ from unionline.robots.actions.base import (
 from unionline.robots.actions.text import LocalizedText, render, values_for
 from unionline.robots.sdk import ActionOutcome, RobotAction, RobotContext
 from unionline.runtime import current
+from unionline.text import WHITE_SPACE
 
 # Not blank and without NUL: msgspec takes one pattern per type, so this one also does what
-# unionline.text.Text does.
-Tag = Annotated[str, msgspec.Meta(min_length=1, max_length=100, pattern=r"^\s*[^\s\x00][^\x00]*$")]
+# unionline.text.Text does. White space spelled out (a client's \s is another set).
+Tag = Annotated[
+    str,
+    msgspec.Meta(
+        min_length=1,
+        max_length=100,
+        pattern=rf"^[{WHITE_SPACE}]*[^{WHITE_SPACE}\x00][^\x00]*$",
+    ),
+]
 Tags = Annotated[list[Tag], msgspec.Meta(min_length=1, max_length=20)]
 
 

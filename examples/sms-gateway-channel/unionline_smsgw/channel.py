@@ -12,7 +12,7 @@ from typing import Annotated, Any, TypeAlias
 
 import msgspec
 
-from unionline import Forbidden, PermanentFailure, Unauthorized, UnsupportedUpdate
+from unionline import WHITE_SPACE, Forbidden, PermanentFailure, Unauthorized, UnsupportedUpdate
 from unionline.channel import (
     Capabilities,
     ChannelAccount,
@@ -46,7 +46,9 @@ class GatewayConfig(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     """An account's config: one number (or alphanumeric sender name) at the gateway."""
 
     # The gateway's API root; a local stand-in in tests.
-    base_url: Annotated[str, msgspec.Meta(pattern=r"^https?://\S+$")] = "https://api.smsgw.example"
+    base_url: Annotated[str, msgspec.Meta(pattern=rf"^https?://[^{WHITE_SPACE}]+$")] = (
+        "https://api.smsgw.example"
+    )
     # What members see as the sender: the number, or a registered alphanumeric name.
     sender: Annotated[str, msgspec.Meta(pattern=r"^(\+?[0-9]{3,15}|[A-Za-z0-9 ._-]{1,11})$")]
     # Longer replies are refused before sending: each segment is paid for.
