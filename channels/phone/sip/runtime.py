@@ -33,18 +33,19 @@ NOT_HERE = "SIP-агент линии работает не в этом проц
 NOWHERE = (
     "SIP-агент линии не запущен ни в одном процессе. Он работает в процессе, который выполняет "
     "задания (unionline worker, а без redis_url — веб-процесс), с настройкой [phone] sip_agent "
-    "= true, и берёт линии при старте: перезапустите этот процесс после создания линии."
+    "= true: запустите такой процесс (новую или изменённую линию он берёт сам, за 2 секунды)."
 )
 _AGENTS: dict[uuid.UUID, SipAgent] = {}
 _CLICKS: asyncio.Task[None] | None = None  # handoff.serve, while agents run here
 
 
 class _Watch:
-    """This process's leases of the SIP lines it knew when it started, tried every round."""
+    """This process's leases of the active SIP lines, read again and tried every round: a line
+    added, switched off, removed or re-configured in the admin area takes effect within a
+    round, without a restart."""
 
-    def __init__(self, lines: list[Any]) -> None:
-        self.lines = lines
-        self.leases = {line.id: Lease(LEASE_KIND, line.id) for line in lines}
+    def __init__(self) -> None:
+        self.leases: dict[uuid.UUID, Lease] = {}
         self.said: dict[uuid.UUID, str] = {}  # the last word logged per line: said once
         self.task: asyncio.Task[None] | None = None
 
@@ -54,30 +55,43 @@ class _Watch:
             await self.round()
 
     async def round(self) -> None:
-        for line in self.lines:
+        try:
+            lines = await sip_lines()
+        except Exception as exc:  # the database away for a moment: the next round reads again
+            log.warning("SIP lines not read: %r", exc)
+            return
+        for line_id in set(self.leases) - {line.id for line in lines}:
+            await self._forget(line_id)
+        for line in lines:
             try:
                 await self._keep(line)
             except Exception as exc:  # the database away for a moment: the next round tries
                 self._say(line.id, logging.WARNING, f"its lease not tried: {exc!r}")
 
     async def _keep(self, line: Any) -> None:
-        lease = self.leases[line.id]
-        if lease.held:
-            if not await lease.alive():  # its connection ended: another process may hold it now
-                await stop(line.id)
-                await lease.release()
-                self._say(line.id, logging.WARNING, "lease lost, agent stopped")
+        lease = self.leases.setdefault(line.id, Lease(LEASE_KIND, line.id))
+        if lease.held and not await lease.alive():  # its connection ended: others may hold it
+            await stop(line.id)
+            await lease.release()
+            self._say(line.id, logging.WARNING, "lease lost, agent stopped")
             return
-        if not await lease.acquire():
+        if not lease.held and not await lease.acquire():
             self._say(line.id, logging.INFO, "agent runs in another process; standing by")
             return
         try:
-            await start(line)
+            await start(line)  # nothing when it runs with these settings; else (re)started
         except OSError as exc:  # the address is taken: the other lines still start
             await lease.release()
             self._say(line.id, logging.ERROR, f"not started: {exc}")
             return
         self._say(line.id, logging.INFO, f"agent runs in this process (pid {os.getpid()})")
+
+    async def _forget(self, line_id: uuid.UUID) -> None:
+        """A line no longer active with provider ``sip``: its agent stops, its lease goes."""
+        await stop(line_id)
+        await self.leases.pop(line_id).release()
+        self.said.pop(line_id, None)
+        log.info("SIP line %s: no longer an active SIP line; its agent stopped here", line_id)
 
     def _say(self, line_id: uuid.UUID, level: int, words: str) -> None:
         if self.said.get(line_id) != words:
@@ -97,19 +111,21 @@ class _Watch:
 _WATCH: _Watch | None = None
 
 
-async def start_all() -> None:
-    """Run the agents of the active SIP lines whose leases this process gets now, and keep
-    trying for the others every ``ROUND`` seconds (at the start of a process that may run
-    agents)."""
-    global _WATCH
+async def sip_lines() -> list[Any]:
+    """The active phone lines with provider ``sip``."""
     from unionline.channel import channel_accounts
 
+    return [line for line in await channel_accounts("phone") if line.config.provider == "sip"]
+
+
+async def start_all() -> None:
+    """Run the agents of the active SIP lines whose leases this process gets now, and keep
+    trying for the others — and for lines added or changed later — every ``ROUND`` seconds
+    (at the start of a process that may run agents)."""
+    global _WATCH
     if _WATCH is not None:
         return
-    lines = [line for line in await channel_accounts("phone") if line.config.provider == "sip"]
-    if not lines:
-        return
-    _WATCH = _Watch(lines)
+    _WATCH = _Watch()
     await _WATCH.round()  # a single process has its agents once it has started
     _WATCH.task = asyncio.create_task(_WATCH.run(), name="phone-sip-leases")
 
@@ -118,7 +134,10 @@ async def start(line: Any) -> SipAgent:
     """The line's agent, started now if it is not running (restarted when its line changed).
     Holds no lease: :func:`start_all` takes it first (tests and benchmarks start one here)."""
     running = _AGENTS.get(line.id)
-    if running is not None and running.config == line.config:
+    if running is not None and (running.config, running.line.secrets) == (
+        line.config,
+        line.secrets,
+    ):
         return running
     if running is not None:
         await stop(line.id)

@@ -245,6 +245,21 @@ class RuntimeStandin:
     stopping: list[Any] = field(default_factory=list)
 
 
+@pytest.fixture
+def may_run_agents(sip: Line, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``[phone] sip_agent = true``, the default, once the test app (which runs no agent of its
+    own: phone_support.configure) has started: these tests play the processes' starts."""
+    import unionline.channels.phone.settings as phone_config
+
+    configured = phone_config.phone_settings
+    monkeypatch.setattr(
+        phone_config,
+        "phone_settings",
+        lambda: msgspec.structs.replace(configured(), sip_agent=True),
+    )
+
+
+@pytest.mark.usefixtures("may_run_agents")
 async def test_the_job_worker_runs_the_agents_and_a_command_does_not(sip: Line) -> None:
     """`unionline worker` starts the SIP lines' agents (the web app does in ``startup``), so
     the process that runs jobs — robot calls, the clicks carried here — has them."""
@@ -263,6 +278,7 @@ async def test_the_job_worker_runs_the_agents_and_a_command_does_not(sip: Line) 
     assert runtime.agent_for(sip.line.id) is None
 
 
+@pytest.mark.usefixtures("may_run_agents")
 async def test_a_web_process_runs_the_agents_only_when_it_runs_jobs(
     sip: Line, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -149,6 +149,46 @@ async def test_a_call_without_the_agent_here_is_handed_back_uncounted_only_if_he
     assert type(await runtime.not_here(line_id)) is NotReady
 
 
+async def test_a_line_added_changed_or_switched_off_takes_effect_without_a_restart(
+    unionline_app: AppHarness,
+) -> None:
+    """The process that may run agents started before the line existed: the line is taken
+    within a round, re-configured (its agent restarted on the new address), switched off (its
+    agent stopped, its lease given up) — from the admin API, with no restart."""
+    h = unionline_app
+    await runtime.start_all()  # as a process that may run agents does at its start
+    try:
+        sip = SipLine()
+        line_id = (await sip.create_env(h)).account.id
+        await until(lambda: _now(listening(line_id)), 30, "the new line's agent")
+        assert listening(line_id) == ("127.0.0.1", sip.port)
+
+        moved = free_port()
+        config = {**sip.config, "sip_listen": f"127.0.0.1:{moved}"}
+        await change(h, line_id, {"config": config})
+        await until(lambda: _now(listening(line_id) == ("127.0.0.1", moved)), 30, "the move")
+
+        await change(h, line_id, {"status": "disabled"})
+        await until(lambda: _now(runtime.agent_for(line_id) is None), 30, "the agent to stop")
+        probe = Lease(runtime.LEASE_KIND, line_id)
+        assert await probe.acquire()  # the lease was given up with it
+        await probe.release()
+    finally:
+        await runtime.stop_all()
+
+
+def listening(line_id: uuid.UUID) -> Any:
+    agent = runtime.agent_for(line_id)
+    return None if agent is None else tuple(agent.listen)
+
+
+async def change(h: AppHarness, line_id: uuid.UUID, update: dict[str, Any]) -> None:
+    r = await h.client.patch(
+        f"/api/channel-accounts/{line_id}", headers=h.admin_headers, json=update
+    )
+    assert r.status_code == 200, r.text
+
+
 async def test_one_agent_per_line_a_click_from_the_web_and_a_standby_taking_over(
     unionline_app: AppHarness, tmp_path: Path, workers: dict[str, Worker]
 ) -> None:
