@@ -117,19 +117,27 @@ def html_texts(size: int) -> tuple[str, dict[str, str]]:
         # as HTML: per KB (of UTF-8) ~1.8 times the tags of the Russian ones
         "padded nested lists (ASCII)": _sized("<ul><li>wordword", size),
         "padded bold (ASCII)": _sized("<b>wordword</b> ", size),
-        # as many nested elements as htmlbounds.CHECK_FROM lets through unlooked-at, padded to
-        # the size: nh3 walks the open ones on each (~3 ms for 1,000, whatever the size)
+        # nested elements below htmlbounds.CHECK_FROM "<", padded to the size: nh3 walks the
+        # open ones on each (~3 ms for 1,000, whatever the size); 1,000 of them, and as many
+        # as htmlbounds.NESTED_FROM lets through unlooked-at
         "nested under the check": _below_the_check("<blockquote>", size),
+        "nested, as many as not looked at": _below_the_check("<blockquote>", size, True),
     }
     return _sized(f"<p>{ORDINARY_LINE.strip()}</p>\n", size), worst
 
 
-def _below_the_check(tag: str, size: int) -> str:
-    """``tag`` opened ``htmlbounds.CHECK_FROM`` times (fewer in a small size), words between,
-    about ``size`` bytes."""
-    from unionline.channels.mail.htmlbounds import CHECK_FROM
+def _below_the_check(tag: str, size: int, unlooked: bool = False) -> str:
+    """``tag`` opened ``htmlbounds.CHECK_FROM`` times (fewer in a small size; ``unlooked``: as
+    many as are not looked at in ``size`` characters), words between, about ``size`` bytes."""
+    from math import isqrt
 
-    times = min(CHECK_FROM, size // (2 * len(tag)))
+    from unionline.channels.mail.htmlbounds import CHECK_FROM, NESTED_FROM
+
+    times = min(CHECK_FROM, size // (len(tag) + 4))
+    if unlooked:  # (start tags)² up to NESTED_FROM times the characters
+        times = min(times, isqrt(NESTED_FROM * size))
+        while times * times > NESTED_FROM * times * (size // times):
+            times -= 1
     return (tag + "w" * (size // times - len(tag))) * times
 
 

@@ -4,7 +4,8 @@ nh3 (html5ever) is quadratic on a few shapes anyone can mail: elements nested te
 thousands deep (``"<ul><li>" * n``, ``"<div>" * n``: every new element looks down the whole
 stack of open ones), tens of thousands of character references in one text node or attribute
 value (``"&x" * n``) and thousands of attributes on one tag. Ordinary mail is far from all
-three, so below ``CHECK_FROM`` ``<``, ``&`` and ``=`` the HTML is passed on untouched; above it a
+three, so below ``CHECK_FROM`` ``<``, ``&`` and ``=`` the HTML is passed on untouched (unless its
+start tags are many for its size, ``NESTED_FROM``); above it a
 check follows the depth over the tags that can change it (elements opened and closed round
 their text, and the names never counted, are passed over by regular expressions in C) and
 passes it on untouched when it is within the bounds — as real mail is —, else one pass over
@@ -40,6 +41,13 @@ from dataclasses import dataclass, field
 from itertools import chain, islice, repeat
 
 CHECK_FROM = 1000  # "<", "&" or "=" in an HTML body before its tags are looked at
+# Below CHECK_FROM they are looked at all the same when the start tags are many for the size:
+# their number squared over NESTED_FROM characters. nh3 spends on a start tag time that grows
+# with the elements open under it, n nested ones ~n² (no more nested than start tags): 1,000
+# nested <blockquote> padded to 16 KB cost 6x an ordinary mail to sanitize, to 32 KB 5x.
+# Ordinary mail's start tags squared are 1.7–6.4 times its characters at 16 KB (the client
+# shapes of ``benchmarks/_html_mail.py``; ~10 at 32 KB, when the tags near CHECK_FROM anyway).
+NESTED_FROM = 8
 # Real mail nests far less, counted as ``_too_deep`` counts: the test fixtures' HTML mail 1–5,
 # the client shapes of ``benchmarks/_html_mail.py`` 3–12, 46 newsletter templates
 # (table-in-table layouts) 21 at the median and 35 at most; a Gmail reply quotes the
@@ -85,7 +93,9 @@ def bound(html: str) -> Bounded:
     """``html`` within the bounds above, and what was dropped to get there."""
     tags, references = html.count("<"), html.count("&")
     if tags <= CHECK_FROM and references <= CHECK_FROM and html.count("=") <= CHECK_FROM:
-        return Bounded(html)
+        starts = tags - html.count("</")
+        if starts * starts <= NESTED_FROM * len(html):
+            return Bounded(html)
     if (tags > CHECK_FROM and len(html) < tags * DENSE_TAGS) or (
         references > CHECK_FROM and len(html) < references * DENSE_REFERENCES
     ):

@@ -19,6 +19,7 @@ from unionline.channels.mail.htmlbounds import (
     MAX_ATTRIBUTES,
     MAX_DEPTH,
     MAX_REFERENCES,
+    NESTED_FROM,
     Bounded,
     _flat,
     _too_many_attributes,
@@ -31,7 +32,9 @@ def bound(html: str, dense_limit: int = DENSE_MAX_DEPTH) -> Bounded:
     """``bound`` as the pass of before reads it; ``dense_limit=MAX_DEPTH``: before the bound
     of dense markup was lowered."""
     tags, references = html.count("<"), html.count("&")
-    if tags <= CHECK_FROM and references <= CHECK_FROM and html.count("=") <= CHECK_FROM:
+    starts = len(re.findall("<(?!/)", html))
+    few = starts**2 <= NESTED_FROM * len(html)
+    if tags <= CHECK_FROM and references <= CHECK_FROM and html.count("=") <= CHECK_FROM and few:
         return Bounded(html)
     if (tags > CHECK_FROM and len(html) < tags * DENSE_TAGS) or (
         references > CHECK_FROM and len(html) < references * DENSE_REFERENCES

@@ -68,11 +68,31 @@ def test_dense_markup_nests_less_deep():
         note = f"HTML: {1000 - limit // 2} tags nested deeper than {limit} dropped"
         assert bounded.notes == [note], unit
         assert htmltext.to_text(bounded).split() == htmltext.to_text(unit * 10).split() * 100
-    few = "<div>w" * htmlbounds.CHECK_FROM  # not past the check: not looked at
+    few = "<div>w" * htmlbounds.CHECK_FROM  # not past the check: the bound of sparse markup
     assert htmlbounds.depth_limit(few, few.count("<")) == shallow
-    assert htmlbounds.bound(few) == htmlbounds.Bounded(few)
+    assert htmlbounds.bound(few).html.count("<div>") == shallow
     lone = "<div>\ud800wordwo" * (htmlbounds.CHECK_FROM + 1)  # a lone surrogate: no error
     assert htmlbounds.bound(lone).html.count("<div>") == dense
+
+
+def test_below_the_check_many_start_tags_for_the_size_are_looked_at():
+    """Below ``CHECK_FROM`` the depth is followed when the start tags squared are more than
+    ``NESTED_FROM`` times the characters: 1,000 nested quotes in 16 KB are cut to
+    ``MAX_DEPTH``; as many closed round their text, or fewer nested, are passed on as they are."""
+    times = htmlbounds.CHECK_FROM
+    nested = ("<blockquote>" + "w" * 12) * times  # 16,000 characters: 62 per start tag squared
+    bounded = htmlbounds.bound(nested)
+    assert bounded.html.count("<blockquote>") == htmlbounds.MAX_DEPTH
+    assert bounded.notes == [f"HTML: {times - 100} tags nested deeper than 100 dropped"]
+    closed = ("<blockquote>" + "w" * 12 + "</blockquote>") * (times // 2)
+    assert htmlbounds.bound(closed) == htmlbounds.Bounded(closed)
+    sparse = ("<blockquote>" + "w" * 33) * 350  # 350² <= 8 × 15,750 characters
+    assert htmlbounds.bound(sparse) == htmlbounds.Bounded(sparse)  # not looked at
+    denser = ("<blockquote>" + "w" * 25) * 420  # 420² > 8 × 15,540
+    assert htmlbounds.bound(denser).html.count("<blockquote>") == htmlbounds.MAX_DEPTH
+    for name, html in html_mails(16 * 1024).items():  # ordinary mail below the check
+        starts = html.count("<") - html.count("</")
+        assert starts**2 <= htmlbounds.NESTED_FROM * len(html), name
 
 
 def test_closed_and_self_closing_elements_do_not_count_as_depth():
