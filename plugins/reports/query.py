@@ -108,7 +108,8 @@ async def organizations() -> dict[uuid.UUID, Org]:
     return {r.id: r for r in rows}
 
 
-def _tops(orgs: dict[uuid.UUID, Org], ids: list[uuid.UUID] | None) -> list[Org]:
+def top_organizations(orgs: dict[uuid.UUID, Org], ids: list[uuid.UUID] | None) -> list[Org]:
+    """The readable organizations whose parent is not readable, by name."""
     seen = set(orgs) if ids is None else set(ids)
     return sorted(
         (o for o in orgs.values() if o.id in seen and o.parent_id not in seen),
@@ -142,7 +143,7 @@ async def report(
     orgs = await organizations()
     ids = await visible(actor, organization_id)
     if organization_id is None:
-        tops = _tops(orgs, ids)
+        tops = top_organizations(orgs, ids)
         if len(tops) == 1:  # one top organization: start at it, its organizations as rows
             organization_id = tops[0].id
             ids = await visible(actor, organization_id)
@@ -251,7 +252,7 @@ async def _by_organization(
 ) -> tuple[list[ReportRow], Sums]:
     seen = set(orgs) if ids is None else set(ids)
     if organization_id is None:
-        heads = _tops(orgs, ids)
+        heads = top_organizations(orgs, ids)
     else:
         heads = sorted(
             (o for o in orgs.values() if o.parent_id == organization_id and o.id in seen),

@@ -12,7 +12,7 @@ from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from litestar.response import Stream
 
 from unionline import TextQuery
-from unionline.plugins.reports import exports, query, schedules
+from unionline.plugins.reports import exports, query, schedules, today
 from unionline.plugins.reports.schemas import (
     AppealLines,
     Format,
@@ -20,6 +20,7 @@ from unionline.plugins.reports.schemas import (
     NewSchedule,
     RebuildView,
     Report,
+    ReportDay,
     ScheduleView,
 )
 from unionline.web import CurrentActor
@@ -56,6 +57,14 @@ class ReportsController(Controller):
             group=group,
             compare=compare,
         )
+
+    @get("/today")
+    async def reports_today(
+        self, actor: CurrentActor, organization_id: FromQuery[uuid.UUID | None] = None
+    ) -> ReportDay:
+        """Today in the organization's time zone (none given: the reader's top organization's,
+        as the report starts there): where the console's period presets end."""
+        return await today.today(actor, organization_id)
 
     @get("/appeals")
     async def reports_appeals(

@@ -80,6 +80,14 @@ class Report(msgspec.Struct, kw_only=True):
     metrics: list[MetricInfo]  # other plugins' columns in ``extra``
 
 
+class ReportDay(msgspec.Struct, kw_only=True):
+    """Today in the zone of the organization a report is of: where the period presets end."""
+
+    organization_id: uuid.UUID | None  # the one whose zone it is (None: the default zone's)
+    timezone: str
+    today: date
+
+
 class AppealLine(msgspec.Struct, kw_only=True):
     appeal_id: uuid.UUID
     number: str

@@ -5,17 +5,19 @@ the page passes the axe gate and fits a 390 px phone."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from axe_support import serious_violations
-from console_support import PASSWORD, Operator, Site
+from console_support import PASSWORD, Operator, Site, fits
 
 pytestmark = pytest.mark.unionline_plugins("reports")
-# The period presets end on the browser's today; the organizations count days in theirs (the
-# default zone). A browser on UTC saw «Последние 30 дней» end yesterday from 21:00 UTC on, and
-# the appeal made a moment ago was not counted. Staff browsers are in the union's zone.
-ZONE = {"timezone_id": "Europe/Moscow"}
+# The period presets end on the organization's today (its zone: the default, Moscow), whatever
+# the browser's zone: a browser behind Moscow saw «Последние 30 дней» end on its own yesterday,
+# and the appeal made a moment ago was not counted. Pago Pago is 14 hours behind Moscow.
+ZONE = {"timezone_id": "Pacific/Pago_Pago"}
 
 
 async def federation(site: Site) -> tuple[Operator, str]:
@@ -110,6 +112,38 @@ async def test_reports_fit_a_phone(site: Site, login: Any, shots: Any) -> None:
     )
     assert await serious_violations(page, "ul-reports") == []
     await page.screenshot(path=shots / "reports-phone.png", full_page=True)
+
+
+def moscow_today() -> str:
+    return datetime.now(ZoneInfo("Europe/Moscow")).date().isoformat()
+
+
+# Together the two browsers are on another day than Moscow at any hour: Kiritimati (UTC+14) from
+# 13:00 Moscow time on, Pago Pago (UTC-11) before 14:00.
+@pytest.mark.parametrize("zone", ["Pacific/Kiritimati", "Pacific/Pago_Pago"])
+async def test_the_presets_are_the_organizations_days_in_any_browser_zone(
+    site: Site, login: Any, zone: str
+) -> None:
+    from playwright.async_api import expect
+
+    boss, _ = await federation(site)
+    before = moscow_today()
+    page = await login(boss, viewport={"width": 390, "height": 844}, timezone_id=zone)
+    await page.evaluate("location.hash = '#/work/reports'")
+    reports = page.locator("ul-reports")
+    received = reports.locator(".rep-card[data-metric=received] .rep-card-value")
+    await expect(received).to_have_text("1")
+    await reports.locator("#rep-period").select_option(label="Сегодня")
+    await expect(reports.locator("#rep-period")).to_have_value("today")
+    await expect(received).to_have_text("1")  # the appeal made a moment ago, Moscow's today
+    since = await reports.locator("#rep-from").input_value()
+    last = await reports.locator("#rep-to").input_value()
+    assert since == last and since in {before, moscow_today()}, (since, zone)
+    await reports.locator("#rep-period").select_option(label="Этот месяц")
+    await expect(reports.locator("#rep-from")).to_have_value(f"{since[:8]}01")
+    assert await fits(page)
+    assert await serious_violations(page, "ul-reports") == []
+    assert page.console_errors == []
 
 
 async def test_a_report_by_email_is_scheduled_and_stopped(site: Site, login: Any) -> None:

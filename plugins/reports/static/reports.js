@@ -56,15 +56,17 @@ function iso(date) {
   return date.toISOString().slice(0, 10);
 }
 
-function today() {
-  const now = new Date();
-  return new Date(Date.UTC(now.getFullYear(), now.getMonth(), now.getDate()));
+// The presets end on the organization's today (GET /api/reports/today: its time zone), not the
+// browser's: a laptop in another zone, or at 00:30 on a clock behind, picks the union's days.
+async function organizationToday(org) {
+  return (await ui.api.get("/api/reports/today", { organization_id: org })).today;
 }
 
-function preset(name) {
-  const end = new Date(today().getTime() + DAY);
+function preset(name, today) {
+  const t = new Date(`${today}T00:00:00Z`);
+  const end = new Date(t.getTime() + DAY);
+  if (name === "today") return { since: iso(t), until: iso(end) };
   if (name === "month" || name === "last_month") {
-    const t = today();
     const first = new Date(Date.UTC(t.getUTCFullYear(), t.getUTCMonth() - (name === "last_month" ? 1 : 0), 1));
     const next = new Date(Date.UTC(first.getUTCFullYear(), first.getUTCMonth() + 1, 1));
     return { since: iso(first), until: iso(name === "month" ? end : next) };
@@ -73,9 +75,9 @@ function preset(name) {
   return { since: iso(new Date(end.getTime() - days * DAY)), until: iso(end) };
 }
 
-function parseState(path) {
+function parseState(path, today) {
   const state = Object.fromEntries(new URLSearchParams(path || ""));
-  if (!state.since || !state.until) Object.assign(state, preset("p30"), { preset: state.preset || "p30" });
+  if (!state.since || !state.until) Object.assign(state, preset(state.preset || "p30", today), { preset: state.preset || "p30" });
   if (!GROUPS.includes(state.group)) state.group = "organization";
   return state;
 }
@@ -144,17 +146,23 @@ class UlReports extends HTMLElement {
   }
 
   async load() {
-    const state = parseState(this.getAttribute("path"));
-    this.state = state;
-    const query = { since: state.since, until: state.until, organization_id: state.org, group: state.group };
+    const path = this.getAttribute("path");
+    this.path = path;
     ui.replace(this, ui.h("p", { class: "muted" }, ui.t("rep.loading")));
     try {
+      const org = new URLSearchParams(path || "").get("org") || undefined;
+      const today = await organizationToday(org);
+      if (path !== this.path) return; // a newer address took over
+      const state = parseState(path, today);
+      this.state = state;
+      this.today = today;
+      const query = { since: state.since, until: state.until, organization_id: state.org, group: state.group };
       const [report, days] = await Promise.all([
         ui.api.get("/api/reports/", query),
         ui.api.get("/api/reports/", { ...query, group: "day", compare: false }),
         this.loadBehind(state),
       ]);
-      if (state !== this.state) return; // a newer address took over
+      if (path !== this.path) return; // a newer address took over
       this.report = report;
       this.days = days;
       this.render();
@@ -196,10 +204,10 @@ class UlReports extends HTMLElement {
 
   picker() {
     const s = this.state;
-    const presets = ["p7", "p30", "p90", "month", "last_month", "custom"];
+    const presets = ["today", "p7", "p30", "p90", "month", "last_month", "custom"];
     const select = ui.h(
       "select",
-      { id: "rep-period", onchange: (e) => (e.target.value === "custom" ? this.go({ preset: "custom" }) : this.go({ ...preset(e.target.value), preset: e.target.value })) },
+      { id: "rep-period", onchange: (e) => (e.target.value === "custom" ? this.go({ preset: "custom" }) : this.go({ ...preset(e.target.value, this.today), preset: e.target.value })) },
       presets.map((p) => ui.h("option", { value: p, selected: (s.preset || "custom") === p }, ui.t(`rep.${p}`))),
     );
     const from = ui.h("input", { type: "date", id: "rep-from", value: s.since });

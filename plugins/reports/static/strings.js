@@ -4,6 +4,7 @@ export const STRINGS = {
   ru: {
     "rep.title": "Отчёты",
     "rep.period": "Период",
+    "rep.today": "Сегодня",
     "rep.p7": "Последние 7 дней",
     "rep.p30": "Последние 30 дней",
     "rep.p90": "Последние 90 дней",
@@ -73,6 +74,7 @@ export const STRINGS = {
   en: {
     "rep.title": "Reports",
     "rep.period": "Period",
+    "rep.today": "Today",
     "rep.p7": "Last 7 days",
     "rep.p30": "Last 30 days",
     "rep.p90": "Last 90 days",
