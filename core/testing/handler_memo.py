@@ -20,6 +20,7 @@ from litestar.utils.signature import ParsedSignature
 _parsed: dict[tuple[Any, ...], tuple[ParsedSignature, object]] = {}
 _models: dict[tuple[Any, ...], tuple[type[SignatureModel], object]] = {}
 _originals: dict[str, Any] = {}
+_shared: dict[int, type[SignatureModel]] = {}  # the models in _models, by id
 
 
 def _identity(fn: Any) -> Any:
@@ -98,7 +99,13 @@ def _create(
             create(cls, *arguments),
             (getattr(fn, "__func__", fn), parsed_signature),
         )
+        _shared[id(hit[0])] = hit[0]
     return hit[0]
+
+
+def is_shared(model: Any) -> bool:
+    """Whether ``model`` is a signature model this memo holds (shared between apps)."""
+    return _shared.get(id(model)) is model
 
 
 def install() -> None:
@@ -120,3 +127,4 @@ def uninstall() -> None:
     SignatureModel.create = _originals.pop("create")  # type: ignore[method-assign]
     _parsed.clear()
     _models.clear()
+    _shared.clear()
