@@ -207,9 +207,17 @@ async def list_kinds(
 def _check_journal(data: NewJournal | JournalChange) -> None:
     check_format(data.number_format)
     if "{case}" in data.number_format and not data.case_index:
-        raise Invalid("the format uses {case}: give the case index", field="case_index")
+        raise Invalid(
+            "the format uses {case}: give the case index",
+            field="case_index",
+            extra={"problem": "needed", "part": "case"},
+        )
     if "{org}" in data.number_format and not data.org_code:
-        raise Invalid("the format uses {org}: give the organization code", field="org_code")
+        raise Invalid(
+            "the format uses {org}: give the organization code",
+            field="org_code",
+            extra={"problem": "needed", "part": "org"},
+        )
 
 
 async def create_journal(actor: Actor, data: NewJournal) -> JournalView:

@@ -41,22 +41,34 @@ class Number(msgspec.Struct, frozen=True):
 
 
 def check_format(number_format: str) -> None:
-    """422 naming ``number_format`` unless it is text and known parts, with ``{seq}`` once."""
+    """422 naming ``number_format`` unless it is text and known parts, with ``{seq}`` once;
+    ``extra.problem`` says what is wrong (``braces``, ``unknown_part`` with the ``part`` and the
+    ``parts`` known, ``width`` with the ``part``, ``no_seq``, ``seq_twice``) for the console to
+    say it in words at the field."""
     try:
         parsed = list(string.Formatter().parse(number_format))
     except ValueError as exc:
-        raise Invalid(f"number format: {exc}", field="number_format") from exc
+        raise _bad(f"number format: {exc}", "braces") from exc
     names = [name for _, name, _, _ in parsed if name is not None]
     for name, spec in ((n, s) for _, n, s, _ in parsed if n is not None):
         if name not in PARTS:
-            raise Invalid(
-                f"unknown part {{{name}}}; parts: " + ", ".join(f"{{{p}}}" for p in PARTS),
-                field="number_format",
-            )
+            parts = ", ".join(f"{{{p}}}" for p in PARTS)
+            raise _bad(f"unknown part {{{name}}}; parts: {parts}", "unknown_part", name)
         if spec and not (name == "seq" and re.fullmatch(r"0\d", spec)):
-            raise Invalid("only {seq} takes a width, as {seq:04}", field="number_format")
-    if names.count("seq") != 1:
-        raise Invalid("the format needs {seq} exactly once", field="number_format")
+            raise _bad("only {seq} takes a width, as {seq:04}", "width", name)
+    if not names.count("seq"):
+        raise _bad("the format needs {seq}", "no_seq")
+    if names.count("seq") > 1:
+        raise _bad("the format takes {seq} only once", "seq_twice")
+
+
+def _bad(message: str, problem: str, part: str | None = None) -> Invalid:
+    extra: dict[str, object] = {"problem": problem}
+    if part is not None:
+        extra["part"] = part
+    if problem == "unknown_part":
+        extra["parts"] = list(PARTS)
+    return Invalid(message, field="number_format", extra=extra)
 
 
 def format_number(number_format: str, *, seq: int, year: int, case: str, org: str) -> str:

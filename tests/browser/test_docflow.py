@@ -192,3 +192,40 @@ async def test_a_members_application_started_on_an_appeal(site: Site, login: Log
     item = admin.locator(".doc-setup-processes li", has_text="Материальная помощь")
     await expect(item).to_contain_text("этапов: 2")
     assert admin.console_errors == []
+
+
+async def test_a_bad_number_format_is_said_at_its_field(site: Site, login: Login) -> None:
+    """The journal form at phone width: the server's refusal of a number format is said in
+    Russian at the field it names — an unknown part with the parts there are, a format using
+    {case} without the case index — and the journal is made once it is right."""
+    page = await login(site.b, **PHONE)
+    await page.goto(f"{site.base}/console#/admin/docflow-setup")
+    await page.get_by_role("button", name="Новый журнал").click()
+    form = page.locator("form.doc-journal-form")
+    await form.get_by_label("Название").fill("Входящие")
+    number_format = form.get_by_label("Формат номера")
+
+    async def refused(field: str, text: str) -> None:
+        await form.get_by_role("button", name="Создать").click()
+        await expect(form.locator(f"[data-field={field}] .field-error")).to_have_text(text)
+        await expect(form.locator(f"[data-field={field}]")).to_have_class("field invalid")
+
+    await number_format.fill("Вх-{номер}")
+    await refused(
+        "number_format", "Неизвестная часть «{номер}». Можно: {seq}, {case}, {year}, {yy}, {org}"
+    )
+    await expect(number_format).to_be_focused()
+    await number_format.fill("{year:04}-{seq}")
+    await refused(
+        "number_format",
+        "Ширину можно задать только номеру: {seq:04} — с нулями до четырёх цифр; у «{year}» её"
+        " быть не может",
+    )
+    await number_format.fill("{case}/{seq}")
+    await refused("case_index", "Формат номера использует {case}: укажите индекс дела")
+    assert await fits(page)
+    await gate(page, "the journal form with its error at 390 px")
+    await form.get_by_label("Индекс дела по номенклатуре").fill("01-03")
+    await form.get_by_role("button", name="Создать").click()
+    await expect(page.locator(".doc-setup-journals")).to_contain_text("Входящие · {case}/{seq}")
+    assert page.console_errors == []

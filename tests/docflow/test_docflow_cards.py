@@ -126,14 +126,20 @@ async def test_a_card_is_drafted_registered_and_scoped(unionline_app: AppHarness
 
 
 async def test_number_formats_are_checked(unionline_app: AppHarness) -> None:
+    """A bad format is a 422 naming the field, with what is wrong in ``extra.problem`` (and
+    the part at fault) for the console to say at the field."""
     s = await Office(unionline_app).setup()
-    for fmt, case in (
-        ("{num}", ""),
-        ("{case}", "01"),
-        ("{seq}-{seq}", ""),
-        ("{case}/{seq}", ""),
-        ("{seq:x}", ""),
-        ("{seq", ""),
+    parts = ["seq", "case", "year", "yy", "org"]
+    for fmt, case, field, extra in (
+        ("{num}", "", "number_format", {"problem": "unknown_part", "part": "num", "parts": parts}),
+        ("{case}", "01", "number_format", {"problem": "no_seq"}),
+        ("{seq}-{seq}", "", "number_format", {"problem": "seq_twice"}),
+        ("{case}/{seq}", "", "case_index", {"problem": "needed", "part": "case"}),
+        ("{org}/{seq}", "", "org_code", {"problem": "needed", "part": "org"}),
+        ("{seq:x}", "", "number_format", {"problem": "width", "part": "seq"}),
+        ("{year:04}-{seq}", "", "number_format", {"problem": "width", "part": "year"}),
+        ("{seq", "", "number_format", {"problem": "braces"}),
+        ("№ }{seq}", "", "number_format", {"problem": "braces"}),
     ):
         r = await s.call(
             "boss",
@@ -145,7 +151,7 @@ async def test_number_formats_are_checked(unionline_app: AppHarness) -> None:
             number_format=fmt,
             case_index=case,
         )
-        assert r["error"]["field"] in ("number_format", "case_index"), (fmt, r)
+        assert (r["error"]["field"], r["error"].get("extra")) == (field, extra), (fmt, r)
     j = await s.journal("{org}-{yy}/{seq:04}", case="", org="ПК")
     kind = await s.kind(j)
     doc = await s.document(kind)

@@ -12,6 +12,17 @@ export function setup(consoleApi) {
 }
 
 const CATEGORIES = ["incoming", "outgoing", "internal", "application", "agreement", "custom"];
+const FORMAT_PROBLEMS = ["braces", "unknown_part", "width", "no_seq", "seq_twice", "needed"];
+
+/** What is wrong with a journal's number format, in words, from the refusal's extra.problem
+ * (numbering.check_format); undefined for any other refusal. */
+function formatErrorText(error) {
+  const extra = error.extra || {};
+  if (!FORMAT_PROBLEMS.includes(extra.problem)) return undefined;
+  if (extra.problem === "needed") return t(`docflow.format_err.needed.${extra.part}`);
+  const parts = (extra.parts || []).map((p) => `{${p}}`).join(", ");
+  return t(`docflow.format_err.${extra.problem}`, { part: extra.part || "", parts });
+}
 const TYPES = ["text", "date", "number", "choice"];
 
 class DocflowSetup extends HTMLElement {
@@ -99,7 +110,7 @@ class DocflowSetup extends HTMLElement {
       ui.api.toast(t("docflow.saved"));
       await this.load();
     } catch (error) {
-      ui.api.forms.showError(form, error);
+      ui.api.forms.showError(form, error, formatErrorText(error));
       const problems = (error.extra && error.extra.problems) || [];
       if (problems.length) form.append(h("ul", { class: "form-error doc-lint", role: "alert" }, problems.map((p) => h("li", {}, p.message, p.where ? ` (${p.where})` : ""))));
     }
