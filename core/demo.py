@@ -1,9 +1,10 @@
 """``unionline demo``: a federation to look around in, with members writing in live.
 
 Seeds (idempotently) a federation with three primary organizations, their operators and a
-supervisor each, a federation operator and an administrator, members, queues (each primary
-organization's overflows into the federation's after 10 minutes) and a reference-channel
-account per organization; prints the logins with fresh passwords; then serves the app and
+supervisor each, a federation operator and an administrator, members, queues by topic with
+the robot rules that route to them (:mod:`unionline.demo_topics`; each primary organization's
+overflow into the federation's after 10 minutes) and a reference-channel account per
+organization; prints the logins with fresh passwords; then serves the app and
 plays members writing through the reference channel — signed webhook calls, exactly what a
 provider sends — every few seconds, so appeals arrive in the console as you watch. Most
 messages come from people writing for the first time (each a new appeal, from a new provisional
@@ -24,6 +25,7 @@ import click
 import msgspec
 
 from unionline.access import Grant
+from unionline.demo_topics import seed_queues
 from unionline.hookspecs import hookimpl
 from unionline.registry import CommandsRegistrar
 
@@ -44,6 +46,8 @@ QUESTIONS = (
     "Меня переводят на другую должность без моего согласия.",
     "Как вступить в профсоюз? Какие нужны документы?",
     "Не выдали спецодежду уже полгода.",
+    "В цеху не работает вентиляция, дышим пылью всю смену.",
+    "Как платить членские взносы, если я в декрете?",
     "Спасибо за ответ! А можно подробнее?",
     "Когда собрание профсоюзной организации?",
     "Задерживают зарплату второй месяц.",
@@ -91,7 +95,7 @@ async def seed() -> DemoSite:
     members: list[DemoMember] = []
     for code, name, people in PRIMARIES:
         org = await _organization(actor, code, name, fed, "primary")
-        await _queue(actor, org, "Общая", "least_busy", fed_queue)
+        await seed_queues(actor, org, fed_queue, OVERFLOW_MINUTES)
         key = f"demo-{code.lower()}"
         await _account(org, key, name)
         low = code.lower()

@@ -1,6 +1,6 @@
 """``unionline demo``: seeds a federation with three primary organizations (again without
 duplicates), prints working logins, and its simulated members' signed webhook calls become
-appeals routed to whoever is online."""
+appeals routed to whoever is online — to the queue of their topic."""
 
 from __future__ import annotations
 
@@ -66,6 +66,53 @@ async def test_the_demo_federation_routes_its_members_messages(unionline_app: Ap
     assert len(again.members) == 9
     count = await current().db.fetchone("SELECT COUNT(*) AS n FROM organization_organization")
     assert count is not None and int(count["n"]) == 4
+
+
+async def test_the_demo_routes_appeals_to_the_queues_of_their_topics(
+    unionline_app: AppHarness,
+) -> None:
+    """Each primary organization has the queues a union office keeps; a robot rule sends a new
+    appeal to its topic's queue by its words, «Правовая помощь» to the operator who is a lawyer,
+    and what matches no topic stays in «Общая»."""
+    h = unionline_app
+    site = await demo.seed()
+    await demo.seed()  # a second run adds no queue and no rule
+    queues = await current().db.fetch(
+        "SELECT q.name, q.is_default, q.strategy FROM routing_queue q"
+        " JOIN organization_organization o ON o.id = q.organization_id WHERE o.code = 'ZAVOD'"
+    )
+    assert sorted((q["name"], bool(q["is_default"]), q["strategy"]) for q in queues) == [
+        ("Общая", True, "least_busy"),
+        ("Охрана труда", False, "least_busy"),
+        ("Правовая помощь", False, "skills"),
+        ("Членство и взносы", False, "least_busy"),
+    ]
+    rules = await current().db.fetchone("SELECT COUNT(*) AS n FROM robot_rule")
+    assert rules is not None and int(rules["n"]) == 9  # three topics in three organizations
+    ids = {}
+    for login in ("zavod-op1", "zavod-op2"):
+        row = await Operator.select(Operator.id).where(Operator.login == login).first()
+        assert row is not None
+        ids[login] = row["id"]
+        await online(row["id"])
+    keys = await demo.signing_secrets(site)
+    asked = {
+        "Задерживают зарплату второй месяц.": "Правовая помощь",
+        "Не выдали спецодежду уже полгода.": "Охрана труда",
+        "Как вступить в профсоюз? Какие нужны документы?": "Членство и взносы",
+        "Когда собрание профсоюзной организации?": "Общая",
+    }
+    for n, text in enumerate(asked):  # each from someone new: a new appeal each
+        writer = demo.DemoMember(sender=f"new-{n}", name="Гусев Роман", account="demo-zavod")
+        assert await demo.write_once(h.client, writer, text, keys["demo-zavod"]) == 200
+        await settle(h)
+    rows = await current().db.fetch(
+        "SELECT a.subject, q.name AS queue, a.assignee_id FROM appeal_appeal a"
+        " JOIN routing_queue q ON q.id = a.queue_id"
+    )
+    found = {r["queue"]: r for r in rows}
+    assert sorted(found) == sorted(asked.values()), rows
+    assert found["Правовая помощь"]["assignee_id"] == ids["zavod-op1"]  # the lawyer
 
 
 async def test_the_simulation_keeps_opening_new_appeals(unionline_app: AppHarness) -> None:
