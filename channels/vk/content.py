@@ -3,22 +3,29 @@ at their largest size, documents, voice messages, sticker images), a line for wh
 file for (a video, a wall post, a link), the shared point, and the messages inside it
 (``fwd_messages`` nested to any depth, ``reply_message``) with their authors' names.
 
-Forwards are walked to :data:`MAX_DEPTH` levels and :data:`MAX_QUOTED` messages, their files
-to :data:`MAX_FILES`; what is left out is said in a warning, never dropped silently.
+Forwards are shown to :data:`MAX_DEPTH` levels and :data:`MAX_QUOTED` messages, as
+:mod:`.forwards` read them, their files to :data:`MAX_FILES`; what is left out is said in a
+warning, never dropped silently.
 """
 
 from __future__ import annotations
 
 import mimetypes
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 
 from unionline.channel import Attachment, Location, Origin, Quoted
+from unionline.channels.vk.forwards import Level, Node
+from unionline.channels.vk.types import (
+    MAX_DEPTH,
+    MAX_QUOTED,
+    NO_ATTACHMENTS,
+    Doc,
+    ForeignMessage,
+    Geo,
+)
 from unionline.channels.vk.types import Attachment as VkAttachment
-from unionline.channels.vk.types import Doc, ForeignMessage, Geo
 
 Names = Mapping[int, str]  # VK owner id (negative: a community) -> name
-MAX_DEPTH = 5  # levels of forwards inside forwards shown
-MAX_QUOTED = 50  # forwarded messages shown per message, all levels together
 MAX_FILES = 20  # files fetched per message, its own and its forwards' together
 MAX_POST_TEXT = 1000  # characters of a wall post's text shown
 # Attachments VK sends that carry nothing to fetch or show beyond their kind.
@@ -40,12 +47,11 @@ KINDS = {
 
 class Walk:
     """One message's content as it is collected: the files found so far (against
-    :data:`MAX_FILES`), the forwarded messages left to show, and what was left out."""
+    :data:`MAX_FILES`), and what was left out."""
 
     def __init__(self, names: Names) -> None:
         self.names = names
         self.files: list[Attachment] = []
-        self.quoted_left = MAX_QUOTED
         self.warnings: list[str] = []
         self.skipped: list[str] = []  # attachment kinds shown only by name
 
@@ -165,9 +171,11 @@ def origin(owner_id: int, walk: Walk) -> Origin:
     return Origin()
 
 
-def quoted(message: ForeignMessage, walk: Walk, peer_id: int, depth: int = 1) -> Quoted:
-    """``message`` with what it carries; its own forwards while depth and count allow."""
-    lines = [describe(a, walk) for a in message.attachments]
+def quoted(node: Node, walk: Walk, peer_id: int, depth: int = 1) -> Quoted:
+    """A message read inside a message, with what it carries and its own forwards read."""
+    message = node.message
+    attached = message.attachments
+    lines = [describe(a, walk) for a in attached] if attached is not NO_ATTACHMENTS else []
     if (point := location(message.geo)) is not None:
         lines.append(f"Геопозиция: {point.latitude}, {point.longitude}")
     return Quoted(
@@ -176,31 +184,22 @@ def quoted(message: ForeignMessage, walk: Walk, peer_id: int, depth: int = 1) ->
         text=message.text,
         sent_at=float(message.date) if message.date else None,
         attachments=tuple(lines),
-        quoted=forwards(message.fwd_messages or (), walk, peer_id, depth + 1),
+        quoted=forwards(node.forwards, walk, peer_id, depth + 1) if node.forwards.total else (),
     )
 
 
-def forwards(
-    messages: Iterable[ForeignMessage], walk: Walk, peer_id: int, depth: int = 1
-) -> tuple[Quoted, ...]:
-    """The forwarded messages shown at ``depth`` (1: those the member forwarded)."""
-    messages = list(messages)
-    if not messages:
+def forwards(level: Level, walk: Walk, peer_id: int, depth: int = 1) -> tuple[Quoted, ...]:
+    """The forwarded messages shown at ``depth`` (1: those the member forwarded), in reading
+    order (inner ones first); what is not shown said in a warning."""
+    if not level.total:
         return ()
-    if depth > MAX_DEPTH:
+    if level.too_deep:
         walk.warnings.append(f"Пересланные сообщения глубже {MAX_DEPTH} уровней не показаны")
         return ()
-    shown: list[Quoted] = []
-    for n, message in enumerate(messages):  # in reading order, inner ones first
-        if walk.quoted_left <= 0:
-            left = len(messages) - n
-            walk.warnings.append(
-                f"Не показаны ещё {left} пересланных сообщений (больше {MAX_QUOTED})"
-            )
-            break
-        walk.quoted_left -= 1
-        shown.append(quoted(message, walk, peer_id, depth))
-    return tuple(shown)
+    shown = tuple([quoted(node, walk, peer_id, depth) for node in level.shown])
+    if (left := level.total - len(shown)) > 0:
+        walk.warnings.append(f"Не показаны ещё {left} пересланных сообщений (больше {MAX_QUOTED})")
+    return shown
 
 
 def key_of(peer_id: int, message: ForeignMessage) -> str:
@@ -214,15 +213,3 @@ def message_key(peer_id: int, conversation_message_id: int | None, message_id: i
     if conversation_message_id:
         return f"{peer_id}:{conversation_message_id}"
     return f"{peer_id}:id{message_id}" if message_id else ""
-
-
-def owner_ids(
-    messages: Iterable[ForeignMessage], attachments: Iterable[VkAttachment], depth: int = 1
-) -> set[int]:
-    """Whose names a message shows: quoted authors (as deep as shown) and wall posts' owners."""
-    found = {w.owner_id or w.to_id or w.from_id for a in attachments if (w := a.wall)}
-    for message in messages if depth <= MAX_DEPTH else []:
-        found.add(message.from_id)
-        inner = [*(message.fwd_messages or ()), *filter(None, [message.reply_message])]
-        found |= owner_ids(inner, message.attachments, depth + 1)
-    return found - {0}

@@ -11,19 +11,22 @@ same one in every redelivery), so each revision is kept once.
 on the member's appeal as an outgoing message. Our own sends come back this way too; the
 channel drops those by their ``random_id`` (see :mod:`.sent`) before storing.
 ``message_allow``/``message_deny`` change nothing stored (see :mod:`.permissions`).
+
+A member's message is read once per event (:func:`reading`, kept on the event): the names it
+shows are asked for (:func:`owner_ids`) before it is decoded, from the same reading.
 """
 
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import Any, NamedTuple
 
 import msgspec
 
 from unionline import Invalid, UnsupportedUpdate
 from unionline.channel import InboundMessage, Sender, SentElsewhere
-from unionline.channels.vk import content
-from unionline.channels.vk.types import Event, Message, MessageAllow, MessageDeny, MessageNew
+from unionline.channels.vk import content, eager, forwards
+from unionline.channels.vk.types import Event, Message, MessageAllow, MessageDeny
 
 CONTACT_KIND = "vk"
 MESSAGE_EVENTS = ("message_new", "message_edit")
@@ -40,7 +43,7 @@ def decode_event(
     own; none for a confirmation or a change of the member's messaging permission."""
     try:
         if event.type in MESSAGE_EVENTS:
-            message = member_message(event)
+            read = reading(event)
         elif event.type == "message_reply":
             return _sent_elsewhere(event, event.read(Message))
         elif event.type in ("confirmation", "message_allow", "message_deny"):
@@ -49,16 +52,30 @@ def decode_event(
             raise UnsupportedUpdate(f"VK event {event.type!r}")
     except msgspec.ValidationError as exc:
         raise Invalid(f"bad VK {event.type}: {exc}", field="object") from None
-    if message.from_id <= 0 or message.out:
+    if read.message.from_id <= 0 or read.message.out:
         raise UnsupportedUpdate(f"VK {event.type} not written by a person")
-    return [_inbound(event, message, names or {})]
+    return [_inbound(event, read, names or {})]
 
 
-def member_message(event: Event) -> Message:
-    """The message of a ``message_new`` or ``message_edit`` event."""
-    if event.type == "message_new":
-        return event.read(MessageNew).message
-    return event.read(Message)
+class Reading(NamedTuple):
+    """A ``message_new``/``message_edit`` event's message, and what it quotes as read."""
+
+    message: Message
+    quoted: forwards.Read
+
+
+def reading(event: Event) -> Reading:
+    """The message of a ``message_new`` or ``message_edit`` event, read once: kept on the
+    event for its other readers. ``msgspec.ValidationError`` when it is not one."""
+    kept = vars(event).get(_KEPT)
+    if isinstance(kept, Reading):
+        return kept
+    message = eager.read(event)
+    kept = vars(event)[_KEPT] = Reading(message, forwards.read(message))
+    return kept
+
+
+_KEPT = "vk_reading"  # not a field of Event: never set from JSON
 
 
 def permission_change(event: Event) -> tuple[int, bool] | None:
@@ -78,20 +95,20 @@ def owner_ids(event: Event) -> set[int]:
     if event.type not in MESSAGE_EVENTS:
         return set()
     try:
-        message = member_message(event)
+        read = reading(event)
     except msgspec.ValidationError:
         return set()  # decode_event says why
-    inner = [*message.fwd_messages, *([message.reply_message] if message.reply_message else [])]
-    return {message.from_id} | content.owner_ids(inner, message.attachments)
+    return forwards.owner_ids(*read)
 
 
-def _inbound(event: Event, message: Message, names: content.Names) -> InboundMessage:
+def _inbound(event: Event, read: Reading, names: content.Names) -> InboundMessage:
+    message, quoted = read
     walk = content.Walk(names)
     if message.is_cropped:
         walk.warnings.append(CROPPED)
     lines = [content.describe(a, walk) for a in message.attachments]
-    forwarded = content.forwards(message.fwd_messages, walk, message.peer_id)
-    reply = message.reply_message
+    forwarded = content.forwards(quoted.forwards, walk, message.peer_id)
+    reply = quoted.reply
     reply_to = content.quoted(reply, walk, message.peer_id) if reply is not None else None
     location = content.location(message.geo)
     key = content.message_key(message.peer_id, message.conversation_message_id, message.id)

@@ -2,13 +2,16 @@
 
 An event's ``object`` is read once, typed, by its event type (:meth:`Event.read`), never into
 dicts; its arrays are read up to what VK sends (``unionline.channel.first``) and the rest
-skipped unread, so a body costs about what its bytes cost (issue #12 item 3).
+skipped unread, so a body costs about what its bytes cost (issue #12 item 3). Forwards inside
+forwards stay JSON (``msgspec.Raw``) until :mod:`.forwards` reads them, as many as are shown
+in all levels together (:data:`MAX_QUOTED`): a bound per level would multiply with the levels.
 """
 
 from __future__ import annotations
 
 import builtins
-from typing import TYPE_CHECKING, TypeVar
+import functools
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, cast
 
 import msgspec
 
@@ -20,11 +23,17 @@ T = TypeVar("T")
 # Arrays read up to what VK sends, the rest skipped unread: a message holds at most 10
 # attachments and forwards at most 100 messages (messages.send's attachment and
 # forward_messages); a photo comes in ~10 sizes (s, m, x, o, p, q, r, y, z, w, base) and a
-# sticker in 5 images (64-512 px). Forwards deeper than content.MAX_DEPTH are never shown.
+# sticker in 5 images (64-512 px).
 MAX_ATTACHMENTS = 10
 MAX_FORWARDS = 100
 MAX_PHOTO_SIZES = 20
 MAX_STICKER_IMAGES = 10
+# Forwarded messages shown: MAX_DEPTH levels of forwards inside forwards, MAX_QUOTED messages
+# per message, all levels together; only those are read (an array's elements past them are
+# counted, up to MAX_FORWARDS, for the warning that says how many are not shown).
+MAX_DEPTH = 5
+MAX_QUOTED = 50
+NO_FORWARDS = msgspec.Raw(b"[]")
 
 
 class PhotoSize(msgspec.Struct, kw_only=True):
@@ -137,6 +146,7 @@ if TYPE_CHECKING:
     Attachments = First[Attachment]
 else:
     Attachments = first(Attachment, MAX_ATTACHMENTS, "Attachments")
+NO_ATTACHMENTS = Attachments()  # the default: a message without them has this very one
 
 
 class Coordinates(msgspec.Struct, kw_only=True):
@@ -160,7 +170,8 @@ class Geo(msgspec.Struct, kw_only=True):
 
 class ForeignMessage(msgspec.Struct, kw_only=True):
     """A message inside a message: a forwarded one (``fwd_messages``, nested to any depth)
-    or the one replied to (``reply_message``)."""
+    or the one replied to (``reply_message``). Its own forwards stay JSON until
+    :func:`read_forwards` reads those shown; what it replies to is never shown (not read)."""
 
     id: int = 0
     date: int = 0
@@ -168,18 +179,71 @@ class ForeignMessage(msgspec.Struct, kw_only=True):
     peer_id: int | None = None
     conversation_message_id: int | None = None
     text: str = ""
-    attachments: Attachments = Attachments()
+    attachments: Attachments = NO_ATTACHMENTS
     geo: Geo | None = None
-    # None when absent: Forwards is made after this class, and a fresh one for every message
-    # read would cost more than reading it
-    fwd_messages: Forwards | None = None
-    reply_message: ForeignMessage | None = None
+    fwd_messages: msgspec.Raw = NO_FORWARDS
+
+
+class Head(msgspec.Struct, array_like=True, frozen=True):
+    """The first ``shown`` elements of an array of forwards read as messages, the next ones
+    up to :data:`MAX_FORWARDS` only counted (each kept as its JSON, unread), the rest
+    skipped; made by :func:`head`. ``empty`` is the default, an absent array."""
+
+    shown: ClassVar[int] = 0
+    empty: ClassVar[Head]
+
+    def split(self) -> tuple[list[ForeignMessage], int]:
+        """(the messages read, how many elements the array has up to MAX_FORWARDS)."""
+        values = msgspec.structs.astuple(self)
+        count = values.index(msgspec.UNSET) if values[-1] is msgspec.UNSET else len(values)
+        return list(values[: min(count, self.shown)]), count
+
+    def __len__(self) -> int:
+        return self.split()[1]
+
+
+@functools.cache
+def head(shown: int, item: type[ForeignMessage] = ForeignMessage) -> type[Head]:
+    """The :class:`Head` that reads ``shown`` forwards (0 to :data:`MAX_QUOTED`) as
+    ``item``."""
+    fields: list[tuple[str, Any, Any]] = [
+        (f"e{i}", item if i < shown else msgspec.Raw, msgspec.UNSET) for i in range(MAX_FORWARDS)
+    ]
+    made = cast(
+        "type[Head]",
+        msgspec.defstruct(
+            f"Head{shown}{item.__name__}",
+            fields,
+            bases=(Head,),
+            namespace={"shown": shown},
+            array_like=True,
+            frozen=True,
+        ),
+    )
+    made.empty = made()
+    return made
+
+
+def read_forwards(raw: msgspec.Raw, shown: int) -> tuple[list[ForeignMessage], int]:
+    """A message's ``fwd_messages`` left as JSON: its first ``shown`` read, and how many it
+    holds (up to :data:`MAX_FORWARDS`); ``msgspec.ValidationError`` when they are not
+    forwards (null is none)."""
+    if raw is NO_FORWARDS:
+        return [], 0
+    found = _decoder(shown).decode(raw)
+    return found.split() if found is not None else ([], 0)
+
+
+@functools.cache
+def _decoder(shown: int) -> msgspec.json.Decoder[Head | None]:
+    return msgspec.json.Decoder(head(shown) | None)
 
 
 if TYPE_CHECKING:
-    Forwards = First[ForeignMessage]
+    Forwards = Head
 else:
-    Forwards = first(ForeignMessage, MAX_FORWARDS, "Forwards")
+    Forwards = head(MAX_QUOTED)  # a message's own: all of the budget is left
+NO_HEAD = Forwards.empty
 
 
 class Message(msgspec.Struct, kw_only=True):
@@ -191,12 +255,12 @@ class Message(msgspec.Struct, kw_only=True):
     out: int = 0
     random_id: int = 0
     conversation_message_id: int | None = None
-    attachments: Attachments = Attachments()
+    attachments: Attachments = NO_ATTACHMENTS
     update_time: int | None = None
     payload: str | None = None
     admin_author_id: int | None = None  # message_reply: the admin who typed it in VK
     geo: Geo | None = None
-    fwd_messages: Forwards = Forwards()
+    fwd_messages: Forwards = NO_HEAD
     reply_message: ForeignMessage | None = None
     is_cropped: bool = False  # VK cut the message for the bot (too many forwards)
 
@@ -222,9 +286,10 @@ class MessageNew(msgspec.Struct, kw_only=True):
     message: Message
 
 
-class Event(msgspec.Struct, kw_only=True):
+class Event(msgspec.Struct, kw_only=True, dict=True):
     """An event as Bots Long Poll and the Callback API deliver it; ``object`` is left as its
-    JSON, skipped unread, until :meth:`read` decodes it as what its ``type`` says it is."""
+    JSON, skipped unread, until :meth:`read` decodes it as what its ``type`` says it is (what
+    is read of it may be kept on the event, not a field: :func:`.decode.reading`)."""
 
     type: str
     group_id: int = 0

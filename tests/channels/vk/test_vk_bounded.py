@@ -1,5 +1,6 @@
 """Arrays of a VK event read up to what VK sends (``unionline.channel.first``): within the bound
-the same elements as a ``list`` decode, past it the first ones and the rest skipped unread;
+the same elements as a ``list`` decode, past it the first ones and the rest skipped unread
+(forwards: those that can be shown, the rest counted; see test_vk_forwards);
 ``client_info`` and an event's ``object`` are never read into dicts (issue #12 item 3)."""
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from unionline.channels.vk.types import (
     MAX_ATTACHMENTS,
     MAX_FORWARDS,
     MAX_PHOTO_SIZES,
+    MAX_QUOTED,
     MAX_STICKER_IMAGES,
     Attachment,
     Event,
@@ -89,7 +91,11 @@ def test_a_message_reads_what_a_list_reads_up_to_the_bound(
     message = read({"attachments": attached, "fwd_messages": forwarded})
     oracle = msgspec.convert({"attachments": attached, "fwd_messages": forwarded}, ListMessage)
     assert message.attachments.kept() == oracle.attachments[:MAX_ATTACHMENTS]
-    assert message.fwd_messages.kept() == oracle.fwd_messages[:MAX_FORWARDS]
+    # forwards: those that can be shown read, the rest up to what VK sends counted
+    assert message.fwd_messages.split() == (
+        oracle.fwd_messages[:MAX_QUOTED],
+        min(len(oracle.fwd_messages), MAX_FORWARDS),
+    )
     for ours, raw in zip(message.attachments, attached, strict=False):
         if ours.photo is not None:  # the oracle's Photo is ours: its sizes against a list
             sizes = msgspec.convert(raw["photo"]["sizes"], list[PhotoSize])
@@ -113,9 +119,9 @@ def test_each_array_stops_at_its_bound() -> None:
     assert first.photo is not None and len(first.photo.sizes) == MAX_PHOTO_SIZES
     assert [s.width for s in first.photo.sizes] == list(range(MAX_PHOTO_SIZES))
     assert second.sticker is not None and len(second.sticker.images) == MAX_STICKER_IMAGES
-    assert [m.from_id for m in message.fwd_messages] == list(range(MAX_FORWARDS))
-    inner = message.fwd_messages.kept()[0].fwd_messages
-    assert inner is not None and len(inner) == MAX_FORWARDS
+    forwarded, count = message.fwd_messages.split()
+    assert [m.from_id for m in forwarded] == list(range(MAX_QUOTED)) and count == MAX_FORWARDS
+    assert isinstance(forwarded[0].fwd_messages, msgspec.Raw)  # read when shown (forwards.py)
 
 
 def test_the_largest_photo_and_sticker_image_among_those_read() -> None:
@@ -144,14 +150,14 @@ def test_a_malformed_element_within_the_bound_is_a_422_naming_the_object() -> No
     with pytest.raises(Invalid) as caught:
         decode_event(event)
     assert caught.value.field == "object" and "attachments" in str(caught.value)
-    forwards = [{"from_id": 1}] * (MAX_FORWARDS - 1) + [{"from_id": "one"}]
+    forwards = [{"from_id": 1}] * (MAX_QUOTED - 1) + [{"from_id": "one"}]  # the last shown
     with pytest.raises(Invalid):
         decode_event(msgspec.json.decode(body({"fwd_messages": forwards}), type=Event))
 
 
 def test_past_the_bound_nothing_is_read_not_even_malformed_elements() -> None:
     attached = [{"type": "gift"}] * MAX_ATTACHMENTS + [{"type": 5}, "not an object", None]
-    forwarded = [{"from_id": 1, "text": "a"}] * MAX_FORWARDS + [{"from_id": "one"}, 7]
+    forwarded = [{"from_id": 1, "text": "a"}] * MAX_QUOTED + [{"from_id": "one"}, 7]
     event = msgspec.json.decode(
         body({"attachments": attached, "fwd_messages": forwarded}), type=Event
     )
