@@ -70,10 +70,28 @@ def fingerprint(app: Litestar) -> Any:
     router = app.asgi_router
     return (
         routes,
+        _trie(router.root_route_map_node),
         sorted(router._plain_routes),
         sorted(router.route_handler_index),
-        {name: [r.path for r in found] for name, found in sorted(router.route_mapping.items())},
+        # Paths only: Litestar also kept a route a later registration on its path replaced.
+        {name: sorted({r.path for r in found}) for name, found in router.route_mapping.items()},
         app.openapi_schema.to_schema(),
+    )
+
+
+def _trie(node: Any) -> Any:
+    """A routing trie node, its handlers by method (each the one its route maps the method to)
+    and its children."""
+    handlers = {}
+    for method, (asgi_app, handler) in sorted(node.asgi_handlers.items()):
+        assert asgi_app is not None
+        handlers[method] = str(handler)
+    return (
+        node.path_template,
+        handlers,
+        {method: [p.name for p in found] for method, found in sorted(node.path_parameters.items())},
+        (node.is_asgi, node.is_mount, node.is_path_param_node, node.is_path_type, node.is_static),
+        {getattr(key, "__name__", key): _trie(child) for key, child in node.children.items()},
     )
 
 
@@ -242,6 +260,20 @@ def test_a_provider_made_per_app_is_each_apps_own() -> None:
             assert client.post("/shared").text == "8"
 
 
+def later() -> str:
+    return "later"
+
+
+def test_a_route_registered_after_the_build_is_routed() -> None:
+    from litestar.testing import TestClient
+
+    app = small_app(1)
+    app.register(get("/later", sync_to_thread=False)(later))
+    with TestClient(app) as client:
+        assert client.get("/later").text == "later"
+        assert client.get("/shared").text == "7"
+
+
 def test_the_memo_keeps_no_provider_of_a_closure() -> None:
     from litestar.testing import TestClient
 
@@ -273,6 +305,12 @@ def test_a_handler_copy_is_deepcopys() -> None:
             original = getattr(handler, name, None)
             # What deepcopy copied is copied, what it kept is kept.
             assert (mine is original) == (theirs is original), name
+        shallow = app_memo.copy_handler(handler, deep=False)
+        assert type(shallow) is type(handler)
+        for name in _slots(handler):
+            assert getattr(shallow, name, None) is getattr(handler, name, None), name
+    assert fresh[1].opt["a"] == app_memo.copy_handler(fresh[1]).opt["a"] == [1]
+    assert app_memo.copy_handler(fresh[1]).opt["a"] is not fresh[1].opt["a"]  # deep
 
 
 def _slots(handler: BaseRouteHandler) -> set[str]:

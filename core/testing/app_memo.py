@@ -1,22 +1,29 @@
 """Litestar's per-app route work, made cheaper for test apps (installed by the pytest plugin).
 
-Every test builds a Litestar app from the same controllers and handlers, and three steps of
+Every test builds a Litestar app from the same controllers and handlers, and these steps of
 that build repeated work whose result is known or needless:
 
 * a controller's route handlers are deep-copied for each app (``Controller.get_route_handlers``)
-  — ~70 slots each, nearly all of them None, strings, functions or enum members, which
-  ``copy.deepcopy`` returns as they are after its dispatch. :func:`copy_handler` makes the same
-  copy without that dispatch; every other value is deep-copied as before.
+  and copied again when its router is registered (``Router.get_route_handler_map``) — ~70 slots
+  each, nearly all of them None, strings, functions or enum members, which ``copy`` returns as
+  they are after its dispatch. :func:`copy_handler` makes the same copies without that
+  dispatch (and plain lists, sets and dicts of such values anew, as deepcopy does); any other
+  value is deep-copied as before.
 * ``Router.register`` rebuilt the map of every route's handlers for each path it registered
   (quadratic in the app's routes); :func:`register` reads only the routes of that path.
+* the routing trie was rebuilt and validated after each registration (~50 an app): it is built
+  once, when ``Litestar.__init__`` has registered every route (a route registered later is
+  added at once, as before).
 * ``KwargsModel.create_for_signature_model`` (what a handler's route reads from a request) is
   a pure function of its arguments: memoized by their identities — a signature model that
-  :mod:`unionline.testing.handler_memo` shares, the dependency providers, the layered
-  parameters — and by what it names in its warnings. The memo holds what its keys name, so an
-  id is never reused; it takes no signature model made per app and no provider of a bound
-  method (either could hold an app), and repeats the warnings the first build gave.
+  :mod:`unionline.testing.handler_memo` shares, the dependency providers the handler uses, the
+  layered parameters — and by what it names in its warnings. The memo holds what its keys
+  name, so an id is never reused; it takes no signature model made per app and no provider of
+  a closure or a bound method (either could hold an app, Litestar's channels provider is
+  ``lambda: self``), and repeats the warnings the first build gave.
 
-Each app still gets its own handlers, routes and routing trie.
+Each app still gets its own handlers, routes, providers and routing trie
+(tests/test_app_memo.py).
 """
 
 from __future__ import annotations
@@ -30,6 +37,9 @@ import weakref
 from typing import Any
 
 import litestar.controller
+import litestar.router
+from litestar import Litestar
+from litestar._asgi.asgi_router import ASGIRouter
 from litestar._kwargs.kwargs_model import (
     HandlerContext,
     KwargsModel,
@@ -88,12 +98,13 @@ def _is_atomic(kind: type) -> bool:
     return known
 
 
-def copy_handler(handler: Any, memo: dict[int, Any] | None = None) -> Any:
-    """``copy.deepcopy(handler)`` for a route handler, the values deepcopy keeps taken as they
-    are; anything but the plain slotted object Litestar's handlers are goes to deepcopy."""
-    memo = {} if memo is None else memo
-    kind = type(handler)
-    reduced = handler.__reduce_ex__(4) if not hasattr(kind, "__deepcopy__") else None
+def _plain_state(value: Any, special: str) -> tuple[Any, Any] | None:
+    """The ``(__dict__, slots)`` state ``copy`` would restore, for an object copied the plain
+    way (``object.__reduce_ex__``, no ``special`` method, no ``__setstate__``); else None."""
+    kind = type(value)
+    if hasattr(kind, special) or hasattr(kind, "__setstate__"):
+        return None
+    reduced = value.__reduce_ex__(4)
     if (
         not isinstance(reduced, tuple)
         or len(reduced) != 5
@@ -101,18 +112,49 @@ def copy_handler(handler: Any, memo: dict[int, Any] | None = None) -> Any:
         or reduced[1] != (kind,)
         or reduced[3] is not None
         or reduced[4] is not None
-        or hasattr(kind, "__setstate__")
     ):
-        return copy.deepcopy(handler, memo)
+        return None
     state = reduced[2]
-    dict_state, slot_state = state if isinstance(state, tuple) else (state, None)
-    copied = reduced[0](*reduced[1])  # as copy._reconstruct: kind.__new__(kind)
-    memo[id(handler)] = copied
+    return state if isinstance(state, tuple) else (state, None)
+
+
+def _deep_value(value: Any, memo: dict[int, Any]) -> Any:
+    """``copy.deepcopy(value, memo)``, a plain list, set or dict of atomic values copied
+    without its dispatch per item (as deepcopy does: a new container, the items kept)."""
+    kind = type(value)
+    if _is_atomic(kind):
+        return value
+    if id(value) not in memo:
+        copied: Any = None
+        if kind is list or kind is set:
+            if all(_is_atomic(type(item)) for item in value):
+                copied = kind(value)
+        elif kind is dict and all(
+            _is_atomic(type(k)) and _is_atomic(type(v)) for k, v in value.items()
+        ):
+            copied = dict(value)
+        if copied is not None:
+            memo[id(value)] = copied
+            return copied
+    return copy.deepcopy(value, memo)
+
+
+def copy_handler(handler: Any, memo: dict[int, Any] | None = None, *, deep: bool = True) -> Any:
+    """``copy.deepcopy(handler)`` (or ``copy.copy`` when not ``deep``) for a route handler,
+    without deepcopy's dispatch for the values it keeps or makes anew as they are; anything
+    but the plain slotted object Litestar's handlers are goes to ``copy``."""
+    memo = {} if memo is None else memo
+    state = _plain_state(handler, "__deepcopy__" if deep else "__copy__")
+    if state is None:
+        return copy.deepcopy(handler, memo) if deep else copy.copy(handler)
+    dict_state, slot_state = state
+    copied = _NEWOBJ(type(handler))  # as copy._reconstruct: kind.__new__(kind)
+    if deep:
+        memo[id(handler)] = copied
     if dict_state:
-        copied.__dict__.update(copy.deepcopy(dict_state, memo))
+        copied.__dict__.update(copy.deepcopy(dict_state, memo) if deep else dict_state)
     for name, value in (slot_state or {}).items():
-        kept = value if _is_atomic(type(value)) else copy.deepcopy(value, memo)
-        setattr(copied, name, kept)
+        setattr(copied, name, _deep_value(value, memo) if deep else value)
     return copied
 
 
@@ -121,6 +163,13 @@ def _deepcopy(value: Any, memo: dict[int, Any] | None = None) -> Any:
     if isinstance(value, BaseRouteHandler):
         return copy_handler(value, memo)
     return copy.deepcopy(value, memo)
+
+
+def _copy(value: Any) -> Any:
+    """What ``litestar.router`` calls ``copy``: handlers by :func:`copy_handler`."""
+    if isinstance(value, BaseRouteHandler):
+        return copy_handler(value, deep=False)
+    return copy.copy(value)
 
 
 def _path_map(router: Router, path: str) -> dict[str, Any]:
@@ -259,16 +308,42 @@ def _create_kwargs_model(
     return hit[0]
 
 
+_building: set[int] = set()  # ids of the apps whose Litestar.__init__ is running
+
+
+def _init(self: Litestar, *args: Any, **kwargs: Any) -> None:
+    """Litestar's ``__init__``, its routing trie built once when every route is registered
+    (Litestar built it after each registration: ~50 times an app, each time validating the
+    whole trie)."""
+    _building.add(id(self))
+    try:
+        _originals["init"](self, *args, **kwargs)
+    finally:
+        _building.discard(id(self))
+    self.asgi_router.construct_routing_trie()
+
+
+def _construct_routing_trie(self: ASGIRouter) -> None:
+    if id(self.app) not in _building:  # registered later (app.register): at once, as Litestar
+        _originals["trie"](self)
+
+
 def install() -> None:
     """Put the three shortcuts in place for this process (after :func:`handler_memo.install`)."""
     if _originals:
         return
     _originals["deepcopy"] = litestar.controller.deepcopy
+    _originals["copy"] = litestar.router.copy
     _originals["register"] = Router.__dict__["register"]
     _originals["kwargs"] = KwargsModel.__dict__["create_for_signature_model"]
+    _originals["init"] = Litestar.__dict__["__init__"]
+    _originals["trie"] = ASGIRouter.__dict__["construct_routing_trie"]
     litestar.controller.deepcopy = _deepcopy  # type: ignore[assignment]
+    litestar.router.copy = _copy  # type: ignore[assignment]
     Router.register = register  # type: ignore[method-assign]
     KwargsModel.create_for_signature_model = classmethod(_create_kwargs_model)  # type: ignore[method-assign,assignment]
+    Litestar.__init__ = _init  # type: ignore[method-assign]
+    ASGIRouter.construct_routing_trie = _construct_routing_trie  # type: ignore[method-assign]
 
 
 def uninstall() -> None:
@@ -276,6 +351,9 @@ def uninstall() -> None:
     if not _originals:
         return
     litestar.controller.deepcopy = _originals.pop("deepcopy")
+    litestar.router.copy = _originals.pop("copy")
     Router.register = _originals.pop("register")  # type: ignore[method-assign]
     KwargsModel.create_for_signature_model = _originals.pop("kwargs")  # type: ignore[method-assign]
+    Litestar.__init__ = _originals.pop("init")  # type: ignore[method-assign]
+    ASGIRouter.construct_routing_trie = _originals.pop("trie")  # type: ignore[method-assign]
     _kwargs_models.clear()
