@@ -52,5 +52,6 @@ def refuse_text(
         buttons=buttons,
     )
     refusal = send_refusal(account, message)
-    if refusal:
-        raise Invalid(refusal, field=f"variants.{channel}.text")
+    if refusal:  # the console says the channel's sentence (extra.refusal) at the field
+        extra = {"reason": "message_refused", "refusal": refusal}
+        raise Invalid(refusal, field=f"variants.{channel}.text", extra=extra)

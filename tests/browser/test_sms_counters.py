@@ -2,11 +2,12 @@
 real browser: the campaign editor's SMS message and «Написать заявителю…» count parts at the
 account's own limit (here two parts: the reference channel standing in for an SMS gateway),
 Cyrillic in UCS-2 and Latin in GSM 7-bit, and over it say in Russian how much fits — the
-server refuses such a message (variants.sms.text, text). The editor passes the accessibility
-gate with the warning shown, also at phone width (390 px)."""
+server refuses such a message (variants.sms.text, shown at the field; text). The editor
+passes the accessibility gate with the warning shown, also at phone width (390 px)."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import msgspec
@@ -27,12 +28,22 @@ OVER = (
 )
 
 
+REFUSED = "Текст занимает 3 SMS (кириллица), а для этого подключения разрешено не больше 2"
+
+
 @pytest.fixture(autouse=True)
 def two_parts(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The reference account as an SMS account of two parts: its limit, and its refusal past
+    134 characters (the SMS channel's own sentence begins so)."""
+
     def capabilities(self: Any, account: Any) -> Capabilities:
         return msgspec.structs.replace(self.capabilities, sms_segments=2, max_text_length=134)
 
+    def refusal(self: Any, account: Any, message: Any) -> str:
+        return REFUSED if len(message.text) > 134 else ""
+
     monkeypatch.setattr(ReferenceChannel, "account_capabilities", capabilities)
+    monkeypatch.setattr(ReferenceChannel, "message_refusal", refusal)
 
 
 async def gate(page: Any, where: str) -> None:
@@ -61,6 +72,14 @@ async def test_the_campaign_editor_counts_at_the_sms_accounts_limit(
     await sms.get_by_label("Аккаунт канала").select_option(str(site.account_id))
     await expect(counter).to_have_text("3 SMS из 2 · 135 симв. (кириллица)")
     await expect(warning).to_have_text(OVER)
+    # Saved anyway: the server refuses it, said at the message's text.
+    await page.locator("form.cmp-editor").get_by_label("Название").fill("Собрание профкома")
+    await page.locator("form.cmp-editor button.cmp-save").click()
+    field = sms.locator('[data-field="variants.sms.text"]')
+    await expect(field).to_have_class(re.compile(r"\binvalid\b"))
+    await expect(field.locator(".field-error")).to_have_text(
+        f"Канал не примет это сообщение. {REFUSED}"
+    )
     await gate(page, "the campaign editor over the SMS limit")
     await text.fill("Ж" * 134)
     await expect(counter).to_have_text("2 SMS из 2 · 134 симв. (кириллица)")

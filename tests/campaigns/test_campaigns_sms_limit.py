@@ -56,6 +56,7 @@ async def test_an_sms_over_the_accounts_limit_is_refused_on_save_naming_the_text
         "не больше 2 — это 134 симв. кириллицей или 306 латиницей: сократите сообщение"
         in (error["message"])
     )
+    assert error["extra"] == {"reason": "message_refused", "refusal": error["message"]}
     assert await w.call("boss", "get", "/api/campaigns/") == []  # nothing kept
     saved = await w.call("boss", "post", "/api/campaigns/", 201, **_sms_body(w, account, "Ж" * 134))
     longer = _sms_body(w, account, "A" * 306 + "{")  # an escape takes two septets: 308

@@ -42,6 +42,7 @@ const ru = {
   "error.reason.file": "Файл не принят: такой тип или размер не допускается",
   "error.reason.no_delivery": "Этот канал не доставляет ответы: свяжитесь с заявителем по телефону или e-mail",
   "error.reason.channel_refused": "Канал не примет этот ответ. {refusal}",
+  "error.reason.message_refused": "Канал не примет это сообщение. {refusal}",
   "field.text": "текст",
   "field.subject": "тема",
   "field.tags": "метки",
@@ -126,6 +127,7 @@ const en = {
   "error.reason.no_delivery": "This channel does not deliver replies: contact the member by phone or e-mail",
   // The channel's own sentence (extra.refusal) is Russian, as channels write them.
   "error.reason.channel_refused": "The channel will not take this reply. {refusal}",
+  "error.reason.message_refused": "The channel will not take this message. {refusal}",
   "field.text": "text",
   "field.subject": "subject",
   "field.tags": "tags",
