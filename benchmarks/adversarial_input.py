@@ -349,7 +349,8 @@ def _telegram_arrays(empty: bytes, size: int) -> dict[str, bytes]:
 
 def _vk_arrays(empty: bytes, size: int) -> dict[str, bytes]:
     """``message_new`` events of ~``size`` bytes of small objects in the arrays a message has,
-    forwards nested as deep as they are shown, and ``client_info`` (which the channel skips)."""
+    forwards nested as deep as they are shown (and below, in chains, where only whether any
+    is there is looked at), and ``client_info`` (which the channel skips)."""
     import msgspec
 
     event = msgspec.json.decode(empty)
@@ -365,10 +366,31 @@ def _vk_arrays(empty: bytes, size: int) -> dict[str, bytes]:
     wide = max(2, round((size / 40) ** 0.2))  # forwards a level, ~size bytes over 5 levels
     for _level in range(5):
         nested = {"text": "a", "fwd_messages": [nested] * wide}
+
+    def chain(bottom: list[Any], depth: int = 5, before: list[Any] | None = None) -> list[Any]:
+        """One forward a level, ``depth`` levels, ``bottom`` below them (after ``before``)."""
+        for _level in range(depth):
+            bottom = [*(before or []), {"text": "a", "fwd_messages": bottom}]
+        return bottom
+
+    leaves = filled({"text": "a"})
+    crowd = [{"text": "a", "fwd_messages": [{"text": "b"}] * 65}]  # past eager.MOST: by levels
     shapes = {
         "attachments": {"attachments": filled({"type": "doc", "doc": {"id": 1, "owner_id": 5}})},
         "forwards": {"fwd_messages": filled({"from_id": 5, "text": "a"})},
         "nested forwards": {"fwd_messages": nested["fwd_messages"]},
+        # the bulk below the 5 levels shown, under one forward a level (or two: one before)
+        "forwards below a chain": {"fwd_messages": chain(leaves)},
+        "forwards below a chain, one before each": {"fwd_messages": chain(leaves, 5, leaves[:1])},
+        "empty arrays below a chain": {"fwd_messages": chain([{"zz": filled([])}])},
+        "forwards at the 5th level": {"fwd_messages": chain(leaves, 4)},
+        "forwards each with its own": {
+            "fwd_messages": filled({"text": "a", "fwd_messages": leaves[:1]})
+        },
+        "many forwards, then a chain": {"fwd_messages": crowd + chain(leaves)},
+        "many forwards, then empty arrays below a chain": {
+            "fwd_messages": crowd + chain([{"zz": filled([])}])
+        },
         "photo sizes": {"attachments": photo(filled({"type": "s", "url": "u", "width": 1}))},
         "sticker images": {
             "attachments": [{"type": "sticker", "sticker": {"images": filled({"url": "u"})}}]
@@ -413,9 +435,7 @@ def _robot_row(size: int) -> Row:
     return ("robot text condition", program.search, ordinary, worst)
 
 
-def measure(
-    size: int, rounds: int, only: str = ""
-) -> list[tuple[str, float, float, float, str]]:
+def measure(size: int, rounds: int, only: str = "") -> list[tuple[str, float, float, float, str]]:
     """Per parser: (name, worst ms/KB, ordinary ms/KB, the worst input's ms/KB at 4x the
     size, the worst input's name); only the rows whose name holds ``only``."""
     out = []

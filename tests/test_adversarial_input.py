@@ -51,7 +51,7 @@ def test_the_benchmarks_telegram_updates_are_read_with_their_text():
 
 def test_the_benchmarks_vk_events_are_read_with_their_text():
     [_telegram, (_name, _call, _ordinary, bodies)] = _chat_rows(4096)
-    assert len(bodies) == 10  # the text shapes and the arrays of _vk_arrays
+    assert len(bodies) == 17  # the text shapes and the arrays of _vk_arrays
     for label, body in bodies.items():
         [message] = decode_event(msgspec.json.decode(body, type=Event))
         assert message.text, label
