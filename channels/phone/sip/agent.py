@@ -112,6 +112,7 @@ class SipAgent:
             self.incoming[call.call_id] = call
             self.spawn(inbound.answer(self, call))
 
+        await inbound.prepare(self)
         self.uas.on_invite = on_invite
         self.uas.on_cancel = self._on_cancel
         self.uas.on_bye = self._on_bye

@@ -33,6 +33,18 @@ VOICEMAIL_PROMPT = "Оставьте сообщение после сигнал�
 CALLBACK_PROMPT = "Спасибо, мы вам перезвоним. До свидания."
 
 
+async def prepare(agent: SipAgent) -> None:
+    """Speak what an incoming call may hear before the first call comes: synthesis takes a
+    moment — seconds on a busy machine — which a caller would hear as silence, and a caller who
+    pressed 1 would talk before the beep."""
+    texts = (agent.config.sip_greeting, VOICEMAIL_PROMPT, CALLBACK_PROMPT, queue.HOLD_PROMPT)
+    for text in filter(None, texts):
+        try:
+            await tts.speak(agent.config.sip_tts, text)
+        except Exception as exc:  # the call speaks it then, or says what is wrong
+            log.warning("line %s: %r not spoken ahead: %s", agent.line.id, text[:40], exc)
+
+
 def user_of(uri: str) -> str:
     with contextlib.suppress(Exception):
         return parse_uri(uri.strip("<>")).user or ""
