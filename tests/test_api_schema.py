@@ -19,6 +19,7 @@ from typing import Any
 
 import msgspec
 import pytest
+import schema_coverage_support
 import schemathesis
 from access_matrix_support import Side, kind_of, ok, seed
 from channel_support import REF
@@ -134,6 +135,7 @@ def schema_of_the_app() -> dict[str, Any]:
         ).openapi_schema.to_schema()
 
 
+schema_coverage_support.install()  # coverage cases made where a test runs, not at collection
 schema = schemathesis.openapi.from_dict(schema_of_the_app())
 # A schema-valid request may still be refused for what it means: 404 (no such object), 409 (the
 # object's state), 422 (a time zone that does not exist, a phone number that is none, merging
