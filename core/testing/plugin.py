@@ -20,7 +20,7 @@ import pytest
 
 from unionline import runtime
 from unionline.settings import Settings
-from unionline.testing import app_memo, handler_memo, spares
+from unionline.testing import app_memo, handler_memo, host_memo, spares
 from unionline.testing.support import (
     AppHarness,
     fresh_database,
@@ -48,9 +48,11 @@ def pytest_configure(config: pytest.Config) -> None:
     # Each test's app parses the same handler signatures: once per process is enough.
     handler_memo.install()
     app_memo.install()  # and copy, route and model them with less work (after handler_memo)
+    host_memo.install()  # and find the same plugins' entry points and hooks
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
+    host_memo.uninstall()
     app_memo.uninstall()
     handler_memo.uninstall()
     spares.close()
