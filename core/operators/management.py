@@ -258,7 +258,7 @@ async def reset_password(actor: Actor, operator_id: uuid.UUID, password: str) ->
     if operator_id == actor.operator_id:
         raise Conflict("change your own password with /api/auth/password", field="operator_id")
     await managed(actor, operator_id)
-    hashed = await services.hash_password(password)  # before the transaction: no lock held
+    hashed = await services.hash_password(password, "new_password")  # before the transaction
     async with current().db.transaction():
         await Operator.update(
             {

@@ -90,7 +90,9 @@ class AuthController(Controller):
         self, request: Request[Any, Any, Any], actor: CurrentActor, data: JSONBody[PasswordChange]
     ) -> None:
         """Change the own password; every other session of this operator ends and every API
-        token of this operator is revoked."""
+        token of this operator is revoked. A new password too short is a 422 naming
+        ``new_password`` before the current one is checked."""
+        services.check_password_length(data.new_password, "new_password")
         row = (
             await Operator.select(Operator.password_hash)
             .where(Operator.id == actor.operator_id)

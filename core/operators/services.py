@@ -58,10 +58,23 @@ class OperatorView(msgspec.Struct, kw_only=True):
     permissions: list[str]
 
 
-async def hash_password(password: str) -> str:
+MIN_PASSWORD = 8
+
+
+def check_password_length(password: str, field: str = "password") -> None:
+    """A 422 naming ``field`` (the request's own: ``password``, ``new_password``) with
+    ``extra.min_length`` when ``password`` is shorter than :data:`MIN_PASSWORD`."""
+    if len(password) < MIN_PASSWORD:
+        raise Invalid(
+            f"{field} must be at least {MIN_PASSWORD} characters",
+            field=field,
+            extra={"min_length": MIN_PASSWORD},
+        )
+
+
+async def hash_password(password: str, field: str = "password") -> str:
     """Argon2 costs tens of milliseconds of CPU by design: it runs in a thread, not the loop."""
-    if len(password) < 8:
-        raise Invalid("password must be at least 8 characters", field="password")
+    check_password_length(password, field)
     return await asyncio.to_thread(_hasher().hash, password)
 
 
@@ -144,7 +157,7 @@ async def authenticate(login: str, password: str) -> uuid.UUID | None:
 
 async def change_password(operator_id: uuid.UUID, password: str, keep_session: str | None) -> None:
     """Set a new password, end every other session of the operator and revoke its API tokens."""
-    hashed = await hash_password(password)  # before the transaction: no lock held meanwhile
+    hashed = await hash_password(password, "new_password")  # before the transaction: no lock
     async with current().db.transaction():
         await Operator.update(
             {

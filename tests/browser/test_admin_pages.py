@@ -138,12 +138,16 @@ async def test_an_administrator_sets_up_the_federation_in_the_browser(
     )
     await create.locator("[name=organization_id]").select_option(label="· ППО локомотивного депо")
     await create.locator("button.submit").click()
-    await expect(create.locator("[data-field=password] .field-error")).to_have_text(
-        "Проверьте поле «пароль»"
-    )
+    short = "Пароль слишком короткий: нужно не меньше 8 символов"
+    await expect(create.locator("[data-field=password] .field-error")).to_have_text(short)
+    await expect(create.locator("[name=password]")).to_be_focused()
     await create.locator("[name=password]").fill(PASSWORD)
     await create.locator("button.submit").click()
     await expect(page.locator(".operator-head h2")).to_have_text("Вера Лебедева")
+    reset = page.locator("form.password-form")
+    await reset.locator("[name=new_password]").fill("1234567")
+    await reset.locator("button.submit").click()
+    await expect(reset.locator("[data-field=new_password] .field-error")).to_have_text(short)
     await expect(page.locator("li.grant .card-title")).to_have_text(
         "Оператор — ППО локомотивного депо"
     )

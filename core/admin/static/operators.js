@@ -17,6 +17,7 @@ function explain(error) {
   if (error.field === "login" && error.code === "conflict") return t("admin.op.login_taken");
   if (error.field === "role" && error.code === "conflict") return t("admin.op.grant_exists");
   if (error.field === "operator_id" && error.code === "conflict") return t("admin.op.self");
+  if (/password$/.test(error.field || "") && error.extra && error.extra.min_length) return t("admin.op.password_short", { n: error.extra.min_length });
   return undefined;
 }
 
