@@ -5,6 +5,7 @@ from __future__ import annotations
 import hmac
 import uuid
 from collections.abc import Sequence
+from contextvars import ContextVar
 from typing import Any, NamedTuple, TypeAlias
 from urllib.parse import urlsplit
 
@@ -52,6 +53,22 @@ MAX_LABEL = 40
 BOT_FEATURES_OFF = 912  # "This is a chat bot feature, change this status in settings"
 
 
+# The event of the request being handled: verify, decode and acknowledge run one after another
+# in the task that handles it, and each would decode the body again.
+_event: ContextVar[tuple[bytes, Event] | None] = ContextVar("vk_event", default=None)
+
+
+def event_of(request: InboundRequest) -> Event:
+    """The request's event, decoded once for the channel's steps on it (what is read of its
+    message is kept on it too: :func:`.decode.reading`)."""
+    kept = _event.get()
+    if kept is not None and kept[0] is request.body:  # this very body, not an equal one
+        return kept[1]
+    event = request.json(Event)
+    _event.set((request.body, event))
+    return event
+
+
 def client_for(account: Account) -> VkClient:
     settings = vk_settings()
     return VkClient(
@@ -88,7 +105,7 @@ class VkChannel(ChannelType[CommunityConfig, CommunitySecrets]):
         return vk_setup.setup(account, base_url)
 
     async def verify(self, account: Account, request: InboundRequest) -> None:
-        event = request.json(Event)
+        event = event_of(request)
         if event.group_id != account.config.group_id:
             raise Forbidden("the event is for another community", field="group_id")
         if event.type == "confirmation":  # VK asks for the code before it knows the secret
@@ -102,14 +119,14 @@ class VkChannel(ChannelType[CommunityConfig, CommunitySecrets]):
     async def decode(
         self, account: Account, request: InboundRequest
     ) -> Sequence[InboundMessage | DeliveryReport | SentElsewhere]:
-        event = request.json(Event)
+        event = event_of(request)
         return await decode_one(account, event, await names_of(account, [event]))
 
     def acknowledge(
         self, account: Account, request: InboundRequest, result: IngestResult
     ) -> WebhookReply:
         """The confirmation code for a confirmation request, else the literal ``ok``."""
-        if request.json(Event).type == "confirmation":
+        if event_of(request).type == "confirmation":
             code = account.secrets.confirmation_code.encode()
             return WebhookReply(body=code, media_type="text/plain")
         return WebhookReply(body=b"ok", media_type="text/plain")

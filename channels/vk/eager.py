@@ -26,7 +26,7 @@ from unionline.channels.vk.types import (
     head,
 )
 
-MOST = 64  # messages read in one pass (the shown ones are at most MAX_QUOTED)
+MOST = 64  # messages read in one pass (past them the read is wasted: at most this many)
 
 
 class _Left(threading.local):

@@ -27,7 +27,7 @@ from unionline.channels.vk.types import (
 )
 
 
-class Level(NamedTuple):
+class Level(msgspec.Struct, frozen=True):
     """An array of forwards as read: the messages shown, and how many it holds."""
 
     shown: tuple[Node, ...] = ()
@@ -35,7 +35,7 @@ class Level(NamedTuple):
     too_deep: bool = False  # below MAX_DEPTH and not empty: none read
 
 
-class Node(NamedTuple):
+class Node(msgspec.Struct, frozen=True):
     message: ForeignMessage
     forwards: Level
 
@@ -78,7 +78,7 @@ def _level(messages: list[ForeignMessage], count: int, depth: int, budget: _Budg
             break
         budget.left -= 1
         shown.append(Node(message, _inner(message.fwd_messages, depth + 1, budget)))
-    return Level(tuple(shown), count)
+    return Level(tuple(shown), count)  # (Structs: made at ~a third of a NamedTuple's cost)
 
 
 def _inner(raw: msgspec.Raw | Head, depth: int, budget: _Budget) -> Level:

@@ -5,9 +5,13 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+import pytest
 from standins.vk import HANG_AFTER_SEND, VkStandin
 from vk_support import CODE, SECRET, VkAdapters, callback_call, event, timeline_data, vk_fixtures
 
+from unionline.channel import InboundRequest
+from unionline.channels.vk import eager
+from unionline.channels.vk.types import Event, Message
 from unionline.testing.channel_contract import ContractEnv
 
 
@@ -79,6 +83,37 @@ async def test_retries_and_concurrent_redeliveries_are_stored_once(
     again = await env.post(retried)
     assert (again.status_code, again.text) == (200, "ok")
     assert len(await env.stored()) == 200
+
+
+async def test_each_webhook_decodes_its_event_once(
+    env: ContractEnv, vk: VkStandin, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """verify, decode and acknowledge share one decode of the body, and the names asked for
+    and the message stored one read of its object (it was three and two)."""
+    decoded: list[bytes] = []
+    read: list[str] = []
+    body_of, message_of = InboundRequest.json, eager.read
+
+    def json(request: InboundRequest, kind: Any = Any) -> Any:
+        decoded.append(request.body)
+        return body_of(request, kind)
+
+    def reading(event: Event) -> Message:
+        read.append(event.event_id)
+        return message_of(event)
+
+    monkeypatch.setattr(InboundRequest, "json", json)
+    monkeypatch.setattr(eager, "read", reading)
+    connect(env, vk)
+    quoted = [{"date": 1, "from_id": 702, "text": "пересланное"}]
+    vk.community.message_new("Смотрите", from_id=701, fwd_messages=quoted)
+    report = await vk.community.deliver_callback(env.harness.client)  # confirmation, message
+    assert report.confirmed and len(report.attempts) == 1 and report.delivered
+    assert len(decoded) == 2 and len(set(decoded)) == 2 and len(read) == 1
+    [stored] = await timeline_data(env)
+    assert stored["body"] == "Смотрите"
+    assert await env.post(callback_call(env.account, {"type": "confirmation"})) is not None
+    assert len(decoded) == 3  # a new request: its own decode, not the last one's event
 
 
 async def test_what_members_send_reaches_the_timeline(env: ContractEnv, vk: VkStandin) -> None:
