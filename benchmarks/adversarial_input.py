@@ -353,6 +353,9 @@ def _vk_arrays(empty: bytes, size: int) -> dict[str, bytes]:
     is there is looked at), and ``client_info`` (which the channel skips)."""
     import msgspec
 
+    from unionline.channels.vk.eager import MOST
+    from unionline.channels.vk.types import MAX_QUOTED
+
     event = msgspec.json.decode(empty)
     message = event["object"]["message"]
 
@@ -374,7 +377,9 @@ def _vk_arrays(empty: bytes, size: int) -> dict[str, bytes]:
         return bottom
 
     leaves = filled({"text": "a"})
-    crowd = [{"text": "a", "fwd_messages": [{"text": "b"}] * 65}]  # past eager.MOST: by levels
+    # more forwarded messages than the one-pass read takes (after the chain: the read stops
+    # past it), so the event is read by levels, each skipping again what lies below it
+    crowd = [{"text": "a", "fwd_messages": [{"text": "b"}] * MAX_QUOTED}] * (MOST // 50 + 1)
     shapes = {
         "attachments": {"attachments": filled({"type": "doc", "doc": {"id": 1, "owner_id": 5}})},
         "forwards": {"fwd_messages": filled({"from_id": 5, "text": "a"})},
@@ -387,9 +392,9 @@ def _vk_arrays(empty: bytes, size: int) -> dict[str, bytes]:
         "forwards each with its own": {
             "fwd_messages": filled({"text": "a", "fwd_messages": leaves[:1]})
         },
-        "many forwards, then a chain": {"fwd_messages": crowd + chain(leaves)},
-        "many forwards, then empty arrays below a chain": {
-            "fwd_messages": crowd + chain([{"zz": filled([])}])
+        "a chain, then many forwards": {"fwd_messages": chain(leaves) + crowd},
+        "empty arrays below a chain, then many forwards": {
+            "fwd_messages": chain([{"zz": filled([])}]) + crowd
         },
         "photo sizes": {"attachments": photo(filled({"type": "s", "url": "u", "width": 1}))},
         "sticker images": {
