@@ -29,10 +29,26 @@ from zoneinfo import ZoneInfo
 import msgspec
 from dateutil.rrule import rrulestr
 
-from unionline import Actor, Invalid, JobContext, PeriodicJob, current, enqueue, now, publish
+from unionline import (
+    Actor,
+    Invalid,
+    JobContext,
+    NotFound,
+    PeriodicJob,
+    current,
+    enqueue,
+    now,
+    publish,
+)
 from unionline.calendar import WorkCalendar, calendar_for, timezone_for
 from unionline.plugins.tasks import rights
-from unionline.plugins.tasks.schemas import NewSeries, SeriesView, TaskStatusChanged
+from unionline.plugins.tasks.schemas import (
+    NewSeries,
+    SeriesEnd,
+    SeriesEnded,
+    SeriesView,
+    TaskStatusChanged,
+)
 from unionline.plugins.tasks.store import (
     SeriesRow,
     load_task,
@@ -355,3 +371,52 @@ async def listing(actor: Actor) -> list[SeriesView]:
         SeriesRow, f"SELECT * FROM tasks_series{where} ORDER BY created_at, id", *(ids or [])
     )
     return [series_view(r) for r in rows]
+
+
+async def end(actor: Actor, series_id: uuid.UUID, data: SeriesEnd) -> SeriesView:
+    """«Завершить серию»: no task after ``data.last_on`` (the rule gets that UNTIL; it is never
+    lengthened), or none at all from now on; consoles hear ``tasks.series_ended``."""
+    from unionline import scope_for
+
+    actor.require(rights.TEMPLATES)
+    db = current().db
+    async with db.transaction():
+        series = await db.fetch_one_as(
+            SeriesRow, f"SELECT * FROM tasks_series WHERE id = {{}}{lock_suffix(True)}", series_id
+        )
+        scope = await scope_for(actor, rights.TEMPLATES)
+        if series is None or not scope.allows(series.organization_id):
+            raise NotFound(f"series {series_id} does not exist", field="series_id")
+        if data.last_on is not None and not series.rrule:
+            raise Invalid("a series after completion ends at once: no last_on", field="last_on")
+        if data.last_on is not None:
+            series.rrule = _ending(series, data.last_on)
+        if data.last_on is None or series.next_on is None or series.next_on > data.last_on:
+            series.active, series.next_on = False, None
+        await db.execute(
+            "UPDATE tasks_series SET rrule = {}, active = {}, next_on = {} WHERE id = {}",
+            series.rrule,
+            series.active,
+            series.next_on,
+            series.id,
+        )
+        await publish(
+            SeriesEnded(
+                organization_id=series.organization_id,
+                series_id=series.id,
+                last_on=data.last_on,
+                actor_id=actor.operator_id,
+            )
+        )
+    return series_view(series)
+
+
+def _ending(series: SeriesRow, last_on: date) -> str:
+    """The series' rule ending on ``last_on`` (UNTIL in place of its own UNTIL or COUNT), or as
+    it is when it ends by then already."""
+    for day in nominal_from(series, None):
+        if day > last_on:
+            parts = series.rrule.split(";")
+            kept = [p for p in parts if p.split("=")[0].upper() not in ("UNTIL", "COUNT")]
+            return ";".join([*kept, f"UNTIL={last_on:%Y%m%d}"])
+    return series.rrule

@@ -53,6 +53,7 @@ from unionline.plugins.tasks.schemas import (
     ProjectView,
     ResponsibleChange,
     SavedViewView,
+    SeriesEnd,
     SeriesView,
     StageChange,
     StatusChange,
@@ -436,6 +437,14 @@ class SeriesController(Controller):
     async def create_series(self, actor: CurrentActor, data: JSONBody[NewSeries]) -> SeriesView:
         """A recurring task from a template. Requires ``tasks.templates``."""
         return await recurrence.create(actor, data)
+
+    @post("/{series_id:uuid}/end", status_code=200)
+    async def end_series(
+        self, actor: CurrentActor, series_id: FromPath[uuid.UUID], data: JSONBody[SeriesEnd]
+    ) -> SeriesView:
+        """«Завершить серию»: no task after ``last_on`` (none: no more from now on). Requires
+        ``tasks.templates``."""
+        return await recurrence.end(actor, series_id, data)
 
 
 CONTROLLERS = (TasksController, ProjectsController, TemplatesController, SeriesController)

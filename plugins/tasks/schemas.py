@@ -161,6 +161,13 @@ class NewSeries(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     catch_up: CatchUp = "all"
 
 
+class SeriesEnd(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    """«Завершить серию»: ``last_on`` is the last day a task of the series may fall on (its
+    nominal date); none: no more tasks from now on."""
+
+    last_on: date | None = None
+
+
 # -- views ------------------------------------------------------------------------------------
 
 
@@ -513,7 +520,16 @@ class DeadlineRequested(TaskEvent, kw_only=True, tag="tasks.deadline_requested")
     requested_by: uuid.UUID | None
 
 
+class SeriesEnded(Event, kw_only=True, tag="tasks.series_ended"):
+    """A recurring task was ended: no task after ``last_on`` (none: no more at all)."""
+
+    series_id: uuid.UUID
+    last_on: date | None
+    actor_id: uuid.UUID | None
+
+
 EVENTS = (
+    SeriesEnded,
     TaskCreated,
     TaskChanged,
     TaskStatusChanged,

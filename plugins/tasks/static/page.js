@@ -325,6 +325,8 @@ class TasksPage extends HTMLElement {
     const type = frame.event || "";
     if (!type.startsWith("tasks.")) return;
     const data = frame.data || {};
+    // Another viewer ended a series: the open «Повторяющиеся задачи» shows it ended.
+    if (type === "tasks.series_ended" && this.formHost && this.formHost.querySelector(".task-recurring")) this.openRecurring();
     if (this.detail) {
       if (data.task_id === this.detail.id) this.detail.load();
       return;

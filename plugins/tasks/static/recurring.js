@@ -22,13 +22,19 @@ function rule(frequency, weekday, monthDay) {
 /** A series' schedule in words; a rule made elsewhere (the API) is shown as it is. */
 export function describe(series) {
   if (series.after_done_days !== null && series.after_done_days !== undefined) return t("tasks.rec.every_after_done", { n: series.after_done_days });
-  const r = series.rrule;
+  const until = /;UNTIL=(\d{4})(\d{2})(\d{2})/.exec(series.rrule);
+  const r = series.rrule.replace(/;UNTIL=[^;]*/, "");
+  const last = until ? `, ${t("tasks.rec.until", { date: dayName(`${until[1]}-${until[2]}-${until[3]}`) })}` : "";
+  return `${words(r)}, ${series.at_time}${last}`;
+}
+
+function words(r) {
   let words = r;
   if (r === "FREQ=DAILY;BYDAY=MO,TU,WE,TH,FR") words = t("tasks.rec.every_workday");
   else if (/^FREQ=WEEKLY;BYDAY=(MO|TU|WE|TH|FR|SA|SU)$/.test(r)) words = t("tasks.rec.every_weekday", { day: t(`tasks.rec.day.${r.slice(-2)}`) });
   else if (r === "FREQ=MONTHLY;BYMONTHDAY=-1") words = t("tasks.rec.every_month_last");
   else if (/^FREQ=MONTHLY;BYMONTHDAY=\d+$/.test(r)) words = t("tasks.rec.every_month_day", { n: r.split("=").pop() });
-  return `${words}, ${series.at_time}`;
+  return words;
 }
 
 /** "2026-12-31" → «31 декабря 2026 г.» (a calendar day: no time zone to convert). */
@@ -52,10 +58,49 @@ export async function recurringPanel({ onClose }) {
     ? h("ul", { class: "plain task-series" }, series.map((s) => h("li", { dataset: { series: s.id } },
       h("strong", {}, titles.get(s.template_id) || "—"), " — ", describe(s),
       s.responsible_id ? ` · ${personName(s.responsible_id)}` : "",
-      s.next_on ? ` · ${t("tasks.rec.next", { date: dayName(s.next_on) })}` : "")))
+      s.next_on ? ` · ${t("tasks.rec.next", { date: dayName(s.next_on) })}` : "",
+      s.active ? endButton(s, titles.get(s.template_id) || "", onClose) : [" ", h("span", { class: "chip" }, t("tasks.rec.ended"))])))
     : h("p", { class: "muted" }, t("tasks.rec.none"));
   return h("section", { class: "task-recurring", "aria-label": t("tasks.rec.title") },
     h("h3", {}, t("tasks.rec.title")), list, seriesForm({ onClose }));
+}
+
+/** «Завершить серию»: the last day a task may fall on (an RRULE series; today by default:
+ * «from this one on» is the next one not made), or at once (after-completion series). */
+function endButton(series, title, onClose) {
+  const host = h("div", { class: "task-series-end" });
+  const open = () => {
+    const f = ui.api.forms;
+    const last = h("input", { type: "date", name: "last_on", required: true, value: localDate() });
+    const form = h("form", { class: "admin-form", "aria-label": t("tasks.rec.end") },
+      series.rrule ? f.field("last_on", t("tasks.rec.last_on"), last, { help: t("tasks.rec.last_on_help") }) : h("p", {}, t("tasks.rec.end_now")),
+      h("div", { class: "form-buttons" },
+        h("button", { type: "submit", class: "primary" }, t("tasks.rec.end")),
+        h("button", { type: "button", onclick: () => ui.api.replace(host, button) }, t("tasks.close"))));
+    const end = async () => {
+      try {
+        await ui.api.api.post(`/api/tasks/series/${series.id}/end`, series.rrule ? { last_on: last.value } : {});
+        ui.api.toast(t("tasks.rec.ended_toast"));
+        onClose(true);
+      } catch (error) {
+        f.showError(form, error);
+      }
+    };
+    form.addEventListener("submit", (e) => {
+      e.preventDefault();
+      f.clearErrors(form);
+      form.querySelector(".confirm")?.remove();
+      const question = series.rrule ? t("tasks.rec.end_confirm", { title, date: dayName(last.value) }) : t("tasks.rec.end_now_confirm", { title });
+      const box = f.confirmBox(question, t("tasks.rec.end"), end, () => box.remove());
+      form.append(box);
+      box.querySelector(".confirm-yes").focus();
+    });
+    ui.api.replace(host, form);
+    last.focus();
+  };
+  const button = h("button", { type: "button", class: "task-series-end-open", onclick: open }, t("tasks.rec.end"));
+  ui.api.replace(host, button);
+  return host;
 }
 
 function seriesForm({ onClose }) {
