@@ -14,6 +14,7 @@ import { begin, currentOperator, end } from "../js/session.js";
 import { helpDialog, installShortcuts } from "../js/shortcuts.js";
 import { can, on, store } from "../js/store.js";
 import { langSwitch } from "./lang-switch.js";
+import { passwordButton } from "./password-change.js";
 import { presenceSwitch, startPresence, stopPresence } from "./presence.js";
 import { listSpec, preload } from "./ul-appeal-list.js";
 import "./inbox.js";
@@ -139,6 +140,7 @@ class UlApp extends HTMLElement {
       langSwitch(),
       h("button", { type: "button", class: "icon help-button", title: t("header.help"), "aria-label": t("header.help"), onclick: () => this.toggleHelp() }, "?"),
       h("span", { class: "me", title: me.login }, me.name || me.login),
+      passwordButton(),
       h("button", { type: "button", class: "logout", onclick: () => this.logout() }, t("header.logout")),
     );
     this.renderConnection();

@@ -55,7 +55,7 @@ export async function createPage(page, path) {
 }
 
 /** The shared styles of pages (forms, tables, cards at any width); loaded once. */
-function stylesheet() {
+export function stylesheet() {
   if (document.querySelector("link[data-admin-css]")) return;
   document.head.append(h("link", { rel: "stylesheet", href: "/console/static/admin.css", dataset: { adminCss: "1" } }));
 }
