@@ -199,6 +199,33 @@ async def test_the_platform_is_a_choice_of_the_installed_ones(site: Site, login:
     assert admin.console_errors == [] and phone.console_errors == []
 
 
+async def test_cancelling_a_meeting_asks_first(site: Site, login: Login) -> None:
+    """«Отменить встречу» asks before anything is sent (it cancelled at the first press)."""
+    starts = (datetime.now(UTC) + timedelta(days=1)).isoformat()
+    meeting = await site.api(
+        "POST",
+        "/api/meetings/",
+        json={"organization_id": site.organization_id, "title": "Совет ППО", "starts_at": starts},
+    )
+    page = await login(Operator("", "admin", ""), **PHONE)
+    await page.evaluate(f"location.hash = '#/work/meetings/{meeting['id']}'")
+    calendar = page.locator("ul-meetings-page")
+    await calendar.get_by_role("button", name="Отменить встречу").click()
+    box = calendar.locator(".confirm")
+    await expect(box).to_contain_text("Отменить встречу «Совет ППО»?")
+    assert (await site.api("GET", f"/api/meetings/{meeting['id']}"))["status"] == "scheduled"
+    assert await serious_violations(page) == []
+    await box.locator(".confirm-no").click()
+    await expect(box).to_have_count(0)
+    await calendar.get_by_role("button", name="Отменить встречу").click()
+    await calendar.locator(".confirm .confirm-yes").click()
+    await expect(page.locator(".toast").last).to_have_text("Встреча отменена")
+    await expect(calendar.locator(".admin-head .meeting-status")).to_have_text("Отменена")
+    assert (await site.api("GET", f"/api/meetings/{meeting['id']}"))["status"] == "cancelled"
+    assert await fits(page)
+    assert page.console_errors == []
+
+
 # The form's datetime-local value three hours from now (same day unless near midnight; the
 # busy list is of the chosen day, so the test keeps to today when it can).
 LOCAL_NOW_PLUS_3H = """() => {

@@ -49,6 +49,7 @@ async def test_a_series_is_ended_from_the_console_and_a_colleague_sees_it(
     await item.get_by_label("Последняя задача — не позже").fill(last.isoformat())
     await item.locator("form").get_by_role("button", name="Завершить серию").click()
     await expect(page.locator(".confirm")).to_contain_text("Завершить серию «Обход цехов»?")
+    assert await serious_violations(page) == []  # the question too
     await page.locator(".confirm button.confirm-yes").click()
     await expect(page.locator(".toast").last).to_have_text("Серия завершена")
     item = panel.locator(f"li[data-series='{daily['id']}']")

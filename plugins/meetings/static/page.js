@@ -137,11 +137,21 @@ class MeetingsPage extends HTMLElement {
       m.join_url ? h("p", {}, h("a", { class: "meeting-join primary", href: m.join_url, target: "_blank", rel: "noopener" }, t("meetings.join"))) : null,
       h("h3", {}, t("meetings.participants")),
       h("ul", { class: "plain" }, m.participants.map((p) => h("li", {}, p.operator_id ? personName(p.operator_id) : p.name, " — ", t(`meetings.${p.role}`)))),
-      mayCancel && ui.api.can("meetings.create") ? h("button", { type: "button", class: "meeting-cancel", onclick: () => this.cancel(m) }, t("meetings.cancel")) : null);
+      mayCancel && ui.api.can("meetings.create") ? h("div", { class: "meeting-cancel-host" }, h("button", { type: "button", class: "meeting-cancel", onclick: () => this.askCancel(m) }, t("meetings.cancel"))) : null);
+  }
+
+  // confirmBox is an element to show (not a promise): the meeting was cancelled at the first
+  // press, without the question.
+  askCancel(m) {
+    const host = this.querySelector(".meeting-cancel-host");
+    host.querySelector(".confirm")?.remove();
+    const box = ui.api.forms.confirmBox(t("meetings.cancel_confirm", { title: m.title }), t("meetings.cancel"), () => this.cancel(m), () => box.remove());
+    box.setAttribute("aria-label", t("meetings.cancel")); // the console's box has no name of its own
+    host.append(box);
+    box.querySelector(".confirm-yes").focus();
   }
 
   async cancel(m) {
-    if (!(await ui.api.forms.confirmBox(t("meetings.cancel")))) return;
     try {
       await ui.api.api.post(`/api/meetings/${m.id}/cancel`, {});
       ui.api.toast(t("meetings.cancelled"));

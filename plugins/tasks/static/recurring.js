@@ -92,6 +92,7 @@ function endButton(series, title, onClose) {
       form.querySelector(".confirm")?.remove();
       const question = series.rrule ? t("tasks.rec.end_confirm", { title, date: dayName(last.value) }) : t("tasks.rec.end_now_confirm", { title });
       const box = f.confirmBox(question, t("tasks.rec.end"), end, () => box.remove());
+      box.setAttribute("aria-label", t("tasks.rec.end")); // the console's box has no name of its own
       form.append(box);
       box.querySelector(".confirm-yes").focus();
     });
