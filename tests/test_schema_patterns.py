@@ -116,7 +116,7 @@ def test_a_canned_key_may_be_cyrillic(key: str) -> None:
     assert _takes(Key, key)
 
 
-@pytest.mark.parametrize("key", ["при вет", "a.b", "ключ!", "٣", "x²", "ǅ"])
+@pytest.mark.parametrize("key", ["при вет", "a.b", "ключ!", "٣", "x²", "ǅ", "привет\n"])
 def test_a_canned_key_refuses_what_a_client_refuses(key: str) -> None:
     from unionline.canned.schemas import Key
 
@@ -130,7 +130,7 @@ def test_a_journal_code_may_be_cyrillic(code: str) -> None:
     assert _takes(Code, code)
 
 
-@pytest.mark.parametrize("code", ["ВХ 01", "٣", "x²", "ǅ", "ВХ#1"])
+@pytest.mark.parametrize("code", ["ВХ 01", "٣", "x²", "ǅ", "ВХ#1", "ВХ-01\n"])
 def test_a_journal_code_refuses_what_a_client_refuses(code: str) -> None:
     from unionline.plugins.docflow.schemas import Code
 

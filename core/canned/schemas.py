@@ -11,8 +11,11 @@ import msgspec
 from unionline.text import Text
 
 # What follows "/" in the reply box: Latin and Cyrillic letters («/привет»), digits, "-" and
-# "_" — spelled out, not \w: a client reads \w as ASCII only, the server as any script.
-Key = Annotated[str, msgspec.Meta(min_length=1, max_length=60, pattern=r"^[0-9A-Za-zА-Яа-яЁё_-]+$")]
+# "_" — spelled out, not \w: a client reads \w as ASCII only, the server as any script. And
+# $(?!\n): Python's $ also matches before a final newline («привет\n»), a client's does not.
+Key = Annotated[
+    str, msgspec.Meta(min_length=1, max_length=60, pattern=r"^[0-9A-Za-zА-Яа-яЁё_-]+$(?!\n)")
+]
 Title = Annotated[Text, msgspec.Meta(max_length=200)]
 Body = Annotated[Text, msgspec.Meta(min_length=1, max_length=4000)]
 

@@ -12,9 +12,10 @@ from unionline import Event, Text
 
 Name = Annotated[Text, msgspec.Meta(min_length=1, max_length=200)]
 # A document kind's code («ВХ-01», «заявл.мп/2»): Latin and Cyrillic letters, digits and
-# _ . - / — spelled out, not \w (ASCII to a client, any script to the server).
+# _ . - / — spelled out, not \w (ASCII to a client, any script to the server); $(?!\n), as
+# Python's $ also matches before a final newline («ВХ-01\n»), a client's does not.
 Code = Annotated[
-    str, msgspec.Meta(min_length=1, max_length=40, pattern=r"^[0-9A-Za-zА-Яа-яЁё_.\-/]+$")
+    str, msgspec.Meta(min_length=1, max_length=40, pattern=r"^[0-9A-Za-zА-Яа-яЁё_.\-/]+$(?!\n)")
 ]
 Category = Literal["incoming", "outgoing", "internal", "application", "agreement", "custom"]
 Priority = Literal["low", "normal", "high", "urgent"]
