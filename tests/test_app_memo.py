@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import gc
+import sys
 import weakref
 from collections.abc import Iterator
 from pathlib import Path
@@ -326,3 +327,27 @@ def test_a_warning_of_the_first_build_is_given_by_every_build() -> None:
     for _ in range(2):
         with pytest.warns(DeprecationWarning, match="Reserved kwarg 'request'"):
             Litestar(route_handlers=[handler])
+
+
+def test_an_optional_package_missing_fails_to_import_as_before(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import importlib
+
+    missing = list(app_memo._missing)  # those of the three not installed here
+    for name in missing:
+        with pytest.raises(ModuleNotFoundError):
+            importlib.import_module(name)
+    app_memo.uninstall()
+    try:
+        assert not any(name in sys.modules for name in missing)
+        monkeypatch.setattr(app_memo, "OPTIONAL_IMPORTS", ("json", "no_such_package_here"))
+        app_memo.install()
+        assert sys.modules["json"] is not None  # one that is there is left alone
+        assert sys.modules["no_such_package_here"] is None
+    finally:
+        app_memo.uninstall()
+        monkeypatch.undo()
+        app_memo.install()
+    assert "no_such_package_here" not in sys.modules
+    assert app_memo._missing == missing

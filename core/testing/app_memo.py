@@ -22,6 +22,11 @@ that build repeated work whose result is known or needless:
   a closure or a bound method (either could hold an app, Litestar's channels provider is
   ``lambda: self``), and repeats the warnings the first build gave.
 
+* Litestar imports three optional packages on every build (``starlette``, ``opentelemetry``,
+  ``pydantic_extra_types``): each one missing was a failed search of ``sys.path`` per app. One
+  missing when the shortcuts are installed is marked missing in ``sys.modules`` (None: the
+  import fails at once, with the same ``ModuleNotFoundError``).
+
 Each app still gets its own handlers, routes, providers and routing trie
 (tests/test_app_memo.py).
 """
@@ -31,6 +36,8 @@ from __future__ import annotations
 import copy
 import copyreg
 import enum
+import importlib.util
+import sys
 import types
 import warnings
 import weakref
@@ -328,8 +335,20 @@ def _construct_routing_trie(self: ASGIRouter) -> None:
         _originals["trie"](self)
 
 
+OPTIONAL_IMPORTS = ("starlette", "opentelemetry", "pydantic_extra_types")
+_missing: list[str] = []
+
+
+def _mark_missing() -> None:
+    """Mark each optional package that cannot be imported as missing (see above)."""
+    for name in OPTIONAL_IMPORTS:
+        if name not in sys.modules and importlib.util.find_spec(name) is None:
+            sys.modules[name] = None  # type: ignore[assignment]
+            _missing.append(name)
+
+
 def install() -> None:
-    """Put the three shortcuts in place for this process (after :func:`handler_memo.install`)."""
+    """Put the shortcuts in place for this process (after :func:`handler_memo.install`)."""
     if _originals:
         return
     _originals["deepcopy"] = litestar.controller.deepcopy
@@ -344,6 +363,7 @@ def install() -> None:
     KwargsModel.create_for_signature_model = classmethod(_create_kwargs_model)  # type: ignore[method-assign,assignment]
     Litestar.__init__ = _init  # type: ignore[method-assign]
     ASGIRouter.construct_routing_trie = _construct_routing_trie  # type: ignore[method-assign]
+    _mark_missing()
 
 
 def uninstall() -> None:
@@ -357,3 +377,7 @@ def uninstall() -> None:
     Litestar.__init__ = _originals.pop("init")  # type: ignore[method-assign]
     ASGIRouter.construct_routing_trie = _originals.pop("trie")  # type: ignore[method-assign]
     _kwargs_models.clear()
+    for name in _missing:
+        if name in sys.modules and sys.modules[name] is None:
+            del sys.modules[name]
+    _missing.clear()
