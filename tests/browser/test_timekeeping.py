@@ -118,8 +118,21 @@ async def test_the_supervisors_page_at_phone_width(site: Site, login: Login, sho
     await form.locator("select").select_option(label="Сменный")
     cycle = form.get_by_label("Цикл смен (день, ночь, выходной)")
     await expect(cycle).to_have_value("день, день, выходной, выходной")
-    await cycle.fill("день, ночь, выходной, выходной")
+    # The server's refusals are said at the inputs they name (no toast).
+    await cycle.fill("день, сутки, выходной")
+    await form.locator("button[type=submit]").click()
+    anchor_error = form.locator("[data-field='rules.anchor'] .field-error")
+    await expect(anchor_error).to_have_text("Укажите дату, с которой начинается цикл смен")
+    await expect(form.get_by_label("Начало цикла")).to_be_focused()
     await form.get_by_label("Начало цикла").fill("2026-12-01")
+    await form.locator("button[type=submit]").click()
+    await expect(anchor_error).to_be_empty()
+    await expect(form.locator("[data-field='rules.cycle'] .field-error")).to_have_text(
+        "Цикл — от 1 до 62 дней через запятую, каждый: «день», «ночь» или «выходной»"
+    )
+    assert await fits(page)
+    await gate(page, "the schedule form with its error at 390 px")
+    await cycle.fill("день, ночь, выходной, выходной")
     async with page.expect_response(
         lambda r: r.url.endswith("/api/timekeeping/schedules") and r.request.method == "POST"
     ) as created:

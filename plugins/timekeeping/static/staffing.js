@@ -145,24 +145,34 @@ function scheduleForm(organizationId, reload) {
       });
     }
     if (kind.value === "flexible") rules.hours = Number(hours.value);
+    ui.forms.clearErrors(form);
     try {
       await ui.api.post("/api/timekeeping/schedules", { organization_id: organizationId, name: name.value, kind: kind.value, rules, is_default: isDefault.checked });
       reload();
     } catch (error) {
-      ui.toastError(error);
+      ui.forms.showError(form, error, scheduleErrorText(error));
     }
   };
-  return h(
+  // Each input under the API's field path: a refusal is said at the input it names.
+  const f = ui.forms;
+  const form = h(
     "form",
-    { class: "tk-absence tk-schedule", onsubmit: submit },
-    h("label", {}, t("tk.schedule_name"), name),
-    h("label", {}, t("tk.kind"), kind),
-    h("label", {}, t("tk.from_time"), start),
-    h("label", {}, t("tk.to_time"), end),
-    h("label", {}, t("tk.cycle"), cycle),
-    h("label", {}, t("tk.anchor"), anchor),
-    h("label", {}, t("tk.hours_week"), hours),
-    h("label", {}, t("tk.is_default"), isDefault),
-    h("button", { type: "submit" }, t("tk.new_schedule")),
+    { class: "tk-absence tk-schedule", novalidate: true, onsubmit: submit },
+    f.field("name", t("tk.schedule_name"), name),
+    f.field("kind", t("tk.kind"), kind),
+    f.field("rules.work_start", t("tk.from_time"), start),
+    f.field("rules.work_end", t("tk.to_time"), end),
+    f.field("rules.cycle", t("tk.cycle"), cycle),
+    f.field("rules.anchor", t("tk.anchor"), anchor),
+    f.field("rules.hours", t("tk.hours_week"), hours),
+    f.field("is_default", t("tk.is_default"), isDefault),
+    h("div", { class: "form-buttons" }, h("button", { type: "submit" }, t("tk.new_schedule"))),
   );
+  return form;
+}
+
+/** The words for a schedule's refusal at its field (schedules.check_rules); else undefined. */
+function scheduleErrorText(error) {
+  const words = { "rules.work_end": "tk.err.work_end", "rules.anchor": "tk.err.anchor", "rules.cycle": "tk.err.cycle", name: "tk.err.name" };
+  return words[error.field] ? ui.t(words[error.field]) : undefined;
 }
