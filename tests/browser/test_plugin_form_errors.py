@@ -36,7 +36,9 @@ async def test_a_meeting_without_a_video_service_says_so_in_the_form(
     ) as answered:
         await form.get_by_role("button", name="Назначить").click()
     assert (await answered.value).status == 503  # the server's refusal: no platform set up
-    error = form.locator(".form-error")
+    # It names the field ``provider``: said at «Платформа» (the form's own since the platforms
+    # became a choice; before, the form had no such field and said it in its .form-error).
+    error = form.locator("[data-field=provider] .field-error")
     await expect(error).to_have_text(
         "Видеосервис сейчас недоступен или не настроен. Сообщите администратору"
     )
