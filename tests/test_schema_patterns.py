@@ -7,6 +7,11 @@ ASCII and ``\\s`` is another set. So a key the server takes the form refused, or
 round. Classes are spelled out instead — Cyrillic named where a union would write it
 («привет», «ВХ-01»: ``[0-9A-Za-zА-Яа-яЁё_]``).
 
+And an end is an end to both: Python's ``$`` also matches before a final newline (``re.search``
+takes «anna\\n» for ``^[a-z]+$``), JavaScript's does not — so every ``$`` is written ``$(?!\\n)``,
+which a client reads as the plain ``$`` it is. (``NO_NUL``, ``^[^\\x00]*$``, is left: its class
+takes a newline anyway, and it is the pattern every ``Text`` field shows.)
+
 Every ``pattern=`` argument is read from the source and evaluated in its module (constants,
 f-strings), so a pattern built from a name is checked too."""
 
@@ -17,7 +22,7 @@ import importlib
 import re
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import msgspec
 import pytest
@@ -90,6 +95,74 @@ def test_no_schema_pattern_reads_differently_in_a_client() -> None:
         where: found for where, pattern in patterns if (found := differing_escapes(pattern))
     }
     assert differing == {}, "spell the class out (see the module docstring)"
+
+
+END = r"$(?!\n)"  # the end of the value, to Python as to a client
+
+
+def loose_ends(pattern: str) -> list[int]:
+    """Where ``pattern`` has a ``$`` (an anchor: not escaped, not in a class) that is not
+    ``$(?!\\n)`` — one Python lets a final newline through."""
+    found, i, first = [], 0, -1  # first: where the open class's first member is, or -1
+    while i < len(pattern):
+        char = pattern[i]
+        if char == "\\":
+            i += 2
+            continue
+        if first >= 0:
+            first = -1 if char == "]" and i > first else first  # "]" first is a literal
+        elif char == "[":
+            first = i + 2 if pattern.startswith("^", i + 1) else i + 1
+        elif char == "$" and not pattern.startswith(END, i):
+            found.append(i)
+        i += 1
+    return found
+
+
+def test_no_schema_pattern_lets_a_final_newline_through() -> None:
+    from unionline.text import NO_NUL
+
+    loose = {
+        where: pattern
+        for where, pattern in schema_patterns()
+        if pattern != NO_NUL and loose_ends(pattern)
+    }
+    assert loose == {}, "end the pattern with $(?!\\n) (see the module docstring)"
+
+
+@pytest.mark.parametrize(
+    ("pattern", "found"),
+    [
+        (r"^[a-z]+$", [7]),
+        (r"^(a$|b)$(?!\n)", [3]),
+        (r"^[a-z]+$(?!\n)", []),
+        (r"^[$]+\$$(?!\n)", []),  # a dollar in a class, an escaped one
+        (r"^[]$]$(?!\n)", []),  # "]" first in a class is a literal
+        (r"^[^]$]$(?!\n)", []),
+        (r"^[\[]$", [5]),  # an escaped "[" in a class
+    ],
+)
+def test_the_check_finds_the_loose_ends(pattern: str, found: list[int]) -> None:
+    assert loose_ends(pattern) == found
+
+
+@pytest.mark.parametrize(
+    ("kind", "value"),
+    [
+        ("unionline.operators.schemas:Login", "anna"),
+        ("unionline.routing.schemas:HHMM", "09:00"),
+        ("unionline.members.schemas:Channel", "telegram"),
+        ("unionline.organizations.schemas:Code", "ППО-1"),
+        ("unionline.plugins.campaigns.schemas:Key", "dues_2025"),
+        ("unionline.channels.telegram.settings:BOT_TOKEN", "123:" + "a" * 30),
+    ],
+)
+def test_a_value_with_a_final_newline_is_refused(kind: str, value: str) -> None:
+    module, name = kind.split(":")
+    found = getattr(importlib.import_module(module), name)
+    kind_of = Annotated[str, msgspec.Meta(pattern=found)] if isinstance(found, str) else found
+    assert _takes(kind_of, value)
+    assert not _takes(kind_of, value + "\n")
 
 
 @pytest.mark.parametrize(

@@ -11,11 +11,13 @@ from unionline import WHITE_SPACE
 MiB = 1024 * 1024
 Security = Literal["ssl", "starttls", "none"]
 Port = Annotated[int, msgspec.Meta(ge=1, le=65535)]
-Domain = Annotated[str, msgspec.Meta(min_length=1, max_length=253, pattern=r"^[A-Za-z0-9.-]+$")]
+Domain = Annotated[
+    str, msgspec.Meta(min_length=1, max_length=253, pattern=r"^[A-Za-z0-9.-]+$(?!\n)")
+]
 Address = Annotated[
     str,
     msgspec.Meta(
-        min_length=3, max_length=320, pattern=rf"^[^@{WHITE_SPACE}<>]+@[^@{WHITE_SPACE}<>]+$"
+        min_length=3, max_length=320, pattern=rf"^[^@{WHITE_SPACE}<>]+@[^@{WHITE_SPACE}<>]+$(?!\n)"
     ),
 ]
 Language = Literal["ru", "en"]

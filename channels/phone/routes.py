@@ -55,7 +55,7 @@ async def phone_events(
 class CallBack(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     """The body of a click-to-call: the click's own key (a UUID the console makes per click)."""
 
-    click: Annotated[str, msgspec.Meta(pattern=r"^[0-9A-Za-z-]{8,64}$")] | None = None
+    click: Annotated[str, msgspec.Meta(pattern=r"^[0-9A-Za-z-]{8,64}$(?!\n)")] | None = None
 
 
 class CallbacksController(Controller):
@@ -66,7 +66,7 @@ class CallbacksController(Controller):
     async def list_callbacks(
         self,
         actor: CurrentActor,
-        status: Annotated[str, QueryParameter(pattern="^(open|done|all)$")] = "open",
+        status: Annotated[str, QueryParameter(pattern=r"^(open|done|all)$(?!\n)")] = "open",
         limit: Annotated[int, QueryParameter(ge=1, le=200)] = 50,
     ) -> list[dict[str, Any]]:
         """Callbacks owed in the operator's organizations (``open``: pending or calling),

@@ -16,12 +16,12 @@ from unionline import WHITE_SPACE
 
 _S = f"[{WHITE_SPACE}]"  # white space spelled out: a client's \s is another set
 # "101 = ivanova": an extension (Mango, Zadarma) or a UIS employee id, then an operator's login.
-OPERATOR_LINE = rf"^{_S}*[0-9A-Za-z*#+._-]{{1,40}}{_S}*={_S}*[^{WHITE_SPACE}=]{{1,100}}{_S}*$"
+OPERATOR_LINE = rf"^{_S}*[0-9A-Za-z*#+._-]{{1,40}}{_S}*={_S}*[^{WHITE_SPACE}=]{{1,100}}{_S}*$(?!\n)"
 _SPLIT = re.compile(r"\s*=\s*")
-HOST_PORT = r"^[0-9A-Za-z.:\[\]-]{1,200}:[0-9]{1,5}$"
-OPTIONAL_HOST_PORT = r"^([0-9A-Za-z.:\[\]-]{1,200}:[0-9]{1,5})?$"
+HOST_PORT = r"^[0-9A-Za-z.:\[\]-]{1,200}:[0-9]{1,5}$(?!\n)"
+OPTIONAL_HOST_PORT = r"^([0-9A-Za-z.:\[\]-]{1,200}:[0-9]{1,5})?$(?!\n)"
 # "1 = voicemail": a digit of the SIP agent's menu and what it does.
-MENU_LINE = rf"^{_S}*[0-9*#]{_S}*={_S}*(operator|voicemail|callback|hangup){_S}*$"
+MENU_LINE = rf"^{_S}*[0-9*#]{_S}*={_S}*(operator|voicemail|callback|hangup){_S}*$(?!\n)"
 
 
 class PhoneSettings(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
@@ -42,7 +42,7 @@ class PhoneSettings(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
 class LineConfig(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     """A line's config: the provider and how calls become appeals."""
 
-    provider: Annotated[str, msgspec.Meta(pattern=r"^[a-z][a-z0-9_]{1,30}$")] = "mango"
+    provider: Annotated[str, msgspec.Meta(pattern=r"^[a-z][a-z0-9_]{1,30}$(?!\n)")] = "mango"
     # The provider's API address; empty: the provider's own (a test points it at a stand-in).
     api_url: Annotated[str, msgspec.Meta(max_length=300)] = ""
     operators: list[Annotated[str, msgspec.Meta(pattern=OPERATOR_LINE)]] = msgspec.field(
@@ -54,7 +54,7 @@ class LineConfig(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     recording_days: Annotated[int, msgspec.Meta(ge=0, le=3650)] = 90  # 0: never kept
     # Mango's disconnect_reason codes that mean "busy" for an outbound call (from the code
     # table of the line's Mango account; without them an unanswered call is "no answer").
-    busy_codes: list[Annotated[str, msgspec.Meta(pattern=r"^[0-9]{1,6}$")]] = msgspec.field(
+    busy_codes: list[Annotated[str, msgspec.Meta(pattern=r"^[0-9]{1,6}$(?!\n)")]] = msgspec.field(
         default_factory=list
     )
     # The built-in SIP agent (provider "sip"): where it listens, registers and calls through.
@@ -64,7 +64,9 @@ class LineConfig(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     sip_outbound: Annotated[str, msgspec.Meta(pattern=OPTIONAL_HOST_PORT)] = ""  # "": registrar
     sip_domain: Annotated[str, msgspec.Meta(max_length=200)] = ""  # "": the registrar's host
     sip_user: Annotated[str, msgspec.Meta(max_length=100)] = ""  # the line's AOR user
-    sip_rtp_ports: Annotated[str, msgspec.Meta(pattern=r"^[0-9]{1,5}-[0-9]{1,5}$")] = "20000-20999"
+    sip_rtp_ports: Annotated[str, msgspec.Meta(pattern=r"^[0-9]{1,5}-[0-9]{1,5}$(?!\n)")] = (
+        "20000-20999"
+    )
     sip_ring_seconds: Annotated[float, msgspec.Meta(ge=0, le=60)] = 2.0  # before the menu
     sip_greeting: Annotated[str, msgspec.Meta(max_length=1000)] = (
         "Здравствуйте! Вы позвонили в профсоюз. Чтобы поговорить с сотрудником, нажмите 0. "
@@ -79,7 +81,7 @@ class LineConfig(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     sip_queue_ring: Literal["in_turn", "all"] = "in_turn"
     sip_voicemail_seconds: Annotated[int, msgspec.Meta(ge=5, le=600)] = 120
     sip_max_calls: Annotated[int, msgspec.Meta(ge=1, le=1000)] = 20  # more: 486 busy
-    sip_tts: Annotated[str, msgspec.Meta(pattern=r"^[a-z][a-z0-9_-]{1,30}$")] = "espeak-ng"
+    sip_tts: Annotated[str, msgspec.Meta(pattern=r"^[a-z][a-z0-9_-]{1,30}$(?!\n)")] = "espeak-ng"
 
 
 class LineSecrets(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):

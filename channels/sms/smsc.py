@@ -75,7 +75,7 @@ class SmscConfig(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     sender: Annotated[str, msgspec.Meta(max_length=11)] = ""
     max_segments: Annotated[int, msgspec.Meta(ge=1, le=10)] = common.DEFAULT_MAX_SEGMENTS
     statuses: Literal["callback", "polling"] = "callback"
-    base_url: Annotated[str, msgspec.Meta(pattern=rf"^https?://[^{WHITE_SPACE}]+$")] = (
+    base_url: Annotated[str, msgspec.Meta(pattern=rf"^https?://[^{WHITE_SPACE}]+$(?!\n)")] = (
         "https://smsc.ru"
     )
 

@@ -72,7 +72,7 @@ class SmsRuConfig(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     max_segments: Annotated[int, msgspec.Meta(ge=1, le=8)] = common.DEFAULT_MAX_SEGMENTS
     statuses: Literal["callback", "polling"] = "callback"
     show_cost: bool = True
-    base_url: Annotated[str, msgspec.Meta(pattern=rf"^https?://[^{WHITE_SPACE}]+$")] = (
+    base_url: Annotated[str, msgspec.Meta(pattern=rf"^https?://[^{WHITE_SPACE}]+$(?!\n)")] = (
         "https://sms.ru"
     )
 

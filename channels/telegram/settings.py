@@ -6,8 +6,8 @@ from typing import Annotated, Literal
 
 import msgspec
 
-BOT_TOKEN = r"^[0-9]{1,20}:[A-Za-z0-9_-]{20,100}$"
-SECRET_TOKEN = r"^[A-Za-z0-9_-]{0,256}$"  # what setWebhook accepts as secret_token
+BOT_TOKEN = r"^[0-9]{1,20}:[A-Za-z0-9_-]{20,100}$(?!\n)"
+SECRET_TOKEN = r"^[A-Za-z0-9_-]{0,256}$(?!\n)"  # what setWebhook accepts as secret_token
 
 
 class TelegramSettings(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):

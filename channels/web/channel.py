@@ -44,7 +44,7 @@ from unionline.channels.web.settings import WidgetSecrets, WidgetSettings
 
 NAME = "web"
 Account = ChannelAccount[WidgetSettings, WidgetSecrets]
-ClientId = Annotated[str, msgspec.Meta(pattern=r"^[A-Za-z0-9_-]{1,100}$")]
+ClientId = Annotated[str, msgspec.Meta(pattern=r"^[A-Za-z0-9_-]{1,100}$(?!\n)")]
 
 
 # A visitor may write 10 messages at once, then one every 2 seconds (shared through Redis

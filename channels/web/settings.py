@@ -14,8 +14,8 @@ import msgspec
 from unionline import WHITE_SPACE
 
 # scheme://host[:port], no path: exactly what a browser sends in the Origin header.
-ORIGIN = r"^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?$"
-TIME = r"^([01][0-9]|2[0-3]):[0-5][0-9]$"
+ORIGIN = r"^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?$(?!\n)"
+TIME = r"^([01][0-9]|2[0-3]):[0-5][0-9]$(?!\n)"
 DEFAULT_UPLOAD_TYPES = [
     "image/png",
     "image/jpeg",
@@ -78,7 +78,7 @@ class WidgetSettings(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     # Outside working hours the widget offers this form: a link ("https://…/appeal") or an
     # anchor on the same page ("#form") where the site embeds the form widget.
     form_url: Annotated[
-        str, msgspec.Meta(max_length=500, pattern=rf"^((https?://|#)[^{WHITE_SPACE}]*)?$")
+        str, msgspec.Meta(max_length=500, pattern=rf"^((https?://|#)[^{WHITE_SPACE}]*)?$(?!\n)")
     ] = ""
     # Files a visitor may attach (also bounded by the [channels] limits).
     max_upload_bytes: Annotated[int, msgspec.Meta(ge=0)] = 10 * 1024 * 1024

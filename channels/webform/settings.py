@@ -54,7 +54,7 @@ class FormField(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
 class Topic(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     """A topic a member may choose; ``id`` is what the appeal records."""
 
-    id: Annotated[str, msgspec.Meta(pattern=r"^[A-Za-z0-9_.-]{1,50}$")]
+    id: Annotated[str, msgspec.Meta(pattern=r"^[A-Za-z0-9_.-]{1,50}$(?!\n)")]
     ru: Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
     en: Annotated[str, msgspec.Meta(max_length=200)] = ""
 

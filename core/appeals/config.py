@@ -11,7 +11,7 @@ import msgspec
 from unionline.appeals.sla import Calendar
 from unionline.calendar import BusinessHours
 
-HHMM = Annotated[str, msgspec.Meta(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$")]
+HHMM = Annotated[str, msgspec.Meta(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$(?!\n)")]
 
 
 class AppealSettings(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):

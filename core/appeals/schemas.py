@@ -31,7 +31,7 @@ Tag = Annotated[text.Text, msgspec.Meta(min_length=1, max_length=100)]
 Tags = Annotated[list[Tag], msgspec.Meta(max_length=50)]
 Text = Annotated[text.Text, msgspec.Meta(min_length=1, max_length=100_000)]
 ChannelName = Annotated[
-    str, msgspec.Meta(min_length=1, max_length=50, pattern=r"^[a-z][a-z0-9_.-]*$")
+    str, msgspec.Meta(min_length=1, max_length=50, pattern=r"^[a-z][a-z0-9_.-]*$(?!\n)")
 ]
 
 

@@ -10,7 +10,7 @@ import msgspec
 
 from unionline.calendar.production import COUNTRIES
 
-HHMM = Annotated[str, msgspec.Meta(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$")]
+HHMM = Annotated[str, msgspec.Meta(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$(?!\n)")]
 
 
 class CalendarSettings(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):

@@ -13,7 +13,7 @@ from unionline.plugin_choices.schemas import PluginChoiceView
 from unionline.text import Text
 
 ChannelName = Annotated[
-    str, msgspec.Meta(min_length=1, max_length=50, pattern=r"^[a-z][a-z0-9_.-]*$")
+    str, msgspec.Meta(min_length=1, max_length=50, pattern=r"^[a-z][a-z0-9_.-]*$(?!\n)")
 ]
 Name = Annotated[Text, msgspec.Meta(min_length=1, max_length=200)]
 PublicKey = Annotated[Text, msgspec.Meta(max_length=200)]

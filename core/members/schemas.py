@@ -17,7 +17,9 @@ Name = Annotated[Text, msgspec.Meta(min_length=1, max_length=300)]
 Text300 = Annotated[Text, msgspec.Meta(max_length=300)]
 CardNumber = Annotated[Text, msgspec.Meta(min_length=1, max_length=50)]
 Address = Annotated[Text, msgspec.Meta(min_length=1, max_length=320)]
-Channel = Annotated[str, msgspec.Meta(min_length=1, max_length=30, pattern=r"^[a-z][a-z0-9_-]*$")]
+Channel = Annotated[
+    str, msgspec.Meta(min_length=1, max_length=30, pattern=r"^[a-z][a-z0-9_-]*$(?!\n)")
+]
 MergeField = Literal[
     "full_name",
     "organization_id",

@@ -23,7 +23,7 @@ class PasswordChange(msgspec.Struct, forbid_unknown_fields=True):
 
 # -- operator management ----------------------------------------------------------------------
 
-LOGIN_PATTERN = r"^[A-Za-z0-9_.@-]{1,150}$"  # also checked by services.create_operator (CLI)
+LOGIN_PATTERN = r"^[A-Za-z0-9_.@-]{1,150}$(?!\n)"  # also checked by services.create_operator (CLI)
 Login = Annotated[str, msgspec.Meta(min_length=1, max_length=150, pattern=LOGIN_PATTERN)]
 # No min_length here: a short password is the service's 422 naming the field with
 # extra.min_length (services.MIN_PASSWORD), which the console says at the input.

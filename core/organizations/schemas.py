@@ -11,7 +11,7 @@ import msgspec
 from unionline.text import Text
 
 Code = Annotated[
-    str, msgspec.Meta(min_length=1, max_length=20, pattern=r"^[A-Za-zА-Яа-яЁё0-9_-]+$")
+    str, msgspec.Meta(min_length=1, max_length=20, pattern=r"^[A-Za-zА-Яа-яЁё0-9_-]+$(?!\n)")
 ]
 Name = Annotated[Text, msgspec.Meta(min_length=1, max_length=300)]
 Kind = Literal["federation", "committee", "primary"]

@@ -11,7 +11,9 @@ from unionline.plugin_choices import services
 from unionline.plugin_choices.schemas import PluginChoiceView, PluginSwitch, ProcessView
 from unionline.web import CurrentActor
 
-PluginName = Annotated[str, Parameter(max_length=100, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")]
+PluginName = Annotated[
+    str, Parameter(max_length=100, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$(?!\n)")
+]
 
 
 @put("/api/plugins/{name:str}/enabled", tags=["admin"])

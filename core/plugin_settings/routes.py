@@ -11,7 +11,7 @@ from unionline.plugin_settings import services
 from unionline.plugin_settings.schemas import SettingsFormView, SettingsSave, SettingsSaved
 from unionline.web import CurrentActor
 
-FormId = Annotated[str, Parameter(max_length=150, pattern=r"^[a-z][a-z0-9_.-]*$")]
+FormId = Annotated[str, Parameter(max_length=150, pattern=r"^[a-z][a-z0-9_.-]*$(?!\n)")]
 
 
 class SettingsController(Controller):

@@ -26,7 +26,7 @@ from unionline.text import Text
 Name = Annotated[Text, msgspec.Meta(min_length=1, max_length=200)]
 Description = Annotated[Text, msgspec.Meta(max_length=2000)]
 DottedName = Annotated[
-    str, msgspec.Meta(min_length=1, max_length=100, pattern=r"^[a-z][a-z0-9_.-]*$")
+    str, msgspec.Meta(min_length=1, max_length=100, pattern=r"^[a-z][a-z0-9_.-]*$(?!\n)")
 ]
 ShortText = Annotated[Text, msgspec.Meta(min_length=1, max_length=100)]
 Pattern = Annotated[Text, msgspec.Meta(min_length=1, max_length=200)]
@@ -128,7 +128,7 @@ class TagsAre(_Config, kw_only=True, tag="tags"):
 
 
 MemberField = Annotated[
-    str, msgspec.Meta(min_length=1, max_length=100, pattern=r"^(custom\.)?[a-z][a-z0-9_]*$")
+    str, msgspec.Meta(min_length=1, max_length=100, pattern=r"^(custom\.)?[a-z][a-z0-9_]*$(?!\n)")
 ]
 
 

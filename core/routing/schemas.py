@@ -15,8 +15,10 @@ Topic = Annotated[Text, msgspec.Meta(max_length=200)]
 Skill = Annotated[Text, msgspec.Meta(min_length=1, max_length=100)]
 Skills = Annotated[list[Skill], msgspec.Meta(max_length=50)]
 # Core strategies have plain names; a plugin's strategy is namespaced ("myplugin.vip").
-Strategy = Annotated[str, msgspec.Meta(min_length=1, max_length=50, pattern=r"^[a-z][a-z0-9_.-]*$")]
-HHMM = Annotated[str, msgspec.Meta(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$")]
+Strategy = Annotated[
+    str, msgspec.Meta(min_length=1, max_length=50, pattern=r"^[a-z][a-z0-9_.-]*$(?!\n)")
+]
+HHMM = Annotated[str, msgspec.Meta(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$(?!\n)")]
 Weekday = Annotated[int, msgspec.Meta(ge=1, le=7)]
 Priority = Annotated[int, msgspec.Meta(ge=-1000, le=1000)]
 TimeZone = Annotated[Text, msgspec.Meta(max_length=64)]

@@ -14,8 +14,8 @@ from unionline.appeals.statuses import Priority, Status
 Kind = Literal["mention", "assigned", "robot", "notice"]
 Name = Annotated[text.Text, msgspec.Meta(min_length=1, max_length=100)]
 Short = Annotated[text.Text, msgspec.Meta(max_length=200)]
-Channel = Annotated[str, msgspec.Meta(max_length=50, pattern=r"^[a-z][a-z0-9_.-]*$")]
-Assignee = Annotated[str, msgspec.Meta(max_length=36, pattern=r"^(me|none|[0-9a-f-]{36})$")]
+Channel = Annotated[str, msgspec.Meta(max_length=50, pattern=r"^[a-z][a-z0-9_.-]*$(?!\n)")]
+Assignee = Annotated[str, msgspec.Meta(max_length=36, pattern=r"^(me|none|[0-9a-f-]{36})$(?!\n)")]
 
 
 class NotificationView(msgspec.Struct, kw_only=True):

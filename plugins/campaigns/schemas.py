@@ -17,7 +17,7 @@ from unionline.plugins.campaigns.vocabulary import (
 
 Name = Annotated[Text, msgspec.Meta(min_length=1, max_length=200)]
 Short = Annotated[Text, msgspec.Meta(max_length=200)]
-Key = Annotated[str, msgspec.Meta(min_length=1, max_length=60, pattern=r"^[A-Za-z0-9_.-]+$")]
+Key = Annotated[str, msgspec.Meta(min_length=1, max_length=60, pattern=r"^[A-Za-z0-9_.-]+$(?!\n)")]
 MemberStatus = Literal["applicant", "member", "suspended", "left", "not_member"]
 
 
@@ -95,7 +95,7 @@ class Variant(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
 _NOT = rf"\x00-\x20\ufeff{WHITE_SPACE}"
 LINK = (
     rf"^https?://(?:[^{_NOT}/?#@\[\]]*@)?(?:[^{_NOT}/?#@\[\]:]+|\[[0-9A-Fa-f:.]+\])"
-    rf"(?::[0-9]{{0,5}})?(?:[/?#][^{_NOT}]*)?$"
+    rf"(?::[0-9]{{0,5}})?(?:[/?#][^{_NOT}]*)?$(?!\n)"
 )
 
 
@@ -105,7 +105,9 @@ class Button(msgspec.Struct, forbid_unknown_fields=True):
 
     title: Annotated[
         str,
-        msgspec.Meta(min_length=1, max_length=64, pattern=rf"^[^\x00\r\n]*[^{_NOT}][^\x00\r\n]*$"),
+        msgspec.Meta(
+            min_length=1, max_length=64, pattern=rf"^[^\x00\r\n]*[^{_NOT}][^\x00\r\n]*$(?!\n)"
+        ),
     ]
     url: Annotated[str, msgspec.Meta(max_length=1000, pattern=LINK)]
 

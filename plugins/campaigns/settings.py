@@ -41,9 +41,9 @@ class CampaignsSettings(msgspec.Struct, forbid_unknown_fields=True, kw_only=True
     # ``email_warmup_daily[n]`` campaign e-mails on the n-th day (its organization's local day,
     # the first is 0), e.g. [50, 100, 250, 500, 1000, 2500, 5000]; after the list, no daily cap.
     # What is over the day's cap waits for the next day.
-    email_warmup_start: Annotated[str, msgspec.Meta(pattern=r"^([0-9]{4}-[0-9]{2}-[0-9]{2})?$")] = (
-        ""
-    )
+    email_warmup_start: Annotated[
+        str, msgspec.Meta(pattern=r"^([0-9]{4}-[0-9]{2}-[0-9]{2})?$(?!\n)")
+    ] = ""
     email_warmup_daily: Annotated[
         list[Annotated[int, msgspec.Meta(ge=0)]], msgspec.Meta(max_length=365)
     ] = msgspec.field(default_factory=list)

@@ -55,7 +55,7 @@ from unionline.web import CurrentActor
 
 Id = FromPath[uuid.UUID]
 UPLOAD_LIMIT = 21 * 1024 * 1024
-ViewName = Annotated[str, QueryParameter(pattern=r"^(awaiting|mine|all)$")]
+ViewName = Annotated[str, QueryParameter(pattern=r"^(awaiting|mine|all)$(?!\n)")]
 Year = Annotated[int | None, QueryParameter(ge=1991, le=2100)]
 WithArchived = Annotated[bool, QueryParameter(description="the archived ones too")]
 
@@ -303,8 +303,8 @@ class DocumentsController(Controller):
         self,
         actor: CurrentActor,
         view: ViewName = "all",
-        status: Annotated[str | None, QueryParameter(pattern=r"^[a-z_]{1,20}$")] = None,
-        category: Annotated[str | None, QueryParameter(pattern=r"^[a-z_]{1,20}$")] = None,
+        status: Annotated[str | None, QueryParameter(pattern=r"^[a-z_]{1,20}$(?!\n)")] = None,
+        category: Annotated[str | None, QueryParameter(pattern=r"^[a-z_]{1,20}$(?!\n)")] = None,
         q: TextQuery = None,
         appeal_id: FromQuery[uuid.UUID | None] = None,
         limit: Annotated[int, QueryParameter(ge=1, le=500)] = 100,

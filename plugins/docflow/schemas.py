@@ -41,7 +41,9 @@ CATEGORIES: tuple[str, ...] = (
 class Requisite(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     """One requisite of a kind's card (GOST R 7.0.97: addressee, executor, control mark …)."""
 
-    name: Annotated[str, msgspec.Meta(min_length=1, max_length=40, pattern=r"^[a-z][a-z0-9_]*$")]
+    name: Annotated[
+        str, msgspec.Meta(min_length=1, max_length=40, pattern=r"^[a-z][a-z0-9_]*$(?!\n)")
+    ]
     label: Name
     type: FieldType = "text"
     required: bool = False

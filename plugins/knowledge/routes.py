@@ -81,7 +81,7 @@ Offset = Annotated[int, QueryParameter(ge=0, le=10_000)]
 Number = Annotated[int, Parameter(ge=0, le=MAX_INTEGER)]
 QueryNumber = Annotated[int, QueryParameter(ge=0, le=MAX_INTEGER)]
 Status = Annotated[
-    str | None, QueryParameter(pattern="^(draft|review|scheduled|published|archived)$")
+    str | None, QueryParameter(pattern=r"^(draft|review|scheduled|published|archived)$(?!\n)")
 ]
 
 

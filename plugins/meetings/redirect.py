@@ -14,7 +14,7 @@ from litestar.response import Redirect
 from unionline import now
 from unionline.plugins.meetings import links, store
 
-Key = Annotated[str, PathParameter(min_length=10, max_length=40, pattern=r"^[A-Za-z0-9_-]+$")]
+Key = Annotated[str, PathParameter(min_length=10, max_length=40, pattern=r"^[A-Za-z0-9_-]+$(?!\n)")]
 PAGE = "text/plain; charset=utf-8"
 
 

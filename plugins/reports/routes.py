@@ -28,7 +28,7 @@ from unionline.web import CurrentActor
 Day = Annotated[date, QueryParameter(description="YYYY-MM-DD, the organization's own day")]
 NO_NUL = r"^[^\x00]*$"  # text a database can store (as unionline.TextQuery states it)
 # 0–23 (as text: Litestar 2 leaves a ``ge=0`` bound out of the schema, since 0 is falsy)
-HOUR = r"^([01]?[0-9]|2[0-3])$"
+HOUR = r"^([01]?[0-9]|2[0-3])$(?!\n)"
 
 
 class ReportsController(Controller):
@@ -70,7 +70,7 @@ class ReportsController(Controller):
     async def reports_appeals(
         self,
         actor: CurrentActor,
-        metric: Annotated[str, QueryParameter(max_length=40, pattern=r"^[a-z_]+$")],
+        metric: Annotated[str, QueryParameter(max_length=40, pattern=r"^[a-z_]+$(?!\n)")],
         since: Day,
         until: Day,
         organization_id: FromQuery[uuid.UUID | None] = None,

@@ -114,7 +114,7 @@ class RebuildView(msgspec.Struct, kw_only=True):
 
 
 Recurrence = Annotated[
-    str, msgspec.Meta(min_length=6, max_length=300, pattern=r"^[A-Z0-9=;,:+-]+$")
+    str, msgspec.Meta(min_length=6, max_length=300, pattern=r"^[A-Z0-9=;,:+-]+$(?!\n)")
 ]
 
 

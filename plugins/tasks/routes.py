@@ -67,7 +67,7 @@ from unionline.plugins.tasks.vocabulary import vocabulary
 from unionline.web import CurrentActor
 
 TaskId = FromPath[uuid.UUID]
-ViewName = Annotated[str, QueryParameter(pattern=r"^(mine|set_by_me|observing|overdue|all)$")]
+ViewName = Annotated[str, QueryParameter(pattern=r"^(mine|set_by_me|observing|overdue|all)$(?!\n)")]
 UPLOAD_LIMIT = 26 * 1024 * 1024  # the channels' attachment limit decides; this bounds the body
 
 
@@ -93,7 +93,9 @@ def _file_response(found: files.FileBytes) -> Response[bytes]:
 
 StatusName = Annotated[
     str | None,
-    QueryParameter(pattern=r"^(open|new|in_progress|waiting_control|done|deferred|declined)$"),
+    QueryParameter(
+        pattern=r"^(open|new|in_progress|waiting_control|done|deferred|declined)$(?!\n)"
+    ),
 ]
 
 

@@ -21,7 +21,7 @@ LinkKind = Literal["appeal", "member", "document", "blocks", "related"]
 Mode = Literal["new", "reopen"]
 Shift = Literal["none", "previous", "next"]
 CatchUp = Literal["all", "latest"]
-Clock = Annotated[str, msgspec.Meta(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$")]
+Clock = Annotated[str, msgspec.Meta(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$(?!\n)")]
 
 
 class ChecklistDraft(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):

@@ -14,7 +14,7 @@ State = Literal["working", "break", "finished"]
 Action = Literal["start", "break", "resume", "finish"]
 ScheduleKind = Literal["fixed", "shifts", "flexible"]
 AbsenceStatus = Literal["requested", "approved", "rejected", "cancelled"]
-HHMM = Annotated[str, msgspec.Meta(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$")]
+HHMM = Annotated[str, msgspec.Meta(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$(?!\n)")]
 Reason = Annotated[Text, msgspec.Meta(min_length=3, max_length=1000)]
 
 
@@ -221,7 +221,7 @@ class Violation(msgspec.Struct, kw_only=True):
 
 NoticeKind = Literal["late", "early_finish", "short_day", "underworked"]
 PayCode = Annotated[
-    str, msgspec.Meta(min_length=1, max_length=12, pattern=r"^[0-9A-Za-zА-Яа-яЁё._-]+$")
+    str, msgspec.Meta(min_length=1, max_length=12, pattern=r"^[0-9A-Za-zА-Яа-яЁё._-]+$(?!\n)")
 ]
 
 

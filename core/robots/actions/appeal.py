@@ -35,7 +35,7 @@ Tag = Annotated[
     msgspec.Meta(
         min_length=1,
         max_length=100,
-        pattern=rf"^[{WHITE_SPACE}]*[^{WHITE_SPACE}\x00][^\x00]*$",
+        pattern=rf"^[{WHITE_SPACE}]*[^{WHITE_SPACE}\x00][^\x00]*$(?!\n)",
     ),
 ]
 Tags = Annotated[list[Tag], msgspec.Meta(min_length=1, max_length=20)]

@@ -15,7 +15,7 @@ class NotificationSettings(msgspec.Struct, forbid_unknown_fields=True, kw_only=T
     smtp_port: Annotated[int, msgspec.Meta(ge=1, le=65535)] = 25
     smtp_username: str = ""
     smtp_password: str = ""
-    smtp_security: Annotated[str, msgspec.Meta(pattern=r"^(none|starttls|tls)$")] = "none"
+    smtp_security: Annotated[str, msgspec.Meta(pattern=r"^(none|starttls|tls)$(?!\n)")] = "none"
     from_address: str = "unionline@localhost"
     timeout: Annotated[float, msgspec.Meta(gt=0, le=300)] = 30
 

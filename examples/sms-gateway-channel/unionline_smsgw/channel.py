@@ -46,11 +46,11 @@ class GatewayConfig(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     """An account's config: one number (or alphanumeric sender name) at the gateway."""
 
     # The gateway's API root; a local stand-in in tests.
-    base_url: Annotated[str, msgspec.Meta(pattern=rf"^https?://[^{WHITE_SPACE}]+$")] = (
+    base_url: Annotated[str, msgspec.Meta(pattern=rf"^https?://[^{WHITE_SPACE}]+$(?!\n)")] = (
         "https://api.smsgw.example"
     )
     # What members see as the sender: the number, or a registered alphanumeric name.
-    sender: Annotated[str, msgspec.Meta(pattern=r"^(\+?[0-9]{3,15}|[A-Za-z0-9 ._-]{1,11})$")]
+    sender: Annotated[str, msgspec.Meta(pattern=r"^(\+?[0-9]{3,15}|[A-Za-z0-9 ._-]{1,11})$(?!\n)")]
     # Longer replies are refused before sending: each segment is paid for.
     max_segments: Annotated[int, msgspec.Meta(ge=1, le=10)] = DEFAULT_MAX_SEGMENTS
     timeout: Annotated[float, msgspec.Meta(gt=0, le=60)] = 10.0
