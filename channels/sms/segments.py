@@ -1,103 +1,42 @@
-"""How a text travels as SMS: GSM 03.38 7-bit (160 characters, 153 per part of a
-concatenated message) or, as soon as one character is outside that alphabet — any Cyrillic
-letter — UCS-2 (70, 67 per part, counted in UTF-16 units, so an emoji takes two).
-
-Gateways charge by parts, so a reply is measured before it is sent; the SMPP client also
-encodes the parts themselves (:func:`encode`): unpacked GSM 7-bit septets (``data_coding``
-0, the SMSC default alphabet) or UTF-16BE (``data_coding`` 8), each part of a longer text
-behind a concatenation UDH (``05 00 03 ref total n``).
+"""How a text travels as SMS over SMPP: the parts (:func:`split`) and their count
+(:func:`count`) are the channel SDK's — ``unionline.channel.sms_parts``, the one counter the
+server has, which a campaign's preview uses too — and this module encodes the parts
+themselves (:func:`encode`): unpacked GSM 7-bit septets (``data_coding`` 0, the SMSC default
+alphabet) or UTF-16BE (``data_coding`` 8), each part of a longer text behind a concatenation
+UDH (``05 00 03 ref total n``).
 """
 
 from __future__ import annotations
 
-import functools
-from typing import Literal, NamedTuple
+from typing import NamedTuple
 
-# The GSM 03.38 default alphabet in code order (0x1B is the escape to the extension table).
-GSM_BASIC = (
-    "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞ\x1bÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?"
-    "¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà"
-)
-GSM_EXTENSION = {
-    "\f": 0x0A,
-    "^": 0x14,
-    "{": 0x28,
-    "}": 0x29,
-    "\\": 0x2F,
-    "[": 0x3C,
-    "~": 0x3D,
-    "]": 0x3E,
-    "|": 0x40,
-    "€": 0x65,
-}
+from unionline.channel import GSM_BASIC, GSM_EXTENSION, SmsEncoding, SmsParts
+from unionline.channel import sms_max_length as max_length
+from unionline.channel import sms_parts as count
+from unionline.channel import sms_split as split
+
+__all__ = [
+    "GSM_BASIC",
+    "GSM_EXTENSION",
+    "Encoded",
+    "Encoding",
+    "Segments",
+    "count",
+    "decode",
+    "encode",
+    "gsm7_bytes",
+    "gsm7_text",
+    "max_length",
+    "split",
+    "strip_udh",
+]
+
+Encoding = SmsEncoding
+Segments = SmsParts
 ESCAPE = 0x1B
 _CODES = {c: i for i, c in enumerate(GSM_BASIC) if i != ESCAPE}
 _FROM_EXTENSION = {v: k for k, v in GSM_EXTENSION.items()}
-SINGLE = {"gsm7": 160, "ucs2": 70}  # units in a message of one part
-PART = {
-    "gsm7": 153,
-    "ucs2": 67,
-}  # units per part of a concatenated message (the UDH takes 6 octets)
 DATA_CODING = {"gsm7": 0, "ucs2": 8}
-
-Encoding = Literal["gsm7", "ucs2"]
-
-
-class Segments(NamedTuple):
-    encoding: Encoding
-    count: int  # type: ignore[assignment]  # parts the text takes (0 for an empty text)
-    units: int  # septets (gsm7) or UTF-16 code units (ucs2)
-
-
-def encoding(text: str) -> Encoding:
-    return "gsm7" if all(c in _CODES or c in GSM_EXTENSION for c in text) else "ucs2"
-
-
-def _widths(text: str, kind: Encoding) -> list[int]:
-    if kind == "gsm7":
-        return [2 if c in GSM_EXTENSION else 1 for c in text]
-    return [2 if ord(c) > 0xFFFF else 1 for c in text]
-
-
-def split(text: str) -> tuple[Encoding, list[str]]:
-    """The text's encoding and its parts: one part when it fits, else parts of at most 153
-    septets or 67 UTF-16 units, never cutting an escape pair or a surrogate pair in two."""
-    kind, parts, _ = _split(text)
-    return kind, list(parts)
-
-
-def _units(text: str, kind: Encoding) -> int:
-    if kind == "ucs2":
-        return len(text.encode("utf-16-le", "surrogatepass")) // 2
-    return len(text) + sum(1 for c in text if c in GSM_EXTENSION)
-
-
-@functools.lru_cache(maxsize=1024)  # a send counts its text, then splits it; a campaign repeats it
-def _split(text: str) -> tuple[Encoding, tuple[str, ...], int]:
-    kind = encoding(text)
-    units = _units(text, kind)  # one encode instead of a width per character: most SMS fit
-    if units <= SINGLE[kind]:
-        return kind, (text,) if text else (), units
-    parts: list[str] = []
-    start = used = 0
-    for i, width in enumerate(_widths(text, kind)):
-        if used + width > PART[kind]:
-            parts.append(text[start:i])
-            start, used = i, 0
-        used += width
-    parts.append(text[start:])
-    return kind, tuple(parts), units
-
-
-def count(text: str) -> Segments:
-    """The encoding and number of parts ``text`` is sent in."""
-    kind, parts, units = _split(text)
-    return Segments(kind, len(parts), units)
-
-
-def max_length(segments: int, kind: Encoding = "ucs2") -> int:
-    """The most characters of ``kind`` (without wide ones) that fit in ``segments``."""
-    return SINGLE[kind] if segments == 1 else PART[kind] * segments
 
 
 def gsm7_bytes(text: str) -> bytes:

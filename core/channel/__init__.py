@@ -57,6 +57,15 @@ from unionline.channel.ratelimit import take_token
 from unionline.channel.receipts import ReceiptListener, add_receipt_listener
 from unionline.channel.registered import get_channel as channel_type
 from unionline.channel.schemas import AccountUpdate, AttachmentView
+from unionline.channel.sms import (
+    GSM_BASIC,
+    GSM_EXTENSION,
+    SmsEncoding,
+    SmsParts,
+    sms_max_length,
+    sms_parts,
+    sms_split,
+)
 from unionline.channel.storage import (
     AttachmentStorage,
     LocalDiskStorage,
@@ -94,6 +103,8 @@ from unionline.channel.types import (
 )
 
 __all__ = [
+    "GSM_BASIC",
+    "GSM_EXTENSION",
     "AccountStatus",
     "AccountUpdate",
     "AppealBrief",
@@ -133,6 +144,8 @@ __all__ = [
     "SentUnreadable",
     "SetupInfo",
     "SetupStep",
+    "SmsEncoding",
+    "SmsParts",
     "StoredInbound",
     "UpdatedEntry",
     "WebhookReply",
@@ -170,6 +183,9 @@ __all__ = [
     "run_pollers",
     "send_message",
     "send_refusal",
+    "sms_max_length",
+    "sms_parts",
+    "sms_split",
     "split_text",
     "start_pollers",
     "stop_pollers",

@@ -1,6 +1,6 @@
 """Filling a campaign's message for one member: ``{{ name }}`` variables from the member's and
 organization's data, Russian plural forms (``{{ years | plural:год,года,лет }}``) and the SMS
-length counter (GSM-7 or UCS-2 parts)."""
+parts the text takes (the channel SDK's counter)."""
 
 from __future__ import annotations
 
@@ -11,13 +11,9 @@ from typing import Any
 import msgspec
 
 from unionline import current
+from unionline.channel import sms_parts as count_sms
 
 _VAR = re.compile(r"\{\{\s*([A-Za-z_][\w.]*)\s*(?:\|\s*plural\s*:\s*([^}]*?))?\s*\}\}")
-_GSM = set(
-    "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-    "ÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà"
-)
-_GSM_EXT = set("^{}\\[~]|€")
 
 
 def plural(n: int, one: str, few: str, many: str) -> str:
@@ -49,16 +45,10 @@ def fill(template: str, values: dict[str, str]) -> str:
 
 
 def sms_parts(text: str) -> tuple[int, int]:
-    """(parts, characters) of an SMS: GSM-7 160/153 per part, else UCS-2 70/67."""
-    if all(c in _GSM or c in _GSM_EXT for c in text):
-        units = sum(2 if c in _GSM_EXT else 1 for c in text)
-        single, multi = 160, 153
-    else:
-        units = sum(2 if ord(c) > 0xFFFF else 1 for c in text)
-        single, multi = 70, 67
-    if units <= single:
-        return (1 if units else 0), units
-    return -(-units // multi), units
+    """(parts, units) of the SMS ``text`` is sent as — the SMS channels' own count
+    (``unionline.channel.sms_parts``), so the preview says what the send takes."""
+    parts = count_sms(text)
+    return parts.count, parts.units
 
 
 class _MemberData(msgspec.Struct):
