@@ -43,7 +43,9 @@ export function showError(form, error, text = errorText(error)) {
   const candidates = [];
   while (name) {
     candidates.push(name, name.replace(/^values\./, ""));
-    name = name.includes(".") || name.includes("[") ? name.replace(/(\.[^.[\]]*|\[\d+\])$/, "") : "";
+    // one step up: ".port", "[2]" or a dictionary's "[...]" (msgspec's path); no step, no loop
+    const up = name.replace(/(\.[^.[\]]*|\[[^\]]*\])$/, "");
+    name = up === name ? "" : up;
   }
   for (const candidate of candidates) {
     target = form.querySelector(`[data-field="${CSS.escape(candidate)}"]`);
@@ -153,13 +155,17 @@ export function readSchemaInputs(container, fields) {
   return values;
 }
 
-/** An inline confirmation (no browser dialog): ``text`` with a button for ``yes`` and a cancel;
- * replace an element's buttons with it. */
+let confirmBoxes = 0;
+
+/** An inline confirmation (no browser dialog): ``text`` with a button for ``yes`` and a cancel.
+ * It is an element, not a question awaited: put it on the page (in place of the buttons or
+ * after the one pressed) and act in ``onYes``. Named by its question (axe: aria-dialog-name). */
 export function confirmBox(text, yes, onYes, onCancel) {
+  const question = `confirm-question-${++confirmBoxes}`;
   return h(
     "div",
-    { class: "notice warn confirm", role: "alertdialog" },
-    h("p", {}, text),
+    { class: "notice warn confirm", role: "alertdialog", "aria-labelledby": question },
+    h("p", { id: question }, text),
     h(
       "div",
       { class: "form-buttons" },
