@@ -80,6 +80,15 @@ async def test_start_break_finish_seen_live_by_the_supervisor(
     policy = staffing.locator("form.tk-policy")
     await expect(policy.locator("h4")).to_have_text("Уведомления о нарушениях и коды оплаты (Т-12)")
     await policy.locator("input[data-kind=late]").check()
+    # a pay code for no kind of time is said under the absences' codes, not in a toast
+    absences = policy.get_by_label("Коды оплаты отсутствий (ОТ=2300; Б=2400)")
+    await absences.fill("ЯЯ=2300")
+    await policy.locator("button[type=submit]").click()
+    await expect(policy.locator("[data-field=pay_codes] .field-error")).to_have_text(
+        "Код оплаты задают для отработанного времени, ночных, выходных или кода отсутствия"
+        " Т-13 (например, ОТ=2300)"
+    )
+    await absences.fill("")
     async with boris.expect_response(
         lambda r: r.url.endswith("/policy") and r.request.method == "PUT"
     ) as saved:

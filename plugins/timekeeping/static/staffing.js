@@ -80,6 +80,7 @@ async function policyForm(organizationId, reload) {
   const absences = h("input", { type: "text", value: other, size: 24 });
   const submit = async (event) => {
     event.preventDefault();
+    ui.forms.clearErrors(form);
     const payCodes = {};
     for (const [kind, input] of pays) if (input.value.trim()) payCodes[kind] = input.value.trim();
     for (const pair of absences.value.split(/[;,]/)) {
@@ -97,21 +98,31 @@ async function policyForm(organizationId, reload) {
       });
       reload();
     } catch (error) {
-      ui.toastError(error);
+      ui.forms.showError(form, error, payCodeErrorText(error));
     }
   };
   const inherited = view.inherited_from && view.inherited_from !== organizationId;
-  return h(
+  const f = ui.forms;
+  // pay_codes.<kind> at its input; any other pay_codes.<code> (or msgspec's pay_codes[...])
+  // walks up to "pay_codes", the absences' input
+  const form = h(
     "form",
     { class: "tk-absence tk-policy", onsubmit: submit },
     h("h4", {}, t("tk.policy")),
     inherited ? h("p", { class: "muted" }, t("tk.policy_inherited")) : null,
     h("fieldset", {}, h("legend", {}, t("tk.notify_kinds")), kinds.map(([, label, box]) => h("label", {}, box, " ", t(label)))),
     h("fieldset", {}, h("legend", {}, t("tk.notify_whom")), h("label", {}, supervisors, " ", t("tk.notify_supervisors")), h("label", {}, staffer, " ", t("tk.notify_staffer"))),
-    pays.map(([kind, input]) => h("label", {}, t(`tk.pay.${kind}`), input)),
-    h("label", {}, t("tk.pay.absences"), absences),
+    pays.map(([kind, input]) => f.field(`pay_codes.${kind}`, t(`tk.pay.${kind}`), input)),
+    f.field("pay_codes", t("tk.pay.absences"), absences),
     h("button", { type: "submit" }, t("tk.save")),
   );
+  return form;
+}
+
+/** A pay code refused: not a kind or T-13 code (422), or not a code's letters (400). */
+function payCodeErrorText(error) {
+  if (!/^pay_codes/.test(error.field || "")) return undefined;
+  return ui.t(error.code === "invalid" ? "tk.err.pay_kind" : "tk.err.pay_code");
 }
 
 // The cycle as typed, in Russian or English, to the shift names the schedule stores (the
