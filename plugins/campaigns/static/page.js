@@ -35,7 +35,7 @@ const STRINGS = {
     "cmp.save": "Сохранить", "cmp.saved": "Сохранено", "cmp.preview": "Предпросмотр",
     "cmp.test": "Отправить себе", "cmp.test.address": "Ваш адрес для проверки", "cmp.test.sent": "Проверочное сообщение отправлено",
     "cmp.start": "Запустить", "cmp.pause": "Приостановить", "cmp.resume": "Продолжить", "cmp.cancel": "Отменить",
-    "cmp.cancel.ask": "Отменить рассылку? Неотправленные сообщения не уйдут.",
+    "cmp.cancel.ask": "Отменить рассылку? Неотправленные сообщения не уйдут.", "cmp.cancel.yes": "Отменить рассылку",
     "cmp.progress": "Отправлено {sent} из {total}", "cmp.stats": "Статистика",
     "cmp.status.draft": "Черновик", "cmp.status.sending": "Идёт отправка", "cmp.status.paused": "Приостановлена",
     "cmp.status.cancelled": "Отменена", "cmp.status.finished": "Завершена",
@@ -83,7 +83,7 @@ const STRINGS = {
     "cmp.save": "Save", "cmp.saved": "Saved", "cmp.preview": "Preview",
     "cmp.test": "Send to myself", "cmp.test.address": "Your address for the test", "cmp.test.sent": "Test message sent",
     "cmp.start": "Start", "cmp.pause": "Pause", "cmp.resume": "Resume", "cmp.cancel": "Cancel",
-    "cmp.cancel.ask": "Cancel the campaign? Unsent messages will not go out.",
+    "cmp.cancel.ask": "Cancel the campaign? Unsent messages will not go out.", "cmp.cancel.yes": "Cancel the campaign",
     "cmp.progress": "Sent {sent} of {total}", "cmp.stats": "Statistics",
     "cmp.status.draft": "Draft", "cmp.status.sending": "Sending", "cmp.status.paused": "Paused",
     "cmp.status.cancelled": "Cancelled", "cmp.status.finished": "Finished",
@@ -175,6 +175,7 @@ class CampaignsPage extends HTMLElement {
 
   route() {
     clearInterval(this.timer);
+    this.askingCancel = null;
     const path = this.getAttribute("path") || "";
     if (path === "new") return this.editor(null);
     if (/^[0-9a-f-]{36}$/.test(path)) return this.open(path);
@@ -217,8 +218,10 @@ class CampaignsPage extends HTMLElement {
     if (c.status === "sending") buttons.push(h("button", { type: "button", class: "cmp-pause", onclick: act("pause") }, t("cmp.pause")));
     if (c.status === "paused") buttons.push(h("button", { type: "button", class: "cmp-resume", onclick: act("resume") }, t("cmp.resume")));
     if (c.status === "late") buttons.push(h("button", { type: "button", class: "primary cmp-confirm", onclick: act("start") }, t("cmp.confirm")));
-    if (["sending", "paused", "scheduled", "late"].includes(c.status)) {
-      buttons.push(h("button", { type: "button", class: "danger", onclick: () => ui.forms.confirmBox(t("cmp.cancel.ask"), t("cmp.cancel"), act("cancel")) }, t("cmp.cancel")));
+    const cancellable = ["sending", "paused", "scheduled", "late"].includes(c.status);
+    const asking = cancellable && this.askingCancel === c.id;
+    if (cancellable) {
+      buttons.push(h("button", { type: "button", class: "danger cmp-cancel", "aria-expanded": String(asking), onclick: () => this.askCancel(c) }, t("cmp.cancel")));
     }
     ui.replace(this,
       h("p", {}, h("a", { href: "#/work/campaigns" }, t("cmp.back"))),
@@ -226,6 +229,7 @@ class CampaignsPage extends HTMLElement {
       this.rule(c),
       progress(c.counts),
       h("div", { class: "admin-form-actions" }, buttons),
+      asking ? this.cancelBox(c, act("cancel")) : null,
       h("h3", {}, t("cmp.stats")),
       h("table", { class: "admin-table cmp-stats" }, h("tbody", {}, stats.map((s) => h("tr", {}, h("th", { scope: "row" }, t(`cmp.stat.${s}`)), h("td", { dataset: { stat: s } }, String(c.counts[s])))))),
       this.chart(c.counts),
@@ -241,9 +245,33 @@ class CampaignsPage extends HTMLElement {
       this.timer = setInterval(async () => {
         const next = await ui.api.get(`/api/campaigns/${c.id}`).catch(() => null);
         if (next) this.answers = await this.loadAnswers(next);
-        if (next && this.isConnected) this.running(next);
+        // Not while the cancel question is open: a new page would take its focus away.
+        if (next && this.isConnected && this.askingCancel !== c.id) this.running(next);
       }, 1000);
     }
+  }
+
+  // «Отменить» asks first, under the buttons (confirmBox is an element to show, not a promise
+  // to await: the button made the question and dropped it, so nothing was ever cancelled).
+  askCancel(c) {
+    this.askingCancel = c.id;
+    this.running(c);
+    this.querySelector(".cmp-cancel-ask .confirm-yes").focus();
+  }
+
+  cancelBox(c, cancel) {
+    const yes = () => {
+      this.askingCancel = null;
+      cancel();
+    };
+    const no = () => {
+      this.askingCancel = null;
+      this.running(c);
+      this.querySelector(".cmp-cancel").focus();
+    };
+    const box = ui.forms.confirmBox(t("cmp.cancel.ask"), t("cmp.cancel.yes"), yes, no);
+    box.classList.add("cmp-cancel-ask");
+    return box;
   }
 
   async loadAnswers(c) {
