@@ -17,10 +17,12 @@ A campaign is ``finished`` only when no row is ``queued`` or ``sending``.
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 import uuid
+from collections.abc import Awaitable
 from datetime import datetime, timedelta
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 from zoneinfo import ZoneInfo
 
 import msgspec
@@ -55,6 +57,8 @@ from unionline.plugins.campaigns.settings import campaigns_settings
 from unionline.plugins.campaigns.unsubscribe import event as count_event
 from unionline.plugins.campaigns.vocabulary import CONTACT_KIND
 
+T = TypeVar("T")
+log = logging.getLogger(__name__)
 SEND_JOB = "campaigns.send"
 MESSAGE_IDS = uuid.UUID("6c1f7c1e-8d7a-4c55-9a53-3b0d1f2e7a10")
 
@@ -98,9 +102,40 @@ async def send_job(ctx: JobContext, payload: SendPayload) -> None:
             if await finish_if_done(campaign.id):
                 return
             raise NotReady("nothing to claim yet", retry_after=await _next_due(campaign))
-        sent = await asyncio.gather(*(send_one(campaign, row, accounts) for row in batch))
+        sends = asyncio.gather(*(send_one(campaign, row, accounts) for row in batch))
+        sent = await holding([row.id for row in batch], sends)
         await settle_sent([done for done in sent if done is not None])
     await enqueue(SEND_JOB, payload, key=f"{SEND_JOB}:{payload.campaign_id}:{uuid.uuid4()}")
+
+
+async def holding(ids: list[int], sending: Awaitable[T]) -> T:
+    """Await ``sending`` while keeping the claim on rows ``ids``: their lease is renewed every
+    third of ``lease_seconds``, so a batch slower than the lease (a slow provider, a robot call,
+    a loaded machine) is never taken over by another run while this one still sends it. Only a
+    run that stopped (its process died) lets its lease run out."""
+    task = asyncio.ensure_future(sending)
+    period = campaigns_settings().lease_seconds / 3
+    try:
+        while True:
+            done, _ = await asyncio.wait({task}, timeout=period)
+            if done:
+                return task.result()
+            try:
+                await _renew(ids)
+            except Exception as exc:  # the database away: the sends go on, the lease may lapse
+                log.warning("campaign rows %s: lease not renewed: %s", ids, exc)
+    except BaseException:
+        task.cancel()
+        raise
+
+
+async def _renew(ids: list[int]) -> None:
+    marks = ", ".join("{}" for _ in ids)
+    await current().db.execute(
+        "UPDATE campaigns_recipient SET lease_until = {} WHERE status = 'sending'"
+        f" AND id IN ({marks})",
+        time.time() + campaigns_settings().lease_seconds, *ids,
+    )  # fmt: skip
 
 
 async def _next_due(campaign: CampaignRow) -> float:

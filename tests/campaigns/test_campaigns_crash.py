@@ -20,6 +20,7 @@ from aiosmtpd.controller import Controller
 from campaigns_support import World, campaign_body, grant, member
 from plugins_for_tests.support import cli_env, unionline_cli, wait_for, waited
 
+from unionline import NotReady
 from unionline.testing import support as testing
 
 pytestmark = pytest.mark.database
@@ -171,4 +172,51 @@ async def test_pause_then_resume_sends_nobody_twice(
     finally:
         controller.stop()
     assert view["status"] == "finished" and view["counts"]["sent"] == 20
+    assert sorted(r for r, _ in sink.mails) == sorted(addresses)  # each exactly once
+
+
+class SlowSink(Sink):
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        await asyncio.sleep(0.8)  # slower than the lease below
+        return await super().handle_DATA(server, session, envelope)
+
+
+async def test_a_batch_slower_than_the_lease_is_not_taken_over_while_it_sends(
+    unionline_database_url: str, tmp_path: Path
+) -> None:
+    """Two runs of one campaign at once (a job re-run after its successor was queued), each
+    batch slower than ``lease_seconds``: the sending run keeps renewing its claim, so the other
+    never takes a row over while it is in flight — every member gets exactly one mail."""
+    import msgspec
+
+    from unionline.plugins.campaigns import sending
+    from unionline.plugins.campaigns.settings import CampaignsSettings
+    from unionline.settings import settings_type
+
+    port = _port()
+    sink = SlowSink()
+    controller = Controller(sink, hostname="127.0.0.1", port=port)
+    controller.start()
+    base = testing.make_settings(unionline_database_url, plugins=["campaigns", "mail"])
+    data = msgspec.to_builtins(base)
+    data["campaigns"] = {"lease_seconds": 0.25, "run_seconds": 60, "email_per_second": 1000}
+    settings = msgspec.convert(data, settings_type({"campaigns": CampaignsSettings}))
+
+    async def run(job: Any) -> None:
+        while True:
+            try:
+                return await sending.send_job(NO_CONTEXT, job)
+            except NotReady as waiting:
+                await asyncio.sleep(min(0.2, waiting.retry_after or 0.2))
+
+    try:
+        async with testing.running_app(settings, migrate=True, execute_jobs=False) as h:
+            w, cid, addresses = await _setup(h, port, 8)
+            await w.call("boss", "post", f"/api/campaigns/{cid}/start")
+            job = sending.SendPayload(uuid.UUID(cid))
+            await asyncio.wait_for(asyncio.gather(run(job), run(job)), 120)
+            view = await w.call("boss", "get", f"/api/campaigns/{cid}")
+    finally:
+        controller.stop()
+    assert view["status"] == "finished" and view["counts"]["sent"] == 8
     assert sorted(r for r, _ in sink.mails) == sorted(addresses)  # each exactly once
