@@ -12,6 +12,9 @@
   transaction that makes the task. A killed process rolls back either transaction; a job run
   twice finds its key claimed and does nothing; two schedulers lock the series row (SQLite
   serializes writers) and see each other's cursor.
+* **Ended means ended**: the job re-reads the series (locked) in that same transaction and makes
+  nothing for a series ended at once (``ended_at``) or a date past its last day (the rule's
+  ``UNTIL``) — a job queued before «Завершить серию» included.
 * **After downtime**: ``catch_up = "all"`` makes every occurrence that came due while nothing
   ran (no gaps); ``"latest"`` makes only the most recent one and skips the older ones.
 * **Modes**: ``new`` — a new task per occurrence; ``reopen`` — the series' one task is reopened
@@ -203,7 +206,7 @@ async def occurrence(ctx: JobContext, payload: OccurrencePayload) -> None:
             f"SELECT * FROM tasks_series WHERE id = {{}}{lock_suffix(True)}",
             payload.series_id,
         )
-        if series is None:
+        if series is None or not still_has(series, payload.occurs_on):
             return
         key = f"{series.id}:{payload.occurs_on.isoformat()}"
         claimed = await db.fetchone(
@@ -225,6 +228,14 @@ async def occurrence(ctx: JobContext, payload: OccurrencePayload) -> None:
             else _make(series, due, key)
         )
         await db.execute("UPDATE tasks_occurrence SET task_id = {} WHERE key = {}", task_id, key)
+
+
+def still_has(series: SeriesRow, nominal: date) -> bool:
+    """Whether ``nominal`` is still an occurrence of the series: it was not ended at once, and
+    the date is in its rule (an end on a day put that day into the rule's UNTIL)."""
+    if series.ended_at is not None:
+        return False
+    return not series.rrule or next(nominal_from(series, nominal), None) == nominal
 
 
 async def _make(series: SeriesRow, due: datetime, key: str) -> uuid.UUID:
@@ -338,8 +349,8 @@ async def create(actor: Actor, data: NewSeries) -> SeriesView:
     await current().db.execute(
         "INSERT INTO tasks_series (id, organization_id, template_id, creator_id, responsible_id,"
         " rrule, starts_on, at_time, timezone, mode, after_done_days, shift, catch_up, next_on,"
-        " task_id, active, created_at) VALUES"
-        " ({}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {})",
+        " task_id, active, ended_at, created_at) VALUES"
+        " ({}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {})",
         *[getattr(series, f) for f in SeriesRow.__struct_fields__],
         now(),
     )
@@ -393,11 +404,15 @@ async def end(actor: Actor, series_id: uuid.UUID, data: SeriesEnd) -> SeriesView
             series.rrule = _ending(series, data.last_on)
         if data.last_on is None or series.next_on is None or series.next_on > data.last_on:
             series.active, series.next_on = False, None
+        if data.last_on is None and series.ended_at is None:
+            series.ended_at = now()  # a job already queued makes nothing now (still_has)
         await db.execute(
-            "UPDATE tasks_series SET rrule = {}, active = {}, next_on = {} WHERE id = {}",
+            "UPDATE tasks_series SET rrule = {}, active = {}, next_on = {}, ended_at = {}"
+            " WHERE id = {}",
             series.rrule,
             series.active,
             series.next_on,
+            series.ended_at,
             series.id,
         )
         await publish(

@@ -70,6 +70,7 @@ class SeriesRow(msgspec.Struct, kw_only=True):
     next_on: date | None
     task_id: uuid.UUID | None
     active: bool
+    ended_at: datetime | None = None  # ended at once: no occurrence job makes a task after it
 
 
 def json_value(value: Any) -> Any:

@@ -180,6 +180,8 @@ class Series(Table, tablename="tasks_series"):
     next_on = Date(null=True, default=None, index=True)  # the next occurrence (None: none due)
     task_id = UUID(null=True, default=None)  # reopen mode: the one task
     active = Boolean(default=True)
+    # Ended at once (no last day): an occurrence job that runs after it makes nothing.
+    ended_at = Timestamptz(null=True, default=None)
     created_at = Timestamptz(default=TimestamptzNow())
 
 
