@@ -70,8 +70,8 @@ def reading(event: Event) -> Reading:
     kept = vars(event).get(_KEPT)
     if isinstance(kept, Reading):
         return kept
-    message = eager.read(event)
-    kept = vars(event)[_KEPT] = Reading(message, forwards.read(message))
+    message, whole = eager.read(event)
+    kept = vars(event)[_KEPT] = Reading(message, forwards.read(message, whole))
     return kept
 
 

@@ -4,15 +4,18 @@
 whatever lies below a level is skipped once more for every level above it read, up to
 :data:`~.types.MAX_DEPTH` passes over a deep chain of forwards. A message holding few of them
 (a chain, a handful, most real ones) is read here instead, every level shown typed in the
-event's own pass; each message read counts, and past :data:`MOST` the read stops (a wasted
-read of at most that many) and the message is read by levels. Either way the same messages
-are shown (:func:`.forwards.read` walks both); forwards below the levels shown stay JSON.
+event's own pass; each message read counts, and past :data:`MOST` the read stops and the
+message is read by levels. The forwards the stopped pass had read whole are kept
+(:class:`Kept`): read by levels, what lies below them is not skipped again level by level, only
+what lies below the messages the pass stopped inside (a chain, then many forwards, was skipped
+7 times, now 3). Either way the same messages are shown (:func:`.forwards.read` walks both);
+forwards below the levels shown stay JSON.
 """
 
 from __future__ import annotations
 
 import threading
-from typing import Any, cast
+from typing import Any, ClassVar, NamedTuple, cast
 
 import msgspec
 
@@ -29,8 +32,13 @@ from unionline.channels.vk.types import (
 MOST = 64  # messages read in one pass (past them the read is wasted: at most this many)
 
 
+Kept = tuple[list[ForeignMessage], ...]  # by depth: a level's first messages, read whole
+NOTHING_KEPT: Kept = ()
+
+
 class _Left(threading.local):
     messages = 0
+    kept: Kept = NOTHING_KEPT
 
 
 _left = _Left()
@@ -41,31 +49,45 @@ class Crowded(Exception):
 
 
 class Counted(ForeignMessage, kw_only=True):
-    """A forwarded message read in the one pass, counted as it is read."""
+    """A forwarded message read in the one pass, counted as it is read, and kept by its depth
+    among the message's forwards (0: inside what it replies to, not kept)."""
+
+    depth: ClassVar[int] = 0
 
     def __post_init__(self) -> None:
+        if self.depth:  # read whole: the first of its level, and its own are not (its level's)
+            kept = _left.kept
+            kept[self.depth].append(self)
+            kept[self.depth + 1].clear()
         _left.messages -= 1
         if _left.messages < 0:
             raise Crowded
 
 
-def _level(depth: int) -> type[ForeignMessage]:
+def _level(depth: int, kept: bool) -> type[ForeignMessage]:
     """A forwarded message at ``depth`` with its forwards typed down to MAX_DEPTH."""
     fields: list[tuple[str, Any, Any]] = []
     if depth < MAX_DEPTH:  # at MAX_DEPTH its own are below the levels shown: JSON
-        inner = head(MAX_QUOTED, _level(depth + 1))
+        inner = head(MAX_QUOTED, _level(depth + 1, kept))
         fields = [("fwd_messages", inner, inner.empty)]
-    made = msgspec.defstruct(f"Counted{depth}", fields, bases=(Counted,), kw_only=True)
+    made = msgspec.defstruct(
+        f"Counted{depth}",
+        fields,
+        bases=(Counted,),
+        namespace={"depth": depth if kept else 0},
+        kw_only=True,
+    )
     return cast("type[ForeignMessage]", made)
 
 
-_FIRST = _level(1)  # a message's forwards, and what it replies to (its forwards one down)
+_FIRST = _level(1, kept=True)  # a message's forwards
+_REPLY = _level(1, kept=False)  # what it replies to (its forwards one down): never kept
 _HEAD = head(MAX_QUOTED, _FIRST)
 _ONE_PASS = cast(
     "type[Message]",
     msgspec.defstruct(
         "OnePass",
-        [("fwd_messages", _HEAD, _HEAD.empty), ("reply_message", _FIRST | None, None)],
+        [("fwd_messages", _HEAD, _HEAD.empty), ("reply_message", _REPLY | None, None)],
         bases=(Message,),
         kw_only=True,
     ),
@@ -76,14 +98,28 @@ _ONE_PASS_NEW = cast(
 )
 
 
-def read(event: Event) -> Message:
+class Read(NamedTuple):
+    """A message as read, and the forwards kept from a one-pass read that stopped: by depth,
+    the first messages of the level the pass stopped in and of each level above it (of the
+    forwards it was inside), each read whole to :data:`~.types.MAX_DEPTH`."""
+
+    message: Message
+    kept: Kept = NOTHING_KEPT
+
+
+def read(event: Event) -> Read:
     """The message of a ``message_new``/``message_edit`` event, in one pass when it holds at
     most :data:`MOST` forwarded messages; ``msgspec.ValidationError`` when it is not one."""
     _left.messages = MOST
+    _left.kept = tuple([] for _ in range(MAX_DEPTH + 2))
     try:
-        return _read(event, _ONE_PASS_NEW, _ONE_PASS)
-    except (Crowded, msgspec.ValidationError):  # by levels: only the shown ones validated
-        return _read(event, MessageNew, Message)
+        return Read(_read(event, _ONE_PASS_NEW, _ONE_PASS))
+    except Crowded:  # by levels, without those read whole again
+        return Read(_read(event, MessageNew, Message), _left.kept)
+    except msgspec.ValidationError:  # by levels: only the shown ones validated
+        return Read(_read(event, MessageNew, Message))
+    finally:
+        _left.kept = NOTHING_KEPT
 
 
 def _read(event: Event, new: type[MessageNew], edit: type[Message]) -> Message:

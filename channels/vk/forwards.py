@@ -6,8 +6,9 @@ Only those are decoded, each level when its turn comes (:func:`.types.read_forwa
 level's other elements only how many there are (up to ``MAX_FORWARDS``) is known, for the
 warning that says they are not shown, and of a level below the shown ones only whether it
 holds any. A bound per level cannot say this (it multiplies with the levels: 100 a level read
-every message of a 64 KB body, 15x what its text costs; issue #12 item 3). :mod:`.content`
-shows what was read here; :func:`owner_ids` names whose names it shows.
+every message of a 64 KB body, 15x what its text costs; issue #12 item 3). The forwards a
+stopped one-pass read had read whole (:class:`.eager.Kept`) are taken as they are, not read
+again. :mod:`.content` shows what was read here; :func:`owner_ids` names whose names it shows.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import NamedTuple
 
 import msgspec
 
+from unionline.channels.vk.eager import NOTHING_KEPT, Kept
 from unionline.channels.vk.types import (
     MAX_DEPTH,
     MAX_QUOTED,
@@ -55,33 +57,43 @@ class _Budget:
         self.left = MAX_QUOTED
 
 
-def read(message: Message) -> Read:
-    """``message``'s forwards and reply, as many as are shown; ``msgspec.ValidationError``
-    when one that is read is not a message."""
+def read(message: Message, kept: Kept = NOTHING_KEPT) -> Read:
+    """``message``'s forwards and reply, as many as are shown (those in ``kept`` as they were
+    read); ``msgspec.ValidationError`` when one that is read is not a message."""
     budget = _Budget()
     first, count = message.fwd_messages.split()
-    forwards = _level(first, count, 1, budget)
+    forwards = _level(first, count, 1, budget, kept)
     reply = message.reply_message
     if reply is None:
         return Read(forwards, None)
-    return Read(forwards, Node(reply, _inner(reply.fwd_messages, 2, budget)))
+    return Read(forwards, Node(reply, _inner(reply.fwd_messages, 2, budget, NOTHING_KEPT)))
 
 
-def _level(messages: list[ForeignMessage], count: int, depth: int, budget: _Budget) -> Level:
+def _level(
+    messages: list[ForeignMessage],
+    count: int,
+    depth: int,
+    budget: _Budget,
+    kept: Kept = NOTHING_KEPT,
+) -> Level:
     if not count:
         return NONE
     if depth > MAX_DEPTH:
         return Level(total=count, too_deep=True)
+    whole = kept[depth] if kept else []  # this level's first, read whole by the stopped pass
     shown: list[Node] = []
-    for message in messages:  # as many as the budget had left when the level was read
+    for n, message in enumerate(messages):  # as many as the budget had left at the level
         if budget.left <= 0:
             break
         budget.left -= 1
-        shown.append(Node(message, _inner(message.fwd_messages, depth + 1, budget)))
+        if n < len(whole):
+            message = whole[n]
+        inside = kept if n == len(whole) else NOTHING_KEPT  # the one the pass stopped inside
+        shown.append(Node(message, _inner(message.fwd_messages, depth + 1, budget, inside)))
     return Level(tuple(shown), count)  # (Structs: made at ~a third of a NamedTuple's cost)
 
 
-def _inner(raw: msgspec.Raw | Head, depth: int, budget: _Budget) -> Level:
+def _inner(raw: msgspec.Raw | Head, depth: int, budget: _Budget, kept: Kept) -> Level:
     """A shown message's forwards: read in the event's pass (:mod:`.eager`), or now."""
     if raw is NO_FORWARDS:
         return NONE
@@ -90,7 +102,7 @@ def _inner(raw: msgspec.Raw | Head, depth: int, budget: _Budget) -> Level:
     if depth > MAX_DEPTH:
         return Level(total=1, too_deep=True) if _holds_any(raw) else NONE
     messages, count = read_forwards(raw, budget.left)
-    return _level(messages, count, depth, budget)
+    return _level(messages, count, depth, budget, kept)
 
 
 def _holds_any(raw: msgspec.Raw) -> bool:

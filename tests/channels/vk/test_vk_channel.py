@@ -11,7 +11,7 @@ from vk_support import CODE, SECRET, VkAdapters, callback_call, event, timeline_
 
 from unionline.channel import InboundRequest
 from unionline.channels.vk import eager
-from unionline.channels.vk.types import Event, Message
+from unionline.channels.vk.types import Event
 from unionline.testing.channel_contract import ContractEnv
 
 
@@ -98,7 +98,7 @@ async def test_each_webhook_decodes_its_event_once(
         decoded.append(request.body)
         return body_of(request, kind)
 
-    def reading(event: Event) -> Message:
+    def reading(event: Event) -> eager.Read:
         read.append(event.event_id)
         return message_of(event)
 

@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from unionline.channel import InboundMessage, Quoted
-from unionline.channels.vk import content, eager
+from unionline.channels.vk import content, eager, forwards
 from unionline.channels.vk.decode import decode_event, owner_ids
 from unionline.channels.vk.types import (
     MAX_ATTACHMENTS,
@@ -182,8 +182,10 @@ def with_forwards(children: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
 forwarded = st.recursive(leaf, with_forwards, max_leaves=100)
 
 
-def body(fwd: list[Any], reply: Any = None, **message: Any) -> bytes:
+def body(fwd: list[Any], reply: Any = None, reply_first: bool = False, **message: Any) -> bytes:
     message = {"id": 9, "date": 1, "peer_id": PEER, "from_id": PEER, "text": "x", **message}
+    if reply is not None and reply_first:  # read (and kept or not) before the forwards
+        message["reply_message"] = reply
     message["fwd_messages"] = fwd
     if reply is not None:
         message["reply_message"] = reply
@@ -200,13 +202,15 @@ def decoded(raw: bytes, names: content.Names) -> InboundMessage:
 CHOSEN = HealthCheck.function_scoped_fixture  # read_as only chooses: the same for every input
 
 
-@pytest.fixture(params=["as it comes", "one pass", "by levels"])
+STOPPED = {"one pass": 10**6, "by levels": 0, "stopped after 3": 3, "stopped after 17": 17}
+
+
+@pytest.fixture(params=["as it comes", *STOPPED])
 def read_as(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
-    """Each event read as the channel reads it, and forced one way or the other."""
-    if request.param == "one pass":
-        monkeypatch.setattr(eager, "MOST", 10**6)
-    elif request.param == "by levels":
-        monkeypatch.setattr(eager, "MOST", 0)
+    """Each event read as the channel reads it, and forced one way or the other (or the one
+    pass stopped early: by levels, with the forwards it had read whole kept)."""
+    if request.param in STOPPED:
+        monkeypatch.setattr(eager, "MOST", STOPPED[request.param])
     return str(request.param)
 
 
@@ -214,12 +218,13 @@ def read_as(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> 
 @given(
     fwd=st.lists(forwarded, max_size=30),
     reply=st.none() | forwarded,
+    reply_first=st.booleans(),
     attached=st.lists(st.one_of(photo, wall), max_size=2),
 )
 def test_a_message_shows_what_it_showed_when_every_forward_was_read(
-    read_as: str, fwd: list[Any], reply: Any, attached: list[Any]
+    read_as: str, fwd: list[Any], reply: Any, reply_first: bool, attached: list[Any]
 ) -> None:
-    raw = body(fwd, reply, attachments=attached)
+    raw = body(fwd, reply, reply_first, attachments=attached)
     names = {i: f"имя {i}" for i in AUTHORS}
     assert shown(decoded(raw, names)) == oracle(raw, names)
 
@@ -280,3 +285,27 @@ def test_forwards_past_those_shown_are_counted_not_read(read_as: str) -> None:
     message = decoded(body(deep), {})
     assert len(message.forwarded) == 1 and len(message.forwarded[0].quoted) == MAX_QUOTED - 1
     assert message.warnings == ("Не показаны ещё 3 пересланных сообщений (больше 50)",)
+
+
+def test_forwards_read_whole_before_the_one_pass_stopped_are_not_read_again(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A chain, then more forwards than the one pass takes: the chain was read whole before
+    the pass stopped, so read by levels only the crowd's level is read again (each level of
+    the chain was, skipping what lies below it once more each time)."""
+    read: list[int] = []
+    read_forwards = forwards.read_forwards
+
+    def counted(raw: msgspec.Raw, shown: int) -> tuple[list[Any], int]:
+        read.append(len(raw))
+        return read_forwards(raw, shown)
+
+    monkeypatch.setattr(forwards, "read_forwards", counted)
+    below = [{"date": 1, "from_id": 612345678, "text": "ниже"}] * 40
+    crowd = [{"date": 1, "from_id": 612345678, "text": "b", "fwd_messages": below[:30]}] * 3
+    raw = body(chain(MAX_DEPTH, below) + crowd)
+    message = decoded(raw, {})
+    assert read == [len(msgspec.json.encode(below[:30]))]  # the crowd's first, stopped inside
+    assert shown(message) == oracle(raw, {})
+    # the chain (5) and the first of the crowd (31) shown, then 14 of the one stopped inside
+    assert [len(q.quoted) for q in message.forwarded] == [1, 30, MAX_QUOTED - 5 - 31 - 1]
