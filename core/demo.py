@@ -25,7 +25,7 @@ import click
 import msgspec
 
 from unionline.access import Grant
-from unionline.demo_topics import seed_queues
+from unionline.demo_topics import make_queue, seed_queues
 from unionline.hookspecs import hookimpl
 from unionline.registry import CommandsRegistrar
 
@@ -90,7 +90,7 @@ async def seed() -> DemoSite:
     fed = await _organization(actor, FEDERATION[0], FEDERATION[1], None, "federation")
     admin.organization = FEDERATION[0]
     logins = [admin]
-    fed_queue = await _queue(actor, fed, "Федерация", "round_robin", None)
+    fed_queue = await make_queue(actor, fed, "Федерация", strategy="round_robin", default=True)
     logins.append(await _operator("demo-fed", "Оператор федерации", "operator", fed, FEDERATION[0]))
     members: list[DemoMember] = []
     for code, name, people in PRIMARIES:
@@ -153,29 +153,6 @@ async def _organization(
         return found.id
     view = await services.create(
         actor, OrganizationCreate(name=name, code=code, parent_id=parent, kind=kind)
-    )
-    return view.id
-
-
-async def _queue(
-    actor: Any, org: uuid.UUID, name: str, strategy: str, overflow: uuid.UUID | None
-) -> uuid.UUID:
-    from unionline.routing import queues
-    from unionline.routing.schemas import QueueCreate
-
-    for existing in await queues.list_queues(actor, org):
-        if existing.name == name:
-            return existing.id
-    view = await queues.create(
-        actor,
-        QueueCreate(
-            organization_id=org,
-            name=name,
-            strategy=strategy,
-            is_default=True,
-            overflow_queue_id=overflow,
-            overflow_after_minutes=OVERFLOW_MINUTES if overflow else 0,
-        ),
     )
     return view.id
 

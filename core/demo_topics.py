@@ -51,26 +51,33 @@ async def seed_queues(
 ) -> dict[str, uuid.UUID]:
     """«Общая» (the default) and a queue per topic in ``org``, and a rule per topic routing a
     new appeal there; the queues by name."""
-    made = {GENERAL: await _queue(actor, org, GENERAL, "", overflow, minutes, default=True)}
-    for topic in TOPICS:
-        made[topic.queue] = await _queue(
-            actor, org, topic.queue, topic.about, overflow, minutes, topic=topic
+    made = {
+        GENERAL: await make_queue(
+            actor, org, GENERAL, default=True, overflow=overflow, minutes=minutes
         )
+    }
+    for topic in TOPICS:
+        made[topic.queue] = await make_queue(
+            actor, org, topic.queue, about=topic.about, strategy=topic.strategy,
+            skills=topic.skills, overflow=overflow, minutes=minutes,
+        )  # fmt: skip
         await _rule(actor, org, topic, made[topic.queue])
     return made
 
 
-async def _queue(
+async def make_queue(
     actor: Any,
     org: uuid.UUID,
     name: str,
-    about: str,
-    overflow: uuid.UUID | None,
-    minutes: int,
     *,
+    about: str = "",
+    strategy: str = "least_busy",
+    skills: tuple[str, ...] = (),
     default: bool = False,
-    topic: Topic | None = None,
+    overflow: uuid.UUID | None = None,
+    minutes: int = 0,
 ) -> uuid.UUID:
+    """The queue ``name`` of ``org`` (the one there, or made)."""
     from unionline.routing import queues
     from unionline.routing.schemas import QueueCreate
 
@@ -83,8 +90,8 @@ async def _queue(
             organization_id=org,
             name=name,
             topic=about,
-            strategy=topic.strategy if topic else "least_busy",
-            skills=list(topic.skills) if topic else [],
+            strategy=strategy,
+            skills=list(skills),
             is_default=default,
             overflow_queue_id=overflow,
             overflow_after_minutes=minutes if overflow else 0,
