@@ -156,13 +156,17 @@ export function readSchemaInputs(container, fields) {
 }
 
 let confirmBoxes = 0;
+let openBox = null;
 
 /** An inline confirmation (no browser dialog): ``text`` with a button for ``yes`` and a cancel.
  * It is an element, not a question awaited: put it on the page (in place of the buttons or
- * after the one pressed) and act in ``onYes``. Named by its question (axe: aria-dialog-name). */
+ * after the one pressed) and act in ``onYes``. Named by its question (axe: aria-dialog-name).
+ * One question at a time: once a new box is on the page, a box still open elsewhere (the same
+ * button pressed twice, another row's) is answered «Отмена» — its ``onCancel`` runs, so the
+ * page that opened it puts back what it hid — and leaves the page. */
 export function confirmBox(text, yes, onYes, onCancel) {
   const question = `confirm-question-${++confirmBoxes}`;
-  return h(
+  const box = h(
     "div",
     { class: "notice warn confirm", role: "alertdialog", "aria-labelledby": question },
     h("p", { id: question }, text),
@@ -173,4 +177,21 @@ export function confirmBox(text, yes, onYes, onCancel) {
       h("button", { type: "button", class: "confirm-no", onclick: onCancel }, t("admin.cancel")),
     ),
   );
+  // The caller puts the box on the page right after this returns; a box of a page that is
+  // re-drawn whole (the old one left with the old drawing) is not open and is let be.
+  queueMicrotask(() => {
+    if (!box.isConnected) return;
+    const earlier = openBox;
+    openBox = box;
+    if (earlier && earlier !== box && earlier.isConnected) dismiss(earlier, box);
+  });
+  return box;
+}
+
+/** Answer ``box`` «Отмена» for ``successor``, which keeps the focus it had. */
+function dismiss(box, successor) {
+  const focused = document.activeElement;
+  box.querySelector(".confirm-no").click();
+  box.remove();
+  if (successor.contains(focused) && document.activeElement !== focused) focused.focus();
 }
