@@ -4,6 +4,7 @@
 // actions with their parameters' controls) or, in «Расширенный режим», the rule's JSON; dry
 // runs and the rules log. Errors the API names a field for are shown next to that control.
 
+import { confirmBox } from "../js/admin-forms.js";
 import { get, patch, post, request } from "../js/api.js";
 import { h, replace } from "../js/dom.js";
 import { fullTime } from "../js/format.js";
@@ -136,7 +137,7 @@ class UlRobots extends HTMLElement {
         this.manages ? h("button", { type: "button", class: "edit", onclick: () => this.edit(rule) }, t("robots.edit")) : null,
         this.manages ? h("button", { type: "button", class: "dry-run", onclick: () => this.dryRun(rule) }, t("robots.dry_run")) : null,
         h("button", { type: "button", class: "log", onclick: () => this.showLog(rule) }, t("robots.log")),
-        this.manages ? h("button", { type: "button", class: "delete", onclick: () => this.remove(rule) }, t("robots.delete")) : null,
+        this.manages ? h("button", { type: "button", class: "delete", onclick: (e) => this.askRemove(rule, e.currentTarget) }, t("robots.delete")) : null,
       ),
     );
   }
@@ -151,8 +152,19 @@ class UlRobots extends HTMLElement {
     this.render();
   }
 
+  /** «Удалить правило …?» under the rule's buttons; «Отмена» gives the focus back to ``button``. */
+  askRemove(rule, button) {
+    const box = confirmBox(t("robots.delete_confirm", { name: rule.name }), t("robots.delete"), () => this.remove(rule), () => {
+      box.remove();
+      button.setAttribute("aria-expanded", "false");
+      if (button.isConnected) button.focus();
+    });
+    button.closest("li.rule").append(box);
+    button.setAttribute("aria-expanded", "true");
+    box.querySelector(".confirm-yes").focus();
+  }
+
   async remove(rule) {
-    if (!window.confirm(t("robots.delete_confirm", { name: rule.name }))) return;
     try {
       await request("DELETE", `/api/robots/rules/${rule.id}`);
       this.rules = this.rules.filter((r) => r.id !== rule.id);
