@@ -3,9 +3,11 @@ click-to-call that reached the member.
 
 A missed incoming call opens (or continues) the member's appeal like any message and gets a
 callback due ``callback_hours`` working hours later (the appeals' business hours over
-unionline.calendar). More missed calls on the same appeal count on the one callback. An
-outbound call to the number settles it: answered → done; busy or no answer → still pending,
-the attempt and its outcome recorded.
+unionline.calendar). More missed calls on the same appeal count on the one callback: an
+appeal has at most one open (pending or calling) callback, and each call counts once — its
+``phone_call.callback_id`` names the callback it counted on. An outbound call to the number
+settles it: answered → done; busy or no answer → still pending, the attempt and its outcome
+recorded.
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ import msgspec
 from unionline import appeal_settings, current, now
 from unionline.calendar import calendar_for
 from unionline.channels.phone.model import Call
+
+OPEN = "status IN ('pending', 'calling')"  # as the unique index of open callbacks says it
 
 
 class Callback(msgspec.Struct, kw_only=True):
@@ -75,43 +79,70 @@ async def for_call(call_key: str) -> Callback | None:
     )
 
 
-async def owe(
-    line: Any, call_key: str, appeal_id: uuid.UUID, member_id: uuid.UUID | None, number: str
-) -> Callback:
-    """The callback of a missed call: this call's, the appeal's pending one (one more missed
-    call on it), or a new one."""
-    db = current().db
-    mine = await for_call(call_key)
-    if mine is not None:
-        return mine
-    pending = await db.fetch_one_as(
+class MissedCall(msgspec.Struct, kw_only=True):
+    """A missed incoming call as ``owe`` takes it: its ``phone_call`` row (locked by the
+    caller's transaction) and the appeal its entry is on."""
+
+    id: uuid.UUID  # phone_call.id
+    key: str  # phone_call.key
+    callback_id: uuid.UUID | None = None  # the callback it already counted on
+    appeal_id: uuid.UUID
+    member_id: uuid.UUID | None
+    number: str
+
+
+async def owe(line: Any, call: MissedCall) -> Callback:
+    """The callback of a missed call: the one it already counted on (a later event of the call
+    — the voicemail's recording, a webhook sent again — counts nothing), else its appeal's open
+    one with one more missed call on it, else a new one. The count is one statement, so missed
+    calls on one appeal handled at once (two processes) end on one callback, each counted."""
+    counted = await _counted(call)
+    if counted is None:
+        counted = await _count_on_open(call) or await _open(line, call)
+        await current().db.execute(
+            "UPDATE phone_call SET callback_id = {} WHERE id = {}", counted.id, call.id
+        )
+    return counted
+
+
+async def _counted(call: MissedCall) -> Callback | None:
+    if call.callback_id is not None:
+        return await load(call.callback_id)
+    return await for_call(call.key)  # a callback it made before calls said which
+
+
+async def _count_on_open(call: MissedCall) -> Callback | None:
+    """One more missed call on the appeal's open callback, when it has one."""
+    return await current().db.fetch_one_as(
         Callback,
-        "SELECT * FROM phone_callback WHERE appeal_id = {} AND status IN ('pending', 'calling')"
-        " ORDER BY created_at LIMIT 1",
-        appeal_id,
+        "UPDATE phone_callback SET missed = missed + 1"
+        f" WHERE appeal_id = {{}} AND {OPEN} RETURNING *",
+        call.appeal_id,
     )
-    if pending is not None:
-        await db.execute("UPDATE phone_callback SET missed = missed + 1 WHERE id = {}", pending.id)
-        pending.missed += 1
-        return pending
+
+
+async def _open(line: Any, call: MissedCall) -> Callback:
+    """A new callback for the appeal — or, when another call made one meanwhile (the unique
+    index of open callbacks: ``phone_callback_open_appeal``), one more missed call on that."""
     due = await due_at(line.organization_id, line.config.callback_hours)
-    created = await db.fetch_one_as(
+    created = await current().db.fetch_one_as(
         Callback,
         "INSERT INTO phone_callback (id, call_key, account_id, organization_id, appeal_id,"
         " member_id, number, due_at, status, missed, attempts, outcome, operator_id, created_at,"
         " completed_at) VALUES ({}, {}, {}, {}, {}, {}, {}, {}, 'pending', 1, 0, '', NULL, {},"
-        " NULL) RETURNING *",
+        f" NULL) ON CONFLICT (appeal_id) WHERE {OPEN}"
+        " DO UPDATE SET missed = phone_callback.missed + 1 RETURNING *",
         uuid.uuid4(),
-        call_key,
+        call.key,
         line.id,
         line.organization_id,
-        appeal_id,
-        member_id,
-        number,
+        call.appeal_id,
+        call.member_id,
+        call.number,
         due,
         time.time(),
     )
-    assert created is not None
+    assert created is not None  # inserted, or the conflicting row updated
     return created
 
 

@@ -44,6 +44,7 @@ class CallRow(msgspec.Struct, kw_only=True):
     appeal_id: uuid.UUID | None
     member_id: uuid.UUID | None
     recording_id: uuid.UUID | None
+    callback_id: uuid.UUID | None  # the callback a missed call counted on
 
 
 class Recorded(msgspec.Struct, kw_only=True):
@@ -206,7 +207,16 @@ async def _callback(
             await show_callback(line, callback)
         return None
     if call.missed and row.appeal_id is not None:
-        owed = await callbacks.owe(line, row.key, row.appeal_id, row.member_id, number)
+        missed = callbacks.MissedCall(
+            id=row.id,
+            key=row.key,
+            callback_id=row.callback_id,
+            appeal_id=row.appeal_id,
+            member_id=row.member_id,
+            number=number,
+        )
+        owed = await callbacks.owe(line, missed)
+        row.callback_id = owed.id
         return callbacks.view(owed)
     return None
 

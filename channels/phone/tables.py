@@ -2,7 +2,10 @@
 
 Every event a provider sent is kept once (``phone_call_event.key``: a redelivery is absorbed);
 a call's row holds what the fold of its events made, the appeal entry it shows on and its
-recording. ``phone_callback`` is a missed call the union owes a call back for.
+recording. ``phone_callback`` is a missed call the union owes a call back for: one open
+(pending or calling) per appeal, which every missed call of the appeal counts on once — the
+call's ``callback_id`` says which (a unique partial index, ``phone_callback_open_appeal``, made
+by a raw migration).
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ class PhoneCall(Table, tablename="phone_call"):
     member_id = UUID(null=True, default=None, index=True)
     recording_id = UUID(null=True, default=None)  # its channel_attachment
     recorded_at = DoublePrecision(null=True, default=None, index=True)
+    callback_id = UUID(null=True, default=None)  # the phone_callback this missed call counted on
     created_at = DoublePrecision(default=0.0)
     updated_at = DoublePrecision(default=0.0)
 
