@@ -163,3 +163,30 @@ async def test_the_settings_card_speaks_to_an_administrator(site: Site, login: L
     await card.get_by_role("link", name="Изменить: Рабочее время").click()
     await expect(page).to_have_url(re.compile("#/admin/settings/.+"))
     assert page.console_errors == []
+
+
+async def test_an_absence_refused_is_said_at_its_day(site: Site, login: Login) -> None:
+    """«Подать заявку» with «По» before «С»: the refusal (422, field ``last``) is said under «По» in
+    words, at 390 px, not in a toast; a right request then goes through."""
+    page = await login(site.a, **PHONE)
+    await page.evaluate("location.hash = '#/work/timekeeping'")
+    form = page.locator(".timekeeping-page form.tk-absence")
+    first, last = form.locator("[data-field=first]"), form.locator("[data-field=last]")
+    await expect(first.locator("label")).to_have_text("С *")
+    await first.locator("input").fill("2026-12-10")
+    await last.locator("input").fill("2026-12-09")
+    await form.get_by_role("button", name="Подать заявку").click()
+    await expect(last.locator(".field-error")).to_have_text(
+        "День «По» — не раньше дня «С», а отсутствие — не длиннее года"
+    )
+    await expect(last.locator("input")).to_be_focused()
+    await expect(page.locator(".toast")).to_have_count(0)
+    await gate(page, "the absence form with its refusal at 390 px")
+    assert await fits(page)
+    await last.locator("input").fill("2026-12-11")
+    async with page.expect_response(
+        lambda r: r.url.endswith("/api/timekeeping/absences") and r.request.method == "POST"
+    ) as made:
+        await form.get_by_role("button", name="Подать заявку").click()
+    assert (await made.value).status == 201
+    assert page.console_errors == []

@@ -110,22 +110,26 @@ class TimekeepingPage extends HTMLElement {
     const note = h("input", { type: "text", name: "note", maxlength: 1000 });
     const submit = async (event) => {
       event.preventDefault();
+      ui.forms.clearErrors(form);
       try {
         await ui.api.post("/api/timekeeping/absences", { code: code.value, first: first.value, last: last.value, note: note.value });
         this.load();
       } catch (error) {
-        ui.toastError(error);
+        ui.forms.showError(form, error, absenceErrorText(error));
       }
     };
-    return h(
+    // Each input under the API's field path: a refusal is said at the input it names.
+    const f = ui.forms;
+    const form = h(
       "form",
       { class: "tk-absence", onsubmit: submit },
-      h("label", {}, ui.t("tk.code"), code),
-      h("label", {}, ui.t("tk.first"), first),
-      h("label", {}, ui.t("tk.last"), last),
-      h("label", {}, ui.t("tk.note"), note),
+      f.field("code", ui.t("tk.code"), code),
+      f.field("first", ui.t("tk.first"), first, { required: true }),
+      f.field("last", ui.t("tk.last"), last, { required: true }),
+      f.field("note", ui.t("tk.note"), note),
       h("button", { type: "submit" }, ui.t("tk.request")),
     );
+    return form;
   }
 
   supervisorPart() {
@@ -176,3 +180,9 @@ class TimekeepingPage extends HTMLElement {
 }
 
 customElements.define("ul-timekeeping-page", TimekeepingPage);
+
+/** The absence's own checks in words (the last day before the first, longer than a year). */
+function absenceErrorText(error) {
+  if (error.field === "last" && error.code === "invalid") return ui.t("tk.err.absence_last");
+  return undefined;
+}
