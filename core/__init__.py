@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import msgspec
 
-from unionline.access import Actor, Grant, Scope, scope_for
+from unionline.access import Actor, Grant, Scope, filter_scope, scope_for
 from unionline.appeals.clock import now
 from unionline.calendar_sources import (
     CalendarItem,
@@ -147,6 +147,7 @@ __all__ = [
     "current",
     "enqueue",
     "enqueue_daily",
+    "filter_scope",
     "hookimpl",
     "load_appeal",
     "mail_configured",

@@ -103,6 +103,24 @@ async def scope_for(actor: Actor, permission: str) -> Scope:
     return Scope(await subtree_ids([g.organization_id for g in grants if g.organization_id]))
 
 
+async def filter_scope(actor: Actor, permission: str, organization_id: uuid.UUID | None) -> Scope:
+    """The scope of a list that ``organization_id`` filters (a query parameter): that
+    organization and its subtree, inside the actor's scope for ``permission`` (no filter: the
+    whole scope). An organization outside the scope, or one that does not exist, leaves an empty
+    scope: the list answers empty, as for an organization with nothing in it, and never tells
+    whether the organization exists elsewhere. (An organization that is the subject of a route,
+    in its path, is ``require_scope``'s: 404.)"""
+    scope = await scope_for(actor, permission)
+    if organization_id is None:
+        return scope
+    if not scope.allows(organization_id):
+        return Scope(frozenset())
+    from unionline.runtime import current
+
+    subtree_ids: SubtreeIds = current().state[_SUBTREES]
+    return Scope(await subtree_ids([organization_id]))  # empty for an id of no organization
+
+
 async def require_scope(
     actor: Actor,
     permission: str,
