@@ -51,6 +51,7 @@ from unionline.jobs import JobContext
 from unionline.jobs.periodic import PeriodicJob, enqueue_daily
 from unionline.lease import Lease
 from unionline.privacy.sections import PersonalDataSection, add_personal_data_section
+from unionline.renewal import renewing
 from unionline.report_metrics import (
     MetricQuery,
     MetricRow,
@@ -158,6 +159,7 @@ __all__ = [
     "publish",
     "read_settings",
     "record_audit",
+    "renewing",
     "reply_to_member",
     "routing_hold_changed",
     "run_async",

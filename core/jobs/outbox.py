@@ -27,6 +27,7 @@ import msgspec
 from unionline.db import current_tx
 from unionline.errors import NotHere, NotReady, PermanentFailure
 from unionline.jobs.batch import Bookkeeping
+from unionline.renewal import renewing
 
 if TYPE_CHECKING:
     from unionline.db import Database
@@ -260,23 +261,12 @@ class JobQueue:
 
     async def _call(self, kind: JobType, ctx: JobContext, payload: Any, job: Claimed) -> None:
         """Run the job function, renewing the lease while it runs so no one takes it over."""
-        task = asyncio.ensure_future(kind.function(ctx, payload))
-        try:
-            while not (await asyncio.wait((task,), timeout=self.settings.lease_seconds / 3))[0]:
-                if not await self._extend(job):
-                    log.warning("job %s #%s: lease lost while running", job.name, job.id)
-            task.result()
-        finally:
-            task.cancel()  # only has an effect when we are being cancelled ourselves
-
-    async def _extend(self, job: Claimed) -> bool:
-        try:
-            return await self._renew(job)
-        except Exception as exc:
-            # A missed heartbeat (database briefly away) is not the job's failure: the lease
-            # lasts three heartbeats, and the next one may well get through.
-            log.warning("job %s #%s: could not renew its lease: %r", job.name, job.id, exc)
-            return True
+        await renewing(
+            kind.function(ctx, payload),
+            lambda: self._renew(job),
+            every=self.settings.lease_seconds / 3,
+            what=f"job {job.name} #{job.id}",
+        )
 
     async def _renew(self, job: Claimed) -> bool:
         rows = await self.db.fetch(

@@ -36,6 +36,7 @@ from unionline import (
     PermanentFailure,
     current,
     enqueue,
+    renewing,
 )
 from unionline.calendar import timezone_for
 from unionline.channel import (
@@ -110,32 +111,27 @@ async def send_job(ctx: JobContext, payload: SendPayload) -> None:
 
 async def holding(ids: list[int], sending: Awaitable[T]) -> T:
     """Await ``sending`` while keeping the claim on rows ``ids``: their lease is renewed every
-    third of ``lease_seconds``, so a batch slower than the lease (a slow provider, a robot call,
-    a loaded machine) is never taken over by another run while this one still sends it. Only a
-    run that stopped (its process died) lets its lease run out."""
-    task = asyncio.ensure_future(sending)
-    period = campaigns_settings().lease_seconds / 3
-    try:
-        while True:
-            done, _ = await asyncio.wait({task}, timeout=period)
-            if done:
-                return task.result()
-            try:
-                await _renew(ids)
-            except Exception as exc:  # the database away: the sends go on, the lease may lapse
-                log.warning("campaign rows %s: lease not renewed: %s", ids, exc)
-    except BaseException:
-        task.cancel()
-        raise
+    third of ``lease_seconds`` (``unionline.renewing``), so a batch slower than the lease (a slow
+    provider, a robot call, a loaded machine) is never taken over by another run while this one
+    still sends it. Only a run that stopped (its process died) lets its lease run out."""
+    return await renewing(
+        sending,
+        lambda: _renew(ids),
+        every=campaigns_settings().lease_seconds / 3,
+        what=f"campaign rows {ids}",
+    )
 
 
-async def _renew(ids: list[int]) -> None:
+async def _renew(ids: list[int]) -> bool:
+    """Extend the lease of the rows still being sent. The rows name no run that holds them, so
+    a takeover cannot be seen here: True, the claim is kept as far as this run can tell."""
     marks = ", ".join("{}" for _ in ids)
     await current().db.execute(
         "UPDATE campaigns_recipient SET lease_until = {} WHERE status = 'sending'"
         f" AND id IN ({marks})",
         time.time() + campaigns_settings().lease_seconds, *ids,
     )  # fmt: skip
+    return True
 
 
 async def _next_due(campaign: CampaignRow) -> float:
