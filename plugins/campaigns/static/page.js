@@ -33,7 +33,7 @@ const STRINGS = {
     "cmp.buttons.too_many": "{channel} показывает под сообщением не больше {max} кнопок, а здесь их {count}: ни одна не придёт кнопкой — все придут строками «название: ссылка» после текста. Оставьте не больше {max}.",
     "cmp.vars": "Подстановки: {{ first_name }}, {{ full_name }}, {{ organization }}, {{ unsubscribe_url }}; склонение: {{ custom.years | plural:год,года,лет }}",
     "cmp.save": "Сохранить", "cmp.saved": "Сохранено", "cmp.preview": "Предпросмотр",
-    "cmp.test": "Отправить себе", "cmp.test.address": "Ваш адрес для проверки", "cmp.test.sent": "Проверочное сообщение отправлено",
+    "cmp.test": "Отправить себе", "cmp.test.address": "Ваш адрес для проверки", "cmp.test.sent": "Проверочное сообщение отправлено", "cmp.test.refused": "Канал не принял проверочное сообщение на этот адрес — проверьте адрес",
     "cmp.start": "Запустить", "cmp.pause": "Приостановить", "cmp.resume": "Продолжить", "cmp.cancel": "Отменить",
     "cmp.cancel.ask": "Отменить рассылку? Неотправленные сообщения не уйдут.", "cmp.cancel.yes": "Отменить рассылку",
     "cmp.progress": "Отправлено {sent} из {total}", "cmp.stats": "Статистика",
@@ -81,7 +81,7 @@ const STRINGS = {
     "cmp.buttons.too_many": "{channel} shows at most {max} buttons under a message and there are {count} here: none will come as a button — all of them will come as “label: link” lines after the text. Keep {max} or fewer.",
     "cmp.vars": "Variables: {{ first_name }}, {{ full_name }}, {{ organization }}, {{ unsubscribe_url }}; plural: {{ custom.years | plural:год,года,лет }}",
     "cmp.save": "Save", "cmp.saved": "Saved", "cmp.preview": "Preview",
-    "cmp.test": "Send to myself", "cmp.test.address": "Your address for the test", "cmp.test.sent": "Test message sent",
+    "cmp.test": "Send to myself", "cmp.test.address": "Your address for the test", "cmp.test.sent": "Test message sent", "cmp.test.refused": "The channel did not take the test message to this address — check the address",
     "cmp.start": "Start", "cmp.pause": "Pause", "cmp.resume": "Resume", "cmp.cancel": "Cancel",
     "cmp.cancel.ask": "Cancel the campaign? Unsent messages will not go out.", "cmp.cancel.yes": "Cancel the campaign",
     "cmp.progress": "Sent {sent} of {total}", "cmp.stats": "Statistics",
@@ -554,16 +554,18 @@ class CampaignsPage extends HTMLElement {
         }
       } }, t("cmp.schedule")),
       preview, previewButtons,
-      ui.forms.field("test-address", t("cmp.test.address"), testAddress),
+      // "address": the field the test's refusal names (the channel did not take it)
+      ui.forms.field("address", t("cmp.test.address"), testAddress),
       h("button", { type: "button", class: "cmp-test", onclick: async () => {
         const done = saved() || (await this.save(form, read()).catch(() => null));
         if (!done || !order.length) return;
+        ui.forms.clearErrors(form);
         try {
           const sent = await ui.api.post(`/api/campaigns/${done.id}/test`, { channel: order[0], address: testAddress.value });
           // The channel's note: an SMS's parts and cost («2 SMS · 2,96 ₽»).
           ui.toast(sent && sent.note ? `${t("cmp.test.sent")} · ${sent.note}` : t("cmp.test.sent"));
         } catch (error) {
-          ui.toastError(error);
+          ui.forms.showError(form, error, error.field === "address" && error.code === "invalid" ? t("cmp.test.refused") : undefined);
         }
       } }, t("cmp.test")));
     ui.replace(this, h("p", {}, h("a", { href: "#/work/campaigns" }, t("cmp.back"))), h("h2", {}, c ? c.name : t("cmp.new")), form);
