@@ -54,6 +54,7 @@ class Walk:
         self.files: list[Attachment] = []
         self.warnings: list[str] = []
         self.skipped: list[str] = []  # attachment kinds shown only by name
+        self.origins: dict[int, Origin] = {}  # the authors of quoted messages, as shown
 
     def add_file(self, file: Attachment) -> None:
         if len(self.files) < MAX_FILES:
@@ -176,14 +177,16 @@ def quoted(node: Node, walk: Walk, peer_id: int, depth: int = 1) -> Quoted:
     message = node.message
     attached = message.attachments
     lines = [describe(a, walk) for a in attached] if attached is not NO_ATTACHMENTS else []
-    if (point := location(message.geo)) is not None:
+    if message.geo is not None and (point := location(message.geo)) is not None:
         lines.append(f"Геопозиция: {point.latitude}, {point.longitude}")
+    author = message.from_id  # (one Origin per author and walk: most quote few authors)
+    known = walk.origins.get(author) or walk.origins.setdefault(author, origin(author, walk))
     return Quoted(
-        origin=origin(message.from_id, walk),
+        origin=known,
         external_id=key_of(peer_id, message) if message.peer_id == peer_id else "",
         text=message.text,
         sent_at=float(message.date) if message.date else None,
-        attachments=tuple(lines),
+        attachments=tuple(lines) if lines else (),
         quoted=forwards(node.forwards, walk, peer_id, depth + 1) if node.forwards.total else (),
     )
 

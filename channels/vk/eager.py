@@ -36,12 +36,10 @@ Kept = tuple[list[ForeignMessage], ...]  # by depth: a level's first messages, r
 NOTHING_KEPT: Kept = ()
 
 
-class _Left(threading.local):
-    messages = 0
-    kept: Kept = NOTHING_KEPT
-
-
-_left = _Left()
+# The messages the pass in progress has read, as it finished them (inner ones first): one pass
+# at a time (_ONE_AT_A_TIME), so a read message only appends itself, what it costs is that.
+_done: list[Counted] = []
+_ONE_AT_A_TIME = threading.Lock()
 
 
 class Crowded(Exception):
@@ -55,12 +53,8 @@ class Counted(ForeignMessage, kw_only=True):
     depth: ClassVar[int] = 0
 
     def __post_init__(self) -> None:
-        if self.depth:  # read whole: the first of its level, and its own are not (its level's)
-            kept = _left.kept
-            kept[self.depth].append(self)
-            kept[self.depth + 1].clear()
-        _left.messages -= 1
-        if _left.messages < 0:
+        _done.append(self)
+        if len(_done) > MOST:
             raise Crowded
 
 
@@ -110,16 +104,27 @@ class Read(NamedTuple):
 def read(event: Event) -> Read:
     """The message of a ``message_new``/``message_edit`` event, in one pass when it holds at
     most :data:`MOST` forwarded messages; ``msgspec.ValidationError`` when it is not one."""
-    _left.messages = MOST
-    _left.kept = tuple([] for _ in range(MAX_DEPTH + 2))
-    try:
-        return Read(_read(event, _ONE_PASS_NEW, _ONE_PASS))
-    except Crowded:  # by levels, without those read whole again
-        return Read(_read(event, MessageNew, Message), _left.kept)
-    except msgspec.ValidationError:  # by levels: only the shown ones validated
-        return Read(_read(event, MessageNew, Message))
-    finally:
-        _left.kept = NOTHING_KEPT
+    with _ONE_AT_A_TIME:
+        try:
+            return Read(_read(event, _ONE_PASS_NEW, _ONE_PASS))
+        except Crowded:  # by levels, without those read whole again
+            kept = _kept(_done)
+        except msgspec.ValidationError:  # by levels: only the shown ones validated
+            kept = NOTHING_KEPT
+        finally:
+            _done.clear()
+    return Read(_read(event, MessageNew, Message), kept)
+
+
+def _kept(done: list[Counted]) -> Kept:
+    """The messages read whole, by depth: each one read is its level's (after those before
+    it), and the ones read before inside it are not (its own forwards, one level down)."""
+    kept: Kept = tuple([] for _ in range(MAX_DEPTH + 2))
+    for message in done:
+        if message.depth:  # 0: inside what the message replies to, never kept
+            kept[message.depth].append(message)
+            kept[message.depth + 1].clear()
+    return kept
 
 
 def _read(event: Event, new: type[MessageNew], edit: type[Message]) -> Message:

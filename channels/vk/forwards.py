@@ -80,25 +80,31 @@ def _level(
         return NONE
     if depth > MAX_DEPTH:
         return Level(total=count, too_deep=True)
-    whole = kept[depth] if kept else []  # this level's first, read whole by the stopped pass
+    if kept:  # this level's first were read whole by the stopped pass, and one was stopped in
+        whole = kept[depth]
+        messages = [*whole[: len(messages)], *messages[len(whole) :]]
+        stopped_in = len(whole)
+    else:
+        stopped_in = -1
     shown: list[Node] = []
+    below = depth + 1
     for n, message in enumerate(messages):  # as many as the budget had left at the level
         if budget.left <= 0:
             break
         budget.left -= 1
-        if n < len(whole):
-            message = whole[n]
-        inside = kept if n == len(whole) else NOTHING_KEPT  # the one the pass stopped inside
-        shown.append(Node(message, _inner(message.fwd_messages, depth + 1, budget, inside)))
+        raw = message.fwd_messages
+        if raw is NO_FORWARDS or (isinstance(raw, Head) and raw is raw.empty):
+            shown.append(Node(message, NONE))  # (most shown ones: none of their own)
+        else:
+            inside = kept if n == stopped_in else NOTHING_KEPT  # the one the pass stopped in
+            shown.append(Node(message, _inner(raw, below, budget, inside)))
     return Level(tuple(shown), count)  # (Structs: made at ~a third of a NamedTuple's cost)
 
 
 def _inner(raw: msgspec.Raw | Head, depth: int, budget: _Budget, kept: Kept) -> Level:
     """A shown message's forwards: read in the event's pass (:mod:`.eager`), or now."""
-    if raw is NO_FORWARDS:
-        return NONE
     if isinstance(raw, Head):
-        return NONE if raw is raw.empty else _level(*raw.split(), depth, budget)
+        return _level(*raw.split(), depth, budget)
     if depth > MAX_DEPTH:
         return Level(total=1, too_deep=True) if _holds_any(raw) else NONE
     messages, count = read_forwards(raw, budget.left)
