@@ -3,7 +3,10 @@
 // POST /api/appeals/outbound opens the appeal, assigned to us, and the console goes there. On an
 // SMS account the text is counted as the reply composer counts it (js/sms.js), at the account's
 // part limit (the choice's sms_segments); over it the send button waits — the server refuses.
+// A refusal that names a field is said under that field (forms.showError), not in a toast the
+// modal dialog would cover.
 
+import { clearErrors, showError } from "../js/admin-forms.js";
 import { get, post } from "../js/api.js";
 import { h, replace } from "../js/dom.js";
 import { channelTitle } from "../js/format.js";
@@ -70,6 +73,7 @@ function form(dialog, memberId, options, subject) {
     const chosen = options[Number(via.value)];
     if (chosen.sms_segments && smsCounter(text.value, chosen.sms_segments).over) return text.focus();
     send.disabled = true;
+    clearErrors(formEl);
     try {
       const appeal = await post("/api/appeals/outbound", { member_id: memberId, channel_account_id: chosen.account_id, subject: topic.value.trim(), text: text.value });
       upsertAppeal(appeal);
@@ -78,20 +82,28 @@ function form(dialog, memberId, options, subject) {
       location.hash = `#/mine/${appeal.id}`;
     } catch (error) {
       recount();
-      toastError(error);
+      showError(formEl, error, refusalText(error));
     }
   };
-  return h(
+  // Each control under the API's field path, with a slot for its refusal.
+  const field = (name, id, label, control) =>
+    h("div", { class: "outbound-field", dataset: { field: name } }, h("label", { for: id }, label), control, h("span", { class: "field-error", role: "alert" }));
+  const formEl = h(
     "form",
     { class: "outbound-form", onsubmit: submit },
     title,
-    h("label", { for: "outbound-via" }, t("outbound.via")),
-    via,
-    h("label", { for: "outbound-subject" }, t("outbound.subject")),
-    topic,
-    h("label", { for: "outbound-text" }, t("outbound.text")),
-    text,
+    field("channel_account_id", "outbound-via", t("outbound.via"), via),
+    field("subject", "outbound-subject", t("outbound.subject"), topic),
+    field("text", "outbound-text", t("outbound.text"), text),
     h("div", { class: "outbound-count" }, counter, warning),
-    h("div", { class: "outbound-actions" }, close, send),
+    h("div", { class: "outbound-actions form-buttons" }, close, send),
   );
+  return formEl;
+}
+
+/** The dialog's own words for a refusal it knows: the account can no longer reach the member
+ * (switched off, or the address gone, since the dialog opened). */
+function refusalText(error) {
+  if (error.field === "channel_account_id" && error.code === "invalid") return t("outbound.refused_via");
+  return undefined;
 }
