@@ -121,8 +121,8 @@ def to_text(html: str | Bounded) -> str:
 # text conversion reads it by replacements in C, or split at its tags.
 _READ_NAMES = _BLOCKS | {"td", "span"}
 _READ_TAG = re.compile(r"<(/?)([a-z][a-z0-9]*)>")
-_LINE_TAGS = re.compile("</?(?:" + "|".join(sorted(_BLOCKS - {"blockquote"})) + ")>")
-_INLINE_TAGS = re.compile(r"</td>|</?span>")
+_INLINE = (("<td>", " "), ("</td>", ""), ("<span>", ""), ("</span>", ""))
+_ANY_READ_TAG = re.compile("<[^>]*+>")
 
 
 def _read(markup: str) -> str:
@@ -130,9 +130,11 @@ def _read(markup: str) -> str:
     it: without a quote by a few replacements in C, with one tag by tag after one split (the
     parser spent ~3 µs a tag); markup holding any other tag is left to the parser."""
     if "<blockquote>" not in markup:
-        text = _INLINE_TAGS.sub("", _LINE_TAGS.sub("\n", markup).replace("<td>", " "))
-        if "<" not in text:  # nh3 escapes every other "<"
-            return unescape(text)  # every "&" starts a whole reference nh3 wrote
+        # the inline tags replaced in C, then every other tag is a line's (nh3 escapes every
+        # "<" that starts none, and writes no end tag without its start tag)
+        for tag, replacement in _INLINE:
+            markup = markup.replace(tag, replacement)
+        return unescape(_ANY_READ_TAG.sub("\n", markup))  # every "&" starts a whole reference
     parts = _READ_TAG.split(markup)
     if not _READ_NAMES.issuperset(parts[2::3]):
         return _parsed(markup)

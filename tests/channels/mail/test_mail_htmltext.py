@@ -51,3 +51,22 @@ def test_quotes_within_the_levels_read_as_before(html: str):
         assert now == before
     else:
         assert now.replace("> ", "").replace(">", "") == before.replace("> ", "").replace(">", "")
+
+
+MARKUP = [
+    "<p>", "</p>", "<P class=x>", "<div>", "</div>", "<br>", "<br/>", "<td>", "</td>", "<TD>",
+    "<tr>", "<table>", "</table>", "<span>", "</span>", "<ul><li>", "</li>", "<h1>", "<hr>",
+    "<pre>", "<b>", "</b>", "<a href='x'>", "</a>", "<script>x</script>", "<style>y</style>",
+    "<head>", "<title>t</title>", "<!-- c -->", "<blockquote>", "</blockquote>", "слово",
+    "a b", "\n", " ", "\t", "\u00a0", "&amp;", "&lt;b&gt;", "&nbsp;", "&x", "&#39;", "<", ">",
+    "</", "<!",
+]  # fmt: skip
+
+
+@given(html=st.lists(st.sampled_from(MARKUP), max_size=80).map("".join))
+@settings(max_examples=400, deadline=None)
+def test_nh3s_output_reads_as_the_parser_reads_it(html: str):
+    """The text of nh3's well-formed output read by replacements (``_read``) is what
+    ``HTMLParser`` reads in it, byte for byte, with quotes and without."""
+    markup = htmltext._well_formed(htmlbounds.Bounded(html))
+    assert htmltext._read(markup) == htmltext._parsed(markup)
