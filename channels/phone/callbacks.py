@@ -24,6 +24,7 @@ from unionline.calendar import calendar_for
 from unionline.channels.phone.model import Call
 
 OPEN = "status IN ('pending', 'calling')"  # as the unique index of open callbacks says it
+MERGED = "merged"  # the outcome of a duplicate the migration merged into its appeal's oldest
 
 
 class Callback(msgspec.Struct, kw_only=True):
@@ -71,6 +72,19 @@ async def load(callback_id: uuid.UUID) -> Callback | None:
     return await current().db.fetch_one_as(
         Callback, "SELECT * FROM phone_callback WHERE id = {}", callback_id
     )
+
+
+async def owed(callback: Callback) -> Callback:
+    """The callback a click on ``callback`` calls back: itself, or — a duplicate merged away,
+    still shown on its missed call's entry — its appeal's open one, when there is one."""
+    if callback.outcome != MERGED:
+        return callback
+    found = await current().db.fetch_one_as(
+        Callback,
+        f"SELECT * FROM phone_callback WHERE appeal_id = {{}} AND {OPEN}",
+        callback.appeal_id,
+    )
+    return found or callback
 
 
 async def for_call(call_key: str) -> Callback | None:

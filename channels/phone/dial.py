@@ -32,6 +32,7 @@ async def call_back(
     scope = await scope_for(actor, "appeals.reply")
     if callback is None or not scope.allows(callback.organization_id):
         raise NotFound(f"no callback {callback_id}", field="callback_id")
+    callback = await callbacks.owed(callback)
     if callback.status == "done":
         raise Conflict("Этому члену профсоюза уже перезвонили", field="callback_id")
     line = await load_account(callback.account_id)

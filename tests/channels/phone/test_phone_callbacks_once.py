@@ -203,3 +203,12 @@ async def test_the_migration_merges_an_appeals_open_callbacks(phone: Phone) -> N
         owed = await callbacks.owe(await load_account(line.id), missed)
     assert (owed.id, owed.missed) == (into, 5)
     assert [r["missed"] for r in await open_callbacks(phone)] == [5, 1]
+    # «Позвонить» on an entry made before the merge calls back on the one it went into.
+    ivanova = await phone.operator("ivanova")
+    r = await phone.h.client.post(
+        f"/api/phone/callbacks/{rows[newest]['id']}/call", headers=ivanova["headers"]
+    )
+    assert r.status_code == 200, r.text
+    assert (r.json()["id"], r.json()["status"]) == (str(into), "calling")
+    [command] = phone.pbx.commands
+    assert command.name == "callback"
