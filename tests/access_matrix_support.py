@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+import msgspec
 from channel_support import REF, message, signed_call
 
 from unionline.testing import AppHarness
@@ -573,3 +574,130 @@ def set_dotted(body: Any, dotted: str, value: str) -> None:
         target[int(last[1:-1])] = value
     else:
         target[last] = value
+
+
+# -- one answer for an organization the caller cannot see (docs/api.md) -----------------------
+
+# Answers about one organization that take it in the query (a time sheet, the reports' today, the
+# SMS limits of its account): the organization is their subject, as if it were in the path.
+SUBJECT_QUERIES = {
+    "/api/timekeeping/sheet",
+    "/api/timekeeping/sheet.xlsx",
+    "/api/timekeeping/sheet.html",
+    "/api/reports/today",
+    "/api/campaigns/limits",
+}
+# Required query parameters other than the organization, so a list reaches its scope check.
+QUERY_VALUES = {
+    "since": "2026-01-01",
+    "until": "2026-01-31",
+    "first": "2026-01-01",
+    "last": "2026-01-31",
+    "metric": "first_responses",  # the reports' drill-down
+}
+
+
+@dataclass
+class OrgProbe:
+    """One GET route naming an organization: BRAVO's id and an id of no organization, each in
+    the same place (``where``: ``filter`` in the query, ``subject`` in the path or a subject
+    query); ``params`` the rest of the query."""
+
+    route: str
+    where: str
+    org_params: list[str]
+    path_params: list[str]
+    params: dict[str, str]
+
+    def request(self, org: str) -> tuple[str, dict[str, str]]:
+        path = re.sub(
+            r"{(\w+):\w+}", lambda m: org if m[1] in self.path_params else m[0], self.route
+        )
+        return path, {**self.params, **{n: org for n in self.org_params}}
+
+
+def org_probes(routes: list[str], spec: dict[str, Any], a: Side) -> list[OrgProbe]:
+    """Every GET list route taking an organization: as a query filter, or as its subject."""
+    probes = []
+    for route in routes:
+        op = spec["paths"].get(re.sub(r"{(\w+):\w+}", r"{\1}", route), {}).get("get", {})
+        in_path = re.findall(r"{(\w+):\w+}", route)
+        query = {p["name"]: p for p in op.get("parameters", []) if p.get("in") == "query"}
+        orgs_q = [n for n in query if kind_of(n, route) == "org_id"]
+        orgs_p = [n for n in in_path if (kind_of(n, route) or n) == "org_id"]
+        if len(orgs_p) < len(in_path) or not (orgs_q or orgs_p):
+            continue  # an object's route (its id in the path), or no organization at all
+        required = [n for n, p in query.items() if p.get("required") and n not in orgs_q]
+        kinds = {n: kind_of(n, route) for n in required}
+        if any(kind and kind not in a.ids for kind in kinds.values()):
+            continue  # it needs an object of a kind the caller did not seed
+        params = {
+            n: a.ids[kind]
+            if kind
+            else QUERY_VALUES.get(n) or next(iter(query[n].get("schema", {}).get("enum", [])), "x")
+            for n, kind in kinds.items()
+        }
+        subject = bool(orgs_p) or route in SUBJECT_QUERIES
+        probes.append(OrgProbe(route, "subject" if subject else "filter", orgs_q, orgs_p, params))
+    return probes
+
+
+# Keys of an answer that are not what is listed: when it was made, what a report can count.
+NOT_LISTED = {"at", "metrics"}
+
+
+def _lists_empty(value: Any) -> bool:
+    if isinstance(value, list):
+        return not value
+    if isinstance(value, dict):
+        return all(_lists_empty(v) for k, v in value.items() if k not in NOT_LISTED)
+    return True
+
+
+def _decoded(response: Any) -> Any:
+    return response.json() if "json" in response.headers.get("content-type", "") else None
+
+
+def _comparable(response: Any, org: str) -> str:
+    """The answer as text, the organization's id and the keys ``NOT_LISTED`` left out."""
+    kind = response.headers.get("content-type", "")
+    if "json" in kind:
+        value = response.json()
+        if isinstance(value, dict):
+            value = {k: v for k, v in value.items() if k not in NOT_LISTED}
+        text = msgspec.json.encode(value).decode()
+    else:
+        text = response.text if kind.startswith("text/") else "(binary)"
+    return text.replace(org, "<organization>")
+
+
+async def org_rule_problems(
+    h: AppHarness, probes: list[OrgProbe], b: Side, role: str, headers: dict[str, str]
+) -> list[str]:
+    """An organization out of the caller's scope (BRAVO's, for ALPHA's staff) and an id of no
+    organization get the same answer, the id aside: as a filter 200 with nothing listed, as a
+    subject a 404. A federation-wide administrator gets that answer for the unknown id."""
+    found = []
+    unknown = str(uuid.uuid4())
+    for probe in probes:
+        answers = []
+        for org in (b.ids["org_id"], unknown) if role != "federation" else (unknown,):
+            path, params = probe.request(org)
+            response = await h.client.get(path, params=params, headers=headers)
+            answers.append((response, _comparable(response, org)))
+        where = f"{role} GET {probe.route} (organization as {probe.where})"
+        (last, last_text), statuses = answers[-1], {r.status_code for r, _ in answers}
+        if len({text for _, text in answers}) > 1 or len(statuses) > 1:
+            found.append(
+                f"{where}: BRAVO's {answers[0][0].status_code} {answers[0][1][:160]}"
+                f" differs from an unknown one's {last.status_code} {last_text[:160]}"
+            )
+        elif last.status_code == 403:
+            continue  # the permission is missing: that says nothing of the organization
+        elif probe.where == "subject" and last.status_code != 404:
+            found.append(f"{where}: {last.status_code}, not 404: {last_text[:160]}")
+        elif probe.where == "filter" and last.status_code != 200:
+            found.append(f"{where}: {last.status_code}, not 200: {last_text[:160]}")
+        elif probe.where == "filter" and not _lists_empty(_decoded(last)):
+            found.append(f"{where}: lists something: {last_text[:160]}")
+    return found

@@ -157,4 +157,5 @@ async def test_supervisor_sees_load_queue_lengths_and_waiting_times(
     r = await h.client.get("/api/routing/stats", headers=await token(anna))
     assert r.status_code == 403
     r = await h.client.get("/api/routing/stats", params={"organization_id": str(b)}, headers=chief)
-    assert r.status_code == 404
+    assert r.status_code == 200  # another branch as a filter: nothing there (docs/api.md)
+    assert (r.json()["operators"], r.json()["queues"], r.json()["unqueued"]) == ([], [], 0)

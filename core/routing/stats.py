@@ -7,7 +7,7 @@ from typing import Any
 
 import msgspec
 
-from unionline.access import Actor, scope_for
+from unionline.access import Actor, filter_scope
 from unionline.appeals import clock
 from unionline.appeals.statuses import ACTIVE_SQL
 from unionline.routing import candidates, queues
@@ -19,19 +19,10 @@ DAY = 86400.0
 
 
 async def _orgs(actor: Actor, organization_id: uuid.UUID | None) -> frozenset[uuid.UUID] | None:
-    """Organizations the view covers (None: all of them)."""
-    from unionline.organizations.services import subtree_ids
-
+    """Organizations the view covers (None: all of them; none for an organization outside the
+    scope or of none at all: ``filter_scope``)."""
     actor.require(MONITOR)
-    scope = await scope_for(actor, MONITOR)
-    if organization_id is None:
-        return scope.organization_ids
-    if not scope.allows(organization_id):
-        from unionline.errors import NotFound
-
-        raise NotFound(f"organization {organization_id} does not exist", field="organization_id")
-    wanted = await subtree_ids([organization_id])
-    return wanted if scope.organization_ids is None else wanted & scope.organization_ids
+    return (await filter_scope(actor, MONITOR, organization_id)).organization_ids
 
 
 async def stats(actor: Actor, organization_id: uuid.UUID | None = None) -> RoutingStats:

@@ -18,6 +18,7 @@ from unionline import (
     NotFound,
     current,
     enqueue,
+    filter_scope,
     now,
     organization_ancestors,
 )
@@ -224,11 +225,9 @@ async def counts(campaign_id: uuid.UUID) -> Counts:
 async def totals(actor: Actor, organization_id: uuid.UUID | None) -> Counts:
     """The counts of every campaign of the actor's scope, summed; with ``organization_id``
     only of the recipients whose member belongs to its subtree (what a primary organization's
-    members got of the federation's campaigns)."""
-    from unionline import subtree_ids
-
-    scope = await rights.scope(actor, rights.READ)
-    ids = scope.ids()
+    members got of the federation's campaigns). An organization outside the scope, or none at
+    all, counts nothing (``filter_scope``)."""
+    ids = (await rights.scope(actor, rights.READ)).ids()
     parts, args = [], []
     if ids is not None:
         parts.append(
@@ -236,11 +235,9 @@ async def totals(actor: Actor, organization_id: uuid.UUID | None) -> Counts:
         )
         args.extend(ids)
     if organization_id is not None:
-        if not scope.allows(organization_id):
-            raise NotFound("organization does not exist", field="organization_id")
-        members = sorted(await subtree_ids([organization_id]))
-        if not members:  # an id of no organization (an administrator's scope allows any)
-            raise NotFound("organization does not exist", field="organization_id")
+        members = (await filter_scope(actor, rights.READ, organization_id)).ids() or []
+        if not members:
+            return Counts()
         parts.append(
             "r.member_id IN (SELECT m.id FROM member_member m WHERE m.organization_id IN ("
             + ", ".join("{}" for _ in members)

@@ -16,6 +16,7 @@ from unionline import (
     Invalid,
     NotFound,
     current,
+    filter_scope,
     organization_ancestors,
 )
 from unionline.plugins.docflow import rights
@@ -190,9 +191,12 @@ async def list_kinds(
     actor: Actor, organization_id: uuid.UUID | None, archived: bool = False
 ) -> list[KindView]:
     """Kinds set on the organization and its ancestors (or on every visible organization);
-    ``archived``: the archived ones too (the admin page)."""
+    ``archived``: the archived ones too (the admin page). An organization outside the scope, or
+    none at all, has none (``filter_scope``)."""
     if organization_id is not None:
-        await rights.require_in_scope(actor, rights.READ, organization_id)
+        actor.require(rights.READ)
+        if not (await filter_scope(actor, rights.READ, organization_id)).allows(organization_id):
+            return []
         owners = await organization_ancestors(organization_id)
         where, args = f"organization_id IN ({marks(owners)})", list(owners)
     else:

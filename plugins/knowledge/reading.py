@@ -278,7 +278,9 @@ async def compare(actor: Actor, article_id: uuid.UUID, old: int, new: int) -> Di
 
 async def categories(viewer: Viewer) -> list[CategoryView]:
     """The categories of the organizations on the viewer's line (every one at the federation
-    level)."""
+    level; none for a blind viewer)."""
+    if viewer.blind:
+        return []
     ids = list(viewer.line)
     where = f"organization_id IN ({', '.join('{}' for _ in ids)})" if ids else "1 = 1"
     return await current().db.fetch_as(

@@ -14,7 +14,7 @@ from typing import Any
 
 import msgspec
 
-from unionline import Actor, NotFound, organization_ancestors, scope_for
+from unionline import Actor, filter_scope, organization_ancestors, scope_for
 
 READ = "knowledge.read"
 WRITE = "knowledge.write"
@@ -24,11 +24,13 @@ COURSES = "knowledge.courses"
 
 class Viewer(msgspec.Struct, frozen=True, kw_only=True):
     """``line``: the organization's ancestors from the root, itself last (empty: the
-    federation level, where only root organizations' articles are seen)."""
+    federation level, where only root organizations' articles are seen); ``blind``: from an
+    organization the reader cannot see (or of none at all) nothing is seen."""
 
     organization_id: uuid.UUID | None
     line: tuple[uuid.UUID, ...]
     public_only: bool = False
+    blind: bool = False
 
 
 async def viewer_at(organization_id: uuid.UUID | None, *, public_only: bool = False) -> Viewer:
@@ -50,13 +52,13 @@ async def home_organization(actor: Actor, permission: str = READ) -> uuid.UUID |
 
 async def viewer_for(actor: Actor, organization_id: uuid.UUID | None) -> Viewer:
     """The view of ``actor`` (``knowledge.read``) from ``organization_id`` or their own
-    organization; an organization outside their scope is as absent (404)."""
+    organization; from an organization outside their scope, or of none at all, nothing is seen
+    (a list answers empty: ``filter_scope``)."""
     actor.require(READ)
-    scope = await scope_for(actor, READ)
     if organization_id is None:
-        organization_id = await home_organization(actor)
-    elif not scope.allows(organization_id):
-        raise NotFound("organization does not exist", field="organization_id")
+        return await viewer_at(await home_organization(actor))
+    if not (await filter_scope(actor, READ, organization_id)).allows(organization_id):
+        return Viewer(organization_id=organization_id, line=(), blind=True)
     return await viewer_at(organization_id)
 
 
@@ -72,6 +74,8 @@ def _live(alias: str, viewer: Viewer) -> str:
 def seen(viewer: Viewer, alias: str = "a") -> tuple[str, list[Any]]:
     """A condition on ``alias`` (a ``knowledge_article``): the row is what ``viewer`` sees of
     its family. Its placeholders and arguments, in order."""
+    if viewer.blind:
+        return "1 = 0", []
     if not viewer.line:
         return f"{alias}.depth = 0 AND {_live(alias, viewer)}", []
     marks = _marks(viewer.line)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime, timedelta
 
-from unionline import Actor, CalendarQuery, Invalid, calendar_sources, scope_for
+from unionline import Actor, CalendarQuery, Invalid, calendar_sources, filter_scope
 from unionline.plugins.meetings import store
 from unionline.plugins.meetings.reading import scoped_rows
 from unionline.plugins.meetings.rights import READ
@@ -57,7 +57,7 @@ async def entries(
                 status=row.status,
             )
         )
-    ids = (await scope_for(actor, READ)).ids()
+    ids = (await filter_scope(actor, READ, organization_id)).ids()
     query = CalendarQuery(
         organization_ids=None if ids is None else tuple(ids),
         since=since,

@@ -7,7 +7,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from unionline import Actor, Conflict, Forbidden, NotFound, current, scope_for, subtree_ids
+from unionline import Actor, Conflict, Forbidden, NotFound, current, filter_scope, scope_for
 from unionline.plugins.meetings import links, store
 from unionline.plugins.meetings.providers import PlatformUnavailable
 from unionline.plugins.meetings.rights import READ
@@ -72,12 +72,9 @@ async def scoped_rows(
     appeal_id: uuid.UUID | None = None,
 ) -> list[MeetingRow]:
     actor.require(READ)
-    ids = (await scope_for(actor, READ)).ids()
+    ids = (await filter_scope(actor, READ, organization_id)).ids()
     where: list[str] = ["1 = 1"]
     args: list[Any] = []
-    if organization_id is not None:
-        wanted = await subtree_ids([organization_id])
-        ids = sorted(wanted if ids is None else wanted & set(ids))
     if ids is not None:
         if not ids:
             return []

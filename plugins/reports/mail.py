@@ -7,7 +7,7 @@ import uuid
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, cast, get_args
 
-from unionline import Actor, MailAttachment, NotFound
+from unionline import Actor, MailAttachment
 from unionline.plugins.reports import exports, query
 from unionline.plugins.reports.schemas import Figures, Group, Report
 
@@ -72,11 +72,8 @@ def _breakdown(report: Report) -> list[str]:
 async def _organization(actor: Actor, schedule_org: uuid.UUID) -> uuid.UUID | None:
     """The schedule's organization if the recipient sees it, else the recipient's own top
     organization inside it (they never see more than their own)."""
-    try:
-        await query.visible(actor, schedule_org)
+    if await query.visible(actor, schedule_org):
         return schedule_org
-    except NotFound:
-        pass
     from unionline import subtree_ids
 
     inside = await subtree_ids([schedule_org])

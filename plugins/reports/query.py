@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 
 import msgspec
 
-from unionline import Actor, NotFound, current, now, scope_for, subtree_ids
+from unionline import Actor, current, filter_scope, now
 from unionline.calendar import timezone_for
 from unionline.plugins.reports import slices, sources
 from unionline.plugins.reports.metrics import COUNTERS, INDEX, NOBODY
@@ -88,17 +88,11 @@ class Sums:
 
 
 async def visible(actor: Actor, organization_id: uuid.UUID | None) -> list[uuid.UUID] | None:
-    """The organizations the reader's numbers cover (None: the whole federation)."""
+    """The organizations the reader's numbers cover (None: the whole federation); with
+    ``organization_id`` its subtree — none at all for an organization outside the reader's
+    scope or of none, so a report of it counts nothing (``filter_scope``)."""
     actor.require(READ)
-    ids = (await scope_for(actor, READ)).ids()
-    if organization_id is None:
-        return ids
-    if ids is not None and organization_id not in ids:
-        raise NotFound(f"organization {organization_id} does not exist", field="organization_id")
-    wanted = await subtree_ids([organization_id])
-    if not wanted:
-        raise NotFound(f"organization {organization_id} does not exist", field="organization_id")
-    return sorted(wanted if ids is None else wanted & set(ids))
+    return (await filter_scope(actor, READ, organization_id)).ids()
 
 
 async def organizations() -> dict[uuid.UUID, Org]:
@@ -196,8 +190,8 @@ def combined(found: dict[str, Sums], by_day: bool) -> Sums:
 def _path(
     orgs: dict[uuid.UUID, Org], ids: list[uuid.UUID] | None, org_id: uuid.UUID | None, actor: Actor
 ) -> list[Crumb]:
-    if org_id is None or org_id not in orgs:
-        return []
+    if org_id is None or org_id not in orgs or (ids is not None and org_id not in ids):
+        return []  # no organization, or one the reader does not see: no names of its line
     line = [uuid.UUID(p) for p in orgs[org_id].path.strip("/").split("/") if p]
     return [Crumb(organization_id=o, name=orgs[o].name) for o in line if o in orgs]
 

@@ -246,11 +246,7 @@ async def listed(
         where.append("operator_id = {}")
         args.append(operator_id)
     else:
-        ids = (await rights.scope(actor, rights.READ)).ids()
-        if organization_id is not None:
-            await rights.require_in_scope(actor, rights.READ, organization_id)
-            line = await unionline.subtree_ids([organization_id])
-            ids = sorted(line) if ids is None else sorted(set(ids) & set(line))
+        ids = (await rights.filtered(actor, rights.READ, organization_id)).ids()
         if ids is not None:
             if not ids:
                 return []

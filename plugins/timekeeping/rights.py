@@ -6,14 +6,15 @@
 * ``timekeeping.manage`` — schedules, staff cards, approving absences and corrections, entering
   them for others.
 
-An organization (or a person) outside the caller's subtree answers 404, as if it did not exist.
+An organization (or a person) outside the caller's subtree answers 404, as if it did not exist;
+as a list's filter (``organization_id=``) it lists nothing (``filtered``).
 """
 
 from __future__ import annotations
 
 import uuid
 
-from unionline import Actor, NotFound, Scope, scope_for
+from unionline import Actor, NotFound, Scope, filter_scope, scope_for
 
 USE = "timekeeping.use"
 READ = "timekeeping.read"
@@ -34,6 +35,13 @@ async def scope(actor: Actor, permission: str) -> Scope:
 async def require_in_scope(actor: Actor, permission: str, organization_id: uuid.UUID) -> None:
     if not (await scope(actor, permission)).allows(organization_id):
         raise NotFound("organization does not exist", field="organization_id")
+
+
+async def filtered(actor: Actor, permission: str, organization_id: uuid.UUID | None) -> Scope:
+    """The scope a list's ``organization_id`` filter leaves: empty for an organization outside
+    the actor's scope or of none at all, so the list answers empty (``filter_scope``)."""
+    actor.require(permission)
+    return await filter_scope(actor, permission, organization_id)
 
 
 async def may(actor: Actor, permission: str, organization_id: uuid.UUID) -> bool:

@@ -135,8 +135,10 @@ async def load_visible(
 
 
 async def listed(actor: Actor, organization_id: uuid.UUID) -> list[ScheduleView]:
-    """The schedules an organization may use: its own and its ancestors'."""
-    await rights.require_in_scope(actor, rights.READ, organization_id)
+    """The schedules an organization may use: its own and its ancestors' (none for an
+    organization outside the scope or of none at all)."""
+    if not (await rights.filtered(actor, rights.READ, organization_id)).allows(organization_id):
+        return []
     line = await unionline.organization_ancestors(organization_id)
     ids = list(line)
     marks = ", ".join("{}" for _ in ids)

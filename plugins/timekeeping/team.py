@@ -39,9 +39,8 @@ class _Away(msgspec.Struct):
 async def now_view(actor: Actor, organization_id: uuid.UUID | None = None) -> list[TeamRow]:
     cards = await staff.in_scope(actor, rights.READ)
     if organization_id is not None:
-        await rights.require_in_scope(actor, rights.READ, organization_id)
-        inside = await unionline.subtree_ids([organization_id])
-        cards = [c for c in cards if c.organization_id in inside]
+        within = await rights.filtered(actor, rights.READ, organization_id)
+        cards = [c for c in cards if within.allows(c.organization_id)]
     if not cards:
         return []
     at = unionline.now()
