@@ -26,6 +26,8 @@ from access_matrix_support import (
     Side,
     kind_of,
     ok,
+    org_probes,
+    org_rule_problems,
     seed,
     set_dotted,
 )
@@ -345,6 +347,10 @@ async def test_no_role_reaches_another_organization(unionline_app: AppHarness) -
         c for route, method, _ in api_routes(h.app) for c in calls_for(route, method, spec, a, b)
     ]
     assert len({c.route for c in calls}) > 20
+    probes = org_probes([r for r, m, _ in api_routes(h.app) if m == "GET"], spec, a)
+    rule = [p for role, hd in [*actors.items(), ("federation", h.admin_headers)]
+            for p in await org_rule_problems(h, probes, b, role, hd)]  # fmt: skip
+    assert not rule, "\n".join(rule)
     await h.settle()
     before = await snapshot(h, b)
     failures: dict[tuple[str, str, str], list[str]] = {}
