@@ -229,3 +229,39 @@ async def test_a_bad_number_format_is_said_at_its_field(site: Site, login: Login
     await form.get_by_role("button", name="Создать").click()
     await expect(page.locator(".doc-setup-journals")).to_contain_text("Входящие · {case}/{seq}")
     assert page.console_errors == []
+
+
+async def test_a_refused_route_is_said_at_its_stage(site: Site, login: Login) -> None:
+    """«Отправить по маршруту» with a stage nobody is chosen for: the refusal (422,
+    ``stages[0].assignees``) is said under that stage's «Участники», at 390 px, not in a toast;
+    with a person chosen the route starts."""
+    journal = await site.api("POST", "/api/docflow/journals", json={
+        "organization_id": site.organization_id, "name": "Внутренние", "number_format": "{seq}",
+    })  # fmt: skip
+    kind = await site.api("POST", "/api/docflow/kinds", json={
+        "organization_id": site.organization_id, "code": "sl", "name": "Служебная записка",
+        "category": "internal", "journal_id": journal["id"],
+    })  # fmt: skip
+    doc = await site.api("POST", "/api/docflow/documents", json={
+        "organization_id": site.organization_id, "kind_id": kind["id"],
+        "title": "Служебная записка о графике отпусков",
+    })  # fmt: skip
+    page = await login(site.a, **PHONE)
+    await page.goto(f"{site.base}/console#/work/docflow/{doc['id']}")
+    card = page.locator(".doc-card")
+    await card.locator(".doc-route-form button").click()
+    row = card.locator(".doc-stage-row").first
+    await row.locator("input[type=text]").fill("Председатель")
+    await card.locator(".doc-stages-form button[type=submit]").click()
+    people = row.locator("[data-field='stages[0].assignees']")
+    await expect(people.locator(".field-error")).to_have_text(
+        "Выберите участников этапа — тех, кто видит документы этой организации (от 1 до 30)"
+    )
+    await expect(people.locator("select")).to_be_focused()
+    await expect(page.locator(".toast")).to_have_count(0)
+    await gate(page, "the route form with its refusal at 390 px")
+    assert await fits(page)
+    await row.locator("select[multiple]").select_option(label=site.b.name)
+    await card.locator(".doc-stages-form button[type=submit]").click()
+    await expect(card.locator(".doc-stage")).to_have_text("Председатель (1/1)")
+    assert page.console_errors == []

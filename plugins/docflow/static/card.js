@@ -159,7 +159,13 @@ export class DocumentCard {
   routeForm(doc) {
     if (!ui.api.can("docflow.write") || (doc.route && doc.route.status === "active") || ["approved", "rejected"].includes(doc.status)) return null;
     const host = h("div", { class: "doc-route-form" });
-    const open = h("button", { type: "button", onclick: () => ui.api.replace(host, stagesForm({ onSubmit: (stages) => this.act(ui.api.api.post(`/api/docflow/documents/${doc.id}/route`, { stages }), t("docflow.sent")) })) }, t("docflow.start_route"));
+    // the refusal goes back to the form, said at the stage's control it names
+    const startRoute = async (stages) => {
+      await ui.api.api.post(`/api/docflow/documents/${doc.id}/route`, { stages });
+      ui.api.toast(t("docflow.sent"));
+      await this.refresh();
+    };
+    const open = h("button", { type: "button", onclick: () => ui.api.replace(host, stagesForm({ onSubmit: startRoute })) }, t("docflow.start_route"));
     ui.api.replace(host, open);
     return host;
   }
@@ -197,10 +203,12 @@ export function stagesForm({ stages = [], onSubmit, submitLabel = t("docflow.sta
     const who = h("select", { multiple: true, size: String(Math.min(5, Math.max(2, everyone.length))), "aria-label": `${t("docflow.assignees")} ${n}` },
       everyone.map((p) => h("option", { value: p.id, selected: stage.assignees.includes(p.id) }, p.name || p.login)));
     const days = h("input", { type: "number", min: "0", max: "365", value: String(stage.days), inputmode: "numeric", "aria-label": `${t("docflow.days")} ${n}` });
+    // each control with a slot for its refusal; its field path (stages[i].…) is set on sending
+    const part = (name, label, control) => h("label", { dataset: { part: name } }, label, control, h("span", { class: "field-error", role: "alert" }));
     const row = h("li", { class: "doc-stage-row" },
       h("span", { class: "doc-stage-n" }, t("docflow.stage_n", { n })),
-      h("label", {}, t("docflow.stage_title"), title), h("label", {}, t("docflow.step_kind"), kind),
-      h("label", {}, t("docflow.mode"), mode), h("label", {}, t("docflow.assignees"), who), h("label", {}, t("docflow.days"), days),
+      part("title", t("docflow.stage_title"), title), part("kind", t("docflow.step_kind"), kind),
+      part("mode", t("docflow.mode"), mode), part("assignees", t("docflow.assignees"), who), part("days", t("docflow.days"), days),
       h("button", { type: "button", onclick: () => row.remove() }, t("docflow.remove_stage", { n })));
     row.read = () => ({ title: title.value.trim(), kind: kind.value, mode: mode.value, days: Number(days.value || 0), assignees: [...who.selectedOptions].map((o) => o.value) });
     list.append(row);
@@ -212,14 +220,18 @@ export function stagesForm({ stages = [], onSubmit, submitLabel = t("docflow.sta
     h("button", { type: "button", onclick: () => addRow() }, t("docflow.add_stage")),
     error,
     h("div", { class: "form-buttons" }, h("button", { type: "submit", class: "primary" }, submitLabel)));
-  form.read = () => [...list.children].map((row) => row.read());
+  // the rows as the API numbers them (a row removed renumbers those below)
+  form.read = () => [...list.children].map((row, i) => {
+    for (const el of row.querySelectorAll("[data-part]")) el.dataset.field = `stages[${i}].${el.dataset.part}`;
+    return row.read();
+  });
   form.addEventListener("submit", async (e) => {
     e.preventDefault();
-    error.textContent = "";
+    ui.api.forms.clearErrors(form);
     try {
       await onSubmit(form.read());
     } catch (err) {
-      error.textContent = ui.api.errorText(err);
+      ui.api.forms.showError(form, err, stageErrorText(err));
     }
   });
   return form;
@@ -257,3 +269,9 @@ export function processForm({ processes, organizations = [], appealId = null, on
 }
 
 export { docHref };
+
+/** A stage's people in words: none chosen, over 30, or one who cannot see the documents. */
+export function stageErrorText(error) {
+  if (/^stages\[\d+\]\.assignees/.test(error.field || "")) return t("docflow.err.assignees");
+  return undefined;
+}

@@ -5,7 +5,7 @@
 // («В архив»): archived ones are listed under «Архив» with «Вернуть», and offered in no picker.
 
 import { h, organizations, postForm, t, ui, use } from "./common.js";
-import { stagesForm } from "./card.js";
+import { stageErrorText, stagesForm } from "./card.js";
 
 export function setup(consoleApi) {
   use(consoleApi);
@@ -110,7 +110,7 @@ class DocflowSetup extends HTMLElement {
       ui.api.toast(t("docflow.saved"));
       await this.load();
     } catch (error) {
-      ui.api.forms.showError(form, error, formatErrorText(error));
+      ui.api.forms.showError(form, error, formatErrorText(error) ?? stageErrorText(error));
       const problems = (error.extra && error.extra.problems) || [];
       if (problems.length) form.append(h("ul", { class: "form-error doc-lint", role: "alert" }, problems.map((p) => h("li", {}, p.message, p.where ? ` (${p.where})` : ""))));
     }
