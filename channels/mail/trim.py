@@ -10,7 +10,8 @@ The text is the member's, so trimming costs about the same per kilobyte whatever
 (``benchmarks/adversarial_input.py``) and runs no Python code once per line: the quoted block
 at the end is found by a few searches from the end of the text, and only the lines holding
 an anchor a header or an attribution needs (":", "wrote", "пиш"…, found with ``str.find`` in
-the lowercased text) are read one by one — at most ``MAX_CANDIDATES`` of them. No pattern
+the lowercased text) are read one by one — at most ``MAX_CANDIDATES`` of them; a run of short
+such lines that can be neither (``_DULL_RUN``) is passed in one match and counted. No pattern
 here backtracks over more than a bounded window of one line.
 """
 
@@ -18,7 +19,6 @@ from __future__ import annotations
 
 import heapq
 import re
-from collections.abc import Iterator
 
 # Trimming is for reading: a longer text is shown whole (nobody reads a megabyte of mail from
 # the top, and the whole text is kept anyway).
@@ -109,55 +109,105 @@ def _history_start(text: str) -> int | None:
     low = _lowered(text)
     if low is None:
         return quote
-    seen = -1  # start of the last line looked at
     length = len(text)
-    for count, start in enumerate(_candidate_lines(low)):
-        previous = text.rfind("\n", 0, start - 1) + 1 if start else -1
-        before_quote = quote is None or previous < quote
-        if (
-            previous > seen
-            and before_quote
-            and _may_attribute(text, low, previous, start - 1)
-            and _attribution_at(text, previous, (2,))
-        ):
-            return previous  # an attribution wrapped onto the line of the word
+    limit = length if quote is None else quote
+    pending = _anchors_from(low, 0)  # each anchor's next place, the nearest first
+    count = -1  # candidate lines looked at, less one
+    last_end = -1  # the line break ending the last candidate line looked at
+    retry, gap = 0, 1  # when to look for a run of lines passed at once (_dull_run) again
+    while pending:
+        at = pending[0][0]
+        start = low.rfind("\n", 0, at) + 1
+        end = low.find("\n", at)
+        if end < 0:
+            end = length
+            pending.clear()
+        while pending and pending[0][0] < end:  # the line's other anchors: look past it
+            found = low.find(pending[0][1], end + 1)
+            if found < 0:
+                heapq.heappop(pending)
+            else:
+                heapq.heapreplace(pending, (found, pending[0][1]))
+        count += 1
+        if start and start - 1 != last_end:  # the line above holds no anchor: not looked at
+            previous = text.rfind("\n", 0, start - 1) + 1
+            if (
+                (quote is None or previous < quote)
+                and _may_attribute(text, low, previous, start - 1, end)
+                and _attribution_at(text, previous, (2,))
+            ):
+                return previous  # an attribution wrapped onto the line of the word
         if quote is not None and start >= quote:
             break
         if count >= MAX_CANDIDATES:
             return None
-        seen = start
-        end = text.find("\n", start)
-        if end < 0:
-            end = length
-        stripped = text[start:end].strip()
-        # _may_attribute, written out (this runs for every candidate)
-        attributes = stripped[:1].isdigit()
+        last_end = end
+        # the verdict is None unless the line may be an attribution (it starts with a digit, or
+        # it or the next line holds an attribution's word) or reads as a header
+        stripped = None
+        attributes = False
+        if text[start] not in _PLAIN_FIRST:  # (a candidate line holds its anchor: never empty)
+            stripped = text[start:end].strip()
+            attributes = stripped[:1].isdigit()
         if not attributes:
             two = text.find("\n", end + 1) if end < length else end
             if two < 0:
                 two = length
             attributes = _ATTRIBUTION_WORDS.search(low, start, two) is not None
-        # the verdict is None unless the line may be an attribution or reads as a header
         if attributes or (
-            stripped[:1].casefold() in _HEADER_STARTS and _HEADER.match(stripped) is not None
+            stripped is not None
+            and stripped[:1].casefold() in _HEADER_STARTS
+            and _HEADER.match(stripped) is not None
         ):
             verdict = _verdict(text, start, attributes)
             if verdict is not None:
                 return None if verdict == "forward" else start
+        elif count >= retry and end + 1 < limit and low[end + 1] in _RUN_FIRST:
+            # the lines below that can be neither header nor attribution, passed in one
+            # match: every one but the last (whose verdict depends on the line after them)
+            resume = _dull_run(low, end + 1, limit)
+            if resume > end + 1:
+                count += len(_CANDIDATE_LINE.findall(low, end + 1, resume))
+                if count >= MAX_CANDIDATES:
+                    return None
+                last_end = resume - 1
+                pending = _anchors_from(low, resume, pending)
+                gap = 1
+            else:  # tried again after twice as many candidates each time it finds none
+                retry, gap = count + gap, 2 * gap
     return quote
 
 
-def _may_attribute(text: str, low: str, start: int, end: int, stripped: str | None = None) -> bool:
-    """Cheap test first, in a few C calls: whether the line at ``start`` (ending at ``end``,
-    ``stripped`` when known) alone or with the next can be an attribution — it starts with a
-    digit, or the two lines hold one of the words every attribution pattern needs. False:
-    ``_attribution_at`` would say False."""
-    if stripped is None:
-        stripped = text[start:end].strip()
-    if stripped[:1].isdigit():
+def _anchors_from(
+    low: str, start: int, pending: list[tuple[int, str]] | None = None
+) -> list[tuple[int, str]]:
+    """A heap of each anchor's first place in ``low`` from ``start`` on (an anchor not there
+    left out); ``pending``: the heap before, whose places past ``start`` still hold."""
+    if pending is None:
+        places = [(low.find(anchor, start), anchor) for anchor in _ANCHORS]
+    else:
+        places = [(at if at >= start else low.find(a, start), a) for at, a in pending]
+    heap = [item for item in places if item[0] >= 0]
+    heapq.heapify(heap)
+    return heap
+
+
+def _may_attribute(text: str, low: str, start: int, end: int, two: int) -> bool:
+    """Cheap test first, in a few C calls: whether the line ``text[start:end]`` alone or with
+    the next (ending at ``two``) can be an attribution — it starts with a digit, or the two
+    lines hold one of the words every attribution pattern needs. False: ``_attribution_at``
+    would say False."""
+    plain = start < end and text[start] in _PLAIN_FIRST  # not a digit even once stripped
+    if not plain and text[start:end].strip()[:1].isdigit():
         return True
-    two = _line_end(text, end + 1) if end < len(text) else end
     return _ATTRIBUTION_WORDS.search(low, start, two) is not None
+
+
+def _dull_run(low: str, start: int, limit: int) -> int:
+    """Where the last line of the run of lines from ``start`` (before ``limit``) that can be
+    neither header nor attribution starts; ``start`` when there is none."""
+    run = _DULL_RUN.match(low, start, limit)
+    return start if run is None else low.rfind("\n", start, run.end() - 1) + 1
 
 
 def _lowered(text: str) -> str | None:
@@ -171,35 +221,6 @@ def _lowered(text: str) -> str | None:
     if low.isascii() or not any(letter in low for letter in _UNFOLDED):
         return low
     return low.translate(_FOLD)
-
-
-def _candidate_lines(low: str) -> Iterator[int]:
-    """Starts of the lines holding an anchor, in order."""
-    pending = [(low.find(anchor), anchor) for anchor in _ANCHORS]
-    pending = [item for item in pending if item[0] >= 0]
-    if len(pending) == 1:  # one anchor word in the whole text (often ":"): no heap needed
-        at, anchor = pending[0]
-        while at >= 0:
-            yield low.rfind("\n", 0, at) + 1
-            end = low.find("\n", at)
-            if end < 0:
-                return
-            at = low.find(anchor, end + 1)
-        return
-    heapq.heapify(pending)
-    while pending:
-        at = pending[0][0]
-        yield low.rfind("\n", 0, at) + 1
-        end = low.find("\n", at)
-        if end < 0:
-            return
-        while pending and pending[0][0] < end:  # the line's other anchors: look past it
-            anchor = pending[0][1]
-            found = low.find(anchor, end + 1)
-            if found < 0:
-                heapq.heappop(pending)
-            else:
-                heapq.heapreplace(pending, (found, anchor))
 
 
 def _verdict(text: str, start: int, attributes: bool = True) -> str | None:
@@ -258,8 +279,33 @@ def _header_like(line: str) -> bool:
 
 
 _HEADER_STARTS = set("-_*bнfоdv")
+# First characters of a line that tell it is neither an attribution starting with a digit nor a
+# header (not blank, not a digit, not a header's first letter): what most lines start with.
+_PLAIN_FIRST = frozenset(
+    c
+    for c in map(chr, range(0x800))
+    if not (c.isspace() or c.isdigit() or c.casefold() in _HEADER_STARTS)
+)
 # Every attribution pattern needs one of these (after casefolding), or a leading digit.
 _ATTRIBUTION_WORDS = re.compile("wrote|пиш|писал|écrit|schrieb|@")
+# A run of short lines none of which can be a header or an attribution's line, nor the line
+# above or below one: none holds an attribution's word, each starts with a character that is
+# neither blank, a digit nor a header's first letter — or the first letter of the "From:"-like
+# headers only, without the ": x" they need. At most one line in a row without an anchor, so a
+# match reads no more lines than twice the candidates it passes. In the lowered text: every
+# character that lowers to one of these is none of the others either (test_mail_trim).
+_RUN_LINE = 40  # characters at most: a longer line is looked at on its own
+_PLAIN_LOW = "!\"#$%&'()+,./:;<=>?@[\\]^`{|}~aceghijklmnopqrstuwxyzабвгдежзийклмпрстуфхцчшщъыьэюяё"
+_FROM_LOW = "оfdv"  # first letters of "from", "от", "de", "von" only
+_RUN_FIRST = frozenset(_PLAIN_LOW + _FROM_LOW)
+_ANCHOR = "(?:" + "|".join(map(re.escape, _ANCHORS)) + ")"
+_DULL_START = rf"(?:[{re.escape(_PLAIN_LOW)}]|[{_FROM_LOW}](?![^\n]*:\*?[^\S\n]+\S))"
+_SHORT = rf"(?=[^\n]{{0,{_RUN_LINE - 1}}}\n)(?![^\n]*(?:{_ATTRIBUTION_WORDS.pattern}))"
+_DULL_RUN = re.compile(
+    rf"(?:{_SHORT}(?:(?![^\n]*{_ANCHOR}){_DULL_START}[^\n]*\n{_SHORT})?"
+    rf"(?=[^\n]*{_ANCHOR}){_DULL_START}[^\n]*\n){{2,{MAX_CANDIDATES + 1}}}"
+)
+_CANDIDATE_LINE = re.compile(rf"^(?=[^\n]*{_ANCHOR})", re.MULTILINE)
 
 
 def _attribution_at(text: str, start: int, widths: tuple[int, ...]) -> bool:

@@ -13,6 +13,7 @@ from collections.abc import Callable
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from trim_before import for_display as before
 from trim_reference import for_display as reference
 
 from unionline.channels.mail import trim
@@ -62,6 +63,46 @@ mail_text = st.lists(line, max_size=20).map("\n".join)
 @settings(max_examples=500, deadline=None)
 def test_trimming_says_what_the_quadratic_version_said(text: str):
     assert trim.for_display(text) == reference(text)
+
+
+# Long texts of candidate lines (a ":", "wrote"… in them) with and without what makes the loop
+# read one: a digit or a header's letter first, blanks first, an attribution's word, a quote
+# below — past ``MAX_CANDIDATES`` of them as often as not.
+CANDIDATE_PIECES = [
+    *PIECES,
+    "> a:",
+    "a:",
+    " :",
+    "1:",
+    "от: x",
+    "from: x",
+    "to: y",
+    "> @:",
+    "a wrote",
+    "message",
+    "пишет",
+    "\u2003b:",
+    "ſchrieb",
+    "İ:",
+    "x@y",
+    "От: Профком",
+    "Отправлено: четверг",
+    "05.03.2026 Иван",
+]
+candidate_line = st.one_of(
+    st.sampled_from(CANDIDATE_PIECES),
+    st.lists(st.sampled_from(CANDIDATE_PIECES), min_size=2, max_size=3).map(" ".join),
+)
+long_text = st.tuples(
+    st.lists(candidate_line, min_size=0, max_size=260),
+    st.lists(st.sampled_from(PIECES), max_size=6),
+).map(lambda parts: "\n".join(parts[0] + parts[1]))
+
+
+@given(text=st.one_of(mail_text, long_text))
+@settings(max_examples=400, deadline=None)
+def test_trimming_says_what_it_said_before_its_candidate_lines_were_read_faster(text: str):
+    assert trim.for_display(text) == before(text)
 
 
 @given(text=st.one_of(mail_text, st.text(max_size=300)))
@@ -178,6 +219,60 @@ def test_the_anchor_search_sees_every_letter_the_patterns_ignore_the_case_of():
     assert [c for c in everything if len(c.lower()) != 1] == ["\u0130"]
     for text in ("ответ\n\nAm 5. März ſchrieb Ivan:\n> q", "ответ\n\nİvan ᲃообщил, пишет:\n> q"):
         assert trim.for_display(text) == reference(text) == "ответ"
+
+
+def test_a_run_of_lines_is_passed_on_what_their_first_characters_lower_to():
+    """Runs of lines are matched in the lowered text: a character lowering to one of the run's
+    first characters is, like them, no blank, no digit, and starts no header but (for "о",
+    "f", "d", "v") a "From:"-like one — whatever it was before lowering."""
+    import re
+
+    for code in range(0x110000):
+        if 0xD800 <= code <= 0xDFFF:
+            continue
+        char = chr(code)
+        lowered = trim._lowered(char)
+        if lowered is None or lowered not in trim._RUN_FIRST:
+            continue
+        assert not char.isspace() and not char.isdigit(), hex(code)
+        if lowered in trim._PLAIN_LOW:
+            assert char.casefold() not in trim._HEADER_STARTS, hex(code)
+        assert re.match(r"[-_*bн]", char, re.IGNORECASE) is None, hex(code)
+    assert not set(trim._PLAIN_LOW) & set(trim._FROM_LOW)
+
+
+@pytest.mark.parametrize(
+    "line", ["> a:", "a:", "от:", "from:", ":", "x wrote", "1:", "a" * 60 + ":", "a:*"]
+)
+def test_runs_of_lines_are_passed_whole_up_to_the_bound(line: str):
+    """A run of lines that can be neither header nor attribution is passed in one match, the
+    candidate lines in it counted: past ``MAX_CANDIDATES`` the text is shown whole, below it the
+    history after the run is still found."""
+    history = "\nOn Mon, Ivan wrote:\n> цитата"
+    for lines in (trim.MAX_CANDIDATES - 2, trim.MAX_CANDIDATES - 1, trim.MAX_CANDIDATES):
+        for between in ("", "\nx"):
+            text = (line + between + "\n") * lines + "ответ" + history
+            # the attribution is candidate number `lines` (from 0)
+            shown = text if lines >= trim.MAX_CANDIDATES else text.removesuffix(history)
+            assert trim.for_display(text) == before(text) == shown
+
+
+@pytest.mark.parametrize(
+    "history",
+    [
+        "От: Профком\nОтправлено: четверг\nКому: член профсоюза\n\nтекст",
+        "from: Профком\nsent: Thursday\nto: x\n\nтекст",
+        "05.03.2026 Иван\nПетров:\n> цитата",  # a wrapped attribution, no word in it
+        "Иван\nпишет:\n> цитата",
+        "---------- Forwarded message ---------\nтекст",
+        "-----Original Message-----\nтекст",
+    ],
+)
+@pytest.mark.parametrize("run", ["a:\n", "от:\n", "> a:\n", ":\nx\n"])
+def test_a_run_of_lines_stops_at_what_may_be_history(run: str, history: str):
+    text = "ответ\n" + run * 20 + history
+    assert trim.for_display(text) == before(text) == reference(text)
+    assert trim.for_display(text) != text.strip("\n") or "Forwarded" in history
 
 
 def test_lines_that_can_be_neither_header_nor_attribution_are_passed_in_a_few_c_calls(

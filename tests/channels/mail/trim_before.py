@@ -1,0 +1,322 @@
+"""``unionline.channels.mail.trim`` as it was before its candidate lines were read with fewer calls
+(a copy, kept only as the oracle ``test_mail_trim`` checks the module against: the same output
+on every text, the ``MAX_CANDIDATES`` bound included, which the quadratic ``trim_reference``
+does not have)."""
+
+from __future__ import annotations
+
+import heapq
+import re
+from collections.abc import Iterator
+
+# Trimming is for reading: a longer text is shown whole (nobody reads a megabyte of mail from
+# the top, and the whole text is kept anyway).
+MAX_TEXT = 1024 * 1024
+# An attribution is one short line (or two, when a client wrapped it); longer is never one,
+# and the patterns below are only run on this much.
+MAX_ATTRIBUTION = 1024
+# Lines that hold a header's or an attribution's word but turn out to be neither: past this
+# many before the history is found, the text is shown whole (a member's mail has a handful;
+# a text made of such lines is made to cost time).
+MAX_CANDIDATES = 100
+
+_ATTRIBUTION = re.compile(
+    r"^(?:"
+    r"on .{3,200}wrote:?"  # Gmail, Thunderbird, Apple Mail (en)
+    r"|.{3,200}(?:пишет|писал|написал|написала|написал\(а\)):?"  # ru clients, Yandex
+    r"|\d{1,2}[./]\d{1,2}[./]\d{2,4}.{0,120}:"  # "05.03.2026 10:00, Иван <…>:"
+    r"|le .{3,200}a écrit ?:"
+    r"|am .{3,200}schrieb .{0,200}:?"
+    r")\s*$",
+    re.IGNORECASE,
+)
+# "чт, 5 мар. 2026 г. в 12:40, Профком <p@u.example>:" — a year, then within 80 characters
+# the address that ends the line. Matched in two linear steps instead of one pattern: the
+# address at the end is found first (it can only be the last "<…>"), then a year before it.
+# The address's local part stops at its first "@" past the first character, so there is one
+# way to split it.
+_ADDRESS_AT_END = re.compile(r"<[^<>\s][^<>\s@]*@[^<>\s]+>\s*:\s*$")
+_YEAR = re.compile(r"\d{4}")
+_OUTLOOK = re.compile(
+    r"^\s*(?:-{2,}\s*(?:original message|исходное сообщение|пересылаемое сообщение удалено)\s*-{2,}"
+    r"|_{10,})\s*$",
+    re.IGNORECASE,
+)
+_OUTLOOK_FROM = re.compile(r"^\s*\*?(?:from|от|de|von)\s*:\*?\s+\S", re.IGNORECASE)
+_OUTLOOK_NEXT = re.compile(
+    r"^\s*\*?(?:sent|date|отправлено|дата|to|кому|subject|тема)\s*:", re.IGNORECASE
+)
+_FORWARD = re.compile(
+    r"^\s*(?:-{2,}\s*(?:forwarded message|пересылаемое сообщение|переадресованное сообщение)"
+    r"|begin forwarded message|начало переадресованного сообщения)",
+    re.IGNORECASE,
+)
+# any of the three above (one match turns away most lines that are none)
+_HEADER = re.compile(
+    "|".join(f"(?:{p.pattern})" for p in (_FORWARD, _OUTLOOK, _OUTLOOK_FROM)), re.IGNORECASE
+)
+_SIGNATURE = re.compile(r"^(?:-- ?|--|—)$")
+_MOBILE = re.compile(
+    r"^(?:sent from my \w+.*|отправлено (?:с|из) .{2,60}|get outlook for \w+.*)$", re.IGNORECASE
+)
+_SIGNATURE_LINES = 12  # a "-- " further up than this is not the signature's
+
+# Every line the patterns above can match holds one of these (in the lowercased text): the
+# forward and Outlook headers a "message"/"сообщени…" or a rule, "From:"-like headers and the
+# attributions with a date or an address a ":", the others their verb. Each is looked for
+# with ``str.find``, which skips through text without them.
+_ANCHORS = (":", "wrote", "пиш", "писал", "schrieb", "message", "сообщени", "__________")
+# ``re.IGNORECASE`` matches these to letters of the anchors; lowercasing does not.
+_FOLD = str.maketrans("\u0131\u017f\u1c80\u1c81\u1c82\u1c83\u1c84\u1c85", "isвдостт")
+_UNFOLDED = "\u0131\u017f\u1c80\u1c81\u1c82\u1c83\u1c84\u1c85"
+
+# Searches over whole lines ("blank" and "quoted" as the stripped line reads; `\s` is what
+# ``str.strip`` strips, and never crosses a line here).
+# reversed lines: a quoted line's ">" / an own line's first character, then its leading blanks
+_QUOTED_LINE = re.compile(r"\n[^\S\n]*>")
+_QUOTED_FIRST = re.compile(r"[^\S\n]*>")
+_QUOTED_FROM_END = re.compile(r">[^\S\n]*(?:\n|\Z)")
+_OWN_FROM_END = re.compile(r"[^\s>][^\S\n]*(?:\n|\Z)")
+_QUOTE_TO_END = re.compile(r"(?:[^\S\n]*\n)*+[^\S\n]*(?:\Z|(?:--|—)[^\S\n]*(?:\n|\Z))")
+_BLANK_LINES = re.compile(r"(?:[^\S\n]*\n)*")
+_NEXT_QUOTED = re.compile(r"(?:[^\S\n]*\n)*[^\S\n]*>")
+
+
+def for_display(text: str) -> str:
+    """``text`` without the quoted history and signature at its end ("" stays "")."""
+    if len(text) > MAX_TEXT:
+        return text.strip("\n")
+    cut = _history_start(text)
+    head = text if cut is None else text[: max(cut - 1, 0)]
+    result = _drop_signature(head).strip("\n")
+    return result if result.strip() else text.strip("\n")
+
+
+def _history_start(text: str) -> int | None:
+    """Offset of the first line of the quoted history (None when there is none)."""
+    quote = _quote_start(text)
+    low = _lowered(text)
+    if low is None:
+        return quote
+    seen = -1  # start of the last line looked at
+    length = len(text)
+    for count, start in enumerate(_candidate_lines(low)):
+        previous = text.rfind("\n", 0, start - 1) + 1 if start else -1
+        before_quote = quote is None or previous < quote
+        if (
+            previous > seen
+            and before_quote
+            and _may_attribute(text, low, previous, start - 1)
+            and _attribution_at(text, previous, (2,))
+        ):
+            return previous  # an attribution wrapped onto the line of the word
+        if quote is not None and start >= quote:
+            break
+        if count >= MAX_CANDIDATES:
+            return None
+        seen = start
+        end = text.find("\n", start)
+        if end < 0:
+            end = length
+        stripped = text[start:end].strip()
+        # _may_attribute, written out (this runs for every candidate)
+        attributes = stripped[:1].isdigit()
+        if not attributes:
+            two = text.find("\n", end + 1) if end < length else end
+            if two < 0:
+                two = length
+            attributes = _ATTRIBUTION_WORDS.search(low, start, two) is not None
+        # the verdict is None unless the line may be an attribution or reads as a header
+        if attributes or (
+            stripped[:1].casefold() in _HEADER_STARTS and _HEADER.match(stripped) is not None
+        ):
+            verdict = _verdict(text, start, attributes)
+            if verdict is not None:
+                return None if verdict == "forward" else start
+    return quote
+
+
+def _may_attribute(text: str, low: str, start: int, end: int, stripped: str | None = None) -> bool:
+    """Cheap test first, in a few C calls: whether the line at ``start`` (ending at ``end``,
+    ``stripped`` when known) alone or with the next can be an attribution — it starts with a
+    digit, or the two lines hold one of the words every attribution pattern needs. False:
+    ``_attribution_at`` would say False."""
+    if stripped is None:
+        stripped = text[start:end].strip()
+    if stripped[:1].isdigit():
+        return True
+    two = _line_end(text, end + 1) if end < len(text) else end
+    return _ATTRIBUTION_WORDS.search(low, start, two) is not None
+
+
+def _lowered(text: str) -> str | None:
+    """``text`` lowercased letter for letter (same offsets), with the letters
+    ``re.IGNORECASE`` equates to the candidate words' folded to them."""
+    low = text.lower()
+    if len(low) != len(text):  # only "İ" lowercases to two characters
+        low = text.replace("\u0130", "i").lower()
+        if len(low) != len(text):
+            return None
+    if low.isascii() or not any(letter in low for letter in _UNFOLDED):
+        return low
+    return low.translate(_FOLD)
+
+
+def _candidate_lines(low: str) -> Iterator[int]:
+    """Starts of the lines holding an anchor, in order."""
+    pending = [(low.find(anchor), anchor) for anchor in _ANCHORS]
+    pending = [item for item in pending if item[0] >= 0]
+    if len(pending) == 1:  # one anchor word in the whole text (often ":"): no heap needed
+        at, anchor = pending[0]
+        while at >= 0:
+            yield low.rfind("\n", 0, at) + 1
+            end = low.find("\n", at)
+            if end < 0:
+                return
+            at = low.find(anchor, end + 1)
+        return
+    heapq.heapify(pending)
+    while pending:
+        at = pending[0][0]
+        yield low.rfind("\n", 0, at) + 1
+        end = low.find("\n", at)
+        if end < 0:
+            return
+        while pending and pending[0][0] < end:  # the line's other anchors: look past it
+            anchor = pending[0][1]
+            found = low.find(anchor, end + 1)
+            if found < 0:
+                heapq.heappop(pending)
+            else:
+                heapq.heapreplace(pending, (found, anchor))
+
+
+def _verdict(text: str, start: int, attributes: bool = True) -> str | None:
+    """What the line at ``start`` is: "forward", "history" or None (neither); ``attributes``
+    False: it is no attribution (``_may_attribute``)."""
+    end = _line_end(text, start)
+    stripped = text[start:end].strip()
+    if _header_like(stripped) and _HEADER.match(stripped):
+        if _FORWARD.match(stripped):
+            return "forward"  # what follows is the point of the mail
+        if _OUTLOOK.match(stripped):
+            return "history"
+        if _OUTLOOK_FROM.match(stripped) and _followed_by_headers(text, end):
+            return "history"
+    return "history" if attributes and _attribution_at(text, start, (1, 2)) else None
+
+
+def _line_end(text: str, start: int) -> int:
+    end = text.find("\n", start)
+    return len(text) if end < 0 else end
+
+
+def _quote_start(text: str) -> int | None:
+    """Offset of the quoted block that ends the text: only quoted lines (and blanks, and a
+    signature after them) from there on — a quote with the member's own words below or
+    between its lines (bottom-posting) is not history."""
+    if ">" not in text or (_QUOTED_LINE.search(text) is None and not _QUOTED_FIRST.match(text)):
+        return None  # no line starts with ">" (a search for line breaks, fast in C)
+    quoted = _last_line_starting(text, len(text), _QUOTED_FROM_END)  # its ">"
+    if quoted is None:
+        return None
+    end = text.find("\n", quoted)
+    if end >= 0 and _QUOTE_TO_END.match(text, end + 1) is None:
+        return None
+    line = text.rfind("\n", 0, quoted) + 1
+    own = _last_line_starting(text, line, _OWN_FROM_END)  # the last line not blank nor quoted
+    after = _line_end(text, own + 1) + 1 if own is not None else 0
+    first = _BLANK_LINES.match(text, after)  # always matches (blank lines may be none)
+    assert first is not None
+    return first.end()  # the block's first quoted line
+
+
+def _last_line_starting(text: str, end: int, pattern: re.Pattern[str]) -> int | None:
+    """Offset of the first non-blank character of the last line before ``end`` that starts as
+    ``pattern`` (one of the ``_FROM_END`` ones) says, None when none does. Searched forward in
+    the text reversed, where that character is followed by blanks up to a line break or the
+    start: one search in C, where a pattern from the start backtracked over every character."""
+    found = pattern.search(text[end - 1 :: -1]) if end > 0 else None
+    return end - 1 - found.start() if found is not None else None
+
+
+def _header_like(line: str) -> bool:
+    """Cheap test first (most lines are neither): the first characters the forward, Outlook
+    and "From:" patterns can start with."""
+    return line[:1].casefold() in _HEADER_STARTS
+
+
+_HEADER_STARTS = set("-_*bнfоdv")
+# Every attribution pattern needs one of these (after casefolding), or a leading digit.
+_ATTRIBUTION_WORDS = re.compile("wrote|пиш|писал|écrit|schrieb|@")
+
+
+def _attribution_at(text: str, start: int, widths: tuple[int, ...]) -> bool:
+    """An attribution line (maybe wrapped over two lines) at ``start``, followed by a quote."""
+    first_end = _line_end(text, start)
+    for width in widths:
+        if width == 1:
+            end = first_end
+        elif first_end == len(text):
+            continue  # no second line
+        else:
+            end = _line_end(text, first_end + 1)
+        if end == len(text) or _NEXT_QUOTED.match(text, end + 1) is None:
+            continue  # cheap test first: only a line above a quote can be its attribution
+        line = text[start:first_end].strip()
+        if width == 2:
+            line += " " + text[first_end + 1 : end].strip()
+        if is_attribution(line):
+            return True
+    return False
+
+
+def is_attribution(line: str) -> bool:
+    """Whether ``line`` reads like "On <date>, <who> wrote:" in one of the known languages."""
+    if len(line) > MAX_ATTRIBUTION:
+        return False
+    if not line[:1].isdigit() and _ATTRIBUTION_WORDS.search(line.casefold()) is None:
+        return False  # cheap test first: most lines above a quote are quotes themselves
+    if _ATTRIBUTION.match(line):
+        return True
+    address = _ADDRESS_AT_END.search(line)
+    if address is None:
+        return False
+    # A year starting in the first 160 characters and ending at most 80 before the "<".
+    first, last = max(0, address.start() - 84), min(160, address.start() - 4)
+    return first <= last and _YEAR.search(line, first, last + 4) is not None
+
+
+def _followed_by_headers(text: str, end: int) -> bool:
+    """Two of the next (at most four non-blank among five) lines read "Sent:", "To:"…"""
+    following = []
+    for _ in range(5):
+        if end >= len(text):
+            break
+        start, end = end + 1, _line_end(text, end + 1)
+        if text[start:end].strip():
+            following.append(text[start:end])
+    return sum(1 for line in following[:4] if _OUTLOOK_NEXT.match(line)) >= 2
+
+
+def _drop_signature(head: str) -> str:
+    """``head`` without a "-- " signature in its last lines or a closing "Sent from my …"."""
+    # The lines a signature separator may start (never the first): the last twelve.
+    cuttable = head.rsplit("\n", _SIGNATURE_LINES)[1:]
+    ends = []  # where each of them starts, bottom first
+    at = len(head)
+    for line in reversed(cuttable):
+        at -= len(line)
+        ends.append((at, line))
+        at -= 1
+    filled = head.rstrip()
+    last_words = filled.rfind("\n")  # the "\n" before the last line that is not blank
+    mobile = -1
+    if last_words >= 0 and _MOBILE.match(filled[last_words + 1 :].strip()):
+        mobile = last_words + 1
+    for start, line in ends:
+        if start <= mobile:
+            break
+        if _SIGNATURE.match(line.rstrip()):
+            return head[: start - 1]
+    return head[: mobile - 1] if mobile > 0 else head
