@@ -3,6 +3,7 @@
 // ("saved-<id>") that the operator finds again on any device. A filter's query has the names of
 // GET /api/appeals, and the same query decides which live appeals join the list.
 
+import { clearErrors, showError } from "../js/admin-forms.js";
 import { h } from "../js/dom.js";
 import { channelTitle } from "../js/format.js";
 import { t } from "../js/i18n.js";
@@ -86,37 +87,43 @@ export function filterPanel(list, go, reload) {
   const name = h("input", { name: "f-name", id: "f-name", value: list.startsWith("saved-") ? (savedFilter(list.slice(6)) || {}).name || "" : "", maxlength: 100, autocomplete: "off" });
   const save = async () => {
     if (!name.value.trim()) return name.focus();
+    clearErrors(form);
     try {
       const saved = await saveFilter(name.value.trim(), read());
       toast(t("filter.saved", { name: saved.name }));
       go(`saved-${saved.id}`);
     } catch (error) {
-      toastError(error);
+      showError(form, error, refusalText(error));
     }
   };
   const remove = list.startsWith("saved-")
     ? h("button", { type: "button", class: "filter-delete", onclick: () => deleteFilter(list.slice(6)).then(() => go("mine"), toastError) }, t("filter.delete"))
     : null;
-  const field = (id, label, control) => h("div", { class: "filter-field" }, h("label", { for: id }, label), control);
-  const panel = h(
-    "details",
-    { class: "filter-panel", open: panelOpen || list === "custom" },
-    h("summary", {}, t("filter.title")),
-    h(
-      "form",
-      { class: "filter-form", onsubmit: show },
-      field("f-status", t("appeal.status"), status),
-      field("f-assignee", t("appeal.assignee"), assignee),
-      field("f-priority", t("appeal.priority"), priority),
-      field("f-channel", t("filter.channel"), channel),
-      field("f-tag", t("filter.tag"), tag),
-      h("div", { class: "filter-actions" }, h("button", { type: "submit", class: "primary filter-show" }, t("filter.show"))),
-      field("f-name", t("filter.name"), name),
-      h("div", { class: "filter-actions" }, h("button", { type: "button", class: "filter-save", onclick: save }, t("filter.save")), remove),
-    ),
+  // ``path``: the saved filter's field (POST /api/saved-filters), where its refusal is said
+  const field = (id, label, control, path) =>
+    h("div", { class: "filter-field", dataset: { field: path } }, h("label", { for: id }, label), control, h("span", { class: "field-error", role: "alert" }));
+  const form = h(
+    "form",
+    { class: "filter-form", onsubmit: show },
+    field("f-status", t("appeal.status"), status, "query.status"),
+    field("f-assignee", t("appeal.assignee"), assignee, "query.assignee"),
+    field("f-priority", t("appeal.priority"), priority, "query.priority"),
+    field("f-channel", t("filter.channel"), channel, "query.channel"),
+    field("f-tag", t("filter.tag"), tag, "query.tag"),
+    h("div", { class: "filter-actions" }, h("button", { type: "submit", class: "primary filter-show" }, t("filter.show"))),
+    field("f-name", t("filter.name"), name, "name"),
+    h("div", { class: "filter-actions" }, h("button", { type: "button", class: "filter-save", onclick: save }, t("filter.save")), remove),
   );
+  const panel = h("details", { class: "filter-panel", open: panelOpen || list === "custom" }, h("summary", {}, t("filter.title")), form);
   panel.addEventListener("toggle", () => (panelOpen = panel.open));
   return panel;
+}
+
+/** The server's refusal to keep one more filter (a conflict at ``name``: the number of them,
+ * not a name taken — the same name saves over that filter). */
+function refusalText(error) {
+  if (error.field === "name" && error.code === "conflict") return t("filter.too_many");
+  return undefined;
 }
 
 /** The saved filters as a select (empty when there are none). */
