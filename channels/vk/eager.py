@@ -117,13 +117,19 @@ def read(event: Event) -> Read:
 
 
 def _kept(done: list[Counted]) -> Kept:
-    """The messages read whole, by depth: each one read is its level's (after those before
-    it), and the ones read before inside it are not (its own forwards, one level down)."""
+    """The messages read whole, by depth: those whose level had not ended when the pass
+    stopped. Read from the last: one is its level's when nothing after it was read higher up
+    (its parent is read after it, before anything else above it); inside what the message
+    replies to (depth 0) none is kept."""
     kept: Kept = tuple([] for _ in range(MAX_DEPTH + 2))
-    for message in done:
-        if message.depth:  # 0: inside what the message replies to, never kept
-            kept[message.depth].append(message)
-            kept[message.depth + 1].clear()
+    highest = MAX_DEPTH + 1
+    for message in reversed(done):
+        depth = type(message).depth
+        if depth and depth <= highest:
+            kept[depth].append(message)
+            highest = depth
+    for level in kept:
+        level.reverse()
     return kept
 
 
