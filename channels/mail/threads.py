@@ -66,7 +66,7 @@ _SPACED = frozenset(
 )
 _COUNTER = re.compile(r"(?:\[\d+\]|\(\d+\))(?= ?:)")  # "[2]" / "(3)" before a colon
 AUTO_SUBJECT = re.compile(rf"^\s*(?:{_either(AUTO_PREFIXES)})\s*[:：]", re.IGNORECASE)
-TOKEN = re.compile(r"^(?:reply|bounce)\+([A-Za-z0-9_-]{8,40})@(.+)$")
+TOKEN = re.compile(r"(?:reply|bounce)\+([A-Za-z0-9_-]{8,40})@(.+)")  # the whole address
 
 
 @dataclass(frozen=True)
@@ -146,7 +146,7 @@ def appeal_number(subject: str) -> str | None:
 
 
 def token_of(address: str, reply_domain: str | None) -> str | None:
-    found = TOKEN.match(address or "")
+    found = TOKEN.fullmatch(address or "")
     if not found or not reply_domain or found.group(2).lower() != reply_domain.lower():
         return None
     return found.group(1)

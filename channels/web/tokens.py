@@ -19,7 +19,7 @@ import re
 import secrets
 import uuid
 
-VISITOR_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+VISITOR_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")  # the whole id (fullmatch: no "\n" after)
 _PURPOSE = b"unionline.web.visitor-token.v2"
 
 
@@ -40,7 +40,7 @@ def new_visitor_id() -> str:
 
 def visitor_token(secret_key: str, widget_secret: str, account_id: uuid.UUID, visitor: str) -> str:
     """The token of ``visitor`` on the widget ``account_id`` (signed under its current secret)."""
-    if not VISITOR_ID.match(visitor):
+    if not VISITOR_ID.fullmatch(visitor):
         raise ValueError("a visitor id is 1-64 characters of A-Z a-z 0-9 _ -")
     return f"{visitor}.{_mac(secret_key, widget_secret, account_id, visitor)}"
 
@@ -51,7 +51,7 @@ def visitor_of(
     """The visitor id a genuine token names; None for anything else (a forged token, one of
     another widget, or one issued before the widget secret was rotated)."""
     visitor, _, mac = (token or "").partition(".")
-    if not VISITOR_ID.match(visitor) or not mac:
+    if not VISITOR_ID.fullmatch(visitor) or not mac:
         return None
     expected = _mac(secret_key, widget_secret, account_id, visitor)
     return visitor if hmac.compare_digest(mac.encode(), expected.encode()) else None
@@ -74,4 +74,4 @@ def address(visitor: str) -> str:
 
 def visitor_from_address(value: str) -> str | None:
     visitor = value[3:] if value.startswith("wv-") else ""
-    return visitor if VISITOR_ID.match(visitor) else None
+    return visitor if VISITOR_ID.fullmatch(visitor) else None

@@ -26,7 +26,7 @@ FIELD_ORDER: tuple[FieldName, ...] = (
     "file",
     "consent",
 )
-ORIGIN = re.compile(r"^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?$")
+ORIGIN = re.compile(r"https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?")  # the whole origin (fullmatch)
 Text = Annotated[str, msgspec.Meta(max_length=2000)]
 
 
@@ -105,7 +105,7 @@ class FormConfig(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
         if len({t.id for t in self.topics}) != len(self.topics):
             raise ValueError("topics: topic ids must be unique")
         for origin in self.allowed_origins:
-            if not ORIGIN.match(origin):
+            if not ORIGIN.fullmatch(origin):
                 raise ValueError(
                     f"allowed_origins: {origin!r} is not an origin like https://union.example"
                 )

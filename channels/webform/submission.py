@@ -45,7 +45,7 @@ from unionline.channels.webform.texts import LABELS, lang_of, pick, text
 
 log = logging.getLogger("unionline.channels.webform")
 Account: TypeAlias = ChannelAccount[FormConfig, FormSecrets]
-SUBMISSION_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
+SUBMISSION_ID = re.compile(r"[A-Za-z0-9_-]{8,64}")  # the whole id (fullmatch)
 MAX_VALUE = 50_000  # any single value; longer ones are not from this form
 
 
@@ -187,7 +187,7 @@ async def check(account: Account, values: dict[str, str], upload: Upload | None)
     config = account.config
     lang = lang_of(values.get("lang"))
     submission_id = values.get("submission_id", "")
-    if not SUBMISSION_ID.match(submission_id):
+    if not SUBMISSION_ID.fullmatch(submission_id):
         raise Invalid(
             "submission_id must be 8-64 characters of A-Z a-z 0-9 _ -", field="submission_id"
         )

@@ -82,7 +82,7 @@ from unionline.errors import (
 NAME = "reference"
 SIGNATURE_HEADER = "X-Reference-Signature"
 FailureMode = Literal["transient", "rate_limited", "permanent", "auth", "unknown", "blocked"]
-_SENDER_ID = re.compile(r"^[A-Za-z0-9_-]{1,100}$")
+_SENDER_ID = re.compile(r"[A-Za-z0-9_-]{1,100}")  # the whole id (fullmatch: no "\n" after)
 
 
 class ReferenceSettings(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
@@ -245,7 +245,7 @@ class ReferenceChannel(ChannelType[ReferenceSettings, ReferenceSecrets]):
         if kind != "message":
             raise UnsupportedUpdate(f"reference update of type {kind!r}")
         update = request.json(_MessageUpdate)
-        if not _SENDER_ID.match(update.sender.id):
+        if not _SENDER_ID.fullmatch(update.sender.id):
             raise Invalid("from.id must be 1-100 characters of A-Z a-z 0-9 _ -", field="from.id")
         address = f"ref-{update.sender.id}"
         name, warnings = _sender_name(update.sender)

@@ -88,6 +88,12 @@ def test_subject_topic_and_number():
     assert threads.token_of("reply+abcdef0123@elsewhere.example", "reply.example") is None
 
 
+def test_a_reply_address_is_the_whole_value():
+    """A newline after the address (or before it) makes it no reply address of ours."""
+    for address in ("reply+abcdef0123@reply.example\n", "\nreply+abcdef0123@reply.example"):
+        assert threads.token_of(address, "reply.example") is None, address
+
+
 @pytest.mark.parametrize(
     "headers",
     [

@@ -18,6 +18,7 @@ from widget_client import upload, visitor, ws_url
 
 from unionline import current
 from unionline.channel import release_stored, storage
+from unionline.channels.web import tokens
 from unionline.channels.web.cleanup import SWEEP, sweep_uploads
 
 DAY = 86400.0
@@ -263,3 +264,18 @@ async def test_the_visitors_typing_reaches_the_consoles_that_may_see_it(site: Wi
     finally:
         await admin.close()
         await stranger.close()
+
+
+def test_a_visitor_id_is_the_whole_value() -> None:
+    """A visitor id with a newline after it names no visitor, even signed (the server never
+    issues one), and none is signed or read from a contact point."""
+    account = uuid.uuid4()
+    forged = "abc\n"
+    signed = f"{forged}.{tokens._mac('key', WIDGET_SECRET, account, forged)}"
+    assert tokens.visitor_of("key", WIDGET_SECRET, account, signed) is None
+    assert tokens.visitor_from_address("wv-abc\n") is None
+    with pytest.raises(ValueError):
+        tokens.visitor_token("key", WIDGET_SECRET, account, forged)
+    good = tokens.visitor_token("key", WIDGET_SECRET, account, "abc")
+    assert tokens.visitor_of("key", WIDGET_SECRET, account, good) == "abc"
+    assert tokens.visitor_from_address("wv-abc") == "abc"

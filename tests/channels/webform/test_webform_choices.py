@@ -64,6 +64,17 @@ async def test_config_errors_name_the_key(site: Federation) -> None:
     assert "allowed_origins" in bad_origin.json()["error"]["message"]
 
 
+async def test_an_origin_with_a_newline_after_it_is_refused(site: Federation) -> None:
+    """The whole value is the origin: "https://union.example\n" is not one."""
+    response = await site.client.patch(
+        f"/api/channel-accounts/{site.account_id}",
+        headers=site.h.admin_headers,
+        json={"config": {"allowed_origins": ["https://union.example\n"]}},
+    )
+    assert response.status_code == 422, response.text
+    assert "allowed_origins" in response.json()["error"]["message"]
+
+
 def multipart(site: Federation, data: bytes, kind: str = "application/pdf") -> dict:
     values = {
         k: str(v).lower() if isinstance(v, bool) else str(v) for k, v in site.values().items()

@@ -96,6 +96,7 @@ BAD_INPUT: list[tuple[dict[str, object], str]] = [
     ({"name": "Иван\x00"}, "name"),
     ({"text": "x" * 5001}, "text"),
     ({"submission_id": "short"}, "submission_id"),
+    ({"submission_id": "abcdefgh1\n"}, "submission_id"),  # the whole id: no newline after it
 ]
 
 
