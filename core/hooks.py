@@ -142,6 +142,12 @@ class Hooks:
                 )
         return failures
 
+    async def appeal_merged(self, source: AppealSummary, target: AppealSummary) -> None:
+        """Every implementation in order, in the caller's transaction; an exception propagates
+        (the merge rolls back)."""
+        for impl in self._impls("appeal_merged"):
+            await self._call(impl, source=source, target=target)
+
     def implementers(self, hook_name: str) -> list[str]:
         """Plugin names implementing ``hook_name``, in call order."""
         return [impl.plugin_name for impl in self._impls(hook_name)]

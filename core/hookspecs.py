@@ -338,3 +338,20 @@ def on_event(event: Event) -> None:
 
     .. versionadded:: 0.1
     """
+
+
+@hookspec
+def appeal_merged(source: AppealSummary, target: AppealSummary) -> None:
+    """Move what your plugin keeps about ``source`` to ``target``: ``source`` was merged into it.
+
+    Called for every implementation inside the merge transaction, after the core moved the
+    source's messages and notes and closed it with ``merged_into_id``. What stays on the merged
+    appeal is out of sight (it is closed; nobody works on it): a conversation's map to it, an
+    open piece of work owed on it, a link to it. Write in the same transaction; an exception
+    rolls the whole merge back and the operator sees it. May be ``async def``.
+
+    :param source: the merged appeal, as it is after the merge (closed).
+    :param target: the appeal it was merged into, as it is after the merge.
+
+    .. versionadded:: 0.2
+    """

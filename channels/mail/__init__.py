@@ -79,6 +79,17 @@ def claim_member_reply(appeal: Any, text: str) -> dict[str, Any] | None:
 
 
 @hookimpl
+async def appeal_merged(source: Any, target: Any) -> None:
+    """The merged appeal's mail names the target: the member's next mail on its thread (a
+    person's, an out-of-office reply) lands there, and the target's first mail is not new."""
+    from unionline import current
+
+    await current().db.execute(
+        "UPDATE mail_message SET appeal_id = {} WHERE appeal_id = {}", target.id, source.id
+    )
+
+
+@hookimpl
 def runtime_started(runtime: Any) -> None:
     """A member's export and erasure cover their mail, in whatever process runs them."""
     from unionline import add_personal_data_section

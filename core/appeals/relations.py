@@ -3,7 +3,9 @@
 A merge moves the source's messages and notes into the target (they keep their ids, so the
 target's timeline stays in order and a member's history holds each message once), closes
 the source with ``merged_into_id`` and links the two. Status and assignment entries stay
-with the source: the target's own status history is untouched.
+with the source: the target's own status history is untouched. Channels and plugins move what
+they keep about the source (a conversation's map to it, an open callback, a linked task) in
+the same transaction: the ``appeal_merged`` hook.
 """
 
 from __future__ import annotations
@@ -187,6 +189,10 @@ async def merge(actor: Actor | None, source_id: uuid.UUID, target_id: uuid.UUID)
             "merged",
             author_id=author_id,
             data={"from_id": str(source_id), "from_number": source.number, "moved": len(moved)},
+        )
+        # What channels and plugins keep about the source goes with it, in this transaction.
+        await current().hooks.appeal_merged(
+            source=store.summary(source), target=store.summary(target)
         )
         await publish(
             Merged(

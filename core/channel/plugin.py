@@ -139,6 +139,13 @@ async def on_event(event: Any) -> None:
 
 
 @hookimpl
+async def appeal_merged(source: Any, target: Any) -> None:
+    from unionline.channel.merged import follow_merge
+
+    await follow_merge(source, target)
+
+
+@hookimpl
 async def shutdown(app: Any) -> None:
     from unionline.channel.typing_notice import stop
 
