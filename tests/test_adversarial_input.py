@@ -41,7 +41,7 @@ def test_the_benchmarks_worst_inputs_are_parsed():
 
 
 def test_the_benchmarks_telegram_updates_are_read_with_their_text():
-    [(_name, _call, _ordinary, bodies), _vk] = _chat_rows(4096)
+    [(_name, _call, _ordinary, bodies), _vk, _vk_plain] = _chat_rows(4096)
     assert len(bodies) == 8  # the text shapes and the arrays of _telegram_arrays
     for label, body in bodies.items():
         [message] = decode_update(msgspec.json.decode(body, type=Update))
@@ -50,12 +50,28 @@ def test_the_benchmarks_telegram_updates_are_read_with_their_text():
 
 
 def test_the_benchmarks_vk_events_are_read_with_their_text():
-    [_telegram, (_name, _call, _ordinary, bodies)] = _chat_rows(4096)
+    [_telegram, (_name, _call, _ordinary, bodies), plain] = _chat_rows(4096)
     assert len(bodies) == 17  # the text shapes and the arrays of _vk_arrays
+    assert plain[0] == "against plain text: VK event" and plain[3] is bodies  # no target
     for label, body in bodies.items():
         [message] = decode_event(msgspec.json.decode(body, type=Event))
         assert message.text, label
         assert message.text.count("\n") <= 10 and len(message.forwarded) <= 50, label
+
+
+def test_the_benchmarks_ordinary_vk_event_is_one_a_member_sends():
+    """Text up to VK's 4,096 characters, VK's 10 attachments, then forwards with a photo."""
+    for size, photos in ((16 * 1024, 4), (64 * 1024, 20)):  # 20: the files fetched at most
+        [_telegram, (_name, _call, ordinary, _bodies), plain] = _chat_rows(size)
+        assert size <= len(ordinary) < size + 4096
+        [message] = decode_event(msgspec.json.decode(ordinary, type=Event))
+        assert len(message.text) == 4096 and "[" not in message.text  # photos are files
+        assert len(message.attachments) == photos
+        assert all(a.content_type == "image/jpeg" for a in message.attachments)
+        assert all(q.attachments == ("Фото",) and q.text for q in message.forwarded)
+        assert bool(message.forwarded) == (photos > 10)
+        [before] = decode_event(msgspec.json.decode(plain[2], type=Event))
+        assert len(before.text.encode()) > size - 100 and not before.attachments
 
 
 @given(subject=nasty_text)
