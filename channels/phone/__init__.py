@@ -127,3 +127,11 @@ async def shutdown(app: Any) -> None:
     from unionline.channels.phone.sip import runtime
 
     await runtime.stop_all()
+
+
+@hookimpl
+async def appeal_merged(source: Any, target: Any) -> None:
+    """A merged appeal's calls and callbacks go to the target (two open callbacks: one)."""
+    from unionline.channels.phone.merged import follow_merge
+
+    await follow_merge(source, target)
