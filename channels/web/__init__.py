@@ -90,6 +90,13 @@ async def on_event(event: Any) -> None:
 
 
 @hookimpl
+async def appeal_merged(source: Any, target: Any) -> None:
+    from unionline.channels.web.conversation import follow_merge
+
+    await follow_merge(source.id, target.id)
+
+
+@hookimpl
 async def shutdown(app: Any) -> None:
     from unionline.channels.web.live import stop_hub
 

@@ -195,6 +195,14 @@ async def visitors_of_appeal(appeal_id: uuid.UUID) -> list[str]:
     return [r["visitor_key"] for r in rows]
 
 
+async def follow_merge(source_id: uuid.UUID, target_id: uuid.UUID) -> None:
+    """A merged appeal's conversation is the target's: the visitor's typing shows on the
+    target's console, an operator typing there shows in the widget."""
+    await current().db.execute(
+        "UPDATE web_message SET appeal_id = {} WHERE appeal_id = {}", target_id, source_id
+    )
+
+
 async def latest_appeal(key: str) -> uuid.UUID | None:
     """The appeal the visitor wrote to last (what an operator answering them has open)."""
     row = await current().db.fetch_one_as(
