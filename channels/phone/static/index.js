@@ -42,6 +42,7 @@ const STRINGS = {
     "phone.pop.create": "Создать карточку",
     "phone.pop.name": "ФИО",
     "phone.pop.save": "Сохранить",
+    "phone.pop.name_required": "Напишите ФИО звонящего",
     "phone.pop.created": "Карточка создана",
     "phone.outcome.answered": "разговор состоялся",
     "phone.outcome.busy": "занято",
@@ -87,6 +88,7 @@ const STRINGS = {
     "phone.pop.create": "Create a member card",
     "phone.pop.name": "Full name",
     "phone.pop.save": "Save",
+    "phone.pop.name_required": "Write the caller's full name",
     "phone.pop.created": "Member card created",
     "phone.outcome.answered": "talked",
     "phone.outcome.busy": "busy",
@@ -234,11 +236,12 @@ async function offerCard(slot, memberId) {
     return;
   }
   if (!member.provisional || member.full_name) return;
-  const name = h("input", { type: "text", name: "full_name", autocomplete: "off", "aria-label": t("phone.pop.name") });
+  const name = h("input", { type: "text", name: "full_name", autocomplete: "off" });
+  // the name under the member's field: a refusal (no name) is said under it (forms.showError)
   const form = h(
     "form",
     { class: "phone-pop-create", hidden: true, onsubmit: (event) => saveCard(event, memberId, name, slot) },
-    h("label", {}, t("phone.pop.name"), name),
+    ui.forms.field("full_name", t("phone.pop.name"), name),
     h("button", { type: "submit", class: "primary" }, t("phone.pop.save")),
   );
   const open = h("button", { type: "button", class: "phone-pop-create-open", onclick: () => ((form.hidden = false), (open.hidden = true), name.focus()) }, t("phone.pop.create"));
@@ -247,12 +250,14 @@ async function offerCard(slot, memberId) {
 
 async function saveCard(event, memberId, input, slot) {
   event.preventDefault();
+  const form = event.target;
+  ui.forms.clearErrors(form);
   try {
     await ui.api.request("PATCH", `/api/members/${memberId}`, { body: { full_name: input.value.trim(), provisional: false } });
     ui.replace(slot, ui.h("p", { class: "phone-pop-done" }, ui.t("phone.pop.created")));
     const card = pop && pop.element.querySelector("ul-member-card");
     if (card && typeof card.show === "function") card.show(memberId, card.getAttribute("appeal-id"));
   } catch (error) {
-    ui.toastError(error);
+    ui.forms.showError(form, error, error.field === "full_name" && ["invalid", "validation_error"].includes(error.code) ? ui.t("phone.pop.name_required") : undefined);
   }
 }
