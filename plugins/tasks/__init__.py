@@ -17,7 +17,7 @@ import contextlib
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from unionline import Event, hookimpl
+from unionline import AppealSummary, Event, hookimpl
 
 if TYPE_CHECKING:
     from litestar import Litestar
@@ -117,3 +117,11 @@ async def on_event(event: Event) -> None:
     from unionline.plugins.tasks.notices import on_event as notice
 
     await notice(event)
+
+
+@hookimpl
+async def appeal_merged(source: AppealSummary, target: AppealSummary) -> None:
+    """A merged appeal's tasks are the target's."""
+    from unionline.plugins.tasks.merged import follow_merge
+
+    await follow_merge(source, target)
