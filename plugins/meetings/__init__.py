@@ -18,7 +18,7 @@ import contextlib
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from unionline import hookimpl
+from unionline import AppealSummary, hookimpl
 
 if TYPE_CHECKING:
     from litestar import Litestar
@@ -123,3 +123,10 @@ async def startup(app: Litestar) -> None:
     from unionline.plugins.meetings.clock import CLOCK
 
     await CLOCK.schedule(now=True)
+
+
+@hookimpl
+async def appeal_merged(source: AppealSummary, target: AppealSummary) -> None:
+    from unionline.plugins.meetings.store import follow_merge
+
+    await follow_merge(source.id, target.id)

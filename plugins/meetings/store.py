@@ -193,3 +193,13 @@ async def participant_by_key(key: str) -> ParticipantRow | None:
 async def appeal_channel(appeal_id: uuid.UUID) -> str:
     rows = await current().db.fetch("SELECT channel FROM appeal_appeal WHERE id = {}", appeal_id)
     return str(rows[0]["channel"]) if rows else ""
+
+
+async def follow_merge(source_id: uuid.UUID, target_id: uuid.UUID) -> None:
+    """A merged appeal's meetings are the target's, and its member's links and news go there
+    (the merged appeal takes no messages)."""
+    db = current().db
+    for table in ("meetings_meeting", "meetings_participant"):
+        await db.execute(
+            f"UPDATE {table} SET appeal_id = {{}} WHERE appeal_id = {{}}", target_id, source_id
+        )
