@@ -14,9 +14,12 @@ at four times the size against its own at 1x: near 1 when linear, 4 when quadrat
 * **mail HTML to text** / **mail HTML sanitizing** — ``htmltext.to_text`` and ``sanitize``:
   malformed markup (``"</" * n``, ``"<!" * n``, ``"<" * n``, unclosed comments and
   attributes), ``&``-dense text, nested and dense tags (shown as text past
-  ``htmlbounds.DENSE_TAGS``), and the same tags with words between them (read as HTML):
-  Russian words, and ASCII ones at exactly ``DENSE_TAGS`` characters a tag; elements
-  nested as many as ``htmlbounds.CHECK_FROM`` (below which the bounds look at nothing).
+  ``htmlbounds.DENSE_TAG_BYTES``), and the same tags with words between them: Russian words
+  (lists read as HTML, spans shown as text), and ASCII ones at exactly ``DENSE_TAG_BYTES``
+  bytes a "<", the densest markup still read as HTML — lists, bold, spans, and the tags nh3
+  spends most on (``<li>`` and ``<p>`` closing the one before, ``<br>``, misnested
+  ``<b><i>``, lines of a ``<div>`` round a ``<br>``); elements nested as many as
+  ``htmlbounds.CHECK_FROM`` (below which the bounds look at nothing).
   Their ordinary input is ordinary HTML mail: the mean per KB of the client shapes in
   ``benchmarks/_html_mail.py`` (Outlook/Word, Gmail, Apple Mail, Thunderbird, a table-layout
   newsletter) around Russian text. The baseline before (one ``<p>`` line every ~70 bytes,
@@ -113,14 +116,13 @@ def html_texts(size: int) -> tuple[str, dict[str, str]]:
         "references in attribute": '<a title="' + "&x" * (size // 2) + '">',
         "bold": _sized("<b>", size),
         "spans": _sized("<span>x</span>", size),
-        # the same with words between the tags: less dense than htmlbounds.DENSE_TAGS, so
-        # read as HTML (the depth pass and nh3, ~1 µs a tag)
+        # the same with words between the tags: Russian ones (lists 15 bytes a "<", read as
+        # HTML; spans 12, shown as text), and ASCII ones at a "<" every
+        # htmlbounds.DENSE_TAG_BYTES bytes, the densest markup still read as HTML (the bounds
+        # and nh3, ~1 µs a tag)
         "padded nested lists": _sized("<ul><li>слово слово ", size),
         "padded spans": _sized("<span>слово</span> ", size),
-        # the same in ASCII at a "<" every DENSE_TAGS characters, the densest markup still read
-        # as HTML: per KB (of UTF-8) ~1.8 times the tags of the Russian ones
-        "padded nested lists (ASCII)": _sized("<ul><li>wordword", size),
-        "padded bold (ASCII)": _sized("<b>wordword</b> ", size),
+        **_at_the_bound(size),
         # nested elements below htmlbounds.CHECK_FROM "<", padded to the size: nh3 walks the
         # open ones on each (~3 ms for 1,000, whatever the size); 1,000 of them, and as many
         # as htmlbounds.NESTED_FROM lets through unlooked-at
@@ -128,6 +130,30 @@ def html_texts(size: int) -> tuple[str, dict[str, str]]:
         "nested, as many as not looked at": _below_the_check("<blockquote>", size, True),
     }
     return _sized(f"<p>{ORDINARY_LINE.strip()}</p>\n", size), worst
+
+
+def _at_the_bound(size: int) -> dict[str, str]:
+    """Tags of the shapes nh3 spends most on a tag (each ``<li>`` and ``<p>`` closes the one
+    before, misnested ``<b><i>`` are reopened, ...) with ASCII words between them, a "<" every
+    ``htmlbounds.DENSE_TAG_BYTES`` bytes: the densest markup still read as HTML."""
+    from unionline.channels.mail.htmlbounds import DENSE_TAG_BYTES as every
+
+    def word(length: int) -> str:
+        return ("word" * length)[:length]
+
+    shapes = {
+        "padded nested lists (ASCII)": "<ul><li>" + word(2 * every - 8),
+        "padded bold (ASCII)": "<b>" + word(2 * every - 8) + "</b> ",
+        "padded spans (ASCII)": "<span>" + word(2 * every - 14) + "</span> ",
+        "padded items (ASCII)": "<li>" + word(every - 4),
+        "padded paragraphs (ASCII)": "<p>" + word(every - 3),
+        "padded line breaks (ASCII)": "<br>" + word(every - 4),
+        "padded misnested bold and italic (ASCII)": "<b><i>" + word(4 * every - 14) + "</b></i>",
+        "padded lines with a break (ASCII)": (
+            "<div>" + word(every - 5) + "<br>" + word(every - 4) + "</div>" + word(every - 6)
+        ),
+    }
+    return {name: _sized(unit, size) for name, unit in shapes.items()}
 
 
 def _below_the_check(tag: str, size: int, unlooked: bool = False) -> str:

@@ -22,10 +22,11 @@ keeps what the console shows within these bounds:
   them, which the sanitizer removes: the text reads the same);
 * ``MAX_ATTRIBUTES`` — a tag with more attributes than this is dropped.
 
-Markup denser than any mail's — on average a ``<`` every ``DENSE_TAGS`` characters or a ``&``
-every ``DENSE_REFERENCES``, past ``CHECK_FROM`` of them — is not read as HTML at all: nh3 and
-the pass above spend about a microsecond on every tag, so ``"<ul><li>" * n``, ``"<b>" * n``,
-``"<span>x</span>" * n`` or ``"&x" * n`` cost 10–150 times an ordinary mail per KB. Such a
+Markup denser than any mail's — on average a ``<`` every ``DENSE_TAG_BYTES`` bytes of UTF-8 or
+a ``&`` every ``DENSE_REFERENCES`` characters, past ``CHECK_FROM`` of them — is not read as HTML
+at all: nh3 and the pass above spend about a microsecond on every tag, so ``"<ul><li>" * n``,
+``"<b>" * n``, ``"<span>x</span>" * n`` or ``"&x" * n`` cost 10–150 times an ordinary mail per
+KB, and markup just sparser than the bound (``"<li>wordwordwo" * n``) up to ~3 times. Such a
 body has no HTML view; its text (``htmltext.to_text``: tags removed by a few regular-expression
 passes, line breaks where block tags were) is what operators read, in time per KB about that
 of ordinary mail.
@@ -59,12 +60,29 @@ MAX_DEPTH = 100
 # is bounded at DENSE_MAX_DEPTH. Mail that dense is webmail (fixtures 17.6–20 bytes a "<",
 # short English replies from 11.5; 1–5 deep), not the newsletters that nest 21–35 (24–50
 # characters a "<"); nh3 spends on every tag time that grows with the open elements, and at a
-# "<" every 8 bytes (``"<ul><li>wordword" * n``) each ``<li>`` walked 100 of them.
+# "<" every 8 bytes (``"<ul><li>wordword" * n``) each ``<li>`` walked 100 of them. Since markup
+# under DENSE_TAG_BYTES (14) is shown as text, only 14–16 bytes a "<" nest up to 32: padded
+# nested lists there cost per KB 2.5 times an ordinary mail to sanitize at 32, 24 or 16 alike
+# (in ASCII; in Russian, 15 bytes a "<", 2.95, 2.8, 2.7; 16 KB, a loaded machine) — the cost
+# a tag, not the depth, is what is left, and 32 stays (real webmail nests 1–5).
 DENSE_DEPTH_BYTES = 16
 DENSE_MAX_DEPTH = 32
 MAX_REFERENCES = 256
 MAX_ATTRIBUTES = 256
-DENSE_TAGS = 8  # characters per "<" (on average) below which a body is shown as text
+# Bytes of UTF-8 per "<" (on average, past CHECK_FROM) below which a body is shown as text.
+# nh3 spends ~0.65 µs on a tag, ordinary mail 12–31 tags a KB (the client shapes: 32–85 bytes
+# a "<"), so what is still read as HTML costs up to about 1024 / DENSE_TAG_BYTES tags a KB:
+# the densest shapes read (``"<li>…"``, ``"<p>…"``, ``"<b><i>…</b></i>"``,
+# ``"<div>…<br>…</div>"``, ASCII words between), sanitized or made text, cost per KB of an
+# ordinary mail 3.3–3.6 times at 12 bytes a "<", 2.9–3.1 at 14, 2.6–2.8 at 16 (16 KB, a loaded
+# machine; before the per-tag savings of ``_tags`` and ``htmltext._read``, 3.6–4.2 at 12).
+# Real mail is sparser: the test fixtures' webmail 17.6 (Mail.ru) to 20.2 bytes a "<" (Yandex;
+# 13.6–14.7 characters: its Russian is two bytes a letter), the client shapes 32–85, 46
+# newsletter templates 24–50 characters; the densest long webmail we could make from public
+# knowledge of its markup, a list of short Russian names a ``<div>`` a line
+# (``<div>Иванов И.И.</div>``), 15, of phone numbers in ASCII 13.5 (shown as text). Counted
+# in characters (before: 8) Russian mail would be twice as near the bound as ASCII markup.
+DENSE_TAG_BYTES = 14
 DENSE_REFERENCES = 5.5  # characters per "&" (on average) below which a body is shown as text
 
 _TAG = re.compile(r"<(/?)([A-Za-z][^\s/<>]*)([^<>]*)>?")
@@ -96,7 +114,7 @@ def bound(html: str) -> Bounded:
         starts = tags - html.count("</")
         if starts * starts <= NESTED_FROM * len(html):
             return Bounded(html)
-    if (tags > CHECK_FROM and len(html) < tags * DENSE_TAGS) or (
+    if (tags > CHECK_FROM and _fewer_bytes(html, tags * DENSE_TAG_BYTES)) or (
         references > CHECK_FROM and len(html) < references * DENSE_REFERENCES
     ):
         return _flat(html, tags, references)
@@ -118,11 +136,17 @@ def depth_limit(html: str, tags: int) -> int:
     """How deep ``html`` (of ``tags`` "<") may nest: ``DENSE_MAX_DEPTH`` when it is past
     ``CHECK_FROM`` and denser than a "<" every ``DENSE_DEPTH_BYTES`` bytes, else ``MAX_DEPTH``
     (UTF-8 is counted only when the characters alone are that dense)."""
-    least = tags * DENSE_DEPTH_BYTES
-    if tags <= CHECK_FROM or len(html) >= least:
-        return MAX_DEPTH
-    size = len(html) if html.isascii() else len(html.encode("utf-8", "surrogatepass"))
-    return DENSE_MAX_DEPTH if size < least else MAX_DEPTH
+    if tags > CHECK_FROM and _fewer_bytes(html, tags * DENSE_DEPTH_BYTES):
+        return DENSE_MAX_DEPTH
+    return MAX_DEPTH
+
+
+def _fewer_bytes(html: str, least: int) -> bool:
+    """Whether ``html`` is fewer than ``least`` bytes of UTF-8 (encoded only when its characters
+    alone are fewer)."""
+    if len(html) >= least:
+        return False
+    return html.isascii() or len(html.encode("utf-8", "surrogatepass")) < least
 
 
 # The check before the pass, in as few Python steps per tag as can be: the tags' names found

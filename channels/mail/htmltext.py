@@ -138,17 +138,29 @@ def _read(markup: str) -> str:
     parts = _READ_TAG.split(markup)
     if not _READ_NAMES.issuperset(parts[2::3]):
         return _parsed(markup)
-    reader = _TextParser()
-    if parts[0]:
-        reader.handle_data(unescape(parts[0]))
+    # what ``_TextParser`` does with these tags (none of them skipped), without a call a tag
+    out = [unescape(parts[0])]
+    quote, prefix = 0, ""
     for closing, name, data in zip(parts[1::3], parts[2::3], parts[3::3], strict=True):
-        if closing:
-            reader.handle_endtag(name)
-        else:
-            reader.handle_starttag(name, [])
+        if name == "blockquote":
+            quote = max(0, quote - 1) if closing else quote + 1
+            prefix = "> " * min(quote, MAX_QUOTE_LEVELS)
+            out.append("\n")
+        elif name in _BLOCKS:
+            out.append("\n")
+        elif name == "td" and not closing:
+            out.append(" ")
         if data:
-            reader.handle_data(unescape(data))
-    return "".join(reader.out)
+            data = unescape(data)
+            out.append(_quoted(data, prefix) if quote else data)
+    return "".join(out)
+
+
+def _quoted(data: str, prefix: str) -> str:
+    """``data`` with ``prefix`` before each of its lines that is not blank."""
+    if "\n" not in data:
+        return prefix + data if data.strip() else data
+    return "\n".join((prefix + line) if line.strip() else line for line in data.split("\n"))
 
 
 def _parsed(markup: str) -> str:
@@ -236,7 +248,5 @@ class _TextParser(HTMLParser):
         if self.skip:
             return
         if self.quote:
-            prefix = "> " * min(self.quote, MAX_QUOTE_LEVELS)
-            lines = data.split("\n")
-            data = "\n".join((prefix + line) if line.strip() else line for line in lines)
+            data = _quoted(data, "> " * min(self.quote, MAX_QUOTE_LEVELS))
         self.out.append(data)

@@ -15,7 +15,7 @@ from unionline.channels.mail.htmlbounds import (
     DENSE_DEPTH_BYTES,
     DENSE_MAX_DEPTH,
     DENSE_REFERENCES,
-    DENSE_TAGS,
+    DENSE_TAG_BYTES,
     MAX_ATTRIBUTES,
     MAX_DEPTH,
     MAX_REFERENCES,
@@ -36,12 +36,13 @@ def bound(html: str, dense_limit: int = DENSE_MAX_DEPTH) -> Bounded:
     few = starts**2 <= NESTED_FROM * len(html)
     if tags <= CHECK_FROM and references <= CHECK_FROM and html.count("=") <= CHECK_FROM and few:
         return Bounded(html)
-    if (tags > CHECK_FROM and len(html) < tags * DENSE_TAGS) or (
+    size = len(html.encode("utf-8", "surrogatepass"))
+    if (tags > CHECK_FROM and size < tags * 14) or (
         references > CHECK_FROM and len(html) < references * DENSE_REFERENCES
     ):
         return _flat(html, tags, references)
-    dense = tags > CHECK_FROM and len(html.encode("utf-8", "surrogatepass")) < tags * 16
-    assert DENSE_DEPTH_BYTES == 16  # written out: this is the oracle
+    dense = tags > CHECK_FROM and size < tags * 16
+    assert (DENSE_TAG_BYTES, DENSE_DEPTH_BYTES) == (14, 16)  # written out: this is the oracle
     return bounded_by_pass(html, dense_limit if dense else MAX_DEPTH)
 
 

@@ -17,7 +17,10 @@ from unionline.channels.mail import htmlbounds, htmltext
 from unionline.channels.mail.parse import parse
 
 FIXTURES = Path(__file__).parent / "fixtures"
-ORDINARY = "<table><tr><td><p>Здравствуйте, <b>коллеги</b> &amp; друзья!</p></td></tr></table>"
+ORDINARY = (  # 16.9 bytes a "<" (real webmail: from 17.6)
+    "<table><tr><td><p>Здравствуйте, <b>коллеги</b> &amp; друзья! Прошу разъяснить порядок"
+    " оплаты.</p></td></tr></table>"
+)
 
 
 def html_mail(html: str) -> bytes:
@@ -51,11 +54,12 @@ def test_elements_nested_past_the_bound_lose_their_tags_not_their_text():
 
 def test_dense_markup_nests_less_deep():
     """Past ``CHECK_FROM``, markup denser than a "<" every ``DENSE_DEPTH_BYTES`` bytes of UTF-8
-    nests up to ``DENSE_MAX_DEPTH``; at that density exactly, or counted in characters only
-    (Russian text is two bytes a letter), up to ``MAX_DEPTH``. The text stays whole."""
+    (and not denser than ``DENSE_TAG_BYTES``: shown as text) nests up to ``DENSE_MAX_DEPTH``;
+    at that density exactly, or counted in characters only (Russian text is two bytes a
+    letter), up to ``MAX_DEPTH``. The text stays whole."""
     dense, shallow = htmlbounds.DENSE_MAX_DEPTH, htmlbounds.MAX_DEPTH
     for unit, limit in (
-        ("<ul><li>wordword", dense),  # 8 bytes a "<"
+        ("<ul><li>wordwordwordwordword", dense),  # 14 bytes a "<"
         ("<ul><li>wordwordwordwordwordwor", dense),  # 15.5
         ("<ul><li>wordwordwordwordwordword", shallow),  # 16
         ("<ul><li>слово слово ", dense),  # 15 bytes (10 characters) a "<"
@@ -71,7 +75,7 @@ def test_dense_markup_nests_less_deep():
     few = "<div>w" * htmlbounds.CHECK_FROM  # not past the check: the bound of sparse markup
     assert htmlbounds.depth_limit(few, few.count("<")) == shallow
     assert htmlbounds.bound(few).html.count("<div>") == shallow
-    lone = "<div>\ud800wordwo" * (htmlbounds.CHECK_FROM + 1)  # a lone surrogate: no error
+    lone = "<div>\ud800wordwo" * (htmlbounds.CHECK_FROM + 1)  # a lone surrogate (3 bytes)
     assert htmlbounds.bound(lone).html.count("<div>") == dense
 
 
@@ -96,7 +100,7 @@ def test_below_the_check_many_start_tags_for_the_size_are_looked_at():
 
 
 def test_closed_and_self_closing_elements_do_not_count_as_depth():
-    html = ("<div><p>Здравствуйте<br><li>коллеги</div>" * 2000) + "<div>" * 10
+    html = ("<div><p>Здравствуйте<br><li>уважаемые коллеги</div>" * 2000) + "<div>" * 10
     bounded = htmlbounds.bound(html)
     assert bounded.html == html and bounded.notes == []
 
@@ -115,7 +119,7 @@ def test_a_long_run_of_character_references_reads_the_same():
 def test_tags_with_too_many_references_or_attributes_are_dropped_with_a_note():
     refs = '<a title="' + "&x" * (htmlbounds.MAX_REFERENCES + 1) + '">ссылка</a>'
     many = "<a " + " ".join(f"a{i}=1" for i in range(htmlbounds.MAX_ATTRIBUTES + 1)) + ">ещё</a>"
-    html = refs + many + "<br>        " * htmlbounds.CHECK_FROM  # not denser than mail's
+    html = refs + many + "<br>" * htmlbounds.CHECK_FROM + " " * 16_000  # not denser than mail's
     parsed = parse(html_mail(html))
     assert parsed.text.split() == ["ссылкаещё"]  # the text of both links is kept
     assert parsed.error is not None
@@ -162,13 +166,14 @@ def test_a_list_counts_with_its_item_and_a_table_with_its_rows_and_cells():
     bounded = htmlbounds.bound(lists)
     assert bounded.flat is None and bounded.html.count("<ul>") == htmlbounds.MAX_DEPTH // 2
     assert htmltext.to_text(lists).split() == ["пункт", "длинного", "списка"] * deep
-    tables = "<table><tr><td>ячейка большой таблицы " * deep + "</td></tr></table>" * deep
-    dense = htmlbounds.DENSE_MAX_DEPTH  # 12.7 bytes a "<"
+    tables = "<table><tr><td>ячейка большой таблицы письма " * deep + "</td></tr></table>" * deep
+    dense = htmlbounds.DENSE_MAX_DEPTH  # 14.8 bytes a "<"
     assert htmlbounds.bound(tables).html.count("<table>") == dense // 4
     tables = "<table><tr><td>ячейка большой таблицы в письме " * deep + "</table>" * deep
     assert htmlbounds.bound(tables).html.count("<table>") == htmlbounds.MAX_DEPTH // 4
     shallow = (
-        "<table><tr><td><ul><li>пункт длинного списка в ячейке таблицы</li></ul></td></tr>"
+        "<table><tr><td><ul><li>пункт длинного списка в ячейке большой таблицы письма</li></ul>"
+        "</td></tr>"
         "</table>\n"
     ) * 500
     assert htmlbounds.bound(shallow).html == shallow  # closed ones give their depth back
@@ -241,12 +246,18 @@ def _at_the_bound(
 
 
 def _past_the_check(html: str, limit: int) -> str:
-    """``html`` and more tags after it, past ``CHECK_FROM``: dense ones (a "<" every 11 bytes,
-    enough to bring the whole below ``DENSE_DEPTH_BYTES`` and not below ``DENSE_TAGS``) for
-    ``DENSE_MAX_DEPTH``, else sparse ones and text enough to keep the whole above it."""
+    """``html`` and more tags after it, past ``CHECK_FROM``: for ``DENSE_MAX_DEPTH`` as many
+    as bring the whole between ``DENSE_TAG_BYTES`` and ``DENSE_DEPTH_BYTES`` bytes a "<" (a
+    "<" every 15 bytes after markup denser than that, every 14 after sparser), else sparse
+    ones and text enough to keep the whole above it."""
     tags, size = html.count("<"), len(html.encode("utf-8", "surrogatepass"))
     if limit == htmlbounds.DENSE_MAX_DEPTH:
-        page = html + "<br>wordwor" * max(htmlbounds.CHECK_FROM + 1, size // 4, 3 * tags)
+        assert (htmlbounds.DENSE_TAG_BYTES, htmlbounds.DENSE_DEPTH_BYTES) == (14, 16)
+        if size < 15 * tags:  # 14 * (tags + n) <= size + 15 * n
+            page = html + "<br>wordwordwor" * max(htmlbounds.CHECK_FROM + 1, 14 * tags - size)
+        else:  # size + 14 * n < 16 * (tags + n)
+            need = (size - 16 * tags) // 2 + 1
+            page = html + "<br>wordwordwo" * max(htmlbounds.CHECK_FROM + 1, need)
     else:
         page = html + "<br>слово " * (htmlbounds.CHECK_FROM + 1) + "x" * (16 * tags + 1001)
     assert htmlbounds.depth_limit(page, page.count("<")) == limit
@@ -347,6 +358,25 @@ def test_real_mail_is_not_dense_enough_for_the_lower_bound():
         assert long.count("<") > htmlbounds.CHECK_FROM
         assert htmlbounds.depth_limit(long, long.count("<")) == htmlbounds.MAX_DEPTH, name
         assert htmlbounds.bound(long) == reference.bound(long, dense_limit=htmlbounds.MAX_DEPTH)
+
+
+def test_real_mail_made_long_is_read_as_html():
+    """Every HTML fixture and client shape, repeated past ``CHECK_FROM``, is read as HTML
+    (not shown as text: ``DENSE_TAG_BYTES``), and so is the densest long webmail made after
+    real markup — a list of short Russian names a ``<div>`` a line, 15 bytes a "<"; a list of
+    phone numbers in ASCII (13.5) is shown as text, its lines kept as the HTML's text has them."""
+    pages = _fixture_html() | {f"{name} client": html for name, html in html_mails(16_384).items()}
+    pages["names a line"] = "".join(f"<div>Иванов {n % 10}.И.</div>" for n in range(600))
+    for name, html in pages.items():
+        long = html * (htmlbounds.CHECK_FROM // max(1, html.count("<")) + 1)
+        assert long.count("<") > htmlbounds.CHECK_FROM
+        bounded = htmlbounds.bound(long)
+        assert bounded.flat is None and bounded.notes == [], name
+        assert htmlbounds._fewer_bytes(long, long.count("<") * 15) is (name == "names a line")
+    phones = "<div>+7 900 000-00-00</div>" * 600
+    assert htmlbounds.bound(phones).flat == phones
+    assert htmltext.to_text(phones) == htmltext.to_text(htmlbounds.Bounded(phones))
+    assert htmltext.to_text(phones).split("\n\n") == ["+7 900 000-00-00"] * 600
 
 
 def test_the_check_lets_deep_and_reference_heavy_pages_through_to_the_pass():
