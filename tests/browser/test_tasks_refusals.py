@@ -1,16 +1,18 @@
-"""A project's settings in a real Chromium at 390 px: the server's refusals are said in the
-block they belong to, not in a toast — a 21st column under «Добавить колонку» (422 at
-``name``), the last manager made a member under «Участники проекта» (422 at ``members``)."""
+"""The tasks page in a real Chromium at 390 px: the server's refusals are said in the block
+they belong to, not in a toast — a project's 21st column under «Добавить колонку» (422 at
+``name``), its last manager made a member under «Участники проекта» (422 at ``members``), the
+51st saved view under its name."""
 
 from __future__ import annotations
 
 import pytest
 from axe_support import serious_violations
 from conftest import Login
-from console_support import Site, fits
+from console_support import Operator, Site, fits
 from playwright.async_api import expect
 
 pytestmark = pytest.mark.unionline_plugins("tasks")
+ADMIN = Operator("", "admin", "")
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
 
 
@@ -41,5 +43,28 @@ async def test_a_projects_refusals_are_said_where_they_belong(site: Site, login:
     await expect(stage.locator(".field-error")).to_have_text("")
     await expect(page.locator(".toast")).to_have_count(0)
     assert await serious_violations(page, ".task-project-settings") == []
+    assert await fits(page)
+    assert page.console_errors == []
+
+
+async def test_a_refused_view_is_said_under_its_name(site: Site, login: Login) -> None:
+    """«Сохранить вид» past the 50 saved views: the refusal (422 at ``name``) is said under the
+    view's name at 390 px, not in a toast."""
+    for n in range(50):
+        view = {"name": f"Вид {n}", "filters": {"view": "mine", "q": f"п{n}"}}
+        await site.api("POST", "/api/tasks/views", json=view)
+    page = await login(ADMIN, **PHONE)
+    await page.evaluate("location.hash = '#/work/tasks'")
+    saving = page.locator("details.task-save-view")
+    await saving.locator("summary").click()
+    await saving.locator(".view-name").fill("Мои срочные")
+    await saving.get_by_role("button", name="Сохранить").click()
+    name = saving.locator("[data-field=name]")
+    await expect(name.locator(".field-error")).to_have_text(
+        "Сохранено уже 50 видов — удалите ненужный, чтобы сохранить новый"
+    )
+    await expect(name.locator("input")).to_be_focused()
+    await expect(page.locator(".toast")).to_have_count(0)
+    assert await serious_violations(page, "details.task-save-view") == []
     assert await fits(page)
     assert page.console_errors == []

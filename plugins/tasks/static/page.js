@@ -97,6 +97,7 @@ class TasksPage extends HTMLElement {
       if (!name.value.trim()) return name.focus();
       const filters = { view: state.view, mode: state.mode, q: state.q.trim() };
       if (state.project) filters.project_id = state.project;
+      ui.api.forms.clearErrors(saving);
       try {
         const view = await ui.api.api.post("/api/tasks/views", { name: name.value.trim(), filters });
         this.saved = await ui.api.api.get("/api/tasks/views");
@@ -105,7 +106,8 @@ class TasksPage extends HTMLElement {
         this.renderFrame();
         this.load();
       } catch (error) {
-        ui.api.toastError(error);
+        // the 51st view (422 at name): said under the name, not in a toast
+        ui.api.forms.showError(saving, error, error.field === "name" && error.code === "invalid" ? t("tasks.err.views_max") : undefined);
       }
     };
     const remove = async () => {
@@ -119,6 +121,10 @@ class TasksPage extends HTMLElement {
         ui.api.toastError(error);
       }
     };
+    const saving = h("details", { class: "task-save-view" }, h("summary", {}, t("tasks.save_view")),
+      h("div", { class: "task-field", dataset: { field: "name" } },
+        h("div", { class: "inline-form" }, name, h("button", { type: "button", class: "primary", onclick: save }, t("tasks.save"))),
+        h("span", { class: "field-error", role: "alert" })));
     const feedOut = h("div", {});
     const feed = async () => {
       try {
@@ -132,8 +138,7 @@ class TasksPage extends HTMLElement {
     return h("div", { class: "task-saved" },
       h("label", { class: "inline" }, t("tasks.saved_views"), " ", pick),
       this.viewId ? h("button", { type: "button", class: "delete-view", onclick: remove }, t("tasks.delete_view")) : null,
-      h("details", { class: "task-save-view" }, h("summary", {}, t("tasks.save_view")),
-        h("div", { class: "inline-form" }, name, h("button", { type: "button", class: "primary", onclick: save }, t("tasks.save")))),
+      saving,
       h("details", { class: "task-feed" }, h("summary", {}, t("tasks.feed")),
         h("p", { class: "muted-text" }, t("tasks.feed_hint")), h("button", { type: "button", onclick: feed }, t("tasks.feed_make")), feedOut));
   }
