@@ -15,7 +15,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from unionline import Event, hookimpl
+from unionline import AppealSummary, Event, hookimpl
 
 if TYPE_CHECKING:
     from litestar import Litestar
@@ -130,3 +130,11 @@ async def on_event(event: Event) -> None:
 
     await start_processes(event)
     await notify(event)
+
+
+@hookimpl
+async def appeal_merged(source: AppealSummary, target: AppealSummary) -> None:
+    """A merged appeal's documents are the target's."""
+    from unionline.plugins.docflow.merged import follow_merge
+
+    await follow_merge(source, target)
