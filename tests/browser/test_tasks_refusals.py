@@ -68,3 +68,31 @@ async def test_a_refused_view_is_said_under_its_name(site: Site, login: Login) -
     assert await serious_violations(page, "details.task-save-view") == []
     assert await fits(page)
     assert page.console_errors == []
+
+
+async def test_a_tasks_refusals_are_said_at_their_inputs(site: Site, login: Login) -> None:
+    """On a task's page: a checklist item over 500 characters is refused under the item's
+    input, an empty file under «Прикрепить файл» (it said so in a toast, and the page drawn
+    again at once)."""
+    task = await site.api("POST", "/api/tasks/", json={
+        "title": "Сверить списки", "organization_id": site.organization_id,
+        "responsible_id": site.a.id,
+    })  # fmt: skip
+    page = await login(site.a, **PHONE)
+    await page.evaluate(f"location.hash = '#/work/tasks/{task['id']}'")
+    checklist = page.locator("section.task-checklist")
+    await checklist.get_by_placeholder("Новый пункт").fill("я" * 501)
+    await checklist.get_by_role("button", name="Добавить пункт").click()
+    item = checklist.locator("[data-field=text]")
+    await expect(item.locator(".field-error")).to_have_text("Проверьте поле «текст»")
+    files = page.locator("section.task-files")
+    await files.locator("input[type=file]").set_input_files(
+        {"name": "пусто.txt", "mimeType": "text/plain", "buffer": b""}
+    )
+    await expect(files.locator("[data-field=file] .field-error")).to_have_text(
+        "Файл не принят: такой тип или размер не допускается"
+    )
+    await expect(page.locator(".toast-error")).to_have_count(0)
+    assert await serious_violations(page, "section.task-files") == []
+    assert await fits(page)
+    assert page.console_errors == []

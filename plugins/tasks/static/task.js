@@ -28,13 +28,18 @@ export class TaskView {
     }
   }
 
-  /** `sent` names the field (data-focus) whose text went out: its draft is not carried over. */
-  async act(promise, sent = null) {
+  /** `sent` names the field (data-focus) whose text went out: its draft is not carried over.
+   * ``from``: an element of the part the request came from — a refusal is said there, at the
+   * input of the field it names (forms.showError), else in a toast. */
+  async act(promise, sent = null, from = null) {
+    const scope = from && from.closest(".task-scope");
+    if (scope) ui.api.forms.clearErrors(scope);
     try {
       this.task = await promise;
       this.render(sent);
     } catch (error) {
-      ui.api.toastError(error);
+      if (scope) ui.api.forms.showError(scope, error);
+      else ui.api.toastError(error);
     }
   }
 
@@ -96,9 +101,9 @@ export class TaskView {
     }
     if (may.has("deadline") || may.has("request_deadline")) {
       const input = h("input", { type: "datetime-local", "aria-label": t("tasks.new_deadline") });
-      const send = () => input.value && this.act(ui.api.api.request("PUT", `/api/tasks/${task.id}/deadline`, { body: { deadline: new Date(input.value).toISOString() } }));
-      parts.push(h("details", { class: "task-deadline" }, h("summary", {}, t(may.has("deadline") ? "tasks.set_deadline" : "tasks.ask_deadline")),
-        h("div", { class: "inline-form" }, input, h("button", { type: "button", onclick: send }, t(may.has("deadline") ? "tasks.set_deadline" : "tasks.ask_deadline")))));
+      const send = () => input.value && this.act(ui.api.api.request("PUT", `/api/tasks/${task.id}/deadline`, { body: { deadline: new Date(input.value).toISOString() } }), null, input);
+      parts.push(h("details", { class: "task-deadline task-scope" }, h("summary", {}, t(may.has("deadline") ? "tasks.set_deadline" : "tasks.ask_deadline")),
+        fieldSlot("deadline", h("div", { class: "inline-form" }, input, h("button", { type: "button", onclick: send }, t(may.has("deadline") ? "tasks.set_deadline" : "tasks.ask_deadline"))))));
     }
     return parts;
   }
@@ -123,28 +128,29 @@ export class TaskView {
           tree(item.id))));
     };
     const text = h("input", { type: "text", "aria-label": t("tasks.item_text"), placeholder: t("tasks.item_text"), dataset: { focus: "new-item" } });
-    const add = () => text.value.trim() && this.act(ui.api.api.post(`/api/tasks/${task.id}/checklist`, { text: text.value.trim() }), "new-item");
+    const add = () => text.value.trim() && this.act(ui.api.api.post(`/api/tasks/${task.id}/checklist`, { text: text.value.trim() }), "new-item", text);
     text.addEventListener("keydown", (e) => { if (e.key === "Enter") { e.preventDefault(); add(); } });
-    return h("section", { class: "task-checklist" },
+    return h("section", { class: "task-checklist task-scope" },
       h("h3", {}, t("tasks.checklist"), task.checklist.length ? ` ${task.checklist.filter((i) => i.done).length}/${task.checklist.length}` : ""),
       tree(""),
-      may.has("work") ? h("div", { class: "inline-form" }, text, h("button", { type: "button", onclick: add }, t("tasks.add_item"))) : null);
+      may.has("work") ? fieldSlot("text", h("div", { class: "inline-form" }, text, h("button", { type: "button", onclick: add }, t("tasks.add_item")))) : null);
   }
 
   files(task, may) {
     const input = h("input", { type: "file", multiple: true, class: "task-file-input", dataset: { focus: "file" }, onchange: (e) => this.upload([...e.target.files]) });
-    return h("section", { class: "task-files" }, h("h3", {}, t("tasks.files")),
+    return h("section", { class: "task-files task-scope" }, h("h3", {}, t("tasks.files")),
       task.files.length
         ? h("ul", { class: "plain" }, task.files.map((f) => h("li", { dataset: { file: f.id } },
             h("a", { href: `/api/tasks/${task.id}/files/${f.id}`, download: f.name }, f.name), " ",
             h("span", { class: "muted-text" }, size(f.size), " · ", personName(f.uploaded_by)),
             may.has("work") ? h("button", { type: "button", class: "task-file-remove", "aria-label": t("tasks.remove_file", { name: f.name }), title: t("tasks.remove_file", { name: f.name }), onclick: () => this.act(ui.api.api.del(`/api/tasks/${task.id}/files/${f.id}`)) }, "×") : null)))
         : h("p", { class: "muted" }, t("tasks.no_files")),
-      may.has("work") ? h("label", { class: "task-file-pick" }, t("tasks.attach"), " ", input) : null);
+      may.has("work") ? fieldSlot("file", h("label", { class: "task-file-pick" }, t("tasks.attach"), " ", input)) : null);
   }
 
   /** Upload through the plugin's route (multipart part "file", with the CSRF cookie echoed). */
   async upload(list) {
+    let refused = null; // said under «Прикрепить файл» once the page is drawn again
     for (const file of list) {
       ui.api.toast(t("tasks.uploading"));
       const form = new FormData();
@@ -156,18 +162,26 @@ export class TaskView {
       if (!response || !response.ok) {
         const body = response ? await response.json().catch(() => null) : null;
         const error = (body && body.error) || {};
-        ui.api.toastError(Object.assign(new Error(error.message || "upload failed"), { status: response ? response.status : 0, code: error.code || "http_error", field: error.field || null, extra: error.extra || {} }));
+        refused = Object.assign(new Error(error.message || "upload failed"), { status: response ? response.status : 0, code: error.code || "http_error", field: error.field || null, extra: error.extra || {} });
       }
     }
     await this.load();
+    const files = this.element.querySelector(".task-files");
+    if (refused && files) ui.api.forms.showError(files, refused);
+    else if (refused) ui.api.toastError(refused);
   }
 
   comments(task, may) {
     const box = h("textarea", { rows: "3", "aria-label": t("tasks.comment"), placeholder: t("tasks.comment"), dataset: { focus: "comment" } });
-    const send = () => box.value.trim() && this.act(ui.api.api.post(`/api/tasks/${task.id}/comments`, { text: box.value.trim() }), "comment");
-    return h("section", { class: "task-comments" }, h("h3", {}, t("tasks.comments")),
+    const send = () => box.value.trim() && this.act(ui.api.api.post(`/api/tasks/${task.id}/comments`, { text: box.value.trim() }), "comment", box);
+    return h("section", { class: "task-comments task-scope" }, h("h3", {}, t("tasks.comments")),
       h("ol", { class: "plain" }, task.comments.map((c) => h("li", { class: "task-comment" },
         h("div", { class: "muted-text" }, c.author_id ? personName(c.author_id) : t("tasks.robot"), " · ", ui.api.format.fullTime(c.created_at)), richText(c.html)))),
-      may.has("work") ? h("div", { class: "comment-form" }, box, h("button", { type: "button", class: "primary", onclick: send }, t("tasks.send"))) : null);
+      may.has("work") ? fieldSlot("text", h("div", { class: "comment-form" }, box, h("button", { type: "button", class: "primary", onclick: send }, t("tasks.send")))) : null);
   }
+}
+
+/** ``control`` under the API's field ``name``, with a slot for its refusal (forms.showError). */
+function fieldSlot(name, control) {
+  return h("div", { class: "task-field", dataset: { field: name } }, control, h("span", { class: "field-error", role: "alert" }));
 }
