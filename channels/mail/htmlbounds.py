@@ -58,13 +58,13 @@ NESTED_FROM = 8
 MAX_DEPTH = 100
 # Markup denser than a "<" every DENSE_DEPTH_BYTES bytes of UTF-8 (on average, past CHECK_FROM)
 # is bounded at DENSE_MAX_DEPTH. Mail that dense is webmail (fixtures 17.6–20 bytes a "<",
-# short English replies from 11.5; 1–5 deep), not the newsletters that nest 21–35 (24–50
-# characters a "<"); nh3 spends on every tag time that grows with the open elements, and at a
-# "<" every 8 bytes (``"<ul><li>wordword" * n``) each ``<li>`` walked 100 of them. Since markup
-# under DENSE_TAG_BYTES (14) is shown as text, only 14–16 bytes a "<" nest up to 32: padded
-# nested lists there cost per KB 2.5 times an ordinary mail to sanitize at 32, 24 or 16 alike
-# (in ASCII; in Russian, 15 bytes a "<", 2.95, 2.8, 2.7; 16 KB, a loaded machine) — the cost
-# a tag, not the depth, is what is left, and 32 stays (real webmail nests 1–5).
+# short English replies, below CHECK_FROM, from 11.5; 1–5 deep), not the newsletters that
+# nest 21–35 (24–50 characters a "<"); nh3 spends on every tag time that grows with the open
+# elements, and at a "<" every 8 bytes (``"<ul><li>wordword" * n``) each ``<li>`` walked 100
+# of them. Since markup under DENSE_TAG_BYTES (14) is shown as text, only 14–16 bytes a "<"
+# nest up to 32: padded nested lists there cost per KB 2.5 times an ordinary mail to sanitize
+# at 32, 24 or 16 alike (in ASCII; in Russian, 15 bytes a "<", 2.95, 2.8, 2.7; 16 KB, a loaded
+# machine) — the cost a tag, not the depth, is what is left, and 32 stays (webmail nests 1–5).
 DENSE_DEPTH_BYTES = 16
 DENSE_MAX_DEPTH = 32
 MAX_REFERENCES = 256
@@ -150,10 +150,9 @@ def _fewer_bytes(html: str, least: int) -> bool:
 
 
 # The check before the pass, in as few Python steps per tag as can be: the tags' names found
-# by one scan in C (the same tags ``_TAG`` finds: its attributes never hold a "<"), the start
-# tags whose attributes could be too many by another, and the text with a tag before it cut
-# at every tag (an upper bound of the references in any tag or run of text).
-_NAMES = re.compile(r"<(/?)([A-Za-z][^\s/<>]*)")
+# by one scan in C (``_tags``: the same tags ``_TAG`` finds, its attributes never hold a "<"),
+# the start tags whose attributes could be too many by another, and the text with a tag before
+# it cut at every tag (an upper bound of the references in any tag or run of text).
 _LONG_ATTRIBUTES = re.compile(rf"<[A-Za-z][^\s/<>]*+[^<>]{{{MAX_ATTRIBUTES * 2 + 1}}}")
 _TAG_START = re.compile(r"<(?=/?[A-Za-z])")
 
@@ -271,13 +270,13 @@ def _tags(html: str) -> Iterator[str]:
     return filterfalse(_NEVER_COUNTED.__contains__, tags)
 
 
-_LOWER_TAG = re.compile(r"<(/?[a-z][^\s/<>]*)")  # ``_NAMES`` in lowered HTML, "/" and name
+_LOWER_TAG = re.compile(r"<(/?[a-z][^\s/<>]*)")  # a tag of lowered HTML: "/" and name
 _NEVER_COUNTED = frozenset(_UNCOUNTED | {"/" + name for name in _UNCOUNTED})
 
 
 def _lowered(html: str) -> str:
-    """``html`` lowercased, each tag where it was (the tags ``_NAMES`` finds, with their names
-    as ``str.lower`` reads them): a "<" or "</" before a Kelvin sign or an "İ" (no tag there,
+    """``html`` lowercased, each tag where it was (the tags ``_TAG`` finds, with their names as
+    ``str.lower`` reads them): a "<" or "</" before a Kelvin sign or an "İ" (no tag there,
     they are not ASCII letters) is kept from starting one — lowered, they are "k" and "i̇", the
     only characters that lower to an ASCII letter; "İ", the only one that lowers to two,
     moves what follows it one character on."""
