@@ -261,3 +261,29 @@ async def test_an_admin_writes_a_quiz_and_an_operator_takes_it(
     await expect(page.locator(".kb-finished")).to_have_text("Курс пройден. Спасибо!")
     assert await serious_violations(page) == []
     assert page.console_errors == []
+
+
+async def test_a_refused_file_is_said_under_the_file_input(site: Site, login: Any) -> None:
+    """An empty file added in the editor at 390 px: the refusal (422 at ``file``) is said under
+    «Добавить файл», not in a toast; the text is left as it was."""
+    from playwright.async_api import expect
+
+    made = await site.api(
+        "POST",
+        "/api/knowledge/articles",
+        json={"organization_id": site.organization_id, "title": "Регламент", "body": "Пункт 1\n"},
+    )
+    page = await login(site.b, **PHONE)
+    await page.evaluate(f"location.hash = '#/work/knowledge/edit/{made['id']}'")
+    files = page.locator("section.kb-files")
+    await files.locator(".kb-file-input").set_input_files(
+        files=[{"name": "пусто.png", "mimeType": "image/png", "buffer": b""}]
+    )
+    await expect(files.locator("[data-field=file] .field-error")).to_have_text(
+        "Файл не принят: такой тип или размер не допускается"
+    )
+    await expect(page.locator(".toast-error")).to_have_count(0)
+    await expect(page.locator("textarea[name=body]")).to_have_value("Пункт 1\n")
+    assert await serious_violations(page, include="section.kb-files") == []
+    assert await fits(page)
+    assert page.console_errors == []

@@ -1,6 +1,7 @@
 // «Файлы и изображения» in an article's editor: upload (the multipart part "file", through the
 // plugin's route with the CSRF cookie echoed), the list with «Вставить в текст» putting the
-// file's Markdown (an image, or a link) at the caret of the text, and «Удалить».
+// file's Markdown (an image, or a link) at the caret of the text, and «Удалить». A refused
+// file (empty, too large, a type not kept: 422 at ``file``) is said under the file input.
 
 import { ui } from "./ui.js";
 
@@ -36,6 +37,7 @@ export function filesBox(articleId, body) {
   }
 
   async function upload(files) {
+    ui.forms.clearErrors(box);
     for (const file of files) {
       const form = new FormData();
       form.append("file", file, file.name);
@@ -48,14 +50,16 @@ export function filesBox(articleId, body) {
         insertAt(body, answer.markdown);
       } else {
         const error = (answer && answer.error) || {};
-        ui.toastError(Object.assign(new Error(error.message || "upload failed"), { status: response ? response.status : 0, code: error.code || "http_error", field: error.field || null, extra: error.extra || {} }));
+        ui.forms.showError(box, Object.assign(new Error(error.message || "upload failed"), { status: response ? response.status : 0, code: error.code || "http_error", field: error.field || null, extra: error.extra || {} }));
       }
     }
     load();
   }
 
   const input = h("input", { type: "file", multiple: true, class: "kb-file-input", onchange: (e) => upload([...e.target.files]) });
-  ui.replace(box, h("h3", {}, t("kb.files")), h("p", { class: "muted" }, t("kb.files_help")), list, h("label", { class: "kb-file-pick" }, t("kb.file_add"), " ", input));
+  const pick = h("div", { class: "kb-file-field", dataset: { field: "file" } },
+    h("label", { class: "kb-file-pick" }, t("kb.file_add"), " ", input), h("span", { class: "field-error", role: "alert" }));
+  ui.replace(box, h("h3", {}, t("kb.files")), h("p", { class: "muted" }, t("kb.files_help")), list, pick);
   load();
   return box;
 }
