@@ -265,3 +265,37 @@ async def test_a_refused_route_is_said_at_its_stage(site: Site, login: Login) ->
     await card.locator(".doc-stages-form button[type=submit]").click()
     await expect(card.locator(".doc-stage")).to_have_text("Председатель (1/1)")
     assert page.console_errors == []
+
+
+async def test_a_refused_decision_is_said_at_its_comment(site: Site, login: Login) -> None:
+    """«Ваше решение» with a comment over 5000 characters: the refusal (``comment``) is said
+    under the comment at 390 px, not in a toast; the step still waits for the decision."""
+    journal = await site.api("POST", "/api/docflow/journals", json={
+        "organization_id": site.organization_id, "name": "Внутренние", "number_format": "{seq}",
+    })  # fmt: skip
+    kind = await site.api("POST", "/api/docflow/kinds", json={
+        "organization_id": site.organization_id, "code": "sl", "name": "Служебная записка",
+        "category": "internal", "journal_id": journal["id"],
+    })  # fmt: skip
+    doc = await site.api("POST", "/api/docflow/documents", json={
+        "organization_id": site.organization_id, "kind_id": kind["id"],
+        "title": "Служебная записка о графике отпусков",
+    })  # fmt: skip
+    await site.api("POST", f"/api/docflow/documents/{doc['id']}/route", json={
+        "stages": [{"title": "Председатель", "assignees": [site.b.id]}],
+    })  # fmt: skip
+    page = await login(site.b, **PHONE)
+    await page.goto(f"{site.base}/console#/work/docflow/{doc['id']}")
+    decision = page.locator("section.doc-decision")
+    await decision.locator("textarea[name=comment]").fill("я" * 5001)
+    await decision.locator("button[data-verdict=approve]").click()
+    comment = decision.locator("[data-field=comment]")
+    await expect(comment.locator(".field-error")).to_have_text("Проверьте поле «комментарий»")
+    await expect(comment.locator("textarea")).to_be_focused()
+    await expect(page.locator(".toast-error")).to_have_count(0)
+    await gate(page, "the decision with its refusal at 390 px")
+    assert await fits(page)
+    await decision.locator("textarea[name=comment]").fill("Согласовано")
+    await decision.locator("button[data-verdict=approve]").click()
+    await expect(page.locator(".doc-card section.doc-decision")).to_have_count(0)
+    assert page.console_errors == []

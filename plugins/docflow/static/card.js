@@ -44,13 +44,17 @@ export class DocumentCard {
     if (again && draft) again.value = draft;
   }
 
-  async act(promise, message) {
+  /** ``scope``: the part the request came from — its refusal is said there, at the input of
+   * the field it names (forms.showError); without one (a button alone), in a toast. */
+  async act(promise, message, scope = null) {
+    if (scope) ui.api.forms.clearErrors(scope);
     try {
       await promise;
       if (message) ui.api.toast(message);
       await this.refresh();
     } catch (error) {
-      ui.api.toastError(error);
+      if (scope) ui.api.forms.showError(scope, error);
+      else ui.api.toastError(error);
     }
   }
 
@@ -104,16 +108,18 @@ export class DocumentCard {
     if (!step) return null;
     const comment = h("textarea", { name: "comment", rows: "2", "aria-label": t("docflow.comment") });
     const to = h("select", { name: "delegate_to", "aria-label": t("docflow.delegate_to") }, people().filter((p) => p.id !== step.assignee_id).map((p) => h("option", { value: p.id }, p.name || p.login)));
-    const send = (verdict, extra = {}) => this.act(ui.api.api.post(`/api/docflow/steps/${step.id}/decisions`, { decision_id: crypto.randomUUID(), verdict, comment: comment.value, ...extra }), t("docflow.decided"));
-    return h("section", { class: "doc-decision", "aria-label": t("docflow.decision") },
+    const send = (verdict, extra = {}) => this.act(ui.api.api.post(`/api/docflow/steps/${step.id}/decisions`, { decision_id: crypto.randomUUID(), verdict, comment: comment.value, ...extra }), t("docflow.decided"), box);
+    const slot = () => h("span", { class: "field-error", role: "alert" });
+    const box = h("section", { class: "doc-decision", "aria-label": t("docflow.decision") },
       h("h3", {}, t("docflow.decision"), " — ", t(`docflow.kind.${step.kind}`)),
-      h("label", {}, t("docflow.comment"), comment),
+      h("label", { dataset: { field: "comment" } }, t("docflow.comment"), comment, slot()),
       h("div", { class: "doc-actions" },
         h("button", { type: "button", class: "primary", dataset: { verdict: "approve" }, onclick: () => send("approve") }, t(`docflow.do.${step.kind}`)),
         h("button", { type: "button", dataset: { verdict: "return" }, onclick: () => send("return") }, t("docflow.return")),
         h("button", { type: "button", class: "danger", dataset: { verdict: "reject" }, onclick: () => send("reject") }, t("docflow.reject")),
         h("button", { type: "button", dataset: { verdict: "comment" }, onclick: () => send("comment") }, t("docflow.comment_only"))),
-      h("div", { class: "doc-actions" }, to, h("button", { type: "button", onclick: () => send("delegate", { delegate_to: to.value }) }, t("docflow.delegate"))));
+      h("div", { class: "doc-actions", dataset: { field: "delegate_to" } }, to, h("button", { type: "button", onclick: () => send("delegate", { delegate_to: to.value }) }, t("docflow.delegate")), slot()));
+    return box;
   }
 
   timeline(doc) {
