@@ -11,7 +11,11 @@ old UIDs mean nothing: the whole folder is read again and ingest's dedup absorbs
 Each mailbox has one poller (:class:`MailboxPoller`, run by the channel SDK's ``run_pollers``),
 holding a lease (:class:`unionline.Lease`, kind ``mail``) so that one process polls it: two
 pollers would not lose or double mail (ingest dedups), but would fetch everything twice and
-race on the cursor.
+race on the cursor. The lease is looked at before every round, inside the IMAP session before
+each batch is fetched and again before it is stored and acknowledged (flagged or moved), when a
+wait for news ends, and every ``LEASE_CHECK_SECONDS`` while it lasts: once it is lost (the
+lease connection died, another process took the mailbox) the session logs out before taking
+anything more, and the poller ends (``run_pollers`` starts it again, to wait for the lease).
 The IMAP conversation (IMAPClient, blocking) runs in the poller's own thread; storing runs on
 the event loop. New mail is noticed by IDLE, or by polling every ``imap_poll_seconds`` when the
 server has no IDLE or ``imap_idle`` is off.
@@ -42,6 +46,7 @@ T = TypeVar("T")
 
 LEASE_KIND = "mail"  # the lease of a mailbox: its PostgreSQL advisory lock class
 LEASE_RETRY_SECONDS = 30.0  # another process polls the mailbox: look again this often
+LEASE_CHECK_SECONDS = 30.0  # while waiting for news (IDLE or the next poll): the lease's check
 CHUNK_BYTES = 8 * 1024 * 1024  # fetched per round trip, at most
 CHUNK_MESSAGES = 25
 MAX_ATTEMPTS = 5  # a message ingest keeps failing on (not NotReady) is skipped after this
@@ -132,6 +137,10 @@ def oversize_stand_in(header: bytes, size: int, limit: int) -> bytes:
 # -- one mailbox ---------------------------------------------------------------------------
 
 
+class _LeaseLost(Exception):
+    """The mailbox's lease is no longer this process's: the IMAP session ends at once."""
+
+
 class MailboxPoller(Poller):
     """Polls one mailbox account; a round is one IMAP connection, kept until it fails or the
     poller stops.
@@ -147,6 +156,7 @@ class MailboxPoller(Poller):
     def __init__(self, account_id: uuid.UUID) -> None:
         super().__init__(account_id)
         self._halt = threading.Event()  # the thread's view of ``stopping``
+        self._wake: threading.Event | None = None  # ends the wait for news in hand
         self._thread = ThreadPoolExecutor(1, thread_name_prefix=f"imap-{str(account_id)[:8]}")
         self._session: ImapSession | None = None
         self._attempts: dict[int, int] = {}
@@ -160,6 +170,8 @@ class MailboxPoller(Poller):
     def stop(self) -> None:
         super().stop()
         self._halt.set()
+        if self._wake is not None:
+            self._wake.set()
 
     def abort(self) -> None:
         """Break the thread out of a blocking read (shutdown that did not finish in time)."""
@@ -187,8 +199,20 @@ class MailboxPoller(Poller):
         """One IMAP connection: take what is new, then wait for news, until stopped; how many
         mails it stored."""
         self._taken = 0
-        await self._session_loop(await load_account(self.account_id))
+        try:
+            await self._session_loop(await load_account(self.account_id))
+        except _LeaseLost:
+            log.warning(
+                "mail account %s: the mailbox's lease was lost (its database connection ended, "
+                "or another process took it): the IMAP session ends",
+                self.account_id,
+            )
         return self._taken
+
+    async def _keep_lease(self) -> None:
+        """Go on only while the lease is this process's."""
+        if not await self._lease.alive():
+            raise _LeaseLost
 
     async def _session_loop(self, account: Any) -> None:
         config: MailboxConfig = account.config
@@ -212,14 +236,33 @@ class MailboxPoller(Poller):
                 await save_cursor(self.account_id, config.imap_folder, uidvalidity, 0)
             while not self.stopping.is_set():
                 self.state = "fetching"
+                await self._keep_lease()  # first, and each time a wait for news ends
                 last_uid = await self._take_new(account, session, last_uid)
                 if self.stopping.is_set():
                     break
                 self.state = "idle"
-                await self._call(session.wait, float(config.imap_poll_seconds), self._halt)
+                await self._wait_for_news(session, float(config.imap_poll_seconds))
         finally:
             self._session = None
             await self._call(session.close)
+
+    async def _wait_for_news(self, session: ImapSession, seconds: float) -> None:
+        """``session.wait`` in the thread (IDLE, or until the next poll), ended early by
+        ``stop`` or by the lease found lost (looked at every ``LEASE_CHECK_SECONDS``)."""
+        wake = self._wake = threading.Event()
+        if self._halt.is_set():
+            wake.set()
+        waiting = asyncio.ensure_future(self._call(session.wait, seconds, wake))
+        try:
+            while not (await asyncio.wait([waiting], timeout=LEASE_CHECK_SECONDS))[0]:
+                if not await self._lease.alive():
+                    wake.set()
+                    await waiting
+                    raise _LeaseLost
+            waiting.result()
+        finally:
+            self._wake = None
+            wake.set()  # (cancelled: the thread's wait ends all the same)
 
     async def _take_new(self, account: Any, session: ImapSession, last_uid: int) -> int:
         uids = await self._call(session.new_uids, last_uid)
@@ -228,11 +271,13 @@ class MailboxPoller(Poller):
         sizes = await self._call(session.sizes, uids)
         limit = account.config.max_message_bytes
         for chunk in chunks(uids, sizes):
+            await self._keep_lease()  # before each batch is fetched ...
             whole = [uid for uid in chunk if sizes.get(uid, 0) <= limit]
             raws = await self._call(session.fetch, whole) if whole else {}
             if too_big := [uid for uid in chunk if uid not in whole]:
                 heads = await self._call(session.headers, too_big)
                 raws |= {uid: oversize_stand_in(h, sizes[uid], limit) for uid, h in heads.items()}
+            await self._keep_lease()  # ... and before it is stored and acknowledged
             for uid in chunk:
                 if self.stopping.is_set():
                     return last_uid

@@ -7,7 +7,7 @@ import contextlib
 import email
 import email.policy
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +24,7 @@ from dovecot_support import (
 
 from unionline.channels.mail import imap
 from unionline.channels.mail.imap import MailboxPoller, load_cursor
-from unionline.channels.mail.imap_session import TAKEN
+from unionline.channels.mail.imap_session import TAKEN, ImapSession
 from unionline.settings import Settings
 from unionline.testing.support import AppHarness
 
@@ -225,3 +225,127 @@ async def test_mail_over_the_mailbox_limit_leaves_a_note_and_stays(
     note = email.message_from_bytes(row["raw"], policy=email.policy.default).get_content()
     assert "Письмо слишком большое" in note and "предел почтового ящика 2048 байт" in note
     assert mailbox.subjects("INBOX") == ["Скан паспорта"]  # the whole mail is still there
+
+
+class LosingLease:
+    """The poller's own lease, made to report lost on demand (as when the lease connection
+    died or another process took the mailbox)."""
+
+    def __init__(self, real: Any) -> None:
+        self.real = real
+        self.lost = False
+        self.checks = 0
+
+    async def acquire(self) -> bool:
+        return await self.real.acquire()
+
+    async def alive(self) -> bool:
+        self.checks += 1
+        return not self.lost and await self.real.alive()
+
+    async def release(self) -> None:
+        await self.real.release()
+
+
+def losing(poller: MailboxPoller) -> LosingLease:
+    lease = LosingLease(poller._lease)
+    poller._lease = lease  # type: ignore[assignment]
+    return lease
+
+
+def fetches(
+    monkeypatch: pytest.MonkeyPatch, during: Callable[[list[int]], None] = lambda _uids: None
+) -> list[list[int]]:
+    """The UIDs of every FETCH of whole messages, in order (``during`` is called in each)."""
+    fetched: list[list[int]] = []
+    fetch = ImapSession.fetch
+
+    def spy(session: ImapSession, uids: list[int]) -> dict[int, bytes]:
+        fetched.append(list(uids))
+        during(uids)
+        return fetch(session, uids)
+
+    monkeypatch.setattr(ImapSession, "fetch", spy)
+    return fetched
+
+
+@pytest.mark.parametrize("lost", ["after the first batch", "while the second is fetched"])
+async def test_a_lease_lost_mid_session_stops_the_session_before_the_next_fetch(
+    unionline_app: AppHarness, mailbox: Mailbox, monkeypatch: pytest.MonkeyPatch, lost: str
+) -> None:
+    mailbox.deliver(*(letter(f"Обращение {i}") for i in range(6)))
+    account = await create_mailbox_account(
+        unionline_app, mailbox=mailbox, imap_after_processing="flag"
+    )
+    monkeypatch.setattr(imap, "CHUNK_MESSAGES", 2)  # three FETCHes in one session
+    poller = MailboxPoller(account)
+    lease = losing(poller)
+
+    def lose(uids: list[int]) -> None:  # meanwhile another process took the mailbox
+        if uids[0] == 3 and lost == "while the second is fetched":
+            lease.lost = True
+
+    fetched = fetches(monkeypatch, lose)
+    save = imap.save_cursor
+
+    async def save_then_lose(account_id: uuid.UUID, folder: str, v: int, uid: int) -> None:
+        await save(account_id, folder, v, uid)
+        if uid == 2 and lost == "after the first batch":
+            lease.lost = True
+
+    monkeypatch.setattr(imap, "save_cursor", save_then_lose)
+    await asyncio.wait_for(poller.run(), 30)  # it ends by itself: the lease is gone
+    assert fetched == ([[1, 2]] if lost == "after the first batch" else [[1, 2], [3, 4]])
+    assert sorted(r["subject"] for r in await stored_mail(account)) == [
+        "Обращение 0",
+        "Обращение 1",
+    ]
+    flagged = [uid for uid, flags in mailbox.flags().items() if TAKEN in flags]
+    assert flagged == [1, 2]  # nothing stored or acknowledged past the loss
+    assert (await load_cursor(account, "INBOX"))[1] == 2
+
+
+@pytest.mark.parametrize("wake_up", ["new mail", "the wait's end"])
+async def test_a_lease_lost_while_idle_is_noticed_at_the_wake_up_before_any_fetch(
+    unionline_app: AppHarness, mailbox: Mailbox, monkeypatch: pytest.MonkeyPatch, wake_up: str
+) -> None:
+    seconds = 3600 if wake_up == "new mail" else 5  # IDLE is renewed after this
+    account = await create_mailbox_account(
+        unionline_app, mailbox=mailbox, imap_poll_seconds=seconds
+    )
+    monkeypatch.setattr(imap, "LEASE_CHECK_SECONDS", 3600.0, raising=False)  # the wake-up
+    fetched = fetches(monkeypatch)
+    poller = MailboxPoller(account)
+    lease = losing(poller)
+    task = asyncio.create_task(poller.run())
+    try:
+        await idle(poller)
+        lease.lost = True
+        if wake_up == "new mail":
+            mailbox.deliver(letter("Пришло после потери"))  # IDLE wakes up on it
+        await asyncio.wait_for(asyncio.shield(task), 30)
+    finally:
+        poller.stop()
+        await asyncio.wait_for(task, 15)
+    assert fetched == [] and await stored_mail(account) == []
+
+
+async def test_a_lease_lost_during_a_long_idle_ends_the_session(
+    unionline_app: AppHarness, mailbox: Mailbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No news for an hour: the lease is still looked at while IDLE waits, and the IMAP
+    connection is given up when it is lost."""
+    account = await create_mailbox_account(unionline_app, mailbox=mailbox, imap_poll_seconds=3600)
+    monkeypatch.setattr(imap, "LEASE_CHECK_SECONDS", 0.2, raising=False)
+    poller = MailboxPoller(account)
+    lease = losing(poller)
+    task = asyncio.create_task(poller.run())
+    try:
+        await idle(poller)
+        checks = lease.checks
+        lease.lost = True
+        await asyncio.wait_for(asyncio.shield(task), 30)
+    finally:
+        poller.stop()
+        await asyncio.wait_for(task, 15)
+    assert lease.checks > checks and poller._session is None
