@@ -3,7 +3,7 @@
 The thread's mail names the target from the merge on (``mail_message.appeal_id``): the member's
 next mail on the old thread — a person's or an out-of-office reply — lands on the target, and
 an operator's reply on the target answers the member's last mail (In-Reply-To), in the thread
-the member's client shows.
+the member's client shows; the target's next mail is not acknowledged as a new appeal's.
 """
 
 from __future__ import annotations
@@ -94,3 +94,15 @@ async def test_a_reply_on_the_target_answers_the_members_mail(unionline_app, sin
     assert sent.rcpt_tos == ["anna@example.test"]
     assert sent.message["In-Reply-To"] == message_id
     assert message_id in sent.message["References"]
+
+
+async def test_the_targets_next_mail_is_not_acknowledged_as_a_new_appeal(unionline_app) -> None:
+    h = unionline_app
+    account_id, _ = await create_mailbox(h, mailbox_config(2525, auto_ack=True))
+    _, target, message_id = await merged_mail_appeal(h, account_id)
+    # Days later (the sender's daily acknowledgement slot is free again) the member writes on
+    # the old thread: the target already holds their mail, so no «зарегистрировано» again.
+    await h.runtime.db.execute("UPDATE mail_ack SET sent_at = sent_at - {}", 3 * 86400)
+    again = member_mail("Re: Вопрос об отпуске", "Есть новости?", in_reply_to=message_id)
+    landed = await ingest_raw(account_id, again, source="test")
+    assert (landed.appeal_id, landed.acknowledged) == (target, False)
