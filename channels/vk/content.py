@@ -180,7 +180,8 @@ def quoted(node: Node, walk: Walk, peer_id: int, depth: int = 1) -> Quoted:
     if message.geo is not None and (point := location(message.geo)) is not None:
         lines.append(f"Геопозиция: {point.latitude}, {point.longitude}")
     author = message.from_id  # (one Origin per author and walk: most quote few authors)
-    known = walk.origins.get(author) or walk.origins.setdefault(author, origin(author, walk))
+    if (known := walk.origins.get(author)) is None:
+        known = walk.origins[author] = origin(author, walk)
     return Quoted(
         origin=known,
         external_id=key_of(peer_id, message) if message.peer_id == peer_id else "",

@@ -93,8 +93,12 @@ def _level(
             break
         budget.left -= 1
         raw = message.fwd_messages
-        if raw is NO_FORWARDS or (isinstance(raw, Head) and raw is raw.empty):
-            shown.append(Node(message, NONE))  # (most shown ones: none of their own)
+        if raw is NO_FORWARDS:  # (most shown ones: none of their own)
+            shown.append(Node(message, NONE))
+        elif isinstance(raw, Head):  # read in the event's pass
+            shown.append(
+                Node(message, NONE if raw is raw.empty else _level(*raw.split(), below, budget))
+            )
         else:
             inside = kept if n == stopped_in else NOTHING_KEPT  # the one the pass stopped in
             shown.append(Node(message, _inner(raw, below, budget, inside)))

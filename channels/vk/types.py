@@ -34,6 +34,7 @@ MAX_STICKER_IMAGES = 10
 MAX_DEPTH = 5
 MAX_QUOTED = 50
 NO_FORWARDS = msgspec.Raw(b"[]")
+_astuple, _UNSET = msgspec.structs.astuple, msgspec.UNSET  # (looked up once: per level read)
 
 
 class PhotoSize(msgspec.Struct, kw_only=True):
@@ -194,9 +195,10 @@ class Head(msgspec.Struct, array_like=True, frozen=True):
 
     def split(self) -> tuple[list[ForeignMessage], int]:
         """(the messages read, how many elements the array has up to MAX_FORWARDS)."""
-        values = msgspec.structs.astuple(self)
-        count = values.index(msgspec.UNSET) if values[-1] is msgspec.UNSET else len(values)
-        return list(values[: min(count, self.shown)]), count
+        values = _astuple(self)
+        count = values.index(_UNSET) if values[-1] is _UNSET else len(values)
+        shown = self.shown
+        return list(values[: count if count < shown else shown]), count
 
     def __len__(self) -> int:
         return self.split()[1]
