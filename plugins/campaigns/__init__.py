@@ -17,7 +17,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from unionline import Event, hookimpl
+from unionline import AppealSummary, Event, hookimpl
 
 if TYPE_CHECKING:
     from litestar import Litestar
@@ -125,3 +125,10 @@ async def on_event(event: Event) -> None:
     from unionline.plugins.campaigns.listeners import on_event as listen
 
     await listen(event)
+
+
+@hookimpl
+async def appeal_merged(source: AppealSummary, target: AppealSummary) -> None:
+    from unionline.plugins.campaigns.listeners import follow_merge
+
+    await follow_merge(source.id, target.id)

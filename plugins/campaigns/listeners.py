@@ -70,3 +70,13 @@ async def _reply(member_id: uuid.UUID, appeal_id: uuid.UUID | None) -> None:
         campaign_id = row["campaign_id"]
         campaign_id = campaign_id if isinstance(campaign_id, uuid.UUID) else uuid.UUID(campaign_id)
         await count_event(campaign_id, int(row["id"]), "reply", str(appeal_id or ""))
+
+
+async def follow_merge(source_id: uuid.UUID, target_id: uuid.UUID) -> None:
+    """A reply counted on a merged appeal names the target: the campaign's replies open the
+    appeal the message is on now (``appeal_merged``)."""
+    await current().db.execute(
+        "UPDATE campaigns_event SET detail = {} WHERE kind = 'reply' AND detail = {}",
+        str(target_id),
+        str(source_id),
+    )
