@@ -48,6 +48,7 @@ from unionline.testing.support import (
     postgres_server_url,
     running_app,
 )
+from unionline.text import NO_NUL
 
 # Its own databases (one seeded per module), so the auto-marker cannot see them; one worker
 # runs the module, so the seeded database is made once.
@@ -135,8 +136,33 @@ def schema_of_the_app() -> dict[str, Any]:
         ).openapi_schema.to_schema()
 
 
+def without_nul_patterns(document: Any) -> Any:
+    """``document`` without the ``NO_NUL`` pattern (``^[^\\x00]*$``) of every text field.
+
+    It says only "no NUL", which ``allow-x00: false`` below says to every string schemathesis
+    generates. Left in, schemathesis folds it with the field's lengths into one quantifier
+    (``^[^\\x00]{1,100000}$`` for a note's text) that is compiled, canonicalized and matched
+    again and again: most of the CPU of the operations with long texts. Without it the length
+    bounds stay ``minLength`` and ``maxLength``, and the coverage phase makes the same cases
+    (the longest text a field allows among them, up to schemathesis's 32 KiB buffer: never a
+    100,000-character note, with or without the pattern). That NUL is refused (400 naming the
+    field), in every text field and query parameter, is ``test_nul_characters_...`` below;
+    responses are checked without it too (stored text never holds NUL: ``storable``).
+    """
+    if isinstance(document, dict):
+        return {
+            key: without_nul_patterns(value)
+            for key, value in document.items()
+            if not (key == "pattern" and value == NO_NUL)
+        }
+    if isinstance(document, list):
+        return [without_nul_patterns(value) for value in document]
+    return document
+
+
 schema_coverage_support.install()  # coverage cases made where a test runs, not at collection
-schema = schemathesis.openapi.from_dict(schema_of_the_app())
+schema = schemathesis.openapi.from_dict(without_nul_patterns(schema_of_the_app()))
+schema.config.generation.update(allow_x00=False)  # the NO_NUL patterns taken out above
 # A schema-valid request may still be refused for what it means: 404 (no such object), 409 (the
 # object's state), 422 (a time zone that does not exist, a phone number that is none, merging
 # an appeal into itself). A 400, though, means the schema promised more than is accepted.
@@ -225,6 +251,16 @@ def test_api_conforms_to_its_schema(case: Any, app: Any, seeded: Seeded) -> None
             negative_data_rejection,
         ],
     )
+
+
+def test_schemathesis_generates_no_nul_where_the_schema_refuses_it() -> None:
+    """What ``without_nul_patterns`` took out is said to the generator: no NUL in any phase."""
+    document = json.dumps(schema.raw_schema)
+    assert json.dumps(NO_NUL) not in document
+    assert '"pattern"' in document  # the other patterns kept
+    notes = schema["/api/appeals/{appeal_id}/notes"]["POST"]
+    for phase in ("coverage", "fuzzing", "examples", "stateful"):
+        assert not schema.config.generation_for(operation=notes, phase=phase).allow_x00
 
 
 def nul_cases(document: dict[str, Any]) -> list[tuple[str, str, dict[str, Any], str]]:
