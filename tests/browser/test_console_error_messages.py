@@ -1,5 +1,6 @@
 """Server errors reach the operator in the console's language, never as the server's English
-message: a refused tag, and a claim of an appeal a colleague holds, in Russian and in English."""
+message: a refused tag (under the tags), and a claim of an appeal a colleague holds, in Russian
+and in English."""
 
 from __future__ import annotations
 
@@ -19,12 +20,15 @@ async def test_errors_are_said_in_the_operators_language(site: Site, login: Logi
     await a.click("[data-list=unassigned]")
     await open_appeal(a, "оплаты больничного")
 
-    # A tag longer than the server takes: the field is named, in Russian.
+    # A tag longer than the server takes: the field is named, in Russian, under the tags (not
+    # in a toast), and the tag typed is given back to the input.
     tag = a.locator("input.tag-input")
     await tag.fill("я" * 101)
     await tag.press("Enter")
-    toast = a.locator(".toast-error").last
-    await expect(toast).to_have_text("Проверьте поле «метки»")
+    tags = a.locator(".controls [data-field=tags]")
+    await expect(tags.locator(".field-error")).to_have_text("Проверьте поле «метки»")
+    await expect(tag).to_have_value("я" * 101)
+    await expect(a.locator(".toast-error")).to_have_count(0)
 
     # A colleague takes the appeal; A's claim (the "c" shortcut) is refused in words.
     appeal_id = await a.locator("ul-appeal-view").get_attribute("appeal-id")

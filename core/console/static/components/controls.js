@@ -2,6 +2,7 @@
 // transfer to another operator (or to a queue, when routing offers queues).
 
 import { perform } from "../js/actions.js";
+import { clearErrors, showError } from "../js/admin-forms.js";
 import { h } from "../js/dom.js";
 import { t } from "../js/i18n.js";
 import { toastError } from "../js/notify.js";
@@ -27,13 +28,15 @@ export function controls(appeal, queues = []) {
         PRIORITIES.map((p) => h("option", { value: p, selected: p === appeal.priority }, t(`priority.${p}`))),
       ),
     ),
-    field(t("appeal.tags"), tags(appeal, closed)),
+    field(t("appeal.tags"), tags(appeal, closed), "tags"),
     closed ? null : transfer(appeal, queues),
   );
 }
 
-function field(label, control) {
-  return h("label", { class: "control" }, h("span", { class: "control-label" }, label), control);
+/** ``name``: the API field a refusal of this control names (its slot, forms.showError). */
+function field(label, control, name = null) {
+  if (!name) return h("label", { class: "control" }, h("span", { class: "control-label" }, label), control);
+  return h("label", { class: "control", dataset: { field: name } }, h("span", { class: "control-label" }, label), control, h("span", { class: "field-error", role: "alert" }));
 }
 
 function assignee(appeal, closed) {
@@ -79,7 +82,7 @@ function tags(appeal, closed) {
       event.preventDefault();
       const tag = input.value.trim();
       const now = latestTags(appeal);
-      if (tag && !now.includes(tag)) setTags(id, [...now, tag]);
+      if (tag && !now.includes(tag)) setTags(id, [...now, tag], input);
       input.value = "";
     },
   });
@@ -105,11 +108,22 @@ function latestTags(appeal) {
   return pendingTags.get(appeal.id) || (store.appeals.get(appeal.id) || appeal).tags || [];
 }
 
-function setTags(id, tags) {
+/** ``input``: the tag typed (a refusal — a tag over 100 characters — is said under the tags
+ * with the tag given back to the input); without it (× on a tag) a refusal is a toast. */
+function setTags(id, tags, input = null) {
   pendingTags.set(id, tags);
-  run("set_tags", { appeal_id: id, tags }).finally(() => {
-    if (pendingTags.get(id) === tags) pendingTags.delete(id);
-  });
+  const typed = input ? input.value : "";
+  const where = input && input.closest(".controls");
+  if (where) clearErrors(where);
+  perform("set_tags", { appeal_id: id, tags })
+    .catch((error) => {
+      if (!where || !where.isConnected) return toastError(error);
+      if (!input.value) input.value = typed;
+      showError(where, error);
+    })
+    .finally(() => {
+      if (pendingTags.get(id) === tags) pendingTags.delete(id);
+    });
 }
 
 function transfer(appeal, queues) {
