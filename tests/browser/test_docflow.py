@@ -231,10 +231,8 @@ async def test_a_bad_number_format_is_said_at_its_field(site: Site, login: Login
     assert page.console_errors == []
 
 
-async def test_a_refused_route_is_said_at_its_stage(site: Site, login: Login) -> None:
-    """«Отправить по маршруту» with a stage nobody is chosen for: the refusal (422,
-    ``stages[0].assignees``) is said under that stage's «Участники», at 390 px, not in a toast;
-    with a person chosen the route starts."""
+async def _memo(site: Site) -> dict[str, Any]:
+    """A memo of the seeded organization, in a journal of its own kind, on no route yet."""
     journal = await site.api("POST", "/api/docflow/journals", json={
         "organization_id": site.organization_id, "name": "Внутренние", "number_format": "{seq}",
     })  # fmt: skip
@@ -242,10 +240,17 @@ async def test_a_refused_route_is_said_at_its_stage(site: Site, login: Login) ->
         "organization_id": site.organization_id, "code": "sl", "name": "Служебная записка",
         "category": "internal", "journal_id": journal["id"],
     })  # fmt: skip
-    doc = await site.api("POST", "/api/docflow/documents", json={
+    return await site.api("POST", "/api/docflow/documents", json={
         "organization_id": site.organization_id, "kind_id": kind["id"],
         "title": "Служебная записка о графике отпусков",
     })  # fmt: skip
+
+
+async def test_a_refused_route_is_said_at_its_stage(site: Site, login: Login) -> None:
+    """«Отправить по маршруту» with a stage nobody is chosen for: the refusal (422,
+    ``stages[0].assignees``) is said under that stage's «Участники», at 390 px, not in a toast;
+    with a person chosen the route starts."""
+    doc = await _memo(site)
     page = await login(site.a, **PHONE)
     await page.goto(f"{site.base}/console#/work/docflow/{doc['id']}")
     card = page.locator(".doc-card")
@@ -270,17 +275,7 @@ async def test_a_refused_route_is_said_at_its_stage(site: Site, login: Login) ->
 async def test_a_refused_decision_is_said_at_its_comment(site: Site, login: Login) -> None:
     """«Ваше решение» with a comment over 5000 characters: the refusal (``comment``) is said
     under the comment at 390 px, not in a toast; the step still waits for the decision."""
-    journal = await site.api("POST", "/api/docflow/journals", json={
-        "organization_id": site.organization_id, "name": "Внутренние", "number_format": "{seq}",
-    })  # fmt: skip
-    kind = await site.api("POST", "/api/docflow/kinds", json={
-        "organization_id": site.organization_id, "code": "sl", "name": "Служебная записка",
-        "category": "internal", "journal_id": journal["id"],
-    })  # fmt: skip
-    doc = await site.api("POST", "/api/docflow/documents", json={
-        "organization_id": site.organization_id, "kind_id": kind["id"],
-        "title": "Служебная записка о графике отпусков",
-    })  # fmt: skip
+    doc = await _memo(site)
     await site.api("POST", f"/api/docflow/documents/{doc['id']}/route", json={
         "stages": [{"title": "Председатель", "assignees": [site.b.id]}],
     })  # fmt: skip
@@ -298,4 +293,23 @@ async def test_a_refused_decision_is_said_at_its_comment(site: Site, login: Logi
     await decision.locator("textarea[name=comment]").fill("Согласовано")
     await decision.locator("button[data-verdict=approve]").click()
     await expect(page.locator(".doc-card section.doc-decision")).to_have_count(0)
+    assert page.console_errors == []
+
+
+async def test_a_refused_file_is_said_under_the_upload(site: Site, login: Login) -> None:
+    """An empty file uploaded on the card at 390 px: the refusal (422 at ``file``) is said under
+    «Загрузить файл» in words — it was a toast with the server's English message."""
+    doc = await _memo(site)
+    page = await login(site.a, **PHONE)
+    await page.goto(f"{site.base}/console#/work/docflow/{doc['id']}")
+    files = page.locator("section.doc-files")
+    await files.locator("input[type=file]").set_input_files(
+        {"name": "пусто.txt", "mimeType": "text/plain", "buffer": b""}
+    )
+    await expect(files.locator("[data-field=file] .field-error")).to_have_text(
+        "Файл не принят: такой тип или размер не допускается"
+    )
+    await expect(page.locator(".toast-error")).to_have_count(0)
+    await gate(page, "the card's files with a refusal at 390 px")
+    assert await fits(page)
     assert page.console_errors == []

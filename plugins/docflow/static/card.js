@@ -182,18 +182,20 @@ export class DocumentCard {
       if (!input.files.length) return;
       const form = new FormData();
       form.append("file", input.files[0], input.files[0].name);
-      this.act(postForm(`/api/docflow/documents/${doc.id}/files`, form));
+      this.act(postForm(`/api/docflow/documents/${doc.id}/files`, form), null, section);
     });
     const template = h("select", { "aria-label": t("docflow.template") }, this.templates.map((x) => h("option", { value: x.id }, x.name)));
     const pdf = h("input", { type: "checkbox", disabled: !this.pdf, "aria-describedby": this.pdf ? null : `doc-pdf-off-${doc.id}` });
-    return h("section", { class: "doc-files" },
+    const section = h("section", { class: "doc-files" },
       h("h3", {}, t("docflow.files")),
       doc.files.length ? h("ul", { class: "plain" }, doc.files.map((file) => h("li", {},
         h("a", { href: `/api/docflow/documents/${doc.id}/files/${file.id}`, download: file.name }, file.name), ` · ${t("docflow.version", { n: file.version })} · ${when(file.uploaded_at)}`))) : null,
-      ui.api.can("docflow.write") ? h("label", { class: "inline" }, t("docflow.upload"), " ", input) : null,
+      // a refused file (empty, too large, a type not kept: 422 at file) is said under it
+      ui.api.can("docflow.write") ? h("div", { class: "doc-upload", dataset: { field: "file" } }, h("label", { class: "inline" }, t("docflow.upload"), " ", input), h("span", { class: "field-error", role: "alert" })) : null,
       this.templates.length ? h("div", { class: "doc-actions" }, template, h("label", { class: "inline" }, pdf, " ", t("docflow.pdf")),
         this.pdf ? null : h("span", { class: "muted doc-pdf-off", id: `doc-pdf-off-${doc.id}` }, t("docflow.pdf_off")),
         h("button", { type: "button", onclick: () => this.act(ui.api.api.post(`/api/docflow/documents/${doc.id}/render`, { template_id: template.value, pdf: pdf.checked }), t("docflow.rendered")) }, t("docflow.render"))) : null);
+    return section;
   }
 }
 

@@ -57,7 +57,8 @@ export async function postForm(url, form) {
   const data = await response.json().catch(() => null);
   if (!response.ok) {
     const error = new Error((data && data.error && data.error.message) || `HTTP ${response.status}`);
-    Object.assign(error, { status: response.status, field: data && data.error && data.error.field, extra: (data && data.error && data.error.extra) || {} });
+    // the code too: errorText says an error without one in its own (the server's) message
+    Object.assign(error, { status: response.status, code: (data && data.error && data.error.code) || "http_error", field: data && data.error && data.error.field, extra: (data && data.error && data.error.extra) || {} });
     throw error;
   }
   return data;
