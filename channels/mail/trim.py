@@ -66,6 +66,10 @@ _FORWARD = re.compile(
 _HEADER = re.compile(
     "|".join(f"(?:{p.pattern})" for p in (_FORWARD, _OUTLOOK, _OUTLOOK_FROM)), re.IGNORECASE
 )
+# a line ``_OUTLOOK_NEXT`` matches, with the line break before it
+_NEXT_HEADER = re.compile(
+    r"\n[^\S\n]*\*?(?:sent|date|отправлено|дата|to|кому|subject|тема)[^\S\n]*:", re.IGNORECASE
+)
 _SIGNATURE = re.compile(r"^(?:-- ?|--|—)$")
 _MOBILE = re.compile(
     r"^(?:sent from my \w+.*|отправлено (?:с|из) .{2,60}|get outlook for \w+.*)$", re.IGNORECASE
@@ -162,7 +166,7 @@ def _history_start(text: str) -> int | None:
             verdict = _verdict(text, start, attributes)
             if verdict is not None:
                 return None if verdict == "forward" else start
-        elif count >= retry and end + 1 < limit and low[end + 1] in _RUN_FIRST:
+        if count >= retry and end + 1 < limit and low[end + 1] in _RUN_FIRST:
             # the lines below that can be neither header nor attribution, passed in one
             # match: every one but the last (whose verdict depends on the line after them)
             resume = _dull_run(low, end + 1, limit)
@@ -207,7 +211,24 @@ def _dull_run(low: str, start: int, limit: int) -> int:
     """Where the last line of the run of lines from ``start`` (before ``limit``) that can be
     neither header nor attribution starts; ``start`` when there is none."""
     run = _DULL_RUN.match(low, start, limit)
-    return start if run is None else low.rfind("\n", start, run.end() - 1) + 1
+    if run is None:
+        return start
+    end = run.end()
+    # A "From:"-like line is none while no line of the five below it reads "Sent:", "To:"…:
+    # the run ends five lines above the first that does (in it or below it).
+    below = end - 1
+    for _ in range(5):
+        if below < len(low):
+            below = _line_end(low, below + 1)
+    header = _NEXT_HEADER.search(low, start - 1, below)
+    if header is not None:
+        above = header.start()
+        for _ in range(5):
+            above = low.rfind("\n", start - 1, above)
+            if above < 0:
+                return start
+        end = min(end, above + 1)
+    return low.rfind("\n", start, end - 1) + 1 if end > start else start
 
 
 def _lowered(text: str) -> str | None:
@@ -286,24 +307,27 @@ _PLAIN_FIRST = frozenset(
     for c in map(chr, range(0x800))
     if not (c.isspace() or c.isdigit() or c.casefold() in _HEADER_STARTS)
 )
-# Every attribution pattern needs one of these (after casefolding), or a leading digit.
-_ATTRIBUTION_WORDS = re.compile("wrote|пиш|писал|écrit|schrieb|@")
+# Every attribution pattern needs one of these (after casefolding), or a leading digit: its
+# verb, or the address ``_ADDRESS_AT_END`` ends the line with (no blank in it, so on one line).
+_ATTRIBUTION_WORDS = re.compile(r"wrote|пиш|писал|écrit|schrieb|<[^<>\s][^<>\s@]*@[^<>\s]+>")
 # A run of short lines none of which can be a header or an attribution's line, nor the line
 # above or below one: none holds an attribution's word, each starts with a character that is
 # neither blank, a digit nor a header's first letter — or the first letter of the "From:"-like
-# headers only, without the ": x" they need. At most one line in a row without an anchor, so a
+# headers only, which are none while no "Sent:"/"To:"-like line is among the five below them
+# (``_dull_run`` ends the run above those). At most one line in a row without an anchor, so a
 # match reads no more lines than twice the candidates it passes. In the lowered text: every
 # character that lowers to one of these is none of the others either (test_mail_trim).
 _RUN_LINE = 40  # characters at most: a longer line is looked at on its own
+_RUN_LEAST = 4  # candidate lines; passing fewer at once costs more than reading them
 _PLAIN_LOW = "!\"#$%&'()+,./:;<=>?@[\\]^`{|}~aceghijklmnopqrstuwxyzабвгдежзийклмпрстуфхцчшщъыьэюяё"
 _FROM_LOW = "оfdv"  # first letters of "from", "от", "de", "von" only
 _RUN_FIRST = frozenset(_PLAIN_LOW + _FROM_LOW)
 _ANCHOR = "(?:" + "|".join(map(re.escape, _ANCHORS)) + ")"
-_DULL_START = rf"(?:[{re.escape(_PLAIN_LOW)}]|[{_FROM_LOW}](?![^\n]*:\*?[^\S\n]+\S))"
+_DULL_START = f"[{re.escape(_PLAIN_LOW + _FROM_LOW)}]"  # (_dull_run: what "From:" needs)
 _SHORT = rf"(?=[^\n]{{0,{_RUN_LINE - 1}}}\n)(?![^\n]*(?:{_ATTRIBUTION_WORDS.pattern}))"
 _DULL_RUN = re.compile(
     rf"(?:{_SHORT}(?:(?![^\n]*{_ANCHOR}){_DULL_START}[^\n]*\n{_SHORT})?"
-    rf"(?=[^\n]*{_ANCHOR}){_DULL_START}[^\n]*\n){{2,{MAX_CANDIDATES + 1}}}"
+    rf"(?=[^\n]*{_ANCHOR}){_DULL_START}[^\n]*\n){{{_RUN_LEAST},{MAX_CANDIDATES + 1}}}"
 )
 _CANDIDATE_LINE = re.compile(rf"^(?=[^\n]*{_ANCHOR})", re.MULTILINE)
 
@@ -346,6 +370,13 @@ def is_attribution(line: str) -> bool:
 
 def _followed_by_headers(text: str, end: int) -> bool:
     """Two of the next (at most four non-blank among five) lines read "Sent:", "To:"…"""
+    last = end  # cheap test first: two lines of the next five that read so
+    for _ in range(5):
+        if last < len(text):
+            last = _line_end(text, last + 1)
+    first = _NEXT_HEADER.search(text, end, last)
+    if first is None or _NEXT_HEADER.search(text, first.end(), last) is None:
+        return False
     following = []
     for _ in range(5):
         if end >= len(text):

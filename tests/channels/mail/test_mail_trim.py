@@ -88,6 +88,10 @@ CANDIDATE_PIECES = [
     "От: Профком",
     "Отправлено: четверг",
     "05.03.2026 Иван",
+    "<a@b>:",
+    "> <a@b>:",
+    "2026 <a@b>:",
+    "Sent: x",
 ]
 candidate_line = st.one_of(
     st.sampled_from(CANDIDATE_PIECES),
@@ -273,6 +277,46 @@ def test_a_run_of_lines_stops_at_what_may_be_history(run: str, history: str):
     text = "ответ\n" + run * 20 + history
     assert trim.for_display(text) == before(text) == reference(text)
     assert trim.for_display(text) != text.strip("\n") or "Forwarded" in history
+
+
+def test_a_sent_like_line_is_found_in_the_lowered_text_whatever_its_letters_were():
+    """``_NEXT_HEADER`` looks in the lowered text for the lines ``_OUTLOOK_NEXT`` matches in the
+    text: every letter ``re.IGNORECASE`` takes for one of theirs lowers to one it takes too."""
+    import re
+
+    letters = set("sentdateотправленодатаtoкомуsubjectтема")
+    any_letter = re.compile(f"[{''.join(letters)}]", re.IGNORECASE)
+    for code in range(0x110000):
+        if 0xD800 <= code <= 0xDFFF or not any_letter.match(chr(code)):
+            continue
+        char = chr(code)
+        for letter in letters:
+            if re.match(letter, char, re.IGNORECASE):
+                lowered = trim._lowered(char)
+                assert lowered is not None and re.match(letter, lowered, re.IGNORECASE), hex(code)
+
+
+@pytest.mark.parametrize("below", range(8))
+@pytest.mark.parametrize("run", ["a:\n", "от: x\n", "from: y\n"])
+@pytest.mark.parametrize("long", [False, True])  # the "Sent:" line in the run, or below it
+def test_a_from_line_in_a_run_is_read_when_sent_and_to_lines_follow(
+    run: str, below: int, long: bool
+):
+    """Runs take "From:"-like lines too, and end five lines above a "Sent:"-like one."""
+    sent = "Отправлено: четверг" + ", 5 марта 2026 г. в 10:00 по Москве" * long
+    text = "ответ\n" + run * 10 + "От: Профком\n" + run * below
+    text += sent + "\nКому: член профсоюза" + " и его представителю в комиссии" * long
+    text += "\n\nтекст"
+    assert trim.for_display(text) == before(text) == reference(text)
+    assert ("Профком" in trim.for_display(text)) == (below > 2)  # "Sent:", "To:" in its five
+
+
+def test_a_from_line_is_followed_by_headers_counted_as_before():
+    """The fifth line counts when a blank one is among the four above it."""
+    for last in ("Кому:", "Кому: x", "Кому", "x"):
+        text = "ответ\nОт: Профком\n\nx\ny\nОтправлено: x\n" + last
+        assert trim.for_display(text) == before(text) == reference(text)
+        assert (trim.for_display(text) == "ответ") == last.startswith("Кому:")
 
 
 def test_lines_that_can_be_neither_header_nor_attribution_are_passed_in_a_few_c_calls(
