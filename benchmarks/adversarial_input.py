@@ -10,7 +10,8 @@ at four times the size against its own at 1x: near 1 when linear, 4 when quadrat
 
 * **mail trimming** — ``trim.for_display``: ``"1234 <" + "a@" * n`` (14 s for 32 KB before),
   ``">"`` lines with the member's answer below (40 s for 20,000 lines), attributions above
-  quotes, long digit runs before an address, signature and mobile lines.
+  quotes, long digit runs before an address, signature and mobile lines; lines holding what
+  the candidate search looks for (``":"``, a header's or an attribution's word, an address).
 * **mail HTML to text** / **mail HTML sanitizing** — ``htmltext.to_text`` and ``sanitize``:
   malformed markup (``"</" * n``, ``"<!" * n``, ``"<" * n``, unclosed comments and
   attributes), ``&``-dense text, nested and dense tags (shown as text past
@@ -97,6 +98,13 @@ def mail_texts(size: int) -> tuple[str, dict[str, str]]:
         "quoted anchor lines": _sized("> a:\n", size) + "ответ",
         "quote under own line": "x\n" + ">\n" * (size // 2),
         "quote marks mid-line": "a>" * (size // 2),
+        # lines the verdicts may each read whole, up to trim.MAX_CANDIDATES of them: "From:"-
+        # like headers (the next lines looked at for "Sent:", "To:"…), lines holding an
+        # attribution's word, an "@" or a whole address above quoted lines
+        "header lines": _sized("от: x\n", size),
+        "attribution words": _sized("пишет\n", size),
+        "quoted '@' lines": _sized("> @:\n", size) + "ответ",
+        "quoted address lines": _sized("> <a@b>:\n", size) + "ответ",
     }
     return _sized(ORDINARY_LINE, size), worst
 
