@@ -3,15 +3,20 @@
 Requests are form-encoded with ``v=5.199``. ``messages.send`` carries a ``random_id`` derived
 from our own message id (:func:`random_id_for`), so VK drops a repeated send; that makes every
 call safe to retry, and a timeout is :class:`~unionline.errors.NotReady`. Calls are paced to
-VK's 20 requests a second per community token within this process.
+VK's 20 requests a second per community token within this process (:class:`RequestPacer`);
+a call VK refuses all the same (error 6) is made once more after a pause.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
+import math
 import threading
 import time
+from collections import deque
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import httpx
@@ -32,6 +37,8 @@ from unionline.channels.vk.types import (
 DEFAULT_BASE_URL = "https://api.vk.com"
 MAX_USER_IDS = 1000  # ids per users.get call (VK's limit)
 MAX_GROUP_IDS = 500  # ids per groups.getById call (VK's limit)
+TOO_MANY_REQUESTS = 6  # VK's error code for more calls a second than the token may make
+STALE = 120.0  # seconds after which a call the pacer still counts is taken to be gone
 
 
 def random_id_for(message_id: object, part: int = 0) -> int:
@@ -41,32 +48,136 @@ def random_id_for(message_id: object, part: int = 0) -> int:
     return int.from_bytes(digest[:4], "big") & 0x7FFF_FFFF or 1
 
 
+class _Waiter:
+    """A call waiting for its turn (and, once started, the open call): ``seen`` is when its
+    caller last asked, so a caller that is gone without leaving (a closed loop) is dropped."""
+
+    __slots__ = ("seen",)
+
+    def __init__(self, seen: float) -> None:
+        self.seen = seen
+
+
 class RequestPacer:
-    """Spaces calls evenly, a little under ``per_second`` a second: an even pace (no bursts)
-    with a 10% margin keeps any one-second window VK measures within the limit, even when
-    requests travel at slightly different speeds."""
+    """Keeps any one second of arrivals at VK within ``per_second`` calls, however late the
+    calls go out.
 
-    def __init__(self, per_second: int) -> None:
-        self.interval = 1.1 / per_second
-        self.next_free = 0.0
-        self.lock = threading.Lock()  # reservations never await, so a thread lock suffices
+    VK counts a call when it arrives, and that is somewhere between the moment we start it and
+    the moment its answer comes back. So a call is stamped right before it is sent (not when
+    its turn was planned: the loop may stall in between) and counts as *open* until its answer
+    comes, then for ``span`` seconds more (1 s and a 10% margin). A call may go only when fewer
+    than ``per_second`` calls count: then no second of arrivals can hold more, whatever the
+    delays and stalls. Calls also go evenly, ``span / per_second`` apart (no bursts), and in
+    the order they asked (``queue``), so a stalled loop lets them out one by one again.
 
-    def reserve(self) -> float:
-        """Seconds to wait before making the call."""
+    Thread-safe and free of any one event loop: the pacer is the process's for a token."""
+
+    def __init__(
+        self, per_second: int, *, margin: float = 0.1, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self.limit = per_second
+        self.span = 1.0 + margin
+        self.gap = self.span / per_second
+        self.clock = clock
+        self.lock = threading.Lock()  # never held across an await
+        self.queue: deque[_Waiter] = deque()  # callers waiting for their turn, first come first
+        self.open: dict[object, float] = {}  # calls sent and not answered yet: when stamped
+        self.answered: deque[float] = deque()  # when the answers came, the last ``span`` s
+        self.last = -math.inf  # when the last call was stamped
+        self.not_before = -math.inf  # VK said "too many" (error 6): nothing goes before this
+
+    # -- the rule, on the pacer's clock (under ``lock``) ------------------------------------
+
+    def _wait(self, now: float) -> float:
+        """Seconds until a call may go, ignoring the queue (0: now)."""
+        while self.answered and self.answered[0] <= now - self.span:
+            self.answered.popleft()
+        for call, stamped in list(self.open.items()):
+            if stamped <= now - STALE:  # its caller is gone (a closed loop): not in flight
+                del self.open[call]
+        wait = max(self.last + self.gap, self.not_before) - now
+        if len(self.open) + len(self.answered) >= self.limit:
+            # room comes when the oldest answer leaves the span, or a span after an open
+            # call's answer (at least a span from now)
+            wait = max(wait, self.answered[0] + self.span - now if self.answered else self.span)
+        return max(wait, 0.0)
+
+    def _start(self, call: object, now: float) -> None:
+        self.open[call] = now
+        self.last = now
+
+    def _finish(self, call: object) -> None:
+        """The answer came (or the call failed): it counts for ``span`` from now."""
+        if self.open.pop(call, None) is not None:
+            self.answered.append(self.clock())
+
+    # -- for callers ----------------------------------------------------------------------
+
+    def try_start(self) -> object | None:
+        """A call that may go right now, or None when it would have to wait (a call that is
+        not worth a wait). :meth:`finish` it when its answer comes."""
         with self.lock:
-            now = time.monotonic()
-            at = max(now, self.next_free)
-            self.next_free = at + self.interval
-            return at - now
+            now = self.clock()
+            if self.queue or self._wait(now) > 0:
+                return None
+            call = object()
+            self._start(call, now)
+            return call
 
-    def try_reserve(self) -> bool:
-        """Reserve a slot only when one is free now (calls that are not worth a wait)."""
+    def free_in(self) -> float:
+        """Seconds until a call could go (0: one may go now), the queue aside."""
         with self.lock:
-            now = time.monotonic()
-            if self.next_free > now:
-                return False
-            self.next_free = now + self.interval
-            return True
+            return self._wait(self.clock())
+
+    def finish(self, call: object) -> None:
+        with self.lock:
+            self._finish(call)
+
+    def refused(self) -> None:
+        """VK answered error 6 all the same (another process with the token, say): nobody
+        sends for a span."""
+        with self.lock:
+            self.not_before = max(self.not_before, self.clock() + self.span)
+
+    @contextlib.asynccontextmanager
+    async def slot(self) -> AsyncIterator[None]:
+        """Wait for this call's turn, stamp it, and count it until the block ends (the answer
+        came or the call failed)."""
+        call = await self._take()
+        try:
+            yield
+        finally:
+            self.finish(call)
+
+    async def _take(self) -> object:
+        waiter = _Waiter(self.clock())
+        with self.lock:
+            self.queue.append(waiter)
+        try:
+            while (wait := self._turn(waiter)) > 0:
+                await asyncio.sleep(min(wait, self.span))
+        except BaseException:
+            with self.lock:
+                if waiter in self.queue:
+                    self.queue.remove(waiter)
+            raise
+        return waiter
+
+    def _turn(self, waiter: _Waiter) -> float:
+        """Start ``waiter``'s call when it is first in the queue and the rule lets it go (0);
+        else the seconds to wait before asking again."""
+        with self.lock:
+            now = self.clock()
+            waiter.seen = now
+            while self.queue and self.queue[0].seen <= now - STALE:  # gone without leaving
+                self.queue.popleft()
+            wait = self._wait(now)
+            place = self.queue.index(waiter)
+            if place == 0 and wait == 0:
+                self.queue.popleft()
+                self._start(waiter, now)
+                return 0.0
+            return wait + place * self.gap
 
 
 _pacers: dict[str, RequestPacer] = {}
@@ -169,10 +280,15 @@ class VkClient:
 
         Only in a free slot of the pacer: a typing notice must not make a message wait, so
         when the pace is taken it is skipped and False returned (nothing sent)."""
-        if self.pacer is not None and not self.pacer.try_reserve():
+        call = self.pacer.try_start() if self.pacer is not None else None
+        if self.pacer is not None and call is None:
             return False
         params = {"peer_id": peer_id, "type": activity, "group_id": self.group_id}
-        await self.call("messages.setActivity", params, int, paced=False)
+        try:
+            await self.call("messages.setActivity", params, int, paced=False)
+        finally:
+            if self.pacer is not None:
+                self.pacer.finish(call)
         return True
 
     async def get_long_poll_server(self) -> LongPollServer:
@@ -256,19 +372,18 @@ class VkClient:
         sends: bool = False,
     ) -> Any:
         """POST ``method`` form-encoded; decode ``response`` or raise the error by intent.
-        ``paced=False``: the caller has reserved the call's slot itself. ``sends``: a response
-        that does not decode still confirms the send (``SentUnreadable``, never resent)."""
-        if paced and self.pacer is not None and (delay := self.pacer.reserve()) > 0:
-            await asyncio.sleep(delay)
+        ``paced=False``: the caller has taken the call's slot itself. ``sends``: a response
+        that does not decode still confirms the send (``SentUnreadable``, never resent).
+
+        A paced call VK refuses with error 6 (too many a second: VK did not do it) is made
+        once more, the same (a send keeps its ``random_id``), after the pacer's pause."""
         data = {k: str(v) for k, v in params.items() if v is not None}
         data.update(access_token=self.token, v=API_VERSION)
-        try:
-            answer = await self.http.post(f"{self.base_url}/method/{method}", data=data)
-        except httpx.TransportError as exc:  # a resend is harmless: see the module docstring
-            raise NotReady(f"VK {method}: {type(exc).__name__}") from exc
-        if answer.status_code >= 500:
-            raise NotReady(f"VK {method}: HTTP {answer.status_code}")
-        envelope = _decode(answer.content, Envelope, method)
+        pacer = self.pacer if paced else None
+        envelope = await self._request(method, data, pacer)
+        if pacer is not None and _code(envelope) == TOO_MANY_REQUESTS:
+            pacer.refused()
+            envelope = await self._request(method, data, pacer)
         if envelope.error is not None:
             raise error_for(envelope.error.error_code, envelope.error.error_msg)
         try:
@@ -280,6 +395,24 @@ class VkClient:
                 f"VK {method}: sent, but the answer did not decode ({exc})",
                 external_id=_message_id(envelope.response),
             ) from exc
+
+    async def _request(
+        self, method: str, data: dict[str, str], pacer: RequestPacer | None
+    ) -> Envelope:
+        """One POST, in its turn of ``pacer`` when there is one (counted until it is answered)."""
+        async with pacer.slot() if pacer is not None else contextlib.nullcontext():
+            try:
+                answer = await self.http.post(f"{self.base_url}/method/{method}", data=data)
+            except httpx.TransportError as exc:  # a resend is harmless: see the module docstring
+                raise NotReady(f"VK {method}: {type(exc).__name__}") from exc
+        if answer.status_code >= 500:
+            raise NotReady(f"VK {method}: HTTP {answer.status_code}")
+        envelope: Envelope = _decode(answer.content, Envelope, method)
+        return envelope
+
+
+def _code(envelope: Envelope) -> int | None:
+    return envelope.error.error_code if envelope.error is not None else None
 
 
 def _message_id(response: msgspec.Raw) -> str | None:

@@ -4,6 +4,9 @@ uploads, pacing, and errors by intent."""
 from __future__ import annotations
 
 import asyncio
+import bisect
+import heapq
+import time
 import uuid
 from collections.abc import Callable
 
@@ -14,7 +17,7 @@ from hypothesis import strategies as st
 from standins.vk import HANG_AFTER_SEND, VkStandin
 from vk_support import as_event
 
-from unionline.channels.vk.client import InputFile, VkClient, random_id_for
+from unionline.channels.vk.client import InputFile, RequestPacer, VkClient, random_id_for
 from unionline.channels.vk.errors import MessagesNotAllowed, VkRefused
 from unionline.channels.vk.types import LongPollAnswer, Message, MessageNew
 from unionline.errors import AuthFailed, NotReady, PermanentFailure
@@ -70,7 +73,7 @@ def test_random_id_is_a_fixed_positive_int32(message_id: uuid.UUID, part: int) -
 async def test_errors_by_intent(
     client: VkClient, vk: VkStandin, code: int, intent: type, retry_after: float | None
 ) -> None:
-    vk.community.inject("messages.send", code)
+    vk.community.inject("messages.send", code, times=2 if code == 6 else 1)  # 6: and its retry
     with pytest.raises(intent) as caught:
         await client.send_message(501, "x", random_id=1)
     if retry_after is not None:
@@ -79,6 +82,19 @@ async def test_errors_by_intent(
         assert isinstance(caught.value, PermanentFailure)
         assert caught.value.error_code == code
     assert vk.community.sent == []
+
+
+async def test_error_6_is_tried_once_more_with_the_same_random_id(
+    client: VkClient, vk: VkStandin
+) -> None:
+    """VK refused the call (too many a second: it did not do it); the client pauses and sends
+    the same call again, once — the member gets the message once."""
+    vk.community.inject("messages.send", 6)
+    message_id = await client.send_message(501, "Собрание в 18:00", random_id=77)
+    first, again = vk.community.calls_of("messages.send")
+    assert first.params == again.params and again.params["random_id"] == "77"
+    assert vk.community.sent_texts() == ["Собрание в 18:00"]
+    assert vk.community.sent[0].message_id == message_id
 
 
 async def test_a_member_who_has_not_allowed_messages(client: VkClient, vk: VkStandin) -> None:
@@ -106,6 +122,71 @@ async def test_pacing_keeps_a_burst_under_20_per_second(vk: VkStandin) -> None:
             *(client.send_message(501, f"№{n}", random_id=n + 1) for n in range(30))
         )
     assert len(set(ids)) == 30  # none was refused with error 6
+
+
+async def test_a_stalled_event_loop_does_not_release_a_burst(vk: VkStandin) -> None:
+    """The loop blocks (a synchronous call, a loaded machine) while 30 sends wait for their
+    turn: when it runs again, the waiting calls still go one by one, so the stand-in (counting
+    by arrival, as VK does) never sees more than 20 in a second — nothing refused, and no call
+    needed the retry on error 6 (each send reached VK once)."""
+
+    async def stall() -> None:
+        await asyncio.sleep(0.1)  # a few sends went; the rest wait for their turn
+        time.sleep(2.0)  # the stall under test: the loop runs nothing meanwhile
+
+    async with _client(vk) as client:
+        *ids, _ = await asyncio.gather(
+            *(client.send_message(501, f"№{n}", random_id=n + 1) for n in range(30)),
+            stall(),
+            return_exceptions=True,
+        )
+    assert [i for i in ids if not isinstance(i, int)] == []  # none refused with error 6
+    assert len(vk.community.calls_of("messages.send")) == 30
+
+
+class _Clock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+_runs = st.lists(  # runs of calls tried alike: so many, every so often, answered after so long
+    st.tuples(
+        st.integers(min_value=1, max_value=40),
+        st.sampled_from([0.0, 0.03, 0.056, 0.2, 2.0]),  # till the next try (2 s: a stall)
+        st.sampled_from([0.0, 0.05, 0.5, 1.5]),  # till the answer comes back
+        st.sampled_from([0.0, 0.5, 1.0]),  # where in between VK sees the call arrive
+    ),
+    max_size=6,
+)
+
+
+@given(_runs)
+def test_no_second_of_arrivals_holds_more_than_20(
+    runs: list[tuple[int, float, float, float]],
+) -> None:
+    """The pacer on a fake clock, calls tried at any moments (stalls included), each arriving
+    at VK anywhere between its start and its answer: no one-second window of arrivals, as VK
+    counts them, ever holds more than 20."""
+    clock = _Clock()
+    pacer = RequestPacer(20, clock=clock)
+    answers: list[tuple[float, int, object]] = []  # a heap: when, tie-breaker, the call
+    arrivals: list[float] = []
+    steps = [(pause, trip, where) for count, *run in runs for pause, trip, where in [run] * count]
+    for n, (pause, trip, where) in enumerate(steps):
+        now = clock.now + pause
+        while answers and answers[0][0] <= now:
+            clock.now, _, call = heapq.heappop(answers)
+            pacer.finish(call)
+        clock.now = now
+        if (call := pacer.try_start()) is not None:
+            arrivals.append(now + where * trip)
+            heapq.heappush(answers, (now + trip, n, call))
+    arrivals.sort()
+    for k, first in enumerate(arrivals):
+        assert bisect.bisect_left(arrivals, first + 1.0) - k <= 20
 
 
 async def test_the_stand_in_enforces_the_rate_limit_on_unpaced_clients(vk: VkStandin) -> None:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import json
 import secrets
-import time
 from pathlib import Path
 from typing import Any, ClassVar, Literal
 
@@ -142,7 +141,8 @@ class VkAdapters(ChannelContract):
         by design (it only goes in a free slot of the pace) — a race, not what a case tests."""
         row = await super().inbound(env, update_id, sender, text)
         pacer = pacer_for(self.standin.community.token, 20)
-        await asyncio.sleep(max(0.0, pacer.next_free - time.monotonic()))
+        while (wait := pacer.free_in()) > 0:
+            await asyncio.sleep(wait)
         return row
 
     def account_secrets(self) -> dict[str, Any]:
