@@ -155,7 +155,7 @@ class RequestPacer:
             self.queue.append(waiter)
         try:
             while (wait := self._turn(waiter)) > 0:
-                await asyncio.sleep(min(wait, self.span))
+                await asyncio.sleep(min(wait, STALE / 4))  # ask again well within STALE
         except BaseException:
             with self.lock:
                 if waiter in self.queue:
@@ -171,6 +171,8 @@ class RequestPacer:
             waiter.seen = now
             while self.queue and self.queue[0].seen <= now - STALE:  # gone without leaving
                 self.queue.popleft()
+            if waiter not in self.queue:  # taken for gone after a long stall: it was first
+                self.queue.appendleft(waiter)
             wait = self._wait(now)
             place = self.queue.index(waiter)
             if place == 0 and wait == 0:

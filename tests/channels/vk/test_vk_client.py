@@ -189,6 +189,26 @@ def test_no_second_of_arrivals_holds_more_than_20(
         assert bisect.bisect_left(arrivals, first + 1.0) - k <= 20
 
 
+async def test_a_caller_who_gives_up_waiting_leaves_the_line() -> None:
+    """Calls go in the order they asked; one cancelled while it waits (a delivery's timeout,
+    say) must not hold up those behind it."""
+    pacer = RequestPacer(20)
+    order: list[str] = []
+
+    async def call(name: str) -> None:
+        async with pacer.slot():
+            order.append(name)
+
+    await call("first")  # the next may go only after the pace's gap
+    waiting = asyncio.create_task(call("cancelled"))
+    behind = asyncio.create_task(call("behind"))
+    await asyncio.sleep(0)
+    assert [w.seen > 0 for w in pacer.queue] == [True, True]  # both wait in line
+    waiting.cancel()
+    await asyncio.wait_for(behind, timeout=30)  # it would wait for STALE (120 s) otherwise
+    assert order == ["first", "behind"] and not pacer.queue and not pacer.open
+
+
 async def test_the_stand_in_enforces_the_rate_limit_on_unpaced_clients(vk: VkStandin) -> None:
     vk.rate_limit = 3
     async with _client(vk, requests_per_second=None) as client:
