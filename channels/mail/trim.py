@@ -157,7 +157,8 @@ def _history_start(text: str) -> int | None:
             two = text.find("\n", end + 1) if end < length else end
             if two < 0:
                 two = length
-            attributes = _ATTRIBUTION_WORDS.search(low, start, two) is not None
+            word = _ATTRIBUTION_WORDS.search(low, start, two)
+            attributes = word is not None and _attribution_words(low, start, two, word)
         if attributes or (
             stripped is not None
             and stripped[:1].casefold() in _HEADER_STARTS
@@ -204,7 +205,8 @@ def _may_attribute(text: str, low: str, start: int, end: int, two: int) -> bool:
     plain = start < end and text[start] in _PLAIN_FIRST  # not a digit even once stripped
     if not plain and text[start:end].strip()[:1].isdigit():
         return True
-    return _ATTRIBUTION_WORDS.search(low, start, two) is not None
+    found = _ATTRIBUTION_WORDS.search(low, start, two)
+    return found is not None and _attribution_words(low, start, two, found)
 
 
 def _dull_run(low: str, start: int, limit: int) -> int:
@@ -308,8 +310,30 @@ _PLAIN_FIRST = frozenset(
     if not (c.isspace() or c.isdigit() or c.casefold() in _HEADER_STARTS)
 )
 # Every attribution pattern needs one of these (after casefolding), or a leading digit: its
-# verb, or the address ``_ADDRESS_AT_END`` ends the line with (no blank in it, so on one line).
-_ATTRIBUTION_WORDS = re.compile(r"wrote|пиш|писал|écrit|schrieb|<[^<>\s][^<>\s@]*@[^<>\s]+>")
+# verb, or the address ``_ADDRESS_AT_END`` ends the line with (no blank in it, so on one line)
+# and a year (``_YEAR``) before it.
+_VERBS = "wrote|пиш|писал|écrit|schrieb"
+_ATTRIBUTION_WORDS = re.compile(rf"{_VERBS}|<[^<>\s][^<>\s@]*@[^<>\s]+>")
+_VERB = re.compile(_VERBS)
+
+
+def _attribution_words(
+    text: str, start: int = 0, end: int | None = None, found: re.Match[str] | None = None
+) -> bool:
+    """Whether ``text[start:end]`` holds an attribution's verb, or an address and a year
+    (``found``: the first match of ``_ATTRIBUTION_WORDS`` there, when searched already)."""
+    end = len(text) if end is None else end
+    if found is None:
+        found = _ATTRIBUTION_WORDS.search(text, start, end)
+        if found is None:
+            return False
+    if text[found.start()] != "<":
+        return True  # a verb
+    return _VERB.search(text, found.end(), end) is not None or (
+        _YEAR.search(text, start, end) is not None
+    )
+
+
 # A run of short lines none of which can be a header or an attribution's line, nor the line
 # above or below one: none holds an attribution's word, each starts with a character that is
 # neither blank, a digit nor a header's first letter — or the first letter of the "From:"-like
@@ -324,7 +348,7 @@ _FROM_LOW = "оfdv"  # first letters of "from", "от", "de", "von" only
 _RUN_FIRST = frozenset(_PLAIN_LOW + _FROM_LOW)
 _ANCHOR = "(?:" + "|".join(map(re.escape, _ANCHORS)) + ")"
 _DULL_START = f"[{re.escape(_PLAIN_LOW + _FROM_LOW)}]"  # (_dull_run: what "From:" needs)
-_SHORT = rf"(?=[^\n]{{0,{_RUN_LINE - 1}}}\n)(?![^\n]*(?:{_ATTRIBUTION_WORDS.pattern}))"
+_SHORT = rf"(?=[^\n]{{0,{_RUN_LINE - 1}}}\n)(?![^\n]*(?:{_VERBS}|\d{{4}}))"
 _DULL_RUN = re.compile(
     rf"(?:{_SHORT}(?:(?![^\n]*{_ANCHOR}){_DULL_START}[^\n]*\n{_SHORT})?"
     rf"(?=[^\n]*{_ANCHOR}){_DULL_START}[^\n]*\n){{{_RUN_LEAST},{MAX_CANDIDATES + 1}}}"
@@ -356,7 +380,7 @@ def is_attribution(line: str) -> bool:
     """Whether ``line`` reads like "On <date>, <who> wrote:" in one of the known languages."""
     if len(line) > MAX_ATTRIBUTION:
         return False
-    if not line[:1].isdigit() and _ATTRIBUTION_WORDS.search(line.casefold()) is None:
+    if not line[:1].isdigit() and not _attribution_words(line.casefold()):
         return False  # cheap test first: most lines above a quote are quotes themselves
     if _ATTRIBUTION.match(line):
         return True

@@ -92,6 +92,10 @@ CANDIDATE_PIECES = [
     "> <a@b>:",
     "2026 <a@b>:",
     "Sent: x",
+    "<wrote@x>:",
+    "Иван <i@u.example> пишет:",
+    "в 2026",
+    "чт, 5 мар. 2026 г. в 12:40,",
 ]
 candidate_line = st.one_of(
     st.sampled_from(CANDIDATE_PIECES),
@@ -270,6 +274,9 @@ def test_runs_of_lines_are_passed_whole_up_to_the_bound(line: str):
         "Иван\nпишет:\n> цитата",
         "---------- Forwarded message ---------\nтекст",
         "-----Original Message-----\nтекст",
+        "чт, 5 мар. 2026 г. в 12:40,\nПрофком <p@u.example>:\n> цитата",  # year, then address
+        "Профком <p@u.example>, 2026:\n> цитата",
+        "Иван <i@u.example> пишет:\n> цитата",  # the verb after the address
     ],
 )
 @pytest.mark.parametrize("run", ["a:\n", "от:\n", "> a:\n", ":\nx\n"])
