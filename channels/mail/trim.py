@@ -119,6 +119,7 @@ def _history_start(text: str) -> int | None:
     count = -1  # candidate lines looked at, less one
     last_end = -1  # the line break ending the last candidate line looked at
     retry, gap = 0, 1  # when to look for a run of lines passed at once (_dull_run) again
+    last_quote = -2  # the ">" of the last quoted line (-1: none), once asked
     while pending:
         at = pending[0][0]
         start = low.rfind("\n", 0, at) + 1
@@ -159,6 +160,10 @@ def _history_start(text: str) -> int | None:
                 two = length
             word = _ATTRIBUTION_WORDS.search(low, start, two)
             attributes = word is not None and _attribution_words(low, start, two, word)
+        if attributes:  # an attribution is followed by a quoted line: may one be below?
+            if last_quote == -2:
+                last_quote = _last_quoted(text)
+            attributes = last_quote > end and _quote_may_follow(text, end)
         if attributes or (
             stripped is not None
             and stripped[:1].casefold() in _HEADER_STARTS
@@ -207,6 +212,27 @@ def _may_attribute(text: str, low: str, start: int, end: int, two: int) -> bool:
         return True
     found = _ATTRIBUTION_WORDS.search(low, start, two)
     return found is not None and _attribution_words(low, start, two, found)
+
+
+def _last_quoted(text: str) -> int:
+    """Offset of the ">" starting the last line that starts with one (after blanks); -1."""
+    if ">" not in text:
+        return -1
+    found = _last_line_starting(text, len(text), _QUOTED_FROM_END)
+    return -1 if found is None else found
+
+
+def _quote_may_follow(text: str, end: int) -> bool:
+    """Whether the line after the one ending at ``end``, or the line after that, starts a
+    quote (``_NEXT_QUOTED``: blank, or ``>`` after blanks) — what ``_attribution_at`` needs of
+    the lines below an attribution of one line or of two."""
+    after = end + 1
+    if after >= len(text):
+        return False
+    if text[after] == ">" or text[after].isspace():
+        return True
+    second = text.find("\n", after) + 1
+    return 0 < second < len(text) and (text[second] == ">" or text[second].isspace())
 
 
 def _dull_run(low: str, start: int, limit: int) -> int:

@@ -277,6 +277,8 @@ def test_runs_of_lines_are_passed_whole_up_to_the_bound(line: str):
         "чт, 5 мар. 2026 г. в 12:40,\nПрофком <p@u.example>:\n> цитата",  # year, then address
         "Профком <p@u.example>, 2026:\n> цитата",
         "Иван <i@u.example> пишет:\n> цитата",  # the verb after the address
+        "Иван пишет:\n \n> цитата",  # a blank line between
+        "On Thu, 5 Mar 2026 at 10:00, Ivan\n<i@u.example> wrote:\n\n> цитата",
     ],
 )
 @pytest.mark.parametrize("run", ["a:\n", "от:\n", "> a:\n", ":\nx\n"])
