@@ -105,6 +105,8 @@ def mail_texts(size: int) -> tuple[str, dict[str, str]]:
         "attribution words": _sized("пишет\n", size),
         "quoted '@' lines": _sized("> @:\n", size) + "ответ",
         "quoted address lines": _sized("> <a@b>:\n", size) + "ответ",
+        "attribution words, then a quote": _sized("пишет\n", size) + "> q",
+        "attribution words above quotes": _sized("пишет\n>\n", size) + "ответ",
     }
     return _sized(ORDINARY_LINE, size), worst
 
