@@ -10,7 +10,8 @@ The text is the member's, so trimming costs about the same per kilobyte whatever
 (``benchmarks/adversarial_input.py``) and runs no Python code once per line: the quoted block
 at the end is found by a few searches from the end of the text, and only the lines holding
 an anchor a header or an attribution needs (":", "wrote", "пиш"…, found with ``str.find`` in
-the lowercased text) are read one by one — at most ``MAX_CANDIDATES`` of them; a run of short
+the lowercased text) are read one by one — at most ``MAX_CANDIDATES`` of them, and at most
+``MAX_ATTRIBUTION_CHECKS`` read by the attribution patterns; a run of short
 such lines that can be neither (``_DULL_RUN``) is passed in one match and counted. No pattern
 here backtracks over more than a bounded window of one line.
 """
@@ -30,6 +31,11 @@ MAX_ATTRIBUTION = 1024
 # many before the history is found, the text is shown whole (a member's mail has a handful;
 # a text made of such lines is made to cost time).
 MAX_CANDIDATES = 100
+# Of those, the lines the attribution patterns read (``is_attribution``: a line holding an
+# attribution's word right above a quote, alone or with the line above it): ~8 µs each against
+# ~1 for any other candidate, so their own, lower bound. A member's mail has one or two; past
+# this many the text is shown whole, as past MAX_CANDIDATES.
+MAX_ATTRIBUTION_CHECKS = 24
 
 _ATTRIBUTION = re.compile(
     r"^(?:"
@@ -107,8 +113,32 @@ def for_display(text: str) -> str:
     return result if result.strip() else text.strip("\n")
 
 
+class _Checks:
+    """The attribution patterns' reads left (``MAX_ATTRIBUTION_CHECKS``)."""
+
+    def __init__(self) -> None:
+        self.left = MAX_ATTRIBUTION_CHECKS
+
+    def take(self) -> None:
+        self.left -= 1
+        if self.left < 0:
+            raise _TooManyChecks
+
+
+class _TooManyChecks(Exception):
+    pass
+
+
 def _history_start(text: str) -> int | None:
-    """Offset of the first line of the quoted history (None when there is none)."""
+    """Offset of the first line of the quoted history (None when there is none, or when
+    finding it would read more than the bounds allow)."""
+    try:
+        return _history_within(text, _Checks())
+    except _TooManyChecks:
+        return None
+
+
+def _history_within(text: str, checks: _Checks) -> int | None:
     quote = _quote_start(text)
     low = _lowered(text)
     if low is None:
@@ -139,7 +169,7 @@ def _history_start(text: str) -> int | None:
             if (
                 (quote is None or previous < quote)
                 and _may_attribute(text, low, previous, start - 1, end)
-                and _attribution_at(text, previous, (2,))
+                and _attribution_at(text, previous, (2,), checks)
             ):
                 return previous  # an attribution wrapped onto the line of the word
         if quote is not None and start >= quote:
@@ -169,7 +199,7 @@ def _history_start(text: str) -> int | None:
             and stripped[:1].casefold() in _HEADER_STARTS
             and _HEADER.match(stripped) is not None
         ):
-            verdict = _verdict(text, start, attributes)
+            verdict = _verdict(text, start, checks if attributes else None)
             if verdict is not None:
                 return None if verdict == "forward" else start
         if count >= retry and end + 1 < limit and low[end + 1] in _RUN_FIRST:
@@ -272,9 +302,9 @@ def _lowered(text: str) -> str | None:
     return low.translate(_FOLD)
 
 
-def _verdict(text: str, start: int, attributes: bool = True) -> str | None:
+def _verdict(text: str, start: int, attributes: _Checks | None) -> str | None:
     """What the line at ``start`` is: "forward", "history" or None (neither); ``attributes``
-    False: it is no attribution (``_may_attribute``)."""
+    None: it is no attribution (``_may_attribute``), else the attribution patterns' reads left."""
     end = _line_end(text, start)
     stripped = text[start:end].strip()
     if _header_like(stripped) and _HEADER.match(stripped):
@@ -284,7 +314,9 @@ def _verdict(text: str, start: int, attributes: bool = True) -> str | None:
             return "history"
         if _OUTLOOK_FROM.match(stripped) and _followed_by_headers(text, end):
             return "history"
-    return "history" if attributes and _attribution_at(text, start, (1, 2)) else None
+    if attributes is None:
+        return None
+    return "history" if _attribution_at(text, start, (1, 2), attributes) else None
 
 
 def _line_end(text: str, start: int) -> int:
@@ -382,8 +414,9 @@ _DULL_RUN = re.compile(
 _CANDIDATE_LINE = re.compile(rf"^(?=[^\n]*{_ANCHOR})", re.MULTILINE)
 
 
-def _attribution_at(text: str, start: int, widths: tuple[int, ...]) -> bool:
-    """An attribution line (maybe wrapped over two lines) at ``start``, followed by a quote."""
+def _attribution_at(text: str, start: int, widths: tuple[int, ...], checks: _Checks) -> bool:
+    """An attribution line (maybe wrapped over two lines) at ``start``, followed by a quote
+    (each line the patterns read taken from ``checks``)."""
     first_end = _line_end(text, start)
     for width in widths:
         if width == 1:
@@ -397,6 +430,7 @@ def _attribution_at(text: str, start: int, widths: tuple[int, ...]) -> bool:
         line = text[start:first_end].strip()
         if width == 2:
             line += " " + text[first_end + 1 : end].strip()
+        checks.take()
         if is_attribution(line):
             return True
     return False

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
+from unittest import mock
 
 import pytest
 from hypothesis import given, settings
@@ -62,7 +63,14 @@ mail_text = st.lists(line, max_size=20).map("\n".join)
 @given(text=mail_text)
 @settings(max_examples=500, deadline=None)
 def test_trimming_says_what_the_quadratic_version_said(text: str):
-    assert trim.for_display(text) == reference(text)
+    with unbounded_checks():
+        assert trim.for_display(text) == reference(text)
+
+
+def unbounded_checks() -> mock._patch[int]:
+    """The versions compared with have no bound on the attribution patterns' reads (it is
+    tested on its own: test_the_attribution_patterns_read_at_most_their_bound)."""
+    return mock.patch.object(trim, "MAX_ATTRIBUTION_CHECKS", sys.maxsize)
 
 
 # Long texts of candidate lines (a ":", "wrote"… in them) with and without what makes the loop
@@ -110,7 +118,26 @@ long_text = st.tuples(
 @given(text=st.one_of(mail_text, long_text))
 @settings(max_examples=400, deadline=None)
 def test_trimming_says_what_it_said_before_its_candidate_lines_were_read_faster(text: str):
-    assert trim.for_display(text) == before(text)
+    with unbounded_checks():
+        assert trim.for_display(text) == before(text)
+
+
+@pytest.mark.parametrize("word", ["пишет", "x wrote", "пишу вам", "<a@b> 2026:"])
+def test_the_attribution_patterns_read_at_most_their_bound(word: str):
+    """Lines that hold an attribution's word right above a quote yet are none cost the
+    patterns' reads (~8 µs a line): past ``MAX_ATTRIBUTION_CHECKS`` of them the text is shown
+    whole, below it the history after them is still found."""
+    history = "On Mon, Ivan wrote:\n> цитата"
+    for lines in (trim.MAX_ATTRIBUTION_CHECKS // 2 - 1, trim.MAX_ATTRIBUTION_CHECKS + 1):
+        text = (word + "\n>\n") * lines + "ответ\n" + history
+        with mock.patch.object(trim, "is_attribution", wraps=trim.is_attribution) as read:
+            shown = trim.for_display(text)
+        assert read.call_count <= trim.MAX_ATTRIBUTION_CHECKS
+        if lines > trim.MAX_ATTRIBUTION_CHECKS // 2:
+            assert read.call_count == trim.MAX_ATTRIBUTION_CHECKS
+            assert shown == text
+        else:
+            assert shown == text.removesuffix("\n" + history)
 
 
 @given(text=st.one_of(mail_text, st.text(max_size=300)))
