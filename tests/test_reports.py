@@ -466,3 +466,22 @@ def test_the_xlsx_writer_keeps_text_numbers_times_and_moments() -> None:
     assert rows[1] == ('ППО «Завод» & <цех> "1"', timedelta(hours=1), 2.5)
     assert rows[2][:2] == (None, timedelta(days=1, hours=1, seconds=61))
     assert rows[3][0] == datetime(2026, 3, 2, 9, 30) and rows[3][2] == 7
+
+
+async def test_the_export_is_documented_as_xlsx_or_csv(unionline_app: AppHarness) -> None:
+    """What the OpenAPI document says the export answers is what it answers (schemathesis found
+    CSV documented as JSON once an unknown organization's export answered 200, and the CSV
+    named its charset twice)."""
+    document = unionline_app.app.openapi_schema.to_schema()
+    answer = document["paths"]["/api/reports/export"]["get"]["responses"]["200"]
+    assert set(answer["content"]) == {"text/csv", exports.XLSX}
+    answered = {}
+    for kind in ("csv", "xlsx"):
+        exported = await unionline_app.client.get(
+            "/api/reports/export",
+            headers=unionline_app.admin_headers,
+            params={"since": SINCE, "until": UNTIL, "format": kind},
+        )
+        assert exported.status_code == 200
+        answered[kind] = exported.headers["content-type"]
+    assert answered == {"csv": "text/csv; charset=utf-8", "xlsx": exports.XLSX}

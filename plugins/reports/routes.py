@@ -4,10 +4,19 @@ and the scheduled reports. Every number comes from :mod:`.query`."""
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import date
 from typing import Annotated, Literal
 
 from litestar import Controller, delete, get, post
+from litestar.openapi.spec import (
+    OpenAPIFormat,
+    OpenAPIMediaType,
+    OpenAPIResponse,
+    OpenAPIType,
+    Operation,
+    Schema,
+)
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from litestar.response import Stream
 
@@ -29,6 +38,29 @@ Day = Annotated[date, QueryParameter(description="YYYY-MM-DD, the organization's
 NO_NUL = r"^[^\x00]*$"  # text a database can store (as unionline.TextQuery states it)
 # 0–23 (as text: Litestar 2 leaves a ``ge=0`` bound out of the schema, since 0 is falsy)
 HOUR = r"^([01]?[0-9]|2[0-3])$(?!\n)"
+
+
+@dataclass
+class ExportOperation(Operation):
+    """The export's answer as the schema states it: a stream, which Litestar documents as JSON
+    of anything, is an XLSX file or, with ``format=csv``, CSV text."""
+
+    def __post_init__(self) -> None:
+        answer = (self.responses or {}).get("200")
+        if isinstance(answer, OpenAPIResponse):
+            answer.description = "The report or its appeals: XLSX, or CSV with format csv"
+            answer.content = {
+                exports.XLSX: OpenAPIMediaType(
+                    schema=Schema(type=OpenAPIType.STRING, format=OpenAPIFormat.BINARY)
+                ),
+                _media_type(exports.CSV): OpenAPIMediaType(schema=Schema(type=OpenAPIType.STRING)),
+            }
+
+
+def _media_type(content_type: str) -> str:
+    """The type without its parameters: Litestar adds "; charset=utf-8" to a text/ type (a
+    second one when it is named already)."""
+    return content_type.split(";")[0]
 
 
 class ReportsController(Controller):
@@ -98,7 +130,7 @@ class ReportsController(Controller):
             limit=limit,
         )
 
-    @get("/export")
+    @get("/export", operation_class=ExportOperation)
     async def reports_export(
         self,
         actor: CurrentActor,
@@ -122,7 +154,7 @@ class ReportsController(Controller):
         )
         return Stream(
             made.chunks,
-            media_type=made.content_type,
+            media_type=_media_type(made.content_type),
             headers={"Content-Disposition": f'attachment; filename="{made.filename}"'},
         )
 
