@@ -52,6 +52,18 @@ def _identity(fn: Any) -> Any:
     return fn
 
 
+def _keepsake(fn: Any) -> tuple[Any, ...]:
+    """What keeps the ids in ``fn``'s key (``_identity``) its own: its annotations' and
+    defaults' values — not the function, which may be a closure over what an app holds (a
+    provider ``lambda: held.text``: kept, it kept the first app's object for good)."""
+    function = getattr(fn, "__func__", fn)
+    return (
+        tuple(getattr(function, "__annotations__", {}).values()),
+        getattr(function, "__defaults__", None),
+        dict(getattr(function, "__kwdefaults__", None) or {}),
+    )
+
+
 def _callable_key(value: Any) -> Any:
     """A type decoder as a key: a ``functools.partial`` by what it calls with what (a plugin
     makes its decoders anew per app)."""
@@ -68,9 +80,9 @@ def _from_fn(cls: Any, fn: Any, signature_namespace: dict[str, Any]) -> Any:
     key = (identity, tuple((name, id(value)) for name, value in signature_namespace.items()))
     hit = _parsed.get(key)
     if hit is None:
-        # The function and the namespace stay with the result: the ids in the key stay theirs
-        # (a method's function only: its instance holds its app).
-        kept = (getattr(fn, "__func__", fn), dict(signature_namespace))
+        # What the key's ids are of stays with the result, so the ids stay theirs (not the
+        # function: a closure or a method's instance can hold its app).
+        kept = (_keepsake(fn), dict(signature_namespace))
         hit = _parsed[key] = (parse(cls, fn, signature_namespace), kept)
     return hit[0]
 
@@ -97,7 +109,7 @@ def _create(
     if hit is None:
         hit = _models[key] = (
             create(cls, *arguments),
-            (getattr(fn, "__func__", fn), parsed_signature),
+            (_keepsake(fn), parsed_signature),
         )
         _shared[id(hit[0])] = hit[0]
     return hit[0]
