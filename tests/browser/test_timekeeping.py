@@ -72,7 +72,13 @@ async def test_start_break_finish_seen_live_by_the_supervisor(
     card = staffing.locator(f"tr[data-operator='{site.a.id}']")
     await expect(card.locator("select option", has_text="Пятидневка 9–18")).to_be_attached()
     await card.locator("select").select_option(label="Пятидневка 9–18")
+    # a saved card reloads the page's parts (the policy form below too): wait for the new ones,
+    # or what is typed next may be typed into the old form and wiped
+    await card.evaluate("row => row.setAttribute('data-before-save', '')")
     await card.locator("button.tk-save-card").click()
+    await expect(
+        staffing.locator(f"tr[data-operator='{site.a.id}']:not([data-before-save])")
+    ).to_be_attached()
     await expect(card.locator("select")).to_have_value(
         await card.locator("select option", has_text="Пятидневка").get_attribute("value") or ""
     )
